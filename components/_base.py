@@ -1,0 +1,42 @@
+"""Helpers every component shares: child options, tag merging, argument checks."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import pulumi
+
+TOKEN_PACKAGE = "groundwork"
+"""Package part of every component type token (`groundwork:network:Vpc`)."""
+
+
+def child_opts(
+    parent: pulumi.Resource,
+    *,
+    protect: bool = False,
+    depends_on: Sequence[pulumi.Resource] | None = None,
+    ignore_changes: Sequence[str] | None = None,
+    aliases: Sequence[pulumi.Alias] | None = None,
+    delete_before_replace: bool | None = None,
+) -> pulumi.ResourceOptions:
+    """Options for a child: always parented (so it inherits the caller's providers), with the
+    stateful-resource protection decided by the component's args, never implicitly."""
+    return pulumi.ResourceOptions(
+        parent=parent,
+        protect=protect,
+        depends_on=list(depends_on) if depends_on else None,
+        ignore_changes=list(ignore_changes) if ignore_changes else None,
+        aliases=list(aliases) if aliases else None,
+        delete_before_replace=delete_before_replace,
+    )
+
+
+def merged_tags(base: Mapping[str, str], name: str, **extra: str) -> dict[str, str]:
+    """Component tags plus a `Name` tag (shown by the AWS console) and per-child extras."""
+    return {**base, "Name": name, **extra}
+
+
+def require(condition: bool, field: str, message: str) -> None:
+    """Fail component construction with an error naming the args field."""
+    if not condition:
+        raise ValueError(f"{field}: {message}")

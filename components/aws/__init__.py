@@ -1,0 +1,1 @@
+"""AWS building blocks shared by the AWS implementations of our components."""

@@ -1,0 +1,34 @@
+"""Explicit providers, one per (cloud, region). Default providers are disabled in every stack file
+(`pulumi:disable-default-providers`), so a resource without one of these fails instead of landing
+in whatever region the ambient credentials choose (pulumi/pulumi-aws#3777)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_aws as aws
+
+from infra.config import StackConfig
+
+
+@dataclass(frozen=True)
+class Providers:
+    primary: pulumi.ProviderResource
+    """Provider of the primary region."""
+    dr: pulumi.ProviderResource | None
+    """Provider of the DR region, when DR is enabled."""
+
+
+def build_providers(cfg: StackConfig) -> Providers:
+    if cfg.cloud != "aws":  # config validation lists the clouds; this guards new ones
+        raise pulumi.RunError(f"cloud '{cfg.cloud}': no composition for this cloud yet")
+    primary = _aws_provider(f"aws-{cfg.region}", cfg.region)
+    dr = _aws_provider(f"aws-dr-{cfg.dr.region}", cfg.dr.region) if cfg.dr.enabled and cfg.dr.region else None
+    return Providers(primary=primary, dr=dr)
+
+
+def _aws_provider(name: str, region: str) -> aws.Provider:
+    # Named after the region: moving a stack to another region must create a new provider (and so
+    # plan replacements visibly), never silently re-point an existing one.
+    return aws.Provider(name, region=region)

@@ -1,0 +1,1 @@
+"""Typed sections of the stack config, one module per concern (network, DR, ...)."""

@@ -1,0 +1,73 @@
+"""`groundwork:network`: the VPC, its zones, subnet plan, egress and flow logs."""
+
+from __future__ import annotations
+
+from ipaddress import IPv4Network
+from typing import Literal
+
+from pydantic import Field, field_validator
+
+from components.network.cidr_plan import MAX_ZONE_SLOTS
+from infra.sections.base import LogRetentionDays, Section
+
+NatStrategy = Literal["none", "single", "per_az", "regional"]
+InterfaceEndpoint = Literal[
+    "ecr.api", "ecr.dkr", "sts", "logs", "secretsmanager", "kms", "ssm", "ec2",
+    "elasticloadbalancing", "autoscaling",
+]  # fmt: skip
+
+
+class FlowLogs(Section):
+    enabled: bool = True
+    """Capture VPC flow logs to an encrypted log group."""
+    retention_days: LogRetentionDays = 365
+    """How long flow log records are kept."""
+    traffic_type: Literal["ALL", "ACCEPT", "REJECT"] = "ALL"
+    """Which traffic is recorded."""
+
+
+class Network(Section):
+    cidr: IPv4Network = IPv4Network("10.0.0.0/16")
+    """VPC CIDR block (host bits must be zero)."""
+    zones: list[str] = Field(default_factory=lambda: ["a", "b", "c"], min_length=1, max_length=6)
+    """Availability zones: letters (`a`) expanded with the region, or full names (`eu-west-1a`)."""
+    zone_slots: dict[str, int] = Field(default_factory=dict)
+    """Pins a zone's subnet slot (0..5). Needed only for zone letters after `f`."""
+    private_subnet_prefix: int = Field(20, ge=16, le=28)
+    """Prefix length of each private (application / Kubernetes node) subnet."""
+    public_subnet_prefix: int = Field(24, ge=16, le=28)
+    """Prefix length of each public (load balancer, NAT) subnet."""
+    data_subnet_prefix: int = Field(24, ge=16, le=28)
+    """Prefix length of each isolated data (database, cache) subnet; no route to the internet."""
+    nat: NatStrategy = "per_az"
+    """Egress for private subnets: `per_az` (one NAT per zone), `regional` (one multi-AZ regional
+    NAT gateway), `single` (one shared NAT, not zone-redundant) or `none`."""
+    flow_logs: FlowLogs = FlowLogs()
+    """VPC flow logs."""
+    s3_gateway_endpoint: bool = True
+    """Gateway endpoint so S3 traffic stays off the NAT (free)."""
+    interface_endpoints: list[InterfaceEndpoint] = Field(default_factory=list)
+    """Interface (PrivateLink) endpoints, reachable only from inside the VPC."""
+
+    @field_validator("cidr", mode="before")
+    @classmethod
+    def _cidr_is_private(cls, value: object) -> object:
+        net = IPv4Network(str(value), strict=True) if isinstance(value, str) else value
+        if isinstance(net, IPv4Network) and not net.is_private:
+            raise ValueError(f"{net} is not a private (RFC 1918) range")
+        return value
+
+    @field_validator("zones")
+    @classmethod
+    def _zones_unique(cls, zones: list[str]) -> list[str]:
+        if len(set(zones)) != len(zones):
+            raise ValueError(f"zones must be unique, got {zones}")
+        return zones
+
+    @field_validator("zone_slots")
+    @classmethod
+    def _slots_in_range(cls, slots: dict[str, int]) -> dict[str, int]:
+        for zone, slot in slots.items():
+            if not 0 <= slot < MAX_ZONE_SLOTS:
+                raise ValueError(f"slot {slot} of '{zone}' must be between 0 and {MAX_ZONE_SLOTS - 1}")
+        return slots

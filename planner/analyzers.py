@@ -1,0 +1,11 @@
+"""Analyzers that turn the captured resources into report sections.
+
+Each analyzer is `(PlanContext) -> Section`. Policy results, cost and DR posture register here;
+a section with `blocking` reasons makes the plan exit non-zero.
+"""
+
+from __future__ import annotations
+
+from planner.report import Analyzer
+
+ANALYZERS: list[Analyzer] = []

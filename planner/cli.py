@@ -1,0 +1,90 @@
+"""Command line of the offline plan.
+
+Exit codes: 0 the plan passes; 1 an analyzer blocks it (e.g. a mandatory policy violation);
+2 the stack file or its config is invalid; 3 the program itself failed (a bug: traceback shown).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+import traceback
+from pathlib import Path
+
+import pulumi
+
+from planner.analyzers import ANALYZERS
+from planner.report import PlanContext, build_report, markdown_summary, text_summary
+from planner.runner import run_program
+from planner.stackfile import StackFileError, read_stack_file
+
+EXIT_OK, EXIT_BLOCKED, EXIT_CONFIG, EXIT_PROGRAM = 0, 1, 2, 3
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="./tasks plan", description="Offline plan of one stack.")
+    p.add_argument("stack", help="stack name: reads Pulumi.<stack>.yaml")
+    p.add_argument("--project-dir", type=Path, default=Path.cwd(), help="directory of Pulumi.yaml")
+    p.add_argument("--json", type=Path, help="JSON report path (default out/plan-<stack>.json)")
+    p.add_argument("--markdown", type=Path, help="markdown path (default out/plan-<stack>.md)")
+    p.add_argument("--quiet", action="store_true", help="summary only, no resource tree")
+    p.add_argument("--preview", action="store_true", help="simulate a preview (dry run)")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    started = time.perf_counter()
+    project_dir: Path = args.project_dir.resolve()
+    try:
+        stack_file = read_stack_file(project_dir, args.stack)
+    except StackFileError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
+
+    try:
+        monitor = run_program(project_dir, stack_file, preview=args.preview)
+    except pulumi.RunError as exc:
+        problems = getattr(exc, "problems", None) or [str(exc)]
+        for problem in problems:
+            print(f"error: {stack_file.path.name}: {problem}", file=sys.stderr)
+        return EXIT_CONFIG
+    except Exception:  # noqa: BLE001 (a bug in the program: show everything)
+        traceback.print_exc()
+        print(f"error: the program failed for stack '{args.stack}' (traceback above)", file=sys.stderr)
+        return EXIT_PROGRAM
+
+    from infra.config import parse_config  # noqa: PLC0415 (after the program put infra on sys.path)
+    from planner.recorder import decode  # noqa: PLC0415
+
+    raw = {k.split(":", 1)[1]: decode(_loads(v), "", []) for k, v in stack_file.config.items()
+           if k.startswith(f"{stack_file.project}:")}  # fmt: skip
+    ctx = PlanContext(stack_file.project, args.stack, project_dir, monitor, parse_config(raw))
+    sections = [analyze(ctx) for analyze in ANALYZERS]
+    report = build_report(ctx, sections)
+    report["elapsedSeconds"] = round(time.perf_counter() - started, 3)
+
+    lines = text_summary(report, monitor.recorded, tree=not args.quiet)
+    for section in sections:
+        lines += ["", f"{section.title}:", *section.text]
+    out_dir = project_dir / "out"
+    json_path = args.json or out_dir / f"plan-{args.stack}.json"
+    md_path = args.markdown or out_dir / f"plan-{args.stack}.md"
+    json_path.parent.mkdir(parents=True, exist_ok=True)
+    md_path.parent.mkdir(parents=True, exist_ok=True)
+    json_path.write_text(json.dumps(report, indent=2, sort_keys=False) + "\n")
+    md_path.write_text(markdown_summary(report, monitor.recorded, sections))
+    lines += ["", f"Report: {json_path}", f"Summary: {md_path}"]
+    if report["blocking"]:
+        lines += ["", "PLAN BLOCKED:", *[f"  {reason}" for reason in report["blocking"]]]
+    print("\n".join(lines))
+    return EXIT_BLOCKED if report["blocking"] else EXIT_OK
+
+
+def _loads(value: str) -> object:
+    try:
+        return json.loads(value)
+    except json.JSONDecodeError:
+        return value

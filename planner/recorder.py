@@ -1,0 +1,152 @@
+"""A Pulumi mock monitor that records every registration with its full options.
+
+`pulumi.runtime.Mocks.new_resource` only sees type, name and inputs. The plan and the policies also
+need parent, provider, `protect`, `retainOnDelete`, aliases and dependencies, so we subclass the
+SDK's own `MockMonitor` and read them from the raw `RegisterResourceRequest` before delegating.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from google.protobuf import json_format
+from pulumi.runtime.mocks import MockCallArgs, MockMonitor, MockResourceArgs, Mocks
+
+from planner import fake_cloud
+
+# Markers Pulumi uses inside serialized property maps (sdk/python/lib/pulumi/runtime/rpc.py).
+_SIG_KEY = "4dabf18193072939515e22adb298388d"
+_SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"
+_RESOURCE_SIG = "5cf8f73096256a8f31e491e813e4eb8e"
+_OUTPUT_SIG = "d0e6a833031e9bbcd3f4e8bde6ca49a4"
+UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
+"""How a value not known until apply appears in recorded inputs (as in a real preview)."""
+
+
+@dataclass
+class RecordedResource:
+    urn: str
+    type: str
+    name: str
+    custom: bool
+    parent: str | None
+    provider: str | None
+    """URN of the explicit provider (custom resources only)."""
+    inputs: dict[str, Any]
+    """camelCase inputs with secrets unwrapped; see `secret_paths`."""
+    secret_paths: list[str] = field(default_factory=list)
+    protect: bool = False
+    retain_on_delete: bool = False
+    delete_before_replace: bool = False
+    ignore_changes: list[str] = field(default_factory=list)
+    aliases: list[Any] = field(default_factory=list)
+    dependencies: list[str] = field(default_factory=list)
+    property_dependencies: dict[str, list[str]] = field(default_factory=dict)
+    additional_secret_outputs: list[str] = field(default_factory=list)
+    id: str | None = None
+    outputs: dict[str, Any] = field(default_factory=dict)
+
+
+def decode(value: Any, path: str, secrets: list[str]) -> Any:
+    """Turn a serialized property value into plain data, noting where secrets were."""
+    if isinstance(value, dict):
+        sig = value.get(_SIG_KEY)
+        if sig == _SECRET_SIG:
+            secrets.append(path)
+            return decode(value.get("value"), path, secrets)
+        if sig == _RESOURCE_SIG:
+            return value.get("urn")
+        if sig == _OUTPUT_SIG:
+            if value.get("secret"):
+                secrets.append(path)
+            return decode(value.get("value", UNKNOWN), path, secrets)
+        return {k: decode(v, f"{path}.{k}" if path else k, secrets) for k, v in value.items()}
+    if isinstance(value, list):
+        return [decode(v, f"{path}[{i}]", secrets) for i, v in enumerate(value)]
+    if isinstance(value, float) and value.is_integer():
+        return int(value)  # protobuf Struct numbers are doubles; ports and counts are ints
+    return value
+
+
+class FakeCloudMocks(Mocks):
+    """Answers resource creation and invokes from planner.fake_cloud."""
+
+    def __init__(self) -> None:
+        self.provider_regions: dict[str, str] = {}
+        """Provider reference (`urn::id`) -> region, so invokes answer for the right region."""
+
+    def region_of(self, provider_ref: str | None) -> str:
+        return self.provider_regions.get(provider_ref or "", "us-east-1")
+
+    def new_resource(self, args: MockResourceArgs) -> tuple[str | None, dict[Any, Any]]:
+        if args.typ.startswith("pulumi:providers:"):
+            return f"{args.name}-provider-id", dict(args.inputs)
+        return fake_cloud.fake_outputs(args.typ, args.name, args.inputs, self.region_of(args.provider))
+
+    def call(self, args: MockCallArgs) -> tuple[dict[Any, Any], list[tuple[str, str]] | None]:
+        return fake_cloud.invoke(args.token, args.args, self.region_of(args.provider)), []
+
+
+class RecordingMonitor(MockMonitor):
+    """MockMonitor that keeps every registration (in order) and the stack's exported outputs."""
+
+    mocks: FakeCloudMocks
+
+    def __init__(self, mocks: FakeCloudMocks | None = None) -> None:
+        super().__init__(mocks or FakeCloudMocks())
+        self.recorded: list[RecordedResource] = []
+        self.stack_outputs: dict[str, Any] = {}
+        self.stack_output_secrets: list[str] = []
+        self.invokes: list[str] = []
+
+    def RegisterResource(self, request: Any) -> Any:  # noqa: N802 (gRPC method name)
+        response = super().RegisterResource(request)
+        if request.type == "pulumi:pulumi:Stack":
+            return response
+        secrets: list[str] = []
+        raw = json_format.MessageToDict(request.object)
+        inputs = decode(raw, "", secrets)
+        record = RecordedResource(
+            urn=response.urn,
+            type=request.type,
+            name=request.name,
+            custom=request.custom,
+            parent=request.parent or None,
+            provider=request.provider.rsplit("::", 1)[0] if request.provider else None,
+            inputs=inputs,
+            secret_paths=secrets,
+            protect=bool(request.protect),
+            retain_on_delete=bool(request.retainOnDelete),
+            delete_before_replace=bool(request.deleteBeforeReplace),
+            ignore_changes=list(request.ignoreChanges),
+            aliases=[json_format.MessageToDict(a) for a in request.aliases] + list(request.aliasURNs),
+            dependencies=list(request.dependencies),
+            property_dependencies={k: list(v.urns) for k, v in request.propertyDependencies.items()},
+            additional_secret_outputs=list(request.additionalSecretOutputs),
+            id=response.id or None,
+            outputs=self.resources[response.urn].state if response.urn in self.resources else {},
+        )
+        if request.type == "pulumi:providers:aws" and isinstance(inputs.get("region"), str):
+            self.mocks.provider_regions[f"{response.urn}::{response.id}"] = inputs["region"]
+        self.recorded.append(record)
+        return response
+
+    def RegisterResourceOutputs(self, request: Any) -> Any:  # noqa: N802
+        if "::pulumi:pulumi:Stack::" in request.urn:
+            secrets: list[str] = []
+            outputs = decode(json_format.MessageToDict(request.outputs), "", secrets)
+            self.stack_outputs = outputs if isinstance(outputs, dict) else {}
+            self.stack_output_secrets = secrets
+        return super().RegisterResourceOutputs(request)
+
+    def Invoke(self, request: Any) -> Any:  # noqa: N802
+        self.invokes.append(request.tok)
+        return super().Invoke(request)
+
+    def by_type(self, typ: str) -> list[RecordedResource]:
+        return [r for r in self.recorded if r.type == typ]
+
+    def by_urn(self) -> Mapping[str, RecordedResource]:
+        return {r.urn: r for r in self.recorded}
