@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 
 import pulumi
 
-TOKEN_PACKAGE = "groundwork"
+TOKEN_PACKAGE = "groundwork"  # noqa: S105 (type token, not a secret)
 """Package part of every component type token (`groundwork:network:Vpc`)."""
 
 

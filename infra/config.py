@@ -95,7 +95,9 @@ class StackConfig(Section):
                 )
         unknown = set(self.network.zone_slots) - set(self.zone_names)
         if unknown:
-            raise ValueError(f"network.zoneSlots: names zones not in network.zones: {sorted(unknown)}")
+            raise ValueError(
+                f"network.zoneSlots: names zones not in network.zones: {sorted(unknown)}"
+            )
         try:
             self.subnet_plan()
         except CidrPlanError as exc:
@@ -109,7 +111,9 @@ class StackConfig(Section):
     @property
     def zone_slots(self) -> dict[str, int]:
         """Subnet slot of each zone: pinned in `network.zoneSlots`, else from the zone letter."""
-        pinned = {zone_name(self.cloud, self.region, z): s for z, s in self.network.zone_slots.items()}
+        pinned = {
+            zone_name(self.cloud, self.region, z): s for z, s in self.network.zone_slots.items()
+        }
         slots: dict[str, int] = {}
         for zone in self.zone_names:
             slot = pinned.get(zone, default_slot(zone_suffix(self.region, zone)))

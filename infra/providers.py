@@ -24,7 +24,11 @@ def build_providers(cfg: StackConfig) -> Providers:
     if cfg.cloud != "aws":  # config validation lists the clouds; this guards new ones
         raise pulumi.RunError(f"cloud '{cfg.cloud}': no composition for this cloud yet")
     primary = _aws_provider(f"aws-{cfg.region}", cfg.region)
-    dr = _aws_provider(f"aws-dr-{cfg.dr.region}", cfg.dr.region) if cfg.dr.enabled and cfg.dr.region else None
+    dr = (
+        _aws_provider(f"aws-dr-{cfg.dr.region}", cfg.dr.region)
+        if cfg.dr.enabled and cfg.dr.region
+        else None
+    )
     return Providers(primary=primary, dr=dr)
 
 

@@ -53,7 +53,9 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_CONFIG
     except Exception:  # noqa: BLE001 (a bug in the program: show everything)
         traceback.print_exc()
-        print(f"error: the program failed for stack '{args.stack}' (traceback above)", file=sys.stderr)
+        print(
+            f"error: the program failed for stack '{args.stack}' (traceback above)", file=sys.stderr
+        )
         return EXIT_PROGRAM
 
     from infra.config import parse_config  # noqa: PLC0415 (after the program put infra on sys.path)

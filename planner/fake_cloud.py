@@ -52,10 +52,12 @@ def _arn(service: str, region: str, path: str, *, account: str = ACCOUNT_ID) -> 
     return f"arn:{PARTITION}:{service}:{region}:{account}:{path}"
 
 
-def _computed(typ: str, name: str, rid: str, inputs: Mapping[str, Any], region: str) -> dict[str, Any]:
+def _computed(
+    typ: str, name: str, rid: str, inputs: Mapping[str, Any], region: str
+) -> dict[str, Any]:
     """Outputs the cloud computes, per type (what a real `up` would return)."""
     out: dict[str, Any] = {}
-    service = typ.split(":")[1].split("/")[0]
+    service = typ.split(":")[1].split("/", maxsplit=1)[0]
     if typ == "aws:ec2/vpc:Vpc":
         out |= {"defaultSecurityGroupId": "sg-" + _hex(name + "dsg"), "mainRouteTableId": "rtb-" + _hex(name + "main"),
                 "defaultNetworkAclId": "acl-" + _hex(name + "acl")}  # fmt: skip
@@ -65,7 +67,7 @@ def _computed(typ: str, name: str, rid: str, inputs: Mapping[str, Any], region: 
     elif typ == "aws:ec2/natGateway:NatGateway":
         out |= {"publicIp": f"52.49.{int(_hex(name)[:2], 16)}.1"}
     elif typ in {"aws:iam/role:Role", "aws:iam/policy:Policy", "aws:iam/user:User"}:
-        kind = typ.split(":")[-1].lower()
+        kind = typ.rsplit(":", maxsplit=1)[-1].lower()
         out |= {"arn": f"arn:{PARTITION}:iam::{ACCOUNT_ID}:{kind}/{inputs.get('name', name)}",
                 "name": inputs.get("name", rid), "uniqueId": "AROA" + _hex(name).upper()}  # fmt: skip
     elif typ == "aws:kms/key:Key":
@@ -76,15 +78,17 @@ def _computed(typ: str, name: str, rid: str, inputs: Mapping[str, Any], region: 
     elif typ in {"aws:rds/subnetGroup:SubnetGroup", "aws:elasticache/subnetGroup:SubnetGroup"}:
         out |= {"name": inputs.get("name", rid)}
     if "arn" not in out and service in {"ec2", "vpc"}:
-        kind = typ.split(":")[-1]
+        kind = typ.rsplit(":", maxsplit=1)[-1]
         kind = "".join("-" + c.lower() if c.isupper() else c for c in kind).lstrip("-")
         out["arn"] = _arn("ec2", region, f"{kind}/{rid}")
     elif "arn" not in out and typ.startswith("aws:"):
-        out["arn"] = _arn(service, region, f"{typ.split(':')[-1].lower()}/{rid}")
+        out["arn"] = _arn(service, region, f"{typ.rsplit(':', maxsplit=1)[-1].lower()}/{rid}")
     return out
 
 
-def fake_outputs(typ: str, name: str, inputs: Mapping[str, Any], region: str) -> tuple[str, dict[str, Any]]:
+def fake_outputs(
+    typ: str, name: str, inputs: Mapping[str, Any], region: str
+) -> tuple[str, dict[str, Any]]:
     """(id, outputs) for a new resource: its inputs, plus id-like and computed outputs."""
     rid = resource_id(typ, name)
     outputs = {**inputs, **_computed(typ, name, rid, inputs, region)}

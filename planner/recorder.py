@@ -18,7 +18,7 @@ from planner import fake_cloud
 
 # Markers Pulumi uses inside serialized property maps (sdk/python/lib/pulumi/runtime/rpc.py).
 _SIG_KEY = "4dabf18193072939515e22adb298388d"
-_SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"
+_SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"  # noqa: S105 (wire marker)
 _RESOURCE_SIG = "5cf8f73096256a8f31e491e813e4eb8e"
 _OUTPUT_SIG = "d0e6a833031e9bbcd3f4e8bde6ca49a4"
 UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
@@ -83,7 +83,9 @@ class FakeCloudMocks(Mocks):
     def new_resource(self, args: MockResourceArgs) -> tuple[str | None, dict[Any, Any]]:
         if args.typ.startswith("pulumi:providers:"):
             return f"{args.name}-provider-id", dict(args.inputs)
-        return fake_cloud.fake_outputs(args.typ, args.name, args.inputs, self.region_of(args.provider))
+        return fake_cloud.fake_outputs(
+            args.typ, args.name, args.inputs, self.region_of(args.provider)
+        )
 
     def call(self, args: MockCallArgs) -> tuple[dict[Any, Any], list[tuple[str, str]] | None]:
         return fake_cloud.invoke(args.token, args.args, self.region_of(args.provider)), []
@@ -121,9 +123,12 @@ class RecordingMonitor(MockMonitor):
             retain_on_delete=bool(request.retainOnDelete),
             delete_before_replace=bool(request.deleteBeforeReplace),
             ignore_changes=list(request.ignoreChanges),
-            aliases=[json_format.MessageToDict(a) for a in request.aliases] + list(request.aliasURNs),
+            aliases=[json_format.MessageToDict(a) for a in request.aliases]
+            + list(request.aliasURNs),
             dependencies=list(request.dependencies),
-            property_dependencies={k: list(v.urns) for k, v in request.propertyDependencies.items()},
+            property_dependencies={
+                k: list(v.urns) for k, v in request.propertyDependencies.items()
+            },
             additional_secret_outputs=list(request.additionalSecretOutputs),
             id=response.id or None,
             outputs=self.resources[response.urn].state if response.urn in self.resources else {},

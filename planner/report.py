@@ -112,21 +112,31 @@ def tree_lines(resources: list[RecordedResource]) -> list[str]:
     return lines
 
 
-def text_summary(report: dict[str, Any], resources: list[RecordedResource], *, tree: bool) -> list[str]:
-    lines = [f"Offline plan: {report['project']} / {report['stack']}  ({report['resourceCount']} resources)", ""]
+def text_summary(
+    report: dict[str, Any], resources: list[RecordedResource], *, tree: bool
+) -> list[str]:
+    lines = [
+        f"Offline plan: {report['project']} / {report['stack']}  ({report['resourceCount']} resources)",
+        "",
+    ]
     if tree:
         lines += ["Resources by component:", *tree_lines(resources), ""]
     lines.append("Counts by type:")
     width = max((len(t) for t in report["countsByType"]), default=0)
     lines += [f"  {t.ljust(width)}  {n:>4}" for t, n in report["countsByType"].items()]
     lines += ["", f"Protected resources ({len(report['protected'])}):"]
-    lines += [f"  {urn.split('::')[-1]}  ({urn.split('::')[-2].split('$')[-1]})" for urn in report["protected"]]
+    lines += [
+        f"  {urn.split('::')[-1]}  ({urn.split('::')[-2].split('$')[-1]})"
+        for urn in report["protected"]
+    ]
     if not report["protected"]:
         lines.append("  none")
     return lines
 
 
-def markdown_summary(report: dict[str, Any], resources: list[RecordedResource], sections: list[Section]) -> str:
+def markdown_summary(
+    report: dict[str, Any], resources: list[RecordedResource], sections: list[Section]
+) -> str:
     status = "❌ blocked" if report["blocking"] else "✅ passes"
     out = [
         f"## Offline plan `{report['project']}/{report['stack']}`: {status}",
@@ -140,5 +150,13 @@ def markdown_summary(report: dict[str, Any], resources: list[RecordedResource], 
     ]
     for section in sections:
         out += [f"### {section.title}", "", *section.markdown, ""]
-    out += ["<details><summary>Resource tree</summary>", "", "```", *tree_lines(resources), "```", "", "</details>"]
+    out += [
+        "<details><summary>Resource tree</summary>",
+        "",
+        "```",
+        *tree_lines(resources),
+        "```",
+        "",
+        "</details>",
+    ]
     return "\n".join(out) + "\n"

@@ -81,6 +81,7 @@ def run_under_mocks(
                 task.cancel()
             if pending:
                 loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+            loop.run_until_complete(loop.shutdown_default_executor())
             loop.close()
             asyncio.set_event_loop(None)
 
@@ -89,7 +90,9 @@ def run_under_mocks(
     return monitor
 
 
-def run_program(project_dir: Path, stack_file: StackFile, *, preview: bool = False) -> RecordingMonitor:
+def run_program(
+    project_dir: Path, stack_file: StackFile, *, preview: bool = False
+) -> RecordingMonitor:
     """Run the project's `__main__.py` as the language host would, for one stack."""
     program_dir = str(project_dir.resolve())
     return run_under_mocks(

@@ -9,7 +9,7 @@ from typing import Any
 
 import yaml
 
-SECRET_PLACEHOLDER = "[secret: not decrypted offline]"
+SECRET_PLACEHOLDER = "[secret: not decrypted offline]"  # noqa: S105 (a label, not a secret)
 
 
 class StackFileError(Exception):

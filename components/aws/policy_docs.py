@@ -31,7 +31,9 @@ def policy_document(statements: Sequence[dict[str, Any]]) -> str:
     return json.dumps({"Version": "2012-10-17", "Statement": list(statements)})
 
 
-def kms_key_policy(ctx: AwsContext, service_statements: Sequence[dict[str, Any]]) -> pulumi.Output[str]:
+def kms_key_policy(
+    ctx: AwsContext, service_statements: Sequence[dict[str, Any]]
+) -> pulumi.Output[str]:
     """Key policy: the account administers the key through IAM; listed service grants are added.
 
     `service_statements` may use the placeholders `{account}`, `{partition}` and `{region}` in

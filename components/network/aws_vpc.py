@@ -329,7 +329,7 @@ class Vpc(pulumi.ComponentResource):
             ec2.VpcEndpoint(
                 f"{name}-s3-endpoint",
                 vpc_id=self.vpc.id,
-                service_name=region.apply(lambda r: f"com.amazonaws.{r}.s3"),
+                service_name=pulumi.Output.format("com.amazonaws.{0}.s3", region),
                 vpc_endpoint_type="Gateway",
                 route_table_ids=[*self.private_route_table_ids, self.data_route_table.id],
                 tags=self._tags(f"{name}-s3-endpoint"),
@@ -360,7 +360,7 @@ class Vpc(pulumi.ComponentResource):
             ec2.VpcEndpoint(
                 f"{name}-{slug}-endpoint",
                 vpc_id=self.vpc.id,
-                service_name=region.apply(lambda r, s=service: f"com.amazonaws.{r}.{s}"),
+                service_name=pulumi.Output.format("com.amazonaws.{0}.{1}", region, service),
                 vpc_endpoint_type="Interface",
                 private_dns_enabled=True,
                 subnet_ids=self.private_subnet_ids,

@@ -67,7 +67,9 @@ def plan_subnets(
     try:
         vpc = ipaddress.IPv4Network(vpc_cidr, strict=True)
     except ValueError as exc:
-        raise CidrPlanError("network.cidr", f"'{vpc_cidr}' is not a valid IPv4 network ({exc})") from exc
+        raise CidrPlanError(
+            "network.cidr", f"'{vpc_cidr}' is not a valid IPv4 network ({exc})"
+        ) from exc
     slots = list(zone_slots.values())
     if len(set(slots)) != len(slots):
         raise CidrPlanError("network.zoneSlots", f"two zones share a slot: {dict(zone_slots)}")

@@ -17,6 +17,7 @@ class Section(BaseModel):
         alias_generator=to_camel,
         populate_by_name=True,
         validate_default=True,
+        use_attribute_docstrings=True,
     )
 
 

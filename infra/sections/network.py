@@ -52,7 +52,12 @@ class Network(Section):
     @field_validator("cidr", mode="before")
     @classmethod
     def _cidr_is_private(cls, value: object) -> object:
-        net = IPv4Network(str(value), strict=True) if isinstance(value, str) else value
+        net: object = value
+        if isinstance(value, str):
+            try:
+                net = IPv4Network(value, strict=True)
+            except ValueError as exc:
+                raise ValueError(f"not a valid IPv4 network such as 10.0.0.0/16 ({exc})") from None
         if isinstance(net, IPv4Network) and not net.is_private:
             raise ValueError(f"{net} is not a private (RFC 1918) range")
         return value
@@ -69,5 +74,7 @@ class Network(Section):
     def _slots_in_range(cls, slots: dict[str, int]) -> dict[str, int]:
         for zone, slot in slots.items():
             if not 0 <= slot < MAX_ZONE_SLOTS:
-                raise ValueError(f"slot {slot} of '{zone}' must be between 0 and {MAX_ZONE_SLOTS - 1}")
+                raise ValueError(
+                    f"slot {slot} of '{zone}' must be between 0 and {MAX_ZONE_SLOTS - 1}"
+                )
         return slots

@@ -21,7 +21,9 @@ def check_tag(key: str, value: str) -> None:
     if len(value) > 128:
         raise ValueError(f"tag '{key}' value must be at most 128 characters")
     if key.lower().startswith(_RESERVED_PREFIXES):
-        raise ValueError(f"tag key '{key}' uses a reserved prefix ({', '.join(_RESERVED_PREFIXES)})")
+        raise ValueError(
+            f"tag key '{key}' uses a reserved prefix ({', '.join(_RESERVED_PREFIXES)})"
+        )
     for text in (key, value):
         if not _TAG_CHARS.match(text) or "http://" in text or "https://" in text:
             raise ValueError(

@@ -1,0 +1,140 @@
+"""The stack config model: every real stack file validates; bad input fails naming the field."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from infra import ConfigError, parse_config
+from infra.presets import PRESETS
+from infra.schema import stack_file_schema
+from tests.conftest import PROJECT_DIR, raw_stack_config, stack_config
+
+
+@pytest.mark.parametrize(
+    "stack", sorted(p.name.split(".")[1] for p in PROJECT_DIR.glob("Pulumi.*.yaml"))
+)
+def test_every_stack_file_validates(stack: str) -> None:
+    cfg = stack_config(stack)
+    assert cfg.environment == raw_stack_config(stack)["environment"]
+
+
+def test_presets_apply_under_the_stack_file() -> None:
+    dev, prod = stack_config("dev"), stack_config("prod")
+    assert dev.network.nat == PRESETS["dev"]["network"]["nat"] == "single"
+    assert prod.network.nat == "per_az"
+    assert len(dev.zone_names) == 2
+    assert prod.zone_names == ["eu-west-1a", "eu-west-1b", "eu-west-1c"]
+    assert dev.protect_stateful_resources is False
+    assert prod.protect_stateful_resources is True
+
+
+def test_stack_file_value_wins_over_preset() -> None:
+    cfg = stack_config("dev", network={"cidr": "10.10.0.0/16", "nat": "per_az"})
+    assert cfg.network.nat == "per_az"
+    assert cfg.network.flow_logs.retention_days == 14  # the rest of the preset still applies
+
+
+def test_config_is_frozen() -> None:
+    cfg = stack_config("dev")
+    with pytest.raises(Exception, match="frozen"):
+        cfg.region = "us-east-1"  # type: ignore[misc]
+
+
+def test_base_tags_cover_required_keys() -> None:
+    tags = stack_config(
+        "prod", tags={"owner": "a", "costCenter": "b", "extra": {"owner": "x"}}
+    ).base_tags
+    assert {"environment", "owner", "cost-center", "service", "managed-by"} <= set(tags)
+    assert tags["owner"] == "a"  # required tags win over extras
+
+
+def _net(**kw: Any) -> dict[str, Any]:
+    return {"cidr": "10.10.0.0/16", **kw}
+
+
+# (overrides of the dev stack file, field the error must name, a fragment of the explanation)
+BAD_INPUTS: list[tuple[str, dict[str, Any], str, str]] = [
+    ("bad-cidr-prefix", {"network": _net(cidr="10.0.0.0/33")}, "groundwork:network.cidr", "not a valid IPv4 network"),
+    ("cidr-host-bits", {"network": _net(cidr="10.0.0.1/16")}, "groundwork:network.cidr", "host bits"),
+    ("public-cidr", {"network": _net(cidr="8.8.0.0/16")}, "groundwork:network.cidr", "private"),
+    ("vpc-too-small", {"network": _net(cidr="10.0.0.0/18")}, "groundwork:network.cidr", "too small"),
+    ("environment", {"environment": "production"}, "groundwork:environment", "'dev', 'staging' or 'prod'"),
+    ("cloud", {"cloud": "gcp"}, "groundwork:cloud", "'aws' or 'alicloud'"),
+    ("region", {"region": "eu-west-9"}, "groundwork:region", "allowed: af-south-1"),
+    ("region-other-cloud", {"region": "cn-hangzhou"}, "groundwork:region", "not a aws region"),
+    ("missing-region", {"region": None}, "groundwork:region", "required"),
+    ("unknown-key", {"netwrok": {}}, "groundwork:netwrok", "unknown key"),
+    ("unknown-nested-key", {"network": _net(cidrr="x")}, "groundwork:network.cidrr", "unknown key"),
+    ("nat", {"network": _net(nat="two")}, "groundwork:network.nat", "'none', 'single', 'per_az' or 'regional'"),
+    ("prefix-range", {"network": _net(privateSubnetPrefix=30)}, "groundwork:network.privateSubnetPrefix", "28"),
+    ("retention", {"network": _net(flowLogs={"retentionDays": 10})}, "groundwork:network.flowLogs.retentionDays", "14"),
+    ("traffic-type", {"network": _net(flowLogs={"trafficType": "SOME"})}, "groundwork:network.flowLogs.trafficType", "'ALL'"),
+    ("zones-duplicate", {"network": _net(zones=["a", "a"])}, "groundwork:network.zones", "unique"),
+    ("zones-empty", {"network": _net(zones=[])}, "groundwork:network.zones", "at least 1"),
+    ("zone-other-region", {"network": _net(zones=["us-east-1a"])}, "groundwork:network.zones", "not a zone of eu-west-1"),
+    ("zone-without-slot", {"network": _net(zones=["a", "k"])}, "groundwork:network.zoneSlots", "pin one"),
+    ("slot-range", {"network": _net(zoneSlots={"a": 9})}, "groundwork:network.zoneSlots", "between 0 and 5"),
+    ("slot-unknown-zone", {"network": _net(zoneSlots={"d": 3})}, "groundwork:network.zoneSlots", "not in network.zones"),
+    ("endpoint", {"network": _net(interfaceEndpoints=["s4"])}, "groundwork:network.interfaceEndpoints.0", "'ecr.api'"),
+    ("name-uppercase", {"name": "Acme"}, "groundwork:name", "pattern"),
+    ("name-too-short", {"name": "ab"}, "groundwork:name", "pattern"),
+    ("tags-missing-owner", {"tags": {"costCenter": "x"}}, "groundwork:tags.owner", "required"),
+    ("tag-reserved", {"tags": {"owner": "a", "costCenter": "b", "extra": {"aws:x": "1"}}}, "groundwork:tags.extra", "reserved prefix"),
+    ("tag-value-chars", {"tags": {"owner": "a<b>", "costCenter": "b"}}, "groundwork:tags.owner", "may only contain"),
+    ("tag-too-long", {"tags": {"owner": "a", "costCenter": "b", "extra": {"k": "v" * 129}}}, "groundwork:tags.extra", "128"),
+    ("dr-without-region", {"dr": {"enabled": True}}, "groundwork:dr.region", "required"),
+    ("dr-same-region", {"dr": {"enabled": True, "region": "eu-west-1"}}, "groundwork:dr.region", "must differ"),
+    ("dr-bad-region", {"dr": {"enabled": True, "region": "mars-1"}}, "groundwork:dr.region", "not a aws region"),
+    ("protect-type", {"protectStatefulResources": "maybe"}, "groundwork:protectStatefulResources", "boolean"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "fragment"), [c[1:] for c in BAD_INPUTS], ids=[c[0] for c in BAD_INPUTS]
+)
+def test_bad_input_is_rejected_naming_the_field(
+    overrides: dict[str, Any], field: str, fragment: str
+) -> None:
+    raw = {**raw_stack_config("dev"), **overrides}
+    raw = {k: v for k, v in raw.items() if v is not None}
+    with pytest.raises(ConfigError) as err:
+        parse_config(raw)
+    lines = [p for p in err.value.problems if p.startswith(f"{field}:")]
+    assert lines, f"no problem names {field}: {err.value.problems}"
+    assert fragment in lines[0], lines[0]
+
+
+def test_prod_needs_three_zones() -> None:
+    raw = {**raw_stack_config("prod"), "network": {"cidr": "10.20.0.0/16", "zones": ["a", "b"]}}
+    with pytest.raises(ConfigError) as err:
+        parse_config(raw)
+    assert err.value.problems == [
+        "groundwork:network.zones: prod needs at least 3 availability zones, got 2"
+    ]
+
+
+def test_config_error_is_a_run_error_so_pulumi_prints_no_traceback() -> None:
+    import pulumi
+
+    assert issubclass(ConfigError, pulumi.RunError)
+
+
+def test_checked_in_json_schema_matches_the_model() -> None:
+    checked_in = json.loads((PROJECT_DIR / "docs" / "stack-config.schema.json").read_text())
+    assert checked_in == stack_file_schema(), "run: .venv/bin/python -m infra.schema --write"
+
+
+def test_json_schema_accepts_the_stack_files_and_rejects_a_typo() -> None:
+    import jsonschema
+    import yaml
+
+    schema = stack_file_schema()
+    for path in Path(PROJECT_DIR).glob("Pulumi.*.yaml"):
+        jsonschema.validate(yaml.safe_load(path.read_text()), schema)
+    broken = {"config": {"groundwork:environment": "dev", "groundwork:netwrok": {}}}
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(broken, schema)

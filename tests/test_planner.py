@@ -1,0 +1,85 @@
+"""The offline plan command: output, report files and exit codes."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from planner.cli import EXIT_CONFIG, EXIT_OK, main
+from tests.conftest import PROJECT_DIR
+
+
+def test_plan_dev_prints_the_tree_and_writes_reports(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(["dev", "--project-dir", str(PROJECT_DIR), "--json", str(tmp_path / "p.json"),
+                 "--markdown", str(tmp_path / "p.md")])  # fmt: skip
+    out = capsys.readouterr().out
+    assert code == EXIT_OK
+    assert "groundwork:network:Vpc  acme-dev" in out
+    assert out.count("aws:ec2/subnet:Subnet  acme-dev-") == 6
+    assert "aws:ec2/natGateway:NatGateway  acme-dev-nat-eu-west-1a" in out
+    assert "aws:ec2/flowLog:FlowLog  acme-dev-flow-log" in out
+    report = json.loads((tmp_path / "p.json").read_text())
+    assert report["stack"] == "dev"
+    assert report["countsByType"]["aws:ec2/subnet:Subnet"] == 6
+    assert report["resourceCount"] == len(report["resources"])
+    assert set(report) >= {"sections", "blocking", "protected", "outputs"}
+    assert "## Offline plan `groundwork/dev`" in (tmp_path / "p.md").read_text()
+
+
+def test_plan_prod_lists_protected_resources(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(["prod", "--project-dir", str(PROJECT_DIR), "--quiet", "--json", str(tmp_path / "p.json"),
+                 "--markdown", str(tmp_path / "p.md")])  # fmt: skip
+    out = capsys.readouterr().out
+    assert code == EXIT_OK
+    assert (
+        out.count("aws:ec2/natGateway:NatGateway") == 1
+    )  # counts table only: --quiet drops the tree
+    report = json.loads((tmp_path / "p.json").read_text())
+    assert report["countsByType"]["aws:ec2/natGateway:NatGateway"] == 3
+    assert report["countsByType"]["aws:ec2/subnet:Subnet"] == 9
+    assert any(u.endswith("acme-prod-flow-logs-key") for u in report["protected"])
+
+
+def _project_copy(tmp_path: Path, stack_text: str) -> Path:
+    project = tmp_path / "project"
+    shutil.copytree(
+        PROJECT_DIR, project, ignore=shutil.ignore_patterns(".venv*", ".git", "out", "__pycache__")
+    )
+    (project / "Pulumi.broken.yaml").write_text(stack_text)
+    return project
+
+
+def test_broken_stack_file_exits_non_zero_with_one_line_naming_the_field(tmp_path: Path) -> None:
+    text = (PROJECT_DIR / "Pulumi.dev.yaml").read_text().replace("10.10.0.0/16", "10.0.0.0/33")
+    project = _project_copy(tmp_path, text)
+    # A real subprocess, as a user runs it: exit code and stderr are what they see.
+    proc = subprocess.run(
+        [sys.executable, "-m", "planner", "broken", "--project-dir", str(project)],
+        cwd=PROJECT_DIR, capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert proc.returncode == EXIT_CONFIG
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1, proc.stderr
+    assert lines[0].startswith("error: Pulumi.broken.yaml: groundwork:network.cidr: ")
+    assert "10.0.0.0/33" in lines[0]
+    assert "Traceback" not in proc.stderr
+
+
+def test_unknown_stack_is_a_clear_error(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["nope", "--project-dir", str(PROJECT_DIR)]) == EXIT_CONFIG
+    assert "no stack file Pulumi.nope.yaml; stacks here: dev, prod" in capsys.readouterr().err
+
+
+def test_invalid_yaml_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    project = _project_copy(tmp_path, "config: [unclosed\n")
+    assert main(["broken", "--project-dir", str(project)]) == EXIT_CONFIG
+    assert "Pulumi.broken.yaml is not valid YAML" in capsys.readouterr().err

@@ -1,0 +1,29 @@
+"""The program runs exactly as Pulumi's Python language host runs it: `runpy.run_path` of the
+project directory inside `run_in_stack`, config from `Pulumi.<stack>.yaml` in PULUMI_CONFIG."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from planner.runner import run_program
+from tests.conftest import PROJECT_DIR, built, stack_file
+
+
+@pytest.mark.parametrize("stack", ["dev", "prod"])
+def test_program_runs_like_the_language_host(stack: str) -> None:
+    monitor = run_program(PROJECT_DIR, stack_file(stack))
+    # Same resources as building from the parsed config directly.
+    assert sorted(r.urn for r in monitor.recorded) == sorted(r.urn for r in built(stack).recorded)
+    outputs = monitor.stack_outputs
+    assert outputs["environment"] == stack
+    assert outputs["vpcId"].startswith("vpc-")
+    assert len(outputs["privateSubnetIds"]) == len(outputs["zones"])
+
+
+def test_config_reaches_the_program_only_through_pulumi_config_env() -> None:
+    sf = stack_file("dev")
+    assert json.loads(sf.config["groundwork:network"]) == {"cidr": "10.10.0.0/16"}
+    assert sf.config["groundwork:environment"] == "dev"
+    assert sf.config["pulumi:disable-default-providers"] == '["*"]'
