@@ -73,7 +73,9 @@ def decode(value: Any, path: str, secrets: list[str]) -> Any:
 class FakeCloudMocks(Mocks):
     """Answers resource creation and invokes from planner.fake_cloud."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, preview: bool = False) -> None:
+        self.preview = preview
+        """As in a real preview: ids and computed outputs stay unknown; only inputs are known."""
         self.provider_regions: dict[str, str] = {}
         """Provider reference (`urn::id`) -> region, so invokes answer for the right region."""
 
@@ -83,6 +85,8 @@ class FakeCloudMocks(Mocks):
     def new_resource(self, args: MockResourceArgs) -> tuple[str | None, dict[Any, Any]]:
         if args.typ.startswith("pulumi:providers:"):
             return f"{args.name}-provider-id", dict(args.inputs)
+        if self.preview:
+            return "", dict(args.inputs)
         return fake_cloud.fake_outputs(
             args.typ, args.name, args.inputs, self.region_of(args.provider)
         )

@@ -20,7 +20,7 @@ from pulumi.runtime.mocks import MockEngine, MockSettings
 from pulumi.runtime.settings import configure
 from pulumi.runtime.stack import run_in_stack
 
-from planner.recorder import RecordingMonitor
+from planner.recorder import FakeCloudMocks, RecordingMonitor
 from planner.stackfile import StackFile
 
 
@@ -52,7 +52,7 @@ def run_under_mocks(
     Runs in a new context and event loop, so runs never share root resources, config or tasks.
     Exceptions from the program propagate.
     """
-    monitor = RecordingMonitor()
+    monitor = RecordingMonitor(FakeCloudMocks(preview=preview))
     env = {
         "PULUMI_CONFIG": json.dumps(config or {}),
         "PULUMI_CONFIG_SECRET_KEYS": json.dumps(secret_keys or []),

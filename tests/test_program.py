@@ -27,3 +27,14 @@ def test_config_reaches_the_program_only_through_pulumi_config_env() -> None:
     assert json.loads(sf.config["groundwork:network"]) == {"cidr": "10.10.0.0/16"}
     assert sf.config["groundwork:environment"] == "dev"
     assert sf.config["pulumi:disable-default-providers"] == '["*"]'
+
+
+def test_preview_mode_leaves_computed_values_unknown_like_a_real_preview() -> None:
+    from planner.recorder import UNKNOWN
+
+    monitor = run_program(PROJECT_DIR, stack_file("dev"), preview=True)
+    assert sorted(r.urn for r in monitor.recorded) == sorted(r.urn for r in built("dev").recorded)
+    subnet = next(r for r in monitor.recorded if r.type == "aws:ec2/subnet:Subnet")
+    assert subnet.inputs["vpcId"] == UNKNOWN  # the VPC id does not exist before `up`
+    assert subnet.inputs["cidrBlock"].endswith("/20") or subnet.inputs["cidrBlock"].endswith("/24")
+    assert monitor.stack_outputs["vpcCidr"] == "10.10.0.0/16"  # plain values stay known
