@@ -17,7 +17,13 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PROVIDER_PACKAGES = ("pulumi_aws", "pulumi_kubernetes", "pulumi_random", "pulumi_alicloud", "pulumi_policy")
+PROVIDER_PACKAGES = (
+    "pulumi_aws",
+    "pulumi_kubernetes",
+    "pulumi_random",
+    "pulumi_alicloud",
+    "pulumi_policy",
+)
 LIBRARIES = ("pydantic", "yaml")
 
 
@@ -41,7 +47,9 @@ def _modules_loaded_by_plan(stack: str) -> list[str]:
         "              and type(mod) is types.ModuleType)  # loaded, not lazy placeholders\n"
         "print(' '.join(mods))\n"
     )
-    out = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, check=True, capture_output=True, text=True)
+    out = subprocess.run(
+        [sys.executable, "-c", probe], cwd=ROOT, check=True, capture_output=True, text=True
+    )
     return out.stdout.split()
 
 
@@ -68,9 +76,11 @@ def main() -> None:
              "--markdown", f"out/bench-{stack}.md"],
             args.runs,
         )  # fmt: skip
-        print(f"{f'floor for {stack} ({len(modules)} SDK modules)':<44} {floor:6.2f}  ({floor_min:.2f})")
+        print(
+            f"{f'floor for {stack} ({len(modules)} SDK modules)':<44} {floor:6.2f}  ({floor_min:.2f})"
+        )
         print(f"{f'./tasks plan {stack} --quiet':<44} {plan:6.2f}  ({plan_min:.2f})")
-        print(f"{f'  above floor':<44} {plan - floor:6.2f}  ({plan / floor:.1f}x floor)")
+        print(f"{'  above floor':<44} {plan - floor:6.2f}  ({plan / floor:.1f}x floor)")
 
 
 if __name__ == "__main__":
