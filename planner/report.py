@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from planner.diagram import mermaid
 from planner.recorder import RecordedResource, RecordingMonitor
 
 SCHEMA_VERSION = 1
@@ -151,6 +152,12 @@ def markdown_summary(
     for section in sections:
         out += [f"### {section.title}", "", *section.markdown, ""]
     out += [
+        "<details><summary>Architecture</summary>",
+        "",
+        *mermaid(resources),
+        "",
+        "</details>",
+        "",
         "<details><summary>Resource tree</summary>",
         "",
         "```",

@@ -83,3 +83,18 @@ def test_invalid_yaml_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFix
     project = _project_copy(tmp_path, "config: [unclosed\n")
     assert main(["broken", "--project-dir", str(project)]) == EXIT_CONFIG
     assert "Pulumi.broken.yaml is not valid YAML" in capsys.readouterr().err
+
+
+def test_markdown_has_a_stable_architecture_diagram(tmp_path: Path) -> None:
+    paths = []
+    for i in range(2):
+        md = tmp_path / f"p{i}.md"
+        assert main(["prod", "--project-dir", str(PROJECT_DIR), "--quiet", "--json", str(tmp_path / "p.json"),
+                     "--markdown", str(md)]) == EXIT_OK  # fmt: skip
+        paths.append(md.read_text())
+    assert paths[0] == paths[1]
+    assert "```mermaid" in paths[0]
+    assert '(["aws eu-west-1"])' in paths[0]
+    assert '(["aws eu-central-1"])' in paths[0]
+    assert "<b>groundwork:network:Vpc</b><br/>acme-prod<br/>" in paths[0]
+    assert "3 x NatGateway" in paths[0]
