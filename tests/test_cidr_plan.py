@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import ipaddress
+import itertools
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from components.network.cidr_plan import CidrPlanError, plan_subnets
+from components.network.cidr_plan import MAX_ZONE_SLOTS, CidrPlanError, SubnetPlan, plan_subnets
 
 PREFIXES = {"private": 20, "public": 24, "data": 24}
 SLOTS = {"eu-west-1a": 0, "eu-west-1b": 1, "eu-west-1c": 2}
@@ -63,3 +66,62 @@ def test_prefix_not_longer_than_vpc_is_rejected() -> None:
     with pytest.raises(CidrPlanError) as err:
         plan_subnets("10.0.0.0/24", SLOTS, {**PREFIXES, "private": 20})
     assert err.value.field == "network.privateSubnetPrefix"
+
+
+# -- properties over arbitrary VPCs, prefixes and zone sets ------------------------------------
+
+
+def _try_plan(
+    vpc_cidr: str, slots: dict[str, int], prefixes: dict[str, int]
+) -> tuple[SubnetPlan | None, str | None]:
+    try:
+        return plan_subnets(vpc_cidr, slots, prefixes), None  # type: ignore[arg-type]
+    except CidrPlanError as err:
+        return None, err.field
+
+
+@st.composite
+def layouts(draw: st.DrawFn) -> tuple[str, dict[str, int], dict[str, int]]:
+    vpc_prefix = draw(st.integers(min_value=16, max_value=22))
+    base = draw(st.sampled_from(["10.0.0.0", "172.16.0.0", "192.168.0.0"]))
+    prefixes = {
+        tier: draw(st.integers(min_value=vpc_prefix + 1, max_value=28))
+        for tier in ("private", "public", "data")
+    }
+    letters = draw(st.sets(st.sampled_from("abcdef"), min_size=1, max_size=MAX_ZONE_SLOTS))
+    slots = {f"zone-{c}": ord(c) - ord("a") for c in letters}
+    return f"{base}/{vpc_prefix}", slots, prefixes
+
+
+@settings(max_examples=200, deadline=None)
+@given(layouts())
+def test_any_plan_that_fits_has_disjoint_subnets_inside_the_vpc(
+    layout: tuple[str, dict[str, int], dict[str, int]],
+) -> None:
+    vpc_cidr, slots, prefixes = layout
+    plan, error = _try_plan(vpc_cidr, slots, prefixes)
+    if plan is None:
+        assert error == "network.cidr"  # the only way a valid layout can fail: VPC too small
+        return
+    vpc = ipaddress.ip_network(vpc_cidr)
+    nets = sorted(
+        (ipaddress.ip_network(s.cidr) for s in plan.subnets), key=lambda n: int(n.network_address)
+    )
+    assert all(n.subnet_of(vpc) for n in nets)
+    assert all(a.broadcast_address < b.network_address for a, b in itertools.pairwise(nets))
+    assert len(nets) == 3 * len(slots)
+
+
+@settings(max_examples=200, deadline=None)
+@given(layouts(), st.data())
+def test_any_subset_of_zones_keeps_its_addresses(
+    layout: tuple[str, dict[str, int], dict[str, int]], data: st.DataObject
+) -> None:
+    vpc_cidr, slots, prefixes = layout
+    try:
+        full = cidrs(plan_subnets(vpc_cidr, slots, prefixes))  # type: ignore[arg-type]
+    except CidrPlanError:
+        return
+    keep = data.draw(st.sets(st.sampled_from(sorted(slots)), min_size=1))
+    subset = cidrs(plan_subnets(vpc_cidr, {z: slots[z] for z in keep}, prefixes))  # type: ignore[arg-type]
+    assert all(full[key] == cidr for key, cidr in subset.items())
