@@ -13,17 +13,18 @@ TOKEN_PACKAGE = "groundwork"  # noqa: S105 (type token, not a secret)
 def child_opts(
     parent: pulumi.Resource,
     *,
-    protect: bool = False,
+    protect: bool | None = None,
     depends_on: Sequence[pulumi.Resource] | None = None,
     ignore_changes: Sequence[str] | None = None,
     aliases: Sequence[pulumi.Alias] | None = None,
     delete_before_replace: bool | None = None,
 ) -> pulumi.ResourceOptions:
-    """Options for a child: always parented (so it inherits the caller's providers), with the
-    stateful-resource protection decided by the component's args, never implicitly."""
+    """Options for a child: always parented, so it inherits the caller's providers (and `protect`,
+    when the caller set it on the component). `protect=True` adds protection for stateful children;
+    None/False leaves inheritance alone: a component never un-protects what its caller protected."""
     return pulumi.ResourceOptions(
         parent=parent,
-        protect=protect,
+        protect=True if protect else None,
         depends_on=list(depends_on) if depends_on else None,
         ignore_changes=list(ignore_changes) if ignore_changes else None,
         aliases=list(aliases) if aliases else None,

@@ -17,7 +17,7 @@ from pydantic import Field, ValidationError, model_validator
 
 from components.network.cidr_plan import CidrPlanError, SubnetPlan, default_slot, plan_subnets
 from infra.presets import PRESETS, deep_merge
-from infra.regions import REGIONS, Cloud, zone_name, zone_suffix
+from infra.regions import REGIONS, Cloud, is_zone_of, zone_name, zone_suffix
 from infra.sections.base import Section
 from infra.sections.dr import DisasterRecovery
 from infra.sections.network import Network
@@ -48,14 +48,18 @@ class StackConfig(Section):
     """Target cloud."""
     region: str
     """Primary region."""
+    account_id: str | None = Field(None, pattern=r"^\d{12}$")
+    """AWS account the stack may deploy into (12 digits). When set, the providers refuse any
+    other account, so prod credentials pointed at the wrong account fail before touching it."""
     name: str = Field("groundwork", pattern=r"^[a-z][a-z0-9-]{1,20}[a-z0-9]$")
     """Product slug: prefix of every resource name and the `service` tag (3-23 lowercase
     letters, digits or hyphens; valid as a name on both clouds)."""
     tags: Tags
     """Ownership tags."""
     protect_stateful_resources: bool = True
-    """Set Pulumi `protect` (and cloud deletion protection) on keys, logs, databases, caches and
-    buckets, so a rename or destroy cannot delete them."""
+    """Set Pulumi `protect` on stateful resources (keys, log groups, databases, caches, buckets)
+    and turn on the cloud's own deletion protection where the resource has one, so neither a
+    rename nor a destroy can delete them."""
     network: Network = Network()
     """The VPC."""
     dr: DisasterRecovery = DisasterRecovery()
@@ -87,13 +91,16 @@ class StackConfig(Section):
     def _check_zones(self) -> None:
         for zone in self.network.zones:
             full = zone_name(self.cloud, self.region, zone)
-            suffix = zone_suffix(self.region, full)
-            if not suffix.isalpha() or not suffix.islower() or len(suffix) != 1:
+            if not is_zone_of(self.cloud, self.region, full):
                 raise ValueError(
                     f"network.zones: '{zone}' is not a zone of {self.region} "
-                    f"(use a letter such as 'a' or a full name such as '{self.region}a')"
+                    f"(use a letter such as 'a' or a full name such as '{zone_name(self.cloud, self.region, 'a')}')"
                 )
-        unknown = set(self.network.zone_slots) - set(self.zone_names)
+        names = self.zone_names
+        if len(set(names)) != len(names):
+            raise ValueError(f"network.zones: the same zone is listed twice: {names}")
+        pinned = {zone_name(self.cloud, self.region, z) for z in self.network.zone_slots}
+        unknown = pinned - set(names)
         if unknown:
             raise ValueError(
                 f"network.zoneSlots: names zones not in network.zones: {sorted(unknown)}"
@@ -172,7 +179,7 @@ def _describe(err: Any) -> str:
         path, message = located.group(1), message[located.end() :]
     key = f"{PROJECT}:{path}" if path else PROJECT
     if err["type"] == "extra_forbidden":
-        return f"{key}: unknown key (check the spelling; see docs/config.md)"
+        return f"{key}: unknown key (check the spelling; see docs/config-reference.md)"
     if err["type"] == "missing":
         return f"{key}: required but not set"
     value = err.get("input")

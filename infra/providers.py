@@ -23,16 +23,20 @@ class Providers:
 def build_providers(cfg: StackConfig) -> Providers:
     if cfg.cloud != "aws":  # config validation lists the clouds; this guards new ones
         raise pulumi.RunError(f"cloud '{cfg.cloud}': no composition for this cloud yet")
-    primary = _aws_provider(f"aws-{cfg.region}", cfg.region)
+    primary = _aws_provider(f"aws-{cfg.region}", cfg.region, cfg.account_id)
     dr = (
-        _aws_provider(f"aws-dr-{cfg.dr.region}", cfg.dr.region)
+        _aws_provider(f"aws-dr-{cfg.dr.region}", cfg.dr.region, cfg.account_id)
         if cfg.dr.enabled and cfg.dr.region
         else None
     )
     return Providers(primary=primary, dr=dr)
 
 
-def _aws_provider(name: str, region: str) -> aws.Provider:
+def _aws_provider(name: str, region: str, account_id: str | None) -> aws.Provider:
     # Named after the region: moving a stack to another region must create a new provider (and so
     # plan replacements visibly), never silently re-point an existing one.
-    return aws.Provider(name, region=region)
+    return aws.Provider(
+        name,
+        region=region,
+        allowed_account_ids=[account_id] if account_id else None,
+    )

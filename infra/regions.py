@@ -44,6 +44,14 @@ def zone_name(cloud: Cloud, region: str, zone: str) -> str:
     return f"{region}{zone}" if cloud == "aws" else f"{region}-{zone}"
 
 
+def is_zone_of(cloud: Cloud, region: str, zone: str) -> bool:
+    """`eu-west-1a` is a zone name of `eu-west-1`; `eu-west-1-a`, `eu-west-1ab` are not. Alibaba
+    names zones `cn-hangzhou-h`. Whether the letter exists in the account is checked by the cloud."""
+    sep = "" if cloud == "aws" else "-"
+    rest = zone.removeprefix(region + sep) if zone.startswith(region + sep) else ""
+    return len(rest) == 1 and "a" <= rest <= "z"
+
+
 def zone_suffix(region: str, zone: str) -> str:
     """The letter part of a full zone name (`eu-west-1c` -> `c`, `cn-hangzhou-k` -> `k`)."""
     return zone[len(region) :].lstrip("-")

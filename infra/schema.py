@@ -47,6 +47,7 @@ def stack_file_schema() -> dict[str, Any]:
             },
             "secretsprovider": {"type": "string"},
             "encryptedkey": {"type": "string"},
+            "encryptionsalt": {"type": "string"},
             "environment": {},
         },
         "required": ["config"],

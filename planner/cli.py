@@ -16,6 +16,7 @@ from pathlib import Path
 import pulumi
 
 from planner.analyzers import ANALYZERS
+from planner.recorder import EngineRuleError
 from planner.report import PlanContext, build_report, markdown_summary, text_summary
 from planner.runner import run_program
 from planner.stackfile import StackFileError, read_stack_file
@@ -46,8 +47,15 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         monitor = run_program(project_dir, stack_file, preview=args.preview)
-    except pulumi.RunError as exc:
-        problems = getattr(exc, "problems", None) or [str(exc)]
+    except EngineRuleError as exc:
+        for problem in exc.problems:
+            print(f"error: the real engine would reject this program: {problem}", file=sys.stderr)
+        return EXIT_PROGRAM
+    except pulumi.RunError as exc:  # a deliberate, clean failure of the program: no traceback
+        problems = getattr(exc, "problems", None)  # infra.config.ConfigError lists them
+        if problems is None:
+            print(f"error: {exc}", file=sys.stderr)
+            return EXIT_PROGRAM
         for problem in problems:
             print(f"error: {stack_file.path.name}: {problem}", file=sys.stderr)
         return EXIT_CONFIG

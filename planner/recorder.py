@@ -70,6 +70,19 @@ def decode(value: Any, path: str, secrets: list[str]) -> Any:
     return value
 
 
+NO_REGION = "no-region"
+
+
+class EngineRuleError(RuntimeError):
+    """The program did something the real engine rejects (a resource or invoke without an explicit
+    provider while default providers are disabled; a duplicate URN). The offline run records each
+    problem without disturbing the run, then fails with all of them."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
 class FakeCloudMocks(Mocks):
     """Answers resource creation and invokes from planner.fake_cloud."""
 
@@ -77,10 +90,15 @@ class FakeCloudMocks(Mocks):
         self.preview = preview
         """As in a real preview: ids and computed outputs stay unknown; only inputs are known."""
         self.provider_regions: dict[str, str] = {}
+        self.problems: list[str] = []
         """Provider reference (`urn::id`) -> region, so invokes answer for the right region."""
 
     def region_of(self, provider_ref: str | None) -> str:
-        return self.provider_regions.get(provider_ref or "", "us-east-1")
+        """Region of an explicit AWS provider. No fallback: with default providers disabled there is
+        no ambient region, and guessing one would hide a missing provider."""
+        if not provider_ref or provider_ref not in self.provider_regions:
+            return NO_REGION  # the monitor records the missing provider
+        return self.provider_regions[provider_ref]
 
     def new_resource(self, args: MockResourceArgs) -> tuple[str | None, dict[Any, Any]]:
         if args.typ.startswith("pulumi:providers:"):
@@ -92,7 +110,8 @@ class FakeCloudMocks(Mocks):
         )
 
     def call(self, args: MockCallArgs) -> tuple[dict[Any, Any], list[tuple[str, str]] | None]:
-        return fake_cloud.invoke(args.token, args.args, self.region_of(args.provider)), []
+        region = self.region_of(args.provider) if args.token.startswith("aws:") else ""
+        return fake_cloud.invoke(args.token, args.args, region), []
 
 
 class RecordingMonitor(MockMonitor):
@@ -108,9 +127,21 @@ class RecordingMonitor(MockMonitor):
         self.invokes: list[str] = []
 
     def RegisterResource(self, request: Any) -> Any:  # noqa: N802 (gRPC method name)
-        response = super().RegisterResource(request)
         if request.type == "pulumi:pulumi:Stack":
-            return response
+            return super().RegisterResource(request)
+        urn = self.make_urn(request.parent, request.type, request.name)
+        if urn in self.resources:
+            self.mocks.problems.append(f"duplicate resource URN {urn}")
+        if (
+            request.custom
+            and not request.type.startswith("pulumi:providers:")
+            and not request.provider
+        ):
+            self.mocks.problems.append(
+                f"{request.type} '{request.name}' has no explicit provider "
+                "(default providers are disabled: pass one through the component's opts)"
+            )
+        response = super().RegisterResource(request)
         secrets: list[str] = []
         raw = json_format.MessageToDict(request.object)
         inputs = decode(raw, "", secrets)
@@ -151,8 +182,14 @@ class RecordingMonitor(MockMonitor):
         return super().RegisterResourceOutputs(request)
 
     def Invoke(self, request: Any) -> Any:  # noqa: N802
+        if not request.provider and not request.tok.startswith("pulumi:"):
+            self.mocks.problems.append(f"invoke {request.tok} has no explicit provider")
         self.invokes.append(request.tok)
         return super().Invoke(request)
+
+    @property
+    def problems(self) -> list[str]:
+        return self.mocks.problems
 
     def by_type(self, typ: str) -> list[RecordedResource]:
         return [r for r in self.recorded if r.type == typ]

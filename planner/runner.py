@@ -20,7 +20,7 @@ from pulumi.runtime.mocks import MockEngine, MockSettings
 from pulumi.runtime.settings import configure
 from pulumi.runtime.stack import run_in_stack
 
-from planner.recorder import FakeCloudMocks, RecordingMonitor
+from planner.recorder import EngineRuleError, FakeCloudMocks, RecordingMonitor
 from planner.stackfile import StackFile
 
 
@@ -46,6 +46,7 @@ def run_under_mocks(
     config: dict[str, str] | None = None,
     secret_keys: list[str] | None = None,
     preview: bool = False,
+    cwd: Path | None = None,
 ) -> RecordingMonitor:
     """Run `program` inside a fresh Stack with recording mocks; return the monitor.
 
@@ -76,17 +77,21 @@ def run_under_mocks(
         try:
             loop.run_until_complete(run_in_stack(program))
         finally:
+            # Let in-flight monitor calls (run in executor threads) finish while the loop still
+            # runs, so none of them calls back into a closed loop after a failed run.
+            loop.run_until_complete(loop.shutdown_default_executor())
             pending = asyncio.all_tasks(loop)
             for task in pending:
                 task.cancel()
             if pending:
                 loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
-            loop.run_until_complete(loop.shutdown_default_executor())
             loop.close()
             asyncio.set_event_loop(None)
 
-    with _environment(env):
+    with _environment(env), contextlib.chdir(cwd or Path.cwd()):
         contextvars.Context().run(execute)
+    if monitor.problems:
+        raise EngineRuleError(monitor.problems)
     return monitor
 
 
@@ -102,4 +107,5 @@ def run_program(
         config=stack_file.config,
         secret_keys=stack_file.secret_keys,
         preview=preview,
+        cwd=project_dir,  # the language host runs the program from the project directory
     )

@@ -26,9 +26,21 @@ class StackFile:
     secret_keys: list[str]
 
 
+REQUIRED_SETTINGS = {"pulumi:disable-default-providers": '["*"]'}
+"""Stack settings the offline plan insists on, because the real engine's behaviour depends on them."""
+
+
 def project_name(project_dir: Path) -> str:
-    data = yaml.safe_load((project_dir / "Pulumi.yaml").read_text())
-    return str(data["name"])
+    path = project_dir / "Pulumi.yaml"
+    try:
+        data = yaml.safe_load(path.read_text())
+    except FileNotFoundError:
+        raise StackFileError(f"no Pulumi.yaml in {project_dir}: not a Pulumi project") from None
+    except yaml.YAMLError as exc:
+        raise StackFileError(f"Pulumi.yaml is not valid YAML: {exc}") from None
+    if not isinstance(data, dict) or not isinstance(data.get("name"), str):
+        raise StackFileError("Pulumi.yaml has no project `name`")
+    return data["name"]
 
 
 def read_stack_file(project_dir: Path, stack: str) -> StackFile:
@@ -41,6 +53,8 @@ def read_stack_file(project_dir: Path, stack: str) -> StackFile:
         data = yaml.safe_load(path.read_text()) or {}
     except yaml.YAMLError as exc:
         raise StackFileError(f"{path.name} is not valid YAML: {exc}") from None
+    if not isinstance(data, dict):
+        raise StackFileError(f"{path.name} must be a mapping with a `config` key")
     raw = data.get("config") or {}
     if not isinstance(raw, dict):
         raise StackFileError(f"{path.name}: `config` must be a mapping")
@@ -54,6 +68,12 @@ def read_stack_file(project_dir: Path, stack: str) -> StackFile:
             secret_keys.append(full)
         else:
             config[full] = _encode(value)
+    for key, expected in REQUIRED_SETTINGS.items():
+        if config.get(key) != expected:
+            raise StackFileError(
+                f"{path.name}: set `{key}: {expected}` under config, so that every resource must "
+                "use an explicit provider (pulumi/pulumi-aws#3777)"
+            )
     return StackFile(project, stack, path, config, secret_keys)
 
 
@@ -62,4 +82,5 @@ def _encode(value: Any) -> str:
         return value
     if isinstance(value, bool):
         return "true" if value else "false"
-    return json.dumps(value)
+    # YAML dates and timestamps have no JSON form: the CLI passes them on as their text.
+    return json.dumps(value, default=str)

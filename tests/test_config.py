@@ -74,8 +74,16 @@ BAD_INPUTS: list[tuple[str, dict[str, Any], str, str]] = [
     ("retention", {"network": _net(flowLogs={"retentionDays": 10})}, "groundwork:network.flowLogs.retentionDays", "14"),
     ("traffic-type", {"network": _net(flowLogs={"trafficType": "SOME"})}, "groundwork:network.flowLogs.trafficType", "'ALL'"),
     ("zones-duplicate", {"network": _net(zones=["a", "a"])}, "groundwork:network.zones", "unique"),
-    ("zones-empty", {"network": _net(zones=[])}, "groundwork:network.zones", "at least 1"),
-    ("zone-other-region", {"network": _net(zones=["us-east-1a"])}, "groundwork:network.zones", "not a zone of eu-west-1"),
+    ("zones-empty", {"network": _net(zones=[])}, "groundwork:network.zones", "at least 2"),
+    ("one-zone", {"network": _net(zones=["a"])}, "groundwork:network.zones", "at least 2"),
+    ("zone-twice-after-expansion", {"network": _net(zones=["a", "eu-west-1a"])}, "groundwork:network.zones", "listed twice"),
+    ("zone-bad-format", {"network": _net(zones=["a", "eu-west-1-b"])}, "groundwork:network.zones", "not a zone of eu-west-1"),
+    ("cidr-too-large", {"network": _net(cidr="10.0.0.0/8")}, "groundwork:network.cidr", "/16 to /28"),
+    ("cidr-loopback", {"network": _net(cidr="127.0.0.0/16")}, "groundwork:network.cidr", "not inside a private range"),
+    ("cidr-not-a-string", {"network": _net(cidr=5)}, "groundwork:network.cidr", "CIDR string"),
+    ("endpoints-duplicate", {"network": _net(interfaceEndpoints=["sts", "sts"])}, "groundwork:network.interfaceEndpoints", "unique"),
+    ("too-many-tags", {"tags": {"owner": "a", "costCenter": "b", "extra": {f"k{i}": "v" for i in range(11)}}}, "groundwork:tags.extra", "at most 10"),
+    ("zone-other-region", {"network": _net(zones=["a", "us-east-1a"])}, "groundwork:network.zones", "not a zone of eu-west-1"),
     ("zone-without-slot", {"network": _net(zones=["a", "k"])}, "groundwork:network.zoneSlots", "pin one"),
     ("slot-range", {"network": _net(zoneSlots={"a": 9})}, "groundwork:network.zoneSlots", "between 0 and 5"),
     ("slot-unknown-zone", {"network": _net(zoneSlots={"d": 3})}, "groundwork:network.zoneSlots", "not in network.zones"),
@@ -89,6 +97,7 @@ BAD_INPUTS: list[tuple[str, dict[str, Any], str, str]] = [
     ("dr-without-region", {"dr": {"enabled": True}}, "groundwork:dr.region", "required"),
     ("dr-same-region", {"dr": {"enabled": True, "region": "eu-west-1"}}, "groundwork:dr.region", "must differ"),
     ("dr-bad-region", {"dr": {"enabled": True, "region": "mars-1"}}, "groundwork:dr.region", "not a aws region"),
+    ("account-id", {"accountId": "12345"}, "groundwork:accountId", "pattern"),
     ("protect-type", {"protectStatefulResources": "maybe"}, "groundwork:protectStatefulResources", "boolean"),
 ]  # fmt: skip
 
@@ -106,6 +115,19 @@ def test_bad_input_is_rejected_naming_the_field(
     lines = [p for p in err.value.problems if p.startswith(f"{field}:")]
     assert lines, f"no problem names {field}: {err.value.problems}"
     assert fragment in lines[0], lines[0]
+
+
+def test_zone_slots_can_be_pinned_by_letter_for_late_zone_letters() -> None:
+    cfg = stack_config(
+        "dev", network={"cidr": "10.10.0.0/16", "zones": ["a", "b", "g"], "zoneSlots": {"g": 2}}
+    )
+    assert cfg.zone_slots == {"eu-west-1a": 0, "eu-west-1b": 1, "eu-west-1g": 2}
+
+
+def test_shared_address_space_is_accepted() -> None:
+    assert (
+        str(stack_config("dev", network={"cidr": "100.64.0.0/16"}).network.cidr) == "100.64.0.0/16"
+    )
 
 
 def test_prod_needs_three_zones() -> None:
@@ -126,6 +148,13 @@ def test_config_error_is_a_run_error_so_pulumi_prints_no_traceback() -> None:
 def test_checked_in_json_schema_matches_the_model() -> None:
     checked_in = json.loads((PROJECT_DIR / "docs" / "stack-config.schema.json").read_text())
     assert checked_in == stack_file_schema(), "run: .venv/bin/python -m infra.schema --write"
+
+
+def test_checked_in_config_reference_matches_the_model() -> None:
+    from infra.schema import config_reference
+
+    checked_in = (PROJECT_DIR / "docs" / "config-reference.md").read_text()
+    assert checked_in == config_reference(), "run: .venv/bin/python -m infra.schema --write"
 
 
 def test_json_schema_accepts_the_stack_files_and_rejects_a_typo() -> None:

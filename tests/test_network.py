@@ -95,6 +95,27 @@ def test_per_az_nat_routes_each_zone_to_its_own_gateway(default_vpc: RecordingMo
     assert routes == nat_ids
 
 
+def test_single_nat_stays_put_when_zones_are_reordered() -> None:
+    def nat_urns(zones: list[str]) -> set[str]:
+        monitor = build_vpc(nat="single", zones=zones)
+        return {
+            r.urn
+            for r in monitor.recorded
+            if r.type in {"aws:ec2/natGateway:NatGateway", "aws:ec2/eip:Eip"}
+        }
+
+    assert nat_urns(ZONES) == nat_urns(list(reversed(ZONES)))
+    assert any(u.endswith("net-nat-eu-west-1a") for u in nat_urns(list(reversed(ZONES))))
+
+
+def test_reordering_zones_keeps_every_urn_and_cidr() -> None:
+    def layout(zones: list[str]) -> dict[str, object]:
+        monitor = build_vpc(zones=zones)
+        return {r.urn: r.inputs.get("cidrBlock") for r in monitor.recorded}
+
+    assert layout(ZONES) == layout([ZONES[2], ZONES[0], ZONES[1]])
+
+
 def test_regional_nat_is_regional() -> None:
     nat = one(build_vpc(nat="regional"), "aws:ec2/natGateway:NatGateway")
     assert nat.inputs["availabilityMode"] == "regional"
@@ -136,8 +157,9 @@ def test_flow_log_settings_flow_through() -> None:
 
 def test_default_security_group_allows_nothing(default_vpc: RecordingMonitor) -> None:
     sg = one(default_vpc, "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup")
-    assert sg.inputs.get("ingress", []) == []
-    assert sg.inputs.get("egress", []) == []
+    # Managed with explicitly empty rule lists: that is what strips AWS's default rules.
+    assert sg.inputs["ingress"] == []
+    assert sg.inputs["egress"] == []
 
 
 def test_endpoints() -> None:
@@ -191,6 +213,43 @@ def test_children_are_parented_and_named_from_the_component(default_vpc: Recordi
             assert r.parent == component.urn, r.name
             assert r.name.startswith("net-"), r.name
             assert r.provider is not None and r.provider.endswith("::aws-test"), r.name
+
+
+def test_protection_the_caller_sets_on_the_component_reaches_every_child() -> None:
+    import pulumi
+    import pulumi_aws as aws
+
+    def program() -> None:
+        provider = aws.Provider("aws-test", region="eu-west-1")
+        args = VpcArgs(
+            cidr="10.0.0.0/16", zones=ZONES, zone_slots=SLOTS, tags=TAGS, protect_stateful=False
+        )
+        Vpc("net", args, pulumi.ResourceOptions(provider=provider, protect=True))
+
+    monitor = run_mocked(program)
+    children = [
+        r for r in monitor.recorded if r.custom and not r.type.startswith("pulumi:providers:")
+    ]
+    assert children
+    assert [r.name for r in children if not r.protect] == []
+
+
+def test_log_group_deletion_protection_follows_args() -> None:
+    on = one(build_vpc(protect_stateful=True), "aws:cloudwatch/logGroup:LogGroup")
+    off = one(build_vpc(protect_stateful=False), "aws:cloudwatch/logGroup:LogGroup")
+    assert on.inputs["deletionProtectionEnabled"] is True
+    assert off.inputs["deletionProtectionEnabled"] is False
+
+
+def test_flow_log_role_trusts_only_this_accounts_flow_logs(default_vpc: RecordingMonitor) -> None:
+    import json
+
+    trust = json.loads(one(default_vpc, "aws:iam/role:Role").inputs["assumeRolePolicy"])
+    condition = trust["Statement"][0]["Condition"]
+    assert condition["StringEquals"]["aws:SourceAccount"] == "123456789012"
+    assert condition["ArnLike"]["aws:SourceArn"].startswith(
+        "arn:aws:ec2:eu-west-1:123456789012:vpc-flow-log/"
+    )
 
 
 def test_protection_follows_args() -> None:

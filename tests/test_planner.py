@@ -98,3 +98,31 @@ def test_markdown_has_a_stable_architecture_diagram(tmp_path: Path) -> None:
     assert '(["aws eu-central-1"])' in paths[0]
     assert "<b>groundwork:network:Vpc</b><br/>acme-prod<br/>" in paths[0]
     assert "3 x NatGateway" in paths[0]
+
+
+def test_stack_file_must_disable_default_providers(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = (
+        (PROJECT_DIR / "Pulumi.dev.yaml")
+        .read_text()
+        .replace('pulumi:disable-default-providers: ["*"]', "")
+    )
+    project = _project_copy(tmp_path, text)
+    assert main(["broken", "--project-dir", str(project)]) == EXIT_CONFIG
+    assert "set `pulumi:disable-default-providers" in capsys.readouterr().err
+
+
+def test_stack_file_that_is_not_a_mapping_is_a_clear_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project = _project_copy(tmp_path, "- just\n- a list\n")
+    assert main(["broken", "--project-dir", str(project)]) == EXIT_CONFIG
+    assert "must be a mapping" in capsys.readouterr().err
+
+
+def test_missing_project_file_is_a_clear_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["dev", "--project-dir", str(tmp_path)]) == EXIT_CONFIG
+    assert "no Pulumi.yaml" in capsys.readouterr().err

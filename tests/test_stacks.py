@@ -7,12 +7,14 @@ change visible in review: if it is intended, regenerate with
 
 from __future__ import annotations
 
+import json
 import os
 
 import pytest
 
+from infra import build
 from planner.recorder import RecordingMonitor
-from tests.conftest import PROJECT_DIR, built, of_type, stack_config
+from tests.conftest import PROJECT_DIR, built, of_type, run_mocked, stack_config
 
 GOLDEN = PROJECT_DIR / "tests" / "golden"
 STATEFUL_TYPES = {
@@ -30,6 +32,7 @@ STATEFUL_TYPES = {
 def test_urns_match_the_golden_list(built_stack: tuple[str, RecordingMonitor]) -> None:
     stack, monitor = built_stack
     urns = sorted(r.urn for r in monitor.recorded)
+    assert len(urns) == len(set(urns)), "duplicate URNs"
     path = GOLDEN / f"{stack}.urns"
     if os.environ.get("GROUNDWORK_UPDATE_GOLDEN") == "1":
         path.write_text("\n".join(urns) + "\n")
@@ -82,14 +85,20 @@ def test_network_shape_per_environment(stack: str, zones: int, nats: int) -> Non
     assert len(of_type(monitor, "aws:ec2/flowLog:FlowLog")) == 1
 
 
+def test_account_id_pins_every_provider() -> None:
+    cfg = stack_config("prod", accountId="210987654321")
+    monitor = run_mocked(lambda: build(cfg), stack="prod")
+    providers = of_type(monitor, "pulumi:providers:aws")
+    assert providers
+    assert all(json.loads(p.inputs["allowedAccountIds"]) == ["210987654321"] for p in providers)
+
+
 def test_providers_are_in_configured_regions() -> None:
     cfg = stack_config("prod")
     regions = {r.inputs["region"] for r in of_type(built("prod"), "pulumi:providers:aws")}
     assert regions == {cfg.region, cfg.dr.region}
 
 
-def test_stack_outputs_are_exported() -> None:
-    # build() returns the outputs __main__ exports; the language-host test checks the export.
-    monitor = built("dev")
-    vpc = of_type(monitor, "aws:ec2/vpc:Vpc")[0]
-    assert vpc.inputs["cidrBlock"] == "10.10.0.0/16"
+def test_vpc_uses_the_configured_cidr() -> None:
+    assert of_type(built("dev"), "aws:ec2/vpc:Vpc")[0].inputs["cidrBlock"] == "10.10.0.0/16"
+    assert of_type(built("prod"), "aws:ec2/vpc:Vpc")[0].inputs["cidrBlock"] == "10.20.0.0/16"

@@ -11,20 +11,17 @@ import pulumi
 from components.aws.identity import AwsContext
 
 
-def assume_role_policy(service: str) -> str:
-    """Trust policy letting one AWS service principal assume the role."""
-    return json.dumps(
-        {
-            "Version": "2012-10-17",
-            "Statement": [
-                {
-                    "Effect": "Allow",
-                    "Principal": {"Service": service},
-                    "Action": "sts:AssumeRole",
-                }
-            ],
-        }
-    )
+def assume_role_policy(service: str, condition: dict[str, Any] | None = None) -> str:
+    """Trust policy letting one AWS service principal assume the role, optionally only under
+    `condition` (e.g. `aws:SourceAccount`, against the confused-deputy problem)."""
+    statement: dict[str, Any] = {
+        "Effect": "Allow",
+        "Principal": {"Service": service},
+        "Action": "sts:AssumeRole",
+    }
+    if condition:
+        statement["Condition"] = condition
+    return json.dumps({"Version": "2012-10-17", "Statement": [statement]})
 
 
 def policy_document(statements: Sequence[dict[str, Any]]) -> str:

@@ -241,7 +241,10 @@ class Vpc(pulumi.ComponentResource):
             )
             self.nat_gateway_ids = [nat.id]
             return dict.fromkeys(zones, nat)
-        nat_zones = zones if strategy == "per_az" else zones[:1]
+        # A single NAT lives in the lowest-slot zone, not the first listed: reordering the zone
+        # list must not move it (and change the egress IP partners allowlist).
+        first = min(zones, key=lambda z: self._args.zone_slots[z])
+        nat_zones = zones if strategy == "per_az" else [first]
         nats = {}
         for zone in nat_zones:
             eip = ec2.Eip(
@@ -259,7 +262,7 @@ class Vpc(pulumi.ComponentResource):
             )
         self.nat_gateway_ids = [n.id for n in nats.values()]
         if strategy == "single":
-            return dict.fromkeys(zones, nats[zones[0]])
+            return dict.fromkeys(zones, nats[first])
         return nats
 
     def _flow_logs(self) -> pulumi.Output[str]:
@@ -280,16 +283,27 @@ class Vpc(pulumi.ComponentResource):
             f"{name}-flow-logs",
             retention_in_days=flow.retention_days,
             kms_key_id=key.arn,
+            deletion_protection_enabled=protect,
             tags=self._tags(f"{name}-flow-logs"),
             opts=child_opts(self, protect=protect),
         )
+        # Only flow logs of this account may assume the role (confused-deputy protection).
+        trust = pulumi.Output.all(ctx.account_id, ctx.partition, ctx.region).apply(
+            lambda a: assume_role_policy(
+                "vpc-flow-logs.amazonaws.com",
+                {
+                    "StringEquals": {"aws:SourceAccount": a[0]},
+                    "ArnLike": {"aws:SourceArn": f"arn:{a[1]}:ec2:{a[2]}:{a[0]}:vpc-flow-log/*"},
+                },
+            )
+        )
         role = iam.Role(
             f"{name}-flow-logs-role",
-            assume_role_policy=assume_role_policy("vpc-flow-logs.amazonaws.com"),
+            assume_role_policy=trust,
             tags=self._tags(f"{name}-flow-logs-role"),
             opts=child_opts(self),
         )
-        iam.RolePolicy(
+        write = iam.RolePolicy(
             f"{name}-flow-logs-write",
             role=role.id,
             policy=group.arn.apply(
@@ -318,7 +332,7 @@ class Vpc(pulumi.ComponentResource):
             iam_role_arn=role.arn,
             max_aggregation_interval=60,
             tags=self._tags(f"{name}-flow-log"),
-            opts=child_opts(self),
+            opts=child_opts(self, depends_on=[write]),  # delivery needs the permission first
         )
         return group.name
 

@@ -10,6 +10,12 @@ from pydantic import Field, field_validator
 from components.network.cidr_plan import MAX_ZONE_SLOTS
 from infra.sections.base import LogRetentionDays, Section
 
+# RFC 1918 plus the RFC 6598 shared range, which AWS and Alibaba both accept for VPCs.
+PRIVATE_BLOCKS = tuple(
+    IPv4Network(b) for b in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10")
+)
+VPC_PREFIX_MIN, VPC_PREFIX_MAX = 16, 28  # the sizes AWS allows for a VPC block
+
 NatStrategy = Literal["none", "single", "per_az", "regional"]
 InterfaceEndpoint = Literal[
     "ecr.api", "ecr.dkr", "sts", "logs", "secretsmanager", "kms", "ssm", "ec2",
@@ -29,8 +35,9 @@ class FlowLogs(Section):
 class Network(Section):
     cidr: IPv4Network = IPv4Network("10.0.0.0/16")
     """VPC CIDR block (host bits must be zero)."""
-    zones: list[str] = Field(default_factory=lambda: ["a", "b", "c"], min_length=1, max_length=6)
-    """Availability zones: letters (`a`) expanded with the region, or full names (`eu-west-1a`)."""
+    zones: list[str] = Field(default_factory=lambda: ["a", "b", "c"], min_length=2, max_length=6)
+    """Availability zones (2 to 6; DB and cache subnet groups need two): letters (`a`) expanded
+    with the region, or full names (`eu-west-1a`)."""
     zone_slots: dict[str, int] = Field(default_factory=dict)
     """Pins a zone's subnet slot (0..5). Needed only for zone letters after `f`."""
     private_subnet_prefix: int = Field(20, ge=16, le=28)
@@ -52,15 +59,29 @@ class Network(Section):
     @field_validator("cidr", mode="before")
     @classmethod
     def _cidr_is_private(cls, value: object) -> object:
-        net: object = value
-        if isinstance(value, str):
-            try:
-                net = IPv4Network(value, strict=True)
-            except ValueError as exc:
-                raise ValueError(f"not a valid IPv4 network such as 10.0.0.0/16 ({exc})") from None
-        if isinstance(net, IPv4Network) and not net.is_private:
-            raise ValueError(f"{net} is not a private (RFC 1918) range")
+        if isinstance(value, IPv4Network):
+            value = str(value)
+        if not isinstance(value, str) or "/" not in value:
+            raise ValueError(f"must be a CIDR string such as 10.0.0.0/16, got {value!r}")
+        try:
+            net = IPv4Network(value, strict=True)
+        except ValueError as exc:
+            raise ValueError(f"not a valid IPv4 network such as 10.0.0.0/16 ({exc})") from None
+        if not VPC_PREFIX_MIN <= net.prefixlen <= VPC_PREFIX_MAX:
+            raise ValueError(
+                f"a VPC block must be /{VPC_PREFIX_MIN} to /{VPC_PREFIX_MAX}, got /{net.prefixlen}"
+            )
+        if not any(net.subnet_of(block) for block in PRIVATE_BLOCKS):
+            allowed = ", ".join(str(b) for b in PRIVATE_BLOCKS)
+            raise ValueError(f"{net} is not inside a private range ({allowed})")
         return value
+
+    @field_validator("interface_endpoints")
+    @classmethod
+    def _endpoints_unique(cls, endpoints: list[str]) -> list[str]:
+        if len(set(endpoints)) != len(endpoints):
+            raise ValueError(f"endpoints must be unique, got {endpoints}")
+        return endpoints
 
     @field_validator("zones")
     @classmethod

@@ -36,8 +36,9 @@ class Tags(Section):
     """Team accountable for the stack (tag `owner`)."""
     cost_center: str = Field(min_length=1)
     """Cost center the spend is booked to (tag `cost-center`)."""
-    extra: dict[str, str] = Field(default_factory=dict)
-    """Further tags, merged under the required ones."""
+    extra: dict[str, str] = Field(default_factory=dict, max_length=10)
+    """Further tags (at most 10: Alibaba allows 20 tags per resource and the components add their
+    own), merged under the required ones."""
 
     @field_validator("owner", "cost_center")
     @classmethod
