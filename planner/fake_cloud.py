@@ -111,7 +111,7 @@ def _data_tier(
     host = f"{_hex(name, 12)}.{region}.rds.amazonaws.com"
     managed_secret = [
         {
-            "secretArn": _arn("secretsmanager", region, f"secret:rds!{_hex(name + 's', 8)}-{_uuid(name)}-AbC123"),
+            "secretArn": _arn("secretsmanager", region, f"secret:rds!{'cluster' if typ.endswith('Cluster') else 'db'}-{_uuid(name)}-{_hex(name + 's', 6)}"),
             "kmsKeyId": inputs.get("masterUserSecretKmsKeyId", ""),
             "secretStatus": "active",
         }
