@@ -193,3 +193,16 @@ def test_dev_may_run_without_readers_or_replicas() -> None:
     prod = stack_config("prod")
     assert (prod.postgres.readers, prod.redis.replicas, prod.redis.multi_az) == (2, 2, True)
     assert prod.backup.vault_lock.enabled and not cfg.backup.vault_lock.enabled
+
+
+@pytest.mark.parametrize("environment", sorted(PRESETS))
+def test_every_preset_validates(environment: str) -> None:
+    cfg = parse_config(
+        {
+            "environment": environment,
+            "region": "eu-west-1",
+            "tags": {"owner": "o", "costCenter": "c"},
+        }
+    )
+    assert cfg.postgres.instance_class.startswith("db.")
+    assert cfg.redis.node_type.startswith("cache.")

@@ -186,3 +186,18 @@ def test_plan_report_masks_the_auth_token(stack: str) -> None:
     assert group["inputs"]["authToken"] == MASK and "authToken" in group["secretInputs"]
     version = by_name[one(monitor, "aws:secretsmanager/secretVersion:SecretVersion").name]
     assert version["inputs"]["secretString"] == MASK
+
+
+def test_offline_plan_report_files_carry_no_token(tmp_path: Any) -> None:
+    from planner.cli import EXIT_OK, main
+
+    token = one(built("prod"), PASSWORD).outputs["result"]  # deterministic fake value
+    json_path, md_path = tmp_path / "p.json", tmp_path / "p.md"
+    argv = ["prod", "--project-dir", str(PROJECT_DIR), "--quiet", "--json", str(json_path),
+            "--markdown", str(md_path)]  # fmt: skip
+    assert main(argv) == EXIT_OK
+    for path in (json_path, md_path):
+        assert token not in path.read_text(), path.name
+    report = json.loads(json_path.read_text())
+    assert "cacheAuthSecretArn" in report["outputs"]
+    assert any(u.endswith("acme-prod-cache-auth-token") for u in report["protected"])

@@ -89,7 +89,8 @@ class PostgresHaArgs:
     """Master user; its password is generated and kept in Secrets Manager."""
     port: int = 5432
     kms_key_arn: pulumi.Input[str] | None = None
-    """Customer-managed key to use; None creates one (with rotation) for this database."""
+    """Customer-managed key to use; None creates one (with rotation) for this database. A given
+    key's policy must also let CloudWatch Logs use it (the log group is encrypted with it)."""
     parameters: Mapping[str, str] = field(default_factory=dict)
     """Extra (cluster) parameters, applied at the next reboot. `rds.force_ssl` is always 1."""
     iam_auth: bool = True

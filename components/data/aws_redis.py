@@ -66,7 +66,8 @@ class RedisHaArgs:
     """Replication group id (at most 40 characters); defaults to the component name."""
     port: int = 6379
     kms_key_arn: pulumi.Input[str] | None = None
-    """Customer-managed key to use; None creates one (with rotation) for this cache."""
+    """Customer-managed key to use; None creates one (with rotation) for this cache. A given key's
+    policy must also let CloudWatch Logs use it (the slow-log group is encrypted with it)."""
     parameters: Mapping[str, str] = field(default_factory=dict)
     """Extra parameters of the parameter group."""
     auth_token_update_strategy: AuthTokenUpdateStrategy = "ROTATE"  # noqa: S105
