@@ -15,7 +15,7 @@ from typing import Any, Literal
 import pulumi
 from pydantic import Field, ValidationError, model_validator
 
-from components.data.windows import windows_overlap
+from components.data.windows import staggered_windows, windows_overlap
 from components.network.cidr_plan import CidrPlanError, SubnetPlan, default_slot, plan_subnets
 from infra.presets import PRESETS, deep_merge
 from infra.regions import REGIONS, Cloud, zone_name, zone_suffix
@@ -100,11 +100,14 @@ class StackConfig(Section):
 
     def _check_postgres(self) -> None:
         pg = self.postgres
-        if windows_overlap(pg.backup_window, pg.maintenance_window):
-            raise ValueError(
-                f"postgres.backupWindow: '{pg.backup_window}' overlaps the maintenance window "
-                f"'{pg.maintenance_window}'"
-            )
+        # Each instance gets its own back-to-back copy of the maintenance window (aws_postgres.py).
+        for window in staggered_windows(pg.maintenance_window, 1 + pg.readers):
+            if windows_overlap(pg.backup_window, window):
+                raise ValueError(
+                    f"postgres.backupWindow: '{pg.backup_window}' overlaps the maintenance window "
+                    f"'{window}'"
+                    + ("" if window == pg.maintenance_window else " (staggered for an instance)")
+                )
         scaling = pg.reader_autoscaling
         if scaling.enabled and pg.engine != "aurora-postgresql":
             raise ValueError("postgres.readerAutoscaling: needs the aurora-postgresql engine")

@@ -99,6 +99,7 @@ BAD_INPUTS: list[tuple[str, dict[str, Any], str, str]] = [
     ("pg-backup-window", {"postgres": {"backupWindow": "2:00-3:00"}}, "groundwork:postgres.backupWindow", "hh24:mi-hh24:mi"),
     ("pg-maintenance-window", {"postgres": {"maintenanceWindow": "sunday 4am"}}, "groundwork:postgres.maintenanceWindow", "ddd:hh24:mi-ddd:hh24:mi"),
     ("pg-windows-overlap", {"postgres": {"backupWindow": "04:30-05:30"}}, "groundwork:postgres.backupWindow", "overlaps the maintenance window"),
+    ("pg-staggered-overlap", {"postgres": {"readers": 2, "maintenanceWindow": "sun:01:00-sun:02:00", "backupWindow": "03:00-04:00"}}, "groundwork:postgres.backupWindow", "staggered for an instance"),
     ("pg-force-ssl", {"postgres": {"parameters": {"rds.force_ssl": "0"}}}, "groundwork:postgres.parameters", "cannot be turned off"),
     ("pg-pi-days", {"postgres": {"performanceInsightsRetentionDays": 30}}, "groundwork:postgres.performanceInsightsRetentionDays", "multiple of 31"),
     ("pg-monitoring", {"postgres": {"monitoringIntervalSeconds": 7}}, "groundwork:postgres.monitoringIntervalSeconds", "60"),

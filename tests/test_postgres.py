@@ -178,6 +178,18 @@ def test_writer_and_reader_endpoints(aurora: RecordingMonitor) -> None:
     assert ".cluster-ro-" in aurora.stack_outputs["reader"]
 
 
+def test_instances_get_back_to_back_maintenance_windows(aurora: RecordingMonitor) -> None:
+    windows = [i.inputs["preferredMaintenanceWindow"] for i in sorted(of_type(aurora, INSTANCE), key=lambda r: r.name)]  # fmt: skip
+    assert windows == ["sun:04:00-sun:05:00", "sun:05:00-sun:06:00", "sun:06:00-sun:07:00"]
+    assert one(aurora, CLUSTER).inputs["preferredMaintenanceWindow"] == "sun:04:00-sun:05:00"
+
+
+def test_staggered_window_must_not_hit_the_backup_window() -> None:
+    with pytest.raises(ValueError, match=r"^backup_window: .*staggered for an instance"):
+        build_pg(maintenance_window="sun:01:00-sun:02:00", backup_window="03:00-04:00")
+    build_pg(maintenance_window="sun:01:00-sun:02:00", backup_window="03:00-04:00", readers=1)
+
+
 def test_single_instance_footprint() -> None:
     monitor = build_pg(readers=0, instance_class="db.t4g.medium")
     instance = one(monitor, INSTANCE)
@@ -250,6 +262,10 @@ def test_rds_multi_az_instance_alternative() -> None:
     assert inputs["parameterGroupName"] == group.outputs["name"]
     assert replica.inputs["replicateSourceDb"] == "db"
     assert replica.inputs["availabilityZone"] == "eu-west-1b"
+    assert (inputs["maintenanceWindow"], replica.inputs["maintenanceWindow"]) == (
+        "sun:04:00-sun:05:00",
+        "sun:05:00-sun:06:00",
+    )
     assert one(monitor, "aws:cloudwatch/logGroup:LogGroup").inputs["name"] == (
         "/aws/rds/instance/db/postgresql"
     )

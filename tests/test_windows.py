@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from components.data.windows import daily_window, weekly_window, windows_overlap
+from components.data.windows import (
+    daily_window,
+    staggered_windows,
+    weekly_window,
+    windows_overlap,
+)
 
 
 def test_daily_window_minutes_and_wrap() -> None:
@@ -52,3 +57,16 @@ def test_minimum_length() -> None:
 )
 def test_overlap(daily: str, weekly: str, overlap: bool) -> None:
     assert windows_overlap(daily, weekly) is overlap
+
+
+def test_staggered_windows_follow_each_other() -> None:
+    assert staggered_windows("sun:04:00-sun:05:00", 3) == [
+        "sun:04:00-sun:05:00",
+        "sun:05:00-sun:06:00",
+        "sun:06:00-sun:07:00",
+    ]
+    assert staggered_windows("sun:23:00-mon:00:30", 2) == [
+        "sun:23:00-mon:00:30",
+        "mon:00:30-mon:02:00",
+    ]
+    assert staggered_windows("tue:01:00-tue:01:30", 1) == ["tue:01:00-tue:01:30"]

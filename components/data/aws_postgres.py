@@ -33,7 +33,12 @@ from components._base import TOKEN_PACKAGE, child_opts, merged_tags, require
 from components.aws.identity import aws_context
 from components.aws.policy_docs import assume_role_policy
 from components.data._aws_common import client_security_group, data_key, validate_clients
-from components.data.windows import daily_window, weekly_window, windows_overlap
+from components.data.windows import (
+    daily_window,
+    staggered_windows,
+    weekly_window,
+    windows_overlap,
+)
 
 PostgresEngine = Literal["aurora-postgresql", "postgres"]
 MAX_READERS = 15
@@ -287,6 +292,9 @@ class PostgresHa(pulumi.ComponentResource):
             opts=child_opts(self, protect=protect, depends_on=[self.log_group]),
         )
         self.instance_zones = [args.zones[i % len(args.zones)] for i in range(1 + args.readers)]
+        # Back-to-back maintenance windows, writer first: OS patches never restart every instance
+        # at once.
+        windows = staggered_windows(args.maintenance_window, len(self.instance_zones))
         self.instances = []
         for i, zone in enumerate(self.instance_zones):
             # Tier 0 for the first writer; readers in order, so failover picks a known instance.
@@ -304,7 +312,7 @@ class PostgresHa(pulumi.ComponentResource):
                     publicly_accessible=False,
                     auto_minor_version_upgrade=True,
                     ca_cert_identifier=args.ca_cert_identifier,
-                    preferred_maintenance_window=args.maintenance_window,
+                    preferred_maintenance_window=windows[i],
                     copy_tags_to_snapshot=True,
                     tags=self._tags(f"{name}-instance-{i}", role="writer" if i == 0 else "reader"),
                     opts=child_opts(self, protect=protect),
@@ -371,7 +379,6 @@ class PostgresHa(pulumi.ComponentResource):
             "vpc_security_group_ids": [self.security_group.id],
             "publicly_accessible": False,
             "iam_database_authentication_enabled": args.iam_auth,
-            "maintenance_window": args.maintenance_window,
             "auto_minor_version_upgrade": True,
             "ca_cert_identifier": args.ca_cert_identifier,
             "copy_tags_to_snapshot": True,
@@ -380,6 +387,7 @@ class PostgresHa(pulumi.ComponentResource):
             "port": args.port,
             **self._observability(),
         }
+        windows = staggered_windows(args.maintenance_window, 1 + args.readers)
         # A Multi-AZ instance cannot be pinned to a zone; RDS places primary and standby.
         self.primary = rds.Instance(
             f"{name}-primary",
@@ -396,6 +404,7 @@ class PostgresHa(pulumi.ComponentResource):
             availability_zone=None if args.multi_az else args.zones[0],
             backup_retention_period=args.backup_retention_days,
             backup_window=args.backup_window,
+            maintenance_window=windows[0],
             skip_final_snapshot=not protect,
             final_snapshot_identifier=f"{ident}-final" if protect else None,
             delete_automated_backups=not protect,
@@ -409,6 +418,7 @@ class PostgresHa(pulumi.ComponentResource):
                 identifier=f"{ident}-replica-{i}",
                 replicate_source_db=self.primary.identifier,
                 availability_zone=args.zones[i % len(args.zones)],
+                maintenance_window=windows[i],
                 skip_final_snapshot=True,  # a replica's data lives in the primary's backups
                 tags=self._tags(f"{name}-replica-{i}", role="reader"),
                 opts=child_opts(self, protect=protect),
@@ -464,11 +474,13 @@ def _validate(args: PostgresHaArgs) -> None:
         weekly_window(args.maintenance_window)
     except ValueError as exc:
         raise ValueError(f"maintenance_window: {exc}") from None
-    require(
-        not windows_overlap(args.backup_window, args.maintenance_window),
-        "backup_window",
-        f"'{args.backup_window}' overlaps the maintenance window '{args.maintenance_window}'",
-    )
+    for window in staggered_windows(args.maintenance_window, 1 + args.readers):
+        require(
+            not windows_overlap(args.backup_window, window),
+            "backup_window",
+            f"'{args.backup_window}' overlaps the maintenance window '{window}'"
+            + ("" if window == args.maintenance_window else " (staggered for an instance)"),
+        )
     pi_days = args.performance_insights_retention_days
     require(
         pi_days == 7 or (pi_days % 31 == 0 and 31 <= pi_days <= 731),

@@ -64,3 +64,22 @@ def windows_overlap(daily: str, weekly: str) -> bool:
             if s < w_end + shift and w_start + shift < e:
                 return True
     return False
+
+
+def format_weekly(start: int, end: int) -> str:
+    """`ddd:hh24:mi-ddd:hh24:mi` for minutes of the week (wrapping past Sunday)."""
+
+    def one(minute: int) -> str:
+        minute %= _WEEK_MIN
+        day, rest = divmod(minute, _DAY_MIN)
+        return f"{DAYS[day]}:{rest // 60:02d}:{rest % 60:02d}"
+
+    return f"{one(start)}-{one(end)}"
+
+
+def staggered_windows(weekly: str, count: int) -> list[str]:
+    """`count` back-to-back copies of a weekly window (the first is `weekly` itself), so that
+    instances of one database are not all restarted for maintenance at the same time."""
+    start, end = weekly_window(weekly, min_minutes=0)
+    length = end - start
+    return [format_weekly(start + i * length, end + i * length) for i in range(count)]
