@@ -15,12 +15,16 @@ from typing import Any, Literal
 import pulumi
 from pydantic import Field, ValidationError, model_validator
 
+from components.data.windows import staggered_windows, windows_overlap
 from components.network.cidr_plan import CidrPlanError, SubnetPlan, default_slot, plan_subnets
 from infra.presets import PRESETS, deep_merge
 from infra.regions import REGIONS, Cloud, is_zone_of, zone_name, zone_suffix
+from infra.sections.backup import Backup
 from infra.sections.base import Section
 from infra.sections.dr import DisasterRecovery
 from infra.sections.network import Network
+from infra.sections.postgres import Postgres
+from infra.sections.redis import Redis
 from infra.sections.tags import Tags
 
 PROJECT = "groundwork"
@@ -28,6 +32,7 @@ PROJECT = "groundwork"
 
 Environment = Literal["dev", "staging", "prod"]
 MIN_PROD_ZONES = 3
+MIN_PROD_BACKUP_DAYS = 7
 
 
 class ConfigError(pulumi.RunError):
@@ -64,6 +69,12 @@ class StackConfig(Section):
     """The VPC."""
     dr: DisasterRecovery = DisasterRecovery()
     """Disaster-recovery region."""
+    postgres: Postgres = Postgres()
+    """The PostgreSQL HA database (docs/data.md)."""
+    redis: Redis = Redis()
+    """The Valkey / Redis cache (docs/data.md)."""
+    backup: Backup = Backup()
+    """AWS Backup vault and plan for the data tier (docs/data.md)."""
 
     @model_validator(mode="after")
     def _cross_field_checks(self) -> StackConfig:
@@ -86,7 +97,72 @@ class StackConfig(Section):
                 raise ValueError(f"dr.region: must differ from the primary region '{self.region}'")
             if self.dr.region not in allowed:
                 raise ValueError(f"dr.region: '{self.dr.region}' is not a {self.cloud} region")
+        self._check_postgres()
+        self._check_redis()
+        self._check_backup()
         return self
+
+    def _check_postgres(self) -> None:
+        pg = self.postgres
+        # Each instance gets its own back-to-back copy of the maintenance window (aws_postgres.py).
+        for window in staggered_windows(pg.maintenance_window, 1 + pg.readers):
+            if windows_overlap(pg.backup_window, window):
+                raise ValueError(
+                    f"postgres.backupWindow: '{pg.backup_window}' overlaps the maintenance window "
+                    f"'{window}'"
+                    + ("" if window == pg.maintenance_window else " (staggered for an instance)")
+                )
+        scaling = pg.reader_autoscaling
+        if scaling.enabled and pg.engine != "aurora-postgresql":
+            raise ValueError("postgres.readerAutoscaling: needs the aurora-postgresql engine")
+        if scaling.enabled and scaling.max_readers <= pg.readers:
+            raise ValueError(
+                f"postgres.readerAutoscaling.maxReaders: must be above readers ({pg.readers})"
+            )
+        if pg.max_allocated_storage_gib < pg.allocated_storage_gib:
+            raise ValueError(
+                "postgres.maxAllocatedStorageGib: must be at least allocatedStorageGib"
+            )
+        if self.environment == "prod" and pg.enabled:
+            if pg.readers < 1:
+                raise ValueError(
+                    "postgres.readers: prod needs at least 1 reader (a failover target)"
+                )
+            if pg.backup_retention_days < MIN_PROD_BACKUP_DAYS:
+                raise ValueError(
+                    f"postgres.backupRetentionDays: prod needs at least {MIN_PROD_BACKUP_DAYS}"
+                )
+
+    def _check_redis(self) -> None:
+        cache = self.redis
+        if windows_overlap(cache.snapshot_window, cache.maintenance_window):
+            raise ValueError(
+                f"redis.snapshotWindow: '{cache.snapshot_window}' overlaps the maintenance window "
+                f"'{cache.maintenance_window}'"
+            )
+        if cache.multi_az and cache.replicas < 1:
+            raise ValueError(
+                "redis.multiAz: needs at least 1 replica (a single node cannot fail over)"
+            )
+        if cache.shards > 1 and not cache.cluster_mode:
+            raise ValueError("redis.shards: more than one shard needs clusterMode")
+        if self.environment == "prod" and cache.enabled:
+            if cache.replicas < 1:
+                raise ValueError(
+                    "redis.replicas: prod needs at least 2 cache nodes (primary + 1 replica)"
+                )
+            if cache.snapshot_retention_days < MIN_PROD_BACKUP_DAYS:
+                raise ValueError(
+                    f"redis.snapshotRetentionDays: prod needs at least {MIN_PROD_BACKUP_DAYS}"
+                )
+
+    def _check_backup(self) -> None:
+        lock, days = self.backup.vault_lock, self.backup.retention_days
+        if lock.enabled and not lock.min_retention_days <= days <= lock.max_retention_days:
+            raise ValueError(
+                f"backup.vaultLock: retentionDays ({days}) must lie within the lock's "
+                f"{lock.min_retention_days}..{lock.max_retention_days} days"
+            )
 
     def _check_zones(self) -> None:
         for zone in self.network.zones:

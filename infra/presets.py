@@ -19,6 +19,22 @@ PRESETS: dict[str, dict[str, Any]] = {
             "flowLogs": {"retentionDays": 14},
             "interfaceEndpoints": [],
         },
+        # Smallest sensible data tier: one burstable writer, one cache node, short retention.
+        "postgres": {
+            "instanceClass": "db.t4g.medium",
+            "readers": 0,
+            "backupRetentionDays": 1,
+            "monitoringIntervalSeconds": 0,
+            "logRetentionDays": 14,
+        },
+        "redis": {
+            "nodeType": "cache.t4g.small",
+            "replicas": 0,
+            "multiAz": False,
+            "snapshotRetentionDays": 1,
+            "slowLogRetentionDays": 14,
+        },
+        "backup": {"retentionDays": 7, "vaultLock": {"enabled": False}},
     },
     "staging": {
         "protectStatefulResources": True,
@@ -28,6 +44,20 @@ PRESETS: dict[str, dict[str, Any]] = {
             "flowLogs": {"retentionDays": 30},
             "interfaceEndpoints": ["ecr.api", "ecr.dkr", "sts"],
         },
+        "postgres": {
+            "instanceClass": "db.r7g.large",
+            "readers": 1,
+            "backupRetentionDays": 7,
+            "logRetentionDays": 30,
+        },
+        "redis": {
+            "nodeType": "cache.t4g.medium",
+            "replicas": 1,
+            "multiAz": True,
+            "snapshotRetentionDays": 7,
+            "slowLogRetentionDays": 30,
+        },
+        "backup": {"retentionDays": 14, "vaultLock": {"enabled": False}},
     },
     "prod": {
         "protectStatefulResources": True,
@@ -36,6 +66,27 @@ PRESETS: dict[str, dict[str, Any]] = {
             "nat": "per_az",
             "flowLogs": {"retentionDays": 365},
             "interfaceEndpoints": ["ecr.api", "ecr.dkr", "sts", "logs"],
+        },
+        # Writer + 2 readers over 3 zones; primary + 2 replicas, Multi-AZ; locked backup vault.
+        "postgres": {
+            "instanceClass": "db.r7g.large",
+            "readers": 2,
+            "backupRetentionDays": 14,
+            "monitoringIntervalSeconds": 60,
+            "logRetentionDays": 365,
+        },
+        "redis": {
+            "nodeType": "cache.r7g.large",
+            "replicas": 2,
+            "multiAz": True,
+            "snapshotRetentionDays": 7,
+            "slowLogRetentionDays": 365,
+        },
+        "backup": {
+            "retentionDays": 35,
+            # Governance mode: only principals allowed to delete the lock can lift it. Setting
+            # changeableForDays switches to compliance mode (irreversible after those days).
+            "vaultLock": {"enabled": True, "minRetentionDays": 7, "maxRetentionDays": 365},
         },
     },
 }

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import pulumi
 import pulumi_aws as aws
+import pulumi_random as random
 
 from infra.config import StackConfig
 
@@ -18,6 +19,8 @@ class Providers:
     """Provider of the primary region."""
     dr: pulumi.ProviderResource | None
     """Provider of the DR region, when DR is enabled."""
+    random: pulumi.ProviderResource
+    """Provider of `pulumi_random` (generated tokens); explicit like every other provider."""
 
 
 def build_providers(cfg: StackConfig) -> Providers:
@@ -29,7 +32,7 @@ def build_providers(cfg: StackConfig) -> Providers:
         if cfg.dr.enabled and cfg.dr.region
         else None
     )
-    return Providers(primary=primary, dr=dr)
+    return Providers(primary=primary, dr=dr, random=random.Provider("random"))
 
 
 def _aws_provider(name: str, region: str, account_id: str | None) -> aws.Provider:

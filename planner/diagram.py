@@ -17,7 +17,7 @@ def _node(urn: str) -> str:
 
 def mermaid(resources: list[RecordedResource]) -> list[str]:
     by_urn = {r.urn: r for r in resources}
-    components = [r for r in resources if not r.custom]
+    components = sorted((r for r in resources if not r.custom), key=lambda r: r.urn)
     providers = [r for r in resources if r.type.startswith("pulumi:providers:")]
     lines = ["```mermaid", "flowchart LR"]
     for p in sorted(providers, key=lambda r: r.name):

@@ -75,8 +75,12 @@ def _computed(
     elif typ == "aws:cloudwatch/logGroup:LogGroup":
         group = inputs.get("name", rid)
         out |= {"name": group, "arn": _arn("logs", region, f"log-group:{group}")}
-    elif typ in {"aws:rds/subnetGroup:SubnetGroup", "aws:elasticache/subnetGroup:SubnetGroup"}:
+    elif typ in _NAMED_BY_ID:
         out |= {"name": inputs.get("name", rid)}
+    elif typ.startswith(("aws:rds/", "aws:elasticache/", "aws:backup/", "aws:secretsmanager/")):
+        out |= _data_tier(typ, name, rid, inputs, region)
+    elif typ == "random:index/randomPassword:RandomPassword":
+        out |= _random_password(name, inputs)
     if "arn" not in out and service in {"ec2", "vpc"}:
         kind = typ.rsplit(":", maxsplit=1)[-1]
         kind = "".join("-" + c.lower() if c.isupper() else c for c in kind).lstrip("-")
@@ -86,11 +90,97 @@ def _computed(
     return out
 
 
+_NAMED_BY_ID = {
+    "aws:rds/subnetGroup:SubnetGroup",
+    "aws:elasticache/subnetGroup:SubnetGroup",
+    "aws:rds/parameterGroup:ParameterGroup",
+    "aws:rds/clusterParameterGroup:ClusterParameterGroup",
+    "aws:elasticache/parameterGroup:ParameterGroup",
+}
+
+
+def _uuid(name: str) -> str:
+    h = _hex(name, 32)
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:32]}"
+
+
+def _data_tier(
+    typ: str, name: str, rid: str, inputs: Mapping[str, Any], region: str
+) -> dict[str, Any]:
+    """Endpoints, ARNs and managed-secret references of databases, caches, backups, secrets."""
+    host = f"{_hex(name, 12)}.{region}.rds.amazonaws.com"
+    managed_secret = [
+        {
+            "secretArn": _arn("secretsmanager", region, f"secret:rds!{'cluster' if typ.endswith('Cluster') else 'db'}-{_uuid(name)}-{_hex(name + 's', 6)}"),
+            "kmsKeyId": inputs.get("masterUserSecretKmsKeyId", ""),
+            "secretStatus": "active",
+        }
+    ] if inputs.get("manageMasterUserPassword") else []  # fmt: skip
+    if typ == "aws:rds/cluster:Cluster":
+        ident = inputs.get("clusterIdentifier", rid)
+        return {"endpoint": f"{ident}.cluster-{host}", "readerEndpoint": f"{ident}.cluster-ro-{host}",
+                "port": inputs.get("port", 5432), "masterUserSecrets": managed_secret,
+                "clusterResourceId": "cluster-" + _hex(name, 26).upper(),
+                "arn": _arn("rds", region, f"cluster:{ident}")}  # fmt: skip
+    if typ in {"aws:rds/clusterInstance:ClusterInstance", "aws:rds/instance:Instance"}:
+        ident = inputs.get("identifier", rid)
+        port = inputs.get("port", 5432)
+        return {"identifier": ident, "address": f"{ident}.{host}", "endpoint": f"{ident}.{host}:{port}",
+                "port": port, "masterUserSecrets": managed_secret,
+                "arn": _arn("rds", region, f"db:{ident}")}  # fmt: skip
+    if typ == "aws:elasticache/replicationGroup:ReplicationGroup":
+        ident = inputs.get("replicationGroupId", rid)
+        area, direction, number = [*region.split("-"), "", ""][:3]
+        cache_host = f"{ident}.{_hex(name, 6)}.{area}{direction[:1]}{number}.cache.amazonaws.com"
+        out: dict[str, Any] = {"arn": _arn("elasticache", region, f"replicationgroup:{ident}"),
+                               "memberClusters": [f"{ident}-00{i + 1}" for i in range(int(inputs.get("numCacheClusters", 1)))]}  # fmt: skip
+        if inputs.get("clusterMode") == "enabled":
+            return out | {"configurationEndpointAddress": f"clustercfg.{cache_host}"}
+        return out | {"primaryEndpointAddress": f"master.{cache_host}",
+                      "readerEndpointAddress": f"replica.{cache_host}"}  # fmt: skip
+    if typ == "aws:secretsmanager/secret:Secret":
+        secret = inputs.get("name", rid)
+        return {"arn": _arn("secretsmanager", region, f"secret:{secret}-{_hex(name, 6)}")}
+    if typ == "aws:backup/vault:Vault":
+        vault = inputs.get("name", rid)
+        return {"name": vault, "arn": _arn("backup", region, f"backup-vault:{vault}")}
+    if typ == "aws:backup/plan:Plan":
+        return {
+            "arn": _arn("backup", region, f"backup-plan:{_uuid(name)}"),
+            "version": _hex(name + "v", 32),
+        }
+    return {}
+
+
+def _random_password(name: str, inputs: Mapping[str, Any]) -> dict[str, Any]:
+    """A deterministic stand-in with the requested length and character classes."""
+    specials = inputs.get("overrideSpecial", "!@#$%&*()-_=+[]{}<>:?")
+    length = int(inputs.get("length", 32))
+    alphabet = "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789" + (
+        specials if inputs.get("special", True) else ""
+    )
+    seed = hashlib.shake_256(("password/" + name).encode()).digest(max(length, 1))
+    body = "".join(alphabet[b % len(alphabet)] for b in seed[: max(length - 3, 0)])
+    return {"result": ("aZ9" + body)[:length], "bcryptHash": "$2a$10$" + _hex(name + "b", 53)}
+
+
+# Types whose id is the identifier the program chose (cluster id, replication group id).
+_USER_NAMED_IDS: dict[str, str] = {
+    "aws:rds/cluster:Cluster": "clusterIdentifier",
+    "aws:rds/clusterInstance:ClusterInstance": "identifier",
+    "aws:rds/instance:Instance": "identifier",
+    "aws:elasticache/replicationGroup:ReplicationGroup": "replicationGroupId",
+}
+
+
 def fake_outputs(
     typ: str, name: str, inputs: Mapping[str, Any], region: str
 ) -> tuple[str, dict[str, Any]]:
     """(id, outputs) for a new resource: its inputs, plus id-like and computed outputs."""
-    rid = resource_id(typ, name)
+    key = _USER_NAMED_IDS.get(typ)
+    rid = (key and inputs.get(key)) or resource_id(typ, name)
+    if typ == "aws:backup/plan:Plan":
+        rid = _uuid(name)
     outputs = {**inputs, **_computed(typ, name, rid, inputs, region)}
     outputs.setdefault("id", rid)
     return rid, outputs

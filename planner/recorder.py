@@ -7,6 +7,7 @@ SDK's own `MockMonitor` and read them from the raw `RegisterResourceRequest` bef
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -125,13 +126,17 @@ class RecordingMonitor(MockMonitor):
         self.stack_outputs: dict[str, Any] = {}
         self.stack_output_secrets: list[str] = []
         self.invokes: list[str] = []
+        self._seen: set[str] = set()
+        self._lock = threading.Lock()
 
     def RegisterResource(self, request: Any) -> Any:  # noqa: N802 (gRPC method name)
         if request.type == "pulumi:pulumi:Stack":
             return super().RegisterResource(request)
         urn = self.make_urn(request.parent, request.type, request.name)
-        if urn in self.resources:
-            self.mocks.problems.append(f"duplicate resource URN {urn}")
+        with self._lock:  # registrations run concurrently in executor threads
+            if urn in self._seen:
+                self.mocks.problems.append(f"duplicate resource URN {urn}")
+            self._seen.add(urn)
         if (
             request.custom
             and not request.type.startswith("pulumi:providers:")

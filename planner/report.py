@@ -62,7 +62,8 @@ def masked(value: Any, secret_paths: Iterable[str], path: str = "") -> Any:
 
 
 def build_report(ctx: PlanContext, sections: list[Section]) -> dict[str, Any]:
-    resources = ctx.resources
+    # Registration order depends on async scheduling; sort so reports diff cleanly between runs.
+    resources = sorted(ctx.resources, key=lambda r: r.urn)
     return {
         "schemaVersion": SCHEMA_VERSION,
         "project": ctx.project,

@@ -99,6 +99,37 @@ BAD_INPUTS: list[tuple[str, dict[str, Any], str, str]] = [
     ("dr-bad-region", {"dr": {"enabled": True, "region": "mars-1"}}, "groundwork:dr.region", "not a aws region"),
     ("account-id", {"accountId": "12345"}, "groundwork:accountId", "pattern"),
     ("protect-type", {"protectStatefulResources": "maybe"}, "groundwork:protectStatefulResources", "boolean"),
+    ("pg-engine", {"postgres": {"engine": "mysql"}}, "groundwork:postgres.engine", "'aurora-postgresql' or 'postgres'"),
+    ("pg-readers", {"postgres": {"readers": 16}}, "groundwork:postgres.readers", "less than or equal to 15"),
+    ("pg-readers-negative", {"postgres": {"readers": -1}}, "groundwork:postgres.readers", "greater than or equal to 0"),
+    ("pg-retention", {"postgres": {"backupRetentionDays": 36}}, "groundwork:postgres.backupRetentionDays", "less than or equal to 35"),
+    ("pg-retention-zero", {"postgres": {"backupRetentionDays": 0}}, "groundwork:postgres.backupRetentionDays", "greater than or equal to 1"),
+    ("pg-class", {"postgres": {"instanceClass": "r7g.large"}}, "groundwork:postgres.instanceClass", "pattern"),
+    ("pg-backup-window", {"postgres": {"backupWindow": "2:00-3:00"}}, "groundwork:postgres.backupWindow", "hh24:mi-hh24:mi"),
+    ("pg-maintenance-window", {"postgres": {"maintenanceWindow": "sunday 4am"}}, "groundwork:postgres.maintenanceWindow", "ddd:hh24:mi-ddd:hh24:mi"),
+    ("pg-windows-overlap", {"postgres": {"backupWindow": "04:30-05:30"}}, "groundwork:postgres.backupWindow", "overlaps the maintenance window"),
+    ("pg-staggered-overlap", {"postgres": {"readers": 2, "maintenanceWindow": "sun:01:00-sun:02:00", "backupWindow": "03:00-04:00"}}, "groundwork:postgres.backupWindow", "staggered for an instance"),
+    ("pg-force-ssl", {"postgres": {"parameters": {"rds.force_ssl": "0"}}}, "groundwork:postgres.parameters", "cannot be turned off"),
+    ("pg-pi-days", {"postgres": {"performanceInsightsRetentionDays": 30}}, "groundwork:postgres.performanceInsightsRetentionDays", "multiple of 31"),
+    ("pg-monitoring", {"postgres": {"monitoringIntervalSeconds": 7}}, "groundwork:postgres.monitoringIntervalSeconds", "60"),
+    ("pg-autoscaling", {"postgres": {"readers": 2, "readerAutoscaling": {"enabled": True, "maxReaders": 2}}}, "groundwork:postgres.readerAutoscaling.maxReaders", "above readers"),
+    ("pg-autoscaling-engine", {"postgres": {"engine": "postgres", "readerAutoscaling": {"enabled": True}}}, "groundwork:postgres.readerAutoscaling", "aurora-postgresql"),
+    ("pg-password-key", {"postgres": {"masterPassword": "hunter2"}}, "groundwork:postgres.masterPassword", "unknown key"),
+    ("redis-engine", {"redis": {"engine": "memcached"}}, "groundwork:redis.engine", "'valkey' or 'redis'"),
+    ("redis-node-type", {"redis": {"nodeType": "db.t4g.small"}}, "groundwork:redis.nodeType", "pattern"),
+    ("redis-replicas", {"redis": {"replicas": 6}}, "groundwork:redis.replicas", "less than or equal to 5"),
+    ("redis-retention", {"redis": {"snapshotRetentionDays": 0}}, "groundwork:redis.snapshotRetentionDays", "greater than or equal to 1"),
+    ("redis-snapshot-window", {"redis": {"snapshotWindow": "03:00-03:30"}}, "groundwork:redis.snapshotWindow", "at least 60 minutes"),
+    ("redis-windows-overlap", {"redis": {"snapshotWindow": "05:00-06:00"}}, "groundwork:redis.snapshotWindow", "overlaps the maintenance window"),
+    ("redis-multi-az-single-node", {"redis": {"multiAz": True}}, "groundwork:redis.multiAz", "at least 1 replica"),
+    ("redis-shards", {"redis": {"shards": 3}}, "groundwork:redis.shards", "clusterMode"),
+    ("redis-token-key", {"redis": {"authToken": "s3cret"}}, "groundwork:redis.authToken", "unknown key"),
+    ("redis-strategy", {"redis": {"authTokenUpdateStrategy": "DELETE"}}, "groundwork:redis.authTokenUpdateStrategy", "'ROTATE' or 'SET'"),
+    ("backup-retention", {"backup": {"retentionDays": 40}}, "groundwork:backup.retentionDays", "less than or equal to 35"),
+    ("backup-schedule", {"backup": {"schedule": "daily"}}, "groundwork:backup.schedule", "pattern"),
+    ("backup-lock-range", {"backup": {"retentionDays": 5, "vaultLock": {"enabled": True}}}, "groundwork:backup.vaultLock", "must lie within"),
+    ("backup-lock-compliance", {"backup": {"vaultLock": {"changeableForDays": 1}}}, "groundwork:backup.vaultLock.changeableForDays", "greater than or equal to 3"),
+    ("backup-copy-arn", {"backup": {"copyToVaultArns": ["arn:aws:s3:::b"]}}, "groundwork:backup.copyToVaultArns.0", "pattern"),
 ]  # fmt: skip
 
 
@@ -167,3 +198,41 @@ def test_json_schema_accepts_the_stack_files_and_rejects_a_typo() -> None:
     broken = {"config": {"groundwork:environment": "dev", "groundwork:netwrok": {}}}
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(broken, schema)
+
+
+PROD_DATA_RULES: list[tuple[dict[str, Any], str]] = [
+    ({"postgres": {"readers": 0}}, "groundwork:postgres.readers: prod needs at least 1 reader"),
+    ({"postgres": {"backupRetentionDays": 3}}, "groundwork:postgres.backupRetentionDays: prod needs at least 7"),
+    ({"redis": {"replicas": 0, "multiAz": False}}, "groundwork:redis.replicas: prod needs at least 2 cache nodes"),
+    ({"redis": {"snapshotRetentionDays": 1}}, "groundwork:redis.snapshotRetentionDays: prod needs at least 7"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("overrides", "problem"), PROD_DATA_RULES)
+def test_prod_data_tier_must_be_ha(overrides: dict[str, Any], problem: str) -> None:
+    with pytest.raises(ConfigError) as err:
+        parse_config({**raw_stack_config("prod"), **overrides})
+    assert [p for p in err.value.problems if p.startswith(problem)], err.value.problems
+
+
+def test_dev_may_run_without_readers_or_replicas() -> None:
+    cfg = stack_config("dev")
+    assert (cfg.postgres.readers, cfg.redis.replicas, cfg.redis.multi_az) == (0, 0, False)
+    assert cfg.postgres.instance_class.startswith("db.t4g")
+    assert cfg.redis.node_type.startswith("cache.t4g")
+    prod = stack_config("prod")
+    assert (prod.postgres.readers, prod.redis.replicas, prod.redis.multi_az) == (2, 2, True)
+    assert prod.backup.vault_lock.enabled and not cfg.backup.vault_lock.enabled
+
+
+@pytest.mark.parametrize("environment", sorted(PRESETS))
+def test_every_preset_validates(environment: str) -> None:
+    cfg = parse_config(
+        {
+            "environment": environment,
+            "region": "eu-west-1",
+            "tags": {"owner": "o", "costCenter": "c"},
+        }
+    )
+    assert cfg.postgres.instance_class.startswith("db.")
+    assert cfg.redis.node_type.startswith("cache.")

@@ -26,6 +26,9 @@ STATEFUL_TYPES = {
     "aws:s3/bucket:Bucket",
     "aws:backup/vault:Vault",
     "aws:secretsmanager/secret:Secret",
+    "aws:rds/clusterInstance:ClusterInstance",
+    "aws:backup/vaultLockConfiguration:VaultLockConfiguration",
+    "random:index/randomPassword:RandomPassword",
 }
 
 

@@ -1,0 +1,1 @@
+"""Data tier: PostgreSQL HA, Redis/Valkey HA and AWS Backup components."""

@@ -1,0 +1,512 @@
+"""`groundwork:data:PostgresHa`: highly available PostgreSQL on AWS.
+
+Creates, by default, an Aurora PostgreSQL cluster (`engine="aurora-postgresql"`): one writer and
+`readers` readers, each pinned to a zone (round-robin over `zones`) with a promotion tier, in the
+isolated data subnets (the VPC's DB subnet group). The alternative `engine="postgres"` creates an
+RDS Multi-AZ DB instance (synchronous standby in another zone, not readable) plus `readers` read
+replicas.
+
+Around the database: a customer-managed KMS key (rotation on) for storage, Performance Insights,
+the master-password secret and the log group; a security group admitting only the declared client
+security groups / CIDRs on the port; a (cluster) parameter group that forces TLS
+(`rds.force_ssl=1`) plus extra parameters; an enhanced-monitoring role; the PostgreSQL log group
+with retention, created before the database so RDS does not create it without one. The master
+password is generated and kept by Secrets Manager (`manage_master_user_password`): it never
+appears in config, code or state. Optional reader autoscaling (Aurora only).
+
+Point-in-time recovery: RDS and Aurora keep continuous backups (transaction logs) for the
+retention period, so PITR to any second inside it is inherent; AWS Backup can take that over
+(see aws_backup.py).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+import pulumi
+from pulumi_aws import appautoscaling, cloudwatch, iam, rds
+
+from components._base import TOKEN_PACKAGE, child_opts, merged_tags, require
+from components.aws.identity import aws_context
+from components.aws.policy_docs import assume_role_policy
+from components.data._aws_common import client_security_group, data_key, validate_clients
+from components.data.windows import (
+    daily_window,
+    staggered_windows,
+    weekly_window,
+    windows_overlap,
+)
+
+PostgresEngine = Literal["aurora-postgresql", "postgres"]
+MAX_READERS = 15
+MONITORING_INTERVALS = (0, 1, 5, 10, 15, 30, 60)
+_IDENTIFIER = re.compile(r"^[a-z](?!.*--)[a-z0-9-]{0,48}[a-z0-9]$")
+_INSTANCE_CLASS = re.compile(r"^db\.[a-z0-9-]+\.[a-z0-9]+$")
+_PG_NAME = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReaderAutoscalingArgs:
+    max_readers: int = 5
+    """Most readers Application Auto Scaling may run (the configured `readers` is the minimum)."""
+    target_cpu_percent: float = 70.0
+    """Average reader CPU the policy keeps the cluster at."""
+    scale_in_cooldown_seconds: int = 300
+    scale_out_cooldown_seconds: int = 300
+
+
+@dataclass(frozen=True, kw_only=True)
+class PostgresHaArgs:
+    vpc_id: pulumi.Input[str]
+    """VPC of the data subnets (for the security group)."""
+    subnet_group_name: pulumi.Input[str]
+    """DB subnet group over the isolated data subnets (`Vpc.db_subnet_group_name`)."""
+    zones: Sequence[str]
+    """Zones to spread the instances over (writer in the first, readers round-robin)."""
+    client_security_group_ids: Sequence[pulumi.Input[str]] = ()
+    """Security groups allowed to connect (e.g. the Kubernetes nodes)."""
+    client_cidrs: Sequence[str] = ()
+    """Private CIDRs allowed to connect. 0.0.0.0/0 and public ranges are rejected."""
+    engine: PostgresEngine = "aurora-postgresql"
+    """`aurora-postgresql` (cluster with readers) or `postgres` (RDS Multi-AZ DB instance)."""
+    engine_version: str = "16.6"
+    """Engine version; its major part selects the parameter-group family."""
+    instance_class: str = "db.r7g.large"
+    """Instance class of the writer and the readers."""
+    readers: int = 2
+    """Reader instances (Aurora replicas, or read replicas for `postgres`), 0..15."""
+    multi_az: bool = True
+    """`postgres` engine only: synchronous standby in another zone. (Aurora is multi-AZ through
+    its readers and its storage, which is always replicated across three zones.)"""
+    allocated_storage_gib: int = 100
+    """`postgres` engine only: initial gp3 storage."""
+    max_allocated_storage_gib: int = 1000
+    """`postgres` engine only: storage autoscaling ceiling."""
+    identifier: str | None = None
+    """Cluster / instance identifier; defaults to the component name. Fixed (not auto-named)
+    because the log group name derives from it."""
+    database_name: str = "app"
+    """Database created with the cluster."""
+    master_username: str = "app_admin"
+    """Master user; its password is generated and kept in Secrets Manager."""
+    port: int = 5432
+    kms_key_arn: pulumi.Input[str] | None = None
+    """Customer-managed key to use; None creates one (with rotation) for this database. A given
+    key's policy must also let CloudWatch Logs use it (the log group is encrypted with it)."""
+    parameters: Mapping[str, str] = field(default_factory=dict)
+    """Extra (cluster) parameters, applied at the next reboot. `rds.force_ssl` is always 1."""
+    iam_auth: bool = True
+    """IAM database authentication (short-lived tokens instead of passwords for apps)."""
+    backup_retention_days: int = 14
+    """Automated backups / point-in-time-recovery window, 1..35 days."""
+    backup_window: str = "02:00-03:00"
+    """Daily backup window, hh24:mi-hh24:mi UTC; must not overlap the maintenance window."""
+    maintenance_window: str = "sun:04:00-sun:05:00"
+    """Weekly maintenance window, ddd:hh24:mi-ddd:hh24:mi UTC."""
+    performance_insights_retention_days: int = 7
+    """7 (free tier) or a multiple of 31 up to 731."""
+    monitoring_interval_seconds: int = 60
+    """Enhanced monitoring interval (0 disables it)."""
+    log_retention_days: int = 365
+    """Retention of the exported PostgreSQL log group."""
+    ca_cert_identifier: str = "rds-ca-rsa2048-g1"
+    """Server certificate authority the instances present to TLS clients."""
+    autoscaling: ReaderAutoscalingArgs | None = None
+    """Aurora reader autoscaling; None keeps exactly `readers` readers."""
+    backup_tags: Mapping[str, str] = field(default_factory=dict)
+    """Tags that put the database into an AWS Backup selection (see aws_backup.py)."""
+    tags: Mapping[str, str] = field(default_factory=dict)
+    protect_stateful: bool = True
+    """Pulumi `protect`, deletion protection and a final snapshot on delete; also keeps
+    automated backups after deletion."""
+
+
+class PostgresHa(pulumi.ComponentResource):
+    """PostgreSQL with a writer and readers across zones, encrypted, TLS-only, managed password."""
+
+    writer_endpoint: pulumi.Output[str]
+    """Read/write endpoint (follows the writer on failover)."""
+    reader_endpoint: pulumi.Output[str]
+    """Read-only endpoint: Aurora's load-balanced reader endpoint; for `postgres`, the first read
+    replica (the writer when there is none)."""
+    port: int
+    master_user_secret_arn: pulumi.Output[str]
+    """Secrets Manager secret holding the master credentials (managed and rotated by RDS)."""
+    security_group_id: pulumi.Output[str]
+    kms_key_arn: pulumi.Output[str]
+    log_group_name: pulumi.Output[str]
+    identifier: str
+    instance_zones: list[str]
+    """Zone of each instance (writer first), as requested."""
+
+    def __init__(
+        self, name: str, args: PostgresHaArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        super().__init__(f"{TOKEN_PACKAGE}:data:PostgresHa", name, None, opts)
+        _validate(args)
+        self._name, self._args = name, args
+        self.identifier = args.identifier or name
+        self.port = args.port
+        self.is_aurora = args.engine == "aurora-postgresql"
+        protect = args.protect_stateful
+        ctx = aws_context(self)
+
+        if args.kms_key_arn is None:
+            self.key: pulumi.Resource | None = data_key(
+                self, name, ctx=ctx, description=f"Encrypts the PostgreSQL database {name}",
+                tags=args.tags, protect=protect,
+            )  # fmt: skip
+            self.kms_key_arn = self.key.arn
+        else:
+            self.key = None
+            self.kms_key_arn = pulumi.Output.from_input(args.kms_key_arn)
+
+        self.security_group = client_security_group(
+            self, name, vpc_id=args.vpc_id, port=args.port, service="PostgreSQL",
+            client_security_group_ids=args.client_security_group_ids,
+            client_cidrs=args.client_cidrs, tags=args.tags,
+        )  # fmt: skip
+        self.security_group_id = self.security_group.id
+        kind = "cluster" if self.is_aurora else "instance"
+        self.log_group = cloudwatch.LogGroup(
+            f"{name}-postgresql-logs",
+            name=f"/aws/rds/{kind}/{self.identifier}/postgresql",
+            retention_in_days=args.log_retention_days,
+            kms_key_id=self.kms_key_arn,
+            tags=self._tags(f"{name}-postgresql-logs"),
+            opts=child_opts(self, protect=protect),
+        )
+        self.log_group_name = self.log_group.name
+        self.monitoring_role_arn = self._monitoring_role(ctx.partition)
+
+        if self.is_aurora:
+            self._aurora()
+        else:
+            self._instance()
+
+        self.register_outputs(
+            {
+                "writerEndpoint": self.writer_endpoint,
+                "readerEndpoint": self.reader_endpoint,
+                "port": self.port,
+                "masterUserSecretArn": self.master_user_secret_arn,
+                "securityGroupId": self.security_group_id,
+                "kmsKeyArn": self.kms_key_arn,
+                "logGroupName": self.log_group_name,
+                "instanceZones": self.instance_zones,
+            }
+        )
+
+    # -- helpers ---------------------------------------------------------------------------------
+
+    def _tags(self, name: str, **extra: str) -> dict[str, str]:
+        return merged_tags(self._args.tags, name, **extra)
+
+    @property
+    def _family(self) -> str:
+        return f"{self._args.engine}{self._args.engine_version.split('.')[0]}"
+
+    def _parameters(self) -> list[rds.ClusterParameterGroupParameterArgs]:
+        # TLS is not negotiable: force_ssl first, then the caller's extras (validated not to
+        # override it), applied at the next reboot because static parameters need one.
+        params = [rds.ClusterParameterGroupParameterArgs(name="rds.force_ssl", value="1",
+                                                         apply_method="immediate")]  # fmt: skip
+        params += [
+            rds.ClusterParameterGroupParameterArgs(name=k, value=v, apply_method="pending-reboot")
+            for k, v in sorted(self._args.parameters.items())
+        ]
+        return params
+
+    def _monitoring_role(self, partition: pulumi.Output[str]) -> pulumi.Output[str] | None:
+        if self._args.monitoring_interval_seconds == 0:
+            return None
+        name = self._name
+        role = iam.Role(
+            f"{name}-monitoring-role",
+            assume_role_policy=assume_role_policy("monitoring.rds.amazonaws.com"),
+            description=f"Enhanced monitoring of {name}",
+            tags=self._tags(f"{name}-monitoring-role"),
+            opts=child_opts(self),
+        )
+        iam.RolePolicyAttachment(
+            f"{name}-monitoring-policy",
+            role=role.name,
+            policy_arn=pulumi.Output.format(
+                "arn:{0}:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole", partition
+            ),
+            opts=child_opts(self),
+        )
+        return role.arn
+
+    def _observability(self) -> dict[str, object]:
+        """Performance Insights and enhanced monitoring settings of every instance."""
+        args = self._args
+        return {
+            "performance_insights_enabled": True,
+            "performance_insights_kms_key_id": self.kms_key_arn,
+            "performance_insights_retention_period": args.performance_insights_retention_days,
+            "monitoring_interval": args.monitoring_interval_seconds,
+            "monitoring_role_arn": self.monitoring_role_arn,
+        }
+
+    def _aurora(self) -> None:
+        name, args, ident = self._name, self._args, self.identifier
+        protect = args.protect_stateful
+        params = rds.ClusterParameterGroup(
+            f"{name}-cluster-params",
+            family=self._family,
+            description=f"{name}: TLS only, plus configured parameters",
+            parameters=self._parameters(),
+            tags=self._tags(f"{name}-cluster-params"),
+            opts=child_opts(self),
+        )
+        self.cluster = rds.Cluster(
+            f"{name}-cluster",
+            cluster_identifier=ident,
+            engine=args.engine,
+            engine_version=args.engine_version,
+            database_name=args.database_name,
+            master_username=args.master_username,
+            manage_master_user_password=True,
+            master_user_secret_kms_key_id=self.kms_key_arn,
+            port=args.port,
+            db_subnet_group_name=args.subnet_group_name,
+            vpc_security_group_ids=[self.security_group.id],
+            db_cluster_parameter_group_name=params.name,
+            storage_encrypted=True,
+            kms_key_id=self.kms_key_arn,
+            iam_database_authentication_enabled=args.iam_auth,
+            backup_retention_period=args.backup_retention_days,
+            preferred_backup_window=args.backup_window,
+            preferred_maintenance_window=args.maintenance_window,
+            copy_tags_to_snapshot=True,
+            deletion_protection=protect,
+            skip_final_snapshot=not protect,
+            final_snapshot_identifier=f"{ident}-final" if protect else None,
+            delete_automated_backups=not protect,
+            enabled_cloudwatch_logs_exports=["postgresql"],
+            tags=self._tags(f"{name}-cluster", **args.backup_tags),
+            opts=child_opts(self, protect=protect, depends_on=[self.log_group]),
+        )
+        self.instance_zones = [args.zones[i % len(args.zones)] for i in range(1 + args.readers)]
+        # Back-to-back maintenance windows, writer first: OS patches never restart every instance
+        # at once.
+        windows = staggered_windows(args.maintenance_window, len(self.instance_zones))
+        self.instances = []
+        for i, zone in enumerate(self.instance_zones):
+            # Tier 0 for the first writer; readers in order, so failover picks a known instance.
+            self.instances.append(
+                rds.ClusterInstance(
+                    f"{name}-instance-{i}",
+                    identifier=f"{ident}-{i}",
+                    cluster_identifier=self.cluster.id,
+                    engine=args.engine,
+                    engine_version=args.engine_version,
+                    instance_class=args.instance_class,
+                    availability_zone=zone,
+                    promotion_tier=min(i, MAX_READERS),
+                    db_subnet_group_name=args.subnet_group_name,
+                    publicly_accessible=False,
+                    auto_minor_version_upgrade=True,
+                    ca_cert_identifier=args.ca_cert_identifier,
+                    preferred_maintenance_window=windows[i],
+                    copy_tags_to_snapshot=True,
+                    tags=self._tags(f"{name}-instance-{i}", role="writer" if i == 0 else "reader"),
+                    opts=child_opts(self, protect=protect),
+                    **self._observability(),
+                )
+            )
+        self.writer_endpoint = self.cluster.endpoint
+        self.reader_endpoint = self.cluster.reader_endpoint
+        self.master_user_secret_arn = self.cluster.master_user_secrets[0].secret_arn
+        if args.autoscaling is not None:
+            self._reader_autoscaling(args.autoscaling)
+
+    def _reader_autoscaling(self, scaling: ReaderAutoscalingArgs) -> None:
+        name = self._name
+        target = appautoscaling.Target(
+            f"{name}-readers-target",
+            service_namespace="rds",
+            scalable_dimension="rds:cluster:ReadReplicaCount",
+            resource_id=pulumi.Output.format("cluster:{0}", self.cluster.id),
+            min_capacity=self._args.readers,
+            max_capacity=scaling.max_readers,
+            tags=self._tags(f"{name}-readers-target"),
+            opts=child_opts(self, depends_on=self.instances),
+        )
+        appautoscaling.Policy(
+            f"{name}-readers-cpu",
+            policy_type="TargetTrackingScaling",
+            service_namespace=target.service_namespace,
+            scalable_dimension=target.scalable_dimension,
+            resource_id=target.resource_id,
+            target_tracking_scaling_policy_configuration={
+                "target_value": scaling.target_cpu_percent,
+                "predefined_metric_specification": {
+                    "predefined_metric_type": "RDSReaderAverageCPUUtilization"
+                },
+                "scale_in_cooldown": scaling.scale_in_cooldown_seconds,
+                "scale_out_cooldown": scaling.scale_out_cooldown_seconds,
+            },
+            opts=child_opts(self),
+        )
+
+    def _instance(self) -> None:
+        name, args, ident = self._name, self._args, self.identifier
+        protect = args.protect_stateful
+        params = rds.ParameterGroup(
+            f"{name}-params",
+            family=self._family,
+            description=f"{name}: TLS only, plus configured parameters",
+            parameters=[
+                rds.ParameterGroupParameterArgs(name=p.name, value=p.value,
+                                                apply_method=p.apply_method)
+                for p in self._parameters()
+            ],
+            tags=self._tags(f"{name}-params"),
+            opts=child_opts(self),
+        )  # fmt: skip
+        common = {
+            "instance_class": args.instance_class,
+            "storage_encrypted": True,
+            "kms_key_id": self.kms_key_arn,
+            "storage_type": "gp3",
+            "max_allocated_storage": args.max_allocated_storage_gib,
+            "parameter_group_name": params.name,
+            "vpc_security_group_ids": [self.security_group.id],
+            "publicly_accessible": False,
+            "iam_database_authentication_enabled": args.iam_auth,
+            "auto_minor_version_upgrade": True,
+            "ca_cert_identifier": args.ca_cert_identifier,
+            "copy_tags_to_snapshot": True,
+            "deletion_protection": protect,
+            "enabled_cloudwatch_logs_exports": ["postgresql"],
+            "port": args.port,
+            **self._observability(),
+        }
+        windows = staggered_windows(args.maintenance_window, 1 + args.readers)
+        # A Multi-AZ instance cannot be pinned to a zone; RDS places primary and standby.
+        self.primary = rds.Instance(
+            f"{name}-primary",
+            identifier=ident,
+            engine=args.engine,
+            engine_version=args.engine_version,
+            allocated_storage=args.allocated_storage_gib,
+            db_name=args.database_name,
+            username=args.master_username,
+            manage_master_user_password=True,
+            master_user_secret_kms_key_id=self.kms_key_arn,
+            db_subnet_group_name=args.subnet_group_name,
+            multi_az=args.multi_az,
+            availability_zone=None if args.multi_az else args.zones[0],
+            backup_retention_period=args.backup_retention_days,
+            backup_window=args.backup_window,
+            maintenance_window=windows[0],
+            skip_final_snapshot=not protect,
+            final_snapshot_identifier=f"{ident}-final" if protect else None,
+            delete_automated_backups=not protect,
+            tags=self._tags(f"{name}-primary", role="writer", **args.backup_tags),
+            opts=child_opts(self, protect=protect, depends_on=[self.log_group]),
+            **common,
+        )
+        self.replicas = [
+            rds.Instance(
+                f"{name}-replica-{i}",
+                identifier=f"{ident}-replica-{i}",
+                replicate_source_db=self.primary.identifier,
+                availability_zone=args.zones[i % len(args.zones)],
+                maintenance_window=windows[i],
+                skip_final_snapshot=True,  # a replica's data lives in the primary's backups
+                tags=self._tags(f"{name}-replica-{i}", role="reader"),
+                opts=child_opts(self, protect=protect),
+                **common,
+            )
+            for i in range(1, args.readers + 1)
+        ]
+        self.instance_zones = [
+            "multi-az" if args.multi_az else args.zones[0],
+            *(args.zones[i % len(args.zones)] for i in range(1, args.readers + 1)),
+        ]
+        self.writer_endpoint = self.primary.address
+        self.reader_endpoint = self.replicas[0].address if self.replicas else self.primary.address
+        self.master_user_secret_arn = self.primary.master_user_secrets[0].secret_arn
+
+
+def _validate(args: PostgresHaArgs) -> None:
+    require(
+        args.engine in ("aurora-postgresql", "postgres"),
+        "engine",
+        f"'{args.engine}' is not one of aurora-postgresql, postgres",
+    )
+    require(
+        re.fullmatch(r"\d+(\.\d+){0,2}", args.engine_version) is not None,
+        "engine_version",
+        f"'{args.engine_version}' is not a version such as 16.6",
+    )
+    require(
+        _INSTANCE_CLASS.match(args.instance_class) is not None,
+        "instance_class",
+        f"'{args.instance_class}' is not an RDS instance class such as db.r7g.large",
+    )
+    require(0 <= args.readers <= MAX_READERS, "readers", f"must be 0..{MAX_READERS}")
+    require(len(args.zones) > 0, "zones", "at least one zone is required")
+    require(
+        args.identifier is None or _IDENTIFIER.match(args.identifier) is not None,
+        "identifier",
+        "2-50 lowercase letters, digits or single hyphens, starting with a letter",
+    )
+    require(_PG_NAME.match(args.database_name) is not None, "database_name", "invalid name")
+    require(
+        _PG_NAME.match(args.master_username) is not None
+        and args.master_username not in ("postgres", "rdsadmin", "admin"),
+        "master_username",
+        f"'{args.master_username}' is invalid or reserved",
+    )
+    require(1 <= args.backup_retention_days <= 35, "backup_retention_days", "must be 1..35")
+    try:
+        daily_window(args.backup_window)
+    except ValueError as exc:
+        raise ValueError(f"backup_window: {exc}") from None
+    try:
+        weekly_window(args.maintenance_window)
+    except ValueError as exc:
+        raise ValueError(f"maintenance_window: {exc}") from None
+    for window in staggered_windows(args.maintenance_window, 1 + args.readers):
+        require(
+            not windows_overlap(args.backup_window, window),
+            "backup_window",
+            f"'{args.backup_window}' overlaps the maintenance window '{window}'"
+            + ("" if window == args.maintenance_window else " (staggered for an instance)"),
+        )
+    pi_days = args.performance_insights_retention_days
+    require(
+        pi_days == 7 or (pi_days % 31 == 0 and 31 <= pi_days <= 731),
+        "performance_insights_retention_days",
+        "must be 7 or a multiple of 31 up to 731",
+    )
+    require(
+        args.monitoring_interval_seconds in MONITORING_INTERVALS,
+        "monitoring_interval_seconds",
+        f"must be one of {MONITORING_INTERVALS}",
+    )
+    require(args.log_retention_days > 0, "log_retention_days", "must be positive")
+    require(
+        args.parameters.get("rds.force_ssl", "1") == "1",
+        "parameters",
+        "rds.force_ssl cannot be turned off",
+    )
+    if args.autoscaling is not None:
+        require(
+            args.engine == "aurora-postgresql",
+            "autoscaling",
+            "reader autoscaling needs the aurora-postgresql engine",
+        )
+        require(
+            args.readers < args.autoscaling.max_readers <= MAX_READERS,
+            "autoscaling.max_readers",
+            f"must be above readers ({args.readers}) and at most {MAX_READERS}",
+        )
+    validate_clients(args.client_security_group_ids, args.client_cidrs)
