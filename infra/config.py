@@ -20,6 +20,7 @@ from infra.presets import PRESETS, deep_merge
 from infra.regions import REGIONS, Cloud, zone_name, zone_suffix
 from infra.sections.base import Section
 from infra.sections.dr import DisasterRecovery
+from infra.sections.kubernetes import Apps, Cluster, Platform
 from infra.sections.network import Network
 from infra.sections.tags import Tags
 
@@ -60,6 +61,12 @@ class StackConfig(Section):
     """The VPC."""
     dr: DisasterRecovery = DisasterRecovery()
     """Disaster-recovery region."""
+    cluster: Cluster = Cluster()
+    """The EKS cluster (see docs/kubernetes.md)."""
+    platform: Platform = Platform()
+    """Platform baseline and add-ons on the cluster."""
+    apps: Apps = Apps()
+    """Services deployed through the Workload component."""
 
     @model_validator(mode="after")
     def _cross_field_checks(self) -> StackConfig:
@@ -82,7 +89,50 @@ class StackConfig(Section):
                 raise ValueError(f"dr.region: must differ from the primary region '{self.region}'")
             if self.dr.region not in allowed:
                 raise ValueError(f"dr.region: '{self.dr.region}' is not a {self.cloud} region")
+        self._check_kubernetes()
         return self
+
+    def _check_kubernetes(self) -> None:
+        cluster, platform = self.cluster, self.platform
+        if cluster.endpoint.public and not cluster.endpoint.public_cidrs:
+            raise ValueError(
+                "cluster.endpoint.publicCidrs: required when the public endpoint is on "
+                "(an allowlist; 0.0.0.0/0 is refused)"
+            )
+        for name, group in cluster.node_groups.items():
+            path = f"cluster.nodeGroups.{name}"
+            if not group.min_size <= group.desired_size <= group.max_size:
+                raise ValueError(
+                    f"{path}: need minSize <= desiredSize <= maxSize, got {group.min_size}, "
+                    f"{group.desired_size}, {group.max_size}"
+                )
+            if group.capacity_type == "SPOT" and len(group.instance_types) < 2:
+                raise ValueError(
+                    f"{path}.instanceTypes: SPOT needs at least two types (one reclaimed pool "
+                    "must not empty the group)"
+                )
+            if self.environment == "prod" and group.capacity_type == "SPOT":
+                raise ValueError(f"{path}.capacityType: prod runs ON_DEMAND nodes, not SPOT")
+        example = self.apps.example
+        if example is None:
+            return
+        if example.namespace not in {n.name for n in platform.namespaces}:
+            raise ValueError(
+                f"apps.example.namespace: '{example.namespace}' is not one of platform.namespaces"
+            )
+        if example.min_replicas > example.max_replicas:
+            raise ValueError(
+                f"apps.example.minReplicas: {example.min_replicas} exceeds maxReplicas "
+                f"{example.max_replicas}"
+            )
+        if example.require_digest and example.digest is None:
+            raise ValueError("apps.example.digest: required when requireDigest is true")
+        zone = platform.route53_zone
+        if example.host and zone and not example.host.endswith("." + zone.domain):
+            raise ValueError(
+                f"apps.example.host: '{example.host}' is not inside platform.route53Zone "
+                f"'{zone.domain}'"
+            )
 
     def _check_zones(self) -> None:
         for zone in self.network.zones:

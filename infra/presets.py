@@ -19,6 +19,39 @@ PRESETS: dict[str, dict[str, Any]] = {
             "flowLogs": {"retentionDays": 14},
             "interfaceEndpoints": [],
         },
+        "cluster": {
+            "logRetentionDays": 30,
+            "logTypes": ["api", "audit", "authenticator"],
+            "nodeGroups": {
+                "general": {
+                    "instanceTypes": ["t3.large", "t3a.large"],
+                    "capacityType": "SPOT",
+                    "minSize": 1,
+                    "desiredSize": 2,
+                    "maxSize": 3,
+                    "diskSizeGib": 30,
+                }
+            },
+        },
+        "platform": {
+            "acmeServer": "staging",
+            "storageReclaimPolicy": "Delete",
+            "namespaces": [
+                {
+                    "name": "apps",
+                    "quota": {
+                        "requestsCpu": "2",
+                        "requestsMemory": "4Gi",
+                        "limitsCpu": "4",
+                        "limitsMemory": "8Gi",
+                        "pods": 30,
+                    },
+                }
+            ],
+        },
+        "apps": {
+            "example": {"requireDigest": False, "minReplicas": 1, "maxReplicas": 3},
+        },
     },
     "staging": {
         "protectStatefulResources": True,
@@ -37,6 +70,21 @@ PRESETS: dict[str, dict[str, Any]] = {
             "flowLogs": {"retentionDays": 365},
             "interfaceEndpoints": ["ecr.api", "ecr.dkr", "sts", "logs"],
         },
+        "cluster": {
+            "logRetentionDays": 365,
+            "nodeGroups": {
+                "general": {
+                    "instanceTypes": ["m7i.large", "m6i.large"],
+                    "capacityType": "ON_DEMAND",
+                    "minSize": 3,
+                    "desiredSize": 3,
+                    "maxSize": 9,
+                    "diskSizeGib": 50,
+                }
+            },
+        },
+        "platform": {"acmeServer": "production", "storageReclaimPolicy": "Retain"},
+        "apps": {"example": {"requireDigest": True, "minReplicas": 3, "maxReplicas": 9}},
     },
 }
 

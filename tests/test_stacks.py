@@ -24,6 +24,7 @@ STATEFUL_TYPES = {
     "aws:s3/bucket:Bucket",
     "aws:backup/vault:Vault",
     "aws:secretsmanager/secret:Secret",
+    "aws:eks/cluster:Cluster",
 }
 
 
