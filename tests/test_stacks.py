@@ -7,6 +7,7 @@ change visible in review: if it is intended, regenerate with
 
 from __future__ import annotations
 
+import json
 import os
 
 import pytest
@@ -94,3 +95,60 @@ def test_stack_outputs_are_exported() -> None:
     monitor = built("dev")
     vpc = of_type(monitor, "aws:ec2/vpc:Vpc")[0]
     assert vpc.inputs["cidrBlock"] == "10.10.0.0/16"
+
+
+def test_prod_plan_contains_the_hardened_cluster() -> None:
+    monitor = built("prod")
+    (cluster,) = of_type(monitor, "aws:eks/cluster:Cluster")
+    vpc_config = cluster.inputs["vpcConfig"]
+    assert vpc_config["endpointPrivateAccess"] is True
+    assert vpc_config["endpointPublicAccess"] is False
+    assert cluster.inputs["encryptionConfig"]["resources"] == ["secrets"]
+    assert {"api", "audit", "authenticator"} <= set(cluster.inputs["enabledClusterLogTypes"])
+    assert cluster.inputs["upgradePolicy"] == {"supportType": "STANDARD"}
+    assert cluster.protect
+
+
+@pytest.mark.parametrize(("stack", "capacity"), [("dev", "SPOT"), ("prod", "ON_DEMAND")])
+def test_node_groups_span_every_configured_zone(stack: str, capacity: str) -> None:
+    monitor = built(stack)
+    cfg = stack_config(stack)
+    private = {
+        r.id: r.inputs["availabilityZone"]
+        for r in of_type(monitor, "aws:ec2/subnet:Subnet")
+        if r.inputs["tags"]["tier"] == "private"
+    }
+    for group in of_type(monitor, "aws:eks/nodeGroup:NodeGroup"):
+        assert {private[s] for s in group.inputs["subnetIds"]} == set(cfg.zone_names)
+        assert group.inputs["capacityType"] == capacity
+
+
+def test_subnets_are_tagged_for_the_cluster() -> None:
+    for r in of_type(built("prod"), "aws:ec2/subnet:Subnet"):
+        if r.inputs["tags"]["tier"] in ("public", "private"):
+            assert r.inputs["tags"]["kubernetes.io/cluster/acme-prod"] == "shared"
+
+
+def test_prod_runs_the_example_service_pinned_by_digest() -> None:
+    monitor = built("prod")
+    kinds = {r.inputs["kind"] for r in monitor.recorded if r.parent and "Workload" in r.parent}
+    assert {"Deployment", "Service", "HorizontalPodAutoscaler", "PodDisruptionBudget",
+            "NetworkPolicy", "Ingress"} <= kinds  # fmt: skip
+    (deployment,) = of_type(monitor, "kubernetes:apps/v1:Deployment")
+    image = deployment.inputs["spec"]["template"]["spec"]["containers"][0]["image"]
+    assert image.startswith("docker.io/nginxinc/nginx-unprivileged:1.29.3-alpine@sha256:")
+    (dev_deployment,) = of_type(built("dev"), "kubernetes:apps/v1:Deployment")
+    dev_image = dev_deployment.inputs["spec"]["template"]["spec"]["containers"][0]["image"]
+    assert "@sha256:" not in dev_image
+
+
+def test_kubernetes_objects_use_the_kubernetes_provider(
+    built_stack: tuple[str, RecordingMonitor],
+) -> None:
+    _, monitor = built_stack
+    (provider,) = of_type(monitor, "pulumi:providers:kubernetes")
+    for r in monitor.recorded:
+        if r.custom and r.type.startswith("kubernetes:"):
+            assert r.provider == provider.urn, r.name
+    config = json.loads(provider.inputs["kubeconfig"])
+    assert config["users"][0]["user"]["exec"]["args"][1] == "get-token"
