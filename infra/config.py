@@ -20,7 +20,7 @@ from infra.presets import PRESETS, deep_merge
 from infra.regions import REGIONS, Cloud, zone_name, zone_suffix
 from infra.sections.base import Section
 from infra.sections.dr import DisasterRecovery
-from infra.sections.kubernetes import Apps, Cluster, Platform
+from infra.sections.kubernetes import Apps, Cluster, ExampleService, Platform
 from infra.sections.network import Network
 from infra.sections.tags import Tags
 
@@ -93,7 +93,7 @@ class StackConfig(Section):
         return self
 
     def _check_kubernetes(self) -> None:
-        cluster, platform = self.cluster, self.platform
+        cluster = self.cluster
         if cluster.endpoint.public and not cluster.endpoint.public_cidrs:
             raise ValueError(
                 "cluster.endpoint.publicCidrs: required when the public endpoint is on "
@@ -114,8 +114,16 @@ class StackConfig(Section):
             if self.environment == "prod" and group.capacity_type == "SPOT":
                 raise ValueError(f"{path}.capacityType: prod runs ON_DEMAND nodes, not SPOT")
         example = self.apps.example
-        if example is None:
-            return
+        if example is not None:
+            self._check_example(example)
+        if cluster.enabled and not cluster.admin_role_arns:
+            raise ValueError(
+                "cluster.adminRoleArns: at least one role is required: the cluster grants no "
+                "implicit creator admin, so without it nobody (Pulumi included) can reach the API"
+            )
+
+    def _check_example(self, example: ExampleService) -> None:
+        platform = self.platform
         if example.namespace not in {n.name for n in platform.namespaces}:
             raise ValueError(
                 f"apps.example.namespace: '{example.namespace}' is not one of platform.namespaces"

@@ -95,6 +95,7 @@ BAD_INPUTS: list[tuple[str, dict[str, Any], str, str]] = [
     ("public-no-cidrs", {"cluster": {"endpoint": {"public": True}}}, "groundwork:cluster.endpoint.publicCidrs", "required"),
     ("public-anywhere", {"cluster": {"endpoint": {"public": True, "publicCidrs": ["0.0.0.0/0"]}}}, "groundwork:cluster.endpoint.publicCidrs", "whole internet"),
     ("public-bad-cidr", {"cluster": {"endpoint": {"public": True, "publicCidrs": ["10.0.0.1/8"]}}}, "groundwork:cluster.endpoint.publicCidrs", "not a valid IPv4 CIDR"),
+    ("no-admin", {"cluster": {"adminRoleArns": []}}, "groundwork:cluster.adminRoleArns", "nobody"),
     ("admin-arn", {"cluster": {"adminRoleArns": ["arn:aws:iam::123:user/x"]}}, "groundwork:cluster.adminRoleArns", "not an IAM role ARN"),
     ("logs-missing-audit", {"cluster": {"logTypes": ["api"]}}, "groundwork:cluster.logTypes", "must include"),
     ("node-bounds", {"cluster": {"nodeGroups": {"general": {"minSize": 5, "desiredSize": 2, "maxSize": 6}}}}, "groundwork:cluster.nodeGroups.general", "minSize <= desiredSize"),
