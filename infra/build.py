@@ -111,8 +111,7 @@ def _cluster(cfg: StackConfig, network: Vpc, opts: pulumi.ResourceOptions) -> Ek
             version=c.version,
             support_type=c.support_type,
             vpc_id=network.vpc_id,
-            vpc_cidr=network.vpc_cidr,
-            private_subnet_ids=network.private_subnet_ids,
+            private_subnets={zone: s.id for zone, s in network.subnets["private"].items()},
             endpoint_public_access=c.endpoint.public,
             public_access_cidrs=c.endpoint.public_cidrs,
             admin_role_arns=c.admin_role_arns,
@@ -127,6 +126,7 @@ def _cluster(cfg: StackConfig, network: Vpc, opts: pulumi.ResourceOptions) -> Ek
                     max_size=g.max_size,
                     disk_size_gib=g.disk_size_gib,
                     labels=g.labels,
+                    per_zone=g.per_zone,
                 )
                 for name, g in c.node_groups.items()
             },

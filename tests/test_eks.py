@@ -15,6 +15,7 @@ from planner.recorder import RecordingMonitor
 from tests.conftest import of_type, one, run_mocked
 
 SUBNETS = ["subnet-a", "subnet-b", "subnet-c"]
+BY_ZONE = dict(zip(["eu-west-1a", "eu-west-1b", "eu-west-1c"], SUBNETS, strict=True))
 ADMIN = "arn:aws:iam::123456789012:role/platform-admin"
 
 
@@ -24,8 +25,7 @@ def build_cluster(**overrides: Any) -> RecordingMonitor:
     fields: dict[str, Any] = {
         "cluster_name": "main",
         "vpc_id": "vpc-1",
-        "vpc_cidr": "10.0.0.0/16",
-        "private_subnet_ids": SUBNETS,
+        "private_subnets": BY_ZONE,
         "admin_role_arns": [ADMIN],
         "tags": {"owner": "o"},
     }
@@ -69,7 +69,7 @@ def test_public_endpoint_is_restricted_to_the_allowlist() -> None:
         ({"endpoint_public_access": True, "public_access_cidrs": ["0.0.0.0/0"]},
          "public_access_cidrs"),
         ({"log_types": ["api", "audit"]}, "log_types"),
-        ({"private_subnet_ids": ["subnet-a"]}, "private_subnet_ids"),
+        ({"private_subnets": {"eu-west-1a": "subnet-a"}}, "private_subnets"),
         ({"node_groups": {"g": NodeGroupArgs(capacity_type="SPOT", instance_types=["t3.large"])}},
          "node_groups.g.instance_types"),
         ({"node_groups": {"g": NodeGroupArgs(min_size=4, desired_size=3)}}, "node_groups.g"),
@@ -138,6 +138,17 @@ def test_node_group_spans_every_private_subnet(default_cluster: RecordingMonitor
     assert "scalingConfig.desiredSize" in group.ignore_changes
 
 
+def test_per_zone_node_groups() -> None:
+    monitor = build_cluster(node_groups={"data": NodeGroupArgs(per_zone=True, min_size=1,
+                                                               desired_size=1, max_size=3)})  # fmt: skip
+    groups = {r.name: r.inputs for r in of_type(monitor, "aws:eks/nodeGroup:NodeGroup")}
+    assert {n: g["subnetIds"] for n, g in groups.items()} == {
+        f"k-data-{zone}": [subnet] for zone, subnet in BY_ZONE.items()
+    }
+    assert all(g["scalingConfig"]["maxSize"] == 3 for g in groups.values())
+    assert len(of_type(monitor, "aws:ec2/launchTemplate:LaunchTemplate")) == 1
+
+
 def test_spot_node_group() -> None:
     spot = NodeGroupArgs(capacity_type="SPOT", instance_types=["t3.large", "t3a.large"],
                          min_size=1, desired_size=2, max_size=3, disk_size_gib=30)  # fmt: skip
@@ -186,7 +197,8 @@ def test_security_groups_exposed_and_tagged(default_cluster: RecordingMonitor) -
         r.name: r.inputs for r in of_type(default_cluster, "aws:ec2/securityGroup:SecurityGroup")
     }
     assert set(groups) == {"k-cluster-sg", "k-node-sg"}
-    assert groups["k-node-sg"]["tags"]["kubernetes.io/cluster/main"] == "owned"
+    # Only the EKS-created group carries the cluster tag (the LB controller needs exactly one).
+    assert not any(k.startswith("kubernetes.io/cluster/") for k in groups["k-node-sg"]["tags"])
     assert all(g["tags"]["owner"] == "o" for g in groups.values())
 
 

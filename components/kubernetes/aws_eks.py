@@ -54,6 +54,10 @@ class NodeGroupArgs:
     """Kubernetes node labels."""
     max_unavailable_percentage: int = 33
     """Share of nodes replaced at once during a node-group update."""
+    per_zone: bool = False
+    """One managed group per zone, each with these bounds, instead of one group across all zones.
+    Use it for pods with zonal EBS volumes: the cluster autoscaler can then add a node in exactly
+    the zone a pending pod's volume lives in."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -66,10 +70,8 @@ class EksClusterArgs:
     """Upgrade policy. STANDARD avoids the extended-support surcharge."""
     vpc_id: pulumi.Input[str]
     """VPC of the cluster."""
-    vpc_cidr: str
-    """VPC CIDR (nodes and the control plane talk inside it)."""
-    private_subnet_ids: Sequence[pulumi.Input[str]]
-    """Private subnets of every zone: control-plane ENIs and nodes go here."""
+    private_subnets: Mapping[str, pulumi.Input[str]]
+    """Private subnet id by zone, every zone: control-plane ENIs and nodes go here."""
     endpoint_public_access: bool = False
     """Expose the API endpoint publicly too (the private endpoint is always on)."""
     public_access_cidrs: Sequence[str] = ()
@@ -85,7 +87,8 @@ class EksClusterArgs:
     node_groups: Mapping[str, NodeGroupArgs] = field(
         default_factory=lambda: {"general": NodeGroupArgs()}
     )
-    """Managed node groups by name; each spans all `private_subnet_ids`."""
+    """Managed node groups by name; each spans every zone of `private_subnets` (or, with
+    `per_zone`, is one group per zone)."""
     addon_versions: Mapping[str, str] = field(default_factory=dict)
     """Pinned managed add-on versions; unset: the default version for the cluster version."""
     zonal_shift: bool = True
@@ -136,7 +139,7 @@ class EksCluster(pulumi.ComponentResource):
             role_arn=cluster_role.arn,
             upgrade_policy=eks.ClusterUpgradePolicyArgs(support_type=args.support_type),
             vpc_config=eks.ClusterVpcConfigArgs(
-                subnet_ids=list(args.private_subnet_ids),
+                subnet_ids=list(args.private_subnets.values()),
                 endpoint_private_access=True,
                 endpoint_public_access=args.endpoint_public_access,
                 public_access_cidrs=list(args.public_access_cidrs)
@@ -287,9 +290,10 @@ class EksCluster(pulumi.ComponentResource):
             f"{name}-node-sg",
             vpc_id=args.vpc_id,
             description=f"Worker nodes of {args.cluster_name}",
-            tags=self._tags(
-                f"{name}-node-sg", **{f"kubernetes.io/cluster/{args.cluster_name}": "owned"}
-            ),
+            # Deliberately without the `kubernetes.io/cluster/<name>` tag: the EKS-created cluster
+            # security group on the same ENIs carries it, and the load balancer controller refuses
+            # ENIs with two tagged groups.
+            tags=self._tags(f"{name}-node-sg"),
             opts=child_opts(self),
         )
         self.node_security_group_id = self.node_sg.id
@@ -487,44 +491,72 @@ class EksCluster(pulumi.ComponentResource):
         self.node_group_names = []
         for group_name, group in args.node_groups.items():
             template = self._launch_template(group_name, group)
-            node_group = eks.NodeGroup(
-                f"{name}-{group_name}",
-                cluster_name=self.cluster.name,
-                node_group_name_prefix=f"{group_name}-",
-                node_role_arn=node_role.arn,
-                subnet_ids=list(args.private_subnet_ids),
-                ami_type=group.ami_type,
-                capacity_type=group.capacity_type,
-                instance_types=list(group.instance_types),
-                scaling_config=eks.NodeGroupScalingConfigArgs(
-                    min_size=group.min_size,
-                    desired_size=group.desired_size,
-                    max_size=group.max_size,
-                ),
-                update_config=eks.NodeGroupUpdateConfigArgs(
-                    max_unavailable_percentage=group.max_unavailable_percentage
-                ),
-                node_repair_config=eks.NodeGroupNodeRepairConfigArgs(enabled=True),
-                launch_template=eks.NodeGroupLaunchTemplateArgs(
-                    id=template.id, version=template.latest_version.apply(str)
-                ),
-                labels={**group.labels, "groundwork.dev/node-group": group_name},
-                tags=self._tags(
-                    f"{name}-{group_name}",
-                    **{
-                        "k8s.io/cluster-autoscaler/enabled": "true",
-                        f"k8s.io/cluster-autoscaler/{args.cluster_name}": "owned",
-                    },
-                ),
-                opts=child_opts(
-                    self,
-                    depends_on=[*attachments, *after],
-                    # The cluster autoscaler owns the size after creation.
-                    ignore_changes=["scalingConfig.desiredSize"],
-                ),
+            placements: dict[str, list[pulumi.Input[str]]] = (
+                {f"{group_name}-{zone}": [subnet] for zone, subnet in args.private_subnets.items()}
+                if group.per_zone
+                else {group_name: list(args.private_subnets.values())}
             )
-            self._node_groups_created.append(node_group)
-            self.node_group_names.append(node_group.node_group_name)
+            for placement, subnets in placements.items():
+                node_group = self._node_group(
+                    placement,
+                    group_name=group_name,
+                    group=group,
+                    node_role=node_role,
+                    template=template,
+                    subnets=subnets,
+                    after=[*attachments, *after],
+                )
+                self._node_groups_created.append(node_group)
+                self.node_group_names.append(node_group.node_group_name)
+
+    def _node_group(
+        self,
+        placement: str,
+        *,
+        group_name: str,
+        group: NodeGroupArgs,
+        node_role: iam.Role,
+        template: ec2.LaunchTemplate,
+        subnets: list[pulumi.Input[str]],
+        after: Sequence[pulumi.Resource],
+    ) -> eks.NodeGroup:
+        name, args = self._name, self._args
+        return eks.NodeGroup(
+            f"{name}-{placement}",
+            cluster_name=self.cluster.name,
+            node_group_name_prefix=f"{placement}-",
+            node_role_arn=node_role.arn,
+            subnet_ids=subnets,
+            ami_type=group.ami_type,
+            capacity_type=group.capacity_type,
+            instance_types=list(group.instance_types),
+            scaling_config=eks.NodeGroupScalingConfigArgs(
+                min_size=group.min_size,
+                desired_size=group.desired_size,
+                max_size=group.max_size,
+            ),
+            update_config=eks.NodeGroupUpdateConfigArgs(
+                max_unavailable_percentage=group.max_unavailable_percentage
+            ),
+            node_repair_config=eks.NodeGroupNodeRepairConfigArgs(enabled=True),
+            launch_template=eks.NodeGroupLaunchTemplateArgs(
+                id=template.id, version=template.latest_version.apply(str)
+            ),
+            labels={**group.labels, "groundwork.dev/node-group": group_name},
+            tags=self._tags(
+                f"{name}-{placement}",
+                **{
+                    "k8s.io/cluster-autoscaler/enabled": "true",
+                    f"k8s.io/cluster-autoscaler/{args.cluster_name}": "owned",
+                },
+            ),
+            opts=child_opts(
+                self,
+                depends_on=list(after),
+                # The cluster autoscaler owns the size after creation.
+                ignore_changes=["scalingConfig.desiredSize"],
+            ),
+        )
 
     def _launch_template(self, group_name: str, group: NodeGroupArgs) -> ec2.LaunchTemplate:
         name = self._name
@@ -565,7 +597,7 @@ class EksCluster(pulumi.ComponentResource):
 def _validate(args: EksClusterArgs) -> None:
     require(bool(args.cluster_name), "cluster_name", "must not be empty")
     require(args.support_type in ("STANDARD", "EXTENDED"), "support_type", "STANDARD or EXTENDED")
-    require(len(args.private_subnet_ids) >= 2, "private_subnet_ids", "EKS needs two or more zones")
+    require(len(args.private_subnets) >= 2, "private_subnets", "EKS needs two or more zones")
     missing = [t for t in MANDATORY_LOGS if t not in args.log_types]
     require(not missing, "log_types", f"must include {list(MANDATORY_LOGS)}; missing {missing}")
     require(args.log_retention_days > 0, "log_retention_days", "must be positive")

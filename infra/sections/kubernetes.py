@@ -42,6 +42,9 @@ class NodeGroup(Section):
     """Encrypted gp3 root volume size."""
     labels: dict[str, str] = Field(default_factory=dict)
     """Kubernetes node labels."""
+    per_zone: bool = False
+    """One managed node group per zone, each with these bounds (for zonal EBS-backed pods);
+    default: one group across the private subnets of every zone, with these bounds in total."""
 
 
 class EndpointAccess(Section):
