@@ -188,3 +188,31 @@ def test_autoscaler_matches_the_cluster_version() -> None:
     values = releases("prod")["cluster-autoscaler"].inputs["values"]
     assert values["image"]["tag"] == "v1.35.0"
     assert values["autoDiscovery"]["clusterName"] == "acme-prod"
+
+
+@pytest.mark.parametrize("stack", ["dev", "prod"])
+def test_every_kubernetes_object_carries_the_standard_labels(stack: str) -> None:
+    for r in built(stack).recorded:
+        if r.custom and r.type.startswith("kubernetes:") and r.type != HELM:
+            labels = r.inputs["metadata"]["labels"]
+            assert labels["app.kubernetes.io/part-of"] == "acme", r.name
+            assert labels["app.kubernetes.io/managed-by"] == "pulumi", r.name
+            assert labels["app.kubernetes.io/name"], r.name
+
+
+SECURE = [
+    ("runAsNonRoot", True),
+    ("readOnlyRootFilesystem", True),
+    ("allowPrivilegeEscalation", False),
+    ("capabilities", {"drop": ["ALL"]}),
+    ("seccompProfile", {"type": "RuntimeDefault"}),
+]
+
+
+@pytest.mark.parametrize("stack", ["dev", "prod"])
+@pytest.mark.parametrize(("field", "secure"), SECURE)
+def test_example_service_runs_hardened(stack: str, field: str, secure: Any) -> None:
+    (deployment,) = of_type(built(stack), "kubernetes:apps/v1:Deployment")
+    pod = deployment.inputs["spec"]["template"]["spec"]
+    assert pod["containers"][0]["securityContext"][field] == secure
+    assert pod["automountServiceAccountToken"] is False

@@ -83,7 +83,9 @@ class Cluster(Section):
     log_retention_days: LogRetentionDays = 90
     """Retention of the control-plane log group."""
     node_groups: dict[str, NodeGroup] = Field(default_factory=lambda: {"general": NodeGroup()})
-    """Managed node groups by name; each spans the private subnets of every zone."""
+    """Managed node groups by name; each spans the private subnets of every zone (or, with
+    `perZone`, is one group per zone). Fields: instanceTypes, capacityType, minSize, desiredSize,
+    maxSize, diskSizeGib, labels, perZone."""
     addon_versions: dict[str, str] = Field(default_factory=dict)
     """Pinned EKS managed add-on versions (`vpc-cni`, `coredns`, `kube-proxy`,
     `aws-ebs-csi-driver`); unset ones get the default version for the cluster version."""
