@@ -193,6 +193,8 @@ def _addons(
         f"{cfg.name}-{cfg.environment}-addons",
         PlatformAddonsArgs(
             part_of=cfg.name,
+            cluster_name=cluster.static_name,
+            oidc=cluster.oidc,
             region=cfg.region,
             vpc_id=network.vpc_id,
             charts=charts,
@@ -208,7 +210,6 @@ def _addons(
             else None,
             tags=cfg.base_tags,
         ),
-        cluster,
         opts=opts,
     )
 

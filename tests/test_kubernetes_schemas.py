@@ -42,6 +42,7 @@ def test_the_package_ships_the_cluster_version() -> None:
     version = stack_config("prod").cluster.version
     shipped = {utils.major_minor(v) for v in utils.all_versions()}
     assert version in shipped, f"kubernetes-validate has no {version} schemas: {sorted(shipped)}"
+    assert kubernetes_validate.__version__ == "1.37.0"  # the pin in pyproject.toml
 
 
 @pytest.mark.parametrize("stack", STACKS)

@@ -216,3 +216,76 @@ def test_example_service_runs_hardened(stack: str, field: str, secure: Any) -> N
     pod = deployment.inputs["spec"]["template"]["spec"]
     assert pod["containers"][0]["securityContext"][field] == secure
     assert pod["automountServiceAccountToken"] is False
+
+
+def addon_args(**overrides: Any) -> Any:
+    from components.kubernetes.addons import ChartArgs, PlatformAddonsArgs
+    from components.kubernetes.irsa import OidcIdentity
+
+    charts = {
+        key: ChartArgs(chart=key.replace("_", "-"), version="1.0.0", repository="https://charts.example")
+        for key in ("aws_load_balancer_controller", "ingress_nginx", "cert_manager",
+                    "metrics_server", "cluster_autoscaler")
+    }  # fmt: skip
+    fields: dict[str, Any] = {
+        "part_of": "acme",
+        "cluster_name": "main",
+        "oidc": OidcIdentity(provider_arn="arn:aws:iam::1:oidc-provider/x", issuer_host="x"),
+        "region": "eu-west-1",
+        "vpc_id": "vpc-1",
+        "charts": charts,
+        "acme_email": "ops@acme.example",
+    }
+    return PlatformAddonsArgs(**{**fields, **overrides})
+
+
+def build_addons(args: Any) -> RecordingMonitor:
+    import pulumi
+    import pulumi_aws as aws
+    import pulumi_kubernetes as kubernetes
+
+    from components.kubernetes.addons import PlatformAddons
+
+    def program() -> None:
+        providers = [aws.Provider("aws-test", region="eu-west-1"),
+                     kubernetes.Provider("k8s-test", kubeconfig="{}")]  # fmt: skip
+        PlatformAddons("addons", args, pulumi.ResourceOptions(providers=providers))
+
+    return run_mocked(program)
+
+
+def test_addons_component_alone() -> None:
+    monitor = build_addons(addon_args())
+    assert len(of_type(monitor, HELM)) == 5
+    assert {r.name for r in of_type(monitor, "aws:iam/role:Role")} == {
+        "addons-aws-load-balancer-controller-irsa",
+        "addons-cluster-autoscaler-irsa",
+    }
+    for r in monitor.recorded:
+        if r.custom and not r.type.startswith("pulumi:providers:"):
+            assert r.provider and r.provider.split("::")[-1] in ("aws-test", "k8s-test"), r.name
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"charts": {}}, "charts.aws_load_balancer_controller"),
+        ({"route53_zone": __import__("components.kubernetes.addons", fromlist=["x"]).Route53ZoneArgs(
+            zone_id="Z1", domain="acme.example")}, "charts.external_dns"),
+        ({"acme_server": "letsencrypt"}, "acme_server"),
+        ({"replicas": 0}, "replicas"),
+    ],
+)  # fmt: skip
+def test_addons_reject_bad_args(overrides: dict[str, Any], field: str) -> None:
+    with pytest.raises(ValueError, match=rf"^{field}: "):
+        build_addons(addon_args(**overrides))
+
+
+def test_addons_reject_an_unpinned_chart() -> None:
+    from components.kubernetes.addons import ChartArgs
+
+    args = addon_args()
+    charts = {**args.charts, "cert_manager": ChartArgs(chart="cert-manager", version="1.19",
+                                                       repository="https://charts.jetstack.io")}  # fmt: skip
+    with pytest.raises(ValueError, match=r"^charts.cert_manager.version: "):
+        build_addons(addon_args(charts=charts))

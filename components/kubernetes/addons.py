@@ -23,8 +23,8 @@ import pulumi
 from pulumi_kubernetes import apiextensions, helm
 
 from components._base import TOKEN_PACKAGE, child_opts, require
-from components.kubernetes.aws_eks import EksCluster
 from components.kubernetes.baseline import k8s_labels
+from components.kubernetes.irsa import OidcIdentity, service_account_role
 
 ACME_SERVERS = {
     "staging": "https://acme-staging-v02.api.letsencrypt.org/directory",
@@ -61,6 +61,10 @@ class Route53ZoneArgs:
 class PlatformAddonsArgs:
     part_of: str
     """Product name (label `app.kubernetes.io/part-of`)."""
+    cluster_name: str
+    """EKS cluster name (IAM conditions, autoscaler discovery, external-dns owner id)."""
+    oidc: OidcIdentity
+    """The cluster's OIDC provider, for the add-ons' IRSA roles."""
     region: str
     """AWS region (controllers cannot read it from IMDS: hop limit 1)."""
     vpc_id: pulumi.Input[str]
@@ -89,15 +93,11 @@ class PlatformAddons(pulumi.ComponentResource):
     ingress_class: str
 
     def __init__(
-        self,
-        name: str,
-        args: PlatformAddonsArgs,
-        cluster: EksCluster,
-        opts: pulumi.ResourceOptions | None = None,
+        self, name: str, args: PlatformAddonsArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
         super().__init__(f"{TOKEN_PACKAGE}:kubernetes:PlatformAddons", name, None, opts)
         _validate(args)
-        self._name, self._args, self._cluster = name, args, cluster
+        self._name, self._args = name, args
         self.releases = {}
         lbc = self._load_balancer_controller()
         self._ingress_nginx(after=[lbc])
@@ -148,12 +148,14 @@ class PlatformAddons(pulumi.ComponentResource):
     def _irsa(
         self, key: str, namespace: str, account: str, statements: list[dict[str, Any]]
     ) -> pulumi.Output[str]:
-        role = self._cluster.service_account_role(
+        role = service_account_role(
+            self,
             f"{self._name}-{key.replace('_', '-')}-irsa",
+            oidc=self._args.oidc,
             namespace=namespace,
             service_account=account,
             statements=statements,
-            parent=self,
+            tags=self._args.tags,
         )
         return role.arn
 
@@ -168,19 +170,19 @@ class PlatformAddons(pulumi.ComponentResource):
     # -- add-ons ---------------------------------------------------------------------------------
 
     def _load_balancer_controller(self) -> helm.v3.Release:
-        args, cluster = self._args, self._cluster
+        args = self._args
         account = "aws-load-balancer-controller"
         role_arn = self._irsa(
             "aws_load_balancer_controller",
             "kube-system",
             account,
-            load_balancer_controller_statements(self._cluster_name_static()),
+            load_balancer_controller_statements(self._args.cluster_name),
         )
         return self._release(
             "aws_load_balancer_controller",
             "kube-system",
             {
-                "clusterName": cluster.cluster_name,
+                "clusterName": args.cluster_name,
                 "region": args.region,
                 "vpcId": args.vpc_id,
                 "replicaCount": args.replicas,
@@ -265,19 +267,19 @@ class PlatformAddons(pulumi.ComponentResource):
         self.cluster_issuer_name = issuer
 
     def _cluster_autoscaler(self) -> None:
-        args, cluster = self._args, self._cluster
+        args = self._args
         account = "cluster-autoscaler"
         role_arn = self._irsa(
             "cluster_autoscaler",
             "kube-system",
             account,
-            cluster_autoscaler_statements(self._cluster_name_static()),
+            cluster_autoscaler_statements(self._args.cluster_name),
         )
         self._release(
             "cluster_autoscaler",
             "kube-system",
             {
-                "autoDiscovery": {"clusterName": cluster.cluster_name},
+                "autoDiscovery": {"clusterName": args.cluster_name},
                 "awsRegion": args.region,
                 "cloudProvider": "aws",
                 "replicaCount": 1,  # leader election: a second replica only idles
@@ -306,14 +308,11 @@ class PlatformAddons(pulumi.ComponentResource):
                 "extraArgs": [f"--zone-id-filter={zone.zone_id}"],
                 "policy": "upsert-only",  # never deletes records it did not create
                 "registry": "txt",
-                "txtOwnerId": self._cluster_name_static(),
+                "txtOwnerId": self._args.cluster_name,
                 "sources": ["ingress", "service"],
                 "serviceAccount": self._service_account(account, role_arn),
             },
         )
-
-    def _cluster_name_static(self) -> str:
-        return self._cluster.static_name
 
 
 def load_balancer_controller_statements(cluster: str) -> list[dict[str, Any]]:
@@ -471,3 +470,4 @@ def _validate(args: PlatformAddonsArgs) -> None:
     require(args.acme_server in ACME_SERVERS, "acme_server", "staging or production")
     require("@" in args.acme_email, "acme_email", "must be an e-mail address")
     require(args.replicas >= 1, "replicas", "at least 1")
+    require(bool(args.cluster_name), "cluster_name", "must not be empty")
