@@ -121,6 +121,8 @@ def test_ingress_controller_sits_behind_an_nlb() -> None:
     annotations = values["service"]["annotations"]
     assert annotations["service.beta.kubernetes.io/aws-load-balancer-type"] == "external"
     assert annotations["service.beta.kubernetes.io/aws-load-balancer-nlb-target-type"] == "ip"
+    assert annotations["service.beta.kubernetes.io/aws-load-balancer-scheme"] == "internet-facing"
+    assert values["service"]["loadBalancerClass"] == "service.k8s.aws/nlb"  # the LBC, not in-tree
     assert values["ingressClassResource"]["name"] == "nginx"
     assert values["allowSnippetAnnotations"] is False
 

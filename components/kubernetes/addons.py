@@ -228,7 +228,9 @@ class PlatformAddons(pulumi.ComponentResource):
                             "service.beta.kubernetes.io/aws-load-balancer-type": "external",
                             "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type": "ip",
                             "service.beta.kubernetes.io/aws-load-balancer-scheme": scheme,
-                            "service.beta.kubernetes.io/aws-load-balancer-cross-zone-load-balancing-enabled": "true",
+                            "service.beta.kubernetes.io/aws-load-balancer-attributes": (
+                                "load_balancing.cross_zone.enabled=true"
+                            ),
                         },
                     },
                 },
