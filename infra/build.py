@@ -35,7 +35,9 @@ def build(cfg: StackConfig) -> dict[str, Any]:
     outputs: dict[str, Any] = {}
     if cfg.cluster.enabled:
         cluster = _cluster(cfg, network, in_primary)
-        k8s = kubernetes_provider(f"k8s-{cluster.static_name}", cluster, cfg.region)
+        k8s = kubernetes_provider(
+            f"k8s-{cluster.static_name}", cluster, cfg.region, cfg.cluster.kubeconfig_role_arn
+        )
         on_cluster = pulumi.ResourceOptions(providers=[providers.primary, k8s])
         baseline = _baseline(cfg, on_cluster)
         addons = _addons(cfg, network, cluster, pulumi.ResourceOptions.merge(

@@ -121,6 +121,12 @@ class StackConfig(Section):
                 "cluster.adminRoleArns: at least one role is required: the cluster grants no "
                 "implicit creator admin, so without it nobody (Pulumi included) can reach the API"
             )
+        role = cluster.kubeconfig_role_arn
+        if role is not None and role not in cluster.admin_role_arns:
+            raise ValueError(
+                f"cluster.kubeconfigRoleArn: '{role}' has no access entry; add it to "
+                "cluster.adminRoleArns"
+            )
 
     def _check_example(self, example: ExampleService) -> None:
         platform = self.platform

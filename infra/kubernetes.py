@@ -17,14 +17,22 @@ import pulumi_kubernetes as kubernetes
 from components.kubernetes.aws_eks import EksCluster
 
 
-def kubeconfig(cluster_name: str, endpoint: str, ca_data: str, region: str) -> str:
-    """A deterministic kubeconfig (JSON, sorted keys) using exec-based `aws eks get-token`."""
+def kubeconfig(
+    cluster_name: str, endpoint: str, ca_data: str, region: str, role_arn: str | None = None
+) -> str:
+    """A deterministic kubeconfig (JSON, sorted keys) using exec-based `aws eks get-token`.
+
+    With `role_arn`, the token is minted for that role (`--role-arn`), so the provider does not
+    depend on whichever identity the ambient credentials happen to be (pulumi/pulumi-eks#669).
+    """
+    args = ["eks", "get-token", "--cluster-name", cluster_name, "--region", region]
+    if role_arn:
+        args += ["--role-arn", role_arn]
     user = {
         "exec": {
             "apiVersion": "client.authentication.k8s.io/v1beta1",
             "command": "aws",
-            "args": ["eks", "get-token", "--cluster-name", cluster_name, "--region", region,
-                     "--output", "json"],
+            "args": [*args, "--output", "json"],
             "interactiveMode": "Never",
             "provideClusterInfo": False,
         }
@@ -44,7 +52,9 @@ def kubeconfig(cluster_name: str, endpoint: str, ca_data: str, region: str) -> s
     return json.dumps(config, sort_keys=True, separators=(",", ":"))
 
 
-def kubernetes_provider(name: str, cluster: EksCluster, region: str) -> kubernetes.Provider:
+def kubernetes_provider(
+    name: str, cluster: EksCluster, region: str, role_arn: str | None = None
+) -> kubernetes.Provider:
     """Provider for the cluster's API; waits for the whole cluster component (nodes, add-ons).
 
     `deleteUnreachable` stays off: on a refresh while the API is briefly unreachable it would drop
@@ -52,7 +62,7 @@ def kubernetes_provider(name: str, cluster: EksCluster, region: str) -> kubernet
     PULUMI_K8S_DELETE_UNREACHABLE=true for that run (pulumi/pulumi-kubernetes#2517)."""
     config = pulumi.Output.all(
         cluster.cluster_name, cluster.endpoint, cluster.certificate_authority
-    ).apply(lambda v: kubeconfig(str(v[0]), str(v[1]), str(v[2]), region))
+    ).apply(lambda v: kubeconfig(str(v[0]), str(v[1]), str(v[2]), region, role_arn))
     return kubernetes.Provider(
         name,
         kubeconfig=config,

@@ -96,6 +96,7 @@ BAD_INPUTS: list[tuple[str, dict[str, Any], str, str]] = [
     ("public-anywhere", {"cluster": {"endpoint": {"public": True, "publicCidrs": ["0.0.0.0/0"]}}}, "groundwork:cluster.endpoint.publicCidrs", "whole internet"),
     ("public-bad-cidr", {"cluster": {"endpoint": {"public": True, "publicCidrs": ["10.0.0.1/8"]}}}, "groundwork:cluster.endpoint.publicCidrs", "not a valid IPv4 CIDR"),
     ("no-admin", {"cluster": {"adminRoleArns": []}}, "groundwork:cluster.adminRoleArns", "nobody"),
+    ("kubeconfig-role-no-entry", {"cluster": {"adminRoleArns": ["arn:aws:iam::123456789012:role/a"], "kubeconfigRoleArn": "arn:aws:iam::123456789012:role/b"}}, "groundwork:cluster.kubeconfigRoleArn", "no access entry"),
     ("admin-arn", {"cluster": {"adminRoleArns": ["arn:aws:iam::123:user/x"]}}, "groundwork:cluster.adminRoleArns", "not an IAM role ARN"),
     ("logs-missing-audit", {"cluster": {"logTypes": ["api"]}}, "groundwork:cluster.logTypes", "must include"),
     ("node-bounds", {"cluster": {"nodeGroups": {"general": {"minSize": 5, "desiredSize": 2, "maxSize": 6}}}}, "groundwork:cluster.nodeGroups.general", "minSize <= desiredSize"),

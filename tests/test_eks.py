@@ -212,3 +212,10 @@ def test_kubeconfig_is_deterministic_and_token_free() -> None:
     assert user["exec"]["args"][:6] == ["eks", "get-token", "--cluster-name", "main", "--region",
                                         "eu-west-1"]  # fmt: skip
     assert config["clusters"][0]["cluster"]["server"] == "https://x.eks.amazonaws.com"
+
+
+def test_kubeconfig_can_pin_the_role_it_mints_tokens_for() -> None:
+    role = "arn:aws:iam::123456789012:role/deployer"
+    config = json.loads(kubeconfig("main", "https://x", "Q0E=", "eu-west-1", role))
+    args = config["users"][0]["user"]["exec"]["args"]
+    assert args[args.index("--role-arn") + 1] == role

@@ -152,3 +152,17 @@ def test_kubernetes_objects_use_the_kubernetes_provider(
             assert r.provider == provider.urn, r.name
     config = json.loads(provider.inputs["kubeconfig"])
     assert config["users"][0]["user"]["exec"]["args"][1] == "get-token"
+
+
+def test_kubernetes_provider_is_identical_across_runs() -> None:
+    # A changed kubeconfig replaces the provider and with it every object (pulumi-kubernetes#1148).
+    from infra import build
+    from tests.conftest import run_mocked
+
+    cfg = stack_config("prod")
+    again = run_mocked(lambda: build(cfg), stack="prod")
+    (first,) = of_type(built("prod"), "pulumi:providers:kubernetes")
+    (second,) = of_type(again, "pulumi:providers:kubernetes")
+    assert first.inputs == second.inputs
+    exec_args = json.loads(first.inputs["kubeconfig"])["users"][0]["user"]["exec"]["args"]
+    assert exec_args[exec_args.index("--role-arn") + 1] == cfg.cluster.kubeconfig_role_arn

@@ -78,6 +78,9 @@ class Cluster(Section):
     """API server endpoint access."""
     admin_role_arns: list[str] = Field(default_factory=list)
     """IAM roles given cluster-admin through EKS access entries (no aws-auth ConfigMap)."""
+    kubeconfig_role_arn: str | None = None
+    """Role the Kubernetes provider assumes for `aws eks get-token --role-arn` (one of
+    `adminRoleArns`); unset: the identity running Pulumi."""
     log_types: list[ControlPlaneLog] = Field(default_factory=lambda: list(ALL_LOGS))
     """Control-plane log types sent to CloudWatch (api, audit and authenticator are mandatory)."""
     log_retention_days: LogRetentionDays = 90
@@ -89,6 +92,13 @@ class Cluster(Section):
     addon_versions: dict[str, str] = Field(default_factory=dict)
     """Pinned EKS managed add-on versions (`vpc-cni`, `coredns`, `kube-proxy`,
     `aws-ebs-csi-driver`); unset ones get the default version for the cluster version."""
+
+    @field_validator("kubeconfig_role_arn")
+    @classmethod
+    def _role_arn(cls, arn: str | None) -> str | None:
+        if arn is not None and not _ROLE_ARN.match(arn):
+            raise ValueError(f"'{arn}' is not an IAM role ARN (arn:aws:iam::<account>:role/<name>)")
+        return arn
 
     @field_validator("admin_role_arns")
     @classmethod
