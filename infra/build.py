@@ -163,6 +163,7 @@ def _baseline(cfg: StackConfig, opts: pulumi.ResourceOptions) -> PlatformBaselin
             monitoring_namespace=p.monitoring_namespace,
             platform_namespaces=[p.ingress_namespace, "cert-manager", p.monitoring_namespace],
             storage_reclaim_policy=p.storage_reclaim_policy,
+            protect_stateful=cfg.protect_stateful_resources,
         ),
         opts=opts,
     )

@@ -26,6 +26,7 @@ STATEFUL_TYPES = {
     "aws:backup/vault:Vault",
     "aws:secretsmanager/secret:Secret",
     "aws:eks/cluster:Cluster",
+    "kubernetes:core/v1:Namespace",
 }
 
 

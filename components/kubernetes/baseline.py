@@ -94,6 +94,8 @@ class PlatformBaselineArgs:
     """Reclaim policy of the default StorageClass."""
     storage_kms_key_arn: pulumi.Input[str] | None = None
     """Customer-managed key for volumes; None: the account's default EBS key."""
+    protect_stateful: bool = True
+    """Protect the namespaces: deleting one deletes every object and volume claim inside it."""
 
 
 class PlatformBaseline(pulumi.ComponentResource):
@@ -135,7 +137,7 @@ class PlatformBaseline(pulumi.ComponentResource):
         return core.v1.Namespace(
             f"{self._name}-ns-{ns}",
             metadata={"name": ns, "labels": {**self._labels(ns), **psa}},
-            opts=child_opts(self),
+            opts=child_opts(self, protect=self._args.protect_stateful),
         )
 
     def _policy(self, ns: str, policy: str, spec: dict[str, Any]) -> None:
