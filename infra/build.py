@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import pulumi
@@ -9,8 +10,23 @@ import pulumi
 from components.data.aws_backup import BackupPlan, BackupPlanArgs, VaultLockArgs
 from components.data.aws_postgres import PostgresHa, PostgresHaArgs, ReaderAutoscalingArgs
 from components.data.aws_redis import RedisHa, RedisHaArgs
+from components.kubernetes.addons import (
+    ChartArgs,
+    PlatformAddons,
+    PlatformAddonsArgs,
+    Route53ZoneArgs,
+)
+from components.kubernetes.aws_eks import EksCluster, EksClusterArgs, NodeGroupArgs
+from components.kubernetes.baseline import (
+    PlatformBaseline,
+    PlatformBaselineArgs,
+    QuotaArgs,
+    WorkloadNamespaceArgs,
+)
+from components.kubernetes.workload import IngressArgs, SecurityArgs, Workload, WorkloadArgs
 from components.network.aws_vpc import FlowLogArgs, Vpc, VpcArgs
 from infra.config import StackConfig
+from infra.kubernetes import kubernetes_provider
 from infra.providers import build_providers
 
 
@@ -20,11 +36,44 @@ def build(cfg: StackConfig) -> dict[str, Any]:
     in_primary = pulumi.ResourceOptions(provider=providers.primary)
 
     network = _network(cfg, in_primary)
-    data = _data(
-        cfg, network, pulumi.ResourceOptions(providers=[providers.primary, providers.random])
+    outputs: dict[str, Any] = {}
+    # Who may reach the databases and caches: the cluster's nodes when there is a cluster, else the
+    # application (private) subnets.
+    clients = _DataClients(
+        security_group_ids=[], cidrs=[s.cidr for s in network.plan.tier("private")]
     )
+    if cfg.cluster.enabled:
+        cluster = _cluster(cfg, network, in_primary)
+        k8s = kubernetes_provider(
+            f"k8s-{cluster.static_name}", cluster, cfg.region, cfg.cluster.kubeconfig_role_arn
+        )
+        on_cluster = pulumi.ResourceOptions(providers=[providers.primary, k8s])
+        baseline = _baseline(cfg, on_cluster)
+        addons = _addons(cfg, network, cluster, pulumi.ResourceOptions.merge(
+            on_cluster, pulumi.ResourceOptions(depends_on=[baseline])))  # fmt: skip
+        example = _example_app(cfg, addons, pulumi.ResourceOptions.merge(
+            on_cluster, pulumi.ResourceOptions(depends_on=[baseline])))  # fmt: skip
+        outputs |= {
+            "clusterName": cluster.cluster_name,
+            "clusterEndpoint": cluster.endpoint,
+            "clusterOidcProviderArn": cluster.oidc_provider_arn,
+            "clusterSecurityGroupId": cluster.cluster_security_group_id,
+            "nodeSecurityGroupId": cluster.node_security_group_id,
+            "ingressClass": addons.ingress_class,
+            "clusterIssuer": addons.cluster_issuer_name,
+        }
+        if example is not None:
+            outputs["exampleImage"] = example.image_ref
+        clients = _DataClients(security_group_ids=[cluster.node_security_group_id], cidrs=[])
 
+    outputs |= _data(
+        cfg,
+        network,
+        clients,
+        pulumi.ResourceOptions(providers=[providers.primary, providers.random]),
+    )
     return {
+        **outputs,
         "environment": cfg.environment,
         "region": cfg.region,
         "vpcId": network.vpc_id,
@@ -33,7 +82,6 @@ def build(cfg: StackConfig) -> dict[str, Any]:
         "publicSubnetIds": network.public_subnet_ids,
         "privateSubnetIds": network.private_subnet_ids,
         "dataSubnetIds": network.data_subnet_ids,
-        **data,
     }
 
 
@@ -59,7 +107,7 @@ def _network(cfg: StackConfig, opts: pulumi.ResourceOptions) -> Vpc:
             ),
             s3_gateway_endpoint=net.s3_gateway_endpoint,
             interface_endpoints=net.interface_endpoints,
-            cluster_names=[],
+            cluster_names=[cluster_name(cfg)] if cfg.cluster.enabled else [],
             tags=cfg.base_tags,
             protect_stateful=cfg.protect_stateful_resources,
         ),
@@ -67,16 +115,171 @@ def _network(cfg: StackConfig, opts: pulumi.ResourceOptions) -> Vpc:
     )
 
 
-def _data(cfg: StackConfig, network: Vpc, opts: pulumi.ResourceOptions) -> dict[str, Any]:
+def cluster_name(cfg: StackConfig) -> str:
+    """Known before the cluster exists, so the VPC can tag its subnets with it."""
+    return f"{cfg.name}-{cfg.environment}"
+
+
+def _cluster(cfg: StackConfig, network: Vpc, opts: pulumi.ResourceOptions) -> EksCluster:
+    c = cfg.cluster
+    return EksCluster(
+        f"{cfg.name}-{cfg.environment}-eks",
+        EksClusterArgs(
+            cluster_name=cluster_name(cfg),
+            version=c.version,
+            support_type=c.support_type,
+            vpc_id=network.vpc_id,
+            private_subnets={zone: s.id for zone, s in network.subnets["private"].items()},
+            endpoint_public_access=c.endpoint.public,
+            public_access_cidrs=c.endpoint.public_cidrs,
+            admin_role_arns=c.admin_role_arns,
+            log_types=c.log_types,
+            log_retention_days=c.log_retention_days,
+            node_groups={
+                name: NodeGroupArgs(
+                    instance_types=g.instance_types,
+                    capacity_type=g.capacity_type,
+                    min_size=g.min_size,
+                    desired_size=g.desired_size,
+                    max_size=g.max_size,
+                    disk_size_gib=g.disk_size_gib,
+                    labels=g.labels,
+                    per_zone=g.per_zone,
+                )
+                for name, g in c.node_groups.items()
+            },
+            addon_versions=c.addon_versions,
+            tags=cfg.base_tags,
+            protect_stateful=cfg.protect_stateful_resources,
+        ),
+        opts=opts,
+    )
+
+
+def _baseline(cfg: StackConfig, opts: pulumi.ResourceOptions) -> PlatformBaseline:
+    p = cfg.platform
+    return PlatformBaseline(
+        f"{cfg.name}-{cfg.environment}-baseline",
+        PlatformBaselineArgs(
+            part_of=cfg.name,
+            namespaces=[
+                WorkloadNamespaceArgs(
+                    name=ns.name,
+                    quota=QuotaArgs(
+                        requests_cpu=ns.quota.requests_cpu,
+                        requests_memory=ns.quota.requests_memory,
+                        limits_cpu=ns.quota.limits_cpu,
+                        limits_memory=ns.quota.limits_memory,
+                        pods=ns.quota.pods,
+                    ),
+                )
+                for ns in p.namespaces
+            ],
+            ingress_namespace=p.ingress_namespace,
+            monitoring_namespace=p.monitoring_namespace,
+            platform_namespaces=[p.ingress_namespace, "cert-manager", p.monitoring_namespace],
+            storage_reclaim_policy=p.storage_reclaim_policy,
+            protect_stateful=cfg.protect_stateful_resources,
+        ),
+        opts=opts,
+    )
+
+
+def _addons(
+    cfg: StackConfig, network: Vpc, cluster: EksCluster, opts: pulumi.ResourceOptions
+) -> PlatformAddons:
+    p = cfg.platform
+    charts = {
+        key: ChartArgs(
+            chart=chart.chart,
+            version=chart.version,
+            repository=chart.repository,
+            values=chart.values,
+        )
+        for key, chart in p.charts
+    }
+    # The autoscaler's minor version must match the cluster's.
+    autoscaler = charts["cluster_autoscaler"]
+    charts["cluster_autoscaler"] = ChartArgs(
+        chart=autoscaler.chart,
+        version=autoscaler.version,
+        repository=autoscaler.repository,
+        values={"image": {"tag": f"v{cfg.cluster.version}.0"}, **autoscaler.values},
+    )
+    if p.route53_zone is None:
+        charts.pop("external_dns")
+    return PlatformAddons(
+        f"{cfg.name}-{cfg.environment}-addons",
+        PlatformAddonsArgs(
+            part_of=cfg.name,
+            cluster_name=cluster.static_name,
+            oidc=cluster.oidc,
+            region=cfg.region,
+            vpc_id=network.vpc_id,
+            charts=charts,
+            ingress_namespace=p.ingress_namespace,
+            ingress_class=p.ingress_class,
+            internet_facing=p.internet_facing,
+            acme_email=p.acme_email,
+            acme_server=p.acme_server,
+            route53_zone=Route53ZoneArgs(
+                zone_id=p.route53_zone.zone_id, domain=p.route53_zone.domain
+            )
+            if p.route53_zone
+            else None,
+            tags=cfg.base_tags,
+        ),
+        opts=opts,
+    )
+
+
+def _example_app(
+    cfg: StackConfig, addons: PlatformAddons, opts: pulumi.ResourceOptions
+) -> Workload | None:
+    app = cfg.apps.example
+    if app is None:
+        return None
+    return Workload(
+        app.name,
+        WorkloadArgs(
+            namespace=app.namespace,
+            part_of=cfg.name,
+            image=app.image,
+            tag=app.tag,
+            digest=app.digest,
+            require_digest=app.require_digest,
+            port=app.port,
+            min_replicas=app.min_replicas,
+            max_replicas=app.max_replicas,
+            security=SecurityArgs(run_as_user=101, run_as_group=101),  # the image's nginx user
+            ingress=IngressArgs(
+                host=app.host,
+                ingress_class=addons.ingress_class,
+                cluster_issuer=addons.cluster_issuer_name,
+            )
+            if app.host
+            else None,
+            ingress_namespace=cfg.platform.ingress_namespace,
+        ),
+        opts=opts,
+    )
+
+
+@dataclass(frozen=True)
+class _DataClients:
+    security_group_ids: list[pulumi.Output[str]]
+    cidrs: list[str]
+
+
+def _data(
+    cfg: StackConfig, network: Vpc, clients: _DataClients, opts: pulumi.ResourceOptions
+) -> dict[str, Any]:
     """Backups, PostgreSQL and the cache in the primary region's data subnets.
 
     Returns the stack outputs of the data tier: endpoints and secret ARNs, never a credential.
     """
     prefix = f"{cfg.name}-{cfg.environment}"
     protect = cfg.protect_stateful_resources
-    # Until the Kubernetes cluster lands, the application (private) subnets are the clients; the
-    # cluster's node security group replaces these CIDRs (client_security_group_ids) then.
-    client_cidrs = [s.cidr for s in network.plan.tier("private")]
     outputs: dict[str, Any] = {}
 
     backup_tags: dict[str, str] = {}
@@ -94,8 +297,8 @@ def _data(cfg: StackConfig, network: Vpc, opts: pulumi.ResourceOptions) -> dict[
                 vpc_id=network.vpc_id,
                 subnet_group_name=network.db_subnet_group_name,
                 zones=network.zones,
-                client_security_group_ids=[],
-                client_cidrs=client_cidrs,
+                client_security_group_ids=clients.security_group_ids,
+                client_cidrs=clients.cidrs,
                 engine=pg.engine,
                 engine_version=pg.engine_version,
                 instance_class=pg.instance_class,
@@ -143,8 +346,8 @@ def _data(cfg: StackConfig, network: Vpc, opts: pulumi.ResourceOptions) -> dict[
                 vpc_id=network.vpc_id,
                 subnet_group_name=network.cache_subnet_group_name,
                 zones=network.zones,
-                client_security_group_ids=[],
-                client_cidrs=client_cidrs,
+                client_security_group_ids=clients.security_group_ids,
+                client_cidrs=clients.cidrs,
                 engine=cache_cfg.engine,
                 engine_version=cache_cfg.engine_version,
                 node_type=cache_cfg.node_type,

@@ -22,6 +22,7 @@ from infra.regions import REGIONS, Cloud, is_zone_of, zone_name, zone_suffix
 from infra.sections.backup import Backup
 from infra.sections.base import Section
 from infra.sections.dr import DisasterRecovery
+from infra.sections.kubernetes import Apps, Cluster, ExampleService, Platform
 from infra.sections.network import Network
 from infra.sections.postgres import Postgres
 from infra.sections.redis import Redis
@@ -75,6 +76,12 @@ class StackConfig(Section):
     """The Valkey / Redis cache (docs/data.md)."""
     backup: Backup = Backup()
     """AWS Backup vault and plan for the data tier (docs/data.md)."""
+    cluster: Cluster = Cluster()
+    """The EKS cluster (see docs/kubernetes.md)."""
+    platform: Platform = Platform()
+    """Platform baseline and add-ons on the cluster."""
+    apps: Apps = Apps()
+    """Services deployed through the Workload component."""
 
     @model_validator(mode="after")
     def _cross_field_checks(self) -> StackConfig:
@@ -100,6 +107,7 @@ class StackConfig(Section):
         self._check_postgres()
         self._check_redis()
         self._check_backup()
+        self._check_kubernetes()
         return self
 
     def _check_postgres(self) -> None:
@@ -162,6 +170,62 @@ class StackConfig(Section):
             raise ValueError(
                 f"backup.vaultLock: retentionDays ({days}) must lie within the lock's "
                 f"{lock.min_retention_days}..{lock.max_retention_days} days"
+            )
+
+    def _check_kubernetes(self) -> None:
+        cluster = self.cluster
+        if cluster.endpoint.public and not cluster.endpoint.public_cidrs:
+            raise ValueError(
+                "cluster.endpoint.publicCidrs: required when the public endpoint is on "
+                "(an allowlist; 0.0.0.0/0 is refused)"
+            )
+        for name, group in cluster.node_groups.items():
+            path = f"cluster.nodeGroups.{name}"
+            if not group.min_size <= group.desired_size <= group.max_size:
+                raise ValueError(
+                    f"{path}: need minSize <= desiredSize <= maxSize, got {group.min_size}, "
+                    f"{group.desired_size}, {group.max_size}"
+                )
+            if group.capacity_type == "SPOT" and len(group.instance_types) < 2:
+                raise ValueError(
+                    f"{path}.instanceTypes: SPOT needs at least two types (one reclaimed pool "
+                    "must not empty the group)"
+                )
+            if self.environment == "prod" and group.capacity_type == "SPOT":
+                raise ValueError(f"{path}.capacityType: prod runs ON_DEMAND nodes, not SPOT")
+        example = self.apps.example
+        if example is not None:
+            self._check_example(example)
+        if cluster.enabled and not cluster.admin_role_arns:
+            raise ValueError(
+                "cluster.adminRoleArns: at least one role is required: the cluster grants no "
+                "implicit creator admin, so without it nobody (Pulumi included) can reach the API"
+            )
+        role = cluster.kubeconfig_role_arn
+        if role is not None and role not in cluster.admin_role_arns:
+            raise ValueError(
+                f"cluster.kubeconfigRoleArn: '{role}' has no access entry; add it to "
+                "cluster.adminRoleArns"
+            )
+
+    def _check_example(self, example: ExampleService) -> None:
+        platform = self.platform
+        if example.namespace not in {n.name for n in platform.namespaces}:
+            raise ValueError(
+                f"apps.example.namespace: '{example.namespace}' is not one of platform.namespaces"
+            )
+        if example.min_replicas > example.max_replicas:
+            raise ValueError(
+                f"apps.example.minReplicas: {example.min_replicas} exceeds maxReplicas "
+                f"{example.max_replicas}"
+            )
+        if example.require_digest and example.digest is None:
+            raise ValueError("apps.example.digest: required when requireDigest is true")
+        zone = platform.route53_zone
+        if example.host and zone and not example.host.endswith("." + zone.domain):
+            raise ValueError(
+                f"apps.example.host: '{example.host}' is not inside platform.route53Zone "
+                f"'{zone.domain}'"
             )
 
     def _check_zones(self) -> None:

@@ -35,6 +35,39 @@ PRESETS: dict[str, dict[str, Any]] = {
             "slowLogRetentionDays": 14,
         },
         "backup": {"retentionDays": 7, "vaultLock": {"enabled": False}},
+        "cluster": {
+            "logRetentionDays": 30,
+            "logTypes": ["api", "audit", "authenticator"],
+            "nodeGroups": {
+                "general": {
+                    "instanceTypes": ["t3.large", "t3a.large"],
+                    "capacityType": "SPOT",
+                    "minSize": 1,
+                    "desiredSize": 2,
+                    "maxSize": 3,
+                    "diskSizeGib": 30,
+                }
+            },
+        },
+        "platform": {
+            "acmeServer": "staging",
+            "storageReclaimPolicy": "Delete",
+            "namespaces": [
+                {
+                    "name": "apps",
+                    "quota": {
+                        "requestsCpu": "2",
+                        "requestsMemory": "4Gi",
+                        "limitsCpu": "4",
+                        "limitsMemory": "8Gi",
+                        "pods": 30,
+                    },
+                }
+            ],
+        },
+        "apps": {
+            "example": {"requireDigest": False, "minReplicas": 1, "maxReplicas": 3},
+        },
     },
     "staging": {
         "protectStatefulResources": True,
@@ -88,6 +121,21 @@ PRESETS: dict[str, dict[str, Any]] = {
             # changeableForDays switches to compliance mode (irreversible after those days).
             "vaultLock": {"enabled": True, "minRetentionDays": 7, "maxRetentionDays": 365},
         },
+        "cluster": {
+            "logRetentionDays": 365,
+            "nodeGroups": {
+                "general": {
+                    "instanceTypes": ["m7i.large", "m6i.large"],
+                    "capacityType": "ON_DEMAND",
+                    "minSize": 3,
+                    "desiredSize": 3,
+                    "maxSize": 9,
+                    "diskSizeGib": 50,
+                }
+            },
+        },
+        "platform": {"acmeServer": "production", "storageReclaimPolicy": "Retain"},
+        "apps": {"example": {"requireDigest": True, "minReplicas": 3, "maxReplicas": 9}},
     },
 }
 

@@ -52,11 +52,44 @@ def _arn(service: str, region: str, path: str, *, account: str = ACCOUNT_ID) -> 
     return f"arn:{PARTITION}:{service}:{region}:{account}:{path}"
 
 
+def _eks_computed(
+    typ: str, name: str, rid: str, inputs: Mapping[str, Any], region: str
+) -> dict[str, Any]:
+    """Computed outputs of EKS-related resources (cluster endpoint, CA, OIDC issuer, ...)."""
+    if typ == "aws:eks/cluster:Cluster":
+        cluster = inputs.get("name", rid)
+        oidc_id = _hex(name, 32).upper()
+        vpc_config = dict(inputs.get("vpcConfig") or {})
+        vpc_config |= {
+            "clusterSecurityGroupId": "sg-" + _hex(name + "eks-cluster-sg"),
+            "vpcId": "vpc-" + _hex(name + "vpc"),
+        }
+        return {"name": cluster, "arn": _arn("eks", region, f"cluster/{cluster}"),
+                "endpoint": f"https://{oidc_id}.gr7.{region}.eks.amazonaws.com",
+                "certificateAuthority": {"data": "LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCk9GRkxJTkUKLS0tLS1FTkQgQ0VSVElGSUNBVEUtLS0tLQo="},
+                "identities": [{"oidcs": [{"issuer": f"https://oidc.eks.{region}.amazonaws.com/id/{oidc_id}"}]}],
+                "vpcConfig": vpc_config, "status": "ACTIVE",
+                "platformVersion": "eks.1"}  # fmt: skip
+    if typ == "aws:eks/nodeGroup:NodeGroup":
+        group = (
+            inputs.get("nodeGroupName")
+            or f"{inputs.get('nodeGroupNamePrefix', '')}{_hex(name, 12)}"
+        )
+        return {"nodeGroupName": group, "status": "ACTIVE",
+                "arn": _arn("eks", region, f"nodegroup/{inputs.get('clusterName')}/{group}/{_hex(name, 8)}")}  # fmt: skip
+    if typ == "aws:ec2/launchTemplate:LaunchTemplate":
+        return {"latestVersion": 1, "defaultVersion": 1}
+    if typ == "aws:iam/openIdConnectProvider:OpenIdConnectProvider":
+        host = str(inputs.get("url", "")).removeprefix("https://")
+        return {"arn": f"arn:{PARTITION}:iam::{ACCOUNT_ID}:oidc-provider/{host}"}
+    return {}
+
+
 def _computed(
     typ: str, name: str, rid: str, inputs: Mapping[str, Any], region: str
 ) -> dict[str, Any]:
     """Outputs the cloud computes, per type (what a real `up` would return)."""
-    out: dict[str, Any] = {}
+    out: dict[str, Any] = _eks_computed(typ, name, rid, inputs, region)
     service = typ.split(":")[1].split("/", maxsplit=1)[0]
     if typ == "aws:ec2/vpc:Vpc":
         out |= {"defaultSecurityGroupId": "sg-" + _hex(name + "dsg"), "mainRouteTableId": "rtb-" + _hex(name + "main"),

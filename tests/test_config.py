@@ -130,6 +130,25 @@ BAD_INPUTS: list[tuple[str, dict[str, Any], str, str]] = [
     ("backup-lock-range", {"backup": {"retentionDays": 5, "vaultLock": {"enabled": True}}}, "groundwork:backup.vaultLock", "must lie within"),
     ("backup-lock-compliance", {"backup": {"vaultLock": {"changeableForDays": 1}}}, "groundwork:backup.vaultLock.changeableForDays", "greater than or equal to 3"),
     ("backup-copy-arn", {"backup": {"copyToVaultArns": ["arn:aws:s3:::b"]}}, "groundwork:backup.copyToVaultArns.0", "pattern"),
+    ("k8s-version", {"cluster": {"version": "1.35.2"}}, "groundwork:cluster.version", "pattern"),
+    ("support-type", {"cluster": {"supportType": "LTS"}}, "groundwork:cluster.supportType", "'STANDARD' or 'EXTENDED'"),
+    ("public-no-cidrs", {"cluster": {"endpoint": {"public": True}}}, "groundwork:cluster.endpoint.publicCidrs", "required"),
+    ("public-anywhere", {"cluster": {"endpoint": {"public": True, "publicCidrs": ["0.0.0.0/0"]}}}, "groundwork:cluster.endpoint.publicCidrs", "whole internet"),
+    ("public-bad-cidr", {"cluster": {"endpoint": {"public": True, "publicCidrs": ["10.0.0.1/8"]}}}, "groundwork:cluster.endpoint.publicCidrs", "not a valid IPv4 CIDR"),
+    ("no-admin", {"cluster": {"adminRoleArns": []}}, "groundwork:cluster.adminRoleArns", "nobody"),
+    ("kubeconfig-role-no-entry", {"cluster": {"adminRoleArns": ["arn:aws:iam::123456789012:role/a"], "kubeconfigRoleArn": "arn:aws:iam::123456789012:role/b"}}, "groundwork:cluster.kubeconfigRoleArn", "no access entry"),
+    ("admin-arn", {"cluster": {"adminRoleArns": ["arn:aws:iam::123:user/x"]}}, "groundwork:cluster.adminRoleArns", "not an IAM role ARN"),
+    ("logs-missing-audit", {"cluster": {"logTypes": ["api"]}}, "groundwork:cluster.logTypes", "must include"),
+    ("node-bounds", {"cluster": {"nodeGroups": {"general": {"minSize": 5, "desiredSize": 2, "maxSize": 6}}}}, "groundwork:cluster.nodeGroups.general", "minSize <= desiredSize"),
+    ("spot-one-type", {"cluster": {"nodeGroups": {"general": {"capacityType": "SPOT", "instanceTypes": ["t3.large"], "minSize": 1, "desiredSize": 1, "maxSize": 2}}}}, "groundwork:cluster.nodeGroups.general.instanceTypes", "at least two"),
+    ("chart-range", {"platform": {"charts": {"certManager": {"chart": "cert-manager", "version": "^1.19", "repository": "https://charts.jetstack.io"}}}}, "groundwork:platform.charts.certManager.version", "pattern"),
+    ("chart-http", {"platform": {"charts": {"certManager": {"chart": "cert-manager", "version": "1.19.2", "repository": "http://charts.jetstack.io"}}}}, "groundwork:platform.charts.certManager.repository", "pattern"),
+    ("acme-server", {"platform": {"acmeServer": "zerossl"}}, "groundwork:platform.acmeServer", "'staging' or 'production'"),
+    ("system-namespace", {"platform": {"namespaces": [{"name": "kube-system"}]}}, "groundwork:platform.namespaces", "system namespaces"),
+    ("app-namespace", {"apps": {"example": {"tag": "1.29.3-alpine", "namespace": "other"}}}, "groundwork:apps.example.namespace", "not one of platform.namespaces"),
+    ("app-latest", {"apps": {"example": {"tag": "latest"}}}, "groundwork:apps.example.tag", "not a pin"),
+    ("app-digest-required", {"apps": {"example": {"tag": "1.29.3-alpine", "requireDigest": True}}}, "groundwork:apps.example.digest", "required"),
+    ("app-bad-digest", {"apps": {"example": {"tag": "1", "digest": "sha256:xyz"}}}, "groundwork:apps.example.digest", "pattern"),
 ]  # fmt: skip
 
 
@@ -227,12 +246,47 @@ def test_dev_may_run_without_readers_or_replicas() -> None:
 
 @pytest.mark.parametrize("environment", sorted(PRESETS))
 def test_every_preset_validates(environment: str) -> None:
+    # Only what no preset can know: who administers the cluster, and the example's image pin.
     cfg = parse_config(
         {
             "environment": environment,
             "region": "eu-west-1",
             "tags": {"owner": "o", "costCenter": "c"},
+            "cluster": {"adminRoleArns": ["arn:aws:iam::123456789012:role/admin"]},
+            "apps": raw_stack_config("prod")["apps"],
         }
     )
     assert cfg.postgres.instance_class.startswith("db.")
     assert cfg.redis.node_type.startswith("cache.")
+
+
+def test_prod_refuses_spot_nodes() -> None:
+    spot = {"general": {"capacityType": "SPOT", "instanceTypes": ["m7i.large", "m6i.large"]}}
+    with pytest.raises(ConfigError) as err:
+        parse_config({**raw_stack_config("prod"), "cluster": {"nodeGroups": spot}})
+    assert any(
+        p.startswith("groundwork:cluster.nodeGroups.general.capacityType: prod runs ON_DEMAND")
+        for p in err.value.problems
+    ), err.value.problems
+
+
+def test_kubernetes_sizing_per_environment() -> None:
+    dev, prod = stack_config("dev"), stack_config("prod")
+    assert dev.cluster.version == prod.cluster.version == "1.35"
+    dev_group, prod_group = dev.cluster.node_groups["general"], prod.cluster.node_groups["general"]
+    assert (
+        dev_group.capacity_type,
+        dev_group.min_size,
+        dev_group.desired_size,
+        dev_group.max_size,
+        dev_group.disk_size_gib,
+    ) == ("SPOT", 1, 2, 3, 30)
+    assert (
+        prod_group.capacity_type,
+        prod_group.min_size,
+        prod_group.desired_size,
+        prod_group.max_size,
+        prod_group.disk_size_gib,
+    ) == ("ON_DEMAND", 3, 3, 9, 50)
+    assert dev.platform.acme_server == "staging" and prod.platform.acme_server == "production"
+    assert prod.apps.example is not None and prod.apps.example.require_digest

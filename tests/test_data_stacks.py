@@ -88,14 +88,29 @@ def test_prod_data_resources_are_protected() -> None:
 
 
 @pytest.mark.parametrize("stack", ["dev", "prod"])
-def test_clients_are_the_application_subnets(stack: str) -> None:
+def test_clients_are_the_cluster_nodes_only(stack: str) -> None:
     monitor = built(stack)
-    private = sorted(s.cidr for s in stack_config(stack).subnet_plan().tier("private"))
+    node_sg = one(monitor, "aws:ec2/securityGroup:SecurityGroup", "acme-" + stack + "-eks-node-sg")
     rules = of_type(monitor, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
     for port in (5432, 6379):
-        cidrs = sorted(r.inputs["cidrIpv4"] for r in rules if r.inputs["fromPort"] == port)
-        assert cidrs == private
+        on_port = [r.inputs for r in rules if r.inputs.get("fromPort") == port]
+        assert [r.get("referencedSecurityGroupId") for r in on_port] == [node_sg.id]
+        assert not any("cidrIpv4" in r for r in on_port)  # no address range, only the nodes' SG
     assert not any(r.inputs.get("cidrIpv4") == "0.0.0.0/0" for r in rules)
+
+
+def test_without_a_cluster_the_application_subnets_are_the_clients() -> None:
+    from infra import build
+    from tests.conftest import run_mocked
+
+    cfg = stack_config("dev", cluster={"enabled": False}, apps={})
+    monitor = run_mocked(lambda: build(cfg), stack="dev")
+    private = sorted(s.cidr for s in cfg.subnet_plan().tier("private"))
+    rules = of_type(monitor, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
+    for port in (5432, 6379):
+        assert (
+            sorted(r.inputs["cidrIpv4"] for r in rules if r.inputs["fromPort"] == port) == private
+        )
 
 
 @pytest.mark.parametrize("stack", ["dev", "prod"])

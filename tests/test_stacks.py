@@ -29,6 +29,8 @@ STATEFUL_TYPES = {
     "aws:rds/clusterInstance:ClusterInstance",
     "aws:backup/vaultLockConfiguration:VaultLockConfiguration",
     "random:index/randomPassword:RandomPassword",
+    "aws:eks/cluster:Cluster",
+    "kubernetes:core/v1:Namespace",
 }
 
 
@@ -105,3 +107,81 @@ def test_providers_are_in_configured_regions() -> None:
 def test_vpc_uses_the_configured_cidr() -> None:
     assert of_type(built("dev"), "aws:ec2/vpc:Vpc")[0].inputs["cidrBlock"] == "10.10.0.0/16"
     assert of_type(built("prod"), "aws:ec2/vpc:Vpc")[0].inputs["cidrBlock"] == "10.20.0.0/16"
+
+
+def test_stack_outputs_are_exported() -> None:
+    # build() returns the outputs __main__ exports; the language-host test checks the export.
+    monitor = built("dev")
+    vpc = of_type(monitor, "aws:ec2/vpc:Vpc")[0]
+    assert vpc.inputs["cidrBlock"] == "10.10.0.0/16"
+
+
+def test_prod_plan_contains_the_hardened_cluster() -> None:
+    monitor = built("prod")
+    (cluster,) = of_type(monitor, "aws:eks/cluster:Cluster")
+    vpc_config = cluster.inputs["vpcConfig"]
+    assert vpc_config["endpointPrivateAccess"] is True
+    assert vpc_config["endpointPublicAccess"] is False
+    assert cluster.inputs["encryptionConfig"]["resources"] == ["secrets"]
+    assert {"api", "audit", "authenticator"} <= set(cluster.inputs["enabledClusterLogTypes"])
+    assert cluster.inputs["upgradePolicy"] == {"supportType": "STANDARD"}
+    assert cluster.protect
+
+
+@pytest.mark.parametrize(("stack", "capacity"), [("dev", "SPOT"), ("prod", "ON_DEMAND")])
+def test_node_groups_span_every_configured_zone(stack: str, capacity: str) -> None:
+    monitor = built(stack)
+    cfg = stack_config(stack)
+    private = {
+        r.id: r.inputs["availabilityZone"]
+        for r in of_type(monitor, "aws:ec2/subnet:Subnet")
+        if r.inputs["tags"]["tier"] == "private"
+    }
+    for group in of_type(monitor, "aws:eks/nodeGroup:NodeGroup"):
+        assert {private[s] for s in group.inputs["subnetIds"]} == set(cfg.zone_names)
+        assert group.inputs["capacityType"] == capacity
+
+
+def test_subnets_are_tagged_for_the_cluster() -> None:
+    for r in of_type(built("prod"), "aws:ec2/subnet:Subnet"):
+        if r.inputs["tags"]["tier"] in ("public", "private"):
+            assert r.inputs["tags"]["kubernetes.io/cluster/acme-prod"] == "shared"
+
+
+def test_prod_runs_the_example_service_pinned_by_digest() -> None:
+    monitor = built("prod")
+    kinds = {r.inputs["kind"] for r in monitor.recorded if r.parent and "Workload" in r.parent}
+    assert {"Deployment", "Service", "HorizontalPodAutoscaler", "PodDisruptionBudget",
+            "NetworkPolicy", "Ingress"} <= kinds  # fmt: skip
+    (deployment,) = of_type(monitor, "kubernetes:apps/v1:Deployment")
+    image = deployment.inputs["spec"]["template"]["spec"]["containers"][0]["image"]
+    assert image.startswith("docker.io/nginxinc/nginx-unprivileged:1.29.3-alpine@sha256:")
+    (dev_deployment,) = of_type(built("dev"), "kubernetes:apps/v1:Deployment")
+    dev_image = dev_deployment.inputs["spec"]["template"]["spec"]["containers"][0]["image"]
+    assert "@sha256:" not in dev_image
+
+
+def test_kubernetes_objects_use_the_kubernetes_provider(
+    built_stack: tuple[str, RecordingMonitor],
+) -> None:
+    _, monitor = built_stack
+    (provider,) = of_type(monitor, "pulumi:providers:kubernetes")
+    for r in monitor.recorded:
+        if r.custom and r.type.startswith("kubernetes:"):
+            assert r.provider == provider.urn, r.name
+    config = json.loads(provider.inputs["kubeconfig"])
+    assert config["users"][0]["user"]["exec"]["args"][1] == "get-token"
+
+
+def test_kubernetes_provider_is_identical_across_runs() -> None:
+    # A changed kubeconfig replaces the provider and with it every object (pulumi-kubernetes#1148).
+    from infra import build
+    from tests.conftest import run_mocked
+
+    cfg = stack_config("prod")
+    again = run_mocked(lambda: build(cfg), stack="prod")
+    (first,) = of_type(built("prod"), "pulumi:providers:kubernetes")
+    (second,) = of_type(again, "pulumi:providers:kubernetes")
+    assert first.inputs == second.inputs
+    exec_args = json.loads(first.inputs["kubeconfig"])["users"][0]["user"]["exec"]["args"]
+    assert exec_args[exec_args.index("--role-arn") + 1] == cfg.cluster.kubeconfig_role_arn

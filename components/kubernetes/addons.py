@@ -1,0 +1,475 @@
+"""`groundwork:kubernetes:PlatformAddons`: the cluster add-ons installed with Helm.
+
+Creates, each as one `helm.v3.Release` with a pinned chart version and repository:
+- AWS Load Balancer Controller (kube-system), IRSA role scoped by cluster tags: it provisions the NLB;
+- ingress-nginx behind that NLB (IP targets), the cluster's IngressClass;
+- cert-manager (CRDs included) and a Let's Encrypt `ClusterIssuer` solving HTTP-01 through the
+  ingress class;
+- metrics-server (resource metrics for HPAs);
+- cluster autoscaler (kube-system), IRSA role that may only resize this cluster's node groups;
+- external-dns, only when a Route 53 zone is given, IRSA role limited to that zone.
+
+Every IAM policy is JSON built here, in Python. Chart values: ours, then the caller's per chart
+(`ChartArgs.values`) merged over them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import pulumi
+from pulumi_kubernetes import apiextensions, helm
+
+from components._base import TOKEN_PACKAGE, child_opts, require
+from components.kubernetes.baseline import k8s_labels
+from components.kubernetes.irsa import OidcIdentity, service_account_role
+
+ACME_SERVERS = {
+    "staging": "https://acme-staging-v02.api.letsencrypt.org/directory",
+    "production": "https://acme-v02.api.letsencrypt.org/directory",
+}
+REQUIRED_CHARTS = (
+    "aws_load_balancer_controller",
+    "ingress_nginx",
+    "cert_manager",
+    "metrics_server",
+    "cluster_autoscaler",
+)
+
+
+@dataclass(frozen=True, kw_only=True)
+class ChartArgs:
+    chart: str
+    """Chart name."""
+    version: str
+    """Exact chart version."""
+    repository: str
+    """HTTPS chart repository."""
+    values: Mapping[str, Any] = field(default_factory=dict)
+    """Values merged over ours."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Route53ZoneArgs:
+    zone_id: str
+    domain: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class PlatformAddonsArgs:
+    part_of: str
+    """Product name (label `app.kubernetes.io/part-of`)."""
+    cluster_name: str
+    """EKS cluster name (IAM conditions, autoscaler discovery, external-dns owner id)."""
+    oidc: OidcIdentity
+    """The cluster's OIDC provider, for the add-ons' IRSA roles."""
+    region: str
+    """AWS region (controllers cannot read it from IMDS: hop limit 1)."""
+    vpc_id: pulumi.Input[str]
+    """VPC of the cluster (for the load balancer controller)."""
+    charts: Mapping[str, ChartArgs]
+    """Pinned charts by add-on: aws_load_balancer_controller, ingress_nginx, cert_manager,
+    metrics_server, cluster_autoscaler, and external_dns when a zone is given."""
+    ingress_namespace: str = "ingress-nginx"
+    ingress_class: str = "nginx"
+    internet_facing: bool = True
+    """NLB scheme: internet-facing (public subnets) or internal."""
+    acme_email: str
+    """Let's Encrypt account e-mail."""
+    acme_server: Literal["staging", "production"] = "production"
+    route53_zone: Route53ZoneArgs | None = None
+    """Zone for external-dns; None: external-dns is not installed."""
+    replicas: int = 2
+    """Replicas of each controller (2+: one can be drained or lost)."""
+    tags: Mapping[str, str] = field(default_factory=dict)
+    """Tags for the IAM roles."""
+
+
+class PlatformAddons(pulumi.ComponentResource):
+    releases: dict[str, helm.v3.Release]
+    cluster_issuer_name: str
+    ingress_class: str
+
+    def __init__(
+        self, name: str, args: PlatformAddonsArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        super().__init__(f"{TOKEN_PACKAGE}:kubernetes:PlatformAddons", name, None, opts)
+        _validate(args)
+        self._name, self._args = name, args
+        self.releases = {}
+        lbc = self._load_balancer_controller()
+        self._ingress_nginx(after=[lbc])
+        self._cert_manager()
+        self._release("metrics_server", "kube-system", {"replicas": args.replicas})
+        self._cluster_autoscaler()
+        if args.route53_zone is not None:
+            self._external_dns(args.route53_zone)
+        self.ingress_class = args.ingress_class
+        self.register_outputs(
+            {
+                "releases": sorted(self.releases),
+                "clusterIssuer": self.cluster_issuer_name,
+                "ingressClass": self.ingress_class,
+            }
+        )
+
+    # -- helpers ---------------------------------------------------------------------------------
+
+    def _release(
+        self,
+        key: str,
+        namespace: str,
+        values: Mapping[str, Any],
+        *,
+        depends_on: Sequence[pulumi.Resource] = (),
+    ) -> helm.v3.Release:
+        chart = self._args.charts[key]
+        release_name = chart.chart
+        release = helm.v3.Release(
+            f"{self._name}-{release_name}",
+            name=release_name,
+            chart=chart.chart,
+            version=chart.version,
+            repository_opts=helm.v3.RepositoryOptsArgs(repo=chart.repository),
+            namespace=namespace,
+            create_namespace=False,  # namespaces come from the baseline, with PSA labels
+            values=_merge(values, chart.values),
+            atomic=True,
+            cleanup_on_fail=True,
+            max_history=10,
+            timeout=600,
+            opts=child_opts(self, depends_on=list(depends_on)),
+        )
+        self.releases[key] = release
+        return release
+
+    def _irsa(
+        self, key: str, namespace: str, account: str, statements: list[dict[str, Any]]
+    ) -> pulumi.Output[str]:
+        role = service_account_role(
+            self,
+            f"{self._name}-{key.replace('_', '-')}-irsa",
+            oidc=self._args.oidc,
+            namespace=namespace,
+            service_account=account,
+            statements=statements,
+            tags=self._args.tags,
+        )
+        return role.arn
+
+    @staticmethod
+    def _service_account(name: str, role_arn: pulumi.Output[str]) -> dict[str, Any]:
+        return {
+            "create": True,
+            "name": name,
+            "annotations": {"eks.amazonaws.com/role-arn": role_arn},
+        }
+
+    # -- add-ons ---------------------------------------------------------------------------------
+
+    def _load_balancer_controller(self) -> helm.v3.Release:
+        args = self._args
+        account = "aws-load-balancer-controller"
+        role_arn = self._irsa(
+            "aws_load_balancer_controller",
+            "kube-system",
+            account,
+            load_balancer_controller_statements(self._args.cluster_name),
+        )
+        return self._release(
+            "aws_load_balancer_controller",
+            "kube-system",
+            {
+                "clusterName": args.cluster_name,
+                "region": args.region,
+                "vpcId": args.vpc_id,
+                "replicaCount": args.replicas,
+                "serviceAccount": self._service_account(account, role_arn),
+                "enableServiceMutatorWebhook": False,
+            },
+        )
+
+    def _ingress_nginx(self, after: Sequence[pulumi.Resource]) -> None:
+        args = self._args
+        scheme = "internet-facing" if args.internet_facing else "internal"
+        self._release(
+            "ingress_nginx",
+            args.ingress_namespace,
+            {
+                "controller": {
+                    "replicaCount": args.replicas,
+                    "ingressClassResource": {
+                        "name": args.ingress_class,
+                        "default": True,
+                        "controllerValue": "k8s.io/ingress-nginx",
+                    },
+                    "ingressClass": args.ingress_class,
+                    "allowSnippetAnnotations": False,  # CVE-2021-25742-style config injection
+                    "config": {"use-forwarded-headers": "false", "server-tokens": "false"},
+                    "minAvailable": 1,
+                    "metrics": {"enabled": True},
+                    "topologySpreadConstraints": [
+                        {
+                            "maxSkew": 1,
+                            "topologyKey": "topology.kubernetes.io/zone",
+                            "whenUnsatisfiable": "ScheduleAnyway",
+                            "labelSelector": {
+                                "matchLabels": {"app.kubernetes.io/name": "ingress-nginx"}
+                            },
+                        }
+                    ],
+                    "service": {
+                        "type": "LoadBalancer",
+                        "loadBalancerClass": "service.k8s.aws/nlb",
+                        "externalTrafficPolicy": "Local",
+                        "annotations": {
+                            "service.beta.kubernetes.io/aws-load-balancer-type": "external",
+                            "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type": "ip",
+                            "service.beta.kubernetes.io/aws-load-balancer-scheme": scheme,
+                            "service.beta.kubernetes.io/aws-load-balancer-attributes": (
+                                "load_balancing.cross_zone.enabled=true"
+                            ),
+                        },
+                    },
+                },
+            },
+            depends_on=after,
+        )
+
+    def _cert_manager(self) -> None:
+        args = self._args
+        release = self._release(
+            "cert_manager",
+            "cert-manager",
+            {
+                "crds": {"enabled": True, "keep": True},
+                "replicaCount": args.replicas,
+                "podDisruptionBudget": {"enabled": True, "minAvailable": 1},
+                "webhook": {"replicaCount": args.replicas},
+            },
+        )
+        issuer = f"letsencrypt-{args.acme_server}"
+        apiextensions.CustomResource(
+            f"{self._name}-cluster-issuer",
+            api_version="cert-manager.io/v1",
+            kind="ClusterIssuer",
+            metadata={"name": issuer, "labels": k8s_labels(issuer, args.part_of)},
+            spec={
+                "acme": {
+                    "server": ACME_SERVERS[args.acme_server],
+                    "email": args.acme_email,
+                    "privateKeySecretRef": {"name": f"{issuer}-account-key"},
+                    "solvers": [{"http01": {"ingress": {"ingressClassName": args.ingress_class}}}],
+                }
+            },
+            opts=child_opts(self, depends_on=[release, self.releases["ingress_nginx"]]),
+        )
+        self.cluster_issuer_name = issuer
+
+    def _cluster_autoscaler(self) -> None:
+        args = self._args
+        account = "cluster-autoscaler"
+        role_arn = self._irsa(
+            "cluster_autoscaler",
+            "kube-system",
+            account,
+            cluster_autoscaler_statements(self._args.cluster_name),
+        )
+        self._release(
+            "cluster_autoscaler",
+            "kube-system",
+            {
+                "autoDiscovery": {"clusterName": args.cluster_name},
+                "awsRegion": args.region,
+                "cloudProvider": "aws",
+                "replicaCount": 1,  # leader election: a second replica only idles
+                "rbac": {"serviceAccount": self._service_account(account, role_arn)},
+                "extraArgs": {
+                    "balance-similar-node-groups": True,
+                    "expander": "least-waste",
+                    "skip-nodes-with-system-pods": False,
+                },
+            },
+        )
+
+    def _external_dns(self, zone: Route53ZoneArgs) -> None:
+        args = self._args
+        account = "external-dns"
+        role_arn = self._irsa(
+            "external_dns", "kube-system", account, external_dns_statements(zone.zone_id)
+        )
+        self._release(
+            "external_dns",
+            "kube-system",
+            {
+                "provider": {"name": "aws"},
+                "env": [{"name": "AWS_DEFAULT_REGION", "value": args.region}],
+                "domainFilters": [zone.domain],
+                "extraArgs": [f"--zone-id-filter={zone.zone_id}"],
+                "policy": "upsert-only",  # never deletes records it did not create
+                "registry": "txt",
+                "txtOwnerId": self._args.cluster_name,
+                "sources": ["ingress", "service"],
+                "serviceAccount": self._service_account(account, role_arn),
+            },
+        )
+
+
+def load_balancer_controller_statements(cluster: str) -> list[dict[str, Any]]:
+    """What the controller needs for NLBs and their security groups, scoped by its cluster tag."""
+    owned = {"StringEquals": {"aws:ResourceTag/elbv2.k8s.aws/cluster": cluster}}
+    tagging_new = {"StringEquals": {"aws:RequestTag/elbv2.k8s.aws/cluster": cluster}}
+    return [
+        {
+            "Sid": "CreateServiceLinkedRole",
+            "Effect": "Allow",
+            "Action": "iam:CreateServiceLinkedRole",
+            "Resource": "*",
+            "Condition": {"StringEquals": {"iam:AWSServiceName": "elasticloadbalancing.amazonaws.com"}},
+        },
+        {
+            "Sid": "Describe",
+            "Effect": "Allow",
+            "Action": [
+                "ec2:DescribeAccountAttributes", "ec2:DescribeAddresses",
+                "ec2:DescribeAvailabilityZones", "ec2:DescribeInternetGateways",
+                "ec2:DescribeVpcs", "ec2:DescribeSubnets", "ec2:DescribeSecurityGroups",
+                "ec2:DescribeInstances", "ec2:DescribeNetworkInterfaces", "ec2:DescribeTags",
+                "ec2:DescribeRouteTables", "ec2:GetSecurityGroupsForVpc",
+                "elasticloadbalancing:Describe*",
+            ],
+            "Resource": "*",
+        },
+        {
+            "Sid": "CreateTaggedLoadBalancersAndGroups",
+            "Effect": "Allow",
+            "Action": [
+                "elasticloadbalancing:CreateLoadBalancer", "elasticloadbalancing:CreateTargetGroup",
+                "ec2:CreateSecurityGroup",
+            ],
+            "Resource": "*",
+            "Condition": tagging_new,
+        },
+        {
+            "Sid": "TagOnCreate",
+            "Effect": "Allow",
+            "Action": ["elasticloadbalancing:AddTags", "ec2:CreateTags"],
+            "Resource": "*",
+            "Condition": {
+                **tagging_new,
+                "StringEqualsIfExists": {
+                    "elasticloadbalancing:CreateAction": ["CreateLoadBalancer", "CreateTargetGroup"],
+                    "ec2:CreateAction": "CreateSecurityGroup",
+                },
+            },
+        },
+        {
+            "Sid": "ManageOwned",
+            "Effect": "Allow",
+            "Action": [
+                "elasticloadbalancing:ModifyLoadBalancerAttributes",
+                "elasticloadbalancing:SetSecurityGroups", "elasticloadbalancing:SetSubnets",
+                "elasticloadbalancing:DeleteLoadBalancer",
+                "elasticloadbalancing:ModifyTargetGroup",
+                "elasticloadbalancing:ModifyTargetGroupAttributes",
+                "elasticloadbalancing:DeleteTargetGroup",
+                "elasticloadbalancing:RegisterTargets", "elasticloadbalancing:DeregisterTargets",
+                "elasticloadbalancing:AddTags", "elasticloadbalancing:RemoveTags",
+                "ec2:AuthorizeSecurityGroupIngress", "ec2:RevokeSecurityGroupIngress",
+                "ec2:DeleteSecurityGroup", "ec2:CreateTags", "ec2:DeleteTags",
+            ],
+            "Resource": "*",
+            "Condition": owned,
+        },
+        {
+            "Sid": "Listeners",
+            "Effect": "Allow",
+            "Action": [
+                "elasticloadbalancing:CreateListener", "elasticloadbalancing:DeleteListener",
+                "elasticloadbalancing:ModifyListener",
+                "elasticloadbalancing:ModifyListenerAttributes",
+            ],
+            "Resource": "*",
+            "Condition": owned,
+        },
+    ]  # fmt: skip
+
+
+def cluster_autoscaler_statements(cluster: str) -> list[dict[str, Any]]:
+    """Read everything needed to simulate; resize only node groups tagged as this cluster's."""
+    return [
+        {
+            "Sid": "Describe",
+            "Effect": "Allow",
+            "Action": [
+                "autoscaling:DescribeAutoScalingGroups", "autoscaling:DescribeAutoScalingInstances",
+                "autoscaling:DescribeLaunchConfigurations", "autoscaling:DescribeScalingActivities",
+                "autoscaling:DescribeTags", "ec2:DescribeImages", "ec2:DescribeInstanceTypes",
+                "ec2:DescribeLaunchTemplateVersions", "ec2:GetInstanceTypesFromInstanceRequirements",
+                "eks:DescribeNodegroup",
+            ],
+            "Resource": "*",
+        },
+        {
+            "Sid": "ResizeOwnGroups",
+            "Effect": "Allow",
+            "Action": [
+                "autoscaling:SetDesiredCapacity", "autoscaling:TerminateInstanceInAutoScalingGroup",
+            ],
+            "Resource": "*",
+            "Condition": {
+                "StringEquals": {f"aws:ResourceTag/k8s.io/cluster-autoscaler/{cluster}": "owned"}
+            },
+        },
+    ]  # fmt: skip
+
+
+def external_dns_statements(zone_id: str) -> list[dict[str, Any]]:
+    """Change records in one hosted zone; list zones (needed to find it)."""
+    return [
+        {
+            "Sid": "ChangeRecordsInOneZone",
+            "Effect": "Allow",
+            "Action": ["route53:ChangeResourceRecordSets", "route53:ListResourceRecordSets",
+                       "route53:ListTagsForResources"],
+            "Resource": f"arn:aws:route53:::hostedzone/{zone_id}",
+        },
+        {
+            "Sid": "ListZones",
+            "Effect": "Allow",
+            "Action": ["route53:ListHostedZones", "route53:ListTagsForResource"],
+            "Resource": "*",
+        },
+    ]  # fmt: skip
+
+
+def _merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in override.items():
+        if isinstance(value, Mapping) and isinstance(merged.get(key), Mapping):
+            merged[key] = _merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def _validate(args: PlatformAddonsArgs) -> None:
+    required = list(REQUIRED_CHARTS) + (["external_dns"] if args.route53_zone else [])
+    for key in required:
+        require(key in args.charts, f"charts.{key}", "a pinned chart is required")
+    for key, chart in args.charts.items():
+        require(
+            chart.repository.startswith("https://"), f"charts.{key}.repository", "must be HTTPS"
+        )
+        parts = chart.version.removeprefix("v").split(".")
+        require(
+            len(parts) == 3 and all(p.isdigit() for p in parts),
+            f"charts.{key}.version",
+            f"'{chart.version}' is not an exact version (x.y.z)",
+        )
+    require(args.acme_server in ACME_SERVERS, "acme_server", "staging or production")
+    require("@" in args.acme_email, "acme_email", "must be an e-mail address")
+    require(args.replicas >= 1, "replicas", "at least 1")
+    require(bool(args.cluster_name), "cluster_name", "must not be empty")

@@ -1,0 +1,281 @@
+"""`groundwork:kubernetes:PlatformBaseline`: what every cluster gets before any workload.
+
+Creates: workload namespaces with Pod Security Admission `restricted` (enforce, audit, warn); in
+each, a default-deny NetworkPolicy (ingress and egress) plus allows for DNS to kube-system, traffic
+from the ingress controller's namespace and scrapes from the monitoring namespace; a ResourceQuota
+and a LimitRange (so pods without resources get sane defaults and count against the quota); the
+platform namespaces (ingress controller, cert-manager, monitoring) at PSA `baseline` enforce with
+`restricted` audit/warn (their charts need NET_BIND_SERVICE or host settings we do not control);
+and a default StorageClass on the EBS CSI driver (gp3, encrypted, WaitForFirstConsumer).
+
+Needs a Kubernetes provider from the caller (`providers=[k8s]` or `provider=k8s`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import pulumi
+from pulumi_kubernetes import core, networking, storage
+
+from components._base import TOKEN_PACKAGE, child_opts, require
+
+PodSecurityLevel = Literal["privileged", "baseline", "restricted"]
+_DNS_LABEL_MAX = 63
+
+
+def k8s_labels(name: str, part_of: str, **extra: str) -> dict[str, str]:
+    """The labels every Kubernetes object of ours carries."""
+    return {
+        "app.kubernetes.io/name": name,
+        "app.kubernetes.io/part-of": part_of,
+        "app.kubernetes.io/managed-by": "pulumi",
+        **extra,
+    }
+
+
+def pod_security_labels(enforce: PodSecurityLevel, audit_warn: PodSecurityLevel) -> dict[str, str]:
+    return {
+        "pod-security.kubernetes.io/enforce": enforce,
+        "pod-security.kubernetes.io/enforce-version": "latest",
+        "pod-security.kubernetes.io/audit": audit_warn,
+        "pod-security.kubernetes.io/warn": audit_warn,
+    }
+
+
+@dataclass(frozen=True, kw_only=True)
+class QuotaArgs:
+    requests_cpu: str = "4"
+    requests_memory: str = "8Gi"
+    limits_cpu: str = "8"
+    limits_memory: str = "16Gi"
+    pods: int = 50
+
+
+@dataclass(frozen=True, kw_only=True)
+class LimitRangeArgs:
+    default_request_cpu: str = "100m"
+    default_request_memory: str = "128Mi"
+    default_limit_cpu: str = "500m"
+    default_limit_memory: str = "512Mi"
+    max_cpu: str = "4"
+    max_memory: str = "8Gi"
+
+
+@dataclass(frozen=True, kw_only=True)
+class WorkloadNamespaceArgs:
+    name: str
+    """Namespace name."""
+    quota: QuotaArgs = field(default_factory=QuotaArgs)
+    """ResourceQuota of the namespace."""
+    limits: LimitRangeArgs = field(default_factory=LimitRangeArgs)
+    """Per-container defaults and maxima (LimitRange)."""
+    pod_security: PodSecurityLevel = "restricted"
+    """PSA level enforced, audited and warned; only `restricted` is accepted for workloads."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class PlatformBaselineArgs:
+    part_of: str
+    """Product name (label `app.kubernetes.io/part-of`)."""
+    namespaces: Sequence[WorkloadNamespaceArgs]
+    """Workload namespaces."""
+    ingress_namespace: str = "ingress-nginx"
+    """Namespace of the ingress controller (workloads admit traffic from it)."""
+    monitoring_namespace: str = "monitoring"
+    """Namespace of the monitoring stack (workloads admit scrapes from it)."""
+    platform_namespaces: Sequence[str] = ("ingress-nginx", "cert-manager", "monitoring")
+    """Namespaces for add-ons, created here so they carry PSA labels."""
+    storage_class_name: str = "gp3"
+    """Name of the default StorageClass."""
+    storage_reclaim_policy: Literal["Retain", "Delete"] = "Retain"
+    """Reclaim policy of the default StorageClass."""
+    storage_kms_key_arn: pulumi.Input[str] | None = None
+    """Customer-managed key for volumes; None: the account's default EBS key."""
+    protect_stateful: bool = True
+    """Protect the namespaces: deleting one deletes every object and volume claim inside it."""
+
+
+class PlatformBaseline(pulumi.ComponentResource):
+    namespace_names: list[str]
+    storage_class_name: str
+
+    def __init__(
+        self, name: str, args: PlatformBaselineArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        super().__init__(f"{TOKEN_PACKAGE}:kubernetes:PlatformBaseline", name, None, opts)
+        _validate(args)
+        self._name, self._args = name, args
+        self.namespaces: dict[str, core.v1.Namespace] = {}
+        for ns in args.platform_namespaces:
+            self.namespaces[ns] = self._namespace(ns, pod_security_labels("baseline", "restricted"))
+        for workload in args.namespaces:
+            self.namespaces[workload.name] = self._namespace(
+                workload.name, pod_security_labels(workload.pod_security, workload.pod_security)
+            )
+            self._network_policies(workload.name)
+            self._quota(workload)
+        self._storage_class()
+        self.namespace_names = list(self.namespaces)
+        self.storage_class_name = args.storage_class_name
+        self.register_outputs(
+            {"namespaces": self.namespace_names, "storageClass": self.storage_class_name}
+        )
+
+    def _labels(self, name: str) -> dict[str, str]:
+        return k8s_labels(name, self._args.part_of)
+
+    def _meta(self, name: str, namespace: str | None = None, **extra: Any) -> dict[str, Any]:
+        meta: dict[str, Any] = {"name": name, "labels": self._labels(name), **extra}
+        if namespace:
+            meta["namespace"] = namespace
+        return meta
+
+    def _namespace(self, ns: str, psa: Mapping[str, str]) -> core.v1.Namespace:
+        return core.v1.Namespace(
+            f"{self._name}-ns-{ns}",
+            metadata={"name": ns, "labels": {**self._labels(ns), **psa}},
+            opts=child_opts(self, protect=self._args.protect_stateful),
+        )
+
+    def _policy(self, ns: str, policy: str, spec: dict[str, Any]) -> None:
+        networking.v1.NetworkPolicy(
+            f"{self._name}-{ns}-{policy}",
+            metadata=self._meta(policy, ns),
+            spec=spec,
+            opts=child_opts(self, depends_on=[self.namespaces[ns]]),
+        )
+
+    def _network_policies(self, ns: str) -> None:
+        args = self._args
+
+        def from_namespace(source: str) -> dict[str, Any]:
+            return {"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": source}}}
+
+        self._policy(
+            ns,
+            "default-deny",
+            {"podSelector": {}, "policyTypes": ["Ingress", "Egress"]},
+        )
+        self._policy(
+            ns,
+            "allow-dns",
+            {
+                "podSelector": {},
+                "policyTypes": ["Egress"],
+                "egress": [
+                    {
+                        "to": [
+                            {
+                                **from_namespace("kube-system"),
+                                "podSelector": {"matchLabels": {"k8s-app": "kube-dns"}},
+                            }
+                        ],
+                        "ports": [{"protocol": "UDP", "port": 53}, {"protocol": "TCP", "port": 53}],
+                    }
+                ],
+            },
+        )
+        self._policy(
+            ns,
+            "allow-from-ingress",
+            {
+                "podSelector": {},
+                "policyTypes": ["Ingress"],
+                "ingress": [{"from": [from_namespace(args.ingress_namespace)]}],
+            },
+        )
+        self._policy(
+            ns,
+            "allow-from-monitoring",
+            {
+                "podSelector": {},
+                "policyTypes": ["Ingress"],
+                "ingress": [{"from": [from_namespace(args.monitoring_namespace)]}],
+            },
+        )
+
+    def _quota(self, workload: WorkloadNamespaceArgs) -> None:
+        ns, quota, limits = workload.name, workload.quota, workload.limits
+        after_ns = child_opts(self, depends_on=[self.namespaces[ns]])
+        core.v1.ResourceQuota(
+            f"{self._name}-{ns}-quota",
+            metadata=self._meta("quota", ns),
+            spec={
+                "hard": {
+                    "requests.cpu": quota.requests_cpu,
+                    "requests.memory": quota.requests_memory,
+                    "limits.cpu": quota.limits_cpu,
+                    "limits.memory": quota.limits_memory,
+                    "pods": str(quota.pods),
+                }
+            },
+            opts=after_ns,
+        )
+        core.v1.LimitRange(
+            f"{self._name}-{ns}-limits",
+            metadata=self._meta("limits", ns),
+            spec={
+                "limits": [
+                    {
+                        "type": "Container",
+                        "defaultRequest": {
+                            "cpu": limits.default_request_cpu,
+                            "memory": limits.default_request_memory,
+                        },
+                        "default": {
+                            "cpu": limits.default_limit_cpu,
+                            "memory": limits.default_limit_memory,
+                        },
+                        "max": {"cpu": limits.max_cpu, "memory": limits.max_memory},
+                    }
+                ]
+            },
+            opts=after_ns,
+        )
+
+    def _storage_class(self) -> None:
+        args = self._args
+        parameters: dict[str, pulumi.Input[str]] = {
+            "type": "gp3",
+            "encrypted": "true",
+            "csi.storage.k8s.io/fstype": "ext4",
+        }
+        if args.storage_kms_key_arn is not None:
+            parameters["kmsKeyId"] = args.storage_kms_key_arn
+        storage.v1.StorageClass(
+            f"{self._name}-storage-class",
+            metadata=self._meta(
+                args.storage_class_name,
+                annotations={"storageclass.kubernetes.io/is-default-class": "true"},
+            ),
+            provisioner="ebs.csi.aws.com",
+            parameters=parameters,
+            reclaim_policy=args.storage_reclaim_policy,
+            volume_binding_mode="WaitForFirstConsumer",
+            allow_volume_expansion=True,
+            opts=child_opts(self),
+        )
+
+
+def _validate(args: PlatformBaselineArgs) -> None:
+    require(bool(args.part_of), "part_of", "must not be empty")
+    require(bool(args.namespaces), "namespaces", "at least one workload namespace is required")
+    names = [n.name for n in args.namespaces]
+    require(len(set(names)) == len(names), "namespaces", f"duplicate names in {names}")
+    overlap = sorted(set(names) & set(args.platform_namespaces))
+    require(not overlap, "namespaces", f"{overlap} are platform namespaces")
+    for ns in args.namespaces:
+        require(
+            ns.pod_security == "restricted",
+            f"namespaces.{ns.name}.pod_security",
+            f"workload namespaces enforce 'restricted', got '{ns.pod_security}'",
+        )
+        require(0 < len(ns.name) <= _DNS_LABEL_MAX, f"namespaces.{ns.name}.name", "1-63 characters")
+    require(
+        args.ingress_namespace in args.platform_namespaces,
+        "ingress_namespace",
+        "must be one of platform_namespaces",
+    )

@@ -1,0 +1,90 @@
+"""IAM roles for Kubernetes service accounts (IRSA): trust and permission policies built in Python.
+
+`service_account_role` creates one role that only the named service account of the named
+namespace can assume, through the cluster's OIDC provider (audience `sts.amazonaws.com`).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pulumi
+from pulumi_aws import iam
+
+from components._base import child_opts, merged_tags
+from components.aws.policy_docs import policy_document
+
+
+@dataclass(frozen=True)
+class OidcIdentity:
+    """The cluster's OIDC provider, as needed by service-account roles."""
+
+    provider_arn: pulumi.Input[str]
+    """ARN of the IAM OIDC provider."""
+    issuer_host: pulumi.Input[str]
+    """Issuer URL without `https://` (`oidc.eks.<region>.amazonaws.com/id/<id>`)."""
+
+
+def irsa_trust_policy(provider_arn: str, issuer_host: str, namespace: str, account: str) -> str:
+    """Trust policy: only `system:serviceaccount:<namespace>:<account>` may assume the role."""
+    return json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Effect": "Allow",
+                    "Principal": {"Federated": provider_arn},
+                    "Action": "sts:AssumeRoleWithWebIdentity",
+                    "Condition": {
+                        "StringEquals": {
+                            f"{issuer_host}:sub": f"system:serviceaccount:{namespace}:{account}",
+                            f"{issuer_host}:aud": "sts.amazonaws.com",
+                        }
+                    },
+                }
+            ],
+        }
+    )
+
+
+def service_account_role(
+    parent: pulumi.Resource,
+    name: str,
+    *,
+    oidc: OidcIdentity,
+    namespace: str,
+    service_account: str,
+    tags: Mapping[str, str],
+    statements: Sequence[dict[str, Any]] | pulumi.Output[Sequence[dict[str, Any]]] = (),
+    managed_policy_arns: Sequence[pulumi.Input[str]] = (),
+) -> iam.Role:
+    """An IAM role for one Kubernetes service account, as a child of `parent`.
+
+    `statements` become an inline policy (least privilege, JSON built in Python);
+    `managed_policy_arns` are attached (for AWS-maintained add-on policies).
+    """
+    trust = pulumi.Output.all(oidc.provider_arn, oidc.issuer_host).apply(
+        lambda v: irsa_trust_policy(str(v[0]), str(v[1]), namespace, service_account)
+    )
+    role = iam.Role(
+        name,
+        assume_role_policy=trust,
+        description=f"IRSA role of {namespace}/{service_account}",
+        tags=merged_tags(tags, name),
+        opts=child_opts(parent),
+    )
+    if isinstance(statements, pulumi.Output) or statements:
+        iam.RolePolicy(
+            f"{name}-policy",
+            role=role.id,
+            policy=pulumi.Output.from_input(statements).apply(lambda s: policy_document(list(s))),
+            opts=child_opts(parent),
+        )
+    for index, arn in enumerate(managed_policy_arns):
+        iam.RolePolicyAttachment(
+            f"{name}-managed-{index}", role=role.name, policy_arn=arn, opts=child_opts(parent)
+        )
+    return role

@@ -1,0 +1,483 @@
+"""`groundwork:kubernetes:Workload`: what a team uses to run one stateless service.
+
+Creates: a ServiceAccount (token not mounted unless asked; optional IRSA role annotation); a
+ConfigMap from declared non-secret settings; a Deployment hardened to PSA `restricted` (non-root,
+read-only root filesystem, no privilege escalation, every capability dropped, seccomp
+RuntimeDefault), with requests and limits, liveness and readiness probes, writable emptyDirs only
+where declared, spread across zones and nodes, the image pinned by tag and, when required, by
+digest; a ClusterIP Service; an autoscaling/v2 HPA; a PodDisruptionBudget; a NetworkPolicy that
+admits only the ingress controller's namespace and declared peers; and, with a host, an Ingress
+whose TLS certificate cert-manager issues.
+
+Secrets are never values of these args: the workload names existing Secrets (`secret_env_from`),
+which are created and rotated elsewhere (External Secrets, Secrets Manager CSI, ...).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import pulumi
+from pulumi_kubernetes import apps, autoscaling, core, networking, policy
+
+from components._base import TOKEN_PACKAGE, child_opts, require
+from components.kubernetes.baseline import k8s_labels
+
+_DIGEST = re.compile(r"^sha256:[0-9a-f]{64}$")
+_TAG = re.compile(r"^[\w][\w.-]{0,127}$")
+_DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")
+_SECRET_LIKE = re.compile(
+    r"(password|passwd|secret|token|api[_-]?key|private[_-]?key|credential)", re.I
+)
+ALLOWED_ADDED_CAPABILITIES = frozenset({"NET_BIND_SERVICE"})
+"""The only capability PSA `restricted` lets a container add back."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class SecurityArgs:
+    """Container hardening. Every default is the secure value; weakening any is rejected."""
+
+    run_as_non_root: bool = True
+    """Refuse to start as UID 0."""
+    run_as_user: int | None = None
+    """Numeric UID (None: the image's USER, which must then be numeric and non-zero)."""
+    run_as_group: int | None = None
+    """Numeric GID; also the fsGroup of mounted volumes."""
+    read_only_root_filesystem: bool = True
+    """Root filesystem read-only; write only to `writable_paths`."""
+    allow_privilege_escalation: bool = False
+    """No setuid escalation (no_new_privs)."""
+    drop_capabilities: Sequence[str] = ("ALL",)
+    """Capabilities dropped; must include ALL."""
+    add_capabilities: Sequence[str] = ()
+    """Capabilities added back; only NET_BIND_SERVICE is allowed."""
+    seccomp_profile: Literal["RuntimeDefault", "Localhost"] = "RuntimeDefault"
+    """Seccomp profile type (Unconfined is rejected)."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class ResourcesArgs:
+    requests_cpu: str = "100m"
+    requests_memory: str = "128Mi"
+    limits_cpu: str = "500m"
+    limits_memory: str = "256Mi"
+
+
+@dataclass(frozen=True, kw_only=True)
+class PeerArgs:
+    """Pods allowed to talk to (or be talked to by) the workload."""
+
+    namespace: str
+    """Namespace of the peer pods."""
+    pod_labels: Mapping[str, str] = field(default_factory=dict)
+    """Labels of the peer pods (empty: every pod of the namespace)."""
+    port: int | None = None
+    """For egress peers: destination port (None: the workload's port is irrelevant, any port)."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class IngressArgs:
+    host: str
+    """Public host name."""
+    ingress_class: str = "nginx"
+    cluster_issuer: str = "letsencrypt-production"
+    """cert-manager ClusterIssuer that issues the TLS certificate."""
+    path: str = "/"
+
+
+@dataclass(frozen=True, kw_only=True)
+class WorkloadArgs:
+    namespace: str
+    """Namespace (a baseline workload namespace)."""
+    part_of: str
+    """Product name (label `app.kubernetes.io/part-of`)."""
+    image: str
+    """Image repository without tag or digest (`docker.io/nginxinc/nginx-unprivileged`)."""
+    tag: str
+    """Image tag (never `latest`)."""
+    digest: str | None = None
+    """`sha256:<64 hex>`; pins the exact image bytes."""
+    require_digest: bool = True
+    """Refuse to deploy without `digest`."""
+    port: int = 8080
+    """Container port (the Service exposes port 80 to it)."""
+    min_replicas: int = 2
+    """HPA lower bound (the Deployment leaves `replicas` to the HPA)."""
+    max_replicas: int = 6
+    target_cpu_utilization: int = 70
+    """HPA target, percent of requested CPU."""
+    resources: ResourcesArgs = field(default_factory=ResourcesArgs)
+    liveness_path: str = "/"
+    readiness_path: str = "/"
+    security: SecurityArgs = field(default_factory=SecurityArgs)
+    writable_paths: Sequence[str] = ("/tmp",)  # noqa: S108 (an emptyDir, not the node's /tmp)
+    """Paths mounted as emptyDir (the root filesystem is read-only)."""
+    config: Mapping[str, str] = field(default_factory=dict)
+    """Non-secret settings, as a ConfigMap exposed as environment variables."""
+    secret_env_from: Sequence[str] = ()
+    """Names of existing Secrets exposed as environment variables (no literal secret values)."""
+    automount_service_account_token: bool = False
+    """Mount a Kubernetes API token (only for pods that call the API)."""
+    service_account_role_arn: pulumi.Input[str] | None = None
+    """IAM role for the service account (IRSA), if the service calls AWS."""
+    ingress: IngressArgs | None = None
+    """Public HTTPS entry; None: cluster-internal only."""
+    ingress_namespace: str = "ingress-nginx"
+    """Namespace of the ingress controller, admitted by the NetworkPolicy."""
+    allowed_peers: Sequence[PeerArgs] = ()
+    """Further pods admitted to the workload's port."""
+    egress_peers: Sequence[PeerArgs] = ()
+    """Pods the workload may call (DNS is allowed by the namespace baseline)."""
+    pdb_max_unavailable: int = 1
+    """Pods a voluntary disruption (drain, upgrade) may take down at once."""
+    zone_spread: Literal["DoNotSchedule", "ScheduleAnyway"] = "ScheduleAnyway"
+    """Zone spread strictness (DoNotSchedule blocks scheduling when a zone is missing)."""
+
+
+class Workload(pulumi.ComponentResource):
+    image_ref: str
+    service_name: str
+    deployment: apps.v1.Deployment
+    service: core.v1.Service
+
+    def __init__(
+        self, name: str, args: WorkloadArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        super().__init__(f"{TOKEN_PACKAGE}:kubernetes:Workload", name, None, opts)
+        validate_workload(name, args)
+        self._name, self._args = name, args
+        self.image_ref = image_reference(args)
+        self._labels = k8s_labels(name, args.part_of)
+        self._selector = {"app.kubernetes.io/name": name, "app.kubernetes.io/part-of": args.part_of}
+
+        sa = core.v1.ServiceAccount(
+            f"{name}-sa",
+            metadata=self._meta(
+                name,
+                annotations={"eks.amazonaws.com/role-arn": args.service_account_role_arn}
+                if args.service_account_role_arn is not None
+                else None,
+            ),
+            automount_service_account_token=args.automount_service_account_token,
+            opts=child_opts(self),
+        )
+        config_map = (
+            core.v1.ConfigMap(
+                f"{name}-config",
+                metadata=self._meta(f"{name}-config"),
+                data=dict(args.config),
+                opts=child_opts(self),
+            )
+            if args.config
+            else None
+        )
+        self.deployment = apps.v1.Deployment(
+            f"{name}-deployment",
+            metadata=self._meta(name),
+            spec=self._deployment_spec(),
+            opts=child_opts(self, depends_on=[r for r in (sa, config_map) if r is not None]),
+        )
+        self.service = core.v1.Service(
+            f"{name}-service",
+            metadata=self._meta(name),
+            spec={
+                "type": "ClusterIP",
+                "selector": self._selector,
+                "ports": [{"name": "http", "port": 80, "targetPort": "http", "protocol": "TCP"}],
+            },
+            opts=child_opts(self),
+        )
+        self.service_name = name
+        self._autoscaling()
+        self._network_policy()
+        if args.ingress is not None:
+            self._ingress(args.ingress)
+        self.register_outputs(
+            {"image": self.image_ref, "serviceName": self.service_name, "namespace": args.namespace}
+        )
+
+    def _meta(self, obj: str, annotations: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        meta: dict[str, Any] = {
+            "name": obj,
+            "namespace": self._args.namespace,
+            "labels": self._labels,
+        }
+        if annotations:
+            meta["annotations"] = dict(annotations)
+        return meta
+
+    def container_security_context(self) -> dict[str, Any]:
+        return container_security_context(self._args.security)
+
+    def _deployment_spec(self) -> dict[str, Any]:
+        args, sec = self._args, self._args.security
+        env_from: list[dict[str, Any]] = []
+        if args.config:
+            env_from.append({"configMapRef": {"name": f"{self._name}-config"}})
+        env_from += [{"secretRef": {"name": secret}} for secret in args.secret_env_from]
+        volumes = [
+            {"name": _volume_name(path), "emptyDir": {"sizeLimit": "256Mi"}}
+            for path in args.writable_paths
+        ]
+        mounts = [{"name": _volume_name(path), "mountPath": path} for path in args.writable_paths]
+        container: dict[str, Any] = {
+            "name": self._name,
+            "image": self.image_ref,
+            "imagePullPolicy": "IfNotPresent",
+            "ports": [{"name": "http", "containerPort": args.port, "protocol": "TCP"}],
+            "resources": {
+                "requests": {
+                    "cpu": args.resources.requests_cpu,
+                    "memory": args.resources.requests_memory,
+                },
+                "limits": {
+                    "cpu": args.resources.limits_cpu,
+                    "memory": args.resources.limits_memory,
+                },
+            },
+            "livenessProbe": {
+                "httpGet": {"path": args.liveness_path, "port": "http"},
+                "initialDelaySeconds": 10,
+                "periodSeconds": 10,
+                "failureThreshold": 3,
+            },
+            "readinessProbe": {
+                "httpGet": {"path": args.readiness_path, "port": "http"},
+                "periodSeconds": 5,
+                "failureThreshold": 3,
+            },
+            "securityContext": container_security_context(sec),
+            "volumeMounts": mounts,
+        }
+        if env_from:
+            container["envFrom"] = env_from
+        pod_security: dict[str, Any] = {
+            "runAsNonRoot": sec.run_as_non_root,
+            "seccompProfile": {"type": sec.seccomp_profile},
+        }
+        if sec.run_as_user is not None:
+            pod_security["runAsUser"] = sec.run_as_user
+        if sec.run_as_group is not None:
+            pod_security["runAsGroup"] = sec.run_as_group
+            pod_security["fsGroup"] = sec.run_as_group
+        spread = [
+            {
+                "maxSkew": 1,
+                "topologyKey": key,
+                "whenUnsatisfiable": mode,
+                "labelSelector": {"matchLabels": self._selector},
+            }
+            for key, mode in (
+                ("topology.kubernetes.io/zone", args.zone_spread),
+                ("kubernetes.io/hostname", "ScheduleAnyway"),
+            )
+        ]
+        return {
+            # No `replicas`: the HPA owns the count (a value here would fight it on every update).
+            "selector": {"matchLabels": self._selector},
+            "strategy": {
+                "type": "RollingUpdate",
+                "rollingUpdate": {"maxUnavailable": 0, "maxSurge": 1},
+            },
+            "revisionHistoryLimit": 5,
+            "template": {
+                "metadata": {"labels": self._labels},
+                "spec": {
+                    "serviceAccountName": self._name,
+                    "automountServiceAccountToken": args.automount_service_account_token,
+                    "securityContext": pod_security,
+                    "containers": [container],
+                    "volumes": volumes,
+                    "topologySpreadConstraints": spread,
+                    "terminationGracePeriodSeconds": 30,
+                },
+            },
+        }
+
+    def _autoscaling(self) -> None:
+        args, name = self._args, self._name
+        autoscaling.v2.HorizontalPodAutoscaler(
+            f"{name}-hpa",
+            metadata=self._meta(name),
+            spec={
+                "scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": name},
+                "minReplicas": args.min_replicas,
+                "maxReplicas": args.max_replicas,
+                "metrics": [
+                    {
+                        "type": "Resource",
+                        "resource": {
+                            "name": "cpu",
+                            "target": {
+                                "type": "Utilization",
+                                "averageUtilization": args.target_cpu_utilization,
+                            },
+                        },
+                    }
+                ],
+            },
+            opts=child_opts(self, depends_on=[self.deployment]),
+        )
+        policy.v1.PodDisruptionBudget(
+            f"{name}-pdb",
+            metadata=self._meta(name),
+            spec={
+                "maxUnavailable": args.pdb_max_unavailable,
+                "selector": {"matchLabels": self._selector},
+            },
+            opts=child_opts(self),
+        )
+
+    def _network_policy(self) -> None:
+        args, name = self._args, self._name
+
+        def peer(p: PeerArgs) -> dict[str, Any]:
+            selector: dict[str, Any] = {
+                "namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": p.namespace}}
+            }
+            if p.pod_labels:
+                selector["podSelector"] = {"matchLabels": dict(p.pod_labels)}
+            return selector
+
+        port = [{"protocol": "TCP", "port": args.port}]
+        sources = [PeerArgs(namespace=args.ingress_namespace), *args.allowed_peers]
+        spec: dict[str, Any] = {
+            "podSelector": {"matchLabels": self._selector},
+            "policyTypes": ["Ingress", "Egress"],
+            "ingress": [{"from": [peer(p) for p in sources], "ports": port}],
+            "egress": [
+                {
+                    "to": [peer(p)],
+                    **({"ports": [{"protocol": "TCP", "port": p.port}]} if p.port else {}),
+                }
+                for p in args.egress_peers
+            ],
+        }
+        networking.v1.NetworkPolicy(
+            f"{name}-netpol", metadata=self._meta(name), spec=spec, opts=child_opts(self)
+        )
+
+    def _ingress(self, ingress: IngressArgs) -> None:
+        name = self._name
+        networking.v1.Ingress(
+            f"{name}-ingress",
+            metadata=self._meta(
+                name, annotations={"cert-manager.io/cluster-issuer": ingress.cluster_issuer}
+            ),
+            spec={
+                "ingressClassName": ingress.ingress_class,
+                "tls": [{"hosts": [ingress.host], "secretName": f"{name}-tls"}],
+                "rules": [
+                    {
+                        "host": ingress.host,
+                        "http": {
+                            "paths": [
+                                {
+                                    "path": ingress.path,
+                                    "pathType": "Prefix",
+                                    "backend": {
+                                        "service": {"name": name, "port": {"name": "http"}}
+                                    },
+                                }
+                            ]
+                        },
+                    }
+                ],
+            },
+            opts=child_opts(self, depends_on=[self.service]),
+        )
+
+
+def container_security_context(sec: SecurityArgs) -> dict[str, Any]:
+    context: dict[str, Any] = {
+        "runAsNonRoot": sec.run_as_non_root,
+        "readOnlyRootFilesystem": sec.read_only_root_filesystem,
+        "allowPrivilegeEscalation": sec.allow_privilege_escalation,
+        "privileged": False,
+        "capabilities": {"drop": list(sec.drop_capabilities)},
+        "seccompProfile": {"type": sec.seccomp_profile},
+    }
+    if sec.add_capabilities:
+        context["capabilities"]["add"] = list(sec.add_capabilities)
+    if sec.run_as_user is not None:
+        context["runAsUser"] = sec.run_as_user
+    if sec.run_as_group is not None:
+        context["runAsGroup"] = sec.run_as_group
+    return context
+
+
+def image_reference(args: WorkloadArgs) -> str:
+    """`repo:tag@digest` (the digest wins at pull time; the tag stays for humans)."""
+    ref = f"{args.image}:{args.tag}"
+    return f"{ref}@{args.digest}" if args.digest else ref
+
+
+def _volume_name(path: str) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", path.lower()).strip("-") or "root"
+    return f"writable-{slug}"[:63].rstrip("-")
+
+
+def validate_workload(name: str, args: WorkloadArgs) -> None:
+    """Reject args that would weaken the workload, naming the field."""
+    require(bool(_DNS_LABEL.match(name)), "name", f"'{name}' is not a DNS label")
+    require(bool(_DNS_LABEL.match(args.namespace)), "namespace", "not a DNS label")
+    last = args.image.rsplit("/", 1)[-1]
+    require(
+        ":" not in last and "@" not in args.image,
+        "image",
+        "give the repository only; the tag and digest have their own fields",
+    )
+    require(bool(_TAG.match(args.tag)), "tag", f"'{args.tag}' is not a valid tag")
+    require(args.tag != "latest", "tag", "'latest' is not a pin; use a version tag")
+    if args.digest is not None:
+        require(bool(_DIGEST.match(args.digest)), "digest", "must be sha256:<64 hex digits>")
+    require(
+        not args.require_digest or args.digest is not None,
+        "digest",
+        "required because require_digest is true",
+    )
+    require(1024 <= args.port <= 65535, "port", "use an unprivileged port (1024-65535)")
+    require(1 <= args.min_replicas <= args.max_replicas, "min_replicas", "1 <= min <= max")
+    require(1 <= args.target_cpu_utilization <= 100, "target_cpu_utilization", "1-100")
+    res = args.resources
+    for field_name in ("requests_cpu", "requests_memory", "limits_cpu", "limits_memory"):
+        require(bool(getattr(res, field_name)), f"resources.{field_name}", "must be set")
+    sec = args.security
+    require(sec.run_as_non_root is True, "security.run_as_non_root", "must be true")
+    require(sec.run_as_user is None or sec.run_as_user > 0, "security.run_as_user", "UID 0 is root")
+    require(
+        sec.read_only_root_filesystem is True,
+        "security.read_only_root_filesystem",
+        "must be true; declare writable_paths instead",
+    )
+    require(
+        sec.allow_privilege_escalation is False,
+        "security.allow_privilege_escalation",
+        "must be false",
+    )
+    require("ALL" in sec.drop_capabilities, "security.drop_capabilities", "must drop ALL")
+    extra = sorted(set(sec.add_capabilities) - ALLOWED_ADDED_CAPABILITIES)
+    require(
+        not extra, "security.add_capabilities", f"{extra} are not allowed (only NET_BIND_SERVICE)"
+    )
+    require(
+        sec.seccomp_profile in ("RuntimeDefault", "Localhost"),
+        "security.seccomp_profile",
+        "must be RuntimeDefault or Localhost (never Unconfined)",
+    )
+    for key in args.config:
+        require(
+            not _SECRET_LIKE.search(key),
+            "config",
+            f"'{key}' looks like a secret; put it in a Secret and list it in secret_env_from",
+        )
+    for path in args.writable_paths:
+        require(path.startswith("/") and path != "/", "writable_paths", f"'{path}' is not a path")
+    require(
+        args.pdb_max_unavailable >= 1, "pdb_max_unavailable", "at least 1 (drains must proceed)"
+    )
+    if args.ingress is not None:
+        require(bool(args.ingress.host), "ingress.host", "must not be empty")

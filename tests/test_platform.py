@@ -1,0 +1,293 @@
+"""Platform baseline, add-ons and the example service, as the dev and prod stacks build them."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from components.kubernetes.addons import (
+    cluster_autoscaler_statements,
+    external_dns_statements,
+    load_balancer_controller_statements,
+)
+from components.kubernetes.baseline import (
+    PlatformBaseline,
+    PlatformBaselineArgs,
+    WorkloadNamespaceArgs,
+)
+from planner.recorder import RecordedResource, RecordingMonitor
+from tests.conftest import built, of_type, one, run_mocked, stack_config
+
+NETPOL = "kubernetes:networking.k8s.io/v1:NetworkPolicy"
+HELM = "kubernetes:helm.sh/v3:Release"
+
+
+def namespaces(monitor: RecordingMonitor) -> dict[str, dict[str, str]]:
+    return {
+        r.inputs["metadata"]["name"]: r.inputs["metadata"]["labels"]
+        for r in of_type(monitor, "kubernetes:core/v1:Namespace")
+    }
+
+
+@pytest.mark.parametrize("stack", ["dev", "prod"])
+def test_workload_namespaces_enforce_restricted(stack: str) -> None:
+    labels = namespaces(built(stack))["apps"]
+    for mode in ("enforce", "audit", "warn"):
+        assert labels[f"pod-security.kubernetes.io/{mode}"] == "restricted"
+
+
+def test_platform_namespaces_exist_for_the_add_ons() -> None:
+    ns = namespaces(built("prod"))
+    assert {"ingress-nginx", "cert-manager", "monitoring", "apps"} == set(ns)
+    assert ns["ingress-nginx"]["pod-security.kubernetes.io/audit"] == "restricted"
+
+
+def policies(monitor: RecordingMonitor, namespace: str) -> dict[str, dict[str, Any]]:
+    return {
+        r.inputs["metadata"]["name"]: r.inputs["spec"]
+        for r in of_type(monitor, NETPOL)
+        if r.inputs["metadata"]["namespace"] == namespace and r.parent and "Baseline" in r.parent
+    }
+
+
+def test_default_deny_and_the_platform_allows() -> None:
+    specs = policies(built("prod"), "apps")
+    assert specs["default-deny"] == {"podSelector": {}, "policyTypes": ["Ingress", "Egress"]}
+    dns = specs["allow-dns"]["egress"][0]
+    assert dns["to"][0]["namespaceSelector"]["matchLabels"] == {
+        "kubernetes.io/metadata.name": "kube-system"
+    }
+    assert {p["protocol"] for p in dns["ports"]} == {"UDP", "TCP"}
+
+    def source(policy: str) -> str:
+        return specs[policy]["ingress"][0]["from"][0]["namespaceSelector"]["matchLabels"][
+            "kubernetes.io/metadata.name"
+        ]
+
+    assert source("allow-from-ingress") == "ingress-nginx"
+    assert source("allow-from-monitoring") == "monitoring"
+
+
+def test_quota_limits_and_default_storage_class() -> None:
+    monitor = built("prod")
+    quota = one(monitor, "kubernetes:core/v1:ResourceQuota").inputs["spec"]["hard"]
+    assert {"requests.cpu", "requests.memory", "limits.cpu", "limits.memory", "pods"} <= set(quota)
+    limits = one(monitor, "kubernetes:core/v1:LimitRange").inputs["spec"]["limits"][0]
+    assert limits["type"] == "Container" and limits["default"] and limits["defaultRequest"]
+    sc = one(monitor, "kubernetes:storage.k8s.io/v1:StorageClass").inputs
+    assert sc["metadata"]["annotations"]["storageclass.kubernetes.io/is-default-class"] == "true"
+    assert sc["provisioner"] == "ebs.csi.aws.com"
+    assert sc["parameters"]["type"] == "gp3" and sc["parameters"]["encrypted"] == "true"
+    assert sc["volumeBindingMode"] == "WaitForFirstConsumer"
+    assert sc["reclaimPolicy"] == "Retain"
+    dev_sc = one(built("dev"), "kubernetes:storage.k8s.io/v1:StorageClass").inputs
+    assert dev_sc["reclaimPolicy"] == "Delete"
+
+
+def test_baseline_rejects_a_relaxed_workload_namespace() -> None:
+    args = PlatformBaselineArgs(
+        part_of="acme", namespaces=[WorkloadNamespaceArgs(name="apps", pod_security="baseline")]
+    )
+    with pytest.raises(ValueError, match=r"^namespaces.apps.pod_security: "):
+        run_mocked(lambda: PlatformBaseline("b", args))
+
+
+def releases(stack: str) -> dict[str, RecordedResource]:
+    return {r.inputs["chart"]: r for r in of_type(built(stack), HELM)}
+
+
+def test_add_ons_per_environment() -> None:
+    common = {"aws-load-balancer-controller", "ingress-nginx", "cert-manager", "metrics-server",
+              "cluster-autoscaler"}  # fmt: skip
+    assert set(releases("dev")) == common  # no Route 53 zone in dev
+    assert set(releases("prod")) == common | {"external-dns"}
+
+
+@pytest.mark.parametrize(
+    ("stack", "server"),
+    [("dev", "https://acme-staging-v02.api.letsencrypt.org/directory"),
+     ("prod", "https://acme-v02.api.letsencrypt.org/directory")],
+)  # fmt: skip
+def test_cluster_issuer_uses_the_environments_acme_server(stack: str, server: str) -> None:
+    issuer = one(built(stack), "kubernetes:cert-manager.io/v1:ClusterIssuer").inputs
+    assert issuer["spec"]["acme"]["server"] == server
+    assert issuer["spec"]["acme"]["email"] == stack_config(stack).platform.acme_email
+
+
+def test_ingress_controller_sits_behind_an_nlb() -> None:
+    values = releases("prod")["ingress-nginx"].inputs["values"]["controller"]
+    annotations = values["service"]["annotations"]
+    assert annotations["service.beta.kubernetes.io/aws-load-balancer-type"] == "external"
+    assert annotations["service.beta.kubernetes.io/aws-load-balancer-nlb-target-type"] == "ip"
+    assert annotations["service.beta.kubernetes.io/aws-load-balancer-scheme"] == "internet-facing"
+    assert values["service"]["loadBalancerClass"] == "service.k8s.aws/nlb"  # the LBC, not in-tree
+    assert values["ingressClassResource"]["name"] == "nginx"
+    assert values["allowSnippetAnnotations"] is False
+
+
+def test_each_aws_calling_add_on_has_its_own_irsa_role() -> None:
+    monitor = built("prod")
+    roles = {
+        r.name: r
+        for r in of_type(monitor, "aws:iam/role:Role")
+        if r.name.startswith("acme-prod-addons-")
+    }
+    assert set(roles) == {
+        "acme-prod-addons-aws-load-balancer-controller-irsa",
+        "acme-prod-addons-cluster-autoscaler-irsa",
+        "acme-prod-addons-external-dns-irsa",
+    }
+    expected_accounts = {
+        "aws-load-balancer-controller": "aws-load-balancer-controller",
+        "cluster-autoscaler": "cluster-autoscaler",
+        "external-dns": "external-dns",
+    }
+    for chart, account in expected_accounts.items():
+        role = roles[f"acme-prod-addons-{chart}-irsa"]
+        trust = json.loads(role.inputs["assumeRolePolicy"])
+        subjects = list(trust["Statement"][0]["Condition"]["StringEquals"].values())
+        assert f"system:serviceaccount:kube-system:{account}" in subjects
+        values = releases("prod")[chart].inputs["values"]
+        sa = (
+            values["rbac"]["serviceAccount"]
+            if chart == "cluster-autoscaler"
+            else values["serviceAccount"]
+        )
+        assert sa["name"] == account
+        assert sa["annotations"]["eks.amazonaws.com/role-arn"] == role.outputs["arn"]
+
+
+@pytest.mark.parametrize(
+    "statements",
+    [load_balancer_controller_statements("c"), cluster_autoscaler_statements("c"),
+     external_dns_statements("Z1")],
+    ids=["lbc", "autoscaler", "external-dns"],
+)  # fmt: skip
+def test_add_on_policies_are_least_privilege(statements: list[dict[str, Any]]) -> None:
+    for statement in statements:
+        actions = (
+            statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
+        )
+        assert "*" not in actions and not any(a.endswith(":*") for a in actions)
+        mutating = [
+            a for a in actions if not a.split(":")[1].startswith(("Describe", "List", "Get"))
+        ]
+        if mutating and statement["Resource"] == "*":
+            assert "Condition" in statement, statement["Sid"]
+
+
+def test_external_dns_is_limited_to_the_configured_zone() -> None:
+    change = external_dns_statements("Z1")[0]
+    assert change["Resource"] == "arn:aws:route53:::hostedzone/Z1"
+    values = releases("prod")["external-dns"].inputs["values"]
+    assert values["domainFilters"] == ["acme.example"]
+    assert values["policy"] == "upsert-only"
+
+
+def test_autoscaler_matches_the_cluster_version() -> None:
+    values = releases("prod")["cluster-autoscaler"].inputs["values"]
+    assert values["image"]["tag"] == "v1.35.0"
+    assert values["autoDiscovery"]["clusterName"] == "acme-prod"
+
+
+@pytest.mark.parametrize("stack", ["dev", "prod"])
+def test_every_kubernetes_object_carries_the_standard_labels(stack: str) -> None:
+    for r in built(stack).recorded:
+        if r.custom and r.type.startswith("kubernetes:") and r.type != HELM:
+            labels = r.inputs["metadata"]["labels"]
+            assert labels["app.kubernetes.io/part-of"] == "acme", r.name
+            assert labels["app.kubernetes.io/managed-by"] == "pulumi", r.name
+            assert labels["app.kubernetes.io/name"], r.name
+
+
+SECURE = [
+    ("runAsNonRoot", True),
+    ("readOnlyRootFilesystem", True),
+    ("allowPrivilegeEscalation", False),
+    ("capabilities", {"drop": ["ALL"]}),
+    ("seccompProfile", {"type": "RuntimeDefault"}),
+]
+
+
+@pytest.mark.parametrize("stack", ["dev", "prod"])
+@pytest.mark.parametrize(("field", "secure"), SECURE)
+def test_example_service_runs_hardened(stack: str, field: str, secure: Any) -> None:
+    (deployment,) = of_type(built(stack), "kubernetes:apps/v1:Deployment")
+    pod = deployment.inputs["spec"]["template"]["spec"]
+    assert pod["containers"][0]["securityContext"][field] == secure
+    assert pod["automountServiceAccountToken"] is False
+
+
+def addon_args(**overrides: Any) -> Any:
+    from components.kubernetes.addons import ChartArgs, PlatformAddonsArgs
+    from components.kubernetes.irsa import OidcIdentity
+
+    charts = {
+        key: ChartArgs(chart=key.replace("_", "-"), version="1.0.0", repository="https://charts.example")
+        for key in ("aws_load_balancer_controller", "ingress_nginx", "cert_manager",
+                    "metrics_server", "cluster_autoscaler")
+    }  # fmt: skip
+    fields: dict[str, Any] = {
+        "part_of": "acme",
+        "cluster_name": "main",
+        "oidc": OidcIdentity(provider_arn="arn:aws:iam::1:oidc-provider/x", issuer_host="x"),
+        "region": "eu-west-1",
+        "vpc_id": "vpc-1",
+        "charts": charts,
+        "acme_email": "ops@acme.example",
+    }
+    return PlatformAddonsArgs(**{**fields, **overrides})
+
+
+def build_addons(args: Any) -> RecordingMonitor:
+    import pulumi
+    import pulumi_aws as aws
+    import pulumi_kubernetes as kubernetes
+
+    from components.kubernetes.addons import PlatformAddons
+
+    def program() -> None:
+        providers = [aws.Provider("aws-test", region="eu-west-1"),
+                     kubernetes.Provider("k8s-test", kubeconfig="{}")]  # fmt: skip
+        PlatformAddons("addons", args, pulumi.ResourceOptions(providers=providers))
+
+    return run_mocked(program)
+
+
+def test_addons_component_alone() -> None:
+    monitor = build_addons(addon_args())
+    assert len(of_type(monitor, HELM)) == 5
+    assert {r.name for r in of_type(monitor, "aws:iam/role:Role")} == {
+        "addons-aws-load-balancer-controller-irsa",
+        "addons-cluster-autoscaler-irsa",
+    }
+    for r in monitor.recorded:
+        if r.custom and not r.type.startswith("pulumi:providers:"):
+            assert r.provider and r.provider.split("::")[-1] in ("aws-test", "k8s-test"), r.name
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"charts": {}}, "charts.aws_load_balancer_controller"),
+        ({"route53_zone": __import__("components.kubernetes.addons", fromlist=["x"]).Route53ZoneArgs(
+            zone_id="Z1", domain="acme.example")}, "charts.external_dns"),
+        ({"acme_server": "letsencrypt"}, "acme_server"),
+        ({"replicas": 0}, "replicas"),
+    ],
+)  # fmt: skip
+def test_addons_reject_bad_args(overrides: dict[str, Any], field: str) -> None:
+    with pytest.raises(ValueError, match=rf"^{field}: "):
+        build_addons(addon_args(**overrides))
+
+
+def test_addons_reject_an_unpinned_chart() -> None:
+    from components.kubernetes.addons import ChartArgs
+
+    args = addon_args()
+    charts = {**args.charts, "cert_manager": ChartArgs(chart="cert-manager", version="1.19",
+                                                       repository="https://charts.jetstack.io")}  # fmt: skip
+    with pytest.raises(ValueError, match=r"^charts.cert_manager.version: "):
+        build_addons(addon_args(charts=charts))

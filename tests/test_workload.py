@@ -1,0 +1,234 @@
+"""The Workload component under mocks: the hardened pod, its companions, and what it refuses."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+import pulumi
+import pytest
+
+from components.kubernetes.workload import (
+    IngressArgs,
+    PeerArgs,
+    ResourcesArgs,
+    SecurityArgs,
+    Workload,
+    WorkloadArgs,
+)
+from planner.recorder import RecordingMonitor
+from tests.conftest import one, run_mocked
+
+DIGEST = "sha256:" + "ab" * 32
+BASE: dict[str, Any] = {
+    "namespace": "apps",
+    "part_of": "acme",
+    "image": "docker.io/nginxinc/nginx-unprivileged",
+    "tag": "1.29.3-alpine",
+    "digest": DIGEST,
+}
+
+
+def args(**overrides: Any) -> WorkloadArgs:
+    return WorkloadArgs(**{**BASE, **overrides})
+
+
+def build(workload_args: WorkloadArgs, name: str = "web") -> RecordingMonitor:
+    def program() -> None:
+        import pulumi_kubernetes as kubernetes
+
+        provider = kubernetes.Provider("k8s-test", kubeconfig="{}")
+        Workload(name, workload_args, pulumi.ResourceOptions(provider=provider))
+
+    return run_mocked(program)
+
+
+@pytest.fixture(scope="module")
+def default_workload() -> RecordingMonitor:
+    return build(args(ingress=IngressArgs(host="web.acme.example")))
+
+
+def pod_spec(monitor: RecordingMonitor) -> dict[str, Any]:
+    deployment = one(monitor, "kubernetes:apps/v1:Deployment", "web-deployment")
+    return deployment.inputs["spec"]["template"]["spec"]
+
+
+def container(monitor: RecordingMonitor) -> dict[str, Any]:
+    containers = pod_spec(monitor)["containers"]
+    assert len(containers) == 1
+    return containers[0]
+
+
+# (field in the container securityContext, secure value). Built with defaults, each must be there.
+SECURE_CONTAINER_FIELDS: list[tuple[str, Any]] = [
+    ("runAsNonRoot", True),
+    ("readOnlyRootFilesystem", True),
+    ("allowPrivilegeEscalation", False),
+    ("privileged", False),
+    ("capabilities", {"drop": ["ALL"]}),
+    ("seccompProfile", {"type": "RuntimeDefault"}),
+]
+
+
+@pytest.mark.parametrize(("field", "secure"), SECURE_CONTAINER_FIELDS)
+def test_container_security_context_has_each_secure_setting(
+    default_workload: RecordingMonitor, field: str, secure: Any
+) -> None:
+    context = container(default_workload)["securityContext"]
+    assert field in context, f"securityContext.{field} was dropped"
+    assert context[field] == secure
+
+
+@pytest.mark.parametrize(
+    ("field", "secure"), [("runAsNonRoot", True), ("seccompProfile", {"type": "RuntimeDefault"})]
+)
+def test_pod_security_context_has_each_secure_setting(
+    default_workload: RecordingMonitor, field: str, secure: Any
+) -> None:
+    assert pod_spec(default_workload)["securityContext"][field] == secure
+
+
+def test_service_account_token_is_not_mounted_by_default(
+    default_workload: RecordingMonitor,
+) -> None:
+    assert pod_spec(default_workload)["automountServiceAccountToken"] is False
+    sa = one(default_workload, "kubernetes:core/v1:ServiceAccount")
+    assert sa.inputs["automountServiceAccountToken"] is False
+    assert pod_spec(default_workload)["serviceAccountName"] == "web"
+
+
+def test_token_is_mounted_only_when_asked() -> None:
+    monitor = build(args(automount_service_account_token=True))
+    assert pod_spec(monitor)["automountServiceAccountToken"] is True
+
+
+def test_resources_probes_and_writable_tmp(default_workload: RecordingMonitor) -> None:
+    c = container(default_workload)
+    assert set(c["resources"]["requests"]) == {"cpu", "memory"}
+    assert set(c["resources"]["limits"]) == {"cpu", "memory"}
+    assert c["livenessProbe"]["httpGet"]["port"] == "http"
+    assert c["readinessProbe"]["httpGet"]["path"] == "/"
+    assert c["volumeMounts"] == [{"name": "writable-tmp", "mountPath": "/tmp"}]
+    assert pod_spec(default_workload)["volumes"][0]["emptyDir"]
+
+
+def test_image_is_pinned_by_tag_and_digest(default_workload: RecordingMonitor) -> None:
+    assert container(default_workload)["image"] == (
+        f"docker.io/nginxinc/nginx-unprivileged:1.29.3-alpine@{DIGEST}"
+    )
+
+
+def test_tag_only_image_when_digest_not_required() -> None:
+    monitor = build(args(digest=None, require_digest=False))
+    assert container(monitor)["image"] == "docker.io/nginxinc/nginx-unprivileged:1.29.3-alpine"
+
+
+def test_pods_spread_across_zones(default_workload: RecordingMonitor) -> None:
+    spread = pod_spec(default_workload)["topologySpreadConstraints"]
+    assert "topology.kubernetes.io/zone" in {s["topologyKey"] for s in spread}
+
+
+def test_deployment_leaves_replicas_to_the_hpa(default_workload: RecordingMonitor) -> None:
+    deployment = one(default_workload, "kubernetes:apps/v1:Deployment").inputs
+    assert "replicas" not in deployment["spec"]
+    hpa = one(default_workload, "kubernetes:autoscaling/v2:HorizontalPodAutoscaler").inputs
+    assert hpa["apiVersion"] == "autoscaling/v2"
+    assert hpa["spec"]["scaleTargetRef"] == {"apiVersion": "apps/v1", "kind": "Deployment",
+                                             "name": "web"}  # fmt: skip
+    assert (hpa["spec"]["minReplicas"], hpa["spec"]["maxReplicas"]) == (2, 6)
+
+
+def test_service_pdb_and_ingress(default_workload: RecordingMonitor) -> None:
+    service = one(default_workload, "kubernetes:core/v1:Service").inputs
+    assert service["spec"]["type"] == "ClusterIP"
+    pdb = one(default_workload, "kubernetes:policy/v1:PodDisruptionBudget").inputs
+    assert pdb["spec"]["maxUnavailable"] == 1
+    ingress = one(default_workload, "kubernetes:networking.k8s.io/v1:Ingress").inputs
+    assert ingress["metadata"]["annotations"]["cert-manager.io/cluster-issuer"] == (
+        "letsencrypt-production"
+    )
+    assert ingress["spec"]["tls"] == [{"hosts": ["web.acme.example"], "secretName": "web-tls"}]
+    assert ingress["spec"]["ingressClassName"] == "nginx"
+
+
+def test_no_ingress_without_a_host() -> None:
+    monitor = build(args())
+    assert monitor.by_type("kubernetes:networking.k8s.io/v1:Ingress") == []
+
+
+def test_network_policy_admits_only_the_ingress_namespace_and_peers() -> None:
+    monitor = build(args(allowed_peers=[PeerArgs(namespace="jobs", pod_labels={"app": "cron"})]))
+    spec = one(monitor, "kubernetes:networking.k8s.io/v1:NetworkPolicy").inputs["spec"]
+    sources = spec["ingress"][0]["from"]
+    assert [
+        s["namespaceSelector"]["matchLabels"]["kubernetes.io/metadata.name"] for s in sources
+    ] == [
+        "ingress-nginx",
+        "jobs",
+    ]
+    assert sources[1]["podSelector"] == {"matchLabels": {"app": "cron"}}
+    assert spec["ingress"][0]["ports"] == [{"protocol": "TCP", "port": 8080}]
+    assert spec["policyTypes"] == ["Ingress", "Egress"]
+    assert spec["egress"] == []
+
+
+def test_config_and_secrets_come_from_declared_sources() -> None:
+    monitor = build(args(config={"LOG_LEVEL": "info"}, secret_env_from=["web-db"]))
+    cm = one(monitor, "kubernetes:core/v1:ConfigMap").inputs
+    assert cm["data"] == {"LOG_LEVEL": "info"}
+    assert container(monitor)["envFrom"] == [
+        {"configMapRef": {"name": "web-config"}},
+        {"secretRef": {"name": "web-db"}},
+    ]
+    assert monitor.by_type("kubernetes:core/v1:Secret") == []
+
+
+def test_labels_on_every_object(default_workload: RecordingMonitor) -> None:
+    for r in default_workload.recorded:
+        if r.type.startswith("kubernetes:") and r.custom:
+            labels = r.inputs["metadata"]["labels"]
+            assert labels["app.kubernetes.io/name"] == "web"
+            assert labels["app.kubernetes.io/part-of"] == "acme"
+            assert labels["app.kubernetes.io/managed-by"] == "pulumi"
+
+
+# (args overrides that weaken the workload, field the error must name)
+WEAKENING: list[tuple[str, dict[str, Any], str]] = [
+    ("root", {"security": SecurityArgs(run_as_non_root=False)}, "security.run_as_non_root"),
+    ("uid-0", {"security": SecurityArgs(run_as_user=0)}, "security.run_as_user"),
+    ("writable-root", {"security": SecurityArgs(read_only_root_filesystem=False)},
+     "security.read_only_root_filesystem"),
+    ("escalation", {"security": SecurityArgs(allow_privilege_escalation=True)},
+     "security.allow_privilege_escalation"),
+    ("keep-caps", {"security": SecurityArgs(drop_capabilities=["NET_RAW"])},
+     "security.drop_capabilities"),
+    ("add-sys-admin", {"security": SecurityArgs(add_capabilities=["SYS_ADMIN"])},
+     "security.add_capabilities"),
+    ("unconfined", {"security": SecurityArgs(seccomp_profile="Unconfined")},  # type: ignore[arg-type]
+     "security.seccomp_profile"),
+    ("no-digest", {"digest": None}, "digest"),
+    ("bad-digest", {"digest": "sha256:abc"}, "digest"),
+    ("latest", {"tag": "latest"}, "tag"),
+    ("tag-in-image", {"image": "nginx:1.29"}, "image"),
+    ("privileged-port", {"port": 80}, "port"),
+    ("literal-secret", {"config": {"DB_PASSWORD": "hunter2"}}, "config"),
+    ("no-memory-limit", {"resources": ResourcesArgs(limits_memory="")}, "resources.limits_memory"),
+    ("replicas", {"min_replicas": 5, "max_replicas": 2}, "min_replicas"),
+    ("pdb-blocks-drains", {"pdb_max_unavailable": 0}, "pdb_max_unavailable"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"), [c[1:] for c in WEAKENING], ids=[c[0] for c in WEAKENING]
+)
+def test_weakening_args_are_rejected_naming_the_field(
+    overrides: dict[str, Any], field: str
+) -> None:
+    with pytest.raises(ValueError, match=rf"^{field}: "):
+        build(args(**overrides))
+
+
+def test_every_security_field_is_covered_by_a_rejection_case() -> None:
+    weakened = {f.split(".", 1)[1] for _, _, f in WEAKENING if f.startswith("security.")}
+    fields = {f.name for f in dataclasses.fields(SecurityArgs)} - {"run_as_group"}
+    assert fields == weakened
