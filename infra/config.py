@@ -19,8 +19,10 @@ from components.network.cidr_plan import CidrPlanError, SubnetPlan, default_slot
 from infra.presets import PRESETS, deep_merge
 from infra.regions import REGIONS, Cloud, zone_name, zone_suffix
 from infra.sections.base import Section
+from infra.sections.cdn import Cdn
 from infra.sections.dr import DisasterRecovery
 from infra.sections.network import Network
+from infra.sections.storage import Storage
 from infra.sections.tags import Tags
 
 PROJECT = "groundwork"
@@ -60,6 +62,10 @@ class StackConfig(Section):
     """The VPC."""
     dr: DisasterRecovery = DisasterRecovery()
     """Disaster-recovery region."""
+    storage: Storage = Storage()
+    """S3 buckets (assets, uploads, backups, logs)."""
+    cdn: Cdn = Cdn()
+    """CloudFront, TLS, security headers and WAF in front of the assets bucket."""
 
     @model_validator(mode="after")
     def _cross_field_checks(self) -> StackConfig:
@@ -82,7 +88,27 @@ class StackConfig(Section):
                 raise ValueError(f"dr.region: must differ from the primary region '{self.region}'")
             if self.dr.region not in allowed:
                 raise ValueError(f"dr.region: '{self.dr.region}' is not a {self.cloud} region")
+        self._check_storage_and_cdn()
         return self
+
+    def _check_storage_and_cdn(self) -> None:
+        prod = self.environment == "prod"
+        if prod and self.storage.force_destroy:
+            raise ValueError("storage.forceDestroy: must be false in prod (buckets hold data)")
+        if not self.cdn.enabled:
+            return
+        if not self.storage.assets.enabled:
+            raise ValueError("cdn.enabled: the CDN serves the assets bucket; enable storage.assets")
+        if prod and self.cdn.allow_default_certificate:
+            raise ValueError(
+                "cdn.allowDefaultCertificate: not allowed in prod; set cdn.domain so the minimum "
+                "TLS version applies"
+            )
+        if self.cdn.domain is None and not self.cdn.allow_default_certificate:
+            raise ValueError(
+                "cdn.domain: required unless cdn.allowDefaultCertificate is true (with the default "
+                "*.cloudfront.net certificate AWS fixes the minimum TLS version at TLSv1)"
+            )
 
     def _check_zones(self) -> None:
         for zone in self.network.zones:

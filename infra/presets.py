@@ -19,6 +19,18 @@ PRESETS: dict[str, dict[str, Any]] = {
             "flowLogs": {"retentionDays": 14},
             "interfaceEndpoints": [],
         },
+        "storage": {
+            "forceDestroy": True,
+            "assets": {"lifecycle": {"noncurrentVersionExpirationDays": 7}},
+            "uploads": {"lifecycle": {"noncurrentVersionExpirationDays": 7}},
+            "backups": {"lifecycle": {"noncurrentVersionExpirationDays": 7, "transitions": []}},
+            "logs": {"retentionDays": 30, "noncurrentVersionExpirationDays": 7},
+        },
+        "cdn": {
+            "priceClass": "PriceClass_100",
+            "allowDefaultCertificate": True,
+            "waf": {"rateLimit": 1000, "logRetentionDays": 14},
+        },
     },
     "staging": {
         "protectStatefulResources": True,
@@ -28,6 +40,15 @@ PRESETS: dict[str, dict[str, Any]] = {
             "flowLogs": {"retentionDays": 30},
             "interfaceEndpoints": ["ecr.api", "ecr.dkr", "sts"],
         },
+        "storage": {
+            "forceDestroy": False,
+            "logs": {"retentionDays": 90},
+        },
+        "cdn": {
+            "priceClass": "PriceClass_100",
+            "allowDefaultCertificate": True,
+            "waf": {"logRetentionDays": 90},
+        },
     },
     "prod": {
         "protectStatefulResources": True,
@@ -36,6 +57,33 @@ PRESETS: dict[str, dict[str, Any]] = {
             "nat": "per_az",
             "flowLogs": {"retentionDays": 365},
             "interfaceEndpoints": ["ecr.api", "ecr.dkr", "sts", "logs"],
+        },
+        "storage": {
+            "forceDestroy": False,
+            "assets": {"lifecycle": {"noncurrentVersionExpirationDays": 30}},
+            "uploads": {
+                "lifecycle": {
+                    "noncurrentVersionExpirationDays": 90,
+                    "transitions": [{"days": 90, "storageClass": "INTELLIGENT_TIERING"}],
+                }
+            },
+            "backups": {
+                "lifecycle": {
+                    "noncurrentVersionExpirationDays": 365,
+                    "transitions": [
+                        {"days": 30, "storageClass": "STANDARD_IA"},
+                        {"days": 90, "storageClass": "GLACIER_IR"},
+                        {"days": 365, "storageClass": "DEEP_ARCHIVE"},
+                    ],
+                }
+            },
+            "logs": {"retentionDays": 365, "noncurrentVersionExpirationDays": 30},
+        },
+        "cdn": {
+            "priceClass": "PriceClass_All",
+            "allowDefaultCertificate": False,
+            "minimumTlsVersion": "TLSv1.2_2021",
+            "waf": {"rateLimit": 2000, "logRetentionDays": 365},
         },
     },
 }

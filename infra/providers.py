@@ -11,6 +11,10 @@ import pulumi_aws as aws
 
 from infra.config import StackConfig
 
+EDGE_REGION = "us-east-1"
+"""Where AWS requires CloudFront's companions: ACM certificates, CLOUDFRONT-scoped WAF (and its
+log group), CloudFront log delivery."""
+
 
 @dataclass(frozen=True)
 class Providers:
@@ -18,6 +22,9 @@ class Providers:
     """Provider of the primary region."""
     dr: pulumi.ProviderResource | None
     """Provider of the DR region, when DR is enabled."""
+    edge: pulumi.ProviderResource
+    """Provider of us-east-1 for CloudFront-scoped resources; the primary one when the primary
+    region is us-east-1."""
 
 
 def build_providers(cfg: StackConfig) -> Providers:
@@ -29,7 +36,12 @@ def build_providers(cfg: StackConfig) -> Providers:
         if cfg.dr.enabled and cfg.dr.region
         else None
     )
-    return Providers(primary=primary, dr=dr)
+    edge = (
+        primary
+        if cfg.region == EDGE_REGION
+        else _aws_provider(f"aws-edge-{EDGE_REGION}", EDGE_REGION)
+    )
+    return Providers(primary=primary, dr=dr, edge=edge)
 
 
 def _aws_provider(name: str, region: str) -> aws.Provider:
