@@ -114,31 +114,32 @@ def _storage_and_cdn(
     resolve_key_grants: Callable[[Grants], None]
     grants, resolve_grants = pulumi.deferred_output()
     key_grants, resolve_key_grants = pulumi.deferred_output()
-    buckets: dict[str, Bucket] = {}
-    for role, settings in (("assets", st.assets), ("uploads", st.uploads), ("backups", st.backups)):
-        if not settings.enabled:
-            continue
-        serves_cdn = role == "assets" and cfg.cdn.enabled
-        buckets[role] = Bucket(
-            f"{prefix}-{role}",
-            _bucket_args(cfg, settings, logs, role,
-                         grants=grants if serves_cdn else (),
-                         key_grants=key_grants if serves_cdn else ()),
-            opts=opts,
-        )  # fmt: skip
-        outputs[f"{role}BucketName"] = buckets[role].bucket_name
-
-    if not cfg.cdn.enabled:
-        return outputs
+    cdn: Cdn | None = None
     try:
-        cdn = _cdn(cfg, buckets["assets"], logs, edge_opts)
-    except BaseException:
-        # Never leave the assets policy waiting forever on a grant that cannot come.
-        resolve_grants(pulumi.Output.from_input([]))
-        resolve_key_grants(pulumi.Output.from_input([]))
-        raise
-    resolve_grants(cdn.origin_bucket_statements)
-    resolve_key_grants(cdn.origin_key_statements)
+        buckets: dict[str, Bucket] = {}
+        for role, settings in (("assets", st.assets), ("uploads", st.uploads),
+                               ("backups", st.backups)):  # fmt: skip
+            if not settings.enabled:
+                continue
+            serves_cdn = role == "assets" and cfg.cdn.enabled
+            buckets[role] = Bucket(
+                f"{prefix}-{role}",
+                _bucket_args(cfg, settings, logs, role,
+                             grants=grants if serves_cdn else (),
+                             key_grants=key_grants if serves_cdn else ()),
+                opts=opts,
+            )  # fmt: skip
+            outputs[f"{role}BucketName"] = buckets[role].bucket_name
+        if cfg.cdn.enabled:
+            cdn = _cdn(cfg, buckets["assets"], logs, edge_opts)
+    finally:
+        # Always resolve: the engine waits for every output, so an unresolved one (CDN off, or an
+        # error above) would make the program wait forever.
+        none: Grants = pulumi.Output.from_input([])
+        resolve_grants(cdn.origin_bucket_statements if cdn else none)
+        resolve_key_grants(cdn.origin_key_statements if cdn else none)
+    if cdn is None:
+        return outputs
     outputs |= {
         "cdnDomainName": cdn.domain_name,
         "cdnDistributionId": cdn.distribution_id,

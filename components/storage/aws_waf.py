@@ -166,7 +166,7 @@ class WebFirewall(pulumi.ComponentResource):
             return [
                 self._rule(
                     "outside-allowed-countries",
-                    {"not_statement": {"statements": [match]}},
+                    {"not_statement": {"statement": match}},
                     action="block",
                 )
             ]
