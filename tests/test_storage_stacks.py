@@ -200,3 +200,33 @@ def test_cdn_can_be_turned_off() -> None:
     monitor = run_mocked(lambda: build(cfg), stack="dev")
     assert of_type(monitor, DIST) == []
     assert len(of_type(monitor, BUCKET)) == 4
+
+
+def test_a_failing_cdn_fails_the_program_instead_of_hanging(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import importlib
+    import threading
+
+    from tests.conftest import run_mocked
+
+    wiring = importlib.import_module("infra.build")
+
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("cdn exploded")
+
+    monkeypatch.setattr(wiring, "_cdn", broken)
+    cfg = stack_config("dev")
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            run_mocked(lambda: wiring.build(cfg), stack="dev")
+        except Exception as exc:  # noqa: BLE001 (collected for the assertion below)
+            errors.append(exc)
+
+    worker = threading.Thread(target=run, daemon=True)  # a hang must fail, not block the suite
+    worker.start()
+    worker.join(timeout=30)
+    assert not worker.is_alive(), "the program waited forever on the deferred bucket grant"
+    assert [str(e) for e in errors] == ["cdn exploded"]
