@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -104,9 +103,3 @@ def cloudfront_decrypt(distribution_arn: str) -> dict[str, Any]:
         "Resource": "*",
         "Condition": {"StringEquals": {"AWS:SourceArn": distribution_arn}},
     }
-
-
-def statements_of(policy_json: str) -> list[dict[str, Any]]:
-    """Statements of a policy document (for tests and the plan)."""
-    statements = json.loads(policy_json)["Statement"]
-    return statements if isinstance(statements, list) else [statements]
