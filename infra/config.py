@@ -21,11 +21,13 @@ from infra.presets import PRESETS, deep_merge
 from infra.regions import REGIONS, Cloud, is_zone_of, zone_name, zone_suffix
 from infra.sections.backup import Backup
 from infra.sections.base import Section
+from infra.sections.cdn import Cdn
 from infra.sections.dr import DisasterRecovery
 from infra.sections.kubernetes import Apps, Cluster, ExampleService, Platform
 from infra.sections.network import Network
 from infra.sections.postgres import Postgres
 from infra.sections.redis import Redis
+from infra.sections.storage import Storage
 from infra.sections.tags import Tags
 
 PROJECT = "groundwork"
@@ -82,6 +84,10 @@ class StackConfig(Section):
     """Platform baseline and add-ons on the cluster."""
     apps: Apps = Apps()
     """Services deployed through the Workload component."""
+    storage: Storage = Storage()
+    """S3 buckets (assets, uploads, backups, logs)."""
+    cdn: Cdn = Cdn()
+    """CloudFront, TLS, security headers and WAF in front of the assets bucket."""
 
     @model_validator(mode="after")
     def _cross_field_checks(self) -> StackConfig:
@@ -108,6 +114,7 @@ class StackConfig(Section):
         self._check_redis()
         self._check_backup()
         self._check_kubernetes()
+        self._check_storage_and_cdn()
         return self
 
     def _check_postgres(self) -> None:
@@ -226,6 +233,25 @@ class StackConfig(Section):
             raise ValueError(
                 f"apps.example.host: '{example.host}' is not inside platform.route53Zone "
                 f"'{zone.domain}'"
+            )
+
+    def _check_storage_and_cdn(self) -> None:
+        prod = self.environment == "prod"
+        if prod and self.storage.force_destroy:
+            raise ValueError("storage.forceDestroy: must be false in prod (buckets hold data)")
+        if not self.cdn.enabled:
+            return
+        if not self.storage.assets.enabled:
+            raise ValueError("cdn.enabled: the CDN serves the assets bucket; enable storage.assets")
+        if prod and self.cdn.allow_default_certificate:
+            raise ValueError(
+                "cdn.allowDefaultCertificate: not allowed in prod; set cdn.domain so the minimum "
+                "TLS version applies"
+            )
+        if self.cdn.domain is None and not self.cdn.allow_default_certificate:
+            raise ValueError(
+                "cdn.domain: required unless cdn.allowDefaultCertificate is true (with the default "
+                "*.cloudfront.net certificate AWS fixes the minimum TLS version at TLSv1)"
             )
 
     def _check_zones(self) -> None:

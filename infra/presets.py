@@ -68,6 +68,18 @@ PRESETS: dict[str, dict[str, Any]] = {
         "apps": {
             "example": {"requireDigest": False, "minReplicas": 1, "maxReplicas": 3},
         },
+        "storage": {
+            "forceDestroy": True,
+            "assets": {"lifecycle": {"noncurrentVersionExpirationDays": 7}},
+            "uploads": {"lifecycle": {"noncurrentVersionExpirationDays": 7}},
+            "backups": {"lifecycle": {"noncurrentVersionExpirationDays": 7, "transitions": []}},
+            "logs": {"retentionDays": 30, "noncurrentVersionExpirationDays": 7},
+        },
+        "cdn": {
+            "priceClass": "PriceClass_100",
+            "allowDefaultCertificate": True,
+            "waf": {"rateLimit": 1000, "logRetentionDays": 14},
+        },
     },
     "staging": {
         "protectStatefulResources": True,
@@ -91,6 +103,15 @@ PRESETS: dict[str, dict[str, Any]] = {
             "slowLogRetentionDays": 30,
         },
         "backup": {"retentionDays": 14, "vaultLock": {"enabled": False}},
+        "storage": {
+            "forceDestroy": False,
+            "logs": {"retentionDays": 90},
+        },
+        "cdn": {
+            "priceClass": "PriceClass_100",
+            "allowDefaultCertificate": True,
+            "waf": {"logRetentionDays": 90},
+        },
     },
     "prod": {
         "protectStatefulResources": True,
@@ -136,6 +157,33 @@ PRESETS: dict[str, dict[str, Any]] = {
         },
         "platform": {"acmeServer": "production", "storageReclaimPolicy": "Retain"},
         "apps": {"example": {"requireDigest": True, "minReplicas": 3, "maxReplicas": 9}},
+        "storage": {
+            "forceDestroy": False,
+            "assets": {"lifecycle": {"noncurrentVersionExpirationDays": 30}},
+            "uploads": {
+                "lifecycle": {
+                    "noncurrentVersionExpirationDays": 90,
+                    "transitions": [{"days": 90, "storageClass": "INTELLIGENT_TIERING"}],
+                }
+            },
+            "backups": {
+                "lifecycle": {
+                    "noncurrentVersionExpirationDays": 365,
+                    "transitions": [
+                        {"days": 30, "storageClass": "STANDARD_IA"},
+                        {"days": 90, "storageClass": "GLACIER_IR"},
+                        {"days": 365, "storageClass": "DEEP_ARCHIVE"},
+                    ],
+                }
+            },
+            "logs": {"retentionDays": 365, "noncurrentVersionExpirationDays": 30},
+        },
+        "cdn": {
+            "priceClass": "PriceClass_All",
+            "allowDefaultCertificate": False,
+            "minimumTlsVersion": "TLSv1.2_2021",
+            "waf": {"rateLimit": 2000, "logRetentionDays": 365},
+        },
     },
 }
 

@@ -12,6 +12,10 @@ import pulumi_random as random
 
 from infra.config import StackConfig
 
+EDGE_REGION = "us-east-1"
+"""Where AWS requires CloudFront's companions: ACM certificates, CLOUDFRONT-scoped WAF (and its
+log group), CloudFront log delivery."""
+
 
 @dataclass(frozen=True)
 class Providers:
@@ -21,6 +25,9 @@ class Providers:
     """Provider of the DR region, when DR is enabled."""
     random: pulumi.ProviderResource
     """Provider of `pulumi_random` (generated tokens); explicit like every other provider."""
+    edge: pulumi.ProviderResource
+    """Provider of us-east-1 for CloudFront-scoped resources; the primary one when the primary
+    region is us-east-1."""
 
 
 def build_providers(cfg: StackConfig) -> Providers:
@@ -32,7 +39,12 @@ def build_providers(cfg: StackConfig) -> Providers:
         if cfg.dr.enabled and cfg.dr.region
         else None
     )
-    return Providers(primary=primary, dr=dr, random=random.Provider("random"))
+    edge = (
+        primary
+        if cfg.region == EDGE_REGION
+        else _aws_provider(f"aws-edge-{EDGE_REGION}", EDGE_REGION, cfg.account_id)
+    )
+    return Providers(primary=primary, dr=dr, edge=edge, random=random.Provider("random"))
 
 
 def _aws_provider(name: str, region: str, account_id: str | None) -> aws.Provider:

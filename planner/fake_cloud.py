@@ -38,13 +38,35 @@ _ID_PREFIXES: dict[str, str] = {
 }
 
 
+_UUID_IDS = {
+    "aws:kms/key:Key",
+    "aws:wafv2/webAcl:WebAcl",
+    "aws:wafv2/ipSet:IpSet",
+    "aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy",
+}
+_CLOUDFRONT_IDS = {
+    "aws:cloudfront/distribution:Distribution",
+    "aws:cloudfront/originAccessControl:OriginAccessControl",
+}
+CLOUDFRONT_HOSTED_ZONE_ID = "Z2FDTNDATAQYW2"
+"""The fixed Route 53 zone of every CloudFront distribution (alias targets)."""
+
+
+def _uuid(name: str) -> str:
+    h = _hex(name, 32)
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:32]}"
+
+
 def resource_id(typ: str, name: str) -> str:
     prefix = _ID_PREFIXES.get(typ)
     if prefix:
         return prefix + _hex(f"{typ}/{name}")
-    if typ == "aws:kms/key:Key":
-        h = _hex(name, 32)
-        return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:32]}"
+    if typ in _UUID_IDS:
+        return _uuid(name)
+    if typ in _CLOUDFRONT_IDS:
+        return "E" + _hex(f"{typ}/{name}", 13).upper()
+    if typ == "aws:s3/bucket:Bucket":  # auto-named: name plus a random-looking suffix
+        return f"{name}-{_hex(name, 7)}"
     return f"{name}-{_hex(name, 8)}"
 
 
@@ -114,6 +136,8 @@ def _computed(
         out |= _data_tier(typ, name, rid, inputs, region)
     elif typ == "random:index/randomPassword:RandomPassword":
         out |= _random_password(name, inputs)
+    else:
+        out |= _storage_and_edge(typ, name, rid, inputs, region)
     if "arn" not in out and service in {"ec2", "vpc"}:
         kind = typ.rsplit(":", maxsplit=1)[-1]
         kind = "".join("-" + c.lower() if c.isupper() else c for c in kind).lstrip("-")
@@ -130,11 +154,6 @@ _NAMED_BY_ID = {
     "aws:rds/clusterParameterGroup:ClusterParameterGroup",
     "aws:elasticache/parameterGroup:ParameterGroup",
 }
-
-
-def _uuid(name: str) -> str:
-    h = _hex(name, 32)
-    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:32]}"
 
 
 def _data_tier(
@@ -204,6 +223,47 @@ _USER_NAMED_IDS: dict[str, str] = {
     "aws:rds/instance:Instance": "identifier",
     "aws:elasticache/replicationGroup:ReplicationGroup": "replicationGroupId",
 }
+
+
+def _storage_and_edge(
+    typ: str, name: str, rid: str, inputs: Mapping[str, Any], region: str
+) -> dict[str, Any]:
+    """S3, CloudFront, WAF, ACM, Route 53 and log delivery. Regional ARNs carry the region of the
+    resource's provider (us-east-1 for the edge provider)."""
+    if typ == "aws:s3/bucket:Bucket":
+        bucket = inputs.get("bucket", rid)
+        return {"bucket": bucket, "arn": f"arn:{PARTITION}:s3:::{bucket}",
+                "bucketDomainName": f"{bucket}.s3.amazonaws.com",
+                "bucketRegionalDomainName": f"{bucket}.s3.{region}.amazonaws.com",
+                "region": region}  # fmt: skip
+    if typ == "aws:cloudfront/distribution:Distribution":
+        return {"arn": f"arn:{PARTITION}:cloudfront::{ACCOUNT_ID}:distribution/{rid}",
+                "domainName": f"d{_hex(name, 13)}.cloudfront.net",
+                "hostedZoneId": CLOUDFRONT_HOSTED_ZONE_ID, "status": "Deployed",
+                "etag": "E" + _hex(name + "etag", 13).upper()}  # fmt: skip
+    if typ in {"aws:wafv2/webAcl:WebAcl", "aws:wafv2/ipSet:IpSet"}:
+        kind = "webacl" if typ.endswith("WebAcl") else "ipset"
+        scope = "global" if inputs.get("scope") == "CLOUDFRONT" else "regional"
+        acl = inputs.get("name", f"{name}-{_hex(name, 6)}")
+        return {"name": acl, "arn": _arn("wafv2", region, f"{scope}/{kind}/{acl}/{rid}")}
+    if typ == "aws:acm/certificate:Certificate":
+        domains = [inputs.get("domainName", name), *inputs.get("subjectAlternativeNames", [])]
+        return {"arn": _arn("acm", region, f"certificate/{_uuid(name)}"), "status": "PENDING_VALIDATION",
+                "domainValidationOptions": [
+                    {"domainName": d, "resourceRecordName": f"_{_hex(d, 32)}.{d}.",
+                     "resourceRecordType": "CNAME",
+                     "resourceRecordValue": f"_{_hex(d + 'v', 32)}.acm-validations.aws."}
+                    for d in domains]}  # fmt: skip
+    if typ == "aws:acm/certificateValidation:CertificateValidation":
+        return {"certificateArn": inputs.get("certificateArn")}
+    if typ == "aws:route53/record:Record":
+        return {"fqdn": str(inputs.get("name", name)).rstrip(".")}
+    if typ.startswith("aws:cloudwatch/logDelivery"):
+        kind = {"LogDeliverySource": "delivery-source", "LogDeliveryDestination":
+                "delivery-destination", "LogDelivery": "delivery"}[typ.rsplit(":", 1)[-1]]  # fmt: skip
+        return {"arn": _arn("logs", region, f"{kind}:{inputs.get('name', rid)}"),
+                "name": inputs.get("name", rid)}  # fmt: skip
+    return {}
 
 
 def fake_outputs(

@@ -149,6 +149,36 @@ BAD_INPUTS: list[tuple[str, dict[str, Any], str, str]] = [
     ("app-latest", {"apps": {"example": {"tag": "latest"}}}, "groundwork:apps.example.tag", "not a pin"),
     ("app-digest-required", {"apps": {"example": {"tag": "1.29.3-alpine", "requireDigest": True}}}, "groundwork:apps.example.digest", "required"),
     ("app-bad-digest", {"apps": {"example": {"tag": "1", "digest": "sha256:xyz"}}}, "groundwork:apps.example.digest", "pattern"),
+    ("cdn-price-class", {"cdn": {"priceClass": "PriceClass_1"}}, "groundwork:cdn.priceClass", "'PriceClass_100'"),
+    ("cdn-min-tls", {"cdn": {"minimumTlsVersion": "TLSv1.2_2019"}}, "groundwork:cdn.minimumTlsVersion", "'TLSv1.2_2021'"),
+    ("cdn-min-tls-v1", {"cdn": {"minimumTlsVersion": "TLSv1"}}, "groundwork:cdn.minimumTlsVersion", "'TLSv1.2_2021'"),
+    ("cdn-allow-all", {"cdn": {"viewerProtocolPolicy": "allow-all"}}, "groundwork:cdn.viewerProtocolPolicy", "'redirect-to-https'"),
+    ("cdn-domain-name", {"cdn": {"domain": {"name": "Not A Host"}}}, "groundwork:cdn.domain.name", "lowercase hostname"),
+    ("cdn-domain-alias", {"cdn": {"domain": {"name": "a.example.com", "aliases": ["b_c"]}}}, "groundwork:cdn.domain.aliases", "hostnames"),
+    ("cdn-zone-id", {"cdn": {"domain": {"name": "a.example.com", "hostedZoneId": "abc"}}}, "groundwork:cdn.domain.hostedZoneId", "hosted zone id"),
+    ("cdn-no-domain", {"cdn": {"allowDefaultCertificate": False}}, "groundwork:cdn.domain", "required unless cdn.allowDefaultCertificate"),
+    ("cdn-csp-empty", {"cdn": {"contentSecurityPolicy": ""}}, "groundwork:cdn.contentSecurityPolicy", "at least 1"),
+    ("cdn-without-assets", {"storage": {"assets": {"enabled": False}}}, "groundwork:cdn.enabled", "enable storage.assets"),
+    ("waf-rate", {"cdn": {"waf": {"rateLimit": 5}}}, "groundwork:cdn.waf.rateLimit", "greater than or equal to 10"),
+    ("waf-window", {"cdn": {"waf": {"rateLimitWindowSeconds": 30}}}, "groundwork:cdn.waf.rateLimitWindowSeconds", "60"),
+    ("waf-cidr", {"cdn": {"waf": {"blockedIpCidrs": ["10.0.0.1/8"]}}}, "groundwork:cdn.waf.blockedIpCidrs", "not a CIDR"),
+    ("waf-country", {"cdn": {"waf": {"blockedCountries": ["Germany"]}}}, "groundwork:cdn.waf.blockedCountries", "ISO 3166"),
+    ("waf-geo-both", {"cdn": {"waf": {"blockedCountries": ["KP"], "allowedCountries": ["DE"]}}}, "groundwork:cdn.waf", "either"),
+    ("waf-retention", {"cdn": {"waf": {"logRetentionDays": 10}}}, "groundwork:cdn.waf.logRetentionDays", "14"),
+    ("storage-ia-early", {"storage": {"backups": {"lifecycle": {"transitions": [{"days": 10, "storageClass": "STANDARD_IA"}]}}}},
+     "groundwork:storage.backups.lifecycle.transitions.0", "days >= 30"),
+    ("storage-descending", {"storage": {"uploads": {"lifecycle": {"transitions": [
+        {"days": 90, "storageClass": "GLACIER"}, {"days": 60, "storageClass": "GLACIER_IR"}]}}}},
+     "groundwork:storage.uploads.lifecycle.transitions", "ascending"),
+    ("storage-class", {"storage": {"uploads": {"lifecycle": {"transitions": [{"days": 90, "storageClass": "COLD"}]}}}},
+     "groundwork:storage.uploads.lifecycle.transitions.0.storageClass", "'STANDARD_IA'"),
+    ("storage-expiry", {"storage": {"uploads": {"lifecycle": {"expirationDays": 60, "transitions": [
+        {"days": 90, "storageClass": "GLACIER"}]}}}}, "groundwork:storage.uploads.lifecycle", "expirationDays (60)"),
+    ("storage-abort-days", {"storage": {"assets": {"lifecycle": {"abortIncompleteMultipartUploadDays": 0}}}},
+     "groundwork:storage.assets.lifecycle.abortIncompleteMultipartUploadDays", "greater than or equal to 1"),
+    ("storage-log-retention", {"storage": {"logs": {"retentionDays": 0}}}, "groundwork:storage.logs.retentionDays", "greater than"),
+    ("storage-unknown", {"storage": {"bucketz": {}}}, "groundwork:storage.bucketz", "unknown key"),
+    ("storage-force-type", {"storage": {"forceDestroy": "yes please"}}, "groundwork:storage.forceDestroy", "boolean"),
 ]  # fmt: skip
 
 
@@ -187,6 +217,38 @@ def test_prod_needs_three_zones() -> None:
     assert err.value.problems == [
         "groundwork:network.zones: prod needs at least 3 availability zones, got 2"
     ]
+
+
+@pytest.mark.parametrize(
+    ("overrides", "problem"),
+    [
+        ({"storage": {"forceDestroy": True}},
+         "groundwork:storage.forceDestroy: must be false in prod (buckets hold data)"),
+        ({"cdn": {"allowDefaultCertificate": True}},
+         "groundwork:cdn.allowDefaultCertificate: not allowed in prod; set cdn.domain so the minimum "
+         "TLS version applies"),
+        ({"cdn": {}},
+         "groundwork:cdn.domain: required unless cdn.allowDefaultCertificate is true (with the "
+         "default *.cloudfront.net certificate AWS fixes the minimum TLS version at TLSv1)"),
+    ],
+    ids=["force-destroy", "default-certificate", "no-domain"],
+)  # fmt: skip
+def test_prod_storage_and_cdn_rules(overrides: dict[str, Any], problem: str) -> None:
+    with pytest.raises(ConfigError) as err:
+        parse_config({**raw_stack_config("prod"), **overrides})
+    assert err.value.problems == [problem]
+
+
+def test_storage_and_cdn_presets() -> None:
+    dev, prod = stack_config("dev"), stack_config("prod")
+    assert (dev.cdn.price_class, prod.cdn.price_class) == ("PriceClass_100", "PriceClass_All")
+    assert (dev.storage.force_destroy, prod.storage.force_destroy) == (True, False)
+    assert dev.cdn.allow_default_certificate and not prod.cdn.allow_default_certificate
+    assert prod.cdn.domain is not None and prod.cdn.minimum_tls_version == "TLSv1.2_2021"
+    assert [t.storage_class for t in prod.storage.backups.lifecycle.transitions] == [
+        "STANDARD_IA", "GLACIER_IR", "DEEP_ARCHIVE"
+    ]  # fmt: skip
+    assert dev.storage.backups.lifecycle.transitions == []
 
 
 def test_config_error_is_a_run_error_so_pulumi_prints_no_traceback() -> None:
@@ -246,7 +308,8 @@ def test_dev_may_run_without_readers_or_replicas() -> None:
 
 @pytest.mark.parametrize("environment", sorted(PRESETS))
 def test_every_preset_validates(environment: str) -> None:
-    # Only what no preset can know: who administers the cluster, and the example's image pin.
+    # Only what no preset can know: who administers the cluster, the example's image pin, and
+    # (prod) the CDN's own domain.
     cfg = parse_config(
         {
             "environment": environment,
@@ -254,6 +317,7 @@ def test_every_preset_validates(environment: str) -> None:
             "tags": {"owner": "o", "costCenter": "c"},
             "cluster": {"adminRoleArns": ["arn:aws:iam::123456789012:role/admin"]},
             "apps": raw_stack_config("prod")["apps"],
+            "cdn": raw_stack_config("prod")["cdn"],
         }
     )
     assert cfg.postgres.instance_class.startswith("db.")

@@ -20,6 +20,12 @@ def test_program_runs_like_the_language_host(stack: str) -> None:
     assert outputs["environment"] == stack
     assert outputs["vpcId"].startswith("vpc-")
     assert len(outputs["privateSubnetIds"]) == len(outputs["zones"])
+    assert outputs["cdnDomainName"].endswith(".cloudfront.net")
+    assert ":us-east-1:" in outputs["webAclArn"]
+    assert outputs["cdnTlsPolicyEnforced"] is (stack == "prod")  # dev: default certificate
+    assert {"assetsBucketName", "uploadsBucketName", "backupsBucketName", "logBucketName"} <= set(
+        outputs
+    )
 
 
 def test_config_reaches_the_program_only_through_pulumi_config_env() -> None:

@@ -1,0 +1,400 @@
+"""`groundwork:storage:Cdn`: CloudFront in front of a private S3 bucket, with WAF and logs.
+
+Creates: an Origin Access Control (SigV4 signing; never the legacy OAI, which cannot read SSE-KMS
+objects); a response-headers policy with security headers; the distribution (HTTPS only on every
+behaviour, HTTP/2 and HTTP/3, compression, managed cache and origin-request policies by their
+well-known IDs, price class); a WAF web ACL (`WebFirewall`); standard logging v2 (CloudWatch vended
+logs) to the log bucket; with a custom domain, an ACM certificate, its DNS validation records and
+alias records when a Route 53 zone is given.
+
+Providers: every child is either global (CloudFront, Route 53) or must live in us-east-1 (ACM
+certificates for CloudFront, CLOUDFRONT-scoped WAF, its log group, CloudFront log delivery). So the
+caller passes the *edge* (us-east-1) provider in `opts` and the whole component runs there; no
+second provider travels in the args.
+
+The bucket grant is the bucket's business: this component exposes `origin_bucket_statements` and
+`origin_key_statements` (scoped to this distribution's ARN) for the Bucket component to merge into
+its one bucket policy and its key policy.
+
+TLS: the minimum viewer TLS version applies only with a custom certificate. With CloudFront's
+default `*.cloudfront.net` certificate AWS fixes the minimum at TLSv1, whatever is requested; the
+component therefore refuses to run without a custom domain unless `allow_default_certificate` is
+set explicitly, and reports `tls_policy_enforced`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any, Literal
+
+import pulumi
+from pulumi_aws import acm, cloudfront, cloudwatch, route53
+
+from components._base import TOKEN_PACKAGE, child_opts, merged_tags, require
+from components.storage import _policies
+from components.storage.aws_waf import WebFirewall, WebFirewallArgs
+
+# Managed policies, attached by their fixed IDs so the program needs no lookup (works offline).
+CACHING_OPTIMIZED_POLICY_ID = "658327ea-f89d-4fab-a63d-7e88639e58f6"
+"""Managed cache policy `CachingOptimized`: no cookies or query strings in the key, gzip/brotli
+normalised. docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/using-managed-cache-policies.html"""
+CORS_S3_ORIGIN_REQUEST_POLICY_ID = "88a5eaf4-2fd4-4709-b370-b4c650ea3fcf"
+"""Managed origin request policy `CORS-S3Origin`: forwards the CORS request headers to S3.
+docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/using-managed-origin-request-policies.html"""
+
+MinimumTls = Literal["TLSv1.2_2021", "TLSv1.2_2025", "TLSv1.3_2025"]
+MINIMUM_TLS_VERSIONS: tuple[str, ...] = ("TLSv1.2_2021", "TLSv1.2_2025", "TLSv1.3_2025")
+"""Security policies accepted: TLSv1.2_2021 or newer (TLSv1, TLSv1.1_2016, TLSv1.2_2018/2019 not)."""
+ViewerProtocol = Literal["redirect-to-https", "https-only"]
+PriceClass = Literal["PriceClass_100", "PriceClass_200", "PriceClass_All"]
+ReferrerPolicy = Literal[
+    "no-referrer", "no-referrer-when-downgrade", "origin", "origin-when-cross-origin",
+    "same-origin", "strict-origin", "strict-origin-when-cross-origin",
+]  # fmt: skip
+HSTS_MIN_PRELOAD_SECONDS = 31_536_000
+"""hstspreload.org requires max-age of at least one year."""
+DEFAULT_CSP = (
+    "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'self'; "
+    "frame-ancestors 'none'; form-action 'self'; upgrade-insecure-requests"
+)
+_HOSTNAME = re.compile(r"^(?=.{1,253}$)(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
+ORIGIN_ID = "s3-origin"
+
+
+@dataclass(frozen=True, kw_only=True)
+class CustomDomainArgs:
+    name: str
+    """Primary hostname served (e.g. `assets.example.com`)."""
+    aliases: Sequence[str] = ()
+    """Further hostnames on the same certificate and distribution."""
+    hosted_zone_id: str | None = None
+    """Route 53 zone: when set, DNS validation and A/AAAA alias records are created in it."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class SecurityHeadersArgs:
+    content_security_policy: str = DEFAULT_CSP
+    """`Content-Security-Policy` sent with every response."""
+    hsts_max_age_seconds: int = 63_072_000
+    """`Strict-Transport-Security` max-age (two years); sent with includeSubDomains and preload."""
+    referrer_policy: ReferrerPolicy = "strict-origin-when-cross-origin"
+    """`Referrer-Policy`."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class CdnArgs:
+    origin_bucket_arn: pulumi.Input[str]
+    """ARN of the private origin bucket (for the grant statements)."""
+    origin_domain_name: pulumi.Input[str]
+    """Regional domain name of the origin bucket."""
+    log_bucket_arn: pulumi.Input[str] | None
+    """Bucket receiving access logs (standard logging v2). Required on purpose; None disables."""
+    price_class: PriceClass = "PriceClass_All"
+    """Edge locations used; PriceClass_100 (North America, Europe) is cheapest."""
+    viewer_protocol_policy: ViewerProtocol = "redirect-to-https"
+    """Every behaviour: plain HTTP is redirected (or refused with `https-only`)."""
+    minimum_tls_version: MinimumTls = "TLSv1.2_2021"
+    """Viewer TLS security policy; effective only with a custom domain (see module docstring)."""
+    domain: CustomDomainArgs | None = None
+    """Custom domain with an ACM certificate; needed for the TLS policy to take effect."""
+    allow_default_certificate: bool = False
+    """Permit running on the `*.cloudfront.net` certificate (TLSv1 minimum, fixed by AWS)."""
+    security_headers: SecurityHeadersArgs = field(default_factory=SecurityHeadersArgs)
+    """Security response headers."""
+    waf: WebFirewallArgs | None = field(default_factory=WebFirewallArgs)
+    """Web ACL settings (its tags and protection follow this component's); None disables WAF
+    (not recommended)."""
+    default_root_object: str | None = None
+    """Object served for `/` (e.g. `index.html`)."""
+    log_prefix: str = "cloudfront"
+    """Suffix path of the access logs, after the `AWSLogs/<account>/CloudFront/` AWS prepends."""
+    tags: Mapping[str, str] = field(default_factory=dict)
+    protect_stateful: bool = True
+    """Protect the WAF log group and key."""
+
+
+class Cdn(pulumi.ComponentResource):
+    """CloudFront distribution serving a private bucket through Origin Access Control."""
+
+    distribution_id: pulumi.Output[str]
+    arn: pulumi.Output[str]
+    domain_name: pulumi.Output[str]
+    hosted_zone_id: pulumi.Output[str]
+    web_acl_arn: pulumi.Output[str] | None
+    certificate_arn: pulumi.Output[str] | None
+    tls_policy_enforced: bool
+    """False when the default certificate is used (AWS then pins the minimum to TLSv1)."""
+    origin_bucket_statements: pulumi.Output[list[dict[str, Any]]]
+    """Bucket-policy grant letting only this distribution read the origin bucket."""
+    origin_key_statements: pulumi.Output[list[dict[str, Any]]]
+    """Key-policy grant letting only this distribution decrypt the origin's SSE-KMS objects."""
+
+    def __init__(
+        self, name: str, args: CdnArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        super().__init__(f"{TOKEN_PACKAGE}:storage:Cdn", name, None, opts)
+        _validate(args)
+        self._name, self._args = name, args
+
+        self.web_acl_arn = None
+        if args.waf is not None:
+            firewall = WebFirewall(
+                f"{name}-waf",
+                replace(
+                    args.waf,
+                    tags={**args.tags, **args.waf.tags},
+                    protect_stateful=args.protect_stateful,
+                ),
+                opts=pulumi.ResourceOptions(parent=self),
+            )
+            self.web_acl_arn = firewall.web_acl_arn
+
+        oac = cloudfront.OriginAccessControl(
+            f"{name}-oac",
+            description=f"Signed (SigV4) requests from {name} to its S3 origin",
+            origin_access_control_origin_type="s3",
+            signing_behavior="always",
+            signing_protocol="sigv4",
+            opts=child_opts(self),
+        )
+        headers = self._response_headers_policy()
+        viewer_certificate, aliases = self._certificate()
+        self.tls_policy_enforced = args.domain is not None
+
+        behaviour = {
+            "target_origin_id": ORIGIN_ID,
+            "viewer_protocol_policy": args.viewer_protocol_policy,
+            "allowed_methods": ["GET", "HEAD", "OPTIONS"],
+            "cached_methods": ["GET", "HEAD"],
+            "compress": True,
+            "cache_policy_id": CACHING_OPTIMIZED_POLICY_ID,
+            "origin_request_policy_id": CORS_S3_ORIGIN_REQUEST_POLICY_ID,
+            "response_headers_policy_id": headers.id,
+        }
+        self.distribution = cloudfront.Distribution(
+            f"{name}-distribution",
+            enabled=True,
+            comment=f"{name}: private S3 origin through OAC",
+            aliases=aliases or None,
+            origins=[
+                {
+                    "origin_id": ORIGIN_ID,
+                    "domain_name": args.origin_domain_name,
+                    "origin_access_control_id": oac.id,
+                }
+            ],
+            default_cache_behavior=behaviour,
+            default_root_object=args.default_root_object,
+            price_class=args.price_class,
+            http_version="http2and3",
+            is_ipv6_enabled=True,
+            restrictions={"geo_restriction": {"restriction_type": "none"}},
+            viewer_certificate=viewer_certificate,
+            web_acl_id=self.web_acl_arn,
+            tags=merged_tags(args.tags, f"{name}-distribution"),
+            opts=child_opts(self),
+        )
+        self.distribution_id = self.distribution.id
+        self.arn = self.distribution.arn
+        self.domain_name = self.distribution.domain_name
+        self.hosted_zone_id = self.distribution.hosted_zone_id
+        self.origin_bucket_statements = pulumi.Output.all(
+            pulumi.Output.from_input(args.origin_bucket_arn), self.distribution.arn
+        ).apply(lambda a: [_policies.cloudfront_read(a[0], a[1])])
+        self.origin_key_statements = self.distribution.arn.apply(
+            lambda arn: [_policies.cloudfront_decrypt(arn)]
+        )
+        self._access_logs()
+        self._alias_records(aliases)
+
+        self.register_outputs(
+            {
+                "distributionId": self.distribution_id,
+                "arn": self.arn,
+                "domainName": self.domain_name,
+                "hostedZoneId": self.hosted_zone_id,
+                "webAclArn": self.web_acl_arn,
+                "certificateArn": self.certificate_arn,
+                "tlsPolicyEnforced": self.tls_policy_enforced,
+            }
+        )
+
+    def _response_headers_policy(self) -> cloudfront.ResponseHeadersPolicy:
+        sec = self._args.security_headers
+        return cloudfront.ResponseHeadersPolicy(
+            f"{self._name}-security-headers",
+            comment=f"Security headers of {self._name}",
+            security_headers_config={
+                "strict_transport_security": {
+                    "access_control_max_age_sec": sec.hsts_max_age_seconds,
+                    "include_subdomains": True,
+                    "preload": True,
+                    "override": True,
+                },
+                "content_type_options": {"override": True},  # nosniff
+                "frame_options": {"frame_option": "DENY", "override": True},
+                "referrer_policy": {"referrer_policy": sec.referrer_policy, "override": True},
+                "content_security_policy": {
+                    "content_security_policy": sec.content_security_policy,
+                    "override": True,
+                },
+            },
+            opts=child_opts(self),
+        )
+
+    def _certificate(self) -> tuple[dict[str, Any], list[str]]:
+        """Viewer certificate settings and the hostnames served."""
+        args, name = self._args, self._name
+        self.certificate_arn = None
+        if args.domain is None:
+            # AWS fixes the minimum to TLSv1 here; `minimum_protocol_version` would be ignored.
+            return {"cloudfront_default_certificate": True}, []
+        domain = args.domain
+        names = [domain.name, *domain.aliases]
+        cert = acm.Certificate(
+            f"{name}-certificate",
+            domain_name=domain.name,
+            subject_alternative_names=list(domain.aliases) or None,
+            validation_method="DNS",
+            tags=merged_tags(args.tags, f"{name}-certificate"),
+            opts=child_opts(self),
+        )
+        fqdns: list[pulumi.Output[str]] = []
+        if domain.hosted_zone_id is not None:
+            for i, host in enumerate(names):
+                option = cert.domain_validation_options.apply(
+                    lambda opts, host=host: _validation_option(opts, host)
+                )
+                record = route53.Record(
+                    f"{name}-cert-validation-{i}",
+                    zone_id=domain.hosted_zone_id,
+                    name=option.apply(lambda o: o["resource_record_name"]),
+                    type=option.apply(lambda o: o["resource_record_type"]),
+                    records=[option.apply(lambda o: o["resource_record_value"])],
+                    ttl=300,
+                    allow_overwrite=True,
+                    opts=child_opts(self),
+                )
+                fqdns.append(record.fqdn)
+        # Waits until ACM has issued the certificate (records made here or by hand).
+        validation = acm.CertificateValidation(
+            f"{name}-certificate-validation",
+            certificate_arn=cert.arn,
+            validation_record_fqdns=fqdns or None,
+            opts=child_opts(self),
+        )
+        self.certificate_arn = validation.certificate_arn
+        return {
+            "acm_certificate_arn": validation.certificate_arn,
+            "ssl_support_method": "sni-only",
+            "minimum_protocol_version": args.minimum_tls_version,
+        }, names
+
+    def _access_logs(self) -> None:
+        args, name = self._args, self._name
+        if args.log_bucket_arn is None:
+            return
+        # Standard logging v2 (CloudWatch vended logs) to S3: works with ACLs disabled on the log
+        # bucket, unlike legacy standard logging, which writes through the bucket ACL.
+        source = cloudwatch.LogDeliverySource(
+            f"{name}-access-log-source",
+            name=f"{name}-access-logs"[:60],
+            log_type="ACCESS_LOGS",
+            resource_arn=self.distribution.arn,
+            tags=merged_tags(args.tags, f"{name}-access-log-source"),
+            opts=child_opts(self),
+        )
+        destination = cloudwatch.LogDeliveryDestination(
+            f"{name}-access-log-destination",
+            name=f"{name}-access-logs-s3"[:60],
+            output_format="parquet",
+            delivery_destination_configuration={"destination_resource_arn": args.log_bucket_arn},
+            tags=merged_tags(args.tags, f"{name}-access-log-destination"),
+            opts=child_opts(self),
+        )
+        cloudwatch.LogDelivery(
+            f"{name}-access-log-delivery",
+            delivery_source_name=source.name,
+            delivery_destination_arn=destination.arn,
+            s3_delivery_configurations=[
+                {
+                    "suffix_path": f"{args.log_prefix}/{{DistributionId}}/{{yyyy}}/{{MM}}/{{dd}}",
+                    "enable_hive_compatible_path": False,
+                }
+            ],
+            tags=merged_tags(args.tags, f"{name}-access-log-delivery"),
+            opts=child_opts(self),
+        )
+
+    def _alias_records(self, hostnames: list[str]) -> None:
+        domain = self._args.domain
+        if domain is None or domain.hosted_zone_id is None:
+            return
+        for i, host in enumerate(hostnames):
+            for record_type in ("A", "AAAA"):
+                route53.Record(
+                    f"{self._name}-alias-{i}-{record_type.lower()}",
+                    zone_id=domain.hosted_zone_id,
+                    name=host,
+                    type=record_type,
+                    aliases=[
+                        {
+                            "name": self.distribution.domain_name,
+                            "zone_id": self.distribution.hosted_zone_id,
+                            "evaluate_target_health": False,
+                        }
+                    ],
+                    opts=child_opts(self),
+                )
+
+
+def _validation_option(options: Sequence[Any], host: str) -> dict[str, str]:
+    """The DNS record ACM asks for to validate `host` (outputs arrive as objects or dicts)."""
+    for opt in options:
+        get = opt.get if isinstance(opt, dict) else lambda k, o=opt: getattr(o, k, None)
+        if get("domain_name") == host:
+            return {k: str(get(k)) for k in
+                    ("resource_record_name", "resource_record_type", "resource_record_value")}  # fmt: skip
+    raise ValueError(f"ACM returned no validation record for {host}")
+
+
+def _validate(args: CdnArgs) -> None:
+    require(
+        args.viewer_protocol_policy in ("redirect-to-https", "https-only"),
+        "viewer_protocol_policy",
+        f"'{args.viewer_protocol_policy}' would serve plain HTTP; use redirect-to-https or https-only",
+    )
+    require(
+        args.minimum_tls_version in MINIMUM_TLS_VERSIONS,
+        "minimum_tls_version",
+        f"'{args.minimum_tls_version}' is below TLSv1.2_2021; allowed: "
+        + ", ".join(MINIMUM_TLS_VERSIONS),
+    )
+    require(
+        args.price_class in ("PriceClass_100", "PriceClass_200", "PriceClass_All"),
+        "price_class",
+        f"'{args.price_class}' is not a CloudFront price class",
+    )
+    require(
+        args.domain is not None or args.allow_default_certificate,
+        "domain",
+        "required unless allow_default_certificate is set: with the default *.cloudfront.net "
+        "certificate AWS fixes the minimum TLS version at TLSv1",
+    )
+    if args.domain is not None:
+        for host in (args.domain.name, *args.domain.aliases):
+            require(bool(_HOSTNAME.match(host)), "domain", f"'{host}' is not a lowercase hostname")
+    sec = args.security_headers
+    require(
+        sec.hsts_max_age_seconds >= HSTS_MIN_PRELOAD_SECONDS,
+        "security_headers.hsts_max_age_seconds",
+        f"HSTS preload needs at least {HSTS_MIN_PRELOAD_SECONDS} seconds (one year)",
+    )
+    require(
+        bool(sec.content_security_policy.strip()),
+        "security_headers.content_security_policy",
+        "must not be empty",
+    )
+    require(bool(re.match(r"^[\w-]+$", args.log_prefix)), "log_prefix", "letters, digits, - and _")
