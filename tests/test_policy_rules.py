@@ -655,13 +655,38 @@ CASES: dict[str, Case] = {
         ],
     ),
     "cdn-s3-origin-oac": Case(
-        ok=[R(CF, "cdn", CF_OK)],
+        ok=[
+            R(CF, "cdn", CF_OK),
+            R(
+                CF,
+                "new",
+                {
+                    **CF_OK,
+                    "origins": [
+                        {"domainName": UNKNOWN, "originAccessControlId": UNKNOWN},
+                        {
+                            "domainName": UNKNOWN,
+                            "customOriginConfig": {"originProtocolPolicy": "https-only"},
+                        },
+                    ],
+                },
+            ),
+        ],
         bad=[
+            [R(CF, "cdn", {**CF_OK, "origins": [{"domainName": UNKNOWN}]})],
             [
                 R(
                     CF,
                     "cdn",
-                    {**CF_OK, "origins": [{"domainName": "assets.s3.eu-west-1.amazonaws.com"}]},
+                    {
+                        **CF_OK,
+                        "origins": [
+                            {
+                                "domainName": "a.s3.amazonaws.com",
+                                "s3OriginConfig": {"originAccessIdentity": "oai"},
+                            }
+                        ],
+                    },
                 )
             ],
             [
@@ -670,12 +695,17 @@ CASES: dict[str, Case] = {
                     "cdn",
                     {
                         **CF_OK,
-                        "origins": [{"domainName": "assets.s3-website-eu-west-1.amazonaws.com"}],
+                        "origins": [
+                            {
+                                "domainName": "assets.s3-website-eu-west-1.amazonaws.com",
+                                "customOriginConfig": {"originProtocolPolicy": "http-only"},
+                            }
+                        ],
                     },
                 )
             ],
         ],
-        unknown=[R(CF, "cdn", {**CF_OK, "origins": [{"domainName": UNKNOWN}]})],
+        unknown=[R(CF, "cdn", {**CF_OK, "origins": [UNKNOWN]})],
     ),
     "cdn-waf-and-logging": Case(
         ok=[R(CF, "cdn", CF_OK)],
@@ -865,9 +895,8 @@ CASES: dict[str, Case] = {
         unknown=[deploy(container(ctx={"readOnlyRootFilesystem": UNKNOWN_BOOL}))],
     ),
     "k8s-no-default-namespace": Case(
-        ok=[deploy(), pdb()],
+        ok=[deploy(), pdb(), deploy(ns=UNKNOWN, name="in-created-namespace")],
         bad=[[deploy(ns=None)], [deploy(ns="default")]],
-        unknown=[deploy(ns=UNKNOWN)],
     ),
     "k8s-replicas-and-pdb": Case(
         ok=[deploy(), pdb()],
@@ -1133,3 +1162,13 @@ def test_config_thresholds_override_defaults() -> None:
     assert run("k8s-cluster-endpoint-not-open", open_cidr, {"allowPublicEndpoint": True}) == []
     world = [R(EKS, "eks", {**EKS_OK, "vpcConfig": {"endpointPublicAccess": True}})]
     assert run("k8s-cluster-endpoint-not-open", world, {"allowPublicEndpoint": True})
+
+
+def test_unexpected_property_shape_is_a_violation_not_a_crash() -> None:
+    messages = run("net-sg-ingress-cidr-allowlist", [sg(ingress(443, "not-a-cidr"))])
+    assert messages and "cannot evaluate" in messages[0]
+    messages = run(
+        "db-multi-az",
+        [R(RDS, "db", {"multiAz": True}), R(CLUSTER, "c", {}), R(CI, "i", {"availabilityZone": 3})],
+    )
+    assert all("cannot evaluate" not in m for m in messages)

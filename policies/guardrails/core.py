@@ -208,6 +208,8 @@ def evaluate_resource(rule: Rule, subject: Subject, params: Mapping[str, Any]) -
         return [Finding(cannot_verify(exc.path), subject.urn)]
     except UnknownValueError as exc:
         return [Finding(cannot_verify(".".join(exc.props)), subject.urn)]
+    except SHAPE_ERRORS as exc:
+        return [Finding(shape_error(exc), subject.urn)]
 
 
 def evaluate_stack(
@@ -221,6 +223,17 @@ def evaluate_stack(
         return [Finding(cannot_verify(exc.path))]
     except UnknownValueError as exc:
         return [Finding(cannot_verify(".".join(exc.props)))]
+    except SHAPE_ERRORS as exc:
+        return [Finding(shape_error(exc))]
+
+
+SHAPE_ERRORS = (TypeError, ValueError, KeyError, AttributeError, IndexError)
+"""A property with an unexpected shape (a string where a list belongs, a bad CIDR): reported as a
+violation of the rule instead of crashing the analyzer and with it the whole preview."""
+
+
+def shape_error(exc: Exception) -> str:
+    return f"cannot evaluate: unexpected property value ({type(exc).__name__}: {exc})"
 
 
 def cannot_verify(path: str) -> str:

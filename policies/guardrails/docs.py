@@ -59,6 +59,13 @@ OUTRO = """
 - `db-no-plaintext-password` treats a password without a dependency on another resource as a
   literal: a config secret counts as a literal too. Use `manageMasterUserPassword` or a
   `random.RandomPassword` stored in Secrets Manager.
+- Values computed from other resources are unknown at a first `pulumi preview`. Security rules
+  then report "cannot verify at preview": give security-group rules literal CIDRs from the stack
+  config (or security-group references), not CIDRs read from resource outputs.
+  `cdn-s3-origin-oac` decides by the origin's shape (an S3 origin without `customOriginConfig`
+  must carry `originAccessControlId`), because the bucket's domain name is unknown at preview.
+- A property with an unexpected shape (e.g. an invalid CIDR) is reported as a violation of the
+  rule ("cannot evaluate"), never a crash of the analyzer.
 - `required-tags` checks the taggable types the stacks create (list in `platform.py`); a new
   taggable type must be added there.
 - `dr-cross-region` is disabled in both environments until the DR issue lands (config

@@ -308,7 +308,8 @@ def _no_public_lb(subject: Subject, params: Mapping[str, Any]) -> Iterator[str]:
 
 
 def _no_default_namespace(subject: Subject, params: Mapping[str, Any]) -> Iterator[str]:
-    if need(subject.props, "metadata.namespace") in (None, "", "default"):
+    # An unknown namespace is the name of a Namespace object created by the stack: not 'default'.
+    if get(subject.props, "metadata.namespace") in (None, "", "default"):
         yield "deployed to the 'default' namespace"
 
 

@@ -211,17 +211,19 @@ def _cdn_https_only(subject: Subject, params: Mapping[str, Any]) -> Iterator[str
 
 
 def _cdn_oac(subject: Subject, params: Mapping[str, Any]) -> Iterator[str]:
+    """S3 (REST) origins are the ones without customOriginConfig. Their domain is usually the
+    bucket's regional domain name, unknown at preview, so the decision rests on the origin's shape:
+    an S3 origin must carry originAccessControlId (an unknown id is one created by the stack)."""
     for i, origin in enumerate(as_list(get(subject.props, "origins"), "origins")):
-        domain = str(known(get(origin, "domainName"), f"origins[{i}].domainName"))
-        if "s3-website" in domain:
-            yield f"origins[{i}] is an S3 website endpoint (public bucket, HTTP only); use the REST endpoint with OAC"
-        elif ".s3." in domain or domain.endswith(".s3.amazonaws.com"):
-            if get(origin, "s3OriginConfig.originAccessIdentity"):
-                yield f"origins[{i}] uses a legacy origin access identity; use originAccessControlId"
-            elif not known(
-                get(origin, "originAccessControlId"), f"origins[{i}].originAccessControlId"
-            ):
-                yield f"origins[{i}] reads the bucket without origin access control"
+        known(origin, f"origins[{i}]")
+        domain = get(origin, "domainName")
+        if get(origin, "customOriginConfig"):
+            if isinstance(domain, str) and "s3-website" in domain:
+                yield f"origins[{i}] is an S3 website endpoint (public bucket, HTTP only); use the REST endpoint with OAC"
+        elif get(origin, "s3OriginConfig.originAccessIdentity"):
+            yield f"origins[{i}] uses a legacy origin access identity; use originAccessControlId"
+        elif not get(origin, "originAccessControlId"):
+            yield f"origins[{i}] reads the bucket without origin access control"
 
 
 def _cdn_waf_logging(subject: Subject, params: Mapping[str, Any]) -> Iterator[str]:
