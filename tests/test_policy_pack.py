@@ -165,3 +165,56 @@ def test_config_files_are_the_engine_format() -> None:
         data = json.loads(Path(config_path(env)).read_text())
         for key, value in data.items():
             assert isinstance(value, str) or "enforcementLevel" in value, f"{env}.json {key}"
+
+
+def test_pack_starts_as_a_real_analyzer_and_answers_over_grpc() -> None:
+    """Runs the pack the way the policy runtime does (`python .` in policies/, which prints the
+    port and serves), then asks it over gRPC, like the engine, for its policies and a verdict."""
+    import subprocess
+    import sys
+
+    import grpc
+    from google.protobuf import empty_pb2
+    from pulumi.runtime.proto import analyzer_pb2_grpc
+
+    proc = subprocess.Popen(
+        [sys.executable, "-u", "."],
+        cwd=PROJECT_DIR / "policies",
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        port = proc.stdout.readline().strip()
+        assert port.isdigit(), proc.stderr.read() if proc.stderr else ""
+        with grpc.insecure_channel(f"127.0.0.1:{port}") as channel:
+            stub = analyzer_pb2_grpc.AnalyzerStub(channel)
+            info = stub.GetAnalyzerInfo(empty_pb2.Empty(), timeout=20)
+            assert info.name == "groundwork-guardrails"
+            assert {p.name for p in info.policies} == {r.id for r in RULES}
+            request = analyzer_pb2.AnalyzeRequest(
+                type="aws:ec2/securityGroup:SecurityGroup",
+                urn="urn:pulumi:dev::groundwork::aws:ec2/securityGroup:SecurityGroup::web",
+                name="web",
+                properties=_struct(
+                    {
+                        "ingress": [
+                            {
+                                "protocol": "tcp",
+                                "fromPort": 22,
+                                "toPort": 22,
+                                "cidrBlocks": ["0.0.0.0/0"],
+                            }
+                        ]
+                    }
+                ),
+            )
+            names = {d.policyName for d in stub.Analyze(request, timeout=20).diagnostics}
+            assert "net-sg-no-public-admin-ports" in names
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+        for stream in (proc.stdout, proc.stderr):
+            if stream is not None:
+                stream.close()
