@@ -350,7 +350,7 @@ CASES: dict[str, Case] = {
     "kms-key-rotation": Case(
         ok=[
             R(KMS, "k", {"enableKeyRotation": True}),
-            R(KMS, "sign", {"keySpec": "ECC_NIST_P256"}),
+            R(KMS, "sign", {"customerMasterKeySpec": "ECC_NIST_P256"}),
             R("alicloud:kms/key:Key", "a", {"automaticRotation": "Enabled"}),
         ],
         bad=[
@@ -491,10 +491,14 @@ CASES: dict[str, Case] = {
         ],
     ),
     "db-deletion-protection": Case(
-        ok=[R(CLUSTER, "db", AURORA)],
+        ok=[
+            R(CLUSTER, "db", AURORA),
+            R("alicloud:polardb/cluster:Cluster", "p", {"deletionLock": 1}),
+        ],
         bad=[
             [R(CLUSTER, "db", {**AURORA, "deletionProtection": False})],
             [R(RDS, "db", {"deletionProtection": True, "skipFinalSnapshot": True})],
+            [R("alicloud:polardb/cluster:Cluster", "p", {"deletionLock": 0})],
         ],
         unknown=[R(CLUSTER, "db", {**AURORA, "deletionProtection": UNKNOWN_BOOL})],
     ),

@@ -148,7 +148,10 @@ def _multi_az(subjects: Sequence[Subject], params: Mapping[str, Any]) -> Iterato
 
 def _deletion_protection(subject: Subject, params: Mapping[str, Any]) -> Iterator[str]:
     p = subject.props
-    if not truthy(need(p, "deletionProtection")):
+    if subject.type == ALI_POLARDB:
+        if need(p, "deletionLock") != 1:
+            yield "deletionLock is not 1"
+    elif not truthy(need(p, "deletionProtection")):
         yield "deletionProtection is not true"
     if subject.type in (RDS_CLUSTER, RDS_INSTANCE) and truthy(need(p, "skipFinalSnapshot")):
         yield "skipFinalSnapshot=true deletes the data without a final snapshot"
@@ -297,7 +300,7 @@ RULES = [
         group="availability",
         severity="medium",
         description="Databases have deletion protection and keep a final snapshot.",
-        remediation="Set deletionProtection=true and skipFinalSnapshot=false (protectStatefulResources drives both).",
+        remediation="Set deletionProtection=true and skipFinalSnapshot=false (protectStatefulResources drives both); PolarDB: deletionLock=1.",
         types=(RDS_CLUSTER, RDS_INSTANCE, RDS_GLOBAL, ALI_RDS, ALI_POLARDB),
         resource_check=_deletion_protection,
         anchors="CKV_AWS_293/139, AVD-AWS-0177",

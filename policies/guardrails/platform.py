@@ -125,7 +125,7 @@ def _k8s_labels(subject: Subject, params: Mapping[str, Any]) -> Iterator[str]:
 def _kms_rotation(subject: Subject, params: Mapping[str, Any]) -> Iterator[str]:
     p = subject.props
     if subject.type == "aws:kms/key:Key":
-        spec = need(p, "customerMasterKeySpec") or need(p, "keySpec") or "SYMMETRIC_DEFAULT"
+        spec = need(p, "customerMasterKeySpec") or "SYMMETRIC_DEFAULT"
         if spec == "SYMMETRIC_DEFAULT" and not truthy(need(p, "enableKeyRotation")):
             yield "enableKeyRotation is not true"
     elif need(p, "automaticRotation") != "Enabled":
