@@ -39,7 +39,8 @@ def _module_file(token: str) -> Path | None:
         version = resource
         candidate = root / group.replace("-", "_") / version / f"{kind}.py"
         return candidate if candidate.exists() else None
-    candidate = root / path / f"{_snake(resource)}.py"
+    folder = root / path if (root / path).is_dir() else root / f"{path}_"  # lambda -> lambda_
+    candidate = folder / f"{_snake(resource)}.py"
     return candidate if candidate.exists() else None
 
 
