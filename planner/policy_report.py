@@ -78,13 +78,13 @@ def policy_resources(
     return inputs, outputs
 
 
-def pack_config_for(ctx: PlanContext) -> dict[str, Any]:
-    return load_pack_config(config_path(ctx.config.environment))
-
-
 def policy_section(ctx: PlanContext) -> Section:
-    inputs, outputs = policy_resources(ctx.resources)
     path = config_path(ctx.config.environment)
+    if not path.exists():
+        reason = f"no policy config {path.name} for environment '{ctx.config.environment}' in policies/config/"
+        return Section(key="policy", title="Policy pack", data={"config": None, "violations": []},
+                       text=[f"  {reason}"], markdown=[reason], blocking=[reason])  # fmt: skip
+    inputs, outputs = policy_resources(ctx.resources)
     violations = analyze(inputs, outputs, load_pack_config(path))
     mandatory = [v for v in violations if v.level == "mandatory"]
     advisory = [v for v in violations if v.level == "advisory"]
@@ -140,7 +140,8 @@ def _first_line(message: str) -> str:
 def cost_section(ctx: PlanContext) -> Section:
     _, outputs = policy_resources(ctx.resources)
     subjects = [subject_of_resource(p) for p in outputs]
-    budget_cfg = pack_config_for(ctx).get("cost-stack-budget", {})
+    path = config_path(ctx.config.environment)
+    budget_cfg = load_pack_config(path).get("cost-stack-budget", {}) if path.exists() else {}
     budget = float(budget_cfg.get("maxMonthlyCost", 0)) if isinstance(budget_cfg, dict) else 0.0
     est = estimate(subjects, ctx.config.region)
     by_component = est.by_component()

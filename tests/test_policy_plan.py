@@ -224,3 +224,14 @@ def test_stack_policies_see_linked_resources() -> None:
     assert [d.resource_type for d in flow_log.property_dependencies["vpcId"]] == ["aws:ec2/vpc:Vpc"]
     assert flow_log.parent is not None and flow_log.parent.resource_type == "groundwork:network:Vpc"
     assert flow_log.provider is not None and flow_log.provider.props["region"] == "eu-west-1"
+
+
+def test_an_environment_without_policy_config_blocks_with_a_clear_reason(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setattr(guardrails_config, "CONFIG_DIR", tmp_path)
+    section = policy_section(context("dev"))
+    assert section.blocking == [
+        "no policy config dev.json for environment 'dev' in policies/config/"
+    ]
+    assert cost_section(context("dev")).data["budget"] == 0.0
