@@ -47,7 +47,9 @@ and the resource; advisory ones are listed. CI runs both plans.
 - **Unknown values**: a value a rule needs that is unknown at preview (an output of another
   resource) is reported as a violation "cannot verify at preview", at the rule's level: a
   mandatory rule never passes silently on an unknown. (Pulumi's own handling of
-  `UnknownValueError` would downgrade it to an advisory "can't run policy" message.)
+  `UnknownValueError` would downgrade it to an advisory "can't run policy" message.) Where an
+  unknown can only be a reference to something the stack creates (a namespace name, an origin
+  access control id, a KMS key id), the rule treats it as set.
 - **Messages**: `[severity] <what is wrong>. Fix: <remediation>`.
 
 ## Rules
