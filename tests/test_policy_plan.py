@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 import json
 from pathlib import Path
 from typing import Any
@@ -235,3 +236,50 @@ def test_an_environment_without_policy_config_blocks_with_a_clear_reason(
         "no policy config dev.json for environment 'dev' in policies/config/"
     ]
     assert cost_section(context("dev")).data["budget"] == 0.0
+
+
+def first_preview(recorded: list[RecordedResource]) -> list[RecordedResource]:
+    """The resources as a first `pulumi preview` shows them: every input computed from another
+    resource (it has property dependencies) is unknown, and outputs are not known yet."""
+    from planner.recorder import UNKNOWN
+
+    unknown = []
+    for r in recorded:
+        inputs = {
+            k: (UNKNOWN if r.property_dependencies.get(k) else v) for k, v in r.inputs.items()
+        }
+        unknown.append(dataclasses.replace(r, inputs=inputs, outputs={}))
+    return unknown
+
+
+@pytest.mark.parametrize("stack", ["dev", "prod"])
+def test_first_preview_with_unknown_inputs_has_no_mandatory_violations(stack: str) -> None:
+    ctx = context(stack)
+    ctx.monitor.recorded = first_preview(built(stack).recorded)
+    assert (
+        sum(
+            1
+            for r in ctx.resources
+            for v in r.inputs.values()
+            if v == "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
+        )
+        > 10
+    )  # the simulation really hides values
+    section = policy_section(ctx)
+    assert section.blocking == [], section.text
+
+
+def test_first_preview_of_an_unverifiable_security_group_blocks() -> None:
+    ctx = context("prod")
+    rule = synthetic("prod", "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "acme-prod-db-in",
+                     {"ipProtocol": "tcp", "fromPort": 5432, "toPort": 5432, "cidrIpv4": "10.20.0.0/16",
+                      "tags": tags("prod")},
+                     property_dependencies={"cidrIpv4": ["urn:of:the:vpc"]})  # fmt: skip
+    ctx.monitor.recorded = first_preview([*built("prod").recorded, rule])
+    section = policy_section(ctx)
+    assert any(
+        "net-sg-no-public-admin-ports" in b
+        and "acme-prod-db-in" in b
+        and "cannot verify at preview" in b
+        for b in section.blocking
+    ), section.blocking
