@@ -6,6 +6,7 @@ a section with `blocking` reasons makes the plan exit non-zero.
 
 from __future__ import annotations
 
+from planner.policy_report import cost_section, policy_section
 from planner.report import Analyzer
 
-ANALYZERS: list[Analyzer] = []
+ANALYZERS: list[Analyzer] = [policy_section, cost_section]

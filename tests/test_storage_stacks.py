@@ -117,7 +117,7 @@ def test_prod_distribution_is_locked_down() -> None:
     assert {b["viewerProtocolPolicy"] for b in behaviours} <= {"redirect-to-https", "https-only"}
     assert dist["viewerCertificate"]["minimumProtocolVersion"] == "TLSv1.2_2021"
     assert dist["viewerCertificate"]["sslSupportMethod"] == "sni-only"
-    assert dist["aliases"] == ["assets.acme.example.com"]
+    assert dist["aliases"] == ["assets.acme.example"]
     assert dist["httpVersion"] == "http2and3"
     assert dist["priceClass"] == "PriceClass_All"
     oac = one(monitor, "aws:cloudfront/originAccessControl:OriginAccessControl")
@@ -137,11 +137,25 @@ def test_prod_distribution_is_locked_down() -> None:
     assert waf_log.inputs["name"].startswith("aws-waf-logs-")
 
 
-def test_dev_distribution_is_cheap_and_says_tls_policy_is_not_enforced() -> None:
+def test_dev_distribution_is_cheap_and_still_enforces_modern_tls() -> None:
+    # Dev has its own domain (Pulumi.dev.yaml), so the ACM certificate's TLS policy applies there
+    # too; the default certificate would allow TLSv1 (policy cdn-https-only).
     dist = one(built("dev"), DIST).inputs
     assert dist["priceClass"] == "PriceClass_100"
-    assert dist["viewerCertificate"] == {"cloudfrontDefaultCertificate": True}
+    assert dist["viewerCertificate"]["minimumProtocolVersion"] == "TLSv1.2_2021"
+    assert dist["viewerCertificate"]["acmCertificateArn"].startswith("arn:aws:acm:us-east-1:")
     assert dist["defaultCacheBehavior"]["viewerProtocolPolicy"] == "redirect-to-https"
+
+
+def test_default_certificate_is_possible_in_dev_but_says_tls_policy_is_not_enforced() -> None:
+    from infra import build
+    from tests.conftest import run_mocked, stack_config
+
+    cfg = stack_config("dev", cdn={"allowDefaultCertificate": True})
+    outputs: dict[str, object] = {}
+    monitor = run_mocked(lambda: outputs.update(build(cfg)), stack="dev")
+    assert one(monitor, DIST).inputs["viewerCertificate"] == {"cloudfrontDefaultCertificate": True}
+    assert outputs["cdnTlsPolicyEnforced"] is False
 
 
 @pytest.mark.parametrize("stack", ["dev", "prod"])

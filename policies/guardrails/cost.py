@@ -1,0 +1,256 @@
+"""Cost rules: instance sizes per environment, the dev footprint, storage/retention, the budget."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
+
+from .core import Finding, Rule, Subject, as_list, get, known, need, truthy
+from .pricing import estimate
+from .storage import BUCKETS, LIFECYCLE, _side
+
+SIZED: dict[str, tuple[str, str]] = {
+    "aws:rds/clusterInstance:ClusterInstance": ("instanceClass", "dbInstanceClasses"),
+    "aws:rds/instance:Instance": ("instanceClass", "dbInstanceClasses"),
+    "aws:elasticache/replicationGroup:ReplicationGroup": ("nodeType", "cacheNodeTypes"),
+    "aws:elasticache/cluster:Cluster": ("nodeType", "cacheNodeTypes"),
+    "aws:eks/nodeGroup:NodeGroup": ("instanceTypes", "nodeInstanceTypes"),
+    "aws:ec2/launchTemplate:LaunchTemplate": ("instanceType", "nodeInstanceTypes"),
+    "aws:ec2/instance:Instance": ("instanceType", "nodeInstanceTypes"),
+    "alicloud:rds/instance:Instance": ("instanceType", "aliDbInstanceTypes"),
+    "alicloud:kvstore/instance:Instance": ("instanceClass", "aliCacheInstanceClasses"),
+    "alicloud:cs/nodePool:NodePool": ("instanceTypes", "aliNodeInstanceTypes"),
+}
+
+
+def _instance_allowlist(subject: Subject, params: Mapping[str, Any]) -> Iterator[str]:
+    prop, key = SIZED[subject.type]
+    allowed = params.get(key)
+    if allowed is None:
+        return
+    values = as_list(need(subject.props, prop), prop)
+    for value in values:
+        if known(value, prop) not in allowed:
+            yield f"{prop}={value} is not allowed here ({key}: {allowed})"
+
+
+def _dev_footprint(subjects: Sequence[Subject], params: Mapping[str, Any]) -> Iterator[Finding]:
+    nats = [s for s in subjects if s.type == "aws:ec2/natGateway:NatGateway"]
+    if len(nats) > params["maxNatGateways"]:
+        yield Finding(
+            f"{len(nats)} NAT gateways; this environment allows {params['maxNatGateways']} (network.nat: single)",
+            nats[-1].urn,
+        )
+    db_instances = [s for s in subjects if s.type == "aws:rds/clusterInstance:ClusterInstance"]
+    if len(db_instances) > params["maxDbInstances"]:
+        yield Finding(
+            f"{len(db_instances)} Aurora instances; this environment allows {params['maxDbInstances']}",
+            db_instances[-1].urn,
+        )
+    for s in subjects:
+        p = s.props
+        if s.type == "aws:rds/instance:Instance" and truthy(get(p, "multiAz")):
+            yield Finding(f"'{s.name}': Multi-AZ doubles the instance cost", s.urn)
+        elif s.type == "aws:elasticache/replicationGroup:ReplicationGroup":
+            nodes = get(p, "numCacheClusters") or 1
+            if int(nodes) > params["maxCacheNodes"] or truthy(get(p, "multiAzEnabled")):
+                yield Finding(
+                    f"'{s.name}': {nodes} cache node(s)/Multi-AZ; this environment allows {params['maxCacheNodes']}",
+                    s.urn,
+                )
+        elif s.type == "aws:eks/nodeGroup:NodeGroup":
+            if params["requireSpot"] and get(p, "capacityType") != "SPOT":
+                yield Finding(f"'{s.name}': capacityType is not SPOT", s.urn)
+            max_size = get(p, "scalingConfig.maxSize")
+            if isinstance(max_size, int | float) and max_size > params["maxNodes"]:
+                yield Finding(f"'{s.name}': maxSize {max_size} > {params['maxNodes']}", s.urn)
+        elif s.type in (
+            "aws:rds/globalCluster:GlobalCluster",
+            "aws:s3/bucketReplicationConfig:BucketReplicationConfig",
+        ):
+            yield Finding(
+                f"'{s.name}': cross-region copies are not part of this environment", s.urn
+            )
+
+
+def _storage_gp3(subject: Subject, params: Mapping[str, Any]) -> Iterator[str]:
+    p = subject.props
+    allowed = params["allowedVolumeTypes"]
+    if subject.type == "aws:ec2/launchTemplate:LaunchTemplate":
+        for i, bdm in enumerate(as_list(get(p, "blockDeviceMappings"), "blockDeviceMappings")):
+            kind = get(bdm, "ebs.volumeType")
+            if (
+                get(bdm, "ebs") is not None
+                and known(kind, f"blockDeviceMappings[{i}].ebs.volumeType") not in allowed
+            ):
+                yield f"blockDeviceMappings[{i}] volumeType={kind}; use gp3"
+    elif subject.type == "aws:ebs/volume:Volume":
+        if need(p, "type") not in allowed:
+            yield f"type={get(p, 'type')}; use gp3"
+    elif subject.type == "aws:rds/instance:Instance" and need(p, "storageType") not in allowed:
+        yield f"storageType={get(p, 'storageType')}; use gp3"
+
+
+def _log_retention(subject: Subject, params: Mapping[str, Any]) -> Iterator[str]:
+    prop = "retentionInDays" if subject.type.startswith("aws:") else "retentionPeriod"
+    days = need(subject.props, prop)
+    if not days:
+        yield f"{prop} not set: logs are kept (and billed) forever"
+    elif int(days) < params["minDays"]:
+        yield f"{prop}={days} is below {params['minDays']} days"
+    elif int(days) > params["maxDays"]:
+        yield f"{prop}={days} is above {params['maxDays']} days"
+
+
+def _bucket_lifecycle(subjects: Sequence[Subject], params: Mapping[str, Any]) -> Iterator[Finding]:
+    for bucket in subjects:
+        if bucket.type not in BUCKETS:
+            continue
+        rules = [
+            r
+            for lc in _side(subjects, LIFECYCLE, bucket)
+            for r in as_list(get(lc.props, "rules"), "rules")
+        ]
+        if not rules:
+            yield Finding(f"bucket '{bucket.name}' has no lifecycle configuration", bucket.urn)
+        elif not any(get(r, "abortIncompleteMultipartUpload") for r in rules):
+            yield Finding(
+                f"bucket '{bucket.name}' does not abort incomplete multipart uploads", bucket.urn
+            )
+
+
+def _cdn_price_class(subject: Subject, params: Mapping[str, Any]) -> Iterator[str]:
+    price_class = need(subject.props, "priceClass") or "PriceClass_All"
+    if price_class not in params["allowedPriceClasses"]:
+        yield f"priceClass={price_class}; allowed: {params['allowedPriceClasses']}"
+
+
+def _stack_budget(subjects: Sequence[Subject], params: Mapping[str, Any]) -> Iterator[Finding]:
+    est = estimate(subjects, params["defaultRegion"])
+    limit = float(params["maxMonthlyCost"])
+    if est.total > limit:
+        top = ", ".join(f"{k} ${v:,.2f}" for k, v in list(est.by_component().items())[:3])
+        yield Finding(
+            f"estimated ${est.total:,.2f}/month exceeds maxMonthlyCost ${limit:,.2f} (largest: {top})"
+        )
+
+
+def _estimate_complete(subjects: Sequence[Subject], params: Mapping[str, Any]) -> Iterator[Finding]:
+    for line in estimate(subjects, params["defaultRegion"]).by_status("unpriced"):
+        yield Finding(
+            f"'{line.name}' ({line.type}) is not priced: {line.detail}; the budget misses it",
+            line.urn,
+        )
+
+
+RULES = [
+    Rule(
+        id="cost-instance-class-allowlist",
+        group="cost",
+        severity="medium",
+        description="Database classes, cache node types and node instance types come from the environment's allowlist.",
+        remediation="Pick a size from the allowlist in policies/config/<env>.json, or change the list in a reviewed PR.",
+        types=tuple(SIZED),
+        resource_check=_instance_allowlist,
+        params={
+            "dbInstanceClasses": None,
+            "cacheNodeTypes": None,
+            "nodeInstanceTypes": None,
+            "aliDbInstanceTypes": None,
+            "aliCacheInstanceClasses": None,
+            "aliNodeInstanceTypes": None,
+        },
+        anchors="FIN requireRdsInstanceType, requireInstanceType",
+    ),
+    Rule(
+        id="cost-dev-footprint",
+        group="cost",
+        severity="medium",
+        description="Small environments stay small: NAT, database and cache node counts capped, spot nodes, no Multi-AZ or cross-region copies.",
+        remediation="Use the dev preset (network.nat single, no readers/replicas, SPOT node groups).",
+        types=(
+            "aws:ec2/natGateway:NatGateway",
+            "aws:rds/clusterInstance:ClusterInstance",
+            "aws:rds/instance:Instance",
+            "aws:elasticache/replicationGroup:ReplicationGroup",
+            "aws:eks/nodeGroup:NodeGroup",
+            "aws:rds/globalCluster:GlobalCluster",
+        ),
+        stack_check=_dev_footprint,
+        params={
+            "maxNatGateways": 1,
+            "maxDbInstances": 1,
+            "maxCacheNodes": 1,
+            "requireSpot": True,
+            "maxNodes": 3,
+        },
+        anchors="FIN requireSingleNatGateway, requireSpotInstance",
+    ),
+    Rule(
+        id="cost-storage-gp3",
+        group="cost",
+        severity="low",
+        description="Block storage uses gp3 (cheaper than gp2 at the same baseline performance).",
+        remediation="Set volumeType/storageType gp3.",
+        types=(
+            "aws:ec2/launchTemplate:LaunchTemplate",
+            "aws:ebs/volume:Volume",
+            "aws:rds/instance:Instance",
+        ),
+        resource_check=_storage_gp3,
+        params={"allowedVolumeTypes": ["gp3"]},
+        anchors="FIN requireEbsVolumeTypeGP3",
+    ),
+    Rule(
+        id="cost-log-retention",
+        group="cost",
+        severity="low",
+        description="Log groups keep logs between minDays and maxDays (never forever).",
+        remediation="Set retentionInDays within the bounds of the environment.",
+        types=("aws:cloudwatch/logGroup:LogGroup", "alicloud:log/store:Store"),
+        resource_check=_log_retention,
+        params={"minDays": 1, "maxDays": 3653},
+        anchors="FIN requireCloudWatchLogRetention, IG logstore-ttl-required",
+    ),
+    Rule(
+        id="cost-bucket-lifecycle",
+        group="cost",
+        severity="low",
+        description="Buckets have a lifecycle configuration that aborts incomplete multipart uploads.",
+        remediation="Add a BucketLifecycleConfiguration rule with abortIncompleteMultipartUpload.",
+        types=BUCKETS,
+        stack_check=_bucket_lifecycle,
+        anchors="FIN, CKV2_AWS_61",
+    ),
+    Rule(
+        id="cost-cdn-price-class",
+        group="cost",
+        severity="low",
+        description="CloudFront uses an allowed price class (no PriceClass_All in dev).",
+        remediation="Set priceClass PriceClass_100.",
+        types=("aws:cloudfront/distribution:Distribution",),
+        resource_check=_cdn_price_class,
+        params={"allowedPriceClasses": ["PriceClass_100", "PriceClass_200", "PriceClass_All"]},
+    ),
+    Rule(
+        id="cost-stack-budget",
+        group="cost",
+        severity="medium",
+        description="The estimated monthly cost of the stack stays under maxMonthlyCost.",
+        remediation="Shrink the stack (see the cost breakdown in the plan) or raise maxMonthlyCost in a reviewed PR.",
+        types=("*",),
+        stack_check=_stack_budget,
+        params={"maxMonthlyCost": 1000.0, "defaultRegion": "eu-west-1"},
+        anchors="clstokes budget-limit",
+    ),
+    Rule(
+        id="cost-estimate-complete",
+        group="cost",
+        severity="low",
+        description="Every billable resource has a catalogue price (unpriced resources are listed, never counted as zero).",
+        remediation="Add the type or size to policies/guardrails/pricing/catalogue.json with its source and date.",
+        types=("*",),
+        stack_check=_estimate_complete,
+        params={"defaultRegion": "eu-west-1"},
+    ),
+]

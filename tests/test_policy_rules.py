@@ -1,0 +1,1225 @@
+"""Every rule: a compliant case, violating cases and (where it applies) the unknown-at-preview
+case, run through the real CrossGuard policy objects (tests/policy_kit.py)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from pulumi_policy.proxy import UnknownValueError
+
+from policies.guardrails import BY_ID, RULES
+from tests.policy_kit import TAGS, UNKNOWN, UNKNOWN_BOOL, R, provider, run
+
+SG = "aws:ec2/securityGroup:SecurityGroup"
+SG_RULE = "aws:ec2/securityGroupRule:SecurityGroupRule"
+SG_IN = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
+ALI_SG = "alicloud:ecs/securityGroupRule:SecurityGroupRule"
+DEFAULT_SG = "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup"
+VPC = "aws:ec2/vpc:Vpc"
+SUBNET = "aws:ec2/subnet:Subnet"
+FLOW = "aws:ec2/flowLog:FlowLog"
+KMS = "aws:kms/key:Key"
+LT = "aws:ec2/launchTemplate:LaunchTemplate"
+CLUSTER = "aws:rds/cluster:Cluster"
+CI = "aws:rds/clusterInstance:ClusterInstance"
+RDS = "aws:rds/instance:Instance"
+CPG = "aws:rds/clusterParameterGroup:ClusterParameterGroup"
+RG = "aws:elasticache/replicationGroup:ReplicationGroup"
+KV = "alicloud:kvstore/instance:Instance"
+ALI_RDS = "alicloud:rds/instance:Instance"
+BUCKET = "aws:s3/bucket:Bucket"
+PAB = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"
+SSE = "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration"
+VERS = "aws:s3/bucketVersioning:BucketVersioning"
+LOGGING = "aws:s3/bucketLogging:BucketLogging"
+LIFECYCLE = "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration"
+POLICY = "aws:s3/bucketPolicy:BucketPolicy"
+REPL = "aws:s3/bucketReplicationConfig:BucketReplicationConfig"
+CF = "aws:cloudfront/distribution:Distribution"
+EKS = "aws:eks/cluster:Cluster"
+NG = "aws:eks/nodeGroup:NodeGroup"
+DEPLOY = "kubernetes:apps/v1:Deployment"
+POD = "kubernetes:core/v1:Pod"
+NS = "kubernetes:core/v1:Namespace"
+NETPOL = "kubernetes:networking.k8s.io/v1:NetworkPolicy"
+PDB = "kubernetes:policy/v1:PodDisruptionBudget"
+SVC = "kubernetes:core/v1:Service"
+CROLE = "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole"
+CRB = "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding"
+LOGS = "aws:cloudwatch/logGroup:LogGroup"
+NAT = "aws:ec2/natGateway:NatGateway"
+ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
+
+
+@dataclass
+class Case:
+    ok: list[R]
+    """One scenario that must pass without violations."""
+    bad: list[list[R]]
+    """Scenarios that must each report at least one violation."""
+    unknown: list[R] | None = None
+    """A scenario where a needed value is unknown at preview: must report 'cannot verify'."""
+    config: dict[str, Any] = field(default_factory=dict)
+
+
+def ingress(port: int, cidr: str = "0.0.0.0/0", protocol: str = "tcp") -> dict[str, Any]:
+    return {"protocol": protocol, "fromPort": port, "toPort": port, "cidrBlocks": [cidr]}
+
+
+def sg(*rules: dict[str, Any], name: str = "sg") -> R:
+    return R(SG, name, {"ingress": list(rules)})
+
+
+SECURE_CTX = {
+    "allowPrivilegeEscalation": False,
+    "runAsNonRoot": True,
+    "readOnlyRootFilesystem": True,
+    "capabilities": {"drop": ["ALL"]},
+    "seccompProfile": {"type": "RuntimeDefault"},
+}
+LABELS = {
+    "app.kubernetes.io/name": "web",
+    "app.kubernetes.io/part-of": "acme",
+    "app.kubernetes.io/managed-by": "pulumi",
+}
+
+
+def container(**overrides: Any) -> dict[str, Any]:
+    ctx = {**SECURE_CTX, **overrides.pop("ctx", {})}
+    return {"name": "web", "image": "ghcr.io/acme/web:1.4.2", "securityContext": ctx, **overrides}
+
+
+def deploy(
+    *containers: dict[str, Any], name: str = "web", ns: Any = "apps", replicas: Any = 2, **spec: Any
+) -> R:
+    return R(
+        DEPLOY,
+        name,
+        {
+            "metadata": {"name": name, "namespace": ns, "labels": LABELS},
+            "spec": {
+                "replicas": replicas,
+                "selector": {"matchLabels": {"app": name}},
+                "template": {
+                    "metadata": {"labels": {"app": name}},
+                    "spec": {"containers": list(containers) or [container()], **spec},
+                },
+            },
+        },
+    )
+
+
+def pdb(app: str = "web", ns: str = "apps") -> R:
+    return R(
+        PDB,
+        f"{app}-pdb",
+        {"metadata": {"namespace": ns}, "spec": {"selector": {"matchLabels": {"app": app}}}},
+    )
+
+
+def hpa(target: str = "web", ns: str = "apps", min_replicas: int = 3) -> R:
+    return R(
+        "kubernetes:autoscaling/v2:HorizontalPodAutoscaler",
+        f"{target}-hpa",
+        {
+            "metadata": {"namespace": ns},
+            "spec": {
+                "scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": target},
+                "minReplicas": min_replicas,
+                "maxReplicas": 9,
+            },
+        },
+    )
+
+
+def bucket(name: str = "assets") -> R:
+    return R(BUCKET, name, {"tags": TAGS})
+
+
+def side(type_: str, name: str, props: dict[str, Any], target: str = "assets") -> R:
+    return R(type_, name, {"bucket": UNKNOWN, **props}, links={"bucket": [target]})
+
+
+FULL_PAB = {
+    "blockPublicAcls": True,
+    "blockPublicPolicy": True,
+    "ignorePublicAcls": True,
+    "restrictPublicBuckets": True,
+}
+KMS_SSE = {
+    "rules": [
+        {
+            "applyServerSideEncryptionByDefault": {
+                "sseAlgorithm": "aws:kms",
+                "kmsMasterKeyId": "arn:aws:kms:eu-west-1:1:key/x",
+            }
+        }
+    ]
+}
+TLS_POLICY = json.dumps(
+    {
+        "Statement": [
+            {
+                "Effect": "Deny",
+                "Principal": "*",
+                "Action": "s3:*",
+                "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+            }
+        ]
+    }
+)
+ANON_POLICY = json.dumps(
+    {"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject"}]}
+)
+CF_OK = {
+    "defaultCacheBehavior": {"viewerProtocolPolicy": "redirect-to-https"},
+    "orderedCacheBehaviors": [{"viewerProtocolPolicy": "https-only"}],
+    "viewerCertificate": {
+        "acmCertificateArn": "arn:aws:acm:us-east-1:1:certificate/x",
+        "minimumProtocolVersion": "TLSv1.2_2021",
+    },
+    "origins": [
+        {"domainName": "assets.s3.eu-west-1.amazonaws.com", "originAccessControlId": "oac-1"}
+    ],
+    "webAclId": "arn:aws:wafv2:us-east-1:1:global/webacl/x",
+    "loggingConfig": {"bucket": "logs.s3.amazonaws.com"},
+    "priceClass": "PriceClass_100",
+}
+EKS_OK = {
+    "version": "1.35",
+    "vpcConfig": {"endpointPublicAccess": False, "endpointPrivateAccess": True},
+    "encryptionConfig": {
+        "resources": ["secrets"],
+        "provider": {"keyArn": "arn:aws:kms:eu-west-1:1:key/x"},
+    },
+    "enabledClusterLogTypes": ["api", "audit", "authenticator"],
+}
+AURORA = {
+    "engine": "aurora-postgresql",
+    "storageEncrypted": True,
+    "kmsKeyId": "arn:aws:kms:eu-west-1:1:key/x",
+    "deletionProtection": True,
+    "skipFinalSnapshot": False,
+    "backupRetentionPeriod": 7,
+    "enabledCloudwatchLogsExports": ["postgresql"],
+    "manageMasterUserPassword": True,
+}
+REDIS_OK = {
+    "atRestEncryptionEnabled": True,
+    "transitEncryptionEnabled": True,
+    "authToken": "x",
+    "automaticFailoverEnabled": True,
+    "multiAzEnabled": True,
+    "numCacheClusters": 3,
+    "snapshotRetentionLimit": 7,
+    "kmsKeyId": "arn:aws:kms:eu-west-1:1:key/x",
+    "nodeType": "cache.r7g.large",
+}
+NODEGROUP = {
+    "instanceTypes": ["t3.large"],
+    "capacityType": "SPOT",
+    "scalingConfig": {"desiredSize": 2, "minSize": 1, "maxSize": 3},
+    "subnetIds": [UNKNOWN, UNKNOWN, UNKNOWN],
+}
+
+
+def subnets(*zones: str) -> list[R]:
+    return [
+        R(SUBNET, f"private-{z}", {"availabilityZone": z, "mapPublicIpOnLaunch": False})
+        for z in zones
+    ]
+
+
+CASES: dict[str, Case] = {
+    "net-sg-no-public-admin-ports": Case(
+        ok=[sg(ingress(443)), sg(ingress(22, "10.0.0.0/8"), name="ssh-internal")],
+        bad=[
+            [sg(ingress(22))],
+            [R(SG_RULE, "r", {"type": "ingress", **ingress(5432)})],
+            [
+                R(
+                    SG_IN,
+                    "r",
+                    {"ipProtocol": "tcp", "fromPort": 3380, "toPort": 3390, "cidrIpv6": "::/0"},
+                )
+            ],
+            [
+                R(
+                    ALI_SG,
+                    "r",
+                    {
+                        "type": "ingress",
+                        "ipProtocol": "tcp",
+                        "portRange": "22/22",
+                        "cidrIp": "0.0.0.0/0",
+                        "policy": "accept",
+                    },
+                )
+            ],
+        ],
+        unknown=[sg({"protocol": "tcp", "fromPort": 22, "toPort": 22, "cidrBlocks": [UNKNOWN]})],
+    ),
+    "net-sg-no-public-all-ports": Case(
+        ok=[
+            sg(ingress(443)),
+            R(SG_IN, "r", {"ipProtocol": "-1", "referencedSecurityGroupId": "sg-1"}),
+        ],
+        bad=[
+            [sg(ingress(0, protocol="-1"))],
+            [R(SG_IN, "r", {"ipProtocol": "-1", "cidrIpv4": "0.0.0.0/0"})],
+            [
+                R(
+                    ALI_SG,
+                    "r",
+                    {
+                        "type": "ingress",
+                        "ipProtocol": "all",
+                        "portRange": "-1/-1",
+                        "cidrIp": "0.0.0.0/0",
+                    },
+                )
+            ],
+        ],
+        unknown=[R(SG_IN, "r", {"ipProtocol": UNKNOWN, "cidrIpv4": "0.0.0.0/0"})],
+    ),
+    "net-sg-ingress-cidr-allowlist": Case(
+        ok=[
+            sg(ingress(443, "10.20.0.0/16")),
+            R(
+                SG_IN,
+                "r",
+                {
+                    "ipProtocol": "tcp",
+                    "fromPort": 443,
+                    "toPort": 443,
+                    "referencedSecurityGroupId": "sg-1",
+                },
+            ),
+        ],
+        bad=[[sg(ingress(443, "203.0.113.0/24"))]],
+        unknown=[
+            R(
+                SG_IN,
+                "r",
+                {"ipProtocol": "tcp", "fromPort": 443, "toPort": 443, "cidrIpv4": UNKNOWN},
+            )
+        ],
+    ),
+    "net-default-sg-and-vpc": Case(
+        ok=[
+            R(DEFAULT_SG, "default", {"ingress": [], "egress": []}),
+            *subnets("a"),
+            R(SUBNET, "x-public-a", {"mapPublicIpOnLaunch": True}),
+        ],
+        bad=[
+            [R(DEFAULT_SG, "default", {"ingress": [ingress(443, "10.0.0.0/8")]})],
+            [R("aws:ec2/defaultVpc:DefaultVpc", "default", {})],
+            [R(SUBNET, "x-private-a", {"mapPublicIpOnLaunch": True})],
+        ],
+        unknown=[R(SUBNET, "x-private-a", {"mapPublicIpOnLaunch": UNKNOWN_BOOL})],
+    ),
+    "net-vpc-flow-logs": Case(
+        ok=[
+            R(VPC, "vpc", {"cidrBlock": "10.0.0.0/16"}),
+            R(FLOW, "fl", {"vpcId": UNKNOWN}, links={"vpcId": ["vpc"]}),
+        ],
+        bad=[
+            [
+                R(VPC, "vpc", {}),
+                R(VPC, "other", {}),
+                R(FLOW, "fl", {"vpcId": UNKNOWN}, links={"vpcId": ["other"]}),
+            ]
+        ],
+    ),
+    "region-allowlist": Case(
+        ok=[
+            R("pulumi:providers:aws", "p", {"region": "eu-west-1"}, provider=None),
+            R("pulumi:providers:aws", "us", {"region": "us-east-1"}, provider=None),
+        ],
+        bad=[
+            [R("pulumi:providers:aws", "p", {"region": "ap-south-1"}, provider=None)],
+            [R("pulumi:providers:alicloud", "p", {}, provider=None)],
+        ],
+        unknown=[R("pulumi:providers:aws", "p", {"region": UNKNOWN}, provider=None)],
+    ),
+    "required-tags": Case(
+        ok=[R(VPC, "vpc", {"tags": TAGS}), R(KV, "kv", {"tags": TAGS})],
+        bad=[[R(VPC, "vpc", {"tags": {"owner": "x"}})], [R(BUCKET, "b", {})]],
+        unknown=[R(VPC, "vpc", {"tags": UNKNOWN})],
+    ),
+    "k8s-recommended-labels": Case(
+        ok=[R(NS, "apps", {"metadata": {"name": "apps", "labels": LABELS}}), deploy()],
+        bad=[
+            [
+                R(
+                    NS,
+                    "apps",
+                    {"metadata": {"name": "apps", "labels": {"app.kubernetes.io/name": "x"}}},
+                )
+            ]
+        ],
+        unknown=[R(SVC, "svc", {"metadata": {"labels": UNKNOWN}})],
+    ),
+    "kms-key-rotation": Case(
+        ok=[
+            R(KMS, "k", {"enableKeyRotation": True}),
+            R(KMS, "sign", {"customerMasterKeySpec": "ECC_NIST_P256"}),
+            R("alicloud:kms/key:Key", "a", {"automaticRotation": "Enabled"}),
+        ],
+        bad=[
+            [R(KMS, "k", {})],
+            [R("alicloud:kms/key:Key", "a", {"automaticRotation": "Disabled"})],
+        ],
+        unknown=[R(KMS, "k", {"enableKeyRotation": UNKNOWN_BOOL})],
+    ),
+    "ebs-encrypted": Case(
+        ok=[
+            R(
+                LT,
+                "lt",
+                {
+                    "blockDeviceMappings": [
+                        {
+                            "deviceName": "/dev/xvda",
+                            "ebs": {"encrypted": "true", "volumeType": "gp3"},
+                        }
+                    ]
+                },
+            )
+        ],
+        bad=[
+            [
+                R(
+                    LT,
+                    "lt",
+                    {
+                        "blockDeviceMappings": [
+                            {"deviceName": "/dev/xvda", "ebs": {"volumeSize": 30}}
+                        ]
+                    },
+                )
+            ],
+            [R("aws:ebs/volume:Volume", "v", {"encrypted": False})],
+            [R("aws:ec2/instance:Instance", "i", {"rootBlockDevice": {"encrypted": False}})],
+        ],
+        unknown=[R(LT, "lt", {"blockDeviceMappings": [{"ebs": {"encrypted": UNKNOWN}}]})],
+    ),
+    "no-default-provider": Case(
+        ok=[R(VPC, "vpc", {}), R("groundwork:network:Vpc", "component", {}, provider=None)],
+        bad=[
+            [R(VPC, "vpc", {}, provider=None)],
+            [R(VPC, "vpc", {}, provider=provider(name="default_7_51_1"))],
+        ],
+    ),
+    "no-output-in-strings": Case(
+        ok=[R(VPC, "vpc", {"tags": {"Name": "acme-dev-vpc"}})],
+        bad=[[R(VPC, "vpc", {"tags": {"Name": "<pulumi.output.Output object at 0x7f>"}})]],
+    ),
+    "stateful-resources-protected": Case(
+        ok=[R(KMS, "k", {}, protect=True), R(LOGS, "l", {}, protect=True), R(VPC, "vpc", {})],
+        bad=[[R(CLUSTER, "db", AURORA)], [R(BUCKET, "b", {})]],
+    ),
+    "alicloud-no-deprecated-types": Case(
+        ok=[R(KV, "kv", {"dbInstanceName": "cache"}), R("alicloud:vpc/switch:Switch", "s", {})],
+        bad=[[R("alicloud:vpc/subnet:Subnet", "s", {})], [R(KV, "kv", {"instanceName": "cache"})]],
+    ),
+    "db-not-public": Case(
+        ok=[
+            R(CI, "db-1", {"publiclyAccessible": False}),
+            R(RDS, "db", {}),
+            R(KV, "kv", {"securityIps": ["10.0.0.0/8"]}),
+        ],
+        bad=[
+            [R(CI, "db-1", {"publiclyAccessible": True})],
+            [R(ALI_RDS, "r", {"securityIps": ["0.0.0.0/0"]})],
+            [R(KV, "kv", {"enablePublic": True})],
+        ],
+        unknown=[R(RDS, "db", {"publiclyAccessible": UNKNOWN_BOOL})],
+    ),
+    "db-encrypted-at-rest": Case(
+        ok=[
+            R(CLUSTER, "db", AURORA),
+            R(CLUSTER, "dr", {"globalClusterIdentifier": "g"}),
+            R(ALI_RDS, "a", {"tdeStatus": "Enabled"}),
+        ],
+        bad=[
+            [R(CLUSTER, "db", {"engine": "aurora-postgresql"})],
+            [R(RDS, "db", {"storageEncrypted": False})],
+            [R("alicloud:polardb/cluster:Cluster", "p", {})],
+        ],
+        unknown=[R(CLUSTER, "db", {"storageEncrypted": UNKNOWN_BOOL})],
+    ),
+    "redis-encrypted": Case(
+        ok=[R(RG, "cache", REDIS_OK), R(KV, "kv", {"sslEnable": "Enable", "vpcAuthMode": "Open"})],
+        bad=[
+            [R(RG, "cache", {**REDIS_OK, "transitEncryptionEnabled": False})],
+            [R(RG, "cache", {**REDIS_OK, "authToken": None})],
+            [R(KV, "kv", {"sslEnable": "Disable"})],
+        ],
+        unknown=[R(RG, "cache", {**REDIS_OK, "atRestEncryptionEnabled": UNKNOWN_BOOL})],
+    ),
+    "db-tls-in-transit": Case(
+        ok=[R(CPG, "pg", {"parameters": [{"name": "rds.force_ssl", "value": "1"}]})],
+        bad=[
+            [R(CPG, "pg", {"parameters": [{"name": "rds.force_ssl", "value": "0"}]})],
+            [R(ALI_RDS, "r", {"sslAction": "Close"})],
+        ],
+        unknown=[R(CPG, "pg", {"parameters": [{"name": "rds.force_ssl", "value": UNKNOWN}]})],
+    ),
+    "db-no-plaintext-password": Case(
+        ok=[
+            R(CLUSTER, "db", AURORA),
+            R(CLUSTER, "db2", {"masterPassword": "x"}, links={"masterPassword": ["pw"]}),
+            R("random:index/randomPassword:RandomPassword", "pw", {}),
+        ],
+        bad=[
+            [R(CLUSTER, "db", {"masterPassword": "hunter2"})],
+            [R(RG, "cache", {"authToken": "literal"})],
+        ],
+    ),
+    "db-multi-az": Case(
+        ok=[
+            R(CLUSTER, "db", AURORA),
+            R(CI, "db-1", {"availabilityZone": "eu-west-1a"}, links={"clusterIdentifier": ["db"]}),
+            R(CI, "db-2", {"availabilityZone": "eu-west-1b"}, links={"clusterIdentifier": ["db"]}),
+        ],
+        bad=[
+            [R(CLUSTER, "db", AURORA), R(CI, "db-1", {}, links={"clusterIdentifier": ["db"]})],
+            [
+                R(CLUSTER, "db", AURORA),
+                R(
+                    CI,
+                    "db-1",
+                    {"availabilityZone": "eu-west-1a"},
+                    links={"clusterIdentifier": ["db"]},
+                ),
+                R(
+                    CI,
+                    "db-2",
+                    {"availabilityZone": "eu-west-1a"},
+                    links={"clusterIdentifier": ["db"]},
+                ),
+            ],
+            [R(RDS, "db", {"multiAz": False})],
+        ],
+    ),
+    "db-deletion-protection": Case(
+        ok=[
+            R(CLUSTER, "db", AURORA),
+            R("alicloud:polardb/cluster:Cluster", "p", {"deletionLock": 1}),
+        ],
+        bad=[
+            [R(CLUSTER, "db", {**AURORA, "deletionProtection": False})],
+            [R(RDS, "db", {"deletionProtection": True, "skipFinalSnapshot": True})],
+            [R("alicloud:polardb/cluster:Cluster", "p", {"deletionLock": 0})],
+        ],
+        unknown=[R(CLUSTER, "db", {**AURORA, "deletionProtection": UNKNOWN_BOOL})],
+    ),
+    "db-backup-retention": Case(
+        ok=[R(CLUSTER, "db", AURORA)],
+        bad=[[R(CLUSTER, "db", {**AURORA, "backupRetentionPeriod": 1})], [R(RDS, "db", {})]],
+        unknown=[R(CLUSTER, "db", {**AURORA, "backupRetentionPeriod": UNKNOWN})],
+    ),
+    "db-tls-enforced": Case(
+        ok=[
+            R(CLUSTER, "db", AURORA, links={"dbClusterParameterGroupName": ["pg"]}),
+            R(CPG, "pg", {"parameters": [{"name": "rds.force_ssl", "value": "1"}]}),
+        ],
+        bad=[[R(CLUSTER, "db", AURORA)], [R(ALI_RDS, "r", {})]],
+    ),
+    "db-cmk": Case(
+        ok=[
+            R(CLUSTER, "db", AURORA),
+            R(CLUSTER, "db2", {"kmsKeyId": UNKNOWN}),
+            R(RG, "c", REDIS_OK),
+        ],
+        bad=[
+            [R(CLUSTER, "db", {"storageEncrypted": True})],
+            [R(RDS, "db", {"kmsKeyId": "alias/aws/rds"})],
+        ],
+    ),
+    "redis-multi-az-failover": Case(
+        ok=[R(RG, "cache", REDIS_OK), R(KV, "kv", {"secondaryZoneId": "cn-hangzhou-h"})],
+        bad=[
+            [R(RG, "cache", {**REDIS_OK, "numCacheClusters": 1})],
+            [R(RG, "cache", {**REDIS_OK, "multiAzEnabled": False})],
+            [R(KV, "kv", {})],
+        ],
+        unknown=[R(RG, "cache", {**REDIS_OK, "automaticFailoverEnabled": UNKNOWN_BOOL})],
+    ),
+    "redis-backup-and-release-protection": Case(
+        ok=[R(RG, "cache", REDIS_OK), R(KV, "kv", {"instanceReleaseProtection": True})],
+        bad=[[R(RG, "cache", {**REDIS_OK, "snapshotRetentionLimit": 0})], [R(KV, "kv", {})]],
+        unknown=[R(RG, "cache", {**REDIS_OK, "snapshotRetentionLimit": UNKNOWN})],
+    ),
+    "obs-db-logs-insights": Case(
+        ok=[R(CLUSTER, "db", AURORA), R(CI, "db-1", {"performanceInsightsEnabled": True})],
+        bad=[
+            [R(CLUSTER, "db", {**AURORA, "enabledCloudwatchLogsExports": []})],
+            [R(CI, "db-1", {})],
+        ],
+        unknown=[R(CLUSTER, "db", {**AURORA, "engine": UNKNOWN})],
+    ),
+    "bucket-no-public-access": Case(
+        ok=[
+            side(PAB, "pab", FULL_PAB),
+            bucket(),
+            side(POLICY, "pol", {"policy": TLS_POLICY}),
+            R("alicloud:oss/bucket:Bucket", "oss", {"acl": "private"}),
+        ],
+        bad=[
+            [side(PAB, "pab", {**FULL_PAB, "restrictPublicBuckets": False})],
+            [R("aws:s3/bucketAcl:BucketAcl", "acl", {"acl": "public-read"})],
+            [side(POLICY, "pol", {"policy": ANON_POLICY})],
+            [R("alicloud:oss/bucket:Bucket", "oss", {"acl": "public-read"})],
+        ],
+        unknown=[side(PAB, "pab", {**FULL_PAB, "blockPublicPolicy": UNKNOWN_BOOL})],
+    ),
+    "bucket-public-access-block-attached": Case(
+        ok=[bucket(), side(PAB, "pab", FULL_PAB)],
+        bad=[[bucket(), bucket("other"), side(PAB, "pab", FULL_PAB, target="other")]],
+    ),
+    "bucket-encrypted": Case(
+        ok=[bucket(), side(SSE, "sse", KMS_SSE)],
+        bad=[[bucket()], [R("alicloud:oss/bucket:Bucket", "oss", {})]],
+    ),
+    "bucket-kms-encryption": Case(
+        ok=[bucket(), side(SSE, "sse", KMS_SSE)],
+        bad=[
+            [
+                bucket(),
+                side(
+                    SSE,
+                    "sse",
+                    {"rules": [{"applyServerSideEncryptionByDefault": {"sseAlgorithm": "AES256"}}]},
+                ),
+            ],
+            [
+                bucket(),
+                side(
+                    SSE,
+                    "sse",
+                    {
+                        "rules": [
+                            {"applyServerSideEncryptionByDefault": {"sseAlgorithm": "aws:kms"}}
+                        ]
+                    },
+                ),
+            ],
+        ],
+    ),
+    "bucket-tls-only-policy": Case(
+        ok=[bucket(), side(POLICY, "pol", {"policy": TLS_POLICY})],
+        bad=[[bucket()], [bucket(), side(POLICY, "pol", {"policy": ANON_POLICY})]],
+    ),
+    "bucket-versioning-logging": Case(
+        ok=[
+            bucket(),
+            side(VERS, "v", {"versioningConfiguration": {"status": "Enabled"}}),
+            side(LOGGING, "l", {}),
+            bucket("acme-logs"),
+            side(
+                VERS, "v2", {"versioningConfiguration": {"status": "Enabled"}}, target="acme-logs"
+            ),
+        ],
+        bad=[
+            [bucket(), side(LOGGING, "l", {})],
+            [bucket(), side(VERS, "v", {"versioningConfiguration": {"status": "Enabled"}})],
+        ],
+    ),
+    "cdn-https-only": Case(
+        ok=[R(CF, "cdn", CF_OK)],
+        bad=[
+            [
+                R(
+                    CF,
+                    "cdn",
+                    {**CF_OK, "defaultCacheBehavior": {"viewerProtocolPolicy": "allow-all"}},
+                )
+            ],
+            [R(CF, "cdn", {**CF_OK, "viewerCertificate": {"cloudfrontDefaultCertificate": True}})],
+            [
+                R(
+                    CF,
+                    "cdn",
+                    {
+                        **CF_OK,
+                        "viewerCertificate": {
+                            "acmCertificateArn": "a",
+                            "minimumProtocolVersion": "TLSv1",
+                        },
+                    },
+                )
+            ],
+            [
+                R(
+                    CF,
+                    "cdn",
+                    {
+                        **CF_OK,
+                        "origins": [
+                            {
+                                "domainName": "api.example.com",
+                                "customOriginConfig": {"originProtocolPolicy": "http-only"},
+                            }
+                        ],
+                    },
+                )
+            ],
+        ],
+        unknown=[
+            R(CF, "cdn", {**CF_OK, "defaultCacheBehavior": {"viewerProtocolPolicy": UNKNOWN}})
+        ],
+    ),
+    "cdn-s3-origin-oac": Case(
+        ok=[
+            R(CF, "cdn", CF_OK),
+            R(
+                CF,
+                "new",
+                {
+                    **CF_OK,
+                    "origins": [
+                        {"domainName": UNKNOWN, "originAccessControlId": UNKNOWN},
+                        {
+                            "domainName": UNKNOWN,
+                            "customOriginConfig": {"originProtocolPolicy": "https-only"},
+                        },
+                    ],
+                },
+            ),
+        ],
+        bad=[
+            [R(CF, "cdn", {**CF_OK, "origins": [{"domainName": UNKNOWN}]})],
+            [
+                R(
+                    CF,
+                    "cdn",
+                    {
+                        **CF_OK,
+                        "origins": [
+                            {
+                                "domainName": "a.s3.amazonaws.com",
+                                "s3OriginConfig": {"originAccessIdentity": "oai"},
+                            }
+                        ],
+                    },
+                )
+            ],
+            [
+                R(
+                    CF,
+                    "cdn",
+                    {
+                        **CF_OK,
+                        "origins": [
+                            {
+                                "domainName": "assets.s3-website-eu-west-1.amazonaws.com",
+                                "customOriginConfig": {"originProtocolPolicy": "http-only"},
+                            }
+                        ],
+                    },
+                )
+            ],
+        ],
+        unknown=[R(CF, "cdn", {**CF_OK, "origins": [UNKNOWN]})],
+    ),
+    "cdn-waf-and-logging": Case(
+        ok=[R(CF, "cdn", CF_OK)],
+        bad=[
+            [R(CF, "cdn", {**CF_OK, "webAclId": None})],
+            [R(CF, "cdn", {**CF_OK, "loggingConfig": None})],
+        ],
+    ),
+    "k8s-cluster-endpoint-not-open": Case(
+        ok=[
+            R(EKS, "eks", EKS_OK),
+            R(
+                "alicloud:cs/managedKubernetes:ManagedKubernetes",
+                "ack",
+                {"slbInternetEnabled": False},
+            ),
+        ],
+        bad=[
+            [R(EKS, "eks", {**EKS_OK, "vpcConfig": {}})],
+            [
+                R(
+                    EKS,
+                    "eks",
+                    {
+                        **EKS_OK,
+                        "vpcConfig": {
+                            "endpointPublicAccess": True,
+                            "publicAccessCidrs": ["203.0.113.0/24"],
+                        },
+                    },
+                )
+            ],
+            [
+                R(
+                    "alicloud:cs/managedKubernetes:ManagedKubernetes",
+                    "ack",
+                    {"slbInternetEnabled": True},
+                )
+            ],
+        ],
+        unknown=[R(EKS, "eks", {**EKS_OK, "vpcConfig": {"endpointPublicAccess": UNKNOWN_BOOL}})],
+    ),
+    "k8s-secrets-kms-encryption": Case(
+        ok=[
+            R(EKS, "eks", EKS_OK),
+            R(
+                "alicloud:cs/managedKubernetes:ManagedKubernetes",
+                "ack",
+                {"encryptionProviderKey": "k"},
+            ),
+        ],
+        bad=[[R(EKS, "eks", {**EKS_OK, "encryptionConfig": None})]],
+        unknown=[R(EKS, "eks", {**EKS_OK, "encryptionConfig": UNKNOWN})],
+    ),
+    "k8s-no-privileged": Case(
+        ok=[deploy()],
+        bad=[
+            [deploy(container(ctx={"privileged": True}))],
+            [
+                R(
+                    POD,
+                    "p",
+                    {
+                        "spec": {
+                            "initContainers": [container(ctx={"privileged": True})],
+                            "containers": [container()],
+                        }
+                    },
+                )
+            ],
+        ],
+        unknown=[deploy(container(ctx={"privileged": UNKNOWN_BOOL}))],
+    ),
+    "k8s-no-host-namespaces": Case(
+        ok=[deploy()],
+        bad=[
+            [deploy(hostNetwork=True)],
+            [deploy(volumes=[{"name": "root", "hostPath": {"path": "/"}}])],
+            [deploy(container(ports=[{"containerPort": 80, "hostPort": 80}]))],
+        ],
+        unknown=[deploy(hostPID=UNKNOWN_BOOL)],
+    ),
+    "k8s-no-privilege-escalation": Case(
+        ok=[deploy()],
+        bad=[
+            [deploy(container(ctx={"allowPrivilegeEscalation": True}))],
+            [deploy({"name": "x", "image": "nginx:1.27"})],
+        ],
+        unknown=[deploy(container(ctx={"allowPrivilegeEscalation": UNKNOWN_BOOL}))],
+    ),
+    "k8s-run-as-non-root": Case(
+        ok=[
+            deploy(),
+            deploy(
+                {"name": "x", "image": "a:1"},
+                securityContext={"runAsNonRoot": True},
+                name="pod-level",
+            ),
+        ],
+        bad=[
+            [deploy(container(ctx={"runAsNonRoot": False}))],
+            [deploy(container(ctx={"runAsUser": 0}))],
+        ],
+        unknown=[deploy(container(ctx={"runAsNonRoot": UNKNOWN_BOOL}))],
+    ),
+    "k8s-drop-capabilities": Case(
+        ok=[
+            deploy(),
+            deploy(
+                container(ctx={"capabilities": {"drop": ["ALL"], "add": ["NET_BIND_SERVICE"]}}),
+                name="bind",
+            ),
+        ],
+        bad=[
+            [deploy(container(ctx={"capabilities": {"drop": ["NET_RAW"]}}))],
+            [deploy(container(ctx={"capabilities": {"drop": ["ALL"], "add": ["SYS_ADMIN"]}}))],
+        ],
+        unknown=[deploy(container(ctx={"capabilities": {"drop": UNKNOWN}}))],
+    ),
+    "k8s-image-pinned": Case(
+        ok=[
+            deploy(),
+            deploy(container(image="ghcr.io/acme/web@sha256:" + "a" * 64), name="digest"),
+        ],
+        bad=[
+            [deploy(container(image="nginx"))],
+            [deploy(container(image="nginx:latest"))],
+            [deploy(container(image="localhost:5000/web"))],
+        ],
+        unknown=[deploy(container(image=UNKNOWN))],
+    ),
+    "k8s-rbac-no-wildcards": Case(
+        ok=[
+            R(
+                CROLE,
+                "reader",
+                {"rules": [{"apiGroups": [""], "resources": ["pods"], "verbs": ["get", "list"]}]},
+            ),
+            R(CRB, "b", {"metadata": {"name": "readers"}, "roleRef": {"name": "reader"}}),
+        ],
+        bad=[
+            [
+                R(
+                    CROLE,
+                    "all",
+                    {"rules": [{"apiGroups": [""], "resources": ["*"], "verbs": ["get"]}]},
+                )
+            ],
+            [
+                R(
+                    CRB,
+                    "b",
+                    {"metadata": {"name": "ops-admins"}, "roleRef": {"name": "cluster-admin"}},
+                )
+            ],
+        ],
+        unknown=[
+            R(CROLE, "r", {"rules": [{"apiGroups": [""], "resources": ["pods"], "verbs": UNKNOWN}]})
+        ],
+    ),
+    "k8s-control-plane-logging": Case(
+        ok=[R(EKS, "eks", EKS_OK)],
+        bad=[[R(EKS, "eks", {**EKS_OK, "enabledClusterLogTypes": ["api"]})]],
+        unknown=[R(EKS, "eks", {**EKS_OK, "enabledClusterLogTypes": UNKNOWN})],
+    ),
+    "k8s-supported-version": Case(
+        ok=[R(EKS, "eks", EKS_OK)],
+        bad=[
+            [R(EKS, "eks", {**EKS_OK, "version": "1.29"})],
+            [R(EKS, "eks", {**EKS_OK, "version": None})],
+        ],
+        unknown=[R(EKS, "eks", {**EKS_OK, "version": UNKNOWN})],
+    ),
+    "k8s-multi-zone-nodes": Case(
+        ok=[
+            *subnets("a", "b", "c"),
+            R(NG, "ng", NODEGROUP, links={"subnetIds": ["private-a", "private-b", "private-c"]}),
+        ],
+        bad=[[*subnets("a", "b", "c"), R(NG, "ng", NODEGROUP, links={"subnetIds": ["private-a"]})]],
+    ),
+    "k8s-readonly-rootfs-seccomp": Case(
+        ok=[deploy()],
+        bad=[
+            [deploy(container(ctx={"readOnlyRootFilesystem": False}))],
+            [deploy(container(ctx={"seccompProfile": {"type": "Unconfined"}}))],
+        ],
+        unknown=[deploy(container(ctx={"readOnlyRootFilesystem": UNKNOWN_BOOL}))],
+    ),
+    "k8s-no-default-namespace": Case(
+        ok=[deploy(), pdb(), deploy(ns=UNKNOWN, name="in-created-namespace")],
+        bad=[[deploy(ns=None)], [deploy(ns="default")]],
+    ),
+    "k8s-replicas-and-pdb": Case(
+        ok=[deploy(), pdb()],
+        bad=[
+            [deploy(replicas=1), pdb()],
+            [deploy()],
+            [deploy(), pdb(app="other")],
+            [deploy(replicas=None), pdb()],  # no replicas and no HPA: one pod
+            [deploy(replicas=None), hpa(min_replicas=1), pdb()],
+        ],
+    ),
+    "k8s-default-deny-netpol": Case(
+        ok=[
+            deploy(),
+            R(
+                NETPOL,
+                "deny",
+                {
+                    "metadata": {"namespace": "apps"},
+                    "spec": {"podSelector": {}, "policyTypes": ["Ingress"]},
+                },
+            ),
+            R(NS, "kube", {"metadata": {"name": "kube-system"}}),
+        ],
+        bad=[
+            [deploy()],
+            [
+                deploy(),
+                R(
+                    NETPOL,
+                    "allow-web",
+                    {
+                        "metadata": {"namespace": "apps"},
+                        "spec": {"podSelector": {"matchLabels": {"app": "web"}}},
+                    },
+                ),
+            ],
+        ],
+    ),
+    "k8s-no-public-lb-service": Case(
+        ok=[
+            R(SVC, "svc", {"spec": {"type": "ClusterIP"}}),
+            R(
+                SVC,
+                "lb",
+                {
+                    "metadata": {
+                        "annotations": {
+                            "service.beta.kubernetes.io/aws-load-balancer-scheme": "internal"
+                        }
+                    },
+                    "spec": {"type": "LoadBalancer"},
+                },
+            ),
+        ],
+        bad=[[R(SVC, "lb", {"spec": {"type": "LoadBalancer"}})]],
+        unknown=[R(SVC, "lb", {"spec": {"type": UNKNOWN}})],
+    ),
+    "dr-cross-region": Case(
+        ok=[
+            bucket(),
+            side(REPL, "repl", {}),
+            R(CLUSTER, "db", {**AURORA, "globalClusterIdentifier": "g"}),
+        ],
+        bad=[[bucket()], [R(CLUSTER, "db", AURORA)]],
+        config={"enabled": True},
+    ),
+    "obs-alarms-for-stateful": Case(
+        ok=[
+            R(CLUSTER, "db", AURORA),
+            R(
+                ALARM,
+                "cpu",
+                {"alarmActions": ["arn:sns"], "dimensions": {"DBClusterIdentifier": UNKNOWN}},
+                links={"dimensions": ["db"]},
+            ),
+        ],
+        bad=[
+            [R(CLUSTER, "db", AURORA)],
+            [
+                R(RG, "c", REDIS_OK),
+                R(ALARM, "cpu", {"dimensions": {}}, links={"dimensions": ["c"]}),
+            ],
+        ],
+    ),
+    "cost-instance-class-allowlist": Case(
+        ok=[
+            R(CI, "db-1", {"instanceClass": "db.t4g.medium"}),
+            R(NG, "ng", NODEGROUP),
+            R(RG, "c", {"nodeType": "cache.t4g.small"}),
+        ],
+        bad=[
+            [R(CI, "db-1", {"instanceClass": "db.r7g.4xlarge"})],
+            [R(NG, "ng", {**NODEGROUP, "instanceTypes": ["m7i.large"]})],
+            [R(RG, "c", {"nodeType": "cache.r7g.large"})],
+        ],
+        unknown=[R(CI, "db-1", {"instanceClass": UNKNOWN})],
+        config={
+            "dbInstanceClasses": ["db.t4g.medium"],
+            "cacheNodeTypes": ["cache.t4g.small"],
+            "nodeInstanceTypes": ["t3.large", "t3a.large"],
+        },
+    ),
+    "cost-dev-footprint": Case(
+        ok=[
+            R(NAT, "nat-a", {}),
+            R(NG, "ng", NODEGROUP),
+            R(RG, "c", {"numCacheClusters": 1}),
+            R(CI, "db-1", {}),
+        ],
+        bad=[
+            [R(NAT, "nat-a", {}), R(NAT, "nat-b", {})],
+            [R(NG, "ng", {**NODEGROUP, "capacityType": "ON_DEMAND"})],
+            [R(RG, "c", REDIS_OK)],
+            [R(CI, "db-1", {}), R(CI, "db-2", {})],
+            [R(RDS, "db", {"multiAz": True})],
+        ],
+    ),
+    "cost-storage-gp3": Case(
+        ok=[
+            R(
+                LT,
+                "lt",
+                {"blockDeviceMappings": [{"ebs": {"volumeType": "gp3", "encrypted": "true"}}]},
+            )
+        ],
+        bad=[
+            [R(LT, "lt", {"blockDeviceMappings": [{"ebs": {"volumeType": "gp2"}}]})],
+            [R(RDS, "db", {"storageType": "io1"})],
+        ],
+        unknown=[R("aws:ebs/volume:Volume", "v", {"type": UNKNOWN})],
+    ),
+    "cost-log-retention": Case(
+        ok=[R(LOGS, "l", {"retentionInDays": 14})],
+        bad=[[R(LOGS, "l", {})], [R(LOGS, "l", {"retentionInDays": 365})]],
+        unknown=[R(LOGS, "l", {"retentionInDays": UNKNOWN})],
+        config={"minDays": 1, "maxDays": 30},
+    ),
+    "cost-bucket-lifecycle": Case(
+        ok=[
+            bucket(),
+            side(
+                LIFECYCLE,
+                "lc",
+                {
+                    "rules": [
+                        {
+                            "status": "Enabled",
+                            "abortIncompleteMultipartUpload": {"daysAfterInitiation": 7},
+                        }
+                    ]
+                },
+            ),
+        ],
+        bad=[
+            [bucket()],
+            [
+                bucket(),
+                side(
+                    LIFECYCLE, "lc", {"rules": [{"status": "Enabled", "expiration": {"days": 30}}]}
+                ),
+            ],
+        ],
+    ),
+    "cost-cdn-price-class": Case(
+        ok=[R(CF, "cdn", CF_OK)],
+        bad=[
+            [R(CF, "cdn", {**CF_OK, "priceClass": "PriceClass_All"})],
+            [R(CF, "cdn", {**CF_OK, "priceClass": None})],
+        ],
+        unknown=[R(CF, "cdn", {**CF_OK, "priceClass": UNKNOWN})],
+        config={"allowedPriceClasses": ["PriceClass_100"]},
+    ),
+    "cost-stack-budget": Case(
+        ok=[R(NAT, "nat-a", {}), R(KMS, "k", {})],
+        bad=[[R(NAT, f"nat-{i}", {}) for i in range(3)]],
+        config={"maxMonthlyCost": 100},
+    ),
+    "cost-estimate-complete": Case(
+        ok=[R(NAT, "nat-a", {}), R(VPC, "vpc", {}), R(LOGS, "l", {})],
+        bad=[
+            [R("aws:opensearch/domain:Domain", "search", {})],
+            [R(CI, "db-1", {"instanceClass": "db.x2g.16xlarge"})],
+        ],
+    ),
+}
+
+
+def test_every_rule_has_cases() -> None:
+    assert set(CASES) == {r.id for r in RULES}
+
+
+def test_there_are_at_least_50_rules_in_three_groups() -> None:
+    assert len(RULES) >= 50
+    assert {r.group for r in RULES} == {"security", "availability", "cost"}
+
+
+@pytest.mark.parametrize("rule_id", sorted(CASES))
+def test_compliant_case_passes(rule_id: str) -> None:
+    case = CASES[rule_id]
+    assert run(rule_id, case.ok, case.config) == []
+
+
+@pytest.mark.parametrize(
+    ("rule_id", "index"), [(rid, i) for rid in sorted(CASES) for i in range(len(CASES[rid].bad))]
+)
+def test_violating_case_is_reported(rule_id: str, index: int) -> None:
+    case = CASES[rule_id]
+    messages = run(rule_id, case.bad[index], case.config)
+    assert messages, f"{rule_id}: scenario {index} should violate"
+    rule = BY_ID[rule_id]
+    assert all(m.startswith(f"[{rule.severity}] ") and "Fix: " in m for m in messages)
+
+
+@pytest.mark.parametrize("rule_id", sorted(r for r in CASES if CASES[r].unknown is not None))
+def test_unknown_value_is_never_a_silent_pass(rule_id: str) -> None:
+    # The rule hands the unknown to the engine (UnknownValueError), which prints "can't run policy
+    # ... during preview" and runs the policy again during the update with the value known.
+    case = CASES[rule_id]
+    assert case.unknown is not None
+    with pytest.raises(UnknownValueError) as err:
+        run(rule_id, case.unknown, case.config)
+    assert err.value.props, f"{rule_id}: the unknown property is not named"
+
+
+def test_security_rules_handle_unknowns() -> None:
+    """Every mandatory-everywhere resource rule that reads values has an unknown case."""
+    exempt = {"no-default-provider", "no-output-in-strings"}  # read no input values
+    missing = [
+        r.id
+        for r in RULES
+        if r.group == "security"
+        and r.kind == "resource"
+        and r.id not in exempt
+        and CASES[r.id].unknown is None
+    ]
+    assert missing == []
+
+
+def test_exclude_exempts_resources_by_name() -> None:
+    assert (
+        run(
+            "net-sg-no-public-admin-ports",
+            [sg(ingress(22), name="bastion-sg")],
+            {"exclude": ["^bastion"]},
+        )
+        == []
+    )
+    assert run(
+        "net-sg-no-public-admin-ports", [sg(ingress(22), name="web-sg")], {"exclude": ["^bastion"]}
+    )
+
+
+def test_config_thresholds_override_defaults() -> None:
+    one_day = [R(CLUSTER, "db", {**AURORA, "backupRetentionPeriod": 1})]
+    assert run("db-backup-retention", one_day)  # default minDays 7
+    assert run("db-backup-retention", one_day, {"minDays": 1}) == []
+    open_cidr = [
+        R(
+            EKS,
+            "eks",
+            {
+                **EKS_OK,
+                "vpcConfig": {
+                    "endpointPublicAccess": True,
+                    "publicAccessCidrs": ["203.0.113.0/24"],
+                },
+            },
+        )
+    ]
+    assert run("k8s-cluster-endpoint-not-open", open_cidr, {"allowPublicEndpoint": True}) == []
+    world = [R(EKS, "eks", {**EKS_OK, "vpcConfig": {"endpointPublicAccess": True}})]
+    assert run("k8s-cluster-endpoint-not-open", world, {"allowPublicEndpoint": True})
+
+
+def test_unexpected_property_shape_is_a_violation_not_a_crash() -> None:
+    messages = run("net-sg-ingress-cidr-allowlist", [sg(ingress(443, "not-a-cidr"))])
+    assert messages and "cannot evaluate" in messages[0]
+    messages = run("k8s-replicas-and-pdb", [deploy(replicas="two"), pdb()])
+    assert messages and "cannot evaluate" in messages[0]
+
+
+def test_replicas_may_come_from_the_hpa_floor() -> None:
+    # With an HPA the Deployment leaves spec.replicas unset so `pulumi up` never fights the
+    # autoscaler; the HPA's minReplicas is what runs.
+    assert run("k8s-replicas-and-pdb", [deploy(replicas=None), hpa(min_replicas=3), pdb()]) == []
+    assert run("k8s-replicas-and-pdb", [deploy(replicas=None), hpa(target="other"), pdb()])
+
+
+def test_cdn_logging_through_vended_log_delivery_counts() -> None:
+    no_legacy = {**CF_OK, "loggingConfig": None}
+    source = R(
+        "aws:cloudwatch/logDeliverySource:LogDeliverySource",
+        "cdn-logs-source",
+        {"name": "cdn-access", "logType": "ACCESS_LOGS", "resourceArn": "arn-of-cdn"},
+        links={"resourceArn": ["cdn"]},
+    )
+    delivery = R(
+        "aws:cloudwatch/logDelivery:LogDelivery",
+        "cdn-logs-delivery",
+        {"deliverySourceName": "cdn-access", "deliveryDestinationArn": "arn:dest"},
+        links={"deliverySourceName": ["cdn-logs-source"]},
+    )
+    assert run("cdn-waf-and-logging", [R(CF, "cdn", no_legacy), source, delivery]) == []
+    # A source nobody delivers is not logging.
+    assert run("cdn-waf-and-logging", [R(CF, "cdn", no_legacy), source])
