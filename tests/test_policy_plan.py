@@ -16,7 +16,7 @@ from planner.policy_report import cost_section, policy_resources, policy_section
 from planner.recorder import RecordedResource, RecordingMonitor
 from planner.report import PlanContext
 from policies.guardrails import config as guardrails_config
-from tests.conftest import PROJECT_DIR, built, stack_config
+from tests.conftest import PROJECT_DIR, built, raw_stack_config, stack_config
 
 PROVIDER = "urn:pulumi:{stack}::groundwork::pulumi:providers:aws::aws-eu-west-1"
 
@@ -291,3 +291,35 @@ def test_first_preview_of_an_unverifiable_security_group_is_deferred_to_the_upda
     )
     assert "cidrIpv4" in deferred[0]["message"]
     assert not any("acme-prod-db-in" in b for b in section.blocking)
+
+
+def _plan_of(stack: str, **overrides: Any) -> PlanContext:
+    """A real stack built from its stack file with top-level config keys replaced."""
+    from infra import build
+    from tests.conftest import run_mocked
+
+    cfg = stack_config(stack, **overrides)
+    monitor = run_mocked(lambda: build(cfg), stack=stack)
+    return PlanContext("groundwork", stack, PROJECT_DIR, monitor, cfg)
+
+
+def test_an_oversized_dev_database_from_config_blocks_the_plan() -> None:
+    ctx = _plan_of("dev", postgres={"instanceClass": "db.r7g.4xlarge"})
+    section = policy_section(ctx)
+    assert any(
+        b.startswith("policy cost-instance-class-allowlist (mandatory) on acme-dev-postgres-")
+        and "db.r7g.4xlarge" in b
+        for b in section.blocking
+    ), section.blocking
+
+
+def test_a_public_kubernetes_endpoint_from_config_blocks_the_prod_plan() -> None:
+    cluster = {
+        **raw_stack_config("prod")["cluster"],
+        "endpoint": {"public": True, "publicCidrs": ["203.0.113.0/24"]},
+    }
+    section = policy_section(_plan_of("prod", cluster=cluster))
+    assert any(
+        b.startswith("policy k8s-cluster-endpoint-not-open (mandatory) on acme-prod-eks-cluster")
+        for b in section.blocking
+    ), section.blocking
