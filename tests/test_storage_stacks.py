@@ -225,11 +225,12 @@ def test_a_failing_cdn_fails_the_program_instead_of_hanging(
     from tests.conftest import run_mocked
 
     wiring = importlib.import_module("infra.build")
+    layer = importlib.import_module("infra.layers.storage")
 
     def broken(*_args: object, **_kwargs: object) -> None:
         raise RuntimeError("cdn exploded")
 
-    monkeypatch.setattr(wiring, "_cdn", broken)
+    monkeypatch.setattr(layer, "_cdn", broken)
     cfg = stack_config("dev")
     errors: list[BaseException] = []
 

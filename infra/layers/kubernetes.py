@@ -1,0 +1,172 @@
+"""Kubernetes layer: EKS cluster, platform baseline, add-ons and the example service."""
+
+from __future__ import annotations
+
+import pulumi
+
+from components.kubernetes.addons import (
+    ChartArgs,
+    PlatformAddons,
+    PlatformAddonsArgs,
+    Route53ZoneArgs,
+)
+from components.kubernetes.aws_eks import EksCluster, EksClusterArgs, NodeGroupArgs
+from components.kubernetes.baseline import (
+    PlatformBaseline,
+    PlatformBaselineArgs,
+    QuotaArgs,
+    WorkloadNamespaceArgs,
+)
+from components.kubernetes.workload import IngressArgs, SecurityArgs, Workload, WorkloadArgs
+from components.network.aws_vpc import Vpc
+from infra.config import StackConfig
+
+
+def cluster_name(cfg: StackConfig) -> str:
+    """Known before the cluster exists, so the VPC can tag its subnets with it."""
+    return f"{cfg.name}-{cfg.environment}"
+
+
+def cluster(cfg: StackConfig, network: Vpc, opts: pulumi.ResourceOptions) -> EksCluster:
+    c = cfg.cluster
+    return EksCluster(
+        f"{cfg.name}-{cfg.environment}-eks",
+        EksClusterArgs(
+            cluster_name=cluster_name(cfg),
+            version=c.version,
+            support_type=c.support_type,
+            vpc_id=network.vpc_id,
+            private_subnets={zone: s.id for zone, s in network.subnets["private"].items()},
+            endpoint_public_access=c.endpoint.public,
+            public_access_cidrs=c.endpoint.public_cidrs,
+            admin_role_arns=c.admin_role_arns,
+            log_types=c.log_types,
+            log_retention_days=c.log_retention_days,
+            node_groups={
+                name: NodeGroupArgs(
+                    instance_types=g.instance_types,
+                    capacity_type=g.capacity_type,
+                    min_size=g.min_size,
+                    desired_size=g.desired_size,
+                    max_size=g.max_size,
+                    disk_size_gib=g.disk_size_gib,
+                    labels=g.labels,
+                    per_zone=g.per_zone,
+                )
+                for name, g in c.node_groups.items()
+            },
+            addon_versions=c.addon_versions,
+            tags=cfg.base_tags,
+            protect_stateful=cfg.protect_stateful_resources,
+        ),
+        opts=opts,
+    )
+
+
+def baseline(cfg: StackConfig, opts: pulumi.ResourceOptions) -> PlatformBaseline:
+    p = cfg.platform
+    return PlatformBaseline(
+        f"{cfg.name}-{cfg.environment}-baseline",
+        PlatformBaselineArgs(
+            part_of=cfg.name,
+            namespaces=[
+                WorkloadNamespaceArgs(
+                    name=ns.name,
+                    quota=QuotaArgs(
+                        requests_cpu=ns.quota.requests_cpu,
+                        requests_memory=ns.quota.requests_memory,
+                        limits_cpu=ns.quota.limits_cpu,
+                        limits_memory=ns.quota.limits_memory,
+                        pods=ns.quota.pods,
+                    ),
+                )
+                for ns in p.namespaces
+            ],
+            ingress_namespace=p.ingress_namespace,
+            monitoring_namespace=p.monitoring_namespace,
+            platform_namespaces=[p.ingress_namespace, "cert-manager", p.monitoring_namespace],
+            storage_reclaim_policy=p.storage_reclaim_policy,
+            protect_stateful=cfg.protect_stateful_resources,
+        ),
+        opts=opts,
+    )
+
+
+def addons(
+    cfg: StackConfig, network: Vpc, cluster: EksCluster, opts: pulumi.ResourceOptions
+) -> PlatformAddons:
+    p = cfg.platform
+    charts = {
+        key: ChartArgs(
+            chart=chart.chart,
+            version=chart.version,
+            repository=chart.repository,
+            values=chart.values,
+        )
+        for key, chart in p.charts
+    }
+    # The autoscaler's minor version must match the cluster's.
+    autoscaler = charts["cluster_autoscaler"]
+    charts["cluster_autoscaler"] = ChartArgs(
+        chart=autoscaler.chart,
+        version=autoscaler.version,
+        repository=autoscaler.repository,
+        values={"image": {"tag": f"v{cfg.cluster.version}.0"}, **autoscaler.values},
+    )
+    if p.route53_zone is None:
+        charts.pop("external_dns")
+    return PlatformAddons(
+        f"{cfg.name}-{cfg.environment}-addons",
+        PlatformAddonsArgs(
+            part_of=cfg.name,
+            cluster_name=cluster.static_name,
+            oidc=cluster.oidc,
+            region=cfg.region,
+            vpc_id=network.vpc_id,
+            charts=charts,
+            ingress_namespace=p.ingress_namespace,
+            ingress_class=p.ingress_class,
+            internet_facing=p.internet_facing,
+            acme_email=p.acme_email,
+            acme_server=p.acme_server,
+            route53_zone=Route53ZoneArgs(
+                zone_id=p.route53_zone.zone_id, domain=p.route53_zone.domain
+            )
+            if p.route53_zone
+            else None,
+            tags=cfg.base_tags,
+        ),
+        opts=opts,
+    )
+
+
+def example_app(
+    cfg: StackConfig, addons: PlatformAddons, opts: pulumi.ResourceOptions
+) -> Workload | None:
+    app = cfg.apps.example
+    if app is None:
+        return None
+    return Workload(
+        app.name,
+        WorkloadArgs(
+            namespace=app.namespace,
+            part_of=cfg.name,
+            image=app.image,
+            tag=app.tag,
+            digest=app.digest,
+            require_digest=app.require_digest,
+            port=app.port,
+            min_replicas=app.min_replicas,
+            max_replicas=app.max_replicas,
+            security=SecurityArgs(run_as_user=101, run_as_group=101),  # the image's nginx user
+            ingress=IngressArgs(
+                host=app.host,
+                ingress_class=addons.ingress_class,
+                cluster_issuer=addons.cluster_issuer_name,
+            )
+            if app.host
+            else None,
+            ingress_namespace=cfg.platform.ingress_namespace,
+        ),
+        opts=opts,
+    )

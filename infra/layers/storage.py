@@ -1,0 +1,168 @@
+"""Storage and edge layer: buckets, and the CDN with its firewall under the us-east-1 provider."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pulumi
+
+from components.storage.aws_bucket import (
+    AccessLogArgs,
+    Bucket,
+    BucketArgs,
+    LifecycleArgs,
+    LogTargetArgs,
+    Transition,
+)
+from components.storage.aws_cdn import Cdn, CdnArgs, CustomDomainArgs, SecurityHeadersArgs
+from components.storage.aws_waf import WebFirewallArgs
+from infra.config import StackConfig
+from infra.providers import EDGE_REGION
+from infra.sections.storage import DataBucket
+
+Grants = pulumi.Output[list[dict[str, Any]]]
+
+
+def storage_and_cdn(
+    cfg: StackConfig, opts: pulumi.ResourceOptions, edge_opts: pulumi.ResourceOptions
+) -> dict[str, Any]:
+    """Log bucket, data buckets, and the CDN over the assets bucket; returns stack outputs.
+
+    The assets bucket's policy and key policy need the distribution's ARN, and the distribution
+    needs the bucket: deferred outputs close that loop so the grant still lands in the bucket's
+    ONE policy, scoped to the distribution (resolved right after the CDN exists).
+    """
+    prefix = f"{cfg.name}-{cfg.environment}"
+    st, tags, protect = cfg.storage, cfg.base_tags, cfg.protect_stateful_resources
+    logs = Bucket(
+        f"{prefix}-logs",
+        BucketArgs(
+            access_logs=None,  # the log bucket does not log into itself
+            encryption="AES256",  # S3 server access logging cannot deliver to SSE-KMS buckets
+            log_target=LogTargetArgs(
+                server_access_log_prefix="s3/",
+                vended_log_source_regions=[EDGE_REGION] if cfg.cdn.enabled else [],
+            ),
+            lifecycle=LifecycleArgs(
+                expiration_days=st.logs.retention_days,
+                noncurrent_version_expiration_days=st.logs.noncurrent_version_expiration_days,
+            ),
+            force_destroy=st.force_destroy,
+            tags=tags,
+            protect_stateful=protect,
+        ),
+        opts=opts,
+    )
+    outputs: dict[str, Any] = {"logBucketName": logs.bucket_name}
+
+    grants: Grants
+    key_grants: Grants
+    resolve_grants: Callable[[Grants], None]
+    resolve_key_grants: Callable[[Grants], None]
+    grants, resolve_grants = pulumi.deferred_output()
+    key_grants, resolve_key_grants = pulumi.deferred_output()
+    cdn: Cdn | None = None
+    try:
+        buckets: dict[str, Bucket] = {}
+        for role, settings in (("assets", st.assets), ("uploads", st.uploads),
+                               ("backups", st.backups)):  # fmt: skip
+            if not settings.enabled:
+                continue
+            serves_cdn = role == "assets" and cfg.cdn.enabled
+            buckets[role] = Bucket(
+                f"{prefix}-{role}",
+                _bucket_args(cfg, settings, logs, role,
+                             grants=grants if serves_cdn else (),
+                             key_grants=key_grants if serves_cdn else ()),
+                opts=opts,
+            )  # fmt: skip
+            outputs[f"{role}BucketName"] = buckets[role].bucket_name
+        if cfg.cdn.enabled:
+            cdn = _cdn(cfg, buckets["assets"], logs, edge_opts)
+    finally:
+        # Always resolve: the engine waits for every output, so an unresolved one (CDN off, or an
+        # error above) would make the program wait forever.
+        none: Grants = pulumi.Output.from_input([])
+        resolve_grants(cdn.origin_bucket_statements if cdn else none)
+        resolve_key_grants(cdn.origin_key_statements if cdn else none)
+    if cdn is None:
+        return outputs
+    outputs |= {
+        "cdnDomainName": cdn.domain_name,
+        "cdnDistributionId": cdn.distribution_id,
+        "cdnTlsPolicyEnforced": cdn.tls_policy_enforced,
+    }
+    if cdn.web_acl_arn is not None:
+        outputs["webAclArn"] = cdn.web_acl_arn
+    return outputs
+
+
+def _bucket_args(
+    cfg: StackConfig,
+    settings: DataBucket,
+    logs: Bucket,
+    role: str,
+    *,
+    grants: Any,
+    key_grants: Any,
+) -> BucketArgs:
+    life = settings.lifecycle
+    return BucketArgs(
+        access_logs=AccessLogArgs(target_bucket=logs.bucket_name, prefix=f"s3/{role}/"),
+        lifecycle=LifecycleArgs(
+            abort_incomplete_multipart_upload_days=life.abort_incomplete_multipart_upload_days,
+            noncurrent_version_expiration_days=life.noncurrent_version_expiration_days,
+            transitions=[
+                Transition(days=t.days, storage_class=t.storage_class) for t in life.transitions
+            ],
+            expiration_days=life.expiration_days,
+        ),
+        policy_statements=grants,
+        key_policy_statements=key_grants,
+        force_destroy=cfg.storage.force_destroy,
+        tags=cfg.base_tags,
+        protect_stateful=cfg.protect_stateful_resources,
+    )
+
+
+def _cdn(cfg: StackConfig, assets: Bucket, logs: Bucket, edge_opts: pulumi.ResourceOptions) -> Cdn:
+    c = cfg.cdn
+    return Cdn(
+        f"{cfg.name}-{cfg.environment}-cdn",
+        CdnArgs(
+            origin_bucket_arn=assets.arn,
+            origin_domain_name=assets.regional_domain_name,
+            log_bucket_arn=logs.arn,
+            price_class=c.price_class,
+            viewer_protocol_policy=c.viewer_protocol_policy,
+            minimum_tls_version=c.minimum_tls_version,
+            domain=(
+                CustomDomainArgs(
+                    name=c.domain.name,
+                    aliases=c.domain.aliases,
+                    hosted_zone_id=c.domain.hosted_zone_id,
+                )
+                if c.domain
+                else None
+            ),
+            allow_default_certificate=c.allow_default_certificate,
+            security_headers=SecurityHeadersArgs(content_security_policy=c.content_security_policy),
+            default_root_object=c.default_root_object,
+            waf=(
+                WebFirewallArgs(
+                    rate_limit=c.waf.rate_limit,
+                    rate_limit_window_seconds=c.waf.rate_limit_window_seconds,
+                    blocked_ip_cidrs=c.waf.blocked_ip_cidrs,
+                    blocked_countries=c.waf.blocked_countries,
+                    allowed_countries=c.waf.allowed_countries,
+                    log_retention_days=c.waf.log_retention_days,
+                )
+                if c.waf.enabled
+                else None
+            ),
+            tags=cfg.base_tags,
+            protect_stateful=cfg.protect_stateful_resources,
+        ),
+        opts=edge_opts,
+    )
