@@ -134,6 +134,7 @@ BAD_INPUTS: list[tuple[str, dict[str, Any], str, str]] = [
     ("support-type", {"cluster": {"supportType": "LTS"}}, "groundwork:cluster.supportType", "'STANDARD' or 'EXTENDED'"),
     ("public-no-cidrs", {"cluster": {"endpoint": {"public": True}}}, "groundwork:cluster.endpoint.publicCidrs", "required"),
     ("public-anywhere", {"cluster": {"endpoint": {"public": True, "publicCidrs": ["0.0.0.0/0"]}}}, "groundwork:cluster.endpoint.publicCidrs", "whole internet"),
+    ("public-half-internet", {"cluster": {"endpoint": {"public": True, "publicCidrs": ["0.0.0.0/1", "128.0.0.0/1"]}}}, "groundwork:cluster.endpoint.publicCidrs", "/16 or narrower"),
     ("public-bad-cidr", {"cluster": {"endpoint": {"public": True, "publicCidrs": ["10.0.0.1/8"]}}}, "groundwork:cluster.endpoint.publicCidrs", "not a valid IPv4 CIDR"),
     ("no-admin", {"cluster": {"adminRoleArns": []}}, "groundwork:cluster.adminRoleArns", "nobody"),
     ("kubeconfig-role-no-entry", {"cluster": {"adminRoleArns": ["arn:aws:iam::123456789012:role/a"], "kubeconfigRoleArn": "arn:aws:iam::123456789012:role/b"}}, "groundwork:cluster.kubeconfigRoleArn", "no access entry"),

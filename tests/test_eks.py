@@ -68,6 +68,8 @@ def test_public_endpoint_is_restricted_to_the_allowlist() -> None:
         ({"endpoint_public_access": True}, "public_access_cidrs"),
         ({"endpoint_public_access": True, "public_access_cidrs": ["0.0.0.0/0"]},
          "public_access_cidrs"),
+        ({"endpoint_public_access": True, "public_access_cidrs": ["0.0.0.0/1", "128.0.0.0/1"]},
+         "public_access_cidrs"),
         ({"log_types": ["api", "audit"]}, "log_types"),
         ({"private_subnets": {"eu-west-1a": "subnet-a"}}, "private_subnets"),
         ({"node_groups": {"g": NodeGroupArgs(capacity_type="SPOT", instance_types=["t3.large"])}},

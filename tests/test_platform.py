@@ -291,3 +291,15 @@ def test_addons_reject_an_unpinned_chart() -> None:
                                                        repository="https://charts.jetstack.io")}  # fmt: skip
     with pytest.raises(ValueError, match=r"^charts.cert_manager.version: "):
         build_addons(addon_args(charts=charts))
+
+
+def test_load_balancer_controller_may_admit_the_nlb_only_into_this_clusters_group() -> None:
+    by_sid = {s["Sid"]: s for s in load_balancer_controller_statements("c")}
+    admit = by_sid["AdmitLoadBalancerIntoClusterGroup"]
+    assert set(admit["Action"]) == {
+        "ec2:AuthorizeSecurityGroupIngress",
+        "ec2:RevokeSecurityGroupIngress",
+    }
+    assert admit["Condition"] == {
+        "StringEquals": {"aws:ResourceTag/kubernetes.io/cluster/c": "owned"}
+    }

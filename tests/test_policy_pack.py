@@ -19,7 +19,7 @@ from policies.guardrails.adapters import build_policies
 from policies.guardrails.config import policy_config
 from tests.conftest import PROJECT_DIR
 
-ENVS = ("dev", "prod")
+ENVS = ("dev", "staging", "prod")
 
 
 class RecordingPack:
@@ -80,10 +80,11 @@ def test_config_file_is_valid_for_every_policy_schema(env: str) -> None:
 
 
 def test_levels_follow_the_environment_split() -> None:
-    dev, prod = (load_pack_config(config_path(e)) for e in ENVS)
+    dev, staging, prod = (load_pack_config(config_path(e)) for e in ENVS)
     for rule in RULES:
         if rule.group == "security":
-            assert effective_level(rule, dev) == effective_level(rule, prod) == "mandatory", rule.id
+            levels = {effective_level(rule, cfg) for cfg in (dev, staging, prod)}
+            assert levels == {"mandatory"}, rule.id
     assert effective_level(BY_ID["db-multi-az"], dev) == "disabled"
     assert effective_level(BY_ID["db-multi-az"], prod) == "mandatory"
     assert effective_level(BY_ID["stateful-resources-protected"], prod) == "mandatory"

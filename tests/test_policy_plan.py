@@ -323,3 +323,21 @@ def test_a_public_kubernetes_endpoint_from_config_blocks_the_prod_plan() -> None
         b.startswith("policy k8s-cluster-endpoint-not-open (mandatory) on acme-prod-eks-cluster")
         for b in section.blocking
     ), section.blocking
+
+
+def test_a_staging_stack_from_the_preset_passes_its_policy_config() -> None:
+    # No Pulumi.staging.yaml ships, but the preset and policies/config/staging.json do: a stack
+    # made from them (dev's file with environment: staging) must pass with no mandatory violation.
+    raw = raw_stack_config("prod")
+    cfg = stack_config(
+        "dev", environment="staging", cdn=raw["cdn"], apps=raw["apps"], platform=raw["platform"]
+    )
+    from infra import build
+    from tests.conftest import run_mocked
+
+    monitor = run_mocked(lambda: build(cfg), stack="staging")
+    ctx = PlanContext("groundwork", "staging", PROJECT_DIR, monitor, cfg)
+    section = policy_section(ctx)
+    assert section.data["config"] == "staging.json"
+    assert section.blocking == [], section.blocking
+    assert cost_section(ctx).blocking == []

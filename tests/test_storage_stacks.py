@@ -245,3 +245,15 @@ def test_a_failing_cdn_fails_the_program_instead_of_hanging(
     worker.join(timeout=30)
     assert not worker.is_alive(), "the program waited forever on the deferred bucket grant"
     assert [str(e) for e in errors] == ["cdn exploded"]
+
+
+def test_cloudfront_may_only_decrypt_with_the_assets_key() -> None:
+    import json
+
+    key = one(built("prod"), "aws:kms/key:Key", "acme-prod-assets-key")
+    statements = json.loads(key.inputs["policy"])["Statement"]
+    [grant] = [
+        s for s in statements if s.get("Principal") == {"Service": "cloudfront.amazonaws.com"}
+    ]
+    assert grant["Action"] == "kms:Decrypt"
+    assert set(grant["Condition"]["StringEquals"]) == {"AWS:SourceArn"}

@@ -366,6 +366,15 @@ def load_balancer_controller_statements(cluster: str) -> list[dict[str, Any]]:
             },
         },
         {
+            # NLB IP targets: the controller admits the load balancer into the security group on
+            # the pod ENIs, which is the EKS-created cluster group (tagged `owned` by EKS).
+            "Sid": "AdmitLoadBalancerIntoClusterGroup",
+            "Effect": "Allow",
+            "Action": ["ec2:AuthorizeSecurityGroupIngress", "ec2:RevokeSecurityGroupIngress"],
+            "Resource": "*",
+            "Condition": {"StringEquals": {f"aws:ResourceTag/kubernetes.io/cluster/{cluster}": "owned"}},
+        },
+        {
             "Sid": "ManageOwned",
             "Effect": "Allow",
             "Action": [

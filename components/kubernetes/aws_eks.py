@@ -34,6 +34,10 @@ MANDATORY_LOGS: tuple[ControlPlaneLog, ...] = ("api", "audit", "authenticator")
 ADMIN_POLICY = "AmazonEKSClusterAdminPolicy"
 
 
+MIN_PUBLIC_PREFIX = 16
+"""Public-endpoint allowlist entries must be at least this narrow."""
+
+
 @dataclass(frozen=True, kw_only=True)
 class NodeGroupArgs:
     instance_types: Sequence[str] = ("m7i.large", "m6i.large")
@@ -612,7 +616,11 @@ def _validate(args: EksClusterArgs) -> None:
             net = IPv4Network(cidr, strict=True)
         except ValueError as exc:
             raise ValueError(f"public_access_cidrs: '{cidr}' is not a CIDR ({exc})") from None
-        require(net.prefixlen > 0, "public_access_cidrs", f"'{cidr}' opens the API to everyone")
+        require(
+            net.prefixlen >= MIN_PUBLIC_PREFIX,
+            "public_access_cidrs",
+            f"'{cidr}' is wider than /{MIN_PUBLIC_PREFIX}: a few such blocks open the API to everyone",
+        )
     require(bool(args.node_groups), "node_groups", "at least one node group is required")
     for group_name, group in args.node_groups.items():
         field_name = f"node_groups.{group_name}"

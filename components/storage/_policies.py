@@ -99,7 +99,7 @@ def cloudfront_decrypt(distribution_arn: str) -> dict[str, Any]:
         "Sid": "CloudFrontOriginAccessControlDecrypt",
         "Effect": "Allow",
         "Principal": {"Service": "cloudfront.amazonaws.com"},
-        "Action": ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey*"],
+        "Action": "kms:Decrypt",  # read-only origin: nothing to encrypt
         "Resource": "*",
         "Condition": {"StringEquals": {"AWS:SourceArn": distribution_arn}},
     }

@@ -9,6 +9,7 @@ from typing import Any, Literal
 
 from pydantic import Field, field_validator
 
+from components.kubernetes.aws_eks import MIN_PUBLIC_PREFIX
 from infra.sections.base import LogRetentionDays, Section
 
 _DNS_LABEL = r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$"
@@ -51,7 +52,8 @@ class EndpointAccess(Section):
     public: bool = False
     """Also expose the API endpoint publicly (the private endpoint is always on)."""
     public_cidrs: list[str] = Field(default_factory=list)
-    """CIDRs allowed to reach the public endpoint; required when `public` is true. Never 0.0.0.0/0."""
+    """CIDRs allowed to reach the public endpoint; required when `public` is true. Each must be
+    /16 or narrower (0.0.0.0/1 + 128.0.0.0/1 would otherwise be the whole internet)."""
 
     @field_validator("public_cidrs")
     @classmethod
@@ -61,8 +63,11 @@ class EndpointAccess(Section):
                 net = IPv4Network(cidr, strict=True)
             except ValueError as exc:
                 raise ValueError(f"'{cidr}' is not a valid IPv4 CIDR ({exc})") from None
-            if net.prefixlen == 0:
-                raise ValueError(f"'{cidr}' opens the API to the whole internet; list your CIDRs")
+            if net.prefixlen < MIN_PUBLIC_PREFIX:
+                raise ValueError(
+                    f"'{cidr}' opens the API to the whole internet or a large part of it; list "
+                    f"your egress CIDRs (/{MIN_PUBLIC_PREFIX} or narrower)"
+                )
         return cidrs
 
 

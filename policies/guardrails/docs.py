@@ -45,11 +45,13 @@ and the resource; advisory ones are listed. CI runs both plans.
   `"db-backup-retention": {{"enforcementLevel": "mandatory", "minDays": 7}}`). Every rule also
   takes `exclude`: resource-name regexes exempted from it.
 - **Unknown values**: a value a rule needs that is unknown at preview (an output of another
-  resource) is reported as a violation "cannot verify at preview", at the rule's level: a
-  mandatory rule never passes silently on an unknown. (Pulumi's own handling of
-  `UnknownValueError` would downgrade it to an advisory "can't run policy" message.) Where an
-  unknown can only be a reference to something the stack creates (a namespace name, an origin
-  access control id, a KMS key id), the rule treats it as set.
+  resource) is never a silent pass. The rule hands it to the engine as `UnknownValueError`, and
+  Pulumi prints "can't run policy ... during preview" (advisory, naming the property). Resource
+  policies run again during the update, with the inputs known, before the resource is created;
+  stack policies run after the update, on the resulting state. The offline plan evaluates every
+  rule with full values, so CI checks them before merge. Where an unknown can only be a reference
+  to something the stack creates (a namespace name, an origin access control id, a KMS key id, a
+  generated auth token), the rule treats it as set.
 - **Messages**: `[severity] <what is wrong>. Fix: <remediation>`.
 
 ## Rules
@@ -61,9 +63,10 @@ OUTRO = """
 - `db-no-plaintext-password` treats a password without a dependency on another resource as a
   literal: a config secret counts as a literal too. Use `manageMasterUserPassword` or a
   `random.RandomPassword` stored in Secrets Manager.
-- Values computed from other resources are unknown at a first `pulumi preview`. Security rules
-  then report "cannot verify at preview": give security-group rules literal CIDRs from the stack
-  config (or security-group references), not CIDRs read from resource outputs.
+- Values computed from other resources are unknown at a first `pulumi preview`; Pulumi then reports
+  "can't run policy" for the rules that need them and enforces them during the update. Prefer
+  literal CIDRs from the stack config (or security-group references) in security-group rules, so
+  they are checked at preview already.
   `cdn-s3-origin-oac` decides by the origin's shape (an S3 origin without `customOriginConfig`
   must carry `originAccessControlId`), because the bucket's domain name is unknown at preview.
 - A property with an unexpected shape (e.g. an invalid CIDR) is reported as a violation of the
