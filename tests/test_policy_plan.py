@@ -21,6 +21,12 @@ from tests.conftest import PROJECT_DIR, built, raw_stack_config, stack_config
 PROVIDER = "urn:pulumi:{stack}::groundwork::pulumi:providers:aws::aws-eu-west-1"
 
 
+def _plan_cli(stack: str, tmp_path: Path) -> int:
+    """The plan command as a user runs it, reports written under tmp_path."""
+    return main([stack, "--project-dir", str(PROJECT_DIR), "--quiet",
+                 "--json", str(tmp_path / "p.json"), "--markdown", str(tmp_path / "p.md")])  # fmt: skip
+
+
 def context(stack: str, extra: list[RecordedResource] | None = None) -> PlanContext:
     monitor = copy.copy(built(stack))  # the cached build stays untouched
     monitor.recorded = [*built(stack).recorded, *(extra or [])]
@@ -167,18 +173,7 @@ def test_budget_below_the_estimate_blocks_the_real_dev_plan(
     config["cost-stack-budget"] = {"enforcementLevel": "mandatory", "maxMonthlyCost": 10}
     (tmp_path / "dev.json").write_text(json.dumps(config))
     monkeypatch.setattr(guardrails_config, "CONFIG_DIR", tmp_path)
-    code = main(
-        [
-            "dev",
-            "--project-dir",
-            str(PROJECT_DIR),
-            "--quiet",
-            "--json",
-            str(tmp_path / "p.json"),
-            "--markdown",
-            str(tmp_path / "p.md"),
-        ]
-    )
+    code = _plan_cli("dev", tmp_path)
     out = capsys.readouterr().out
     assert code == EXIT_BLOCKED
     assert "policy cost-stack-budget (mandatory) on (stack)" in out
@@ -201,18 +196,7 @@ def test_cost_estimate_of_the_network_layer(stack: str, network: float) -> None:
 def test_plan_prints_policy_and_cost_sections(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    code = main(
-        [
-            "prod",
-            "--project-dir",
-            str(PROJECT_DIR),
-            "--quiet",
-            "--json",
-            str(tmp_path / "p.json"),
-            "--markdown",
-            str(tmp_path / "p.md"),
-        ]
-    )
+    code = _plan_cli("prod", tmp_path)
     out = capsys.readouterr().out
     assert code == EXIT_OK
     assert "Policy pack:\n  config: policies/config/prod.json  (0 mandatory" in out

@@ -60,29 +60,22 @@ def client_security_group(
         tags=merged_tags(tags, f"{name}-sg"),
         opts=child_opts(parent),
     )
-    for i, client in enumerate(client_security_group_ids):
+    # One ingress rule per client; names keep their index so adding a client appends.
+    sources: list[tuple[str, dict[str, pulumi.Input[str]], str]] = [
+        (f"from-sg-{i}", {"referenced_security_group_id": sg_id}, "a client security group")
+        for i, sg_id in enumerate(client_security_group_ids)
+    ] + [(f"from-cidr-{i}", {"cidr_ipv4": cidr}, cidr) for i, cidr in enumerate(client_cidrs)]
+    for suffix, source, label in sources:
         vpc.SecurityGroupIngressRule(
-            f"{name}-from-sg-{i}",
+            f"{name}-{suffix}",
             security_group_id=sg.id,
             ip_protocol="tcp",
             from_port=port,
             to_port=port,
-            referenced_security_group_id=client,
-            description=f"{service} from a client security group",
-            tags=merged_tags(tags, f"{name}-from-sg-{i}"),
+            description=f"{service} from {label}",
+            tags=merged_tags(tags, f"{name}-{suffix}"),
             opts=child_opts(parent),
-        )
-    for i, cidr in enumerate(client_cidrs):
-        vpc.SecurityGroupIngressRule(
-            f"{name}-from-cidr-{i}",
-            security_group_id=sg.id,
-            ip_protocol="tcp",
-            from_port=port,
-            to_port=port,
-            cidr_ipv4=cidr,
-            description=f"{service} from {cidr}",
-            tags=merged_tags(tags, f"{name}-from-cidr-{i}"),
-            opts=child_opts(parent),
+            **source,
         )
     return sg
 
