@@ -8,7 +8,7 @@ from typing import Any
 import pulumi
 import pytest
 
-from components.kubernetes.workload import (
+from components.kubernetes.platform.workload import (
     CONFIG_HASH_ANNOTATION,
     DataEgressArgs,
     IngressArgs,
