@@ -82,6 +82,19 @@ def policy_resources(resources: list[R]) -> list[PolicyResource]:
     return list(made.values())
 
 
+@dataclass
+class Case:
+    """The cases every rule has (tests/test_policy_rules.py runs them)."""
+
+    ok: list[R]
+    """One scenario that must pass without violations."""
+    bad: list[list[R]]
+    """Scenarios that must each report at least one violation."""
+    unknown: list[R] | None = None
+    """A scenario where a needed value is unknown at preview: must report 'cannot verify'."""
+    config: dict[str, Any] = field(default_factory=dict)
+
+
 def run(rule_id: str, resources: list[R], config: Mapping[str, Any] | None = None) -> list[str]:
     """Messages the policy reports for these resources (resource policy: one call per resource)."""
     policy = build_policy(BY_ID[rule_id])

@@ -4,14 +4,14 @@ case, run through the real CrossGuard policy objects (tests/policy_kit.py)."""
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
 from pulumi_policy.proxy import UnknownValueError
 
 from policies.guardrails import BY_ID, RULES
-from tests.policy_kit import TAGS, UNKNOWN, UNKNOWN_BOOL, R, provider, run
+from tests.policy_cases_aws import AWS_CASES
+from tests.policy_kit import TAGS, UNKNOWN, UNKNOWN_BOOL, Case, R, provider, run
 
 SG = "aws:ec2/securityGroup:SecurityGroup"
 SG_RULE = "aws:ec2/securityGroupRule:SecurityGroupRule"
@@ -52,17 +52,6 @@ CRB = "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding"
 LOGS = "aws:cloudwatch/logGroup:LogGroup"
 NAT = "aws:ec2/natGateway:NatGateway"
 ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
-
-
-@dataclass
-class Case:
-    ok: list[R]
-    """One scenario that must pass without violations."""
-    bad: list[list[R]]
-    """Scenarios that must each report at least one violation."""
-    unknown: list[R] | None = None
-    """A scenario where a needed value is unknown at preview: must report 'cannot verify'."""
-    config: dict[str, Any] = field(default_factory=dict)
 
 
 def ingress(port: int, cidr: str = "0.0.0.0/0", protocol: str = "tcp") -> dict[str, Any]:
@@ -1103,6 +1092,10 @@ CASES: dict[str, Case] = {
         ],
     ),
 }
+
+CASES.update(
+    AWS_CASES
+)  # IAM, exposure, encryption and compute rules of policies/guardrails/aws_*.py
 
 
 def test_every_rule_has_cases() -> None:

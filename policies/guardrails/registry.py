@@ -2,7 +2,19 @@
 
 from __future__ import annotations
 
-from . import cost, data, kubernetes, network, ops, platform, storage
+from . import (
+    aws_compute,
+    aws_encryption,
+    aws_exposure,
+    aws_iam,
+    cost,
+    data,
+    kubernetes,
+    network,
+    ops,
+    platform,
+    storage,
+)
 from .core import Rule
 
 RULES: list[Rule] = [
@@ -10,6 +22,10 @@ RULES: list[Rule] = [
     *platform.RULES,
     *data.RULES,
     *storage.RULES,
+    *aws_iam.RULES,
+    *aws_exposure.RULES,
+    *aws_encryption.RULES,
+    *aws_compute.RULES,
     *kubernetes.RULES,
     *ops.RULES,
     *cost.RULES,
