@@ -10,7 +10,7 @@ from typing import Any
 import pulumi
 import pytest
 
-from components.storage.aws_bucket import (
+from components.storage.aws import (
     AccessLogArgs,
     Bucket,
     BucketArgs,
@@ -154,12 +154,12 @@ def test_deferred_statements_land_in_the_policy() -> None:
 def test_statements_resolved_later_are_checked_too() -> None:
     # Deferred statements (an Output) reach the policy document only through bucket_policy,
     # which refuses public grants when they resolve.
-    from components.storage import _policies
+    from components.aws import s3_policies
 
     with pytest.raises(
         ValueError, match=r"^policy_statements: Open would make the private bucket public"
     ):
-        _policies.bucket_policy(
+        s3_policies.bucket_policy(
             "arn:aws:s3:::b", [{"Sid": "Open", "Effect": "Allow", "Principal": {"AWS": "*"}}]
         )
     service = {
@@ -168,7 +168,8 @@ def test_statements_resolved_later_are_checked_too() -> None:
         "Action": "s3:GetObject",
     }
     assert (
-        json.loads(_policies.bucket_policy("arn:aws:s3:::b", [service]))["Statement"][1] == service
+        json.loads(s3_policies.bucket_policy("arn:aws:s3:::b", [service]))["Statement"][1]
+        == service
     )
 
 
@@ -249,7 +250,7 @@ def test_protection_and_force_destroy_follow_args() -> None:
 
 
 def test_children_are_parented_named_and_tagged(default_bucket: RecordingMonitor) -> None:
-    component = one(default_bucket, "groundwork:storage:Bucket")
+    component = one(default_bucket, "groundwork:aws/storage:Bucket")
     for r in default_bucket.recorded:
         if r.custom and not r.type.startswith("pulumi:providers:"):
             assert r.parent == component.urn, r.name
