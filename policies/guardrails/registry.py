@@ -3,16 +3,25 @@
 from __future__ import annotations
 
 from . import (
+    alicloud_compute,
+    alicloud_data,
+    alicloud_ram,
+    alicloud_storage,
     aws_compute,
     aws_encryption,
     aws_exposure,
     aws_iam,
     cost,
     data,
+    k8s_exposure,
+    k8s_helm,
+    k8s_rbac,
+    k8s_workloads,
     kubernetes,
     network,
     ops,
     platform,
+    prod_floors,
     storage,
 )
 from .core import Rule
@@ -27,6 +36,15 @@ RULES: list[Rule] = [
     *aws_encryption.RULES,
     *aws_compute.RULES,
     *kubernetes.RULES,
+    *k8s_workloads.RULES,
+    *k8s_rbac.RULES,
+    *k8s_exposure.RULES,
+    *k8s_helm.RULES,
+    *alicloud_storage.RULES,
+    *alicloud_data.RULES,
+    *alicloud_compute.RULES,
+    *alicloud_ram.RULES,
+    *prod_floors.RULES,
     *ops.RULES,
     *cost.RULES,
 ]
