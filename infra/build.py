@@ -9,7 +9,7 @@ import pulumi
 
 from infra.config import StackConfig
 from infra.kubernetes import kubernetes_provider
-from infra.layers import apps, data, kubernetes, network, storage
+from infra.layers import apps, data, kubernetes, monitoring, network, storage
 from infra.providers import build_providers
 
 
@@ -18,15 +18,19 @@ def build(cfg: StackConfig) -> dict[str, Any]:
     providers = build_providers(cfg)
     in_primary = pulumi.ResourceOptions(provider=providers.primary)
 
-    vpc = network.network(cfg, in_primary)
+    topics = monitoring.alert_topics(cfg, in_primary)
+    alarms = monitoring.wiring(cfg, topics)
+    vpc = network.network(cfg, in_primary, alarms)
     outputs: dict[str, Any] = {}
+    if topics is not None:
+        outputs["alertTopicArns"] = topics.topic_arns
     # Who may reach the databases and caches: the cluster's nodes when there is a cluster, else the
     # application (private) subnets.
     clients = data.DataClients(
         security_group_ids=[], cidrs=[s.cidr for s in vpc.plan.tier("private")]
     )
     if cfg.cluster.enabled:
-        cluster = kubernetes.cluster(cfg, vpc, in_primary)
+        cluster = kubernetes.cluster(cfg, vpc, in_primary, alarms)
         k8s = kubernetes_provider(
             f"k8s-{cluster.static_name}", cluster, cfg.region, cfg.cluster.kubeconfig_role_arn
         )
@@ -51,6 +55,7 @@ def build(cfg: StackConfig) -> dict[str, Any]:
         vpc,
         clients,
         pulumi.ResourceOptions(providers=[providers.primary, providers.random]),
+        alarms,
     )
     if cfg.cluster.enabled:
         # The port each data service listens on, by the name services `use` it with.

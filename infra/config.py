@@ -19,6 +19,7 @@ from components.aws.windows import staggered_windows, windows_overlap
 from components.network.cidr_plan import CidrPlanError, SubnetPlan, default_slot, plan_subnets
 from infra.presets import PRESETS, deep_merge
 from infra.regions import REGIONS, Cloud, is_zone_of, zone_name, zone_suffix
+from infra.sections.alerting import Alerting, alerting_problems
 from infra.sections.apps import (
     AppDefaults,
     AppService,
@@ -99,6 +100,9 @@ class StackConfig(Section):
     """S3 buckets (assets, uploads, backups, logs)."""
     cdn: Cdn = Cdn()
     """CloudFront, TLS, security headers and WAF in front of the assets bucket."""
+    alerting: Alerting = Alerting()
+    """Alert severities P0-P3 and their channels; the components' alarms and the in-cluster
+    Alertmanager both route by it (docs/monitoring.md)."""
 
     @model_validator(mode="before")
     @classmethod
@@ -131,6 +135,8 @@ class StackConfig(Section):
         self._check_backup()
         self._check_kubernetes()
         self._check_storage_and_cdn()
+        for key, message in alerting_problems(self.alerting):
+            raise ValueError(f"{key}: {message}")
         return self
 
     def _check_postgres(self) -> None:
@@ -384,4 +390,16 @@ def _decode(value: Any) -> Any:
 
 def load_config() -> StackConfig:
     """The running stack's validated config (raises ConfigError)."""
-    return parse_config(raw_config_from_pulumi())
+    from pulumi.runtime import config as runtime_config  # noqa: PLC0415  (internal module)
+
+    cfg = parse_config(raw_config_from_pulumi())
+    key = f"{PROJECT}:alerting"
+    secret = (
+        runtime_config.is_config_secret(key) or key in runtime_config.get_config_secret_keys_env()
+    )
+    if cfg.alerting.has_secrets() and not secret:
+        raise ConfigError(
+            [f"{key}: holds webhook URLs or a PagerDuty key in plain text; set them as secrets "
+             f"(pulumi config set --secret --path '{key}.pagerdutyKey' ...)"]
+        )  # fmt: skip
+    return cfg

@@ -13,6 +13,8 @@ from typing import Any
 PRESETS: dict[str, dict[str, Any]] = {
     "dev": {
         "protectStatefulResources": False,
+        # Only the alarms that mean data at risk: each alarm is a monthly line on the bill.
+        "alerting": {"alarmSeverities": ["P0"]},
         "network": {
             "zones": ["a", "b"],
             "nat": "single",
@@ -81,6 +83,7 @@ PRESETS: dict[str, dict[str, Any]] = {
     },
     "staging": {
         "protectStatefulResources": True,
+        "alerting": {"required": True},
         "network": {
             "zones": ["a", "b", "c"],
             "nat": "single",
@@ -113,6 +116,7 @@ PRESETS: dict[str, dict[str, Any]] = {
     },
     "prod": {
         "protectStatefulResources": True,
+        "alerting": {"required": True},
         "network": {
             "zones": ["a", "b", "c"],
             "nat": "per_az",

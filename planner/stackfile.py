@@ -67,7 +67,12 @@ def read_stack_file(project_dir: Path, stack: str) -> StackFile:
             config[full] = SECRET_PLACEHOLDER
             secret_keys.append(full)
         else:
-            config[full] = _encode(value)
+            # `pulumi config set --secret --path` nests secure values; the engine then treats the
+            # whole key as secret.
+            masked, nested = mask_nested_secrets(value)
+            config[full] = _encode(masked)
+            if nested:
+                secret_keys.append(full)
     for key, expected in REQUIRED_SETTINGS.items():
         if config.get(key) != expected:
             raise StackFileError(
@@ -75,6 +80,18 @@ def read_stack_file(project_dir: Path, stack: str) -> StackFile:
                 "use an explicit provider (pulumi/pulumi-aws#3777)"
             )
     return StackFile(project, stack, path, config, secret_keys)
+
+
+def mask_nested_secrets(value: Any) -> tuple[Any, bool]:
+    if isinstance(value, dict):
+        if set(value) == {"secure"}:
+            return SECRET_PLACEHOLDER, True
+        items = {k: mask_nested_secrets(v) for k, v in value.items()}
+        return {k: v for k, (v, _) in items.items()}, any(f for _, f in items.values())
+    if isinstance(value, list):
+        masked = [mask_nested_secrets(v) for v in value]
+        return [v for v, _ in masked], any(f for _, f in masked)
+    return value, False
 
 
 def _encode(value: Any) -> str:

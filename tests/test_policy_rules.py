@@ -779,6 +779,15 @@ BASE_CASES: dict[str, Case] = {
         bad=[[bucket()], [R(CLUSTER, "db", AURORA)]],
         config={"enabled": True},
     ),
+    "obs-alarm-actions": Case(
+        ok=[R(ALARM, "cpu", {"alarmActions": ["arn:sns:p2"], "okActions": ["arn:sns:p2"]})],
+        bad=[
+            [R(ALARM, "cpu", {"okActions": ["arn:sns:p2"]})],
+            [R(ALARM, "cpu", {"alarmActions": ["arn:sns:p2"], "okActions": []})],
+            [R(ALARM, "cpu", {"alarmActions": ["a"], "okActions": ["a"], "actionsEnabled": False})],
+        ],
+        unknown=[R(ALARM, "cpu", {"alarmActions": UNKNOWN, "okActions": ["arn:sns:p2"]})],
+    ),
     "obs-alarms-for-stateful": Case(
         ok=[
             R(CLUSTER, "db", AURORA),

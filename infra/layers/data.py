@@ -8,6 +8,7 @@ from typing import Any
 import pulumi
 
 from components.backup.aws import BackupPlan, BackupPlanArgs, VaultLockArgs
+from components.monitoring.aws import AlarmWiring
 from components.network.aws import Vpc
 from components.postgres.aws import PostgresHa, PostgresHaArgs, ReaderAutoscalingArgs
 from components.redis.aws import RedisHa, RedisHaArgs
@@ -21,7 +22,11 @@ class DataClients:
 
 
 def data(
-    cfg: StackConfig, network: Vpc, clients: DataClients, opts: pulumi.ResourceOptions
+    cfg: StackConfig,
+    network: Vpc,
+    clients: DataClients,
+    opts: pulumi.ResourceOptions,
+    alarms: AlarmWiring | None = None,
 ) -> dict[str, Any]:
     """Backups, PostgreSQL and the cache in the primary region's data subnets.
 
@@ -33,7 +38,7 @@ def data(
 
     backup_tags: dict[str, str] = {}
     if cfg.backup.enabled:
-        backup = _backup(cfg, f"{prefix}-backup", opts)
+        backup = _backup(cfg, f"{prefix}-backup", opts, alarms)
         backup_tags = backup.selection_tags
         outputs |= {"backupVaultArn": backup.vault_arn, "backupPlanId": backup.plan_id}
 
@@ -76,6 +81,7 @@ def data(
                 backup_tags=backup_tags,
                 tags=cfg.base_tags,
                 protect_stateful=protect,
+                alarms=alarms,
             ),
             opts=opts,
         )
@@ -112,6 +118,7 @@ def data(
                 slow_log_retention_days=cache_cfg.slow_log_retention_days,
                 tags=cfg.base_tags,
                 protect_stateful=protect,
+                alarms=alarms,
             ),
             opts=opts,
         )
@@ -125,7 +132,9 @@ def data(
     return outputs
 
 
-def _backup(cfg: StackConfig, name: str, opts: pulumi.ResourceOptions) -> BackupPlan:
+def _backup(
+    cfg: StackConfig, name: str, opts: pulumi.ResourceOptions, alarms: AlarmWiring | None
+) -> BackupPlan:
     bk = cfg.backup
     lock = bk.vault_lock
     return BackupPlan(
@@ -149,6 +158,7 @@ def _backup(cfg: StackConfig, name: str, opts: pulumi.ResourceOptions) -> Backup
             force_destroy=not cfg.protect_stateful_resources,
             tags=cfg.base_tags,
             protect_stateful=cfg.protect_stateful_resources,
+            alarms=alarms,
         ),
         opts=opts,
     )

@@ -17,6 +17,7 @@ from components.kubernetes.platform.baseline import (
     QuotaArgs,
     WorkloadNamespaceArgs,
 )
+from components.monitoring.aws import AlarmWiring
 from components.network.aws import Vpc
 from infra.config import StackConfig
 
@@ -26,7 +27,12 @@ def cluster_name(cfg: StackConfig) -> str:
     return f"{cfg.name}-{cfg.environment}"
 
 
-def cluster(cfg: StackConfig, network: Vpc, opts: pulumi.ResourceOptions) -> EksCluster:
+def cluster(
+    cfg: StackConfig,
+    network: Vpc,
+    opts: pulumi.ResourceOptions,
+    alarms: AlarmWiring | None = None,
+) -> EksCluster:
     c = cfg.cluster
     return EksCluster(
         f"{cfg.name}-{cfg.environment}-eks",
@@ -57,6 +63,7 @@ def cluster(cfg: StackConfig, network: Vpc, opts: pulumi.ResourceOptions) -> Eks
             addon_versions=c.addon_versions,
             tags=cfg.base_tags,
             protect_stateful=cfg.protect_stateful_resources,
+            alarms=alarms,
         ),
         opts=opts,
     )

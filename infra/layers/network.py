@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import pulumi
 
+from components.monitoring.aws import AlarmWiring
 from components.network.aws import FlowLogArgs, Vpc, VpcArgs
 from infra.config import StackConfig
 from infra.layers.kubernetes import cluster_name
 
 
-def network(cfg: StackConfig, opts: pulumi.ResourceOptions) -> Vpc:
+def network(
+    cfg: StackConfig, opts: pulumi.ResourceOptions, alarms: AlarmWiring | None = None
+) -> Vpc:
     net = cfg.network
     return Vpc(
         f"{cfg.name}-{cfg.environment}",
@@ -34,6 +37,7 @@ def network(cfg: StackConfig, opts: pulumi.ResourceOptions) -> Vpc:
             cluster_names=[cluster_name(cfg)] if cfg.cluster.enabled else [],
             tags=cfg.base_tags,
             protect_stateful=cfg.protect_stateful_resources,
+            alarms=alarms,
         ),
         opts=opts,
     )
