@@ -383,7 +383,8 @@ AWS_CASES: dict[str, Case] = {
     "net-nacl-no-public-ingress": Case(
         ok=[
             R(NACL, "public", {"vpcId": "v", "ingress": [
-                nacl_entry(90, "deny", "tcp", 22), nacl_entry(91, "deny", "tcp", 3389), nacl_entry(100, "allow")]}),
+                {**nacl_entry(90, "deny", "tcp"), "fromPort": 20, "toPort": 22}, nacl_entry(91, "deny", "tcp", 3389),
+                nacl_entry(100, "allow")]}),
             R(NACL, "web", {"vpcId": "v", "ingress": [nacl_entry(100, "allow", "tcp", 443),
                                                        {**nacl_entry(110, "allow", "tcp"), "fromPort": 1024, "toPort": 3388},
                                                        {**nacl_entry(120, "allow", "tcp", 22), "cidrBlock": "10.0.0.0/8"}]}),
