@@ -233,6 +233,8 @@ READS: dict[str, str] = {
     "aws:elasticache/cluster:Cluster": "replicationGroupId engine",
     "aws:elasticache/serverlessCache:ServerlessCache": "engine userGroupId kmsKeyId",
     "aws:ssm/parameter:Parameter": "type keyId",
+    "aws:ecs/service:Service": "networkConfiguration assignPublicIp",
+    "aws:cloudtrail/trail:Trail": "kmsKeyId",
 }
 """The camelCase properties the AWS rules read, per type token."""
 
