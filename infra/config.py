@@ -38,19 +38,18 @@ from components.network.cidr_plan import CidrPlanError, SubnetPlan, default_slot
 from infra.policy_limits import PolicyLimits, policy_limits
 from infra.presets import preset
 from infra.regions import CLOUD_NAMES, REGIONS, is_zone_of, zone_name, zone_suffix
+from infra.sections.apps import (
+    AppDefaults,
+    AppService,
+    ServiceName,
+    app_problems,
+    with_app_defaults,
+)
 from infra.sections.backup import AwsBackup, Backup
 from infra.sections.base import CrossFieldError, Problem, Section, all_problems
 from infra.sections.cdn import AwsCdn, Cdn
 from infra.sections.dr import DisasterRecovery
-from infra.sections.kubernetes import (
-    AlicloudCluster,
-    Apps,
-    AwsCluster,
-    AwsPlatform,
-    Cluster,
-    ExampleService,
-    Platform,
-)
+from infra.sections.kubernetes import AlicloudCluster, AwsCluster, AwsPlatform, Cluster, Platform
 from infra.sections.network import AlicloudNetwork, AwsNetwork, Network
 from infra.sections.postgres import AlicloudPostgres, AwsPostgres, Postgres
 from infra.sections.redis import AlicloudRedis, AwsRedis, Redis
@@ -114,12 +113,21 @@ class StackBase(Section):
     """The managed Kubernetes cluster (docs/kubernetes.md)."""
     platform: Platform = Platform()
     """Platform baseline and add-ons on the cluster."""
-    apps: Apps = Apps()
-    """Services deployed through the Workload component."""
+    app_defaults: AppDefaults = AppDefaults()
+    """What every service of `apps` starts from (the environment preset sets it); a service
+    overrides any of it for itself."""
+    apps: dict[ServiceName, AppService] = Field(default_factory=dict)
+    """Services on the cluster by name, each a hardened Workload (docs/kubernetes.md): image,
+    ports, replicas, resources, config, secrets, host and the data services it uses."""
     storage: Storage = Storage()
     """Buckets (assets, uploads, backups, logs)."""
     cdn: Cdn = Cdn()
     """The CDN, TLS, security headers and web firewall in front of the assets bucket."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _merge_app_defaults(cls, data: Any) -> Any:
+        return with_app_defaults(data) if isinstance(data, Mapping) else data
 
     @field_validator("region")
     @classmethod
@@ -160,9 +168,14 @@ class StackBase(Section):
                     "dr.region", f"'{dr.region}' is not an {CLOUD_NAMES[self.CLOUD]} region"
                 )
         yield from self._guardrail_problems()
-        example = self.apps.example
-        if example is not None:
-            yield from self._example_problems(example)
+        for key, message in app_problems(
+            self.apps,
+            namespaces=[n.name for n in self.platform.namespaces],
+            data_enabled={"postgres": self.postgres.enabled, "redis": self.redis.enabled},
+            cluster_enabled=self.cluster.enabled,
+            dns_domain=self._dns_domain(),
+        ):
+            yield Problem(key, message)
         if self.cdn.enabled and not self.storage.assets.enabled:
             yield Problem("cdn.enabled", "the CDN serves the assets bucket; enable storage.assets")
 
@@ -183,27 +196,6 @@ class StackBase(Section):
                 f"must be false in {self.environment}: buckets hold data "
                 "(policy stateful-resources-protected)",
             )
-
-    def _example_problems(self, example: ExampleService) -> Iterator[Problem]:
-        platform = self.platform
-        if example.namespace not in {n.name for n in platform.namespaces}:
-            yield Problem(
-                "apps.example.namespace",
-                f"'{example.namespace}' is not one of platform.namespaces",
-            )
-        if example.min_replicas > example.max_replicas:
-            yield Problem(
-                "apps.example.minReplicas",
-                f"{example.min_replicas} exceeds maxReplicas {example.max_replicas}",
-            )
-        if example.require_digest and example.digest is None:
-            yield Problem("apps.example.digest", "required when requireDigest is true")
-        domain = self._dns_domain()
-        if example.host and domain and not example.host.endswith("." + domain):
-            yield Problem(
-                "apps.example.host", f"'{example.host}' is not inside the platform's DNS zone "
-                f"'{domain}'"
-            )  # fmt: skip
 
     def _dns_domain(self) -> str | None:
         """The DNS zone the platform publishes app hosts in, if any (per cloud)."""

@@ -52,9 +52,7 @@ PRESETS: dict[str, dict[str, Any]] = {
                 }
             ],
         },
-        "apps": {
-            "example": {"requireDigest": False, "minReplicas": 1, "maxReplicas": 3},
-        },
+        "appDefaults": {"requireDigest": False, "replicas": {"min": 1, "max": 3}},
         "storage": {
             "forceDestroy": True,
             "assets": {"lifecycle": {"noncurrentVersionExpirationDays": 7}},
@@ -74,7 +72,7 @@ PRESETS: dict[str, dict[str, Any]] = {
     },
     "prod": {
         "cluster": {"logRetentionDays": 365},
-        "apps": {"example": {"maxReplicas": 9}},
+        "appDefaults": {"replicas": {"min": 3, "max": 9}},
         "storage": {
             "assets": {"lifecycle": {"noncurrentVersionExpirationDays": 30}},
             "backups": {"lifecycle": {"noncurrentVersionExpirationDays": 365}},
