@@ -15,6 +15,7 @@ from components.monitoring.aws import PAGERDUTY_CLOUDWATCH_URL, AlertTopics, Ale
 from infra import ConfigError, parse_config
 from infra.build import build
 from infra.config import load_config
+from infra.sections.alerting import Alerting
 from planner.policy_report import policy_section
 from planner.recorder import RecordingMonitor
 from planner.report import PlanContext
@@ -183,7 +184,8 @@ def test_dev_keeps_only_the_p0_alarms() -> None:
 
 
 def test_prod_plan_without_alerting_is_blocked_by_the_alarm_rule() -> None:
-    cfg = parse_config(prod_with(alerting={"required": False}))
+    # What config refuses first (test above), the policy would still block.
+    cfg = parse_config(raw_stack_config("prod")).model_copy(update={"alerting": Alerting()})
     monitor = run_mocked(lambda: build(cfg), stack="prod")
     assert monitor.by_type(ALARM) == []
     section = policy_section(PlanContext("groundwork", "prod", PROJECT_DIR, monitor, cfg))

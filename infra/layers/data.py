@@ -12,7 +12,7 @@ from components.monitoring.aws import AlarmWiring
 from components.network.aws import Vpc
 from components.postgres.aws import PostgresHa, PostgresHaArgs, ReaderAutoscalingArgs
 from components.redis.aws import RedisHa, RedisHaArgs
-from infra.config import StackConfig
+from infra.config import AwsStackConfig
 
 
 @dataclass(frozen=True)
@@ -22,7 +22,7 @@ class DataClients:
 
 
 def data(
-    cfg: StackConfig,
+    cfg: AwsStackConfig,
     network: Vpc,
     clients: DataClients,
     opts: pulumi.ResourceOptions,
@@ -133,7 +133,7 @@ def data(
 
 
 def _backup(
-    cfg: StackConfig, name: str, opts: pulumi.ResourceOptions, alarms: AlarmWiring | None
+    cfg: AwsStackConfig, name: str, opts: pulumi.ResourceOptions, alarms: AlarmWiring | None
 ) -> BackupPlan:
     bk = cfg.backup
     lock = bk.vault_lock

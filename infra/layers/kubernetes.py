@@ -10,7 +10,12 @@ from components.kubernetes.aws_addons import (
     PlatformAddonsArgs,
     Route53ZoneArgs,
 )
-from components.kubernetes.aws_eks import EksCluster, EksClusterArgs, NodeGroupArgs
+from components.kubernetes.aws_eks import (
+    EksCluster,
+    EksClusterArgs,
+    NodeGroupArgs,
+    ebs_storage_class,
+)
 from components.kubernetes.platform.baseline import (
     PlatformBaseline,
     PlatformBaselineArgs,
@@ -19,16 +24,16 @@ from components.kubernetes.platform.baseline import (
 )
 from components.monitoring.aws import AlarmWiring
 from components.network.aws import Vpc
-from infra.config import StackConfig
+from infra.config import AwsStackConfig
 
 
-def cluster_name(cfg: StackConfig) -> str:
+def cluster_name(cfg: AwsStackConfig) -> str:
     """Known before the cluster exists, so the VPC can tag its subnets with it."""
     return f"{cfg.name}-{cfg.environment}"
 
 
 def cluster(
-    cfg: StackConfig,
+    cfg: AwsStackConfig,
     network: Vpc,
     opts: pulumi.ResourceOptions,
     alarms: AlarmWiring | None = None,
@@ -69,7 +74,7 @@ def cluster(
     )
 
 
-def baseline(cfg: StackConfig, opts: pulumi.ResourceOptions) -> PlatformBaseline:
+def baseline(cfg: AwsStackConfig, opts: pulumi.ResourceOptions) -> PlatformBaseline:
     p = cfg.platform
     return PlatformBaseline(
         f"{cfg.name}-{cfg.environment}-baseline",
@@ -91,6 +96,7 @@ def baseline(cfg: StackConfig, opts: pulumi.ResourceOptions) -> PlatformBaseline
             ingress_namespace=p.ingress_namespace,
             monitoring_namespace=p.monitoring_namespace,
             platform_namespaces=[p.ingress_namespace, "cert-manager", p.monitoring_namespace],
+            storage_class=ebs_storage_class(),
             storage_reclaim_policy=p.storage_reclaim_policy,
             protect_stateful=cfg.protect_stateful_resources,
         ),
@@ -99,7 +105,7 @@ def baseline(cfg: StackConfig, opts: pulumi.ResourceOptions) -> PlatformBaseline
 
 
 def addons(
-    cfg: StackConfig, network: Vpc, cluster: EksCluster, opts: pulumi.ResourceOptions
+    cfg: AwsStackConfig, network: Vpc, cluster: EksCluster, opts: pulumi.ResourceOptions
 ) -> PlatformAddons:
     p = cfg.platform
     charts = {

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pulumi
 
 from components.monitoring.aws import AlarmWiring, AlertTopics, AlertTopicsArgs
-from infra.config import StackConfig
+from infra.config import AwsStackConfig as StackConfig
 
 
 def alert_topics(cfg: StackConfig, opts: pulumi.ResourceOptions) -> AlertTopics | None:

@@ -6,12 +6,12 @@ import pulumi
 
 from components.monitoring.aws import AlarmWiring
 from components.network.aws import FlowLogArgs, Vpc, VpcArgs
-from infra.config import StackConfig
+from infra.config import AwsStackConfig
 from infra.layers.kubernetes import cluster_name
 
 
 def network(
-    cfg: StackConfig, opts: pulumi.ResourceOptions, alarms: AlarmWiring | None = None
+    cfg: AwsStackConfig, opts: pulumi.ResourceOptions, alarms: AlarmWiring | None = None
 ) -> Vpc:
     net = cfg.network
     return Vpc(

@@ -59,8 +59,6 @@ class AlarmOverrideConfig(Section):
 
 
 class Alerting(Section):
-    required: bool = False
-    """Refuse a stack without `severities` (the staging and prod presets set it)."""
     severities: dict[Severity, SeverityChannelsConfig] = Field(default_factory=dict)
     """Channels of each severity P0 (most urgent) to P3; all four are required."""
     webhooks: dict[ChannelName, WebhookChannel] = Field(default_factory=dict)
@@ -131,16 +129,17 @@ def _alarm_keys() -> dict[str, tuple[str, ...]]:
     }  # fmt: skip
 
 
-def alerting_problems(alerting: Alerting) -> list[tuple[str, str]]:
+def alerting_problems(alerting: Alerting, *, required: bool) -> list[tuple[str, str]]:
     """(stack-file key, message) for every problem of the section; what AlertTopics would
-    reject, rejected here first."""
+    reject, rejected here first. `required`: the environment's policy makes alarms mandatory."""
     problems: list[tuple[str, str]] = []
     if not alerting.configured:
-        if alerting.required:
+        if required:
             problems.append(
-                ("alerting.severities", "required in this environment (the preset sets "
-                 "alerting.required): give P0-P3 their channels, e.g. P0: {pages: true}, "
-                 "P2: {emails: [oncall@example.com]}; without it no alarm would tell anyone")
+                ("alerting.severities", "required in this environment (policy "
+                 "obs-alarms-for-stateful is mandatory): give P0-P3 their channels, e.g. "
+                 "P0: {pages: true}, P2: {emails: [oncall@example.com]}; without it no alarm "
+                 "would tell anyone")
             )  # fmt: skip
         return problems
     problems += [(f"alerting.{f}", m) for f, m in routing_problems(alerting.routing())]
