@@ -306,8 +306,8 @@ def test_dev_may_run_without_readers_or_replicas() -> None:
 
 @pytest.mark.parametrize("environment", sorted(PRESETS))
 def test_every_preset_validates(environment: str) -> None:
-    # Only what no preset can know: who administers the cluster, the example's image pin, and
-    # (prod) the CDN's own domain.
+    # Only what no preset can know: who administers the cluster, the example's image pin,
+    # (prod) the CDN's own domain, and who is told about alerts.
     cfg = parse_config(
         {
             "environment": environment,
@@ -316,6 +316,7 @@ def test_every_preset_validates(environment: str) -> None:
             "cluster": {"adminRoleArns": ["arn:aws:iam::123456789012:role/admin"]},
             "apps": raw_stack_config("prod")["apps"],
             "cdn": raw_stack_config("prod")["cdn"],
+            "alerting": raw_stack_config("prod")["alerting"],
         }
     )
     assert cfg.postgres.instance_class.startswith("db.")
