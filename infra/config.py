@@ -1,15 +1,14 @@
 """The typed stack config: one validated, frozen `StackConfig` built from `Pulumi.<stack>.yaml`.
 
-All `pulumi.Config` reads happen in `load_config`; everything downstream takes `StackConfig`.
+All config reads happen in `load_config`; everything downstream takes `StackConfig`.
 Bad input fails here, before any resource is registered, with one line per problem that names the
 stack-file key, the value and what is allowed.
 """
 
 from __future__ import annotations
 
-import json
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any, Literal
 
 import pulumi
@@ -17,8 +16,10 @@ from pydantic import Field, ValidationError, model_validator
 
 from components.data.windows import staggered_windows, windows_overlap
 from components.network.cidr_plan import CidrPlanError, SubnetPlan, default_slot, plan_subnets
+from infra.config_source import project_values
 from infra.presets import PRESETS, deep_merge
 from infra.regions import REGIONS, Cloud, is_zone_of, zone_name, zone_suffix
+from infra.secret_config import mark_secret_inputs, offline_placeholders, overlaps, secret_texts
 from infra.sections.backup import Backup
 from infra.sections.base import Section
 from infra.sections.cdn import Cdn
@@ -29,6 +30,8 @@ from infra.sections.postgres import Postgres
 from infra.sections.redis import Redis
 from infra.sections.storage import Storage
 from infra.sections.tags import Tags
+from planner.config_keys import namespace_problems
+from planner.stackfile import dotted_path
 
 PROJECT = "groundwork"
 """Project name in Pulumi.yaml, and the namespace of every config key we own."""
@@ -56,7 +59,7 @@ class StackConfig(Section):
     """Target cloud."""
     region: str
     """Primary region."""
-    account_id: str | None = Field(None, pattern=r"^\d{12}$")
+    account_id: str | None = Field(None, pattern=r"^\d{12}$", examples=["111122223333"])
     """AWS account the stack may deploy into (12 digits). When set, the providers refuse any
     other account, so prod credentials pointed at the wrong account fail before touching it."""
     name: str = Field("groundwork", pattern=r"^[a-z][a-z0-9-]{1,20}[a-z0-9]$")
@@ -353,33 +356,61 @@ def _describe(err: Any) -> str:
     return f"{key}: {message}{shown}"
 
 
-def raw_config_from_pulumi() -> dict[str, Any]:
-    """Every `groundwork:*` key of the running stack, decoded, without its namespace.
-
-    Reads the in-memory config and PULUMI_CONFIG exactly as `pulumi.Config` does, but enumerates
-    the keys so that a misspelt key is an error instead of silently ignored.
-    """
-    from pulumi.runtime import config as runtime_config  # noqa: PLC0415  (internal module)
-
-    merged = {**runtime_config.get_config_env(), **runtime_config.CONFIG.get()}
+def config_from_values(
+    values: Mapping[str, Any], secret_keys: Iterable[str] = ()
+) -> tuple[StackConfig, frozenset[str]]:
+    """Validate the stack's config as the engine hands it over (every namespace, values as text);
+    return it with the texts of its secret values (see infra/secret_config.py)."""
+    problems = [f"{k}: {why}" for k, why in namespace_problems(values, PROJECT).items()]
+    raw, placeholder_paths, secret_problems = offline_placeholders(
+        project_values(values, PROJECT), StackConfig, _error_keys
+    )
+    problems += [f"{PROJECT}:{dotted_path(p)}: {why}" for p, why in secret_problems.items()]
+    try:
+        config = parse_config(raw)
+    except ConfigError as exc:
+        # A secret the offline plan could not stand in for is explained above, once.
+        problems += [
+            p for p in exc.problems
+            if not any(overlaps(_error_key(p), path) for path in secret_problems)
+        ]  # fmt: skip
+        raise ConfigError(problems) from None
+    if problems:
+        raise ConfigError(problems)
     prefix = f"{PROJECT}:"
-    raw: dict[str, Any] = {}
-    for key, value in merged.items():
-        if key.startswith(prefix):
-            raw[key.removeprefix(prefix)] = _decode(value)
-    return raw
+    secret_paths = placeholder_paths + [
+        (key.removeprefix(prefix),)
+        for key in secret_keys
+        if key.startswith(prefix)
+        and not any(p[0] == key.removeprefix(prefix) for p in placeholder_paths)
+    ]
+    return config, secret_texts(config, secret_paths)
 
 
-def _decode(value: Any) -> Any:
-    """Structured values arrive JSON-encoded; plain strings stay strings."""
-    if isinstance(value, str):
-        try:
-            return json.loads(value)
-        except json.JSONDecodeError:
-            return value
-    return value
+def _error_keys(raw: dict[str, Any]) -> list[str]:
+    """Dotted keys (without the namespace) of every problem `raw` has."""
+    try:
+        parse_config(raw)
+    except ConfigError as exc:
+        return [_error_key(p) for p in exc.problems]
+    return []
+
+
+def _error_key(problem: str) -> str:
+    """`groundwork:network.cidr: not valid...` -> `network.cidr`."""
+    return problem.split(": ", 1)[0].removeprefix(f"{PROJECT}:")
 
 
 def load_config() -> StackConfig:
-    """The running stack's validated config (raises ConfigError)."""
-    return parse_config(raw_config_from_pulumi())
+    """The running stack's validated config (raises ConfigError). Resource inputs that carry a
+    secret config value are registered as secrets from here on."""
+    from pulumi.runtime import config as runtime_config  # noqa: PLC0415  (internal module)
+
+    # What `pulumi.Config` reads (in-memory config over PULUMI_CONFIG), but every key, so that
+    # misspelt keys and namespaces are errors instead of silently ignored.
+    values = {**runtime_config.get_config_env(), **runtime_config.CONFIG.get()}
+    secret_keys = [k for k in values if runtime_config.is_config_secret(k)]
+    secret_keys += runtime_config.get_config_secret_keys_env()
+    config, secrets = config_from_values(values, secret_keys)
+    mark_secret_inputs(secrets)
+    return config

@@ -15,16 +15,30 @@ from typing import Any
 
 from infra.config import PROJECT, StackConfig
 from infra.presets import PRESETS
+from planner.config_keys import ENGINE_NAMESPACE, PROVIDER_NAMESPACES
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 SCHEMA_PATH = DOCS / "stack-config.schema.json"
 REFERENCE_PATH = DOCS / "config-reference.md"
+SECURE_VALUE = {
+    "type": "object",
+    "properties": {"secure": {"type": "string"}},
+    "required": ["secure"],
+    "additionalProperties": False,
+}
 
 
 def stack_file_schema() -> dict[str, Any]:
     model = StackConfig.model_json_schema(by_alias=True, mode="validation")
     defs = model.pop("$defs", {})
-    ours = {f"{PROJECT}:{key}": value for key, value in model["properties"].items()}
+    # Any key may instead hold a `secure:` ciphertext (`pulumi config set --secret`).
+    ours = {
+        f"{PROJECT}:{key}": {
+            **({"description": value["description"]} if "description" in value else {}),
+            "anyOf": [value, SECURE_VALUE],
+        }
+        for key, value in model["properties"].items()
+    }
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": f"{PROJECT} stack file (Pulumi.<stack>.yaml)",
@@ -41,8 +55,11 @@ def stack_file_schema() -> dict[str, Any]:
                     },
                 },
                 "required": [f"{PROJECT}:{key}" for key in model.get("required", [])],
-                # Other namespaces (aws:, kubernetes:, ...) are allowed; our own keys are checked.
-                "patternProperties": {f"^(?!{PROJECT}:)[A-Za-z0-9_.-]+:.+$": {}},
+                # Provider namespaces (aws:, kubernetes:, ...) and the engine's are allowed; our own
+                # keys are checked; any other namespace is a typo (planner/config_keys.py).
+                "patternProperties": {
+                    f"^({'|'.join((ENGINE_NAMESPACE, *PROVIDER_NAMESPACES))}):.+$": {}
+                },
                 "additionalProperties": False,
             },
             "secretsprovider": {"type": "string"},
