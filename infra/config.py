@@ -14,7 +14,7 @@ from typing import Any, Literal
 import pulumi
 from pydantic import Field, ValidationError, model_validator
 
-from components.data.windows import staggered_windows, windows_overlap
+from components.aws.windows import staggered_windows, windows_overlap
 from components.network.cidr_plan import CidrPlanError, SubnetPlan, default_slot, plan_subnets
 from infra.config_source import project_values
 from infra.presets import PRESETS, deep_merge
