@@ -19,12 +19,10 @@ from typing import Any
 
 
 def decode(value: Any) -> Any:
-    """A PULUMI_CONFIG value: mappings and lists from their JSON text; `null` is unset; the rest
-    stays text for the model to convert by field type."""
+    """A PULUMI_CONFIG value: mappings and lists from their JSON text; the rest stays text for the
+    model to convert by field type."""
     if not isinstance(value, str):
         return value
-    if value == "null":
-        return None
     if value.startswith(("{", "[")):
         try:
             return json.loads(value)

@@ -221,7 +221,10 @@ def _copy(value: Any) -> Any:
 
 
 def _get_or_none(value: Any, path: Path) -> Any:
+    """The value at `path`, or None; past the end of a list, its last item (examples are short)."""
     for part in path:
+        if isinstance(value, list) and isinstance(part, int) and value:
+            part = min(part, len(value) - 1)  # noqa: PLW2901
         value = _child(value, part)
     return value
 

@@ -12,8 +12,12 @@ import sys
 import time
 import traceback
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from planner.stackfile import StackFile, StackFileError, read_stack_file
+
+if TYPE_CHECKING:
+    from planner.recorder import RecordingMonitor
 
 EXIT_OK, EXIT_BLOCKED, EXIT_CONFIG, EXIT_PROGRAM = 0, 1, 2, 3
 
@@ -42,6 +46,15 @@ def main(argv: list[str] | None = None) -> int:
     return _plan(args, project_dir, stack_file, started)
 
 
+def run_program(
+    project_dir: Path, stack_file: StackFile, *, preview: bool = False
+) -> RecordingMonitor:
+    """planner.runner.run_program, imported on first use (tests replace it here)."""
+    from planner.runner import run_program as run  # noqa: PLC0415
+
+    return run(project_dir, stack_file, preview=preview)
+
+
 def _plan(
     args: argparse.Namespace, project_dir: Path, stack_file: StackFile, started: float
 ) -> int:
@@ -51,7 +64,6 @@ def _plan(
     from planner.analyzers import ANALYZERS  # noqa: PLC0415
     from planner.recorder import EngineRuleError  # noqa: PLC0415
     from planner.report import PlanContext, build_report, markdown_summary, text_summary  # noqa: PLC0415
-    from planner.runner import run_program  # noqa: PLC0415
 
     try:
         monitor = run_program(project_dir, stack_file, preview=args.preview)

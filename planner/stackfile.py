@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from planner.config_keys import namespace_problems, parse_key, suggest
-from planner.yaml_strict import Problem, StrictYamlError, load
+from planner.yaml_strict import Loaded, Problem, StrictYamlError, load
 
 SECRET_PLACEHOLDER = "[secret: not decrypted offline]"  # noqa: S105 (a label, not a secret)
 """Stands in for each `secure:` value: offline there is no secrets provider to decrypt it. The
@@ -55,7 +55,10 @@ def project_name(project_dir: Path) -> str:
     path = project_dir / "Pulumi.yaml"
     if not path.is_file():
         raise StackFileError(f"no Pulumi.yaml in {project_dir}: not a Pulumi project")
-    data = _load(path).data
+    loaded = _load(path)
+    if loaded.problems:
+        raise StackFileError(*(_describe(path.name, p) for p in loaded.problems))
+    data = loaded.data
     if not isinstance(data, dict) or not isinstance(data.get("name"), str):
         raise StackFileError("Pulumi.yaml has no project `name`")
     return str(data["name"])
@@ -71,7 +74,8 @@ def read_stack_file(project_dir: Path, stack: str) -> StackFile:
     data = {} if loaded.data is None else loaded.data
     if not isinstance(data, dict):
         raise StackFileError(f"{path.name} must be a mapping with a `config` key")
-    problems = [
+    problems = [_describe(path.name, p) for p in loaded.problems]
+    problems += [
         f"{path.name}: `{key}`: not a stack file key{suggest(key, STACK_FILE_KEYS)} "
         f"(line {loaded.key_lines.get((key,))})"
         for key in data
@@ -123,7 +127,7 @@ def read_stack_file(project_dir: Path, stack: str) -> StackFile:
     return StackFile(project, stack, path, config, secret_keys)
 
 
-def _load(path: Path) -> Any:
+def _load(path: Path) -> Loaded:
     size = path.stat().st_size
     if size > MAX_BYTES:
         raise StackFileError(f"{path.name}: {size} bytes; a stack file is at most {MAX_BYTES}")
@@ -182,9 +186,12 @@ def _hide_secrets(value: Any) -> tuple[Any, bool]:
 
 
 def _encode(value: Any) -> str:
-    """A config value as PULUMI_CONFIG carries it: text as is, anything else as Go's JSON."""
+    """A config value as PULUMI_CONFIG carries it: text as is, an empty value as empty text,
+    anything else as Go's JSON."""
     if isinstance(value, str):
         return value
+    if value is None:
+        return ""
     return json.dumps(_go_numbers(value), ensure_ascii=False)
 
 

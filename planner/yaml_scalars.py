@@ -42,7 +42,6 @@ _GO_WORDS: dict[str, Scalar] = {
     **dict.fromkeys((".nan", ".NaN", ".NAN"), math.nan),
     **dict.fromkeys((".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF"), math.inf),
     **dict.fromkeys(("-.inf", "-.Inf", "-.INF"), -math.inf),
-    "<<": Special("a merge key"),
 }
 _GO_FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?")
 _GO_PARSEFLOAT = re.compile(r"\.[0-9]+([eE][-+]?[0-9]+)?")  # ParseFloat of text starting "."

@@ -11,7 +11,7 @@ the work it limits is done:
 - unquoted scalars that YAML 1.1, YAML 1.2 and the Pulumi CLI read differently (yaml_scalars.py).
 
 Problems that leave the rest readable (a duplicate key, an ambiguous scalar) are collected and
-reported together; the others stop reading at once.
+returned with the data, so that a caller can report them with its own; the others stop reading.
 """
 
 from __future__ import annotations
@@ -29,6 +29,10 @@ MAX_VALUES = 20_000
 """Most values (scalars, mappings, sequences) after alias expansion (a stack file has hundreds)."""
 MAX_TEXT = 4 * 1024 * 1024
 """Most characters of scalar text after alias expansion."""
+
+MERGE_KEY = (
+    "merge key `<<`: not part of YAML 1.2, and readers disagree on its details; write the keys out"
+)
 
 Path = tuple[str | int, ...]
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when built with it: ~10x faster
@@ -82,6 +86,8 @@ class Loaded:
     data: Any
     key_lines: dict[Path, int]
     """Line of every mapping key, by path."""
+    problems: list[Problem]
+    """Problems that left the rest readable (an ambiguous scalar is kept as its text)."""
 
 
 class _Builder:
@@ -131,20 +137,30 @@ class _Builder:
             self._check_tag(event, line)
             size = _Size(1, len(event.value), 0)
             self._count(size, line)
-            if not event.style:  # plain (PyYAML says None, libyaml says "")
-                value = plain_scalar(event.value)
-                if isinstance(value, Ambiguous):
-                    self.problems.append(Problem(self._child_path(), line, value.reason))
-                    value = event.value
-            else:
-                value = event.value
-            self._add(value, event.anchor, line, size)
+            self._add(self._scalar(event, line), event.anchor, line, size)
         elif isinstance(event, yaml.AliasEvent):
             self._alias(event, line)
         elif isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
             self._start(event, line)
         elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
             self._end(line)
+
+    def _scalar(self, event: yaml.ScalarEvent, line: int | None) -> Any:
+        if event.style:  # quoted or block: text (plain is None in PyYAML, "" in libyaml)
+            return event.value
+        if event.value == "<<" and self._at_key():
+            self.problems.append(Problem(self._child_path(), line, MERGE_KEY))
+            return event.value
+        value = plain_scalar(event.value)
+        if isinstance(value, Ambiguous):
+            self.problems.append(Problem(self._child_path(), line, value.reason))
+            return event.value
+        return value
+
+    def _at_key(self) -> bool:
+        return (
+            bool(self.stack) and isinstance(self.stack[-1].value, dict) and not self.stack[-1].key
+        )
 
     def _check_tag(self, event: yaml.NodeEvent, line: int | None) -> None:
         tag = getattr(event, "tag", None)
@@ -223,7 +239,8 @@ class _Builder:
 
 
 def load(text: str) -> Loaded:
-    """Parse `text` (one YAML document); raise StrictYamlError listing every problem found."""
+    """Parse `text` (one YAML document). Raise StrictYamlError at the first problem that stops
+    reading (with those found before it); return the others in `Loaded.problems`."""
     builder = _Builder()
     try:
         for event in yaml.parse(text, Loader=_Loader):
@@ -238,6 +255,4 @@ def load(text: str) -> Loaded:
         raise StrictYamlError(
             [*builder.problems, Problem((), None, f"not valid YAML: {exc}")]
         ) from None
-    if builder.problems:
-        raise StrictYamlError(builder.problems)
-    return Loaded(builder.root, builder.key_lines)
+    return Loaded(builder.root, builder.key_lines, builder.problems)
