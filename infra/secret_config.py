@@ -171,7 +171,7 @@ def _field(model: type[BaseModel], path: Path) -> tuple[Any, FieldInfo | None, P
             if not match:
                 return None, None, None
             info, annotation, rest = match[0], match[0].annotation, ()
-        elif origin is dict and isinstance(part, str):
+        elif origin in (dict, Mapping) and isinstance(part, str):
             annotation, rest = typing.get_args(annotation)[1], (*rest, part)
         elif origin is list and isinstance(part, int):
             annotation, rest = typing.get_args(annotation)[0], (*rest, part)
