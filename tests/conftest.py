@@ -22,7 +22,7 @@ from infra import build, parse_config
 from infra.config import AwsStackConfig
 from planner.recorder import RecordedResource, RecordingMonitor
 from planner.runner import run_under_mocks
-from planner.stackfile import mask_nested_secrets, read_stack_file
+from planner.stackfile import read_stack_file
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 STACKS = ("dev", "prod")
@@ -60,7 +60,7 @@ def raw_stack_config(stack: str) -> dict[str, Any]:
 
     data = yaml.safe_load((PROJECT_DIR / f"Pulumi.{stack}.yaml").read_text())
     return {
-        key.split(":", 1)[1]: mask_nested_secrets(value)[0]
+        key.split(":", 1)[1]: value
         for key, value in data["config"].items()
         if key.startswith("groundwork:")
     }

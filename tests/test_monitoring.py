@@ -4,7 +4,6 @@ their own alarms on the severity's topic; prod refuses to run without it."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 import pulumi
@@ -20,7 +19,6 @@ from infra.sections.alerting import Alerting
 from planner.policy_report import policy_section
 from planner.recorder import RecordingMonitor
 from planner.report import PlanContext
-from planner.stackfile import SECRET_PLACEHOLDER, read_stack_file
 from tests.conftest import PROJECT_DIR, built, raw_stack_config, run_mocked
 
 ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
@@ -195,18 +193,3 @@ def test_prod_plan_without_alerting_is_blocked_by_the_alarm_rule() -> None:
     assert any("acme-prod-postgres-cluster" in b for b in blocked)
     assert any("acme-prod-cache-group" in b for b in blocked)
 
-
-def test_nested_secure_values_are_masked_and_mark_the_key_secret(tmp_path: Path) -> None:
-    (tmp_path / "Pulumi.yaml").write_text((PROJECT_DIR / "Pulumi.yaml").read_text())
-    (tmp_path / "Pulumi.x.yaml").write_text(
-        "config:\n"
-        '  pulumi:disable-default-providers: ["*"]\n'
-        "  groundwork:alerting:\n"
-        "    severities: {P0: {pages: true}}\n"
-        "    pagerdutyKey: {secure: v1:abc}\n"
-    )
-    stack = read_stack_file(tmp_path, "x")
-    assert stack.secret_keys == ["groundwork:alerting"]
-    value = json.loads(stack.config["groundwork:alerting"])
-    assert value["pagerdutyKey"] == SECRET_PLACEHOLDER
-    assert value["severities"] == {"P0": {"pages": True}}
