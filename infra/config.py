@@ -573,19 +573,11 @@ def load_config() -> StackConfig:
     secret_keys = [k for k in values if runtime_config.is_config_secret(k)]
     secret_keys += runtime_config.get_config_secret_keys_env()
     config, secrets = config_from_values(values, secret_keys)
-    mark_secret_inputs(secrets)
-    return config
-    """The running stack's validated config (raises ConfigError)."""
-    from pulumi.runtime import config as runtime_config  # noqa: PLC0415  (internal module)
-
-    cfg = parse_config(raw_config_from_pulumi())
     key = f"{PROJECT}:alerting"
-    secret = (
-        runtime_config.is_config_secret(key) or key in runtime_config.get_config_secret_keys_env()
-    )
-    if cfg.alerting.has_secrets() and not secret:
+    if config.alerting.has_secrets() and key not in secret_keys:
         raise ConfigError(
             [f"{key}: holds webhook URLs or a PagerDuty key in plain text; set them as secrets "
              f"(pulumi config set --secret --path '{key}.pagerdutyKey' ...)"]
         )  # fmt: skip
-    return cfg
+    mark_secret_inputs(secrets)
+    return config

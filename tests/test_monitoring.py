@@ -151,6 +151,8 @@ def test_plain_text_webhook_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
     with pytest.raises(ConfigError, match="groundwork:alerting: holds webhook URLs"):
         load_config()
     monkeypatch.setenv("PULUMI_CONFIG_SECRET_KEYS", json.dumps(["groundwork:alerting"]))
+    # Marking secret inputs needs a running stack; this test is about the refusal only.
+    monkeypatch.setattr("infra.config.mark_secret_inputs", lambda secrets: None)
     assert load_config().alerting.pagerduty_key is not None
 
 
@@ -192,4 +194,3 @@ def test_prod_plan_without_alerting_is_blocked_by_the_alarm_rule() -> None:
     blocked = [b for b in section.blocking if "obs-alarms-for-stateful" in b]
     assert any("acme-prod-postgres-cluster" in b for b in blocked)
     assert any("acme-prod-cache-group" in b for b in blocked)
-
