@@ -133,6 +133,12 @@ def _stack_budget(subjects: Sequence[Subject], params: Mapping[str, Any]) -> Ite
         yield Finding(
             f"estimated ${est.total:,.2f}/month exceeds maxMonthlyCost ${limit:,.2f} (largest: {top})"
         )
+    share = float(params["maxDrShare"])
+    if est.dr_total > share * est.total:
+        yield Finding(
+            f"the disaster-recovery add-on costs ${est.dr_total:,.2f}/month, more than "
+            f"maxDrShare {share:.0%} of the primary ${est.total:,.2f}"
+        )
 
 
 def _estimate_complete(subjects: Sequence[Subject], params: Mapping[str, Any]) -> Iterator[Finding]:
@@ -236,18 +242,18 @@ RULES = [
         id="cost-stack-budget",
         group="cost",
         severity="medium",
-        description="The estimated monthly cost of the stack stays under maxMonthlyCost.",
+        description="The estimated monthly on-demand cost of the primary region stays under maxMonthlyCost; the disaster-recovery add-on, estimated apart, stays under maxDrShare of it.",
         remediation="Shrink the stack (see the cost breakdown in the plan) or raise maxMonthlyCost in a reviewed PR.",
         types=("*",),
         stack_check=_stack_budget,
-        params={"maxMonthlyCost": 1000.0, "defaultRegion": "eu-west-1"},
+        params={"maxMonthlyCost": 1000.0, "maxDrShare": 1.0, "defaultRegion": "eu-west-1"},
         anchors="clstokes budget-limit",
     ),
     Rule(
         id="cost-estimate-complete",
         group="cost",
         severity="low",
-        description="Every billable resource has a catalogue price (unpriced resources are listed, never counted as zero).",
+        description="Every billable resource has a catalogue price: an unpriced one would make the estimate (and the budget check) silently shrink.",
         remediation="Add the type or size to policies/guardrails/pricing/catalogue.json with its source and date.",
         types=("*",),
         stack_check=_estimate_complete,
