@@ -3,11 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Literal
 
 import pulumi
 
 TOKEN_PACKAGE = "groundwork"  # noqa: S105 (type token, not a secret)
-"""Package part of every component type token (`groundwork:network:Vpc`)."""
+"""Package part of every component type token."""
+
+Cloud = Literal["aws", "alicloud"]
+
+
+def type_token(capability: str, kind: str, *, cloud: Cloud | None = None) -> str:
+    """A component's type token. Cloud implementations carry the cloud in the module part
+    (`groundwork:aws/network:Vpc`), so an AWS and an Alibaba Cloud component never share a token
+    (the token is part of every child's URN); components shared by all clouds (the Kubernetes
+    platform layer) have none (`groundwork:kubernetes:Workload`)."""
+    module = f"{cloud}/{capability}" if cloud else capability
+    return f"{TOKEN_PACKAGE}:{module}:{kind}"
 
 
 def child_opts(

@@ -8,7 +8,7 @@ from typing import Any
 import pulumi
 import pytest
 
-from components.kubernetes.workload import (
+from components.kubernetes.platform.workload import (
     IngressArgs,
     PeerArgs,
     ResourcesArgs,

@@ -4,21 +4,26 @@ from __future__ import annotations
 
 import pulumi
 
-from components.kubernetes.addons import (
+from components.kubernetes.aws_addons import (
     ChartArgs,
     PlatformAddons,
     PlatformAddonsArgs,
     Route53ZoneArgs,
 )
 from components.kubernetes.aws_eks import EksCluster, EksClusterArgs, NodeGroupArgs
-from components.kubernetes.baseline import (
+from components.kubernetes.platform.baseline import (
     PlatformBaseline,
     PlatformBaselineArgs,
     QuotaArgs,
     WorkloadNamespaceArgs,
 )
-from components.kubernetes.workload import IngressArgs, SecurityArgs, Workload, WorkloadArgs
-from components.network.aws_vpc import Vpc
+from components.kubernetes.platform.workload import (
+    IngressArgs,
+    SecurityArgs,
+    Workload,
+    WorkloadArgs,
+)
+from components.network.aws import Vpc
 from infra.config import StackConfig
 
 

@@ -23,8 +23,8 @@ from typing import Any, Literal
 import pulumi
 from pulumi_kubernetes import apps, autoscaling, core, networking, policy
 
-from components._base import TOKEN_PACKAGE, child_opts, require
-from components.kubernetes.baseline import k8s_labels
+from components._base import child_opts, require, type_token
+from components.kubernetes.platform.baseline import k8s_labels
 
 _DIGEST = re.compile(r"^sha256:[0-9a-f]{64}$")
 _TAG = re.compile(r"^[\w][\w.-]{0,127}$")
@@ -146,7 +146,7 @@ class Workload(pulumi.ComponentResource):
     def __init__(
         self, name: str, args: WorkloadArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
-        super().__init__(f"{TOKEN_PACKAGE}:kubernetes:Workload", name, None, opts)
+        super().__init__(type_token("kubernetes", "Workload"), name, None, opts)
         validate_workload(name, args)
         self._name, self._args = name, args
         self.image_ref = image_reference(args)
