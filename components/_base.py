@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from ipaddress import IPv4Network, IPv6Network, ip_network
 from typing import Literal
 
 import pulumi
@@ -53,3 +54,11 @@ def require(condition: bool, field: str, message: str) -> None:
     """Fail component construction with an error naming the args field."""
     if not condition:
         raise ValueError(f"{field}: {message}")
+
+
+def parse_cidr(field: str, cidr: str) -> IPv4Network | IPv6Network:
+    """The network of a CIDR argument, or an error naming the args field."""
+    try:
+        return ip_network(cidr, strict=True)
+    except ValueError as exc:
+        raise ValueError(f"{field}: '{cidr}' is not a CIDR ({exc})") from None

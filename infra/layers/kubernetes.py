@@ -160,7 +160,7 @@ def example_app(
             tag=app.tag,
             digest=app.digest,
             require_digest=app.require_digest,
-            port=app.port,
+            ports={"http": app.port},
             min_replicas=app.min_replicas,
             max_replicas=app.max_replicas,
             security=SecurityArgs(run_as_user=101, run_as_group=101),  # the image's nginx user
