@@ -9,7 +9,7 @@ import pulumi
 
 from infra.config import StackConfig
 from infra.kubernetes import kubernetes_provider
-from infra.layers import data, kubernetes, network, storage
+from infra.layers import cost, data, kubernetes, network, storage
 from infra.providers import build_providers
 
 
@@ -19,6 +19,7 @@ def build(cfg: StackConfig) -> dict[str, Any]:
     in_primary = pulumi.ResourceOptions(provider=providers.primary)
 
     vpc = network.network(cfg, in_primary)
+    cost.budget(cfg, in_primary)
     outputs: dict[str, Any] = {}
     # Who may reach the databases and caches: the cluster's nodes when there is a cluster, else the
     # application (private) subnets.

@@ -21,6 +21,7 @@ from infra.presets import PRESETS, deep_merge
 from infra.regions import REGIONS, Cloud, is_zone_of, zone_name, zone_suffix
 from infra.sections.backup import Backup
 from infra.sections.base import Section
+from infra.sections.budget import Budget
 from infra.sections.cdn import Cdn
 from infra.sections.dr import DisasterRecovery
 from infra.sections.kubernetes import Apps, Cluster, ExampleService, Platform
@@ -78,6 +79,9 @@ class StackConfig(Section):
     """The Valkey / Redis cache (docs/data.md)."""
     backup: Backup = Backup()
     """AWS Backup vault and plan for the data tier (docs/data.md)."""
+    budget: Budget = Budget()
+    """The stack's monthly budget: a cloud budget with alerts, and the limit the
+    `cost-stack-budget` policy holds the estimate to (docs/cost.md). Required in prod."""
     cluster: Cluster = Cluster()
     """The EKS cluster (see docs/kubernetes.md)."""
     platform: Platform = Platform()
@@ -113,6 +117,7 @@ class StackConfig(Section):
         self._check_postgres()
         self._check_redis()
         self._check_backup()
+        self._check_budget()
         self._check_kubernetes()
         self._check_storage_and_cdn()
         return self
@@ -170,6 +175,13 @@ class StackConfig(Section):
                 raise ValueError(
                     f"redis.snapshotRetentionDays: prod needs at least {MIN_PROD_BACKUP_DAYS}"
                 )
+
+    def _check_budget(self) -> None:
+        if self.environment == "prod" and self.budget.monthly_limit is None:
+            raise ValueError(
+                "budget.monthlyLimit: prod needs a monthly budget (the cost policy and the budget "
+                "alerts hold the stack to it)"
+            )
 
     def _check_backup(self) -> None:
         lock, days = self.backup.vault_lock, self.backup.retention_days

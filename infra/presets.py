@@ -15,20 +15,24 @@ PRESETS: dict[str, dict[str, Any]] = {
         "protectStatefulResources": False,
         "network": {
             "zones": ["a", "b"],
-            "nat": "single",
+            # One NAT instance (~$8/month) instead of a NAT gateway (~$39): dev egress may pause
+            # while EC2 recovers the instance.
+            "nat": "instance",
             "flowLogs": {"retentionDays": 14},
+            # Interface endpoints cost ~$8/month per zone each; dev's traffic never pays them back.
             "interfaceEndpoints": [],
         },
-        # Smallest sensible data tier: one burstable writer, one cache node, short retention.
+        # Smallest sensible data tier: a Serverless v2 writer that pauses when idle, one cache
+        # node, short retention.
         "postgres": {
-            "instanceClass": "db.t4g.medium",
+            "serverless": {"minAcu": 0, "maxAcu": 4, "secondsUntilAutoPause": 1800},
             "readers": 0,
             "backupRetentionDays": 1,
             "monitoringIntervalSeconds": 0,
             "logRetentionDays": 14,
         },
         "redis": {
-            "nodeType": "cache.t4g.small",
+            "nodeType": "cache.t4g.micro",
             "replicas": 0,
             "multiAz": False,
             "snapshotRetentionDays": 1,
@@ -39,13 +43,14 @@ PRESETS: dict[str, dict[str, Any]] = {
             "logRetentionDays": 30,
             "logTypes": ["api", "audit", "authenticator"],
             "nodeGroups": {
+                # Graviton spot: two sizes for spot diversification, one architecture (arm64).
                 "general": {
-                    "instanceTypes": ["t3.large", "t3a.large"],
+                    "instanceTypes": ["t4g.large", "m7g.large"],
                     "capacityType": "SPOT",
                     "minSize": 1,
-                    "desiredSize": 2,
+                    "desiredSize": 1,
                     "maxSize": 3,
-                    "diskSizeGib": 30,
+                    "diskSizeGib": 20,
                 }
             },
         },
@@ -78,7 +83,8 @@ PRESETS: dict[str, dict[str, Any]] = {
         "cdn": {
             "priceClass": "PriceClass_100",
             "allowDefaultCertificate": True,
-            "waf": {"rateLimit": 1000, "logRetentionDays": 14},
+            # No edge WAF in dev unless a stack asks for it (~$11/month).
+            "waf": {"enabled": False, "rateLimit": 1000, "logRetentionDays": 14},
         },
     },
     "staging": {
@@ -87,22 +93,35 @@ PRESETS: dict[str, dict[str, Any]] = {
             "zones": ["a", "b", "c"],
             "nat": "single",
             "flowLogs": {"retentionDays": 30},
-            "interfaceEndpoints": ["ecr.api", "ecr.dkr", "sts"],
+            "interfaceEndpoints": [],
         },
+        # Prod's shape (writer + reader, primary + replica), smaller floors.
         "postgres": {
-            "instanceClass": "db.r7g.large",
+            "serverless": {"minAcu": 0.5, "maxAcu": 8},
             "readers": 1,
             "backupRetentionDays": 7,
             "logRetentionDays": 30,
         },
         "redis": {
-            "nodeType": "cache.t4g.medium",
+            "nodeType": "cache.t4g.small",
             "replicas": 1,
             "multiAz": True,
             "snapshotRetentionDays": 7,
             "slowLogRetentionDays": 30,
         },
         "backup": {"retentionDays": 14, "vaultLock": {"enabled": False}},
+        "cluster": {
+            "nodeGroups": {
+                "general": {
+                    "instanceTypes": ["m7g.large", "m7g.xlarge"],
+                    "capacityType": "ON_DEMAND",
+                    "minSize": 2,
+                    "desiredSize": 2,
+                    "maxSize": 6,
+                    "diskSizeGib": 30,
+                }
+            },
+        },
         "storage": {
             "forceDestroy": False,
             "logs": {"retentionDays": 90},
@@ -119,19 +138,24 @@ PRESETS: dict[str, dict[str, Any]] = {
             "zones": ["a", "b", "c"],
             "nat": "per_az",
             "flowLogs": {"retentionDays": 365},
-            "interfaceEndpoints": ["ecr.api", "ecr.dkr", "sts", "logs"],
+            # Image pulls go through the (free) S3 gateway endpoint for their layers; the ECR and
+            # STS APIs carry little traffic, so their endpoints (~$24/month each over 3 zones)
+            # would cost more than the NAT processing they save. Add them per stack when the
+            # NAT data bill shows otherwise (docs/cost.md has the break-even).
+            "interfaceEndpoints": [],
         },
-        # Writer + 2 readers over 3 zones; primary + 2 replicas, Multi-AZ; locked backup vault.
+        # Writer + 1 reader in distinct zones (automatic failover, shared storage across 3 zones:
+        # RPO 0 in-region), Serverless v2 from 1 ACU; primary + 1 replica, Multi-AZ; locked vault.
         "postgres": {
-            "instanceClass": "db.r7g.large",
-            "readers": 2,
+            "serverless": {"minAcu": 1, "maxAcu": 16},
+            "readers": 1,
             "backupRetentionDays": 14,
             "monitoringIntervalSeconds": 60,
             "logRetentionDays": 365,
         },
         "redis": {
-            "nodeType": "cache.r7g.large",
-            "replicas": 2,
+            "nodeType": "cache.t4g.medium",
+            "replicas": 1,
             "multiAz": True,
             "snapshotRetentionDays": 7,
             "slowLogRetentionDays": 365,
@@ -146,7 +170,7 @@ PRESETS: dict[str, dict[str, Any]] = {
             "logRetentionDays": 365,
             "nodeGroups": {
                 "general": {
-                    "instanceTypes": ["m7i.large", "m6i.large"],
+                    "instanceTypes": ["m7g.large", "m7g.xlarge"],
                     "capacityType": "ON_DEMAND",
                     "minSize": 3,
                     "desiredSize": 3,

@@ -8,7 +8,8 @@ from typing import Any, NamedTuple
 
 from planner.policy_report import policy_resources
 from planner.report import PlanContext, Section
-from policies.guardrails import config_path, load_pack_config, subject_of_resource
+from policies.guardrails import Subject, config_path, load_pack_config, subject_of_resource
+from policies.guardrails.cost import stack_budget
 from policies.guardrails.pricing import Estimate, catalogue, estimate
 
 
@@ -21,10 +22,12 @@ class _View(NamedTuple):
     change: dict[str, float]
 
 
-def _budget(environment: str) -> float:
+def _budget(environment: str, subjects: list[Subject]) -> float:
+    """The limit the budget policy applies: the stack's declared budget, else the config's."""
     path = config_path(environment)
     entry = load_pack_config(path).get("cost-stack-budget", {}) if path.exists() else {}
-    return float(entry.get("maxMonthlyCost", 0)) if isinstance(entry, dict) else 0.0
+    fallback = float(entry.get("maxMonthlyCost", 0)) if isinstance(entry, dict) else 0.0
+    return stack_budget(subjects, {"maxMonthlyCost": fallback})[0]
 
 
 def deltas(current: dict[str, float], base: dict[str, float]) -> dict[str, float]:
@@ -40,8 +43,9 @@ def _signed(value: float) -> str:
 
 def cost_section(ctx: PlanContext) -> Section:
     _, outputs = policy_resources(ctx.resources)
-    est = estimate([subject_of_resource(p) for p in outputs], ctx.config.region)
-    budget = _budget(ctx.config.environment)
+    subjects = [subject_of_resource(p) for p in outputs]
+    est = estimate(subjects, ctx.config.region)
+    budget = _budget(ctx.config.environment, subjects)
     on_demand, committed = est.by_component(), est.by_component(committed=True)
     base = (ctx.baseline or {}).get("sections", {}).get("cost")
     change = deltas(on_demand, base["byComponent"]) if base else {}

@@ -9,6 +9,7 @@ from typing import Any, Literal
 
 from pydantic import Field, field_validator
 
+from components.kubernetes.architecture import Architecture, group_architecture
 from components.kubernetes.aws_eks import MIN_PUBLIC_PREFIX
 from infra.sections.base import LogRetentionDays, Section
 
@@ -46,6 +47,16 @@ class NodeGroup(Section):
     per_zone: bool = False
     """One managed node group per zone, each with these bounds (for zonal EBS-backed pods);
     default: one group across the private subnets of every zone, with these bounds in total."""
+
+    @field_validator("instance_types")
+    @classmethod
+    def _one_architecture(cls, value: list[str]) -> list[str]:
+        group_architecture(tuple(value))  # arm64 (Graviton) or amd64: the AMI follows
+        return value
+
+    @property
+    def architecture(self) -> Architecture:
+        return group_architecture(tuple(self.instance_types))
 
 
 class EndpointAccess(Section):

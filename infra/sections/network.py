@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator
 
+from components.network.aws import NatStrategy
 from components.network.cidr_plan import MAX_ZONE_SLOTS
 from infra.sections.base import LogRetentionDays, Section
 
@@ -16,7 +17,6 @@ PRIVATE_BLOCKS = tuple(
 )
 VPC_PREFIX_MIN, VPC_PREFIX_MAX = 16, 28  # the sizes AWS allows for a VPC block
 
-NatStrategy = Literal["none", "single", "per_az", "regional"]
 InterfaceEndpoint = Literal[
     "ecr.api", "ecr.dkr", "sts", "logs", "secretsmanager", "kms", "ssm", "ec2",
     "elasticloadbalancing", "autoscaling",
@@ -48,7 +48,10 @@ class Network(Section):
     """Prefix length of each isolated data (database, cache) subnet; no route to the internet."""
     nat: NatStrategy = "per_az"
     """Egress for private subnets: `per_az` (one NAT per zone), `regional` (one multi-AZ regional
-    NAT gateway), `single` (one shared NAT, not zone-redundant) or `none`."""
+    NAT gateway), `single` (one shared NAT, not zone-redundant), `instance` (one small NAT
+    instance instead of a gateway: the cheapest, for dev) or `none`."""
+    nat_instance_type: str = Field("t4g.nano", pattern=r"^[a-z][a-z0-9]*g\.[a-z0-9]+$")
+    """Instance type of the NAT instance (`nat: instance`): a Graviton (arm64) type."""
     flow_logs: FlowLogs = FlowLogs()
     """VPC flow logs."""
     s3_gateway_endpoint: bool = True

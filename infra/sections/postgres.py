@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 
+from components.postgres.aws import ServerlessArgs, serverless_problems
 from infra.sections._windows import check_daily, check_weekly
 from infra.sections.base import LogRetentionDays, Section
 
@@ -19,6 +20,16 @@ class ReaderAutoscaling(Section):
     """Average reader CPU to hold."""
 
 
+class Serverless(Section):
+    min_acu: float = Field(0.5, ge=0, le=256)
+    """Floor of every instance in ACUs (1 ACU ~ 2 GiB); the estimate prices the stack at this
+    floor. 0 pauses the database when idle (Aurora PostgreSQL 16.3+ / 15.7+ / 14.12+ / 13.15+)."""
+    max_acu: float = Field(8.0, ge=1, le=256)
+    """Ceiling of every instance in ACUs."""
+    seconds_until_auto_pause: int | None = Field(None, ge=300, le=86400)
+    """With `minAcu: 0`: idle seconds before pausing (AWS default 300)."""
+
+
 class Postgres(Section):
     enabled: bool = True
     """Create the database."""
@@ -28,7 +39,10 @@ class Postgres(Section):
     engine_version: str = Field("16.6", pattern=r"^\d+(\.\d+){0,2}$")
     """Engine version; the major part selects the parameter-group family."""
     instance_class: str = Field("db.r7g.large", pattern=r"^db\.[a-z0-9-]+\.[a-z0-9]+$")
-    """Instance class of every instance (`db.*`)."""
+    """Instance class of every instance (`db.*`); not used with `serverless`."""
+    serverless: Serverless | None = None
+    """Aurora Serverless v2 instead of provisioned instances: the writer and readers keep their
+    zones and failover, and scale within this ACU range."""
     readers: int = Field(2, ge=0, le=15)
     """Reader instances besides the writer (prod needs at least 1)."""
     multi_az: bool = True
@@ -61,6 +75,22 @@ class Postgres(Section):
     """Retention of the exported PostgreSQL log group."""
     reader_autoscaling: ReaderAutoscaling = ReaderAutoscaling()
     """Aurora reader autoscaling."""
+
+    @model_validator(mode="after")
+    def _serverless_fits_the_engine(self) -> Postgres:
+        if self.serverless is not None and "instance_class" in self.model_fields_set:
+            raise ValueError(
+                "instanceClass: not used with serverless (every instance is db.serverless); "
+                "set serverless: null for provisioned instances"
+            )
+        if self.serverless is not None:
+            args = ServerlessArgs(**self.serverless.model_dump())
+            problems = serverless_problems(self.engine, self.engine_version, args)
+            if problems:
+                raise ValueError(
+                    "serverless: " + "; ".join(problems) + " (serverless: null for provisioned)"
+                )
+        return self
 
     @field_validator("backup_window")
     @classmethod

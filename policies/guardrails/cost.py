@@ -125,13 +125,30 @@ def _cdn_price_class(subject: Subject, params: Mapping[str, Any]) -> Iterator[st
         yield f"priceClass={price_class}; allowed: {params['allowedPriceClasses']}"
 
 
+def stack_budget(subjects: Sequence[Subject], params: Mapping[str, Any]) -> tuple[float, str]:
+    """(limit, where it comes from): the stack's own monthly cost budget (an AWS Budget the stack
+    declares, in USD) when it has one, else the policy config's maxMonthlyCost."""
+    declared = [
+        (float(get(s.props, "limitAmount")), f"the stack's budget '{s.name}'")
+        for s in subjects
+        if s.type == "aws:budgets/budget:Budget"
+        and get(s.props, "budgetType") == "COST"
+        and get(s.props, "timeUnit") == "MONTHLY"
+        and get(s.props, "limitUnit") == "USD"
+        and isinstance(get(s.props, "limitAmount"), str | int | float)
+    ]
+    if declared:
+        return min(declared)
+    return float(params["maxMonthlyCost"]), "maxMonthlyCost"
+
+
 def _stack_budget(subjects: Sequence[Subject], params: Mapping[str, Any]) -> Iterator[Finding]:
     est = estimate(subjects, params["defaultRegion"])
-    limit = float(params["maxMonthlyCost"])
+    limit, source = stack_budget(subjects, params)
     if est.total > limit:
         top = ", ".join(f"{k} ${v:,.2f}" for k, v in list(est.by_component().items())[:3])
         yield Finding(
-            f"estimated ${est.total:,.2f}/month exceeds maxMonthlyCost ${limit:,.2f} (largest: {top})"
+            f"estimated ${est.total:,.2f}/month exceeds {source} ${limit:,.2f} (largest: {top})"
         )
     share = float(params["maxDrShare"])
     if est.dr_total > share * est.total:
@@ -242,7 +259,7 @@ RULES = [
         id="cost-stack-budget",
         group="cost",
         severity="medium",
-        description="The estimated monthly on-demand cost of the primary region stays under maxMonthlyCost; the disaster-recovery add-on, estimated apart, stays under maxDrShare of it.",
+        description="The estimated monthly on-demand cost of the primary region stays within the stack's declared monthly budget (an AWS Budget), else maxMonthlyCost; the disaster-recovery add-on, estimated apart, stays under maxDrShare of it.",
         remediation="Shrink the stack (see the cost breakdown in the plan) or raise maxMonthlyCost in a reviewed PR.",
         types=("*",),
         stack_check=_stack_budget,

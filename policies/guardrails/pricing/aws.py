@@ -91,8 +91,10 @@ def _autoscaling_group(p: Pricer, s: Subject) -> Priced:
 
 
 def _instance(p: Pricer, s: Subject) -> Priced:
-    itype = get(s.props, "instanceType")
-    priced = _nodes(p, itype, 1, False, p.number(get(s.props, "rootBlockDevice.volumeSize"), 8))
+    lt = _launch_template(p, s, "launchTemplate.id") or _launch_template(p, s, "launchTemplate")
+    itype = get(s.props, "instanceType") or (get(lt.props, "instanceType") if lt else None)
+    disk = get(s.props, "rootBlockDevice.volumeSize")
+    priced = _nodes(p, itype, 1, False, _disk_gb(p, lt, disk if disk is not None else 8))
     if truthy(get(s.props, "associatePublicIpAddress")):
         return Priced(
             priced.monthly + p.price("publicIpv4"),
