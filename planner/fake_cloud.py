@@ -33,6 +33,7 @@ _ID_PREFIXES: dict[str, str] = {
     "aws:ec2/vpcEndpoint:VpcEndpoint": "vpce-",
     "aws:ec2/flowLog:FlowLog": "fl-",
     "aws:ec2/launchTemplate:LaunchTemplate": "lt-",
+    "aws:ec2/instance:Instance": "i-",
     "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": "sgr-",
     "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": "sgr-",
 }
@@ -121,6 +122,9 @@ def _computed(
         out |= {"allocationId": rid, "publicIp": f"52.48.{octets[0]}.{octets[1]}"}
     elif typ == "aws:ec2/natGateway:NatGateway":
         out |= {"publicIp": f"52.49.{int(_hex(name)[:2], 16)}.1"}
+    elif typ == "aws:ec2/instance:Instance":
+        out |= {"primaryNetworkInterfaceId": "eni-" + _hex(name + "eni"),
+                "privateIp": f"10.0.{int(_hex(name)[:2], 16)}.10"}  # fmt: skip
     elif typ in {"aws:iam/role:Role", "aws:iam/policy:Policy", "aws:iam/user:User"}:
         kind = typ.rsplit(":", maxsplit=1)[-1].lower()
         out |= {"arn": f"arn:{PARTITION}:iam::{ACCOUNT_ID}:{kind}/{inputs.get('name', name)}",

@@ -114,6 +114,15 @@ BAD_INPUTS: list[tuple[str, dict[str, Any], str, str]] = [
     ("pg-monitoring", {"postgres": {"monitoringIntervalSeconds": 7}}, "groundwork:postgres.monitoringIntervalSeconds", "60"),
     ("pg-autoscaling", {"postgres": {"readers": 2, "readerAutoscaling": {"enabled": True, "maxReaders": 2}}}, "groundwork:postgres.readerAutoscaling.maxReaders", "above readers"),
     ("pg-autoscaling-engine", {"postgres": {"engine": "postgres", "serverless": None, "readerAutoscaling": {"enabled": True}}}, "groundwork:postgres.readerAutoscaling", "aurora-postgresql"),
+    ("pg-serverless-zero-old-version", {"postgres": {"engineVersion": "16.2"}}, "groundwork:postgres", "min_acu 0 (pause when idle) needs Aurora PostgreSQL"),
+    ("pg-serverless-range", {"postgres": {"serverless": {"minAcu": 8, "maxAcu": 4}}}, "groundwork:postgres", "need 0 <= min <= max"),
+    ("pg-serverless-half-steps", {"postgres": {"serverless": {"minAcu": 0.3, "maxAcu": 4}}}, "groundwork:postgres", "steps of 0.5"),
+    ("pg-serverless-engine", {"postgres": {"engine": "postgres"}}, "groundwork:postgres", "needs the aurora-postgresql engine"),
+    ("pg-serverless-and-class", {"postgres": {"instanceClass": "db.r7g.large"}}, "groundwork:postgres", "instanceClass: not used with serverless"),
+    ("pg-serverless-pause-without-zero", {"postgres": {"serverless": {"minAcu": 1, "maxAcu": 4, "secondsUntilAutoPause": 600}}}, "groundwork:postgres", "seconds_until_auto_pause needs min_acu 0"),
+    ("nat-instance-type", {"network": _net(nat="instance", natInstanceType="t3.nano")}, "groundwork:network.natInstanceType", "pattern"),
+    ("node-group-mixed-arch", {"cluster": {"adminRoleArns": ["arn:aws:iam::123456789012:role/a"], "nodeGroups": {"general": {"instanceTypes": ["m7g.large", "m7i.large"], "capacityType": "SPOT"}}}}, "groundwork:cluster.nodeGroups.general.instanceTypes", "mixes architectures"),
+    ("budget-negative", {"budget": {"monthlyLimit": -5}}, "groundwork:budget.monthlyLimit", "greater than 0"),
     ("pg-password-key", {"postgres": {"masterPassword": "hunter2"}}, "groundwork:postgres.masterPassword", "unknown key"),
     ("redis-engine", {"redis": {"engine": "memcached"}}, "groundwork:redis.engine", "'valkey' or 'redis'"),
     ("redis-node-type", {"redis": {"nodeType": "db.t4g.small"}}, "groundwork:redis.nodeType", "pattern"),
@@ -287,6 +296,7 @@ PROD_DATA_RULES: list[tuple[dict[str, Any], str]] = [
     ({"postgres": {"backupRetentionDays": 3}}, "groundwork:postgres.backupRetentionDays: prod needs at least 7"),
     ({"redis": {"replicas": 0, "multiAz": False}}, "groundwork:redis.replicas: prod needs at least 2 cache nodes"),
     ({"redis": {"snapshotRetentionDays": 1}}, "groundwork:redis.snapshotRetentionDays: prod needs at least 7"),
+    ({"budget": {"monthlyLimit": None}}, "groundwork:budget.monthlyLimit: prod needs a monthly budget"),
 ]  # fmt: skip
 
 
