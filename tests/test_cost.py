@@ -81,7 +81,9 @@ def test_an_unpriced_resource_is_only_advisory_in_dev_but_still_listed() -> None
     section = policy_section(ctx)
     assert not [b for b in section.blocking if "cost-estimate-complete" in b]
     assert any(v["rule"] == "cost-estimate-complete" for v in section.data["violations"])
-    assert [u["type"] for u in cost_section(ctx).data["unpriced"]] == ["aws:eks/nodeGroup:NodeGroup"]
+    assert [u["type"] for u in cost_section(ctx).data["unpriced"]] == [
+        "aws:eks/nodeGroup:NodeGroup"
+    ]
 
 
 def test_the_dr_add_on_is_estimated_apart_and_capped_in_prod() -> None:
@@ -118,7 +120,14 @@ def test_compare_with_a_base_report_shows_the_change_per_component(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     base = tmp_path / "base.json"
-    args = ["prod", "--project-dir", str(PROJECT_DIR), "--quiet", "--markdown", str(tmp_path / "m.md")]
+    args = [
+        "prod",
+        "--project-dir",
+        str(PROJECT_DIR),
+        "--quiet",
+        "--markdown",
+        str(tmp_path / "m.md"),
+    ]
     assert main([*args, "--json", str(base)]) == EXIT_OK
     report = json.loads(base.read_text())
     report["sections"]["cost"]["byComponent"]["acme-prod-postgres (PostgresHa)"] -= 100.0

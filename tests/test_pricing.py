@@ -133,7 +133,9 @@ def test_serverless_database_is_priced_at_its_minimum_capacity() -> None:
                    clusterIdentifier="dev")  # fmt: skip
     orphan = s("aws:rds/clusterInstance:ClusterInstance", "x-1", instanceClass="db.serverless",
                clusterIdentifier="elsewhere")  # fmt: skip
-    lines = {line.name: line for line in estimate([cluster, writer, paused, dev_writer, orphan]).lines}
+    lines = {
+        line.name: line for line in estimate([cluster, writer, paused, dev_writer, orphan]).lines
+    }
     assert lines["db-1"].monthly == round(2 * _hourly("auroraServerlessAcu"), 2)
     assert lines["dev-1"].monthly == 0.0  # pauses when idle: only storage is billed
     assert lines["x-1"].status == "unpriced"  # its capacity is not knowable: never zero

@@ -85,7 +85,9 @@ def test_dev_protects_nothing_so_it_can_be_torn_down() -> None:
 @pytest.mark.parametrize(
     ("stack", "zones", "nats", "nat_instances"), [("dev", 2, 0, 1), ("prod", 3, 3, 0)]
 )
-def test_network_shape_per_environment(stack: str, zones: int, nats: int, nat_instances: int) -> None:
+def test_network_shape_per_environment(
+    stack: str, zones: int, nats: int, nat_instances: int
+) -> None:
     monitor = built(stack)
     assert len(of_type(monitor, "aws:ec2/subnet:Subnet")) == 3 * zones
     assert len(of_type(monitor, "aws:ec2/natGateway:NatGateway")) == nats
