@@ -316,5 +316,5 @@ def test_nat_instance_is_hardened_and_recovers_itself(nat_instance_vpc: Recordin
 
 
 def test_nat_instance_must_be_graviton() -> None:
-    with pytest.raises(ValueError, match="nat_instance_type: 't3.nano' is not a Graviton"):
+    with pytest.raises(ValueError, match=r"nat_instance_type: 't3\.nano' is not a Graviton"):
         build_vpc(nat="instance", nat_instance_type="t3.nano")
