@@ -1,8 +1,15 @@
-"""Environment presets: the defaults a stack file starts from, as data.
+"""Environment presets: what a stack file starts from, as data.
 
-Model defaults are production-grade and secure. A preset relaxes or sizes them per environment, and
-the stack file overrides the preset. Merge order: model defaults < PRESETS[environment] < stack file.
-Keys are the camelCase keys of the stack files, without the project namespace.
+Model defaults (the components' own, secure and production-grade) are stated once, in the
+components and config models. A preset only overrides them per environment, and the stack file
+overrides the preset. Merge order:
+
+    model defaults < PRESETS[environment] < CLOUD_PRESETS[cloud][environment] < stack file
+
+`PRESETS` holds cloud-neutral intent (zones, replicas, retention, protection); `CLOUD_PRESETS`
+sizes each cloud (instance classes, node types, price classes) with that cloud's own values. Keys
+are the camelCase keys of the stack files, without the project namespace. A test keeps every
+preset value different from the default it overrides.
 """
 
 from __future__ import annotations
@@ -13,45 +20,20 @@ from typing import Any
 PRESETS: dict[str, dict[str, Any]] = {
     "dev": {
         "protectStatefulResources": False,
-        "network": {
-            "zones": ["a", "b"],
-            # One NAT instance (~$8/month) instead of a NAT gateway (~$39): dev egress may pause
-            # while EC2 recovers the instance.
-            "nat": "instance",
-            "flowLogs": {"retentionDays": 14},
-            # Interface endpoints cost ~$8/month per zone each; dev's traffic never pays them back.
-            "interfaceEndpoints": [],
-        },
-        # Smallest sensible data tier: a Serverless v2 writer that pauses when idle, one cache
-        # node, short retention.
-        "postgres": {
-            "serverless": {"minAcu": 0, "maxAcu": 4, "secondsUntilAutoPause": 1800},
-            "readers": 0,
-            "backupRetentionDays": 1,
-            "monitoringIntervalSeconds": 0,
-            "logRetentionDays": 14,
-        },
+        "network": {"zones": ["a", "b"], "nat": "single", "flowLogs": {"retentionDays": 14}},
+        # Smallest sensible data tier: one writer, one cache node, short retention.
+        "postgres": {"readers": 0, "backupRetentionDays": 1, "logRetentionDays": 14},
         "redis": {
-            "nodeType": "cache.t4g.micro",
             "replicas": 0,
             "multiAz": False,
             "snapshotRetentionDays": 1,
             "slowLogRetentionDays": 14,
         },
-        "backup": {"retentionDays": 7, "vaultLock": {"enabled": False}},
+        "backup": {"retentionDays": 7},
         "cluster": {
             "logRetentionDays": 30,
-            "logTypes": ["api", "audit", "authenticator"],
             "nodeGroups": {
-                # Graviton spot: two sizes for spot diversification, one architecture (arm64).
-                "general": {
-                    "instanceTypes": ["t4g.large", "m7g.large"],
-                    "capacityType": "SPOT",
-                    "minSize": 1,
-                    "desiredSize": 1,
-                    "maxSize": 3,
-                    "diskSizeGib": 20,
-                }
+                "general": {"minSize": 1, "desiredSize": 1, "maxSize": 3, "diskSizeGib": 20}
             },
         },
         "platform": {
@@ -75,139 +57,111 @@ PRESETS: dict[str, dict[str, Any]] = {
             "forceDestroy": True,
             "assets": {"lifecycle": {"noncurrentVersionExpirationDays": 7}},
             "uploads": {"lifecycle": {"noncurrentVersionExpirationDays": 7}},
-            "backups": {"lifecycle": {"noncurrentVersionExpirationDays": 7, "transitions": []}},
+            "backups": {"lifecycle": {"noncurrentVersionExpirationDays": 7}},
             "logs": {"retentionDays": 30, "noncurrentVersionExpirationDays": 7},
         },
-        "cdn": {
-            "priceClass": "PriceClass_100",
-            "allowDefaultCertificate": True,
-            # No edge WAF in dev unless a stack asks for it (~$11/month).
-            "waf": {"enabled": False, "rateLimit": 1000, "logRetentionDays": 14},
-        },
+        # No edge WAF in dev unless a stack asks for it (~$11/month).
+        "cdn": {"waf": {"enabled": False, "rateLimit": 1000, "logRetentionDays": 14}},
     },
     "staging": {
-        "protectStatefulResources": True,
-        "network": {
-            "zones": ["a", "b", "c"],
-            "nat": "single",
-            "flowLogs": {"retentionDays": 30},
-            "interfaceEndpoints": [],
-        },
-        # Prod's shape (writer + reader, primary + replica), smaller floors.
-        "postgres": {
-            "serverless": {"minAcu": 0.5, "maxAcu": 8},
-            "readers": 1,
-            "backupRetentionDays": 7,
-            "logRetentionDays": 30,
-        },
-        "redis": {
-            "nodeType": "cache.t4g.small",
-            "replicas": 1,
-            "multiAz": True,
-            "snapshotRetentionDays": 7,
-            "slowLogRetentionDays": 30,
-        },
-        "backup": {"retentionDays": 14, "vaultLock": {"enabled": False}},
-        "cluster": {
-            "nodeGroups": {
-                "general": {
-                    "instanceTypes": ["m7g.large", "m7g.xlarge"],
-                    "capacityType": "ON_DEMAND",
-                    "minSize": 2,
-                    "desiredSize": 2,
-                    "maxSize": 6,
-                    "diskSizeGib": 30,
-                }
-            },
-        },
-        "storage": {
-            "forceDestroy": False,
-            "logs": {"retentionDays": 90},
-        },
-        "cdn": {
-            "priceClass": "PriceClass_100",
-            "allowDefaultCertificate": True,
-            "waf": {"logRetentionDays": 90},
-        },
+        "network": {"nat": "single", "flowLogs": {"retentionDays": 30}},
+        "postgres": {"readers": 1, "backupRetentionDays": 7, "logRetentionDays": 30},
+        "redis": {"replicas": 1, "slowLogRetentionDays": 30},
+        "backup": {"retentionDays": 14},
+        "storage": {"logs": {"retentionDays": 90}},
+        "cdn": {"waf": {"logRetentionDays": 90}},
     },
     "prod": {
-        "protectStatefulResources": True,
-        "network": {
-            "zones": ["a", "b", "c"],
-            "nat": "per_az",
-            "flowLogs": {"retentionDays": 365},
-            # Image pulls go through the (free) S3 gateway endpoint for their layers; the ECR and
-            # STS APIs carry little traffic, so their endpoints (~$24/month each over 3 zones)
-            # would cost more than the NAT processing they save. Add them per stack when the
-            # NAT data bill shows otherwise (docs/cost.md has the break-even).
-            "interfaceEndpoints": [],
-        },
-        # Writer + 1 reader in distinct zones (automatic failover, shared storage across 3 zones:
-        # RPO 0 in-region), Serverless v2 from 1 ACU; primary + 1 replica, Multi-AZ; locked vault.
-        "postgres": {
-            "serverless": {"minAcu": 1, "maxAcu": 16},
-            "readers": 1,
-            "backupRetentionDays": 14,
-            "monitoringIntervalSeconds": 60,
-            "logRetentionDays": 365,
-        },
-        "redis": {
-            "nodeType": "cache.t4g.medium",
-            "replicas": 1,
-            "multiAz": True,
-            "snapshotRetentionDays": 7,
-            "slowLogRetentionDays": 365,
-        },
-        "backup": {
-            "retentionDays": 35,
-            # Governance mode: only principals allowed to delete the lock can lift it. Setting
-            # changeableForDays switches to compliance mode (irreversible after those days).
-            "vaultLock": {"enabled": True, "minRetentionDays": 7, "maxRetentionDays": 365},
-        },
-        "cluster": {
-            "logRetentionDays": 365,
-            "nodeGroups": {
-                "general": {
-                    "instanceTypes": ["m7g.large", "m7g.xlarge"],
-                    "capacityType": "ON_DEMAND",
-                    "minSize": 3,
-                    "desiredSize": 3,
-                    "maxSize": 9,
-                    "diskSizeGib": 50,
-                }
-            },
-        },
-        "platform": {"acmeServer": "production", "storageReclaimPolicy": "Retain"},
-        "appDefaults": {"requireDigest": True, "replicas": {"min": 3, "max": 9}},
+        # Writer + 1 reader in distinct zones (automatic failover; Aurora storage spans 3 zones:
+        # RPO 0 in-region); primary + 1 replica across zones. The plans' budget, same SLOs.
+        "postgres": {"readers": 1},
+        "redis": {"replicas": 1},
+        "cluster": {"logRetentionDays": 365},
+        "appDefaults": {"replicas": {"min": 3, "max": 9}},
         "storage": {
-            "forceDestroy": False,
             "assets": {"lifecycle": {"noncurrentVersionExpirationDays": 30}},
-            "uploads": {
-                "lifecycle": {
-                    "noncurrentVersionExpirationDays": 90,
-                    "transitions": [{"days": 90, "storageClass": "INTELLIGENT_TIERING"}],
-                }
-            },
-            "backups": {
-                "lifecycle": {
-                    "noncurrentVersionExpirationDays": 365,
-                    "transitions": [
-                        {"days": 30, "storageClass": "STANDARD_IA"},
-                        {"days": 90, "storageClass": "GLACIER_IR"},
-                        {"days": 365, "storageClass": "DEEP_ARCHIVE"},
-                    ],
-                }
-            },
-            "logs": {"retentionDays": 365, "noncurrentVersionExpirationDays": 30},
-        },
-        "cdn": {
-            "priceClass": "PriceClass_All",
-            "allowDefaultCertificate": False,
-            "minimumTlsVersion": "TLSv1.2_2021",
-            "waf": {"rateLimit": 2000, "logRetentionDays": 365},
+            "backups": {"lifecycle": {"noncurrentVersionExpirationDays": 365}},
         },
     },
 }
+
+CLOUD_PRESETS: dict[str, dict[str, dict[str, Any]]] = {
+    "aws": {
+        "dev": {
+            # One NAT instance (~$8/month) instead of a NAT gateway (~$39): dev egress may pause
+            # while EC2 recovers the instance.
+            "network": {"nat": "instance"},
+            # A Serverless v2 writer that pauses when idle.
+            "postgres": {
+                "serverless": {"minAcu": 0, "maxAcu": 4, "secondsUntilAutoPause": 1800},
+                "monitoringIntervalSeconds": 0,
+            },
+            "redis": {"nodeType": "cache.t4g.micro"},
+            "cluster": {
+                "logTypes": ["api", "audit", "authenticator"],
+                # Graviton spot: two sizes for spot diversification, one architecture (arm64).
+                "nodeGroups": {
+                    "general": {"instanceTypes": ["t4g.large", "m7g.large"], "capacityType": "SPOT"}
+                },
+            },
+            "storage": {"backups": {"lifecycle": {"transitions": []}}},
+            "cdn": {"priceClass": "PriceClass_100"},
+        },
+        "staging": {
+            "postgres": {"serverless": {"minAcu": 0.5, "maxAcu": 8}},
+            "redis": {"nodeType": "cache.t4g.small"},
+            "cluster": {
+                "nodeGroups": {
+                    "general": {
+                        "instanceTypes": ["m7g.large", "m7g.xlarge"],
+                        "minSize": 2,
+                        "desiredSize": 2,
+                        "maxSize": 6,
+                        "diskSizeGib": 30,
+                    }
+                }
+            },
+            "cdn": {"priceClass": "PriceClass_100"},
+        },
+        "prod": {
+            # No interface endpoints: image layers come through the free S3 gateway endpoint and
+            # the ECR/STS APIs carry too little traffic for ~$24/month per endpoint to pay back
+            # (break-even in docs/cost.md); add them per stack when the NAT bill says so.
+            "postgres": {"serverless": {"minAcu": 1, "maxAcu": 16}},
+            "redis": {"nodeType": "cache.t4g.medium"},
+            "cluster": {"nodeGroups": {"general": {"instanceTypes": ["m7g.large", "m7g.xlarge"]}}},
+            # Governance mode: only principals allowed to delete the lock can lift it. Setting
+            # changeableForDays switches to compliance mode (irreversible after those days).
+            "backup": {"vaultLock": {"enabled": True}},
+            "storage": {
+                "uploads": {
+                    "lifecycle": {
+                        "transitions": [{"days": 90, "storageClass": "INTELLIGENT_TIERING"}]
+                    }
+                },
+                "backups": {
+                    "lifecycle": {
+                        "transitions": [
+                            {"days": 30, "storageClass": "STANDARD_IA"},
+                            {"days": 90, "storageClass": "GLACIER_IR"},
+                            {"days": 365, "storageClass": "DEEP_ARCHIVE"},
+                        ]
+                    }
+                },
+            },
+        },
+    },
+    # Sizes for Alibaba Cloud arrive with its implementation (issue #16).
+    "alicloud": {"dev": {}, "staging": {}, "prod": {}},
+}
+
+
+def preset(environment: object, cloud: str, raw: Mapping[str, Any]) -> dict[str, Any]:
+    """The stack-file values `raw` merged over the presets of its environment and cloud. Unknown
+    environments or clouds get no preset (validation then names the bad key)."""
+    env = environment if isinstance(environment, str) else ""
+    merged = deep_merge(PRESETS.get(env, {}), CLOUD_PRESETS.get(cloud, {}).get(env, {}))
+    return deep_merge(merged, raw)
 
 
 def deep_merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pulumi
 
 from components.budget.aws import MonthlyBudget, MonthlyBudgetArgs
-from infra.config import StackConfig
+from infra.config import AwsStackConfig
 
 
-def budget(cfg: StackConfig, opts: pulumi.ResourceOptions) -> MonthlyBudget | None:
+def budget(cfg: AwsStackConfig, opts: pulumi.ResourceOptions) -> MonthlyBudget | None:
     b = cfg.budget
     if b.monthly_limit is None:
         return None

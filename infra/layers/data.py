@@ -16,7 +16,7 @@ from components.postgres.aws import (
     ServerlessArgs,
 )
 from components.redis.aws import RedisHa, RedisHaArgs
-from infra.config import StackConfig
+from infra.config import AwsStackConfig
 
 
 @dataclass(frozen=True)
@@ -26,7 +26,7 @@ class DataClients:
 
 
 def data(
-    cfg: StackConfig, network: Vpc, clients: DataClients, opts: pulumi.ResourceOptions
+    cfg: AwsStackConfig, network: Vpc, clients: DataClients, opts: pulumi.ResourceOptions
 ) -> dict[str, Any]:
     """Backups, PostgreSQL and the cache in the primary region's data subnets.
 
@@ -131,7 +131,7 @@ def data(
     return outputs
 
 
-def _backup(cfg: StackConfig, name: str, opts: pulumi.ResourceOptions) -> BackupPlan:
+def _backup(cfg: AwsStackConfig, name: str, opts: pulumi.ResourceOptions) -> BackupPlan:
     bk = cfg.backup
     lock = bk.vault_lock
     return BackupPlan(
