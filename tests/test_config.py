@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from infra import ConfigError, parse_config
-from infra.presets import PRESETS
+from infra.presets import CLOUD_PRESETS, PRESETS
 from infra.schema import stack_file_schema
 from tests.conftest import PROJECT_DIR, raw_stack_config, stack_config
 
@@ -24,7 +24,7 @@ def test_every_stack_file_validates(stack: str) -> None:
 
 def test_presets_apply_under_the_stack_file() -> None:
     dev, prod = stack_config("dev"), stack_config("prod")
-    assert dev.network.nat == PRESETS["dev"]["network"]["nat"] == "instance"
+    assert dev.network.nat == CLOUD_PRESETS["aws"]["dev"]["network"]["nat"] == "instance"
     assert prod.network.nat == "per_az"
     assert len(dev.zone_names) == 2
     assert prod.zone_names == ["eu-west-1a", "eu-west-1b", "eu-west-1c"]
@@ -114,12 +114,12 @@ BAD_INPUTS: list[tuple[str, dict[str, Any], str, str]] = [
     ("pg-monitoring", {"postgres": {"monitoringIntervalSeconds": 7}}, "groundwork:postgres.monitoringIntervalSeconds", "60"),
     ("pg-autoscaling", {"postgres": {"readers": 2, "readerAutoscaling": {"enabled": True, "maxReaders": 2}}}, "groundwork:postgres.readerAutoscaling.maxReaders", "above readers"),
     ("pg-autoscaling-engine", {"postgres": {"engine": "postgres", "serverless": None, "readerAutoscaling": {"enabled": True}}}, "groundwork:postgres.readerAutoscaling", "aurora-postgresql"),
-    ("pg-serverless-zero-old-version", {"postgres": {"engineVersion": "16.2"}}, "groundwork:postgres", "min_acu 0 (pause when idle) needs Aurora PostgreSQL"),
-    ("pg-serverless-range", {"postgres": {"serverless": {"minAcu": 8, "maxAcu": 4}}}, "groundwork:postgres", "need 0 <= min <= max"),
-    ("pg-serverless-half-steps", {"postgres": {"serverless": {"minAcu": 0.3, "maxAcu": 4}}}, "groundwork:postgres", "steps of 0.5"),
-    ("pg-serverless-engine", {"postgres": {"engine": "postgres"}}, "groundwork:postgres", "needs the aurora-postgresql engine"),
-    ("pg-serverless-and-class", {"postgres": {"instanceClass": "db.r7g.large"}}, "groundwork:postgres", "instanceClass: not used with serverless"),
-    ("pg-serverless-pause-without-zero", {"postgres": {"serverless": {"minAcu": 1, "maxAcu": 4, "secondsUntilAutoPause": 600}}}, "groundwork:postgres", "seconds_until_auto_pause needs min_acu 0"),
+    ("pg-serverless-zero-old-version", {"postgres": {"engineVersion": "16.2"}}, "groundwork:postgres.serverless", "min_acu 0 (pause when idle) needs Aurora PostgreSQL"),
+    ("pg-serverless-range", {"postgres": {"serverless": {"minAcu": 8, "maxAcu": 4}}}, "groundwork:postgres.serverless", "need 0 <= min <= max"),
+    ("pg-serverless-half-steps", {"postgres": {"serverless": {"minAcu": 0.3, "maxAcu": 4}}}, "groundwork:postgres.serverless", "steps of 0.5"),
+    ("pg-serverless-engine", {"postgres": {"engine": "postgres"}}, "groundwork:postgres.serverless", "needs the aurora-postgresql engine"),
+    ("pg-serverless-and-class", {"postgres": {"instanceClass": "db.r7g.large"}}, "groundwork:postgres.instanceClass", "instanceClass: not used with serverless"),
+    ("pg-serverless-pause-without-zero", {"postgres": {"serverless": {"minAcu": 1, "maxAcu": 4, "secondsUntilAutoPause": 600}}}, "groundwork:postgres.serverless", "seconds_until_auto_pause needs min_acu 0"),
     ("nat-instance-type", {"network": _net(nat="instance", natInstanceType="t3.nano")}, "groundwork:network.natInstanceType", "pattern"),
     ("node-group-mixed-arch", {"cluster": {"adminRoleArns": ["arn:aws:iam::123456789012:role/a"], "nodeGroups": {"general": {"instanceTypes": ["m7g.large", "m7i.large"], "capacityType": "SPOT"}}}}, "groundwork:cluster.nodeGroups.general.instanceTypes", "mixes architectures"),
     ("budget-negative", {"budget": {"monthlyLimit": -5}}, "groundwork:budget.monthlyLimit", "greater than 0"),
