@@ -322,6 +322,15 @@ class AwsStackConfig(StackBase):
     def problems(self) -> Iterator[Problem]:
         yield from super().problems()
         cluster, cdn = self.cluster, self.cdn
+        node_architectures = {g.architecture for g in cluster.node_groups.values()}
+        for name, app in self.apps.items() if cluster.enabled else ():
+            if not set(app.architectures) & node_architectures:
+                yield Problem(
+                    f"apps.{name}.architectures",
+                    f"the image runs on {', '.join(app.architectures)} but every node group is "
+                    f"{', '.join(sorted(node_architectures))}: list the image's other "
+                    "architecture if it is multi-arch, or add a node group it can run on",
+                )
         if cluster.enabled and not cluster.admin_role_arns:
             yield Problem(
                 "cluster.adminRoleArns",
