@@ -27,7 +27,7 @@ from tests.test_kubernetes_schemas import manifests, validate
 
 NETPOL = "kubernetes:networking.k8s.io/v1:NetworkPolicy"
 DEPLOYMENT = "kubernetes:apps/v1:Deployment"
-APP: dict[str, Any] = {"tag": "3.1.0", "runAsUser": 1000}
+APP: dict[str, Any] = {"tag": "3.1.0", "runAsUser": 1000, "architectures": ["amd64", "arm64"]}
 SERVICES: dict[str, Any] = {
     "web": {**APP, "image": "ghcr.io/acme/web", "host": "www.dev.acme.example",
             "config": {"API_URL": "http://api"}},
