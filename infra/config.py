@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterator, Mapping
+from contextlib import suppress
 from dataclasses import dataclass
 from types import UnionType
 from typing import Annotated, Any, ClassVar, Literal, Self, Union, get_args, get_origin
@@ -322,8 +323,11 @@ class AwsStackConfig(StackBase):
     def problems(self) -> Iterator[Problem]:
         yield from super().problems()
         cluster, cdn = self.cluster, self.cdn
-        node_architectures = {g.architecture for g in cluster.node_groups.values()}
-        for name, app in self.apps.items() if cluster.enabled else ():
+        node_architectures = set()
+        for group in cluster.node_groups.values():
+            with suppress(ValueError):  # a mixed group is reported under its instanceTypes
+                node_architectures.add(group.architecture)
+        for name, app in self.apps.items() if cluster.enabled and node_architectures else ():
             if not set(app.architectures) & node_architectures:
                 yield Problem(
                     f"apps.{name}.architectures",
