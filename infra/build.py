@@ -9,7 +9,7 @@ import pulumi
 
 from infra.config import AwsStackConfig, ConfigError, StackConfig
 from infra.kubernetes import kubernetes_provider
-from infra.layers import apps, data, kubernetes, monitoring, network, storage
+from infra.layers import apps, cost, data, kubernetes, monitoring, network, storage
 from infra.providers import build_providers
 
 
@@ -31,6 +31,7 @@ def _build_aws(cfg: AwsStackConfig) -> dict[str, Any]:
     topics = monitoring.alert_topics(cfg, in_primary)
     alarms = monitoring.wiring(cfg, topics)
     vpc = network.network(cfg, in_primary, alarms)
+    cost.budget(cfg, in_primary)
     outputs: dict[str, Any] = {}
     if topics is not None:
         outputs["alertTopicArns"] = topics.topic_arns

@@ -22,6 +22,7 @@ ESSENTIALS = {
     "cluster": {"adminRoleArns": ["arn:aws:iam::123456789012:role/admin"]},
     "cdn": {"domain": {"name": "assets.example.com"}},
     "alerting": {"severities": {s: {"emails": ["oncall@example.com"]} for s in SEVERITIES}},
+    "budget": {"monthlyLimit": 1000},
 }
 
 

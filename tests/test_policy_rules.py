@@ -791,10 +791,13 @@ BASE_CASES: dict[str, Case] = {
         config={"enabled": True},
     ),
     "obs-alarm-actions": Case(
-        ok=[R(ALARM, "cpu", {"alarmActions": ["arn:sns:p2"], "okActions": ["arn:sns:p2"]})],
+        ok=[
+            R(ALARM, "cpu", {"alarmActions": ["arn:aws:sns:eu-west-1:1:p2"], "okActions": ["x"]}),
+            R(ALARM, "recover", {"alarmActions": ["arn:aws:automate:eu-west-1:ec2:recover"]}),
+        ],
         bad=[
             [R(ALARM, "cpu", {"okActions": ["arn:sns:p2"]})],
-            [R(ALARM, "cpu", {"alarmActions": ["arn:sns:p2"], "okActions": []})],
+            [R(ALARM, "cpu", {"alarmActions": ["arn:aws:sns:eu-west-1:1:p2"], "okActions": []})],
             [R(ALARM, "cpu", {"alarmActions": ["a"], "okActions": ["a"], "actionsEnabled": False})],
         ],
         unknown=[R(ALARM, "cpu", {"alarmActions": UNKNOWN, "okActions": ["arn:sns:p2"]})],

@@ -61,11 +61,14 @@ def _alarms(subjects: Sequence[Subject], params: Mapping[str, Any]) -> Iterator[
 def _alarm_actions(alarm: Subject, params: Mapping[str, Any]) -> Iterator[str]:
     if need(alarm.props, "actionsEnabled", True) is False:
         yield "actionsEnabled is false: the alarm tells nobody"
-    for prop in ("alarmActions", "okActions"):
-        if not as_list(need(alarm.props, prop), prop):
-            yield f"no {prop}: nobody hears when it " + (
-                "fires" if prop == "alarmActions" else "recovers"
-            )
+    actions = as_list(need(alarm.props, "alarmActions"), "alarmActions")
+    if not actions:
+        yield "no alarmActions: nobody hears when it fires"
+    # Whoever is notified that it fired is told that it recovered; automation actions (EC2
+    # recover/reboot) need no OK action.
+    notifies = any(not isinstance(a, str) or ":sns:" in a for a in actions)
+    if notifies and not as_list(need(alarm.props, "okActions"), "okActions"):
+        yield "no okActions: nobody hears when it recovers"
 
 
 RULES = [
@@ -73,7 +76,7 @@ RULES = [
         id="obs-alarm-actions",
         group="availability",
         severity="medium",
-        description="Every metric alarm notifies someone: actions enabled, alarmActions and okActions set.",
+        description="Every metric alarm acts: actions enabled, alarmActions set, and okActions wherever alarmActions notify a topic.",
         remediation="Point alarmActions and okActions at the severity's alert topic (groundwork:alerting).",
         types=(ALARM,),
         resource_check=_alarm_actions,
