@@ -246,4 +246,6 @@ def shape_error(exc: Exception) -> str:
 
 
 def cannot_verify(path: str) -> str:
-    return f"cannot verify at preview: '{path}' is unknown until apply (checked again at the update)"
+    return (
+        f"cannot verify at preview: '{path}' is unknown until apply (checked again at the update)"
+    )
