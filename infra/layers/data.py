@@ -91,9 +91,9 @@ def layer(
     providers: Providers,
     network: NetworkHandles,
     kubernetes: KubernetesHandles | None,
-    opts: pulumi.ResourceOptions | None = None,
     *,
     alarms: AlarmWiring | None = None,
+    opts: pulumi.ResourceOptions | None = None,
 ) -> DataHandles:
     """Backups, PostgreSQL and the cache in the primary region's data subnets."""
     in_primary, clients = providers.in_primary(opts), clients_of(network, kubernetes)

@@ -65,8 +65,8 @@ def layer(
     cfg: AwsStackConfig,
     providers: Providers,
     network: NetworkHandles,
-    opts: pulumi.ResourceOptions | None = None,
     alarms: AlarmWiring | None = None,
+    opts: pulumi.ResourceOptions | None = None,
 ) -> KubernetesHandles | None:
     """The cluster and the platform on it; None when `cluster.enabled` is false."""
     if not cfg.cluster.enabled:

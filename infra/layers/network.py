@@ -39,8 +39,8 @@ def cluster_name(cfg: AwsStackConfig) -> str:
 def layer(
     cfg: AwsStackConfig,
     providers: Providers,
-    opts: pulumi.ResourceOptions | None = None,
     alarms: AlarmWiring | None = None,
+    opts: pulumi.ResourceOptions | None = None,
 ) -> NetworkHandles:
     return NetworkHandles(vpc=_vpc(cfg, providers.in_primary(opts), alarms))
 
