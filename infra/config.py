@@ -33,7 +33,8 @@ from infra.sections.tags import Tags
 PROJECT = "groundwork"
 """Project name in Pulumi.yaml, and the namespace of every config key we own."""
 
-Environment = Literal["dev", "staging", "prod"]
+Environment = Literal["dev", "test", "staging", "prod"]
+"""Lifecycle stages in promotion order (test runs beside dev); each has a preset and a policy config."""
 MIN_PROD_ZONES = 3
 MIN_PROD_BACKUP_DAYS = 7
 

@@ -81,6 +81,16 @@ PRESETS: dict[str, dict[str, Any]] = {
             "waf": {"rateLimit": 1000, "logRetentionDays": 14},
         },
     },
+    # QA: dev's footprint, but it runs the release candidate exactly as it will ship (pinned by
+    # digest) and keeps its logs long enough to investigate a failed test cycle.
+    "test": {
+        "protectStatefulResources": False,
+        "network": {"flowLogs": {"retentionDays": 30}},
+        "cluster": {"logRetentionDays": 30},
+        "apps": {"example": {"requireDigest": True}},
+        "storage": {"logs": {"retentionDays": 60}},
+        "cdn": {"waf": {"logRetentionDays": 30}},
+    },
     "staging": {
         "protectStatefulResources": True,
         "network": {
@@ -197,3 +207,7 @@ def deep_merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str
         else:
             merged[key] = value
     return merged
+
+
+# `test` starts from dev and changes only what its comment says.
+PRESETS["test"] = deep_merge(PRESETS["dev"], PRESETS["test"])

@@ -16,10 +16,10 @@ from pulumi_policy.policy import _PolicyAnalyzerServicer
 
 from policies.guardrails import BY_ID, RULES, config_path, effective_level, load_pack_config
 from policies.guardrails.adapters import build_policies
-from policies.guardrails.config import policy_config
+from policies.guardrails.config import ENVIRONMENTS, policy_config
 from tests.conftest import PROJECT_DIR
 
-ENVS = ("dev", "staging", "prod")
+ENVS = ENVIRONMENTS
 
 
 class RecordingPack:

@@ -8,10 +8,10 @@ import json
 import pytest
 
 from planner.runner import run_program
-from tests.conftest import PROJECT_DIR, built, stack_file
+from tests.conftest import PROJECT_DIR, STACKS, built, stack_file
 
 
-@pytest.mark.parametrize("stack", ["dev", "prod"])
+@pytest.mark.parametrize("stack", STACKS)
 def test_program_runs_like_the_language_host(stack: str) -> None:
     monitor = run_program(PROJECT_DIR, stack_file(stack))
     # Same resources as building from the parsed config directly.
