@@ -60,7 +60,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     missing = [str(p) for p in args.summaries if not p.is_file()]
     if missing:
-        print(f"error: no plan summary {', '.join(missing)} (run ./tasks plan first)", file=sys.stderr)
+        print(
+            f"error: no plan summary {', '.join(missing)} (run ./tasks plan first)", file=sys.stderr
+        )
         return 2
     sys.stdout.write(render([p.read_text() for p in args.summaries], args.limit))
     return 0

@@ -62,11 +62,17 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     missing = [name for name in REQUIRED if not os.environ.get(name)]
     if missing:
-        print(f"error: not set: {', '.join(missing)} (run in a merge request pipeline)", file=sys.stderr)
+        print(
+            f"error: not set: {', '.join(missing)} (run in a merge request pipeline)",
+            file=sys.stderr,
+        )
         return 2
     body = Path(args[0]).read_text()
     if not body.startswith(MARKER):
-        print(f"error: {args[0]} does not start with {MARKER} (render it with ./tasks comment)", file=sys.stderr)
+        print(
+            f"error: {args[0]} does not start with {MARKER} (render it with ./tasks comment)",
+            file=sys.stderr,
+        )
         return 2
     env = os.environ
     client = NoteClient(env["CI_API_V4_URL"], env["CI_PROJECT_ID"], env["CI_MERGE_REQUEST_IID"],
