@@ -332,19 +332,20 @@ def parse_config(raw: Mapping[str, Any]) -> StackConfig:
     try:
         return StackConfig.model_validate(deep_merge(preset, raw))
     except ValidationError as exc:
-        raise ConfigError([_describe(err) for err in exc.errors()]) from None
+        raise ConfigError([describe_error(err) for err in exc.errors()]) from None
 
 
 _FIELD_PREFIX = re.compile(r"^([a-zA-Z][\w.]*): ")
 
 
-def _describe(err: Any) -> str:
+def describe_error(err: Any, namespace: str = PROJECT) -> str:
+    """One line for one pydantic error, naming the stack-file key under `namespace`."""
     path = ".".join(str(p) for p in err["loc"])
     message = err["msg"].removeprefix("Value error, ")
     located = _FIELD_PREFIX.match(message)
     if not path and located:  # cross-field checks name their field at the start of the message
         path, message = located.group(1), message[located.end() :]
-    key = f"{PROJECT}:{path}" if path else PROJECT
+    key = f"{namespace}:{path}" if path else namespace
     if err["type"] == "extra_forbidden":
         return f"{key}: unknown key (check the spelling; see docs/config-reference.md)"
     if err["type"] == "missing":
@@ -354,8 +355,8 @@ def _describe(err: Any) -> str:
     return f"{key}: {message}{shown}"
 
 
-def raw_config_from_pulumi() -> dict[str, Any]:
-    """Every `groundwork:*` key of the running stack, decoded, without its namespace.
+def raw_config_from_pulumi(namespace: str = PROJECT) -> dict[str, Any]:
+    """Every `<namespace>:*` key of the running stack, decoded, without its namespace.
 
     Reads the in-memory config and PULUMI_CONFIG exactly as `pulumi.Config` does, but enumerates
     the keys so that a misspelt key is an error instead of silently ignored.
@@ -363,7 +364,7 @@ def raw_config_from_pulumi() -> dict[str, Any]:
     from pulumi.runtime import config as runtime_config  # noqa: PLC0415  (internal module)
 
     merged = {**runtime_config.get_config_env(), **runtime_config.CONFIG.get()}
-    prefix = f"{PROJECT}:"
+    prefix = f"{namespace}:"
     raw: dict[str, Any] = {}
     for key, value in merged.items():
         if key.startswith(prefix):

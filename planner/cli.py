@@ -7,11 +7,14 @@ Exit codes: 0 the plan passes; 1 an analyzer blocks it (e.g. a mandatory policy 
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import sys
 import time
 import traceback
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pulumi
 
@@ -66,8 +69,9 @@ def main(argv: list[str] | None = None) -> int:
         )
         return EXIT_PROGRAM
 
-    from infra.config import parse_config  # noqa: PLC0415 (after the program put infra on sys.path)
     from planner.recorder import decode  # noqa: PLC0415
+
+    parse_config = _config_parser(stack_file.project)
 
     raw = {k.split(":", 1)[1]: decode(_loads(v), "", []) for k, v in stack_file.config.items()
            if k.startswith(f"{stack_file.project}:")}  # fmt: skip
@@ -91,6 +95,18 @@ def main(argv: list[str] | None = None) -> int:
         lines += ["", "PLAN BLOCKED:", *[f"  {reason}" for reason in report["blocking"]]]
     print("\n".join(lines))
     return EXIT_BLOCKED if report["blocking"] else EXIT_OK
+
+
+CONFIG_PARSERS = {"groundwork": "infra.config", "groundwork-bootstrap": "bootstrap.config"}
+"""Project name -> module whose `parse_config` validates that project's stack config."""
+
+
+def _config_parser(project: str) -> Callable[[dict[str, Any]], Any]:
+    # Imported after the program ran: it put the project's packages on sys.path.
+    parse: Callable[[dict[str, Any]], Any] = importlib.import_module(
+        CONFIG_PARSERS[project]
+    ).parse_config
+    return parse
 
 
 def _loads(value: str) -> object:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from . import cost, data, kubernetes, network, ops, platform, storage
+from . import cost, data, identity, kubernetes, network, ops, platform, storage
 from .core import Rule
 
 RULES: list[Rule] = [
     *network.RULES,
     *platform.RULES,
+    *identity.RULES,
     *data.RULES,
     *storage.RULES,
     *kubernetes.RULES,
