@@ -48,3 +48,20 @@ def test_staging_has_prods_shape_at_a_smaller_size() -> None:
     assert staging.protect_stateful_resources
     assert staging.postgres.readers >= 1 and staging.redis.multi_az
     assert staging.apps.example is not None and staging.apps.example.require_digest
+
+
+# Policy configs that derive from another: what they may change, and nothing else. A rule added to
+# dev.json or prod.json without its derived file fails here.
+DERIVED = {
+    "test": ("dev", {"k8s-image-pinned", "k8s-supported-version"}),
+    "bootstrap": ("prod", {"cost-stack-budget", "cost-estimate-complete"}),
+}
+
+
+def test_derived_policy_configs_differ_only_where_stated() -> None:
+    from policies.guardrails import load_pack_config
+
+    for name, (base, changed) in DERIVED.items():
+        derived, origin = load_pack_config(config_path(name)), load_pack_config(config_path(base))
+        assert set(derived) == set(origin), name
+        assert {k for k in origin if derived[k] != origin[k]} == changed, name
