@@ -4,6 +4,7 @@ key, exactly like the platform stacks."""
 
 from __future__ import annotations
 
+import re
 from typing import Literal, get_args
 
 from pydantic import Field, ValidationError, field_validator, model_validator
@@ -62,6 +63,17 @@ class Alerts(Section):
 class Admin(Section):
     mfa_max_age_seconds: int = Field(3600, ge=300, le=43200)
     """The admin role requires an MFA sign-in at most this old."""
+    principal_arns: list[str] = Field(default_factory=list)
+    """ARN patterns of this account's principals that may assume it (e.g. Identity Center roles
+    `arn:aws:iam::<id>:role/aws-reserved/sso.amazonaws.com/*`); default: its IAM users."""
+
+    @field_validator("principal_arns")
+    @classmethod
+    def _in_account(cls, arns: list[str]) -> list[str]:
+        for arn in arns:
+            if not re.match(r"^arn:aws[a-z-]*:iam::\d{12}:(user|role)/", arn):
+                raise ValueError(f"'{arn}' is not an IAM user or role ARN (pattern)")
+        return arns
 
 
 class PasswordPolicy(Section):
@@ -118,6 +130,9 @@ class BootstrapConfig(Section):
                 raise ValueError(f"{key}: '{region}' is not an aws region")
         if self.dr_region == self.region:
             raise ValueError("drRegion: must differ from region")
+        foreign = [a for a in self.admin.principal_arns if f":{self.account_id}:" not in a]
+        if foreign:
+            raise ValueError(f"admin.principalArns: not in account {self.account_id}: {foreign}")
         if self.github is None and self.gitlab is None:
             raise ValueError("github: set github and/or gitlab (no CI could deploy otherwise)")
         return self

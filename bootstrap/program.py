@@ -77,6 +77,7 @@ def build(cfg: BootstrapConfig) -> dict[str, object]:
                             baseline.trail_arn, baseline.alert_topic_arn,
                             *baseline.finding_rule_arns],
             mfa_max_age_seconds=cfg.admin.mfa_max_age_seconds,
+            admin_principal_arns=cfg.admin.principal_arns,
             tags=tags,
         ),
         opts=opts,

@@ -265,34 +265,25 @@ def test_preview_role_admits_pull_requests_and_drift_but_no_other_repository() -
     assert attached == {"arn:aws:iam::aws:policy/ReadOnlyAccess"}
 
 
-def test_admin_role_requires_a_recent_mfa_sign_in() -> None:
+def test_admin_role_requires_a_named_person_with_a_recent_mfa_sign_in() -> None:
     trust = role_policy("admin")
-    person = {"AWS": f"arn:aws:iam::{ACCOUNT}:root"}
-    assert allows(
-        trust,
-        "sts:AssumeRole",
-        person,
-        {"aws:MultiFactorAuthPresent": "true", "aws:MultiFactorAuthAge": "300"},
-    )
+    root = {"AWS": f"arn:aws:iam::{ACCOUNT}:root"}
+    alice = f"arn:aws:iam::{ACCOUNT}:user/alice"
+    mfa = {
+        "aws:PrincipalArn": alice,
+        "aws:MultiFactorAuthPresent": "true",
+        "aws:MultiFactorAuthAge": "300",
+    }
+    assert allows(trust, "sts:AssumeRole", root, mfa)
+    assert not allows(trust, "sts:AssumeRole", root, {**mfa, "aws:MultiFactorAuthPresent": "false"})
     assert not allows(
-        trust,
-        "sts:AssumeRole",
-        person,
-        {"aws:MultiFactorAuthPresent": "false", "aws:MultiFactorAuthAge": "300"},
-    )
-    assert not allows(trust, "sts:AssumeRole", person, {})  # no MFA context at all (access keys)
-    assert not allows(
-        trust,
-        "sts:AssumeRole",
-        person,
-        {"aws:MultiFactorAuthPresent": "true", "aws:MultiFactorAuthAge": "7200"},
-    )
-    assert not allows(
-        trust,
-        "sts:AssumeRole",
-        {"AWS": "arn:aws:iam::999999999999:root"},
-        {"aws:MultiFactorAuthPresent": "true", "aws:MultiFactorAuthAge": "300"},
-    )
+        trust, "sts:AssumeRole", root, {"aws:PrincipalArn": alice}
+    )  # access keys: no MFA context
+    assert not allows(trust, "sts:AssumeRole", root, {**mfa, "aws:MultiFactorAuthAge": "7200"})
+    # A role of the account (a CI role, a workload) is no person, MFA or not.
+    deploy = f"arn:aws:iam::{ACCOUNT}:role/groundwork-deploy-prod"
+    assert not allows(trust, "sts:AssumeRole", root, {**mfa, "aws:PrincipalArn": deploy})
+    assert not allows(trust, "sts:AssumeRole", {"AWS": "arn:aws:iam::999999999999:root"}, mfa)
     for role in plan().by_type("aws:iam/role:Role"):
         assert role.inputs["maxSessionDuration"] == 3600, role.name
 
@@ -348,6 +339,19 @@ def test_a_deploy_role_acts_only_in_allowed_regions_and_on_its_environments_name
         dev, "iam:AttachRolePolicy", resource=f"arn:aws:iam::{ACCOUNT}:role/groundwork-admin"
     )
     assert not allows(dev, "iam:CreateUser", resource=f"arn:aws:iam::{ACCOUNT}:user/acme-dev-x")
+    slr = f"arn:aws:iam::{ACCOUNT}:role/aws-service-role/x"
+    assert allows(
+        dev,
+        "iam:CreateServiceLinkedRole",
+        context={"iam:AWSServiceName": "eks.amazonaws.com"},
+        resource=slr,
+    )
+    assert not allows(
+        dev,
+        "iam:CreateServiceLinkedRole",
+        context={"iam:AWSServiceName": "sso.amazonaws.com"},
+        resource=slr,
+    )
     assert allows(dev, "s3:PutBucketPolicy", resource="arn:aws:s3:::acme-dev-assets-bucket-1a2b3c4")
     assert not allows(
         dev, "s3:GetObject", resource="arn:aws:s3:::acme-prod-uploads-bucket-1a2b3c4/x"

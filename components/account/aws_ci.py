@@ -75,6 +75,9 @@ class CiAccessArgs:
     """Bootstrap resources no deploy role may touch (audit trail, alert topic, ...)."""
     mfa_max_age_seconds: int = 3600
     """The admin role needs an MFA login at most this old."""
+    admin_principal_arns: Sequence[str] = ()
+    """Who may assume the admin role (ARN patterns in this account); empty: the account's IAM
+    users."""
     tags: Mapping[str, str] = field(default_factory=dict)
 
 
@@ -110,7 +113,7 @@ class CiAccess(pulumi.ComponentResource):
 
         root = f"arn:aws:iam::{args.account_id}:root"
         admin = self._role("admin", pulumi.Output.from_input(
-            trust.mfa_admin_trust(root, args.mfa_max_age_seconds)))  # fmt: skip
+            trust.mfa_admin_trust(root, self._admin_principals(), args.mfa_max_age_seconds)))  # fmt: skip
         self._attach("admin", "administrator", ADMINISTRATOR)
         self.admin_role_arn = admin.arn
 
@@ -122,6 +125,10 @@ class CiAccess(pulumi.ComponentResource):
                 "providerArns": self.provider_arns,
             }
         )
+
+    def _admin_principals(self) -> list[str]:
+        args = self._args
+        return list(args.admin_principal_arns) or [f"arn:aws:iam::{args.account_id}:user/*"]
 
     def _deploy_policy(
         self, env: str, target: DeployTarget, other_keys: Sequence[pulumi.Input[str]]

@@ -20,6 +20,12 @@ STACK_SERVICES = (
     "route53", "s3", "secretsmanager", "sns", "wafv2",
 )  # fmt: skip
 """Services the platform stacks create resources in (`iam` is scoped separately)."""
+LINKED_SERVICES = (
+    "eks.amazonaws.com", "eks-nodegroup.amazonaws.com", "autoscaling.amazonaws.com",
+    "rds.amazonaws.com", "elasticache.amazonaws.com", "elasticloadbalancing.amazonaws.com",
+    "spot.amazonaws.com", "backup.amazonaws.com", "replication.ecr.amazonaws.com",
+)  # fmt: skip
+"""Services whose service-linked roles creating the stacks' resources may need."""
 GLOBAL_REGION = "us-east-1"
 """IAM, Route 53, CloudFront and its ACM certificate and WAF are requested in us-east-1."""
 BASELINE_TAMPERING = (
@@ -122,10 +128,12 @@ def deploy_statements(
         {"Sid": "IamOnlyForThisEnvironment", "Effect": "Allow",
          "Action": ["iam:*Role*", "iam:*Policy*", "iam:*InstanceProfile*", "iam:PassRole"],
          "Resource": iam_scope},
-        {"Sid": "ReadAndServiceLinkedRoles", "Effect": "Allow",
-         "Action": ["iam:Get*", "iam:List*", "iam:CreateServiceLinkedRole", "s3:ListAllMyBuckets",
-                    "sts:GetCallerIdentity"],
+        {"Sid": "Read", "Effect": "Allow",
+         "Action": ["iam:Get*", "iam:List*", "s3:ListAllMyBuckets", "sts:GetCallerIdentity"],
          "Resource": "*"},
+        {"Sid": "ServiceLinkedRolesOfTheStackServices", "Effect": "Allow",
+         "Action": "iam:CreateServiceLinkedRole", "Resource": "*",
+         "Condition": {"StringLike": {"iam:AWSServiceName": list(LINKED_SERVICES)}}},
         _listing(state),
         {"Sid": "OwnStackStateOnly", "Effect": "Allow",
          "Action": ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],

@@ -89,9 +89,12 @@ def merge_trust(policies: Sequence[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-def mfa_admin_trust(account_root_arn: str, max_mfa_age_seconds: int) -> dict[str, Any]:
-    """Trust policy: principals of this account, only with an MFA-authenticated session no older
-    than `max_mfa_age_seconds`."""
+def mfa_admin_trust(
+    account_root_arn: str, principal_arns: Sequence[str], max_mfa_age_seconds: int
+) -> dict[str, Any]:
+    """Trust policy: the named principals of this account (ARN patterns: people's IAM users or
+    Identity Center roles), only with an MFA-authenticated session no older than
+    `max_mfa_age_seconds`."""
     return {
         "Version": "2012-10-17",
         "Statement": [
@@ -101,6 +104,7 @@ def mfa_admin_trust(account_root_arn: str, max_mfa_age_seconds: int) -> dict[str
                 "Principal": {"AWS": account_root_arn},
                 "Action": "sts:AssumeRole",
                 "Condition": {
+                    "ArnLike": {"aws:PrincipalArn": list(principal_arns)},
                     "Bool": {"aws:MultiFactorAuthPresent": "true"},
                     "NumericLessThan": {"aws:MultiFactorAuthAge": str(max_mfa_age_seconds)},
                 },

@@ -313,6 +313,10 @@ def _validate(args: BucketArgs) -> None:
         require(args.versioning, "object_lock", "needs versioning")
         require(args.object_lock.days > 0, "object_lock.days", "must be positive")
         require(not args.force_destroy, "object_lock", "a locked bucket cannot be force-destroyed")
+    if isinstance(args.policy_statements, Sequence):  # Outputs are checked when they resolve
+        plain = [s for s in args.policy_statements if isinstance(s, Mapping)]
+        problem = s3_policies.public_grant_problem(plain)
+        require(problem is None, "policy_statements", problem or "")
     life = args.lifecycle
     require(
         life.abort_incomplete_multipart_upload_days > 0,
