@@ -85,7 +85,7 @@ PRESETS: dict[str, dict[str, Any]] = {
         "protectStatefulResources": False,
         "network": {"flowLogs": {"retentionDays": 30}},
         "cluster": {"logRetentionDays": 30},
-        "apps": {"example": {"requireDigest": True}},
+        "appDefaults": {"requireDigest": True},
         "storage": {"logs": {"retentionDays": 60}},
         "cdn": {"waf": {"logRetentionDays": 30}},
     },

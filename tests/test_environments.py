@@ -33,8 +33,8 @@ def test_each_stack_is_named_after_its_environment() -> None:
 def test_test_preset_is_dev_plus_its_stated_differences() -> None:
     test = stack_config("test")
     dev = stack_config("dev")
-    assert test.apps.example is not None and test.apps.example.require_digest
-    assert dev.apps.example is not None and not dev.apps.example.require_digest
+    assert test.apps["web"].require_digest and test.app_defaults.require_digest
+    assert not dev.apps["web"].require_digest
     # Same footprint as dev: what the cost-dev-footprint policy checks.
     assert test.network.nat == dev.network.nat and test.network.zones == dev.network.zones
     assert test.cluster.node_groups == dev.cluster.node_groups
@@ -48,7 +48,7 @@ def test_staging_has_prods_shape_at_a_smaller_size() -> None:
     assert len(staging.network.zones) == len(prod.network.zones) == 3
     assert staging.protect_stateful_resources
     assert staging.postgres.readers >= 1 and staging.redis.multi_az
-    assert staging.apps.example is not None and staging.apps.example.require_digest
+    assert staging.apps["web"].require_digest
 
 
 def test_derived_policy_configs_are_their_base_plus_the_stated_overrides() -> None:
