@@ -5,11 +5,11 @@ key, exactly like the platform stacks."""
 from __future__ import annotations
 
 import re
-from typing import Literal, get_args
+from typing import Any, Literal, get_args
 
 from pydantic import Field, ValidationError, field_validator, model_validator
 
-from infra.config import ConfigError, Environment, describe_error
+from infra.config import ConfigError, Environment
 from infra.regions import REGIONS
 from infra.sections.base import Section
 from infra.sections.tags import Tags
@@ -156,8 +156,28 @@ class BootstrapConfig(Section):
                 "service": self.name, "managed-by": "pulumi", "environment": "account"}  # fmt: skip
 
 
+_NAMED_FIELD = re.compile(r"^([a-zA-Z][\w.]*): ")
+
+
+def _describe(err: Any) -> str:
+    """One line per problem naming the stack-file key, as the platform stacks' errors do."""
+    path = ".".join(str(p) for p in err["loc"])
+    message = err["msg"].removeprefix("Value error, ")
+    named = _NAMED_FIELD.match(message)
+    if not path and named:  # cross-field checks name their field first
+        path, message = named.group(1), message[named.end() :]
+    key = f"{NAMESPACE}:{path}" if path else NAMESPACE
+    if err["type"] == "extra_forbidden":
+        return f"{key}: unknown key (check the spelling; see docs/delivery.md)"
+    if err["type"] == "missing":
+        return f"{key}: required but not set"
+    value = err.get("input")
+    shown = "" if isinstance(value, dict | list) or value is None else f" (got {value!r})"
+    return f"{key}: {message}{shown}"
+
+
 def parse_config(raw: dict[str, object]) -> BootstrapConfig:
     try:
         return BootstrapConfig.model_validate(raw)
     except ValidationError as exc:
-        raise ConfigError([describe_error(e, NAMESPACE) for e in exc.errors()]) from None
+        raise ConfigError([_describe(e) for e in exc.errors()]) from None

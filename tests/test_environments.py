@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import get_args
 
 from infra.config import Environment
-from infra.presets import PRESETS, deep_merge
+from infra.presets import CLOUD_PRESETS, PRESETS
 from policies.guardrails import config_path
 from policies.guardrails.config import ENVIRONMENTS
 from policies.guardrails.derived import DERIVED, render
@@ -40,7 +40,8 @@ def test_test_preset_is_dev_plus_its_stated_differences() -> None:
     assert test.cluster.node_groups == dev.cluster.node_groups
     assert (test.postgres.instance_class, test.postgres.readers) == ("db.t4g.medium", 0)
     assert not test.protect_stateful_resources
-    assert PRESETS["test"] == deep_merge(PRESETS["dev"], PRESETS["test"])
+    assert CLOUD_PRESETS["aws"]["test"] == CLOUD_PRESETS["aws"]["dev"]  # sized like dev
+    assert "requireDigest" not in PRESETS["test"]["appDefaults"]  # the model default: required
 
 
 def test_staging_has_prods_shape_at_a_smaller_size() -> None:
