@@ -13,9 +13,8 @@ ROOT = str(Path(__file__).resolve().parent.parent)
 if ROOT not in sys.path:
     sys.path.insert(0, ROOT)
 
-from bootstrap.config import NAMESPACE, parse_config  # noqa: E402
+from bootstrap.config import load_config  # noqa: E402
 from bootstrap.program import build  # noqa: E402
-from infra.config import raw_config_from_pulumi  # noqa: E402
 
-for key, value in build(parse_config(raw_config_from_pulumi(NAMESPACE))).items():
+for key, value in build(load_config()).items():
     pulumi.export(key, value)

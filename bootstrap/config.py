@@ -5,14 +5,17 @@ key, exactly like the platform stacks."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
 from typing import Any, Literal, get_args
 
 from pydantic import Field, ValidationError, field_validator, model_validator
 
 from infra.config import ConfigError, Environment
+from infra.config_source import project_values
 from infra.regions import REGIONS
 from infra.sections.base import Section
 from infra.sections.tags import Tags
+from planner.config_keys import namespace_problems
 
 NAMESPACE = "groundwork-bootstrap"
 POLICY_PROFILE = "bootstrap"
@@ -176,8 +179,31 @@ def _describe(err: Any) -> str:
     return f"{key}: {message}{shown}"
 
 
-def parse_config(raw: dict[str, object]) -> BootstrapConfig:
+def parse_config(raw: Mapping[str, object]) -> BootstrapConfig:
     try:
         return BootstrapConfig.model_validate(raw)
     except ValidationError as exc:
         raise ConfigError([_describe(e) for e in exc.errors()]) from None
+
+
+def config_from_values(
+    values: Mapping[str, Any], secret_keys: Iterable[str] = ()
+) -> tuple[BootstrapConfig, frozenset[str]]:
+    """The config as the engine hands it over (every namespace, values as text), like
+    `infra.config.config_from_values`; the bootstrap reads no secret values."""
+    del secret_keys
+    problems = [f"{k}: {why}" for k, why in namespace_problems(values, NAMESPACE).items()]
+    try:
+        config = parse_config(project_values(values, NAMESPACE))
+    except ConfigError as exc:
+        raise ConfigError(problems + exc.problems) from None
+    if problems:
+        raise ConfigError(problems)
+    return config, frozenset()
+
+
+def load_config() -> BootstrapConfig:
+    """The running stack's validated config (raises ConfigError)."""
+    from pulumi.runtime import config as runtime_config  # noqa: PLC0415  (internal module)
+
+    return config_from_values({**runtime_config.get_config_env(), **runtime_config.CONFIG.get()})[0]

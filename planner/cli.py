@@ -12,19 +12,17 @@ import json
 import sys
 import time
 import traceback
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
-import pulumi
+from planner.stackfile import StackFile, StackFileError, read_stack_file
 
-from planner.analyzers import ANALYZERS
-from planner.recorder import EngineRuleError
-from planner.report import PlanContext, build_report, markdown_summary, text_summary
-from planner.runner import run_program
-from planner.stackfile import StackFileError, read_stack_file
+if TYPE_CHECKING:
+    from planner.recorder import RecordingMonitor
 
 EXIT_OK, EXIT_BLOCKED, EXIT_CONFIG, EXIT_PROGRAM = 0, 1, 2, 3
+CONFIG_LOADERS = {"groundwork": "infra.config", "groundwork-bootstrap": "bootstrap.config"}
+"""Project -> module whose `config_from_values` validates that project's stack config."""
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -45,8 +43,30 @@ def main(argv: list[str] | None = None) -> int:
     try:
         stack_file = read_stack_file(project_dir, args.stack)
     except StackFileError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"error: {problem}", file=sys.stderr)
         return EXIT_CONFIG
+    return _plan(args, project_dir, stack_file, started)
+
+
+def run_program(
+    project_dir: Path, stack_file: StackFile, *, preview: bool = False
+) -> RecordingMonitor:
+    """planner.runner.run_program, imported on first use (tests replace it here)."""
+    from planner.runner import run_program as run  # noqa: PLC0415
+
+    return run(project_dir, stack_file, preview=preview)
+
+
+def _plan(
+    args: argparse.Namespace, project_dir: Path, stack_file: StackFile, started: float
+) -> int:
+    # Imported only now: a stack file refused above costs no SDK import (about a second).
+    import pulumi  # noqa: PLC0415
+
+    from planner.analyzers import ANALYZERS  # noqa: PLC0415
+    from planner.recorder import EngineRuleError  # noqa: PLC0415
+    from planner.report import PlanContext, build_report, markdown_summary, text_summary  # noqa: PLC0415
 
     try:
         monitor = run_program(project_dir, stack_file, preview=args.preview)
@@ -69,13 +89,10 @@ def main(argv: list[str] | None = None) -> int:
         )
         return EXIT_PROGRAM
 
-    from planner.recorder import decode  # noqa: PLC0415
-
-    parse_config = _config_parser(stack_file.project)
-
-    raw = {k.split(":", 1)[1]: decode(_loads(v), "", []) for k, v in stack_file.config.items()
-           if k.startswith(f"{stack_file.project}:")}  # fmt: skip
-    ctx = PlanContext(stack_file.project, args.stack, project_dir, monitor, parse_config(raw))
+    # Imported after the run: the program put its project's packages on sys.path.
+    loader = importlib.import_module(CONFIG_LOADERS[stack_file.project])
+    config, _ = loader.config_from_values(stack_file.config, stack_file.secret_keys)
+    ctx = PlanContext(stack_file.project, args.stack, project_dir, monitor, config)
     sections = [analyze(ctx) for analyze in ANALYZERS]
     report = build_report(ctx, sections)
     report["elapsedSeconds"] = round(time.perf_counter() - started, 3)
@@ -95,22 +112,3 @@ def main(argv: list[str] | None = None) -> int:
         lines += ["", "PLAN BLOCKED:", *[f"  {reason}" for reason in report["blocking"]]]
     print("\n".join(lines))
     return EXIT_BLOCKED if report["blocking"] else EXIT_OK
-
-
-CONFIG_PARSERS = {"groundwork": "infra.config", "groundwork-bootstrap": "bootstrap.config"}
-"""Project name -> module whose `parse_config` validates that project's stack config."""
-
-
-def _config_parser(project: str) -> Callable[[dict[str, Any]], Any]:
-    # Imported after the program ran: it put the project's packages on sys.path.
-    parse: Callable[[dict[str, Any]], Any] = importlib.import_module(
-        CONFIG_PARSERS[project]
-    ).parse_config
-    return parse
-
-
-def _loads(value: str) -> object:
-    try:
-        return json.loads(value)
-    except json.JSONDecodeError:
-        return value

@@ -82,7 +82,7 @@ def test_unknown_stack_is_a_clear_error(capsys: pytest.CaptureFixture[str]) -> N
 def test_invalid_yaml_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     project = _project_copy(tmp_path, "config: [unclosed\n")
     assert main(["broken", "--project-dir", str(project)]) == EXIT_CONFIG
-    assert "Pulumi.broken.yaml is not valid YAML" in capsys.readouterr().err
+    assert "Pulumi.broken.yaml: not valid YAML" in capsys.readouterr().err
 
 
 def test_markdown_has_a_stable_architecture_diagram(tmp_path: Path) -> None:

@@ -106,7 +106,7 @@ class EndpointAccess(Section):
 
 class Cluster(Section):
     enabled: bool = True
-    """Build the managed Kubernetes cluster, the platform on it and the example service."""
+    """Build the managed Kubernetes cluster, the platform on it and the services of `apps`."""
     version: str = Field(_eks("version"), pattern=r"^1\.\d{2}$")
     """Kubernetes minor version (`1.35`)."""
     endpoint: EndpointAccess = EndpointAccess()
@@ -149,7 +149,9 @@ class AwsCluster(Cluster):
     support_type: SupportType = _eks("support_type")
     """Upgrade policy: `STANDARD` (the cluster is upgraded when standard support ends) or
     `EXTENDED` (kept on the version, billed extra per hour)."""
-    admin_role_arns: list[str] = Field(default_factory=list)
+    admin_role_arns: list[str] = Field(
+        default_factory=list, examples=[["arn:aws:iam::111122223333:role/platform-admin"]]
+    )
     """IAM roles given cluster-admin through EKS access entries (no aws-auth ConfigMap)."""
     kubeconfig_role_arn: str | None = None
     """Role the Kubernetes provider assumes for `aws eks get-token --role-arn` (one of
