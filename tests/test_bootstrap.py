@@ -15,7 +15,8 @@ import pytest
 from bootstrap.config import parse_config
 from infra.config import ConfigError
 from planner import cli
-from planner.policy_report import cost_section, policy_section
+from planner.cost_report import cost_section
+from planner.policy_report import policy_section
 from planner.recorder import RecordedResource, RecordingMonitor
 from planner.report import PlanContext
 from planner.runner import run_program

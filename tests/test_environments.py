@@ -38,7 +38,10 @@ def test_test_preset_is_dev_plus_its_stated_differences() -> None:
     # Same footprint as dev: what the cost-dev-footprint policy checks.
     assert test.network.nat == dev.network.nat and test.network.zones == dev.network.zones
     assert test.cluster.node_groups == dev.cluster.node_groups
-    assert (test.postgres.instance_class, test.postgres.readers) == ("db.t4g.medium", 0)
+    assert (test.postgres.instance_class, test.postgres.readers) == (
+        dev.postgres.instance_class,
+        dev.postgres.readers,
+    )
     assert not test.protect_stateful_resources
     assert CLOUD_PRESETS["aws"]["test"] == CLOUD_PRESETS["aws"]["dev"]  # sized like dev
     assert "requireDigest" not in PRESETS["test"]["appDefaults"]  # the model default: required
