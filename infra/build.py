@@ -4,6 +4,7 @@ and returns typed handles to its components plus its exports.
 
     providers ─> network ─> kubernetes (optional) ─┐
              │          └──────────────────────────┴─> data ─> apps (on the cluster)
+             ├─> cost (the budget)
              └─> storage (buckets, CDN at the edge)
 
 Later layers (monitoring, DR) take the handles they attach to: `AwsPlatform` holds them all.
@@ -15,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from infra.config import AwsStackConfig, ConfigError, StackConfig
-from infra.layers import apps, data, kubernetes, network, storage
+from infra.layers import apps, cost, data, kubernetes, network, storage
 from infra.providers import Providers, build_providers
 
 
@@ -25,6 +26,7 @@ class AwsPlatform:
 
     providers: Providers
     network: network.NetworkHandles
+    cost: cost.CostHandles
     kubernetes: kubernetes.KubernetesHandles | None
     """None when `cluster.enabled` is false."""
     storage: storage.StorageHandles
@@ -34,7 +36,7 @@ class AwsPlatform:
 
     def exports(self, cfg: AwsStackConfig) -> dict[str, Any]:
         """The stack outputs: each layer's exports (never a credential)."""
-        layers = (self.kubernetes, self.data, self.apps, self.network, self.storage)
+        layers = (self.cost, self.kubernetes, self.data, self.apps, self.network, self.storage)
         out: dict[str, Any] = {"environment": cfg.environment, "region": cfg.region}
         for handles in layers:
             if handles is not None:
@@ -56,11 +58,12 @@ def build(cfg: StackConfig) -> dict[str, Any]:
 def compose_aws(cfg: AwsStackConfig) -> AwsPlatform:
     providers = build_providers(cfg)
     net = network.layer(cfg, providers)
+    budget = cost.layer(cfg, providers)
     k8s = kubernetes.layer(cfg, providers, net)
     edge = storage.layer(cfg, providers)
     data_tier = data.layer(cfg, providers, net, k8s)
     services = apps.layer(cfg, net, k8s, data_tier) if k8s is not None else None
     return AwsPlatform(
-        providers=providers, network=net, kubernetes=k8s, storage=edge, data=data_tier,
-        apps=services,
+        providers=providers, network=net, cost=budget, kubernetes=k8s, storage=edge,
+        data=data_tier, apps=services,
     )  # fmt: skip

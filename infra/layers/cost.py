@@ -1,0 +1,47 @@
+"""Cost layer: the stack's monthly budget as a cloud budget (when the stack file sets one)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pulumi
+
+from components.budget.aws import MonthlyBudget, MonthlyBudgetArgs
+from infra.config import AwsStackConfig
+from infra.providers import Providers
+
+
+@dataclass(frozen=True)
+class CostHandles:
+    budget: MonthlyBudget | None
+    """The AWS Budgets budget with its alerts; None when `budget.monthlyLimit` is not set."""
+
+    @property
+    def exports(self) -> dict[str, Any]:
+        return {}
+
+
+def layer(
+    cfg: AwsStackConfig, providers: Providers, opts: pulumi.ResourceOptions | None = None
+) -> CostHandles:
+    return CostHandles(budget=budget(cfg, providers.in_primary(opts)))
+
+
+def budget(cfg: AwsStackConfig, opts: pulumi.ResourceOptions) -> MonthlyBudget | None:
+    b = cfg.budget
+    if b.monthly_limit is None:
+        return None
+    return MonthlyBudget(
+        cfg.prefix,
+        MonthlyBudgetArgs(
+            monthly_limit_usd=b.monthly_limit,
+            service=cfg.name,
+            environment=cfg.environment,
+            forecast_alert_percent=b.forecast_alert_percent,
+            actual_alert_percent=b.actual_alert_percent,
+            alert_emails=b.alert_emails,
+            tags=cfg.base_tags,
+        ),
+        opts,
+    )
