@@ -26,17 +26,17 @@ class AwsPlatform:
 
     providers: Providers
     network: network.NetworkHandles
-    cost: cost.CostHandles
     kubernetes: kubernetes.KubernetesHandles | None
     """None when `cluster.enabled` is false."""
     storage: storage.StorageHandles
     data: data.DataHandles
     apps: apps.AppsHandles | None
     """None without a cluster."""
+    cost: cost.CostHandles
 
     def exports(self, cfg: AwsStackConfig) -> dict[str, Any]:
         """The stack outputs: each layer's exports (never a credential)."""
-        layers = (self.cost, self.kubernetes, self.data, self.apps, self.network, self.storage)
+        layers = (self.kubernetes, self.data, self.apps, self.network, self.storage, self.cost)
         out: dict[str, Any] = {"environment": cfg.environment, "region": cfg.region}
         for handles in layers:
             if handles is not None:
@@ -64,6 +64,6 @@ def compose_aws(cfg: AwsStackConfig) -> AwsPlatform:
     data_tier = data.layer(cfg, providers, net, k8s)
     services = apps.layer(cfg, net, k8s, data_tier) if k8s is not None else None
     return AwsPlatform(
-        providers=providers, network=net, cost=budget, kubernetes=k8s, storage=edge,
-        data=data_tier, apps=services,
+        providers=providers, network=net, kubernetes=k8s, storage=edge, data=data_tier,
+        apps=services, cost=budget,
     )  # fmt: skip

@@ -15,24 +15,21 @@ from infra.providers import Providers
 @dataclass(frozen=True)
 class CostHandles:
     budget: MonthlyBudget | None
-    """The AWS Budgets budget with its alerts; None when `budget.monthlyLimit` is not set."""
+    """The AWS Budget of `budget.monthlyLimit` (None when the stack sets none); the monitoring
+    layer routes its alerts to the P2 topic."""
 
     @property
     def exports(self) -> dict[str, Any]:
-        return {}
+        return {"budgetName": self.budget.budget_name} if self.budget else {}
 
 
 def layer(
     cfg: AwsStackConfig, providers: Providers, opts: pulumi.ResourceOptions | None = None
 ) -> CostHandles:
-    return CostHandles(budget=budget(cfg, providers.in_primary(opts)))
-
-
-def budget(cfg: AwsStackConfig, opts: pulumi.ResourceOptions) -> MonthlyBudget | None:
     b = cfg.budget
     if b.monthly_limit is None:
-        return None
-    return MonthlyBudget(
+        return CostHandles(budget=None)
+    budget = MonthlyBudget(
         cfg.prefix,
         MonthlyBudgetArgs(
             monthly_limit_usd=b.monthly_limit,
@@ -43,5 +40,6 @@ def budget(cfg: AwsStackConfig, opts: pulumi.ResourceOptions) -> MonthlyBudget |
             alert_emails=b.alert_emails,
             tags=cfg.base_tags,
         ),
-        opts,
+        providers.in_primary(opts),
     )
+    return CostHandles(budget=budget)
