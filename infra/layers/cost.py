@@ -23,7 +23,9 @@ class CostHandles:
         return {"budgetName": self.budget.budget_name} if self.budget else {}
 
 
-def layer(cfg: AwsStackConfig, providers: Providers) -> CostHandles:
+def layer(
+    cfg: AwsStackConfig, providers: Providers, opts: pulumi.ResourceOptions | None = None
+) -> CostHandles:
     b = cfg.budget
     if b.monthly_limit is None:
         return CostHandles(budget=None)
@@ -38,6 +40,6 @@ def layer(cfg: AwsStackConfig, providers: Providers) -> CostHandles:
             alert_emails=b.alert_emails,
             tags=cfg.base_tags,
         ),
-        pulumi.ResourceOptions(provider=providers.primary),
+        providers.in_primary(opts),
     )
     return CostHandles(budget=budget)
