@@ -30,11 +30,7 @@ def _build_aws(cfg: AwsStackConfig) -> dict[str, Any]:
 
     vpc = network.network(cfg, in_primary)
     outputs: dict[str, Any] = {}
-    # Who may reach the databases and caches: the cluster's nodes when there is a cluster, else the
-    # application (private) subnets.
-    clients = data.DataClients(
-        security_group_ids=[], cidrs=[s.cidr for s in vpc.plan.tier("private")]
-    )
+    clients = data.DataClients.of(cfg, None)
     if cfg.cluster.enabled:
         cluster = kubernetes.cluster(cfg, vpc, in_primary)
         k8s = kubernetes_provider(
@@ -53,7 +49,7 @@ def _build_aws(cfg: AwsStackConfig) -> dict[str, Any]:
             "ingressClass": addons.ingress_class,
             "clusterIssuer": addons.cluster_issuer_name,
         }
-        clients = data.DataClients(security_group_ids=[cluster.node_security_group_id], cidrs=[])
+        clients = data.DataClients.of(cfg, cluster.node_security_group_id)
     edge = storage.storage_and_cdn(cfg, in_primary, pulumi.ResourceOptions(provider=providers.edge))
 
     outputs |= data.data(

@@ -86,7 +86,15 @@ def _plan(
         )
         return EXIT_PROGRAM
 
-    from infra.config import config_from_values  # noqa: PLC0415 (the program put infra on sys.path)
+    from infra.cloud_names import name_problems  # noqa: PLC0415 (the program put infra on sys.path)
+    from infra.config import config_from_values  # noqa: PLC0415
+
+    # Names the cloud would refuse are config problems: the stack's names derive from its config.
+    names = name_problems(monitor.recorded)
+    for line in names:
+        print(f"error: {stack_file.path.name}: {stack_file.project}:name: {line}", file=sys.stderr)
+    if names:
+        return EXIT_CONFIG
 
     config, _ = config_from_values(stack_file.config, stack_file.secret_keys)
     ctx = PlanContext(stack_file.project, args.stack, project_dir, monitor, config)

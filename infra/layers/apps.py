@@ -24,6 +24,7 @@ from components.kubernetes.platform.workload import (
     WorkloadArgs,
 )
 from components.network.aws import Vpc
+from components.network.cidr_plan import SubnetPlan
 from infra.config import AwsStackConfig
 from infra.sections.apps import AppService
 
@@ -38,9 +39,9 @@ class AppsHandles:
         return {"appImages": {name: w.image_ref for name, w in self.workloads.items()}}
 
 
-def data_egress(network: Vpc, ports: Mapping[str, int]) -> dict[str, DataEgressArgs]:
+def data_egress(plan: SubnetPlan, ports: Mapping[str, int]) -> dict[str, DataEgressArgs]:
     """What each data service (by its `uses` name) opens: its port on the data subnets."""
-    cidrs = [s.cidr for s in network.plan.tier("data")]
+    cidrs = [s.cidr for s in plan.tier("data")]
     return {name: DataEgressArgs(name=name, cidrs=cidrs, port=port) for name, port in ports.items()}
 
 
@@ -52,10 +53,14 @@ def layer(
     opts: pulumi.ResourceOptions,
 ) -> AppsHandles:
     """`data_ports`: the port of each data service the stack built, by its `uses` name."""
-    egress = data_egress(network, data_ports)
+    egress = data_egress(network.plan, data_ports)
     return AppsHandles(
         workloads={
-            name: Workload(name, workload_args(cfg, app, egress, addons), opts=opts)
+            name: Workload(
+                name,
+                workload_args(cfg, app, egress, addons.ingress_class, addons.cluster_issuer_name),
+                opts=opts,
+            )
             for name, app in cfg.apps.items()
         }
     )
@@ -65,7 +70,8 @@ def workload_args(
     cfg: AwsStackConfig,
     app: AppService,
     egress: Mapping[str, DataEgressArgs],
-    addons: PlatformAddons,
+    ingress_class: str,
+    cluster_issuer: str,
 ) -> WorkloadArgs:
     return WorkloadArgs(
         namespace=app.namespace,
@@ -92,8 +98,8 @@ def workload_args(
         secret_env_from=app.secrets,
         ingress=IngressArgs(
             host=app.host,
-            ingress_class=addons.ingress_class,
-            cluster_issuer=addons.cluster_issuer_name,
+            ingress_class=ingress_class,
+            cluster_issuer=cluster_issuer,
         )
         if app.host
         else None,
