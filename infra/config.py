@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import suppress
 from dataclasses import dataclass
 from types import UnionType
 from typing import Annotated, Any, ClassVar, Literal, Self, Union, get_args, get_origin
@@ -50,6 +51,7 @@ from infra.sections.apps import (
 )
 from infra.sections.backup import AwsBackup, Backup
 from infra.sections.base import CrossFieldError, Problem, Section, all_problems
+from infra.sections.budget import Budget
 from infra.sections.cdn import AwsCdn, Cdn
 from infra.sections.dr import DisasterRecovery
 from infra.sections.kubernetes import AlicloudCluster, AwsCluster, AwsPlatform, Cluster, Platform
@@ -114,6 +116,10 @@ class StackBase(Section):
     """The Valkey / Redis cache (docs/data.md)."""
     backup: Backup = Backup()
     """Backups of the data tier (docs/data.md)."""
+    budget: Budget = Budget()
+    """The stack's monthly budget: a cloud budget with alerts, and the limit the
+    `cost-stack-budget` policy holds the estimate to (docs/cost.md); required where that policy
+    is mandatory (staging, prod)."""
     cluster: Cluster = Cluster()
     """The managed Kubernetes cluster (docs/kubernetes.md)."""
     platform: Platform = Platform()
@@ -200,6 +206,12 @@ class StackBase(Section):
                     f"{self.environment} needs at least {rule[minimum.param]} {minimum.counts}, "
                     f"got {value} (policy {minimum.rule})",
                 )
+        if self.budget.monthly_limit is None and self.limits.enforced("cost-stack-budget"):
+            yield Problem(
+                "budget.monthlyLimit",
+                f"{self.environment} needs a monthly budget (policy cost-stack-budget holds the "
+                "estimate to it, and the budget alerts watch the bill)",
+            )
         for key, message in app_guardrail_problems(self.apps, self.limits):
             yield Problem(key, message)
         if self.storage.force_destroy and self.limits.enforced("stateful-resources-protected"):
@@ -327,6 +339,18 @@ class AwsStackConfig(StackBase):
     def problems(self) -> Iterator[Problem]:
         yield from super().problems()
         cluster, cdn = self.cluster, self.cdn
+        node_architectures = set()
+        for group in cluster.node_groups.values():
+            with suppress(ValueError):  # a mixed group is reported under its instanceTypes
+                node_architectures.add(group.architecture)
+        for name, app in self.apps.items() if cluster.enabled and node_architectures else ():
+            if not set(app.architectures) & node_architectures:
+                yield Problem(
+                    f"apps.{name}.architectures",
+                    f"the image runs on {', '.join(app.architectures)} but every node group is "
+                    f"{', '.join(sorted(node_architectures))}: list the image's other "
+                    "architecture if it is multi-arch, or add a node group it can run on",
+                )
         if cluster.enabled and not cluster.admin_role_arns:
             yield Problem(
                 "cluster.adminRoleArns",

@@ -17,6 +17,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from components.backup.aws import _validate as validate_backup
+from components.budget.aws import _validate as validate_budget
 from components.cdn.aws import _validate as validate_cdn
 from components.cdn.aws_waf import _validate as validate_waf
 from components.kubernetes.aws_addons import _validate as validate_addons
@@ -29,7 +30,7 @@ from components.postgres.aws import _validate as validate_postgres
 from components.redis.aws import _validate as validate_redis
 from components.storage.aws import _validate as validate_bucket
 from infra.config import AwsStackConfig
-from infra.layers import apps, data, kubernetes, network, storage
+from infra.layers import apps, cost, data, kubernetes, network, storage
 
 STAND_IN = "stand-in"
 """In place of an id or ARN only the cloud knows: no validator reads one."""
@@ -81,6 +82,10 @@ def checks(cfg: AwsStackConfig) -> list[Check]:
         )  # fmt: skip
         if cdn.waf is not None:
             found.append(Check("WebFirewall", validate_waf, (cdn.waf,), "cdn.waf"))
+    budget = cost.budget_args(cfg)
+    if budget is not None:
+        found.append(Check("MonthlyBudget", validate_budget, (budget,), "budget",
+                           {"monthly_limit_usd": "budget.monthlyLimit"}))  # fmt: skip
     found += _data_checks(cfg)
     if cfg.cluster.enabled:
         found += _kubernetes_checks(cfg)
@@ -90,7 +95,7 @@ def checks(cfg: AwsStackConfig) -> list[Check]:
 def _data_checks(cfg: AwsStackConfig) -> list[Check]:
     found = []
     subnets = data.DataSubnets(STAND_IN, STAND_IN, STAND_IN, cfg.zone_names)
-    clients = data.DataClients.of(cfg, STAND_IN if cfg.cluster.enabled else None)
+    clients = data.clients_for(cfg.subnet_plan(), STAND_IN if cfg.cluster.enabled else None)
     if cfg.backup.enabled:
         found.append(
             Check("BackupPlan", validate_backup, (data.backup_args(cfg, STAND_IN),), "backup")

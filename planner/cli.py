@@ -12,7 +12,7 @@ import sys
 import time
 import traceback
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from planner.stackfile import StackFile, StackFileError, read_stack_file
 
@@ -30,6 +30,12 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--markdown", type=Path, help="markdown path (default out/plan-<stack>.md)")
     p.add_argument("--quiet", action="store_true", help="summary only, no resource tree")
     p.add_argument("--preview", action="store_true", help="simulate a preview (dry run)")
+    p.add_argument(
+        "--compare-with",
+        type=Path,
+        metavar="REPORT",
+        help="JSON report of the same stack on the base branch: the cost section shows the change",
+    )
     return p
 
 
@@ -97,7 +103,8 @@ def _plan(
         return EXIT_CONFIG
 
     config, _ = config_from_values(stack_file.config, stack_file.secret_keys)
-    ctx = PlanContext(stack_file.project, args.stack, project_dir, monitor, config)
+    baseline = _baseline(args.compare_with)
+    ctx = PlanContext(stack_file.project, args.stack, project_dir, monitor, config, baseline)
     sections = [analyze(ctx) for analyze in ANALYZERS]
     report = build_report(ctx, sections)
     report["elapsedSeconds"] = round(time.perf_counter() - started, 3)
@@ -117,3 +124,11 @@ def _plan(
         lines += ["", "PLAN BLOCKED:", *[f"  {reason}" for reason in report["blocking"]]]
     print("\n".join(lines))
     return EXIT_BLOCKED if report["blocking"] else EXIT_OK
+
+
+def _baseline(path: Path | None) -> dict[str, Any] | None:
+    """The base report, or None when there is none (a stack new in this change has no base)."""
+    if path is None or not path.exists():
+        return None
+    data: dict[str, Any] = json.loads(path.read_text())
+    return data

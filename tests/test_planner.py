@@ -23,7 +23,7 @@ def test_plan_dev_prints_the_tree_and_writes_reports(
     assert code == EXIT_OK
     assert "groundwork:aws/network:Vpc  acme-dev" in out
     assert out.count("aws:ec2/subnet:Subnet  acme-dev-") == 6
-    assert "aws:ec2/natGateway:NatGateway  acme-dev-nat-eu-west-1a" in out
+    assert "aws:ec2/instance:Instance  acme-dev-nat-instance" in out  # dev's NAT instance
     assert "aws:ec2/flowLog:FlowLog  acme-dev-flow-log" in out
     report = json.loads((tmp_path / "p.json").read_text())
     assert report["stack"] == "dev"

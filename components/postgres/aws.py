@@ -29,7 +29,13 @@ from typing import Literal, get_args
 import pulumi
 from pulumi_aws import appautoscaling, cloudwatch, iam, rds
 
-from components._base import child_opts, merged_tags, require, type_token
+from components._base import (
+    child_opts,
+    merged_tags,
+    require,
+    spread_over_zones,
+    type_token,
+)
 from components.aws.data_tier import client_security_group, data_key, validate_clients
 from components.aws.identity import aws_context
 from components.aws.policy_docs import assume_role_policy
@@ -67,23 +73,68 @@ class ReaderAutoscalingArgs:
 
 
 @dataclass(frozen=True, kw_only=True)
+class ServerlessArgs:
+    """Aurora Serverless v2 capacity of every instance, in ACUs (1 ACU ~ 2 GiB of memory)."""
+
+    min_acu: float = 0.5
+    """Floor the instances never scale below (0: pause when idle, where the version allows)."""
+    max_acu: float = 8.0
+    """Ceiling of each instance."""
+    seconds_until_auto_pause: int | None = None
+    """With `min_acu` 0: idle seconds before pausing (300..86400; AWS default 300)."""
+
+
+SCALE_TO_ZERO_SINCE = {13: (13, 15), 14: (14, 12), 15: (15, 7), 16: (16, 3)}
+"""First Aurora PostgreSQL minor per major that can pause at 0 ACU (every later major can)."""
+
+
+def serverless_problems(engine: str, engine_version: str, s: ServerlessArgs) -> list[str]:
+    """What is wrong with a Serverless v2 capacity range (empty: nothing); config checks use it
+    too, so a stack file is rejected before the component would be."""
+    problems = []
+    if engine != "aurora-postgresql":
+        problems.append("Serverless v2 needs the aurora-postgresql engine")
+    if not (0 <= s.min_acu <= 256 and 1 <= s.max_acu <= 256 and s.min_acu <= s.max_acu):
+        problems.append(
+            f"ACU range {s.min_acu:g}..{s.max_acu:g}: need 0 <= min <= max, 1 <= max <= 256"
+        )
+    if (s.min_acu * 2) % 1 or (s.max_acu * 2) % 1:
+        problems.append("ACUs come in steps of 0.5")
+    parts = tuple(int(x) for x in engine_version.split(".")[:2] if x.isdigit())
+    since = SCALE_TO_ZERO_SINCE.get(parts[0]) if parts else None
+    if s.min_acu == 0 and parts and (parts[0] < 13 or (since is not None and parts < since)):
+        problems.append(
+            f"min_acu 0 (pause when idle) needs Aurora PostgreSQL 13.15, 14.12, 15.7, 16.3 "
+            f"or later in its major; got {engine_version}"
+        )
+    pause = s.seconds_until_auto_pause
+    if pause is not None and (s.min_acu != 0 or not 300 <= pause <= 86400):
+        problems.append("seconds_until_auto_pause needs min_acu 0 and a value of 300..86400")
+    return problems
+
+
+@dataclass(frozen=True, kw_only=True)
 class PostgresHaArgs:
     vpc_id: pulumi.Input[str]
     """VPC of the data subnets (for the security group)."""
     subnet_group_name: pulumi.Input[str]
     """DB subnet group over the isolated data subnets (`Vpc.db_subnet_group_name`)."""
     zones: Sequence[str]
-    """Zones to spread the instances over (writer in the first, readers round-robin)."""
-    client_security_group_ids: Sequence[pulumi.Input[str]] = ()
+    """Zones to spread the instances over: writer in the first in sorted order, readers
+    round-robin (`spread_over_zones`; the order given does not matter)."""
+    client_security_groups: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
     """Security groups allowed to connect (e.g. the Kubernetes nodes)."""
-    client_cidrs: Sequence[str] = ()
+    client_cidrs: Mapping[str, str] = field(default_factory=dict)
     """Private CIDRs allowed to connect. 0.0.0.0/0 and public ranges are rejected."""
     engine: PostgresEngine = "aurora-postgresql"
     """`aurora-postgresql` (cluster with readers) or `postgres` (RDS Multi-AZ DB instance)."""
     engine_version: str = "16.6"
     """Engine version; its major part selects the parameter-group family."""
     instance_class: str = "db.r7g.large"
-    """Instance class of the writer and the readers."""
+    """Instance class of the writer and the readers (ignored with `serverless`)."""
+    serverless: ServerlessArgs | None = None
+    """Aurora Serverless v2: every instance is `db.serverless` within this ACU range (the writer
+    and readers still sit in distinct zones and fail over as provisioned ones do)."""
     readers: int = 2
     """Reader instances (Aurora replicas, or read replicas for `postgres`), 0..15."""
     multi_az: bool = True
@@ -174,7 +225,7 @@ class PostgresHa(pulumi.ComponentResource):
 
         self.security_group = client_security_group(
             self, name, vpc_id=args.vpc_id, port=args.port, service="PostgreSQL",
-            client_security_group_ids=args.client_security_group_ids,
+            client_security_groups=args.client_security_groups,
             client_cidrs=args.client_cidrs, tags=args.tags,
         )  # fmt: skip
         self.security_group_id = self.security_group.id
@@ -227,6 +278,16 @@ class PostgresHa(pulumi.ComponentResource):
             for k, v in sorted(self._args.parameters.items())
         ]
         return params
+
+    def _serverless_scaling(self) -> rds.ClusterServerlessv2ScalingConfigurationArgs | None:
+        s = self._args.serverless
+        if s is None:
+            return None
+        return rds.ClusterServerlessv2ScalingConfigurationArgs(
+            min_capacity=s.min_acu,
+            max_capacity=s.max_acu,
+            seconds_until_auto_pause=s.seconds_until_auto_pause,
+        )
 
     def _monitoring_role(self, partition: pulumi.Output[str]) -> pulumi.Output[str] | None:
         if self._args.monitoring_interval_seconds == 0:
@@ -296,10 +357,11 @@ class PostgresHa(pulumi.ComponentResource):
             final_snapshot_identifier=f"{ident}-final" if protect else None,
             delete_automated_backups=not protect,
             enabled_cloudwatch_logs_exports=["postgresql"],
+            serverlessv2_scaling_configuration=self._serverless_scaling(),
             tags=self._tags(f"{name}-cluster", **args.backup_tags),
             opts=child_opts(self, protect=protect, depends_on=[self.log_group]),
         )
-        self.instance_zones = [args.zones[i % len(args.zones)] for i in range(1 + args.readers)]
+        self.instance_zones = spread_over_zones(args.zones, 1 + args.readers)
         # Back-to-back maintenance windows, writer first: OS patches never restart every instance
         # at once.
         windows = staggered_windows(args.maintenance_window, len(self.instance_zones))
@@ -313,7 +375,7 @@ class PostgresHa(pulumi.ComponentResource):
                     cluster_identifier=self.cluster.id,
                     engine=args.engine,
                     engine_version=args.engine_version,
-                    instance_class=args.instance_class,
+                    instance_class="db.serverless" if args.serverless else args.instance_class,
                     availability_zone=zone,
                     promotion_tier=min(i, MAX_READERS),
                     db_subnet_group_name=args.subnet_group_name,
@@ -396,6 +458,7 @@ class PostgresHa(pulumi.ComponentResource):
             **self._observability(),
         }
         windows = staggered_windows(args.maintenance_window, 1 + args.readers)
+        zones = spread_over_zones(args.zones, 1 + args.readers)
         # A Multi-AZ instance cannot be pinned to a zone; RDS places primary and standby.
         self.primary = rds.Instance(
             f"{name}-primary",
@@ -409,7 +472,7 @@ class PostgresHa(pulumi.ComponentResource):
             master_user_secret_kms_key_id=self.kms_key_arn,
             db_subnet_group_name=args.subnet_group_name,
             multi_az=args.multi_az,
-            availability_zone=None if args.multi_az else args.zones[0],
+            availability_zone=None if args.multi_az else zones[0],
             backup_retention_period=args.backup_retention_days,
             backup_window=args.backup_window,
             maintenance_window=windows[0],
@@ -425,7 +488,7 @@ class PostgresHa(pulumi.ComponentResource):
                 f"{name}-replica-{i}",
                 identifier=f"{ident}-replica-{i}",
                 replicate_source_db=self.primary.identifier,
-                availability_zone=args.zones[i % len(args.zones)],
+                availability_zone=zones[i],
                 maintenance_window=windows[i],
                 skip_final_snapshot=True,  # a replica's data lives in the primary's backups
                 tags=self._tags(f"{name}-replica-{i}", role="reader"),
@@ -435,8 +498,8 @@ class PostgresHa(pulumi.ComponentResource):
             for i in range(1, args.readers + 1)
         ]
         self.instance_zones = [
-            "multi-az" if args.multi_az else args.zones[0],
-            *(args.zones[i % len(args.zones)] for i in range(1, args.readers + 1)),
+            "multi-az" if args.multi_az else zones[0],
+            *zones[1:],
         ]
         self.writer_endpoint = self.primary.address
         self.reader_endpoint = self.replicas[0].address if self.replicas else self.primary.address
@@ -506,6 +569,9 @@ def _validate(args: PostgresHaArgs) -> None:
         "parameters",
         "rds.force_ssl cannot be turned off",
     )
+    if args.serverless is not None:
+        problems = serverless_problems(args.engine, args.engine_version, args.serverless)
+        require(not problems, "serverless", "; ".join(problems))
     if args.autoscaling is not None:
         require(
             args.engine == "aurora-postgresql",
@@ -517,4 +583,4 @@ def _validate(args: PostgresHaArgs) -> None:
             "autoscaling.max_readers",
             f"must be above readers ({args.readers}) and at most {MAX_READERS}",
         )
-    validate_clients(args.client_security_group_ids, args.client_cidrs)
+    validate_clients(args.client_security_groups, args.client_cidrs)

@@ -14,7 +14,6 @@ from typing import Any
 
 import pulumi
 
-from components.kubernetes.aws_addons import PlatformAddons
 from components.kubernetes.platform.workload import (
     DataEgressArgs,
     IngressArgs,
@@ -23,9 +22,11 @@ from components.kubernetes.platform.workload import (
     Workload,
     WorkloadArgs,
 )
-from components.network.aws import Vpc
 from components.network.cidr_plan import SubnetPlan
 from infra.config import AwsStackConfig
+from infra.layers.data import DataHandles
+from infra.layers.kubernetes import KubernetesHandles
+from infra.layers.network import NetworkHandles
 from infra.sections.apps import AppService
 
 
@@ -35,7 +36,7 @@ class AppsHandles:
     """The Workload of each service, by service name."""
 
     @property
-    def outputs(self) -> dict[str, Any]:
+    def exports(self) -> dict[str, Any]:
         return {"appImages": {name: w.image_ref for name, w in self.workloads.items()}}
 
 
@@ -47,19 +48,21 @@ def data_egress(plan: SubnetPlan, ports: Mapping[str, int]) -> dict[str, DataEgr
 
 def layer(
     cfg: AwsStackConfig,
-    network: Vpc,
-    data_ports: Mapping[str, int],
-    addons: PlatformAddons,
-    opts: pulumi.ResourceOptions,
+    network: NetworkHandles,
+    kubernetes: KubernetesHandles,
+    data: DataHandles,
+    opts: pulumi.ResourceOptions | None = None,
 ) -> AppsHandles:
-    """`data_ports`: the port of each data service the stack built, by its `uses` name."""
-    egress = data_egress(network.plan, data_ports)
+    """One Workload per service on the cluster; each may reach the data services it uses."""
+    egress = data_egress(network.vpc.plan, data.ports)
+    on_platform = pulumi.ResourceOptions.merge(kubernetes.on_platform, opts)
+    addons = kubernetes.addons
     return AppsHandles(
         workloads={
             name: Workload(
                 name,
                 workload_args(cfg, app, egress, addons.ingress_class, addons.cluster_issuer_name),
-                opts=opts,
+                opts=on_platform,
             )
             for name, app in cfg.apps.items()
         }
@@ -94,6 +97,7 @@ def workload_args(
         readiness_path=app.readiness_path,
         security=SecurityArgs(run_as_user=app.run_as_user, run_as_group=app.run_as_group),
         writable_paths=app.writable_paths,
+        architectures=app.architectures,
         config=app.config,
         secret_env_from=app.secrets,
         ingress=IngressArgs(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -10,25 +9,69 @@ import pulumi
 
 from components.backup.aws import BackupPlan, BackupPlanArgs, VaultLockArgs
 from components.network.aws import Vpc
-from components.postgres.aws import PostgresHa, PostgresHaArgs, ReaderAutoscalingArgs
+from components.network.cidr_plan import SubnetPlan
+from components.postgres.aws import (
+    PostgresHa,
+    PostgresHaArgs,
+    ReaderAutoscalingArgs,
+    ServerlessArgs,
+)
 from components.redis.aws import RedisHa, RedisHaArgs
 from infra.config import AwsStackConfig
+from infra.layers.kubernetes import KubernetesHandles
+from infra.layers.network import NetworkHandles
+from infra.providers import Providers
 
 
 @dataclass(frozen=True)
 class DataClients:
-    security_group_ids: list[pulumi.Input[str]]
-    cidrs: list[str]
+    """Who may connect to the databases and caches, each source keyed by a name of its own (the
+    name of its ingress rule), never by its position in a list."""
 
-    @classmethod
-    def of(
-        cls, cfg: AwsStackConfig, node_security_group_id: pulumi.Input[str] | None
-    ) -> DataClients:
-        """Who may reach the databases and caches: the cluster's nodes when there is a cluster,
-        else the application (private) subnets."""
-        if node_security_group_id is not None:
-            return cls(security_group_ids=[node_security_group_id], cidrs=[])
-        return cls(security_group_ids=[], cidrs=[s.cidr for s in cfg.subnet_plan().tier("private")])
+    security_groups: dict[str, pulumi.Input[str]]
+    cidrs: dict[str, str]
+
+
+@dataclass(frozen=True)
+class DataHandles:
+    postgres: PostgresHa | None
+    """The database (endpoints, security group, key, log group, instance zones)."""
+    cache: RedisHa | None
+    """The cache (endpoints, security group, key, slow-log group)."""
+    backup: BackupPlan | None
+    """The backup vault and plan (vault ARN for DR copies)."""
+    clients: DataClients
+    """Who the data tier admits."""
+
+    @property
+    def ports(self) -> dict[str, int]:
+        """The port of each data service the stack built, by the name services `use` it with."""
+        built = {"postgres": self.postgres, "redis": self.cache}
+        return {use: service.port for use, service in built.items() if service is not None}
+
+    @property
+    def exports(self) -> dict[str, Any]:
+        """Endpoints and secret ARNs, never a credential."""
+        out: dict[str, Any] = {}
+        if self.backup is not None:
+            out |= {"backupVaultArn": self.backup.vault_arn, "backupPlanId": self.backup.plan_id}
+        if (db := self.postgres) is not None:
+            out |= {
+                "postgresWriterEndpoint": db.writer_endpoint,
+                "postgresReaderEndpoint": db.reader_endpoint,
+                "postgresPort": db.port,
+                "postgresMasterSecretArn": db.master_user_secret_arn,
+                "postgresSecurityGroupId": db.security_group_id,
+            }
+        if (cache := self.cache) is not None:
+            out |= {
+                "cachePrimaryEndpoint": cache.primary_endpoint,
+                "cacheReaderEndpoint": cache.reader_endpoint,
+                "cachePort": cache.port,
+                "cacheAuthSecretArn": cache.auth_secret_arn,
+                "cacheSecurityGroupId": cache.security_group_id,
+            }
+        return out
 
 
 @dataclass(frozen=True)
@@ -50,52 +93,56 @@ class DataSubnets:
         )
 
 
-def data(
-    cfg: AwsStackConfig, network: Vpc, clients: DataClients, opts: pulumi.ResourceOptions
-) -> dict[str, Any]:
-    """Backups, PostgreSQL and the cache in the primary region's data subnets.
-
-    Returns the stack outputs of the data tier: endpoints and secret ARNs, never a credential.
-    """
-    prefix = f"{cfg.name}-{cfg.environment}"
-    outputs: dict[str, Any] = {}
-
-    backup_tags: dict[str, str] = {}
-    if cfg.backup.enabled:
-        backup = _backup(cfg, f"{prefix}-backup", opts)
-        backup_tags = backup.selection_tags
-        outputs |= {"backupVaultArn": backup.vault_arn, "backupPlanId": backup.plan_id}
-
-    subnets = DataSubnets.of(network)
-    if cfg.postgres.enabled:
-        db = PostgresHa(
-            f"{prefix}-postgres", postgres_args(cfg, subnets, clients, backup_tags), opts=opts
-        )
-        outputs |= {
-            "postgresWriterEndpoint": db.writer_endpoint,
-            "postgresReaderEndpoint": db.reader_endpoint,
-            "postgresPort": db.port,
-            "postgresMasterSecretArn": db.master_user_secret_arn,
-            "postgresSecurityGroupId": db.security_group_id,
-        }
-
-    if cfg.redis.enabled:
-        cache = RedisHa(f"{prefix}-cache", redis_args(cfg, subnets, clients), opts=opts)
-        outputs |= {
-            "cachePrimaryEndpoint": cache.primary_endpoint,
-            "cacheReaderEndpoint": cache.reader_endpoint,
-            "cachePort": cache.port,
-            "cacheAuthSecretArn": cache.auth_secret_arn,
-            "cacheSecurityGroupId": cache.security_group_id,
-        }
-    return outputs
+def clients_of(network: NetworkHandles, kubernetes: KubernetesHandles | None) -> DataClients:
+    nodes = kubernetes.cluster.node_security_group_id if kubernetes is not None else None
+    return clients_for(network.vpc.plan, nodes)
 
 
-def postgres_args(
+def clients_for(plan: SubnetPlan, node_security_group_id: pulumi.Input[str] | None) -> DataClients:
+    """The cluster's nodes when there is a cluster, else the application (private) subnets."""
+    if node_security_group_id is not None:
+        return DataClients(security_groups={"cluster-nodes": node_security_group_id}, cidrs={})
+    return DataClients(
+        security_groups={}, cidrs={f"private-{s.zone}": s.cidr for s in plan.tier("private")}
+    )
+
+
+def layer(
+    cfg: AwsStackConfig,
+    providers: Providers,
+    network: NetworkHandles,
+    kubernetes: KubernetesHandles | None,
+    opts: pulumi.ResourceOptions | None = None,
+) -> DataHandles:
+    """Backups, PostgreSQL and the cache in the primary region's data subnets."""
+    in_primary, clients = providers.in_primary(opts), clients_of(network, kubernetes)
+    backup = _backup(cfg, f"{cfg.prefix}-backup", in_primary) if cfg.backup.enabled else None
+    backup_tags = backup.selection_tags if backup else {}
+    subnets = DataSubnets.of(network.vpc)
+    return DataHandles(
+        postgres=_postgres(cfg, subnets, clients, backup_tags, in_primary),
+        cache=_cache(cfg, subnets, clients, in_primary),
+        backup=backup,
+        clients=clients,
+    )
+
+
+def _postgres(
     cfg: AwsStackConfig,
     subnets: DataSubnets,
     clients: DataClients,
-    backup_tags: Mapping[str, str],
+    backup_tags: dict[str, str],
+    opts: pulumi.ResourceOptions,
+) -> PostgresHa | None:
+    if not cfg.postgres.enabled:
+        return None
+    return PostgresHa(
+        f"{cfg.prefix}-postgres", postgres_args(cfg, subnets, clients, backup_tags), opts=opts
+    )
+
+
+def postgres_args(
+    cfg: AwsStackConfig, subnets: DataSubnets, clients: DataClients, backup_tags: dict[str, str]
 ) -> PostgresHaArgs:
     pg = cfg.postgres
     scaling = pg.reader_autoscaling
@@ -103,11 +150,12 @@ def postgres_args(
         vpc_id=subnets.vpc_id,
         subnet_group_name=subnets.db_subnet_group_name,
         zones=subnets.zones,
-        client_security_group_ids=clients.security_group_ids,
+        client_security_groups=clients.security_groups,
         client_cidrs=clients.cidrs,
         engine=pg.engine,
         engine_version=pg.engine_version,
         instance_class=pg.instance_class,
+        serverless=ServerlessArgs(**pg.serverless.model_dump()) if pg.serverless else None,
         readers=pg.readers,
         multi_az=pg.multi_az,
         allocated_storage_gib=pg.allocated_storage_gib,
@@ -124,38 +172,47 @@ def postgres_args(
         log_retention_days=pg.log_retention_days,
         autoscaling=(
             ReaderAutoscalingArgs(
-                max_readers=scaling.max_readers, target_cpu_percent=scaling.target_cpu_percent
+                max_readers=scaling.max_readers,
+                target_cpu_percent=scaling.target_cpu_percent,
             )
             if scaling.enabled
             else None
         ),
-        backup_tags=dict(backup_tags),
+        backup_tags=backup_tags,
         tags=cfg.base_tags,
         protect_stateful=cfg.protect_stateful_resources,
     )
 
 
+def _cache(
+    cfg: AwsStackConfig, subnets: DataSubnets, clients: DataClients, opts: pulumi.ResourceOptions
+) -> RedisHa | None:
+    if not cfg.redis.enabled:
+        return None
+    return RedisHa(f"{cfg.prefix}-cache", redis_args(cfg, subnets, clients), opts=opts)
+
+
 def redis_args(cfg: AwsStackConfig, subnets: DataSubnets, clients: DataClients) -> RedisHaArgs:
-    cache = cfg.redis
+    cache_cfg = cfg.redis
     return RedisHaArgs(
         vpc_id=subnets.vpc_id,
         subnet_group_name=subnets.cache_subnet_group_name,
         zones=subnets.zones,
-        client_security_group_ids=clients.security_group_ids,
+        client_security_groups=clients.security_groups,
         client_cidrs=clients.cidrs,
-        engine=cache.engine,
-        engine_version=cache.engine_version,
-        node_type=cache.node_type,
-        replicas=cache.replicas,
-        cluster_mode=cache.cluster_mode,
-        shards=cache.shards,
-        multi_az=cache.multi_az,
-        parameters=cache.parameters,
-        auth_token_update_strategy=cache.auth_token_update_strategy,
-        snapshot_retention_days=cache.snapshot_retention_days,
-        snapshot_window=cache.snapshot_window,
-        maintenance_window=cache.maintenance_window,
-        slow_log_retention_days=cache.slow_log_retention_days,
+        engine=cache_cfg.engine,
+        engine_version=cache_cfg.engine_version,
+        node_type=cache_cfg.node_type,
+        replicas=cache_cfg.replicas,
+        cluster_mode=cache_cfg.cluster_mode,
+        shards=cache_cfg.shards,
+        multi_az=cache_cfg.multi_az,
+        parameters=cache_cfg.parameters,
+        auth_token_update_strategy=cache_cfg.auth_token_update_strategy,
+        snapshot_retention_days=cache_cfg.snapshot_retention_days,
+        snapshot_window=cache_cfg.snapshot_window,
+        maintenance_window=cache_cfg.maintenance_window,
+        slow_log_retention_days=cache_cfg.slow_log_retention_days,
         tags=cfg.base_tags,
         protect_stateful=cfg.protect_stateful_resources,
     )

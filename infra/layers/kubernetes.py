@@ -1,10 +1,14 @@
-"""Kubernetes layer: EKS cluster, platform baseline and add-ons (services: infra/layers/apps.py)."""
+"""Kubernetes layer: EKS cluster, its Kubernetes provider, platform baseline and add-ons (the
+services on it: infra/layers/apps.py)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
 
 import pulumi
+import pulumi_kubernetes
 
 from components.kubernetes.aws_addons import (
     ChartArgs,
@@ -27,18 +31,69 @@ from components.kubernetes.platform.baseline import (
 )
 from components.network.aws import Vpc
 from infra.config import AwsStackConfig
+from infra.kubernetes import kubernetes_provider
+from infra.layers.network import NetworkHandles, cluster_name
+from infra.providers import Providers
 
 
-def cluster_name(cfg: AwsStackConfig) -> str:
-    """Known before the cluster exists, so the VPC can tag its subnets with it."""
-    return f"{cfg.name}-{cfg.environment}"
+@dataclass(frozen=True)
+class KubernetesHandles:
+    cluster: EksCluster
+    """The EKS cluster: endpoint, OIDC identity, node security group, log group."""
+    provider: pulumi_kubernetes.Provider
+    """The Kubernetes provider of the cluster."""
+    baseline: PlatformBaseline
+    """Namespaces, default-deny policies, quotas, the default StorageClass."""
+    addons: PlatformAddons
+    """Helm add-ons: ingress class and cluster issuer for workloads."""
+    on_platform: pulumi.ResourceOptions
+    """Options for what runs on the cluster after the baseline (workloads, monitoring agents)."""
+
+    @property
+    def exports(self) -> dict[str, Any]:
+        return {
+            "clusterName": self.cluster.cluster_name,
+            "clusterEndpoint": self.cluster.endpoint,
+            "clusterOidcProviderArn": self.cluster.oidc_provider_arn,
+            "clusterSecurityGroupId": self.cluster.cluster_security_group_id,
+            "nodeSecurityGroupId": self.cluster.node_security_group_id,
+            "ingressClass": self.addons.ingress_class,
+            "clusterIssuer": self.addons.cluster_issuer_name,
+        }
+
+
+def layer(
+    cfg: AwsStackConfig,
+    providers: Providers,
+    network: NetworkHandles,
+    opts: pulumi.ResourceOptions | None = None,
+) -> KubernetesHandles | None:
+    """The cluster and the platform on it; None when `cluster.enabled` is false."""
+    if not cfg.cluster.enabled:
+        return None
+    eks = cluster(cfg, network.vpc, providers.in_primary(opts))
+    k8s = kubernetes_provider(
+        f"k8s-{eks.static_name}", eks, cfg.region, cfg.cluster.kubeconfig_role_arn
+    )
+    on_cluster = pulumi.ResourceOptions.merge(
+        opts or pulumi.ResourceOptions(), pulumi.ResourceOptions(providers=[providers.primary, k8s])
+    )
+    platform = baseline(cfg, on_cluster)
+    after_baseline = pulumi.ResourceOptions.merge(
+        on_cluster, pulumi.ResourceOptions(depends_on=[platform])
+    )
+    return KubernetesHandles(
+        cluster=eks,
+        provider=k8s,
+        baseline=platform,
+        addons=addons(cfg, network.vpc, eks, after_baseline),
+        on_platform=after_baseline,
+    )
 
 
 def cluster(cfg: AwsStackConfig, network: Vpc, opts: pulumi.ResourceOptions) -> EksCluster:
     private = {zone: s.id for zone, s in network.subnets["private"].items()}
-    return EksCluster(
-        f"{cfg.name}-{cfg.environment}-eks", cluster_args(cfg, network.vpc_id, private), opts=opts
-    )
+    return EksCluster(f"{cfg.prefix}-eks", cluster_args(cfg, network.vpc_id, private), opts=opts)
 
 
 def cluster_args(
@@ -78,7 +133,7 @@ def cluster_args(
 
 
 def baseline(cfg: AwsStackConfig, opts: pulumi.ResourceOptions) -> PlatformBaseline:
-    return PlatformBaseline(f"{cfg.name}-{cfg.environment}-baseline", baseline_args(cfg), opts=opts)
+    return PlatformBaseline(f"{cfg.prefix}-baseline", baseline_args(cfg), opts=opts)
 
 
 def baseline_args(cfg: AwsStackConfig) -> PlatformBaselineArgs:
@@ -111,7 +166,7 @@ def addons(
     cfg: AwsStackConfig, network: Vpc, cluster: EksCluster, opts: pulumi.ResourceOptions
 ) -> PlatformAddons:
     return PlatformAddons(
-        f"{cfg.name}-{cfg.environment}-addons",
+        f"{cfg.prefix}-addons",
         addons_args(cfg, network.vpc_id, cluster.static_name, cluster.oidc),
         opts=opts,
     )

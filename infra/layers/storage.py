@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import pulumi
@@ -18,25 +19,49 @@ from components.storage.aws import (
     Transition,
 )
 from infra.config import AwsStackConfig
-from infra.providers import EDGE_REGION
+from infra.providers import EDGE_REGION, Providers
 from infra.sections.storage import AwsDataBucket
 
 Grants = pulumi.Output[list[dict[str, Any]]]
 
 
-def storage_and_cdn(
-    cfg: AwsStackConfig, opts: pulumi.ResourceOptions, edge_opts: pulumi.ResourceOptions
-) -> dict[str, Any]:
-    """Log bucket, data buckets, and the CDN over the assets bucket; returns stack outputs.
+@dataclass(frozen=True)
+class StorageHandles:
+    log_bucket: Bucket
+    """The access-log bucket (S3 server access logs, CDN logs)."""
+    buckets: dict[str, Bucket]
+    """The product's buckets by role (`assets`, `uploads`, `backups`), never by position."""
+    cdn: Cdn | None
+    """The CDN (with its web firewall) in front of the assets bucket."""
+
+    @property
+    def exports(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"logBucketName": self.log_bucket.bucket_name}
+        out |= {f"{role}BucketName": b.bucket_name for role, b in self.buckets.items()}
+        if (cdn := self.cdn) is not None:
+            out |= {
+                "cdnDomainName": cdn.domain_name,
+                "cdnDistributionId": cdn.distribution_id,
+                "cdnTlsPolicyEnforced": cdn.tls_policy_enforced,
+            }
+            if cdn.web_acl_arn is not None:
+                out["webAclArn"] = cdn.web_acl_arn
+        return out
+
+
+def layer(
+    cfg: AwsStackConfig, providers: Providers, opts: pulumi.ResourceOptions | None = None
+) -> StorageHandles:
+    """Log bucket, data buckets, and the CDN over the assets bucket (CloudFront's companions in
+    us-east-1).
 
     The assets bucket's policy and key policy need the distribution's ARN, and the distribution
     needs the bucket: deferred outputs close that loop so the grant still lands in the bucket's
     ONE policy, scoped to the distribution (resolved right after the CDN exists).
     """
-    prefix = f"{cfg.name}-{cfg.environment}"
+    in_primary, edge_opts = providers.in_primary(opts), providers.at_edge(opts)
     st = cfg.storage
-    logs = Bucket(f"{prefix}-logs", log_bucket_args(cfg), opts=opts)
-    outputs: dict[str, Any] = {"logBucketName": logs.bucket_name}
+    logs = Bucket(f"{cfg.prefix}-logs", log_bucket_args(cfg), opts=in_primary)
 
     grants: Grants
     key_grants: Grants
@@ -45,21 +70,20 @@ def storage_and_cdn(
     grants, resolve_grants = pulumi.deferred_output()
     key_grants, resolve_key_grants = pulumi.deferred_output()
     cdn: Cdn | None = None
+    buckets: dict[str, Bucket] = {}
     try:
-        buckets: dict[str, Bucket] = {}
         for role, settings in (("assets", st.assets), ("uploads", st.uploads),
                                ("backups", st.backups)):  # fmt: skip
             if not settings.enabled:
                 continue
             serves_cdn = role == "assets" and cfg.cdn.enabled
             buckets[role] = Bucket(
-                f"{prefix}-{role}",
+                f"{cfg.prefix}-{role}",
                 bucket_args(cfg, settings, logs.bucket_name, role,
                             grants=grants if serves_cdn else (),
                             key_grants=key_grants if serves_cdn else ()),
-                opts=opts,
+                opts=in_primary,
             )  # fmt: skip
-            outputs[f"{role}BucketName"] = buckets[role].bucket_name
         if cfg.cdn.enabled:
             cdn = _cdn(cfg, buckets["assets"], logs, edge_opts)
     finally:
@@ -68,16 +92,7 @@ def storage_and_cdn(
         none: Grants = pulumi.Output.from_input([])
         resolve_grants(cdn.origin_bucket_statements if cdn else none)
         resolve_key_grants(cdn.origin_key_statements if cdn else none)
-    if cdn is None:
-        return outputs
-    outputs |= {
-        "cdnDomainName": cdn.domain_name,
-        "cdnDistributionId": cdn.distribution_id,
-        "cdnTlsPolicyEnforced": cdn.tls_policy_enforced,
-    }
-    if cdn.web_acl_arn is not None:
-        outputs["webAclArn"] = cdn.web_acl_arn
-    return outputs
+    return StorageHandles(log_bucket=logs, buckets=buckets, cdn=cdn)
 
 
 def log_bucket_args(cfg: AwsStackConfig) -> BucketArgs:
@@ -131,7 +146,7 @@ def _cdn(
     cfg: AwsStackConfig, assets: Bucket, logs: Bucket, edge_opts: pulumi.ResourceOptions
 ) -> Cdn:
     return Cdn(
-        f"{cfg.name}-{cfg.environment}-cdn",
+        f"{cfg.prefix}-cdn",
         cdn_args(cfg, assets.arn, assets.regional_domain_name, logs.arn),
         opts=edge_opts,
     )
