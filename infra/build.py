@@ -4,6 +4,7 @@ and returns typed handles to its components plus its exports.
 
     providers ─> network ─> kubernetes (optional) ─┐
              │          └──────────────────────────┴─> data ─> apps (on the cluster)
+             ├─> cost (the budget)
              └─> storage (buckets, CDN at the edge)
 
 Later layers (monitoring, DR) take the handles they attach to: `AwsPlatform` holds them all.

@@ -17,7 +17,7 @@ from components.redis.aws import RedisHa
 from components.storage.aws import Bucket
 from infra import build
 from infra.build import AwsPlatform, compose_aws
-from infra.layers import apps, data, kubernetes, network, storage
+from infra.layers import apps, cost, data, kubernetes, network, storage
 from tests.conftest import run_mocked, stack_config
 
 
@@ -63,7 +63,7 @@ def test_without_a_cluster_the_data_tier_admits_the_private_subnets_by_zone() ->
     assert set(platform.data.clients.cidrs) == {"private-eu-west-1a", "private-eu-west-1b"}
 
 
-@pytest.mark.parametrize("module", [network, kubernetes, data, storage, apps])
+@pytest.mark.parametrize("module", [network, cost, kubernetes, data, storage, apps])
 def test_every_layer_takes_the_config_first_and_options_last(module: object) -> None:
     params = list(inspect.signature(module.layer).parameters)  # type: ignore[attr-defined]
     assert params[0] == "cfg" and params[-1] == "opts"

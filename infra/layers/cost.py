@@ -23,12 +23,13 @@ class CostHandles:
         return {"budgetName": self.budget.budget_name} if self.budget else {}
 
 
-def layer(cfg: AwsStackConfig, providers: Providers) -> CostHandles:
+def layer(
+    cfg: AwsStackConfig, providers: Providers, opts: pulumi.ResourceOptions | None = None
+) -> CostHandles:
     args = budget_args(cfg)
     if args is None:
         return CostHandles(budget=None)
-    budget = MonthlyBudget(cfg.prefix, args, pulumi.ResourceOptions(provider=providers.primary))
-    return CostHandles(budget=budget)
+    return CostHandles(budget=MonthlyBudget(cfg.prefix, args, providers.in_primary(opts)))
 
 
 def budget_args(cfg: AwsStackConfig) -> MonthlyBudgetArgs | None:
