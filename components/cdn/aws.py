@@ -27,13 +27,14 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 import pulumi
 from pulumi_aws import acm, cloudfront, cloudwatch, route53
 
 from components._base import child_opts, merged_tags, require, type_token
 from components.aws import s3_policies
+from components.aws.patterns import ROUTE53_ZONE_ID
 from components.cdn.aws_waf import WebFirewall, WebFirewallArgs
 
 # Managed policies, attached by their fixed IDs so the program needs no lookup (works offline).
@@ -366,7 +367,7 @@ def _validation_option(options: Sequence[Any], host: str) -> dict[str, str]:
 
 def _validate(args: CdnArgs) -> None:
     require(
-        args.viewer_protocol_policy in ("redirect-to-https", "https-only"),
+        args.viewer_protocol_policy in get_args(ViewerProtocol),
         "viewer_protocol_policy",
         f"'{args.viewer_protocol_policy}' would serve plain HTTP; use redirect-to-https or https-only",
     )
@@ -377,7 +378,7 @@ def _validate(args: CdnArgs) -> None:
         + ", ".join(MINIMUM_TLS_VERSIONS),
     )
     require(
-        args.price_class in ("PriceClass_100", "PriceClass_200", "PriceClass_All"),
+        args.price_class in get_args(PriceClass),
         "price_class",
         f"'{args.price_class}' is not a CloudFront price class",
     )
@@ -390,6 +391,12 @@ def _validate(args: CdnArgs) -> None:
     if args.domain is not None:
         for host in (args.domain.name, *args.domain.aliases):
             require(bool(_HOSTNAME.match(host)), "domain", f"'{host}' is not a lowercase hostname")
+        zone = args.domain.hosted_zone_id
+        require(
+            zone is None or ROUTE53_ZONE_ID.match(zone) is not None,
+            "domain.hosted_zone_id",
+            f"'{zone}' is not a Route 53 hosted zone id",
+        )
     sec = args.security_headers
     require(
         sec.hsts_max_age_seconds >= HSTS_MIN_PRELOAD_SECONDS,
