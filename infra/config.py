@@ -66,7 +66,8 @@ from planner.stackfile import dotted_path
 PROJECT = "groundwork"
 """Project name in Pulumi.yaml, and the namespace of every config key we own."""
 
-Environment = Literal["dev", "staging", "prod"]
+Environment = Literal["dev", "test", "staging", "prod"]
+"""Lifecycle stages in promotion order (test runs beside dev); each has a preset and a policy config."""
 
 
 class ConfigError(pulumi.RunError):

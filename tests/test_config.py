@@ -11,12 +11,10 @@ import pytest
 from infra import ConfigError, parse_config
 from infra.presets import CLOUD_PRESETS, PRESETS
 from infra.schema import stack_file_schema
-from tests.conftest import PROJECT_DIR, raw_stack_config, stack_config
+from tests.conftest import PROJECT_DIR, STACKS, raw_stack_config, stack_config
 
 
-@pytest.mark.parametrize(
-    "stack", sorted(p.name.split(".")[1] for p in PROJECT_DIR.glob("Pulumi.*.yaml"))
-)
+@pytest.mark.parametrize("stack", STACKS)
 def test_every_stack_file_validates(stack: str) -> None:
     cfg = stack_config(stack)
     assert cfg.environment == raw_stack_config(stack)["environment"]
@@ -62,7 +60,7 @@ BAD_INPUTS: list[tuple[str, dict[str, Any], str, str]] = [
     ("cidr-host-bits", {"network": _net(cidr="10.0.0.1/16")}, "groundwork:network.cidr", "host bits"),
     ("public-cidr", {"network": _net(cidr="8.8.0.0/16")}, "groundwork:network.cidr", "private"),
     ("vpc-too-small", {"network": _net(cidr="10.0.0.0/18")}, "groundwork:network.cidr", "too small"),
-    ("environment", {"environment": "production"}, "groundwork:environment", "'dev', 'staging' or 'prod'"),
+    ("environment", {"environment": "production"}, "groundwork:environment", "'dev', 'test', 'staging' or 'prod'"),
     ("cloud", {"cloud": "gcp"}, "groundwork:cloud", "'aws' or 'alicloud'"),
     ("region", {"region": "eu-west-9"}, "groundwork:region", "allowed: af-south-1"),
     ("region-other-cloud", {"region": "cn-hangzhou"}, "groundwork:region", "not an AWS region"),
