@@ -23,6 +23,8 @@ if TYPE_CHECKING:
 EXIT_OK, EXIT_BLOCKED, EXIT_CONFIG, EXIT_PROGRAM = 0, 1, 2, 3
 CONFIG_LOADERS = {"groundwork": "infra.config", "groundwork-bootstrap": "bootstrap.config"}
 """Project -> module whose `config_from_values` validates that project's stack config."""
+NAME_KEYS = {"groundwork": "groundwork:name: "}
+"""Project -> the config key its resource names derive from (named when one is too long)."""
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -94,6 +96,16 @@ def _plan(
             f"error: the program failed for stack '{args.stack}' (traceback above)", file=sys.stderr
         )
         return EXIT_PROGRAM
+
+    from infra.cloud_names import name_problems  # noqa: PLC0415 (the program put infra on sys.path)
+
+    # Names the cloud would refuse are config problems: the stack's names derive from its config.
+    names = name_problems(monitor.recorded)
+    where = NAME_KEYS.get(stack_file.project, "")
+    for line in names:
+        print(f"error: {stack_file.path.name}: {where}{line}", file=sys.stderr)
+    if names:
+        return EXIT_CONFIG
 
     # Imported after the run: the program put its project's packages on sys.path.
     loader = importlib.import_module(CONFIG_LOADERS[stack_file.project])

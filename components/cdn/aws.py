@@ -56,6 +56,9 @@ ReferrerPolicy = Literal[
 ]  # fmt: skip
 HSTS_MIN_PRELOAD_SECONDS = 31_536_000
 """hstspreload.org requires max-age of at least one year."""
+MAX_CSP_LENGTH = 1783
+"""CloudFront quota: longest Content-Security-Policy value of a response headers policy
+(docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/cloudfront-limits.html)."""
 DEFAULT_CSP = (
     "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'self'; "
     "frame-ancestors 'none'; form-action 'self'; upgrade-insecure-requests"
@@ -400,9 +403,17 @@ def _validate(args: CdnArgs) -> None:
         "security_headers.hsts_max_age_seconds",
         f"HSTS preload needs at least {HSTS_MIN_PRELOAD_SECONDS} seconds (one year)",
     )
+    csp = sec.content_security_policy
+    require(bool(csp.strip()), "security_headers.content_security_policy", "must not be empty")
     require(
-        bool(sec.content_security_policy.strip()),
+        len(csp) <= MAX_CSP_LENGTH,
         "security_headers.content_security_policy",
-        "must not be empty",
+        f"{len(csp)} characters; CloudFront allows at most {MAX_CSP_LENGTH} in a response "
+        "headers policy (TooLongCSPInResponseHeadersPolicy)",
+    )
+    require(
+        csp.isprintable(),
+        "security_headers.content_security_policy",
+        "a header value is one line of printable characters",
     )
     require(bool(re.match(r"^[\w-]+$", args.log_prefix)), "log_prefix", "letters, digits, - and _")

@@ -157,7 +157,7 @@ class AwsCluster(Cluster):
     """Upgrade policy: `STANDARD` (the cluster is upgraded when standard support ends) or
     `EXTENDED` (kept on the version, billed extra per hour)."""
     admin_role_arns: list[str] = Field(
-        default_factory=list, examples=[["arn:aws:iam::111122223333:role/platform-admin"]]
+        default_factory=list, examples=[["arn:aws:iam::111122223333:role/example-admin"]]
     )
     """IAM roles given cluster-admin through EKS access entries (no aws-auth ConfigMap)."""
     kubeconfig_role_arn: str | None = None
