@@ -66,8 +66,7 @@ class AlertTopics(pulumi.ComponentResource):
         self, name: str, args: AlertTopicsArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
         super().__init__(type_token("monitoring", "AlertTopics", cloud="aws"), name, None, opts)
-        problems = routing_problems(args.routing)
-        require(not problems, "routing", "; ".join(f"{f}: {m}" for f, m in problems))
+        _validate(args)
         ctx = aws_context(self)
         publishers = [{"Service": list(_PUBLISHERS)}]
         key = kms.Key(
@@ -149,6 +148,12 @@ class AlertTopics(pulumi.ComponentResource):
 
     def wiring(self, policy: AlarmPolicy) -> AlarmWiring:
         return AlarmWiring(topics=dict(self.topic_arns), policy=policy)
+
+
+def _validate(args: AlertTopicsArgs) -> None:
+    """The routing's first problem, named by its field (the config reports all of them first)."""
+    for field_name, message in routing_problems(args.routing):
+        require(False, field_name, message)
 
 
 def emit_alarms(  # noqa: PLR0917  (each argument is a different kind of thing)
