@@ -2,12 +2,14 @@
 platform: every layer (infra/layers/) takes the config and the handles of the layers it builds on,
 and returns typed handles to its components plus its exports.
 
-    providers ─> network ─> kubernetes (optional) ─┐
+    providers ─> registry ─┐
+             ├─> network ─> kubernetes (optional) ─┐
              │          └──────────────────────────┴─> data ─> apps (on the cluster)
              ├─> cost (the budget)
              └─> storage (buckets, CDN at the edge)
 
-Later layers (monitoring, DR) take the handles they attach to: `AwsPlatform` holds them all.
+The registry's repositories feed the cluster (the only ones its nodes may pull from) and the apps
+(a service without `image` runs from its own). Later layers (monitoring, DR) take the handles they attach to: `AwsPlatform` holds them all.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from infra.config import AwsStackConfig, ConfigError, StackConfig
-from infra.layers import apps, cost, data, kubernetes, monitoring, network, storage
+from infra.layers import apps, cost, data, kubernetes, monitoring, network, registry, storage
 from infra.providers import Providers, build_providers
 
 
@@ -34,11 +36,12 @@ class AwsPlatform:
     apps: apps.AppsHandles | None
     """None without a cluster."""
     cost: cost.CostHandles
+    registry: registry.RegistryHandles
 
     def exports(self, cfg: AwsStackConfig) -> dict[str, Any]:
         """The stack outputs: each layer's exports (never a credential)."""
         layers = (self.kubernetes, self.data, self.apps, self.network, self.storage, self.cost,
-                  self.monitoring)  # fmt: skip
+                  self.monitoring, self.registry)  # fmt: skip
         out: dict[str, Any] = {"environment": cfg.environment, "region": cfg.region}
         for handles in layers:
             if handles is not None:
@@ -62,12 +65,15 @@ def compose_aws(cfg: AwsStackConfig) -> AwsPlatform:
     alerts = monitoring.layer(cfg, providers)
     net = network.layer(cfg, providers, alarms=alerts.alarms)
     budget = cost.layer(cfg, providers)
-    k8s = kubernetes.layer(cfg, providers, net, alarms=alerts.alarms)
+    images = registry.layer(cfg, providers)
+    k8s = kubernetes.layer(
+        cfg, providers, net, image_repository_arns=images.pull_arns, alarms=alerts.alarms
+    )
     edge = storage.layer(cfg, providers)
     data_tier = data.layer(cfg, providers, net, k8s, alarms=alerts.alarms)
-    services = apps.layer(cfg, net, k8s, data_tier) if k8s is not None else None
+    services = apps.layer(cfg, net, k8s, data_tier, registry=images) if k8s is not None else None
     return AwsPlatform(
         providers=providers, network=net, kubernetes=k8s, monitoring=alerts, storage=edge,
         data=data_tier,
-        apps=services, cost=budget,
+        apps=services, cost=budget, registry=images,
     )  # fmt: skip

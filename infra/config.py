@@ -59,6 +59,7 @@ from infra.sections.kubernetes import AlicloudCluster, AwsCluster, AwsPlatform, 
 from infra.sections.network import AlicloudNetwork, AwsNetwork, Network
 from infra.sections.postgres import AlicloudPostgres, AwsPostgres, Postgres
 from infra.sections.redis import AlicloudRedis, AwsRedis, Redis
+from infra.sections.registry import AwsRegistry
 from infra.sections.storage import AwsStorage, Storage
 from infra.sections.tags import Tags
 from planner.config_keys import namespace_problems
@@ -189,6 +190,13 @@ class StackBase(Section):
                     "dr.region", f"'{dr.region}' is not an {CLOUD_NAMES[self.CLOUD]} region"
                 )
         yield from self._guardrail_problems()
+        if (no_registry := self._own_registry()) is not None:
+            for name, app in self.apps.items():
+                if app.image is None:
+                    yield Problem(
+                        f"apps.{name}.image",
+                        f"required: {no_registry}, so the service has no repository of its own",
+                    )
         for key, message in app_problems(
             self.apps,
             namespaces=[n.name for n in self.platform.namespaces],
@@ -228,6 +236,10 @@ class StackBase(Section):
                 f"must be false in {self.environment}: buckets hold data "
                 "(policy stateful-resources-protected)",
             )
+
+    def _own_registry(self) -> str | None:
+        """Why services cannot run from a repository of the stack's own registry; None: they can."""
+        return f"{CLOUD_NAMES[self.CLOUD]} stacks have no registry yet"
 
     def _dns_domain(self) -> str | None:
         """The DNS zone the platform publishes app hosts in, if any (per cloud)."""
@@ -343,10 +355,13 @@ class AwsStackConfig(StackBase):
     """S3 buckets (assets, uploads, backups, logs)."""
     cdn: AwsCdn = AwsCdn()
     """CloudFront, TLS, security headers and WAF in front of the assets bucket."""
+    registry: AwsRegistry = AwsRegistry()
+    """ECR repositories, one per service of `apps` (docs/delivery.md)."""
 
     def problems(self) -> Iterator[Problem]:
         yield from super().problems()
         cluster, cdn = self.cluster, self.cdn
+
         node_architectures = set()
         for group in cluster.node_groups.values():
             with suppress(ValueError):  # a mixed group is reported under its instanceTypes
@@ -393,6 +408,9 @@ class AwsStackConfig(StackBase):
     def _dns_domain(self) -> str | None:
         zone = self.platform.route53_zone
         return zone.domain if zone else None
+
+    def _own_registry(self) -> str | None:
+        return None if self.registry.enabled else "registry.enabled is false"
 
 
 class AlicloudStackConfig(StackBase):

@@ -27,6 +27,7 @@ from infra.config import AwsStackConfig
 from infra.layers.data import DataHandles
 from infra.layers.kubernetes import KubernetesHandles
 from infra.layers.network import NetworkHandles
+from infra.layers.registry import RegistryHandles
 from infra.sections.apps import AppService
 
 
@@ -51,9 +52,12 @@ def layer(
     network: NetworkHandles,
     kubernetes: KubernetesHandles,
     data: DataHandles,
+    *,
+    registry: RegistryHandles,
     opts: pulumi.ResourceOptions | None = None,
 ) -> AppsHandles:
-    """One Workload per service on the cluster; each may reach the data services it uses."""
+    """One Workload per service on the cluster; each may reach the data services it uses, and one
+    without `image` runs from its own repository of the registry."""
     egress = data_egress(network.vpc.plan, data.ports)
     on_platform = pulumi.ResourceOptions.merge(kubernetes.on_platform, opts)
     addons = kubernetes.addons
@@ -61,7 +65,14 @@ def layer(
         workloads={
             name: Workload(
                 name,
-                workload_args(cfg, app, egress, addons.ingress_class, addons.cluster_issuer_name),
+                workload_args(
+                    cfg,
+                    app,
+                    egress,
+                    addons.ingress_class,
+                    addons.cluster_issuer_name,
+                    image=registry.repository_urls.get(name),
+                ),
                 opts=on_platform,
             )
             for name, app in cfg.apps.items()
@@ -75,11 +86,17 @@ def workload_args(
     egress: Mapping[str, DataEgressArgs],
     ingress_class: str,
     cluster_issuer: str,
+    *,
+    image: pulumi.Input[str] | None = None,
 ) -> WorkloadArgs:
+    """`image`: the service's own repository, used when the service names no `image`."""
+    own = app.image if app.image is not None else image
+    if own is None:  # config refuses this first (apps.<name>.image); kept for direct callers
+        raise ValueError("apps: a service without `image` needs its registry repository")
     return WorkloadArgs(
         namespace=app.namespace,
         part_of=cfg.name,
-        image=app.image,
+        image=own,
         tag=app.tag,
         digest=app.digest,
         require_digest=app.require_digest,
