@@ -22,6 +22,7 @@ from components.cdn.aws import _validate as validate_cdn
 from components.cdn.aws_waf import _validate as validate_waf
 from components.kubernetes.aws_addons import _validate as validate_addons
 from components.kubernetes.aws_eks import _validate as validate_eks
+from components.kubernetes.aws_gateway import _validate as validate_gateway
 from components.kubernetes.aws_irsa import OidcIdentity
 from components.kubernetes.platform.baseline import _validate as validate_baseline
 from components.kubernetes.platform.workload import validate_workload
@@ -131,13 +132,14 @@ def _kubernetes_checks(cfg: AwsStackConfig) -> list[Check]:
         Check("PlatformBaseline", validate_baseline, (kubernetes.baseline_args(cfg),), "platform",
               {"platform_namespaces": "platform.ingressNamespace"}),
         Check("PlatformAddons", validate_addons, (addons,), "platform"),
+        Check("PublicGateway", validate_gateway, (kubernetes.gateway_args(cfg),), "platform",
+              {"route_namespaces": "platform.namespaces", "hosts": "apps",
+               "route53_zone_id": "platform.route53Zone.zoneId"}),
         Check("Registry", validate_registry, (registry.registry_args(cfg, None),), "registry",
               {"applications": "apps", "untagged_expiry_days": "registry.untaggedImageExpiryDays"}),
     ]  # fmt: skip
     for name, app in cfg.apps.items():
-        args = apps.workload_args(
-            cfg, app, egress, cfg.platform.ingress_class, STAND_IN, image=STAND_IN
-        )
+        args = apps.workload_args(cfg, app, egress, image=STAND_IN)
         found.append(
             Check(f"Workload {name}", validate_workload, (name, args), f"apps.{name}",
                   {"min_replicas": f"apps.{name}.replicas.min",
@@ -147,8 +149,9 @@ def _kubernetes_checks(cfg: AwsStackConfig) -> list[Check]:
                    "security.run_as_group": f"apps.{name}.runAsGroup",
                    "secret_env_from": f"apps.{name}.secrets",
                    "data_egress": f"apps.{name}.uses",
-                   "ingress_namespace": "platform.ingressNamespace",
-                   "ingress": f"apps.{name}.host"})
+                   "route.gateway_namespace": "platform.ingressNamespace",
+                   "load_balancer_cidrs": "network.cidr",
+                   "route": f"apps.{name}.host"})
         )  # fmt: skip
     return found
 

@@ -515,7 +515,11 @@ CASES: dict[str, Case] = {
     ),
     "k8s-helm-chart-source": Case(
         ok=[
-            release(),
+            release(
+                chart="aws-load-balancer-controller",
+                version="1.16.0",
+                repositoryOpts={"repo": "https://aws.github.io/eks-charts"},
+            ),  # fmt: skip
             R(
                 CHART,
                 "c",
@@ -527,6 +531,7 @@ CASES: dict[str, Case] = {
             ),
         ],
         bad=[
+            [release()],  # ingress-nginx: retired in March 2026, no longer allowlisted
             [release(repositoryOpts={"repo": "https://charts.example.com"})],
             [
                 release(

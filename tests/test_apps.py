@@ -210,7 +210,7 @@ def test_every_object_of_the_three_services_validates_against_the_kubernetes_sch
     version = config().cluster.version
     workloads = [r for r in manifests(built()) if r.inputs["metadata"].get("namespace") == "apps"]
     assert {r.inputs["kind"] for r in workloads} >= {"Deployment", "Service", "NetworkPolicy",
-                                                      "ConfigMap", "Ingress"}  # fmt: skip
+                                                      "ConfigMap"}  # fmt: skip
     for r in workloads:
         assert validate(dict(r.inputs), version) == version, r.name
 

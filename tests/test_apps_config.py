@@ -132,7 +132,7 @@ def test_every_valid_service_is_accepted_by_the_component() -> None:
     egress = data_egress(cfg.subnet_plan(), {"postgres": 5432, "redis": 6379})
     built: dict[str, WorkloadArgs] = {}
     for name, app in cfg.apps.items():
-        built[name] = workload_args(cfg, app, egress, "nginx", "letsencrypt-staging")
+        built[name] = workload_args(cfg, app, egress)
         validate_workload(name, built[name])
         assert [d.name for d in built[name].data_egress] == app.uses
     assert built["worker"].ports == {} and built["api"].secret_env_from == ["api-db"]

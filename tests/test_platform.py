@@ -13,6 +13,7 @@ from components.kubernetes.aws_addons import (
     load_balancer_controller_statements,
 )
 from components.kubernetes.aws_eks import ebs_storage_class
+from components.kubernetes.gateway_api import GATEWAY_API_CRDS, GATEWAY_API_VERSION
 from components.kubernetes.platform.baseline import (
     PlatformBaseline,
     PlatformBaselineArgs,
@@ -41,8 +42,8 @@ def test_workload_namespaces_enforce_restricted(stack: str) -> None:
 
 def test_platform_namespaces_exist_for_the_add_ons() -> None:
     ns = namespaces(built("prod"))
-    assert {"ingress-nginx", "cert-manager", "monitoring", "apps"} == set(ns)
-    assert ns["ingress-nginx"]["pod-security.kubernetes.io/audit"] == "restricted"
+    assert {"gateway", "cert-manager", "monitoring", "apps"} == set(ns)
+    assert ns["gateway"]["pod-security.kubernetes.io/audit"] == "restricted"
 
 
 def policies(monitor: RecordingMonitor, namespace: str) -> dict[str, dict[str, Any]]:
@@ -67,8 +68,10 @@ def test_default_deny_and_the_platform_allows() -> None:
             "kubernetes.io/metadata.name"
         ]
 
-    assert source("allow-from-ingress") == "ingress-nginx"
     assert source("allow-from-monitoring") == "monitoring"
+    # Public traffic is admitted per workload (from the load balancer's subnets), never to a
+    # whole namespace.
+    assert set(specs) == {"default-deny", "allow-dns", "allow-from-monitoring"}
 
 
 def test_quota_limits_and_default_storage_class() -> None:
@@ -102,7 +105,7 @@ def releases(stack: str) -> dict[str, RecordedResource]:
 
 
 def test_add_ons_per_environment() -> None:
-    common = {"aws-load-balancer-controller", "ingress-nginx", "cert-manager", "metrics-server",
+    common = {"aws-load-balancer-controller", "cert-manager", "metrics-server",
               "cluster-autoscaler"}  # fmt: skip
     assert set(releases("dev")) == common  # no Route 53 zone in dev
     assert set(releases("prod")) == common | {"external-dns"}
@@ -119,15 +122,62 @@ def test_cluster_issuer_uses_the_environments_acme_server(stack: str, server: st
     assert issuer["spec"]["acme"]["email"] == stack_config(stack).platform.acme_email
 
 
-def test_ingress_controller_sits_behind_an_nlb() -> None:
-    values = releases("prod")["ingress-nginx"].inputs["values"]["controller"]
-    annotations = values["service"]["annotations"]
-    assert annotations["service.beta.kubernetes.io/aws-load-balancer-type"] == "external"
-    assert annotations["service.beta.kubernetes.io/aws-load-balancer-nlb-target-type"] == "ip"
-    assert annotations["service.beta.kubernetes.io/aws-load-balancer-scheme"] == "internet-facing"
-    assert values["service"]["loadBalancerClass"] == "service.k8s.aws/nlb"  # the LBC, not in-tree
-    assert values["ingressClassResource"]["name"] == "nginx"
-    assert values["allowSnippetAnnotations"] is False
+@pytest.mark.parametrize("stack", ["dev", "test", "staging", "prod"])
+def test_no_ingress_nginx_and_the_controller_serves_the_gateway_api(stack: str) -> None:
+    monitor = built(stack)
+    assert not any("ingress-nginx" in r.inputs.get("chart", "") for r in of_type(monitor, HELM))
+    assert of_type(monitor, "kubernetes:networking.k8s.io/v1:Ingress") == []
+    assert of_type(monitor, "kubernetes:networking.k8s.io/v1:IngressClass") == []
+    lbc = releases(stack)["aws-load-balancer-controller"].inputs["values"]
+    assert lbc["controllerConfig"]["featureGates"] == {"ALBGatewayAPI": True}
+    cert_manager = releases(stack)["cert-manager"].inputs["values"]
+    assert cert_manager["config"]["enableGatewayAPI"] is True
+    (crds,) = of_type(monitor, "kubernetes:yaml/v2:ConfigFile")
+    assert crds.inputs["file"] == GATEWAY_API_CRDS
+    assert f"/download/{GATEWAY_API_VERSION}/standard-install.yaml" in GATEWAY_API_CRDS
+
+
+def test_the_public_gateway_is_an_internet_facing_alb_with_an_acm_certificate_per_host() -> None:
+    monitor = built("prod")
+    (gc,) = of_type(monitor, "kubernetes:gateway.networking.k8s.io/v1:GatewayClass")
+    assert gc.inputs["spec"] == {"controllerName": "gateway.k8s.aws/alb"}
+    (gw,) = of_type(monitor, "kubernetes:gateway.networking.k8s.io/v1:Gateway")
+    spec = gw.inputs["spec"]
+    assert spec["gatewayClassName"] == gc.inputs["metadata"]["name"] == "alb"
+    assert gw.inputs["metadata"] == {
+        **gw.inputs["metadata"],
+        "name": "public",
+        "namespace": "gateway",
+    }
+    http, https = spec["listeners"]
+    assert (http["protocol"], http["port"], http["allowedRoutes"]) == (
+        "HTTP",
+        80,
+        {"namespaces": {"from": "Same"}},
+    )  # only the redirect (and ACME challenges)
+    assert (https["protocol"], https["port"]) == ("HTTPS", 443)
+    selector = https["allowedRoutes"]["namespaces"]["selector"]["matchExpressions"]
+    assert selector == [
+        {"key": "kubernetes.io/metadata.name", "operator": "In", "values": ["apps"]}
+    ]
+    (config,) = of_type(monitor, "kubernetes:gateway.k8s.aws/v1beta1:LoadBalancerConfiguration")
+    assert spec["infrastructure"]["parametersRef"]["name"] == config.inputs["metadata"]["name"]
+    assert config.inputs["spec"]["scheme"] == "internet-facing"
+    [listener] = config.inputs["spec"]["listenerConfigurations"]
+    assert listener["protocolPort"] == "HTTPS:443"
+    assert listener["sslPolicy"] == "ELBSecurityPolicy-TLS13-1-2-2021-06"
+    cert = one(
+        monitor, "aws:acm/certificate:Certificate", "acme-prod-gateway-web.acme.example-certificate"
+    )
+    assert cert.inputs["domainName"] == "web.acme.example"
+    validation = one(monitor, "aws:acm/certificateValidation:CertificateValidation",
+                     "acme-prod-gateway-web.acme.example-certificate-validation")  # fmt: skip
+    assert listener["defaultCertificate"] == validation.outputs["certificateArn"]
+    (redirect,) = [r for r in of_type(monitor, "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute")
+                   if r.inputs["metadata"]["name"] == "https-redirect"]  # fmt: skip
+    assert redirect.inputs["spec"]["parentRefs"][0]["sectionName"] == "http"
+    assert redirect.inputs["spec"]["rules"][0]["filters"][0]["requestRedirect"] == {
+        "scheme": "https", "statusCode": 301}  # fmt: skip
 
 
 def test_each_aws_calling_add_on_has_its_own_irsa_role() -> None:
@@ -261,7 +311,7 @@ def build_addons(args: Any) -> RecordingMonitor:
 
 def test_addons_component_alone() -> None:
     monitor = build_addons(addon_args())
-    assert len(of_type(monitor, HELM)) == 5
+    assert len(of_type(monitor, HELM)) == 4
     assert {r.name for r in of_type(monitor, "aws:iam/role:Role")} == {
         "addons-aws-load-balancer-controller-irsa",
         "addons-cluster-autoscaler-irsa",

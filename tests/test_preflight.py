@@ -25,7 +25,10 @@ from tests.conftest import PROJECT_DIR, raw_stack_config, run_mocked
 COMPONENTS = PROJECT_DIR / "components"
 
 NOT_FROM_CONFIG = {
-    ("cdn/aws.py", "_validation_option"): "ACM's answer for a domain, known only at deploy time",
+    (
+        "aws/certificates.py",
+        "validation_option",
+    ): "ACM's answer for a domain, known only at deploy time",
     ("aws/s3_policies.py", "bucket_policy"): "statements code grants (the CDN's origin access), "
     "checked when their Output resolves; config grants none",
     ("network/aws.py", "_flow_logs"): "a type narrowing: only called when flow_logs is set",
@@ -134,7 +137,7 @@ def test_every_component_refusal_is_run_by_the_config_first() -> None:
     assert NOT_FROM_CONFIG.keys() <= functions.keys() - reached, (
         "NOT_FROM_CONFIG lists a checked function"
     )
-    assert len(validators) == 14  # one per kind of component (data_tier, windows: helpers)
+    assert len(validators) == 15  # one per kind of component (data_tier, windows: helpers)
 
 
 def test_every_component_of_a_full_stack_is_checked() -> None:
@@ -142,7 +145,7 @@ def test_every_component_of_a_full_stack_is_checked() -> None:
     assert names == {
         "Vpc", "Bucket logs", "Bucket assets", "Bucket uploads", "Bucket backups", "Cdn",
         "WebFirewall", "BackupPlan", "PostgresHa", "RedisHa", "EksCluster", "PlatformBaseline",
-        "PlatformAddons", "Workload web", "MonthlyBudget", "AlertTopics", "Registry",
+        "PlatformAddons", "Workload web", "MonthlyBudget", "AlertTopics", "Registry", "PublicGateway",
     }  # fmt: skip
 
 

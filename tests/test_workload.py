@@ -11,9 +11,9 @@ import pytest
 from components.kubernetes.platform.workload import (
     CONFIG_HASH_ANNOTATION,
     DataEgressArgs,
-    IngressArgs,
     PeerArgs,
     ResourcesArgs,
+    RouteArgs,
     SecurityArgs,
     Workload,
     WorkloadArgs,
@@ -28,6 +28,7 @@ BASE: dict[str, Any] = {
     "image": "docker.io/nginxinc/nginx-unprivileged",
     "tag": "1.29.3-alpine",
     "digest": DIGEST,
+    "load_balancer_cidrs": ["10.0.0.0/24", "10.0.1.0/24"],  # the public subnets
 }
 
 
@@ -47,7 +48,7 @@ def build(workload_args: WorkloadArgs, name: str = "web") -> RecordingMonitor:
 
 @pytest.fixture(scope="module")
 def default_workload() -> RecordingMonitor:
-    return build(args(ingress=IngressArgs(host="web.acme.example")))
+    return build(args(route=RouteArgs(host="web.acme.example")))
 
 
 def pod_spec(monitor: RecordingMonitor) -> dict[str, Any]:
@@ -140,35 +141,43 @@ def test_deployment_leaves_replicas_to_the_hpa(default_workload: RecordingMonito
     assert (hpa["spec"]["minReplicas"], hpa["spec"]["maxReplicas"]) == (2, 6)
 
 
-def test_service_pdb_and_ingress(default_workload: RecordingMonitor) -> None:
+ROUTE = "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute"
+
+
+def test_service_pdb_and_route(default_workload: RecordingMonitor) -> None:
     service = one(default_workload, "kubernetes:core/v1:Service").inputs
     assert service["spec"]["type"] == "ClusterIP"
     pdb = one(default_workload, "kubernetes:policy/v1:PodDisruptionBudget").inputs
     assert pdb["spec"]["maxUnavailable"] == 1
-    ingress = one(default_workload, "kubernetes:networking.k8s.io/v1:Ingress").inputs
-    assert ingress["metadata"]["annotations"]["cert-manager.io/cluster-issuer"] == (
-        "letsencrypt-production"
-    )
-    assert ingress["spec"]["tls"] == [{"hosts": ["web.acme.example"], "secretName": "web-tls"}]
-    assert ingress["spec"]["ingressClassName"] == "nginx"
+    route = one(default_workload, ROUTE).inputs
+    assert route["metadata"]["namespace"] == "apps"
+    assert route["spec"]["parentRefs"] == [{
+        "group": "gateway.networking.k8s.io", "kind": "Gateway", "name": "public",
+        "namespace": "gateway", "sectionName": "https"}]  # fmt: skip
+    assert route["spec"]["hostnames"] == ["web.acme.example"]
+    [rule] = route["spec"]["rules"]
+    assert rule["matches"] == [{"path": {"type": "PathPrefix", "value": "/"}}]
+    assert rule["backendRefs"] == [
+        {"group": "", "kind": "Service", "name": "web", "port": 80, "weight": 100}
+    ]
+    assert default_workload.by_type("kubernetes:networking.k8s.io/v1:Ingress") == []
 
 
-def test_no_ingress_without_a_host() -> None:
+def test_no_route_without_a_host() -> None:
     monitor = build(args())
-    assert monitor.by_type("kubernetes:networking.k8s.io/v1:Ingress") == []
+    assert monitor.by_type(ROUTE) == []
 
 
-def test_network_policy_admits_only_the_ingress_namespace_and_peers() -> None:
+def test_network_policy_admits_only_the_load_balancer_subnets_and_peers() -> None:
     monitor = build(args(allowed_peers=[PeerArgs(namespace="jobs", pod_labels={"app": "cron"})]))
     spec = one(monitor, "kubernetes:networking.k8s.io/v1:NetworkPolicy").inputs["spec"]
     sources = spec["ingress"][0]["from"]
-    assert [
-        s["namespaceSelector"]["matchLabels"]["kubernetes.io/metadata.name"] for s in sources
-    ] == [
-        "ingress-nginx",
-        "jobs",
-    ]
-    assert sources[1]["podSelector"] == {"matchLabels": {"app": "cron"}}
+    assert sources == [
+        {"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "jobs"}},
+         "podSelector": {"matchLabels": {"app": "cron"}}},
+        {"ipBlock": {"cidr": "10.0.0.0/24"}},
+        {"ipBlock": {"cidr": "10.0.1.0/24"}},
+    ]  # fmt: skip
     assert spec["ingress"][0]["ports"] == [{"protocol": "TCP", "port": 8080}]
     assert spec["policyTypes"] == ["Ingress", "Egress"]
     assert spec["egress"] == []
@@ -215,8 +224,9 @@ WEAKENING: list[tuple[str, dict[str, Any], str]] = [
     ("privileged-port", {"ports": {"http": 80}}, "ports.http"),
     ("bad-port-name", {"ports": {"HTTP_2": 8080}}, "ports.HTTP_2"),
     ("same-port-twice", {"ports": {"http": 8080, "admin": 8080}}, "ports"),
-    ("ingress-without-http", {"ports": {"grpc": 9090}, "ingress": IngressArgs(host="a.example")},
-     "ingress"),
+    ("route-without-http", {"ports": {"grpc": 9090}, "route": RouteArgs(host="a.example")},
+     "route"),
+    ("public-load-balancer-range", {"load_balancer_cidrs": ["0.0.0.0/0"]}, "load_balancer_cidrs"),
     ("data-to-the-internet", {"data_egress": [DataEgressArgs(name="db", cidrs=["0.0.0.0/0"],
                                                              port=5432)]}, "data_egress.db.cidrs"),
     ("data-public-range", {"data_egress": [DataEgressArgs(name="db", cidrs=["52.0.0.0/24"],
@@ -338,11 +348,11 @@ def test_a_config_or_secret_reference_change_rolls_the_pods(change: dict[str, An
     "change",
     [
         {"max_replicas": 9},
-        {"ingress": IngressArgs(host="www.acme.example")},
+        {"route": RouteArgs(host="www.acme.example")},
         {"pdb_max_unavailable": 2},
         {"data_egress": [DataEgressArgs(name="postgres", cidrs=["10.0.64.0/22"], port=5432)]},
     ],
-    ids=["hpa-bound", "ingress-host", "pdb", "data-egress"],
+    ids=["hpa-bound", "route-host", "pdb", "data-egress"],
 )
 def test_an_unrelated_change_leaves_the_pod_template_alone(change: dict[str, Any]) -> None:
     before = pod_template(build(args(**CONFIGURED)))

@@ -30,10 +30,11 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Literal, get_args
 
 import pulumi
-from pulumi_aws import acm, cloudfront, cloudwatch, route53
+from pulumi_aws import cloudfront, cloudwatch, route53
 
 from components._base import child_opts, merged_tags, require, type_token
 from components.aws import s3_policies
+from components.aws.certificates import dns_validated_certificate
 from components.aws.patterns import ROUTE53_ZONE_ID
 from components.cdn.aws_waf import WebFirewall, WebFirewallArgs
 
@@ -257,42 +258,12 @@ class Cdn(pulumi.ComponentResource):
             return {"cloudfront_default_certificate": True}, []
         domain = args.domain
         names = [domain.name, *domain.aliases]
-        cert = acm.Certificate(
-            f"{name}-certificate",
-            domain_name=domain.name,
-            subject_alternative_names=list(domain.aliases) or None,
-            validation_method="DNS",
-            tags=merged_tags(args.tags, f"{name}-certificate"),
-            opts=child_opts(self),
+        arn = dns_validated_certificate(
+            self, name, names, zone_id=domain.hosted_zone_id, tags=args.tags
         )
-        fqdns: list[pulumi.Output[str]] = []
-        if domain.hosted_zone_id is not None:
-            # One record per host, named after it: reordering aliases moves no record.
-            for host in names:
-                option = cert.domain_validation_options.apply(
-                    lambda opts, host=host: _validation_option(opts, host)
-                )
-                record = route53.Record(
-                    f"{name}-cert-validation-{host}",
-                    zone_id=domain.hosted_zone_id,
-                    name=option.apply(lambda o: o["resource_record_name"]),
-                    type=option.apply(lambda o: o["resource_record_type"]),
-                    records=[option.apply(lambda o: o["resource_record_value"])],
-                    ttl=300,
-                    allow_overwrite=True,
-                    opts=child_opts(self),
-                )
-                fqdns.append(record.fqdn)
-        # Waits until ACM has issued the certificate (records made here or by hand).
-        validation = acm.CertificateValidation(
-            f"{name}-certificate-validation",
-            certificate_arn=cert.arn,
-            validation_record_fqdns=fqdns or None,
-            opts=child_opts(self),
-        )
-        self.certificate_arn = validation.certificate_arn
+        self.certificate_arn = arn
         return {
-            "acm_certificate_arn": validation.certificate_arn,
+            "acm_certificate_arn": arn,
             "ssl_support_method": "sni-only",
             "minimum_protocol_version": args.minimum_tls_version,
         }, names
@@ -353,16 +324,6 @@ class Cdn(pulumi.ComponentResource):
                     ],
                     opts=child_opts(self),
                 )
-
-
-def _validation_option(options: Sequence[Any], host: str) -> dict[str, str]:
-    """The DNS record ACM asks for to validate `host` (outputs arrive as objects or dicts)."""
-    for opt in options:
-        get = opt.get if isinstance(opt, dict) else lambda k, o=opt: getattr(o, k, None)
-        if get("domain_name") == host:
-            return {k: str(get(k)) for k in
-                    ("resource_record_name", "resource_record_type", "resource_record_value")}  # fmt: skip
-    raise ValueError(f"ACM returned no validation record for {host}")
 
 
 def _validate(args: CdnArgs) -> None:

@@ -1,10 +1,12 @@
 """`groundwork:aws/kubernetes:PlatformAddons`: the cluster add-ons installed with Helm.
 
 Creates, each as one `helm.v3.Release` with a pinned chart version and repository:
-- AWS Load Balancer Controller (kube-system), IRSA role scoped by cluster tags: it provisions the NLB;
-- ingress-nginx behind that NLB (IP targets), the cluster's IngressClass;
-- cert-manager (CRDs included) and a Let's Encrypt `ClusterIssuer` solving HTTP-01 through the
-  ingress class;
+- AWS Load Balancer Controller (kube-system), IRSA role scoped by cluster tags, with its Gateway API
+  support on: it provisions the public Gateway's ALB (`aws_gateway.py`; ingress-nginx, retired in
+  March 2026, is gone);
+- the Gateway API CRDs of the pinned release (`GATEWAY_API_VERSION`, standard channel);
+- cert-manager (CRDs included, Gateway API support on) and a Let's Encrypt `ClusterIssuer` solving
+  HTTP-01 through the public Gateway;
 - metrics-server (resource metrics for HPAs);
 - cluster autoscaler (kube-system), IRSA role that may only resize this cluster's node groups;
 - external-dns, only when a Route 53 zone is given, IRSA role limited to that zone.
@@ -25,6 +27,7 @@ from pulumi_kubernetes import apiextensions, helm
 from components._base import child_opts, require, type_token
 from components.aws.patterns import ROUTE53_ZONE_ID
 from components.kubernetes.aws_irsa import OidcIdentity, service_account_role
+from components.kubernetes.gateway_api import PUBLIC_GATEWAY, gateway_api_crds
 from components.kubernetes.platform.baseline import k8s_labels
 
 AcmeServer = Literal["staging", "production"]
@@ -34,7 +37,6 @@ ACME_SERVERS: dict[AcmeServer, str] = {
 }
 REQUIRED_CHARTS = (
     "aws_load_balancer_controller",
-    "ingress_nginx",
     "cert_manager",
     "metrics_server",
     "cluster_autoscaler",
@@ -72,12 +74,14 @@ class PlatformAddonsArgs:
     vpc_id: pulumi.Input[str]
     """VPC of the cluster (for the load balancer controller)."""
     charts: Mapping[str, ChartArgs]
-    """Pinned charts by add-on: aws_load_balancer_controller, ingress_nginx, cert_manager,
+    """Pinned charts by add-on: aws_load_balancer_controller, cert_manager,
     metrics_server, cluster_autoscaler, and external_dns when a zone is given."""
-    ingress_namespace: str = "ingress-nginx"
-    ingress_class: str = "nginx"
+    ingress_namespace: str = "gateway"
+    """Namespace of the public Gateway (north-south traffic enters there)."""
+    ingress_class: str = "alb"
+    """GatewayClass of the public Gateway (the load balancer controller's ALB)."""
     internet_facing: bool = True
-    """NLB scheme: internet-facing (public subnets) or internal."""
+    """ALB scheme: internet-facing (public subnets) or internal."""
     acme_email: str
     """Let's Encrypt account e-mail."""
     acme_server: AcmeServer = "production"
@@ -91,6 +95,8 @@ class PlatformAddonsArgs:
 
 class PlatformAddons(pulumi.ComponentResource):
     releases: dict[str, helm.v3.Release]
+    gateway_api_crds: pulumi.Resource
+    load_balancer_controller: helm.v3.Release
     cluster_issuer_name: str
     ingress_class: str
 
@@ -102,7 +108,8 @@ class PlatformAddons(pulumi.ComponentResource):
         self._name, self._args = name, args
         self.releases = {}
         lbc = self._load_balancer_controller()
-        self._ingress_nginx(after=[lbc])
+        self.gateway_api_crds = gateway_api_crds(self, f"{name}-gateway-api-crds")
+        self.load_balancer_controller = lbc
         self._cert_manager()
         self._release("metrics_server", "kube-system", {"replicas": args.replicas})
         self._cluster_autoscaler()
@@ -190,54 +197,9 @@ class PlatformAddons(pulumi.ComponentResource):
                 "replicaCount": args.replicas,
                 "serviceAccount": self._service_account(account, role_arn),
                 "enableServiceMutatorWebhook": False,
+                # Gateway API: an ALB per Gateway of the `gateway.k8s.aws/alb` class.
+                "controllerConfig": {"featureGates": {"ALBGatewayAPI": True}},
             },
-        )
-
-    def _ingress_nginx(self, after: Sequence[pulumi.Resource]) -> None:
-        args = self._args
-        scheme = "internet-facing" if args.internet_facing else "internal"
-        self._release(
-            "ingress_nginx",
-            args.ingress_namespace,
-            {
-                "controller": {
-                    "replicaCount": args.replicas,
-                    "ingressClassResource": {
-                        "name": args.ingress_class,
-                        "default": True,
-                        "controllerValue": "k8s.io/ingress-nginx",
-                    },
-                    "ingressClass": args.ingress_class,
-                    "allowSnippetAnnotations": False,  # CVE-2021-25742-style config injection
-                    "config": {"use-forwarded-headers": "false", "server-tokens": "false"},
-                    "minAvailable": 1,
-                    "metrics": {"enabled": True},
-                    "topologySpreadConstraints": [
-                        {
-                            "maxSkew": 1,
-                            "topologyKey": "topology.kubernetes.io/zone",
-                            "whenUnsatisfiable": "ScheduleAnyway",
-                            "labelSelector": {
-                                "matchLabels": {"app.kubernetes.io/name": "ingress-nginx"}
-                            },
-                        }
-                    ],
-                    "service": {
-                        "type": "LoadBalancer",
-                        "loadBalancerClass": "service.k8s.aws/nlb",
-                        "externalTrafficPolicy": "Local",
-                        "annotations": {
-                            "service.beta.kubernetes.io/aws-load-balancer-type": "external",
-                            "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type": "ip",
-                            "service.beta.kubernetes.io/aws-load-balancer-scheme": scheme,
-                            "service.beta.kubernetes.io/aws-load-balancer-attributes": (
-                                "load_balancing.cross_zone.enabled=true"
-                            ),
-                        },
-                    },
-                },
-            },
-            depends_on=after,
         )
 
     def _cert_manager(self) -> None:
@@ -247,6 +209,7 @@ class PlatformAddons(pulumi.ComponentResource):
             "cert-manager",
             {
                 "crds": {"enabled": True, "keep": True},
+                "config": {"enableGatewayAPI": True},
                 "replicaCount": args.replicas,
                 "podDisruptionBudget": {"enabled": True, "minAvailable": 1},
                 "webhook": {"replicaCount": args.replicas},
@@ -263,10 +226,24 @@ class PlatformAddons(pulumi.ComponentResource):
                     "server": ACME_SERVERS[args.acme_server],
                     "email": args.acme_email,
                     "privateKeySecretRef": {"name": f"{issuer}-account-key"},
-                    "solvers": [{"http01": {"ingress": {"ingressClassName": args.ingress_class}}}],
+                    "solvers": [
+                        {
+                            "http01": {
+                                "gatewayHTTPRoute": {
+                                    "parentRefs": [
+                                        {
+                                            "name": PUBLIC_GATEWAY,
+                                            "namespace": args.ingress_namespace,
+                                            "sectionName": "http",
+                                        }
+                                    ]
+                                }
+                            }
+                        }
+                    ],
                 }
             },
-            opts=child_opts(self, depends_on=[release, self.releases["ingress_nginx"]]),
+            opts=child_opts(self, depends_on=[release, self.gateway_api_crds]),
         )
         self.cluster_issuer_name = issuer
 
@@ -313,7 +290,7 @@ class PlatformAddons(pulumi.ComponentResource):
                 "policy": "upsert-only",  # never deletes records it did not create
                 "registry": "txt",
                 "txtOwnerId": self._args.cluster_name,
-                "sources": ["ingress", "service"],
+                "sources": ["gateway-httproute", "service"],
                 "serviceAccount": self._service_account(account, role_arn),
             },
         )
@@ -341,6 +318,9 @@ def load_balancer_controller_statements(cluster: str) -> list[dict[str, Any]]:
                 "ec2:DescribeInstances", "ec2:DescribeNetworkInterfaces", "ec2:DescribeTags",
                 "ec2:DescribeRouteTables", "ec2:GetSecurityGroupsForVpc",
                 "elasticloadbalancing:Describe*",
+                # The Gateway's ALB: its ACM certificates and WAF web ACL are looked up.
+                "acm:ListCertificates", "acm:DescribeCertificate",
+                "wafv2:GetWebACL", "wafv2:GetWebACLForResource",
             ],
             "Resource": "*",
         },
@@ -401,7 +381,20 @@ def load_balancer_controller_statements(cluster: str) -> list[dict[str, Any]]:
                 "elasticloadbalancing:CreateListener", "elasticloadbalancing:DeleteListener",
                 "elasticloadbalancing:ModifyListener",
                 "elasticloadbalancing:ModifyListenerAttributes",
+                # ALB (Gateway API): one listener rule per HTTPRoute rule, SNI certificates.
+                "elasticloadbalancing:CreateRule", "elasticloadbalancing:ModifyRule",
+                "elasticloadbalancing:DeleteRule",
+                "elasticloadbalancing:AddListenerCertificates",
+                "elasticloadbalancing:RemoveListenerCertificates",
             ],
+            "Resource": "*",
+            "Condition": owned,
+        },
+        {
+            # Attach the configured web ACL to the Gateway's own ALB only (tagged by the controller).
+            "Sid": "WebAclOnOwnLoadBalancers",
+            "Effect": "Allow",
+            "Action": ["wafv2:AssociateWebACL", "wafv2:DisassociateWebACL"],
             "Resource": "*",
             "Condition": owned,
         },

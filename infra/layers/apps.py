@@ -16,8 +16,8 @@ import pulumi
 
 from components.kubernetes.platform.workload import (
     DataEgressArgs,
-    IngressArgs,
     ResourcesArgs,
+    RouteArgs,
     SecurityArgs,
     Workload,
     WorkloadArgs,
@@ -60,19 +60,11 @@ def layer(
     without `image` runs from its own repository of the registry."""
     egress = data_egress(network.vpc.plan, data.ports)
     on_platform = pulumi.ResourceOptions.merge(kubernetes.on_platform, opts)
-    addons = kubernetes.addons
     return AppsHandles(
         workloads={
             name: Workload(
                 name,
-                workload_args(
-                    cfg,
-                    app,
-                    egress,
-                    addons.ingress_class,
-                    addons.cluster_issuer_name,
-                    image=registry.repository_urls.get(name),
-                ),
+                workload_args(cfg, app, egress, image=registry.repository_urls.get(name)),
                 opts=on_platform,
             )
             for name, app in cfg.apps.items()
@@ -80,12 +72,17 @@ def layer(
     )
 
 
+def load_balancer_cidrs(cfg: AwsStackConfig) -> list[str]:
+    """Where the public Gateway's ALB sends from: its subnets (public, or private when internal)."""
+    plan = cfg.subnet_plan()
+    subnets = plan.tier("public") if cfg.platform.internet_facing else plan.tier("private")
+    return [s.cidr for s in subnets]
+
+
 def workload_args(
     cfg: AwsStackConfig,
     app: AppService,
     egress: Mapping[str, DataEgressArgs],
-    ingress_class: str,
-    cluster_issuer: str,
     *,
     image: pulumi.Input[str] | None = None,
 ) -> WorkloadArgs:
@@ -117,13 +114,9 @@ def workload_args(
         architectures=app.architectures,
         config=app.config,
         secret_env_from=app.secrets,
-        ingress=IngressArgs(
-            host=app.host,
-            ingress_class=ingress_class,
-            cluster_issuer=cluster_issuer,
-        )
+        route=RouteArgs(host=app.host, gateway_namespace=cfg.platform.ingress_namespace)
         if app.host
         else None,
-        ingress_namespace=cfg.platform.ingress_namespace,
+        load_balancer_cidrs=load_balancer_cidrs(cfg),
         data_egress=[egress[service] for service in app.uses],
     )

@@ -22,6 +22,7 @@ from components.kubernetes.aws_eks import (
     NodeGroupArgs,
     ebs_storage_class,
 )
+from components.kubernetes.aws_gateway import PublicGateway, PublicGatewayArgs
 from components.kubernetes.aws_irsa import OidcIdentity
 from components.kubernetes.platform.baseline import (
     PlatformBaseline,
@@ -46,7 +47,10 @@ class KubernetesHandles:
     baseline: PlatformBaseline
     """Namespaces, default-deny policies, quotas, the default StorageClass."""
     addons: PlatformAddons
-    """Helm add-ons: ingress class and cluster issuer for workloads."""
+    """Helm add-ons: the load balancer controller, Gateway API CRDs, cluster issuer."""
+    gateway: PublicGateway
+    """The public Gateway: its namespace and hosts (the API entry's origin hostnames for an edge
+    in front of it), ACM certificates; a WAF attaches to its ALB through `web_acl_arn`."""
     on_platform: pulumi.ResourceOptions
     """Options for what runs on the cluster after the baseline (workloads, monitoring agents)."""
 
@@ -58,7 +62,9 @@ class KubernetesHandles:
             "clusterOidcProviderArn": self.cluster.oidc_provider_arn,
             "clusterSecurityGroupId": self.cluster.cluster_security_group_id,
             "nodeSecurityGroupId": self.cluster.node_security_group_id,
-            "ingressClass": self.addons.ingress_class,
+            "gatewayClass": self.addons.ingress_class,
+            "publicGateway": f"{self.gateway.namespace}/{self.gateway.name}",
+            "publicHosts": self.gateway.hosts,
             "clusterIssuer": self.addons.cluster_issuer_name,
         }
 
@@ -88,12 +94,34 @@ def layer(
     after_baseline = pulumi.ResourceOptions.merge(
         on_cluster, pulumi.ResourceOptions(depends_on=[platform])
     )
+    platform_addons = addons(cfg, network.vpc, eks, after_baseline)
+    after_controllers = pulumi.ResourceOptions.merge(
+        after_baseline,
+        pulumi.ResourceOptions(
+            depends_on=[platform_addons.gateway_api_crds, platform_addons.load_balancer_controller]
+        ),
+    )
     return KubernetesHandles(
         cluster=eks,
         provider=k8s,
         baseline=platform,
-        addons=addons(cfg, network.vpc, eks, after_baseline),
+        addons=platform_addons,
+        gateway=PublicGateway(f"{cfg.prefix}-gateway", gateway_args(cfg), opts=after_controllers),
         on_platform=after_baseline,
+    )
+
+
+def gateway_args(cfg: AwsStackConfig) -> PublicGatewayArgs:
+    p = cfg.platform
+    return PublicGatewayArgs(
+        part_of=cfg.name,
+        namespace=p.ingress_namespace,
+        class_name=p.ingress_class,
+        route_namespaces=[n.name for n in p.namespaces],
+        hosts=sorted(app.host for app in cfg.apps.values() if app.host),
+        route53_zone_id=p.route53_zone.zone_id if p.route53_zone else None,
+        internet_facing=p.internet_facing,
+        tags=cfg.base_tags,
     )
 
 

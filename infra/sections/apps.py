@@ -96,14 +96,15 @@ class AppService(AppDefaults):
     """Image digest `sha256:<64 hex>`: pins the exact image bytes."""
     ports: dict[str, int] = Field(default_factory=lambda: component_default(WorkloadArgs, "ports"))
     """Named container ports (unprivileged). `http` is served by the Service on 80, probed, and
-    routed to by the Ingress; `{}` for a worker with no Service."""
+    routed to by the HTTPRoute; `{}` for a worker with no Service."""
     config: dict[str, str] = Field(default_factory=dict)
     """Non-secret settings, as environment variables from a ConfigMap; a change rolls the pods."""
     secrets: list[str] = Field(default_factory=list)
     """Names of existing Secrets exposed as environment variables (created and rotated
     elsewhere); a change of the list rolls the pods."""
     host: str | None = Field(None, pattern=_HOST)
-    """Public host name served over HTTPS through the ingress controller; unset: no Ingress."""
+    """Public host name served over HTTPS by the platform's public Gateway (an HTTPRoute and an
+    ACM certificate); unset: cluster-internal only."""
     uses: list[DataService] = Field(default_factory=list)
     """Data services the pods connect to: opens exactly their port on the data subnets."""
     run_as_user: int | None = Field(None, ge=1)
@@ -193,7 +194,7 @@ class AppService(AppDefaults):
             yield Problem("digest", "required when requireDigest is true")
         if self.host is not None and HTTP_PORT not in self.ports:
             yield Problem(
-                "host", f"the Ingress routes to the '{HTTP_PORT}' port; declare it in ports"
+                "host", f"the HTTPRoute routes to the '{HTTP_PORT}' port; declare it in ports"
             )
 
 

@@ -243,16 +243,12 @@ def _chart(chart: str, version: str, repository: str) -> HelmChart:
 
 
 class Charts(Section):
-    ingress_nginx: HelmChart = _chart(
-        "ingress-nginx", "4.14.1", "https://kubernetes.github.io/ingress-nginx"
-    )
-    """Ingress controller, exposed through an NLB."""
     aws_load_balancer_controller: HelmChart = _chart(
         "aws-load-balancer-controller", "1.16.0", "https://aws.github.io/eks-charts"
     )
-    """Provisions the NLB in front of the ingress controller."""
+    """Provisions the public Gateway's ALB (Gateway API support on)."""
     cert_manager: HelmChart = _chart("cert-manager", "v1.19.2", "https://charts.jetstack.io")
-    """Issues the TLS certificates of Ingresses."""
+    """Issues in-cluster certificates (HTTP-01 through the public Gateway)."""
     metrics_server: HelmChart = _chart(
         "metrics-server", "3.13.0", "https://kubernetes-sigs.github.io/metrics-server/"
     )
@@ -308,13 +304,13 @@ class Platform(Section):
     )
     """Workload namespaces: PSA `restricted`, default-deny network policy, quota, limit range."""
     ingress_namespace: str = Field(_baseline("ingress_namespace"), pattern=_DNS_LABEL)
-    """Namespace of the ingress controller (workloads admit traffic from it)."""
+    """Namespace of the platform's public Gateway (the parent of every service's HTTPRoute)."""
     monitoring_namespace: str = Field(_baseline("monitoring_namespace"), pattern=_DNS_LABEL)
     """Namespace of the monitoring stack (workloads admit scrapes from it)."""
     ingress_class: str = Field(_addons("ingress_class"), pattern=_DNS_LABEL)
-    """IngressClass name of the controller."""
+    """GatewayClass of the public Gateway (the AWS Load Balancer Controller's ALB)."""
     internet_facing: bool = _addons("internet_facing")
-    """Put the ingress load balancer on the public subnets (false: internal)."""
+    """Put the public Gateway's load balancer on the public subnets (false: internal)."""
     acme_email: str = Field("platform@example.com", pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
     """Let's Encrypt account e-mail (expiry notices)."""
     acme_server: AcmeServer = _addons("acme_server")

@@ -126,7 +126,8 @@ RULES = [
         resource_check=_chart_source,
         params={
             "allowedRepositories": [
-                "https://kubernetes.github.io/ingress-nginx",
+                # Not ingress-nginx: retired in March 2026 (no fixes); HTTP routing is the
+                # Gateway API on the load balancer controller.
                 "https://aws.github.io/eks-charts",
                 "https://charts.jetstack.io",
                 "https://kubernetes-sigs.github.io/metrics-server",

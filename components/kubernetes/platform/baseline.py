@@ -1,10 +1,11 @@
 """`groundwork:kubernetes:PlatformBaseline`: what every cluster gets before any workload.
 
 Creates: workload namespaces with Pod Security Admission `restricted` (enforce, audit, warn); in
-each, a default-deny NetworkPolicy (ingress and egress) plus allows for DNS to kube-system, traffic
-from the ingress controller's namespace and scrapes from the monitoring namespace; a ResourceQuota
+each, a default-deny NetworkPolicy (ingress and egress) plus allows for DNS to kube-system and
+scrapes from the monitoring namespace (public traffic is admitted per workload, from the load
+balancer's subnets: nothing in a namespace is reachable from outside by default); a ResourceQuota
 and a LimitRange (so pods without resources get sane defaults and count against the quota); the
-platform namespaces (ingress controller, cert-manager, monitoring) at PSA `baseline` enforce with
+platform namespaces (public Gateway, cert-manager, monitoring) at PSA `baseline` enforce with
 `restricted` audit/warn (their charts need NET_BIND_SERVICE or host settings we do not control);
 and a default StorageClass on the EBS CSI driver (gp3, encrypted, WaitForFirstConsumer).
 
@@ -95,11 +96,11 @@ class PlatformBaselineArgs:
     """Product name (label `app.kubernetes.io/part-of`)."""
     namespaces: Sequence[WorkloadNamespaceArgs]
     """Workload namespaces."""
-    ingress_namespace: str = "ingress-nginx"
-    """Namespace of the ingress controller (workloads admit traffic from it)."""
+    ingress_namespace: str = "gateway"
+    """Namespace of the public Gateway (north-south entry; its routes' parent)."""
     monitoring_namespace: str = "monitoring"
     """Namespace of the monitoring stack (workloads admit scrapes from it)."""
-    platform_namespaces: Sequence[str] = ("ingress-nginx", "cert-manager", "monitoring")
+    platform_namespaces: Sequence[str] = ("gateway", "cert-manager", "monitoring")
     """Namespaces for add-ons, created here so they carry PSA labels."""
     storage_class: StorageClassArgs
     """The default StorageClass: its CSI driver and parameters are the cloud's (for AWS,
@@ -188,15 +189,6 @@ class PlatformBaseline(pulumi.ComponentResource):
                         "ports": [{"protocol": "UDP", "port": 53}, {"protocol": "TCP", "port": 53}],
                     }
                 ],
-            },
-        )
-        self._policy(
-            ns,
-            "allow-from-ingress",
-            {
-                "podSelector": {},
-                "policyTypes": ["Ingress"],
-                "ingress": [{"from": [from_namespace(args.ingress_namespace)]}],
             },
         )
         self._policy(

@@ -7,10 +7,10 @@ RuntimeDefault), with requests and limits, liveness and readiness probes, writab
 where declared, spread across zones and nodes, the image pinned by tag and, when required, by
 digest, and a hash of its config and secret references in the pod template (so changing either
 rolls the pods); a ClusterIP Service for its named ports; an autoscaling/v2 HPA; a
-PodDisruptionBudget; a NetworkPolicy that admits only the ingress controller's namespace and
-declared peers, and lets the pods open connections only to declared pods and to the declared data
-services (their port on their CIDRs); and, with a host, an Ingress whose TLS certificate
-cert-manager issues.
+PodDisruptionBudget; a NetworkPolicy that admits only the load balancer's subnets (its targets are
+the pods' IPs) and declared peers, and lets the pods open connections only to declared pods and to
+the declared data services (their port on their CIDRs); and, with a host, a Gateway API
+`HTTPRoute` from that host on the platform's public Gateway (HTTPS) to the Service.
 
 Secrets are never values of these args: the workload names existing Secrets (`secret_env_from`),
 which are created and rotated elsewhere (External Secrets, Secrets Manager CSI, ...).
@@ -26,10 +26,11 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import pulumi
-from pulumi_kubernetes import apps, autoscaling, core, networking, policy
+from pulumi_kubernetes import apiextensions, apps, autoscaling, core, networking, policy
 
 from components._base import child_opts, parse_cidr, require, type_token
 from components.kubernetes.architecture import ARCHITECTURES, Architecture
+from components.kubernetes.gateway_api import GATEWAY_API, http_route_spec
 from components.kubernetes.platform.baseline import k8s_labels
 
 DIGEST = re.compile(r"^sha256:[0-9a-f]{64}$")
@@ -47,7 +48,7 @@ ALLOWED_ADDED_CAPABILITIES = frozenset({"NET_BIND_SERVICE"})
 MIN_DATA_PREFIX = 16
 """Widest CIDR a data egress may open (a VPC); the data subnets are far narrower."""
 HTTP_PORT = "http"
-"""The named port the Service exposes on 80, the probes call and the Ingress routes to."""
+"""The named port the Service exposes on 80, the probes call and the HTTPRoute routes to."""
 CONFIG_HASH_ANNOTATION = "groundwork.dev/config-hash"
 """Pod-template annotation holding the hash of the config and secret references."""
 
@@ -107,12 +108,11 @@ class DataEgressArgs:
 
 
 @dataclass(frozen=True, kw_only=True)
-class IngressArgs:
+class RouteArgs:
     host: str
-    """Public host name."""
-    ingress_class: str = "nginx"
-    cluster_issuer: str = "letsencrypt-production"
-    """cert-manager ClusterIssuer that issues the TLS certificate."""
+    """Public host name (the Gateway's HTTPS listener serves it)."""
+    gateway_namespace: str = "gateway"
+    """Namespace of the platform's public Gateway."""
     path: str = "/"
 
 
@@ -133,7 +133,7 @@ class WorkloadArgs:
     """Refuse to deploy without `digest`."""
     ports: Mapping[str, int] = field(default_factory=lambda: {HTTP_PORT: 8080})
     """Named container ports. `http` is exposed by the Service on 80, probed and routed to by the
-    Ingress; other names keep their number on the Service. Empty: a worker with no Service."""
+    HTTPRoute; other names keep their number on the Service. Empty: a worker with no Service."""
     min_replicas: int = 2
     """HPA lower bound (the Deployment leaves `replicas` to the HPA)."""
     max_replicas: int = 6
@@ -153,10 +153,11 @@ class WorkloadArgs:
     """Mount a Kubernetes API token (only for pods that call the API)."""
     service_account_role_arn: pulumi.Input[str] | None = None
     """IAM role for the service account (IRSA), if the service calls AWS."""
-    ingress: IngressArgs | None = None
-    """Public HTTPS entry; None: cluster-internal only."""
-    ingress_namespace: str = "ingress-nginx"
-    """Namespace of the ingress controller, admitted by the NetworkPolicy."""
+    route: RouteArgs | None = None
+    """Public HTTPS entry (an HTTPRoute on the public Gateway); None: cluster-internal only."""
+    load_balancer_cidrs: Sequence[str] = ()
+    """Subnets of the public load balancer, admitted to the workload's ports by the
+    NetworkPolicy (the ALB sends to pod IPs from its addresses there)."""
     allowed_peers: Sequence[PeerArgs] = ()
     """Further pods admitted to the workload's port."""
     egress_peers: Sequence[PeerArgs] = ()
@@ -245,8 +246,8 @@ class Workload(pulumi.ComponentResource):
         self.service_name = name if self.service is not None else None
         self._autoscaling()
         self.network_policy = self._network_policy()
-        if args.ingress is not None:
-            self._ingress(args.ingress)
+        if args.route is not None:
+            self._route(args.route)
         self.register_outputs(
             {
                 "image": self.image_ref,
@@ -429,7 +430,8 @@ class Workload(pulumi.ComponentResource):
             return selector
 
         ports = [{"protocol": "TCP", "port": number} for number in args.ports.values()]
-        sources = [PeerArgs(namespace=args.ingress_namespace), *args.allowed_peers]
+        sources = [peer(p) for p in args.allowed_peers]
+        sources += [{"ipBlock": {"cidr": cidr}} for cidr in args.load_balancer_cidrs]
         to_pods = [
             {
                 "to": [peer(p)],
@@ -449,40 +451,26 @@ class Workload(pulumi.ComponentResource):
         spec: dict[str, Any] = {
             "podSelector": {"matchLabels": self._selector},
             "policyTypes": ["Ingress", "Egress"],
-            "ingress": [{"from": [peer(p) for p in sources], "ports": ports}] if ports else [],
+            "ingress": [{"from": sources, "ports": ports}] if ports and sources else [],
             "egress": to_pods + to_data,
         }
         return networking.v1.NetworkPolicy(
             f"{name}-netpol", metadata=self._meta(name), spec=spec, opts=child_opts(self)
         )
 
-    def _ingress(self, ingress: IngressArgs) -> None:
+    def _route(self, route: RouteArgs) -> None:
         name = self._name
-        networking.v1.Ingress(
-            f"{name}-ingress",
-            metadata=self._meta(
-                name, annotations={"cert-manager.io/cluster-issuer": ingress.cluster_issuer}
+        self.route = apiextensions.CustomResource(
+            f"{name}-route",
+            api_version=GATEWAY_API,
+            kind="HTTPRoute",
+            metadata=self._meta(name),
+            spec=http_route_spec(
+                gateway_namespace=route.gateway_namespace,
+                host=route.host,
+                path=route.path,
+                backends={name: 100},
             ),
-            spec={
-                "ingressClassName": ingress.ingress_class,
-                "tls": [{"hosts": [ingress.host], "secretName": f"{name}-tls"}],
-                "rules": [
-                    {
-                        "host": ingress.host,
-                        "http": {
-                            "paths": [
-                                {
-                                    "path": ingress.path,
-                                    "pathType": "Prefix",
-                                    "backend": {
-                                        "service": {"name": name, "port": {"name": "http"}}
-                                    },
-                                }
-                            ]
-                        },
-                    }
-                ],
-            },
             opts=child_opts(self, depends_on=[self.service] if self.service else None),
         )
 
@@ -613,9 +601,12 @@ def validate_workload(name: str, args: WorkloadArgs) -> None:
     require(
         args.pdb_max_unavailable >= 1, "pdb_max_unavailable", "at least 1 (drains must proceed)"
     )
-    if args.ingress is not None:
-        require(bool(args.ingress.host), "ingress.host", "must not be empty")
-        require(HTTP_PORT in args.ports, "ingress", f"routes to the '{HTTP_PORT}' port; declare it")
+    if args.route is not None:
+        require(bool(args.route.host), "route.host", "must not be empty")
+        require(HTTP_PORT in args.ports, "route", f"routes to the '{HTTP_PORT}' port; declare it")
+    for cidr in args.load_balancer_cidrs:
+        net = parse_cidr("load_balancer_cidrs", cidr)
+        require(not net.is_global, "load_balancer_cidrs", f"'{cidr}' is not a VPC's subnet")
 
 
 def _validate_data_egress(data: DataEgressArgs) -> None:

@@ -1,0 +1,180 @@
+"""`groundwork:aws/kubernetes:PublicGateway`: the platform's public HTTP entry on EKS, through the
+Gateway API and the AWS Load Balancer Controller (an ALB per Gateway).
+
+Creates the `alb` GatewayClass (controller `gateway.k8s.aws/alb`), a `LoadBalancerConfiguration`
+(scheme; the HTTPS listener's ACM certificates and TLS 1.3 policy), the Gateway `public` with an
+HTTP listener (only the redirect to HTTPS and cert-manager's HTTP-01 challenges attach there) and an
+HTTPS listener that admits routes from the workload namespaces only, and the redirect route. The
+ALB terminates TLS with ACM certificates, one per public host, DNS-validated in the Route 53 zone
+when one is given: an ALB cannot use a certificate held in a Kubernetes Secret, so cert-manager
+does not issue these (it keeps issuing in-cluster certificates through the same Gateway).
+A WAF web ACL (the DR issue's) attaches to the ALB through the configuration (`web_acl_arn`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pulumi
+from pulumi_kubernetes import apiextensions
+
+from components._base import child_opts, require, type_token
+from components.aws.certificates import dns_validated_certificate
+from components.aws.patterns import ROUTE53_ZONE_ID
+from components.kubernetes.gateway_api import (
+    GATEWAY_API,
+    HTTP_LISTENER,
+    HTTPS_LISTENER,
+    PUBLIC_GATEWAY,
+)
+from components.kubernetes.platform.baseline import k8s_labels
+
+ALB_CONTROLLER = "gateway.k8s.aws/alb"
+LBC_API = "gateway.k8s.aws/v1beta1"
+TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06"
+"""TLS 1.3 and 1.2 with forward-secret ciphers only."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class PublicGatewayArgs:
+    part_of: str
+    namespace: str
+    """Namespace of the Gateway (a platform namespace)."""
+    class_name: str = "alb"
+    route_namespaces: Sequence[str]
+    """Workload namespaces whose HTTPRoutes may attach to the HTTPS listener."""
+    hosts: Sequence[str]
+    """Public host names (one ACM certificate each)."""
+    route53_zone_id: str | None = None
+    """Zone for the certificates' DNS validation records; None: add them by hand."""
+    internet_facing: bool = True
+    web_acl_arn: pulumi.Input[str] | None = None
+    """A regional WAFv2 web ACL for the ALB."""
+    tags: Mapping[str, str] = field(default_factory=dict)
+
+
+class PublicGateway(pulumi.ComponentResource):
+    name: str
+    namespace: str
+    hosts: list[str]
+    certificate_arns: dict[str, pulumi.Output[str]]
+
+    def __init__(
+        self, name: str, args: PublicGatewayArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        super().__init__(type_token("kubernetes", "PublicGateway", cloud="aws"), name, None, opts)
+        _validate(args)
+        self.name, self.namespace, self.hosts = PUBLIC_GATEWAY, args.namespace, list(args.hosts)
+        labels = k8s_labels(PUBLIC_GATEWAY, args.part_of)
+        self.certificate_arns = {
+            host: dns_validated_certificate(
+                self, f"{name}-{host}", [host], zone_id=args.route53_zone_id, tags=args.tags
+            )
+            for host in sorted(args.hosts)
+        }
+        gateway_class = apiextensions.CustomResource(
+            f"{name}-class",
+            api_version=GATEWAY_API,
+            kind="GatewayClass",
+            metadata={"name": args.class_name, "labels": labels},
+            spec={"controllerName": ALB_CONTROLLER},
+            opts=child_opts(self),
+        )
+        config = apiextensions.CustomResource(
+            f"{name}-lb-config",
+            api_version=LBC_API,
+            kind="LoadBalancerConfiguration",
+            metadata={"name": PUBLIC_GATEWAY, "namespace": args.namespace, "labels": labels},
+            spec=self._lb_config(args),
+            opts=child_opts(self),
+        )
+        workload_namespaces = {"namespaces": {"from": "Selector", "selector": {"matchExpressions": [
+            {"key": "kubernetes.io/metadata.name", "operator": "In",
+             "values": sorted(args.route_namespaces)}]}}}  # fmt: skip
+        self.gateway = apiextensions.CustomResource(
+            f"{name}-gateway",
+            api_version=GATEWAY_API,
+            kind="Gateway",
+            metadata={"name": PUBLIC_GATEWAY, "namespace": args.namespace, "labels": labels},
+            spec={
+                "gatewayClassName": args.class_name,
+                "infrastructure": {
+                    "parametersRef": {
+                        "group": "gateway.k8s.aws",
+                        "kind": "LoadBalancerConfiguration",
+                        "name": PUBLIC_GATEWAY,
+                    }
+                },
+                "listeners": [
+                    {
+                        "name": HTTP_LISTENER,
+                        "protocol": "HTTP",
+                        "port": 80,
+                        "allowedRoutes": {"namespaces": {"from": "Same"}},
+                    },
+                    {
+                        "name": HTTPS_LISTENER,
+                        "protocol": "HTTPS",
+                        "port": 443,
+                        "allowedRoutes": workload_namespaces,
+                    },
+                ],
+            },
+            opts=child_opts(self, depends_on=[gateway_class, config]),
+        )
+        apiextensions.CustomResource(
+            f"{name}-https-redirect",
+            api_version=GATEWAY_API,
+            kind="HTTPRoute",
+            metadata={"name": "https-redirect", "namespace": args.namespace, "labels": labels},
+            spec={
+                "parentRefs": [
+                    {
+                        "group": "gateway.networking.k8s.io",
+                        "kind": "Gateway",
+                        "name": PUBLIC_GATEWAY,
+                        "namespace": args.namespace,
+                        "sectionName": HTTP_LISTENER,
+                    }
+                ],
+                "rules": [
+                    {
+                        "filters": [
+                            {
+                                "type": "RequestRedirect",
+                                "requestRedirect": {"scheme": "https", "statusCode": 301},
+                            }
+                        ]
+                    }
+                ],
+            },
+            opts=child_opts(self, depends_on=[self.gateway]),
+        )
+        self.register_outputs(
+            {"gateway": f"{args.namespace}/{PUBLIC_GATEWAY}", "hosts": self.hosts}
+        )
+
+    def _lb_config(self, args: PublicGatewayArgs) -> dict[str, Any]:
+        arns = [self.certificate_arns[h] for h in sorted(args.hosts)]
+        https: dict[str, Any] = {"protocolPort": "HTTPS:443", "sslPolicy": TLS_POLICY}
+        if arns:
+            https |= {"defaultCertificate": arns[0], "certificates": arns[1:]}
+        spec: dict[str, Any] = {
+            "scheme": "internet-facing" if args.internet_facing else "internal",
+            "listenerConfigurations": [https],
+        }
+        if args.web_acl_arn is not None:
+            spec["wafV2"] = {"webACL": args.web_acl_arn}
+        return spec
+
+
+def _validate(args: PublicGatewayArgs) -> None:
+    require(bool(args.route_namespaces), "route_namespaces", "at least one workload namespace")
+    require(len(set(args.hosts)) == len(args.hosts), "hosts", "a host listed twice")
+    require(
+        args.route53_zone_id is None or ROUTE53_ZONE_ID.match(args.route53_zone_id) is not None,
+        "route53_zone_id",
+        "not a Route 53 hosted zone id",
+    )
