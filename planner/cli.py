@@ -16,6 +16,7 @@ from pathlib import Path
 import pulumi
 
 from planner.analyzers import ANALYZERS
+from planner.export import write_export
 from planner.recorder import EngineRuleError
 from planner.report import PlanContext, build_report, markdown_summary, text_summary
 from planner.runner import run_program
@@ -32,6 +33,11 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--markdown", type=Path, help="markdown path (default out/plan-<stack>.md)")
     p.add_argument("--quiet", action="store_true", help="summary only, no resource tree")
     p.add_argument("--preview", action="store_true", help="simulate a preview (dry run)")
+    p.add_argument(
+        "--export-dir",
+        type=Path,
+        help="also write DIR/tfplan.json (Terraform JSON plan) and DIR/k8s/*.yaml for scanners",
+    )
     return p
 
 
@@ -87,6 +93,8 @@ def main(argv: list[str] | None = None) -> int:
     json_path.write_text(json.dumps(report, indent=2, sort_keys=False) + "\n")
     md_path.write_text(markdown_summary(report, monitor.recorded, sections))
     lines += ["", f"Report: {json_path}", f"Summary: {md_path}"]
+    if args.export_dir:
+        lines.append(write_export(monitor.recorded, args.export_dir.resolve()).line())
     if report["blocking"]:
         lines += ["", "PLAN BLOCKED:", *[f"  {reason}" for reason in report["blocking"]]]
     print("\n".join(lines))
