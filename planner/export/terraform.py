@@ -193,8 +193,3 @@ def plan_document(resources: list[RecordedResource], table: Table) -> dict[str, 
         },
         "errored": False,
     }
-
-
-def addresses(resources: list[RecordedResource], table: Table) -> dict[str, str]:
-    """URN -> Terraform address of every exported resource (for tests and reports)."""
-    return {e.resource.urn: e.address for e in select(resources, table)}
