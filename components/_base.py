@@ -3,11 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from ipaddress import IPv4Network, IPv6Network, ip_network
+from typing import Literal
 
 import pulumi
 
 TOKEN_PACKAGE = "groundwork"  # noqa: S105 (type token, not a secret)
-"""Package part of every component type token (`groundwork:network:Vpc`)."""
+"""Package part of every component type token."""
+
+Cloud = Literal["aws", "alicloud"]
+
+
+def type_token(capability: str, kind: str, *, cloud: Cloud | None = None) -> str:
+    """A component's type token. Cloud implementations carry the cloud in the module part
+    (`groundwork:aws/network:Vpc`), so an AWS and an Alibaba Cloud component never share a token
+    (the token is part of every child's URN); components shared by all clouds (the Kubernetes
+    platform layer) have none (`groundwork:kubernetes:Workload`)."""
+    module = f"{cloud}/{capability}" if cloud else capability
+    return f"{TOKEN_PACKAGE}:{module}:{kind}"
 
 
 def child_opts(
@@ -41,3 +54,11 @@ def require(condition: bool, field: str, message: str) -> None:
     """Fail component construction with an error naming the args field."""
     if not condition:
         raise ValueError(f"{field}: {message}")
+
+
+def parse_cidr(field: str, cidr: str) -> IPv4Network | IPv6Network:
+    """The network of a CIDR argument, or an error naming the args field."""
+    try:
+        return ip_network(cidr, strict=True)
+    except ValueError as exc:
+        raise ValueError(f"{field}: '{cidr}' is not a CIDR ({exc})") from None

@@ -15,7 +15,7 @@ from typing import Any, Literal
 import pulumi
 from pydantic import Field, ValidationError, model_validator
 
-from components.data.windows import staggered_windows, windows_overlap
+from components.aws.windows import staggered_windows, windows_overlap
 from components.network.cidr_plan import CidrPlanError, SubnetPlan, default_slot, plan_subnets
 from infra.presets import PRESETS, deep_merge
 from infra.regions import REGIONS, Cloud, is_zone_of, zone_name, zone_suffix

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from components.data.aws_backup import BackupPlan, BackupPlanArgs, VaultLockArgs
+from components.backup.aws import BackupPlan, BackupPlanArgs, VaultLockArgs
 from planner.recorder import RecordingMonitor
 from tests.conftest import one, run_mocked
 

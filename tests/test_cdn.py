@@ -11,8 +11,7 @@ from typing import Any
 import pulumi
 import pytest
 
-from components.storage.aws_bucket import AccessLogArgs, Bucket, BucketArgs
-from components.storage.aws_cdn import (
+from components.cdn.aws import (
     CACHING_OPTIMIZED_POLICY_ID,
     CORS_S3_ORIGIN_REQUEST_POLICY_ID,
     Cdn,
@@ -20,7 +19,8 @@ from components.storage.aws_cdn import (
     CustomDomainArgs,
     SecurityHeadersArgs,
 )
-from components.storage.aws_waf import BASELINE_MANAGED_RULE_GROUPS, WebFirewallArgs
+from components.cdn.aws_waf import BASELINE_MANAGED_RULE_GROUPS, WebFirewallArgs
+from components.storage.aws import AccessLogArgs, Bucket, BucketArgs
 from planner.fake_cloud import CLOUDFRONT_HOSTED_ZONE_ID
 from planner.recorder import RecordingMonitor
 from tests.conftest import of_type, one, run_mocked
@@ -289,7 +289,7 @@ def test_waf_can_be_disabled_and_logs_follow_protection() -> None:
 
 
 def test_children_are_parented_named_and_tagged(default_cdn: RecordingMonitor) -> None:
-    components = {r.urn for r in default_cdn.recorded if r.type.startswith("groundwork:storage:")}
+    components = {r.urn for r in default_cdn.recorded if r.type.startswith("groundwork:aws/cdn:")}
     for r in default_cdn.recorded:
         if r.custom and not r.type.startswith("pulumi:providers:"):
             assert r.parent in components, r.name

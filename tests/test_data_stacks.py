@@ -128,7 +128,7 @@ def test_data_lives_in_the_vpc_subnet_groups(stack: str) -> None:
 def test_dev_is_the_same_components_small_and_single_az() -> None:
     monitor = built("dev")
     components = {r.type for r in monitor.recorded if not r.custom}
-    assert {"groundwork:data:PostgresHa", "groundwork:data:RedisHa", "groundwork:data:BackupPlan"} <= components  # fmt: skip
+    assert {"groundwork:aws/postgres:PostgresHa", "groundwork:aws/redis:RedisHa", "groundwork:aws/backup:BackupPlan"} <= components  # fmt: skip
     instance = one(monitor, INSTANCE)
     assert instance.inputs["instanceClass"] == "db.t4g.medium"
     assert instance.inputs["availabilityZone"] == "eu-west-1a"

@@ -9,7 +9,7 @@ import pulumi
 import pytest
 
 from components.kubernetes.aws_eks import EksCluster, EksClusterArgs, NodeGroupArgs
-from components.kubernetes.irsa import irsa_trust_policy
+from components.kubernetes.aws_irsa import irsa_trust_policy
 from infra.kubernetes import kubeconfig
 from planner.recorder import RecordingMonitor
 from tests.conftest import of_type, one, run_mocked

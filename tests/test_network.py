@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from components.network.aws_vpc import FlowLogArgs, Vpc, VpcArgs
+from components.network.aws import FlowLogArgs, Vpc, VpcArgs
 from planner.recorder import RecordingMonitor
 from tests.conftest import of_type, one, run_mocked
 
@@ -207,7 +207,7 @@ UNTAGGABLE = {
 
 
 def test_children_are_parented_and_named_from_the_component(default_vpc: RecordingMonitor) -> None:
-    component = one(default_vpc, "groundwork:network:Vpc")
+    component = one(default_vpc, "groundwork:aws/network:Vpc")
     for r in default_vpc.recorded:
         if r.custom and not r.type.startswith("pulumi:providers:"):
             assert r.parent == component.urn, r.name

@@ -21,7 +21,7 @@ def test_plan_dev_prints_the_tree_and_writes_reports(
                  "--markdown", str(tmp_path / "p.md")])  # fmt: skip
     out = capsys.readouterr().out
     assert code == EXIT_OK
-    assert "groundwork:network:Vpc  acme-dev" in out
+    assert "groundwork:aws/network:Vpc  acme-dev" in out
     assert out.count("aws:ec2/subnet:Subnet  acme-dev-") == 6
     assert "aws:ec2/natGateway:NatGateway  acme-dev-nat-eu-west-1a" in out
     assert "aws:ec2/flowLog:FlowLog  acme-dev-flow-log" in out
@@ -96,7 +96,7 @@ def test_markdown_has_a_stable_architecture_diagram(tmp_path: Path) -> None:
     assert "```mermaid" in paths[0]
     assert '(["aws eu-west-1"])' in paths[0]
     assert '(["aws eu-central-1"])' in paths[0]
-    assert "<b>groundwork:network:Vpc</b><br/>acme-prod<br/>" in paths[0]
+    assert "<b>groundwork:aws/network:Vpc</b><br/>acme-prod<br/>" in paths[0]
     assert "3 x NatGateway" in paths[0]
 
 

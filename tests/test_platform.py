@@ -7,12 +7,12 @@ from typing import Any
 
 import pytest
 
-from components.kubernetes.addons import (
+from components.kubernetes.aws_addons import (
     cluster_autoscaler_statements,
     external_dns_statements,
     load_balancer_controller_statements,
 )
-from components.kubernetes.baseline import (
+from components.kubernetes.platform.baseline import (
     PlatformBaseline,
     PlatformBaselineArgs,
     WorkloadNamespaceArgs,
@@ -221,8 +221,8 @@ def test_example_service_runs_hardened(stack: str, field: str, secure: Any) -> N
 
 
 def addon_args(**overrides: Any) -> Any:
-    from components.kubernetes.addons import ChartArgs, PlatformAddonsArgs
-    from components.kubernetes.irsa import OidcIdentity
+    from components.kubernetes.aws_addons import ChartArgs, PlatformAddonsArgs
+    from components.kubernetes.aws_irsa import OidcIdentity
 
     charts = {
         key: ChartArgs(chart=key.replace("_", "-"), version="1.0.0", repository="https://charts.example")
@@ -246,7 +246,7 @@ def build_addons(args: Any) -> RecordingMonitor:
     import pulumi_aws as aws
     import pulumi_kubernetes as kubernetes
 
-    from components.kubernetes.addons import PlatformAddons
+    from components.kubernetes.aws_addons import PlatformAddons
 
     def program() -> None:
         providers = [aws.Provider("aws-test", region="eu-west-1"),
@@ -272,7 +272,7 @@ def test_addons_component_alone() -> None:
     ("overrides", "field"),
     [
         ({"charts": {}}, "charts.aws_load_balancer_controller"),
-        ({"route53_zone": __import__("components.kubernetes.addons", fromlist=["x"]).Route53ZoneArgs(
+        ({"route53_zone": __import__("components.kubernetes.aws_addons", fromlist=["x"]).Route53ZoneArgs(
             zone_id="Z1", domain="acme.example")}, "charts.external_dns"),
         ({"acme_server": "letsencrypt"}, "acme_server"),
         ({"replicas": 0}, "replicas"),
@@ -284,7 +284,7 @@ def test_addons_reject_bad_args(overrides: dict[str, Any], field: str) -> None:
 
 
 def test_addons_reject_an_unpinned_chart() -> None:
-    from components.kubernetes.addons import ChartArgs
+    from components.kubernetes.aws_addons import ChartArgs
 
     args = addon_args()
     charts = {**args.charts, "cert_manager": ChartArgs(chart="cert-manager", version="1.19",

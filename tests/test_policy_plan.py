@@ -208,7 +208,10 @@ def test_stack_policies_see_linked_resources() -> None:
     _, outputs = policy_resources(context("dev").resources)
     flow_log = next(p for p in outputs if p.resource_type == "aws:ec2/flowLog:FlowLog")
     assert [d.resource_type for d in flow_log.property_dependencies["vpcId"]] == ["aws:ec2/vpc:Vpc"]
-    assert flow_log.parent is not None and flow_log.parent.resource_type == "groundwork:network:Vpc"
+    assert (
+        flow_log.parent is not None
+        and flow_log.parent.resource_type == "groundwork:aws/network:Vpc"
+    )
     assert flow_log.provider is not None and flow_log.provider.props["region"] == "eu-west-1"
 
 

@@ -408,7 +408,7 @@ CASES: dict[str, Case] = {
         unknown=[R(LT, "lt", {"blockDeviceMappings": [{"ebs": {"encrypted": UNKNOWN}}]})],
     ),
     "no-default-provider": Case(
-        ok=[R(VPC, "vpc", {}), R("groundwork:network:Vpc", "component", {}, provider=None)],
+        ok=[R(VPC, "vpc", {}), R("groundwork:aws/network:Vpc", "component", {}, provider=None)],
         bad=[
             [R(VPC, "vpc", {}, provider=None)],
             [R(VPC, "vpc", {}, provider=provider(name="default_7_51_1"))],

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from components.data.aws_postgres import PostgresHa, PostgresHaArgs, ReaderAutoscalingArgs
+from components.postgres.aws import PostgresHa, PostgresHaArgs, ReaderAutoscalingArgs
 from planner.recorder import RecordingMonitor
 from tests.conftest import of_type, one, run_mocked
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from components.data.aws_redis import AUTH_TOKEN_SPECIALS, RedisHa, RedisHaArgs
+from components.redis.aws import AUTH_TOKEN_SPECIALS, RedisHa, RedisHaArgs
 from planner.recorder import RecordingMonitor
 from planner.report import MASK, masked
 from tests.conftest import of_type, one, run_mocked

@@ -10,7 +10,7 @@ from typing import Any
 import pulumi
 import pytest
 
-from components.storage.aws_bucket import (
+from components.storage.aws import (
     AccessLogArgs,
     Bucket,
     BucketArgs,
@@ -228,7 +228,7 @@ def test_protection_and_force_destroy_follow_args() -> None:
 
 
 def test_children_are_parented_named_and_tagged(default_bucket: RecordingMonitor) -> None:
-    component = one(default_bucket, "groundwork:storage:Bucket")
+    component = one(default_bucket, "groundwork:aws/storage:Bucket")
     for r in default_bucket.recorded:
         if r.custom and not r.type.startswith("pulumi:providers:"):
             assert r.parent == component.urn, r.name

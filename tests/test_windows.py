@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from components.data.windows import (
+from components.aws.windows import (
     daily_window,
     staggered_windows,
     weekly_window,

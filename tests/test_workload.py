@@ -8,7 +8,9 @@ from typing import Any
 import pulumi
 import pytest
 
-from components.kubernetes.workload import (
+from components.kubernetes.platform.workload import (
+    CONFIG_HASH_ANNOTATION,
+    DataEgressArgs,
     IngressArgs,
     PeerArgs,
     ResourcesArgs,
@@ -210,7 +212,21 @@ WEAKENING: list[tuple[str, dict[str, Any], str]] = [
     ("bad-digest", {"digest": "sha256:abc"}, "digest"),
     ("latest", {"tag": "latest"}, "tag"),
     ("tag-in-image", {"image": "nginx:1.29"}, "image"),
-    ("privileged-port", {"port": 80}, "port"),
+    ("privileged-port", {"ports": {"http": 80}}, "ports.http"),
+    ("bad-port-name", {"ports": {"HTTP_2": 8080}}, "ports.HTTP_2"),
+    ("same-port-twice", {"ports": {"http": 8080, "admin": 8080}}, "ports"),
+    ("ingress-without-http", {"ports": {"grpc": 9090}, "ingress": IngressArgs(host="a.example")},
+     "ingress"),
+    ("data-to-the-internet", {"data_egress": [DataEgressArgs(name="db", cidrs=["0.0.0.0/0"],
+                                                             port=5432)]}, "data_egress.db.cidrs"),
+    ("data-public-range", {"data_egress": [DataEgressArgs(name="db", cidrs=["52.0.0.0/24"],
+                                                          port=5432)]}, "data_egress.db.cidrs"),
+    ("data-wide-range", {"data_egress": [DataEgressArgs(name="db", cidrs=["10.0.0.0/8"],
+                                                        port=5432)]}, "data_egress.db.cidrs"),
+    ("data-no-cidrs", {"data_egress": [DataEgressArgs(name="db", cidrs=[], port=5432)]},
+     "data_egress.db.cidrs"),
+    ("data-bad-port", {"data_egress": [DataEgressArgs(name="db", cidrs=["10.0.1.0/24"], port=0)]},
+     "data_egress.db.port"),
     ("literal-secret", {"config": {"DB_PASSWORD": "hunter2"}}, "config"),
     ("no-memory-limit", {"resources": ResourcesArgs(limits_memory="")}, "resources.limits_memory"),
     ("replicas", {"min_replicas": 5, "max_replicas": 2}, "min_replicas"),
@@ -232,3 +248,110 @@ def test_every_security_field_is_covered_by_a_rejection_case() -> None:
     weakened = {f.split(".", 1)[1] for _, _, f in WEAKENING if f.startswith("security.")}
     fields = {f.name for f in dataclasses.fields(SecurityArgs)} - {"run_as_group"}
     assert fields == weakened
+
+
+def test_named_ports_reach_the_container_service_and_network_policy() -> None:
+    monitor = build(args(ports={"http": 8080, "metrics": 9090}))
+    assert container(monitor)["ports"] == [
+        {"name": "http", "containerPort": 8080, "protocol": "TCP"},
+        {"name": "metrics", "containerPort": 9090, "protocol": "TCP"},
+    ]
+    service = one(monitor, "kubernetes:core/v1:Service").inputs["spec"]["ports"]
+    assert [(p["name"], p["port"], p["targetPort"]) for p in service] == [
+        ("http", 80, "http"),
+        ("metrics", 9090, "metrics"),
+    ]
+    spec = one(monitor, "kubernetes:networking.k8s.io/v1:NetworkPolicy").inputs["spec"]
+    assert spec["ingress"][0]["ports"] == [
+        {"protocol": "TCP", "port": 8080},
+        {"protocol": "TCP", "port": 9090},
+    ]
+
+
+def test_a_port_without_http_is_probed_over_tcp() -> None:
+    c = container(build(args(ports={"grpc": 9090})))
+    assert c["livenessProbe"]["tcpSocket"] == {"port": "grpc"}
+    assert c["readinessProbe"]["tcpSocket"] == {"port": "grpc"}
+
+
+def test_a_worker_without_ports_has_no_service_and_admits_nothing() -> None:
+    monitor = build(args(ports={}))
+    assert monitor.by_type("kubernetes:core/v1:Service") == []
+    c = container(monitor)
+    assert c["ports"] == []
+    assert "livenessProbe" not in c and "readinessProbe" not in c
+    spec = one(monitor, "kubernetes:networking.k8s.io/v1:NetworkPolicy").inputs["spec"]
+    assert spec["ingress"] == [] and "Ingress" in spec["policyTypes"]
+
+
+def test_data_egress_opens_only_the_port_on_the_data_cidrs() -> None:
+    data = DataEgressArgs(name="postgres", cidrs=["10.0.64.0/22", "10.0.68.0/22"], port=5432)
+    spec = one(build(args(data_egress=[data])), "kubernetes:networking.k8s.io/v1:NetworkPolicy")
+    assert spec.inputs["spec"]["egress"] == [
+        {
+            "to": [{"ipBlock": {"cidr": "10.0.64.0/22"}}, {"ipBlock": {"cidr": "10.0.68.0/22"}}],
+            "ports": [{"protocol": "TCP", "port": 5432}],
+        }
+    ]
+
+
+def pod_template(monitor: RecordingMonitor) -> dict[str, Any]:
+    deployment = one(monitor, "kubernetes:apps/v1:Deployment", "web-deployment")
+    template: dict[str, Any] = deployment.inputs["spec"]["template"]
+    return template
+
+
+def without_hash(template: dict[str, Any]) -> dict[str, Any]:
+    annotations = dict(template["metadata"]["annotations"])
+    del annotations[CONFIG_HASH_ANNOTATION]
+    return {**template, "metadata": {**template["metadata"], "annotations": annotations}}
+
+
+CONFIGURED: dict[str, Any] = {"config": {"LOG_LEVEL": "info"}, "secret_env_from": ["web-db"]}
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"config": {"LOG_LEVEL": "debug"}},
+        {"config": {"LOG_LEVEL": "info", "FEATURE_X": "on"}},
+        {"secret_env_from": ["web-db-v2"]},
+        {"secret_env_from": ["web-db", "web-cache"]},
+    ],
+    ids=["config-value", "config-key-added", "secret-renamed", "secret-added"],
+)
+def test_a_config_or_secret_reference_change_rolls_the_pods(change: dict[str, Any]) -> None:
+    before = pod_template(build(args(**CONFIGURED)))
+    after = pod_template(build(args(**{**CONFIGURED, **change})))
+    # A Deployment rolls when its pod template changes: here the hash changes it, and only it
+    # (the ConfigMap keeps its name, so without the hash the template would stay the same).
+    assert after != before
+    assert (
+        after["metadata"]["annotations"][CONFIG_HASH_ANNOTATION]
+        != before["metadata"]["annotations"][CONFIG_HASH_ANNOTATION]
+    )
+    if "config" in change:
+        assert without_hash(after) == without_hash(before)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"max_replicas": 9},
+        {"ingress": IngressArgs(host="www.acme.example")},
+        {"pdb_max_unavailable": 2},
+        {"data_egress": [DataEgressArgs(name="postgres", cidrs=["10.0.64.0/22"], port=5432)]},
+    ],
+    ids=["hpa-bound", "ingress-host", "pdb", "data-egress"],
+)
+def test_an_unrelated_change_leaves_the_pod_template_alone(change: dict[str, Any]) -> None:
+    before = pod_template(build(args(**CONFIGURED)))
+    assert pod_template(build(args(**{**CONFIGURED, **change}))) == before
+
+
+def test_the_config_hash_ignores_key_order_but_not_secret_order() -> None:
+    a = pod_template(build(args(config={"A": "1", "B": "2"}, secret_env_from=["x", "y"])))
+    b = pod_template(build(args(config={"B": "2", "A": "1"}, secret_env_from=["x", "y"])))
+    c = pod_template(build(args(config={"A": "1", "B": "2"}, secret_env_from=["y", "x"])))
+    assert a == b  # the same environment
+    assert a != c  # envFrom order decides which Secret wins a duplicate key

@@ -1,4 +1,4 @@
-"""`groundwork:kubernetes:EksCluster`: an EKS cluster built natively on pulumi_aws.
+"""`groundwork:aws/kubernetes:EksCluster`: an EKS cluster built natively on pulumi_aws.
 
 Creates: a customer-managed KMS key (rotation on) that encrypts Kubernetes secrets and the
 control-plane log group; the log group (`/aws/eks/<cluster>/cluster`, with retention); cluster and
@@ -24,10 +24,10 @@ from typing import Literal
 import pulumi
 from pulumi_aws import cloudwatch, ec2, eks, iam, kms, vpc
 
-from components._base import TOKEN_PACKAGE, child_opts, merged_tags, require
+from components._base import child_opts, merged_tags, require, type_token
 from components.aws.identity import aws_context
 from components.aws.policy_docs import kms_key_policy, logs_service_statement
-from components.kubernetes.irsa import OidcIdentity, service_account_role
+from components.kubernetes.aws_irsa import OidcIdentity, service_account_role
 
 ControlPlaneLog = Literal["api", "audit", "authenticator", "controllerManager", "scheduler"]
 MANDATORY_LOGS: tuple[ControlPlaneLog, ...] = ("api", "audit", "authenticator")
@@ -127,7 +127,7 @@ class EksCluster(pulumi.ComponentResource):
     def __init__(
         self, name: str, args: EksClusterArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
-        super().__init__(f"{TOKEN_PACKAGE}:kubernetes:EksCluster", name, None, opts)
+        super().__init__(type_token("kubernetes", "EksCluster", cloud="aws"), name, None, opts)
         _validate(args)
         self._name, self._args = name, args
         self.static_name = args.cluster_name

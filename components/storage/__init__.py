@@ -1,1 +1,1 @@
-"""Object storage and the edge in front of it: buckets, CDN, web application firewall."""
+"""Object storage: `aws.py` (S3 bucket with its side resources)."""

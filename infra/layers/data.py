@@ -7,10 +7,10 @@ from typing import Any
 
 import pulumi
 
-from components.data.aws_backup import BackupPlan, BackupPlanArgs, VaultLockArgs
-from components.data.aws_postgres import PostgresHa, PostgresHaArgs, ReaderAutoscalingArgs
-from components.data.aws_redis import RedisHa, RedisHaArgs
-from components.network.aws_vpc import Vpc
+from components.backup.aws import BackupPlan, BackupPlanArgs, VaultLockArgs
+from components.network.aws import Vpc
+from components.postgres.aws import PostgresHa, PostgresHaArgs, ReaderAutoscalingArgs
+from components.redis.aws import RedisHa, RedisHaArgs
 from infra.config import StackConfig
 
 

@@ -4,21 +4,26 @@ from __future__ import annotations
 
 import pulumi
 
-from components.kubernetes.addons import (
+from components.kubernetes.aws_addons import (
     ChartArgs,
     PlatformAddons,
     PlatformAddonsArgs,
     Route53ZoneArgs,
 )
 from components.kubernetes.aws_eks import EksCluster, EksClusterArgs, NodeGroupArgs
-from components.kubernetes.baseline import (
+from components.kubernetes.platform.baseline import (
     PlatformBaseline,
     PlatformBaselineArgs,
     QuotaArgs,
     WorkloadNamespaceArgs,
 )
-from components.kubernetes.workload import IngressArgs, SecurityArgs, Workload, WorkloadArgs
-from components.network.aws_vpc import Vpc
+from components.kubernetes.platform.workload import (
+    IngressArgs,
+    SecurityArgs,
+    Workload,
+    WorkloadArgs,
+)
+from components.network.aws import Vpc
 from infra.config import StackConfig
 
 
@@ -155,7 +160,7 @@ def example_app(
             tag=app.tag,
             digest=app.digest,
             require_digest=app.require_digest,
-            port=app.port,
+            ports={"http": app.port},
             min_replicas=app.min_replicas,
             max_replicas=app.max_replicas,
             security=SecurityArgs(run_as_user=101, run_as_group=101),  # the image's nginx user

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pulumi
 
-from components.network.aws_vpc import FlowLogArgs, Vpc, VpcArgs
+from components.network.aws import FlowLogArgs, Vpc, VpcArgs
 from infra.config import StackConfig
 from infra.layers.kubernetes import cluster_name
 

@@ -7,7 +7,9 @@ from typing import Any
 
 import pulumi
 
-from components.storage.aws_bucket import (
+from components.cdn.aws import Cdn, CdnArgs, CustomDomainArgs, SecurityHeadersArgs
+from components.cdn.aws_waf import WebFirewallArgs
+from components.storage.aws import (
     AccessLogArgs,
     Bucket,
     BucketArgs,
@@ -15,8 +17,6 @@ from components.storage.aws_bucket import (
     LogTargetArgs,
     Transition,
 )
-from components.storage.aws_cdn import Cdn, CdnArgs, CustomDomainArgs, SecurityHeadersArgs
-from components.storage.aws_waf import WebFirewallArgs
 from infra.config import StackConfig
 from infra.providers import EDGE_REGION
 from infra.sections.storage import DataBucket

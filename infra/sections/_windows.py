@@ -1,8 +1,8 @@
-"""Pydantic-friendly window checks shared by the data sections (formats in components/data/windows.py)."""
+"""Pydantic-friendly window checks shared by the data sections (formats in components/aws/windows.py)."""
 
 from __future__ import annotations
 
-from components.data.windows import daily_window, weekly_window
+from components.aws.windows import daily_window, weekly_window
 
 
 def check_daily(value: str, *, min_minutes: int = 30) -> str:

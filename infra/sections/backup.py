@@ -1,4 +1,4 @@
-"""`groundwork:backup`: AWS Backup vault and plan for the data tier (components/data/aws_backup.py)."""
+"""`groundwork:backup`: AWS Backup vault and plan for the data tier (components/backup/aws.py)."""
 
 from __future__ import annotations
 

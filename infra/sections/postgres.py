@@ -1,4 +1,4 @@
-"""`groundwork:postgres`: the PostgreSQL HA database (components/data/aws_postgres.py)."""
+"""`groundwork:postgres`: the PostgreSQL HA database (components/postgres/aws.py)."""
 
 from __future__ import annotations
 

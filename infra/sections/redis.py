@@ -1,4 +1,4 @@
-"""`groundwork:redis`: the Valkey / Redis OSS cache (components/data/aws_redis.py)."""
+"""`groundwork:redis`: the Valkey / Redis OSS cache (components/redis/aws.py)."""
 
 from __future__ import annotations
 

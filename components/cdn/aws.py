@@ -1,4 +1,4 @@
-"""`groundwork:storage:Cdn`: CloudFront in front of a private S3 bucket, with WAF and logs.
+"""`groundwork:aws/cdn:Cdn`: CloudFront in front of a private S3 bucket, with WAF and logs.
 
 Creates: an Origin Access Control (SigV4 signing; never the legacy OAI, which cannot read SSE-KMS
 objects); a response-headers policy with security headers; the distribution (HTTPS only on every
@@ -32,9 +32,9 @@ from typing import Any, Literal
 import pulumi
 from pulumi_aws import acm, cloudfront, cloudwatch, route53
 
-from components._base import TOKEN_PACKAGE, child_opts, merged_tags, require
-from components.storage import _policies
-from components.storage.aws_waf import WebFirewall, WebFirewallArgs
+from components._base import child_opts, merged_tags, require, type_token
+from components.aws import s3_policies
+from components.cdn.aws_waf import WebFirewall, WebFirewallArgs
 
 # Managed policies, attached by their fixed IDs so the program needs no lookup (works offline).
 CACHING_OPTIMIZED_POLICY_ID = "658327ea-f89d-4fab-a63d-7e88639e58f6"
@@ -134,7 +134,7 @@ class Cdn(pulumi.ComponentResource):
     def __init__(
         self, name: str, args: CdnArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
-        super().__init__(f"{TOKEN_PACKAGE}:storage:Cdn", name, None, opts)
+        super().__init__(type_token("cdn", "Cdn", cloud="aws"), name, None, opts)
         _validate(args)
         self._name, self._args = name, args
 
@@ -202,9 +202,9 @@ class Cdn(pulumi.ComponentResource):
         self.hosted_zone_id = self.distribution.hosted_zone_id
         self.origin_bucket_statements = pulumi.Output.all(
             pulumi.Output.from_input(args.origin_bucket_arn), self.distribution.arn
-        ).apply(lambda a: [_policies.cloudfront_read(a[0], a[1])])
+        ).apply(lambda a: [s3_policies.cloudfront_read(a[0], a[1])])
         self.origin_key_statements = self.distribution.arn.apply(
-            lambda arn: [_policies.cloudfront_decrypt(arn)]
+            lambda arn: [s3_policies.cloudfront_decrypt(arn)]
         )
         self._access_logs()
         self._alias_records(aliases)

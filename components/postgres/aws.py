@@ -1,4 +1,4 @@
-"""`groundwork:data:PostgresHa`: highly available PostgreSQL on AWS.
+"""`groundwork:aws/postgres:PostgresHa`: highly available PostgreSQL on AWS.
 
 Creates, by default, an Aurora PostgreSQL cluster (`engine="aurora-postgresql"`): one writer and
 `readers` readers, each pinned to a zone (round-robin over `zones`) with a promotion tier, in the
@@ -29,11 +29,11 @@ from typing import Literal
 import pulumi
 from pulumi_aws import appautoscaling, cloudwatch, iam, rds
 
-from components._base import TOKEN_PACKAGE, child_opts, merged_tags, require
+from components._base import child_opts, merged_tags, require, type_token
+from components.aws.data_tier import client_security_group, data_key, validate_clients
 from components.aws.identity import aws_context
 from components.aws.policy_docs import assume_role_policy
-from components.data._aws_common import client_security_group, data_key, validate_clients
-from components.data.windows import (
+from components.aws.windows import (
     daily_window,
     staggered_windows,
     weekly_window,
@@ -145,7 +145,7 @@ class PostgresHa(pulumi.ComponentResource):
     def __init__(
         self, name: str, args: PostgresHaArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
-        super().__init__(f"{TOKEN_PACKAGE}:data:PostgresHa", name, None, opts)
+        super().__init__(type_token("postgres", "PostgresHa", cloud="aws"), name, None, opts)
         _validate(args)
         self._name, self._args = name, args
         self.identifier = args.identifier or name

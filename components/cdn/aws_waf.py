@@ -1,4 +1,4 @@
-"""`groundwork:storage:WebFirewall`: a CloudFront-scoped WAFv2 web ACL with logging.
+"""`groundwork:aws/cdn:WebFirewall`: a CloudFront-scoped WAFv2 web ACL with logging.
 
 Creates: optional IP sets and IP / geo block rules; a rate-based rule per client IP; the AWS
 managed rule groups (IP reputation, common rule set, known bad inputs, SQL injection); CloudWatch
@@ -22,7 +22,7 @@ from typing import Any, Literal
 import pulumi
 from pulumi_aws import cloudwatch, kms, wafv2
 
-from components._base import TOKEN_PACKAGE, child_opts, merged_tags, require
+from components._base import child_opts, merged_tags, require, type_token
 from components.aws.identity import aws_context
 from components.aws.policy_docs import kms_key_policy, logs_service_statement
 
@@ -72,7 +72,7 @@ class WebFirewall(pulumi.ComponentResource):
     def __init__(
         self, name: str, args: WebFirewallArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
-        super().__init__(f"{TOKEN_PACKAGE}:storage:WebFirewall", name, None, opts)
+        super().__init__(type_token("cdn", "WebFirewall", cloud="aws"), name, None, opts)
         _validate(args)
         self._name, self._args = name, args
         rules: list[dict[str, Any]] = []

@@ -1,4 +1,4 @@
-"""`groundwork:network:Vpc`: an AWS VPC laid out across availability zones.
+"""`groundwork:aws/network:Vpc`: an AWS VPC laid out across availability zones.
 
 Creates: the VPC; public, private and isolated data subnets per zone on a deterministic CIDR plan
 (`cidr_plan.py`); an internet gateway; NAT per the chosen strategy; route tables (one public,
@@ -16,7 +16,7 @@ from typing import Literal
 import pulumi
 from pulumi_aws import cloudwatch, ec2, elasticache, iam, kms, rds, vpc
 
-from components._base import TOKEN_PACKAGE, child_opts, merged_tags, require
+from components._base import child_opts, merged_tags, require, type_token
 from components.aws.identity import aws_context
 from components.aws.policy_docs import (
     assume_role_policy,
@@ -81,7 +81,7 @@ class Vpc(pulumi.ComponentResource):
     def __init__(
         self, name: str, args: VpcArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
-        super().__init__(f"{TOKEN_PACKAGE}:network:Vpc", name, None, opts)
+        super().__init__(type_token("network", "Vpc", cloud="aws"), name, None, opts)
         _validate(args)
         self._name = name
         self._args = args

@@ -1,4 +1,4 @@
-"""`groundwork:kubernetes:PlatformAddons`: the cluster add-ons installed with Helm.
+"""`groundwork:aws/kubernetes:PlatformAddons`: the cluster add-ons installed with Helm.
 
 Creates, each as one `helm.v3.Release` with a pinned chart version and repository:
 - AWS Load Balancer Controller (kube-system), IRSA role scoped by cluster tags: it provisions the NLB;
@@ -22,9 +22,9 @@ from typing import Any, Literal
 import pulumi
 from pulumi_kubernetes import apiextensions, helm
 
-from components._base import TOKEN_PACKAGE, child_opts, require
-from components.kubernetes.baseline import k8s_labels
-from components.kubernetes.irsa import OidcIdentity, service_account_role
+from components._base import child_opts, require, type_token
+from components.kubernetes.aws_irsa import OidcIdentity, service_account_role
+from components.kubernetes.platform.baseline import k8s_labels
 
 ACME_SERVERS = {
     "staging": "https://acme-staging-v02.api.letsencrypt.org/directory",
@@ -95,7 +95,7 @@ class PlatformAddons(pulumi.ComponentResource):
     def __init__(
         self, name: str, args: PlatformAddonsArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
-        super().__init__(f"{TOKEN_PACKAGE}:kubernetes:PlatformAddons", name, None, opts)
+        super().__init__(type_token("kubernetes", "PlatformAddons", cloud="aws"), name, None, opts)
         _validate(args)
         self._name, self._args = name, args
         self.releases = {}

@@ -1,4 +1,4 @@
-"""`groundwork:data:RedisHa`: highly available Valkey / Redis OSS on ElastiCache.
+"""`groundwork:aws/redis:RedisHa`: highly available Valkey / Redis OSS on ElastiCache.
 
 Creates a replication group in the isolated data subnets (the VPC's cache subnet group): a primary
 plus `replicas` replicas spread over `zones` (or, with `cluster_mode`, `shards` shards of that
@@ -24,10 +24,10 @@ import pulumi
 import pulumi_random as random
 from pulumi_aws import cloudwatch, elasticache, secretsmanager
 
-from components._base import TOKEN_PACKAGE, child_opts, merged_tags, require
+from components._base import child_opts, merged_tags, require, type_token
+from components.aws.data_tier import client_security_group, data_key, validate_clients
 from components.aws.identity import aws_context
-from components.data._aws_common import client_security_group, data_key, validate_clients
-from components.data.windows import daily_window, weekly_window, windows_overlap
+from components.aws.windows import daily_window, weekly_window, windows_overlap
 
 CacheEngine = Literal["valkey", "redis"]
 AuthTokenUpdateStrategy = Literal["ROTATE", "SET"]
@@ -109,7 +109,7 @@ class RedisHa(pulumi.ComponentResource):
     def __init__(
         self, name: str, args: RedisHaArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
-        super().__init__(f"{TOKEN_PACKAGE}:data:RedisHa", name, None, opts)
+        super().__init__(type_token("redis", "RedisHa", cloud="aws"), name, None, opts)
         _validate(args)
         self._name, self._args = name, args
         self.identifier = args.identifier or name

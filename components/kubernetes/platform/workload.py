@@ -5,9 +5,12 @@ ConfigMap from declared non-secret settings; a Deployment hardened to PSA `restr
 read-only root filesystem, no privilege escalation, every capability dropped, seccomp
 RuntimeDefault), with requests and limits, liveness and readiness probes, writable emptyDirs only
 where declared, spread across zones and nodes, the image pinned by tag and, when required, by
-digest; a ClusterIP Service; an autoscaling/v2 HPA; a PodDisruptionBudget; a NetworkPolicy that
-admits only the ingress controller's namespace and declared peers; and, with a host, an Ingress
-whose TLS certificate cert-manager issues.
+digest, and a hash of its config and secret references in the pod template (so changing either
+rolls the pods); a ClusterIP Service for its named ports; an autoscaling/v2 HPA; a
+PodDisruptionBudget; a NetworkPolicy that admits only the ingress controller's namespace and
+declared peers, and lets the pods open connections only to declared pods and to the declared data
+services (their port on their CIDRs); and, with a host, an Ingress whose TLS certificate
+cert-manager issues.
 
 Secrets are never values of these args: the workload names existing Secrets (`secret_env_from`),
 which are created and rotated elsewhere (External Secrets, Secrets Manager CSI, ...).
@@ -15,6 +18,8 @@ which are created and rotated elsewhere (External Secrets, Secrets Manager CSI, 
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -23,17 +28,24 @@ from typing import Any, Literal
 import pulumi
 from pulumi_kubernetes import apps, autoscaling, core, networking, policy
 
-from components._base import TOKEN_PACKAGE, child_opts, require
-from components.kubernetes.baseline import k8s_labels
+from components._base import child_opts, parse_cidr, require, type_token
+from components.kubernetes.platform.baseline import k8s_labels
 
 _DIGEST = re.compile(r"^sha256:[0-9a-f]{64}$")
 _TAG = re.compile(r"^[\w][\w.-]{0,127}$")
 _DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")
+_PORT_NAME = re.compile(r"^(?=.*[a-z])[a-z0-9]([a-z0-9-]{0,13}[a-z0-9])?$")  # IANA_SVC_NAME
 _SECRET_LIKE = re.compile(
     r"(password|passwd|secret|token|api[_-]?key|private[_-]?key|credential)", re.I
 )
 ALLOWED_ADDED_CAPABILITIES = frozenset({"NET_BIND_SERVICE"})
 """The only capability PSA `restricted` lets a container add back."""
+MIN_DATA_PREFIX = 16
+"""Widest CIDR a data egress may open (a VPC); the data subnets are far narrower."""
+HTTP_PORT = "http"
+"""The named port the Service exposes on 80, the probes call and the Ingress routes to."""
+CONFIG_HASH_ANNOTATION = "groundwork.dev/config-hash"
+"""Pod-template annotation holding the hash of the config and secret references."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -79,6 +91,18 @@ class PeerArgs:
 
 
 @dataclass(frozen=True, kw_only=True)
+class DataEgressArgs:
+    """A service outside the cluster (a database, a cache) the workload may connect to."""
+
+    name: str
+    """What it is (`postgres`), for humans reading the policy."""
+    cidrs: Sequence[str]
+    """Private CIDRs it lives in (the data subnets)."""
+    port: int
+    """Its TCP port; nothing else on those CIDRs is reachable."""
+
+
+@dataclass(frozen=True, kw_only=True)
 class IngressArgs:
     host: str
     """Public host name."""
@@ -102,8 +126,9 @@ class WorkloadArgs:
     """`sha256:<64 hex>`; pins the exact image bytes."""
     require_digest: bool = True
     """Refuse to deploy without `digest`."""
-    port: int = 8080
-    """Container port (the Service exposes port 80 to it)."""
+    ports: Mapping[str, int] = field(default_factory=lambda: {HTTP_PORT: 8080})
+    """Named container ports. `http` is exposed by the Service on 80, probed and routed to by the
+    Ingress; other names keep their number on the Service. Empty: a worker with no Service."""
     min_replicas: int = 2
     """HPA lower bound (the Deployment leaves `replicas` to the HPA)."""
     max_replicas: int = 6
@@ -131,6 +156,9 @@ class WorkloadArgs:
     """Further pods admitted to the workload's port."""
     egress_peers: Sequence[PeerArgs] = ()
     """Pods the workload may call (DNS is allowed by the namespace baseline)."""
+    data_egress: Sequence[DataEgressArgs] = ()
+    """Data services outside the cluster the workload may call; every other destination outside
+    the cluster stays denied by the namespace's default-deny policy."""
     pdb_max_unavailable: int = 1
     """Pods a voluntary disruption (drain, upgrade) may take down at once."""
     zone_spread: Literal["DoNotSchedule", "ScheduleAnyway"] = "ScheduleAnyway"
@@ -139,17 +167,20 @@ class WorkloadArgs:
 
 class Workload(pulumi.ComponentResource):
     image_ref: str
-    service_name: str
+    config_hash: str
+    service_name: str | None
     deployment: apps.v1.Deployment
-    service: core.v1.Service
+    service: core.v1.Service | None
+    network_policy: networking.v1.NetworkPolicy
 
     def __init__(
         self, name: str, args: WorkloadArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
-        super().__init__(f"{TOKEN_PACKAGE}:kubernetes:Workload", name, None, opts)
+        super().__init__(type_token("kubernetes", "Workload"), name, None, opts)
         validate_workload(name, args)
         self._name, self._args = name, args
         self.image_ref = image_reference(args)
+        self.config_hash = config_hash(args.config, args.secret_env_from)
         self._labels = k8s_labels(name, args.part_of)
         self._selector = {"app.kubernetes.io/name": name, "app.kubernetes.io/part-of": args.part_of}
 
@@ -180,23 +211,40 @@ class Workload(pulumi.ComponentResource):
             spec=self._deployment_spec(),
             opts=child_opts(self, depends_on=[r for r in (sa, config_map) if r is not None]),
         )
-        self.service = core.v1.Service(
-            f"{name}-service",
-            metadata=self._meta(name),
-            spec={
-                "type": "ClusterIP",
-                "selector": self._selector,
-                "ports": [{"name": "http", "port": 80, "targetPort": "http", "protocol": "TCP"}],
-            },
-            opts=child_opts(self),
+        self.service = (
+            core.v1.Service(
+                f"{name}-service",
+                metadata=self._meta(name),
+                spec={
+                    "type": "ClusterIP",
+                    "selector": self._selector,
+                    "ports": [
+                        {
+                            "name": port_name,
+                            "port": 80 if port_name == HTTP_PORT else number,
+                            "targetPort": port_name,
+                            "protocol": "TCP",
+                        }
+                        for port_name, number in args.ports.items()
+                    ],
+                },
+                opts=child_opts(self),
+            )
+            if args.ports
+            else None
         )
-        self.service_name = name
+        self.service_name = name if self.service is not None else None
         self._autoscaling()
-        self._network_policy()
+        self.network_policy = self._network_policy()
         if args.ingress is not None:
             self._ingress(args.ingress)
         self.register_outputs(
-            {"image": self.image_ref, "serviceName": self.service_name, "namespace": args.namespace}
+            {
+                "image": self.image_ref,
+                "configHash": self.config_hash,
+                "serviceName": self.service_name,
+                "namespace": args.namespace,
+            }
         )
 
     def _meta(self, obj: str, annotations: Mapping[str, Any] | None = None) -> dict[str, Any]:
@@ -227,7 +275,10 @@ class Workload(pulumi.ComponentResource):
             "name": self._name,
             "image": self.image_ref,
             "imagePullPolicy": "IfNotPresent",
-            "ports": [{"name": "http", "containerPort": args.port, "protocol": "TCP"}],
+            "ports": [
+                {"name": port_name, "containerPort": number, "protocol": "TCP"}
+                for port_name, number in args.ports.items()
+            ],
             "resources": {
                 "requests": {
                     "cpu": args.resources.requests_cpu,
@@ -238,19 +289,9 @@ class Workload(pulumi.ComponentResource):
                     "memory": args.resources.limits_memory,
                 },
             },
-            "livenessProbe": {
-                "httpGet": {"path": args.liveness_path, "port": "http"},
-                "initialDelaySeconds": 10,
-                "periodSeconds": 10,
-                "failureThreshold": 3,
-            },
-            "readinessProbe": {
-                "httpGet": {"path": args.readiness_path, "port": "http"},
-                "periodSeconds": 5,
-                "failureThreshold": 3,
-            },
             "securityContext": container_security_context(sec),
             "volumeMounts": mounts,
+            **self._probes(),
         }
         if env_from:
             container["envFrom"] = env_from
@@ -284,7 +325,12 @@ class Workload(pulumi.ComponentResource):
             },
             "revisionHistoryLimit": 5,
             "template": {
-                "metadata": {"labels": self._labels},
+                # The hash changes the pod template when config or secret references change, so
+                # the Deployment rolls its pods instead of leaving them on the old settings.
+                "metadata": {
+                    "labels": self._labels,
+                    "annotations": {CONFIG_HASH_ANNOTATION: self.config_hash},
+                },
                 "spec": {
                     "serviceAccountName": self._name,
                     "automountServiceAccountToken": args.automount_service_account_token,
@@ -295,6 +341,29 @@ class Workload(pulumi.ComponentResource):
                     "terminationGracePeriodSeconds": 30,
                 },
             },
+        }
+
+    def _probes(self) -> dict[str, Any]:
+        """HTTP probes on the `http` port; else TCP probes on the first port; a worker without
+        ports has none (the kubelet still restarts it when its process exits)."""
+        args = self._args
+        if HTTP_PORT in args.ports:
+            live: dict[str, Any] = {"httpGet": {"path": args.liveness_path, "port": HTTP_PORT}}
+            ready: dict[str, Any] = {"httpGet": {"path": args.readiness_path, "port": HTTP_PORT}}
+        elif args.ports:
+            first = next(iter(args.ports))
+            live = {"tcpSocket": {"port": first}}
+            ready = {"tcpSocket": {"port": first}}
+        else:
+            return {}
+        return {
+            "livenessProbe": {
+                **live,
+                "initialDelaySeconds": 10,
+                "periodSeconds": 10,
+                "failureThreshold": 3,
+            },
+            "readinessProbe": {**ready, "periodSeconds": 5, "failureThreshold": 3},
         }
 
     def _autoscaling(self) -> None:
@@ -331,7 +400,7 @@ class Workload(pulumi.ComponentResource):
             opts=child_opts(self),
         )
 
-    def _network_policy(self) -> None:
+    def _network_policy(self) -> networking.v1.NetworkPolicy:
         args, name = self._args, self._name
 
         def peer(p: PeerArgs) -> dict[str, Any]:
@@ -342,21 +411,31 @@ class Workload(pulumi.ComponentResource):
                 selector["podSelector"] = {"matchLabels": dict(p.pod_labels)}
             return selector
 
-        port = [{"protocol": "TCP", "port": args.port}]
+        ports = [{"protocol": "TCP", "port": number} for number in args.ports.values()]
         sources = [PeerArgs(namespace=args.ingress_namespace), *args.allowed_peers]
+        to_pods = [
+            {
+                "to": [peer(p)],
+                **({"ports": [{"protocol": "TCP", "port": p.port}]} if p.port else {}),
+            }
+            for p in args.egress_peers
+        ]
+        # Destinations outside the cluster are IP blocks: exactly the data subnets, on the
+        # service's port. Pod selectors above never match anything outside the cluster.
+        to_data = [
+            {
+                "to": [{"ipBlock": {"cidr": cidr}} for cidr in data.cidrs],
+                "ports": [{"protocol": "TCP", "port": data.port}],
+            }
+            for data in args.data_egress
+        ]
         spec: dict[str, Any] = {
             "podSelector": {"matchLabels": self._selector},
             "policyTypes": ["Ingress", "Egress"],
-            "ingress": [{"from": [peer(p) for p in sources], "ports": port}],
-            "egress": [
-                {
-                    "to": [peer(p)],
-                    **({"ports": [{"protocol": "TCP", "port": p.port}]} if p.port else {}),
-                }
-                for p in args.egress_peers
-            ],
+            "ingress": [{"from": [peer(p) for p in sources], "ports": ports}] if ports else [],
+            "egress": to_pods + to_data,
         }
-        networking.v1.NetworkPolicy(
+        return networking.v1.NetworkPolicy(
             f"{name}-netpol", metadata=self._meta(name), spec=spec, opts=child_opts(self)
         )
 
@@ -387,8 +466,20 @@ class Workload(pulumi.ComponentResource):
                     }
                 ],
             },
-            opts=child_opts(self, depends_on=[self.service]),
+            opts=child_opts(self, depends_on=[self.service] if self.service else None),
         )
+
+
+def config_hash(config: Mapping[str, str], secret_env_from: Sequence[str]) -> str:
+    """SHA-256 of the settings the pods read at start: the config values and, in envFrom order
+    (a later Secret wins on a duplicate key), the Secrets' names. A Secret's *content* is not
+    known here: rotating it rolls nothing (its owner restarts the pods, or a reloader does)."""
+    canonical = json.dumps(
+        {"config": dict(config), "secretEnvFrom": list(secret_env_from)},
+        sort_keys=True,
+        separators=(",", ":"),
+    )
+    return hashlib.sha256(canonical.encode()).hexdigest()
 
 
 def container_security_context(sec: SecurityArgs) -> dict[str, Any]:
@@ -439,7 +530,21 @@ def validate_workload(name: str, args: WorkloadArgs) -> None:
         "digest",
         "required because require_digest is true",
     )
-    require(1024 <= args.port <= 65535, "port", "use an unprivileged port (1024-65535)")
+    for port_name, number in args.ports.items():
+        require(
+            bool(_PORT_NAME.match(port_name)),
+            f"ports.{port_name}",
+            "a port name is 1-15 lowercase letters, digits or '-', with a letter",
+        )
+        require(
+            1024 <= number <= 65535, f"ports.{port_name}", "use an unprivileged port (1024-65535)"
+        )
+    numbers = list(args.ports.values())
+    require(len(set(numbers)) == len(numbers), "ports", f"the same port twice in {numbers}")
+    for data in args.data_egress:
+        _validate_data_egress(data)
+    data_names = [d.name for d in args.data_egress]
+    require(len(set(data_names)) == len(data_names), "data_egress", f"duplicates in {data_names}")
     require(1 <= args.min_replicas <= args.max_replicas, "min_replicas", "1 <= min <= max")
     require(1 <= args.target_cpu_utilization <= 100, "target_cpu_utilization", "1-100")
     res = args.resources
@@ -481,3 +586,20 @@ def validate_workload(name: str, args: WorkloadArgs) -> None:
     )
     if args.ingress is not None:
         require(bool(args.ingress.host), "ingress.host", "must not be empty")
+        require(HTTP_PORT in args.ports, "ingress", f"routes to the '{HTTP_PORT}' port; declare it")
+
+
+def _validate_data_egress(data: DataEgressArgs) -> None:
+    """A data egress opens one port on private CIDRs: never the internet, never a wide range."""
+    field_name = f"data_egress.{data.name}"
+    require(bool(_DNS_LABEL.match(data.name)), field_name, "name must be a DNS label")
+    require(1 <= data.port <= 65535, f"{field_name}.port", "1-65535")
+    require(bool(data.cidrs), f"{field_name}.cidrs", "at least one CIDR")
+    require(not isinstance(data.cidrs, str), f"{field_name}.cidrs", "a list of CIDRs, not a string")
+    for cidr in data.cidrs:
+        net = parse_cidr(f"{field_name}.cidrs", cidr)
+        require(
+            net.is_private and net.prefixlen >= MIN_DATA_PREFIX,
+            f"{field_name}.cidrs",
+            f"'{cidr}' is not a private subnet (/{MIN_DATA_PREFIX} or narrower)",
+        )

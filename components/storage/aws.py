@@ -1,4 +1,4 @@
-"""`groundwork:storage:Bucket`: a private, encrypted, versioned S3 bucket with its side resources.
+"""`groundwork:aws/storage:Bucket`: a private, encrypted, versioned S3 bucket with its side resources.
 
 pulumi-aws v7 `s3.Bucket` (the former BucketV2) carries only name and tags; every protection is a
 separate resource, and this component always creates them:
@@ -23,9 +23,9 @@ from typing import Any, Literal
 import pulumi
 from pulumi_aws import kms, s3
 
-from components._base import TOKEN_PACKAGE, child_opts, merged_tags, require
+from components._base import child_opts, merged_tags, require, type_token
+from components.aws import s3_policies
 from components.aws.identity import aws_context
-from components.storage import _policies
 
 Encryption = Literal["aws:kms", "AES256"]
 StorageClass = Literal[
@@ -117,7 +117,7 @@ class Bucket(pulumi.ComponentResource):
     def __init__(
         self, name: str, args: BucketArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
-        super().__init__(f"{TOKEN_PACKAGE}:storage:Bucket", name, None, opts)
+        super().__init__(type_token("storage", "Bucket", cloud="aws"), name, None, opts)
         _validate(args)
         self._name, self._args = name, args
         protect = args.protect_stateful
@@ -194,7 +194,7 @@ class Bucket(pulumi.ComponentResource):
                         ctx.account_id,
                         ctx.partition,
                         pulumi.Output.from_input(args.key_policy_statements),
-                    ).apply(lambda a: _policies.key_policy(a[0], a[1], a[2])),
+                    ).apply(lambda a: s3_policies.key_policy(a[0], a[1], a[2])),
                     tags=merged_tags(args.tags, f"{name}-key"),
                     opts=child_opts(self, protect=args.protect_stateful),
                 )
@@ -223,8 +223,8 @@ class Bucket(pulumi.ComponentResource):
             ctx = aws_context(self)
             log_grants = pulumi.Output.all(self.bucket.arn, ctx.account_id, ctx.partition).apply(
                 lambda a: [
-                    _policies.server_access_log_delivery(a[0], target.server_access_log_prefix, a[1]),
-                    *[_policies.vended_log_delivery(a[0], a[1], a[2], region)
+                    s3_policies.server_access_log_delivery(a[0], target.server_access_log_prefix, a[1]),
+                    *[s3_policies.vended_log_delivery(a[0], a[1], a[2], region)
                       for region in target.vended_log_source_regions],
                 ]
             )  # fmt: skip
@@ -233,7 +233,7 @@ class Bucket(pulumi.ComponentResource):
             bucket=self.bucket.id,
             policy=pulumi.Output.all(
                 self.bucket.arn, log_grants, pulumi.Output.from_input(args.policy_statements)
-            ).apply(lambda a: _policies.bucket_policy(a[0], [*a[1], *a[2]])),
+            ).apply(lambda a: s3_policies.bucket_policy(a[0], [*a[1], *a[2]])),
             # S3 rejects concurrent configuration changes of one bucket; the access block also
             # guarantees the policy can never be made public.
             opts=child_opts(self, depends_on=[self.public_access_block, self.ownership]),

@@ -20,7 +20,7 @@ from typing import Any, Literal
 import pulumi
 from pulumi_kubernetes import core, networking, storage
 
-from components._base import TOKEN_PACKAGE, child_opts, require
+from components._base import child_opts, require, type_token
 
 PodSecurityLevel = Literal["privileged", "baseline", "restricted"]
 _DNS_LABEL_MAX = 63
@@ -105,7 +105,7 @@ class PlatformBaseline(pulumi.ComponentResource):
     def __init__(
         self, name: str, args: PlatformBaselineArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
-        super().__init__(f"{TOKEN_PACKAGE}:kubernetes:PlatformBaseline", name, None, opts)
+        super().__init__(type_token("kubernetes", "PlatformBaseline"), name, None, opts)
         _validate(args)
         self._name, self._args = name, args
         self.namespaces: dict[str, core.v1.Namespace] = {}

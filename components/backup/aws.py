@@ -1,4 +1,4 @@
-"""`groundwork:data:BackupPlan`: AWS Backup for the data tier.
+"""`groundwork:aws/backup:BackupPlan`: AWS Backup for the data tier.
 
 Creates a backup vault encrypted with a customer-managed KMS key (optionally locked with Vault
 Lock), a plan with one daily rule (retention in days; continuous backup for point-in-time restore
@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 import pulumi
 from pulumi_aws import backup, iam, kms
 
-from components._base import TOKEN_PACKAGE, child_opts, merged_tags, require
+from components._base import child_opts, merged_tags, require, type_token
 from components.aws.identity import aws_context
 from components.aws.policy_docs import assume_role_policy, kms_key_policy
 
@@ -86,7 +86,7 @@ class BackupPlan(pulumi.ComponentResource):
     def __init__(
         self, name: str, args: BackupPlanArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
-        super().__init__(f"{TOKEN_PACKAGE}:data:BackupPlan", name, None, opts)
+        super().__init__(type_token("backup", "BackupPlan", cloud="aws"), name, None, opts)
         _validate(args)
         self._name, self._args = name, args
         protect = args.protect_stateful

@@ -1,1 +1,0 @@
-"""Data tier: PostgreSQL HA, Redis/Valkey HA and AWS Backup components."""

@@ -1,0 +1,1 @@
+"""PostgreSQL with HA: `aws.py` (Aurora PostgreSQL or RDS Multi-AZ)."""

@@ -1,0 +1,1 @@
+"""Valkey / Redis OSS with HA: `aws.py` (ElastiCache replication group)."""
