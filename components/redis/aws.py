@@ -7,7 +7,9 @@ with a customer-managed KMS key and in transit with TLS *required*; an AUTH toke
 `random.RandomPassword` (only the special characters ElastiCache accepts), kept as a secret Output
 end to end and stored in a Secrets Manager secret encrypted with the same key; snapshots with
 retention and windows (and a final snapshot when protected); a parameter group; a security group
-admitting only the declared clients on the port; slow-log delivery to an encrypted log group.
+admitting only the declared clients on the port; slow-log delivery to an encrypted log group; and
+automatic rotation of the token through Secrets Manager every `auth_token_rotation_days`
+(aws_rotation.py).
 
 ElastiCache has no deletion protection: `protect_stateful` sets Pulumi `protect` and a final
 snapshot. AWS Backup does not cover ElastiCache; its own snapshots are the backups.
@@ -28,6 +30,7 @@ from components._base import child_opts, merged_tags, require, type_token
 from components.aws.data_tier import client_security_group, data_key, validate_clients
 from components.aws.identity import aws_context
 from components.aws.windows import daily_window, weekly_window, windows_overlap
+from components.redis.aws_rotation import rotate_auth_secret
 
 CacheEngine = Literal["valkey", "redis"]
 AuthTokenUpdateStrategy = Literal["ROTATE", "SET"]
@@ -74,6 +77,10 @@ class RedisHaArgs:
     """How a new token is applied to the running group: `ROTATE` (old and new both valid until a
     later `SET`) or `SET` (only the new one). Ignored at creation, where the token is set."""
     auth_token_length: int = 64
+    auth_token_rotation_days: int | None = 30
+    """Rotate the token every this many days through Secrets Manager (a rotation Lambda, see
+    aws_rotation.py); None: never (the token then changes only through Pulumi). With rotation,
+    Pulumi ignores later differences in the token and the secret's value: AWS owns them."""
     snapshot_retention_days: int = 7
     """Days automatic snapshots are kept (1..35)."""
     snapshot_window: str = "03:00-04:00"
@@ -157,6 +164,7 @@ class RedisHa(pulumi.ComponentResource):
         # program too (and under mocks), so nothing downstream can leak it in plaintext.
         token = pulumi.Output.secret(password.result)
 
+        rotated = args.auth_token_rotation_days is not None
         zones = [args.zones[i % len(args.zones)] for i in range(self.nodes_per_shard)]
         shape: dict[str, object] = (
             {"cluster_mode": "enabled", "num_node_groups": args.shards,
@@ -200,7 +208,9 @@ class RedisHa(pulumi.ComponentResource):
             ],
             tags=self._tags(f"{name}-group"),
             opts=pulumi.ResourceOptions.merge(
-                child_opts(self, protect=protect),
+                child_opts(
+                    self, protect=protect, ignore_changes=["authToken"] if rotated else None
+                ),
                 pulumi.ResourceOptions(additional_secret_outputs=["authToken"]),
             ),
             **shape,
@@ -229,9 +239,17 @@ class RedisHa(pulumi.ComponentResource):
             f"{name}-auth-value",
             secret_id=secret.id,
             secret_string=pulumi.Output.secret(connection),  # type: ignore[arg-type]
-            opts=child_opts(self),
+            opts=child_opts(
+                self, ignore_changes=["secretString", "versionStages"] if rotated else None
+            ),
         )
         self.auth_secret_arn = secret.arn
+        if args.auth_token_rotation_days is not None:
+            rotate_auth_secret(
+                self, name, secret=secret, group_arn=rg.arn, group_id=rg.id,
+                key_arn=self.kms_key_arn, every_days=args.auth_token_rotation_days,
+                log_retention_days=args.slow_log_retention_days, tags=args.tags, protect=protect,
+            )  # fmt: skip
 
         self.register_outputs(
             {
@@ -300,6 +318,11 @@ def _validate(args: RedisHaArgs) -> None:
         "must be ROTATE or SET",
     )
     require(16 <= args.auth_token_length <= 128, "auth_token_length", "must be 16..128")
+    require(
+        args.auth_token_rotation_days is None or 1 <= args.auth_token_rotation_days <= 365,
+        "auth_token_rotation_days",
+        "must be 1..365 (or None for no rotation)",
+    )
     require(1 <= args.snapshot_retention_days <= 35, "snapshot_retention_days", "must be 1..35")
     try:
         daily_window(args.snapshot_window, min_minutes=60)

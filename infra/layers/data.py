@@ -32,6 +32,7 @@ def data(
     outputs: dict[str, Any] = {}
 
     backup_tags: dict[str, str] = {}
+    backup: BackupPlan | None = None
     if cfg.backup.enabled:
         backup = _backup(cfg, f"{prefix}-backup", opts)
         backup_tags = backup.selection_tags
@@ -79,6 +80,8 @@ def data(
             ),
             opts=opts,
         )
+        if backup is not None:
+            backup.select("postgres", [db.arn])
         outputs |= {
             "postgresWriterEndpoint": db.writer_endpoint,
             "postgresReaderEndpoint": db.reader_endpoint,

@@ -163,7 +163,9 @@ def example_app(
             ports={"http": app.port},
             min_replicas=app.min_replicas,
             max_replicas=app.max_replicas,
-            security=SecurityArgs(run_as_user=101, run_as_group=101),  # the image's nginx user
+            # A UID above the host's range (>= 10000: no clash with a node account if a container
+            # ever escapes); group 101 is the image's nginx group, which can read its config.
+            security=SecurityArgs(run_as_user=10101, run_as_group=101),
             ingress=IngressArgs(
                 host=app.host,
                 ingress_class=addons.ingress_class,

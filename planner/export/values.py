@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from planner.export.mapping import TypeMapping
-from planner.recorder import UNKNOWN, RecordedResource
+from planner.recorder import SIGNATURE_KEY, UNKNOWN, RecordedResource
 
 PREFERRED_ATTRIBUTES = ("id", "arn")
 """When a value equals several outputs of the resource it came from, the conventional one wins
@@ -93,6 +93,13 @@ def _embedded(value: str, targets: list[Target]) -> list[str]:
     return found
 
 
+def archive_file(value: dict[str, Any]) -> str:
+    """A Pulumi asset or archive (a Lambda's code) as the file Terraform would name: the archive
+    of its files (`rotation_handler.py.zip`)."""
+    files = sorted(value.get("assets") or {})
+    return f"{'+'.join(files) or 'asset'}.zip"
+
+
 def convert(
     resource: RecordedResource, mapping: TypeMapping, targets: Mapping[str, Target]
 ) -> Converted:
@@ -119,6 +126,8 @@ def convert(
     def walk(value: Any, prop: str, path: str, deps: list[Target], attr: str) -> Any:
         if path in secrets:
             return SECRET_LEAF
+        if isinstance(value, dict) and SIGNATURE_KEY in value:
+            return archive_file(value)
         if isinstance(value, dict):
             if mapping.is_map(prop):
                 return {k: walk(v, k, f"{path}.{k}", deps, attr) for k, v in value.items()}
