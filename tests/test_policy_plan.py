@@ -27,6 +27,21 @@ def _plan_cli(stack: str, tmp_path: Path) -> int:
                  "--json", str(tmp_path / "p.json"), "--markdown", str(tmp_path / "p.md")])  # fmt: skip
 
 
+def plan_cli_with(
+    stack: str, extra: list[RecordedResource], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> int:
+    """The plan command as a user runs it, with `extra` resources recorded after the program's."""
+    real_run = cli.run_program
+
+    def run_with_extra(*args: Any, **kwargs: Any) -> RecordingMonitor:
+        monitor = real_run(*args, **kwargs)
+        monitor.recorded.extend(extra)
+        return monitor
+
+    monkeypatch.setattr(cli, "run_program", run_with_extra)
+    return _plan_cli(stack, tmp_path)
+
+
 def context(stack: str, extra: list[RecordedResource] | None = None) -> PlanContext:
     monitor = copy.copy(built(stack))  # the cached build stays untouched
     monitor.recorded = [*built(stack).recorded, *(extra or [])]
@@ -137,27 +152,7 @@ def test_non_compliant_resource_blocks_the_plan_naming_rule_and_resource(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     stack, type_, name, inputs, rule = case
-    extra = synthetic(stack, type_, name, inputs)
-    real_run = cli.run_program
-
-    def run_with_extra(*args: Any, **kwargs: Any) -> RecordingMonitor:
-        monitor = real_run(*args, **kwargs)
-        monitor.recorded.append(extra)
-        return monitor
-
-    monkeypatch.setattr(cli, "run_program", run_with_extra)
-    code = main(
-        [
-            stack,
-            "--project-dir",
-            str(PROJECT_DIR),
-            "--quiet",
-            "--json",
-            str(tmp_path / "p.json"),
-            "--markdown",
-            str(tmp_path / "p.md"),
-        ]
-    )
+    code = plan_cli_with(stack, [synthetic(stack, type_, name, inputs)], monkeypatch, tmp_path)
     out = capsys.readouterr().out
     assert code == EXIT_BLOCKED
     blocked = out.split("PLAN BLOCKED:", 1)[1]

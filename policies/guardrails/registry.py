@@ -2,7 +2,24 @@
 
 from __future__ import annotations
 
-from . import cost, data, kubernetes, network, ops, platform, storage
+from . import (
+    alicloud_compute,
+    alicloud_data,
+    alicloud_ram,
+    alicloud_storage,
+    cost,
+    data,
+    k8s_exposure,
+    k8s_helm,
+    k8s_rbac,
+    k8s_workloads,
+    kubernetes,
+    network,
+    ops,
+    platform,
+    prod_floors,
+    storage,
+)
 from .core import Rule
 
 RULES: list[Rule] = [
@@ -11,6 +28,15 @@ RULES: list[Rule] = [
     *data.RULES,
     *storage.RULES,
     *kubernetes.RULES,
+    *k8s_workloads.RULES,
+    *k8s_rbac.RULES,
+    *k8s_exposure.RULES,
+    *k8s_helm.RULES,
+    *alicloud_storage.RULES,
+    *alicloud_data.RULES,
+    *alicloud_compute.RULES,
+    *alicloud_ram.RULES,
+    *prod_floors.RULES,
     *ops.RULES,
     *cost.RULES,
 ]

@@ -28,7 +28,6 @@ LIFECYCLE = (
 POLICY = ("aws:s3/bucketPolicy:BucketPolicy",)
 ACL = ("aws:s3/bucketAcl:BucketAcl", "aws:s3/bucketAclV2:BucketAclV2")
 REPLICATION = ("aws:s3/bucketReplicationConfig:BucketReplicationConfig",)
-OSS = "alicloud:oss/bucket:Bucket"
 CF = "aws:cloudfront/distribution:Distribution"
 PAB_FLAGS = ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets")
 PUBLIC_ACLS = ("public-read", "public-read-write", "authenticated-read")
@@ -62,12 +61,10 @@ def _no_public_access(subject: Subject, params: Mapping[str, Any]) -> Iterator[s
         acl = need(p, "acl")
         if acl in PUBLIC_ACLS:
             yield f"acl={acl} makes objects public"
-    elif subject.type in (*BUCKETS, OSS):
+    elif subject.type in BUCKETS:
         acl = need(p, "acl")
-        if acl in PUBLIC_ACLS or (subject.type == OSS and acl not in (None, "private")):
+        if acl in PUBLIC_ACLS:
             yield f"acl={acl} makes the bucket public"
-        if subject.type == OSS and any(_anonymous_allow(s) for s in _statements(need(p, "policy"))):
-            yield "bucket policy allows anonymous access"
     elif subject.type in POLICY and any(
         _anonymous_allow(s) for s in _statements(need(p, "policy"))
     ):
@@ -95,16 +92,6 @@ def _sse_algorithms(sse: Subject) -> list[tuple[Any, Any]]:
 
 def _bucket_encrypted(subjects: Sequence[Subject], params: Mapping[str, Any]) -> Iterator[Finding]:
     for bucket in subjects:
-        if bucket.type == OSS:
-            if get(bucket.props, "serverSideEncryptionRule.sseAlgorithm") not in (
-                "KMS",
-                "AES256",
-                "SM4",
-            ):
-                yield Finding(
-                    f"OSS bucket '{bucket.name}' has no serverSideEncryptionRule", bucket.urn
-                )
-            continue
         if bucket.type not in BUCKETS:
             continue
         configs = _side(subjects, SSE, bucket)
@@ -116,11 +103,6 @@ def _bucket_encrypted(subjects: Sequence[Subject], params: Mapping[str, Any]) ->
 
 def _bucket_kms(subjects: Sequence[Subject], params: Mapping[str, Any]) -> Iterator[Finding]:
     for bucket in subjects:
-        if (
-            bucket.type == OSS
-            and get(bucket.props, "serverSideEncryptionRule.sseAlgorithm") != "KMS"
-        ):
-            yield Finding(f"OSS bucket '{bucket.name}' is not encrypted with KMS", bucket.urn)
         if bucket.type not in BUCKETS:
             continue
         for sse in _side(subjects, SSE, bucket):
@@ -263,11 +245,11 @@ RULES = [
         id="bucket-no-public-access",
         group="security",
         severity="critical",
-        description="Public access blocks set all four flags; no public ACLs or anonymous bucket policies (S3 and OSS).",
+        description="Public access blocks set all four flags; no public ACLs or anonymous bucket policies (S3; OSS: oss-no-public-access).",
         remediation="Set blockPublicAcls, blockPublicPolicy, ignorePublicAcls, restrictPublicBuckets to true; serve through CloudFront with OAC.",
-        types=(*PAB, *ACL, *BUCKETS, *POLICY, OSS),
+        types=(*PAB, *ACL, *BUCKETS, *POLICY),
         resource_check=_no_public_access,
-        anchors="CKV_AWS_53-56, CKV_ALI_1, IG oss-bucket-anonymous-prohibited",
+        anchors="CKV_AWS_53-56",
     ),
     Rule(
         id="bucket-public-access-block-attached",
@@ -283,11 +265,11 @@ RULES = [
         id="bucket-encrypted",
         group="security",
         severity="high",
-        description="Every bucket has a server-side encryption configuration.",
-        remediation="Create a BucketServerSideEncryptionConfiguration with aws:kms (OSS: serverSideEncryptionRule).",
-        types=(*BUCKETS, OSS),
+        description="Every S3 bucket has a server-side encryption configuration (OSS: oss-encrypted).",
+        remediation="Create a BucketServerSideEncryptionConfiguration with aws:kms.",
+        types=BUCKETS,
         stack_check=_bucket_encrypted,
-        anchors="CKV_AWS_19, CKV_ALI_6",
+        anchors="CKV_AWS_19",
     ),
     Rule(
         id="bucket-kms-encryption",
@@ -295,10 +277,10 @@ RULES = [
         severity="high",
         description="Buckets are encrypted with aws:kms (a customer-managed key when requireCustomerKey).",
         remediation="Use sseAlgorithm aws:kms with kmsMasterKeyId of the stack's key.",
-        types=(*BUCKETS, OSS),
+        types=BUCKETS,
         stack_check=_bucket_kms,
         params={"requireCustomerKey": True},
-        anchors="CKV_AWS_145, CKV_ALI_6",
+        anchors="CKV_AWS_145",
     ),
     Rule(
         id="bucket-tls-only-policy",
