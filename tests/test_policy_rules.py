@@ -10,7 +10,7 @@ import pytest
 from pulumi_policy.proxy import UnknownValueError
 
 from policies.guardrails import BY_ID, RULES
-from tests import policy_cases_alicloud, policy_cases_floors, policy_cases_k8s
+from tests import policy_cases_alicloud, policy_cases_aws, policy_cases_floors, policy_cases_k8s
 from tests.policy_cases_k8s import LABELS, deploy, hpa, pdb
 from tests.policy_kit import TAGS, UNKNOWN, UNKNOWN_BOOL, Case, R, provider, run
 
@@ -905,6 +905,7 @@ CASES: dict[str, Case] = {
     **policy_cases_k8s.CASES,
     **policy_cases_alicloud.CASES,
     **policy_cases_floors.CASES,
+    **policy_cases_aws.AWS_CASES,
 }
 
 

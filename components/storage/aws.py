@@ -283,6 +283,10 @@ def _validate(args: BucketArgs) -> None:
     )
     if args.access_logs is not None:
         require(args.access_logs.prefix.endswith("/"), "access_logs.prefix", "must end with '/'")
+    if isinstance(args.policy_statements, Sequence):  # Outputs are checked when they resolve
+        plain = [s for s in args.policy_statements if isinstance(s, Mapping)]
+        problem = s3_policies.public_grant_problem(plain)
+        require(problem is None, "policy_statements", problem or "")
     life = args.lifecycle
     require(
         life.abort_incomplete_multipart_upload_days > 0,

@@ -99,6 +99,25 @@ OUTRO = """
   production ACME issuer, `Retain` storage classes, lifecycle rules that keep current versions, Helm
   chart sources and values. Their thresholds are in `policies/config/prod.json`; dev disables or
   relaxes the ones its preset trades for cost (single NAT, staging issuer, `Delete` volumes).
+- Policy documents (IAM identity, trust and resource policies): an unknown `Resource` element is
+  an ARN of a resource the stack creates, never `*`; an unknown `Action`, `Principal` or
+  `Condition` defers the rule to the update. A `*` principal counts as narrowed only by a
+  condition naming an account, organisation, network or source (`aws:SourceArn`,
+  `aws:SourceAccount`, `aws:PrincipalOrgID`, `aws:SourceVpce`, non-world `aws:SourceIp`, ...),
+  and never under a negated or `...IfExists` operator. OpenSearch access policies open to `*`
+  are refused even inside a VPC: grant named roles. The `Bucket` component refuses
+  `policy_statements` with a `*` principal or NotPrincipal whatever their condition.
+- `iam-no-wildcard-resource` lets Describe/List/Get metadata reads stay on `Resource '*'` (most
+  have no resource-level permissions) except the data reads in `dataReadActions`; any other
+  action on `*` needs a scoping condition (tags, request values, source ARN).
+- Settings whose service default is secure pass when absent (SQS server-side encryption,
+  Redshift `encrypted`, MemoryDB `tlsEnabled`, EBS encryption by default); settings whose default
+  is not must be explicit (IMDSv2 `httpTokens`, listener `sslPolicy`, API domain `securityPolicy`,
+  SageMaker `directInternetAccess`, a default subnet's `mapPublicIpOnLaunch`).
+- `net-nacl-no-public-ingress` evaluates one `NetworkAcl` as AWS does (lowest rule number first);
+  a separate `NetworkAclRule` is judged on its own.
+- `api-auth-required` requires an authorizer on HTTP API routes, `$connect` and `$default`; on
+  WebSocket APIs `$default` cannot carry one: exempt that route by name with `exclude`.
 """
 
 
