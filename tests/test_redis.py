@@ -139,7 +139,13 @@ def test_token_secret_rotates_through_a_least_privilege_lambda(cache: RecordingM
     by_sid = {s["Sid"]: s for s in statements}
     assert by_sid["RotateThisSecret"]["Resource"] == secret.outputs["arn"]
     assert by_sid["SetTokenOnThisGroup"]["Resource"] == one(cache, GROUP).outputs["arn"]
-    assert [s["Sid"] for s in statements if s["Resource"] == "*"] == ["GenerateToken"]
+    assert [s["Action"] for s in statements if s["Resource"] == "*"] == [
+        "secretsmanager:GetRandomPassword"
+    ]
+    (tracing,) = [
+        r for r in cache.recorded if r.type == "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
+    ]
+    assert tracing.inputs["policyArn"] == "arn:aws:iam::aws:policy/AWSXRayDaemonWriteAccess"
 
 
 def test_with_rotation_pulumi_leaves_the_rotated_token_alone(cache: RecordingMonitor) -> None:
@@ -237,7 +243,7 @@ def test_protected_types(cache: RecordingMonitor) -> None:
 
 def test_every_taggable_child_carries_the_tags(cache: RecordingMonitor) -> None:
     untaggable = {PASSWORD, SECRET_VERSION, ROTATION, "aws:lambda/permission:Permission",
-                  "aws:iam/rolePolicy:RolePolicy"}  # fmt: skip
+                  "aws:iam/rolePolicy:RolePolicy", "aws:iam/rolePolicyAttachment:RolePolicyAttachment"}  # fmt: skip
     for r in cache.recorded:
         if r.custom and not r.type.startswith("pulumi:") and r.type not in untaggable:
             assert TAGS.items() <= r.inputs["tags"].items(), r.name

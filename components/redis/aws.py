@@ -247,7 +247,8 @@ class RedisHa(pulumi.ComponentResource):
         if args.auth_token_rotation_days is not None:
             rotate_auth_secret(
                 self, name, secret=secret, group_arn=rg.arn, group_id=rg.id,
-                key_arn=self.kms_key_arn, every_days=args.auth_token_rotation_days,
+                key_arn=self.kms_key_arn, partition=ctx.partition,
+                every_days=args.auth_token_rotation_days,
                 log_retention_days=args.slow_log_retention_days, tags=args.tags, protect=protect,
             )  # fmt: skip
 

@@ -26,6 +26,7 @@ def rotate_auth_secret(
     group_arn: pulumi.Output[str],
     group_id: pulumi.Input[str],
     key_arn: pulumi.Output[str],
+    partition: pulumi.Input[str],
     every_days: int,
     log_retention_days: int,
     tags: Mapping[str, str],
@@ -45,10 +46,9 @@ def rotate_auth_secret(
             {"Sid": "RotateThisSecret", "Effect": "Allow", "Resource": a[0],
              "Action": ["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue",
                         "secretsmanager:PutSecretValue", "secretsmanager:UpdateSecretVersionStage"]},
-            # GetRandomPassword and the X-Ray calls take no resource.
+            # GetRandomPassword takes no resource.
             {"Sid": "GenerateToken", "Effect": "Allow", "Resource": "*",
-             "Action": ["secretsmanager:GetRandomPassword", "xray:PutTraceSegments",
-                        "xray:PutTelemetryRecords"]},
+             "Action": "secretsmanager:GetRandomPassword"},
             {"Sid": "SetTokenOnThisGroup", "Effect": "Allow", "Resource": a[1],
              "Action": ["elasticache:ModifyReplicationGroup", "elasticache:DescribeReplicationGroups"]},
             {"Sid": "UseTheCacheKey", "Effect": "Allow", "Resource": a[2],
@@ -67,6 +67,14 @@ def rotate_auth_secret(
     role_policy = iam.RolePolicy(
         f"{name}-rotation-policy", role=role.id, policy=policy, opts=child_opts(parent)
     )
+    tracing = iam.RolePolicyAttachment(  # X-Ray's write calls take no resource: AWS's own policy
+        f"{name}-rotation-tracing",
+        role=role.name,
+        policy_arn=pulumi.Output.format(
+            "arn:{0}:iam::aws:policy/AWSXRayDaemonWriteAccess", partition
+        ),
+        opts=child_opts(parent),
+    )
     function = lambda_.Function(
         f"{name}-rotation",
         name=function_name,
@@ -83,7 +91,7 @@ def rotate_auth_secret(
         tracing_config={"mode": "Active"},
         logging_config={"log_format": "JSON", "log_group": log_group.name},
         tags=merged_tags(tags, f"{name}-rotation"),
-        opts=child_opts(parent, depends_on=[role_policy, log_group]),
+        opts=child_opts(parent, depends_on=[role_policy, tracing, log_group]),
     )
     permission = lambda_.Permission(
         f"{name}-rotation-invoke",
