@@ -50,6 +50,15 @@ VPC_ONLY_READ = doc(
         "Condition": {"StringEquals": {"acs:SourceVpc": ["vpc-1"]}},
     }
 )
+ANY_IP_READ = doc(
+    {
+        "Effect": "Allow",
+        "Principal": "*",
+        "Action": "oss:GetObject",
+        "Resource": "acs:oss:*:*:acme-assets/*",
+        "Condition": {"IpAddress": {"acs:SourceIp": ["0.0.0.0/0"]}},
+    }
+)
 TRUST_ECS = doc(
     {"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": {"Service": ["ecs.aliyuncs.com"]}}
 )
@@ -89,6 +98,7 @@ CASES: dict[str, Case] = {
             ),
         ],
         bad=[
+            [oss(policy=ANY_IP_READ)],  # a condition that admits every address narrows nothing
             [oss(acl="public-read")],
             [
                 R(
@@ -302,6 +312,17 @@ CASES: dict[str, Case] = {
                 R(
                     RAM_POLICY,
                     "p",
+                    {
+                        "policyDocument": doc(
+                            {"Effect": "Allow", "Action": "*:*", "Resource": "acs:*:*:*:*"}
+                        )
+                    },
+                )
+            ],
+            [
+                R(
+                    RAM_POLICY,
+                    "p",
                     {"policyDocument": doc({"Effect": "Allow", "Action": "*", "Resource": "*"})},
                 )
             ],
@@ -355,3 +376,57 @@ CASES: dict[str, Case] = {
         unknown=[R("alicloud:ram/accessKey:AccessKey", "k", {"userName": "ci", "status": UNKNOWN})],
     ),
 }
+
+CASES.update(
+    {
+        "alicloud-ecs-no-public-ip": Case(
+            ok=[
+                R("alicloud:ecs/instance:Instance", "vm", {"internetMaxBandwidthOut": 0}),
+                R("alicloud:cs/nodePool:NodePool", "np", {}),
+            ],
+            bad=[
+                [R("alicloud:ecs/instance:Instance", "vm", {"internetMaxBandwidthOut": 10})],
+                [R("alicloud:ecs/instance:Instance", "vm", {"allocatePublicIp": True})],
+                [
+                    R(
+                        "alicloud:ecs/launchTemplate:LaunchTemplate",
+                        "lt",
+                        {"internetMaxBandwidthOut": 5},
+                    )
+                ],
+                [R("alicloud:cs/nodePool:NodePool", "np", {"internetMaxBandwidthOut": 1})],
+            ],
+            unknown=[
+                R("alicloud:ecs/instance:Instance", "vm", {"internetMaxBandwidthOut": UNKNOWN})
+            ],
+        ),
+        "alicloud-ecs-metadata-tokens": Case(
+            ok=[
+                R("alicloud:ecs/instance:Instance", "vm", {"httpTokens": "required"}),
+                R("alicloud:ecs/instance:Instance", "no-imds", {"httpEndpoint": "disabled"}),
+                R(
+                    "alicloud:cs/nodePool:NodePool",
+                    "np",
+                    {"instanceMetadataOptions": {"httpTokens": "required"}},
+                ),
+            ],
+            bad=[
+                [R("alicloud:ecs/instance:Instance", "vm", {})],
+                [
+                    R(
+                        "alicloud:ecs/ecsLaunchTemplate:EcsLaunchTemplate",
+                        "lt",
+                        {"httpTokens": "optional"},
+                    )
+                ],
+                [R("alicloud:cs/nodePool:NodePool", "np", {})],
+            ],
+            unknown=[R("alicloud:ecs/instance:Instance", "vm", {"httpTokens": UNKNOWN})],
+        ),
+        "alicloud-redis-tde": Case(
+            ok=[R("alicloud:kvstore/instance:Instance", "kv", {"tdeStatus": "Enabled"})],
+            bad=[[R("alicloud:kvstore/instance:Instance", "kv", {})]],
+            unknown=[R("alicloud:kvstore/instance:Instance", "kv", {"tdeStatus": UNKNOWN})],
+        ),
+    }
+)

@@ -136,6 +136,17 @@ CASES: dict[str, Case] = {
     "backup-retention-and-vault-lock": Case(
         ok=[plan(), vault(), lock()],
         bad=[
+            [
+                plan(),
+                vault(),
+                R(
+                    LOCK,
+                    "vault-lock",
+                    {"backupVaultName": UNKNOWN, "minRetentionDays": 1},
+                    links={"backupVaultName": ["vault"]},
+                ),
+            ],
+            [plan(), R(VAULT, "vault", {"name": "acme-vault", "forceDestroy": True}), lock()],
             [plan(days=1), vault(), lock()],
             [plan(), vault()],  # no vault lock
             [plan(copy_days=1), vault(), lock()],
@@ -236,6 +247,13 @@ CASES: dict[str, Case] = {
             ),
         ],
         bad=[
+            [
+                R(
+                    "kubernetes:core/v1:PersistentVolume",
+                    "pv",
+                    {"spec": {"persistentVolumeReclaimPolicy": "Delete"}},
+                )
+            ],
             [R(SC, "gp3", {"provisioner": "ebs.csi.aws.com", "reclaimPolicy": "Delete"})],
             [R(SC, "gp3", {"provisioner": "ebs.csi.aws.com"})],  # the API's default is Delete
         ],

@@ -422,6 +422,19 @@ CASES: dict[str, Case] = {
             ),
         ],
         bad=[
+            # Two halves of the internet are still the internet.
+            [
+                R(
+                    SVC,
+                    "lb",
+                    {
+                        "spec": {
+                            "type": "LoadBalancer",
+                            "loadBalancerSourceRanges": ["0.0.0.0/1", "128.0.0.0/1"],
+                        }
+                    },
+                )
+            ],
             [R(SVC, "lb", {"spec": {"type": "LoadBalancer"}})],
             [
                 R(

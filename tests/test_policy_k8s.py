@@ -122,3 +122,31 @@ def test_invalid_manifest_yaml_is_a_violation_not_a_crash() -> None:
         "k8s-no-privileged", [R("kubernetes:yaml/v2:ConfigGroup", "g", {"yaml": "a: [b"})]
     )
     assert messages and "cannot evaluate" in messages[0]
+
+
+def test_a_custom_resource_that_runs_pods_is_checked_like_a_deployment() -> None:
+    # Argo Rollouts, OpenKruise CloneSets, ...: a pod template at spec.template.spec.
+    rollout = R(
+        "kubernetes:argoproj.io/v1alpha1:Rollout",
+        "rollout",
+        with_pod_spec("Deployment", {"containers": [container(ctx={"privileged": True})]}),
+    )
+    assert run("k8s-no-privileged", [rollout])
+    safe = R(
+        "kubernetes:argoproj.io/v1alpha1:Rollout",
+        "rollout",
+        with_pod_spec("Deployment", {"containers": [container()]}),
+    )
+    for rule_id in POD_RULES:
+        assert run(rule_id, [safe]) == [], rule_id
+    # Built-in objects without a pod template have nothing to check.
+    assert run("k8s-no-privileged", [R("kubernetes:core/v1:ConfigMap", "cm", {"data": {}})]) == []
+
+
+def test_a_kustomize_directory_is_deferred_not_passed() -> None:
+    # Rendering needs kustomize; the engine registers the rendered objects, which the rules check.
+    with pytest.raises(UnknownValueError):
+        run(
+            "k8s-no-privileged",
+            [R("kubernetes:kustomize/v2:Directory", "k", {"directory": "k8s/"})],
+        )

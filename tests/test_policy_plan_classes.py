@@ -183,6 +183,23 @@ CLASSES: list[tuple[str, str, dict[str, Any], str]] = [
         },
         "alicloud-ram-role-trust",
     ),
+    (
+        "alicloud:ecs/instance:Instance",
+        "bastion",
+        {
+            "instanceType": "ecs.g7.large",
+            "internetMaxBandwidthOut": 10,
+            "httpTokens": "required",
+            "systemDiskEncrypted": True,
+        },
+        "alicloud-ecs-no-public-ip",
+    ),
+    (
+        "alicloud:ecs/instance:Instance",
+        "worker",
+        {"instanceType": "ecs.g7.large", "httpTokens": "optional", "systemDiskEncrypted": True},
+        "alicloud-ecs-metadata-tokens",
+    ),
     # Prod floors, as a resource someone adds by hand
     (
         "aws:rds/parameterGroup:ParameterGroup",

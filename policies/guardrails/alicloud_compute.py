@@ -48,6 +48,28 @@ def _disk_encrypted(subject: Subject, params: Mapping[str, Any]) -> Iterator[str
             yield f"dataDisks[{i}] is not encrypted"
 
 
+def _no_public_ip(subject: Subject, params: Mapping[str, Any]) -> Iterator[str]:
+    p = subject.props
+    bandwidth = need(p, "internetMaxBandwidthOut")
+    if bandwidth is not None and int(bandwidth) > 0:
+        yield f"internetMaxBandwidthOut={bandwidth} gives every instance a public IP"
+    if subject.type == ECS and need(p, "allocatePublicIp") is True:
+        yield "allocatePublicIp=true gives the instance a public IP"
+
+
+def _metadata_tokens(subject: Subject, params: Mapping[str, Any]) -> Iterator[str]:
+    p = subject.props
+    if subject.type == NODE_POOL:
+        tokens = need(p, "instanceMetadataOptions.httpTokens")
+        where = "instanceMetadataOptions.httpTokens"
+    else:
+        if str(need(p, "httpEndpoint") or "enabled") == "disabled":
+            return  # no metadata service at all
+        tokens, where = need(p, "httpTokens"), "httpTokens"
+    if tokens != "required":
+        yield f"{where} is {tokens or 'optional (the default)'}: the metadata service answers without a session token"
+
+
 def _tls_policy(subject: Subject, params: Mapping[str, Any]) -> Iterator[str]:
     p = subject.props
     allowed = params["allowedPolicies"]
@@ -117,6 +139,26 @@ def _deletion_protection(subject: Subject, params: Mapping[str, Any]) -> Iterato
 
 
 RULES = [
+    Rule(
+        id="alicloud-ecs-no-public-ip",
+        group="security",
+        severity="high",
+        description="ECS instances, launch templates and ACK node pools get no public IP (internetMaxBandwidthOut=0).",
+        remediation="Set internetMaxBandwidthOut to 0; reach instances through a bastion or Session Manager, egress through NAT.",
+        types=(ECS, *TEMPLATES, NODE_POOL),
+        resource_check=_no_public_ip,
+        anchors="IG ecs-instance-no-public-ip, ecs-running-instance-no-public-ip",
+    ),
+    Rule(
+        id="alicloud-ecs-metadata-tokens",
+        group="security",
+        severity="high",
+        description="ECS instances, launch templates and ACK node pools require metadata session tokens (httpTokens=required).",
+        remediation="Set httpTokens=required (node pools: instanceMetadataOptions.httpTokens).",
+        types=(ECS, *TEMPLATES, NODE_POOL),
+        resource_check=_metadata_tokens,
+        anchors="IG ecs-instance-meta-data-mode-check",
+    ),
     Rule(
         id="alicloud-disk-encrypted",
         group="security",

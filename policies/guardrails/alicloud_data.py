@@ -78,6 +78,11 @@ def _polardb_ssl(subjects: Sequence[Subject], params: Mapping[str, Any]) -> Iter
             )
 
 
+def _redis_tde(subject: Subject, params: Mapping[str, Any]) -> Iterator[str]:
+    if need(subject.props, "tdeStatus") != "Enabled":
+        yield "tdeStatus is not 'Enabled': data files are not encrypted at rest"
+
+
 RULES = [
     Rule(
         id="alicloud-db-no-public-endpoint",
@@ -104,5 +109,15 @@ RULES = [
         types=(POLARDB, *POLARDB_ENDPOINTS),
         stack_check=_polardb_ssl,
         anchors="IG polardb-cluster-enabled-ssl",
+    ),
+    Rule(
+        id="alicloud-redis-tde",
+        group="availability",
+        severity="medium",
+        description="Alibaba Cloud Redis (KVStore) instances encrypt data at rest with TDE.",
+        remediation="Set tdeStatus=Enabled (with encryptionKey for a customer key); use an edition that supports TDE.",
+        types=("alicloud:kvstore/instance:Instance",),
+        resource_check=_redis_tde,
+        anchors="IG redis-instance-enabled-byok-tde",
     ),
 ]

@@ -19,6 +19,8 @@ ATTACHMENTS = (
 ROLE = "alicloud:ram/role:Role"
 ACCESS_KEY = "alicloud:ram/accessKey:AccessKey"
 ANY_ACCOUNT = re.compile(r"^\*$|^acs:ram::\*:")
+EVERYTHING = re.compile(r"^(\*|acs:\*:\*:\*:\*)$")
+"""A resource that names every resource of every service."""
 
 
 def _statements(document: Any, where: str) -> list[Mapping[str, Any]]:
@@ -52,7 +54,9 @@ def _no_admin(subject: Subject, params: Mapping[str, Any]) -> Iterator[str]:
         statements.append({"Effect": get(s, "effect"), "Action": get(s, "actions"),
                            "Resource": get(s, "resources"), "_where": f"statements[{i}]"})  # fmt: skip
     for i, s in enumerate(statements):
-        if s.get("Effect") != "Allow" or "*" not in _listed(s.get("Resource")):
+        if s.get("Effect") != "Allow" or not any(
+            EVERYTHING.match(r) for r in _listed(s.get("Resource"))
+        ):
             continue
         admin = sorted(set(_listed(s.get("Action"))) & set(params["adminActions"]))
         if admin:

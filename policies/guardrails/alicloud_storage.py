@@ -31,12 +31,28 @@ def _anyone(principal: Any) -> bool:
     return False
 
 
+def _leaves(value: Any) -> list[Any]:
+    if isinstance(value, Mapping):
+        return [leaf for v in value.values() for leaf in _leaves(v)]
+    if isinstance(value, list):
+        return [leaf for v in value for leaf in _leaves(v)]
+    return [value]
+
+
+def _narrows(condition: Any) -> bool:
+    """A condition that really limits who gets in: present, and no value that admits anyone
+    (`acs:SourceIp: 0.0.0.0/0` is a condition that narrows nothing)."""
+    return bool(condition) and not any(v in ("*", "0.0.0.0/0", "::/0") for v in _leaves(condition))
+
+
 def _anonymous_allows(policy: Any) -> list[int]:
     """Indexes of statements that allow anyone without a condition narrowing them."""
     return [
         i
         for i, s in enumerate(_statements(policy))
-        if s.get("Effect") == "Allow" and _anyone(s.get("Principal")) and not s.get("Condition")
+        if s.get("Effect") == "Allow"
+        and _anyone(s.get("Principal"))
+        and not _narrows(s.get("Condition"))
     ]
 
 
@@ -48,7 +64,7 @@ def _no_public_access(subject: Subject, params: Mapping[str, Any]) -> Iterator[s
             yield f"acl={acl} makes the objects readable by anyone"
     if subject.type in (OSS, OSS_POLICY):
         for i in _anonymous_allows(need(p, "policy")):
-            yield f"policy Statement[{i}] allows anonymous access (Principal '*') without a condition"
+            yield f"policy Statement[{i}] allows anonymous access (Principal '*') without a condition that narrows it"
     if subject.type in (OSS_PAB, OSS_ACCOUNT_PAB) and not truthy(need(p, "blockPublicAccess")):
         yield "blockPublicAccess is not true"
 

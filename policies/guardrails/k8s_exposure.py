@@ -3,12 +3,12 @@ Secrets whose values are written into the program."""
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from .core import Finding, Rule, Subject, as_list, get, known, need
 from .k8s_objects import CONFIG_GROUP, MANIFESTS, each_object, manifest_objects, tokens
-from .network import is_world
 
 SERVICES = tokens("Service", ("core/v1",))
 SECRETS = tokens("Secret", ("core/v1",))
@@ -27,12 +27,23 @@ def open_to_internet(props: Mapping[str, Any]) -> bool:
         return False
     path = "spec.loadBalancerSourceRanges"
     ranges = [str(known(r, f"{path}[]")) for r in as_list(need(props, path), path)]
-    return not ranges or any(is_world(r) for r in ranges)
+    return not ranges or any(_broad(r) for r in ranges)
+
+
+MIN_SOURCE_PREFIX = 8
+"""A source range wider than a /8 is "the internet" (0.0.0.0/1 + 128.0.0.0/1 is all of it)."""
+
+
+def _broad(cidr: str) -> bool:
+    try:
+        return ipaddress.ip_network(cidr, strict=False).prefixlen < MIN_SOURCE_PREFIX
+    except ValueError:
+        return True  # not a range we can vouch for
 
 
 def _no_public_lb(subject: Subject, params: Mapping[str, Any]) -> Iterator[str]:
     if need(subject.props, "spec.type") == "LoadBalancer" and open_to_internet(subject.props):
-        yield "a LoadBalancer Service without an internal-scheme annotation or loadBalancerSourceRanges is open to the internet"
+        yield "the LoadBalancer Service is open to the internet (no internal-scheme annotation, no loadBalancerSourceRanges narrower than /8)"
 
 
 def _ports(props: Mapping[str, Any]) -> list[tuple[Any, Any]]:

@@ -56,7 +56,8 @@ WORKLOADS: tuple[str, ...] = tuple(
 
 CONFIG_GROUP = "kubernetes:yaml/v2:ConfigGroup"
 CONFIG_FILE = "kubernetes:yaml/v2:ConfigFile"
-MANIFESTS = (CONFIG_GROUP, CONFIG_FILE)
+KUSTOMIZE = "kubernetes:kustomize/v2:Directory"
+MANIFESTS = (CONFIG_GROUP, CONFIG_FILE, KUSTOMIZE)
 HELM_RELEASE = "kubernetes:helm.sh/v3:Release"
 HELM_CHART = "kubernetes:helm.sh/v4:Chart"
 HELM = (HELM_RELEASE, HELM_CHART)
@@ -74,10 +75,36 @@ def is_patch(subject: Subject) -> bool:
     return subject.type.endswith("Patch")
 
 
+_WORKLOAD_SET = frozenset(WORKLOADS)
+CUSTOM_TEMPLATE_PATHS = (
+    "spec.template.spec",
+    "spec.jobTemplate.spec.template.spec",
+    "spec.jobTargetRef.template.spec",
+)
+"""Where custom resources that run pods keep the pod template (Argo Rollout, OpenKruise CloneSet,
+KEDA ScaledJob, ...)."""
+
+
+def is_custom(subject_type: str) -> bool:
+    """A custom resource (`kubernetes:argoproj.io/v1alpha1:Rollout`), not a built-in API group."""
+    group = (
+        subject_type.split(":")[1].split("/", maxsplit=1)[0] if subject_type.count(":") == 2 else ""
+    )
+    return "." in group and not group.endswith(".k8s.io") and group != "helm.sh"
+
+
 def pod_spec(subject: Subject) -> tuple[str, Mapping[str, Any]]:
-    """(path, pod spec) of a workload; an unknown spec raises CannotVerify."""
-    path = POD_SPEC_PATH.get(kind(subject.type), "spec.template.spec")
-    return path, need(subject.props, path) or {}
+    """(path, pod spec) of a workload; an unknown spec raises CannotVerify. Custom resources are
+    read where they carry a pod template (known values only); other objects have none."""
+    if subject.type in _WORKLOAD_SET:
+        path = POD_SPEC_PATH.get(kind(subject.type), "spec.template.spec")
+        return path, need(subject.props, path) or {}
+    if is_custom(subject.type):
+        for path in CUSTOM_TEMPLATE_PATHS:
+            spec = get(subject.props, path)
+            if isinstance(spec, Mapping) and "containers" in spec:
+                return path, spec
+    return "", {}
 
 
 def containers(subject: Subject) -> Iterator[tuple[str, Mapping[str, Any]]]:
@@ -126,6 +153,8 @@ def manifest_objects(subject: Subject) -> list[Subject]:
     """The objects a ConfigGroup/ConfigFile declares, as subjects of their own type token."""
     p = subject.props
     docs: list[Any] = []
+    if subject.type == KUSTOMIZE:
+        raise CannotVerify("directory")  # rendering needs kustomize; the engine shows the objects
     if subject.type == CONFIG_FILE:
         docs += _read(str(need(p, "file")), "file")
     else:
@@ -161,17 +190,22 @@ def manifest_objects(subject: Subject) -> list[Subject]:
     return found
 
 
-def each_object(check: ResourceCheck, types: Iterable[str]) -> ResourceCheck:
+def each_object(
+    check: ResourceCheck, types: Iterable[str], *, custom: bool = False
+) -> ResourceCheck:
     """`check` on the subject itself, or, for a manifest component, on each object inside it whose
-    type is in `types` (findings name the object)."""
-    applies = frozenset(types)
+    type is in `types` (or is a custom resource, with `custom`); findings name the object."""
+    listed = frozenset(types)
+
+    def applies(token: str) -> bool:
+        return token in listed or (custom and is_custom(token))
 
     def run(subject: Subject, params: Mapping[str, Any]) -> Iterator[str | Finding]:
         if subject.type not in MANIFESTS:
             yield from check(subject, params)
             return
         for obj in manifest_objects(subject):
-            if obj.type in applies:
+            if applies(obj.type):
                 for finding in check(obj, params):
                     text = finding.message if isinstance(finding, Finding) else finding
                     yield f"{obj.name}: {text}"

@@ -13,7 +13,9 @@ from typing import Any
 from .core import Rule, Subject, as_list, get, known, truthy
 from .k8s_objects import MANIFESTS, WORKLOADS, containers, each_object, is_patch, pod_spec
 
-TYPES = (*WORKLOADS, *MANIFESTS)
+TYPES = (*WORKLOADS, *MANIFESTS, "kubernetes:*")
+"""Every workload token by name (the docs and the SDK token test list them), plus any custom
+resource that carries a pod template (k8s_objects.pod_spec)."""
 
 
 def _sc(container: Mapping[str, Any], where: str, key: str) -> Any:
@@ -155,7 +157,9 @@ def _resource_limits(subject: Subject, params: Mapping[str, Any]) -> Iterator[st
 
 
 def _rule(rule_id: str, check: Any, **kw: Any) -> Rule:
-    return Rule(id=rule_id, types=TYPES, resource_check=each_object(check, WORKLOADS), **kw)
+    return Rule(
+        id=rule_id, types=TYPES, resource_check=each_object(check, WORKLOADS, custom=True), **kw
+    )
 
 
 RULES = [

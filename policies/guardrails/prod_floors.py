@@ -14,7 +14,18 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
-from .core import CannotVerify, Finding, Rule, Subject, as_list, get, is_unknown, known, need
+from .core import (
+    CannotVerify,
+    Finding,
+    Rule,
+    Subject,
+    as_list,
+    get,
+    is_unknown,
+    known,
+    need,
+    truthy,
+)
 from .joins import linked
 from .k8s_objects import MANIFESTS, each_object, tokens
 from .storage import BUCKETS, LIFECYCLE
@@ -41,6 +52,7 @@ ROUTE_TABLE = "aws:ec2/routeTable:RouteTable"
 ASSOCIATION = "aws:ec2/routeTableAssociation:RouteTableAssociation"
 ISSUERS = ("kubernetes:cert-manager.io/v1:ClusterIssuer", "kubernetes:cert-manager.io/v1:Issuer")
 STORAGE_CLASSES = tokens("StorageClass", ("storage.k8s.io/v1", "storage.k8s.io/v1beta1"))
+VOLUMES = tokens("PersistentVolume", ("core/v1",))
 OSS = "alicloud:oss/bucket:Bucket"
 TLS_ORDER = ("TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3")
 
@@ -85,9 +97,33 @@ def _backup_retention_and_lock(
                 yield Finding(f"backup rule '{name}' targets a vault this stack does not lock "
                               f"({get(rule, 'targetVaultName')})", plan.urn)  # fmt: skip
             for vault in targets:
-                if not any(linked(lock, "backupVaultName", vault) for lock in locks):
-                    yield Finding(f"backup vault '{vault.name}' has no VaultLockConfiguration: "
-                                  "recovery points can be deleted early", vault.urn)  # fmt: skip
+                yield from _vault_floor(vault, locks, params)
+
+
+def _vault_floor(
+    vault: Subject, locks: list[Subject], params: Mapping[str, Any]
+) -> Iterator[Finding]:
+    mine = [lock for lock in locks if linked(lock, "backupVaultName", vault)]
+    if not mine:
+        yield Finding(
+            f"backup vault '{vault.name}' has no VaultLockConfiguration: recovery points can be "
+            "deleted early",
+            vault.urn,
+        )
+    for lock in mine:
+        days = get(lock.props, "minRetentionDays")
+        if days is None or _days_below(days, params["minLockDays"]):
+            yield Finding(
+                f"the Vault Lock of '{vault.name}' lets recovery points be deleted after "
+                f"{days or 0} day(s); the floor is {params['minLockDays']}",
+                lock.urn,
+            )
+    if truthy(get(vault.props, "forceDestroy")):
+        yield Finding(
+            f"backup vault '{vault.name}' has forceDestroy: destroying the stack deletes every "
+            "recovery point",
+            vault.urn,
+        )
 
 
 def _tags(subject: Subject) -> Mapping[str, Any]:
@@ -244,6 +280,11 @@ def _production_issuer(subject: Subject, params: Mapping[str, Any]) -> Iterator[
 
 
 def _storage_class_retain(subject: Subject, params: Mapping[str, Any]) -> Iterator[str]:
+    if subject.type in VOLUMES:  # a static volume defaults to Retain; only a choice can lose it
+        policy = need(subject.props, "spec.persistentVolumeReclaimPolicy")
+        if policy not in (None, "Retain"):
+            yield f"spec.persistentVolumeReclaimPolicy={policy} deletes the data with its claim"
+        return
     policy = need(subject.props, "reclaimPolicy")
     if subject.type.endswith("Patch") and policy is None:
         return
@@ -292,11 +333,11 @@ RULES = [
         id="backup-retention-and-vault-lock",
         group="availability",
         severity="high",
-        description="AWS Backup rules (and their copies) keep recovery points at least minRetentionDays, in a vault with a Vault Lock.",
+        description="AWS Backup rules (and their copies) keep recovery points at least minRetentionDays, in a vault with a Vault Lock of at least minLockDays and no forceDestroy.",
         remediation="Raise backup.retentionDays; enable backup.vaultLock (a VaultLockConfiguration on the target vault).",
         types=(PLAN, VAULT, LOCK),
         stack_check=_backup_retention_and_lock,
-        params={"minRetentionDays": 7, "requireVaultLock": True},
+        params={"minRetentionDays": 7, "requireVaultLock": True, "minLockDays": 7},
         anchors="AWS Backup Vault Lock (WORM)",
     ),
     Rule(
@@ -350,10 +391,10 @@ RULES = [
         id="k8s-storageclass-retain",
         group="availability",
         severity="medium",
-        description="StorageClasses keep volumes of deleted claims (reclaimPolicy Retain).",
+        description="StorageClasses and PersistentVolumes keep volumes of deleted claims (reclaim policy Retain).",
         remediation="Set platform.storageReclaimPolicy: Retain.",
-        types=(*STORAGE_CLASSES, *MANIFESTS),
-        resource_check=each_object(_storage_class_retain, STORAGE_CLASSES),
+        types=(*STORAGE_CLASSES, *VOLUMES, *MANIFESTS),
+        resource_check=each_object(_storage_class_retain, (*STORAGE_CLASSES, *VOLUMES)),
         anchors="Kubernetes PV reclaim policy",
     ),
     Rule(
