@@ -103,9 +103,12 @@ def _checkov() -> Path:
     return path
 
 
+K8S_CHECK = "CKV_K8S_40"  # containers run as a high UID: makes Checkov read the manifests too
+
+
 def _scan(resources: list[RecordedResource], directory: Path) -> dict[str, FrameworkResult]:
     write_export(resources, directory)
-    return parse_report(run_checkov(_checkov(), directory, sorted(GRAPH_CHECKS)))
+    return parse_report(run_checkov(_checkov(), directory, [*sorted(GRAPH_CHECKS), K8S_CHECK]))
 
 
 def _by_check(result: FrameworkResult, failed: bool) -> dict[str, set[str]]:
@@ -120,8 +123,11 @@ def test_prod_export_loads_cleanly_and_linked_graph_checks_pass(tmp_path: Path) 
     recorded = built("prod").recorded
     results = _scan(recorded, tmp_path)
     plan = results["terraform_plan"]
-    assert plan.parsing_errors == [] and results["kubernetes"].parsing_errors == []
-    assert plan.resource_count > 150
+    manifests = results["kubernetes"]
+    assert plan.parsing_errors == [] and manifests.parsing_errors == []
+    assert plan.resource_count > 150 and manifests.resource_count > 10
+    assert _by_check(manifests, failed=False) == {K8S_CHECK: {"Deployment.apps.web"}}
+    assert manifests.failed == []
     passed, failed = _by_check(plan, failed=False), _by_check(plan, failed=True)
     assert failed == {}
     doc = json.loads((tmp_path / "tfplan.json").read_text())

@@ -118,9 +118,7 @@ def convert(
                 return ref
             refs = _embedded(value, deps)
             if refs:
-                embedded.setdefault(attr, []).extend(
-                    r for r in refs if r not in embedded.get(attr, [])
-                )
+                embedded.setdefault(attr, []).extend(refs)  # duplicates dropped on output
         return value
 
     def walk(value: Any, prop: str, path: str, deps: list[Target], attr: str) -> Any:
