@@ -19,11 +19,18 @@ from components.aws.windows import staggered_windows, windows_overlap
 from components.network.cidr_plan import CidrPlanError, SubnetPlan, default_slot, plan_subnets
 from infra.presets import PRESETS, deep_merge
 from infra.regions import REGIONS, Cloud, is_zone_of, zone_name, zone_suffix
+from infra.sections.apps import (
+    AppDefaults,
+    AppService,
+    ServiceName,
+    app_problems,
+    with_app_defaults,
+)
 from infra.sections.backup import Backup
 from infra.sections.base import Section
 from infra.sections.cdn import Cdn
 from infra.sections.dr import DisasterRecovery
-from infra.sections.kubernetes import Apps, Cluster, ExampleService, Platform
+from infra.sections.kubernetes import Cluster, Platform
 from infra.sections.network import Network
 from infra.sections.postgres import Postgres
 from infra.sections.redis import Redis
@@ -82,12 +89,21 @@ class StackConfig(Section):
     """The EKS cluster (see docs/kubernetes.md)."""
     platform: Platform = Platform()
     """Platform baseline and add-ons on the cluster."""
-    apps: Apps = Apps()
-    """Services deployed through the Workload component."""
+    app_defaults: AppDefaults = AppDefaults()
+    """What every service of `apps` starts from (the environment preset sets it); a service
+    overrides any of it for itself."""
+    apps: dict[ServiceName, AppService] = Field(default_factory=dict)
+    """Services on the cluster by name, each a hardened Workload (docs/kubernetes.md): image,
+    ports, replicas, resources, config, secrets, host and the data services it uses."""
     storage: Storage = Storage()
     """S3 buckets (assets, uploads, backups, logs)."""
     cdn: Cdn = Cdn()
     """CloudFront, TLS, security headers and WAF in front of the assets bucket."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _merge_app_defaults(cls, data: Any) -> Any:
+        return with_app_defaults(data) if isinstance(data, Mapping) else data
 
     @model_validator(mode="after")
     def _cross_field_checks(self) -> StackConfig:
@@ -200,9 +216,15 @@ class StackConfig(Section):
                 )
             if self.environment == "prod" and group.capacity_type == "SPOT":
                 raise ValueError(f"{path}.capacityType: prod runs ON_DEMAND nodes, not SPOT")
-        example = self.apps.example
-        if example is not None:
-            self._check_example(example)
+        zone = self.platform.route53_zone
+        for key, message in app_problems(
+            self.apps,
+            namespaces=[n.name for n in self.platform.namespaces],
+            data_enabled={"postgres": self.postgres.enabled, "redis": self.redis.enabled},
+            cluster_enabled=cluster.enabled,
+            dns_domain=zone.domain if zone else None,
+        ):
+            raise ValueError(f"{key}: {message}")
         if cluster.enabled and not cluster.admin_role_arns:
             raise ValueError(
                 "cluster.adminRoleArns: at least one role is required: the cluster grants no "
@@ -213,26 +235,6 @@ class StackConfig(Section):
             raise ValueError(
                 f"cluster.kubeconfigRoleArn: '{role}' has no access entry; add it to "
                 "cluster.adminRoleArns"
-            )
-
-    def _check_example(self, example: ExampleService) -> None:
-        platform = self.platform
-        if example.namespace not in {n.name for n in platform.namespaces}:
-            raise ValueError(
-                f"apps.example.namespace: '{example.namespace}' is not one of platform.namespaces"
-            )
-        if example.min_replicas > example.max_replicas:
-            raise ValueError(
-                f"apps.example.minReplicas: {example.min_replicas} exceeds maxReplicas "
-                f"{example.max_replicas}"
-            )
-        if example.require_digest and example.digest is None:
-            raise ValueError("apps.example.digest: required when requireDigest is true")
-        zone = platform.route53_zone
-        if example.host and zone and not example.host.endswith("." + zone.domain):
-            raise ValueError(
-                f"apps.example.host: '{example.host}' is not inside platform.route53Zone "
-                f"'{zone.domain}'"
             )
 
     def _check_storage_and_cdn(self) -> None:

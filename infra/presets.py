@@ -65,9 +65,7 @@ PRESETS: dict[str, dict[str, Any]] = {
                 }
             ],
         },
-        "apps": {
-            "example": {"requireDigest": False, "minReplicas": 1, "maxReplicas": 3},
-        },
+        "appDefaults": {"requireDigest": False, "replicas": {"min": 1, "max": 3}},
         "storage": {
             "forceDestroy": True,
             "assets": {"lifecycle": {"noncurrentVersionExpirationDays": 7}},
@@ -156,7 +154,7 @@ PRESETS: dict[str, dict[str, Any]] = {
             },
         },
         "platform": {"acmeServer": "production", "storageReclaimPolicy": "Retain"},
-        "apps": {"example": {"requireDigest": True, "minReplicas": 3, "maxReplicas": 9}},
+        "appDefaults": {"requireDigest": True, "replicas": {"min": 3, "max": 9}},
         "storage": {
             "forceDestroy": False,
             "assets": {"lifecycle": {"noncurrentVersionExpirationDays": 30}},

@@ -73,6 +73,11 @@ def _rows(
         rows.append((path, kind, default, prop.get("description", target.get("description", ""))))
         if ref and "properties" in target:
             rows += _rows(target, defs, f"{path}.")
+        # A map of objects keyed by a name of the stack's choice (apps, nodeGroups): its values.
+        values = [prop.get("additionalProperties"), *prop.get("patternProperties", {}).values()]
+        value_ref = next((v["$ref"] for v in values if isinstance(v, dict) and "$ref" in v), None)
+        if value_ref and "properties" in defs[value_ref.split("/")[-1]]:
+            rows += _rows(defs[value_ref.split("/")[-1]], defs, f"{path}.<name>.")
     return rows
 
 

@@ -146,10 +146,6 @@ BAD_INPUTS: list[tuple[str, dict[str, Any], str, str]] = [
     ("chart-http", {"platform": {"charts": {"certManager": {"chart": "cert-manager", "version": "1.19.2", "repository": "http://charts.jetstack.io"}}}}, "groundwork:platform.charts.certManager.repository", "pattern"),
     ("acme-server", {"platform": {"acmeServer": "zerossl"}}, "groundwork:platform.acmeServer", "'staging' or 'production'"),
     ("system-namespace", {"platform": {"namespaces": [{"name": "kube-system"}]}}, "groundwork:platform.namespaces", "system namespaces"),
-    ("app-namespace", {"apps": {"example": {"tag": "1.29.3-alpine", "namespace": "other"}}}, "groundwork:apps.example.namespace", "not one of platform.namespaces"),
-    ("app-latest", {"apps": {"example": {"tag": "latest"}}}, "groundwork:apps.example.tag", "not a pin"),
-    ("app-digest-required", {"apps": {"example": {"tag": "1.29.3-alpine", "requireDigest": True}}}, "groundwork:apps.example.digest", "required"),
-    ("app-bad-digest", {"apps": {"example": {"tag": "1", "digest": "sha256:xyz"}}}, "groundwork:apps.example.digest", "pattern"),
     ("cdn-price-class", {"cdn": {"priceClass": "PriceClass_1"}}, "groundwork:cdn.priceClass", "'PriceClass_100'"),
     ("cdn-min-tls", {"cdn": {"minimumTlsVersion": "TLSv1.2_2019"}}, "groundwork:cdn.minimumTlsVersion", "'TLSv1.2_2021'"),
     ("cdn-min-tls-v1", {"cdn": {"minimumTlsVersion": "TLSv1"}}, "groundwork:cdn.minimumTlsVersion", "'TLSv1.2_2021'"),
@@ -354,4 +350,3 @@ def test_kubernetes_sizing_per_environment() -> None:
         prod_group.disk_size_gib,
     ) == ("ON_DEMAND", 3, 3, 9, 50)
     assert dev.platform.acme_server == "staging" and prod.platform.acme_server == "production"
-    assert prod.apps.example is not None and prod.apps.example.require_digest

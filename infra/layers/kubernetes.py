@@ -1,4 +1,4 @@
-"""Kubernetes layer: EKS cluster, platform baseline, add-ons and the example service."""
+"""Kubernetes layer: EKS cluster, platform baseline and add-ons (services: infra/layers/apps.py)."""
 
 from __future__ import annotations
 
@@ -16,12 +16,6 @@ from components.kubernetes.platform.baseline import (
     PlatformBaselineArgs,
     QuotaArgs,
     WorkloadNamespaceArgs,
-)
-from components.kubernetes.platform.workload import (
-    IngressArgs,
-    SecurityArgs,
-    Workload,
-    WorkloadArgs,
 )
 from components.network.aws import Vpc
 from infra.config import StackConfig
@@ -140,40 +134,6 @@ def addons(
             if p.route53_zone
             else None,
             tags=cfg.base_tags,
-        ),
-        opts=opts,
-    )
-
-
-def example_app(
-    cfg: StackConfig, addons: PlatformAddons, opts: pulumi.ResourceOptions
-) -> Workload | None:
-    app = cfg.apps.example
-    if app is None:
-        return None
-    return Workload(
-        app.name,
-        WorkloadArgs(
-            namespace=app.namespace,
-            part_of=cfg.name,
-            image=app.image,
-            tag=app.tag,
-            digest=app.digest,
-            require_digest=app.require_digest,
-            ports={"http": app.port},
-            min_replicas=app.min_replicas,
-            max_replicas=app.max_replicas,
-            # A UID above the host's range (>= 10000: no clash with a node account if a container
-            # ever escapes); group 101 is the image's nginx group, which can read its config.
-            security=SecurityArgs(run_as_user=10101, run_as_group=101),
-            ingress=IngressArgs(
-                host=app.host,
-                ingress_class=addons.ingress_class,
-                cluster_issuer=addons.cluster_issuer_name,
-            )
-            if app.host
-            else None,
-            ingress_namespace=cfg.platform.ingress_namespace,
         ),
         opts=opts,
     )

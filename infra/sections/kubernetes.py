@@ -1,5 +1,5 @@
-"""`groundwork:cluster`, `groundwork:platform`, `groundwork:apps`: the EKS cluster, the platform
-baseline and add-ons on it, and the example service deployed through the Workload component."""
+"""`groundwork:cluster`, `groundwork:platform`: the EKS cluster, and the platform baseline and
+add-ons on it (the services on it: infra/sections/apps.py)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,6 @@ from infra.sections.base import LogRetentionDays, Section
 
 _DNS_LABEL = r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$"
 _ROLE_ARN = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]{1,512}$")
-_DIGEST = r"^sha256:[0-9a-f]{64}$"
 ControlPlaneLog = Literal["api", "audit", "authenticator", "controllerManager", "scheduler"]
 REQUIRED_LOGS = ("api", "audit", "authenticator")
 ALL_LOGS: list[ControlPlaneLog] = [
@@ -238,38 +237,3 @@ class Platform(Section):
         if clash:
             raise ValueError(f"{clash} are system namespaces, not workload namespaces")
         return namespaces
-
-
-class ExampleService(Section):
-    name: str = Field("web", pattern=_DNS_LABEL)
-    """Service name."""
-    namespace: str = Field("apps", pattern=_DNS_LABEL)
-    """Namespace (one of `platform.namespaces`)."""
-    image: str = "docker.io/nginxinc/nginx-unprivileged"
-    """Image repository."""
-    tag: str = Field("1.29.3-alpine", pattern=r"^[\w][\w.-]{0,127}$")
-    """Image tag (never `latest`)."""
-    digest: str | None = Field(None, pattern=_DIGEST)
-    """Image digest `sha256:...`; pins the exact image."""
-    require_digest: bool = True
-    """Refuse to deploy without `digest`."""
-    port: int = Field(8080, ge=1024, le=65535)
-    """Container port (unprivileged)."""
-    min_replicas: int = Field(3, ge=1, le=100)
-    """HPA lower bound."""
-    max_replicas: int = Field(6, ge=1, le=100)
-    """HPA upper bound."""
-    host: str | None = Field(None, pattern=r"^([a-z0-9-]+\.)+[a-z]{2,}$")
-    """Public host name; unset: no Ingress."""
-
-    @field_validator("tag")
-    @classmethod
-    def _not_latest(cls, tag: str) -> str:
-        if tag == "latest":
-            raise ValueError("'latest' is not a pin; use a version tag")
-        return tag
-
-
-class Apps(Section):
-    example: ExampleService | None = None
-    """The example service (the dev and prod presets define it); null: none."""
