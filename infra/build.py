@@ -7,7 +7,7 @@ from typing import Any
 
 import pulumi
 
-from infra.config import StackConfig
+from infra.config import AwsStackConfig, ConfigError, StackConfig
 from infra.kubernetes import kubernetes_provider
 from infra.layers import apps, data, kubernetes, network, storage
 from infra.providers import build_providers
@@ -15,6 +15,16 @@ from infra.providers import build_providers
 
 def build(cfg: StackConfig) -> dict[str, Any]:
     """Create every resource of the stack; return the stack outputs to export."""
+    if not isinstance(cfg, AwsStackConfig):
+        # Validated (so a stack file can be written and checked now), not built yet.
+        raise ConfigError(
+            [f"groundwork:cloud: '{cfg.cloud}' is validated but not built yet (issue #16); "
+             "nothing was registered"]
+        )  # fmt: skip
+    return _build_aws(cfg)
+
+
+def _build_aws(cfg: AwsStackConfig) -> dict[str, Any]:
     providers = build_providers(cfg)
     in_primary = pulumi.ResourceOptions(provider=providers.primary)
 

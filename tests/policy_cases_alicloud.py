@@ -166,6 +166,7 @@ CASES: dict[str, Case] = {
             [R(POLARDB, "pg", {}), endpoint("Disable")],
             [R(POLARDB, "pg", {}), R(POLARDB, "other", {}), endpoint(cluster="other")],
         ],
+        unknown=[R(POLARDB, "pg", {}), endpoint(UNKNOWN)],
     ),
     "alicloud-disk-encrypted": Case(
         ok=[
@@ -262,6 +263,7 @@ CASES: dict[str, Case] = {
             [listener("http")],
             [R(ALB_LISTENER, "alb-http", {"listenerProtocol": "HTTP"})],
         ],
+        unknown=[listener(UNKNOWN)],
     ),
     "alicloud-deletion-protection": Case(
         ok=[

@@ -158,6 +158,7 @@ CASES: dict[str, Case] = {
             ],  # targets a vault the stack does not lock
         ],
         config={"minRetentionDays": 14, "requireVaultLock": True},
+        unknown=[plan(days=UNKNOWN), vault(), lock()],
     ),
     "backup-covers-stateful-data": Case(
         ok=[
@@ -228,6 +229,7 @@ CASES: dict[str, Case] = {
     "net-nat-per-zone": Case(
         ok=network("a"),
         bad=[network("b"), network(nat=False)],
+        unknown=[R(SUBNET, "acme-private-a", {"availabilityZone": UNKNOWN})],
     ),
     "k8s-cluster-issuer-production": Case(
         ok=[issuer("https://acme-v02.api.letsencrypt.org/directory")],
@@ -281,5 +283,6 @@ CASES: dict[str, Case] = {
             ],
         ],
         config={"minDays": 90},
+        unknown=lifecycle({"id": "x", "status": "Enabled", "expiration": {"days": UNKNOWN}}),
     ),
 }

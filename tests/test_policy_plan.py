@@ -16,7 +16,7 @@ from planner.policy_report import cost_section, policy_resources, policy_section
 from planner.recorder import RecordedResource, RecordingMonitor
 from planner.report import PlanContext
 from policies.guardrails import config as guardrails_config
-from tests.conftest import PROJECT_DIR, built, raw_stack_config, stack_config
+from tests.conftest import PROJECT_DIR, built, one, raw_stack_config, stack_config
 
 PROVIDER = "urn:pulumi:{stack}::groundwork::pulumi:providers:aws::aws-eu-west-1"
 
@@ -78,7 +78,9 @@ def test_real_stacks_have_no_mandatory_violations(stack: str) -> None:
 
 def test_advisory_violations_are_listed_without_blocking() -> None:
     # A dev log group kept 14 days is fine; a prod-style alarm rule is advisory in dev: an
-    # unalarmed Aurora cluster shows up as advisory, and is not a reason to block.
+    # unalarmed Aurora cluster shows up as advisory, and is not a reason to block. (It uses the
+    # stack's TLS-forcing parameter group: db-tls-enforced is a security rule, mandatory.)
+    tls_group = one(built("dev"), "aws:rds/clusterParameterGroup:ClusterParameterGroup")
     db = synthetic(
         "dev",
         "aws:rds/cluster:Cluster",
@@ -90,6 +92,7 @@ def test_advisory_violations_are_listed_without_blocking() -> None:
             "kmsKeyId": "arn:aws:kms:eu-west-1:1:key/x",
             "tags": tags("dev"),
             "manageMasterUserPassword": True,
+            "dbClusterParameterGroupName": tls_group.outputs["name"],
         },
     )
     section = policy_section(context("dev", [db]))

@@ -24,7 +24,7 @@ from components.kubernetes.platform.workload import (
     WorkloadArgs,
 )
 from components.network.aws import Vpc
-from infra.config import StackConfig
+from infra.config import AwsStackConfig
 from infra.sections.apps import AppService
 
 
@@ -45,7 +45,7 @@ def data_egress(network: Vpc, ports: Mapping[str, int]) -> dict[str, DataEgressA
 
 
 def layer(
-    cfg: StackConfig,
+    cfg: AwsStackConfig,
     network: Vpc,
     data_ports: Mapping[str, int],
     addons: PlatformAddons,
@@ -62,7 +62,7 @@ def layer(
 
 
 def workload_args(
-    cfg: StackConfig,
+    cfg: AwsStackConfig,
     app: AppService,
     egress: Mapping[str, DataEgressArgs],
     addons: PlatformAddons,

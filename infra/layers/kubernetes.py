@@ -10,7 +10,12 @@ from components.kubernetes.aws_addons import (
     PlatformAddonsArgs,
     Route53ZoneArgs,
 )
-from components.kubernetes.aws_eks import EksCluster, EksClusterArgs, NodeGroupArgs
+from components.kubernetes.aws_eks import (
+    EksCluster,
+    EksClusterArgs,
+    NodeGroupArgs,
+    ebs_storage_class,
+)
 from components.kubernetes.platform.baseline import (
     PlatformBaseline,
     PlatformBaselineArgs,
@@ -18,15 +23,15 @@ from components.kubernetes.platform.baseline import (
     WorkloadNamespaceArgs,
 )
 from components.network.aws import Vpc
-from infra.config import StackConfig
+from infra.config import AwsStackConfig
 
 
-def cluster_name(cfg: StackConfig) -> str:
+def cluster_name(cfg: AwsStackConfig) -> str:
     """Known before the cluster exists, so the VPC can tag its subnets with it."""
     return f"{cfg.name}-{cfg.environment}"
 
 
-def cluster(cfg: StackConfig, network: Vpc, opts: pulumi.ResourceOptions) -> EksCluster:
+def cluster(cfg: AwsStackConfig, network: Vpc, opts: pulumi.ResourceOptions) -> EksCluster:
     c = cfg.cluster
     return EksCluster(
         f"{cfg.name}-{cfg.environment}-eks",
@@ -62,7 +67,7 @@ def cluster(cfg: StackConfig, network: Vpc, opts: pulumi.ResourceOptions) -> Eks
     )
 
 
-def baseline(cfg: StackConfig, opts: pulumi.ResourceOptions) -> PlatformBaseline:
+def baseline(cfg: AwsStackConfig, opts: pulumi.ResourceOptions) -> PlatformBaseline:
     p = cfg.platform
     return PlatformBaseline(
         f"{cfg.name}-{cfg.environment}-baseline",
@@ -84,6 +89,7 @@ def baseline(cfg: StackConfig, opts: pulumi.ResourceOptions) -> PlatformBaseline
             ingress_namespace=p.ingress_namespace,
             monitoring_namespace=p.monitoring_namespace,
             platform_namespaces=[p.ingress_namespace, "cert-manager", p.monitoring_namespace],
+            storage_class=ebs_storage_class(),
             storage_reclaim_policy=p.storage_reclaim_policy,
             protect_stateful=cfg.protect_stateful_resources,
         ),
@@ -92,7 +98,7 @@ def baseline(cfg: StackConfig, opts: pulumi.ResourceOptions) -> PlatformBaseline
 
 
 def addons(
-    cfg: StackConfig, network: Vpc, cluster: EksCluster, opts: pulumi.ResourceOptions
+    cfg: AwsStackConfig, network: Vpc, cluster: EksCluster, opts: pulumi.ResourceOptions
 ) -> PlatformAddons:
     p = cfg.platform
     charts = {

@@ -9,7 +9,6 @@ are the component's own, read from its args dataclass.
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Annotated, Any, Literal
@@ -28,7 +27,7 @@ from components.kubernetes.platform.workload import (
     is_repository,
 )
 from infra.presets import deep_merge
-from infra.sections.base import Section
+from infra.sections.base import Problem, Section, component_default
 
 _DNS_LABEL = r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$"
 _DNS_SUBDOMAIN = re.compile(r"^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$")
@@ -38,30 +37,27 @@ DataService = Literal["postgres", "redis"]
 """Data services a workload may use; each opens its port on the data subnets."""
 
 
-def _default(args: type, name: str) -> Any:
-    """The component's own default for `name`, so it is stated once."""
-    f = next(f for f in dataclasses.fields(args) if f.name == name)
-    value = f.default if f.default_factory is dataclasses.MISSING else f.default_factory()
-    return list(value) if isinstance(value, tuple) else value
-
-
 class Replicas(Section):
-    min: int = Field(_default(WorkloadArgs, "min_replicas"), ge=1, le=100)
+    min: int = Field(component_default(WorkloadArgs, "min_replicas"), ge=1, le=100)
     """Lower bound of the HorizontalPodAutoscaler (pods always running)."""
-    max: int = Field(_default(WorkloadArgs, "max_replicas"), ge=1, le=100)
+    max: int = Field(component_default(WorkloadArgs, "max_replicas"), ge=1, le=100)
     """Upper bound of the HorizontalPodAutoscaler; equal to `min` for a fixed count."""
-    target_cpu_percent: int = Field(_default(WorkloadArgs, "target_cpu_utilization"), ge=1, le=100)
+    target_cpu_percent: int = Field(
+        component_default(WorkloadArgs, "target_cpu_utilization"), ge=1, le=100
+    )
     """Average CPU use, in percent of the requests, the autoscaler keeps the pods at."""
 
 
 class Resources(Section):
-    requests_cpu: str = Field(_default(ResourcesArgs, "requests_cpu"), pattern=_QUANTITY)
+    requests_cpu: str = Field(component_default(ResourcesArgs, "requests_cpu"), pattern=_QUANTITY)
     """CPU reserved per pod (Kubernetes quantity: `250m`, `1`)."""
-    requests_memory: str = Field(_default(ResourcesArgs, "requests_memory"), pattern=_QUANTITY)
+    requests_memory: str = Field(
+        component_default(ResourcesArgs, "requests_memory"), pattern=_QUANTITY
+    )
     """Memory reserved per pod (`256Mi`)."""
-    limits_cpu: str = Field(_default(ResourcesArgs, "limits_cpu"), pattern=_QUANTITY)
+    limits_cpu: str = Field(component_default(ResourcesArgs, "limits_cpu"), pattern=_QUANTITY)
     """CPU a pod may use at most (throttled above)."""
-    limits_memory: str = Field(_default(ResourcesArgs, "limits_memory"), pattern=_QUANTITY)
+    limits_memory: str = Field(component_default(ResourcesArgs, "limits_memory"), pattern=_QUANTITY)
     """Memory a pod may use at most (killed above)."""
 
 
@@ -70,7 +66,7 @@ class AppDefaults(Section):
 
     namespace: str = Field("apps", pattern=_DNS_LABEL)
     """Namespace (one of `platform.namespaces`)."""
-    require_digest: bool = _default(WorkloadArgs, "require_digest")
+    require_digest: bool = component_default(WorkloadArgs, "require_digest")
     """Refuse to deploy an image without `digest`."""
     replicas: Replicas = Replicas()
     """Pod count: autoscaled between `min` and `max` on CPU."""
@@ -87,7 +83,7 @@ class AppService(AppDefaults):
     """Image tag (never `latest`)."""
     digest: str | None = Field(None, pattern=DIGEST.pattern)
     """Image digest `sha256:<64 hex>`: pins the exact image bytes."""
-    ports: dict[str, int] = Field(default_factory=lambda: _default(WorkloadArgs, "ports"))
+    ports: dict[str, int] = Field(default_factory=lambda: component_default(WorkloadArgs, "ports"))
     """Named container ports (unprivileged). `http` is served by the Service on 80, probed, and
     routed to by the Ingress; `{}` for a worker with no Service."""
     config: dict[str, str] = Field(default_factory=dict)
@@ -103,12 +99,12 @@ class AppService(AppDefaults):
     """Numeric UID the container runs as; unset: the image's USER (must be numeric, non-zero)."""
     run_as_group: int | None = Field(None, ge=1)
     """Numeric GID, also the group of mounted volumes."""
-    liveness_path: str = Field(_default(WorkloadArgs, "liveness_path"), pattern=r"^/")
+    liveness_path: str = Field(component_default(WorkloadArgs, "liveness_path"), pattern=r"^/")
     """HTTP path of the liveness probe (on the `http` port)."""
-    readiness_path: str = Field(_default(WorkloadArgs, "readiness_path"), pattern=r"^/")
+    readiness_path: str = Field(component_default(WorkloadArgs, "readiness_path"), pattern=r"^/")
     """HTTP path of the readiness probe (on the `http` port)."""
     writable_paths: list[str] = Field(
-        default_factory=lambda: _default(WorkloadArgs, "writable_paths")
+        default_factory=lambda: component_default(WorkloadArgs, "writable_paths")
     )
     """Directories mounted as emptyDir (the root filesystem is read-only)."""
 
@@ -175,14 +171,19 @@ class AppService(AppDefaults):
                 raise ValueError(f"'{path}' is not an absolute directory below /")
         return paths
 
-    def problems(self) -> Iterator[tuple[str, str]]:
-        """Checks across this service's own fields: (camelCase key, message)."""
+    def problems(self) -> Iterator[Problem]:
+        """Checks across this service's own fields (keys relative to the service)."""
+        yield from super().problems()
         if self.replicas.min > self.replicas.max:
-            yield "replicas.min", f"{self.replicas.min} exceeds replicas.max {self.replicas.max}"
+            yield Problem(
+                "replicas.min", f"{self.replicas.min} exceeds replicas.max {self.replicas.max}"
+            )
         if self.require_digest and self.digest is None:
-            yield "digest", "required when requireDigest is true"
+            yield Problem("digest", "required when requireDigest is true")
         if self.host is not None and HTTP_PORT not in self.ports:
-            yield "host", f"the Ingress routes to the '{HTTP_PORT}' port; declare it in ports"
+            yield Problem(
+                "host", f"the Ingress routes to the '{HTTP_PORT}' port; declare it in ports"
+            )
 
 
 def with_app_defaults(raw: Mapping[str, Any]) -> dict[str, Any]:
@@ -218,15 +219,14 @@ def app_problems(
     cluster_enabled: bool,
     dns_domain: str | None,
 ) -> Iterator[tuple[str, str]]:
-    """Checks of `apps` against the rest of the stack: (stack-file key, message), every one."""
+    """Checks of `apps` against the rest of the stack: (stack-file key, message), every one. (Each
+    service's own cross-field checks, `AppService.problems`, run with every other section's.)"""
     if apps and not cluster_enabled:
         yield "apps", f"{sorted(apps)} need a cluster; set cluster.enabled or remove them"
     known = set(namespaces)
     hosts: dict[str, str] = {}
     for name, app in apps.items():
         key = f"apps.{name}"
-        for field, message in app.problems():
-            yield f"{key}.{field}", message
         if app.namespace not in known:
             yield f"{key}.namespace", f"'{app.namespace}' is not one of platform.namespaces"
         for service in app.uses:

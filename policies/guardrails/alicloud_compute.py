@@ -110,7 +110,7 @@ def _http_redirect(subjects: Sequence[Subject], params: Mapping[str, Any]) -> It
     rules = [r for r in subjects if r.type == ALB_RULE and _redirects_to_https(r)]
     for s in subjects:
         p = s.props
-        if s.type == SLB_LISTENER and str(get(p, "protocol")).lower() == "http":
+        if s.type == SLB_LISTENER and str(known(get(p, "protocol"), "protocol")).lower() == "http":
             if str(get(p, "listenerForward")).lower() != "on":
                 yield Finding(
                     f"SLB listener '{s.name}' serves plain HTTP (listenerForward is not 'on')",
@@ -118,7 +118,7 @@ def _http_redirect(subjects: Sequence[Subject], params: Mapping[str, Any]) -> It
                 )
         elif (
             s.type == ALB_LISTENER
-            and str(get(p, "listenerProtocol")).upper() == "HTTP"
+            and str(known(get(p, "listenerProtocol"), "listenerProtocol")).upper() == "HTTP"
             and not any(linked(r, "listenerId", s) for r in rules)
         ):
             yield Finding(

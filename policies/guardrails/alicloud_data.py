@@ -72,6 +72,9 @@ def _polardb_ssl(subjects: Sequence[Subject], params: Mapping[str, Any]) -> Iter
             if linked(e, "dbClusterId", cluster) and get(e.props, "sslEnabled") in ("Enable", "Update")
         ]  # fmt: skip
         if not ssl:
+            for e in endpoints:  # an endpoint whose setting is not known yet may be the one
+                if linked(e, "dbClusterId", cluster):
+                    known(get(e.props, "sslEnabled"), f"{e.name}.sslEnabled")
             yield Finding(
                 f"PolarDB cluster '{cluster.name}' has no endpoint with sslEnabled=Enable (SSL is off by default)",
                 cluster.urn,

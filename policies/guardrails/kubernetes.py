@@ -111,6 +111,17 @@ def _multi_zone_nodes(subjects: Sequence[Subject], params: Mapping[str, Any]) ->
             )
 
 
+def _on_demand_nodes(subject: Subject, params: Mapping[str, Any]) -> Iterator[str]:
+    if subject.type == NODE_GROUP:
+        capacity = need(subject.props, "capacityType")
+        if capacity == "SPOT":
+            yield "capacityType=SPOT: spot nodes can be reclaimed together at two minutes' notice"
+    else:
+        strategy = need(subject.props, "spotStrategy")
+        if strategy not in (None, "NoSpot"):
+            yield f"spotStrategy={strategy}: spot nodes can be reclaimed together"
+
+
 def _namespace(subject: Subject) -> Any:
     return get(subject.props, "metadata.namespace") or "default"
 
@@ -236,6 +247,16 @@ RULES = [
         stack_check=_multi_zone_nodes,
         params={"minZones": 3},
         anchors="IG ack-cluster-node-multi-zone",
+    ),
+    Rule(
+        id="k8s-on-demand-nodes",
+        group="availability",
+        severity="medium",
+        description="Node groups run on-demand capacity, never spot (reclaimable at short notice).",
+        remediation="Set cluster.nodeGroups.<name>.capacityType ON_DEMAND (Alibaba: spotStrategy NoSpot).",
+        types=(NODE_GROUP, ACK_POOL),
+        resource_check=_on_demand_nodes,
+        anchors="EKS best practices: reliability (spot for interruption-tolerant work only)",
     ),
     Rule(
         id="k8s-no-default-namespace",

@@ -60,9 +60,10 @@ TLS_ORDER = ("TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3")
 # -- backups --------------------------------------------------------------------------------------
 
 
-def _days_below(days: Any, minimum: int) -> bool:
-    """A retention in days below the floor (None: kept until deleted by hand, which is fine)."""
-    return days is not None and not is_unknown(days) and int(days) < minimum
+def _days_below(days: Any, minimum: int, where: str) -> bool:
+    """A retention in days below the floor (None: kept until deleted by hand, which is fine);
+    unknown raises CannotVerify."""
+    return days is not None and int(known(days, where)) < minimum
 
 
 def _vaults_of(plan: Subject, rule: Mapping[str, Any], vaults: list[Subject]) -> list[Subject]:
@@ -83,11 +84,14 @@ def _backup_retention_and_lock(
     for plan in (s for s in subjects if s.type == PLAN):
         for i, rule in enumerate(as_list(get(plan.props, "rules"), "rules")):
             name = get(rule, "ruleName") or i
-            if _days_below(get(rule, "lifecycle.deleteAfter"), minimum):
+            if _days_below(
+                get(rule, "lifecycle.deleteAfter"), minimum, "rules.lifecycle.deleteAfter"
+            ):
                 yield Finding(f"backup rule '{name}' keeps recovery points "
                               f"{get(rule, 'lifecycle.deleteAfter')} day(s); the floor is {minimum}", plan.urn)  # fmt: skip
             for j, copy in enumerate(as_list(get(rule, "copyActions"), "copyActions")):
-                if _days_below(get(copy, "lifecycle.deleteAfter"), minimum):
+                where = "rules.copyActions.lifecycle.deleteAfter"
+                if _days_below(get(copy, "lifecycle.deleteAfter"), minimum, where):
                     yield Finding(f"backup rule '{name}' copyActions[{j}] keeps copies "
                                   f"{get(copy, 'lifecycle.deleteAfter')} day(s); the floor is {minimum}", plan.urn)  # fmt: skip
             if not params["requireVaultLock"]:
@@ -112,7 +116,9 @@ def _vault_floor(
         )
     for lock in mine:
         days = get(lock.props, "minRetentionDays")
-        if days is None or _days_below(days, params["minLockDays"]):
+        if days is None or _days_below(
+            days, params["minLockDays"], f"{lock.name}.minRetentionDays"
+        ):
             yield Finding(
                 f"the Vault Lock of '{vault.name}' lets recovery points be deleted after "
                 f"{days or 0} day(s); the floor is {params['minLockDays']}",
