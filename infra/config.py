@@ -42,6 +42,7 @@ from infra.sections.apps import (
     AppDefaults,
     AppService,
     ServiceName,
+    app_guardrail_problems,
     app_problems,
     with_app_defaults,
 )
@@ -190,6 +191,8 @@ class StackBase(Section):
                     f"{self.environment} needs at least {rule[minimum.param]} {minimum.counts}, "
                     f"got {value} (policy {minimum.rule})",
                 )
+        for key, message in app_guardrail_problems(self.apps, self.limits):
+            yield Problem(key, message)
         if self.storage.force_destroy and self.limits.enforced("stateful-resources-protected"):
             yield Problem(
                 "storage.forceDestroy",

@@ -306,7 +306,7 @@ def test_dev_may_run_without_readers_or_replicas() -> None:
 
 @pytest.mark.parametrize("environment", sorted(PRESETS))
 def test_every_preset_validates(environment: str) -> None:
-    # Only what no preset can know: who administers the cluster, the example's image pin, and
+    # Only what no preset can know: who administers the cluster, the services' image pins, and
     # (prod) the CDN's own domain.
     cfg = parse_config(
         {

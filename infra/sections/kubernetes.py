@@ -106,7 +106,7 @@ class EndpointAccess(Section):
 
 class Cluster(Section):
     enabled: bool = True
-    """Build the managed Kubernetes cluster, the platform on it and the example service."""
+    """Build the managed Kubernetes cluster, the platform on it and the services of `apps`."""
     version: str = Field(_eks("version"), pattern=r"^1\.\d{2}$")
     """Kubernetes minor version (`1.35`)."""
     endpoint: EndpointAccess = EndpointAccess()
