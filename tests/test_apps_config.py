@@ -13,7 +13,12 @@ from infra.layers.apps import data_egress, workload_args
 from tests.conftest import raw_stack_config
 
 DIGEST = "sha256:" + "ab" * 32
-API: dict[str, Any] = {"image": "ghcr.io/acme/api", "tag": "3.1.0", "runAsUser": 1000}
+API: dict[str, Any] = {
+    "image": "ghcr.io/acme/api",
+    "tag": "3.1.0",
+    "runAsUser": 1000,
+    "architectures": ["amd64", "arm64"],
+}
 
 
 def dev(**apps: Any) -> dict[str, Any]:

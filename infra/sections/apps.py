@@ -15,6 +15,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, StringConstraints, ValidationError, field_validator
 
+from components.kubernetes.architecture import Architecture
 from components.kubernetes.platform.workload import (
     CONFIG_KEY,
     DIGEST,
@@ -73,6 +74,13 @@ class AppDefaults(Section):
     """Pod count: autoscaled between `min` and `max` on CPU."""
     resources: Resources = Resources()
     """Requests and limits of the service's container."""
+    architectures: list[Architecture] = Field(
+        default_factory=lambda: list(component_default(WorkloadArgs, "architectures")),
+        min_length=1,
+    )
+    """CPU architectures the image is built for (`amd64`, `arm64`): pods run only on nodes of
+    these, and a stack whose node groups offer none of them is refused. Unset: amd64 only; list
+    both for a multi-arch image to run on Graviton nodes."""
 
 
 class AppService(AppDefaults):
