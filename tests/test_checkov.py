@@ -37,7 +37,7 @@ def test_waiver_file_is_valid_and_every_entry_says_why() -> None:
     waivers = load_waivers(PROJECT_DIR / WAIVERS)
     assert waivers
     assert all(len(w.reason.split()) >= 15 for w in waivers), "give each waiver a real reason"
-    assert len({(w.check, w.resources) for w in waivers}) == len(waivers)
+    assert len({(w.check, w.resources, w.stacks) for w in waivers}) == len(waivers)
 
 
 def test_bad_waiver_entries_are_reported_by_index_and_key() -> None:
