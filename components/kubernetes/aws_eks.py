@@ -28,6 +28,7 @@ from pulumi_aws import cloudwatch, ec2, eks, iam, kms, vpc
 from components._base import child_opts, merged_tags, require, type_token
 from components.aws.identity import aws_context
 from components.aws.policy_docs import kms_key_policy, logs_service_statement
+from components.aws.versions import eks_version_problem
 from components.kubernetes.architecture import EKS_AMI_TYPES, group_architecture
 from components.kubernetes.aws_irsa import OidcIdentity, service_account_role
 from components.kubernetes.platform.baseline import StorageClassArgs
@@ -44,6 +45,17 @@ ADMIN_POLICY = "AmazonEKSClusterAdminPolicy"
 
 MIN_PUBLIC_PREFIX = 16
 """Public-endpoint allowlist entries must be at least this narrow."""
+
+
+def _by_zone(subnets: Mapping[str, pulumi.Input[str]]) -> list[pulumi.Input[str]]:
+    """Subnet ids in zone-name order, whatever order the zones were listed in: a node group's
+    subnetIds force its replacement when they change, and a reordered list is a change."""
+    return [subnets[zone] for zone in sorted(subnets)]
+
+
+def role_key(role_arn: str) -> str:
+    """A role's identity within the stack: its path and name (`role/ops/admin` -> `ops-admin`)."""
+    return role_arn.split(":role/", 1)[-1].replace("/", "-")
 
 
 def ebs_storage_class(kms_key_arn: pulumi.Input[str] | None = None) -> StorageClassArgs:
@@ -163,7 +175,7 @@ class EksCluster(pulumi.ComponentResource):
             role_arn=cluster_role.arn,
             upgrade_policy=eks.ClusterUpgradePolicyArgs(support_type=args.support_type),
             vpc_config=eks.ClusterVpcConfigArgs(
-                subnet_ids=list(args.private_subnets.values()),
+                subnet_ids=_by_zone(args.private_subnets),
                 endpoint_private_access=True,
                 endpoint_public_access=args.endpoint_public_access,
                 public_access_cidrs=list(args.public_access_cidrs)
@@ -372,17 +384,20 @@ class EksCluster(pulumi.ComponentResource):
         policy_arn = pulumi.Output.format(
             "arn:{0}:eks::aws:cluster-access-policy/{1}", self._ctx.partition, ADMIN_POLICY
         )
-        for index, role_arn in enumerate(args.admin_role_arns):
+        # Named after the role, not its place in the list: principalArn forces replacement, and a
+        # replaced entry is a moment without cluster access for that role.
+        for role_arn in args.admin_role_arns:
+            key = f"{name}-admin-{role_key(role_arn)}"
             entry = eks.AccessEntry(
-                f"{name}-admin-{index}",
+                key,
                 cluster_name=self.cluster.name,
                 principal_arn=role_arn,
                 type="STANDARD",
-                tags=self._tags(f"{name}-admin-{index}"),
+                tags=self._tags(key),
                 opts=child_opts(self),
             )
             eks.AccessPolicyAssociation(
-                f"{name}-admin-{index}-policy",
+                f"{key}-policy",
                 cluster_name=self.cluster.name,
                 principal_arn=entry.principal_arn,
                 policy_arn=policy_arn,
@@ -427,7 +442,7 @@ class EksCluster(pulumi.ComponentResource):
             service_account=service_account,
             tags=self._args.tags,
             statements=statements,
-            managed_policy_arns=[self._aws_policy(p) for p in managed_policies],
+            managed_policy_arns={p: self._aws_policy(p) for p in managed_policies},
         )
 
     def _addon(
@@ -518,7 +533,7 @@ class EksCluster(pulumi.ComponentResource):
             placements: dict[str, list[pulumi.Input[str]]] = (
                 {f"{group_name}-{zone}": [subnet] for zone, subnet in args.private_subnets.items()}
                 if group.per_zone
-                else {group_name: list(args.private_subnets.values())}
+                else {group_name: _by_zone(args.private_subnets)}
             )
             for placement, subnets in placements.items():
                 node_group = self._node_group(
@@ -621,6 +636,8 @@ class EksCluster(pulumi.ComponentResource):
 def _validate(args: EksClusterArgs) -> None:
     require(bool(args.cluster_name), "cluster_name", "must not be empty")
     require(args.support_type in get_args(SupportType), "support_type", "STANDARD or EXTENDED")
+    version_problem = eks_version_problem(args.version, args.support_type)
+    require(version_problem is None, "version", version_problem or "")
     require(len(args.private_subnets) >= 2, "private_subnets", "EKS needs two or more zones")
     missing = [t for t in MANDATORY_LOGS if t not in args.log_types]
     require(not missing, "log_types", f"must include {list(MANDATORY_LOGS)}; missing {missing}")
@@ -641,6 +658,10 @@ def _validate(args: EksClusterArgs) -> None:
             "public_access_cidrs",
             f"'{cidr}' is wider than /{MIN_PUBLIC_PREFIX}: a few such blocks open the API to everyone",
         )
+    keys = [role_key(arn) for arn in args.admin_role_arns]
+    require(
+        len(set(keys)) == len(keys), "admin_role_arns", f"two roles share a path and name: {keys}"
+    )
     require(bool(args.node_groups), "node_groups", "at least one node group is required")
     for group_name, group in args.node_groups.items():
         field_name = f"node_groups.{group_name}"

@@ -2,26 +2,47 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 import pulumi
 
 from components.budget.aws import MonthlyBudget, MonthlyBudgetArgs
 from infra.config import AwsStackConfig
+from infra.providers import Providers
 
 
-def budget(cfg: AwsStackConfig, opts: pulumi.ResourceOptions) -> MonthlyBudget | None:
+@dataclass(frozen=True)
+class CostHandles:
+    budget: MonthlyBudget | None
+    """The AWS Budget of `budget.monthlyLimit` (None when the stack sets none); the monitoring
+    layer routes its alerts to the P2 topic."""
+
+    @property
+    def exports(self) -> dict[str, Any]:
+        return {"budgetName": self.budget.budget_name} if self.budget else {}
+
+
+def layer(
+    cfg: AwsStackConfig, providers: Providers, opts: pulumi.ResourceOptions | None = None
+) -> CostHandles:
+    args = budget_args(cfg)
+    if args is None:
+        return CostHandles(budget=None)
+    return CostHandles(budget=MonthlyBudget(cfg.prefix, args, providers.in_primary(opts)))
+
+
+def budget_args(cfg: AwsStackConfig) -> MonthlyBudgetArgs | None:
+    """The budget's args; None when the stack file sets no `budget.monthlyLimit`."""
     b = cfg.budget
     if b.monthly_limit is None:
         return None
-    return MonthlyBudget(
-        f"{cfg.name}-{cfg.environment}",
-        MonthlyBudgetArgs(
-            monthly_limit_usd=b.monthly_limit,
-            service=cfg.name,
-            environment=cfg.environment,
-            forecast_alert_percent=b.forecast_alert_percent,
-            actual_alert_percent=b.actual_alert_percent,
-            alert_emails=b.alert_emails,
-            tags=cfg.base_tags,
-        ),
-        opts,
+    return MonthlyBudgetArgs(
+        monthly_limit_usd=b.monthly_limit,
+        service=cfg.name,
+        environment=cfg.environment,
+        forecast_alert_percent=b.forecast_alert_percent,
+        actual_alert_percent=b.actual_alert_percent,
+        alert_emails=b.alert_emails,
+        tags=cfg.base_tags,
     )

@@ -2,39 +2,71 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 import pulumi
 
 from components.network.aws import FlowLogArgs, Vpc, VpcArgs
 from infra.config import AwsStackConfig
-from infra.layers.kubernetes import cluster_name
+from infra.providers import Providers
 
 
-def network(cfg: AwsStackConfig, opts: pulumi.ResourceOptions) -> Vpc:
+@dataclass(frozen=True)
+class NetworkHandles:
+    vpc: Vpc
+    """The VPC: subnets by tier and zone, the subnet plan, DB/cache subnet groups, NAT."""
+
+    @property
+    def exports(self) -> dict[str, Any]:
+        vpc = self.vpc
+        return {
+            "vpcId": vpc.vpc_id,
+            "vpcCidr": vpc.vpc_cidr,
+            "zones": vpc.zones,
+            "publicSubnetIds": vpc.public_subnet_ids,
+            "privateSubnetIds": vpc.private_subnet_ids,
+            "dataSubnetIds": vpc.data_subnet_ids,
+        }
+
+
+def cluster_name(cfg: AwsStackConfig) -> str:
+    """Known before the cluster exists, so the VPC can tag its subnets with it."""
+    return cfg.prefix
+
+
+def layer(
+    cfg: AwsStackConfig, providers: Providers, opts: pulumi.ResourceOptions | None = None
+) -> NetworkHandles:
+    return NetworkHandles(vpc=_vpc(cfg, providers.in_primary(opts)))
+
+
+def _vpc(cfg: AwsStackConfig, opts: pulumi.ResourceOptions) -> Vpc:
+    return Vpc(f"{cfg.name}-{cfg.environment}", vpc_args(cfg), opts=opts)
+
+
+def vpc_args(cfg: AwsStackConfig) -> VpcArgs:
     net = cfg.network
-    return Vpc(
-        f"{cfg.name}-{cfg.environment}",
-        VpcArgs(
-            cidr=str(net.cidr),
-            zones=cfg.zone_names,
-            zone_slots=cfg.zone_slots,
-            private_subnet_prefix=net.private_subnet_prefix,
-            public_subnet_prefix=net.public_subnet_prefix,
-            data_subnet_prefix=net.data_subnet_prefix,
-            nat=net.nat,
-            nat_instance_type=net.nat_instance_type,
-            flow_logs=(
-                FlowLogArgs(
-                    retention_days=net.flow_logs.retention_days,
-                    traffic_type=net.flow_logs.traffic_type,
-                )
-                if net.flow_logs.enabled
-                else None
-            ),
-            s3_gateway_endpoint=net.s3_gateway_endpoint,
-            interface_endpoints=net.interface_endpoints,
-            cluster_names=[cluster_name(cfg)] if cfg.cluster.enabled else [],
-            tags=cfg.base_tags,
-            protect_stateful=cfg.protect_stateful_resources,
+    return VpcArgs(
+        cidr=str(net.cidr),
+        zones=cfg.zone_names,
+        zone_slots=cfg.zone_slots,
+        private_subnet_prefix=net.private_subnet_prefix,
+        public_subnet_prefix=net.public_subnet_prefix,
+        data_subnet_prefix=net.data_subnet_prefix,
+        nat=net.nat,
+        nat_instance_type=net.nat_instance_type,
+        flow_logs=(
+            FlowLogArgs(
+                retention_days=net.flow_logs.retention_days,
+                traffic_type=net.flow_logs.traffic_type,
+            )
+            if net.flow_logs.enabled
+            else None
         ),
-        opts=opts,
+        s3_gateway_endpoint=net.s3_gateway_endpoint,
+        interface_endpoints=net.interface_endpoints,
+        cluster_names=[cluster_name(cfg)] if cfg.cluster.enabled else [],
+        tags=cfg.base_tags,
+        protect_stateful=cfg.protect_stateful_resources,
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import pulumi
@@ -18,43 +19,49 @@ from components.storage.aws import (
     Transition,
 )
 from infra.config import AwsStackConfig
-from infra.providers import EDGE_REGION
+from infra.providers import EDGE_REGION, Providers
 from infra.sections.storage import AwsDataBucket
 
 Grants = pulumi.Output[list[dict[str, Any]]]
 
 
-def storage_and_cdn(
-    cfg: AwsStackConfig, opts: pulumi.ResourceOptions, edge_opts: pulumi.ResourceOptions
-) -> dict[str, Any]:
-    """Log bucket, data buckets, and the CDN over the assets bucket; returns stack outputs.
+@dataclass(frozen=True)
+class StorageHandles:
+    log_bucket: Bucket
+    """The access-log bucket (S3 server access logs, CDN logs)."""
+    buckets: dict[str, Bucket]
+    """The product's buckets by role (`assets`, `uploads`, `backups`), never by position."""
+    cdn: Cdn | None
+    """The CDN (with its web firewall) in front of the assets bucket."""
+
+    @property
+    def exports(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"logBucketName": self.log_bucket.bucket_name}
+        out |= {f"{role}BucketName": b.bucket_name for role, b in self.buckets.items()}
+        if (cdn := self.cdn) is not None:
+            out |= {
+                "cdnDomainName": cdn.domain_name,
+                "cdnDistributionId": cdn.distribution_id,
+                "cdnTlsPolicyEnforced": cdn.tls_policy_enforced,
+            }
+            if cdn.web_acl_arn is not None:
+                out["webAclArn"] = cdn.web_acl_arn
+        return out
+
+
+def layer(
+    cfg: AwsStackConfig, providers: Providers, opts: pulumi.ResourceOptions | None = None
+) -> StorageHandles:
+    """Log bucket, data buckets, and the CDN over the assets bucket (CloudFront's companions in
+    us-east-1).
 
     The assets bucket's policy and key policy need the distribution's ARN, and the distribution
     needs the bucket: deferred outputs close that loop so the grant still lands in the bucket's
     ONE policy, scoped to the distribution (resolved right after the CDN exists).
     """
-    prefix = f"{cfg.name}-{cfg.environment}"
-    st, tags, protect = cfg.storage, cfg.base_tags, cfg.protect_stateful_resources
-    logs = Bucket(
-        f"{prefix}-logs",
-        BucketArgs(
-            access_logs=None,  # the log bucket does not log into itself
-            encryption="AES256",  # S3 server access logging cannot deliver to SSE-KMS buckets
-            log_target=LogTargetArgs(
-                server_access_log_prefix="s3/",
-                vended_log_source_regions=[EDGE_REGION] if cfg.cdn.enabled else [],
-            ),
-            lifecycle=LifecycleArgs(
-                expiration_days=st.logs.retention_days,
-                noncurrent_version_expiration_days=st.logs.noncurrent_version_expiration_days,
-            ),
-            force_destroy=st.force_destroy,
-            tags=tags,
-            protect_stateful=protect,
-        ),
-        opts=opts,
-    )
-    outputs: dict[str, Any] = {"logBucketName": logs.bucket_name}
+    in_primary, edge_opts = providers.in_primary(opts), providers.at_edge(opts)
+    st = cfg.storage
+    logs = Bucket(f"{cfg.prefix}-logs", log_bucket_args(cfg), opts=in_primary)
 
     grants: Grants
     key_grants: Grants
@@ -63,21 +70,20 @@ def storage_and_cdn(
     grants, resolve_grants = pulumi.deferred_output()
     key_grants, resolve_key_grants = pulumi.deferred_output()
     cdn: Cdn | None = None
+    buckets: dict[str, Bucket] = {}
     try:
-        buckets: dict[str, Bucket] = {}
         for role, settings in (("assets", st.assets), ("uploads", st.uploads),
                                ("backups", st.backups)):  # fmt: skip
             if not settings.enabled:
                 continue
             serves_cdn = role == "assets" and cfg.cdn.enabled
             buckets[role] = Bucket(
-                f"{prefix}-{role}",
-                _bucket_args(cfg, settings, logs, role,
-                             grants=grants if serves_cdn else (),
-                             key_grants=key_grants if serves_cdn else ()),
-                opts=opts,
+                f"{cfg.prefix}-{role}",
+                bucket_args(cfg, settings, logs.bucket_name, role,
+                            grants=grants if serves_cdn else (),
+                            key_grants=key_grants if serves_cdn else ()),
+                opts=in_primary,
             )  # fmt: skip
-            outputs[f"{role}BucketName"] = buckets[role].bucket_name
         if cfg.cdn.enabled:
             cdn = _cdn(cfg, buckets["assets"], logs, edge_opts)
     finally:
@@ -86,22 +92,32 @@ def storage_and_cdn(
         none: Grants = pulumi.Output.from_input([])
         resolve_grants(cdn.origin_bucket_statements if cdn else none)
         resolve_key_grants(cdn.origin_key_statements if cdn else none)
-    if cdn is None:
-        return outputs
-    outputs |= {
-        "cdnDomainName": cdn.domain_name,
-        "cdnDistributionId": cdn.distribution_id,
-        "cdnTlsPolicyEnforced": cdn.tls_policy_enforced,
-    }
-    if cdn.web_acl_arn is not None:
-        outputs["webAclArn"] = cdn.web_acl_arn
-    return outputs
+    return StorageHandles(log_bucket=logs, buckets=buckets, cdn=cdn)
 
 
-def _bucket_args(
+def log_bucket_args(cfg: AwsStackConfig) -> BucketArgs:
+    st = cfg.storage
+    return BucketArgs(
+        access_logs=None,  # the log bucket does not log into itself
+        encryption="AES256",  # S3 server access logging cannot deliver to SSE-KMS buckets
+        log_target=LogTargetArgs(
+            server_access_log_prefix="s3/",
+            vended_log_source_regions=[EDGE_REGION] if cfg.cdn.enabled else [],
+        ),
+        lifecycle=LifecycleArgs(
+            expiration_days=st.logs.retention_days,
+            noncurrent_version_expiration_days=st.logs.noncurrent_version_expiration_days,
+        ),
+        force_destroy=st.force_destroy,
+        tags=cfg.base_tags,
+        protect_stateful=cfg.protect_stateful_resources,
+    )
+
+
+def bucket_args(
     cfg: AwsStackConfig,
     settings: AwsDataBucket,
-    logs: Bucket,
+    log_bucket_name: pulumi.Input[str],
     role: str,
     *,
     grants: Any,
@@ -109,7 +125,7 @@ def _bucket_args(
 ) -> BucketArgs:
     life = settings.lifecycle
     return BucketArgs(
-        access_logs=AccessLogArgs(target_bucket=logs.bucket_name, prefix=f"s3/{role}/"),
+        access_logs=AccessLogArgs(target_bucket=log_bucket_name, prefix=f"s3/{role}/"),
         lifecycle=LifecycleArgs(
             abort_incomplete_multipart_upload_days=life.abort_incomplete_multipart_upload_days,
             noncurrent_version_expiration_days=life.noncurrent_version_expiration_days,
@@ -129,42 +145,51 @@ def _bucket_args(
 def _cdn(
     cfg: AwsStackConfig, assets: Bucket, logs: Bucket, edge_opts: pulumi.ResourceOptions
 ) -> Cdn:
-    c = cfg.cdn
     return Cdn(
-        f"{cfg.name}-{cfg.environment}-cdn",
-        CdnArgs(
-            origin_bucket_arn=assets.arn,
-            origin_domain_name=assets.regional_domain_name,
-            log_bucket_arn=logs.arn,
-            price_class=c.price_class,
-            viewer_protocol_policy=c.viewer_protocol_policy,
-            minimum_tls_version=c.minimum_tls_version,
-            domain=(
-                CustomDomainArgs(
-                    name=c.domain.name,
-                    aliases=c.domain.aliases,
-                    hosted_zone_id=c.domain.hosted_zone_id,
-                )
-                if c.domain
-                else None
-            ),
-            allow_default_certificate=c.allow_default_certificate,
-            security_headers=SecurityHeadersArgs(content_security_policy=c.content_security_policy),
-            default_root_object=c.default_root_object,
-            waf=(
-                WebFirewallArgs(
-                    rate_limit=c.waf.rate_limit,
-                    rate_limit_window_seconds=c.waf.rate_limit_window_seconds,
-                    blocked_ip_cidrs=c.waf.blocked_ip_cidrs,
-                    blocked_countries=c.waf.blocked_countries,
-                    allowed_countries=c.waf.allowed_countries,
-                    log_retention_days=c.waf.log_retention_days,
-                )
-                if c.waf.enabled
-                else None
-            ),
-            tags=cfg.base_tags,
-            protect_stateful=cfg.protect_stateful_resources,
-        ),
+        f"{cfg.prefix}-cdn",
+        cdn_args(cfg, assets.arn, assets.regional_domain_name, logs.arn),
         opts=edge_opts,
+    )
+
+
+def cdn_args(
+    cfg: AwsStackConfig,
+    origin_bucket_arn: pulumi.Input[str],
+    origin_domain_name: pulumi.Input[str],
+    log_bucket_arn: pulumi.Input[str],
+) -> CdnArgs:
+    c = cfg.cdn
+    return CdnArgs(
+        origin_bucket_arn=origin_bucket_arn,
+        origin_domain_name=origin_domain_name,
+        log_bucket_arn=log_bucket_arn,
+        price_class=c.price_class,
+        viewer_protocol_policy=c.viewer_protocol_policy,
+        minimum_tls_version=c.minimum_tls_version,
+        domain=(
+            CustomDomainArgs(
+                name=c.domain.name,
+                aliases=c.domain.aliases,
+                hosted_zone_id=c.domain.hosted_zone_id,
+            )
+            if c.domain
+            else None
+        ),
+        allow_default_certificate=c.allow_default_certificate,
+        security_headers=SecurityHeadersArgs(content_security_policy=c.content_security_policy),
+        default_root_object=c.default_root_object,
+        waf=(
+            WebFirewallArgs(
+                rate_limit=c.waf.rate_limit,
+                rate_limit_window_seconds=c.waf.rate_limit_window_seconds,
+                blocked_ip_cidrs=c.waf.blocked_ip_cidrs,
+                blocked_countries=c.waf.blocked_countries,
+                allowed_countries=c.waf.allowed_countries,
+                log_retention_days=c.waf.log_retention_days,
+            )
+            if c.waf.enabled
+            else None
+        ),
+        tags=cfg.base_tags,
+        protect_stateful=cfg.protect_stateful_resources,
     )
