@@ -15,9 +15,10 @@ import pytest
 
 from planner.export import write_export
 from planner.recorder import RecordedResource
-from planner.scan.__main__ import WAIVERS, run_checkov
+from planner.scan.__main__ import WAIVERS, _report, run_checkov
 from planner.scan.findings import Finding, FrameworkResult, parse_report
 from planner.scan.waivers import WaiverFileError, judge, load_waivers, parse_waivers
+from planner.stackfile import stack_names
 from tests.conftest import PROJECT_DIR, built
 
 GRAPH_CHECKS = {
@@ -34,7 +35,7 @@ def _finding(check: str, resource: str) -> Finding:
 
 
 def test_waiver_file_is_valid_and_every_entry_says_why() -> None:
-    waivers = load_waivers(PROJECT_DIR / WAIVERS)
+    waivers = load_waivers(PROJECT_DIR / WAIVERS, stack_names(PROJECT_DIR))
     assert waivers
     assert all(len(w.reason.split()) >= 15 for w in waivers), "give each waiver a real reason"
     assert len({(w.check, w.resources, w.stacks) for w in waivers}) == len(waivers)
@@ -46,14 +47,16 @@ def test_bad_waiver_entries_are_reported_by_index_and_key() -> None:
         {"check": "AWS_1", "reason": "short"},
         {"check": "CKV_AWS_2", "reason": "a long enough reason to pass", "resource": ["x"]},
         {"check": "CKV_AWS_3", "reason": "a long enough reason to pass", "stacks": []},
+        {"check": "CKV_AWS_4", "reason": "a long enough reason to pass", "stacks": ["prod", "stagin"]},
     ]}  # fmt: skip
     with pytest.raises(WaiverFileError) as err:
-        parse_waivers(data, "w.yaml")
+        parse_waivers(data, "w.yaml", ["dev", "staging", "prod"])
     assert err.value.problems == [
         "w.yaml: waivers[1].check: a Checkov check id such as CKV_AWS_144 (got 'AWS_1')",
         "w.yaml: waivers[1].reason: say why the check does not apply (a sentence, got 'short')",
         "w.yaml: waivers[2].resource: unknown key; allowed: check, reason, resources, stacks",
         "w.yaml: waivers[3].stacks: a non-empty list of strings (got [])",
+        "w.yaml: waivers[4].stacks: no stack 'stagin'; stacks: dev, prod, staging",
     ]
     with pytest.raises(WaiverFileError):
         parse_waivers(["not", "a", "mapping"], "w.yaml")
@@ -80,6 +83,57 @@ def test_unwaived_failures_and_stale_waivers_fail_the_verdict() -> None:
     dev = judge("dev", failed, waivers)  # the prod-only waiver does not cover dev
     assert [f.check_id for f in dev.unwaived] == ["CKV_AWS_144", "CKV_AWS_86"]
     assert [w.check for w in dev.stale] == ["CKV_AWS_999"]
+
+
+def _clean_results() -> dict[str, FrameworkResult]:
+    return {f: FrameworkResult(f, 3, []) for f in ("terraform_plan", "kubernetes")}
+
+
+def test_a_new_failing_check_is_reported_with_the_waiver_to_write_or_extend() -> None:
+    waivers = parse_waivers({"waivers": [
+        {"check": "CKV_AWS_338", "stacks": ["dev"], "reason": "dev keeps its logs for two weeks only"},
+    ]}, "w.yaml")  # fmt: skip
+    results = _clean_results()
+    results["terraform_plan"].failed = [
+        _finding("CKV_AWS_338", "aws_cloudwatch_log_group.b"),
+        _finding("CKV_AWS_338", "aws_cloudwatch_log_group.a"),
+        _finding("CKV_AWS_158", "aws_cloudwatch_log_group.a"),
+    ]
+    lines, ok = _report("staging", results, waivers)
+    assert not ok
+    text = "\n".join(lines)
+    assert "fix each FAILED resource in its component" in text
+    # A stub per check, scoped to this stack and exactly the failing resources ...
+    assert ('    - check: CKV_AWS_338\n      stacks: [staging]\n      resources: '
+            '["aws_cloudwatch_log_group.a", "aws_cloudwatch_log_group.b"]') in text  # fmt: skip
+    assert "    - check: CKV_AWS_158\n      stacks: [staging]" in text
+    # ... and the existing entry of the same check, which could take this stack instead.
+    assert "(or add staging to the stacks of waivers[0] (CKV_AWS_338)" in text
+    assert text.count("(or add staging") == 1
+
+
+def test_a_type_missing_from_the_mapping_table_fails_the_scan_with_the_entry_to_add() -> None:
+    """Left out of tfplan.json, the type would never be scanned: the verdict fails even with no
+    failing check, and says what to add where."""
+    lines, ok = _report("prod", _clean_results(), [], ("aws:ec2/instance:Instance",))
+    assert not ok
+    text = "\n".join(lines)
+    assert "FAILS: 0 unwaived failure(s), 0 waived, 0 stale waiver(s), 1 unmapped type(s)" in text
+    assert '    "aws:ec2/instance:Instance": {"type": "aws_ec2_instance"},' in text
+    assert "planner/export/tf_types.json" in text and '"unmappable"' in text
+    assert _report("prod", _clean_results(), [])[1]
+
+
+def test_a_stale_waiver_says_to_remove_it_or_narrow_its_stacks() -> None:
+    waivers = parse_waivers({"waivers": [
+        {"check": "CKV_AWS_86", "reason": "logging goes through log delivery v2"},
+    ]}, "w.yaml")  # fmt: skip
+    lines, ok = _report("dev", _clean_results(), waivers)
+    assert not ok
+    text = "\n".join(lines)
+    assert "STALE waivers[0] (CKV_AWS_86)" in text
+    assert "delete the entry from policies/checkov-waivers.yaml" in text
+    assert "drop dev from its `stacks`" in text
 
 
 def test_report_parsing_handles_one_or_several_frameworks() -> None:

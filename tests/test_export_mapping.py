@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from planner.export import unmapped_types
 from planner.export.mapping import load_table, snake
 from planner.recorder import RecordingMonitor
 from tests.test_policy_tokens import _module_file
@@ -66,11 +67,8 @@ def test_every_type_a_stack_creates_is_mapped_or_unmappable_with_a_reason(
     built_stack: tuple[str, RecordingMonitor],
 ) -> None:
     stack, monitor = built_stack
-    unmapped = sorted(
-        {r.type for r in monitor.recorded
-         if r.custom and TABLE.lookup(r.type) is None and not TABLE.unmappable_reason(r.type)}
-    )  # fmt: skip
-    assert unmapped == [], f"{stack}: add these tokens to planner/export/tf_types.json"
+    unmapped = unmapped_types((r.type for r in monitor.recorded if r.custom), TABLE)
+    assert unmapped == (), f"{stack}: add these tokens to planner/export/tf_types.json"
 
 
 def test_top_level_objects_are_maps_exactly_where_the_sdk_types_them_as_maps(

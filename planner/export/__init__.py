@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from planner.export.kubernetes import write_manifests
-from planner.export.mapping import load_table
+from planner.export.mapping import TABLE, Table, load_table
 from planner.export.terraform import plan_document
 from planner.recorder import RecordedResource
 
@@ -24,11 +25,17 @@ class ExportSummary:
     terraform_resources: int
     kubernetes_objects: int
     helm_releases: int
+    unmapped: tuple[str, ...] = ()
+    """Types the stack creates that tf_types.json neither maps nor declares unmappable: left out of
+    the export, so no scanner sees them (`./tasks scan` fails on them)."""
 
     def line(self) -> str:
-        return (f"Export: {self.directory}  ({self.terraform_resources} Terraform resources in "
+        text = (f"Export: {self.directory}  ({self.terraform_resources} Terraform resources in "
                 f"{PLAN_FILE}, {self.kubernetes_objects} Kubernetes objects in {K8S_DIR}/, "
                 f"{self.helm_releases} Helm release values in {HELM_DIR}/)")  # fmt: skip
+        if self.unmapped:
+            text += f"; NOT exported (no entry in {TABLE.name}): {', '.join(self.unmapped)}"
+        return text
 
 
 def write_export(resources: list[RecordedResource], directory: Path) -> ExportSummary:
@@ -37,8 +44,23 @@ def write_export(resources: list[RecordedResource], directory: Path) -> ExportSu
     directory.mkdir(parents=True, exist_ok=True)
     for sub in (K8S_DIR, HELM_DIR):
         shutil.rmtree(directory / sub, ignore_errors=True)
-    document = plan_document(resources, load_table())
+    table = load_table()
+    document = plan_document(resources, table)
     (directory / PLAN_FILE).write_text(json.dumps(document, indent=2) + "\n")
     objects, releases = write_manifests(resources, directory / K8S_DIR, directory / HELM_DIR)
     count = len(document["planned_values"]["root_module"]["resources"])
-    return ExportSummary(directory, count, objects, releases)
+    return ExportSummary(
+        directory,
+        count,
+        objects,
+        releases,
+        unmapped_types((r.type for r in resources if r.custom), table),
+    )
+
+
+def unmapped_types(custom_types: Iterable[str], table: Table) -> tuple[str, ...]:
+    """The types among `custom_types` with neither a Terraform type nor a stated reason for
+    having none."""
+    return tuple(sorted({
+        t for t in custom_types if table.lookup(t) is None and table.unmappable_reason(t) is None
+    }))  # fmt: skip

@@ -1,9 +1,11 @@
 """`python -m planner.scan --checkov PATH [stack...]` (run through `./tasks scan`).
 
+Default: every shipped stack (each `Pulumi.<stack>.yaml`), as `.ci/run` plans them all.
 For each stack: the offline plan with `--export-dir out/export-<stack>`, Checkov's
 `terraform_plan` and `kubernetes` frameworks on that directory (raw report in
 out/checkov-<stack>.json), then the verdict against policies/checkov-waivers.yaml.
-Exit 0 when every stack parses cleanly and every failing check is waived; 1 otherwise;
+Exit 0 when every stack parses cleanly, every type it creates is exported (mapped in
+planner/export/tf_types.json) and every failing check is waived; 1 otherwise, with what to do;
 2 when the waiver file is invalid.
 """
 
@@ -12,6 +14,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import io
+import json
 import subprocess
 import sys
 from collections import Counter
@@ -19,8 +22,12 @@ from pathlib import Path
 
 from planner.cli import EXIT_OK
 from planner.cli import main as plan_main
+from planner.export import unmapped_types
+from planner.export.mapping import load_table
+from planner.scan.advice import stale_advice, unmapped_advice, unwaived_advice
 from planner.scan.findings import FRAMEWORKS, FrameworkResult, parse_report
 from planner.scan.waivers import Waiver, WaiverFileError, judge, load_waivers
+from planner.stackfile import stack_names
 
 WAIVERS = Path("policies/checkov-waivers.yaml")
 
@@ -38,10 +45,13 @@ def run_checkov(checkov: Path, directory: Path, checks: list[str] | None = None)
 
 
 def _report(
-    stack: str, results: dict[str, FrameworkResult], waivers: list[Waiver]
+    stack: str,
+    results: dict[str, FrameworkResult],
+    waivers: list[Waiver],
+    unmapped: tuple[str, ...] = (),
 ) -> tuple[list[str], bool]:
     lines = [f"Checkov on {stack}:"]
-    ok = True
+    ok = not unmapped
     failed = []
     for framework in FRAMEWORKS:
         result = results.get(framework)
@@ -64,27 +74,36 @@ def _report(
         lines.append(f"  STALE {waiver.label()}: matched no failing check in {stack}; remove it")
     ok = ok and not verdict.unwaived and not verdict.stale
     lines.append(f"  {'passes' if ok else 'FAILS'}: {len(verdict.unwaived)} unwaived failure(s), "
-                 f"{len(verdict.waived)} waived, {len(verdict.stale)} stale waiver(s)")  # fmt: skip
+                 f"{len(verdict.waived)} waived, {len(verdict.stale)} stale waiver(s), "
+                 f"{len(unmapped)} unmapped type(s)")  # fmt: skip
+    lines += unwaived_advice(stack, verdict.unwaived, waivers)
+    lines += stale_advice(stack, verdict.stale)
+    lines += unmapped_advice(stack, unmapped)
     return lines, ok
+
+
+def _custom_types(plan_report: Path) -> list[str]:
+    data = json.loads(plan_report.read_text())
+    return [r["type"] for r in data["resources"] if r["custom"]]
 
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(
         prog="./tasks scan", description=__doc__.splitlines()[0] if __doc__ else None
     )
-    p.add_argument("stacks", nargs="+")
+    p.add_argument("stacks", nargs="*", help="default: every Pulumi.<stack>.yaml")
     p.add_argument("--checkov", type=Path, required=True, help="the checkov executable")
     p.add_argument("--waivers", type=Path, default=WAIVERS)
     p.add_argument("--out", type=Path, default=Path("out"))
     args = p.parse_args(argv)
     try:
-        waivers = load_waivers(args.waivers)
+        waivers = load_waivers(args.waivers, stack_names(Path()))
     except WaiverFileError as exc:
         for problem in exc.problems:
             print(f"error: {problem}", file=sys.stderr)
         return 2
     all_ok = True
-    for stack in args.stacks:
+    for stack in args.stacks or stack_names(Path()):
         export = args.out / f"export-{stack}"
         plan_output = io.StringIO()
         with contextlib.redirect_stdout(plan_output):  # the plan's own report is not the scan's
@@ -98,7 +117,8 @@ def main(argv: list[str] | None = None) -> int:
         print(plan_output.getvalue().strip().splitlines()[-1])  # the export line
         text = run_checkov(args.checkov, export)
         (args.out / f"checkov-{stack}.json").write_text(text)
-        lines, ok = _report(stack, parse_report(text), waivers)
+        unmapped = unmapped_types(_custom_types(args.out / f"plan-{stack}.json"), load_table())
+        lines, ok = _report(stack, parse_report(text), waivers, unmapped)
         print("\n" + "\n".join(lines))
         all_ok = all_ok and ok
     return 0 if all_ok else 1

@@ -8,6 +8,7 @@ matches nothing (the finding it waived is gone: the waiver must go too).
 from __future__ import annotations
 
 import fnmatch
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -52,7 +53,11 @@ def _strings(value: Any) -> bool:
     return isinstance(value, list) and bool(value) and all(isinstance(v, str) and v for v in value)
 
 
-def parse_waivers(data: Any, source: str) -> list[Waiver]:
+def parse_waivers(
+    data: Any, source: str, known_stacks: Collection[str] | None = None
+) -> list[Waiver]:
+    """`known_stacks`: the stacks a `stacks` entry may name (a misspelt stack would make a waiver
+    that never applies and so is never reported stale)."""
     if not isinstance(data, dict) or not isinstance(data.get("waivers"), list):
         raise WaiverFileError([f"{source}: expected a mapping with a `waivers` list"])
     problems: list[str] = []
@@ -75,6 +80,9 @@ def parse_waivers(data: Any, source: str) -> list[Waiver]:
         for key in ("resources", "stacks"):
             if key in entry and not _strings(entry[key]):
                 problems.append(f"{where}.{key}: a non-empty list of strings (got {entry[key]!r})")
+        if known_stacks is not None and _strings(entry.get("stacks")):
+            problems += [f"{where}.stacks: no stack {s!r}; stacks: {', '.join(sorted(known_stacks))}"
+                         for s in entry["stacks"] if s not in known_stacks]  # fmt: skip
         if not problems:
             waivers.append(Waiver(i, entry["check"], " ".join(entry["reason"].split()),
                                   tuple(entry.get("resources", ["*"])),
@@ -84,14 +92,14 @@ def parse_waivers(data: Any, source: str) -> list[Waiver]:
     return waivers
 
 
-def load_waivers(path: Path) -> list[Waiver]:
+def load_waivers(path: Path, known_stacks: Collection[str] | None = None) -> list[Waiver]:
     try:
         data = yaml.safe_load(path.read_text())
     except FileNotFoundError:
         raise WaiverFileError([f"{path}: not found"]) from None
     except yaml.YAMLError as exc:
         raise WaiverFileError([f"{path}: not valid YAML: {exc}"]) from None
-    return parse_waivers(data, str(path))
+    return parse_waivers(data, str(path), known_stacks)
 
 
 @dataclass
