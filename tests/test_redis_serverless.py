@@ -162,3 +162,67 @@ def test_minimums_are_passed_when_set() -> None:
 def test_invalid_args_fail_naming_the_field(overrides: dict[str, Any], field: str) -> None:
     with pytest.raises(ValueError, match=rf"^{field}: "):
         build_cache(**overrides)
+
+
+# -- chosen by a stack's config -----------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def prod_serverless() -> Any:
+    from tests.conftest import raw_stack_config
+    from tests.test_policy_plan import _plan_of
+
+    apps = raw_stack_config("prod")["apps"]
+    apps = {**apps, "web": {**apps["web"], "uses": ["redis"]}}
+    return _plan_of("prod", redis={"serverless": {"maxDataStorageGb": 5}}, apps=apps)
+
+
+def test_prod_with_a_serverless_cache_plans_clean(prod_serverless: Any) -> None:
+    from planner.policy_report import policy_section
+
+    monitor = prod_serverless.monitor
+    assert not of_type(monitor, "aws:elasticache/replicationGroup:ReplicationGroup")
+    cache = one(monitor, CACHE)
+    # The prod preset's node type and replica count size nodes that are no longer built: they
+    # are dropped, not refused (the stack file did not set them).
+    assert cache.inputs["subnetIds"] and len(cache.inputs["subnetIds"]) == 3
+    assert cache.protect
+    assert policy_section(prod_serverless).blocking == []
+
+
+def test_serverless_cache_alarms_fire_before_its_limits(prod_serverless: Any) -> None:
+    alarms = {
+        a.inputs["metricName"]: a.inputs
+        for a in of_type(prod_serverless.monitor, "aws:cloudwatch/metricAlarm:MetricAlarm")
+        if a.inputs.get("namespace") == "AWS/ElastiCache"
+    }
+    assert set(alarms) >= {"BytesUsedForCache", "ElastiCacheProcessingUnits", "ThrottledCmds"}
+    assert alarms["BytesUsedForCache"]["threshold"] == 0.8 * 5 * 10**9
+    assert alarms["ElastiCacheProcessingUnits"]["threshold"] == 0.8 * 5000 * 60
+    for alarm in alarms.values():
+        assert alarm["alarmActions"] and alarm["okActions"]
+
+
+def test_workloads_may_reach_both_serverless_endpoints(prod_serverless: Any) -> None:
+    policies = [
+        p.inputs for p in of_type(prod_serverless.monitor, "kubernetes:networking.k8s.io/v1:NetworkPolicy")
+    ]
+    data_ports = [
+        port
+        for policy in policies
+        for rule in policy["spec"].get("egress", [])
+        if any("ipBlock" in peer for peer in rule.get("to", []))
+        for port in rule.get("ports", [])
+        if port["port"] == PORT
+    ]
+    assert data_ports and all(port["endPort"] == READER_PORT for port in data_ports)
+
+
+def test_serverless_cache_is_priced_at_its_storage_floor(prod_serverless: Any) -> None:
+    from planner.cost_report import cost_section
+
+    data = cost_section(prod_serverless).data
+    [line] = [line for line in data["lines"] if line["type"] == CACHE]
+    assert line["status"] == "priced" and line["monthly"] > 0
+    assert "data-storage minimum" in line["detail"]
+    assert data["unpriced"] == []

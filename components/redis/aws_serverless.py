@@ -38,6 +38,10 @@ MAJOR_VERSIONS: Mapping[str, tuple[str, ...]] = {"valkey": ("7", "8"), "redis": 
 """Major engine versions ElastiCache Serverless offers per engine."""
 _NAME = re.compile(r"^[a-z](?!.*--)[a-z0-9-]{0,38}[a-z0-9]$")
 _SNAPSHOT_TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+SERVERLESS_FIELDS = (
+    "max_data_storage_gb", "min_data_storage_gb", "max_ecpu_per_second", "min_ecpu_per_second",
+)  # fmt: skip
+"""The capacity fields only a serverless cache has."""
 APP_ACCESS = "on ~* &* +@all -@dangerous"
 """The application user's ACL: every key and channel, no administrative commands."""
 
@@ -93,13 +97,13 @@ def serverless_problems(args: RedisServerlessArgs) -> list[str]:
         problems.append(f"max_data_storage_gb: must be 1..{MAX_DATA_STORAGE_GB}")
     low = args.min_data_storage_gb
     if low is not None and not 1 <= low <= args.max_data_storage_gb:
-        problems.append("min_data_storage_gb: must be 1..max_data_storage_gb")
+        problems.append("min_data_storage_gb: must be at least 1 and at most the maximum")
     first, last = ECPU_PER_SECOND_RANGE
     if not first <= args.max_ecpu_per_second <= last:
         problems.append(f"max_ecpu_per_second: must be {first}..{last}")
     low = args.min_ecpu_per_second
     if low is not None and not first <= low <= args.max_ecpu_per_second:
-        problems.append(f"min_ecpu_per_second: must be {first}..max_ecpu_per_second")
+        problems.append(f"min_ecpu_per_second: must be at least {first} and at most the maximum")
     if not 1 <= args.snapshot_retention_days <= MAX_SNAPSHOT_RETENTION_DAYS:
         problems.append(f"snapshot_retention_days: must be 1..{MAX_SNAPSHOT_RETENTION_DAYS}")
     if not _SNAPSHOT_TIME.match(args.daily_snapshot_time):

@@ -63,6 +63,11 @@ class Redis(Section):
     slow_log_retention_days: LogRetentionDays = _cache("slow_log_retention_days")
     """Retention of the slow-log group."""
 
+    @property
+    def node_based(self) -> bool:
+        """Whether the cache runs on nodes the stack sizes (every cloud's default)."""
+        return True
+
     def problems(self) -> Iterator[Problem]:
         yield from super().problems()
         if self.multi_az and self.replicas < 1:
