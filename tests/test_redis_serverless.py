@@ -205,7 +205,8 @@ def test_serverless_cache_alarms_fire_before_its_limits(prod_serverless: Any) ->
 
 def test_workloads_may_reach_both_serverless_endpoints(prod_serverless: Any) -> None:
     policies = [
-        p.inputs for p in of_type(prod_serverless.monitor, "kubernetes:networking.k8s.io/v1:NetworkPolicy")
+        p.inputs
+        for p in of_type(prod_serverless.monitor, "kubernetes:networking.k8s.io/v1:NetworkPolicy")
     ]
     data_ports = [
         port

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -89,7 +90,7 @@ class DataSubnets:
     db_subnet_group_name: pulumi.Input[str]
     cache_subnet_group_name: pulumi.Input[str]
     zones: list[str]
-    data_subnet_ids: list[pulumi.Output[str]]
+    data_subnet_ids: Sequence[pulumi.Input[str]]
 
     @classmethod
     def of(cls, network: Vpc) -> DataSubnets:

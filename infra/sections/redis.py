@@ -16,12 +16,6 @@ from pydantic.alias_generators import to_camel, to_snake
 
 from components._base import ENGINE_VERSION
 from components.aws.windows import windows_overlap
-from components.redis.aws_serverless import (
-    ECPU_PER_SECOND_RANGE,
-    MAX_DATA_STORAGE_GB,
-    RedisServerlessArgs,
-    serverless_problems,
-)
 from components.redis.aws import (
     MAX_REPLICAS,
     MAX_SHARDS,
@@ -31,6 +25,12 @@ from components.redis.aws import (
     AuthTokenUpdateStrategy,
     CacheEngine,
     RedisHaArgs,
+)
+from components.redis.aws_serverless import (
+    ECPU_PER_SECOND_RANGE,
+    MAX_DATA_STORAGE_GB,
+    RedisServerlessArgs,
+    serverless_problems,
 )
 from infra.presets import ALTERNATIVES
 from infra.sections._windows import check_daily, check_weekly
@@ -81,7 +81,9 @@ def _serverless(name: str) -> Any:
 
 
 class ServerlessCache(Section):
-    max_data_storage_gb: int = Field(_serverless("max_data_storage_gb"), ge=1, le=MAX_DATA_STORAGE_GB)
+    max_data_storage_gb: int = Field(
+        _serverless("max_data_storage_gb"), ge=1, le=MAX_DATA_STORAGE_GB
+    )
     """Ceiling of stored data in GB; above it the cache evicts (an alarm fires at 80 %)."""
     min_data_storage_gb: int | None = Field(None, ge=1, le=MAX_DATA_STORAGE_GB)
     """Capacity kept ready and billed at all times; unset bills what is stored (the estimate
