@@ -11,7 +11,7 @@ import hashlib
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from planner.fake_alicloud import alicloud_computed, alicloud_id
+from planner.fake_alicloud_data import alicloud_computed, alicloud_id
 
 ACCOUNT_ID = "123456789012"
 PARTITION = "aws"
