@@ -85,8 +85,9 @@ def _drop(typ: str, match: dict[str, Any], changes: dict[str, Any]) -> tuple[Rec
             hits += 1
             inputs = {k: v for k, v in {**r.inputs, **changes}.items() if v is not None}
             outputs = {k: v for k, v in {**r.outputs, **changes}.items() if v is not None}
-            r = dataclasses.replace(r, inputs=inputs, outputs=outputs)
-        out.append(r)
+            out.append(dataclasses.replace(r, inputs=inputs, outputs=outputs))
+        else:
+            out.append(r)
     assert hits == 1, f"{typ} {match}: {hits} matches"
     return tuple(out)
 
