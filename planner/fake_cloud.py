@@ -11,6 +11,8 @@ import hashlib
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from planner.fake_alicloud_data import alicloud_computed, alicloud_id
+
 ACCOUNT_ID = "123456789012"
 PARTITION = "aws"
 
@@ -323,7 +325,11 @@ def fake_outputs(
     rid = (key and inputs.get(key)) or resource_id(typ, name)
     if typ == "aws:backup/plan:Plan":
         rid = _uuid(name)
-    outputs = {**inputs, **_computed(typ, name, rid, inputs, region)}
+    if typ.startswith("alicloud:"):
+        rid = alicloud_id(typ, name, inputs) or rid
+        outputs = {**inputs, **alicloud_computed(typ, name, rid, inputs, region)}
+    else:
+        outputs = {**inputs, **_computed(typ, name, rid, inputs, region)}
     outputs.setdefault("id", rid)
     return rid, outputs
 
