@@ -519,7 +519,7 @@ CASES: dict[str, Case] = {
                 chart="aws-load-balancer-controller",
                 version="1.16.0",
                 repositoryOpts={"repo": "https://aws.github.io/eks-charts"},
-            ),  # fmt: skip
+            ),
             R(
                 CHART,
                 "c",

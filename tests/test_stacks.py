@@ -157,13 +157,24 @@ def test_prod_runs_the_example_service_pinned_by_digest() -> None:
     monitor = built("prod")
     kinds = {r.inputs["kind"] for r in monitor.recorded if r.parent and "Workload" in r.parent}
     assert {"Deployment", "Service", "HorizontalPodAutoscaler", "PodDisruptionBudget",
-            "NetworkPolicy", "Ingress"} <= kinds  # fmt: skip
+            "NetworkPolicy", "HTTPRoute"} <= kinds  # fmt: skip
     (deployment,) = of_type(monitor, "kubernetes:apps/v1:Deployment")
     image = deployment.inputs["spec"]["template"]["spec"]["containers"][0]["image"]
     assert image.startswith("docker.io/nginxinc/nginx-unprivileged:1.29.3-alpine@sha256:")
     (dev_deployment,) = of_type(built("dev"), "kubernetes:apps/v1:Deployment")
     dev_image = dev_deployment.inputs["spec"]["template"]["spec"]["containers"][0]["image"]
     assert "@sha256:" not in dev_image
+
+
+def test_the_example_service_runs_as_a_high_uid(
+    built_stack: tuple[str, RecordingMonitor],
+) -> None:
+    """Above the node's own accounts (< 10000), so an escaped process maps to nobody on the host
+    (Checkov CKV_K8S_40)."""
+    (deployment,) = of_type(built_stack[1], "kubernetes:apps/v1:Deployment")
+    pod = deployment.inputs["spec"]["template"]["spec"]
+    assert pod["securityContext"]["runAsUser"] >= 10000
+    assert all(c["securityContext"]["runAsUser"] >= 10000 for c in pod["containers"])
 
 
 def test_kubernetes_objects_use_the_kubernetes_provider(
