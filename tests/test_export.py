@@ -220,10 +220,10 @@ def test_manifests_hold_every_kubernetes_object_and_helm_values(tmp_path: Path) 
     )  # camelCase kept: the API's own names
     values = sorted((tmp_path / "helm").glob("*.values.yaml"))
     assert summary.helm_releases == len(values) == len(releases)
-    nginx = (tmp_path / "helm" / "ingress-nginx-ingress-nginx.values.yaml").read_text()
-    assert "# chart: ingress-nginx" in nginx
-    release = next(r for r in releases if r.inputs["name"] == "ingress-nginx")
-    assert yaml.safe_load(nginx) == release.inputs["values"]
+    cert_manager = (tmp_path / "helm" / "cert-manager-cert-manager.values.yaml").read_text()
+    assert "# chart: cert-manager" in cert_manager
+    release = next(r for r in releases if r.inputs["name"] == "cert-manager")
+    assert yaml.safe_load(cert_manager) == release.inputs["values"]
     assert summary.terraform_resources == len(
         json.loads((tmp_path / "tfplan.json").read_text())["resource_changes"]
     )
