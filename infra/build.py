@@ -4,8 +4,9 @@ and returns typed handles to its components plus its exports.
 
     providers ─> network ─> kubernetes (optional) ─┐
              │          └──────────────────────────┴─> data ─> apps (on the cluster)
-             ├─> cost (the budget)
-             └─> storage (buckets, CDN at the edge)
+             ├─> dr_region (DR network, key, vault) ───────┘ │
+             ├─> cost (the budget)                           │
+             └─> storage (buckets, CDN at the edge) ─────────┴─> dr (secondary, replicas)
 
 Later layers (monitoring, DR) take the handles they attach to: `AwsPlatform` holds them all.
 """
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from infra.config import AwsStackConfig, ConfigError, StackConfig
-from infra.layers import apps, cost, data, kubernetes, network, storage
+from infra.layers import apps, cost, data, dr, dr_region, kubernetes, network, storage
 from infra.providers import Providers, build_providers
 
 
@@ -33,10 +34,13 @@ class AwsPlatform:
     apps: apps.AppsHandles | None
     """None without a cluster."""
     cost: cost.CostHandles
+    dr: dr.DrHandles | None
+    """None without `dr.enabled`."""
 
     def exports(self, cfg: AwsStackConfig) -> dict[str, Any]:
         """The stack outputs: each layer's exports (never a credential)."""
-        layers = (self.kubernetes, self.data, self.apps, self.network, self.storage, self.cost)
+        layers = (self.kubernetes, self.data, self.apps, self.network, self.storage, self.cost,
+                  self.dr)  # fmt: skip
         out: dict[str, Any] = {"environment": cfg.environment, "region": cfg.region}
         for handles in layers:
             if handles is not None:
@@ -61,9 +65,11 @@ def compose_aws(cfg: AwsStackConfig) -> AwsPlatform:
     budget = cost.layer(cfg, providers)
     k8s = kubernetes.layer(cfg, providers, net)
     edge = storage.layer(cfg, providers)
-    data_tier = data.layer(cfg, providers, net, k8s)
+    dr_base = dr_region.layer(cfg, providers)
+    data_tier = data.layer(cfg, providers, net, k8s, dr_base)
     services = apps.layer(cfg, net, k8s, data_tier) if k8s is not None else None
+    recovery = dr.layer(cfg, providers, dr_base, data_tier, edge)
     return AwsPlatform(
         providers=providers, network=net, kubernetes=k8s, storage=edge, data=data_tier,
-        apps=services, cost=budget,
+        apps=services, cost=budget, dr=recovery,
     )  # fmt: skip

@@ -53,7 +53,7 @@ from infra.sections.backup import AwsBackup, Backup
 from infra.sections.base import CrossFieldError, Problem, Section, all_problems
 from infra.sections.budget import Budget
 from infra.sections.cdn import AwsCdn, Cdn
-from infra.sections.dr import DisasterRecovery
+from infra.sections.dr import AwsDisasterRecovery, DisasterRecovery
 from infra.sections.kubernetes import AlicloudCluster, AwsCluster, AwsPlatform, Cluster, Platform
 from infra.sections.network import AlicloudNetwork, AwsNetwork, Network
 from infra.sections.postgres import AlicloudPostgres, AwsPostgres, Postgres
@@ -184,6 +184,8 @@ class StackBase(Section):
                 yield Problem(
                     "dr.region", f"'{dr.region}' is not an {CLOUD_NAMES[self.CLOUD]} region"
                 )
+            else:
+                yield from self._dr_problems(dr.region)
         yield from self._guardrail_problems()
         for key, message in app_problems(
             self.apps,
@@ -226,49 +228,82 @@ class StackBase(Section):
         """The DNS zone the platform publishes app hosts in, if any (per cloud)."""
         return None
 
-    def _zone_problems(self) -> Iterator[Problem]:
-        bad = [z for z in self.network.zones
-               if not is_zone_of(self.CLOUD, self.region, zone_name(self.CLOUD, self.region, z))]  # fmt: skip
-        letters = zone_letters(self.CLOUD, self.region)
+    def _dr_problems(self, region: str) -> Iterator[Problem]:
+        dr = self.dr
+        if "cidr" not in dr.network.model_fields_set:
+            yield Problem(
+                "dr.network.cidr",
+                f"required when dr.enabled is true: a block that does not overlap "
+                f"network.cidr ({self.network.cidr})",
+            )
+        elif dr.network.cidr.overlaps(self.network.cidr):
+            yield Problem(
+                "dr.network.cidr",
+                f"{dr.network.cidr} overlaps network.cidr {self.network.cidr}: the regions "
+                "need distinct blocks (peering, routes that survive a failover)",
+            )
+        else:
+            yield from self._zone_problems(region, dr.network, "dr.network")
+        roles = {"assets": self.storage.assets, "uploads": self.storage.uploads,
+                 "backups": self.storage.backups}  # fmt: skip
+        for role in dr.critical_buckets:
+            if not roles[role].enabled:
+                yield Problem(
+                    "dr.criticalBuckets", f"'{role}' is not built (storage.{role}.enabled is false)"
+                )
+        if dr.backup_copies and not self.backup.enabled:
+            yield Problem("dr.backupCopies", "copies need the backup plan (backup.enabled)")
+        if dr.postgres != "none" and not self.postgres.enabled:
+            yield Problem("dr.postgres", f"'{dr.postgres}' needs postgres.enabled (or set none)")
+
+    def _zone_problems(
+        self, region: str | None = None, network: Network | None = None, key: str = "network"
+    ) -> Iterator[Problem]:
+        region, network = region or self.region, network or self.network
+        bad = [z for z in network.zones
+               if not is_zone_of(self.CLOUD, region, zone_name(self.CLOUD, region, z))]  # fmt: skip
+        letters = zone_letters(self.CLOUD, region)
         known = f"; its zones: {', '.join(letters)}" if letters else ""
         for zone in bad:
             yield Problem(
-                "network.zones",
-                f"'{zone}' is not a zone of {self.region} (use a letter such as 'a' or a full "
-                f"name such as '{zone_name(self.CLOUD, self.region, 'a')}'{known})",
+                f"{key}.zones",
+                f"'{zone}' is not a zone of {region} (use a letter such as 'a' or a full "
+                f"name such as '{zone_name(self.CLOUD, region, 'a')}'{known})",
             )
         if bad:
             return
-        names = self.zone_names
+        names = [zone_name(self.CLOUD, region, z) for z in network.zones]
         if len(set(names)) != len(names):
-            yield Problem("network.zones", f"the same zone is listed twice: {names}")
+            yield Problem(f"{key}.zones", f"the same zone is listed twice: {names}")
             return
-        pinned = {zone_name(self.CLOUD, self.region, z) for z in self.network.zone_slots}
+        pinned = {zone_name(self.CLOUD, region, z) for z in network.zone_slots}
         unknown = pinned - set(names)
         if unknown:
-            yield Problem(
-                "network.zoneSlots", f"names zones not in network.zones: {sorted(unknown)}"
-            )
+            yield Problem(f"{key}.zoneSlots", f"names zones not in {key}.zones: {sorted(unknown)}")
             return
         try:
-            self.subnet_plan()
+            self.subnet_plan(region, network)
         except CidrPlanError as exc:
-            yield Problem(exc.field, exc.message)
+            yield Problem(exc.field.replace("network", key, 1), exc.message)
 
     @property
     def zone_names(self) -> list[str]:
         """Full availability-zone names, in stack-file order."""
-        return [zone_name(self.CLOUD, self.region, z) for z in self.network.zones]
+        return self.zone_names_of(self.region, self.network)
+
+    def zone_names_of(self, region: str, network: Network) -> list[str]:
+        return [zone_name(self.CLOUD, region, z) for z in network.zones]
 
     @property
     def zone_slots(self) -> dict[str, int]:
         """Subnet slot of each zone: pinned in `network.zoneSlots`, else from the zone letter."""
-        pinned = {
-            zone_name(self.CLOUD, self.region, z): s for z, s in self.network.zone_slots.items()
-        }
+        return self.zone_slots_of(self.region, self.network)
+
+    def zone_slots_of(self, region: str, network: Network) -> dict[str, int]:
+        pinned = {zone_name(self.CLOUD, region, z): s for z, s in network.zone_slots.items()}
         slots: dict[str, int] = {}
-        for zone in self.zone_names:
-            slot = pinned.get(zone, default_slot(zone_suffix(self.region, zone)))
+        for zone in self.zone_names_of(region, network):
+            slot = pinned.get(zone, default_slot(zone_suffix(region, zone)))
             if slot is None:
                 raise CidrPlanError(
                     "network.zoneSlots",
@@ -277,17 +312,18 @@ class StackBase(Section):
             slots[zone] = slot
         return slots
 
-    def subnet_plan(self) -> SubnetPlan:
-        net = self.network
+    def subnet_plan(self, region: str | None = None, network: Network | None = None) -> SubnetPlan:
+        """The subnet plan of the primary network, or of `network` in `region` (the DR one)."""
+        region, net = region or self.region, network or self.network
         return plan_subnets(
             str(net.cidr),
-            self.zone_slots,
+            self.zone_slots_of(region, net),
             {
                 "private": net.private_subnet_prefix,
                 "public": net.public_subnet_prefix,
                 "data": net.data_subnet_prefix,
             },
-            zones=self.zone_names,
+            zones=self.zone_names_of(region, net),
         )
 
     @property
@@ -322,6 +358,8 @@ class AwsStackConfig(StackBase):
     other account, so prod credentials pointed at the wrong account fail before touching it."""
     network: AwsNetwork = AwsNetwork()
     """The VPC."""
+    dr: AwsDisasterRecovery = AwsDisasterRecovery()
+    """Disaster-recovery region (docs/dr.md)."""
     postgres: AwsPostgres = AwsPostgres()
     """The PostgreSQL HA database: Aurora or RDS (docs/data.md)."""
     redis: AwsRedis = AwsRedis()
@@ -352,6 +390,14 @@ class AwsStackConfig(StackBase):
                     f"{', '.join(sorted(node_architectures))}: list the image's other "
                     "architecture if it is multi-arch, or add a node group it can run on",
                 )
+        dr, pg = self.dr, self.postgres
+        if dr.enabled and dr.postgres != "none" and pg.enabled and pg.engine != "aurora-postgresql":
+            yield Problem(
+                "dr.postgres",
+                f"'{dr.postgres}' is an Aurora Global Database secondary: it needs "
+                "postgres.engine aurora-postgresql (for the postgres engine set dr.postgres "
+                "to none: cross-region backup copies)",
+            )
         if cluster.enabled and not cluster.admin_role_arns:
             yield Problem(
                 "cluster.adminRoleArns",

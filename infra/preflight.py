@@ -17,9 +17,11 @@ from typing import Any
 from pydantic import BaseModel
 
 from components.backup.aws import _validate as validate_backup
+from components.backup.aws import _validate_lock as validate_lock
 from components.budget.aws import _validate as validate_budget
 from components.cdn.aws import _validate as validate_cdn
 from components.cdn.aws_waf import _validate as validate_waf
+from components.dr.objectives import validate_targets
 from components.kubernetes.aws_addons import _validate as validate_addons
 from components.kubernetes.aws_eks import _validate as validate_eks
 from components.kubernetes.aws_irsa import OidcIdentity
@@ -27,10 +29,13 @@ from components.kubernetes.platform.baseline import _validate as validate_baseli
 from components.kubernetes.platform.workload import validate_workload
 from components.network.aws import _validate as validate_vpc
 from components.postgres.aws import _validate as validate_postgres
+from components.postgres.aws_global import _validate as validate_global_secondary
 from components.redis.aws import _validate as validate_redis
 from components.storage.aws import _validate as validate_bucket
+from components.storage.aws_replication import ReplicatedBucket
+from components.storage.aws_replication import _validate as validate_replication
 from infra.config import AwsStackConfig
-from infra.layers import apps, cost, data, kubernetes, network, storage
+from infra.layers import apps, cost, data, dr, dr_region, kubernetes, network, storage
 
 STAND_IN = "stand-in"
 """In place of an id or ARN only the cloud knows: no validator reads one."""
@@ -87,6 +92,8 @@ def checks(cfg: AwsStackConfig) -> list[Check]:
         found.append(Check("MonthlyBudget", validate_budget, (budget,), "budget",
                            {"monthly_limit_usd": "budget.monthlyLimit"}))  # fmt: skip
     found += _data_checks(cfg)
+    if cfg.dr.enabled:
+        found += _dr_checks(cfg)
     if cfg.cluster.enabled:
         found += _kubernetes_checks(cfg)
     return found
@@ -107,6 +114,41 @@ def _data_checks(cfg: AwsStackConfig) -> list[Check]:
     if cfg.redis.enabled:
         cache = data.redis_args(cfg, subnets, clients)
         found.append(Check("RedisHa", validate_redis, (cache,), "redis"))
+    return found
+
+
+def _dr_checks(cfg: AwsStackConfig) -> list[Check]:
+    vpc = dr_region.dr_vpc_args(cfg)
+    found = [
+        Check("Vpc dr", validate_vpc, (vpc,), "dr.network"),
+        Check("RecoveryObjectives", validate_targets, (cfg.dr.targets.objectives(),),
+              "dr.targets"),
+        Check("Bucket dr logs", validate_bucket, (dr.dr_log_bucket_args(cfg),), "storage.logs",
+              {"lifecycle.expiration_days": "storage.logs.retentionDays"}),
+    ]  # fmt: skip
+    if cfg.dr.backup_copies:
+        lock = dr_region.dr_vault_args(cfg).vault_lock
+        if lock is not None:
+            found.append(Check("BackupVault dr", validate_lock, (lock,), "dr.vaultLock"))
+    roles = [r for r in cfg.dr.critical_buckets if getattr(cfg.storage, r).enabled]
+    for role in roles:
+        found.append(Check(f"Bucket {role} replica", validate_bucket,
+                           (dr.replica_args(cfg, role, STAND_IN),), f"storage.{role}"))  # fmt: skip
+    if roles:
+        pair = ReplicatedBucket(source_bucket=STAND_IN, source_arn=STAND_IN,
+                                source_kms_key_arn=STAND_IN, destination_arn=STAND_IN,
+                                destination_kms_key_arn=STAND_IN)  # fmt: skip
+        args = dr.replication_args(cfg, dict.fromkeys(roles, pair))
+        found.append(Check("Replication", validate_replication, (args,), "dr",
+                           {"buckets": "dr.criticalBuckets"}))  # fmt: skip
+    if data.global_database(cfg) and cfg.postgres.enabled:
+        region = cfg.dr.region or ""
+        secondary = dr.global_secondary_args_of(
+            cfg, zones=cfg.zone_names_of(region, cfg.dr.network), plan=cfg.subnet_plan(
+                region, cfg.dr.network), ids=STAND_IN)  # fmt: skip
+        found.append(Check("GlobalSecondary", validate_global_secondary, (secondary,),
+                           "dr", {"mode": "dr.postgres", "serverless": "postgres.serverless",
+                                  "instance_class": "postgres.instanceClass"}))  # fmt: skip
     return found
 
 

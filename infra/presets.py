@@ -29,7 +29,8 @@ PRESETS: dict[str, dict[str, Any]] = {
             "snapshotRetentionDays": 1,
             "slowLogRetentionDays": 14,
         },
-        "backup": {"retentionDays": 7},
+        # Restore drills restore a whole cluster each week: prod-grade verification, not dev's.
+        "backup": {"retentionDays": 7, "restoreTesting": {"enabled": False}},
         "cluster": {
             "logRetentionDays": 30,
             "nodeGroups": {
@@ -141,6 +142,8 @@ CLOUD_PRESETS: dict[str, dict[str, dict[str, Any]]] = {
             # Governance mode: only principals allowed to delete the lock can lift it. Setting
             # changeableForDays switches to compliance mode (irreversible after those days).
             "backup": {"vaultLock": {"enabled": True}},
+            # The DR region's vault holds the off-site copies: locked like the primary's.
+            "dr": {"vaultLock": {"enabled": True}},
             "storage": {
                 "uploads": {
                     "lifecycle": {

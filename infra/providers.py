@@ -34,6 +34,12 @@ class Providers:
         """`opts` with the primary region's provider (and `random`, for generated secrets)."""
         return _with(opts, providers=[self.primary, self.random])
 
+    def in_dr(self, opts: pulumi.ResourceOptions | None = None) -> pulumi.ResourceOptions:
+        """`opts` with the DR region's provider (and `random`); only when DR is enabled."""
+        if self.dr is None:
+            raise ValueError("no DR provider: dr.enabled is false")
+        return _with(opts, providers=[self.dr, self.random])
+
     def at_edge(self, opts: pulumi.ResourceOptions | None = None) -> pulumi.ResourceOptions:
         """`opts` with the us-east-1 provider, for CloudFront and its companions."""
         return _with(opts, provider=self.edge)

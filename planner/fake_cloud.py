@@ -225,6 +225,17 @@ def _data_tier(
     if typ == "aws:secretsmanager/secret:Secret":
         secret = inputs.get("name", rid)
         return {"arn": _arn("secretsmanager", region, f"secret:{secret}-{_hex(name, 6)}")}
+    if typ == "aws:rds/globalCluster:GlobalCluster":  # a global resource: no region in its ARN
+        ident = inputs.get("globalClusterIdentifier", rid)
+        return {"arn": f"arn:{PARTITION}:rds::{ACCOUNT_ID}:global-cluster:{ident}",
+                "globalClusterResourceId": "cluster-" + _hex(name, 26).upper(),
+                "engine": "aurora-postgresql"}  # fmt: skip
+    if typ == "aws:backup/restoreTestingPlan:RestoreTestingPlan":
+        plan = inputs.get("name", rid)
+        return {
+            "name": plan,
+            "arn": _arn("backup", region, f"restore-testing-plan:{plan}-{_hex(name, 6)}"),
+        }
     if typ == "aws:backup/vault:Vault":
         vault = inputs.get("name", rid)
         return {"name": vault, "arn": _arn("backup", region, f"backup-vault:{vault}")}
@@ -251,6 +262,7 @@ def _random_password(name: str, inputs: Mapping[str, Any]) -> dict[str, Any]:
 # Types whose id is the identifier the program chose (cluster id, replication group id).
 _USER_NAMED_IDS: dict[str, str] = {
     "aws:rds/cluster:Cluster": "clusterIdentifier",
+    "aws:rds/globalCluster:GlobalCluster": "globalClusterIdentifier",
     "aws:rds/clusterInstance:ClusterInstance": "identifier",
     "aws:rds/instance:Instance": "identifier",
     "aws:elasticache/replicationGroup:ReplicationGroup": "replicationGroupId",

@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import asyncio
+import copy
 import os
 from collections.abc import Callable, Iterator
 from functools import cache
@@ -93,6 +94,21 @@ def built_stack(request: pytest.FixtureRequest) -> tuple[str, RecordingMonitor]:
 
 def built(stack: str) -> RecordingMonitor:
     return _built(stack)
+
+
+DR_PROVIDER_MARK = "pulumi:providers:aws::aws-dr-"
+"""In a resource's provider reference when it runs in the DR region."""
+
+
+def in_dr_region(r: RecordedResource) -> bool:
+    return DR_PROVIDER_MARK in (r.provider or "")
+
+
+def primary_region(monitor: RecordingMonitor) -> RecordingMonitor:
+    """The recording without what runs in the DR region (for tests of the primary's shape)."""
+    view = copy.copy(monitor)
+    view.recorded = [r for r in monitor.recorded if not in_dr_region(r)]
+    return view
 
 
 def of_type(monitor: RecordingMonitor, typ: str) -> list[RecordedResource]:

@@ -149,6 +149,34 @@ AURORA = {
     "enabledCloudwatchLogsExports": ["postgresql"],
     "manageMasterUserPassword": True,
 }
+
+CRITICAL = {**TAGS, "dr-critical": "true"}
+BACKUP_PLAN = "aws:backup/plan:Plan"
+SELECTION = "aws:backup/selection:Selection"
+DAILY = "cron(0 3 * * ? *)"
+OBJECTIVES = R(
+    "groundwork:dr:RecoveryObjectives",
+    "objectives",
+    {"targets": {"database": {"rpoSeconds": 3600, "rtoSeconds": 14400}}},
+    provider=None,
+)
+GLOBAL_DB = [
+    R(CLUSTER, "db", AURORA),
+    R("aws:rds/globalCluster:GlobalCluster", "g", {"sourceDbClusterIdentifier": UNKNOWN},
+      links={"sourceDbClusterIdentifier": ["db"]}),
+    R(CLUSTER, "secondary", {**AURORA, "globalClusterIdentifier": UNKNOWN,
+                             "tags": {"dr-role": "replica"}},
+      links={"globalClusterIdentifier": ["g"]},
+      provider=provider("eu-central-1", "aws-dr-eu-central-1")),
+]  # fmt: skip
+
+
+def plan_copying_to(region: str) -> dict[str, Any]:
+    vault = f"arn:aws:backup:{region}:123456789012:backup-vault:dr"
+    return {"rules": [{"ruleName": "daily", "schedule": DAILY,
+                       "copyActions": [{"destinationVaultArn": vault}]}]}  # fmt: skip
+
+
 REDIS_OK = {
     "atRestEncryptionEnabled": True,
     "transitEncryptionEnabled": True,
@@ -797,11 +825,43 @@ BASE_CASES: dict[str, Case] = {
     ),
     "dr-cross-region": Case(
         ok=[
-            bucket(),
-            side(REPL, "repl", {}),
-            R(CLUSTER, "db", {**AURORA, "globalClusterIdentifier": "g"}),
+            R(BUCKET, "assets", {"tags": CRITICAL}),
+            side(REPL, "repl", {"rules": [{"status": "Enabled", "destination": {}}]}),
+            bucket("scratch"),  # not critical: no replica needed
+            *GLOBAL_DB,
         ],
-        bad=[[bucket()], [R(CLUSTER, "db", AURORA)]],
+        bad=[
+            [R(BUCKET, "assets", {"tags": CRITICAL})],  # a user-added critical bucket, no replica
+            [R(CLUSTER, "db", AURORA)],
+            [R(CLUSTER, "db", AURORA), R(BACKUP_PLAN, "p", plan_copying_to("eu-west-1"))],
+        ],
+        config={"enabled": True},
+    ),
+    "dr-backup-copies": Case(
+        ok=[R(BACKUP_PLAN, "p", plan_copying_to("eu-central-1"))],
+        bad=[
+            [R(BACKUP_PLAN, "p", {"rules": [{"ruleName": "daily", "schedule": DAILY}]})],
+            [R(BACKUP_PLAN, "p", plan_copying_to("eu-west-1"))],  # same region: not off-site
+        ],
+        config={"enabled": True},
+    ),
+    "dr-objectives-met": Case(
+        ok=[OBJECTIVES, *GLOBAL_DB],
+        bad=[
+            [*GLOBAL_DB],  # no objectives declared
+            # Daily copies only: RPO 1 d against a 1 h target.
+            [
+                OBJECTIVES,
+                R(CLUSTER, "db", {**AURORA, "tags": {"backup": "b"}}),
+                R(BACKUP_PLAN, "p", plan_copying_to("eu-central-1")),
+                R(
+                    SELECTION,
+                    "sel",
+                    {"planId": UNKNOWN, "selectionTags": [{"key": "backup", "value": "b"}]},
+                    links={"planId": ["p"]},
+                ),
+            ],
+        ],
         config={"enabled": True},
     ),
     "obs-alarms-for-stateful": Case(

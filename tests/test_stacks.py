@@ -89,10 +89,15 @@ def test_network_shape_per_environment(
     stack: str, zones: int, nats: int, nat_instances: int
 ) -> None:
     monitor = built(stack)
-    assert len(of_type(monitor, "aws:ec2/subnet:Subnet")) == 3 * zones
-    assert len(of_type(monitor, "aws:ec2/natGateway:NatGateway")) == nats
-    assert len(of_type(monitor, "aws:ec2/instance:Instance")) == nat_instances
-    assert len(of_type(monitor, "aws:ec2/flowLog:FlowLog")) == 1
+    primary = [r for r in monitor.recorded if "aws-dr-" not in (r.provider or "")]
+    count = lambda typ: len([r for r in primary if r.type == typ])  # noqa: E731
+    assert count("aws:ec2/subnet:Subnet") == 3 * zones
+    assert count("aws:ec2/natGateway:NatGateway") == nats
+    assert count("aws:ec2/instance:Instance") == nat_instances
+    assert count("aws:ec2/flowLog:FlowLog") == 1
+    # The DR network (prod only): its own subnet plan, no NAT until a cluster runs there.
+    dr = [r for r in monitor.recorded if "aws-dr-" in (r.provider or "")]
+    assert not [r for r in dr if r.type == "aws:ec2/natGateway:NatGateway"]
 
 
 def test_account_id_pins_every_provider() -> None:
@@ -149,6 +154,8 @@ def test_node_groups_span_every_configured_zone(stack: str, capacity: str) -> No
 
 def test_subnets_are_tagged_for_the_cluster() -> None:
     for r in of_type(built("prod"), "aws:ec2/subnet:Subnet"):
+        if r.inputs["tags"].get("dr-role") == "replica":  # no cluster in the DR region
+            continue
         if r.inputs["tags"]["tier"] in ("public", "private"):
             assert r.inputs["tags"]["kubernetes.io/cluster/acme-prod"] == "shared"
 

@@ -10,7 +10,7 @@ import pytest
 
 from infra.providers import EDGE_REGION
 from planner.recorder import RecordedResource, RecordingMonitor
-from tests.conftest import built, of_type, one, stack_config
+from tests.conftest import built, in_dr_region, of_type, one, stack_config
 
 BUCKET = "aws:s3/bucket:Bucket"
 DIST = "aws:cloudfront/distribution:Distribution"
@@ -38,7 +38,8 @@ def _statements(policy: RecordedResource) -> list[dict[str, Any]]:
 def test_every_bucket_blocks_public_access(stack: str) -> None:
     monitor = built(stack)
     buckets = of_type(monitor, BUCKET)
-    assert len(buckets) == 4  # assets, uploads, backups, logs
+    # assets, uploads, backups, logs; prod also their replicas and a log bucket in the DR region
+    assert len(buckets) == {"dev": 4, "prod": 8}[stack]
     for bucket in buckets:
         [pab] = _side(monitor, "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", bucket)
         flags = (
@@ -65,7 +66,7 @@ def test_no_acl_grants_public_access(stack: str) -> None:
 @pytest.mark.parametrize("stack", ["dev", "prod"])
 def test_no_policy_statement_allows_anyone_without_a_source_arn(stack: str) -> None:
     policies = of_type(built(stack), "aws:s3/bucketPolicy:BucketPolicy")
-    assert len(policies) == 4
+    assert len(policies) == {"dev": 4, "prod": 8}[stack]
     for policy in policies:
         for s in _statements(policy):
             anyone = s.get("Principal") in ("*", {"AWS": "*"}, {"AWS": ["*"]})
@@ -199,7 +200,8 @@ def test_edge_resources_use_the_us_east_1_provider(stack: str) -> None:
             assert ":us-east-1:" in r.outputs["arn"], r.name
     for bucket in of_type(monitor, BUCKET):
         assert bucket.provider != edge.urn
-        assert bucket.outputs["bucketRegionalDomainName"].endswith(".s3.eu-west-1.amazonaws.com")
+        region = "eu-central-1" if in_dr_region(bucket) else "eu-west-1"
+        assert bucket.outputs["bucketRegionalDomainName"].endswith(f".s3.{region}.amazonaws.com")
 
 
 def test_edge_provider_is_the_primary_when_the_stack_lives_in_us_east_1() -> None:

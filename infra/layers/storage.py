@@ -19,10 +19,13 @@ from components.storage.aws import (
     Transition,
 )
 from infra.config import AwsStackConfig
+from infra.layers.data import backup_selection_tags
 from infra.providers import EDGE_REGION, Providers
 from infra.sections.storage import AwsDataBucket
 
 Grants = pulumi.Output[list[dict[str, Any]]]
+CRITICAL_TAG = "dr-critical"
+"""Marks a bucket that must survive the loss of the region (read by the DR rules)."""
 
 
 @dataclass(frozen=True)
@@ -137,9 +140,18 @@ def bucket_args(
         policy_statements=grants,
         key_policy_statements=key_grants,
         force_destroy=cfg.storage.force_destroy,
-        tags=cfg.base_tags,
+        tags=bucket_tags(cfg, role),
         protect_stateful=cfg.protect_stateful_resources,
     )
+
+
+def bucket_tags(cfg: AwsStackConfig, role: str) -> dict[str, str]:
+    """A data bucket joins the backup selection; a critical one (`dr.criticalBuckets`) says so,
+    for the rules that hold it to replication (`dr-cross-region`)."""
+    tags = {**cfg.base_tags, **backup_selection_tags(cfg)}
+    if cfg.dr.enabled and role in cfg.dr.critical_buckets:
+        tags[CRITICAL_TAG] = "true"
+    return tags
 
 
 def _cdn(

@@ -6,8 +6,24 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from .core import Finding, Rule, Subject, as_list, get
+from .dr_posture import (
+    BACKUP_PLAN,
+    BUCKETS,
+    CLUSTER,
+    CRITICAL_TAG,
+    DB_INSTANCE,
+    OBJECTIVES_TYPE,
+    bucket_posture,
+    database_posture,
+    declared_targets,
+    format_seconds,
+    in_dr,
+    is_critical,
+    misses,
+    posture,
+    region_of_arn,
+)
 from .joins import linked
-from .storage import BUCKETS, REPLICATION
 
 ALARMED = (
     "aws:rds/cluster:Cluster",
@@ -18,32 +34,72 @@ ALARMED = (
 ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
 
 
-def _cross_region_backup(subjects: Sequence[Subject]) -> bool:
-    for plan in subjects:
-        if plan.type == "aws:backup/plan:Plan":
-            for rule in as_list(get(plan.props, "rules"), "rules"):
-                if get(rule, "copyActions"):
-                    return True
-    return False
-
-
 def _dr_cross_region(subjects: Sequence[Subject], params: Mapping[str, Any]) -> Iterator[Finding]:
+    """Every primary database and every critical bucket has a copy in another region (any such
+    resource of the stack, not only ours)."""
     if not params["enabled"]:
         return
-    backup_copies = _cross_region_backup(subjects)
     for s in subjects:
-        if s.type in BUCKETS and not any(
-            r.type in REPLICATION and linked(r, "bucket", s) for r in subjects
-        ):
-            yield Finding(f"bucket '{s.name}' is not replicated to the DR region", s.urn)
+        if in_dr(s):
+            continue
+        if s.type in BUCKETS and is_critical(s):
+            seen = bucket_posture(subjects, s)
+            if seen.mechanism == "none":
+                yield Finding(
+                    f"critical bucket '{s.name}' (tag {CRITICAL_TAG}=true) is neither replicated "
+                    "nor copied to the DR region",
+                    s.urn,
+                )
         elif (
-            s.type == "aws:rds/cluster:Cluster"
-            and not get(s.props, "globalClusterIdentifier")
-            and not backup_copies
+            s.type in (CLUSTER, DB_INSTANCE)
+            and not get(s.props, "replicateSourceDb")
+            and database_posture(subjects, s).mechanism == "none"
         ):
             yield Finding(
-                f"Aurora cluster '{s.name}' has neither a global secondary nor cross-region backup copies",
+                f"database '{s.name}' has no global secondary, cross-region replica or "
+                "cross-region backup copies",
                 s.urn,
+            )
+
+
+def _backup_copies(subjects: Sequence[Subject], params: Mapping[str, Any]) -> Iterator[Finding]:
+    """Every backup plan of the primary region copies its recovery points to another region."""
+    if not params["enabled"]:
+        return
+    for plan in subjects:
+        if plan.type != BACKUP_PLAN or in_dr(plan):
+            continue
+        for rule in as_list(get(plan.props, "rules"), "rules"):
+            regions = {region_of_arn(get(c, "destinationVaultArn"))
+                       for c in get(rule, "copyActions") or []}  # fmt: skip
+            if not regions - {plan.region}:
+                yield Finding(
+                    f"backup plan '{plan.name}' rule '{get(rule, 'ruleName')}' has no copy "
+                    "action to a vault in another region",
+                    plan.urn,
+                )
+
+
+def _objectives_met(subjects: Sequence[Subject], params: Mapping[str, Any]) -> Iterator[Finding]:
+    if not params["enabled"]:
+        return
+    targets = declared_targets(subjects)
+    if targets is None:
+        yield Finding(
+            "the stack declares no recovery objectives (groundwork:dr is off or missing), so "
+            "nothing shows the DR region meets the RPO/RTO the environment promises"
+        )
+        return
+    for tier, seen in posture(subjects).items():
+        target = targets.get(tier)
+        missed = misses(target, seen) if target else []
+        if missed:
+            yield Finding(
+                f"tier {tier}: implied RPO {format_seconds(seen.rpo_seconds)} / RTO "
+                f"{format_seconds(seen.rto_seconds)} ({seen.mechanism}) misses the target RPO "
+                f"{format_seconds(target.rpo_seconds)} / RTO "  # type: ignore[union-attr]
+                f"{format_seconds(target.rto_seconds)} ({' and '.join(missed)})",  # type: ignore[union-attr]
+                seen.subjects[0] if seen.subjects else None,
             )
 
 
@@ -63,12 +119,33 @@ RULES = [
         id="dr-cross-region",
         group="availability",
         severity="high",
-        description="When enabled: buckets replicate to the DR region; Aurora has a global secondary or cross-region backup copies.",
-        remediation="Add bucket replication and an Aurora global cluster or AWS Backup copy action to the DR region.",
-        types=(*BUCKETS, "aws:rds/cluster:Cluster"),
+        description="When enabled: every primary database has an Aurora global secondary, a cross-region replica or cross-region backup copies; every bucket tagged dr-critical=true is replicated (or copied) to another region.",
+        remediation="Set groundwork:dr (postgres: headless or warm, criticalBuckets) or add S3 replication / an AWS Backup copy action to the DR region.",
+        types=(*BUCKETS, CLUSTER, DB_INSTANCE),
         stack_check=_dr_cross_region,
         params={"enabled": False},
         anchors="CKV_AWS_144, PBP s3-bucket-replication",
+    ),
+    Rule(
+        id="dr-backup-copies",
+        group="availability",
+        severity="high",
+        description="When enabled: every rule of every backup plan copies its recovery points to a vault in another region (off-site copies).",
+        remediation="Add a copy action to a vault in the DR region (groundwork:dr.backupCopies).",
+        types=(BACKUP_PLAN,),
+        stack_check=_backup_copies,
+        params={"enabled": False},
+        anchors="cloudposse/terraform-aws-backup copy_action",
+    ),
+    Rule(
+        id="dr-objectives-met",
+        group="availability",
+        severity="high",
+        description="When enabled: the stack declares recovery objectives, and for every tier the RPO/RTO its resources imply for a region loss meets them (policies/guardrails/dr_posture.py).",
+        remediation="Raise the tier's DR mechanism (dr.postgres headless/warm, replication time control, backup copies, the DR network) or, if the promise allows, relax groundwork:dr.targets.",
+        types=(OBJECTIVES_TYPE, *BUCKETS, CLUSTER, DB_INSTANCE),
+        stack_check=_objectives_met,
+        params={"enabled": False},
     ),
     Rule(
         id="obs-alarms-for-stateful",

@@ -21,6 +21,7 @@ from .core import (
     Subject,
     as_list,
     get,
+    is_dr_replica,
     is_unknown,
     known,
     need,
@@ -170,7 +171,7 @@ def _backup_coverage(subjects: Sequence[Subject], params: Mapping[str, Any]) -> 
     selections = [
         s for s in subjects if s.type == SELECTION and any(linked(s, "planId", p) for p in plans)
     ]
-    for target in (s for s in subjects if s.type in BACKED_UP):
+    for target in (s for s in subjects if s.type in BACKED_UP and not is_dr_replica(s)):
         if not any(_selects(sel, target) for sel in selections):
             yield Finding(
                 f"'{target.name}' is in no AWS Backup selection of a plan in this stack "
@@ -254,6 +255,8 @@ def _nat_per_zone(subjects: Sequence[Subject], params: Mapping[str, Any]) -> Ite
     pattern = re.compile(params["privateSubnetPattern"])
     for subnet in subnets:
         tags = _tags(subnet)
+        if is_dr_replica(subnet):  # the DR network gets egress with the cold path's cluster
+            continue
         if not (pattern.search(subnet.name) or "kubernetes.io/role/internal-elb" in tags):
             continue
         zone = _zone(subnet)

@@ -197,7 +197,10 @@ def _serverless_cache(p: Pricer, s: Subject) -> Priced:
 
 
 def _secret(p: Pricer, s: Subject) -> Priced:
-    return Priced(p.price("secret"), "1 secret")
+    # AWS bills each replica in another region as a secret of its own.
+    replicas = get(s.props, "replicas")
+    count = 1 + (len(replicas) if isinstance(replicas, list) else 0)
+    return Priced(count * p.price("secret"), f"{count} secret(s) (replicas included)")
 
 
 def _waf(p: Pricer, s: Subject) -> Priced:

@@ -32,11 +32,13 @@ def quantity_gib(value: object) -> float:
 
 
 def _public_zones(p: Pricer) -> int:
-    """Zones a public load balancer spans: the subnets tagged for internet-facing ELBs."""
+    """Zones a public load balancer spans: the subnets of its region (not a DR region's) tagged
+    for internet-facing ELBs."""
     tagged = [
         s
         for s in p.of_type("aws:ec2/subnet:Subnet")
         if (get(s.props, "tags") or {}).get("kubernetes.io/role/elb") == "1"
+        and (s.region or p.region) == p.region
     ]
     return len(tagged) or 2
 
