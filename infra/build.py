@@ -6,7 +6,8 @@ and returns typed handles to its components plus its exports.
              │          └──────────────────────────┴─> data ─> apps (on the cluster)
              ├─> dr_region (DR network, key, vault) ───────┘ │
              ├─> cost (the budget)                           │
-             └─> storage (buckets, CDN at the edge) ─────────┴─> dr (secondary, replicas)
+             ├─> storage (buckets, CDN at the edge) ─────────┴─> dr (secondary, replicas,
+             └─> api (CloudFront + WAF before the ingress) ─────────> failover records)
 
 Later layers (monitoring, DR) take the handles they attach to: `AwsPlatform` holds them all.
 """
@@ -17,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from infra.config import AwsStackConfig, ConfigError, StackConfig
-from infra.layers import apps, cost, data, dr, dr_region, kubernetes, network, storage
+from infra.layers import api, apps, cost, data, dr, dr_region, kubernetes, network, storage
 from infra.providers import Providers, build_providers
 
 
@@ -34,13 +35,15 @@ class AwsPlatform:
     apps: apps.AppsHandles | None
     """None without a cluster."""
     cost: cost.CostHandles
+    api: api.ApiHandles | None
+    """None without `api.enabled`."""
     dr: dr.DrHandles | None
     """None without `dr.enabled`."""
 
     def exports(self, cfg: AwsStackConfig) -> dict[str, Any]:
         """The stack outputs: each layer's exports (never a credential)."""
         layers = (self.kubernetes, self.data, self.apps, self.network, self.storage, self.cost,
-                  self.dr)  # fmt: skip
+                  self.api, self.dr)  # fmt: skip
         out: dict[str, Any] = {"environment": cfg.environment, "region": cfg.region}
         for handles in layers:
             if handles is not None:
@@ -68,8 +71,9 @@ def compose_aws(cfg: AwsStackConfig) -> AwsPlatform:
     dr_base = dr_region.layer(cfg, providers)
     data_tier = data.layer(cfg, providers, net, k8s, dr_base)
     services = apps.layer(cfg, net, k8s, data_tier) if k8s is not None else None
-    recovery = dr.layer(cfg, providers, dr_base, data_tier, edge)
+    api_edge = api.layer(cfg, providers, edge)
+    recovery = dr.layer(cfg, providers, dr_base, data_tier, edge, api=api_edge)
     return AwsPlatform(
         providers=providers, network=net, kubernetes=k8s, storage=edge, data=data_tier,
-        apps=services, cost=budget, dr=recovery,
+        apps=services, cost=budget, api=api_edge, dr=recovery,
     )  # fmt: skip

@@ -41,6 +41,7 @@ from infra.policy_limits import PolicyLimits, policy_limits
 from infra.presets import preset
 from infra.regions import CLOUD_NAMES, REGIONS, is_zone_of, zone_letters, zone_name, zone_suffix
 from infra.secret_config import mark_secret_inputs, offline_placeholders, overlaps, secret_texts
+from infra.sections.api import Api, AwsApi
 from infra.sections.apps import (
     AppDefaults,
     AppService,
@@ -135,6 +136,8 @@ class StackBase(Section):
     """Buckets (assets, uploads, backups, logs)."""
     cdn: Cdn = Cdn()
     """The CDN, TLS, security headers and web firewall in front of the assets bucket."""
+    api: Api = Api()
+    """The edge (CDN + web firewall with a per-client rate limit) in front of the public API."""
 
     @model_validator(mode="before")
     @classmethod
@@ -374,6 +377,8 @@ class AwsStackConfig(StackBase):
     """S3 buckets (assets, uploads, backups, logs)."""
     cdn: AwsCdn = AwsCdn()
     """CloudFront, TLS, security headers and WAF in front of the assets bucket."""
+    api: AwsApi = AwsApi()
+    """CloudFront + WAF (per-client rate limit) in front of the public API (docs/dr.md)."""
 
     def problems(self) -> Iterator[Problem]:
         yield from super().problems()
@@ -398,6 +403,7 @@ class AwsStackConfig(StackBase):
                 "postgres.engine aurora-postgresql (for the postgres engine set dr.postgres "
                 "to none: cross-region backup copies)",
             )
+        yield from self._api_problems()
         if cluster.enabled and not cluster.admin_role_arns:
             yield Problem(
                 "cluster.adminRoleArns",
@@ -432,6 +438,32 @@ class AwsStackConfig(StackBase):
     def _dns_domain(self) -> str | None:
         zone = self.platform.route53_zone
         return zone.domain if zone else None
+
+    def _api_problems(self) -> Iterator[Problem]:
+        api, domain = self.api, self._dns_domain()
+        if not api.enabled:
+            if self.dr.failover.api_standby_host:
+                yield Problem(
+                    "dr.failover.apiStandbyHost", "needs api.enabled (nothing to fail over)"
+                )
+            return
+        for key, value in (("api.host", api.host), ("api.origin", api.origin)):
+            if value is None:
+                yield Problem(key, "required when api.enabled is true")
+        if domain is None:
+            yield Problem(
+                "platform.route53Zone",
+                "required by api.enabled: the API certificate and records go into that zone",
+            )
+        elif api.host and not api.host.endswith(f".{domain}"):
+            yield Problem("api.host", f"'{api.host}' is not inside the zone's domain '{domain}'")
+        if api.host and api.host == api.origin:
+            yield Problem("api.origin", "must differ from api.host (which points at the edge)")
+        standby = self.dr.failover.api_standby_host
+        if standby and not self.dr.enabled:
+            yield Problem("dr.failover.apiStandbyHost", "needs dr.enabled")
+        if standby and standby in (api.host, api.origin):
+            yield Problem("dr.failover.apiStandbyHost", "must be the DR region's own entry")
 
 
 class AlicloudStackConfig(StackBase):

@@ -20,7 +20,9 @@ from components.backup.aws import _validate as validate_backup
 from components.backup.aws import _validate_lock as validate_lock
 from components.budget.aws import _validate as validate_budget
 from components.cdn.aws import _validate as validate_cdn
+from components.cdn.aws_api import _validate as validate_api_edge
 from components.cdn.aws_waf import _validate as validate_waf
+from components.dr.aws_failover import _validate as validate_failover
 from components.dr.objectives import validate_targets
 from components.kubernetes.aws_addons import _validate as validate_addons
 from components.kubernetes.aws_eks import _validate as validate_eks
@@ -35,7 +37,7 @@ from components.storage.aws import _validate as validate_bucket
 from components.storage.aws_replication import ReplicatedBucket
 from components.storage.aws_replication import _validate as validate_replication
 from infra.config import AwsStackConfig
-from infra.layers import apps, cost, data, dr, dr_region, kubernetes, network, storage
+from infra.layers import api, apps, cost, data, dr, dr_region, kubernetes, network, storage
 
 STAND_IN = "stand-in"
 """In place of an id or ARN only the cloud knows: no validator reads one."""
@@ -87,6 +89,14 @@ def checks(cfg: AwsStackConfig) -> list[Check]:
         )  # fmt: skip
         if cdn.waf is not None:
             found.append(Check("WebFirewall", validate_waf, (cdn.waf,), "cdn.waf"))
+    if cfg.api.enabled:
+        found.append(Check("ApiEdge", validate_api_edge, (api.api_args(cfg, STAND_IN),), "api",
+                           {"origin_host": "api.origin", "domain": "api.host",
+                            "waf": "cdn.waf"}))  # fmt: skip
+        if api.failover_dns(cfg):
+            found.append(Check("FailoverRecords", validate_failover,
+                               (dr.failover_args(cfg, STAND_IN),), "dr.failover",
+                               {"endpoints": "dr.failover.apiStandbyHost"}))  # fmt: skip
     budget = cost.budget_args(cfg)
     if budget is not None:
         found.append(Check("MonthlyBudget", validate_budget, (budget,), "budget",

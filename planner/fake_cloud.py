@@ -41,6 +41,7 @@ _ID_PREFIXES: dict[str, str] = {
 
 _UUID_IDS = {
     "aws:kms/key:Key",
+    "aws:route53/healthCheck:HealthCheck",
     "aws:wafv2/webAcl:WebAcl",
     "aws:wafv2/ipSet:IpSet",
     "aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy",

@@ -134,7 +134,7 @@ def test_every_component_refusal_is_run_by_the_config_first() -> None:
     assert NOT_FROM_CONFIG.keys() <= functions.keys() - reached, (
         "NOT_FROM_CONFIG lists a checked function"
     )
-    assert len(validators) == 16  # one per kind of component (data_tier, windows: helpers)
+    assert len(validators) == 18  # one per kind of component (data_tier, windows: helpers)
 
 
 def test_every_component_of_a_full_stack_is_checked() -> None:
@@ -144,7 +144,7 @@ def test_every_component_of_a_full_stack_is_checked() -> None:
         "WebFirewall", "BackupPlan", "PostgresHa", "RedisHa", "EksCluster", "PlatformBaseline",
         "PlatformAddons", "Workload web", "MonthlyBudget", "Vpc dr", "RecoveryObjectives",
         "Bucket dr logs", "BackupVault dr", "Bucket assets replica", "Bucket uploads replica",
-        "Bucket backups replica", "Replication", "GlobalSecondary",
+        "Bucket backups replica", "Replication", "GlobalSecondary", "ApiEdge", "FailoverRecords",
     }  # fmt: skip
 
 

@@ -14,7 +14,7 @@ import pytest
 
 from infra import build
 from planner.recorder import RecordingMonitor
-from tests.conftest import PROJECT_DIR, built, of_type, run_mocked, stack_config
+from tests.conftest import PROJECT_DIR, built, in_dr_region, of_type, run_mocked, stack_config
 
 GOLDEN = PROJECT_DIR / "tests" / "golden"
 STATEFUL_TYPES = {
@@ -116,7 +116,9 @@ def test_providers_are_in_configured_regions() -> None:
 
 def test_vpc_uses_the_configured_cidr() -> None:
     assert of_type(built("dev"), "aws:ec2/vpc:Vpc")[0].inputs["cidrBlock"] == "10.10.0.0/16"
-    assert of_type(built("prod"), "aws:ec2/vpc:Vpc")[0].inputs["cidrBlock"] == "10.20.0.0/16"
+    prod = built("prod")
+    cidrs = {in_dr_region(v): v.inputs["cidrBlock"] for v in of_type(prod, "aws:ec2/vpc:Vpc")}
+    assert cidrs == {False: "10.20.0.0/16", True: "10.21.0.0/16"}  # primary, DR region
 
 
 def test_stack_outputs_are_exported() -> None:

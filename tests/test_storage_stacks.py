@@ -113,7 +113,7 @@ def test_force_destroy_only_in_dev() -> None:
 
 def test_prod_distribution_is_locked_down() -> None:
     monitor = built("prod")
-    dist = one(monitor, DIST).inputs
+    dist = one(monitor, DIST, "acme-prod-cdn-distribution").inputs
     behaviours = [dist["defaultCacheBehavior"], *dist.get("orderedCacheBehaviors", [])]
     assert {b["viewerProtocolPolicy"] for b in behaviours} <= {"redirect-to-https", "https-only"}
     assert dist["viewerCertificate"]["minimumProtocolVersion"] == "TLSv1.2_2021"
@@ -123,7 +123,10 @@ def test_prod_distribution_is_locked_down() -> None:
     assert dist["priceClass"] == "PriceClass_All"
     oac = one(monitor, "aws:cloudfront/originAccessControl:OriginAccessControl")
     assert all(o["originAccessControlId"] == oac.id for o in dist["origins"])
-    assert dist["webAclId"] == one(monitor, "aws:wafv2/webAcl:WebAcl").outputs["arn"]
+    assert (
+        dist["webAclId"]
+        == one(monitor, "aws:wafv2/webAcl:WebAcl", "acme-prod-cdn-waf-acl").outputs["arn"]
+    )
     headers = one(monitor, "aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy")
     sec = headers.inputs["securityHeadersConfig"]
     assert (
@@ -132,8 +135,15 @@ def test_prod_distribution_is_locked_down() -> None:
     )
     assert sec["frameOptions"]["frameOption"] == "DENY"
     assert dist["defaultCacheBehavior"]["responseHeadersPolicyId"] == headers.id
-    source = one(monitor, "aws:cloudwatch/logDeliverySource:LogDeliverySource")
-    assert source.inputs["resourceArn"] == one(monitor, DIST).outputs["arn"]
+    source = one(
+        monitor,
+        "aws:cloudwatch/logDeliverySource:LogDeliverySource",
+        "acme-prod-cdn-access-log-source",
+    )
+    assert (
+        source.inputs["resourceArn"]
+        == one(monitor, DIST, "acme-prod-cdn-distribution").outputs["arn"]
+    )
     waf_log = one(monitor, "aws:cloudwatch/logGroup:LogGroup", "acme-prod-cdn-waf-logs")
     assert waf_log.inputs["name"].startswith("aws-waf-logs-")
 
@@ -167,7 +177,7 @@ def test_default_certificate_is_possible_where_policy_allows_but_says_tls_is_not
 @pytest.mark.parametrize("stack", ["dev", "prod"])
 def test_assets_are_readable_only_by_the_distribution(stack: str) -> None:
     monitor = built(stack)
-    dist_arn = one(monitor, DIST).outputs["arn"]
+    dist_arn = one(monitor, DIST, f"acme-{stack}-cdn-distribution").outputs["arn"]
     assets = one(monitor, BUCKET, f"acme-{stack}-assets-bucket")
     [policy] = _side(monitor, "aws:s3/bucketPolicy:BucketPolicy", assets)
     grants = [s for s in _statements(policy) if s["Effect"] == "Allow"]

@@ -250,88 +250,21 @@ class Cdn(pulumi.ComponentResource):
 
     def _certificate(self) -> tuple[dict[str, Any], list[str]]:
         """Viewer certificate settings and the hostnames served."""
-        args, name = self._args, self._name
+        args = self._args
         self.certificate_arn = None
         if args.domain is None:
             # AWS fixes the minimum to TLSv1 here; `minimum_protocol_version` would be ignored.
             return {"cloudfront_default_certificate": True}, []
-        domain = args.domain
-        names = [domain.name, *domain.aliases]
-        cert = acm.Certificate(
-            f"{name}-certificate",
-            domain_name=domain.name,
-            subject_alternative_names=list(domain.aliases) or None,
-            validation_method="DNS",
-            tags=merged_tags(args.tags, f"{name}-certificate"),
-            opts=child_opts(self),
+        viewer, names, self.certificate_arn = viewer_certificate(
+            self, self._name, args.domain, args.minimum_tls_version, args.tags
         )
-        fqdns: list[pulumi.Output[str]] = []
-        if domain.hosted_zone_id is not None:
-            # One record per host, named after it: reordering aliases moves no record.
-            for host in names:
-                option = cert.domain_validation_options.apply(
-                    lambda opts, host=host: _validation_option(opts, host)
-                )
-                record = route53.Record(
-                    f"{name}-cert-validation-{host}",
-                    zone_id=domain.hosted_zone_id,
-                    name=option.apply(lambda o: o["resource_record_name"]),
-                    type=option.apply(lambda o: o["resource_record_type"]),
-                    records=[option.apply(lambda o: o["resource_record_value"])],
-                    ttl=300,
-                    allow_overwrite=True,
-                    opts=child_opts(self),
-                )
-                fqdns.append(record.fqdn)
-        # Waits until ACM has issued the certificate (records made here or by hand).
-        validation = acm.CertificateValidation(
-            f"{name}-certificate-validation",
-            certificate_arn=cert.arn,
-            validation_record_fqdns=fqdns or None,
-            opts=child_opts(self),
-        )
-        self.certificate_arn = validation.certificate_arn
-        return {
-            "acm_certificate_arn": validation.certificate_arn,
-            "ssl_support_method": "sni-only",
-            "minimum_protocol_version": args.minimum_tls_version,
-        }, names
+        return viewer, names
 
     def _access_logs(self) -> None:
-        args, name = self._args, self._name
-        if args.log_bucket_arn is None:
-            return
-        # Standard logging v2 (CloudWatch vended logs) to S3: works with ACLs disabled on the log
-        # bucket, unlike legacy standard logging, which writes through the bucket ACL.
-        source = cloudwatch.LogDeliverySource(
-            f"{name}-access-log-source",
-            name=f"{name}-access-logs"[:60],
-            log_type="ACCESS_LOGS",
-            resource_arn=self.distribution.arn,
-            tags=merged_tags(args.tags, f"{name}-access-log-source"),
-            opts=child_opts(self),
-        )
-        destination = cloudwatch.LogDeliveryDestination(
-            f"{name}-access-log-destination",
-            name=f"{name}-access-logs-s3"[:60],
-            output_format="parquet",
-            delivery_destination_configuration={"destination_resource_arn": args.log_bucket_arn},
-            tags=merged_tags(args.tags, f"{name}-access-log-destination"),
-            opts=child_opts(self),
-        )
-        cloudwatch.LogDelivery(
-            f"{name}-access-log-delivery",
-            delivery_source_name=source.name,
-            delivery_destination_arn=destination.arn,
-            s3_delivery_configurations=[
-                {
-                    "suffix_path": f"{args.log_prefix}/{{DistributionId}}/{{yyyy}}/{{MM}}/{{dd}}",
-                    "enable_hive_compatible_path": False,
-                }
-            ],
-            tags=merged_tags(args.tags, f"{name}-access-log-delivery"),
-            opts=child_opts(self),
-        )
+        args = self._args
+        if args.log_bucket_arn is not None:
+            access_logs(self, self._name, self.distribution.arn, args.log_bucket_arn,
+                        prefix=args.log_prefix, tags=args.tags)  # fmt: skip
 
     def _alias_records(self, hostnames: list[str]) -> None:
         domain = self._args.domain
@@ -353,6 +286,102 @@ class Cdn(pulumi.ComponentResource):
                     ],
                     opts=child_opts(self),
                 )
+
+
+def access_logs(
+    parent: pulumi.ComponentResource,
+    name: str,
+    distribution_arn: pulumi.Input[str],
+    log_bucket_arn: pulumi.Input[str],
+    *,
+    prefix: str,
+    tags: Mapping[str, str],
+) -> None:
+    """Standard logging v2 (CloudWatch vended logs) of a distribution to the log bucket: works
+    with ACLs disabled on the log bucket, unlike legacy standard logging (bucket ACL writes)."""
+    source = cloudwatch.LogDeliverySource(
+        f"{name}-access-log-source",
+        name=f"{name}-access-logs"[:60],
+        log_type="ACCESS_LOGS",
+        resource_arn=distribution_arn,
+        tags=merged_tags(tags, f"{name}-access-log-source"),
+        opts=child_opts(parent),
+    )
+    destination = cloudwatch.LogDeliveryDestination(
+        f"{name}-access-log-destination",
+        name=f"{name}-access-logs-s3"[:60],
+        output_format="parquet",
+        delivery_destination_configuration={"destination_resource_arn": log_bucket_arn},
+        tags=merged_tags(tags, f"{name}-access-log-destination"),
+        opts=child_opts(parent),
+    )
+    cloudwatch.LogDelivery(
+        f"{name}-access-log-delivery",
+        delivery_source_name=source.name,
+        delivery_destination_arn=destination.arn,
+        s3_delivery_configurations=[
+            {
+                "suffix_path": f"{prefix}/{{DistributionId}}/{{yyyy}}/{{MM}}/{{dd}}",
+                "enable_hive_compatible_path": False,
+            }
+        ],
+        tags=merged_tags(tags, f"{name}-access-log-delivery"),
+        opts=child_opts(parent),
+    )
+
+
+def viewer_certificate(
+    parent: pulumi.ComponentResource,
+    name: str,
+    domain: CustomDomainArgs,
+    minimum_tls_version: str,
+    tags: Mapping[str, str],
+) -> tuple[dict[str, Any], list[str], pulumi.Output[str]]:
+    """An ACM certificate for the domain (DNS-validated in its zone when one is given): the
+    distribution's viewer-certificate settings, the hostnames served and the certificate ARN."""
+    names = [domain.name, *domain.aliases]
+    cert = acm.Certificate(
+        f"{name}-certificate",
+        domain_name=domain.name,
+        subject_alternative_names=list(domain.aliases) or None,
+        validation_method="DNS",
+        tags=merged_tags(tags, f"{name}-certificate"),
+        opts=child_opts(parent),
+    )
+    fqdns: list[pulumi.Output[str]] = []
+    if domain.hosted_zone_id is not None:
+        # One record per host, named after it: reordering aliases moves no record.
+        for host in names:
+            option = cert.domain_validation_options.apply(
+                lambda opts, host=host: _validation_option(opts, host)
+            )
+            record = route53.Record(
+                f"{name}-cert-validation-{host}",
+                zone_id=domain.hosted_zone_id,
+                name=option.apply(lambda o: o["resource_record_name"]),
+                type=option.apply(lambda o: o["resource_record_type"]),
+                records=[option.apply(lambda o: o["resource_record_value"])],
+                ttl=300,
+                allow_overwrite=True,
+                opts=child_opts(parent),
+            )
+            fqdns.append(record.fqdn)
+    # Waits until ACM has issued the certificate (records made here or by hand).
+    validation = acm.CertificateValidation(
+        f"{name}-certificate-validation",
+        certificate_arn=cert.arn,
+        validation_record_fqdns=fqdns or None,
+        opts=child_opts(parent),
+    )
+    return (
+        {
+            "acm_certificate_arn": validation.certificate_arn,
+            "ssl_support_method": "sni-only",
+            "minimum_protocol_version": minimum_tls_version,
+        },
+        names,
+        validation.certificate_arn,
+    )
 
 
 def _validation_option(options: Sequence[Any], host: str) -> dict[str, str]:

@@ -55,10 +55,14 @@ class DataHandles:
     def exports(self) -> dict[str, Any]:
         """Endpoints and secret ARNs, never a credential."""
         out: dict[str, Any] = {}
-        if self.backup is not None:
-            out |= {"backupVaultArn": self.backup.vault_arn, "backupPlanId": self.backup.plan_id}
+        if (bk := self.backup) is not None:
+            out |= {"backupVaultArn": bk.vault_arn, "backupPlanId": bk.plan_id,
+                    "backupRoleArn": bk.role_arn}  # fmt: skip
+            if bk.restore_testing_plan_name is not None:
+                out["backupRestoreTestingPlanName"] = bk.restore_testing_plan_name
         if (db := self.postgres) is not None:
             out |= {
+                "postgresClusterArn": db.cluster_arn,
                 "postgresWriterEndpoint": db.writer_endpoint,
                 "postgresReaderEndpoint": db.reader_endpoint,
                 "postgresPort": db.port,

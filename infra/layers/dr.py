@@ -12,6 +12,7 @@ from typing import Any
 
 import pulumi
 
+from components.dr.aws_failover import Endpoint, FailoverRecords, FailoverRecordsArgs
 from components.dr.objectives import RecoveryObjectives
 from components.network.cidr_plan import SubnetPlan
 from components.postgres.aws import ServerlessArgs
@@ -19,6 +20,7 @@ from components.postgres.aws_global import GlobalSecondary, GlobalSecondaryArgs
 from components.storage.aws import AccessLogArgs, Bucket, BucketArgs, LifecycleArgs, LogTargetArgs
 from components.storage.aws_replication import ReplicatedBucket, Replication, ReplicationArgs
 from infra.config import AwsStackConfig
+from infra.layers.api import ApiHandles, failover_dns
 from infra.layers.data import DataHandles, global_database
 from infra.layers.dr_region import DrRegionHandles, dr_tags
 from infra.layers.storage import StorageHandles
@@ -34,6 +36,8 @@ class DrHandles:
     """Replica buckets in the DR region, by the role of their source."""
     replication: Replication | None
     objectives: RecoveryObjectives
+    failover: FailoverRecords | None
+    """Health checks and failover records of the API hostname (None without `dr.failover`)."""
 
     @property
     def exports(self) -> dict[str, Any]:
@@ -42,11 +46,14 @@ class DrHandles:
             out |= {
                 "postgresGlobalClusterId": pg.global_cluster_id,
                 "drPostgresClusterIdentifier": pg.secondary_identifier,
+                "drPostgresClusterArn": pg.secondary_cluster_arn,
                 "drPostgresEndpoint": pg.secondary_endpoint,
             }
         out |= {
             f"dr{role.capitalize()}BucketName": b.bucket_name for role, b in self.replicas.items()
         }
+        if self.failover is not None:
+            out["apiHealthCheckIds"] = self.failover.health_check_ids
         return out
 
 
@@ -57,6 +64,7 @@ def layer(
     data: DataHandles,
     storage: StorageHandles,
     *,
+    api: ApiHandles | None = None,
     opts: pulumi.ResourceOptions | None = None,
 ) -> DrHandles | None:
     if region is None or providers.dr is None:
@@ -72,7 +80,33 @@ def layer(
         )
     replicas, replication = _replicas(cfg, providers, region, storage, opts)
     objectives = RecoveryObjectives(f"{cfg.prefix}-dr", cfg.dr.targets.objectives(), opts=opts)
-    return DrHandles(region, postgres, replicas, replication, objectives)
+    failover = None
+    if api is not None and failover_dns(cfg):
+        failover = FailoverRecords(
+            f"{cfg.prefix}-failover", failover_args(cfg, api.edge.domain_name),
+            opts=providers.in_primary(opts),
+        )  # fmt: skip
+    return DrHandles(region, postgres, replicas, replication, objectives, failover)
+
+
+def failover_args(cfg: AwsStackConfig, edge_domain: pulumi.Input[str]) -> FailoverRecordsArgs:
+    """The API hostname: PRIMARY to the edge (health-checked through it to the origin),
+    SECONDARY to the DR region's entry."""
+    zone, api = cfg.platform.route53_zone, cfg.api
+    assert zone is not None
+    assert api.host is not None
+    return FailoverRecordsArgs(
+        zone_id=zone.zone_id,
+        endpoints={
+            api.host: Endpoint(
+                checked_fqdn=edge_domain,
+                path=api.health_check_path,
+                primary=edge_domain,
+                secondary=cfg.dr.failover.api_standby_host,
+            )
+        },
+        tags=cfg.base_tags,
+    )
 
 
 def global_secondary_args(

@@ -63,6 +63,15 @@ class Targets(Section):
         }
 
 
+class Failover(Section):
+    api_standby_host: str | None = Field(
+        None, max_length=253, pattern=r"^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$"
+    )
+    """The DR region's entry for the API (e.g. the DR cluster's ingress, which the cold path brings
+    up): with `api.enabled`, Route 53 failover records answer for `api.host` with it when the
+    primary edge fails its health check."""
+
+
 class DisasterRecovery(Section):
     enabled: bool = False
     """Build the DR region: network, database secondary, bucket replicas, backup copies and the
@@ -78,6 +87,8 @@ class DisasterRecovery(Section):
     """Buckets (by role) replicated to the DR region and tagged `dr-critical=true`."""
     backup_copies: bool = True
     """Copy every recovery point of the backup plan into a vault in the DR region."""
+    failover: Failover = Failover()
+    """DNS failover of the public entry points to the DR region."""
     targets: Targets = Targets()
     """Recovery objectives per tier for the loss of the primary region; a plan whose resources
     imply worse fails `dr-objectives-met` where it is mandatory (prod)."""
