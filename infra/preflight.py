@@ -133,7 +133,7 @@ def _dr_checks(cfg: AwsStackConfig) -> list[Check]:
         Check("Vpc dr", validate_vpc, (vpc,), "dr.network"),
         Check("RecoveryObjectives", validate_targets, (cfg.dr.targets.objectives(),),
               "dr.targets"),
-        Check("Bucket dr logs", validate_bucket, (dr.dr_log_bucket_args(cfg),), "storage.logs",
+        Check("Bucket dr logs", validate_bucket, (storage.dr_log_bucket_args(cfg),), "storage.logs",
               {"lifecycle.expiration_days": "storage.logs.retentionDays"}),
     ]  # fmt: skip
     if cfg.dr.backup_copies:
@@ -143,7 +143,7 @@ def _dr_checks(cfg: AwsStackConfig) -> list[Check]:
     roles = [r for r in cfg.dr.critical_buckets if getattr(cfg.storage, r).enabled]
     for role in roles:
         found.append(Check(f"Bucket {role} replica", validate_bucket,
-                           (dr.replica_args(cfg, role, STAND_IN),), f"storage.{role}"))  # fmt: skip
+                           (storage.replica_args(cfg, role, STAND_IN),), f"storage.{role}"))  # fmt: skip
     if roles:
         pair = ReplicatedBucket(source_bucket=STAND_IN, source_arn=STAND_IN,
                                 source_kms_key_arn=STAND_IN, destination_arn=STAND_IN,

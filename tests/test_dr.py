@@ -3,6 +3,7 @@ plan derives from the built resources (targets vs implied RPO/RTO, blocking in p
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -194,3 +195,26 @@ def test_buckets_join_the_backup_selection_and_prod_runs_restore_tests() -> None
         {"key": f"aws:ResourceTag/{tag['key']}", "value": tag["value"]}
     ]
     assert not dev.by_type("aws:backup/restoreTestingPlan:RestoreTestingPlan")
+
+
+def test_the_assets_cdn_fails_over_to_the_replica_in_the_dr_region() -> None:
+    prod = built("prod")
+    cdn = next(d for d in prod.by_type("aws:cloudfront/distribution:Distribution")
+               if d.name == "acme-prod-cdn-distribution")  # fmt: skip
+    (group,) = cdn.inputs["originGroups"]
+    assert [m["originId"] for m in group["members"]] == ["s3-origin", "s3-replica"]
+    assert group["failoverCriteria"]["statusCodes"] == [500, 502, 503, 504]
+    assert cdn.inputs["defaultCacheBehavior"]["targetOriginId"] == group["originId"]
+    replica = next(b for b in prod.by_type("aws:s3/bucket:Bucket")
+                   if b.name == "acme-prod-assets-replica-bucket")  # fmt: skip
+    assert in_dr(replica)
+    by_origin = {o["originId"]: o["domainName"] for o in cdn.inputs["origins"]}
+    assert by_origin["s3-replica"] == replica.outputs["bucketRegionalDomainName"]
+    policy = next(p for p in prod.by_type("aws:s3/bucketPolicy:BucketPolicy")
+                  if p.name == "acme-prod-assets-replica-policy")  # fmt: skip
+    reads = [s for s in json.loads(policy.inputs["policy"])["Statement"]
+             if s["Effect"] == "Allow" and s.get("Principal") == {"Service": "cloudfront.amazonaws.com"}]  # fmt: skip
+    assert reads and reads[0]["Condition"]["StringEquals"]["AWS:SourceArn"] == cdn.outputs["arn"]
+    # Dev has no DR region: a single origin.
+    dev_cdn = built("dev").by_type("aws:cloudfront/distribution:Distribution")[0]
+    assert "originGroups" not in dev_cdn.inputs

@@ -65,6 +65,11 @@ DEFAULT_CSP = (
 )
 _HOSTNAME = re.compile(r"^(?=.{1,253}$)(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 ORIGIN_ID = "s3-origin"
+REPLICA_ORIGIN_ID = "s3-replica"
+ORIGIN_GROUP_ID = "s3-with-failover"
+FAILOVER_STATUS_CODES = (500, 502, 503, 504)
+"""Origin errors on which CloudFront retries the request on the replica (not 403/404: a missing
+object is not an outage)."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -112,6 +117,11 @@ class CdnArgs:
     (not recommended)."""
     default_root_object: str | None = None
     """Object served for `/` (e.g. `index.html`)."""
+    failover_origin_domain_name: pulumi.Input[str] | None = None
+    """Regional domain name of a replica of the origin bucket (in the DR region): CloudFront
+    retries a request there when the origin answers 5xx or times out (an origin group)."""
+    failover_bucket_arn: pulumi.Input[str] | None = None
+    """ARN of that replica (for its grant statements)."""
     log_prefix: str = "cloudfront"
     """Suffix path of the access logs, after the `AWSLogs/<account>/CloudFront/` AWS prepends."""
     tags: Mapping[str, str] = field(default_factory=dict)
@@ -133,7 +143,10 @@ class Cdn(pulumi.ComponentResource):
     origin_bucket_statements: pulumi.Output[list[dict[str, Any]]]
     """Bucket-policy grant letting only this distribution read the origin bucket."""
     origin_key_statements: pulumi.Output[list[dict[str, Any]]]
-    """Key-policy grant letting only this distribution decrypt the origin's SSE-KMS objects."""
+    """Key-policy grant letting only this distribution decrypt the origin's SSE-KMS objects
+    (the same statement serves the replica's key)."""
+    failover_bucket_statements: pulumi.Output[list[dict[str, Any]]]
+    """Bucket-policy grant for the failover replica (empty without one)."""
 
     def __init__(
         self, name: str, args: CdnArgs, opts: pulumi.ResourceOptions | None = None
@@ -167,8 +180,20 @@ class Cdn(pulumi.ComponentResource):
         viewer_certificate, aliases = self._certificate()
         self.tls_policy_enforced = args.domain is not None
 
+        failover = args.failover_origin_domain_name is not None
+        origins = [
+            {
+                "origin_id": ORIGIN_ID,
+                "domain_name": args.origin_domain_name,
+                "origin_access_control_id": oac.id,
+            }
+        ]
+        if failover:
+            origins.append({"origin_id": REPLICA_ORIGIN_ID,
+                            "domain_name": args.failover_origin_domain_name,
+                            "origin_access_control_id": oac.id})  # fmt: skip
         behaviour = {
-            "target_origin_id": ORIGIN_ID,
+            "target_origin_id": ORIGIN_GROUP_ID if failover else ORIGIN_ID,
             "viewer_protocol_policy": args.viewer_protocol_policy,
             "allowed_methods": ["GET", "HEAD", "OPTIONS"],
             "cached_methods": ["GET", "HEAD"],
@@ -182,13 +207,16 @@ class Cdn(pulumi.ComponentResource):
             enabled=True,
             comment=f"{name}: private S3 origin through OAC",
             aliases=aliases or None,
-            origins=[
+            origins=origins,
+            origin_groups=[
                 {
-                    "origin_id": ORIGIN_ID,
-                    "domain_name": args.origin_domain_name,
-                    "origin_access_control_id": oac.id,
+                    "origin_id": ORIGIN_GROUP_ID,
+                    "failover_criteria": {"status_codes": list(FAILOVER_STATUS_CODES)},
+                    "members": [{"origin_id": ORIGIN_ID}, {"origin_id": REPLICA_ORIGIN_ID}],
                 }
-            ],
+            ]
+            if failover
+            else None,
             default_cache_behavior=behaviour,
             default_root_object=args.default_root_object,
             price_class=args.price_class,
@@ -209,6 +237,13 @@ class Cdn(pulumi.ComponentResource):
         ).apply(lambda a: [s3_policies.cloudfront_read(a[0], a[1])])
         self.origin_key_statements = self.distribution.arn.apply(
             lambda arn: [s3_policies.cloudfront_decrypt(arn)]
+        )
+        self.failover_bucket_statements = (
+            pulumi.Output.all(
+                pulumi.Output.from_input(args.failover_bucket_arn), self.distribution.arn
+            ).apply(lambda a: [s3_policies.cloudfront_read(a[0], a[1])])
+            if failover
+            else pulumi.Output.from_input([])
         )
         self._access_logs()
         self._alias_records(aliases)
@@ -446,3 +481,8 @@ def _validate(args: CdnArgs) -> None:
         "a header value is one line of printable characters",
     )
     require(bool(re.match(r"^[\w-]+$", args.log_prefix)), "log_prefix", "letters, digits, - and _")
+    require(
+        (args.failover_origin_domain_name is None) == (args.failover_bucket_arn is None),
+        "failover_origin_domain_name",
+        "origin failover needs both the replica's domain name and its ARN",
+    )

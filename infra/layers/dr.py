@@ -17,7 +17,7 @@ from components.dr.objectives import RecoveryObjectives
 from components.network.cidr_plan import SubnetPlan
 from components.postgres.aws import ServerlessArgs
 from components.postgres.aws_global import GlobalSecondary, GlobalSecondaryArgs
-from components.storage.aws import AccessLogArgs, Bucket, BucketArgs, LifecycleArgs, LogTargetArgs
+from components.storage.aws import Bucket
 from components.storage.aws_replication import ReplicatedBucket, Replication, ReplicationArgs
 from infra.config import AwsStackConfig
 from infra.layers.api import ApiHandles, failover_dns
@@ -78,7 +78,7 @@ def layer(
             primary_provider=providers.primary,
             opts=in_dr,
         )
-    replicas, replication = _replicas(cfg, providers, region, storage, opts)
+    replicas, replication = _replicas(cfg, providers, storage, opts)
     objectives = RecoveryObjectives(f"{cfg.prefix}-dr", cfg.dr.targets.objectives(), opts=opts)
     failover = None
     if api is not None and failover_dns(cfg):
@@ -153,23 +153,15 @@ def global_secondary_args_of(
 def _replicas(
     cfg: AwsStackConfig,
     providers: Providers,
-    region: DrRegionHandles,
     storage: StorageHandles,
     opts: pulumi.ResourceOptions | None,
 ) -> tuple[dict[str, Bucket], Replication | None]:
-    sources: dict[str, Bucket] = {
-        r: storage.buckets[r] for r in cfg.dr.critical_buckets if r in storage.buckets
-    }
+    """Replication of the critical buckets into their replicas (which the storage layer builds in
+    the DR region, so that the CDN can fail over to the assets replica)."""
+    replicas = storage.replicas
+    sources: dict[str, Bucket] = {r: storage.buckets[r] for r in replicas}
     if not sources:
         return {}, None
-    in_dr = providers.in_dr(opts)
-    logs = Bucket(f"{cfg.prefix}-dr-logs", dr_log_bucket_args(cfg), opts=in_dr)
-    replicas = {
-        role: Bucket(
-            f"{cfg.prefix}-{role}-replica", replica_args(cfg, role, logs.bucket_name), opts=in_dr
-        )
-        for role in sources
-    }
     pairs = {
         role: ReplicatedBucket(
             source_bucket=src.bucket_name,
@@ -192,36 +184,4 @@ def replication_args(cfg: AwsStackConfig, pairs: dict[str, ReplicatedBucket]) ->
         buckets=pairs,
         replication_time_control=cfg.dr.replication_time_control,
         tags=cfg.base_tags,
-    )
-
-
-def dr_log_bucket_args(cfg: AwsStackConfig) -> BucketArgs:
-    logs = cfg.storage.logs
-    return BucketArgs(
-        access_logs=None,
-        encryption="AES256",
-        log_target=LogTargetArgs(server_access_log_prefix="s3/"),
-        lifecycle=LifecycleArgs(
-            expiration_days=logs.retention_days,
-            noncurrent_version_expiration_days=logs.noncurrent_version_expiration_days,
-        ),
-        force_destroy=cfg.storage.force_destroy,
-        tags=dr_tags(cfg),
-        protect_stateful=cfg.protect_stateful_resources,
-    )
-
-
-def replica_args(cfg: AwsStackConfig, role: str, log_bucket: pulumi.Input[str]) -> BucketArgs:
-    """A replica keeps the source's undo window; transitions stay with the source (replicas land
-    in STANDARD and are read only after a failover)."""
-    life = getattr(cfg.storage, role).lifecycle
-    return BucketArgs(
-        access_logs=AccessLogArgs(target_bucket=log_bucket, prefix=f"s3/{role}-replica/"),
-        lifecycle=LifecycleArgs(
-            abort_incomplete_multipart_upload_days=life.abort_incomplete_multipart_upload_days,
-            noncurrent_version_expiration_days=life.noncurrent_version_expiration_days,
-        ),
-        force_destroy=cfg.storage.force_destroy,
-        tags=dr_tags(cfg),
-        protect_stateful=cfg.protect_stateful_resources,
     )
