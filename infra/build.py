@@ -18,7 +18,18 @@ from dataclasses import dataclass
 from typing import Any
 
 from infra.config import AwsStackConfig, ConfigError, StackConfig
-from infra.layers import api, apps, cost, data, dr, dr_region, kubernetes, network, storage
+from infra.layers import (
+    api,
+    apps,
+    cost,
+    data,
+    dr,
+    dr_region,
+    kubernetes,
+    monitoring,
+    network,
+    storage,
+)
 from infra.providers import Providers, build_providers
 
 
@@ -30,6 +41,7 @@ class AwsPlatform:
     network: network.NetworkHandles
     kubernetes: kubernetes.KubernetesHandles | None
     """None when `cluster.enabled` is false."""
+    monitoring: monitoring.MonitoringHandles
     storage: storage.StorageHandles
     data: data.DataHandles
     apps: apps.AppsHandles | None
@@ -43,7 +55,7 @@ class AwsPlatform:
     def exports(self, cfg: AwsStackConfig) -> dict[str, Any]:
         """The stack outputs: each layer's exports (never a credential)."""
         layers = (self.kubernetes, self.data, self.apps, self.network, self.storage, self.cost,
-                  self.api, self.dr)  # fmt: skip
+                  self.monitoring, self.api, self.dr)  # fmt: skip
         out: dict[str, Any] = {"environment": cfg.environment, "region": cfg.region}
         for handles in layers:
             if handles is not None:
@@ -64,16 +76,17 @@ def build(cfg: StackConfig) -> dict[str, Any]:
 
 def compose_aws(cfg: AwsStackConfig) -> AwsPlatform:
     providers = build_providers(cfg)
-    net = network.layer(cfg, providers)
+    alerts = monitoring.layer(cfg, providers)
+    net = network.layer(cfg, providers, alarms=alerts.alarms)
     budget = cost.layer(cfg, providers)
-    k8s = kubernetes.layer(cfg, providers, net)
+    k8s = kubernetes.layer(cfg, providers, net, alarms=alerts.alarms)
     edge = storage.layer(cfg, providers)
     dr_base = dr_region.layer(cfg, providers)
-    data_tier = data.layer(cfg, providers, net, k8s, dr_base)
+    data_tier = data.layer(cfg, providers, net, k8s, dr_base, alarms=alerts.alarms)
     services = apps.layer(cfg, net, k8s, data_tier) if k8s is not None else None
     api_edge = api.layer(cfg, providers, edge)
     recovery = dr.layer(cfg, providers, dr_base, data_tier, edge, api=api_edge)
     return AwsPlatform(
-        providers=providers, network=net, kubernetes=k8s, storage=edge, data=data_tier,
-        apps=services, cost=budget, api=api_edge, dr=recovery,
+        providers=providers, network=net, kubernetes=k8s, monitoring=alerts, storage=edge,
+        data=data_tier, apps=services, cost=budget, api=api_edge, dr=recovery,
     )  # fmt: skip

@@ -41,6 +41,7 @@ from infra.policy_limits import PolicyLimits, policy_limits
 from infra.presets import preset
 from infra.regions import CLOUD_NAMES, REGIONS, is_zone_of, zone_letters, zone_name, zone_suffix
 from infra.secret_config import mark_secret_inputs, offline_placeholders, overlaps, secret_texts
+from infra.sections.alerting import Alerting, alerting_problems
 from infra.sections.api import Api, AwsApi
 from infra.sections.apps import (
     AppDefaults,
@@ -138,6 +139,9 @@ class StackBase(Section):
     """The CDN, TLS, security headers and web firewall in front of the assets bucket."""
     api: Api = Api()
     """The edge (CDN + web firewall with a per-client rate limit) in front of the public API."""
+    alerting: Alerting = Alerting()
+    """Alert severities P0-P3 and their channels; the components' alarms and the in-cluster
+    Alertmanager both route by it (docs/monitoring.md)."""
 
     @model_validator(mode="before")
     @classmethod
@@ -200,6 +204,9 @@ class StackBase(Section):
             yield Problem(key, message)
         if self.cdn.enabled and not self.storage.assets.enabled:
             yield Problem("cdn.enabled", "the CDN serves the assets bucket; enable storage.assets")
+        required = self.limits.enforced("obs-alarms-for-stateful") is not None
+        for key, message in alerting_problems(self.alerting, required=required):
+            yield Problem(key, message)
 
     def _guardrail_problems(self) -> Iterator[Problem]:
         """What a mandatory rule of this environment would block, refused with its key."""
@@ -511,7 +518,8 @@ MINIMUMS: tuple[Minimum, ...] = (
             lambda c: c.postgres.backup_retention_days if c.postgres.enabled else None,
             "days of database backups"),
     Minimum("redis-multi-az-failover", "minNodes", "redis.replicas",
-            lambda c: 1 + c.redis.replicas if c.redis.enabled else None,
+            # A serverless cache has no nodes: the service replicates it across zones.
+            lambda c: 1 + c.redis.replicas if c.redis.enabled and c.redis.node_based else None,
             "cache nodes (primary + replicas)"),
     Minimum("redis-backup-and-release-protection", "minDays", "redis.snapshotRetentionDays",
             lambda c: c.redis.snapshot_retention_days if c.redis.enabled else None,
@@ -685,5 +693,11 @@ def load_config() -> StackConfig:
     secret_keys = [k for k in values if runtime_config.is_config_secret(k)]
     secret_keys += runtime_config.get_config_secret_keys_env()
     config, secrets = config_from_values(values, secret_keys)
+    key = f"{PROJECT}:alerting"
+    if config.alerting.has_secrets() and key not in secret_keys:
+        raise ConfigError(
+            [f"{key}: holds webhook URLs or a PagerDuty key in plain text; set them as secrets "
+             f"(pulumi config set --secret --path '{key}.pagerdutyKey' ...)"]
+        )  # fmt: skip
     mark_secret_inputs(secrets)
     return config

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import BaseModel
+from pydantic.alias_generators import to_camel
 
 from components.backup.aws import _validate as validate_backup
 from components.backup.aws import _validate_lock as validate_lock
@@ -29,10 +30,14 @@ from components.kubernetes.aws_eks import _validate as validate_eks
 from components.kubernetes.aws_irsa import OidcIdentity
 from components.kubernetes.platform.baseline import _validate as validate_baseline
 from components.kubernetes.platform.workload import validate_workload
+from components.monitoring.aws import AlertTopicsArgs
+from components.monitoring.aws import _validate as validate_alert_topics
 from components.network.aws import _validate as validate_vpc
 from components.postgres.aws import _validate as validate_postgres
 from components.postgres.aws_global import _validate as validate_global_secondary
 from components.redis.aws import _validate as validate_redis
+from components.redis.aws_serverless import READER_PORT, SERVERLESS_FIELDS
+from components.redis.aws_serverless import _validate as validate_redis_serverless
 from components.storage.aws import _validate as validate_bucket
 from components.storage.aws_replication import ReplicatedBucket
 from components.storage.aws_replication import _validate as validate_replication
@@ -42,6 +47,7 @@ from infra.layers import api, apps, cost, data, dr, dr_region, kubernetes, netwo
 STAND_IN = "stand-in"
 """In place of an id or ARN only the cloud knows: no validator reads one."""
 DATA_PORTS = {"postgres": 5432, "redis": 6379}
+"""The services' default ports (the components own the real ones; no validator needs more)."""
 
 
 @dataclass(frozen=True)
@@ -101,6 +107,9 @@ def checks(cfg: AwsStackConfig) -> list[Check]:
     if budget is not None:
         found.append(Check("MonthlyBudget", validate_budget, (budget,), "budget",
                            {"monthly_limit_usd": "budget.monthlyLimit"}))  # fmt: skip
+    if cfg.alerting.configured:
+        topics = AlertTopicsArgs(routing=cfg.alerting.routing())
+        found.append(Check("AlertTopics", validate_alert_topics, (topics,), "alerting"))
     found += _data_checks(cfg)
     if cfg.dr.enabled:
         found += _dr_checks(cfg)
@@ -111,7 +120,9 @@ def checks(cfg: AwsStackConfig) -> list[Check]:
 
 def _data_checks(cfg: AwsStackConfig) -> list[Check]:
     found = []
-    subnets = data.DataSubnets(STAND_IN, STAND_IN, STAND_IN, cfg.zone_names)
+    subnets = data.DataSubnets(
+        STAND_IN, STAND_IN, STAND_IN, cfg.zone_names, [STAND_IN for _ in cfg.zone_names]
+    )
     clients = data.clients_for(cfg.subnet_plan(), STAND_IN if cfg.cluster.enabled else None)
     if cfg.backup.enabled:
         found.append(
@@ -121,7 +132,12 @@ def _data_checks(cfg: AwsStackConfig) -> list[Check]:
         pg = data.postgres_args(cfg, subnets, clients, {})
         found.append(Check("PostgresHa", validate_postgres, (pg,), "postgres",
                            {"autoscaling": "postgres.readerAutoscaling"}))  # fmt: skip
-    if cfg.redis.enabled:
+    if cfg.redis.enabled and (serverless := data.redis_serverless_args(cfg, subnets, clients)):
+        found.append(Check("RedisServerless", validate_redis_serverless, (serverless,), "redis",
+                           {"daily_snapshot_time": "redis.snapshotWindow",
+                            "major_engine_version": "redis.engineVersion",
+                            **{f: f"redis.serverless.{to_camel(f)}" for f in SERVERLESS_FIELDS}}))  # fmt: skip
+    elif cfg.redis.enabled:
         cache = data.redis_args(cfg, subnets, clients)
         found.append(Check("RedisHa", validate_redis, (cache,), "redis"))
     return found
@@ -165,7 +181,9 @@ def _dr_checks(cfg: AwsStackConfig) -> list[Check]:
 def _kubernetes_checks(cfg: AwsStackConfig) -> list[Check]:
     subnets = dict.fromkeys(cfg.zone_names, STAND_IN)
     oidc = OidcIdentity(provider_arn=STAND_IN, issuer_host=STAND_IN)
-    ports = {k: v for k, v in DATA_PORTS.items() if getattr(cfg, k).enabled}
+    ports = {k: (v, v) for k, v in DATA_PORTS.items() if getattr(cfg, k).enabled}
+    if cfg.redis.enabled and not cfg.redis.node_based:
+        ports["redis"] = (DATA_PORTS["redis"], READER_PORT)
     egress = apps.data_egress(cfg.subnet_plan(), ports)
     eks = kubernetes.cluster_args(cfg, STAND_IN, subnets)
     addons = kubernetes.addons_args(cfg, STAND_IN, kubernetes.cluster_name(cfg), oidc)

@@ -94,7 +94,7 @@ def test_levels_follow_the_environment_split() -> None:
     for rule in ("dr-cross-region", "dr-backup-copies", "dr-objectives-met"):
         assert effective_level(BY_ID[rule], prod) == "mandatory"
         assert effective_level(BY_ID[rule], dev) == "disabled"
-    assert effective_level(BY_ID["obs-alarms-for-stateful"], prod) == "advisory"
+    assert effective_level(BY_ID["obs-alarms-for-stateful"], prod) == "mandatory"
     assert effective_level(BY_ID["cost-stack-budget"], prod) == "mandatory"
 
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 
 import pulumi
 
 from components.backup.aws import BackupPlan, BackupPlanArgs, RestoreTestingArgs
+from components.monitoring.aws import AlarmWiring
 from components.network.aws import Vpc
 from components.network.cidr_plan import SubnetPlan
 from components.postgres.aws import (
@@ -17,6 +19,7 @@ from components.postgres.aws import (
     ServerlessArgs,
 )
 from components.redis.aws import RedisHa, RedisHaArgs
+from components.redis.aws_serverless import RedisServerless, RedisServerlessArgs
 from infra.config import AwsStackConfig
 from infra.layers.dr_region import DrRegionHandles
 from infra.layers.kubernetes import KubernetesHandles
@@ -38,18 +41,23 @@ class DataClients:
 class DataHandles:
     postgres: PostgresHa | None
     """The database (endpoints, security group, key, log group, instance zones)."""
-    cache: RedisHa | None
-    """The cache (endpoints, security group, key, slow-log group)."""
+    cache: RedisHa | RedisServerless | None
+    """The cache (endpoints, security group, key), node-based or serverless."""
     backup: BackupPlan | None
     """The backup vault and plan (vault ARN for DR copies)."""
     clients: DataClients
     """Who the data tier admits."""
 
     @property
-    def ports(self) -> dict[str, int]:
-        """The port of each data service the stack built, by the name services `use` it with."""
-        built = {"postgres": self.postgres, "redis": self.cache}
-        return {use: service.port for use, service in built.items() if service is not None}
+    def ports(self) -> dict[str, tuple[int, int]]:
+        """The first and last port of each data service the stack built, by the name services
+        `use` it with (a serverless cache's reader endpoint listens on the next port)."""
+        out = {}
+        if (db := self.postgres) is not None:
+            out["postgres"] = (db.port, db.port)
+        if (cache := self.cache) is not None:
+            out["redis"] = (cache.port, getattr(cache, "reader_port", cache.port))
+        return out
 
     @property
     def exports(self) -> dict[str, Any]:
@@ -88,6 +96,7 @@ class DataSubnets:
     db_subnet_group_name: pulumi.Input[str]
     cache_subnet_group_name: pulumi.Input[str]
     zones: list[str]
+    data_subnet_ids: Sequence[pulumi.Input[str]]
 
     @classmethod
     def of(cls, network: Vpc) -> DataSubnets:
@@ -96,6 +105,7 @@ class DataSubnets:
             network.db_subnet_group_name,
             network.cache_subnet_group_name,
             network.zones,
+            network.data_subnet_ids,
         )
 
 
@@ -120,6 +130,7 @@ def layer(
     kubernetes: KubernetesHandles | None,
     dr: DrRegionHandles | None = None,
     *,
+    alarms: AlarmWiring | None = None,
     opts: pulumi.ResourceOptions | None = None,
 ) -> DataHandles:
     """Backups, PostgreSQL and the cache in the primary region's data subnets; with a DR region,
@@ -129,7 +140,11 @@ def layer(
         [dr.vault.vault_arn] if dr is not None and dr.vault is not None else []
     )
     backup = (
-        BackupPlan(backup_name(cfg), backup_args(cfg, backup_name(cfg), copy_to), opts=in_primary)
+        BackupPlan(
+            backup_name(cfg),
+            replace(backup_args(cfg, backup_name(cfg), copy_to), alarms=alarms),
+            opts=in_primary,
+        )
         if cfg.backup.enabled
         else None
     )
@@ -137,8 +152,10 @@ def layer(
     subnets = DataSubnets.of(network.vpc)
     dr_key: dict[str, pulumi.Input[str]] = {dr.region: dr.key.arn} if dr is not None else {}
     return DataHandles(
-        postgres=_postgres(cfg, subnets, clients, backup_tags, dr_key, opts=in_primary),
-        cache=_cache(cfg, subnets, clients, in_primary),
+        postgres=_postgres(
+            cfg, subnets, clients, backup_tags, dr_key, opts=in_primary, alarms=alarms
+        ),
+        cache=_cache(cfg, subnets, clients, in_primary, alarms),
         backup=backup,
         clients=clients,
     )
@@ -152,10 +169,11 @@ def _postgres(
     dr_key: dict[str, pulumi.Input[str]],
     *,
     opts: pulumi.ResourceOptions,
+    alarms: AlarmWiring | None,
 ) -> PostgresHa | None:
     if not cfg.postgres.enabled:
         return None
-    args = postgres_args(cfg, subnets, clients, backup_tags, dr_key)
+    args = replace(postgres_args(cfg, subnets, clients, backup_tags, dr_key), alarms=alarms)
     return PostgresHa(f"{cfg.prefix}-postgres", args, opts=opts)
 
 
@@ -218,11 +236,38 @@ def postgres_args(
 
 
 def _cache(
-    cfg: AwsStackConfig, subnets: DataSubnets, clients: DataClients, opts: pulumi.ResourceOptions
-) -> RedisHa | None:
+    cfg: AwsStackConfig,
+    subnets: DataSubnets,
+    clients: DataClients,
+    opts: pulumi.ResourceOptions,
+    alarms: AlarmWiring | None,
+) -> RedisHa | RedisServerless | None:
     if not cfg.redis.enabled:
         return None
-    return RedisHa(f"{cfg.prefix}-cache", redis_args(cfg, subnets, clients), opts=opts)
+    name = f"{cfg.prefix}-cache"
+    if (serverless := redis_serverless_args(cfg, subnets, clients)) is not None:
+        return RedisServerless(name, replace(serverless, alarms=alarms), opts=opts)
+    args = replace(redis_args(cfg, subnets, clients), alarms=alarms)
+    return RedisHa(name, args, opts=opts)
+
+
+def redis_serverless_args(
+    cfg: AwsStackConfig, subnets: DataSubnets, clients: DataClients
+) -> RedisServerlessArgs | None:
+    """The serverless cache's args, or None when the stack asks for nodes."""
+    base = cfg.redis.serverless_args()
+    if base is None:
+        return None
+    return replace(
+        base,
+        vpc_id=subnets.vpc_id,
+        # At most three zones' data subnets: the service takes 2 or 3.
+        subnet_ids=subnets.data_subnet_ids[:3],
+        client_security_groups=clients.security_groups,
+        client_cidrs=clients.cidrs,
+        tags=cfg.base_tags,
+        protect_stateful=cfg.protect_stateful_resources,
+    )
 
 
 def redis_args(cfg: AwsStackConfig, subnets: DataSubnets, clients: DataClients) -> RedisHaArgs:
