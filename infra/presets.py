@@ -31,8 +31,7 @@ PRESETS: dict[str, dict[str, Any]] = {
             "snapshotRetentionDays": 1,
             "slowLogRetentionDays": 14,
         },
-        # Restore drills restore a whole cluster each week: prod-grade verification, not dev's.
-        "backup": {"retentionDays": 7, "restoreTesting": {"enabled": False}},
+        "backup": {"retentionDays": 7},
         "cluster": {
             "logRetentionDays": 30,
             "nodeGroups": {
@@ -102,6 +101,8 @@ CLOUD_PRESETS: dict[str, dict[str, dict[str, Any]]] = {
             # One NAT instance (~$8/month) instead of a NAT gateway (~$39): dev egress may pause
             # while EC2 recovers the instance.
             "network": {"nat": "instance"},
+            # Restore drills restore a whole cluster each week: prod-grade verification, not dev's.
+            "backup": {"restoreTesting": {"enabled": False}},
             # A Serverless v2 writer that pauses when idle.
             "postgres": {
                 "serverless": {"minAcu": 0, "maxAcu": 4, "secondsUntilAutoPause": 1800},

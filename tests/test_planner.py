@@ -45,7 +45,7 @@ def test_plan_prod_lists_protected_resources(
     )  # counts table only: --quiet drops the tree
     report = json.loads((tmp_path / "p.json").read_text())
     assert report["countsByType"]["aws:ec2/natGateway:NatGateway"] == 3
-    assert report["countsByType"]["aws:ec2/subnet:Subnet"] == 9
+    assert report["countsByType"]["aws:ec2/subnet:Subnet"] == 18  # 3 tiers x 3 zones, 2 regions
     assert any(u.endswith("acme-prod-flow-logs-key") for u in report["protected"])
 
 
