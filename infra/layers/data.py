@@ -70,7 +70,7 @@ class DataHandles:
                 out["backupRestoreTestingPlanName"] = bk.restore_testing_plan_name
         if (db := self.postgres) is not None:
             out |= {
-                "postgresClusterArn": db.cluster_arn,
+                "postgresClusterArn": db.arn,
                 "postgresWriterEndpoint": db.writer_endpoint,
                 "postgresReaderEndpoint": db.reader_endpoint,
                 "postgresPort": db.port,
@@ -151,10 +151,12 @@ def layer(
     backup_tags = backup.selection_tags if backup else {}
     subnets = DataSubnets.of(network.vpc)
     dr_key: dict[str, pulumi.Input[str]] = {dr.region: dr.key.arn} if dr is not None else {}
+    postgres = _postgres(cfg, subnets, clients, backup_tags, dr_key, opts=in_primary, alarms=alarms)
+    if backup is not None and postgres is not None:
+        # By ARN as well as by tag: deleting the tag must not drop the database from backups.
+        backup.select("postgres", [postgres.arn])
     return DataHandles(
-        postgres=_postgres(
-            cfg, subnets, clients, backup_tags, dr_key, opts=in_primary, alarms=alarms
-        ),
+        postgres=postgres,
         cache=_cache(cfg, subnets, clients, in_primary, alarms),
         backup=backup,
         clients=clients,

@@ -115,7 +115,7 @@ def global_secondary_args(
     vpc = region.vpc
     assert data.postgres is not None
     return global_secondary_args_of(
-        cfg, zones=vpc.zones, plan=vpc.plan, ids=data.postgres.cluster_arn,
+        cfg, zones=vpc.zones, plan=vpc.plan, ids=data.postgres.arn,
         vpc_id=vpc.vpc_id, subnet_group_name=vpc.db_subnet_group_name, kms_key_arn=region.key.arn,
     )  # fmt: skip
 
