@@ -308,21 +308,7 @@ class PostgresHa(pulumi.ComponentResource):
         return f"{self._args.engine}{self._args.engine_version.split('.')[0]}"
 
     def _parameters(self) -> list[rds.ClusterParameterGroupParameterArgs]:
-        # TLS is not negotiable: force_ssl first, then query logging unless the caller sets it,
-        # then the caller's extras (validated not to override force_ssl), applied at the next
-        # reboot because static parameters need one.
-        params = [rds.ClusterParameterGroupParameterArgs(name="rds.force_ssl", value="1",
-                                                         apply_method="immediate")]  # fmt: skip
-        params += [
-            rds.ClusterParameterGroupParameterArgs(name=k, value=v, apply_method="immediate")
-            for k, v in sorted(QUERY_LOGGING.items())
-            if k not in self._args.parameters
-        ]
-        params += [
-            rds.ClusterParameterGroupParameterArgs(name=k, value=v, apply_method="pending-reboot")
-            for k, v in sorted(self._args.parameters.items())
-        ]
-        return params
+        return cluster_parameters(self._args.parameters)
 
     def _generated_credential(self) -> pulumi.Output[str]:
         """A generated master password in a Secrets Manager secret (replicated per
@@ -609,6 +595,26 @@ class PostgresHa(pulumi.ComponentResource):
         self.writer_endpoint = self.primary.address
         self.reader_endpoint = self.replicas[0].address if self.replicas else self.primary.address
         self.master_user_secret_arn = self._secret_arn(self.primary.master_user_secrets)
+
+
+def cluster_parameters(extra: Mapping[str, str]) -> list[rds.ClusterParameterGroupParameterArgs]:
+    """The (cluster) parameters of every database of the platform, a DR secondary included.
+
+    TLS is not negotiable: force_ssl first, then query logging unless the caller sets it, then
+    the caller's extras (validated not to override force_ssl), applied at the next reboot because
+    static parameters need one."""
+    params = [rds.ClusterParameterGroupParameterArgs(name="rds.force_ssl", value="1",
+                                                     apply_method="immediate")]  # fmt: skip
+    params += [
+        rds.ClusterParameterGroupParameterArgs(name=k, value=v, apply_method="immediate")
+        for k, v in sorted(QUERY_LOGGING.items())
+        if k not in extra
+    ]
+    params += [
+        rds.ClusterParameterGroupParameterArgs(name=k, value=v, apply_method="pending-reboot")
+        for k, v in sorted(extra.items())
+    ]
+    return params
 
 
 def _validate(args: PostgresHaArgs) -> None:

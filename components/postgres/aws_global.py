@@ -27,7 +27,12 @@ from components._base import child_opts, merged_tags, require, spread_over_zones
 from components.aws.data_tier import client_security_group, data_key, validate_clients
 from components.aws.identity import aws_context
 from components.dr import PostgresDrMode
-from components.postgres.aws import INSTANCE_CLASS, ServerlessArgs, serverless_problems
+from components.postgres.aws import (
+    INSTANCE_CLASS,
+    ServerlessArgs,
+    cluster_parameters,
+    serverless_problems,
+)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -50,6 +55,10 @@ class GlobalSecondaryArgs:
     client_cidrs: Mapping[str, str] = field(default_factory=dict)
     """DR-region CIDRs allowed to connect once promoted."""
     port: int = 5432
+    parameters: Mapping[str, str] = field(default_factory=dict)
+    """The primary's extra cluster parameters (the secondary becomes the writer on failover)."""
+    iam_auth: bool = True
+    """IAM database authentication, as on the primary."""
     backup_retention_days: int = 14
     """Automated backups of the secondary once promoted (the primary's retention)."""
     kms_key_arn: pulumi.Input[str] | None = None
@@ -112,9 +121,8 @@ class GlobalSecondary(pulumi.ComponentResource):
         params = rds.ClusterParameterGroup(
             f"{name}-secondary-params",
             family=family,
-            description=f"{name} secondary: TLS only",
-            parameters=[rds.ClusterParameterGroupParameterArgs(
-                name="rds.force_ssl", value="1", apply_method="immediate")],
+            description=f"{name} secondary: TLS only, the primary's parameters",
+            parameters=cluster_parameters(args.parameters),
             tags=merged_tags(tags, f"{name}-secondary-params"),
             opts=child_opts(self),
         )  # fmt: skip
@@ -134,6 +142,7 @@ class GlobalSecondary(pulumi.ComponentResource):
             port=args.port,
             copy_tags_to_snapshot=True,
             backup_retention_period=args.backup_retention_days,
+            iam_database_authentication_enabled=args.iam_auth,
             deletion_protection=protect,
             skip_final_snapshot=not protect,
             final_snapshot_identifier=f"{self.secondary_identifier}-final" if protect else None,

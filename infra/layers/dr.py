@@ -145,6 +145,8 @@ def global_secondary_args_of(
         client_cidrs={f"private-{s.zone}": s.cidr for s in plan.tier("private")},
         kms_key_arn=kms_key_arn or ids,
         backup_retention_days=pg.backup_retention_days,
+        parameters=pg.parameters,
+        iam_auth=pg.iam_auth,
         tags=dr_tags(cfg),
         protect_stateful=cfg.protect_stateful_resources,
     )
