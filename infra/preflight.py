@@ -53,7 +53,12 @@ class Check:
 
 def component_problems(cfg: AwsStackConfig) -> Iterator[tuple[str, str]]:
     """(stack-file key, message) for each component that would refuse this config."""
-    for check in checks(cfg):
+    return run_checks(cfg, checks(cfg))
+
+
+def run_checks(cfg: BaseModel, found: list[Check]) -> Iterator[tuple[str, str]]:
+    """Run each check's validator; (stack-file key, message) for each refusal."""
+    for check in found:
         try:
             check.validator(*check.args)
         except ValueError as exc:
@@ -146,7 +151,7 @@ def _kubernetes_checks(cfg: AwsStackConfig) -> list[Check]:
 _FIELD = re.compile(r"^[a-z_][\w.]*$")
 
 
-def _key(cfg: AwsStackConfig, check: Check, arg: str) -> str:
+def _key(cfg: BaseModel, check: Check, arg: str) -> str:
     """The stack-file key of a component's args field: an explicit one, else the same name in
     camelCase under the section if the config has it, else the section."""
     if not _FIELD.match(arg):

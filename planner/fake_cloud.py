@@ -11,6 +11,8 @@ import hashlib
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from planner import fake_alicloud
+
 ACCOUNT_ID = "123456789012"
 PARTITION = "aws"
 
@@ -302,6 +304,8 @@ def fake_outputs(
     typ: str, name: str, inputs: Mapping[str, Any], region: str
 ) -> tuple[str, dict[str, Any]]:
     """(id, outputs) for a new resource: its inputs, plus id-like and computed outputs."""
+    if typ.startswith("alicloud:"):
+        return fake_alicloud.fake_outputs(typ, name, inputs)
     key = _USER_NAMED_IDS.get(typ)
     rid = (key and inputs.get(key)) or resource_id(typ, name)
     if typ == "aws:backup/plan:Plan":

@@ -193,11 +193,11 @@ RULES = [
         id="region-allowlist",
         group="security",
         severity="high",
-        description="Providers deploy only to the allowed regions (primary, DR, us-east-1 for CloudFront WAF/ACM).",
+        description="Providers deploy only to the allowed regions (primary, DR, us-east-1 for CloudFront WAF/ACM; cn-shanghai for the Alibaba Cloud stacks).",
         remediation="Use a region from allowedRegions in the policy config, or extend the list in a reviewed PR.",
         types=("pulumi:providers:aws", "pulumi:providers:alicloud"),
         resource_check=_region_allowlist,
-        params={"allowedRegions": ["eu-west-1", "eu-central-1", "us-east-1"]},
+        params={"allowedRegions": ["eu-west-1", "eu-central-1", "us-east-1", "cn-shanghai"]},
         anchors="FIN require-region",
     ),
     Rule(

@@ -1,0 +1,44 @@
+"""Config rejects first what an Alibaba Cloud stack's components would reject, and what is not
+built on Alibaba Cloud yet (infra/preflight.py does the same for AWS, with the same `Check`s)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from components.network.alicloud import _validate as validate_vpc
+from infra.config import AlicloudStackConfig
+from infra.layers.alicloud import NOT_BUILT, data, kubernetes, network, storage
+from infra.preflight import Check, run_checks
+
+BUDGET_NOT_BUILT = (
+    "pulumi-alicloud has no budget resource: on Alibaba Cloud the cost-stack-budget policy holds "
+    "the estimate to maxMonthlyCostByCurrency (in the region's price-list currency) of "
+    "policies/config/<environment>.json; remove this key"
+)
+
+
+def component_problems(cfg: AlicloudStackConfig) -> Iterator[tuple[str, str]]:
+    """(stack-file key, message) for each capability not built yet, then for each component
+    that would refuse this config."""
+    yield from not_built(cfg)
+    yield from run_checks(cfg, checks(cfg))
+
+
+def not_built(cfg: AlicloudStackConfig) -> Iterator[tuple[str, str]]:
+    yield from kubernetes.not_built(cfg)
+    yield from data.not_built(cfg)
+    yield from storage.not_built(cfg)
+    if cfg.dr.enabled:
+        yield "dr.enabled", NOT_BUILT
+    if cfg.budget.monthly_limit is not None:
+        yield "budget.monthlyLimit", BUDGET_NOT_BUILT
+    if cfg.budget.alert_emails:
+        yield "budget.alertEmails", BUDGET_NOT_BUILT
+
+
+def checks(cfg: AlicloudStackConfig) -> list[Check]:
+    """Every Alibaba Cloud component the stack would build, with its validator and args."""
+    return [
+        Check("Vpc", validate_vpc, (cfg.prefix, network.vpc_args(cfg)), "network",
+              {"name": "name"}),
+    ]  # fmt: skip
