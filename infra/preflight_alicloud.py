@@ -30,6 +30,8 @@ def not_built(cfg: AlicloudStackConfig) -> Iterator[tuple[str, str]]:
     yield from storage.not_built(cfg)
     if cfg.dr.enabled:
         yield "dr.enabled", NOT_BUILT
+    if cfg.alerting.severities or cfg.alerting.webhooks or cfg.alerting.pagerduty_key:
+        yield "alerting", NOT_BUILT.replace("set it to false", "remove the section")
     if cfg.budget.monthly_limit is not None:
         yield "budget.monthlyLimit", BUDGET_NOT_BUILT
     if cfg.budget.alert_emails:

@@ -148,7 +148,7 @@ def test_every_component_refusal_is_run_by_the_config_first() -> None:
         "NOT_FROM_CONFIG lists a checked function"
     )
     # One per kind of component (data_tier, windows: helpers), on each cloud.
-    assert len(validators) == 13
+    assert len(validators) == 14
 
 
 def test_every_component_of_a_full_stack_is_checked() -> None:
@@ -156,7 +156,7 @@ def test_every_component_of_a_full_stack_is_checked() -> None:
     assert names == {
         "Vpc", "Bucket logs", "Bucket assets", "Bucket uploads", "Bucket backups", "Cdn",
         "WebFirewall", "BackupPlan", "PostgresHa", "RedisHa", "EksCluster", "PlatformBaseline",
-        "PlatformAddons", "Workload web", "MonthlyBudget",
+        "PlatformAddons", "Workload web", "MonthlyBudget", "AlertTopics",
     }  # fmt: skip
 
 
