@@ -62,10 +62,12 @@ class AlicloudPlatform:
     """None when `cluster.enabled` is false."""
     storage: ali_storage.StorageHandles
     data: ali_data.DataHandles
+    apps: apps.AppsHandles | None
+    """None without a cluster."""
 
     def exports(self, cfg: AlicloudStackConfig) -> dict[str, Any]:
         """The stack outputs: each layer's exports (never a credential)."""
-        layers = (self.kubernetes, self.data, self.network, self.storage)
+        layers = (self.kubernetes, self.data, self.apps, self.network, self.storage)
         out: dict[str, Any] = {"environment": cfg.environment, "region": cfg.region}
         for handles in layers:
             if handles is not None:
@@ -104,6 +106,8 @@ def compose_alicloud(cfg: AlicloudStackConfig) -> AlicloudPlatform:
     k8s = ali_kubernetes.layer(cfg, providers, net)
     edge = ali_storage.layer(cfg, providers)
     data_tier = ali_data.layer(cfg, providers, net, k8s)
+    services = apps.layer(cfg, net, k8s, data_tier) if k8s is not None else None
     return AlicloudPlatform(
-        providers=providers, network=net, kubernetes=k8s, storage=edge, data=data_tier
-    )
+        providers=providers, network=net, kubernetes=k8s, storage=edge, data=data_tier,
+        apps=services,
+    )  # fmt: skip

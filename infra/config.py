@@ -55,7 +55,14 @@ from infra.sections.base import CrossFieldError, Problem, Section, all_problems
 from infra.sections.budget import Budget
 from infra.sections.cdn import AwsCdn, Cdn
 from infra.sections.dr import DisasterRecovery
-from infra.sections.kubernetes import AlicloudCluster, AwsCluster, AwsPlatform, Cluster, Platform
+from infra.sections.kubernetes import (
+    AlicloudCluster,
+    AlicloudPlatform,
+    AwsCluster,
+    AwsPlatform,
+    Cluster,
+    Platform,
+)
 from infra.sections.network import AlicloudNetwork, AwsNetwork, Network
 from infra.sections.postgres import AlicloudPostgres, AwsPostgres, Postgres
 from infra.sections.redis import AlicloudRedis, AwsRedis, Redis
@@ -428,7 +435,20 @@ class AlicloudStackConfig(StackBase):
     redis: AlicloudRedis = AlicloudRedis()
     """The Redis cache (ApsaraDB for Redis / Tair)."""
     cluster: AlicloudCluster = AlicloudCluster()
-    """The ACK cluster."""
+    """The ACK cluster (docs/kubernetes.md)."""
+    platform: AlicloudPlatform = AlicloudPlatform()
+    """Platform baseline and add-ons on the cluster."""
+
+    def _guardrail_problems(self) -> Iterator[Problem]:
+        yield from super()._guardrail_problems()
+        if self.limits.enforced("k8s-on-demand-nodes"):
+            for name, group in self.cluster.node_groups.items():
+                if group.spot:
+                    yield Problem(
+                        f"cluster.nodeGroups.{name}.spot",
+                        f"{self.environment} runs pay-as-you-go nodes, not spot "
+                        "(policy k8s-on-demand-nodes)",
+                    )
 
 
 @dataclass(frozen=True)

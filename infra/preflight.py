@@ -31,7 +31,7 @@ from components.network.aws import _validate as validate_vpc
 from components.postgres.aws import _validate as validate_postgres
 from components.redis.aws import _validate as validate_redis
 from components.storage.aws import _validate as validate_bucket
-from infra.config import AwsStackConfig
+from infra.config import AwsStackConfig, StackBase
 from infra.layers import apps, cost, data, kubernetes, network, storage
 
 STAND_IN = "stand-in"
@@ -124,7 +124,6 @@ def _kubernetes_checks(cfg: AwsStackConfig) -> list[Check]:
     subnets = dict.fromkeys(cfg.zone_names, STAND_IN)
     oidc = OidcIdentity(provider_arn=STAND_IN, issuer_host=STAND_IN)
     ports = {k: v for k, v in DATA_PORTS.items() if getattr(cfg, k).enabled}
-    egress = apps.data_egress(cfg.subnet_plan(), ports)
     eks = kubernetes.cluster_args(cfg, STAND_IN, subnets)
     addons = kubernetes.addons_args(cfg, STAND_IN, kubernetes.cluster_name(cfg), oidc)
     found = [
@@ -136,6 +135,13 @@ def _kubernetes_checks(cfg: AwsStackConfig) -> list[Check]:
               {"platform_namespaces": "platform.ingressNamespace"}),
         Check("PlatformAddons", validate_addons, (addons,), "platform"),
     ]  # fmt: skip
+    return found + workload_checks(cfg, ports)
+
+
+def workload_checks(cfg: StackBase, ports: Mapping[str, int]) -> list[Check]:
+    """The Workload of each service, on either cloud (`ports`: the data services built)."""
+    egress = apps.data_egress(cfg.subnet_plan(), ports)
+    found = []
     for name, app in cfg.apps.items():
         args = apps.workload_args(cfg, app, egress, cfg.platform.ingress_class, STAND_IN)
         found.append(

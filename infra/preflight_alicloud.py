@@ -5,10 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from components.kubernetes.alicloud_ack import _validate as validate_ack
+from components.kubernetes.alicloud_addons import _validate as validate_addons
+from components.kubernetes.platform.baseline import _validate as validate_baseline
 from components.network.alicloud import _validate as validate_vpc
 from infra.config import AlicloudStackConfig
 from infra.layers.alicloud import NOT_BUILT, data, kubernetes, network, storage
-from infra.preflight import Check, run_checks
+from infra.preflight import STAND_IN, Check, run_checks, workload_checks
 
 BUDGET_NOT_BUILT = (
     "pulumi-alicloud has no budget resource: on Alibaba Cloud the cost-stack-budget policy holds "
@@ -25,7 +28,6 @@ def component_problems(cfg: AlicloudStackConfig) -> Iterator[tuple[str, str]]:
 
 
 def not_built(cfg: AlicloudStackConfig) -> Iterator[tuple[str, str]]:
-    yield from kubernetes.not_built(cfg)
     yield from data.not_built(cfg)
     yield from storage.not_built(cfg)
     if cfg.dr.enabled:
@@ -40,7 +42,20 @@ def not_built(cfg: AlicloudStackConfig) -> Iterator[tuple[str, str]]:
 
 def checks(cfg: AlicloudStackConfig) -> list[Check]:
     """Every Alibaba Cloud component the stack would build, with its validator and args."""
-    return [
+    found = [
         Check("Vpc", validate_vpc, (cfg.prefix, network.vpc_args(cfg)), "network",
               {"name": "name"}),
     ]  # fmt: skip
+    if cfg.cluster.enabled:
+        switches = dict.fromkeys(cfg.zone_names, STAND_IN)
+        ack = kubernetes.cluster_args(cfg, STAND_IN, switches)
+        found += [
+            Check("AckCluster", validate_ack, (ack,), "cluster",
+                  {"node_pools": "cluster.nodeGroups", "private_switches": "network.zones",
+                   "endpoint_public": "cluster.endpoint.public", "cluster_name": "name"}),
+            Check("PlatformBaseline", validate_baseline, (kubernetes.baseline_args(cfg),),
+                  "platform", {"platform_namespaces": "platform.ingressNamespace"}),
+            Check("PlatformAddons", validate_addons, (kubernetes.addons_args(cfg),), "platform"),
+            *workload_checks(cfg, data.ports(cfg)),
+        ]  # fmt: skip
+    return found

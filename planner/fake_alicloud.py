@@ -5,6 +5,7 @@ for every `alicloud:` type."""
 
 from __future__ import annotations
 
+import base64
 import hashlib
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -25,6 +26,9 @@ _ID_PREFIXES: dict[str, str] = {
     "alicloud:vpc/flowLog:FlowLog": "fl-",
     "alicloud:ecs/eipAddress:EipAddress": "eip-",
     "alicloud:ecs/securityGroup:SecurityGroup": "sg-",
+    "alicloud:ecs/securityGroupRule:SecurityGroupRule": "sgr-",
+    "alicloud:cs/managedKubernetes:ManagedKubernetes": "c",
+    "alicloud:cs/nodePool:NodePool": "np",
 }
 
 
@@ -47,6 +51,32 @@ def _eip(name: str, rid: str, inputs: Mapping[str, Any]) -> dict[str, Any]:
     return {"ipAddress": _ip(name), "status": "Available"}
 
 
+def _ack(name: str, rid: str, inputs: Mapping[str, Any]) -> dict[str, Any]:
+    """A cluster: its private API endpoint, CA and RRSA identity provider."""
+    h = bytes.fromhex(_hex(name, 6))
+    ca = base64.b64encode(f"-----BEGIN CERTIFICATE-----{_hex(name, 40)}".encode()).decode()
+    return {
+        "connections": [
+            {
+                "apiServerIntranet": f"https://10.{h[0]}.{h[1]}.{h[2] % 254 + 1}:6443",
+                "serviceDomain": f"*.{rid}.cn-shanghai.alicontainer.com",
+            }
+        ],
+        "certificateAuthorities": [{"clusterCert": ca}],
+        "rrsaMetadata": {
+            "enabled": True,
+            "rrsaOidcIssuerUrl": f"https://oidc-ack-cn-shanghai.oss-cn-shanghai-internal.aliyuncs.com/{rid}",
+            "ramOidcProviderName": f"ack-rrsa-{rid}",
+            "ramOidcProviderArn": f"acs:ram::{ACCOUNT_ID}:oidc-provider/ack-rrsa-{rid}",
+        },
+        "workerRamRoleName": f"KubernetesWorkerRole-{_hex(name, 8)}",
+    }
+
+
+def _kms_key(name: str, rid: str, inputs: Mapping[str, Any]) -> dict[str, Any]:
+    return {"arn": f"acs:kms:cn-shanghai:{ACCOUNT_ID}:key/{rid}"}
+
+
 def _log_store(name: str, rid: str, inputs: Mapping[str, Any]) -> dict[str, Any]:
     return {"logstoreName": inputs.get("logstoreName", name)}
 
@@ -56,6 +86,8 @@ _COMPUTED: dict[str, Callable[[str, str, Mapping[str, Any]], dict[str, Any]]] = 
     "alicloud:vpc/natGateway:NatGateway": _nat,
     "alicloud:ecs/eipAddress:EipAddress": _eip,
     "alicloud:log/store:Store": _log_store,
+    "alicloud:cs/managedKubernetes:ManagedKubernetes": _ack,
+    "alicloud:kms/key:Key": _kms_key,
 }
 
 _USER_NAMED_IDS: dict[str, Callable[[Mapping[str, Any], str], str]] = {
@@ -67,6 +99,8 @@ _USER_NAMED_IDS: dict[str, Callable[[Mapping[str, Any], str], str]] = {
     "alicloud:ecs/eipAssociation:EipAssociation": lambda i, n: (
         f"{i.get('allocationId')}:{i.get('instanceId')}"
     ),
+    "alicloud:cs/autoscalingConfig:AutoscalingConfig": lambda i, n: str(i.get("clusterId", n)),
+    "alicloud:kms/key:Key": lambda i, n: "key-" + _hex(f"kms/{n}"),
 }
 
 

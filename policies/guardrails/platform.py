@@ -60,7 +60,13 @@ ALI_TAGGABLE = (
     "alicloud:kvstore/instance:Instance",
     "alicloud:oss/bucket:Bucket",
     "alicloud:cs/managedKubernetes:ManagedKubernetes",
+    "alicloud:cs/nodePool:NodePool",
     "alicloud:kms/key:Key",
+    "alicloud:vpc/natGateway:NatGateway",
+    "alicloud:vpc/routeTable:RouteTable",
+    "alicloud:vpc/flowLog:FlowLog",
+    "alicloud:ecs/eipAddress:EipAddress",
+    "alicloud:log/project:Project",
 )
 
 K8S_LABELLED = (
@@ -91,6 +97,8 @@ STATEFUL = (
     "alicloud:kvstore/instance:Instance",
     "alicloud:oss/bucket:Bucket",
     "alicloud:kms/key:Key",
+    "alicloud:log/project:Project",
+    "alicloud:log/store:Store",
 )
 
 

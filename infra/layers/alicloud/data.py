@@ -27,6 +27,11 @@ class DataHandles:
         return {}
 
 
+def ports(cfg: AlicloudStackConfig) -> dict[str, int]:
+    """The port of each data service the stack builds (what services may `use`)."""
+    return {}
+
+
 def not_built(cfg: AlicloudStackConfig) -> Iterator[tuple[str, str]]:
     """(stack-file key, message) for each enabled data service this layer cannot build yet."""
     for key, enabled in (

@@ -73,9 +73,23 @@ def _cloud_of(resource_type: str, default: str) -> str:
     return prefix if prefix in ("aws", "alicloud") else default
 
 
+def _primary_region(subjects: Sequence[Subject], cloud: str, default: str) -> str:
+    """Where a stack's Kubernetes objects bill: its primary provider's region on Alibaba Cloud
+    (the price list there is per region); `default` (the policy config's) on AWS, as before."""
+    if cloud != "alicloud":
+        return default
+    for s in subjects:
+        if s.type == "pulumi:providers:alicloud" and not s.name.startswith(DR_PROVIDER_PREFIXES):
+            region = s.props.get("region")
+            if isinstance(region, str):
+                return region
+    return default
+
+
 def estimate(subjects: Sequence[Subject], default_region: str = "eu-west-1") -> Estimate:
     by_urn = {s.urn: s for s in subjects}
     default_cloud = stack_cloud(subjects)
+    default_region = _primary_region(subjects, default_cloud, default_region)
     result = Estimate(cloud=default_cloud)
     for s in subjects:
         cloud, region = _cloud_of(s.type, default_cloud), s.region or default_region
