@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from planner.cli import EXIT_CONFIG, EXIT_OK, main
-from tests.conftest import PROJECT_DIR
+from tests.conftest import ALL_STACKS, PROJECT_DIR
 
 
 def test_plan_dev_prints_the_tree_and_writes_reports(
@@ -76,7 +76,8 @@ def test_broken_stack_file_exits_non_zero_with_one_line_naming_the_field(tmp_pat
 
 def test_unknown_stack_is_a_clear_error(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["nope", "--project-dir", str(PROJECT_DIR)]) == EXIT_CONFIG
-    assert "no stack file Pulumi.nope.yaml; stacks here: dev, prod" in capsys.readouterr().err
+    stacks = ", ".join(ALL_STACKS)
+    assert f"no stack file Pulumi.nope.yaml; stacks here: {stacks}" in capsys.readouterr().err
 
 
 def test_invalid_yaml_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -200,7 +201,7 @@ config:
     # is silently left out; and the budget has no Alibaba resource to carry it.
     assert keys == [
         f"groundwork:{key}" for key in (
-            "cluster.enabled", "postgres.enabled", "redis.enabled", "backup.enabled",
+            "postgres.enabled", "redis.enabled", "backup.enabled",
             "storage.assets.enabled", "storage.uploads.enabled", "storage.backups.enabled",
             "cdn.enabled", "budget.monthlyLimit",
         )

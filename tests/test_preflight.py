@@ -148,7 +148,12 @@ def test_every_component_refusal_is_run_by_the_config_first() -> None:
         "NOT_FROM_CONFIG lists a checked function"
     )
     # One per kind of component (data_tier, windows: helpers), on each cloud.
-    assert len(validators) == 14
+    assert len(validators) == 16
+
+
+def test_every_component_of_a_full_alicloud_stack_is_checked() -> None:
+    names = {c.component for c in alicloud_checks(_alicloud_everything_on())}
+    assert names == {"Vpc", "AckCluster", "PlatformBaseline", "PlatformAddons", "Workload web"}
 
 
 def test_every_component_of_a_full_stack_is_checked() -> None:
