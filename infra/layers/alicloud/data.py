@@ -19,16 +19,17 @@ from infra.providers import Providers
 
 @dataclass(frozen=True)
 class DataHandles:
-    ports: dict[str, int] = field(default_factory=dict)
-    """The port of each data service built, by the name services `use` it with."""
+    ports: dict[str, tuple[int, int]] = field(default_factory=dict)
+    """The first and last port of each data service built, by the name services `use` it with."""
 
     @property
     def exports(self) -> dict[str, Any]:
         return {}
 
 
-def ports(cfg: AlicloudStackConfig) -> dict[str, int]:
-    """The port of each data service the stack builds (what services may `use`)."""
+def ports(cfg: AlicloudStackConfig) -> dict[str, tuple[int, int]]:
+    """The first and last port of each data service the stack builds (what services may
+    `use`), known before anything is built (for the preflight)."""
     return {}
 
 
