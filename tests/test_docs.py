@@ -50,4 +50,5 @@ def test_readme_alicloud_counts_and_estimates_match_the_plans() -> None:
         data = cost_section(ctx).data
         assert data["currency"] == "CNY"
         assert f"**CNY {_money(data['total'])}**" in README, stack
+        assert f"| {stack} | CNY {_money(data['total'])} |" in COST_DOC, stack
         assert f"(limit CNY {_money(data['budget']).removesuffix('.00')})" in README, stack
