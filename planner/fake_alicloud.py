@@ -112,7 +112,9 @@ def resource_id(typ: str, name: str, inputs: Mapping[str, Any]) -> str:
     return prefix + _hex(f"{typ}/{name}") if prefix else f"{name}-{_hex(name, 8)}"
 
 
-def fake_outputs(typ: str, name: str, inputs: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
+def fake_outputs(
+    typ: str, name: str, inputs: Mapping[str, Any], region: str
+) -> tuple[str, dict[str, Any]]:
     """(id, outputs) for a new Alibaba Cloud resource: its inputs plus what the cloud computes."""
     rid = resource_id(typ, name, inputs)
     computed = _COMPUTED.get(typ)

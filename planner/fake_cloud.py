@@ -319,7 +319,7 @@ def fake_outputs(
 ) -> tuple[str, dict[str, Any]]:
     """(id, outputs) for a new resource: its inputs, plus id-like and computed outputs."""
     if typ.startswith("alicloud:"):
-        return fake_alicloud.fake_outputs(typ, name, inputs)
+        return fake_alicloud.fake_outputs(typ, name, inputs, region)
     key = _USER_NAMED_IDS.get(typ)
     rid = (key and inputs.get(key)) or resource_id(typ, name)
     if typ == "aws:backup/plan:Plan":
