@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import copy
+import re
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +38,14 @@ NOT_FROM_CONFIG = {
 """(module, function) whose checks are not about config values, and why."""
 OTHER_PROJECTS = {"account/": "the account bootstrap (bootstrap/, its own project and config)"}
 """Component folders the platform stack does not build."""
+NOT_WIRED_YET = {
+    "alicloud/": "helpers of the Alibaba Cloud data components below",
+    "postgres/alicloud.py": "Alibaba Cloud components built and tested standalone (issue 16);",
+    "redis/alicloud.py": "no stack builds them yet: their layers wire them, and this exemption goes",
+    "storage/alicloud.py": "",
+    "cdn/alicloud.py": "",
+}
+"""Component modules no layer imports yet (a test holds that true, so the entry cannot go stale)."""
 
 
 Key = tuple[str, str]
@@ -144,7 +153,7 @@ def test_every_component_refusal_is_run_by_the_config_first() -> None:
         for (module, name), node in functions.items()
         if (lines := _checks_in(node))
         and (module, name) not in reached | NOT_FROM_CONFIG.keys()
-        and not module.startswith(tuple(OTHER_PROJECTS))
+        and not module.startswith((*OTHER_PROJECTS, *NOT_WIRED_YET))
     }
     assert not unreached, "refusals the config does not run first"
     assert NOT_FROM_CONFIG.keys() <= functions.keys() - reached, (
@@ -157,6 +166,19 @@ def test_every_component_refusal_is_run_by_the_config_first() -> None:
 def test_every_component_of_a_full_alicloud_stack_is_checked() -> None:
     names = {c.component for c in alicloud_checks(_alicloud_everything_on())}
     assert names == {"Vpc", "AckCluster", "PlatformBaseline", "PlatformAddons", "Workload web"}
+
+
+def test_modules_not_wired_yet_are_imported_by_no_layer() -> None:
+    infra = Path(__file__).resolve().parent.parent / "infra"
+    modules = {"components." + m.removesuffix(".py").replace("/", ".").rstrip(".")
+               for m in NOT_WIRED_YET}  # fmt: skip
+    importing = [
+        f"{path.name}: {m}"
+        for path in sorted(infra.rglob("*.py"))
+        for m in modules
+        if re.search(rf"^\s*(from|import) {re.escape(m)}\b", path.read_text(), re.M)
+    ]
+    assert importing == [], "a wired module: drop it from NOT_WIRED_YET"
 
 
 def test_every_component_of_a_full_stack_is_checked() -> None:
