@@ -83,23 +83,23 @@ def _backup_copies(subjects: Sequence[Subject], params: Mapping[str, Any]) -> It
 def _objectives_met(subjects: Sequence[Subject], params: Mapping[str, Any]) -> Iterator[Finding]:
     if not params["enabled"]:
         return
-    targets = declared_targets(subjects)
-    if targets is None:
+    targets, seen = declared_targets(subjects), posture(subjects)
+    if targets is None and seen:  # tiers the model knows, and no objectives for them
         yield Finding(
             "the stack declares no recovery objectives (groundwork:dr is off or missing), so "
             "nothing shows the DR region meets the RPO/RTO the environment promises"
         )
         return
-    for tier, seen in posture(subjects).items():
-        target = targets.get(tier)
-        missed = misses(target, seen) if target else []
+    for tier, implied in seen.items():
+        target = (targets or {}).get(tier)
+        missed = misses(target, implied) if target else []
         if missed:
             yield Finding(
-                f"tier {tier}: implied RPO {format_seconds(seen.rpo_seconds)} / RTO "
-                f"{format_seconds(seen.rto_seconds)} ({seen.mechanism}) misses the target RPO "
+                f"tier {tier}: implied RPO {format_seconds(implied.rpo_seconds)} / RTO "
+                f"{format_seconds(implied.rto_seconds)} ({implied.mechanism}) misses the target RPO "
                 f"{format_seconds(target.rpo_seconds)} / RTO "  # type: ignore[union-attr]
                 f"{format_seconds(target.rto_seconds)} ({' and '.join(missed)})",  # type: ignore[union-attr]
-                seen.subjects[0] if seen.subjects else None,
+                implied.subjects[0] if implied.subjects else None,
             )
 
 
