@@ -42,6 +42,7 @@ NOT_WIRED_YET = {
     "redis/alicloud.py": "no stack builds them yet: their layers wire them, and this exemption goes",
     "storage/alicloud.py": "",
     "cdn/alicloud.py": "",
+    "monitoring/alicloud.py": "",
 }
 """Component modules no layer imports yet (a test holds that true, so the entry cannot go stale)."""
 

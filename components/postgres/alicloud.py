@@ -33,6 +33,8 @@ from components.alicloud.data_tier import (
     validate_window,
     whitelist,
 )
+from components.monitoring.alicloud import AlarmWiring, emit_alarms
+from components.postgres.alicloud_alarms import postgres_alarms
 
 Category = Literal["HighAvailability", "Basic"]
 StorageType = Literal["cloud_essd", "cloud_essd2", "cloud_essd3"]
@@ -104,6 +106,9 @@ class PostgresHaArgs:
     sql_log_retention_days: SqlLogDays = 30
     """SQL explorer (audit log of statements) retention."""
     cross_region_backup: CrossRegionBackupArgs | None = None
+    alarms: AlarmWiring | None = None
+    """CloudMonitor alarm rules (components/postgres/alicloud_alarms.py) to the severities'
+    contact groups; None creates none."""
     tags: Mapping[str, str] = field(default_factory=dict)
     protect_stateful: bool = True
     """Pulumi `protect` plus the cloud's deletion protection on the instances and the key."""
@@ -244,6 +249,9 @@ class PostgresHa(pulumi.ComponentResource):
             )
         self.reader_endpoints = {k: r.connection_string for k, r in sorted(self.readers.items())}
         self.instance_zones = db_zones + reader_zones
+        self.alarms = emit_alarms(
+            self, name, "postgres", postgres_alarms(self.instance.id), args.alarms
+        )
 
         self.register_outputs(
             {
