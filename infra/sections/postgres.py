@@ -7,14 +7,21 @@ has. Defaults come from the component; patterns and enums are the component's ow
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import Any
 
 from pydantic import Field, field_validator
 
 from components._base import ENGINE_VERSION
+from components.alicloud.data_tier import WINDOW
 from components.aws.windows import staggered_windows, windows_overlap
+from components.postgres.alicloud import ENGINE_VERSIONS as ALI_ENGINE_VERSIONS
+from components.postgres.alicloud import INSTANCE_CLASS as ALI_CLASS
+from components.postgres.alicloud import MAX_BACKUP_RETENTION_DAYS as ALI_MAX_BACKUP_DAYS
+from components.postgres.alicloud import MAX_READERS as ALI_MAX_READERS
+from components.postgres.alicloud import MIN_BACKUP_RETENTION_DAYS as ALI_MIN_BACKUP_DAYS
+from components.postgres.alicloud import READER_CLASS as ALI_READER_CLASS
+from components.postgres.alicloud import PostgresHaArgs as AliPostgresHaArgs
 from components.postgres.aws import (
     INSTANCE_CLASS,
     MAX_BACKUP_RETENTION_DAYS,
@@ -32,11 +39,13 @@ from components.postgres.aws import (
 from infra.sections._windows import check_daily, check_weekly
 from infra.sections.base import LogRetentionDays, Problem, Section, component_default
 
-ALICLOUD_INSTANCE_CLASS = re.compile(r"^(pg|polar\.pg)\.[a-z0-9]+(\.[a-z0-9]+)+$")
-
 
 def _pg(name: str) -> Any:
     return component_default(PostgresHaArgs, name)
+
+
+def _ali(name: str) -> Any:
+    return component_default(AliPostgresHaArgs, name)
 
 
 class Serverless(Section):
@@ -174,16 +183,44 @@ class AwsPostgres(Postgres):
 
 
 class AlicloudPostgres(Postgres):
-    instance_class: str | None = None
-    """ApsaraDB RDS for PostgreSQL (`pg.*`) or PolarDB (`polar.pg.*`) instance class, such as
-    `pg.n2.2c.2m`; the Alibaba Cloud implementation (issue #16) sets the default."""
+    """ApsaraDB RDS for PostgreSQL (components/postgres/alicloud.py): `multiAz` chooses the
+    High-availability category (a standby in another zone) over Basic (one node)."""
 
-    @field_validator("instance_class")
-    @classmethod
-    def _alicloud_class(cls, value: str | None) -> str | None:
-        if value is not None and not ALICLOUD_INSTANCE_CLASS.match(value):
-            raise ValueError(
-                f"'{value}' is not an Alibaba Cloud PostgreSQL class such as pg.n2.2c.2m"
-                + (" (db.* classes are AWS RDS)" if value.startswith("db.") else "")
+    engine_version: str = Field(_ali("engine_version"), pattern=ENGINE_VERSION.pattern)
+    """Major version, one of the RDS versions such as 16.0."""
+    instance_class: str = Field(_ali("instance_class"), pattern=ALI_CLASS.pattern)
+    """Primary (and standby) class, `pg.*`: `.2c` classes for High-availability, `.1` for Basic."""
+    reader_class: str = Field(_ali("reader_class"), pattern=ALI_READER_CLASS.pattern)
+    """Class of the read-only instances (`pgro.*`)."""
+    readers: int = Field(_ali("readers"), ge=0, le=ALI_MAX_READERS)
+    """Read-only instances (prod needs at least 1)."""
+    storage_gib: int = Field(_ali("storage_gib"), ge=20, le=32000, multiple_of=5)
+    """Initial ESSD storage of every instance."""
+    max_storage_gib: int = Field(_ali("max_storage_gib"), ge=20, le=32000)
+    """Storage autoscaling ceiling."""
+    backup_retention_days: int = Field(
+        _ali("backup_retention_days"), ge=ALI_MIN_BACKUP_DAYS, le=ALI_MAX_BACKUP_DAYS
+    )
+    """Full and log backups (point-in-time recovery) are kept this long (RDS keeps 7..730)."""
+    backup_window: str = Field(_ali("backup_window"), pattern=WINDOW.pattern)
+    """Daily full backup, whole hours UTC such as 18:00Z-19:00Z."""
+    maintenance_window: str = Field(_ali("maintenance_window"), pattern=WINDOW.pattern)
+    """Daily maintenance window, whole hours UTC; not the backup window."""
+
+    def problems(self) -> Iterator[Problem]:
+        yield from super().problems()
+        if self.max_storage_gib < self.storage_gib:
+            yield Problem("maxStorageGib", "must be at least storageGib")
+        if self.maintenance_window == self.backup_window:
+            yield Problem("maintenanceWindow", "must differ from the backup window")
+        if self.engine_version not in ALI_ENGINE_VERSIONS:
+            yield Problem(
+                "engineVersion",
+                f"'{self.engine_version}' is not one of {', '.join(ALI_ENGINE_VERSIONS)}",
             )
-        return value
+        if "log_retention_days" in self.model_fields_set:
+            yield Problem(
+                "logRetentionDays",
+                "not used on Alibaba Cloud (RDS keeps its logs itself; the SQL audit log keeps "
+                "30 days); remove it",
+            )

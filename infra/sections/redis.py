@@ -7,14 +7,18 @@ has. Defaults come from the component; patterns and enums are the component's ow
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import Any
 
 from pydantic import Field, field_validator
 
 from components._base import ENGINE_VERSION
+from components.alicloud.data_tier import WINDOW
 from components.aws.windows import windows_overlap
+from components.redis.alicloud import BACKUP_RETENTION_DAYS as ALI_BACKUP_DAYS
+from components.redis.alicloud import ENGINE_VERSIONS as ALI_ENGINE_VERSIONS
+from components.redis.alicloud import INSTANCE_CLASS as ALI_CLASS
+from components.redis.alicloud import RedisHaArgs as AliRedisHaArgs
 from components.redis.aws import (
     MAX_REPLICAS,
     MAX_SHARDS,
@@ -28,11 +32,13 @@ from components.redis.aws import (
 from infra.sections._windows import check_daily, check_weekly
 from infra.sections.base import LogRetentionDays, Problem, Section, component_default
 
-ALICLOUD_NODE_TYPE = re.compile(r"^(redis|tair)\.[a-z0-9]+(\.[a-z0-9]+)+$")
-
 
 def _cache(name: str) -> Any:
     return component_default(RedisHaArgs, name)
+
+
+def _ali(name: str) -> Any:
+    return component_default(AliRedisHaArgs, name)
 
 
 class Redis(Section):
@@ -99,21 +105,37 @@ class AwsRedis(Redis):
 
 
 class AlicloudRedis(Redis):
-    node_type: str | None = None
-    """ApsaraDB for Redis / Tair instance class, such as `redis.master.small.default`; the Alibaba
-    Cloud implementation (issue #16) sets the default."""
+    """ApsaraDB for Redis / Tair (components/redis/alicloud.py): one master-replica instance, the
+    replica in a second zone with `multiAz`."""
 
-    @field_validator("node_type")
-    @classmethod
-    def _alicloud_type(cls, value: str | None) -> str | None:
-        if value is not None and not ALICLOUD_NODE_TYPE.match(value):
-            raise ValueError(
-                f"'{value}' is not an Alibaba Cloud Redis/Tair class such as "
-                "redis.master.small.default"
-                + (
-                    " (cache.* node types are AWS ElastiCache)"
-                    if value.startswith("cache.")
-                    else ""
-                )
+    engine_version: str = Field(_ali("engine_version"), pattern=ENGINE_VERSION.pattern)
+    """Redis version, one of 5.0, 6.0, 7.0."""
+    node_type: str = Field(_ali("instance_class"), pattern=ALI_CLASS.pattern)
+    """Master-replica instance class, such as redis.master.small.default (1 GB)."""
+    replicas: int = Field(1, ge=1, le=1)
+    """A master-replica class has exactly one replica on Alibaba Cloud."""
+    snapshot_retention_days: int = Field(ALI_BACKUP_DAYS, ge=ALI_BACKUP_DAYS, le=ALI_BACKUP_DAYS)
+    """KVStore keeps its daily backups 7 days (not configurable)."""
+    backup_window: str = Field(_ali("backup_window"), pattern=WINDOW.pattern)
+    """Daily backup, whole hours UTC such as 19:00Z-20:00Z."""
+    maintenance_start: str = Field(_ali("maintenance_start"), pattern=r"^([01]\d|2[0-3]):00Z$")
+    """Start of the daily maintenance hour, UTC (HH:00Z); not the backup's start."""
+
+    def problems(self) -> Iterator[Problem]:
+        yield from super().problems()
+        if self.cluster_mode:
+            yield Problem(
+                "clusterMode", "not built on Alibaba Cloud yet (issue #16); set it to false"
             )
-        return value
+        if self.engine_version not in ALI_ENGINE_VERSIONS:
+            yield Problem(
+                "engineVersion",
+                f"'{self.engine_version}' is not one of {', '.join(ALI_ENGINE_VERSIONS)}",
+            )
+        if "slow_log_retention_days" in self.model_fields_set:
+            yield Problem(
+                "slowLogRetentionDays",
+                "not used on Alibaba Cloud (KVStore keeps its slow log itself); remove it",
+            )
+        if self.backup_window[:6] == self.maintenance_start:
+            yield Problem("maintenanceStart", "must not start with the backup window")
