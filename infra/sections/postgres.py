@@ -8,7 +8,7 @@ has. Defaults come from the component; patterns and enums are the component's ow
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, get_args
 
 from pydantic import Field, field_validator
 
@@ -22,6 +22,7 @@ from components.postgres.alicloud import MAX_READERS as ALI_MAX_READERS
 from components.postgres.alicloud import MIN_BACKUP_RETENTION_DAYS as ALI_MIN_BACKUP_DAYS
 from components.postgres.alicloud import READER_CLASS as ALI_READER_CLASS
 from components.postgres.alicloud import PostgresHaArgs as AliPostgresHaArgs
+from components.postgres.alicloud import SqlLogDays
 from components.postgres.aws import (
     INSTANCE_CLASS,
     MAX_BACKUP_RETENTION_DAYS,
@@ -46,6 +47,9 @@ def _pg(name: str) -> Any:
 
 def _ali(name: str) -> Any:
     return component_default(AliPostgresHaArgs, name)
+
+
+ALI_SQL_LOG_DAYS: tuple[int, ...] = get_args(SqlLogDays)
 
 
 class Serverless(Section):
@@ -218,9 +222,14 @@ class AlicloudPostgres(Postgres):
                 "engineVersion",
                 f"'{self.engine_version}' is not one of {', '.join(ALI_ENGINE_VERSIONS)}",
             )
-        if "log_retention_days" in self.model_fields_set:
+        if self.log_retention_days > max(ALI_SQL_LOG_DAYS):
             yield Problem(
                 "logRetentionDays",
-                "not used on Alibaba Cloud (RDS keeps its logs itself; the SQL audit log keeps "
-                "30 days); remove it",
+                f"at most {max(ALI_SQL_LOG_DAYS)} on Alibaba Cloud (the SQL audit log's longest)",
             )
+
+    @property
+    def sql_log_retention_days(self) -> int:
+        """`logRetentionDays` as the SQL audit log keeps it: the shortest of its retentions that
+        is at least as long."""
+        return min(d for d in ALI_SQL_LOG_DAYS if d >= min(self.log_retention_days, 1825))

@@ -112,10 +112,12 @@ class AlicloudRedis(Redis):
     """Redis version, one of 5.0, 6.0, 7.0."""
     node_type: str = Field(_ali("instance_class"), pattern=ALI_CLASS.pattern)
     """Master-replica instance class, such as redis.master.small.default (1 GB)."""
-    replicas: int = Field(1, ge=1, le=1)
-    """A master-replica class has exactly one replica on Alibaba Cloud."""
-    snapshot_retention_days: int = Field(ALI_BACKUP_DAYS, ge=ALI_BACKUP_DAYS, le=ALI_BACKUP_DAYS)
-    """KVStore keeps its daily backups 7 days (not configurable)."""
+    replicas: int = Field(1, ge=0, le=1)
+    """1: a master-replica class (`redis.master.*`, `tair.*`); 0: a single-node class
+    (`redis.basic.*`), a development footprint without failover."""
+    snapshot_retention_days: int = Field(ALI_BACKUP_DAYS, ge=1, le=ALI_BACKUP_DAYS)
+    """KVStore keeps its daily backups 7 days, whatever is asked: at most 7 here, so the stack
+    file never promises more than it gets."""
     backup_window: str = Field(_ali("backup_window"), pattern=WINDOW.pattern)
     """Daily backup, whole hours UTC such as 19:00Z-20:00Z."""
     maintenance_start: str = Field(_ali("maintenance_start"), pattern=r"^([01]\d|2[0-3]):00Z$")
@@ -132,10 +134,12 @@ class AlicloudRedis(Redis):
                 "engineVersion",
                 f"'{self.engine_version}' is not one of {', '.join(ALI_ENGINE_VERSIONS)}",
             )
-        if "slow_log_retention_days" in self.model_fields_set:
+        single = self.node_type.startswith("redis.basic.")
+        if single != (self.replicas == 0):
             yield Problem(
-                "slowLogRetentionDays",
-                "not used on Alibaba Cloud (KVStore keeps its slow log itself); remove it",
+                "nodeType",
+                f"'{self.node_type}' does not match replicas={self.replicas} "
+                "(0: a redis.basic.* class; 1: a master-replica class such as redis.master.*)",
             )
         if self.backup_window[:6] == self.maintenance_start:
             yield Problem("maintenanceStart", "must not start with the backup window")
