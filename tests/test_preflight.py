@@ -113,18 +113,20 @@ def _calls(node: ast.FunctionDef) -> set[str]:
     }
 
 
-def _everything_on() -> AwsStackConfig:
+def _everything_on() -> list[AwsStackConfig]:
+    """Configs that between them build every component (alternatives such as a serverless
+    cache replace another component, so one config cannot)."""
     raw = copy.deepcopy(raw_stack_config("prod"))
     raw["postgres"] = {"readerAutoscaling": {"enabled": True}}
-    cfg = parse_config(raw)
-    assert isinstance(cfg, AwsStackConfig)
-    return cfg
+    configs = [parse_config(raw), parse_config({**raw, "redis": {"serverless": {}}})]
+    assert all(isinstance(cfg, AwsStackConfig) for cfg in configs)
+    return configs  # type: ignore[return-value]
 
 
 def test_every_component_refusal_is_run_by_the_config_first() -> None:
     functions, calls = _functions()
     validators = {(_module_key(c.validator.__module__), c.validator.__name__)
-                  for c in checks(_everything_on())}  # fmt: skip
+                  for cfg in _everything_on() for c in checks(cfg)}  # fmt: skip
     # What the config runs, and every component function those call, transitively.
     reached: set[Key] = set()
     todo = [*validators, *_called_by_config()]
@@ -144,7 +146,7 @@ def test_every_component_refusal_is_run_by_the_config_first() -> None:
     assert NOT_FROM_CONFIG.keys() <= functions.keys() - reached, (
         "NOT_FROM_CONFIG lists a checked function"
     )
-    assert len(validators) == 13  # one per kind of component (data_tier, windows: helpers)
+    assert len(validators) == 14  # one per kind of component (data_tier, windows: helpers)
 
 
 def test_modules_not_wired_yet_are_imported_by_no_layer() -> None:
@@ -161,12 +163,13 @@ def test_modules_not_wired_yet_are_imported_by_no_layer() -> None:
 
 
 def test_every_component_of_a_full_stack_is_checked() -> None:
-    names = {c.component for c in checks(_everything_on())}
-    assert names == {
+    nodes, serverless = ({c.component for c in checks(cfg)} for cfg in _everything_on())
+    assert nodes == {
         "Vpc", "Bucket logs", "Bucket assets", "Bucket uploads", "Bucket backups", "Cdn",
         "WebFirewall", "BackupPlan", "PostgresHa", "RedisHa", "EksCluster", "PlatformBaseline",
         "PlatformAddons", "Workload web", "MonthlyBudget", "AlertTopics",
     }  # fmt: skip
+    assert serverless == nodes - {"RedisHa"} | {"RedisServerless"}
 
 
 def _with(stack: str, **sections: dict[str, Any]) -> dict[str, Any]:
