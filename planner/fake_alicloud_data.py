@@ -9,6 +9,7 @@ import hashlib
 from collections.abc import Mapping
 from typing import Any
 
+
 def _hex(name: str, length: int = 16) -> str:
     return hashlib.sha256(name.encode()).hexdigest()[:length]
 

@@ -17,13 +17,8 @@ from components.monitoring import (
     SeverityChannels,
     Webhook,
 )
-from components.monitoring.alicloud import (
-    RETENTION_CLASSES,
-    AlertContacts,
-    AlertContactsArgs,
-    LogProject,
-    LogProjectArgs,
-)
+from components.monitoring.alicloud import AlertContacts, AlertContactsArgs
+from components.monitoring.alicloud_logs import RETENTION_CLASSES, LogProject, LogProjectArgs
 from components.postgres.alicloud import PostgresHa, PostgresHaArgs
 from components.redis.alicloud import RedisHa, RedisHaArgs
 from planner.recorder import RecordingMonitor

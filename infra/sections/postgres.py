@@ -192,7 +192,7 @@ class AlicloudPostgres(Postgres):
 
     engine_version: str = Field(_ali("engine_version"), pattern=ENGINE_VERSION.pattern)
     """Major version, one of the RDS versions such as 16.0."""
-    instance_class: str = Field(_ali("instance_class"), pattern=ALI_CLASS.pattern)
+    instance_class: str = _ali("instance_class")
     """Primary (and standby) class, `pg.*`: `.2c` classes for High-availability, `.1` for Basic."""
     reader_class: str = Field(_ali("reader_class"), pattern=ALI_READER_CLASS.pattern)
     """Class of the read-only instances (`pgro.*`)."""
@@ -210,6 +210,16 @@ class AlicloudPostgres(Postgres):
     """Daily full backup, whole hours UTC such as 18:00Z-19:00Z."""
     maintenance_window: str = Field(_ali("maintenance_window"), pattern=WINDOW.pattern)
     """Daily maintenance window, whole hours UTC; not the backup window."""
+
+    @field_validator("instance_class")
+    @classmethod
+    def _alicloud_class(cls, value: str) -> str:
+        if not ALI_CLASS.match(value):
+            raise ValueError(
+                f"'{value}' is not an ApsaraDB RDS PostgreSQL class such as pg.n2.medium.2c"
+                + (" (db.* classes are AWS RDS)" if value.startswith("db.") else "")
+            )
+        return value
 
     def problems(self) -> Iterator[Problem]:
         yield from super().problems()

@@ -187,7 +187,7 @@ class AlicloudRedis(Redis):
 
     engine_version: str = Field(_ali("engine_version"), pattern=ENGINE_VERSION.pattern)
     """Redis version, one of 5.0, 6.0, 7.0."""
-    node_type: str = Field(_ali("instance_class"), pattern=ALI_CLASS.pattern)
+    node_type: str = _ali("instance_class")
     """Master-replica instance class, such as redis.master.small.default (1 GB)."""
     replicas: int = Field(1, ge=0, le=1)
     """1: a master-replica class (`redis.master.*`, `tair.*`); 0: a single-node class
@@ -199,6 +199,21 @@ class AlicloudRedis(Redis):
     """Daily backup, whole hours UTC such as 19:00Z-20:00Z."""
     maintenance_start: str = Field(_ali("maintenance_start"), pattern=r"^([01]\d|2[0-3]):00Z$")
     """Start of the daily maintenance hour, UTC (HH:00Z); not the backup's start."""
+
+    @field_validator("node_type")
+    @classmethod
+    def _alicloud_type(cls, value: str) -> str:
+        if not ALI_CLASS.match(value):
+            raise ValueError(
+                f"'{value}' is not an ApsaraDB for Redis / Tair class such as "
+                "redis.master.small.default"
+                + (
+                    " (cache.* node types are AWS ElastiCache)"
+                    if value.startswith("cache.")
+                    else ""
+                )
+            )
+        return value
 
     def problems(self) -> Iterator[Problem]:
         yield from super().problems()
