@@ -10,10 +10,8 @@ import hashlib
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from planner.fake_alicloud_data import ALICLOUD_ACCOUNT_ID as ACCOUNT_ID
 from planner.fake_alicloud_data import alicloud_computed, alicloud_id
-
-ACCOUNT_ID = "1234567890123456"
-"""The 16-digit account of the offline plan."""
 
 
 def _hex(text: str, length: int = 24) -> str:
@@ -75,25 +73,14 @@ def _ack(name: str, rid: str, inputs: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def _kms_key(name: str, rid: str, inputs: Mapping[str, Any]) -> dict[str, Any]:
-    return {"arn": f"acs:kms:cn-shanghai:{ACCOUNT_ID}:key/{rid}"}
-
-
-def _log_store(name: str, rid: str, inputs: Mapping[str, Any]) -> dict[str, Any]:
-    return {"logstoreName": inputs.get("logstoreName", name)}
-
-
 _COMPUTED: dict[str, Callable[[str, str, Mapping[str, Any]], dict[str, Any]]] = {
     "alicloud:vpc/network:Network": _vpc,
     "alicloud:vpc/natGateway:NatGateway": _nat,
     "alicloud:ecs/eipAddress:EipAddress": _eip,
-    "alicloud:log/store:Store": _log_store,
     "alicloud:cs/managedKubernetes:ManagedKubernetes": _ack,
-    "alicloud:kms/key:Key": _kms_key,
 }
 
 _USER_NAMED_IDS: dict[str, Callable[[Mapping[str, Any], str], str]] = {
-    "alicloud:log/project:Project": lambda i, n: str(i.get("projectName", n)),
     "alicloud:log/store:Store": lambda i, n: f"{i.get('projectName')}:{i.get('logstoreName', n)}",
     "alicloud:vpc/routeTableAttachment:RouteTableAttachment": lambda i, n: (
         f"{i.get('routeTableId')}:{i.get('vswitchId')}"
@@ -102,7 +89,6 @@ _USER_NAMED_IDS: dict[str, Callable[[Mapping[str, Any], str], str]] = {
         f"{i.get('allocationId')}:{i.get('instanceId')}"
     ),
     "alicloud:cs/autoscalingConfig:AutoscalingConfig": lambda i, n: str(i.get("clusterId", n)),
-    "alicloud:kms/key:Key": lambda i, n: "key-" + _hex(f"kms/{n}"),
 }
 
 
@@ -117,10 +103,14 @@ def resource_id(typ: str, name: str, inputs: Mapping[str, Any]) -> str:
 def fake_outputs(
     typ: str, name: str, inputs: Mapping[str, Any], region: str
 ) -> tuple[str, dict[str, Any]]:
-    """(id, outputs) for a new Alibaba Cloud resource: its inputs plus what the cloud computes."""
+    """(id, outputs) for a new Alibaba Cloud resource: its inputs plus what the cloud computes
+    (the data, storage, edge and monitoring types' answers are in fake_alicloud_data.py)."""
     rid = alicloud_id(typ, name, inputs) or resource_id(typ, name, inputs)
     computed = _COMPUTED.get(typ)
-    outputs = {**inputs, **(computed(name, rid, inputs) if computed else {}),
-               **alicloud_computed(typ, name, rid, inputs, region)}  # fmt: skip
+    outputs = {
+        **inputs,
+        **(computed(name, rid, inputs) if computed else {}),
+        **alicloud_computed(typ, name, rid, inputs, region),
+    }
     outputs.setdefault("id", rid)
     return rid, outputs

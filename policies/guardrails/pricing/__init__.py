@@ -96,10 +96,12 @@ def estimate(subjects: Sequence[Subject], default_region: str = "eu-west-1") -> 
         status, priced, detail = _price(s, Pricer(region, subjects, cloud), catalogue(cloud))
         if status is None:
             continue
-        try:
-            money = currency(cloud, region)
-        except Unpriced as exc:  # a region without a price list here: nothing of it is priced
-            status, priced, detail, money = "unpriced", None, str(exc), ""
+        money = ""  # usage and unpriced lines add nothing to a total
+        if status == "priced":
+            try:
+                money = currency(cloud, region)
+            except Unpriced as exc:  # a region without a price list here: nothing is priced
+                status, priced, detail = "unpriced", None, str(exc)
         monthly = committed = None
         if priced is not None:
             discount = (
