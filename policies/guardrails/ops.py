@@ -25,13 +25,21 @@ from .dr_posture import (
 )
 from .joins import linked
 
+ALI_RDS = "alicloud:rds/instance:Instance"
+ALI_KV = "alicloud:kvstore/instance:Instance"
 ALARMED = (
     "aws:rds/cluster:Cluster",
     "aws:rds/instance:Instance",
     "aws:elasticache/replicationGroup:ReplicationGroup",
     "aws:eks/cluster:Cluster",
+    ALI_RDS,
+    ALI_KV,
 )
 ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
+CMS_ALARM = "alicloud:cms/alarm:Alarm"
+OSS = "alicloud:oss/bucket:Bucket"
+OSS_REPLICATION = "alicloud:oss/bucketReplication:BucketReplication"
+RDS_CROSS_BACKUP = "alicloud:rds/rdsInstanceCrossBackupPolicy:RdsInstanceCrossBackupPolicy"
 
 
 def _dr_cross_region(subjects: Sequence[Subject], params: Mapping[str, Any]) -> Iterator[Finding]:
@@ -39,6 +47,9 @@ def _dr_cross_region(subjects: Sequence[Subject], params: Mapping[str, Any]) -> 
     resource of the stack, not only ours)."""
     if not params["enabled"]:
         return
+    # Alibaba Cloud has no DR layer yet: its databases are held to copies once a stack has a DR
+    # region there (an `alicloud-dr-*` provider), not before (docs/dr.md).
+    alicloud_dr = any(in_dr(s) and s.type.startswith("alicloud:") for s in subjects)
     for s in subjects:
         if in_dr(s):
             continue
@@ -50,6 +61,20 @@ def _dr_cross_region(subjects: Sequence[Subject], params: Mapping[str, Any]) -> 
                     "nor copied to the DR region",
                     s.urn,
                 )
+        elif (
+            s.type == OSS
+            and is_critical(s)
+            and not any(r.type == OSS_REPLICATION and linked(r, "bucket", s) for r in subjects)
+        ):
+            yield Finding(
+                f"critical OSS bucket '{s.name}' is not replicated to the DR region", s.urn
+            )
+        elif (
+            s.type == ALI_RDS
+            and alicloud_dr
+            and not any(b.type == RDS_CROSS_BACKUP and linked(b, "instanceId", s) for b in subjects)
+        ):
+            yield Finding(f"RDS instance '{s.name}' has no cross-region backup policy", s.urn)
         elif (
             s.type in (CLUSTER, DB_INSTANCE)
             and not get(s.props, "replicateSourceDb")
@@ -106,7 +131,12 @@ def _objectives_met(subjects: Sequence[Subject], params: Mapping[str, Any]) -> I
 def _alarms(subjects: Sequence[Subject], params: Mapping[str, Any]) -> Iterator[Finding]:
     if not params["enabled"]:
         return
-    alarms = [a for a in subjects if a.type == ALARM and get(a.props, "alarmActions")]
+    alarms = [
+        a
+        for a in subjects
+        if (a.type == ALARM and get(a.props, "alarmActions"))
+        or (a.type == CMS_ALARM and get(a.props, "contactGroups"))
+    ]
     for s in subjects:
         # A DR replica (the global database's secondary) serves nothing until a failover. An
         # alarm on its replication lag needs a topic in the DR region: not built yet (docs/dr.md).
@@ -117,6 +147,12 @@ def _alarms(subjects: Sequence[Subject], params: Mapping[str, Any]) -> Iterator[
 
 
 def _alarm_actions(alarm: Subject, params: Mapping[str, Any]) -> Iterator[str]:
+    if alarm.type == CMS_ALARM:
+        if need(alarm.props, "enabled", True) is False:
+            yield "enabled is false: the alarm rule tells nobody"
+        if not as_list(need(alarm.props, "contactGroups"), "contactGroups"):
+            yield "no contactGroups: nobody hears when it fires"
+        return
     if need(alarm.props, "actionsEnabled", True) is False:
         yield "actionsEnabled is false: the alarm tells nobody"
     actions = as_list(need(alarm.props, "alarmActions"), "alarmActions")
@@ -134,9 +170,9 @@ RULES = [
         id="obs-alarm-actions",
         group="availability",
         severity="medium",
-        description="Every metric alarm acts: actions enabled, alarmActions set, and okActions wherever alarmActions notify a topic.",
-        remediation="Point alarmActions and okActions at the severity's alert topic (groundwork:alerting).",
-        types=(ALARM,),
+        description="Every metric alarm acts: actions enabled, alarmActions set, and okActions wherever alarmActions notify a topic; CloudMonitor alarm rules are enabled and notify contact groups.",
+        remediation="Point alarmActions and okActions at the severity's alert topic (groundwork:alerting); on Alibaba Cloud, the severity's contact group.",
+        types=(ALARM, CMS_ALARM),
         resource_check=_alarm_actions,
         anchors="CKV_AWS_319",
     ),
@@ -144,9 +180,9 @@ RULES = [
         id="dr-cross-region",
         group="availability",
         severity="high",
-        description="When enabled: every primary database has an Aurora global secondary, a cross-region replica or cross-region backup copies; every bucket tagged dr-critical=true is replicated (or copied) to another region.",
-        remediation="Set groundwork:dr (postgres: headless or warm, criticalBuckets) or add S3 replication / an AWS Backup copy action to the DR region.",
-        types=(*BUCKETS, CLUSTER, DB_INSTANCE),
+        description="When enabled: every primary database has an Aurora global secondary, a cross-region replica or cross-region backup copies (Alibaba RDS: a cross-region backup policy); every bucket (S3, OSS) tagged dr-critical=true is replicated (or copied) to another region.",
+        remediation="Set groundwork:dr (postgres: headless or warm, criticalBuckets) or add S3 replication / an AWS Backup copy action to the DR region (Alibaba: oss.BucketReplication, rds.RdsInstanceCrossBackupPolicy).",
+        types=(*BUCKETS, OSS, CLUSTER, DB_INSTANCE, ALI_RDS),
         stack_check=_dr_cross_region,
         params={"enabled": False},
         anchors="CKV_AWS_144, PBP s3-bucket-replication",
@@ -177,7 +213,7 @@ RULES = [
         group="availability",
         severity="medium",
         description="When enabled: every database, cache and cluster has at least one metric alarm with alarmActions.",
-        remediation="Create CloudWatch alarms (CPU, storage, replication lag) wired to the on-call SNS topic.",
+        remediation="Create CloudWatch alarms (CPU, storage, replication lag) wired to the on-call SNS topic (Alibaba: CloudMonitor alarm rules notifying a contact group).",
         types=ALARMED,
         stack_check=_alarms,
         params={"enabled": True},
