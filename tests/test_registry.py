@@ -30,15 +30,19 @@ def test_each_application_has_an_immutable_scanned_kms_encrypted_repository(stac
     cfg = stack_config(stack)
     repos = _by_name(monitor, REPO)
     assert set(repos) == {f"{cfg.prefix}-registry-{app}" for app in cfg.apps}
-    key = one(monitor, "aws:kms/key:Key", f"{cfg.prefix}-registry-key")
-    assert key.inputs["enableKeyRotation"] is True
+    keys = [k for k in of_type(monitor, "aws:kms/key:Key") if k.name == f"{cfg.prefix}-registry-key"]
+    # dev: ECR's AWS-managed key (still KMS at rest, no monthly key charge); prod: the stack's key.
+    assert cfg.registry.customer_managed_key is (stack == "prod") is (len(keys) == 1)
+    for key in keys:
+        assert key.inputs["enableKeyRotation"] is True
     for app in cfg.apps:
         repo = repos[f"{cfg.prefix}-registry-{app}"]
         assert repo.inputs["name"] == f"{cfg.prefix}/{app}"
         assert repo.inputs["imageTagMutability"] == "IMMUTABLE"
         assert repo.inputs["imageScanningConfiguration"] == {"scanOnPush": True}
         [enc] = repo.inputs["encryptionConfigurations"]
-        assert enc["encryptionType"] == "KMS" and enc["kmsKey"].endswith(key.outputs["keyId"])
+        assert enc["encryptionType"] == "KMS"
+        assert enc.get("kmsKey") == (keys[0].outputs["arn"] if keys else None)
         assert repo.inputs["forceDelete"] is False
         assert repo.protect is cfg.protect_stateful_resources
         policy = one(monitor, "aws:ecr/lifecyclePolicy:LifecyclePolicy",

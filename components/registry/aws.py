@@ -16,6 +16,7 @@ import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import pulumi
 from pulumi_aws import ecr, iam, kms
@@ -40,6 +41,9 @@ class RegistryArgs:
     """Namespace of the repositories (`acme-prod`): `<prefix>/<application>`."""
     applications: Sequence[str]
     """One repository each."""
+    customer_managed_key: bool = True
+    """Encrypt with a key of the stack (rotation on, key policy ours); False: ECR's AWS-managed
+    KMS key (`aws/ecr`), still KMS at rest but at no monthly cost."""
     untagged_expiry_days: int = 7
     """Untagged images (overwritten build layers, failed pushes) expire this many days after push."""
     replica_region: str | None = None
@@ -70,7 +74,8 @@ class Registry(pulumi.ComponentResource):
     """By application name."""
     repository_arns: dict[str, pulumi.Output[str]]
     repository_urls: dict[str, pulumi.Output[str]]
-    kms_key_arn: pulumi.Output[str]
+    kms_key_arn: pulumi.Output[str] | None
+    """None with ECR's AWS-managed key."""
 
     def __init__(
         self, name: str, args: RegistryArgs, opts: pulumi.ResourceOptions | None = None
@@ -80,8 +85,15 @@ class Registry(pulumi.ComponentResource):
         protect = args.protect_stateful
         ctx = aws_context(self)
 
-        key = self._key(f"{name}-key", f"{name}: container images at rest", ctx, args)
-        self.kms_key_arn = key.arn
+        key = (
+            self._key(f"{name}-key", f"{name}: container images at rest", ctx, args)
+            if args.customer_managed_key
+            else None
+        )
+        self.kms_key_arn = key.arn if key is not None else None
+        encryption: dict[str, Any] = {"encryption_type": "KMS"}
+        if key is not None:
+            encryption["kms_key"] = key.arn
         policy = lifecycle_policy(args.untagged_expiry_days)
         self.repositories = {}
         for app in args.applications:
@@ -90,7 +102,7 @@ class Registry(pulumi.ComponentResource):
                 name=repository_name(args.prefix, app),
                 image_tag_mutability="IMMUTABLE",
                 image_scanning_configuration={"scan_on_push": True},
-                encryption_configurations=[{"encryption_type": "KMS", "kms_key": key.arn}],
+                encryption_configurations=[encryption],
                 force_delete=False,  # never drop images with the repository
                 tags=merged_tags(args.tags, repository_name(args.prefix, app)),
                 opts=child_opts(self, protect=protect),

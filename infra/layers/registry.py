@@ -39,6 +39,7 @@ def registry_args(cfg: AwsStackConfig, dr: pulumi.ProviderResource | None) -> Re
     return RegistryArgs(
         prefix=cfg.prefix,
         applications=sorted(cfg.apps),
+        customer_managed_key=cfg.registry.customer_managed_key,
         untagged_expiry_days=cfg.registry.untagged_image_expiry_days,
         replica_region=cfg.dr.region if replicate else None,
         replica_provider=dr if replicate else None,
