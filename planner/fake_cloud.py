@@ -11,6 +11,8 @@ import hashlib
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from planner.fake_alicloud_data import alicloud_computed, alicloud_id
+
 ACCOUNT_ID = "123456789012"
 PARTITION = "aws"
 
@@ -222,6 +224,17 @@ def _data_tier(
             return out | {"configurationEndpointAddress": f"clustercfg.{cache_host}"}
         return out | {"primaryEndpointAddress": f"master.{cache_host}",
                       "readerEndpointAddress": f"replica.{cache_host}"}  # fmt: skip
+    if typ == "aws:elasticache/serverlessCache:ServerlessCache":
+        ident = inputs.get("name", rid)
+        cache_host = f"{ident}-{_hex(name, 6)}.serverless.{region}.cache.amazonaws.com"
+        return {"arn": _arn("elasticache", region, f"serverlesscache:{ident}"),
+                "endpoints": [{"address": cache_host, "port": 6379}],
+                "readerEndpoints": [{"address": cache_host, "port": 6380}],
+                "fullEngineVersion": f"{inputs.get('majorEngineVersion', '8')}.0"}  # fmt: skip
+    if typ == "aws:elasticache/user:User":
+        return {"arn": _arn("elasticache", region, f"user:{inputs.get('userId', rid)}")}
+    if typ == "aws:elasticache/userGroup:UserGroup":
+        return {"arn": _arn("elasticache", region, f"usergroup:{inputs.get('userGroupId', rid)}")}
     if typ == "aws:secretsmanager/secret:Secret":
         secret = inputs.get("name", rid)
         return {"arn": _arn("secretsmanager", region, f"secret:{secret}-{_hex(name, 6)}")}
@@ -254,6 +267,9 @@ _USER_NAMED_IDS: dict[str, str] = {
     "aws:rds/clusterInstance:ClusterInstance": "identifier",
     "aws:rds/instance:Instance": "identifier",
     "aws:elasticache/replicationGroup:ReplicationGroup": "replicationGroupId",
+    "aws:elasticache/serverlessCache:ServerlessCache": "name",
+    "aws:elasticache/user:User": "userId",
+    "aws:elasticache/userGroup:UserGroup": "userGroupId",
 }
 
 
@@ -306,7 +322,11 @@ def fake_outputs(
     rid = (key and inputs.get(key)) or resource_id(typ, name)
     if typ == "aws:backup/plan:Plan":
         rid = _uuid(name)
-    outputs = {**inputs, **_computed(typ, name, rid, inputs, region)}
+    if typ.startswith("alicloud:"):
+        rid = alicloud_id(typ, name, inputs) or rid
+        outputs = {**inputs, **alicloud_computed(typ, name, rid, inputs, region)}
+    else:
+        outputs = {**inputs, **_computed(typ, name, rid, inputs, region)}
     outputs.setdefault("id", rid)
     return rid, outputs
 

@@ -72,6 +72,8 @@ def decode(value: Any, path: str, secrets: list[str]) -> Any:
 
 
 NO_REGION = "no-region"
+PROVIDER_TYPES = ("pulumi:providers:aws", "pulumi:providers:alicloud")
+"""Providers whose `region` input is the region of what they create."""
 
 
 class EngineRuleError(RuntimeError):
@@ -173,7 +175,7 @@ class RecordingMonitor(MockMonitor):
             id=response.id or None,
             outputs=self.resources[response.urn].state if response.urn in self.resources else {},
         )
-        if request.type == "pulumi:providers:aws" and isinstance(inputs.get("region"), str):
+        if request.type in PROVIDER_TYPES and isinstance(inputs.get("region"), str):
             self.mocks.provider_regions[f"{response.urn}::{response.id}"] = inputs["region"]
         self.recorded.append(record)
         return response
