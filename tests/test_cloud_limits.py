@@ -108,6 +108,9 @@ def test_version_tables() -> None:
     assert postgres_version_problem("postgres", "18.1") is None
     assert "major.minor" in (postgres_version_problem("postgres", "16") or "")
     assert cache_version_problem("valkey", "8.0") is None
+    assert cache_version_problem("valkey", "9.1") is None  # ElastiCache for Valkey 9.1
+    # Past the end of EKS extended support (2026-11-26): no new cluster runs it.
+    assert "1.31" not in EKS_VERSIONS["EXTENDED"]
     assert "not offered" in (cache_version_problem("redis", "5.0.6") or "")
     assert set(EKS_VERSIONS["STANDARD"]) <= set(EKS_VERSIONS["EXTENDED"])
 
