@@ -123,6 +123,9 @@ def _computed(
         kind = typ.rsplit(":", maxsplit=1)[-1].lower()
         out |= {"arn": f"arn:{PARTITION}:iam::{ACCOUNT_ID}:{kind}/{inputs.get('name', name)}",
                 "name": inputs.get("name", rid), "uniqueId": "AROA" + _hex(name).upper()}  # fmt: skip
+    elif typ == "aws:iam/instanceProfile:InstanceProfile":  # auto-named like a role
+        out |= {"arn": f"arn:{PARTITION}:iam::{ACCOUNT_ID}:instance-profile/{inputs.get('name', rid)}",
+                "name": inputs.get("name", rid), "uniqueId": "AIPA" + _hex(name).upper()}  # fmt: skip
     elif typ == "aws:kms/key:Key":
         out |= {"arn": _arn("kms", region, f"key/{rid}"), "keyId": rid}
     elif typ == "aws:cloudwatch/logGroup:LogGroup":

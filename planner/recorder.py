@@ -22,6 +22,8 @@ _SIG_KEY = "4dabf18193072939515e22adb298388d"
 _SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"  # noqa: S105 (wire marker)
 _RESOURCE_SIG = "5cf8f73096256a8f31e491e813e4eb8e"
 _OUTPUT_SIG = "d0e6a833031e9bbcd3f4e8bde6ca49a4"
+SIGNATURE_KEY = _SIG_KEY
+"""Marks a value the decoder keeps as it is: an asset or archive (e.g. a Lambda's `code`)."""
 UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
 """How a value not known until apply appears in recorded inputs (as in a real preview)."""
 

@@ -32,6 +32,10 @@ NOT_FROM_CONFIG = {
     ("network/aws.py", "_flow_logs"): "a type narrowing: only called when flow_logs is set",
     ("aws/data_tier.py", "client_security_group"): "client names come from code (cluster-nodes, "
     "private-<zone>), not config",
+    ("redis/rotation_handler.py", "rotate"): "the rotation Lambda's own code: it checks what "
+    "Secrets Manager asks at run time, not config",
+    ("redis/rotation_handler.py", "check_secret"): "the rotation Lambda's own code: it checks the "
+    "stored secret's shape at run time, not config",
 }
 """(module, function) whose checks are not about config values, and why."""
 OTHER_PROJECTS = {"account/": "the account bootstrap (bootstrap/, its own project and config)"}

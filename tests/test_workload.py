@@ -118,11 +118,14 @@ def test_image_is_pinned_by_tag_and_digest(default_workload: RecordingMonitor) -
     assert container(default_workload)["image"] == (
         f"docker.io/nginxinc/nginx-unprivileged:1.29.3-alpine@{DIGEST}"
     )
+    assert container(default_workload)["imagePullPolicy"] == "IfNotPresent"
 
 
 def test_tag_only_image_when_digest_not_required() -> None:
     monitor = build(args(digest=None, require_digest=False))
     assert container(monitor)["image"] == "docker.io/nginxinc/nginx-unprivileged:1.29.3-alpine"
+    # The tag may move: pull on every start, or a node keeps running what it cached first.
+    assert container(monitor)["imagePullPolicy"] == "Always"
 
 
 def test_pods_spread_across_zones(default_workload: RecordingMonitor) -> None:

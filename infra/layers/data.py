@@ -133,8 +133,12 @@ def layer(
     )
     backup_tags = backup.selection_tags if backup else {}
     subnets = DataSubnets.of(network.vpc)
+    postgres = _postgres(cfg, subnets, clients, backup_tags, in_primary, alarms=alarms)
+    if backup is not None and postgres is not None:
+        # By ARN as well as by tag: deleting the tag must not drop the database from backups.
+        backup.select("postgres", [postgres.arn])
     return DataHandles(
-        postgres=_postgres(cfg, subnets, clients, backup_tags, in_primary, alarms=alarms),
+        postgres=postgres,
         cache=_cache(cfg, subnets, clients, in_primary, alarms),
         backup=backup,
         clients=clients,

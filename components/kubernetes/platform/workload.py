@@ -286,7 +286,8 @@ class Workload(pulumi.ComponentResource):
         container: dict[str, Any] = {
             "name": self._name,
             "image": self.image_ref,
-            "imagePullPolicy": "IfNotPresent",
+            # A digest never changes what it names; a tag can move, so it is pulled every start.
+            "imagePullPolicy": "IfNotPresent" if args.digest else "Always",
             "ports": [
                 {"name": port_name, "containerPort": number, "protocol": "TCP"}
                 for port_name, number in args.ports.items()
