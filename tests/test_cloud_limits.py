@@ -74,7 +74,7 @@ def test_an_eleven_character_name_makes_an_iam_role_name_too_long(environment: s
     raw = copy.deepcopy(raw_stack_config(environment))
     raw["name"] = "acme-webapp" if environment == "prod" else "acme-webapp-x"
     # Config refuses it first (infra/name_budget.py, tests/test_name_budget.py) ...
-    with pytest.raises(ConfigError, match="groundwork:name: .* IAM role name"):
+    with pytest.raises(ConfigError, match=r"groundwork:name: .* IAM role name"):
         parse_config(raw)
     # ... and the exact check on what the program registers finds it too.
     cfg = parse_config(raw_stack_config(environment)).model_copy(update={"name": raw["name"]})
