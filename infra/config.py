@@ -206,7 +206,8 @@ class StackBase(Section):
                 "name",
                 f"'{self.name}' makes every resource name start '{self.prefix}', which {line}",
             )
-        for line in budget_problems(self.name, self.prefix, self._generating_sections()):
+        cloud: str = getattr(self, "cloud", "aws")  # each variant's discriminator
+        for line in budget_problems(self.name, self.prefix, cloud, self._generating_sections()):
             yield Problem("name", line)
         yield from self._zone_problems()
         dr = self.dr

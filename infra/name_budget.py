@@ -29,6 +29,8 @@ CAPABILITY_SECTIONS = {
     "monitoring": "alerting",
 }  # fmt: skip
 """A component's capability (its type token's module) -> the config section that turns it on."""
+CLOUDS = ("aws", "alicloud")
+"""Providers that belong to one cloud (Kubernetes and random resources are built on every one)."""
 
 
 @dataclass(frozen=True)
@@ -92,13 +94,16 @@ def merge(*stacks: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [best[k] for k in sorted(best)]
 
 
-def budget_problems(name: str, prefix: str, enabled: Iterable[str]) -> Iterator[str]:
+def budget_problems(name: str, prefix: str, cloud: str, enabled: Iterable[str]) -> Iterator[str]:
     """One line per cloud name the stack's prefix would make too long (sections turned off
-    generate nothing and are skipped)."""
+    generate nothing and are skipped; another cloud's types are never built here)."""
     on = set(enabled)
     worst: dict[tuple[str, str], Budget] = {}
     for budget in budgets():
         key = (budget.type, budget.prop)
+        provider = budget.type.split(":")[0]
+        if provider in CLOUDS and provider != cloud:
+            continue
         if budget.section in on and (key not in worst or budget.suffix > worst[key].suffix):
             worst[key] = budget
     for key, budget in sorted(worst.items()):
