@@ -21,6 +21,7 @@ from infra.config import AlicloudStackConfig, AwsStackConfig, StackConfig
 from infra.layers import apps, cost, data, kubernetes, monitoring, network, storage
 from infra.layers.alicloud import data as ali_data
 from infra.layers.alicloud import kubernetes as ali_kubernetes
+from infra.layers.alicloud import monitoring as ali_monitoring
 from infra.layers.alicloud import network as ali_network
 from infra.layers.alicloud import storage as ali_storage
 from infra.providers import Providers, build_alicloud_providers, build_providers
@@ -60,6 +61,7 @@ class AlicloudPlatform:
     network: ali_network.NetworkHandles
     kubernetes: ali_kubernetes.KubernetesHandles | None
     """None when `cluster.enabled` is false."""
+    monitoring: ali_monitoring.MonitoringHandles
     storage: ali_storage.StorageHandles
     data: ali_data.DataHandles
     apps: apps.AppsHandles | None
@@ -67,7 +69,8 @@ class AlicloudPlatform:
 
     def exports(self, cfg: AlicloudStackConfig) -> dict[str, Any]:
         """The stack outputs: each layer's exports (never a credential)."""
-        layers = (self.kubernetes, self.data, self.apps, self.network, self.storage)
+        layers = (self.kubernetes, self.data, self.apps, self.network, self.storage,
+                  self.monitoring)  # fmt: skip
         out: dict[str, Any] = {"environment": cfg.environment, "region": cfg.region}
         for handles in layers:
             if handles is not None:
@@ -102,12 +105,13 @@ def compose_alicloud(cfg: AlicloudStackConfig) -> AlicloudPlatform:
     """The AWS wiring on Alibaba Cloud. What is not built there yet the config refused already
     (infra/preflight_alicloud.py), so every layer here builds all the stack asks of it."""
     providers = build_alicloud_providers(cfg)
+    alerts = ali_monitoring.layer(cfg, providers)
     net = ali_network.layer(cfg, providers)
     k8s = ali_kubernetes.layer(cfg, providers, net)
     edge = ali_storage.layer(cfg, providers)
-    data_tier = ali_data.layer(cfg, providers, net, k8s)
+    data_tier = ali_data.layer(cfg, providers, net, k8s, alarms=alerts.alarms)
     services = apps.layer(cfg, net, k8s, data_tier) if k8s is not None else None
     return AlicloudPlatform(
-        providers=providers, network=net, kubernetes=k8s, storage=edge, data=data_tier,
-        apps=services,
+        providers=providers, network=net, kubernetes=k8s, monitoring=alerts, storage=edge,
+        data=data_tier, apps=services,
     )  # fmt: skip

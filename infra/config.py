@@ -438,7 +438,7 @@ class AlicloudStackConfig(StackBase):
 
     CLOUD: ClassVar[Cloud] = "alicloud"
     BUDGET_IN_CONFIG: ClassVar[bool] = False
-    ALERTING_BUILT: ClassVar[bool] = False  # refused as not built (infra/preflight_alicloud.py)
+    ALERTING_BUILT: ClassVar[bool] = True  # CloudMonitor (infra/layers/alicloud/monitoring.py)
 
     cloud: Literal["alicloud"]
     """Target cloud."""
