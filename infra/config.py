@@ -37,6 +37,7 @@ from components._base import Cloud
 from components.network.cidr_plan import CidrPlanError, SubnetPlan, default_slot, plan_subnets
 from infra.cloud_names import prefix_problems
 from infra.config_source import project_values
+from infra.name_budget import CAPABILITY_SECTIONS, budget_problems
 from infra.policy_limits import PolicyLimits, policy_limits
 from infra.presets import preset
 from infra.regions import CLOUD_NAMES, REGIONS, is_zone_of, zone_letters, zone_name, zone_suffix
@@ -184,6 +185,21 @@ class StackBase(Section):
         """The mandatory guardrails of this environment (policies/config/<environment>.json)."""
         return policy_limits(self.environment)
 
+    def _generating_sections(self) -> Iterator[str]:
+        """The sections whose components this stack builds (and so whose names it generates)."""
+        for section in CAPABILITY_SECTIONS.values():
+            value = getattr(self, section, None)
+            if value is None:
+                continue
+            if section == "budget":
+                on = value.monthly_limit is not None
+            elif section == "alerting":
+                on = value.configured
+            else:
+                on = getattr(value, "enabled", True)
+            if on:
+                yield section
+
     def problems(self) -> Iterator[Problem]:
         yield from super().problems()
         for line in prefix_problems(self.prefix):
@@ -191,6 +207,9 @@ class StackBase(Section):
                 "name",
                 f"'{self.name}' makes every resource name start '{self.prefix}', which {line}",
             )
+        cloud: str = getattr(self, "cloud", "aws")  # each variant's discriminator
+        for line in budget_problems(self.name, self.prefix, cloud, self._generating_sections()):
+            yield Problem("name", line)
         yield from self._zone_problems()
         dr = self.dr
         if dr.enabled:
