@@ -2,14 +2,16 @@
 platform: every layer (infra/layers/) takes the config and the handles of the layers it builds on,
 and returns typed handles to its components plus its exports.
 
-    providers ─> network ─> kubernetes (optional) ─┐
+    providers ─> registry ─┐
+             ├─> network ─> kubernetes (optional) ─┐
              │          └──────────────────────────┴─> data ─> apps (on the cluster)
              ├─> dr_region (DR network, key, vault) ───────┘ │
              ├─> cost (the budget)                           │
              ├─> storage (buckets, CDN at the edge) ─────────┴─> dr (secondary, replicas,
              └─> api (CloudFront + WAF before the ingress) ─────────> failover records)
 
-Later layers (monitoring, DR) take the handles they attach to: `AwsPlatform` holds them all.
+The registry's repositories feed the cluster (the only ones its nodes may pull from) and the apps
+(a service without `image` runs from its own). Later layers (monitoring, DR) take the handles they attach to: `AwsPlatform` holds them all.
 An Alibaba Cloud stack has the same layers (infra/layers/alicloud/), composed by
 `compose_alicloud` into `AlicloudPlatform`.
 """
@@ -30,6 +32,7 @@ from infra.layers import (
     kubernetes,
     monitoring,
     network,
+    registry,
     storage,
 )
 from infra.layers.alicloud import data as ali_data
@@ -58,11 +61,12 @@ class AwsPlatform:
     """None without `api.enabled`."""
     dr: dr.DrHandles | None
     """None without `dr.enabled`."""
+    registry: registry.RegistryHandles
 
     def exports(self, cfg: AwsStackConfig) -> dict[str, Any]:
         """The stack outputs: each layer's exports (never a credential)."""
         layers = (self.kubernetes, self.data, self.apps, self.network, self.storage, self.cost,
-                  self.monitoring, self.api, self.dr)  # fmt: skip
+                  self.monitoring, self.registry, self.api, self.dr)  # fmt: skip
         out: dict[str, Any] = {"environment": cfg.environment, "region": cfg.region}
         for handles in layers:
             if handles is not None:
@@ -107,16 +111,23 @@ def compose_aws(cfg: AwsStackConfig) -> AwsPlatform:
     alerts = monitoring.layer(cfg, providers)
     net = network.layer(cfg, providers, alarms=alerts.alarms)
     budget = cost.layer(cfg, providers)
-    k8s = kubernetes.layer(cfg, providers, net, alarms=alerts.alarms)
+    images = registry.layer(cfg, providers)
+    k8s = kubernetes.layer(
+        cfg, providers, net, image_repository_arns=images.pull_arns, alarms=alerts.alarms
+    )
     edge = storage.layer(cfg, providers)
     dr_base = dr_region.layer(cfg, providers)
     data_tier = data.layer(cfg, providers, net, k8s, dr_base, alarms=alerts.alarms)
-    services = apps.layer(cfg, net, k8s, data_tier) if k8s is not None else None
+    services = (
+        apps.layer(cfg, net, k8s, data_tier, images=images.repository_urls)
+        if k8s is not None
+        else None
+    )
     api_edge = api.layer(cfg, providers, edge)
     recovery = dr.layer(cfg, providers, dr_base, data_tier, edge, api=api_edge)
     return AwsPlatform(
         providers=providers, network=net, kubernetes=k8s, monitoring=alerts, storage=edge,
-        data=data_tier, apps=services, cost=budget, api=api_edge, dr=recovery,
+        data=data_tier, apps=services, cost=budget, registry=images, api=api_edge, dr=recovery,
     )  # fmt: skip
 
 

@@ -37,6 +37,7 @@ from components._base import Cloud
 from components.network.cidr_plan import CidrPlanError, SubnetPlan, default_slot, plan_subnets
 from infra.cloud_names import prefix_problems
 from infra.config_source import project_values
+from infra.name_budget import CAPABILITY_SECTIONS, budget_problems
 from infra.policy_limits import PolicyLimits, policy_limits
 from infra.presets import preset
 from infra.regions import CLOUD_NAMES, REGIONS, is_zone_of, zone_letters, zone_name, zone_suffix
@@ -67,6 +68,7 @@ from infra.sections.kubernetes import (
 from infra.sections.network import AlicloudNetwork, AwsNetwork, Network
 from infra.sections.postgres import AlicloudPostgres, AwsPostgres, Postgres
 from infra.sections.redis import AlicloudRedis, AwsRedis, Redis
+from infra.sections.registry import AwsRegistry
 from infra.sections.storage import AwsStorage, Storage
 from infra.sections.tags import Tags
 from planner.config_keys import namespace_problems
@@ -186,6 +188,30 @@ class StackBase(Section):
         """The mandatory guardrails of this environment (policies/config/<environment>.json)."""
         return policy_limits(self.environment)
 
+    def _generating_sections(self) -> Iterator[str]:
+        """The sections whose components this stack builds (and so whose names it generates)."""
+        for section in CAPABILITY_SECTIONS.values():
+            value = getattr(self, section, None)
+            if value is None:
+                continue
+            if section == "budget":
+                on = value.monthly_limit is not None
+            elif section == "alerting":
+                on = value.configured
+            else:
+                on = getattr(value, "enabled", True)
+            if on:
+                yield section
+
+    def _image_problems(self) -> Iterator[Problem]:
+        if (no_registry := self._own_registry()) is not None:
+            for name, app in self.apps.items():
+                if app.image is None:
+                    yield Problem(
+                        f"apps.{name}.image",
+                        f"required: {no_registry}, so the service has no repository of its own",
+                    )
+
     def problems(self) -> Iterator[Problem]:
         yield from super().problems()
         for line in prefix_problems(self.prefix):
@@ -193,6 +219,9 @@ class StackBase(Section):
                 "name",
                 f"'{self.name}' makes every resource name start '{self.prefix}', which {line}",
             )
+        cloud: str = getattr(self, "cloud", "aws")  # each variant's discriminator
+        for line in budget_problems(self.name, self.prefix, cloud, self._generating_sections()):
+            yield Problem("name", line)
         yield from self._zone_problems()
         dr = self.dr
         if dr.enabled:
@@ -207,6 +236,7 @@ class StackBase(Section):
             else:
                 yield from self._dr_problems(dr.region)
         yield from self._guardrail_problems()
+        yield from self._image_problems()
         for key, message in app_problems(
             self.apps,
             namespaces=[n.name for n in self.platform.namespaces],
@@ -251,6 +281,10 @@ class StackBase(Section):
                 f"must be false in {self.environment}: buckets hold data "
                 "(policy stateful-resources-protected)",
             )
+
+    def _own_registry(self) -> str | None:
+        """Why services cannot run from a repository of the stack's own registry; None: they can."""
+        return f"{CLOUD_NAMES[self.CLOUD]} stacks have no registry yet"
 
     def _dns_domain(self) -> str | None:
         """The DNS zone the platform publishes app hosts in, if any (per cloud)."""
@@ -404,10 +438,13 @@ class AwsStackConfig(StackBase):
     """CloudFront, TLS, security headers and WAF in front of the assets bucket."""
     api: AwsApi = AwsApi()
     """CloudFront + WAF (per-client rate limit) in front of the public API (docs/dr.md)."""
+    registry: AwsRegistry = AwsRegistry()
+    """ECR repositories, one per service of `apps` (docs/delivery.md)."""
 
     def problems(self) -> Iterator[Problem]:
         yield from super().problems()
         cluster, cdn = self.cluster, self.cdn
+
         node_architectures = set()
         for group in cluster.node_groups.values():
             with suppress(ValueError):  # a mixed group is reported under its instanceTypes
@@ -489,6 +526,9 @@ class AwsStackConfig(StackBase):
             yield Problem("dr.failover.apiStandbyHost", "needs dr.enabled")
         if standby and standby in (api.host, api.origin):
             yield Problem("dr.failover.apiStandbyHost", "must be the DR region's own entry")
+
+    def _own_registry(self) -> str | None:
+        return None if self.registry.enabled else "registry.enabled is false"
 
 
 class AlicloudStackConfig(StackBase):

@@ -118,6 +118,8 @@ CLOUD_PRESETS: dict[str, dict[str, dict[str, Any]]] = {
             },
             "storage": {"backups": {"lifecycle": {"transitions": []}}},
             "cdn": {"priceClass": "PriceClass_100"},
+            # ECR's AWS-managed key instead of a $1/month CMK: still KMS at rest.
+            "registry": {"customerManagedKey": False},
         },
         "staging": {
             "postgres": {"serverless": {"minAcu": 0.5, "maxAcu": 8}},
