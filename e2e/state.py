@@ -1,0 +1,47 @@
+"""Reading `pulumi stack export` output: plain values, secrets, and what the engine registered."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+SIG = "4dabf18193072939515e22adb298388d"
+SECRET = "1b47061264138c4ac30d75fd1eb44270"  # noqa: S105 (wire marker)
+RESOURCE_REF = "5cf8f73096256a8f31e491e813e4eb8e"
+
+
+def plain(value: Any) -> Any:
+    """A state value as the offline plan records inputs: secrets unwrapped (from a
+    `--show-secrets` export), resource references as their URN, integral numbers as ints."""
+    if isinstance(value, dict):
+        sig = value.get(SIG)
+        if sig == SECRET:
+            return plain(json.loads(value["plaintext"]))
+        if sig == RESOURCE_REF:
+            return value.get("urn")
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [plain(v) for v in value]
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def secrets(value: Any) -> list[str]:
+    """Every secret's plaintext in a `--show-secrets` export."""
+    if isinstance(value, dict):
+        if value.get(SIG) == SECRET:
+            return [value["plaintext"]]
+        return [s for v in value.values() for s in secrets(v)]
+    if isinstance(value, list):
+        return [s for v in value for s in secrets(v)]
+    return []
+
+
+def registered(export: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """URN -> inputs of every resource the program registered (not the root stack resource)."""
+    return {
+        r["urn"]: plain(r.get("inputs", {}))
+        for r in export["deployment"].get("resources", [])
+        if r["type"] != "pulumi:pulumi:Stack"
+    }
