@@ -2,21 +2,28 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
+
+from planner.report import MASK
 
 SIG = "4dabf18193072939515e22adb298388d"
 SECRET = "1b47061264138c4ac30d75fd1eb44270"  # noqa: S105 (wire marker)
 RESOURCE_REF = "5cf8f73096256a8f31e491e813e4eb8e"
 
 
+ENGINE_PROVIDER_KEYS = {"version", "__internal"}
+"""Inputs the engine itself adds to a provider resource (the plugin version the SDK sends beside
+the inputs, and its own bookkeeping); the program never registered them."""
+
+
 def plain(value: Any) -> Any:
-    """A state value as the offline plan records inputs: secrets unwrapped (from a
-    `--show-secrets` export), resource references as their URN, integral numbers as ints."""
+    """A state value as the offline plan's report shows inputs: each secret as the report's mask
+    (so the engine must hold a secret exactly where the plan does), resource references as their
+    URN, integral numbers as ints."""
     if isinstance(value, dict):
         sig = value.get(SIG)
         if sig == SECRET:
-            return plain(json.loads(value["plaintext"]))
+            return MASK
         if sig == RESOURCE_REF:
             return value.get("urn")
         return {k: plain(v) for k, v in value.items()}
@@ -40,8 +47,12 @@ def secrets(value: Any) -> list[str]:
 
 def registered(export: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """URN -> inputs of every resource the program registered (not the root stack resource)."""
-    return {
-        r["urn"]: plain(r.get("inputs", {}))
-        for r in export["deployment"].get("resources", [])
-        if r["type"] != "pulumi:pulumi:Stack"
-    }
+    registered = {}
+    for r in export["deployment"].get("resources", []):
+        if r["type"] == "pulumi:pulumi:Stack":
+            continue
+        inputs = plain(r.get("inputs", {}))
+        if r["type"].startswith("pulumi:providers:"):
+            inputs = {k: v for k, v in inputs.items() if k not in ENGINE_PROVIDER_KEYS}
+        registered[r["urn"]] = inputs
+    return registered

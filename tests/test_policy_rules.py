@@ -1223,3 +1223,21 @@ def test_cdn_logging_through_vended_log_delivery_counts() -> None:
     assert run("cdn-waf-and-logging", [R(CF, "cdn", no_legacy), source, delivery]) == []
     # A source nobody delivers is not logging.
     assert run("cdn-waf-and-logging", [R(CF, "cdn", no_legacy), source])
+
+
+def test_a_stack_check_on_resources_of_an_unconfigured_provider_is_deferred() -> None:
+    # First preview of prod under the real engine: the Kubernetes provider's config comes from the
+    # EKS cluster the same update creates, so the engine passes every Kubernetes resource with no
+    # properties. The replicas/PDB check must hand that to the update, not report "1 replica".
+    k8s = provider(name="k8s")
+    deployment = R("kubernetes:apps/v1:Deployment", "web", provider=k8s)
+    pdb = R("kubernetes:policy/v1:PodDisruptionBudget", "web-pdb", provider=k8s)
+    with pytest.raises(UnknownValueError) as err:
+        run("k8s-replicas-and-pdb", [deployment, pdb], {"minReplicas": 2})
+    assert "provider's config is unknown" in err.value.message
+    known = R(
+        "kubernetes:apps/v1:Deployment",
+        "web",
+        {"metadata": {"name": "web"}, "spec": {"replicas": 1}},
+    )
+    assert run("k8s-replicas-and-pdb", [known], {"minReplicas": 2})  # known values still report

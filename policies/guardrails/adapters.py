@@ -4,6 +4,7 @@ rule subjects. The pack (`policies/__main__.py`) and the offline plan both call 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from pulumi_policy import (
@@ -119,11 +120,30 @@ def _resource_validate(rule: Rule) -> Any:
     return validate
 
 
+UNCONFIGURED = "(every property: its provider's config is unknown until the update)"
+
+
+def _defer_unconfigured(findings: list[Finding], subjects: list[Subject]) -> list[Finding]:
+    """A provider whose own config is unknown at preview (the Kubernetes provider of a cluster the
+    same update creates) is not configured then, and the engine passes the resources it manages
+    with no properties at all. A stack check about such a resource cannot see its properties nor
+    its siblings' (the HPA and PDB of a Deployment share its provider): defer the finding to the
+    update instead of reporting what an empty resource looks like."""
+    unconfigured = {s.provider for s in subjects if s.provider and not s.props}
+    provider_of = {s.urn: s.provider for s in subjects}
+    return [
+        replace(f, unverifiable=(UNCONFIGURED,))
+        if not f.unverifiable and provider_of.get(f.urn or "") in unconfigured
+        else f
+        for f in findings
+    ]
+
+
 def _stack_validate(rule: Rule) -> Any:
     def validate(args: StackValidationArgs, report: ReportViolation) -> None:
         params = resolved_params(rule, args.get_config())
         subjects = [subject_of_resource(r) for r in args.resources]
-        findings = evaluate_stack(rule, subjects, params)
+        findings = _defer_unconfigured(evaluate_stack(rule, subjects, params), subjects)
         for finding in findings:
             if not finding.unverifiable:
                 report(message(rule, finding), finding.urn)
