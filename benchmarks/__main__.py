@@ -1,20 +1,30 @@
-"""How long the offline plan takes, against the floor of merely importing what it uses.
+"""How long the offline plan takes, against the floor of merely importing what it uses, and how
+it grows with the number of services.
 
-    ./tasks bench [--runs N] [--stacks dev prod]
+    ./tasks bench [--runs N] [--stacks dev prod] [--services 1 10 30]
 
 The floor is `python -c "import pulumi, pulumi_aws, <every provider submodule and library the plan
 loads>"`: the plan cannot be faster than importing its code. Everything above the floor is program
 execution under the mock runtime plus reporting. Wall-clock medians of N fresh processes.
+
+The services benchmark plans the dev stack with 1, 10 and 30 services (benchmarks/scratch.py) and
+reports wall and CPU seconds (CPU time of the plan process: steadier than wall time on a shared
+machine), the time each added service costs, and T(30)/T(1).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
+
+from benchmarks.scratch import scratch_project, with_services
 
 ROOT = Path(__file__).resolve().parent.parent
 PROVIDER_PACKAGES = (
@@ -28,12 +38,52 @@ LIBRARIES = ("pydantic", "yaml")
 
 
 def _median_seconds(cmd: list[str], runs: int) -> tuple[float, float]:
-    times = []
+    wall, _ = _timed_runs(cmd, runs)
+    return statistics.median(wall), min(wall)
+
+
+def _timed_runs(cmd: list[str], runs: int) -> tuple[list[float], list[float]]:
+    """Wall and CPU (user + system) seconds of `runs` fresh processes."""
+    wall, cpu = [], []
     for _ in range(runs):
-        start = time.perf_counter()
-        subprocess.run(cmd, cwd=ROOT, check=True, capture_output=True)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times), min(times)
+        with tempfile.TemporaryFile() as errors:
+            start = time.perf_counter()
+            process = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=errors)
+            _, status, usage = os.wait4(process.pid, 0)
+            wall.append(time.perf_counter() - start)
+            cpu.append(usage.ru_utime + usage.ru_stime)
+            if os.waitstatus_to_exitcode(status) != 0:
+                errors.seek(0)
+                raise SystemExit(f"{' '.join(cmd)} failed:\n{errors.read().decode()}")
+    return wall, cpu
+
+
+def bench_services(counts: list[int], runs: int) -> None:
+    """Plan time of the dev stack by number of services."""
+    print(f"\noffline plan of dev with N services ({runs} runs each, median seconds)")
+    print(f"{'services':>8} {'resources':>9} {'wall':>7} {'cpu':>7}")
+    cpu_by_count: dict[int, float] = {}
+    with tempfile.TemporaryDirectory(prefix="groundwork-bench-") as tmp:
+        project = scratch_project(
+            Path(tmp), {f"bench-{n}": with_services("dev", n) for n in counts}
+        )
+        for n in counts:
+            report = Path(tmp) / f"plan-{n}.json"
+            cmd = [sys.executable, "-m", "planner", f"bench-{n}", "--quiet", "--project-dir",
+                   str(project), "--json", str(report), "--markdown", str(Path(tmp) / f"{n}.md")]  # fmt: skip
+            wall, cpu = _timed_runs(cmd, runs)
+            resources = json.loads(report.read_text())["resourceCount"]
+            cpu_by_count[n] = statistics.median(cpu)
+            print(f"{n:>8} {resources:>9} {statistics.median(wall):7.2f} {cpu_by_count[n]:7.2f}")
+    low, high = min(counts), max(counts)
+    if high > low:
+        per_service = (cpu_by_count[high] - cpu_by_count[low]) / (high - low)
+        print(
+            f"  CPU per added service {per_service:.3f} s; fixed cost (N={low}) {cpu_by_count[low]:.2f} s;"
+        )
+        print(
+            f"  T({high})/T({low}) = {cpu_by_count[high] / cpu_by_count[low]:.2f} for {high / low:.0f}x the services"
+        )
 
 
 def _modules_loaded_by_plan(stack: str) -> list[str]:
@@ -56,7 +106,9 @@ def _modules_loaded_by_plan(stack: str) -> list[str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--stacks", nargs="+", default=["dev", "prod"])
+    parser.add_argument("--stacks", nargs="*", default=["dev", "prod"], help="none: skip")
+    parser.add_argument("--services", nargs="*", type=int, default=[1, 10, 30],
+                        help="service counts of the scaling benchmark (none: skip it)")  # fmt: skip
     args = parser.parse_args()
 
     print(f"python {sys.version.split()[0]}, {args.runs} runs each, median (min) wall seconds\n")
@@ -81,6 +133,8 @@ def main() -> None:
         )
         print(f"{f'./tasks plan {stack} --quiet':<44} {plan:6.2f}  ({plan_min:.2f})")
         print(f"{'  above floor':<44} {plan - floor:6.2f}  ({plan / floor:.1f}x floor)")
+    if args.services:
+        bench_services(sorted(set(args.services)), args.runs)
 
 
 if __name__ == "__main__":

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from ipaddress import IPv4Network, IPv6Network, ip_network
-from typing import Literal
+from typing import Literal, get_args
 
 import pulumi
 
@@ -12,6 +13,16 @@ TOKEN_PACKAGE = "groundwork"  # noqa: S105 (type token, not a secret)
 """Package part of every component type token."""
 
 Cloud = Literal["aws", "alicloud"]
+
+LogRetentionDays = Literal[
+    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922,
+    3288, 3653,
+]  # fmt: skip
+"""Log retention periods in days: the values CloudWatch Logs accepts, used for every log group
+the components create (and for the retention keys of the config)."""
+LOG_RETENTION_DAYS: frozenset[int] = frozenset(get_args(LogRetentionDays))
+ENGINE_VERSION = re.compile(r"^\d+(\.\d+){0,2}$")
+"""A database or cache engine version such as `16.6` or `8.0`."""
 
 
 def type_token(capability: str, kind: str, *, cloud: Cloud | None = None) -> str:

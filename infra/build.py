@@ -7,14 +7,24 @@ from typing import Any
 
 import pulumi
 
-from infra.config import StackConfig
+from infra.config import AwsStackConfig, ConfigError, StackConfig
 from infra.kubernetes import kubernetes_provider
-from infra.layers import data, kubernetes, network, storage
+from infra.layers import apps, data, kubernetes, network, storage
 from infra.providers import build_providers
 
 
 def build(cfg: StackConfig) -> dict[str, Any]:
     """Create every resource of the stack; return the stack outputs to export."""
+    if not isinstance(cfg, AwsStackConfig):
+        # Validated (so a stack file can be written and checked now), not built yet.
+        raise ConfigError(
+            [f"groundwork:cloud: '{cfg.cloud}' is validated but not built yet (issue #16); "
+             "nothing was registered"]
+        )  # fmt: skip
+    return _build_aws(cfg)
+
+
+def _build_aws(cfg: AwsStackConfig) -> dict[str, Any]:
     providers = build_providers(cfg)
     in_primary = pulumi.ResourceOptions(provider=providers.primary)
 
@@ -34,8 +44,6 @@ def build(cfg: StackConfig) -> dict[str, Any]:
         baseline = kubernetes.baseline(cfg, on_cluster)
         addons = kubernetes.addons(cfg, vpc, cluster, pulumi.ResourceOptions.merge(
             on_cluster, pulumi.ResourceOptions(depends_on=[baseline])))  # fmt: skip
-        example = kubernetes.example_app(cfg, addons, pulumi.ResourceOptions.merge(
-            on_cluster, pulumi.ResourceOptions(depends_on=[baseline])))  # fmt: skip
         outputs |= {
             "clusterName": cluster.cluster_name,
             "clusterEndpoint": cluster.endpoint,
@@ -45,8 +53,6 @@ def build(cfg: StackConfig) -> dict[str, Any]:
             "ingressClass": addons.ingress_class,
             "clusterIssuer": addons.cluster_issuer_name,
         }
-        if example is not None:
-            outputs["exampleImage"] = example.image_ref
         clients = data.DataClients(security_group_ids=[cluster.node_security_group_id], cidrs=[])
     edge = storage.storage_and_cdn(cfg, in_primary, pulumi.ResourceOptions(provider=providers.edge))
 
@@ -56,6 +62,13 @@ def build(cfg: StackConfig) -> dict[str, Any]:
         clients,
         pulumi.ResourceOptions(providers=[providers.primary, providers.random]),
     )
+    if cfg.cluster.enabled:
+        # The port each data service listens on, by the name services `use` it with.
+        ports = {use: outputs[key] for use, key in (("postgres", "postgresPort"),
+                                                    ("redis", "cachePort")) if key in outputs}  # fmt: skip
+        services = apps.layer(cfg, vpc, ports, addons, pulumi.ResourceOptions.merge(
+            on_cluster, pulumi.ResourceOptions(depends_on=[baseline])))  # fmt: skip
+        outputs |= services.outputs
     return {
         **outputs,
         "environment": cfg.environment,

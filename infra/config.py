@@ -1,41 +1,65 @@
-"""The typed stack config: one validated, frozen `StackConfig` built from `Pulumi.<stack>.yaml`.
+"""The typed stack config: one validated, frozen config object built from `Pulumi.<stack>.yaml`.
 
-All `pulumi.Config` reads happen in `load_config`; everything downstream takes `StackConfig`.
+`StackConfig` is a pydantic union discriminated by `cloud`: `AwsStackConfig` (the default) or
+`AlicloudStackConfig`. Both share the cloud-neutral intent of `StackBase` (sizes of the HA tiers,
+retention, exposure) and add their cloud's own keys per section (infra/sections/), so a stack file
+with another cloud's values (an RDS instance class, a CloudFront price class) is refused.
+
+All `pulumi.Config` reads happen in `load_config`; everything downstream takes the config object.
 Bad input fails here, before any resource is registered, with one line per problem that names the
-stack-file key, the value and what is allowed.
+stack-file key, the value and what is allowed. Every field check and every cross-field check runs;
+all their problems are reported together.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
-from typing import Any, Literal
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from types import UnionType
+from typing import Annotated, Any, ClassVar, Literal, Self, Union, get_args, get_origin
 
 import pulumi
-from pydantic import Field, ValidationError, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    Discriminator,
+    Field,
+    Tag,
+    TypeAdapter,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
-from components.aws.windows import staggered_windows, windows_overlap
+from components._base import Cloud
 from components.network.cidr_plan import CidrPlanError, SubnetPlan, default_slot, plan_subnets
-from infra.presets import PRESETS, deep_merge
-from infra.regions import REGIONS, Cloud, is_zone_of, zone_name, zone_suffix
-from infra.sections.backup import Backup
-from infra.sections.base import Section
-from infra.sections.cdn import Cdn
+from infra.policy_limits import PolicyLimits, policy_limits
+from infra.presets import preset
+from infra.regions import CLOUD_NAMES, REGIONS, is_zone_of, zone_name, zone_suffix
+from infra.sections.apps import (
+    AppDefaults,
+    AppService,
+    ServiceName,
+    app_problems,
+    with_app_defaults,
+)
+from infra.sections.backup import AwsBackup, Backup
+from infra.sections.base import CrossFieldError, Problem, Section, all_problems
+from infra.sections.cdn import AwsCdn, Cdn
 from infra.sections.dr import DisasterRecovery
-from infra.sections.kubernetes import Apps, Cluster, ExampleService, Platform
-from infra.sections.network import Network
-from infra.sections.postgres import Postgres
-from infra.sections.redis import Redis
-from infra.sections.storage import Storage
+from infra.sections.kubernetes import AlicloudCluster, AwsCluster, AwsPlatform, Cluster, Platform
+from infra.sections.network import AlicloudNetwork, AwsNetwork, Network
+from infra.sections.postgres import AlicloudPostgres, AwsPostgres, Postgres
+from infra.sections.redis import AlicloudRedis, AwsRedis, Redis
+from infra.sections.storage import AwsStorage, Storage
 from infra.sections.tags import Tags
 
 PROJECT = "groundwork"
 """Project name in Pulumi.yaml, and the namespace of every config key we own."""
 
 Environment = Literal["dev", "staging", "prod"]
-MIN_PROD_ZONES = 3
-MIN_PROD_BACKUP_DAYS = 7
 
 
 class ConfigError(pulumi.RunError):
@@ -47,18 +71,25 @@ class ConfigError(pulumi.RunError):
         self.problems = problems
 
 
-class StackConfig(Section):
-    """Everything a stack can set, under the `groundwork:` namespace of its stack file."""
+def _digits(count: int) -> Callable[[str], str]:
+    def check(value: str) -> str:
+        if not (len(value) == count and value.isdigit()):
+            raise ValueError(f"must be the {count}-digit account id of this cloud")
+        return value
+
+    return check
+
+
+class StackBase(Section):
+    """What every stack sets, whatever its cloud, under the `groundwork:` namespace."""
+
+    CLOUD: ClassVar[Cloud]
 
     environment: Environment
-    """Lifecycle stage; selects the preset in infra/presets.py."""
-    cloud: Cloud = "aws"
-    """Target cloud."""
+    """Lifecycle stage; selects the preset in infra/presets.py and the policy config
+    policies/config/<environment>.json the config is checked against."""
     region: str
     """Primary region."""
-    account_id: str | None = Field(None, pattern=r"^\d{12}$")
-    """AWS account the stack may deploy into (12 digits). When set, the providers refuse any
-    other account, so prod credentials pointed at the wrong account fail before touching it."""
     name: str = Field("groundwork", pattern=r"^[a-z][a-z0-9-]{1,20}[a-z0-9]$")
     """Product slug: prefix of every resource name and the `service` tag (3-23 lowercase
     letters, digits or hyphens; valid as a name on both clouds)."""
@@ -77,215 +108,136 @@ class StackConfig(Section):
     redis: Redis = Redis()
     """The Valkey / Redis cache (docs/data.md)."""
     backup: Backup = Backup()
-    """AWS Backup vault and plan for the data tier (docs/data.md)."""
+    """Backups of the data tier (docs/data.md)."""
     cluster: Cluster = Cluster()
-    """The EKS cluster (see docs/kubernetes.md)."""
+    """The managed Kubernetes cluster (docs/kubernetes.md)."""
     platform: Platform = Platform()
     """Platform baseline and add-ons on the cluster."""
-    apps: Apps = Apps()
-    """Services deployed through the Workload component."""
+    app_defaults: AppDefaults = AppDefaults()
+    """What every service of `apps` starts from (the environment preset sets it); a service
+    overrides any of it for itself."""
+    apps: dict[ServiceName, AppService] = Field(default_factory=dict)
+    """Services on the cluster by name, each a hardened Workload (docs/kubernetes.md): image,
+    ports, replicas, resources, config, secrets, host and the data services it uses."""
     storage: Storage = Storage()
-    """S3 buckets (assets, uploads, backups, logs)."""
+    """Buckets (assets, uploads, backups, logs)."""
     cdn: Cdn = Cdn()
-    """CloudFront, TLS, security headers and WAF in front of the assets bucket."""
+    """The CDN, TLS, security headers and web firewall in front of the assets bucket."""
 
-    @model_validator(mode="after")
-    def _cross_field_checks(self) -> StackConfig:
-        allowed = REGIONS[self.cloud]
-        if self.region not in allowed:
+    @model_validator(mode="before")
+    @classmethod
+    def _merge_app_defaults(cls, data: Any) -> Any:
+        return with_app_defaults(data) if isinstance(data, Mapping) else data
+
+    @field_validator("region")
+    @classmethod
+    def _region_of_cloud(cls, region: str) -> str:
+        allowed = REGIONS[cls.CLOUD]
+        if region not in allowed:
             raise ValueError(
-                f"region: '{self.region}' is not a {self.cloud} region; allowed: "
+                f"'{region}' is not an {CLOUD_NAMES[cls.CLOUD]} region; allowed: "
                 + ", ".join(sorted(allowed))
             )
-        self._check_zones()
-        if self.environment == "prod" and len(self.network.zones) < MIN_PROD_ZONES:
-            raise ValueError(
-                f"network.zones: prod needs at least {MIN_PROD_ZONES} availability zones, "
-                f"got {len(self.network.zones)}"
-            )
-        if self.dr.enabled:
-            if self.dr.region is None:
-                raise ValueError("dr.region: required when dr.enabled is true")
-            if self.dr.region == self.region:
-                raise ValueError(f"dr.region: must differ from the primary region '{self.region}'")
-            if self.dr.region not in allowed:
-                raise ValueError(f"dr.region: '{self.dr.region}' is not a {self.cloud} region")
-        self._check_postgres()
-        self._check_redis()
-        self._check_backup()
-        self._check_kubernetes()
-        self._check_storage_and_cdn()
+        return region
+
+    @model_validator(mode="after")
+    def _cross_field_checks(self) -> Self:
+        # Runs once every field is valid: then every check of every section runs, and all
+        # problems are raised together.
+        found = list(all_problems(self))
+        if found:
+            raise CrossFieldError(found)
         return self
 
-    def _check_postgres(self) -> None:
-        pg = self.postgres
-        # Each instance gets its own back-to-back copy of the maintenance window (aws_postgres.py).
-        for window in staggered_windows(pg.maintenance_window, 1 + pg.readers):
-            if windows_overlap(pg.backup_window, window):
-                raise ValueError(
-                    f"postgres.backupWindow: '{pg.backup_window}' overlaps the maintenance window "
-                    f"'{window}'"
-                    + ("" if window == pg.maintenance_window else " (staggered for an instance)")
-                )
-        scaling = pg.reader_autoscaling
-        if scaling.enabled and pg.engine != "aurora-postgresql":
-            raise ValueError("postgres.readerAutoscaling: needs the aurora-postgresql engine")
-        if scaling.enabled and scaling.max_readers <= pg.readers:
-            raise ValueError(
-                f"postgres.readerAutoscaling.maxReaders: must be above readers ({pg.readers})"
-            )
-        if pg.max_allocated_storage_gib < pg.allocated_storage_gib:
-            raise ValueError(
-                "postgres.maxAllocatedStorageGib: must be at least allocatedStorageGib"
-            )
-        if self.environment == "prod" and pg.enabled:
-            if pg.readers < 1:
-                raise ValueError(
-                    "postgres.readers: prod needs at least 1 reader (a failover target)"
-                )
-            if pg.backup_retention_days < MIN_PROD_BACKUP_DAYS:
-                raise ValueError(
-                    f"postgres.backupRetentionDays: prod needs at least {MIN_PROD_BACKUP_DAYS}"
-                )
+    @property
+    def limits(self) -> PolicyLimits:
+        """The mandatory guardrails of this environment (policies/config/<environment>.json)."""
+        return policy_limits(self.environment)
 
-    def _check_redis(self) -> None:
-        cache = self.redis
-        if windows_overlap(cache.snapshot_window, cache.maintenance_window):
-            raise ValueError(
-                f"redis.snapshotWindow: '{cache.snapshot_window}' overlaps the maintenance window "
-                f"'{cache.maintenance_window}'"
-            )
-        if cache.multi_az and cache.replicas < 1:
-            raise ValueError(
-                "redis.multiAz: needs at least 1 replica (a single node cannot fail over)"
-            )
-        if cache.shards > 1 and not cache.cluster_mode:
-            raise ValueError("redis.shards: more than one shard needs clusterMode")
-        if self.environment == "prod" and cache.enabled:
-            if cache.replicas < 1:
-                raise ValueError(
-                    "redis.replicas: prod needs at least 2 cache nodes (primary + 1 replica)"
+    def problems(self) -> Iterator[Problem]:
+        yield from super().problems()
+        yield from self._zone_problems()
+        dr = self.dr
+        if dr.enabled:
+            if dr.region is None:
+                yield Problem("dr.region", "required when dr.enabled is true")
+            elif dr.region == self.region:
+                yield Problem("dr.region", f"must differ from the primary region '{self.region}'")
+            elif dr.region not in REGIONS[self.CLOUD]:
+                yield Problem(
+                    "dr.region", f"'{dr.region}' is not an {CLOUD_NAMES[self.CLOUD]} region"
                 )
-            if cache.snapshot_retention_days < MIN_PROD_BACKUP_DAYS:
-                raise ValueError(
-                    f"redis.snapshotRetentionDays: prod needs at least {MIN_PROD_BACKUP_DAYS}"
-                )
+        yield from self._guardrail_problems()
+        for key, message in app_problems(
+            self.apps,
+            namespaces=[n.name for n in self.platform.namespaces],
+            data_enabled={"postgres": self.postgres.enabled, "redis": self.redis.enabled},
+            cluster_enabled=self.cluster.enabled,
+            dns_domain=self._dns_domain(),
+        ):
+            yield Problem(key, message)
+        if self.cdn.enabled and not self.storage.assets.enabled:
+            yield Problem("cdn.enabled", "the CDN serves the assets bucket; enable storage.assets")
 
-    def _check_backup(self) -> None:
-        lock, days = self.backup.vault_lock, self.backup.retention_days
-        if lock.enabled and not lock.min_retention_days <= days <= lock.max_retention_days:
-            raise ValueError(
-                f"backup.vaultLock: retentionDays ({days}) must lie within the lock's "
-                f"{lock.min_retention_days}..{lock.max_retention_days} days"
+    def _guardrail_problems(self) -> Iterator[Problem]:
+        """What a mandatory rule of this environment would block, refused with its key."""
+        for minimum in MINIMUMS:
+            rule = self.limits.enforced(minimum.rule)
+            value = minimum.value(self)
+            if rule is not None and value is not None and value < rule[minimum.param]:
+                yield Problem(
+                    minimum.key,
+                    f"{self.environment} needs at least {rule[minimum.param]} {minimum.counts}, "
+                    f"got {value} (policy {minimum.rule})",
+                )
+        if self.storage.force_destroy and self.limits.enforced("stateful-resources-protected"):
+            yield Problem(
+                "storage.forceDestroy",
+                f"must be false in {self.environment}: buckets hold data "
+                "(policy stateful-resources-protected)",
             )
 
-    def _check_kubernetes(self) -> None:
-        cluster = self.cluster
-        if cluster.endpoint.public and not cluster.endpoint.public_cidrs:
-            raise ValueError(
-                "cluster.endpoint.publicCidrs: required when the public endpoint is on "
-                "(an allowlist; 0.0.0.0/0 is refused)"
-            )
-        for name, group in cluster.node_groups.items():
-            path = f"cluster.nodeGroups.{name}"
-            if not group.min_size <= group.desired_size <= group.max_size:
-                raise ValueError(
-                    f"{path}: need minSize <= desiredSize <= maxSize, got {group.min_size}, "
-                    f"{group.desired_size}, {group.max_size}"
-                )
-            if group.capacity_type == "SPOT" and len(group.instance_types) < 2:
-                raise ValueError(
-                    f"{path}.instanceTypes: SPOT needs at least two types (one reclaimed pool "
-                    "must not empty the group)"
-                )
-            if self.environment == "prod" and group.capacity_type == "SPOT":
-                raise ValueError(f"{path}.capacityType: prod runs ON_DEMAND nodes, not SPOT")
-        example = self.apps.example
-        if example is not None:
-            self._check_example(example)
-        if cluster.enabled and not cluster.admin_role_arns:
-            raise ValueError(
-                "cluster.adminRoleArns: at least one role is required: the cluster grants no "
-                "implicit creator admin, so without it nobody (Pulumi included) can reach the API"
-            )
-        role = cluster.kubeconfig_role_arn
-        if role is not None and role not in cluster.admin_role_arns:
-            raise ValueError(
-                f"cluster.kubeconfigRoleArn: '{role}' has no access entry; add it to "
-                "cluster.adminRoleArns"
-            )
+    def _dns_domain(self) -> str | None:
+        """The DNS zone the platform publishes app hosts in, if any (per cloud)."""
+        return None
 
-    def _check_example(self, example: ExampleService) -> None:
-        platform = self.platform
-        if example.namespace not in {n.name for n in platform.namespaces}:
-            raise ValueError(
-                f"apps.example.namespace: '{example.namespace}' is not one of platform.namespaces"
+    def _zone_problems(self) -> Iterator[Problem]:
+        bad = [z for z in self.network.zones
+               if not is_zone_of(self.CLOUD, self.region, zone_name(self.CLOUD, self.region, z))]  # fmt: skip
+        for zone in bad:
+            yield Problem(
+                "network.zones",
+                f"'{zone}' is not a zone of {self.region} (use a letter such as 'a' or a full "
+                f"name such as '{zone_name(self.CLOUD, self.region, 'a')}')",
             )
-        if example.min_replicas > example.max_replicas:
-            raise ValueError(
-                f"apps.example.minReplicas: {example.min_replicas} exceeds maxReplicas "
-                f"{example.max_replicas}"
-            )
-        if example.require_digest and example.digest is None:
-            raise ValueError("apps.example.digest: required when requireDigest is true")
-        zone = platform.route53_zone
-        if example.host and zone and not example.host.endswith("." + zone.domain):
-            raise ValueError(
-                f"apps.example.host: '{example.host}' is not inside platform.route53Zone "
-                f"'{zone.domain}'"
-            )
-
-    def _check_storage_and_cdn(self) -> None:
-        prod = self.environment == "prod"
-        if prod and self.storage.force_destroy:
-            raise ValueError("storage.forceDestroy: must be false in prod (buckets hold data)")
-        if not self.cdn.enabled:
+        if bad:
             return
-        if not self.storage.assets.enabled:
-            raise ValueError("cdn.enabled: the CDN serves the assets bucket; enable storage.assets")
-        if prod and self.cdn.allow_default_certificate:
-            raise ValueError(
-                "cdn.allowDefaultCertificate: not allowed in prod; set cdn.domain so the minimum "
-                "TLS version applies"
-            )
-        if self.cdn.domain is None and not self.cdn.allow_default_certificate:
-            raise ValueError(
-                "cdn.domain: required unless cdn.allowDefaultCertificate is true (with the default "
-                "*.cloudfront.net certificate AWS fixes the minimum TLS version at TLSv1)"
-            )
-
-    def _check_zones(self) -> None:
-        for zone in self.network.zones:
-            full = zone_name(self.cloud, self.region, zone)
-            if not is_zone_of(self.cloud, self.region, full):
-                raise ValueError(
-                    f"network.zones: '{zone}' is not a zone of {self.region} "
-                    f"(use a letter such as 'a' or a full name such as '{zone_name(self.cloud, self.region, 'a')}')"
-                )
         names = self.zone_names
         if len(set(names)) != len(names):
-            raise ValueError(f"network.zones: the same zone is listed twice: {names}")
-        pinned = {zone_name(self.cloud, self.region, z) for z in self.network.zone_slots}
+            yield Problem("network.zones", f"the same zone is listed twice: {names}")
+            return
+        pinned = {zone_name(self.CLOUD, self.region, z) for z in self.network.zone_slots}
         unknown = pinned - set(names)
         if unknown:
-            raise ValueError(
-                f"network.zoneSlots: names zones not in network.zones: {sorted(unknown)}"
+            yield Problem(
+                "network.zoneSlots", f"names zones not in network.zones: {sorted(unknown)}"
             )
+            return
         try:
             self.subnet_plan()
         except CidrPlanError as exc:
-            raise ValueError(str(exc)) from exc
+            yield Problem(exc.field, exc.message)
 
     @property
     def zone_names(self) -> list[str]:
         """Full availability-zone names, in stack-file order."""
-        return [zone_name(self.cloud, self.region, z) for z in self.network.zones]
+        return [zone_name(self.CLOUD, self.region, z) for z in self.network.zones]
 
     @property
     def zone_slots(self) -> dict[str, int]:
         """Subnet slot of each zone: pinned in `network.zoneSlots`, else from the zone letter."""
         pinned = {
-            zone_name(self.cloud, self.region, z): s for z, s in self.network.zone_slots.items()
+            zone_name(self.CLOUD, self.region, z): s for z, s in self.network.zone_slots.items()
         }
         slots: dict[str, int] = {}
         for zone in self.zone_names:
@@ -312,6 +264,11 @@ class StackConfig(Section):
         )
 
     @property
+    def prefix(self) -> str:
+        """`<name>-<environment>`: the prefix of every component name."""
+        return f"{self.name}-{self.environment}"
+
+    @property
     def base_tags(self) -> dict[str, str]:
         """Tags every taggable resource carries; the required ones win over `tags.extra`."""
         return {
@@ -324,33 +281,222 @@ class StackConfig(Section):
         }
 
 
+class AwsStackConfig(StackBase):
+    """A stack on AWS (the default when `cloud` is not set)."""
+
+    CLOUD: ClassVar[Cloud] = "aws"
+
+    cloud: Literal["aws"] = "aws"
+    """Target cloud: `aws` (default) or `alicloud`; selects which keys each section has."""
+    account_id: Annotated[str, AfterValidator(_digits(12))] | None = None
+    """AWS account the stack may deploy into (12 digits). When set, the providers refuse any
+    other account, so prod credentials pointed at the wrong account fail before touching it."""
+    network: AwsNetwork = AwsNetwork()
+    """The VPC."""
+    postgres: AwsPostgres = AwsPostgres()
+    """The PostgreSQL HA database: Aurora or RDS (docs/data.md)."""
+    redis: AwsRedis = AwsRedis()
+    """The Valkey / Redis cache on ElastiCache (docs/data.md)."""
+    backup: AwsBackup = AwsBackup()
+    """AWS Backup vault and plan for the data tier (docs/data.md)."""
+    cluster: AwsCluster = AwsCluster()
+    """The EKS cluster (see docs/kubernetes.md)."""
+    platform: AwsPlatform = AwsPlatform()
+    """Platform baseline and add-ons on the cluster."""
+    storage: AwsStorage = AwsStorage()
+    """S3 buckets (assets, uploads, backups, logs)."""
+    cdn: AwsCdn = AwsCdn()
+    """CloudFront, TLS, security headers and WAF in front of the assets bucket."""
+
+    def problems(self) -> Iterator[Problem]:
+        yield from super().problems()
+        cluster, cdn = self.cluster, self.cdn
+        if cluster.enabled and not cluster.admin_role_arns:
+            yield Problem(
+                "cluster.adminRoleArns",
+                "at least one role is required: the cluster grants no implicit creator admin, so "
+                "without it nobody (Pulumi included) can reach the API",
+            )
+        if cdn.enabled and cdn.domain is None:
+            if self.limits.enforced("cdn-https-only"):
+                yield Problem(
+                    "cdn.domain",
+                    f"required in {self.environment}: on the default *.cloudfront.net certificate "
+                    "AWS fixes the minimum TLS version at TLSv1 (policy cdn-https-only)",
+                )
+            elif not cdn.allow_default_certificate:
+                yield Problem(
+                    "cdn.domain",
+                    "required unless cdn.allowDefaultCertificate is true (with the default "
+                    "*.cloudfront.net certificate AWS fixes the minimum TLS version at TLSv1)",
+                )
+
+    def _guardrail_problems(self) -> Iterator[Problem]:
+        yield from super()._guardrail_problems()
+        env, limits = self.environment, self.limits
+        if limits.enforced("k8s-on-demand-nodes"):
+            for name, group in self.cluster.node_groups.items():
+                if group.capacity_type == "SPOT":
+                    yield Problem(
+                        f"cluster.nodeGroups.{name}.capacityType",
+                        f"{env} runs ON_DEMAND nodes, not SPOT (policy k8s-on-demand-nodes)",
+                    )
+
+    def _dns_domain(self) -> str | None:
+        zone = self.platform.route53_zone
+        return zone.domain if zone else None
+
+
+class AlicloudStackConfig(StackBase):
+    """A stack on Alibaba Cloud. Validated now; built by the Alibaba Cloud implementation (issue
+    #16): until then `infra.build` refuses it with exit code 2."""
+
+    CLOUD: ClassVar[Cloud] = "alicloud"
+
+    cloud: Literal["alicloud"]
+    """Target cloud."""
+    account_id: Annotated[str, AfterValidator(_digits(16))] | None = None
+    """Alibaba Cloud account (16 digits) the stack may deploy into."""
+    network: AlicloudNetwork = AlicloudNetwork()
+    """The VPC and its vSwitches."""
+    postgres: AlicloudPostgres = AlicloudPostgres()
+    """The PostgreSQL HA database (ApsaraDB RDS / PolarDB)."""
+    redis: AlicloudRedis = AlicloudRedis()
+    """The Redis cache (ApsaraDB for Redis / Tair)."""
+    cluster: AlicloudCluster = AlicloudCluster()
+    """The ACK cluster."""
+
+
+@dataclass(frozen=True)
+class Minimum:
+    """A lower bound the config shares with a guardrail: the rule and its threshold parameter in
+    policies/config/<env>.json, the stack-file key it bounds and how to count the config's value
+    (None: the bound does not apply, e.g. the tier is off)."""
+
+    rule: str
+    param: str
+    key: str
+    value: Callable[[StackBase], int | None]
+    counts: str
+
+
+MINIMUMS: tuple[Minimum, ...] = (
+    Minimum("k8s-multi-zone-nodes", "minZones", "network.zones",
+            lambda c: len(c.network.zones), "availability zones"),
+    Minimum("db-multi-az", "minInstances", "postgres.readers",
+            lambda c: 1 + c.postgres.readers if c.postgres.enabled else None,
+            "database instances (writer + readers: a failover target)"),
+    Minimum("db-backup-retention", "minDays", "postgres.backupRetentionDays",
+            lambda c: c.postgres.backup_retention_days if c.postgres.enabled else None,
+            "days of database backups"),
+    Minimum("redis-multi-az-failover", "minNodes", "redis.replicas",
+            lambda c: 1 + c.redis.replicas if c.redis.enabled else None,
+            "cache nodes (primary + replicas)"),
+    Minimum("redis-backup-and-release-protection", "minDays", "redis.snapshotRetentionDays",
+            lambda c: c.redis.snapshot_retention_days if c.redis.enabled else None,
+            "days of cache snapshots"),
+)  # fmt: skip
+
+
+def _cloud_of(value: Any) -> str:
+    """The union's tag: `cloud` as given, else the AWS variant's default."""
+    if isinstance(value, Mapping):
+        return str(value.get("cloud", AwsStackConfig.CLOUD))
+    return str(getattr(value, "cloud", ""))
+
+
+StackConfig = AwsStackConfig | AlicloudStackConfig
+"""A validated stack config, one variant per cloud."""
+VARIANTS: dict[str, type[StackBase]] = {"aws": AwsStackConfig, "alicloud": AlicloudStackConfig}
+_ADAPTER: TypeAdapter[StackConfig] = TypeAdapter(
+    Annotated[
+        Annotated[AwsStackConfig, Tag("aws")] | Annotated[AlicloudStackConfig, Tag("alicloud")],
+        Discriminator(_cloud_of),
+    ]
+)
+
+
+def stack_config_adapter() -> TypeAdapter[StackConfig]:
+    """The pydantic adapter of the union (JSON schema, validation)."""
+    return _ADAPTER
+
+
 def parse_config(raw: Mapping[str, Any]) -> StackConfig:
     """Validate un-namespaced stack-file values (`{"network": {...}}`) merged over their preset."""
-    environment = raw.get("environment")
-    preset = PRESETS.get(environment, {}) if isinstance(environment, str) else {}
+    environment, cloud = raw.get("environment"), _cloud_of(raw)
     try:
-        return StackConfig.model_validate(deep_merge(preset, raw))
+        return _ADAPTER.validate_python(preset(environment, cloud, raw))
     except ValidationError as exc:
-        raise ConfigError([_describe(err) for err in exc.errors()]) from None
+        problems = [line for err in exc.errors() for line in _describe(err, cloud)]
+        raise ConfigError(list(dict.fromkeys(problems))) from None
 
 
 _FIELD_PREFIX = re.compile(r"^([a-zA-Z][\w.]*): ")
 
 
-def _describe(err: Any) -> str:
-    path = ".".join(str(p) for p in err["loc"])
+def _describe(err: Any, cloud: str) -> Iterator[str]:
+    loc = [str(p) for p in err["loc"]]
+    if loc and loc[0] in VARIANTS:  # the union's tag
+        loc = loc[1:]
+    error = (err.get("ctx") or {}).get("error")
+    if isinstance(error, CrossFieldError):  # a section's cross-field checks: every problem
+        for problem in error.problems:
+            yield f"{_key([*loc, problem.key])}: {problem.message}"
+        return
+    key = _key(loc)
+    if err["type"] == "union_tag_invalid":
+        yield f"{PROJECT}:cloud: must be {' or '.join(map(repr, VARIANTS))} (got {cloud!r})"
+        return
+    if err["type"] == "extra_forbidden":
+        other = [c for c, model in VARIANTS.items() if c != cloud and _has_key(model, loc)]
+        if other:
+            yield (
+                f"{key}: only for cloud: {' or '.join(other)} (this stack has cloud: {cloud}); "
+                "see docs/config-reference.md"
+            )
+        else:
+            yield f"{key}: unknown key (check the spelling; see docs/config-reference.md)"
+        return
+    if err["type"] == "missing":
+        yield f"{key}: required but not set"
+        return
     message = err["msg"].removeprefix("Value error, ")
     located = _FIELD_PREFIX.match(message)
-    if not path and located:  # cross-field checks name their field at the start of the message
-        path, message = located.group(1), message[located.end() :]
-    key = f"{PROJECT}:{path}" if path else PROJECT
-    if err["type"] == "extra_forbidden":
-        return f"{key}: unknown key (check the spelling; see docs/config-reference.md)"
-    if err["type"] == "missing":
-        return f"{key}: required but not set"
+    if not loc and located:  # a check that names its own field
+        key, message = _key([located.group(1)]), message[located.end() :]
     value = err.get("input")
     shown = "" if isinstance(value, dict | list) or value is None else f" (got {value!r})"
-    return f"{key}: {message}{shown}"
+    yield f"{key}: {message}{shown}"
+
+
+def _key(loc: list[str]) -> str:
+    path = ".".join(p for p in loc if p)
+    return f"{PROJECT}:{path}" if path else PROJECT
+
+
+def _has_key(model: type[BaseModel], loc: list[str]) -> bool:
+    """Whether a camelCase key path exists in a model (to tell another cloud's key from a typo)."""
+    current: Any = model
+    for part in loc:
+        current = _unwrap(current)
+        if get_origin(current) in (dict, Mapping):
+            current = get_args(current)[1]  # a map keyed by name: any key
+        elif isinstance(current, type) and issubclass(current, BaseModel):
+            fields = {f.alias or n: f.annotation for n, f in current.model_fields.items()}
+            if part not in fields:
+                return False
+            current = fields[part]
+        else:
+            return False
+    return True
+
+
+def _unwrap(annotation: Any) -> Any:
+    """`Model | None` -> `Model`; anything else unchanged."""
+    args = [a for a in get_args(annotation) if a is not type(None)]
+    if get_origin(annotation) in (Union, UnionType) and len(args) == 1:
+        return args[0]
+    return annotation
 
 
 def raw_config_from_pulumi() -> dict[str, Any]:

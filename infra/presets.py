@@ -1,8 +1,15 @@
-"""Environment presets: the defaults a stack file starts from, as data.
+"""Environment presets: what a stack file starts from, as data.
 
-Model defaults are production-grade and secure. A preset relaxes or sizes them per environment, and
-the stack file overrides the preset. Merge order: model defaults < PRESETS[environment] < stack file.
-Keys are the camelCase keys of the stack files, without the project namespace.
+Model defaults (the components' own, secure and production-grade) are stated once, in the
+components and config models. A preset only overrides them per environment, and the stack file
+overrides the preset. Merge order:
+
+    model defaults < PRESETS[environment] < CLOUD_PRESETS[cloud][environment] < stack file
+
+`PRESETS` holds cloud-neutral intent (zones, replicas, retention, protection); `CLOUD_PRESETS`
+sizes each cloud (instance classes, node types, price classes) with that cloud's own values. Keys
+are the camelCase keys of the stack files, without the project namespace. A test keeps every
+preset value different from the default it overrides.
 """
 
 from __future__ import annotations
@@ -13,40 +20,20 @@ from typing import Any
 PRESETS: dict[str, dict[str, Any]] = {
     "dev": {
         "protectStatefulResources": False,
-        "network": {
-            "zones": ["a", "b"],
-            "nat": "single",
-            "flowLogs": {"retentionDays": 14},
-            "interfaceEndpoints": [],
-        },
-        # Smallest sensible data tier: one burstable writer, one cache node, short retention.
-        "postgres": {
-            "instanceClass": "db.t4g.medium",
-            "readers": 0,
-            "backupRetentionDays": 1,
-            "monitoringIntervalSeconds": 0,
-            "logRetentionDays": 14,
-        },
+        "network": {"zones": ["a", "b"], "nat": "single", "flowLogs": {"retentionDays": 14}},
+        # Smallest sensible data tier: one writer, one cache node, short retention.
+        "postgres": {"readers": 0, "backupRetentionDays": 1, "logRetentionDays": 14},
         "redis": {
-            "nodeType": "cache.t4g.small",
             "replicas": 0,
             "multiAz": False,
             "snapshotRetentionDays": 1,
             "slowLogRetentionDays": 14,
         },
-        "backup": {"retentionDays": 7, "vaultLock": {"enabled": False}},
+        "backup": {"retentionDays": 7},
         "cluster": {
             "logRetentionDays": 30,
-            "logTypes": ["api", "audit", "authenticator"],
             "nodeGroups": {
-                "general": {
-                    "instanceTypes": ["t3.large", "t3a.large"],
-                    "capacityType": "SPOT",
-                    "minSize": 1,
-                    "desiredSize": 2,
-                    "maxSize": 3,
-                    "diskSizeGib": 30,
-                }
+                "general": {"minSize": 1, "desiredSize": 2, "maxSize": 3, "diskSizeGib": 30}
             },
         },
         "platform": {
@@ -65,127 +52,87 @@ PRESETS: dict[str, dict[str, Any]] = {
                 }
             ],
         },
-        "apps": {
-            "example": {"requireDigest": False, "minReplicas": 1, "maxReplicas": 3},
-        },
+        "appDefaults": {"requireDigest": False, "replicas": {"min": 1, "max": 3}},
         "storage": {
             "forceDestroy": True,
             "assets": {"lifecycle": {"noncurrentVersionExpirationDays": 7}},
             "uploads": {"lifecycle": {"noncurrentVersionExpirationDays": 7}},
-            "backups": {"lifecycle": {"noncurrentVersionExpirationDays": 7, "transitions": []}},
+            "backups": {"lifecycle": {"noncurrentVersionExpirationDays": 7}},
             "logs": {"retentionDays": 30, "noncurrentVersionExpirationDays": 7},
         },
-        "cdn": {
-            "priceClass": "PriceClass_100",
-            "allowDefaultCertificate": True,
-            "waf": {"rateLimit": 1000, "logRetentionDays": 14},
-        },
+        "cdn": {"waf": {"rateLimit": 1000, "logRetentionDays": 14}},
     },
     "staging": {
-        "protectStatefulResources": True,
-        "network": {
-            "zones": ["a", "b", "c"],
-            "nat": "single",
-            "flowLogs": {"retentionDays": 30},
-            "interfaceEndpoints": ["ecr.api", "ecr.dkr", "sts"],
-        },
-        "postgres": {
-            "instanceClass": "db.r7g.large",
-            "readers": 1,
-            "backupRetentionDays": 7,
-            "logRetentionDays": 30,
-        },
-        "redis": {
-            "nodeType": "cache.t4g.medium",
-            "replicas": 1,
-            "multiAz": True,
-            "snapshotRetentionDays": 7,
-            "slowLogRetentionDays": 30,
-        },
-        "backup": {"retentionDays": 14, "vaultLock": {"enabled": False}},
-        "storage": {
-            "forceDestroy": False,
-            "logs": {"retentionDays": 90},
-        },
-        "cdn": {
-            "priceClass": "PriceClass_100",
-            "allowDefaultCertificate": True,
-            "waf": {"logRetentionDays": 90},
-        },
+        "network": {"nat": "single", "flowLogs": {"retentionDays": 30}},
+        "postgres": {"readers": 1, "backupRetentionDays": 7, "logRetentionDays": 30},
+        "redis": {"replicas": 1, "slowLogRetentionDays": 30},
+        "backup": {"retentionDays": 14},
+        "storage": {"logs": {"retentionDays": 90}},
+        "cdn": {"waf": {"logRetentionDays": 90}},
     },
     "prod": {
-        "protectStatefulResources": True,
-        "network": {
-            "zones": ["a", "b", "c"],
-            "nat": "per_az",
-            "flowLogs": {"retentionDays": 365},
-            "interfaceEndpoints": ["ecr.api", "ecr.dkr", "sts", "logs"],
-        },
-        # Writer + 2 readers over 3 zones; primary + 2 replicas, Multi-AZ; locked backup vault.
-        "postgres": {
-            "instanceClass": "db.r7g.large",
-            "readers": 2,
-            "backupRetentionDays": 14,
-            "monitoringIntervalSeconds": 60,
-            "logRetentionDays": 365,
-        },
-        "redis": {
-            "nodeType": "cache.r7g.large",
-            "replicas": 2,
-            "multiAz": True,
-            "snapshotRetentionDays": 7,
-            "slowLogRetentionDays": 365,
-        },
-        "backup": {
-            "retentionDays": 35,
-            # Governance mode: only principals allowed to delete the lock can lift it. Setting
-            # changeableForDays switches to compliance mode (irreversible after those days).
-            "vaultLock": {"enabled": True, "minRetentionDays": 7, "maxRetentionDays": 365},
-        },
-        "cluster": {
-            "logRetentionDays": 365,
-            "nodeGroups": {
-                "general": {
-                    "instanceTypes": ["m7i.large", "m6i.large"],
-                    "capacityType": "ON_DEMAND",
-                    "minSize": 3,
-                    "desiredSize": 3,
-                    "maxSize": 9,
-                    "diskSizeGib": 50,
-                }
-            },
-        },
-        "platform": {"acmeServer": "production", "storageReclaimPolicy": "Retain"},
-        "apps": {"example": {"requireDigest": True, "minReplicas": 3, "maxReplicas": 9}},
+        "cluster": {"logRetentionDays": 365},
+        "appDefaults": {"replicas": {"min": 3, "max": 9}},
         "storage": {
-            "forceDestroy": False,
             "assets": {"lifecycle": {"noncurrentVersionExpirationDays": 30}},
-            "uploads": {
-                "lifecycle": {
-                    "noncurrentVersionExpirationDays": 90,
-                    "transitions": [{"days": 90, "storageClass": "INTELLIGENT_TIERING"}],
-                }
-            },
-            "backups": {
-                "lifecycle": {
-                    "noncurrentVersionExpirationDays": 365,
-                    "transitions": [
-                        {"days": 30, "storageClass": "STANDARD_IA"},
-                        {"days": 90, "storageClass": "GLACIER_IR"},
-                        {"days": 365, "storageClass": "DEEP_ARCHIVE"},
-                    ],
-                }
-            },
-            "logs": {"retentionDays": 365, "noncurrentVersionExpirationDays": 30},
-        },
-        "cdn": {
-            "priceClass": "PriceClass_All",
-            "allowDefaultCertificate": False,
-            "minimumTlsVersion": "TLSv1.2_2021",
-            "waf": {"rateLimit": 2000, "logRetentionDays": 365},
+            "backups": {"lifecycle": {"noncurrentVersionExpirationDays": 365}},
         },
     },
 }
+
+CLOUD_PRESETS: dict[str, dict[str, dict[str, Any]]] = {
+    "aws": {
+        "dev": {
+            "postgres": {"instanceClass": "db.t4g.medium", "monitoringIntervalSeconds": 0},
+            "redis": {"nodeType": "cache.t4g.small"},
+            "cluster": {
+                "logTypes": ["api", "audit", "authenticator"],
+                "nodeGroups": {
+                    "general": {"instanceTypes": ["t3.large", "t3a.large"], "capacityType": "SPOT"}
+                },
+            },
+            "storage": {"backups": {"lifecycle": {"transitions": []}}},
+            "cdn": {"priceClass": "PriceClass_100"},
+        },
+        "staging": {
+            "network": {"interfaceEndpoints": ["ecr.api", "ecr.dkr", "sts"]},
+            "redis": {"nodeType": "cache.t4g.medium"},
+            "cdn": {"priceClass": "PriceClass_100"},
+        },
+        "prod": {
+            "network": {"interfaceEndpoints": ["ecr.api", "ecr.dkr", "sts", "logs"]},
+            # Governance mode: only principals allowed to delete the lock can lift it. Setting
+            # changeableForDays switches to compliance mode (irreversible after those days).
+            "backup": {"vaultLock": {"enabled": True}},
+            "storage": {
+                "uploads": {
+                    "lifecycle": {
+                        "transitions": [{"days": 90, "storageClass": "INTELLIGENT_TIERING"}]
+                    }
+                },
+                "backups": {
+                    "lifecycle": {
+                        "transitions": [
+                            {"days": 30, "storageClass": "STANDARD_IA"},
+                            {"days": 90, "storageClass": "GLACIER_IR"},
+                            {"days": 365, "storageClass": "DEEP_ARCHIVE"},
+                        ]
+                    }
+                },
+            },
+        },
+    },
+    # Sizes for Alibaba Cloud arrive with its implementation (issue #16).
+    "alicloud": {"dev": {}, "staging": {}, "prod": {}},
+}
+
+
+def preset(environment: object, cloud: str, raw: Mapping[str, Any]) -> dict[str, Any]:
+    """The stack-file values `raw` merged over the presets of its environment and cloud. Unknown
+    environments or clouds get no preset (validation then names the bad key)."""
+    env = environment if isinstance(environment, str) else ""
+    merged = deep_merge(PRESETS.get(env, {}), CLOUD_PRESETS.get(cloud, {}).get(env, {}))
+    return deep_merge(merged, raw)
 
 
 def deep_merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:

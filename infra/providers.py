@@ -10,7 +10,7 @@ import pulumi
 import pulumi_aws as aws
 import pulumi_random as random
 
-from infra.config import StackConfig
+from infra.config import AwsStackConfig
 
 EDGE_REGION = "us-east-1"
 """Where AWS requires CloudFront's companions: ACM certificates, CLOUDFRONT-scoped WAF (and its
@@ -30,9 +30,7 @@ class Providers:
     region is us-east-1."""
 
 
-def build_providers(cfg: StackConfig) -> Providers:
-    if cfg.cloud != "aws":  # config validation lists the clouds; this guards new ones
-        raise pulumi.RunError(f"cloud '{cfg.cloud}': no composition for this cloud yet")
+def build_providers(cfg: AwsStackConfig) -> Providers:
     primary = _aws_provider(f"aws-{cfg.region}", cfg.region, cfg.account_id)
     dr = (
         _aws_provider(f"aws-dr-{cfg.dr.region}", cfg.dr.region, cfg.account_id)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from components._base import Cloud
 
-Cloud = Literal["aws", "alicloud"]
+CLOUD_NAMES: dict[Cloud, str] = {"aws": "AWS", "alicloud": "Alibaba Cloud"}
 
 # Commercial AWS regions (aws.amazon.com/about-aws/global-infrastructure/regions_az, 2026).
 AWS_REGIONS: frozenset[str] = frozenset(

@@ -13,38 +13,32 @@ import json
 from pathlib import Path
 from typing import Any
 
-from infra.config import PROJECT, StackConfig
-from infra.presets import PRESETS
+from infra.config import PROJECT, VARIANTS, stack_config_adapter
+from infra.presets import CLOUD_PRESETS, PRESETS
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 SCHEMA_PATH = DOCS / "stack-config.schema.json"
 REFERENCE_PATH = DOCS / "config-reference.md"
 
+Row = tuple[str, str, str, str]
+
+
+def _variants() -> tuple[dict[str, dict[str, Any]], dict[str, Any]]:
+    """Each cloud's model schema, and the definitions they share (one generation, one naming)."""
+    schema = stack_config_adapter().json_schema(by_alias=True, mode="validation")
+    defs = dict(schema.get("$defs", {}))
+    return {cloud: defs.pop(model.__name__) for cloud, model in VARIANTS.items()}, defs
+
 
 def stack_file_schema() -> dict[str, Any]:
-    model = StackConfig.model_json_schema(by_alias=True, mode="validation")
-    defs = model.pop("$defs", {})
-    ours = {f"{PROJECT}:{key}": value for key, value in model["properties"].items()}
+    variants, defs = _variants()
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": f"{PROJECT} stack file (Pulumi.<stack>.yaml)",
         "type": "object",
         "properties": {
-            "config": {
-                "type": "object",
-                "properties": {
-                    **ours,
-                    "pulumi:disable-default-providers": {
-                        "type": "array",
-                        "items": {"type": "string"},
-                        "description": 'Keep ["*"]: every resource uses an explicit provider.',
-                    },
-                },
-                "required": [f"{PROJECT}:{key}" for key in model.get("required", [])],
-                # Other namespaces (aws:, kubernetes:, ...) are allowed; our own keys are checked.
-                "patternProperties": {f"^(?!{PROJECT}:)[A-Za-z0-9_.-]+:.+$": {}},
-                "additionalProperties": False,
-            },
+            # One shape per cloud: `groundwork:cloud` picks it (absent: aws).
+            "config": {"oneOf": [_config_object(model) for model in variants.values()]},
             "secretsprovider": {"type": "string"},
             "encryptedkey": {"type": "string"},
             "encryptionsalt": {"type": "string"},
@@ -53,6 +47,26 @@ def stack_file_schema() -> dict[str, Any]:
         "required": ["config"],
         "additionalProperties": False,
         "$defs": defs,
+    }
+
+
+def _config_object(model: dict[str, Any]) -> dict[str, Any]:
+    ours = {f"{PROJECT}:{key}": value for key, value in model["properties"].items()}
+    return {
+        "type": "object",
+        "title": model.get("title", ""),
+        "properties": {
+            **ours,
+            "pulumi:disable-default-providers": {
+                "type": "array",
+                "items": {"type": "string"},
+                "description": 'Keep ["*"]: every resource uses an explicit provider.',
+            },
+        },
+        "required": [f"{PROJECT}:{key}" for key in model.get("required", [])],
+        # Other namespaces (aws:, kubernetes:, ...) are allowed; our own keys are checked.
+        "patternProperties": {f"^(?!{PROJECT}:)[A-Za-z0-9_.-]+:.+$": {}},
+        "additionalProperties": False,
     }
 
 
@@ -73,6 +87,11 @@ def _rows(
         rows.append((path, kind, default, prop.get("description", target.get("description", ""))))
         if ref and "properties" in target:
             rows += _rows(target, defs, f"{path}.")
+        # A map of objects keyed by a name of the stack's choice (apps, nodeGroups): its values.
+        values = [prop.get("additionalProperties"), *prop.get("patternProperties", {}).values()]
+        value_ref = next((v["$ref"] for v in values if isinstance(v, dict) and "$ref" in v), None)
+        if value_ref and "properties" in defs[value_ref.split("/")[-1]]:
+            rows += _rows(defs[value_ref.split("/")[-1]], defs, f"{path}.<name>.")
     return rows
 
 
@@ -89,9 +108,9 @@ def _kind(prop: dict[str, Any], defs: dict[str, Any]) -> str:
 
 
 def config_reference() -> str:
-    model = StackConfig.model_json_schema(by_alias=True, mode="validation")
-    defs = model.get("$defs", {})
-    required = set(model.get("required", []))
+    variants, defs = _variants()
+    rows = {cloud: _rows(model, defs, "") for cloud, model in variants.items()}
+    required = {cloud: set(model.get("required", [])) for cloud, model in variants.items()}
     lines = [
         "# Stack config reference",
         "",
@@ -101,24 +120,52 @@ def config_reference() -> str:
         "Values not set in a stack file come from the environment preset, then from the model",
         "default (secure, production-grade). Required keys are marked **required**.",
         "",
-        "| Key | Type | Default | Description |",
-        "|---|---|---|---|",
+        "`cloud` selects the keys: the column *Clouds* says where a key exists. A key of another",
+        "cloud is refused (`only for cloud: aws`), and so is a value of another cloud where both",
+        "have the key (an RDS class in `postgres.instanceClass` of an Alibaba Cloud stack).",
+        "",
+        "| Key | Clouds | Type | Default | Description |",
+        "|---|---|---|---|---|",
     ]
-    for path, kind, default, desc in _rows(model, defs, ""):
-        mark = " **required**" if path in required else ""
+    for clouds, (path, kind, default, desc) in _merged(rows):
+        mark = " **required**" if any(path in required[c] for c in clouds) else ""
         lines.append(
-            f"| `{path}`{mark} | {kind} | {f'`{default}`' if default else ''} | {desc.replace(chr(10), ' ')} |"
+            f"| `{path}`{mark} | {', '.join(clouds)} | {kind} | "
+            f"{f'`{default}`' if default else ''} | {desc.replace(chr(10), ' ')} |"
         )
     lines += [
         "",
         "## Environment presets",
         "",
-        "Applied under the stack file (infra/presets.py):",
+        "Applied under the stack file (infra/presets.py): the cloud-neutral preset of the",
+        "environment, then the cloud's own.",
         "",
     ]
-    for env, preset in PRESETS.items():
-        lines += [f"### `{env}`", "", "```json", json.dumps(preset, indent=2), "```", ""]
+    for env, values in PRESETS.items():
+        lines += [f"### `{env}`", "", "```json", json.dumps(values, indent=2), "```", ""]
+        for cloud, per_env in CLOUD_PRESETS.items():
+            if per_env.get(env):
+                lines += [f"`{env}` on `{cloud}`:", "", "```json",
+                          json.dumps(per_env[env], indent=2), "```", ""]  # fmt: skip
     return "\n".join(lines)
+
+
+def _merged(rows: dict[str, list[Row]]) -> list[tuple[list[str], Row]]:
+    """One row per key and description; a key whose type or meaning differs per cloud gets a row
+    per cloud. Order: the first cloud's rows, each other cloud's own rows after their predecessor."""
+    merged: list[tuple[list[str], Row]] = []
+    for cloud, cloud_rows in rows.items():
+        after = -1
+        for row in cloud_rows:
+            same = next((i for i, (_, r) in enumerate(merged) if r == row), None)
+            if same is not None:
+                merged[same][0].append(cloud)
+                after = same
+                continue
+            last_of_path = [i for i, (_, r) in enumerate(merged) if r[0] == row[0]]
+            after = (last_of_path[-1] if last_of_path else after) + 1
+            merged.insert(after, ([cloud], row))
+    return merged
 
 
 def main() -> None:

@@ -18,7 +18,8 @@ from typing import Any
 
 import pytest
 
-from infra import StackConfig, build, parse_config
+from infra import build, parse_config
+from infra.config import AwsStackConfig
 from planner.recorder import RecordedResource, RecordingMonitor
 from planner.runner import run_under_mocks
 from planner.stackfile import read_stack_file
@@ -65,9 +66,11 @@ def raw_stack_config(stack: str) -> dict[str, Any]:
     }
 
 
-def stack_config(stack: str, **overrides: Any) -> StackConfig:
+def stack_config(stack: str, **overrides: Any) -> AwsStackConfig:
     """Validated config of a real stack file, with top-level keys replaced by `overrides`."""
-    return parse_config({**raw_stack_config(stack), **overrides})
+    cfg = parse_config({**raw_stack_config(stack), **overrides})
+    assert isinstance(cfg, AwsStackConfig), "the checked-in stacks are AWS stacks"
+    return cfg
 
 
 def run_mocked(program: Callable[[], Any], stack: str = "test") -> RecordingMonitor:

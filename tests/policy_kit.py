@@ -43,6 +43,19 @@ def provider(region: str = "eu-west-1", name: str | None = None) -> PolicyProvid
 
 
 @dataclass
+class Case:
+    """The cases every rule has (tests/test_policy_rules.py runs them)."""
+
+    ok: list[R]
+    """One scenario that must pass without violations."""
+    bad: list[list[R]]
+    """Scenarios that must each report at least one violation."""
+    unknown: list[R] | None = None
+    """A scenario where a needed value is unknown at preview: must report 'cannot verify'."""
+    config: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
 class R:
     """A synthetic resource; `links` maps a property to names of other resources in the case."""
 

@@ -65,7 +65,7 @@ BAD_INPUTS: list[tuple[str, dict[str, Any], str, str]] = [
     ("environment", {"environment": "production"}, "groundwork:environment", "'dev', 'staging' or 'prod'"),
     ("cloud", {"cloud": "gcp"}, "groundwork:cloud", "'aws' or 'alicloud'"),
     ("region", {"region": "eu-west-9"}, "groundwork:region", "allowed: af-south-1"),
-    ("region-other-cloud", {"region": "cn-hangzhou"}, "groundwork:region", "not a aws region"),
+    ("region-other-cloud", {"region": "cn-hangzhou"}, "groundwork:region", "not an AWS region"),
     ("missing-region", {"region": None}, "groundwork:region", "required"),
     ("unknown-key", {"netwrok": {}}, "groundwork:netwrok", "unknown key"),
     ("unknown-nested-key", {"network": _net(cidrr="x")}, "groundwork:network.cidrr", "unknown key"),
@@ -96,8 +96,8 @@ BAD_INPUTS: list[tuple[str, dict[str, Any], str, str]] = [
     ("tag-too-long", {"tags": {"owner": "a", "costCenter": "b", "extra": {"k": "v" * 129}}}, "groundwork:tags.extra", "128"),
     ("dr-without-region", {"dr": {"enabled": True}}, "groundwork:dr.region", "required"),
     ("dr-same-region", {"dr": {"enabled": True, "region": "eu-west-1"}}, "groundwork:dr.region", "must differ"),
-    ("dr-bad-region", {"dr": {"enabled": True, "region": "mars-1"}}, "groundwork:dr.region", "not a aws region"),
-    ("account-id", {"accountId": "12345"}, "groundwork:accountId", "pattern"),
+    ("dr-bad-region", {"dr": {"enabled": True, "region": "mars-1"}}, "groundwork:dr.region", "not an AWS region"),
+    ("account-id", {"accountId": "12345"}, "groundwork:accountId", "12-digit account id"),
     ("protect-type", {"protectStatefulResources": "maybe"}, "groundwork:protectStatefulResources", "boolean"),
     ("pg-engine", {"postgres": {"engine": "mysql"}}, "groundwork:postgres.engine", "'aurora-postgresql' or 'postgres'"),
     ("pg-readers", {"postgres": {"readers": 16}}, "groundwork:postgres.readers", "less than or equal to 15"),
@@ -125,7 +125,7 @@ BAD_INPUTS: list[tuple[str, dict[str, Any], str, str]] = [
     ("redis-shards", {"redis": {"shards": 3}}, "groundwork:redis.shards", "clusterMode"),
     ("redis-token-key", {"redis": {"authToken": "s3cret"}}, "groundwork:redis.authToken", "unknown key"),
     ("redis-strategy", {"redis": {"authTokenUpdateStrategy": "DELETE"}}, "groundwork:redis.authTokenUpdateStrategy", "'ROTATE' or 'SET'"),
-    ("backup-retention", {"backup": {"retentionDays": 40}}, "groundwork:backup.retentionDays", "less than or equal to 35"),
+    ("backup-retention", {"backup": {"retentionDays": 40}}, "groundwork:backup.retentionDays", "at most 35 with continuousBackup"),
     ("backup-schedule", {"backup": {"schedule": "daily"}}, "groundwork:backup.schedule", "pattern"),
     ("backup-lock-range", {"backup": {"retentionDays": 5, "vaultLock": {"enabled": True}}}, "groundwork:backup.vaultLock", "must lie within"),
     ("backup-lock-compliance", {"backup": {"vaultLock": {"changeableForDays": 1}}}, "groundwork:backup.vaultLock.changeableForDays", "greater than or equal to 3"),
@@ -146,10 +146,6 @@ BAD_INPUTS: list[tuple[str, dict[str, Any], str, str]] = [
     ("chart-http", {"platform": {"charts": {"certManager": {"chart": "cert-manager", "version": "1.19.2", "repository": "http://charts.jetstack.io"}}}}, "groundwork:platform.charts.certManager.repository", "pattern"),
     ("acme-server", {"platform": {"acmeServer": "zerossl"}}, "groundwork:platform.acmeServer", "'staging' or 'production'"),
     ("system-namespace", {"platform": {"namespaces": [{"name": "kube-system"}]}}, "groundwork:platform.namespaces", "system namespaces"),
-    ("app-namespace", {"apps": {"example": {"tag": "1.29.3-alpine", "namespace": "other"}}}, "groundwork:apps.example.namespace", "not one of platform.namespaces"),
-    ("app-latest", {"apps": {"example": {"tag": "latest"}}}, "groundwork:apps.example.tag", "not a pin"),
-    ("app-digest-required", {"apps": {"example": {"tag": "1.29.3-alpine", "requireDigest": True}}}, "groundwork:apps.example.digest", "required"),
-    ("app-bad-digest", {"apps": {"example": {"tag": "1", "digest": "sha256:xyz"}}}, "groundwork:apps.example.digest", "pattern"),
     ("cdn-price-class", {"cdn": {"priceClass": "PriceClass_1"}}, "groundwork:cdn.priceClass", "'PriceClass_100'"),
     ("cdn-min-tls", {"cdn": {"minimumTlsVersion": "TLSv1.2_2019"}}, "groundwork:cdn.minimumTlsVersion", "'TLSv1.2_2021'"),
     ("cdn-min-tls-v1", {"cdn": {"minimumTlsVersion": "TLSv1"}}, "groundwork:cdn.minimumTlsVersion", "'TLSv1.2_2021'"),
@@ -157,7 +153,7 @@ BAD_INPUTS: list[tuple[str, dict[str, Any], str, str]] = [
     ("cdn-domain-name", {"cdn": {"domain": {"name": "Not A Host"}}}, "groundwork:cdn.domain.name", "lowercase hostname"),
     ("cdn-domain-alias", {"cdn": {"domain": {"name": "a.example.com", "aliases": ["b_c"]}}}, "groundwork:cdn.domain.aliases", "hostnames"),
     ("cdn-zone-id", {"cdn": {"domain": {"name": "a.example.com", "hostedZoneId": "abc"}}}, "groundwork:cdn.domain.hostedZoneId", "hosted zone id"),
-    ("cdn-no-domain", {"cdn": {"allowDefaultCertificate": False}}, "groundwork:cdn.domain", "required unless cdn.allowDefaultCertificate"),
+    ("cdn-no-domain", {"cdn": {"allowDefaultCertificate": False}}, "groundwork:cdn.domain", "required in dev"),
     ("cdn-csp-empty", {"cdn": {"contentSecurityPolicy": ""}}, "groundwork:cdn.contentSecurityPolicy", "at least 1"),
     ("cdn-without-assets", {"storage": {"assets": {"enabled": False}}}, "groundwork:cdn.enabled", "enable storage.assets"),
     ("waf-rate", {"cdn": {"waf": {"rateLimit": 5}}}, "groundwork:cdn.waf.rateLimit", "greater than or equal to 10"),
@@ -216,7 +212,8 @@ def test_prod_needs_three_zones() -> None:
     with pytest.raises(ConfigError) as err:
         parse_config(raw)
     assert err.value.problems == [
-        "groundwork:network.zones: prod needs at least 3 availability zones, got 2"
+        "groundwork:network.zones: prod needs at least 3 availability zones, got 2 "
+        "(policy k8s-multi-zone-nodes)"
     ]
 
 
@@ -224,13 +221,14 @@ def test_prod_needs_three_zones() -> None:
     ("overrides", "problem"),
     [
         ({"storage": {"forceDestroy": True}},
-         "groundwork:storage.forceDestroy: must be false in prod (buckets hold data)"),
+         "groundwork:storage.forceDestroy: must be false in prod: buckets hold data (policy "
+         "stateful-resources-protected)"),
         ({"cdn": {"allowDefaultCertificate": True}},
-         "groundwork:cdn.allowDefaultCertificate: not allowed in prod; set cdn.domain so the minimum "
-         "TLS version applies"),
+         "groundwork:cdn.domain: required in prod: on the default *.cloudfront.net certificate AWS "
+         "fixes the minimum TLS version at TLSv1 (policy cdn-https-only)"),
         ({"cdn": {}},
-         "groundwork:cdn.domain: required unless cdn.allowDefaultCertificate is true (with the "
-         "default *.cloudfront.net certificate AWS fixes the minimum TLS version at TLSv1)"),
+         "groundwork:cdn.domain: required in prod: on the default *.cloudfront.net certificate AWS "
+         "fixes the minimum TLS version at TLSv1 (policy cdn-https-only)"),
     ],
     ids=["force-destroy", "default-certificate", "no-domain"],
 )  # fmt: skip
@@ -244,7 +242,6 @@ def test_storage_and_cdn_presets() -> None:
     dev, prod = stack_config("dev"), stack_config("prod")
     assert (dev.cdn.price_class, prod.cdn.price_class) == ("PriceClass_100", "PriceClass_All")
     assert (dev.storage.force_destroy, prod.storage.force_destroy) == (True, False)
-    assert dev.cdn.allow_default_certificate and not prod.cdn.allow_default_certificate
     assert prod.cdn.domain is not None and prod.cdn.minimum_tls_version == "TLSv1.2_2021"
     assert [t.storage_class for t in prod.storage.backups.lifecycle.transitions] == [
         "STANDARD_IA", "GLACIER_IR", "DEEP_ARCHIVE"
@@ -283,7 +280,7 @@ def test_json_schema_accepts_the_stack_files_and_rejects_a_typo() -> None:
 
 
 PROD_DATA_RULES: list[tuple[dict[str, Any], str]] = [
-    ({"postgres": {"readers": 0}}, "groundwork:postgres.readers: prod needs at least 1 reader"),
+    ({"postgres": {"readers": 0}}, "groundwork:postgres.readers: prod needs at least 2 database instances"),
     ({"postgres": {"backupRetentionDays": 3}}, "groundwork:postgres.backupRetentionDays: prod needs at least 7"),
     ({"redis": {"replicas": 0, "multiAz": False}}, "groundwork:redis.replicas: prod needs at least 2 cache nodes"),
     ({"redis": {"snapshotRetentionDays": 1}}, "groundwork:redis.snapshotRetentionDays: prod needs at least 7"),
@@ -354,4 +351,3 @@ def test_kubernetes_sizing_per_environment() -> None:
         prod_group.disk_size_gib,
     ) == ("ON_DEMAND", 3, 3, 9, 50)
     assert dev.platform.acme_server == "staging" and prod.platform.acme_server == "production"
-    assert prod.apps.example is not None and prod.apps.example.require_digest

@@ -126,3 +126,72 @@ def test_missing_project_file_is_a_clear_error(
 ) -> None:
     assert main(["dev", "--project-dir", str(tmp_path)]) == EXIT_CONFIG
     assert "no Pulumi.yaml" in capsys.readouterr().err
+
+
+ALICLOUD_WITH_AWS_VALUES = """\
+config:
+  pulumi:disable-default-providers: ["*"]
+  groundwork:cloud: alicloud
+  groundwork:environment: prod
+  groundwork:region: us-east-2
+  groundwork:tags: {owner: platform-team, costCenter: cc-1042}
+  groundwork:accountId: "123456789012"
+  groundwork:network: {cidr: 10.20.0.0/16, nat: regional, interfaceEndpoints: [sts]}
+  groundwork:postgres: {instanceClass: db.t4g.medium, engine: aurora-postgresql}
+  groundwork:redis: {nodeType: cache.t4g.small}
+  groundwork:cluster:
+    adminRoleArns: [arn:aws:iam::123456789012:role/platform-admin]
+    nodeGroups: {general: {instanceTypes: [m7i.large], capacityType: ON_DEMAND}}
+  groundwork:cdn:
+    priceClass: PriceClass_100
+    minimumTlsVersion: TLSv1.2_2021
+    domain: {name: assets.acme.example, hostedZoneId: Z0123456789ABCDEFGHIJ}
+"""
+
+
+def _plan_subprocess(project: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "planner", "broken", "--project-dir", str(project)],
+        cwd=PROJECT_DIR, capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+
+
+def test_alicloud_stack_with_aws_values_lists_every_problem_and_exits_2(tmp_path: Path) -> None:
+    proc = _plan_subprocess(_project_copy(tmp_path, ALICLOUD_WITH_AWS_VALUES))
+    assert proc.returncode == EXIT_CONFIG, proc.stderr
+    assert "Traceback" not in proc.stderr
+    lines = proc.stderr.strip().splitlines()
+    assert all(line.startswith("error: Pulumi.broken.yaml: groundwork:") for line in lines), lines
+    keys = [line.split(": ")[2] for line in lines]
+    # One line per AWS-only value, each naming its key; none stops the others from being listed.
+    assert sorted(keys) == sorted([
+        "groundwork:region", "groundwork:accountId", "groundwork:network.nat",
+        "groundwork:network.interfaceEndpoints", "groundwork:postgres.instanceClass",
+        "groundwork:postgres.engine", "groundwork:redis.nodeType",
+        "groundwork:cluster.adminRoleArns", "groundwork:cluster.nodeGroups.general.instanceTypes",
+        "groundwork:cluster.nodeGroups.general.capacityType", "groundwork:cdn.priceClass",
+        "groundwork:cdn.minimumTlsVersion", "groundwork:cdn.domain.hostedZoneId",
+    ]), lines  # fmt: skip
+    by_key = dict(zip(keys, lines, strict=True))
+    assert "not an Alibaba Cloud region" in by_key["groundwork:region"]
+    assert "db.* classes are AWS RDS" in by_key["groundwork:postgres.instanceClass"]
+    assert "only for cloud: aws" in by_key["groundwork:cdn.priceClass"]
+
+
+def test_valid_alicloud_stack_is_refused_cleanly_until_it_is_built(tmp_path: Path) -> None:
+    text = """\
+config:
+  pulumi:disable-default-providers: ["*"]
+  groundwork:cloud: alicloud
+  groundwork:environment: dev
+  groundwork:region: cn-hangzhou
+  groundwork:tags: {owner: platform-team, costCenter: cc-1042}
+  groundwork:network: {cidr: 10.30.0.0/16, zones: [h, i], zoneSlots: {h: 0, i: 1}}
+"""
+    proc = _plan_subprocess(_project_copy(tmp_path, text))
+    assert proc.returncode == EXIT_CONFIG, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert proc.stderr.strip().splitlines() == [
+        "error: Pulumi.broken.yaml: groundwork:cloud: 'alicloud' is validated but not built yet "
+        "(issue #16); nothing was registered"
+    ]

@@ -12,6 +12,7 @@ from components.kubernetes.aws_addons import (
     external_dns_statements,
     load_balancer_controller_statements,
 )
+from components.kubernetes.aws_eks import ebs_storage_class
 from components.kubernetes.platform.baseline import (
     PlatformBaseline,
     PlatformBaselineArgs,
@@ -88,7 +89,9 @@ def test_quota_limits_and_default_storage_class() -> None:
 
 def test_baseline_rejects_a_relaxed_workload_namespace() -> None:
     args = PlatformBaselineArgs(
-        part_of="acme", namespaces=[WorkloadNamespaceArgs(name="apps", pod_security="baseline")]
+        part_of="acme",
+        namespaces=[WorkloadNamespaceArgs(name="apps", pod_security="baseline")],
+        storage_class=ebs_storage_class(),
     )
     with pytest.raises(ValueError, match=r"^namespaces.apps.pod_security: "):
         run_mocked(lambda: PlatformBaseline("b", args))

@@ -96,16 +96,23 @@ def test_levels_follow_the_environment_split() -> None:
 
 
 def test_level_resolution_order() -> None:
-    rule = BY_ID["db-cmk"]
+    rule = BY_ID["db-deletion-protection"]
+    assert rule.group == "availability"
     assert effective_level(rule, {}) == "advisory"  # the level in code
+    assert effective_level(BY_ID["db-cmk"], {}) == "mandatory"  # security: mandatory in code
     assert effective_level(rule, {"all": "mandatory"}) == "mandatory"
-    assert effective_level(rule, {"all": "mandatory", "db-cmk": "disabled"}) == "disabled"
     assert (
-        effective_level(rule, {"all": "disabled", "db-cmk": {"enforcementLevel": "advisory"}})
+        effective_level(rule, {"all": "mandatory", "db-deletion-protection": "disabled"})
+        == "disabled"
+    )
+    assert (
+        effective_level(
+            rule, {"all": "disabled", "db-deletion-protection": {"enforcementLevel": "advisory"}}
+        )
         == "advisory"
     )
-    with pytest.raises(ValueError, match="db-cmk"):
-        effective_level(rule, {"db-cmk": "blocking"})
+    with pytest.raises(ValueError, match="db-deletion-protection"):
+        effective_level(rule, {"db-deletion-protection": "blocking"})
 
 
 def _struct(value: dict[str, Any]) -> struct_pb2.Struct:

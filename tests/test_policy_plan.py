@@ -16,7 +16,7 @@ from planner.policy_report import cost_section, policy_resources, policy_section
 from planner.recorder import RecordedResource, RecordingMonitor
 from planner.report import PlanContext
 from policies.guardrails import config as guardrails_config
-from tests.conftest import PROJECT_DIR, built, raw_stack_config, stack_config
+from tests.conftest import PROJECT_DIR, built, one, raw_stack_config, stack_config
 
 PROVIDER = "urn:pulumi:{stack}::groundwork::pulumi:providers:aws::aws-eu-west-1"
 
@@ -25,6 +25,21 @@ def _plan_cli(stack: str, tmp_path: Path) -> int:
     """The plan command as a user runs it, reports written under tmp_path."""
     return main([stack, "--project-dir", str(PROJECT_DIR), "--quiet",
                  "--json", str(tmp_path / "p.json"), "--markdown", str(tmp_path / "p.md")])  # fmt: skip
+
+
+def plan_cli_with(
+    stack: str, extra: list[RecordedResource], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> int:
+    """The plan command as a user runs it, with `extra` resources recorded after the program's."""
+    real_run = cli.run_program
+
+    def run_with_extra(*args: Any, **kwargs: Any) -> RecordingMonitor:
+        monitor = real_run(*args, **kwargs)
+        monitor.recorded.extend(extra)
+        return monitor
+
+    monkeypatch.setattr(cli, "run_program", run_with_extra)
+    return _plan_cli(stack, tmp_path)
 
 
 def context(stack: str, extra: list[RecordedResource] | None = None) -> PlanContext:
@@ -63,7 +78,9 @@ def test_real_stacks_have_no_mandatory_violations(stack: str) -> None:
 
 def test_advisory_violations_are_listed_without_blocking() -> None:
     # A dev log group kept 14 days is fine; a prod-style alarm rule is advisory in dev: an
-    # unalarmed Aurora cluster shows up as advisory, and is not a reason to block.
+    # unalarmed Aurora cluster shows up as advisory, and is not a reason to block. (It uses the
+    # stack's TLS-forcing parameter group: db-tls-enforced is a security rule, mandatory.)
+    tls_group = one(built("dev"), "aws:rds/clusterParameterGroup:ClusterParameterGroup")
     db = synthetic(
         "dev",
         "aws:rds/cluster:Cluster",
@@ -75,6 +92,7 @@ def test_advisory_violations_are_listed_without_blocking() -> None:
             "kmsKeyId": "arn:aws:kms:eu-west-1:1:key/x",
             "tags": tags("dev"),
             "manageMasterUserPassword": True,
+            "dbClusterParameterGroupName": tls_group.outputs["name"],
         },
     )
     section = policy_section(context("dev", [db]))
@@ -137,27 +155,7 @@ def test_non_compliant_resource_blocks_the_plan_naming_rule_and_resource(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     stack, type_, name, inputs, rule = case
-    extra = synthetic(stack, type_, name, inputs)
-    real_run = cli.run_program
-
-    def run_with_extra(*args: Any, **kwargs: Any) -> RecordingMonitor:
-        monitor = real_run(*args, **kwargs)
-        monitor.recorded.append(extra)
-        return monitor
-
-    monkeypatch.setattr(cli, "run_program", run_with_extra)
-    code = main(
-        [
-            stack,
-            "--project-dir",
-            str(PROJECT_DIR),
-            "--quiet",
-            "--json",
-            str(tmp_path / "p.json"),
-            "--markdown",
-            str(tmp_path / "p.md"),
-        ]
-    )
+    code = plan_cli_with(stack, [synthetic(stack, type_, name, inputs)], monkeypatch, tmp_path)
     out = capsys.readouterr().out
     assert code == EXIT_BLOCKED
     blocked = out.split("PLAN BLOCKED:", 1)[1]

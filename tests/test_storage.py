@@ -151,6 +151,28 @@ def test_deferred_statements_land_in_the_policy() -> None:
     assert sids == ["DenyInsecureTransport", "Late"]
 
 
+def test_statements_resolved_later_are_checked_too() -> None:
+    # Deferred statements (an Output) reach the policy document only through bucket_policy,
+    # which refuses public grants when they resolve.
+    from components.aws import s3_policies
+
+    with pytest.raises(
+        ValueError, match=r"^policy_statements: Open would make the private bucket public"
+    ):
+        s3_policies.bucket_policy(
+            "arn:aws:s3:::b", [{"Sid": "Open", "Effect": "Allow", "Principal": {"AWS": "*"}}]
+        )
+    service = {
+        "Effect": "Allow",
+        "Principal": {"Service": "cloudfront.amazonaws.com"},
+        "Action": "s3:GetObject",
+    }
+    assert (
+        json.loads(s3_policies.bucket_policy("arn:aws:s3:::b", [service]))["Statement"][1]
+        == service
+    )
+
+
 def test_key_policy_takes_extra_statements() -> None:
     extra = {"Sid": "CdnDecrypt", "Effect": "Allow", "Principal": {"Service": "cloudfront.amazonaws.com"},
              "Action": "kms:Decrypt", "Resource": "*"}  # fmt: skip
@@ -262,6 +284,13 @@ BAD_ARGS: list[tuple[str, dict[str, Any], str]] = [
     ("expiry-before-transition", {"lifecycle": LifecycleArgs(
         transitions=[Transition(days=90, storage_class="GLACIER")], expiration_days=60)},
      "lifecycle.expiration_days"),
+    ("public-aws-list", {"policy_statements": [{"Sid": "Open", "Effect": "Allow", "Principal": {"AWS": ["*"]},
+                                                "Action": "s3:GetObject", "Resource": "*"}]}, "policy_statements"),
+    ("public-star-narrowed", {"policy_statements": [{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
+                                                     "Resource": "*", "Condition": {"StringEquals": {"aws:SourceVpce": "v"}}}]},
+     "policy_statements"),
+    ("not-principal", {"policy_statements": [{"Effect": "Allow", "NotPrincipal": {"AWS": "arn:aws:iam::1:root"},
+                                              "Action": "s3:GetObject", "Resource": "*"}]}, "policy_statements"),
 ]  # fmt: skip
 
 

@@ -147,10 +147,15 @@ def test_dev_distribution_is_cheap_and_still_enforces_modern_tls() -> None:
     assert dist["defaultCacheBehavior"]["viewerProtocolPolicy"] == "redirect-to-https"
 
 
-def test_default_certificate_is_possible_in_dev_but_says_tls_policy_is_not_enforced() -> None:
-    from infra import build
+def test_default_certificate_is_possible_where_policy_allows_but_says_tls_is_not_enforced(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from infra import build, config
+    from infra.policy_limits import PolicyLimits, policy_limits
     from tests.conftest import run_mocked, stack_config
 
+    relaxed = {**policy_limits("dev").pack_config, "cdn-https-only": "advisory"}
+    monkeypatch.setattr(config, "policy_limits", lambda env: PolicyLimits(env, relaxed))
     cfg = stack_config("dev", cdn={"allowDefaultCertificate": True})
     outputs: dict[str, object] = {}
     monitor = run_mocked(lambda: outputs.update(build(cfg)), stack="dev")

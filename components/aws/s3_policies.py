@@ -22,8 +22,32 @@ def deny_insecure_transport(bucket_arn: str) -> dict[str, Any]:
     }
 
 
+def public_grant_problem(statements: Sequence[Statement]) -> str | None:
+    """Why the statements would open the bucket to everyone, or None. An Allow with a `*`
+    principal (`"*"`, `{"AWS": "*"}`, `{"AWS": ["*"]}`) or NotPrincipal is refused whatever its
+    condition: the bucket is private by construction; grant named principals or services."""
+    public = []
+    for i, s in enumerate(statements):
+        if s.get("Effect", "Allow") != "Allow":
+            continue
+        principal = s.get("Principal")
+        entries = principal.values() if isinstance(principal, Mapping) else [principal]
+        values = [v for e in entries for v in (e if isinstance(e, list) else [e])]
+        if "NotPrincipal" in s or "*" in values:
+            public.append(str(s.get("Sid") or f"statement {i}"))
+    if not public:
+        return None
+    return (
+        f"{', '.join(public)} would make the private bucket public (principal '*' or "
+        "NotPrincipal); grant named principals or services"
+    )
+
+
 def bucket_policy(bucket_arn: str, extra: Sequence[Statement]) -> str:
     """The one bucket policy: the TLS-only deny first, then the caller's statements."""
+    problem = public_grant_problem(extra)
+    if problem:
+        raise ValueError(f"policy_statements: {problem}")
     return policy_document([deny_insecure_transport(bucket_arn), *[dict(s) for s in extra]])
 
 

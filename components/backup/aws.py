@@ -27,7 +27,11 @@ from components.aws.identity import aws_context
 from components.aws.policy_docs import assume_role_policy, kms_key_policy
 
 MAX_CONTINUOUS_DAYS = 35
-_VAULT_ARN = re.compile(r"^arn:aws[a-z-]*:backup:[a-z0-9-]+:\d{12}:backup-vault:[A-Za-z0-9_.-]+$")
+MAX_RETENTION_DAYS = 36500
+MIN_COMPLIANCE_DAYS = 3
+"""A compliance-mode lock can be changed for at least this many days."""
+VAULT_ARN = re.compile(r"^arn:aws[a-z-]*:backup:[a-z0-9-]+:\d{12}:backup-vault:[A-Za-z0-9_.-]+$")
+SCHEDULE = re.compile(r"^(cron|rate)\(.+\)$")
 _SERVICE_POLICIES = (
     "AWSBackupServiceRolePolicyForBackup",
     "AWSBackupServiceRolePolicyForRestores",
@@ -197,14 +201,14 @@ class BackupPlan(pulumi.ComponentResource):
 
 
 def _validate(args: BackupPlanArgs) -> None:
-    limit = MAX_CONTINUOUS_DAYS if args.continuous_backup else 36500
+    limit = MAX_CONTINUOUS_DAYS if args.continuous_backup else MAX_RETENTION_DAYS
     require(
         1 <= args.retention_days <= limit,
         "retention_days",
         f"must be 1..{limit}" + (" with continuous backup" if args.continuous_backup else ""),
     )
     require(
-        args.schedule.startswith(("cron(", "rate(")) and args.schedule.endswith(")"),
+        SCHEDULE.match(args.schedule) is not None,
         "schedule",
         f"'{args.schedule}' is not an AWS schedule expression such as cron(0 3 * * ? *)",
     )
@@ -228,9 +232,9 @@ def _validate(args: BackupPlanArgs) -> None:
             f"{lock.min_retention_days}..{lock.max_retention_days} days",
         )
         require(
-            lock.changeable_for_days is None or lock.changeable_for_days >= 3,
+            lock.changeable_for_days is None or lock.changeable_for_days >= MIN_COMPLIANCE_DAYS,
             "vault_lock.changeable_for_days",
-            "must be at least 3 (or None for governance mode)",
+            f"must be at least {MIN_COMPLIANCE_DAYS} (or None for governance mode)",
         )
     require(
         not isinstance(args.copy_to_vault_arns, str),
@@ -240,7 +244,7 @@ def _validate(args: BackupPlanArgs) -> None:
     for arn in args.copy_to_vault_arns:
         if isinstance(arn, str):
             require(
-                _VAULT_ARN.match(arn) is not None,
+                VAULT_ARN.match(arn) is not None,
                 "copy_to_vault_arns",
                 f"'{arn}' is not a backup vault ARN",
             )

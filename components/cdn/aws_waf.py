@@ -17,12 +17,12 @@ import ipaddress
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 import pulumi
 from pulumi_aws import cloudwatch, kms, wafv2
 
-from components._base import child_opts, merged_tags, require, type_token
+from components._base import LOG_RETENTION_DAYS, child_opts, merged_tags, require, type_token
 from components.aws.identity import aws_context
 from components.aws.policy_docs import kms_key_policy, logs_service_statement
 
@@ -37,9 +37,7 @@ before the heavier inspection groups run)."""
 MIN_RATE_LIMIT = 10
 MAX_RATE_LIMIT = 2_000_000_000
 RateWindow = Literal[60, 120, 300, 600]
-_COUNTRY = re.compile(r"^[A-Z]{2}$")
-_LOG_RETENTION_DAYS = {1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827,
-                       2192, 2557, 2922, 3288, 3653}  # fmt: skip
+COUNTRY = re.compile(r"^[A-Z]{2}$")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -220,9 +218,9 @@ def _validate(args: WebFirewallArgs) -> None:
         f"must be between {MIN_RATE_LIMIT} and {MAX_RATE_LIMIT}, got {args.rate_limit}",
     )
     require(
-        args.rate_limit_window_seconds in (60, 120, 300, 600),
+        args.rate_limit_window_seconds in get_args(RateWindow),
         "rate_limit_window_seconds",
-        "must be one of 60, 120, 300, 600",
+        f"must be one of {get_args(RateWindow)}",
     )
     dupes = set(args.additional_managed_rule_groups) & set(BASELINE_MANAGED_RULE_GROUPS)
     require(
@@ -235,7 +233,7 @@ def _validate(args: WebFirewallArgs) -> None:
             require(False, "blocked_ip_cidrs", f"'{cidr}' is not a CIDR ({exc})")
     for fld, codes in (("blocked_countries", args.blocked_countries),
                        ("allowed_countries", args.allowed_countries)):  # fmt: skip
-        bad = [c for c in codes if not _COUNTRY.match(c)]
+        bad = [c for c in codes if not COUNTRY.match(c)]
         require(not bad, fld, f"not ISO 3166 alpha-2 codes: {bad}")
     require(
         not (args.blocked_countries and args.allowed_countries),
@@ -243,7 +241,7 @@ def _validate(args: WebFirewallArgs) -> None:
         "set either blocked_countries or allowed_countries, not both",
     )
     require(
-        args.log_retention_days in _LOG_RETENTION_DAYS,
+        args.log_retention_days in LOG_RETENTION_DAYS,
         "log_retention_days",
         f"{args.log_retention_days} is not a CloudWatch Logs retention period",
     )

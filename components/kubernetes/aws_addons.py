@@ -26,7 +26,8 @@ from components._base import child_opts, require, type_token
 from components.kubernetes.aws_irsa import OidcIdentity, service_account_role
 from components.kubernetes.platform.baseline import k8s_labels
 
-ACME_SERVERS = {
+AcmeServer = Literal["staging", "production"]
+ACME_SERVERS: dict[AcmeServer, str] = {
     "staging": "https://acme-staging-v02.api.letsencrypt.org/directory",
     "production": "https://acme-v02.api.letsencrypt.org/directory",
 }
@@ -78,7 +79,7 @@ class PlatformAddonsArgs:
     """NLB scheme: internet-facing (public subnets) or internal."""
     acme_email: str
     """Let's Encrypt account e-mail."""
-    acme_server: Literal["staging", "production"] = "production"
+    acme_server: AcmeServer = "production"
     route53_zone: Route53ZoneArgs | None = None
     """Zone for external-dns; None: external-dns is not installed."""
     replicas: int = 2

@@ -16,10 +16,11 @@ Pulumi-eks is not used: it is Node-based, and so neither mockable nor testable h
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from ipaddress import IPv4Network
-from typing import Literal
+from typing import Literal, get_args
 
 import pulumi
 from pulumi_aws import cloudwatch, ec2, eks, iam, kms, vpc
@@ -28,9 +29,15 @@ from components._base import child_opts, merged_tags, require, type_token
 from components.aws.identity import aws_context
 from components.aws.policy_docs import kms_key_policy, logs_service_statement
 from components.kubernetes.aws_irsa import OidcIdentity, service_account_role
+from components.kubernetes.platform.baseline import StorageClassArgs
 
 ControlPlaneLog = Literal["api", "audit", "authenticator", "controllerManager", "scheduler"]
 MANDATORY_LOGS: tuple[ControlPlaneLog, ...] = ("api", "audit", "authenticator")
+CapacityType = Literal["ON_DEMAND", "SPOT"]
+SupportType = Literal["STANDARD", "EXTENDED"]
+EC2_INSTANCE_TYPE = re.compile(r"^[a-z][a-z0-9-]*\.[a-z0-9]+$")
+"""An EC2 instance type such as `m7i.large`."""
+MIN_DISK_GIB = 20
 ADMIN_POLICY = "AmazonEKSClusterAdminPolicy"
 
 
@@ -38,11 +45,25 @@ MIN_PUBLIC_PREFIX = 16
 """Public-endpoint allowlist entries must be at least this narrow."""
 
 
+def ebs_storage_class(kms_key_arn: pulumi.Input[str] | None = None) -> StorageClassArgs:
+    """The platform's default StorageClass on EKS: encrypted gp3 EBS volumes (through the
+    aws-ebs-csi-driver add-on), with a customer-managed key when given, else the account's
+    default EBS key."""
+    parameters: dict[str, pulumi.Input[str]] = {
+        "type": "gp3",
+        "encrypted": "true",
+        "csi.storage.k8s.io/fstype": "ext4",
+    }
+    if kms_key_arn is not None:
+        parameters["kmsKeyId"] = kms_key_arn
+    return StorageClassArgs(name="gp3", provisioner="ebs.csi.aws.com", parameters=parameters)
+
+
 @dataclass(frozen=True, kw_only=True)
 class NodeGroupArgs:
     instance_types: Sequence[str] = ("m7i.large", "m6i.large")
     """Instance types, most preferred first."""
-    capacity_type: Literal["ON_DEMAND", "SPOT"] = "ON_DEMAND"
+    capacity_type: CapacityType = "ON_DEMAND"
     """`ON_DEMAND` or `SPOT` (reclaimable; at least two instance types)."""
     min_size: int = 3
     """Autoscaling lower bound."""
@@ -70,7 +91,7 @@ class EksClusterArgs:
     """EKS cluster name (known before the cluster exists, so the VPC can tag subnets with it)."""
     version: str = "1.35"
     """Kubernetes minor version."""
-    support_type: Literal["STANDARD", "EXTENDED"] = "STANDARD"
+    support_type: SupportType = "STANDARD"
     """Upgrade policy. STANDARD avoids the extended-support surcharge."""
     vpc_id: pulumi.Input[str]
     """VPC of the cluster."""
@@ -600,7 +621,7 @@ class EksCluster(pulumi.ComponentResource):
 
 def _validate(args: EksClusterArgs) -> None:
     require(bool(args.cluster_name), "cluster_name", "must not be empty")
-    require(args.support_type in ("STANDARD", "EXTENDED"), "support_type", "STANDARD or EXTENDED")
+    require(args.support_type in get_args(SupportType), "support_type", "STANDARD or EXTENDED")
     require(len(args.private_subnets) >= 2, "private_subnets", "EKS needs two or more zones")
     missing = [t for t in MANDATORY_LOGS if t not in args.log_types]
     require(not missing, "log_types", f"must include {list(MANDATORY_LOGS)}; missing {missing}")
@@ -630,15 +651,21 @@ def _validate(args: EksClusterArgs) -> None:
             "need 0 <= min_size <= desired_size <= max_size, max_size > 0",
         )
         require(
-            group.capacity_type in ("ON_DEMAND", "SPOT"),
+            group.capacity_type in get_args(CapacityType),
             f"{field_name}.capacity_type",
             "ON_DEMAND or SPOT",
         )
         require(bool(group.instance_types), f"{field_name}.instance_types", "must not be empty")
+        bad = [t for t in group.instance_types if not EC2_INSTANCE_TYPE.match(t)]
+        require(not bad, f"{field_name}.instance_types", f"not EC2 instance types: {bad}")
         if group.capacity_type == "SPOT":
             require(
                 len(group.instance_types) >= 2,
                 f"{field_name}.instance_types",
                 "SPOT needs at least two instance types",
             )
-        require(group.disk_size_gib >= 20, f"{field_name}.disk_size_gib", "at least 20 GiB")
+        require(
+            group.disk_size_gib >= MIN_DISK_GIB,
+            f"{field_name}.disk_size_gib",
+            f"at least {MIN_DISK_GIB} GiB",
+        )

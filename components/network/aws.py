@@ -27,13 +27,19 @@ from components.aws.policy_docs import (
 from components.network.cidr_plan import MAX_ZONE_SLOTS, SubnetPlan, plan_subnets
 
 NatStrategy = Literal["none", "single", "per_az", "regional"]
+FlowTrafficType = Literal["ALL", "ACCEPT", "REJECT"]
+InterfaceEndpoint = Literal[
+    "ecr.api", "ecr.dkr", "sts", "logs", "secretsmanager", "kms", "ssm", "ec2",
+    "elasticloadbalancing", "autoscaling",
+]  # fmt: skip
+"""Services offered as interface (PrivateLink) endpoints."""
 
 
 @dataclass(frozen=True, kw_only=True)
 class FlowLogArgs:
     retention_days: int = 365
     """Retention of the flow-log group."""
-    traffic_type: Literal["ALL", "ACCEPT", "REJECT"] = "ALL"
+    traffic_type: FlowTrafficType = "ALL"
     """Which traffic to record."""
 
 
@@ -53,7 +59,7 @@ class VpcArgs:
     flow_logs: FlowLogArgs | None = field(default_factory=FlowLogArgs)
     """Flow logs; None disables them (not recommended)."""
     s3_gateway_endpoint: bool = True
-    interface_endpoints: Sequence[str] = ()
+    interface_endpoints: Sequence[InterfaceEndpoint] = ()
     """Service suffixes (`ecr.api`, `sts`, ...) for PrivateLink endpoints in the private subnets."""
     cluster_names: Sequence[str] = ()
     """Kubernetes clusters that share these subnets (tag `kubernetes.io/cluster/<name>=shared`)."""

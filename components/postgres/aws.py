@@ -24,12 +24,12 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, get_args
 
 import pulumi
 from pulumi_aws import appautoscaling, cloudwatch, iam, rds
 
-from components._base import child_opts, merged_tags, require, type_token
+from components._base import ENGINE_VERSION, child_opts, merged_tags, require, type_token
 from components.aws.data_tier import client_security_group, data_key, validate_clients
 from components.aws.identity import aws_context
 from components.aws.policy_docs import assume_role_policy
@@ -42,10 +42,17 @@ from components.aws.windows import (
 
 PostgresEngine = Literal["aurora-postgresql", "postgres"]
 MAX_READERS = 15
-MONITORING_INTERVALS = (0, 1, 5, 10, 15, 30, 60)
+MonitoringInterval = Literal[0, 1, 5, 10, 15, 30, 60]
+MAX_BACKUP_RETENTION_DAYS = 35
+RESERVED_USERNAMES = ("postgres", "rdsadmin", "admin")
+INSTANCE_CLASS = re.compile(r"^db\.[a-z0-9-]+\.[a-z0-9]+$")
+PG_NAME = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
 _IDENTIFIER = re.compile(r"^[a-z](?!.*--)[a-z0-9-]{0,48}[a-z0-9]$")
-_INSTANCE_CLASS = re.compile(r"^db\.[a-z0-9-]+\.[a-z0-9]+$")
-_PG_NAME = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
+
+
+def performance_insights_days_ok(days: int) -> bool:
+    """Performance Insights keeps 7 days (free) or a multiple of 31 up to 731."""
+    return days == 7 or (days % 31 == 0 and 31 <= days <= 731)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -108,7 +115,7 @@ class PostgresHaArgs:
     """Weekly maintenance window, ddd:hh24:mi-ddd:hh24:mi UTC."""
     performance_insights_retention_days: int = 7
     """7 (free tier) or a multiple of 31 up to 731."""
-    monitoring_interval_seconds: int = 60
+    monitoring_interval_seconds: MonitoringInterval = 60
     """Enhanced monitoring interval (0 disables it)."""
     log_retention_days: int = 365
     """Retention of the exported PostgreSQL log group."""
@@ -437,17 +444,17 @@ class PostgresHa(pulumi.ComponentResource):
 
 def _validate(args: PostgresHaArgs) -> None:
     require(
-        args.engine in ("aurora-postgresql", "postgres"),
+        args.engine in get_args(PostgresEngine),
         "engine",
         f"'{args.engine}' is not one of aurora-postgresql, postgres",
     )
     require(
-        re.fullmatch(r"\d+(\.\d+){0,2}", args.engine_version) is not None,
+        ENGINE_VERSION.match(args.engine_version) is not None,
         "engine_version",
         f"'{args.engine_version}' is not a version such as 16.6",
     )
     require(
-        _INSTANCE_CLASS.match(args.instance_class) is not None,
+        INSTANCE_CLASS.match(args.instance_class) is not None,
         "instance_class",
         f"'{args.instance_class}' is not an RDS instance class such as db.r7g.large",
     )
@@ -458,14 +465,18 @@ def _validate(args: PostgresHaArgs) -> None:
         "identifier",
         "2-50 lowercase letters, digits or single hyphens, starting with a letter",
     )
-    require(_PG_NAME.match(args.database_name) is not None, "database_name", "invalid name")
+    require(PG_NAME.match(args.database_name) is not None, "database_name", "invalid name")
     require(
-        _PG_NAME.match(args.master_username) is not None
-        and args.master_username not in ("postgres", "rdsadmin", "admin"),
+        PG_NAME.match(args.master_username) is not None
+        and args.master_username not in RESERVED_USERNAMES,
         "master_username",
         f"'{args.master_username}' is invalid or reserved",
     )
-    require(1 <= args.backup_retention_days <= 35, "backup_retention_days", "must be 1..35")
+    require(
+        1 <= args.backup_retention_days <= MAX_BACKUP_RETENTION_DAYS,
+        "backup_retention_days",
+        f"must be 1..{MAX_BACKUP_RETENTION_DAYS}",
+    )
     try:
         daily_window(args.backup_window)
     except ValueError as exc:
@@ -481,16 +492,15 @@ def _validate(args: PostgresHaArgs) -> None:
             f"'{args.backup_window}' overlaps the maintenance window '{window}'"
             + ("" if window == args.maintenance_window else " (staggered for an instance)"),
         )
-    pi_days = args.performance_insights_retention_days
     require(
-        pi_days == 7 or (pi_days % 31 == 0 and 31 <= pi_days <= 731),
+        performance_insights_days_ok(args.performance_insights_retention_days),
         "performance_insights_retention_days",
         "must be 7 or a multiple of 31 up to 731",
     )
     require(
-        args.monitoring_interval_seconds in MONITORING_INTERVALS,
+        args.monitoring_interval_seconds in get_args(MonitoringInterval),
         "monitoring_interval_seconds",
-        f"must be one of {MONITORING_INTERVALS}",
+        f"must be one of {get_args(MonitoringInterval)}",
     )
     require(args.log_retention_days > 0, "log_retention_days", "must be positive")
     require(

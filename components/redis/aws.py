@@ -18,13 +18,13 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, get_args
 
 import pulumi
 import pulumi_random as random
 from pulumi_aws import cloudwatch, elasticache, secretsmanager
 
-from components._base import child_opts, merged_tags, require, type_token
+from components._base import ENGINE_VERSION, child_opts, merged_tags, require, type_token
 from components.aws.data_tier import client_security_group, data_key, validate_clients
 from components.aws.identity import aws_context
 from components.aws.windows import daily_window, weekly_window, windows_overlap
@@ -34,8 +34,12 @@ AuthTokenUpdateStrategy = Literal["ROTATE", "SET"]
 AUTH_TOKEN_SPECIALS = "!&#$^<>-"  # noqa: S105 (character set, not a secret)
 """Printable specials ElastiCache accepts in an AUTH token (no `@`, `"`, `/`, spaces)."""
 MAX_REPLICAS = 5
+MAX_SHARDS = 500
+MAX_SNAPSHOT_RETENTION_DAYS = 35
+MIN_WINDOW_MINUTES = 60
+"""ElastiCache's shortest snapshot and maintenance window."""
 _IDENTIFIER = re.compile(r"^[a-z](?!.*--)[a-z0-9-]{0,38}[a-z0-9]$")
-_NODE_TYPE = re.compile(r"^cache\.[a-z0-9-]+\.[a-z0-9]+$")
+NODE_TYPE = re.compile(r"^cache\.[a-z0-9-]+\.[a-z0-9]+$")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -267,14 +271,16 @@ class RedisHa(pulumi.ComponentResource):
 
 
 def _validate(args: RedisHaArgs) -> None:
-    require(args.engine in ("valkey", "redis"), "engine", f"'{args.engine}' is not valkey or redis")
     require(
-        re.fullmatch(r"\d+(\.\d+){0,2}", args.engine_version) is not None,
+        args.engine in get_args(CacheEngine), "engine", f"'{args.engine}' is not valkey or redis"
+    )
+    require(
+        ENGINE_VERSION.match(args.engine_version) is not None,
         "engine_version",
         f"'{args.engine_version}' is not a version such as 8.0",
     )
     require(
-        _NODE_TYPE.match(args.node_type) is not None,
+        NODE_TYPE.match(args.node_type) is not None,
         "node_type",
         f"'{args.node_type}' is not a node type such as cache.r7g.large",
     )
@@ -288,25 +294,29 @@ def _validate(args: RedisHaArgs) -> None:
     require(
         args.cluster_mode or args.shards == 1, "shards", "more than one shard needs cluster_mode"
     )
-    require(1 <= args.shards <= 500, "shards", "must be 1..500")
+    require(1 <= args.shards <= MAX_SHARDS, "shards", f"must be 1..{MAX_SHARDS}")
     require(
         not args.multi_az or args.replicas >= 1,
         "multi_az",
         "needs at least one replica (a single node cannot fail over)",
     )
     require(
-        args.auth_token_update_strategy in ("ROTATE", "SET"),
+        args.auth_token_update_strategy in get_args(AuthTokenUpdateStrategy),
         "auth_token_update_strategy",
         "must be ROTATE or SET",
     )
     require(16 <= args.auth_token_length <= 128, "auth_token_length", "must be 16..128")
-    require(1 <= args.snapshot_retention_days <= 35, "snapshot_retention_days", "must be 1..35")
+    require(
+        1 <= args.snapshot_retention_days <= MAX_SNAPSHOT_RETENTION_DAYS,
+        "snapshot_retention_days",
+        f"must be 1..{MAX_SNAPSHOT_RETENTION_DAYS}",
+    )
     try:
-        daily_window(args.snapshot_window, min_minutes=60)
+        daily_window(args.snapshot_window, min_minutes=MIN_WINDOW_MINUTES)
     except ValueError as exc:
         raise ValueError(f"snapshot_window: {exc}") from None
     try:
-        weekly_window(args.maintenance_window, min_minutes=60)
+        weekly_window(args.maintenance_window, min_minutes=MIN_WINDOW_MINUTES)
     except ValueError as exc:
         raise ValueError(f"maintenance_window: {exc}") from None
     require(

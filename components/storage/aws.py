@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 import pulumi
 from pulumi_aws import kms, s3
@@ -31,8 +31,7 @@ Encryption = Literal["aws:kms", "AES256"]
 StorageClass = Literal[
     "STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING", "GLACIER_IR", "GLACIER", "DEEP_ARCHIVE"
 ]
-STORAGE_CLASSES = ("STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING", "GLACIER_IR", "GLACIER",
-                   "DEEP_ARCHIVE")  # fmt: skip
+STORAGE_CLASSES: tuple[str, ...] = get_args(StorageClass)
 MIN_DAYS_BEFORE_IA = 30
 """S3 refuses transitions to STANDARD_IA / ONEZONE_IA before an object is 30 days old."""
 
@@ -283,6 +282,10 @@ def _validate(args: BucketArgs) -> None:
     )
     if args.access_logs is not None:
         require(args.access_logs.prefix.endswith("/"), "access_logs.prefix", "must end with '/'")
+    if isinstance(args.policy_statements, Sequence):  # Outputs are checked when they resolve
+        plain = [s for s in args.policy_statements if isinstance(s, Mapping)]
+        problem = s3_policies.public_grant_problem(plain)
+        require(problem is None, "policy_statements", problem or "")
     life = args.lifecycle
     require(
         life.abort_incomplete_multipart_upload_days > 0,

@@ -11,7 +11,7 @@ from components.backup.aws import BackupPlan, BackupPlanArgs, VaultLockArgs
 from components.network.aws import Vpc
 from components.postgres.aws import PostgresHa, PostgresHaArgs, ReaderAutoscalingArgs
 from components.redis.aws import RedisHa, RedisHaArgs
-from infra.config import StackConfig
+from infra.config import AwsStackConfig
 
 
 @dataclass(frozen=True)
@@ -21,7 +21,7 @@ class DataClients:
 
 
 def data(
-    cfg: StackConfig, network: Vpc, clients: DataClients, opts: pulumi.ResourceOptions
+    cfg: AwsStackConfig, network: Vpc, clients: DataClients, opts: pulumi.ResourceOptions
 ) -> dict[str, Any]:
     """Backups, PostgreSQL and the cache in the primary region's data subnets.
 
@@ -125,7 +125,7 @@ def data(
     return outputs
 
 
-def _backup(cfg: StackConfig, name: str, opts: pulumi.ResourceOptions) -> BackupPlan:
+def _backup(cfg: AwsStackConfig, name: str, opts: pulumi.ResourceOptions) -> BackupPlan:
     bk = cfg.backup
     lock = bk.vault_lock
     return BackupPlan(

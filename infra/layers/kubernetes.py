@@ -1,4 +1,4 @@
-"""Kubernetes layer: EKS cluster, platform baseline, add-ons and the example service."""
+"""Kubernetes layer: EKS cluster, platform baseline and add-ons (services: infra/layers/apps.py)."""
 
 from __future__ import annotations
 
@@ -10,29 +10,28 @@ from components.kubernetes.aws_addons import (
     PlatformAddonsArgs,
     Route53ZoneArgs,
 )
-from components.kubernetes.aws_eks import EksCluster, EksClusterArgs, NodeGroupArgs
+from components.kubernetes.aws_eks import (
+    EksCluster,
+    EksClusterArgs,
+    NodeGroupArgs,
+    ebs_storage_class,
+)
 from components.kubernetes.platform.baseline import (
     PlatformBaseline,
     PlatformBaselineArgs,
     QuotaArgs,
     WorkloadNamespaceArgs,
 )
-from components.kubernetes.platform.workload import (
-    IngressArgs,
-    SecurityArgs,
-    Workload,
-    WorkloadArgs,
-)
 from components.network.aws import Vpc
-from infra.config import StackConfig
+from infra.config import AwsStackConfig
 
 
-def cluster_name(cfg: StackConfig) -> str:
+def cluster_name(cfg: AwsStackConfig) -> str:
     """Known before the cluster exists, so the VPC can tag its subnets with it."""
     return f"{cfg.name}-{cfg.environment}"
 
 
-def cluster(cfg: StackConfig, network: Vpc, opts: pulumi.ResourceOptions) -> EksCluster:
+def cluster(cfg: AwsStackConfig, network: Vpc, opts: pulumi.ResourceOptions) -> EksCluster:
     c = cfg.cluster
     return EksCluster(
         f"{cfg.name}-{cfg.environment}-eks",
@@ -68,7 +67,7 @@ def cluster(cfg: StackConfig, network: Vpc, opts: pulumi.ResourceOptions) -> Eks
     )
 
 
-def baseline(cfg: StackConfig, opts: pulumi.ResourceOptions) -> PlatformBaseline:
+def baseline(cfg: AwsStackConfig, opts: pulumi.ResourceOptions) -> PlatformBaseline:
     p = cfg.platform
     return PlatformBaseline(
         f"{cfg.name}-{cfg.environment}-baseline",
@@ -90,6 +89,7 @@ def baseline(cfg: StackConfig, opts: pulumi.ResourceOptions) -> PlatformBaseline
             ingress_namespace=p.ingress_namespace,
             monitoring_namespace=p.monitoring_namespace,
             platform_namespaces=[p.ingress_namespace, "cert-manager", p.monitoring_namespace],
+            storage_class=ebs_storage_class(),
             storage_reclaim_policy=p.storage_reclaim_policy,
             protect_stateful=cfg.protect_stateful_resources,
         ),
@@ -98,7 +98,7 @@ def baseline(cfg: StackConfig, opts: pulumi.ResourceOptions) -> PlatformBaseline
 
 
 def addons(
-    cfg: StackConfig, network: Vpc, cluster: EksCluster, opts: pulumi.ResourceOptions
+    cfg: AwsStackConfig, network: Vpc, cluster: EksCluster, opts: pulumi.ResourceOptions
 ) -> PlatformAddons:
     p = cfg.platform
     charts = {
@@ -140,38 +140,6 @@ def addons(
             if p.route53_zone
             else None,
             tags=cfg.base_tags,
-        ),
-        opts=opts,
-    )
-
-
-def example_app(
-    cfg: StackConfig, addons: PlatformAddons, opts: pulumi.ResourceOptions
-) -> Workload | None:
-    app = cfg.apps.example
-    if app is None:
-        return None
-    return Workload(
-        app.name,
-        WorkloadArgs(
-            namespace=app.namespace,
-            part_of=cfg.name,
-            image=app.image,
-            tag=app.tag,
-            digest=app.digest,
-            require_digest=app.require_digest,
-            ports={"http": app.port},
-            min_replicas=app.min_replicas,
-            max_replicas=app.max_replicas,
-            security=SecurityArgs(run_as_user=101, run_as_group=101),  # the image's nginx user
-            ingress=IngressArgs(
-                host=app.host,
-                ingress_class=addons.ingress_class,
-                cluster_issuer=addons.cluster_issuer_name,
-            )
-            if app.host
-            else None,
-            ingress_namespace=cfg.platform.ingress_namespace,
         ),
         opts=opts,
     )

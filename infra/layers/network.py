@@ -5,11 +5,11 @@ from __future__ import annotations
 import pulumi
 
 from components.network.aws import FlowLogArgs, Vpc, VpcArgs
-from infra.config import StackConfig
+from infra.config import AwsStackConfig
 from infra.layers.kubernetes import cluster_name
 
 
-def network(cfg: StackConfig, opts: pulumi.ResourceOptions) -> Vpc:
+def network(cfg: AwsStackConfig, opts: pulumi.ResourceOptions) -> Vpc:
     net = cfg.network
     return Vpc(
         f"{cfg.name}-{cfg.environment}",

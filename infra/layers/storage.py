@@ -17,15 +17,15 @@ from components.storage.aws import (
     LogTargetArgs,
     Transition,
 )
-from infra.config import StackConfig
+from infra.config import AwsStackConfig
 from infra.providers import EDGE_REGION
-from infra.sections.storage import DataBucket
+from infra.sections.storage import AwsDataBucket
 
 Grants = pulumi.Output[list[dict[str, Any]]]
 
 
 def storage_and_cdn(
-    cfg: StackConfig, opts: pulumi.ResourceOptions, edge_opts: pulumi.ResourceOptions
+    cfg: AwsStackConfig, opts: pulumi.ResourceOptions, edge_opts: pulumi.ResourceOptions
 ) -> dict[str, Any]:
     """Log bucket, data buckets, and the CDN over the assets bucket; returns stack outputs.
 
@@ -99,8 +99,8 @@ def storage_and_cdn(
 
 
 def _bucket_args(
-    cfg: StackConfig,
-    settings: DataBucket,
+    cfg: AwsStackConfig,
+    settings: AwsDataBucket,
     logs: Bucket,
     role: str,
     *,
@@ -126,7 +126,9 @@ def _bucket_args(
     )
 
 
-def _cdn(cfg: StackConfig, assets: Bucket, logs: Bucket, edge_opts: pulumi.ResourceOptions) -> Cdn:
+def _cdn(
+    cfg: AwsStackConfig, assets: Bucket, logs: Bucket, edge_opts: pulumi.ResourceOptions
+) -> Cdn:
     c = cfg.cdn
     return Cdn(
         f"{cfg.name}-{cfg.environment}-cdn",

@@ -1,11 +1,42 @@
-"""Shared base for every config model: strict, immutable, camelCase in the stack files."""
+"""Shared base for every config model: strict, immutable, camelCase in the stack files, and the
+one helper that lets a config default come from the component it feeds."""
 
 from __future__ import annotations
 
-from typing import Literal
+import dataclasses
+from collections.abc import Iterator, Mapping
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 from pydantic.alias_generators import to_camel
+
+from components._base import LogRetentionDays
+
+__all__ = [
+    "CrossFieldError",
+    "LogRetentionDays",
+    "Problem",
+    "Section",
+    "all_problems",
+    "component_default",
+]
+
+
+@dataclasses.dataclass(frozen=True)
+class Problem:
+    """One cross-field problem: the camelCase key (relative to the section that found it) and
+    what is wrong with it."""
+
+    key: str
+    message: str
+
+
+class CrossFieldError(ValueError):
+    """Every cross-field problem of a stack, raised together so that all are reported."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("; ".join(f"{p.key}: {p.message}" for p in problems))
+        self.problems = problems
 
 
 class Section(BaseModel):
@@ -20,9 +51,44 @@ class Section(BaseModel):
         use_attribute_docstrings=True,
     )
 
+    def problems(self) -> Iterator[Problem]:
+        """Cross-field checks of this section, keys relative to it. Yield every problem (never stop
+        at the first); subclasses extend with `yield from super().problems()`. They run once the
+        whole stack file has passed field validation (see `all_problems`)."""
+        yield from ()
 
-LogRetentionDays = Literal[
-    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922,
-    3288, 3653,
-]  # fmt: skip
-"""The retention periods CloudWatch Logs accepts (and Alibaba SLS is configured with)."""
+
+def all_problems(section: Section, prefix: str = "") -> Iterator[Problem]:
+    """The cross-field problems of a section and of every section inside it (maps and lists of
+    sections too), with keys relative to `section`'s parent."""
+    for problem in section.problems():
+        yield Problem(prefix + problem.key, problem.message)
+    for name, info in type(section).model_fields.items():
+        value, key = getattr(section, name), prefix + (info.alias or name)
+        if isinstance(value, Section):
+            yield from all_problems(value, f"{key}.")
+        elif isinstance(value, Mapping):
+            for item, child in value.items():
+                if isinstance(child, Section):
+                    yield from all_problems(child, f"{key}.{item}.")
+        elif isinstance(value, list):
+            for index, child in enumerate(value):
+                if isinstance(child, Section):
+                    yield from all_problems(child, f"{key}.{index}.")
+
+
+def component_default(args: type, name: str) -> Any:
+    """The default the component's args dataclass states for `name`.
+
+    A config key that is passed straight to a component takes its default from there, so each
+    default is stated once (the component's, which is secure on its own); presets only override.
+    Tuples become lists (the stack file's shape)."""
+    fields = {f.name: f for f in dataclasses.fields(args)}
+    f = fields[name]
+    if f.default is not dataclasses.MISSING:
+        value = f.default
+    elif f.default_factory is not dataclasses.MISSING:
+        value = f.default_factory()
+    else:
+        raise TypeError(f"{args.__name__}.{name} has no default")
+    return list(value) if isinstance(value, tuple) else value

@@ -1,28 +1,52 @@
-"""`groundwork:cdn`: CloudFront in front of the assets bucket, its TLS, headers and WAF."""
+"""`groundwork:cdn`: the CDN in front of the assets bucket, its TLS, headers and edge firewall.
+
+`Cdn` is the intent (a domain, security headers, a firewall with a rate limit and geo rules);
+`AwsCdn` adds what only CloudFront / WAFv2 / Route 53 have (components/cdn/aws.py, aws_waf.py):
+price classes, TLS security-policy names, the default certificate, the rate-limit window.
+"""
 
 from __future__ import annotations
 
 import ipaddress
 import re
-from typing import Literal
+from typing import Any
 
 from pydantic import Field, field_validator, model_validator
 
-from infra.sections.base import LogRetentionDays, Section
+from components.cdn.aws import (
+    CdnArgs,
+    MinimumTls,
+    PriceClass,
+    SecurityHeadersArgs,
+    ViewerProtocol,
+)
+from components.cdn.aws_waf import (
+    COUNTRY,
+    MAX_RATE_LIMIT,
+    MIN_RATE_LIMIT,
+    RateWindow,
+    WebFirewallArgs,
+)
+from infra.sections.base import LogRetentionDays, Section, component_default
 
 _HOSTNAME = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 _ZONE_ID = re.compile(r"^Z[A-Z0-9]{1,31}$")
-_COUNTRY = re.compile(r"^[A-Z]{2}$")
+
+
+def _cdn(name: str) -> Any:
+    return component_default(CdnArgs, name)
+
+
+def _waf(name: str) -> Any:
+    return component_default(WebFirewallArgs, name)
 
 
 class Domain(Section):
     name: str
-    """Hostname the CDN serves (e.g. `assets.example.com`); gets an ACM certificate in us-east-1."""
+    """Hostname the CDN serves (e.g. `assets.example.com`); gets a certificate from the cloud's
+    certificate service."""
     aliases: list[str] = Field(default_factory=list)
     """Further hostnames on the same certificate."""
-    hosted_zone_id: str | None = None
-    """Route 53 hosted zone: when set, DNS validation and A/AAAA alias records are created in it;
-    otherwise create the validation records shown by ACM yourself."""
 
     @field_validator("name")
     @classmethod
@@ -39,6 +63,12 @@ class Domain(Section):
             raise ValueError(f"not lowercase hostnames: {bad}")
         return values
 
+
+class AwsDomain(Domain):
+    hosted_zone_id: str | None = None
+    """Route 53 hosted zone: when set, DNS validation and A/AAAA alias records are created in it;
+    otherwise create the validation records shown by ACM yourself."""
+
     @field_validator("hosted_zone_id")
     @classmethod
     def _zone(cls, value: str | None) -> str | None:
@@ -49,19 +79,17 @@ class Domain(Section):
 
 class Waf(Section):
     enabled: bool = True
-    """Attach a WAF web ACL (AWS managed rule groups and a rate limit) to the distribution."""
-    rate_limit: int = Field(2000, ge=10, le=2_000_000_000)
-    """Requests per client IP per `rateLimitWindowSeconds` before the IP is blocked."""
-    rate_limit_window_seconds: Literal[60, 120, 300, 600] = 300
-    """Evaluation window of the rate limit."""
+    """Attach a web application firewall (managed rule groups and a rate limit)."""
+    rate_limit: int = Field(_waf("rate_limit"), ge=MIN_RATE_LIMIT, le=MAX_RATE_LIMIT)
+    """Requests per client IP per rate-limit window before the IP is blocked."""
     blocked_ip_cidrs: list[str] = Field(default_factory=list)
     """IPv4/IPv6 ranges always blocked."""
     blocked_countries: list[str] = Field(default_factory=list)
     """ISO 3166 alpha-2 country codes blocked."""
     allowed_countries: list[str] = Field(default_factory=list)
     """When set, requests from every other country are blocked (not with blockedCountries)."""
-    log_retention_days: LogRetentionDays = 365
-    """Retention of the WAF log group (`aws-waf-logs-...`, in us-east-1)."""
+    log_retention_days: LogRetentionDays = _waf("log_retention_days")
+    """Retention of the firewall's log group."""
 
     @field_validator("blocked_ip_cidrs")
     @classmethod
@@ -76,7 +104,7 @@ class Waf(Section):
     @field_validator("blocked_countries", "allowed_countries")
     @classmethod
     def _countries(cls, values: list[str]) -> list[str]:
-        bad = [v for v in values if not _COUNTRY.match(v)]
+        bad = [v for v in values if not COUNTRY.match(v)]
         if bad:
             raise ValueError(f"not ISO 3166 alpha-2 country codes (like DE, US): {bad}")
         return values
@@ -88,28 +116,40 @@ class Waf(Section):
         return self
 
 
+class AwsWaf(Waf):
+    rate_limit_window_seconds: RateWindow = _waf("rate_limit_window_seconds")
+    """Evaluation window of the rate limit."""
+
+
 class Cdn(Section):
     enabled: bool = True
-    """Serve the assets bucket through CloudFront (needs `storage.assets.enabled`)."""
-    price_class: Literal["PriceClass_100", "PriceClass_200", "PriceClass_All"] = "PriceClass_All"
-    """Edge locations used: PriceClass_100 (North America and Europe) is cheapest."""
-    minimum_tls_version: Literal["TLSv1.2_2021", "TLSv1.2_2025", "TLSv1.3_2025"] = "TLSv1.2_2021"
-    """Viewer TLS security policy; takes effect only with `domain` (AWS pins the default
-    *.cloudfront.net certificate to TLSv1)."""
-    viewer_protocol_policy: Literal["redirect-to-https", "https-only"] = "redirect-to-https"
-    """HTTP requests are redirected to HTTPS (or refused with https-only)."""
+    """Serve the assets bucket through the CDN (needs `storage.assets.enabled`)."""
     domain: Domain | None = None
-    """Custom domain with an ACM certificate. Required in prod."""
-    allow_default_certificate: bool = False
-    """Allow running without `domain` on the *.cloudfront.net certificate (TLSv1 minimum, fixed by
-    AWS). Not allowed in prod."""
+    """Custom domain with a certificate."""
     content_security_policy: str = Field(
-        "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'self'; "
-        "frame-ancestors 'none'; form-action 'self'; upgrade-insecure-requests",
-        min_length=1,
+        component_default(SecurityHeadersArgs, "content_security_policy"), min_length=1
     )
     """`Content-Security-Policy` header sent with every response."""
-    default_root_object: str | None = None
+    default_root_object: str | None = _cdn("default_root_object")
     """Object served for `/` (e.g. `index.html`)."""
     waf: Waf = Waf()
     """Web application firewall."""
+
+
+class AwsCdn(Cdn):
+    price_class: PriceClass = _cdn("price_class")
+    """CloudFront edge locations used: PriceClass_100 (North America and Europe) is cheapest."""
+    minimum_tls_version: MinimumTls = _cdn("minimum_tls_version")
+    """Viewer TLS security policy; takes effect only with `domain` (AWS pins the default
+    *.cloudfront.net certificate to TLSv1)."""
+    viewer_protocol_policy: ViewerProtocol = _cdn("viewer_protocol_policy")
+    """HTTP requests are redirected to HTTPS (or refused with https-only)."""
+    domain: AwsDomain | None = None
+    """Custom domain with an ACM certificate (in us-east-1). Required wherever the policy
+    `cdn-https-only` is mandatory."""
+    allow_default_certificate: bool = _cdn("allow_default_certificate")
+    """Allow running without `domain` on the *.cloudfront.net certificate (TLSv1 minimum, fixed by
+    AWS). Only where the policy `cdn-https-only` is not mandatory (it is in every shipped
+    environment)."""
+    waf: AwsWaf = AwsWaf()
+    """WAFv2 web ACL."""

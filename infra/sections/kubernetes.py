@@ -1,55 +1,88 @@
-"""`groundwork:cluster`, `groundwork:platform`, `groundwork:apps`: the EKS cluster, the platform
-baseline and add-ons on it, and the example service deployed through the Workload component."""
+"""`groundwork:cluster`, `groundwork:platform`: the managed Kubernetes cluster, and the platform
+baseline and add-ons on it (the services on it: infra/sections/apps.py).
+
+`Cluster` and `Platform` are what every cloud asks for; `AwsCluster` / `AwsPlatform` add EKS, IAM
+and Route 53 specifics (components/kubernetes/aws_eks.py, aws_addons.py), `AlicloudCluster` the
+ACK ones."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator, Mapping
 from ipaddress import IPv4Network
-from typing import Any, Literal
+from typing import Annotated, Any
 
 from pydantic import Field, field_validator
 
-from components.kubernetes.aws_eks import MIN_PUBLIC_PREFIX
-from infra.sections.base import LogRetentionDays, Section
+from components.kubernetes.aws_addons import AcmeServer, PlatformAddonsArgs
+from components.kubernetes.aws_eks import (
+    EC2_INSTANCE_TYPE,
+    MANDATORY_LOGS,
+    MIN_DISK_GIB,
+    MIN_PUBLIC_PREFIX,
+    CapacityType,
+    ControlPlaneLog,
+    EksClusterArgs,
+    NodeGroupArgs,
+    SupportType,
+)
+from components.kubernetes.platform.baseline import PlatformBaselineArgs, ReclaimPolicy
+from infra.sections.base import LogRetentionDays, Problem, Section, component_default
 
 _DNS_LABEL = r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$"
 _ROLE_ARN = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]{1,512}$")
-_DIGEST = r"^sha256:[0-9a-f]{64}$"
-ControlPlaneLog = Literal["api", "audit", "authenticator", "controllerManager", "scheduler"]
-REQUIRED_LOGS = ("api", "audit", "authenticator")
-ALL_LOGS: list[ControlPlaneLog] = [
-    "api",
-    "audit",
-    "authenticator",
-    "controllerManager",
-    "scheduler",
-]
+ALICLOUD_INSTANCE_TYPE = re.compile(r"^ecs\.[a-z0-9-]+\.[a-z0-9]+$")
+
+
+def _eks(name: str) -> Any:
+    return component_default(EksClusterArgs, name)
+
+
+def _nodes(name: str) -> Any:
+    return component_default(NodeGroupArgs, name)
 
 
 class NodeGroup(Section):
-    instance_types: list[str] = Field(
-        default_factory=lambda: ["m7i.large", "m6i.large"], min_length=1
-    )
-    """EC2 instance types, most preferred first (SPOT needs at least two for diversification)."""
-    capacity_type: Literal["ON_DEMAND", "SPOT"] = "ON_DEMAND"
-    """`ON_DEMAND`, or `SPOT` (cheaper, reclaimable; rejected in prod)."""
-    min_size: int = Field(3, ge=0, le=100)
+    min_size: int = Field(_nodes("min_size"), ge=0, le=100)
     """Autoscaling lower bound (nodes, over all zones)."""
-    desired_size: int = Field(3, ge=0, le=100)
+    desired_size: int = Field(_nodes("desired_size"), ge=0, le=100)
     """Initial node count; afterwards the cluster autoscaler owns it (Pulumi ignores drift)."""
-    max_size: int = Field(9, ge=1, le=100)
+    max_size: int = Field(_nodes("max_size"), ge=1, le=100)
     """Autoscaling upper bound (nodes, over all zones)."""
-    disk_size_gib: int = Field(50, ge=20, le=1000)
-    """Encrypted gp3 root volume size."""
+    disk_size_gib: int = Field(_nodes("disk_size_gib"), ge=MIN_DISK_GIB, le=1000)
+    """Encrypted root volume size."""
     labels: dict[str, str] = Field(default_factory=dict)
     """Kubernetes node labels."""
-    per_zone: bool = False
-    """One managed node group per zone, each with these bounds (for zonal EBS-backed pods);
-    default: one group across the private subnets of every zone, with these bounds in total."""
+    per_zone: bool = _nodes("per_zone")
+    """One node group per zone, each with these bounds (for zonal volume-backed pods); default:
+    one group across the private subnets of every zone, with these bounds in total."""
+
+
+class AwsNodeGroup(NodeGroup):
+    instance_types: list[Annotated[str, Field(pattern=EC2_INSTANCE_TYPE.pattern)]] = Field(
+        _nodes("instance_types"), min_length=1
+    )
+    """EC2 instance types, most preferred first (SPOT needs at least two for diversification)."""
+    capacity_type: CapacityType = _nodes("capacity_type")
+    """`ON_DEMAND`, or `SPOT` (cheaper, reclaimable; rejected in prod)."""
+
+
+class AlicloudNodeGroup(NodeGroup):
+    instance_types: list[str] = Field(default_factory=list)
+    """ECS instance types (`ecs.g7.large`), most preferred first; the Alibaba Cloud implementation
+    (issue #16) sets the default."""
+
+    @field_validator("instance_types")
+    @classmethod
+    def _ecs_types(cls, types: list[str]) -> list[str]:
+        bad = [t for t in types if not ALICLOUD_INSTANCE_TYPE.match(t)]
+        if bad:
+            raise ValueError(f"not Alibaba Cloud ECS instance types such as ecs.g7.large: {bad}")
+        return types
 
 
 class EndpointAccess(Section):
-    public: bool = False
+    public: bool = _eks("endpoint_public_access")
     """Also expose the API endpoint publicly (the private endpoint is always on)."""
     public_cidrs: list[str] = Field(default_factory=list)
     """CIDRs allowed to reach the public endpoint; required when `public` is true. Each must be
@@ -73,30 +106,80 @@ class EndpointAccess(Section):
 
 class Cluster(Section):
     enabled: bool = True
-    """Build the EKS cluster, the platform on it and the example service."""
-    version: str = Field("1.35", pattern=r"^1\.\d{2}$")
+    """Build the managed Kubernetes cluster, the platform on it and the example service."""
+    version: str = Field(_eks("version"), pattern=r"^1\.\d{2}$")
     """Kubernetes minor version (`1.35`)."""
-    support_type: Literal["STANDARD", "EXTENDED"] = "STANDARD"
-    """Upgrade policy: `STANDARD` (the cluster is upgraded when standard support ends) or
-    `EXTENDED` (kept on the version, billed extra per hour)."""
     endpoint: EndpointAccess = EndpointAccess()
     """API server endpoint access."""
+    log_retention_days: LogRetentionDays = _eks("log_retention_days")
+    """Retention of the control-plane log group."""
+    node_groups: Mapping[str, NodeGroup] = Field(default_factory=lambda: {"general": NodeGroup()})
+    """Node groups by name; each spans the private subnets of every zone (or, with `perZone`, is
+    one group per zone)."""
+
+    def problems(self) -> Iterator[Problem]:
+        yield from super().problems()
+        if self.endpoint.public and not self.endpoint.public_cidrs:
+            yield Problem(
+                "endpoint.publicCidrs",
+                "required when the public endpoint is on (an allowlist; 0.0.0.0/0 is refused)",
+            )
+        for name, group in self.node_groups.items():
+            if not group.min_size <= group.desired_size <= group.max_size:
+                yield Problem(
+                    f"nodeGroups.{name}",
+                    f"need minSize <= desiredSize <= maxSize, got {group.min_size}, "
+                    f"{group.desired_size}, {group.max_size}",
+                )
+
+    @field_validator("node_groups")
+    @classmethod
+    def _group_names(cls, groups: Mapping[str, NodeGroup]) -> Mapping[str, NodeGroup]:
+        if not groups:
+            raise ValueError("at least one node group is required")
+        for name in groups:
+            if not re.match(r"^[a-z][a-z0-9-]{0,30}$", name):
+                raise ValueError(
+                    f"node group name '{name}' must be 1-31 lowercase letters, digits, -"
+                )
+        return groups
+
+
+class AwsCluster(Cluster):
+    support_type: SupportType = _eks("support_type")
+    """Upgrade policy: `STANDARD` (the cluster is upgraded when standard support ends) or
+    `EXTENDED` (kept on the version, billed extra per hour)."""
     admin_role_arns: list[str] = Field(default_factory=list)
     """IAM roles given cluster-admin through EKS access entries (no aws-auth ConfigMap)."""
     kubeconfig_role_arn: str | None = None
     """Role the Kubernetes provider assumes for `aws eks get-token --role-arn` (one of
     `adminRoleArns`); unset: the identity running Pulumi."""
-    log_types: list[ControlPlaneLog] = Field(default_factory=lambda: list(ALL_LOGS))
+    log_types: list[ControlPlaneLog] = _eks("log_types")
     """Control-plane log types sent to CloudWatch (api, audit and authenticator are mandatory)."""
-    log_retention_days: LogRetentionDays = 90
-    """Retention of the control-plane log group."""
-    node_groups: dict[str, NodeGroup] = Field(default_factory=lambda: {"general": NodeGroup()})
+    node_groups: dict[str, AwsNodeGroup] = Field(
+        default_factory=lambda: {"general": AwsNodeGroup()}
+    )
     """Managed node groups by name; each spans the private subnets of every zone (or, with
     `perZone`, is one group per zone). Fields: instanceTypes, capacityType, minSize, desiredSize,
     maxSize, diskSizeGib, labels, perZone."""
     addon_versions: dict[str, str] = Field(default_factory=dict)
     """Pinned EKS managed add-on versions (`vpc-cni`, `coredns`, `kube-proxy`,
     `aws-ebs-csi-driver`); unset ones get the default version for the cluster version."""
+
+    def problems(self) -> Iterator[Problem]:
+        yield from super().problems()
+        for name, group in self.node_groups.items():
+            if group.capacity_type == "SPOT" and len(group.instance_types) < 2:
+                yield Problem(
+                    f"nodeGroups.{name}.instanceTypes",
+                    "SPOT needs at least two types (one reclaimed pool must not empty the group)",
+                )
+        role = self.kubeconfig_role_arn
+        if role is not None and role not in self.admin_role_arns:
+            yield Problem(
+                "kubeconfigRoleArn",
+                f"'{role}' has no access entry; add it to cluster.adminRoleArns",
+            )
 
     @field_validator("kubeconfig_role_arn")
     @classmethod
@@ -118,22 +201,17 @@ class Cluster(Section):
     @field_validator("log_types")
     @classmethod
     def _required_logs(cls, logs: list[str]) -> list[str]:
-        missing = [t for t in REQUIRED_LOGS if t not in logs]
+        missing = [t for t in MANDATORY_LOGS if t not in logs]
         if missing:
-            raise ValueError(f"must include {', '.join(REQUIRED_LOGS)}; missing {missing}")
+            raise ValueError(f"must include {', '.join(MANDATORY_LOGS)}; missing {missing}")
         return logs
 
-    @field_validator("node_groups")
-    @classmethod
-    def _group_names(cls, groups: dict[str, NodeGroup]) -> dict[str, NodeGroup]:
-        if not groups:
-            raise ValueError("at least one node group is required")
-        for name in groups:
-            if not re.match(r"^[a-z][a-z0-9-]{0,30}$", name):
-                raise ValueError(
-                    f"node group name '{name}' must be 1-31 lowercase letters, digits, -"
-                )
-        return groups
+
+class AlicloudCluster(Cluster):
+    node_groups: dict[str, AlicloudNodeGroup] = Field(
+        default_factory=lambda: {"general": AlicloudNodeGroup()}
+    )
+    """ACK node pools by name (fields as for AWS, with ECS instance types and no capacityType)."""
 
 
 class HelmChart(Section):
@@ -203,29 +281,33 @@ class Route53Zone(Section):
     """The zone's domain; app hosts must be inside it."""
 
 
+def _baseline(name: str) -> Any:
+    return component_default(PlatformBaselineArgs, name)
+
+
+def _addons(name: str) -> Any:
+    return component_default(PlatformAddonsArgs, name)
+
+
 class Platform(Section):
     namespaces: list[WorkloadNamespace] = Field(
         default_factory=lambda: [WorkloadNamespace(name="apps")], min_length=1
     )
     """Workload namespaces: PSA `restricted`, default-deny network policy, quota, limit range."""
-    ingress_namespace: str = Field("ingress-nginx", pattern=_DNS_LABEL)
+    ingress_namespace: str = Field(_baseline("ingress_namespace"), pattern=_DNS_LABEL)
     """Namespace of the ingress controller (workloads admit traffic from it)."""
-    monitoring_namespace: str = Field("monitoring", pattern=_DNS_LABEL)
+    monitoring_namespace: str = Field(_baseline("monitoring_namespace"), pattern=_DNS_LABEL)
     """Namespace of the monitoring stack (workloads admit scrapes from it)."""
-    ingress_class: str = Field("nginx", pattern=_DNS_LABEL)
+    ingress_class: str = Field(_addons("ingress_class"), pattern=_DNS_LABEL)
     """IngressClass name of the controller."""
-    internet_facing: bool = True
-    """Put the ingress NLB on the public subnets (false: internal NLB)."""
+    internet_facing: bool = _addons("internet_facing")
+    """Put the ingress load balancer on the public subnets (false: internal)."""
     acme_email: str = Field("platform@example.com", pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
     """Let's Encrypt account e-mail (expiry notices)."""
-    acme_server: Literal["staging", "production"] = "production"
+    acme_server: AcmeServer = _addons("acme_server")
     """Let's Encrypt directory: `staging` (untrusted certificates, high rate limits) or `production`."""
-    route53_zone: Route53Zone | None = None
-    """Zone for external-dns; unset: external-dns is not installed."""
-    storage_reclaim_policy: Literal["Retain", "Delete"] = "Retain"
+    storage_reclaim_policy: ReclaimPolicy = _baseline("storage_reclaim_policy")
     """Reclaim policy of the default StorageClass (`Retain` keeps volumes of deleted claims)."""
-    charts: Charts = Charts()
-    """Pinned Helm charts of the add-ons."""
 
     @field_validator("namespaces")
     @classmethod
@@ -240,36 +322,8 @@ class Platform(Section):
         return namespaces
 
 
-class ExampleService(Section):
-    name: str = Field("web", pattern=_DNS_LABEL)
-    """Service name."""
-    namespace: str = Field("apps", pattern=_DNS_LABEL)
-    """Namespace (one of `platform.namespaces`)."""
-    image: str = "docker.io/nginxinc/nginx-unprivileged"
-    """Image repository."""
-    tag: str = Field("1.29.3-alpine", pattern=r"^[\w][\w.-]{0,127}$")
-    """Image tag (never `latest`)."""
-    digest: str | None = Field(None, pattern=_DIGEST)
-    """Image digest `sha256:...`; pins the exact image."""
-    require_digest: bool = True
-    """Refuse to deploy without `digest`."""
-    port: int = Field(8080, ge=1024, le=65535)
-    """Container port (unprivileged)."""
-    min_replicas: int = Field(3, ge=1, le=100)
-    """HPA lower bound."""
-    max_replicas: int = Field(6, ge=1, le=100)
-    """HPA upper bound."""
-    host: str | None = Field(None, pattern=r"^([a-z0-9-]+\.)+[a-z]{2,}$")
-    """Public host name; unset: no Ingress."""
-
-    @field_validator("tag")
-    @classmethod
-    def _not_latest(cls, tag: str) -> str:
-        if tag == "latest":
-            raise ValueError("'latest' is not a pin; use a version tag")
-        return tag
-
-
-class Apps(Section):
-    example: ExampleService | None = None
-    """The example service (the dev and prod presets define it); null: none."""
+class AwsPlatform(Platform):
+    route53_zone: Route53Zone | None = None
+    """Zone for external-dns; unset: external-dns is not installed."""
+    charts: Charts = Charts()
+    """Pinned Helm charts of the add-ons."""

@@ -1,4 +1,8 @@
-"""`groundwork:network`: the VPC, its zones, subnet plan, egress and flow logs."""
+"""`groundwork:network`: the VPC, its zones, subnet plan, egress and flow logs.
+
+`Network` is what every cloud asks for (address plan, zones, flow-log retention); `AwsNetwork` and
+`AlicloudNetwork` add what only makes sense on that cloud (NAT strategies, endpoints, traffic type).
+"""
 
 from __future__ import annotations
 
@@ -7,28 +11,32 @@ from typing import Literal
 
 from pydantic import Field, field_validator
 
+from components.network.aws import (
+    FlowLogArgs,
+    FlowTrafficType,
+    InterfaceEndpoint,
+    NatStrategy,
+    VpcArgs,
+)
 from components.network.cidr_plan import MAX_ZONE_SLOTS
-from infra.sections.base import LogRetentionDays, Section
+from infra.sections.base import LogRetentionDays, Section, component_default
 
 # RFC 1918 plus the RFC 6598 shared range, which AWS and Alibaba both accept for VPCs.
 PRIVATE_BLOCKS = tuple(
     IPv4Network(b) for b in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10")
 )
-VPC_PREFIX_MIN, VPC_PREFIX_MAX = 16, 28  # the sizes AWS allows for a VPC block
-
-NatStrategy = Literal["none", "single", "per_az", "regional"]
-InterfaceEndpoint = Literal[
-    "ecr.api", "ecr.dkr", "sts", "logs", "secretsmanager", "kms", "ssm", "ec2",
-    "elasticloadbalancing", "autoscaling",
-]  # fmt: skip
+VPC_PREFIX_MIN, VPC_PREFIX_MAX = 16, 28  # VPC block sizes both clouds accept (AWS: /16../28)
 
 
 class FlowLogs(Section):
     enabled: bool = True
     """Capture VPC flow logs to an encrypted log group."""
-    retention_days: LogRetentionDays = 365
+    retention_days: LogRetentionDays = component_default(FlowLogArgs, "retention_days")
     """How long flow log records are kept."""
-    traffic_type: Literal["ALL", "ACCEPT", "REJECT"] = "ALL"
+
+
+class AwsFlowLogs(FlowLogs):
+    traffic_type: FlowTrafficType = component_default(FlowLogArgs, "traffic_type")
     """Which traffic is recorded."""
 
 
@@ -37,24 +45,21 @@ class Network(Section):
     """VPC CIDR block (host bits must be zero)."""
     zones: list[str] = Field(default_factory=lambda: ["a", "b", "c"], min_length=2, max_length=6)
     """Availability zones (2 to 6; DB and cache subnet groups need two): letters (`a`) expanded
-    with the region, or full names (`eu-west-1a`)."""
+    with the region, or full names (`eu-west-1a`, `cn-hangzhou-h`)."""
     zone_slots: dict[str, int] = Field(default_factory=dict)
     """Pins a zone's subnet slot (0..5). Needed only for zone letters after `f`."""
-    private_subnet_prefix: int = Field(20, ge=16, le=28)
+    private_subnet_prefix: int = Field(
+        component_default(VpcArgs, "private_subnet_prefix"), ge=16, le=28
+    )
     """Prefix length of each private (application / Kubernetes node) subnet."""
-    public_subnet_prefix: int = Field(24, ge=16, le=28)
+    public_subnet_prefix: int = Field(
+        component_default(VpcArgs, "public_subnet_prefix"), ge=16, le=28
+    )
     """Prefix length of each public (load balancer, NAT) subnet."""
-    data_subnet_prefix: int = Field(24, ge=16, le=28)
+    data_subnet_prefix: int = Field(component_default(VpcArgs, "data_subnet_prefix"), ge=16, le=28)
     """Prefix length of each isolated data (database, cache) subnet; no route to the internet."""
-    nat: NatStrategy = "per_az"
-    """Egress for private subnets: `per_az` (one NAT per zone), `regional` (one multi-AZ regional
-    NAT gateway), `single` (one shared NAT, not zone-redundant) or `none`."""
     flow_logs: FlowLogs = FlowLogs()
     """VPC flow logs."""
-    s3_gateway_endpoint: bool = True
-    """Gateway endpoint so S3 traffic stays off the NAT (free)."""
-    interface_endpoints: list[InterfaceEndpoint] = Field(default_factory=list)
-    """Interface (PrivateLink) endpoints, reachable only from inside the VPC."""
 
     @field_validator("cidr", mode="before")
     @classmethod
@@ -76,13 +81,6 @@ class Network(Section):
             raise ValueError(f"{net} is not inside a private range ({allowed})")
         return value
 
-    @field_validator("interface_endpoints")
-    @classmethod
-    def _endpoints_unique(cls, endpoints: list[str]) -> list[str]:
-        if len(set(endpoints)) != len(endpoints):
-            raise ValueError(f"endpoints must be unique, got {endpoints}")
-        return endpoints
-
     @field_validator("zones")
     @classmethod
     def _zones_unique(cls, zones: list[str]) -> list[str]:
@@ -99,3 +97,28 @@ class Network(Section):
                     f"slot {slot} of '{zone}' must be between 0 and {MAX_ZONE_SLOTS - 1}"
                 )
         return slots
+
+
+class AwsNetwork(Network):
+    nat: NatStrategy = component_default(VpcArgs, "nat")
+    """Egress for private subnets: `per_az` (one NAT per zone), `regional` (one multi-AZ regional
+    NAT gateway), `single` (one shared NAT, not zone-redundant) or `none`."""
+    flow_logs: AwsFlowLogs = AwsFlowLogs()
+    """VPC flow logs."""
+    s3_gateway_endpoint: bool = component_default(VpcArgs, "s3_gateway_endpoint")
+    """Gateway endpoint so S3 traffic stays off the NAT (free)."""
+    interface_endpoints: list[InterfaceEndpoint] = component_default(VpcArgs, "interface_endpoints")
+    """Interface (PrivateLink) endpoints, reachable only from inside the VPC."""
+
+    @field_validator("interface_endpoints")
+    @classmethod
+    def _endpoints_unique(cls, endpoints: list[str]) -> list[str]:
+        if len(set(endpoints)) != len(endpoints):
+            raise ValueError(f"endpoints must be unique, got {endpoints}")
+        return endpoints
+
+
+class AlicloudNetwork(Network):
+    nat: Literal["none", "single", "per_az"] = "per_az"
+    """Egress for private vSwitches: `per_az` (an enhanced NAT gateway per zone), `single` or
+    `none`."""

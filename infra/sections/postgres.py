@@ -1,66 +1,127 @@
-"""`groundwork:postgres`: the PostgreSQL HA database (components/postgres/aws.py)."""
+"""`groundwork:postgres`: the PostgreSQL HA database.
+
+`Postgres` is the intent every cloud implements (HA readers, retention, names); `AwsPostgres` adds
+what only Aurora / RDS have (components/postgres/aws.py), `AlicloudPostgres` what only ApsaraDB RDS
+has. Defaults come from the component; patterns and enums are the component's own.
+"""
 
 from __future__ import annotations
 
-from typing import Literal
+import re
+from collections.abc import Iterator
+from typing import Any
 
 from pydantic import Field, field_validator
 
+from components._base import ENGINE_VERSION
+from components.aws.windows import staggered_windows, windows_overlap
+from components.postgres.aws import (
+    INSTANCE_CLASS,
+    MAX_BACKUP_RETENTION_DAYS,
+    MAX_READERS,
+    PG_NAME,
+    RESERVED_USERNAMES,
+    MonitoringInterval,
+    PostgresEngine,
+    PostgresHaArgs,
+    ReaderAutoscalingArgs,
+    performance_insights_days_ok,
+)
 from infra.sections._windows import check_daily, check_weekly
-from infra.sections.base import LogRetentionDays, Section
+from infra.sections.base import LogRetentionDays, Problem, Section, component_default
+
+ALICLOUD_INSTANCE_CLASS = re.compile(r"^(pg|polar\.pg)\.[a-z0-9]+(\.[a-z0-9]+)+$")
+
+
+def _pg(name: str) -> Any:
+    return component_default(PostgresHaArgs, name)
 
 
 class ReaderAutoscaling(Section):
     enabled: bool = False
     """Let Application Auto Scaling add Aurora readers above `readers` on CPU load."""
-    max_readers: int = Field(5, ge=1, le=15)
+    max_readers: int = Field(
+        component_default(ReaderAutoscalingArgs, "max_readers"), ge=1, le=MAX_READERS
+    )
     """Most readers autoscaling may run."""
-    target_cpu_percent: float = Field(70.0, gt=0, le=100)
+    target_cpu_percent: float = Field(
+        component_default(ReaderAutoscalingArgs, "target_cpu_percent"), gt=0, le=100
+    )
     """Average reader CPU to hold."""
 
 
 class Postgres(Section):
     enabled: bool = True
     """Create the database."""
-    engine: Literal["aurora-postgresql", "postgres"] = "aurora-postgresql"
+    engine_version: str = Field(_pg("engine_version"), pattern=ENGINE_VERSION.pattern)
+    """Engine version; the major part selects the parameter-group family."""
+    readers: int = Field(_pg("readers"), ge=0, le=MAX_READERS)
+    """Reader instances besides the writer (prod needs at least 1)."""
+    multi_az: bool = _pg("multi_az")
+    """Single-instance engines only: a synchronous standby in another zone."""
+    database_name: str = Field(_pg("database_name"), pattern=PG_NAME.pattern)
+    """Database created with the cluster."""
+    master_username: str = Field(_pg("master_username"), pattern=PG_NAME.pattern)
+    """Master user. Its password is generated and kept by the cloud's secret store: there is no
+    password key, and none may be put in a stack file."""
+    backup_retention_days: int = Field(
+        _pg("backup_retention_days"), ge=1, le=MAX_BACKUP_RETENTION_DAYS
+    )
+    """Automated backups and point-in-time-recovery window (prod: at least 7)."""
+    log_retention_days: LogRetentionDays = _pg("log_retention_days")
+    """Retention of the exported PostgreSQL log group."""
+
+    @field_validator("master_username")
+    @classmethod
+    def _not_reserved(cls, value: str) -> str:
+        if value in RESERVED_USERNAMES:
+            raise ValueError(f"'{value}' is reserved ({', '.join(RESERVED_USERNAMES)})")
+        return value
+
+
+class AwsPostgres(Postgres):
+    engine: PostgresEngine = _pg("engine")
     """`aurora-postgresql` (writer + readers, shared storage across 3 zones) or `postgres`
     (RDS Multi-AZ DB instance with a standby, plus read replicas)."""
-    engine_version: str = Field("16.6", pattern=r"^\d+(\.\d+){0,2}$")
-    """Engine version; the major part selects the parameter-group family."""
-    instance_class: str = Field("db.r7g.large", pattern=r"^db\.[a-z0-9-]+\.[a-z0-9]+$")
+    instance_class: str = Field(_pg("instance_class"), pattern=INSTANCE_CLASS.pattern)
     """Instance class of every instance (`db.*`)."""
-    readers: int = Field(2, ge=0, le=15)
-    """Reader instances besides the writer (prod needs at least 1)."""
-    multi_az: bool = True
-    """`postgres` engine only: synchronous standby in another zone."""
-    allocated_storage_gib: int = Field(100, ge=20, le=65536)
+    allocated_storage_gib: int = Field(_pg("allocated_storage_gib"), ge=20, le=65536)
     """`postgres` engine only: initial gp3 storage."""
-    max_allocated_storage_gib: int = Field(1000, ge=20, le=65536)
+    max_allocated_storage_gib: int = Field(_pg("max_allocated_storage_gib"), ge=20, le=65536)
     """`postgres` engine only: storage autoscaling ceiling."""
-    database_name: str = Field("app", pattern=r"^[a-z][a-z0-9_]{0,62}$")
-    """Database created with the cluster."""
-    master_username: str = Field("app_admin", pattern=r"^[a-z][a-z0-9_]{0,62}$")
-    """Master user. Its password is generated and kept by Secrets Manager: there is no password
-    key, and none may be put in a stack file."""
-    backup_retention_days: int = Field(14, ge=1, le=35)
-    """Automated backups and point-in-time-recovery window (prod: at least 7)."""
-    backup_window: str = "02:00-03:00"
+    backup_window: str = _pg("backup_window")
     """Daily backup window, hh24:mi-hh24:mi UTC (at least 30 minutes)."""
-    maintenance_window: str = "sun:04:00-sun:05:00"
+    maintenance_window: str = _pg("maintenance_window")
     """Weekly maintenance window, ddd:hh24:mi-ddd:hh24:mi UTC; must not overlap the backup
     window."""
     parameters: dict[str, str] = Field(default_factory=dict)
     """Extra cluster parameters (applied at the next reboot). `rds.force_ssl` is always 1."""
-    iam_auth: bool = True
+    iam_auth: bool = _pg("iam_auth")
     """IAM database authentication."""
-    performance_insights_retention_days: int = 7
+    performance_insights_retention_days: int = _pg("performance_insights_retention_days")
     """Performance Insights retention: 7 (free) or a multiple of 31 up to 731."""
-    monitoring_interval_seconds: Literal[0, 1, 5, 10, 15, 30, 60] = 60
+    monitoring_interval_seconds: MonitoringInterval = _pg("monitoring_interval_seconds")
     """Enhanced monitoring interval; 0 turns it off."""
-    log_retention_days: LogRetentionDays = 365
-    """Retention of the exported PostgreSQL log group."""
     reader_autoscaling: ReaderAutoscaling = ReaderAutoscaling()
     """Aurora reader autoscaling."""
+
+    def problems(self) -> Iterator[Problem]:
+        yield from super().problems()
+        # Each instance gets its own back-to-back copy of the maintenance window (the component).
+        for window in staggered_windows(self.maintenance_window, 1 + self.readers):
+            if windows_overlap(self.backup_window, window):
+                yield Problem(
+                    "backupWindow",
+                    f"'{self.backup_window}' overlaps the maintenance window '{window}'"
+                    + ("" if window == self.maintenance_window else " (staggered for an instance)"),
+                )
+        scaling = self.reader_autoscaling
+        if scaling.enabled and self.engine != "aurora-postgresql":
+            yield Problem("readerAutoscaling", "needs the aurora-postgresql engine")
+        if scaling.enabled and scaling.max_readers <= self.readers:
+            yield Problem("readerAutoscaling.maxReaders", f"must be above readers ({self.readers})")
+        if self.max_allocated_storage_gib < self.allocated_storage_gib:
+            yield Problem("maxAllocatedStorageGib", "must be at least allocatedStorageGib")
 
     @field_validator("backup_window")
     @classmethod
@@ -75,7 +136,7 @@ class Postgres(Section):
     @field_validator("performance_insights_retention_days")
     @classmethod
     def _pi_days(cls, value: int) -> int:
-        if value != 7 and not (value % 31 == 0 and 31 <= value <= 731):
+        if not performance_insights_days_ok(value):
             raise ValueError("must be 7 or a multiple of 31 up to 731")
         return value
 
@@ -84,4 +145,20 @@ class Postgres(Section):
     def _tls_stays_on(cls, value: dict[str, str]) -> dict[str, str]:
         if value.get("rds.force_ssl", "1") != "1":
             raise ValueError("rds.force_ssl cannot be turned off")
+        return value
+
+
+class AlicloudPostgres(Postgres):
+    instance_class: str | None = None
+    """ApsaraDB RDS for PostgreSQL (`pg.*`) or PolarDB (`polar.pg.*`) instance class, such as
+    `pg.n2.2c.2m`; the Alibaba Cloud implementation (issue #16) sets the default."""
+
+    @field_validator("instance_class")
+    @classmethod
+    def _alicloud_class(cls, value: str | None) -> str | None:
+        if value is not None and not ALICLOUD_INSTANCE_CLASS.match(value):
+            raise ValueError(
+                f"'{value}' is not an Alibaba Cloud PostgreSQL class such as pg.n2.2c.2m"
+                + (" (db.* classes are AWS RDS)" if value.startswith("db.") else "")
+            )
         return value

@@ -1,27 +1,31 @@
-"""`groundwork:storage`: the product's S3 buckets, their lifecycle and the log bucket."""
+"""`groundwork:storage`: the product's buckets, their lifecycle and the log bucket.
+
+The intent (which buckets, how long versions and logs live) is shared; moving objects to colder
+storage classes is per cloud (`AwsStorage`: S3 classes from components/storage/aws.py).
+"""
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any
 
 from pydantic import Field, field_validator, model_validator
 
-from infra.sections.base import Section
-
-StorageClass = Literal[
-    "STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING", "GLACIER_IR", "GLACIER", "DEEP_ARCHIVE"
-]  # fmt: skip
-MIN_DAYS_BEFORE_IA = 30
+from components.storage.aws import MIN_DAYS_BEFORE_IA, BucketArgs, LifecycleArgs, StorageClass
+from infra.sections.base import Section, component_default
 
 
-class Transition(Section):
+def _life(name: str) -> Any:
+    return component_default(LifecycleArgs, name)
+
+
+class AwsTransition(Section):
     days: int = Field(ge=0)
     """Object age in days at which current objects move to `storageClass`."""
     storage_class: StorageClass
-    """Target storage class."""
+    """Target S3 storage class."""
 
     @model_validator(mode="after")
-    def _ia_minimum(self) -> Transition:
+    def _ia_minimum(self) -> AwsTransition:
         if self.storage_class in ("STANDARD_IA", "ONEZONE_IA") and self.days < MIN_DAYS_BEFORE_IA:
             raise ValueError(
                 f"{self.storage_class} needs days >= {MIN_DAYS_BEFORE_IA} (an S3 rule), "
@@ -31,25 +35,32 @@ class Transition(Section):
 
 
 class Lifecycle(Section):
-    abort_incomplete_multipart_upload_days: int = Field(7, ge=1, le=365)
+    abort_incomplete_multipart_upload_days: int = Field(
+        _life("abort_incomplete_multipart_upload_days"), ge=1, le=365
+    )
     """Incomplete multipart uploads are aborted after this many days."""
-    noncurrent_version_expiration_days: int = Field(90, ge=1)
+    noncurrent_version_expiration_days: int = Field(
+        _life("noncurrent_version_expiration_days"), ge=1
+    )
     """Overwritten/deleted object versions are kept this many days (the undo window)."""
-    transitions: list[Transition] = Field(default_factory=list)
-    """Moves of current objects to cheaper storage classes, ascending by `days`."""
-    expiration_days: int | None = Field(None, ge=1)
+    expiration_days: int | None = Field(_life("expiration_days"), ge=1)
     """Current objects are deleted after this many days; unset keeps them."""
+
+
+class AwsLifecycle(Lifecycle):
+    transitions: list[AwsTransition] = Field(default_factory=list)
+    """Moves of current objects to cheaper storage classes, ascending by `days`."""
 
     @field_validator("transitions")
     @classmethod
-    def _ascending(cls, transitions: list[Transition]) -> list[Transition]:
+    def _ascending(cls, transitions: list[AwsTransition]) -> list[AwsTransition]:
         days = [t.days for t in transitions]
         if days != sorted(set(days)):
             raise ValueError(f"days must be strictly ascending, got {days}")
         return transitions
 
     @model_validator(mode="after")
-    def _expires_after_transitions(self) -> Lifecycle:
+    def _expires_after_transitions(self) -> AwsLifecycle:
         last = max((t.days for t in self.transitions), default=0)
         if self.expiration_days is not None and self.expiration_days <= last:
             raise ValueError(
@@ -66,9 +77,14 @@ class DataBucket(Section):
     """Lifecycle rules."""
 
 
+class AwsDataBucket(DataBucket):
+    lifecycle: AwsLifecycle = AwsLifecycle()
+    """Lifecycle rules."""
+
+
 class LogBucket(Section):
     retention_days: int = Field(365, ge=1)
-    """Access logs (S3 server access logs, CloudFront logs) are deleted after this many days."""
+    """Access logs (bucket access logs, CDN logs) are deleted after this many days."""
     noncurrent_version_expiration_days: int = Field(30, ge=1)
     """Overwritten/deleted log object versions are kept this many days."""
 
@@ -78,16 +94,25 @@ class Storage(Section):
     """Static/public assets: private bucket, served only through the CDN (`cdn`)."""
     uploads: DataBucket = DataBucket()
     """User uploads: private."""
-    backups: DataBucket = DataBucket(
-        lifecycle=Lifecycle(
+    backups: DataBucket = DataBucket()
+    """Backups and exports: private."""
+    logs: LogBucket = LogBucket()
+    """The access-log bucket (always created when any other bucket or the CDN exists)."""
+    force_destroy: bool = component_default(BucketArgs, "force_destroy")
+    """Let `pulumi destroy` empty and delete the buckets. Never in prod."""
+
+
+class AwsStorage(Storage):
+    assets: AwsDataBucket = AwsDataBucket()
+    """Static/public assets: private bucket, served only through the CDN (`cdn`)."""
+    uploads: AwsDataBucket = AwsDataBucket()
+    """User uploads: private."""
+    backups: AwsDataBucket = AwsDataBucket(
+        lifecycle=AwsLifecycle(
             transitions=[
-                Transition(days=30, storage_class="STANDARD_IA"),
-                Transition(days=90, storage_class="GLACIER_IR"),
+                AwsTransition(days=30, storage_class="STANDARD_IA"),
+                AwsTransition(days=90, storage_class="GLACIER_IR"),
             ]
         )
     )
     """Backups and exports: private, moved to cheaper classes as they age."""
-    logs: LogBucket = LogBucket()
-    """The access-log bucket (always created when any other bucket or the CDN exists)."""
-    force_destroy: bool = False
-    """Let `pulumi destroy` empty and delete the buckets. Never in prod."""

@@ -319,7 +319,7 @@ RULES = [
     ),
     Rule(
         id="db-tls-enforced",
-        group="availability",
+        group="security",
         severity="high",
         description="PostgreSQL databases have a parameter group attached that sets rds.force_ssl=1.",
         remediation="Attach a (cluster) parameter group with rds.force_ssl=1.",
@@ -329,7 +329,7 @@ RULES = [
     ),
     Rule(
         id="db-cmk",
-        group="availability",
+        group="security",
         severity="low",
         description="Databases and caches are encrypted with a customer-managed KMS key.",
         remediation="Pass kmsKeyId of a key created by the stack.",

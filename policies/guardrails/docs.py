@@ -77,8 +77,47 @@ OUTRO = """
   `enabled: false`); `obs-alarms-for-stateful` is advisory everywhere.
 - Replacements of protected resources and of the Kubernetes provider are invisible to policies;
   check them from `pulumi preview --json` in CI.
-- Helm v3 `Chart` children were historically invisible to policies; the Kubernetes rules only see
-  objects registered as resources.
+- Kubernetes pod security reads every object that carries a pod template: Pod, PodTemplate,
+  ReplicationController, Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob, in every API
+  version the pinned SDK offers, and their `...Patch` types. A patch is judged on what it sets (it
+  cannot make an object safe by omission, but setting `privileged: true` is a violation).
+- Manifests: for `kubernetes:yaml/v2` ConfigGroup/ConfigFile the rules read the objects from the
+  component's inputs (`objs`, `yaml`, and `files`/`file` read relative to the working directory);
+  a URL or a file the analyzer cannot read is reported as "can't run policy" (deferred, never a
+  pass). Remote components (yaml/v2, `helm.sh/v4` Chart) also register their objects as resources
+  during a real preview, and the rules check those like any other; the offline plan does not
+  render them.
+- Helm: a `helm.sh/v3` Release is one opaque resource to the engine, so the rules check what its
+  inputs show: the chart source (`k8s-helm-chart-source`) and the values
+  (`k8s-helm-values-pod-security`: any chart's privileged/host-namespace/root/hostPath/capability
+  values, plus known risky values of the charts the platform installs). What a chart renders from
+  its own defaults is not visible; `valueYamlFiles` are reported because they cannot be checked.
+- `k8s-no-plaintext-secret` treats Secret data without a dependency on another resource as written
+  in the program; a config secret counts as a literal too (the policy cannot see secretness).
+- Production floors (`prod_floors.py`, `k8s_helm.py`): backup retention and Vault Lock, every
+  database selected by a backup plan, DB parameter TLS/password floors, NAT per zone, the
+  production ACME issuer, `Retain` storage classes, lifecycle rules that keep current versions, Helm
+  chart sources and values. Their thresholds are in `policies/config/prod.json`; dev disables or
+  relaxes the ones its preset trades for cost (single NAT, staging issuer, `Delete` volumes).
+- Policy documents (IAM identity, trust and resource policies): an unknown `Resource` element is
+  an ARN of a resource the stack creates, never `*`; an unknown `Action`, `Principal` or
+  `Condition` defers the rule to the update. A `*` principal counts as narrowed only by a
+  condition naming an account, organisation, network or source (`aws:SourceArn`,
+  `aws:SourceAccount`, `aws:PrincipalOrgID`, `aws:SourceVpce`, non-world `aws:SourceIp`, ...),
+  and never under a negated or `...IfExists` operator. OpenSearch access policies open to `*`
+  are refused even inside a VPC: grant named roles. The `Bucket` component refuses
+  `policy_statements` with a `*` principal or NotPrincipal whatever their condition.
+- `iam-no-wildcard-resource` lets Describe/List/Get metadata reads stay on `Resource '*'` (most
+  have no resource-level permissions) except the data reads in `dataReadActions`; any other
+  action on `*` needs a scoping condition (tags, request values, source ARN).
+- Settings whose service default is secure pass when absent (SQS server-side encryption,
+  Redshift `encrypted`, MemoryDB `tlsEnabled`, EBS encryption by default); settings whose default
+  is not must be explicit (IMDSv2 `httpTokens`, listener `sslPolicy`, API domain `securityPolicy`,
+  SageMaker `directInternetAccess`, a default subnet's `mapPublicIpOnLaunch`).
+- `net-nacl-no-public-ingress` evaluates one `NetworkAcl` as AWS does (lowest rule number first);
+  a separate `NetworkAclRule` is judged on its own.
+- `api-auth-required` requires an authorizer on HTTP API routes, `$connect` and `$default`; on
+  WebSocket APIs `$default` cannot carry one: exempt that route by name with `exclude`.
 """
 
 

@@ -2,7 +2,28 @@
 
 from __future__ import annotations
 
-from . import cost, data, kubernetes, network, ops, platform, storage
+from . import (
+    alicloud_compute,
+    alicloud_data,
+    alicloud_ram,
+    alicloud_storage,
+    aws_compute,
+    aws_encryption,
+    aws_exposure,
+    aws_iam,
+    cost,
+    data,
+    k8s_exposure,
+    k8s_helm,
+    k8s_rbac,
+    k8s_workloads,
+    kubernetes,
+    network,
+    ops,
+    platform,
+    prod_floors,
+    storage,
+)
 from .core import Rule
 
 RULES: list[Rule] = [
@@ -10,7 +31,20 @@ RULES: list[Rule] = [
     *platform.RULES,
     *data.RULES,
     *storage.RULES,
+    *aws_iam.RULES,
+    *aws_exposure.RULES,
+    *aws_encryption.RULES,
+    *aws_compute.RULES,
     *kubernetes.RULES,
+    *k8s_workloads.RULES,
+    *k8s_rbac.RULES,
+    *k8s_exposure.RULES,
+    *k8s_helm.RULES,
+    *alicloud_storage.RULES,
+    *alicloud_data.RULES,
+    *alicloud_compute.RULES,
+    *alicloud_ram.RULES,
+    *prod_floors.RULES,
     *ops.RULES,
     *cost.RULES,
 ]

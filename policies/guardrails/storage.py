@@ -9,6 +9,7 @@ from typing import Any
 
 from .core import CannotVerify, Finding, Rule, Subject, as_list, get, known, need, truthy
 from .joins import linked
+from .policy_documents import public_grants, statements
 
 BUCKETS = ("aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2")
 PAB = ("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",)
@@ -28,7 +29,6 @@ LIFECYCLE = (
 POLICY = ("aws:s3/bucketPolicy:BucketPolicy",)
 ACL = ("aws:s3/bucketAcl:BucketAcl", "aws:s3/bucketAclV2:BucketAclV2")
 REPLICATION = ("aws:s3/bucketReplicationConfig:BucketReplicationConfig",)
-OSS = "alicloud:oss/bucket:Bucket"
 CF = "aws:cloudfront/distribution:Distribution"
 PAB_FLAGS = ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets")
 PUBLIC_ACLS = ("public-read", "public-read-write", "authenticated-read")
@@ -44,34 +44,47 @@ def _statements(policy: Any) -> list[Mapping[str, Any]]:
     return statements if isinstance(statements, list) else [statements]
 
 
-def _anonymous_allow(statement: Mapping[str, Any]) -> bool:
-    principal = statement.get("Principal")
-    anyone = principal == "*" or (
-        isinstance(principal, Mapping) and "*" in (principal.get("AWS"), [principal.get("AWS")])
-    )
-    return statement.get("Effect") == "Allow" and anyone and not statement.get("Condition")
+PUBLIC_GROUPS = ("/global/AllUsers", "/global/AuthenticatedUsers")
+ACCOUNT_PAB = "aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock"
+ACCESS_POINT = "aws:s3/accessPoint:AccessPoint"
+
+
+def _public_grants(grants: Any, path: str, uri_key: str) -> Iterator[str]:
+    """ACL grants to the AllUsers / AuthenticatedUsers groups (anyone, any AWS account)."""
+    for i, grant in enumerate(as_list(grants, path)):
+        uri = known(get(grant, uri_key), f"{path}[{i}].{uri_key}")
+        if isinstance(uri, str) and uri.endswith(PUBLIC_GROUPS):
+            yield f"{path}[{i}] grants access to {uri.rsplit('/', 1)[-1]}"
 
 
 def _no_public_access(subject: Subject, params: Mapping[str, Any]) -> Iterator[str]:
     p = subject.props
-    if subject.type in PAB:
+    if subject.type in (*PAB, ACCOUNT_PAB):
         off = [flag for flag in PAB_FLAGS if not truthy(need(p, flag))]
         if off:
             yield f"public access block leaves {', '.join(off)} off"
+    elif subject.type == ACCESS_POINT:
+        block = need(p, "publicAccessBlockConfiguration") or {}
+        where = "publicAccessBlockConfiguration"
+        off = [f for f in PAB_FLAGS if known(get(block, f), f"{where}.{f}") in (False, "false")]
+        if off:
+            yield f"access point public access block turns {', '.join(off)} off"
     elif subject.type in ACL:
         acl = need(p, "acl")
         if acl in PUBLIC_ACLS:
             yield f"acl={acl} makes objects public"
-    elif subject.type in (*BUCKETS, OSS):
+        grants = get(p, "accessControlPolicy.grants")
+        yield from _public_grants(grants, "accessControlPolicy.grants", "grantee.uri")
+    elif subject.type in BUCKETS:
         acl = need(p, "acl")
-        if acl in PUBLIC_ACLS or (subject.type == OSS and acl not in (None, "private")):
+        if acl in PUBLIC_ACLS:
             yield f"acl={acl} makes the bucket public"
-        if subject.type == OSS and any(_anonymous_allow(s) for s in _statements(need(p, "policy"))):
-            yield "bucket policy allows anonymous access"
-    elif subject.type in POLICY and any(
-        _anonymous_allow(s) for s in _statements(need(p, "policy"))
-    ):
-        yield "bucket policy allows anonymous (Principal '*') access without a condition"
+        yield from _public_grants(get(p, "grants"), "grants", "uri")
+        for finding in public_grants(statements(need(p, "policy"), "policy")):
+            yield f"bucket policy: {finding}"
+    elif subject.type in POLICY:
+        for finding in public_grants(statements(need(p, "policy"), "policy")):
+            yield f"bucket policy: {finding}"
 
 
 def _each_bucket_has(types: tuple[str, ...], what: str) -> Any:
@@ -95,16 +108,6 @@ def _sse_algorithms(sse: Subject) -> list[tuple[Any, Any]]:
 
 def _bucket_encrypted(subjects: Sequence[Subject], params: Mapping[str, Any]) -> Iterator[Finding]:
     for bucket in subjects:
-        if bucket.type == OSS:
-            if get(bucket.props, "serverSideEncryptionRule.sseAlgorithm") not in (
-                "KMS",
-                "AES256",
-                "SM4",
-            ):
-                yield Finding(
-                    f"OSS bucket '{bucket.name}' has no serverSideEncryptionRule", bucket.urn
-                )
-            continue
         if bucket.type not in BUCKETS:
             continue
         configs = _side(subjects, SSE, bucket)
@@ -116,11 +119,6 @@ def _bucket_encrypted(subjects: Sequence[Subject], params: Mapping[str, Any]) ->
 
 def _bucket_kms(subjects: Sequence[Subject], params: Mapping[str, Any]) -> Iterator[Finding]:
     for bucket in subjects:
-        if (
-            bucket.type == OSS
-            and get(bucket.props, "serverSideEncryptionRule.sseAlgorithm") != "KMS"
-        ):
-            yield Finding(f"OSS bucket '{bucket.name}' is not encrypted with KMS", bucket.urn)
         if bucket.type not in BUCKETS:
             continue
         for sse in _side(subjects, SSE, bucket):
@@ -263,11 +261,11 @@ RULES = [
         id="bucket-no-public-access",
         group="security",
         severity="critical",
-        description="Public access blocks set all four flags; no public ACLs or anonymous bucket policies (S3 and OSS).",
+        description="Public access blocks (bucket, account, access point) keep all four flags on; no public ACLs or grants; no bucket policy open to '*' or NotPrincipal without a narrowing condition (S3; OSS: oss-no-public-access).",
         remediation="Set blockPublicAcls, blockPublicPolicy, ignorePublicAcls, restrictPublicBuckets to true; serve through CloudFront with OAC.",
-        types=(*PAB, *ACL, *BUCKETS, *POLICY, OSS),
+        types=(*PAB, ACCOUNT_PAB, ACCESS_POINT, *ACL, *BUCKETS, *POLICY),
         resource_check=_no_public_access,
-        anchors="CKV_AWS_53-56, CKV_ALI_1, IG oss-bucket-anonymous-prohibited",
+        anchors="CKV_AWS_20/53-56/57/70/392, CKV2_AWS_43",
     ),
     Rule(
         id="bucket-public-access-block-attached",
@@ -283,11 +281,11 @@ RULES = [
         id="bucket-encrypted",
         group="security",
         severity="high",
-        description="Every bucket has a server-side encryption configuration.",
-        remediation="Create a BucketServerSideEncryptionConfiguration with aws:kms (OSS: serverSideEncryptionRule).",
-        types=(*BUCKETS, OSS),
+        description="Every S3 bucket has a server-side encryption configuration (OSS: oss-encrypted).",
+        remediation="Create a BucketServerSideEncryptionConfiguration with aws:kms.",
+        types=BUCKETS,
         stack_check=_bucket_encrypted,
-        anchors="CKV_AWS_19, CKV_ALI_6",
+        anchors="CKV_AWS_19",
     ),
     Rule(
         id="bucket-kms-encryption",
@@ -295,10 +293,10 @@ RULES = [
         severity="high",
         description="Buckets are encrypted with aws:kms (a customer-managed key when requireCustomerKey).",
         remediation="Use sseAlgorithm aws:kms with kmsMasterKeyId of the stack's key.",
-        types=(*BUCKETS, OSS),
+        types=BUCKETS,
         stack_check=_bucket_kms,
         params={"requireCustomerKey": True},
-        anchors="CKV_AWS_145, CKV_ALI_6",
+        anchors="CKV_AWS_145",
     ),
     Rule(
         id="bucket-tls-only-policy",

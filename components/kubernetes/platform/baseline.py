@@ -23,6 +23,7 @@ from pulumi_kubernetes import core, networking, storage
 from components._base import child_opts, require, type_token
 
 PodSecurityLevel = Literal["privileged", "baseline", "restricted"]
+ReclaimPolicy = Literal["Retain", "Delete"]
 _DNS_LABEL_MAX = 63
 
 
@@ -77,6 +78,18 @@ class WorkloadNamespaceArgs:
 
 
 @dataclass(frozen=True, kw_only=True)
+class StorageClassArgs:
+    """The cloud-specific part of the default StorageClass (encrypted block volumes)."""
+
+    name: str
+    """StorageClass name (e.g. `gp3`)."""
+    provisioner: str
+    """CSI driver (e.g. `ebs.csi.aws.com`)."""
+    parameters: Mapping[str, pulumi.Input[str]]
+    """Driver parameters; they must turn on encryption at rest."""
+
+
+@dataclass(frozen=True, kw_only=True)
 class PlatformBaselineArgs:
     part_of: str
     """Product name (label `app.kubernetes.io/part-of`)."""
@@ -88,12 +101,11 @@ class PlatformBaselineArgs:
     """Namespace of the monitoring stack (workloads admit scrapes from it)."""
     platform_namespaces: Sequence[str] = ("ingress-nginx", "cert-manager", "monitoring")
     """Namespaces for add-ons, created here so they carry PSA labels."""
-    storage_class_name: str = "gp3"
-    """Name of the default StorageClass."""
-    storage_reclaim_policy: Literal["Retain", "Delete"] = "Retain"
+    storage_class: StorageClassArgs
+    """The default StorageClass: its CSI driver and parameters are the cloud's (for AWS,
+    `components.kubernetes.aws_eks.ebs_storage_class`)."""
+    storage_reclaim_policy: ReclaimPolicy = "Retain"
     """Reclaim policy of the default StorageClass."""
-    storage_kms_key_arn: pulumi.Input[str] | None = None
-    """Customer-managed key for volumes; None: the account's default EBS key."""
     protect_stateful: bool = True
     """Protect the namespaces: deleting one deletes every object and volume claim inside it."""
 
@@ -119,7 +131,7 @@ class PlatformBaseline(pulumi.ComponentResource):
             self._quota(workload)
         self._storage_class()
         self.namespace_names = list(self.namespaces)
-        self.storage_class_name = args.storage_class_name
+        self.storage_class_name = args.storage_class.name
         self.register_outputs(
             {"namespaces": self.namespace_names, "storageClass": self.storage_class_name}
         )
@@ -237,22 +249,14 @@ class PlatformBaseline(pulumi.ComponentResource):
         )
 
     def _storage_class(self) -> None:
-        args = self._args
-        parameters: dict[str, pulumi.Input[str]] = {
-            "type": "gp3",
-            "encrypted": "true",
-            "csi.storage.k8s.io/fstype": "ext4",
-        }
-        if args.storage_kms_key_arn is not None:
-            parameters["kmsKeyId"] = args.storage_kms_key_arn
+        args, cls = self._args, self._args.storage_class
         storage.v1.StorageClass(
             f"{self._name}-storage-class",
             metadata=self._meta(
-                args.storage_class_name,
-                annotations={"storageclass.kubernetes.io/is-default-class": "true"},
+                cls.name, annotations={"storageclass.kubernetes.io/is-default-class": "true"}
             ),
-            provisioner="ebs.csi.aws.com",
-            parameters=parameters,
+            provisioner=cls.provisioner,
+            parameters=dict(cls.parameters),
             reclaim_policy=args.storage_reclaim_policy,
             volume_binding_mode="WaitForFirstConsumer",
             allow_volume_expansion=True,

@@ -31,11 +31,13 @@ from pulumi_kubernetes import apps, autoscaling, core, networking, policy
 from components._base import child_opts, parse_cidr, require, type_token
 from components.kubernetes.platform.baseline import k8s_labels
 
-_DIGEST = re.compile(r"^sha256:[0-9a-f]{64}$")
-_TAG = re.compile(r"^[\w][\w.-]{0,127}$")
+DIGEST = re.compile(r"^sha256:[0-9a-f]{64}$")
+TAG = re.compile(r"^[\w][\w.-]{0,127}$")
 _DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")
-_PORT_NAME = re.compile(r"^(?=.*[a-z])[a-z0-9]([a-z0-9-]{0,13}[a-z0-9])?$")  # IANA_SVC_NAME
-_SECRET_LIKE = re.compile(
+PORT_NAME = re.compile(r"^(?=.*[a-z])[a-z0-9]([a-z0-9-]{0,13}[a-z0-9])?$")  # IANA_SVC_NAME
+CONFIG_KEY = re.compile(r"^[-._a-zA-Z0-9]{1,253}$")
+"""What Kubernetes accepts as a ConfigMap key."""
+SECRET_LIKE = re.compile(
     r"(password|passwd|secret|token|api[_-]?key|private[_-]?key|credential)", re.I
 )
 ALLOWED_ADDED_CAPABILITIES = frozenset({"NET_BIND_SERVICE"})
@@ -506,6 +508,11 @@ def image_reference(args: WorkloadArgs) -> str:
     return f"{ref}@{args.digest}" if args.digest else ref
 
 
+def is_repository(image: str) -> bool:
+    """An image repository without tag or digest (a registry host may carry a port)."""
+    return bool(image) and ":" not in image.rsplit("/", 1)[-1] and "@" not in image
+
+
 def _volume_name(path: str) -> str:
     slug = re.sub(r"[^a-z0-9]+", "-", path.lower()).strip("-") or "root"
     return f"writable-{slug}"[:63].rstrip("-")
@@ -515,16 +522,15 @@ def validate_workload(name: str, args: WorkloadArgs) -> None:
     """Reject args that would weaken the workload, naming the field."""
     require(bool(_DNS_LABEL.match(name)), "name", f"'{name}' is not a DNS label")
     require(bool(_DNS_LABEL.match(args.namespace)), "namespace", "not a DNS label")
-    last = args.image.rsplit("/", 1)[-1]
     require(
-        ":" not in last and "@" not in args.image,
+        is_repository(args.image),
         "image",
         "give the repository only; the tag and digest have their own fields",
     )
-    require(bool(_TAG.match(args.tag)), "tag", f"'{args.tag}' is not a valid tag")
+    require(bool(TAG.match(args.tag)), "tag", f"'{args.tag}' is not a valid tag")
     require(args.tag != "latest", "tag", "'latest' is not a pin; use a version tag")
     if args.digest is not None:
-        require(bool(_DIGEST.match(args.digest)), "digest", "must be sha256:<64 hex digits>")
+        require(bool(DIGEST.match(args.digest)), "digest", "must be sha256:<64 hex digits>")
     require(
         not args.require_digest or args.digest is not None,
         "digest",
@@ -532,7 +538,7 @@ def validate_workload(name: str, args: WorkloadArgs) -> None:
     )
     for port_name, number in args.ports.items():
         require(
-            bool(_PORT_NAME.match(port_name)),
+            bool(PORT_NAME.match(port_name)),
             f"ports.{port_name}",
             "a port name is 1-15 lowercase letters, digits or '-', with a letter",
         )
@@ -574,8 +580,9 @@ def validate_workload(name: str, args: WorkloadArgs) -> None:
         "must be RuntimeDefault or Localhost (never Unconfined)",
     )
     for key in args.config:
+        require(bool(CONFIG_KEY.match(key)), "config", f"'{key}' is not a valid ConfigMap key")
         require(
-            not _SECRET_LIKE.search(key),
+            not SECRET_LIKE.search(key),
             "config",
             f"'{key}' looks like a secret; put it in a Secret and list it in secret_env_from",
         )

@@ -1,0 +1,102 @@
+"""Apps layer: one Workload per service of `apps`, keyed by the service's name.
+
+What a service `uses` becomes its data egress: the data service's port on the data subnets, and
+nothing else outside the cluster. The data tier's security groups admit the cluster's nodes, and
+with the VPC CNI a pod's traffic leaves through an ENI of its node carrying the node's groups; the
+NetworkPolicy is what narrows that down to the services that declared the use.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import pulumi
+
+from components.kubernetes.aws_addons import PlatformAddons
+from components.kubernetes.platform.workload import (
+    DataEgressArgs,
+    IngressArgs,
+    ResourcesArgs,
+    SecurityArgs,
+    Workload,
+    WorkloadArgs,
+)
+from components.network.aws import Vpc
+from infra.config import AwsStackConfig
+from infra.sections.apps import AppService
+
+
+@dataclass(frozen=True)
+class AppsHandles:
+    workloads: dict[str, Workload] = field(default_factory=dict)
+    """The Workload of each service, by service name."""
+
+    @property
+    def outputs(self) -> dict[str, Any]:
+        return {"appImages": {name: w.image_ref for name, w in self.workloads.items()}}
+
+
+def data_egress(network: Vpc, ports: Mapping[str, int]) -> dict[str, DataEgressArgs]:
+    """What each data service (by its `uses` name) opens: its port on the data subnets."""
+    cidrs = [s.cidr for s in network.plan.tier("data")]
+    return {name: DataEgressArgs(name=name, cidrs=cidrs, port=port) for name, port in ports.items()}
+
+
+def layer(
+    cfg: AwsStackConfig,
+    network: Vpc,
+    data_ports: Mapping[str, int],
+    addons: PlatformAddons,
+    opts: pulumi.ResourceOptions,
+) -> AppsHandles:
+    """`data_ports`: the port of each data service the stack built, by its `uses` name."""
+    egress = data_egress(network, data_ports)
+    return AppsHandles(
+        workloads={
+            name: Workload(name, workload_args(cfg, app, egress, addons), opts=opts)
+            for name, app in cfg.apps.items()
+        }
+    )
+
+
+def workload_args(
+    cfg: AwsStackConfig,
+    app: AppService,
+    egress: Mapping[str, DataEgressArgs],
+    addons: PlatformAddons,
+) -> WorkloadArgs:
+    return WorkloadArgs(
+        namespace=app.namespace,
+        part_of=cfg.name,
+        image=app.image,
+        tag=app.tag,
+        digest=app.digest,
+        require_digest=app.require_digest,
+        ports=app.ports,
+        min_replicas=app.replicas.min,
+        max_replicas=app.replicas.max,
+        target_cpu_utilization=app.replicas.target_cpu_percent,
+        resources=ResourcesArgs(
+            requests_cpu=app.resources.requests_cpu,
+            requests_memory=app.resources.requests_memory,
+            limits_cpu=app.resources.limits_cpu,
+            limits_memory=app.resources.limits_memory,
+        ),
+        liveness_path=app.liveness_path,
+        readiness_path=app.readiness_path,
+        security=SecurityArgs(run_as_user=app.run_as_user, run_as_group=app.run_as_group),
+        writable_paths=app.writable_paths,
+        config=app.config,
+        secret_env_from=app.secrets,
+        ingress=IngressArgs(
+            host=app.host,
+            ingress_class=addons.ingress_class,
+            cluster_issuer=addons.cluster_issuer_name,
+        )
+        if app.host
+        else None,
+        ingress_namespace=cfg.platform.ingress_namespace,
+        data_egress=[egress[service] for service in app.uses],
+    )

@@ -1,0 +1,126 @@
+"""Alibaba Cloud database rules beyond the shared ones in data.py: public connection strings and
+endpoints (RDS, Redis/KVStore, PolarDB, MongoDB), any-address whitelists in the places data.py does
+not read, and PolarDB SSL."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
+
+from .core import Finding, Rule, Subject, as_list, get, known, need
+from .joins import linked
+from .network import is_world
+
+POLARDB = "alicloud:polardb/cluster:Cluster"
+POLARDB_ENDPOINTS = (
+    "alicloud:polardb/endpoint:Endpoint",
+    "alicloud:polardb/primaryEndpoint:PrimaryEndpoint",
+)
+MONGODB = "alicloud:mongodb/instance:Instance"
+PUBLIC_CONNECTIONS = {
+    "alicloud:rds/connection:Connection": "an internet connection string for the RDS instance",
+    "alicloud:rds/dbInstanceEndpointAddress:DbInstanceEndpointAddress": "a public address on an RDS endpoint",
+    "alicloud:kvstore/connection:Connection": "a public connection string for the Redis instance",
+    "alicloud:polardb/endpointAddress:EndpointAddress": "a public address on a PolarDB endpoint",
+    "alicloud:mongodb/publicNetworkAddress:PublicNetworkAddress": "a public address for the MongoDB instance",
+}
+"""Resources whose only purpose is an internet-facing database address."""
+ANYWHERE = ("0.0.0.0", "0.0.0.0/0", "::/0")  # noqa: S104 (how whitelists spell "any address")
+
+
+def _any_address(values: list[Any], where: str) -> list[str]:
+    found = []
+    for value in values:
+        for ip in str(known(value, where)).split(","):
+            if ip.strip() in ANYWHERE or is_world(ip.strip()):
+                found.append(ip.strip())
+    return found
+
+
+def _no_public_endpoint(subject: Subject, params: Mapping[str, Any]) -> Iterator[str]:
+    p = subject.props
+    if subject.type in PUBLIC_CONNECTIONS:
+        yield f"creates {PUBLIC_CONNECTIONS[subject.type]}"
+    elif subject.type == "alicloud:rds/dbProxyPublic:DbProxyPublic":
+        if str(need(p, "dbProxyConnectionStringNetType") or "Public").lower() == "public":
+            yield "opens a public address on the RDS database proxy"
+    elif subject.type in POLARDB_ENDPOINTS:
+        if str(need(p, "netType") or "").lower() == "public":
+            yield "netType=Public gives the PolarDB endpoint an internet address"
+    elif subject.type == POLARDB:
+        for i, group in enumerate(as_list(get(p, "dbClusterIpArrays"), "dbClusterIpArrays")):
+            where = f"dbClusterIpArrays[{i}].securityIps"
+            anywhere = _any_address(as_list(get(group, "securityIps"), where), where)
+            if anywhere:
+                yield f"{where} allows {anywhere}"
+    elif subject.type == MONGODB:
+        anywhere = _any_address(
+            as_list(need(p, "securityIpLists"), "securityIpLists"), "securityIpLists"
+        )
+        if anywhere:
+            yield f"securityIpLists allows {anywhere}"
+
+
+def _polardb_ssl(subjects: Sequence[Subject], params: Mapping[str, Any]) -> Iterator[Finding]:
+    endpoints = [s for s in subjects if s.type in POLARDB_ENDPOINTS]
+    for e in endpoints:
+        if str(get(e.props, "sslEnabled") or "").lower() == "disable":
+            yield Finding(f"PolarDB endpoint '{e.name}' sets sslEnabled=Disable", e.urn)
+    for cluster in (s for s in subjects if s.type == POLARDB):
+        ssl = [
+            e for e in endpoints
+            if linked(e, "dbClusterId", cluster) and get(e.props, "sslEnabled") in ("Enable", "Update")
+        ]  # fmt: skip
+        if not ssl:
+            for e in endpoints:  # an endpoint whose setting is not known yet may be the one
+                if linked(e, "dbClusterId", cluster):
+                    known(get(e.props, "sslEnabled"), f"{e.name}.sslEnabled")
+            yield Finding(
+                f"PolarDB cluster '{cluster.name}' has no endpoint with sslEnabled=Enable (SSL is off by default)",
+                cluster.urn,
+            )
+
+
+def _redis_tde(subject: Subject, params: Mapping[str, Any]) -> Iterator[str]:
+    if need(subject.props, "tdeStatus") != "Enabled":
+        yield "tdeStatus is not 'Enabled': data files are not encrypted at rest"
+
+
+RULES = [
+    Rule(
+        id="alicloud-db-no-public-endpoint",
+        group="security",
+        severity="critical",
+        description="No Alibaba Cloud database gets an internet address (RDS/Redis/MongoDB connections, PolarDB endpoints) or a whitelist open to any address.",
+        remediation="Delete the public connection or endpoint; reach databases from the VPC; list only VPC CIDRs in whitelists.",
+        types=(
+            *PUBLIC_CONNECTIONS,
+            "alicloud:rds/dbProxyPublic:DbProxyPublic",
+            *POLARDB_ENDPOINTS,
+            POLARDB,
+            MONGODB,
+        ),
+        resource_check=_no_public_endpoint,
+        anchors="IG rds-public-connection-and-any-ip-access-check, redis-instance-no-public-ip, polardb-public-access-check, mongodb-public-access-check",
+    ),
+    Rule(
+        id="alicloud-polardb-ssl",
+        group="security",
+        severity="high",
+        description="Every PolarDB cluster has an endpoint with SSL enabled, and no endpoint turns SSL off.",
+        remediation="Create a polardb.PrimaryEndpoint (or Endpoint) with sslEnabled=Enable for the cluster.",
+        types=(POLARDB, *POLARDB_ENDPOINTS),
+        stack_check=_polardb_ssl,
+        anchors="IG polardb-cluster-enabled-ssl",
+    ),
+    Rule(
+        id="alicloud-redis-tde",
+        group="availability",
+        severity="medium",
+        description="Alibaba Cloud Redis (KVStore) instances encrypt data at rest with TDE.",
+        remediation="Set tdeStatus=Enabled (with encryptionKey for a customer key); use an edition that supports TDE.",
+        types=("alicloud:kvstore/instance:Instance",),
+        resource_check=_redis_tde,
+        anchors="IG redis-instance-enabled-byok-tde",
+    ),
+]

@@ -1,0 +1,434 @@
+"""Cases of the Alibaba Cloud rules (OSS, databases, compute and edge, RAM)."""
+
+from __future__ import annotations
+
+import json
+
+from tests.policy_kit import UNKNOWN, UNKNOWN_BOOL, Case, R
+
+OSS = "alicloud:oss/bucket:Bucket"
+OSS_SSE = "alicloud:oss/bucketServerSideEncryption:BucketServerSideEncryption"
+POLARDB = "alicloud:polardb/cluster:Cluster"
+PRIMARY = "alicloud:polardb/primaryEndpoint:PrimaryEndpoint"
+SLB_LISTENER = "alicloud:slb/listener:Listener"
+ALB_LISTENER = "alicloud:alb/listener:Listener"
+RAM_POLICY = "alicloud:ram/policy:Policy"
+RAM_ROLE = "alicloud:ram/role:Role"
+
+
+def oss(name: str = "assets", **props: object) -> R:
+    return R(OSS, name, {"bucket": f"acme-{name}", "acl": "private", **props})
+
+
+def sse(algorithm: object = "KMS", target: str = "assets") -> R:
+    return R(
+        OSS_SSE,
+        f"{target}-sse",
+        {"bucket": UNKNOWN, "sseAlgorithm": algorithm, "kmsMasterKeyId": "key-1"},
+        links={"bucket": [target]},
+    )
+
+
+def doc(*statements: dict[str, object]) -> str:
+    return json.dumps({"Version": "1", "Statement": list(statements)})
+
+
+ANONYMOUS_READ = doc(
+    {
+        "Effect": "Allow",
+        "Principal": ["*"],
+        "Action": ["oss:GetObject"],
+        "Resource": ["acs:oss:*:*:acme-assets/*"],
+    }
+)
+VPC_ONLY_READ = doc(
+    {
+        "Effect": "Allow",
+        "Principal": ["*"],
+        "Action": ["oss:GetObject"],
+        "Resource": ["acs:oss:*:*:acme-assets/*"],
+        "Condition": {"StringEquals": {"acs:SourceVpc": ["vpc-1"]}},
+    }
+)
+ANY_IP_READ = doc(
+    {
+        "Effect": "Allow",
+        "Principal": "*",
+        "Action": "oss:GetObject",
+        "Resource": "acs:oss:*:*:acme-assets/*",
+        "Condition": {"IpAddress": {"acs:SourceIp": ["0.0.0.0/0"]}},
+    }
+)
+TRUST_ECS = doc(
+    {"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": {"Service": ["ecs.aliyuncs.com"]}}
+)
+
+
+def trust(principal: object) -> str:
+    return doc({"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": principal})
+
+
+def endpoint(ssl: object = "Enable", cluster: str = "pg", **props: object) -> R:
+    return R(
+        PRIMARY,
+        f"{cluster}-primary",
+        {"dbClusterId": UNKNOWN, "sslEnabled": ssl, **props},
+        links={"dbClusterId": [cluster]},
+    )
+
+
+def listener(protocol: str, **props: object) -> R:
+    return R(SLB_LISTENER, f"l-{protocol}", {"protocol": protocol, "frontendPort": 443, **props})
+
+
+CASES: dict[str, Case] = {
+    "oss-no-public-access": Case(
+        ok=[
+            oss(),
+            R("alicloud:oss/bucketAcl:BucketAcl", "acl", {"bucket": "b", "acl": "private"}),
+            R(
+                "alicloud:oss/bucketPolicy:BucketPolicy",
+                "pol",
+                {"bucket": "b", "policy": VPC_ONLY_READ},
+            ),
+            R(
+                "alicloud:oss/bucketPublicAccessBlock:BucketPublicAccessBlock",
+                "pab",
+                {"bucket": "b", "blockPublicAccess": True},
+            ),
+        ],
+        bad=[
+            [oss(policy=ANY_IP_READ)],  # a condition that admits every address narrows nothing
+            [oss(acl="public-read")],
+            [
+                R(
+                    "alicloud:oss/bucketAcl:BucketAcl",
+                    "acl",
+                    {"bucket": "b", "acl": "public-read-write"},
+                )
+            ],
+            [
+                R(
+                    "alicloud:oss/bucketPolicy:BucketPolicy",
+                    "pol",
+                    {"bucket": "b", "policy": ANONYMOUS_READ},
+                )
+            ],
+            [oss(policy=ANONYMOUS_READ)],
+            [
+                R(
+                    "alicloud:oss/bucketPublicAccessBlock:BucketPublicAccessBlock",
+                    "pab",
+                    {"bucket": "b", "blockPublicAccess": False},
+                )
+            ],
+            [R("alicloud:oss/accountPublicAccessBlock:AccountPublicAccessBlock", "apab", {})],
+        ],
+        unknown=[R("alicloud:oss/bucketAcl:BucketAcl", "acl", {"bucket": "b", "acl": UNKNOWN})],
+    ),
+    "oss-encrypted": Case(
+        # The separate BucketServerSideEncryption resource counts (it used to be a false positive).
+        ok=[oss(), sse(), oss("inline", serverSideEncryptionRule={"sseAlgorithm": "KMS"})],
+        bad=[
+            [oss()],
+            [oss(), sse(target="other"), oss("other")],
+            [oss(), sse("AES256")],
+        ],
+        unknown=[oss(), sse(UNKNOWN)],
+        config={"requireKms": True},
+    ),
+    "alicloud-db-no-public-endpoint": Case(
+        ok=[
+            R(POLARDB, "pg", {"dbClusterIpArrays": [{"securityIps": ["10.0.0.0/8"]}]}),
+            endpoint(netType="Private"),
+            R("alicloud:mongodb/instance:Instance", "mongo", {"securityIpLists": ["10.1.0.0/16"]}),
+        ],
+        bad=[
+            [R("alicloud:rds/connection:Connection", "rds-public", {"instanceId": "rm-1"})],
+            [R("alicloud:kvstore/connection:Connection", "redis-public", {"instanceId": "r-1"})],
+            [
+                R(
+                    "alicloud:polardb/endpointAddress:EndpointAddress",
+                    "pg-public",
+                    {"netType": "Public"},
+                )
+            ],
+            [R(POLARDB, "pg", {"dbClusterIpArrays": [{"securityIps": ["10.0.0.0/8,0.0.0.0/0"]}]})],
+            [R("alicloud:mongodb/instance:Instance", "mongo", {"securityIpLists": ["0.0.0.0/0"]})],
+            [endpoint(netType="Public")],
+        ],
+        unknown=[endpoint(netType=UNKNOWN)],
+    ),
+    "alicloud-polardb-ssl": Case(
+        ok=[R(POLARDB, "pg", {}), endpoint()],
+        bad=[
+            [R(POLARDB, "pg", {})],
+            [R(POLARDB, "pg", {}), endpoint("Disable")],
+            [R(POLARDB, "pg", {}), R(POLARDB, "other", {}), endpoint(cluster="other")],
+        ],
+        unknown=[R(POLARDB, "pg", {}), endpoint(UNKNOWN)],
+    ),
+    "alicloud-disk-encrypted": Case(
+        ok=[
+            R("alicloud:ecs/disk:Disk", "d", {"encrypted": True}),
+            R(
+                "alicloud:ecs/instance:Instance",
+                "vm",
+                {"systemDiskEncrypted": True, "dataDisks": [{"size": 100, "encrypted": True}]},
+            ),
+            R(
+                "alicloud:ecs/launchTemplate:LaunchTemplate",
+                "lt",
+                {"systemDisk": {"encrypted": True}},
+            ),
+            R("alicloud:cs/nodePool:NodePool", "np", {"systemDiskEncrypted": True}),
+        ],
+        bad=[
+            [R("alicloud:ecs/ecsDisk:EcsDisk", "d", {})],
+            [
+                R(
+                    "alicloud:ecs/instance:Instance",
+                    "vm",
+                    {"systemDiskEncrypted": True, "dataDisks": [{"size": 100}]},
+                )
+            ],
+            [R("alicloud:ecs/launchTemplate:LaunchTemplate", "lt", {"systemDisk": {"size": 40}})],
+            [
+                R(
+                    "alicloud:cs/nodePool:NodePool",
+                    "np",
+                    {"systemDiskEncrypted": True, "dataDisks": [{"encrypted": "false"}]},
+                )
+            ],
+        ],
+        unknown=[R("alicloud:ecs/disk:Disk", "d", {"encrypted": UNKNOWN_BOOL})],
+    ),
+    "alicloud-lb-tls-policy": Case(
+        ok=[
+            listener("https", tlsCipherPolicy="tls_cipher_policy_1_2"),
+            listener("tcp"),
+            R(
+                ALB_LISTENER,
+                "alb",
+                {"listenerProtocol": "HTTPS", "securityPolicyId": "tls_cipher_policy_1_2_strict"},
+            ),
+            R(
+                "alicloud:alb/securityPolicy:SecurityPolicy",
+                "sp",
+                {"tlsVersions": ["TLSv1.2", "TLSv1.3"]},
+            ),
+        ],
+        bad=[
+            [listener("https")],
+            [listener("https", tlsCipherPolicy="tls_cipher_policy_1_1")],
+            [R(ALB_LISTENER, "alb", {"listenerProtocol": "HTTPS"})],
+            [
+                R(
+                    "alicloud:nlb/listener:Listener",
+                    "nlb",
+                    {"listenerProtocol": "TCPSSL", "securityPolicyId": "tls_cipher_policy_1_0"},
+                )
+            ],
+            [
+                R(
+                    "alicloud:alb/securityPolicy:SecurityPolicy",
+                    "sp",
+                    {"tlsVersions": ["TLSv1.0", "TLSv1.2"]},
+                )
+            ],
+        ],
+        unknown=[listener("https", tlsCipherPolicy=UNKNOWN)],
+    ),
+    "alicloud-lb-http-redirect": Case(
+        ok=[
+            listener("http", listenerForward="on", forwardPort=443),
+            R(ALB_LISTENER, "alb-http", {"listenerProtocol": "HTTP"}),
+            R(
+                "alicloud:alb/rule:Rule",
+                "to-https",
+                {
+                    "listenerId": UNKNOWN,
+                    "ruleActions": [
+                        {
+                            "type": "Redirect",
+                            "order": 1,
+                            "redirectConfig": {"protocol": "HTTPS", "port": "443"},
+                        }
+                    ],
+                },
+                links={"listenerId": ["alb-http"]},
+            ),
+        ],
+        bad=[
+            [listener("http")],
+            [R(ALB_LISTENER, "alb-http", {"listenerProtocol": "HTTP"})],
+        ],
+        unknown=[listener(UNKNOWN)],
+    ),
+    "alicloud-deletion-protection": Case(
+        ok=[
+            R(
+                "alicloud:cs/managedKubernetes:ManagedKubernetes",
+                "ack",
+                {"deletionProtection": True},
+            ),
+            R("alicloud:slb/loadBalancer:LoadBalancer", "slb", {"deleteProtection": "on"}),
+            R("alicloud:alb/loadBalancer:LoadBalancer", "alb", {"deletionProtectionEnabled": True}),
+        ],
+        bad=[
+            [R("alicloud:cs/managedKubernetes:ManagedKubernetes", "ack", {})],
+            [R("alicloud:ecs/instance:Instance", "vm", {"deletionProtection": False})],
+            [R("alicloud:slb/loadBalancer:LoadBalancer", "slb", {})],
+        ],
+        unknown=[
+            R(
+                "alicloud:cs/managedKubernetes:ManagedKubernetes",
+                "ack",
+                {"deletionProtection": UNKNOWN_BOOL},
+            )
+        ],
+    ),
+    "alicloud-ram-no-admin": Case(
+        ok=[
+            R(
+                RAM_POLICY,
+                "p",
+                {
+                    "policyDocument": doc(
+                        {
+                            "Effect": "Allow",
+                            "Action": ["oss:GetObject"],
+                            "Resource": ["acs:oss:*:*:acme/*"],
+                        }
+                    )
+                },
+            ),
+            R(
+                "alicloud:ram/rolePolicyAttachment:RolePolicyAttachment",
+                "a",
+                {"roleName": "r", "policyName": "AliyunOSSReadOnlyAccess", "policyType": "System"},
+            ),
+        ],
+        bad=[
+            [
+                R(
+                    RAM_POLICY,
+                    "p",
+                    {
+                        "policyDocument": doc(
+                            {"Effect": "Allow", "Action": "*:*", "Resource": "acs:*:*:*:*"}
+                        )
+                    },
+                )
+            ],
+            [
+                R(
+                    RAM_POLICY,
+                    "p",
+                    {"policyDocument": doc({"Effect": "Allow", "Action": "*", "Resource": "*"})},
+                )
+            ],
+            [
+                R(
+                    "alicloud:resourcemanager/policy:Policy",
+                    "p",
+                    {
+                        "policyDocument": doc(
+                            {"Effect": "Allow", "Action": ["ram:*"], "Resource": ["*"]}
+                        )
+                    },
+                )
+            ],
+            [
+                R(
+                    RAM_POLICY,
+                    "p",
+                    {"statements": [{"effect": "Allow", "actions": ["*"], "resources": ["*"]}]},
+                )
+            ],
+            [
+                R(
+                    "alicloud:ram/userPolicyAttachment:UserPolicyAttachment",
+                    "a",
+                    {"userName": "u", "policyName": "AdministratorAccess", "policyType": "System"},
+                )
+            ],
+        ],
+        unknown=[R(RAM_POLICY, "p", {"policyDocument": UNKNOWN})],
+    ),
+    "alicloud-ram-role-trust": Case(
+        ok=[
+            R(RAM_ROLE, "r", {"assumeRolePolicyDocument": TRUST_ECS}),
+            R(
+                RAM_ROLE,
+                "acct",
+                {"assumeRolePolicyDocument": trust({"RAM": ["acs:ram::1234567890:root"]})},
+            ),
+        ],
+        bad=[
+            [R(RAM_ROLE, "r", {"assumeRolePolicyDocument": trust({"RAM": ["*"]})})],
+            [R(RAM_ROLE, "r", {"assumeRolePolicyDocument": trust({"RAM": "acs:ram::*:root"})})],
+            [R(RAM_ROLE, "r", {"document": trust("*")})],
+        ],
+        unknown=[R(RAM_ROLE, "r", {"assumeRolePolicyDocument": UNKNOWN})],
+    ),
+    "alicloud-ram-no-user-access-keys": Case(
+        ok=[R("alicloud:ram/accessKey:AccessKey", "old", {"userName": "ci", "status": "Inactive"})],
+        bad=[[R("alicloud:ram/accessKey:AccessKey", "k", {"userName": "ci"})]],
+        unknown=[R("alicloud:ram/accessKey:AccessKey", "k", {"userName": "ci", "status": UNKNOWN})],
+    ),
+}
+
+CASES.update(
+    {
+        "alicloud-ecs-no-public-ip": Case(
+            ok=[
+                R("alicloud:ecs/instance:Instance", "vm", {"internetMaxBandwidthOut": 0}),
+                R("alicloud:cs/nodePool:NodePool", "np", {}),
+            ],
+            bad=[
+                [R("alicloud:ecs/instance:Instance", "vm", {"internetMaxBandwidthOut": 10})],
+                [R("alicloud:ecs/instance:Instance", "vm", {"allocatePublicIp": True})],
+                [
+                    R(
+                        "alicloud:ecs/launchTemplate:LaunchTemplate",
+                        "lt",
+                        {"internetMaxBandwidthOut": 5},
+                    )
+                ],
+                [R("alicloud:cs/nodePool:NodePool", "np", {"internetMaxBandwidthOut": 1})],
+            ],
+            unknown=[
+                R("alicloud:ecs/instance:Instance", "vm", {"internetMaxBandwidthOut": UNKNOWN})
+            ],
+        ),
+        "alicloud-ecs-metadata-tokens": Case(
+            ok=[
+                R("alicloud:ecs/instance:Instance", "vm", {"httpTokens": "required"}),
+                R("alicloud:ecs/instance:Instance", "no-imds", {"httpEndpoint": "disabled"}),
+                R(
+                    "alicloud:cs/nodePool:NodePool",
+                    "np",
+                    {"instanceMetadataOptions": {"httpTokens": "required"}},
+                ),
+            ],
+            bad=[
+                [R("alicloud:ecs/instance:Instance", "vm", {})],
+                [
+                    R(
+                        "alicloud:ecs/ecsLaunchTemplate:EcsLaunchTemplate",
+                        "lt",
+                        {"httpTokens": "optional"},
+                    )
+                ],
+                [R("alicloud:cs/nodePool:NodePool", "np", {})],
+            ],
+            unknown=[R("alicloud:ecs/instance:Instance", "vm", {"httpTokens": UNKNOWN})],
+        ),
+        "alicloud-redis-tde": Case(
+            ok=[R("alicloud:kvstore/instance:Instance", "kv", {"tdeStatus": "Enabled"})],
+            bad=[[R("alicloud:kvstore/instance:Instance", "kv", {})]],
+            unknown=[R("alicloud:kvstore/instance:Instance", "kv", {"tdeStatus": UNKNOWN})],
+        ),
+    }
+)

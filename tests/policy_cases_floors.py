@@ -1,0 +1,288 @@
+"""Cases of the production safety floors (policies/guardrails/prod_floors.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.policy_kit import TAGS, UNKNOWN, Case, R
+
+PLAN = "aws:backup/plan:Plan"
+VAULT = "aws:backup/vault:Vault"
+LOCK = "aws:backup/vaultLockConfiguration:VaultLockConfiguration"
+SELECTION = "aws:backup/selection:Selection"
+CLUSTER = "aws:rds/cluster:Cluster"
+CPG = "aws:rds/clusterParameterGroup:ClusterParameterGroup"
+PG = "aws:rds/parameterGroup:ParameterGroup"
+SUBNET = "aws:ec2/subnet:Subnet"
+NAT = "aws:ec2/natGateway:NatGateway"
+ROUTE = "aws:ec2/route:Route"
+TABLE = "aws:ec2/routeTable:RouteTable"
+ASSOC = "aws:ec2/routeTableAssociation:RouteTableAssociation"
+ISSUER = "kubernetes:cert-manager.io/v1:ClusterIssuer"
+SC = "kubernetes:storage.k8s.io/v1:StorageClass"
+BUCKET = "aws:s3/bucket:Bucket"
+LIFECYCLE = "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration"
+
+
+def plan(days: Any = 35, copy_days: Any = None, vault: str = "vault") -> R:
+    rule: dict[str, Any] = {
+        "ruleName": "daily",
+        "targetVaultName": UNKNOWN,
+        "lifecycle": {"deleteAfter": days},
+    }
+    if copy_days is not None:
+        rule["copyActions"] = [
+            {"destinationVaultArn": "arn:dr", "lifecycle": {"deleteAfter": copy_days}}
+        ]
+    return R(PLAN, "plan", {"rules": [rule]}, links={"rules": [vault]})
+
+
+def vault(name: str = "vault") -> R:
+    return R(VAULT, name, {"name": f"acme-{name}"})
+
+
+def lock(target: str = "vault") -> R:
+    return R(
+        LOCK,
+        f"{target}-lock",
+        {"backupVaultName": UNKNOWN, "minRetentionDays": 7},
+        links={"backupVaultName": [target]},
+    )
+
+
+def db(name: str = "db", **tags: str) -> R:
+    return R(
+        CLUSTER,
+        name,
+        {
+            "engine": "aurora-postgresql",
+            "tags": {**TAGS, **tags},
+            "arn": f"arn:aws:rds:eu-west-1:1:cluster:{name}",
+        },
+    )
+
+
+def selection(**props: Any) -> R:
+    return R(SELECTION, "sel", {"planId": UNKNOWN, **props}, links={"planId": ["plan"]})
+
+
+BARE_PLAN = R(PLAN, "plan", {"rules": []})
+BY_TAG = {"selectionTags": [{"type": "STRINGEQUALS", "key": "backup", "value": "acme-backup"}]}
+
+
+def params(family: str = "aurora-postgresql16", **values: str) -> R:
+    return R(
+        CPG,
+        "params",
+        {
+            "family": family,
+            "parameters": [
+                {"name": k.replace("__", "."), "value": v}
+                for k, v in {"rds__force_ssl": "1", **values}.items()
+            ],
+        },
+    )
+
+
+def network(nat_zone: str = "a", *, nat: bool = True, regional: bool = False) -> list[R]:
+    """A private subnet in zone a, its route table, and (optionally) its NAT default route."""
+    found = [
+        R(SUBNET, "acme-private-a", {"availabilityZone": "eu-west-1a"}),
+        R(SUBNET, f"acme-public-{nat_zone}", {"availabilityZone": f"eu-west-1{nat_zone}"}),
+        R(TABLE, "rt-a", {}),
+        R(
+            ASSOC,
+            "rta-a",
+            {"subnetId": UNKNOWN, "routeTableId": UNKNOWN},
+            links={"subnetId": ["acme-private-a"], "routeTableId": ["rt-a"]},
+        ),
+    ]
+    if nat:
+        props = {"availabilityMode": "regional"} if regional else {"subnetId": UNKNOWN}
+        links = {} if regional else {"subnetId": [f"acme-public-{nat_zone}"]}
+        found += [
+            R(NAT, "nat", props, links=links),
+            R(
+                ROUTE,
+                "default-a",
+                {
+                    "routeTableId": UNKNOWN,
+                    "destinationCidrBlock": "0.0.0.0/0",
+                    "natGatewayId": UNKNOWN,
+                },
+                links={"routeTableId": ["rt-a"], "natGatewayId": ["nat"]},
+            ),
+        ]
+    return found
+
+
+def issuer(server: Any) -> R:
+    return R(ISSUER, "issuer", {"metadata": {"name": "le"}, "spec": {"acme": {"server": server}}})
+
+
+def lifecycle(*rules: dict[str, Any]) -> list[R]:
+    return [
+        R(BUCKET, "uploads", {"bucket": "acme-uploads"}),
+        R(
+            LIFECYCLE,
+            "uploads-lc",
+            {"bucket": UNKNOWN, "rules": list(rules)},
+            links={"bucket": ["uploads"]},
+        ),
+    ]
+
+
+CASES: dict[str, Case] = {
+    "backup-retention-and-vault-lock": Case(
+        ok=[plan(), vault(), lock()],
+        bad=[
+            [
+                plan(),
+                vault(),
+                R(
+                    LOCK,
+                    "vault-lock",
+                    {"backupVaultName": UNKNOWN, "minRetentionDays": 1},
+                    links={"backupVaultName": ["vault"]},
+                ),
+            ],
+            [plan(), R(VAULT, "vault", {"name": "acme-vault", "forceDestroy": True}), lock()],
+            [plan(days=1), vault(), lock()],
+            [plan(), vault()],  # no vault lock
+            [plan(copy_days=1), vault(), lock()],
+            [
+                plan(vault="elsewhere"),
+                vault(),
+                vault("elsewhere"),
+                lock(),
+            ],  # targets a vault the stack does not lock
+        ],
+        config={"minRetentionDays": 14, "requireVaultLock": True},
+        unknown=[plan(days=UNKNOWN), vault(), lock()],
+    ),
+    "backup-covers-stateful-data": Case(
+        ok=[
+            db(backup="acme-backup"),
+            BARE_PLAN,
+            selection(**BY_TAG),
+            db("by-arn"),
+            R(
+                SELECTION,
+                "arns",
+                {"planId": UNKNOWN, "resources": ["arn:aws:rds:*:*:cluster:*"]},
+                links={"planId": ["plan"]},
+            ),
+        ],
+        bad=[
+            [db()],  # backups disabled: no plan, no selection
+            [db(backup="other"), BARE_PLAN, selection(**BY_TAG)],
+            # a selection of a plan the stack does not have
+            [db(backup="acme-backup"), R(SELECTION, "sel", {"planId": "other-plan", **BY_TAG})],
+        ],
+    ),
+    "db-parameter-tls-floor": Case(
+        ok=[
+            params(),
+            params(ssl_min_protocol_version="TLSv1.3", password_encryption="scram-sha-256"),
+            R(
+                PG,
+                "mysql",
+                {
+                    "family": "mysql8.0",
+                    "parameters": [
+                        {"name": "require_secure_transport", "value": "ON"},
+                        {"name": "tls_version", "value": "TLSv1.2,TLSv1.3"},
+                    ],
+                },
+            ),
+        ],
+        bad=[
+            [params(ssl_min_protocol_version="TLSv1")],
+            [params(password_encryption="md5")],
+            [
+                R(
+                    PG,
+                    "pg",
+                    {
+                        "family": "postgres16",
+                        "parameters": [{"name": "rds.force_ssl", "value": "0"}],
+                    },
+                )
+            ],
+            [R(PG, "pg", {"family": "postgres16", "parameters": []})],
+            [
+                R(
+                    PG,
+                    "mysql",
+                    {
+                        "family": "mysql8.0",
+                        "parameters": [
+                            {"name": "require_secure_transport", "value": "ON"},
+                            {"name": "tls_version", "value": "TLSv1.1,TLSv1.2"},
+                        ],
+                    },
+                )
+            ],
+        ],
+        unknown=[params(ssl_min_protocol_version=UNKNOWN)],
+    ),
+    "net-nat-per-zone": Case(
+        ok=network("a"),
+        bad=[network("b"), network(nat=False)],
+        unknown=[R(SUBNET, "acme-private-a", {"availabilityZone": UNKNOWN})],
+    ),
+    "k8s-cluster-issuer-production": Case(
+        ok=[issuer("https://acme-v02.api.letsencrypt.org/directory")],
+        bad=[
+            [issuer("https://acme-staging-v02.api.letsencrypt.org/directory")],
+            [R(ISSUER, "self", {"spec": {"selfSigned": {}}})],
+        ],
+        unknown=[issuer(UNKNOWN)],
+    ),
+    "k8s-storageclass-retain": Case(
+        ok=[
+            R(SC, "gp3", {"provisioner": "ebs.csi.aws.com", "reclaimPolicy": "Retain"}),
+            R(
+                "kubernetes:storage.k8s.io/v1:StorageClassPatch",
+                "p",
+                {"allowVolumeExpansion": True},
+            ),
+        ],
+        bad=[
+            [
+                R(
+                    "kubernetes:core/v1:PersistentVolume",
+                    "pv",
+                    {"spec": {"persistentVolumeReclaimPolicy": "Delete"}},
+                )
+            ],
+            [R(SC, "gp3", {"provisioner": "ebs.csi.aws.com", "reclaimPolicy": "Delete"})],
+            [R(SC, "gp3", {"provisioner": "ebs.csi.aws.com"})],  # the API's default is Delete
+        ],
+        unknown=[R(SC, "gp3", {"reclaimPolicy": UNKNOWN})],
+    ),
+    "bucket-lifecycle-keeps-current-versions": Case(
+        ok=lifecycle(
+            {
+                "id": "noncurrent",
+                "status": "Enabled",
+                "noncurrentVersionExpiration": {"noncurrentDays": 30},
+            },
+            {"id": "logs", "status": "Enabled", "expiration": {"days": 365}},
+            {"id": "off", "status": "Disabled", "expiration": {"days": 1}},
+        ),
+        bad=[
+            lifecycle({"id": "uploads", "status": "Enabled", "expiration": {"days": 1}}),
+            lifecycle({"id": "cutoff", "status": "Enabled", "expiration": {"date": "2027-01-01"}}),
+            [
+                R(
+                    "alicloud:oss/bucket:Bucket",
+                    "oss",
+                    {"lifecycleRules": [{"enabled": True, "expirations": [{"days": 7}]}]},
+                )
+            ],
+        ],
+        config={"minDays": 90},
+        unknown=lifecycle({"id": "x", "status": "Enabled", "expiration": {"days": UNKNOWN}}),
+    ),
+}
