@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
+import pulumi.runtime
 from pulumi_policy import (
     EnforcementLevel,
     Policy,
@@ -125,11 +126,17 @@ UNCONFIGURED = "(every property: its provider's config is unknown until the upda
 
 def _defer_unconfigured(findings: list[Finding], subjects: list[Subject]) -> list[Finding]:
     """A provider whose own config is unknown at preview (the Kubernetes provider of a cluster the
-    same update creates) is not configured then, and the engine passes the resources it manages
-    with no properties at all. A stack check about such a resource cannot see its properties nor
-    its siblings' (the HPA and PDB of a Deployment share its provider): defer the finding to the
+    same update creates) is not configured then, and the engine passes every resource it manages
+    with no properties at all. A stack check about such a resource cannot see it nor its siblings
+    (a Deployment's HPA and PDB share its provider): during a preview, defer the finding to the
     update instead of reporting what an empty resource looks like."""
-    unconfigured = {s.provider for s in subjects if s.provider and not s.props}
+    if not pulumi.runtime.is_dry_run():
+        return findings
+    members: dict[str, list[Subject]] = {}
+    for s in subjects:
+        if s.provider:
+            members.setdefault(s.provider, []).append(s)
+    unconfigured = {p for p, group in members.items() if not any(s.props for s in group)}
     provider_of = {s.urn: s.provider for s in subjects}
     return [
         replace(f, unverifiable=(UNCONFIGURED,))
@@ -158,7 +165,7 @@ def _defer_unknowns(findings: list[Finding]) -> None:
     the update, when the values are known, before the resource operation. Reporting them as
     mandatory violations instead would block the first preview of every stack whose resources
     reference each other; the offline plan (full fake values) checks them in CI before merge."""
-    paths = [p for f in findings for p in f.unverifiable]
+    paths = list(dict.fromkeys(p for f in findings for p in f.unverifiable))
     if paths:
         raise UnknownValueError(UNKNOWN_STRING_VALUE, paths)
 
