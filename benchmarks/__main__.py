@@ -58,9 +58,14 @@ def _timed_runs(cmd: list[str], runs: int) -> tuple[list[float], list[float]]:
     return wall, cpu
 
 
-def bench_services(counts: list[int], runs: int) -> None:
+# `python -m planner` without planner/__main__.py's GC thresholds: Python's defaults.
+DEFAULT_GC_PLANNER = ["-c", "import sys; from planner.cli import main; sys.exit(main())"]
+
+
+def bench_services(counts: list[int], runs: int, *, default_gc: bool = False) -> None:
     """Plan time of the dev stack by number of services."""
-    print(f"\noffline plan of dev with N services ({runs} runs each, median seconds)")
+    gc = " with Python's default GC thresholds" if default_gc else ""
+    print(f"\noffline plan of dev with N services{gc} ({runs} runs each, median seconds)")
     print(f"{'services':>8} {'resources':>9} {'wall':>7} {'cpu':>7}")
     cpu_by_count: dict[int, float] = {}
     with tempfile.TemporaryDirectory(prefix="groundwork-bench-") as tmp:
@@ -69,7 +74,8 @@ def bench_services(counts: list[int], runs: int) -> None:
         )
         for n in counts:
             report = Path(tmp) / f"plan-{n}.json"
-            cmd = [sys.executable, "-m", "planner", f"bench-{n}", "--quiet", "--project-dir",
+            planner = DEFAULT_GC_PLANNER if default_gc else ["-m", "planner"]
+            cmd = [sys.executable, *planner, f"bench-{n}", "--quiet", "--project-dir",
                    str(project), "--json", str(report), "--markdown", str(Path(tmp) / f"{n}.md")]  # fmt: skip
             wall, cpu = _timed_runs(cmd, runs)
             resources = json.loads(report.read_text())["resourceCount"]
@@ -109,6 +115,8 @@ def main() -> None:
     parser.add_argument("--stacks", nargs="*", default=["dev", "prod"], help="none: skip")
     parser.add_argument("--services", nargs="*", type=int, default=[1, 10, 30],
                         help="service counts of the scaling benchmark (none: skip it)")  # fmt: skip
+    parser.add_argument("--default-gc", action="store_true",
+                        help="services benchmark also with Python's default GC thresholds")  # fmt: skip
     args = parser.parse_args()
 
     print(f"python {sys.version.split()[0]}, {args.runs} runs each, median (min) wall seconds\n")
@@ -135,6 +143,8 @@ def main() -> None:
         print(f"{'  above floor':<44} {plan - floor:6.2f}  ({plan / floor:.1f}x floor)")
     if args.services:
         bench_services(sorted(set(args.services)), args.runs)
+        if args.default_gc:
+            bench_services(sorted(set(args.services)), args.runs, default_gc=True)
 
 
 if __name__ == "__main__":

@@ -57,6 +57,8 @@ def services(count: int, domain: str) -> dict[str, Any]:
          "uses": ["redis"], "secrets": ["worker-queue"]},
     ]  # fmt: skip
     result: dict[str, Any] = {}
+    for shape in shapes:  # built multi-arch, so they run on the Graviton nodes of the presets
+        shape["architectures"] = ["amd64", "arm64"]
     for i in range(count):
         shape = dict(shapes[i % len(shapes)])
         name = f"{shape['image'].rsplit('/', 1)[-1]}-{i + 1:02d}"

@@ -9,7 +9,7 @@ import pulumi
 
 from infra.config import AwsStackConfig, ConfigError, StackConfig
 from infra.kubernetes import kubernetes_provider
-from infra.layers import apps, data, kubernetes, network, storage
+from infra.layers import apps, cost, data, kubernetes, network, storage
 from infra.providers import build_providers
 
 
@@ -29,6 +29,7 @@ def _build_aws(cfg: AwsStackConfig) -> dict[str, Any]:
     in_primary = pulumi.ResourceOptions(provider=providers.primary)
 
     vpc = network.network(cfg, in_primary)
+    cost.budget(cfg, in_primary)
     outputs: dict[str, Any] = {}
     # Who may reach the databases and caches: the cluster's nodes when there is a cluster, else the
     # application (private) subnets.

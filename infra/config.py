@@ -5,7 +5,7 @@
 retention, exposure) and add their cloud's own keys per section (infra/sections/), so a stack file
 with another cloud's values (an RDS instance class, a CloudFront price class) is refused.
 
-All `pulumi.Config` reads happen in `load_config`; everything downstream takes the config object.
+All config reads happen in `load_config`; everything downstream takes the config object.
 Bad input fails here, before any resource is registered, with one line per problem that names the
 stack-file key, the value and what is allowed. Every field check and every cross-field check runs;
 all their problems are reported together.
@@ -13,9 +13,9 @@ all their problems are reported together.
 
 from __future__ import annotations
 
-import json
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import suppress
 from dataclasses import dataclass
 from types import UnionType
 from typing import Annotated, Any, ClassVar, Literal, Self, Union, get_args, get_origin
@@ -35,18 +35,22 @@ from pydantic import (
 
 from components._base import Cloud
 from components.network.cidr_plan import CidrPlanError, SubnetPlan, default_slot, plan_subnets
+from infra.config_source import project_values
 from infra.policy_limits import PolicyLimits, policy_limits
 from infra.presets import preset
 from infra.regions import CLOUD_NAMES, REGIONS, is_zone_of, zone_name, zone_suffix
+from infra.secret_config import mark_secret_inputs, offline_placeholders, overlaps, secret_texts
 from infra.sections.apps import (
     AppDefaults,
     AppService,
     ServiceName,
+    app_guardrail_problems,
     app_problems,
     with_app_defaults,
 )
 from infra.sections.backup import AwsBackup, Backup
 from infra.sections.base import CrossFieldError, Problem, Section, all_problems
+from infra.sections.budget import Budget
 from infra.sections.cdn import AwsCdn, Cdn
 from infra.sections.dr import DisasterRecovery
 from infra.sections.kubernetes import AlicloudCluster, AwsCluster, AwsPlatform, Cluster, Platform
@@ -55,6 +59,8 @@ from infra.sections.postgres import AlicloudPostgres, AwsPostgres, Postgres
 from infra.sections.redis import AlicloudRedis, AwsRedis, Redis
 from infra.sections.storage import AwsStorage, Storage
 from infra.sections.tags import Tags
+from planner.config_keys import namespace_problems
+from planner.stackfile import dotted_path
 
 PROJECT = "groundwork"
 """Project name in Pulumi.yaml, and the namespace of every config key we own."""
@@ -109,6 +115,10 @@ class StackBase(Section):
     """The Valkey / Redis cache (docs/data.md)."""
     backup: Backup = Backup()
     """Backups of the data tier (docs/data.md)."""
+    budget: Budget = Budget()
+    """The stack's monthly budget: a cloud budget with alerts, and the limit the
+    `cost-stack-budget` policy holds the estimate to (docs/cost.md); required where that policy
+    is mandatory (staging, prod)."""
     cluster: Cluster = Cluster()
     """The managed Kubernetes cluster (docs/kubernetes.md)."""
     platform: Platform = Platform()
@@ -190,6 +200,14 @@ class StackBase(Section):
                     f"{self.environment} needs at least {rule[minimum.param]} {minimum.counts}, "
                     f"got {value} (policy {minimum.rule})",
                 )
+        if self.budget.monthly_limit is None and self.limits.enforced("cost-stack-budget"):
+            yield Problem(
+                "budget.monthlyLimit",
+                f"{self.environment} needs a monthly budget (policy cost-stack-budget holds the "
+                "estimate to it, and the budget alerts watch the bill)",
+            )
+        for key, message in app_guardrail_problems(self.apps, self.limits):
+            yield Problem(key, message)
         if self.storage.force_destroy and self.limits.enforced("stateful-resources-protected"):
             yield Problem(
                 "storage.forceDestroy",
@@ -288,7 +306,9 @@ class AwsStackConfig(StackBase):
 
     cloud: Literal["aws"] = "aws"
     """Target cloud: `aws` (default) or `alicloud`; selects which keys each section has."""
-    account_id: Annotated[str, AfterValidator(_digits(12))] | None = None
+    account_id: Annotated[str, AfterValidator(_digits(12))] | None = Field(
+        None, examples=["111122223333"]
+    )
     """AWS account the stack may deploy into (12 digits). When set, the providers refuse any
     other account, so prod credentials pointed at the wrong account fail before touching it."""
     network: AwsNetwork = AwsNetwork()
@@ -311,6 +331,18 @@ class AwsStackConfig(StackBase):
     def problems(self) -> Iterator[Problem]:
         yield from super().problems()
         cluster, cdn = self.cluster, self.cdn
+        node_architectures = set()
+        for group in cluster.node_groups.values():
+            with suppress(ValueError):  # a mixed group is reported under its instanceTypes
+                node_architectures.add(group.architecture)
+        for name, app in self.apps.items() if cluster.enabled and node_architectures else ():
+            if not set(app.architectures) & node_architectures:
+                yield Problem(
+                    f"apps.{name}.architectures",
+                    f"the image runs on {', '.join(app.architectures)} but every node group is "
+                    f"{', '.join(sorted(node_architectures))}: list the image's other "
+                    "architecture if it is multi-arch, or add a node group it can run on",
+                )
         if cluster.enabled and not cluster.admin_role_arns:
             yield Problem(
                 "cluster.adminRoleArns",
@@ -355,7 +387,9 @@ class AlicloudStackConfig(StackBase):
 
     cloud: Literal["alicloud"]
     """Target cloud."""
-    account_id: Annotated[str, AfterValidator(_digits(16))] | None = None
+    account_id: Annotated[str, AfterValidator(_digits(16))] | None = Field(
+        None, examples=["1111222233334444"]
+    )
     """Alibaba Cloud account (16 digits) the stack may deploy into."""
     network: AlicloudNetwork = AlicloudNetwork()
     """The VPC and its vSwitches."""
@@ -499,33 +533,62 @@ def _unwrap(annotation: Any) -> Any:
     return annotation
 
 
-def raw_config_from_pulumi() -> dict[str, Any]:
-    """Every `groundwork:*` key of the running stack, decoded, without its namespace.
-
-    Reads the in-memory config and PULUMI_CONFIG exactly as `pulumi.Config` does, but enumerates
-    the keys so that a misspelt key is an error instead of silently ignored.
-    """
-    from pulumi.runtime import config as runtime_config  # noqa: PLC0415  (internal module)
-
-    merged = {**runtime_config.get_config_env(), **runtime_config.CONFIG.get()}
+def config_from_values(
+    values: Mapping[str, Any], secret_keys: Iterable[str] = ()
+) -> tuple[StackConfig, frozenset[str]]:
+    """Validate the stack's config as the engine hands it over (every namespace, values as text);
+    return it with the texts of its secret values (see infra/secret_config.py)."""
+    problems = [f"{k}: {why}" for k, why in namespace_problems(values, PROJECT).items()]
+    raw = project_values(values, PROJECT)
+    raw, placeholder_paths, secret_problems = offline_placeholders(
+        raw, VARIANTS.get(_cloud_of(raw), AwsStackConfig), _error_keys
+    )
+    problems += [f"{PROJECT}:{dotted_path(p)}: {why}" for p, why in secret_problems.items()]
+    try:
+        config = parse_config(raw)
+    except ConfigError as exc:
+        # A secret the offline plan could not stand in for is explained above, once.
+        problems += [
+            p for p in exc.problems
+            if not any(overlaps(_error_key(p), path) for path in secret_problems)
+        ]  # fmt: skip
+        raise ConfigError(problems) from None
+    if problems:
+        raise ConfigError(problems)
     prefix = f"{PROJECT}:"
-    raw: dict[str, Any] = {}
-    for key, value in merged.items():
-        if key.startswith(prefix):
-            raw[key.removeprefix(prefix)] = _decode(value)
-    return raw
+    secret_paths = placeholder_paths + [
+        (key.removeprefix(prefix),)
+        for key in secret_keys
+        if key.startswith(prefix)
+        and not any(p[0] == key.removeprefix(prefix) for p in placeholder_paths)
+    ]
+    return config, secret_texts(config, secret_paths)
 
 
-def _decode(value: Any) -> Any:
-    """Structured values arrive JSON-encoded; plain strings stay strings."""
-    if isinstance(value, str):
-        try:
-            return json.loads(value)
-        except json.JSONDecodeError:
-            return value
-    return value
+def _error_keys(raw: dict[str, Any]) -> list[str]:
+    """Dotted keys (without the namespace) of every problem `raw` has."""
+    try:
+        parse_config(raw)
+    except ConfigError as exc:
+        return [_error_key(p) for p in exc.problems]
+    return []
+
+
+def _error_key(problem: str) -> str:
+    """`groundwork:network.cidr: not valid...` -> `network.cidr`."""
+    return problem.split(": ", 1)[0].removeprefix(f"{PROJECT}:")
 
 
 def load_config() -> StackConfig:
-    """The running stack's validated config (raises ConfigError)."""
-    return parse_config(raw_config_from_pulumi())
+    """The running stack's validated config (raises ConfigError). Resource inputs that carry a
+    secret config value are registered as secrets from here on."""
+    from pulumi.runtime import config as runtime_config  # noqa: PLC0415  (internal module)
+
+    # What `pulumi.Config` reads (in-memory config over PULUMI_CONFIG), but every key, so that
+    # misspelt keys and namespaces are errors instead of silently ignored.
+    values = {**runtime_config.get_config_env(), **runtime_config.CONFIG.get()}
+    secret_keys = [k for k in values if runtime_config.is_config_secret(k)]
+    secret_keys += runtime_config.get_config_secret_keys_env()
+    config, secrets = config_from_values(values, secret_keys)
+    mark_secret_inputs(secrets)
+    return config

@@ -33,7 +33,7 @@ PRESETS: dict[str, dict[str, Any]] = {
         "cluster": {
             "logRetentionDays": 30,
             "nodeGroups": {
-                "general": {"minSize": 1, "desiredSize": 2, "maxSize": 3, "diskSizeGib": 30}
+                "general": {"minSize": 1, "desiredSize": 1, "maxSize": 3, "diskSizeGib": 20}
             },
         },
         "platform": {
@@ -60,7 +60,8 @@ PRESETS: dict[str, dict[str, Any]] = {
             "backups": {"lifecycle": {"noncurrentVersionExpirationDays": 7}},
             "logs": {"retentionDays": 30, "noncurrentVersionExpirationDays": 7},
         },
-        "cdn": {"waf": {"rateLimit": 1000, "logRetentionDays": 14}},
+        # No edge WAF in dev unless a stack asks for it (~$11/month).
+        "cdn": {"waf": {"enabled": False, "rateLimit": 1000, "logRetentionDays": 14}},
     },
     "staging": {
         "network": {"nat": "single", "flowLogs": {"retentionDays": 30}},
@@ -71,6 +72,10 @@ PRESETS: dict[str, dict[str, Any]] = {
         "cdn": {"waf": {"logRetentionDays": 90}},
     },
     "prod": {
+        # Writer + 1 reader in distinct zones (automatic failover; Aurora storage spans 3 zones:
+        # RPO 0 in-region); primary + 1 replica across zones. The plans' budget, same SLOs.
+        "postgres": {"readers": 1},
+        "redis": {"replicas": 1},
         "cluster": {"logRetentionDays": 365},
         "appDefaults": {"replicas": {"min": 3, "max": 9}},
         "storage": {
@@ -83,24 +88,48 @@ PRESETS: dict[str, dict[str, Any]] = {
 CLOUD_PRESETS: dict[str, dict[str, dict[str, Any]]] = {
     "aws": {
         "dev": {
-            "postgres": {"instanceClass": "db.t4g.medium", "monitoringIntervalSeconds": 0},
-            "redis": {"nodeType": "cache.t4g.small"},
+            # One NAT instance (~$8/month) instead of a NAT gateway (~$39): dev egress may pause
+            # while EC2 recovers the instance.
+            "network": {"nat": "instance"},
+            # A Serverless v2 writer that pauses when idle.
+            "postgres": {
+                "serverless": {"minAcu": 0, "maxAcu": 4, "secondsUntilAutoPause": 1800},
+                "monitoringIntervalSeconds": 0,
+            },
+            "redis": {"nodeType": "cache.t4g.micro"},
             "cluster": {
                 "logTypes": ["api", "audit", "authenticator"],
+                # Graviton spot: two sizes for spot diversification, one architecture (arm64).
                 "nodeGroups": {
-                    "general": {"instanceTypes": ["t3.large", "t3a.large"], "capacityType": "SPOT"}
+                    "general": {"instanceTypes": ["t4g.large", "m7g.large"], "capacityType": "SPOT"}
                 },
             },
             "storage": {"backups": {"lifecycle": {"transitions": []}}},
             "cdn": {"priceClass": "PriceClass_100"},
         },
         "staging": {
-            "network": {"interfaceEndpoints": ["ecr.api", "ecr.dkr", "sts"]},
-            "redis": {"nodeType": "cache.t4g.medium"},
+            "postgres": {"serverless": {"minAcu": 0.5, "maxAcu": 8}},
+            "redis": {"nodeType": "cache.t4g.small"},
+            "cluster": {
+                "nodeGroups": {
+                    "general": {
+                        "instanceTypes": ["m7g.large", "m7g.xlarge"],
+                        "minSize": 2,
+                        "desiredSize": 2,
+                        "maxSize": 6,
+                        "diskSizeGib": 30,
+                    }
+                }
+            },
             "cdn": {"priceClass": "PriceClass_100"},
         },
         "prod": {
-            "network": {"interfaceEndpoints": ["ecr.api", "ecr.dkr", "sts", "logs"]},
+            # No interface endpoints: image layers come through the free S3 gateway endpoint and
+            # the ECR/STS APIs carry too little traffic for ~$24/month per endpoint to pay back
+            # (break-even in docs/cost.md); add them per stack when the NAT bill says so.
+            "postgres": {"serverless": {"minAcu": 1, "maxAcu": 16}},
+            "redis": {"nodeType": "cache.t4g.medium"},
+            "cluster": {"nodeGroups": {"general": {"instanceTypes": ["m7g.large", "m7g.xlarge"]}}},
             # Governance mode: only principals allowed to delete the lock can lift it. Setting
             # changeableForDays switches to compliance mode (irreversible after those days).
             "backup": {"vaultLock": {"enabled": True}},

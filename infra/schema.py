@@ -15,12 +15,19 @@ from typing import Any
 
 from infra.config import PROJECT, VARIANTS, stack_config_adapter
 from infra.presets import CLOUD_PRESETS, PRESETS
+from planner.config_keys import ENGINE_NAMESPACE, PROVIDER_NAMESPACES
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 SCHEMA_PATH = DOCS / "stack-config.schema.json"
 REFERENCE_PATH = DOCS / "config-reference.md"
 
 Row = tuple[str, str, str, str]
+SECURE_VALUE = {
+    "type": "object",
+    "properties": {"secure": {"type": "string"}},
+    "required": ["secure"],
+    "additionalProperties": False,
+}
 
 
 def _variants() -> tuple[dict[str, dict[str, Any]], dict[str, Any]]:
@@ -51,7 +58,14 @@ def stack_file_schema() -> dict[str, Any]:
 
 
 def _config_object(model: dict[str, Any]) -> dict[str, Any]:
-    ours = {f"{PROJECT}:{key}": value for key, value in model["properties"].items()}
+    # Any key may instead hold a `secure:` ciphertext (`pulumi config set --secret`).
+    ours = {
+        f"{PROJECT}:{key}": {
+            **({"description": value["description"]} if "description" in value else {}),
+            "anyOf": [value, SECURE_VALUE],
+        }
+        for key, value in model["properties"].items()
+    }
     return {
         "type": "object",
         "title": model.get("title", ""),
@@ -64,8 +78,9 @@ def _config_object(model: dict[str, Any]) -> dict[str, Any]:
             },
         },
         "required": [f"{PROJECT}:{key}" for key in model.get("required", [])],
-        # Other namespaces (aws:, kubernetes:, ...) are allowed; our own keys are checked.
-        "patternProperties": {f"^(?!{PROJECT}:)[A-Za-z0-9_.-]+:.+$": {}},
+        # Provider namespaces (aws:, kubernetes:, ...) and the engine's are allowed; our own keys
+        # are checked; any other namespace is a typo (planner/config_keys.py).
+        "patternProperties": {f"^({'|'.join((ENGINE_NAMESPACE, *PROVIDER_NAMESPACES))}):.+$": {}},
         "additionalProperties": False,
     }
 

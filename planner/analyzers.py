@@ -6,7 +6,8 @@ a section with `blocking` reasons makes the plan exit non-zero.
 
 from __future__ import annotations
 
-from planner.policy_report import cost_section, policy_section
+from planner.cost_report import cost_section
+from planner.policy_report import policy_section
 from planner.report import Analyzer
 
 ANALYZERS: list[Analyzer] = [policy_section, cost_section]

@@ -12,14 +12,12 @@ import sys
 import time
 import traceback
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-import pulumi
+from planner.stackfile import StackFile, StackFileError, read_stack_file
 
-from planner.analyzers import ANALYZERS
-from planner.recorder import EngineRuleError
-from planner.report import PlanContext, build_report, markdown_summary, text_summary
-from planner.runner import run_program
-from planner.stackfile import StackFileError, read_stack_file
+if TYPE_CHECKING:
+    from planner.recorder import RecordingMonitor
 
 EXIT_OK, EXIT_BLOCKED, EXIT_CONFIG, EXIT_PROGRAM = 0, 1, 2, 3
 
@@ -32,6 +30,12 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--markdown", type=Path, help="markdown path (default out/plan-<stack>.md)")
     p.add_argument("--quiet", action="store_true", help="summary only, no resource tree")
     p.add_argument("--preview", action="store_true", help="simulate a preview (dry run)")
+    p.add_argument(
+        "--compare-with",
+        type=Path,
+        metavar="REPORT",
+        help="JSON report of the same stack on the base branch: the cost section shows the change",
+    )
     return p
 
 
@@ -42,8 +46,30 @@ def main(argv: list[str] | None = None) -> int:
     try:
         stack_file = read_stack_file(project_dir, args.stack)
     except StackFileError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"error: {problem}", file=sys.stderr)
         return EXIT_CONFIG
+    return _plan(args, project_dir, stack_file, started)
+
+
+def run_program(
+    project_dir: Path, stack_file: StackFile, *, preview: bool = False
+) -> RecordingMonitor:
+    """planner.runner.run_program, imported on first use (tests replace it here)."""
+    from planner.runner import run_program as run  # noqa: PLC0415
+
+    return run(project_dir, stack_file, preview=preview)
+
+
+def _plan(
+    args: argparse.Namespace, project_dir: Path, stack_file: StackFile, started: float
+) -> int:
+    # Imported only now: a stack file refused above costs no SDK import (about a second).
+    import pulumi  # noqa: PLC0415
+
+    from planner.analyzers import ANALYZERS  # noqa: PLC0415
+    from planner.recorder import EngineRuleError  # noqa: PLC0415
+    from planner.report import PlanContext, build_report, markdown_summary, text_summary  # noqa: PLC0415
 
     try:
         monitor = run_program(project_dir, stack_file, preview=args.preview)
@@ -66,12 +92,11 @@ def main(argv: list[str] | None = None) -> int:
         )
         return EXIT_PROGRAM
 
-    from infra.config import parse_config  # noqa: PLC0415 (after the program put infra on sys.path)
-    from planner.recorder import decode  # noqa: PLC0415
+    from infra.config import config_from_values  # noqa: PLC0415 (the program put infra on sys.path)
 
-    raw = {k.split(":", 1)[1]: decode(_loads(v), "", []) for k, v in stack_file.config.items()
-           if k.startswith(f"{stack_file.project}:")}  # fmt: skip
-    ctx = PlanContext(stack_file.project, args.stack, project_dir, monitor, parse_config(raw))
+    config, _ = config_from_values(stack_file.config, stack_file.secret_keys)
+    baseline = _baseline(args.compare_with)
+    ctx = PlanContext(stack_file.project, args.stack, project_dir, monitor, config, baseline)
     sections = [analyze(ctx) for analyze in ANALYZERS]
     report = build_report(ctx, sections)
     report["elapsedSeconds"] = round(time.perf_counter() - started, 3)
@@ -93,8 +118,9 @@ def main(argv: list[str] | None = None) -> int:
     return EXIT_BLOCKED if report["blocking"] else EXIT_OK
 
 
-def _loads(value: str) -> object:
-    try:
-        return json.loads(value)
-    except json.JSONDecodeError:
-        return value
+def _baseline(path: Path | None) -> dict[str, Any] | None:
+    """The base report, or None when there is none (a stack new in this change has no base)."""
+    if path is None or not path.exists():
+        return None
+    data: dict[str, Any] = json.loads(path.read_text())
+    return data

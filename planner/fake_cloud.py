@@ -33,6 +33,7 @@ _ID_PREFIXES: dict[str, str] = {
     "aws:ec2/vpcEndpoint:VpcEndpoint": "vpce-",
     "aws:ec2/flowLog:FlowLog": "fl-",
     "aws:ec2/launchTemplate:LaunchTemplate": "lt-",
+    "aws:ec2/instance:Instance": "i-",
     "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": "sgr-",
     "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": "sgr-",
 }
@@ -113,14 +114,8 @@ def _computed(
     """Outputs the cloud computes, per type (what a real `up` would return)."""
     out: dict[str, Any] = _eks_computed(typ, name, rid, inputs, region)
     service = typ.split(":")[1].split("/", maxsplit=1)[0]
-    if typ == "aws:ec2/vpc:Vpc":
-        out |= {"defaultSecurityGroupId": "sg-" + _hex(name + "dsg"), "mainRouteTableId": "rtb-" + _hex(name + "main"),
-                "defaultNetworkAclId": "acl-" + _hex(name + "acl")}  # fmt: skip
-    elif typ == "aws:ec2/eip:Eip":
-        octets = [int(_hex(name)[i : i + 2], 16) for i in (0, 2)]
-        out |= {"allocationId": rid, "publicIp": f"52.48.{octets[0]}.{octets[1]}"}
-    elif typ == "aws:ec2/natGateway:NatGateway":
-        out |= {"publicIp": f"52.49.{int(_hex(name)[:2], 16)}.1"}
+    if typ in _EC2_COMPUTED:
+        out |= _ec2_computed(typ, name, rid)
     elif typ in {"aws:iam/role:Role", "aws:iam/policy:Policy", "aws:iam/user:User"}:
         kind = typ.rsplit(":", maxsplit=1)[-1].lower()
         out |= {"arn": f"arn:{PARTITION}:iam::{ACCOUNT_ID}:{kind}/{inputs.get('name', name)}",
@@ -145,6 +140,28 @@ def _computed(
     elif "arn" not in out and typ.startswith("aws:"):
         out["arn"] = _arn(service, region, f"{typ.rsplit(':', maxsplit=1)[-1].lower()}/{rid}")
     return out
+
+
+_EC2_COMPUTED = {
+    "aws:ec2/vpc:Vpc",
+    "aws:ec2/eip:Eip",
+    "aws:ec2/natGateway:NatGateway",
+    "aws:ec2/instance:Instance",
+}
+
+
+def _ec2_computed(typ: str, name: str, rid: str) -> dict[str, Any]:
+    """Ids and addresses EC2 assigns to VPCs, Elastic IPs, NAT gateways and instances."""
+    if typ == "aws:ec2/vpc:Vpc":
+        return {"defaultSecurityGroupId": "sg-" + _hex(name + "dsg"), "mainRouteTableId": "rtb-" + _hex(name + "main"),
+                "defaultNetworkAclId": "acl-" + _hex(name + "acl")}  # fmt: skip
+    if typ == "aws:ec2/eip:Eip":
+        octets = [int(_hex(name)[i : i + 2], 16) for i in (0, 2)]
+        return {"allocationId": rid, "publicIp": f"52.48.{octets[0]}.{octets[1]}"}
+    if typ == "aws:ec2/natGateway:NatGateway":
+        return {"publicIp": f"52.49.{int(_hex(name)[:2], 16)}.1"}
+    return {"primaryNetworkInterfaceId": "eni-" + _hex(name + "eni"),
+            "privateIp": f"10.0.{int(_hex(name)[:2], 16)}.10"}  # fmt: skip
 
 
 _NAMED_BY_ID = {

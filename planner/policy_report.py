@@ -1,4 +1,4 @@
-"""Offline-plan analyzers for the policy pack and the cost estimate.
+"""Offline-plan analyzer for the policy pack.
 
 The captured resources become real `pulumi_policy` objects (`PolicyResource` with
 `PolicyResourceOptions`, props wrapped by `unknown_checking_proxy`), and the pack's own policies run
@@ -21,9 +21,8 @@ from pulumi_policy.proxy import unknown_checking_proxy
 
 from planner.recorder import RecordedResource
 from planner.report import PlanContext, Section
-from policies.guardrails import config_path, load_pack_config, subject_of_resource
+from policies.guardrails import config_path, load_pack_config
 from policies.guardrails.engine import Violation, analyze
-from policies.guardrails.pricing import estimate
 
 SEVERITY_ORDER = {"critical": 0, "high": 1, "medium": 2, "low": 3}
 
@@ -135,59 +134,3 @@ def policy_section(ctx: PlanContext) -> Section:
 
 def _first_line(message: str) -> str:
     return message.split(". Fix:", 1)[0]
-
-
-def cost_section(ctx: PlanContext) -> Section:
-    _, outputs = policy_resources(ctx.resources)
-    subjects = [subject_of_resource(p) for p in outputs]
-    path = config_path(ctx.config.environment)
-    budget_cfg = load_pack_config(path).get("cost-stack-budget", {}) if path.exists() else {}
-    budget = float(budget_cfg.get("maxMonthlyCost", 0)) if isinstance(budget_cfg, dict) else 0.0
-    est = estimate(subjects, ctx.config.region)
-    by_component = est.by_component()
-    width = max((len(k) for k in by_component), default=10)
-    text = [
-        "  Estimated monthly cost (USD, on-demand list prices; policies/guardrails/pricing/catalogue.json):"
-    ]
-    text += [f"    {k.ljust(width)}  {v:>10,.2f}" for k, v in by_component.items()]
-    status = "within" if est.total <= budget else "OVER"
-    text.append(
-        f"    {'TOTAL'.ljust(width)}  {est.total:>10,.2f}   budget {budget:,.2f} ({status})"
-    )
-    usage = est.by_status("usage")
-    unpriced = est.by_status("unpriced")
-    if usage:
-        text.append(f"  Usage-based, not in the total ({len(usage)}): "
-                    + ", ".join(sorted({line.type.rsplit(':', 1)[-1] for line in usage})))  # fmt: skip
-    if unpriced:
-        text.append(
-            f"  UNPRICED ({len(unpriced)}): "
-            + ", ".join(f"{line.name} ({line.type})" for line in unpriced)
-        )
-    markdown = ["| Component | USD/month |", "|---|---:|"]
-    markdown += [f"| {k} | {v:,.2f} |" for k, v in by_component.items()]
-    markdown += [f"| **Total** | **{est.total:,.2f}** (budget {budget:,.2f}) |"]
-    return Section(
-        key="cost",
-        title="Cost estimate",
-        data={
-            "currency": "USD",
-            "total": est.total,
-            "budget": budget,
-            "byComponent": by_component,
-            "lines": [
-                {
-                    "urn": line.urn,
-                    "type": line.type,
-                    "region": line.region,
-                    "status": line.status,
-                    "monthly": line.monthly,
-                    "detail": line.detail,
-                    "component": line.component,
-                }
-                for line in est.lines
-            ],
-        },
-        text=text,
-        markdown=markdown,
-    )

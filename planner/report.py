@@ -40,6 +40,8 @@ class PlanContext:
     monitor: RecordingMonitor
     config: Any
     """The validated StackConfig of the stack."""
+    baseline: dict[str, Any] | None = None
+    """The JSON report of the same stack on the base branch, to show what this change adds."""
 
     @property
     def resources(self) -> list[RecordedResource]:

@@ -140,6 +140,7 @@ AWS_CASES: dict[str, Case] = {
             R(POLICY, "tagged", {"policy": doc(allow("ec2:TerminateInstances", "*",
                                                      Condition={"StringEquals": {"aws:ResourceTag/team": "a"}}))}),
             R(POLICY, "scoped", {"policy": doc(allow("s3:PutObject", "arn:aws:s3:::b/*"))}),
+            R(POLICY, "one-table", {"policy": doc(allow("dynamodb:PutItem", "arn:aws:dynamodb:eu-west-1:1:table/*"))}),
             R(POLICY, "stack-arn", {"policy": doc(allow("sqs:SendMessage", UNKNOWN))}),
             R(POLICY, "everything", {"policy": doc(allow("*"))}),  # iam-no-admin-policy's finding
         ],
@@ -150,6 +151,8 @@ AWS_CASES: dict[str, Case] = {
             one(POLICY, {"policy": doc(allow("secretsmanager:GetSecretValue"))}),
             one(POLICY, {"policy": doc({"Effect": "Allow", "Action": "sqs:*", "NotResource": "arn:x"})}),
             one(POLICY, {"policy": doc(allow("iam:PassRole", ["arn:x", "*"]))}),
+            one(POLICY, {"policy": doc(allow("s3:DeleteObject", "arn:aws:s3:::*/*"))}),
+            one(POLICY, {"policy": doc(allow("dynamodb:DeleteTable", "arn:aws:dynamodb:*:*:*"))}),
             one(POLICY, {"policy": doc(allow("s3:PutObject", "*",
                                              Condition={"Bool": {"aws:SecureTransport": "true"}}))}),
             one(POLICY, {"policy": doc(allow("s3:PutObject", "*",
@@ -383,7 +386,8 @@ AWS_CASES: dict[str, Case] = {
     "net-nacl-no-public-ingress": Case(
         ok=[
             R(NACL, "public", {"vpcId": "v", "ingress": [
-                nacl_entry(90, "deny", "tcp", 22), nacl_entry(91, "deny", "tcp", 3389), nacl_entry(100, "allow")]}),
+                {**nacl_entry(90, "deny", "tcp"), "fromPort": 20, "toPort": 22}, nacl_entry(91, "deny", "tcp", 3389),
+                nacl_entry(100, "allow")]}),
             R(NACL, "web", {"vpcId": "v", "ingress": [nacl_entry(100, "allow", "tcp", 443),
                                                        {**nacl_entry(110, "allow", "tcp"), "fromPort": 1024, "toPort": 3388},
                                                        {**nacl_entry(120, "allow", "tcp", 22), "cidrBlock": "10.0.0.0/8"}]}),
@@ -475,6 +479,8 @@ AWS_CASES: dict[str, Case] = {
             R("aws:ec2/defaultSubnet:DefaultSubnet", "default", {"availabilityZone": "eu-west-1a", "mapPublicIpOnLaunch": False}),
             R("aws:ec2/eip:Eip", "nat", {"domain": "vpc"}),
             R("aws:ec2/eipAssociation:EipAssociation", "eni", {"allocationId": "a", "networkInterfaceId": "eni-1"}),
+            R("aws:ecs/service:Service", "svc", {"networkConfiguration": {"subnets": ["s"], "assignPublicIp": False}}),
+            R("aws:ecs/service:Service", "ec2-svc", {"desiredCount": 2}),
         ],
         bad=[
             one(INSTANCE, {"associatePublicIpAddress": True}),
@@ -484,6 +490,7 @@ AWS_CASES: dict[str, Case] = {
             one("aws:ec2/defaultSubnet:DefaultSubnet", {"availabilityZone": "eu-west-1a"}),
             one("aws:ec2/eip:Eip", {"domain": "vpc", "instance": "i-1"}),
             one("aws:ec2/eipAssociation:EipAssociation", {"allocationId": "a", "instanceId": "i-1"}),
+            one("aws:ecs/service:Service", {"networkConfiguration": {"subnets": ["s"], "assignPublicIp": True}}),
         ],
         unknown=one(INSTANCE, {"associatePublicIpAddress": UNKNOWN_BOOL}),
     ),
@@ -570,6 +577,7 @@ AWS_CASES: dict[str, Case] = {
             R("aws:mq/broker:Broker", "mq", {"encryptionOptions": {"useAwsOwnedKey": False, "kmsKeyId": KEY_ARN}}),
             R("aws:ssm/parameter:Parameter", "plain", {"type": "String", "value": "v"}),
             R("aws:ssm/parameter:Parameter", "secure", {"type": "SecureString", "keyId": KEY_ARN}),
+            R("aws:cloudtrail/trail:Trail", "trail", {"s3BucketName": "b", "kmsKeyId": KEY_ARN}),
         ],
         bad=[
             one(DYNAMODB, {"name": "t"}),
@@ -583,6 +591,7 @@ AWS_CASES: dict[str, Case] = {
             one("aws:mq/broker:Broker", {}),
             one("aws:ssm/parameter:Parameter", {"type": "SecureString"}),
             one("aws:kinesis/stream:Stream", {"kmsKeyId": "alias/aws/kinesis"}),
+            one("aws:cloudtrail/trail:Trail", {"s3BucketName": "b"}),
         ],
         unknown=one(DYNAMODB, {"serverSideEncryption": UNKNOWN}),
     ),

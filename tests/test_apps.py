@@ -27,7 +27,7 @@ from tests.test_kubernetes_schemas import manifests, validate
 
 NETPOL = "kubernetes:networking.k8s.io/v1:NetworkPolicy"
 DEPLOYMENT = "kubernetes:apps/v1:Deployment"
-APP: dict[str, Any] = {"tag": "3.1.0", "runAsUser": 1000}
+APP: dict[str, Any] = {"tag": "3.1.0", "runAsUser": 1000, "architectures": ["amd64", "arm64"]}
 SERVICES: dict[str, Any] = {
     "web": {**APP, "image": "ghcr.io/acme/web", "host": "www.dev.acme.example",
             "config": {"API_URL": "http://api"}},
@@ -155,7 +155,9 @@ def test_the_data_tier_admits_the_nodes_whose_security_groups_the_pods_use() -> 
     that admits the node security group admits the pods, and the NetworkPolicy narrows it."""
     monitor = built()
     node_sg = one(monitor, "aws:ec2/securityGroup:SecurityGroup", "acme-dev-eks-node-sg")
-    template = one(monitor, "aws:ec2/launchTemplate:LaunchTemplate").inputs
+    template = one(
+        monitor, "aws:ec2/launchTemplate:LaunchTemplate", "acme-dev-eks-general-lt"
+    ).inputs
     assert node_sg.id in template["vpcSecurityGroupIds"]
     cni = one(monitor, "aws:eks/addon:Addon", "acme-dev-eks-vpc-cni").inputs
     settings_ = json.loads(cni.get("configurationValues", "{}"))

@@ -13,7 +13,12 @@ from infra.layers.apps import data_egress, workload_args
 from tests.conftest import raw_stack_config
 
 DIGEST = "sha256:" + "ab" * 32
-API: dict[str, Any] = {"image": "ghcr.io/acme/api", "tag": "3.1.0", "runAsUser": 1000}
+API: dict[str, Any] = {
+    "image": "ghcr.io/acme/api",
+    "tag": "3.1.0",
+    "runAsUser": 1000,
+    "architectures": ["amd64", "arm64"],
+}
 
 
 def dev(**apps: Any) -> dict[str, Any]:
@@ -148,3 +153,23 @@ def test_services_are_keyed_by_name_not_position() -> None:
     backward = parse_config(dev(**dict(reversed(list(services.items()))))).apps
     assert list(forward) != list(backward)
     assert forward == backward
+
+
+def prod_web(**change: Any) -> dict[str, Any]:
+    raw = raw_stack_config("prod")
+    web = {k: v for k, v in {**raw["apps"]["web"], **change}.items() if v is not None}
+    return {**raw, "apps": {"web": web}}
+
+
+def test_what_a_mandatory_prod_rule_would_block_is_refused_naming_the_service() -> None:
+    # policies/config/prod.json: k8s-replicas-and-pdb (minReplicas 2), k8s-image-pinned (digest)
+    found = problems(prod_web(replicas={"min": 1}, requireDigest=False, digest=None))
+    assert any(p.startswith("groundwork:apps.web.replicas.min:") and "k8s-replicas-and-pdb" in p
+               for p in found), found  # fmt: skip
+    assert any(p.startswith("groundwork:apps.web.digest:") and "k8s-image-pinned" in p
+               for p in found), found  # fmt: skip
+
+
+def test_dev_rules_allow_one_replica_and_a_tag() -> None:
+    cfg = parse_config(dev(api={**API, "replicas": {"min": 1}}))
+    assert cfg.apps["api"].replicas.min == 1 and cfg.apps["api"].digest is None

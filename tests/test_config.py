@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from infra import ConfigError, parse_config
-from infra.presets import PRESETS
+from infra.presets import CLOUD_PRESETS, PRESETS
 from infra.schema import stack_file_schema
 from tests.conftest import PROJECT_DIR, raw_stack_config, stack_config
 
@@ -24,7 +24,7 @@ def test_every_stack_file_validates(stack: str) -> None:
 
 def test_presets_apply_under_the_stack_file() -> None:
     dev, prod = stack_config("dev"), stack_config("prod")
-    assert dev.network.nat == PRESETS["dev"]["network"]["nat"] == "single"
+    assert dev.network.nat == CLOUD_PRESETS["aws"]["dev"]["network"]["nat"] == "instance"
     assert prod.network.nat == "per_az"
     assert len(dev.zone_names) == 2
     assert prod.zone_names == ["eu-west-1a", "eu-west-1b", "eu-west-1c"]
@@ -69,7 +69,7 @@ BAD_INPUTS: list[tuple[str, dict[str, Any], str, str]] = [
     ("missing-region", {"region": None}, "groundwork:region", "required"),
     ("unknown-key", {"netwrok": {}}, "groundwork:netwrok", "unknown key"),
     ("unknown-nested-key", {"network": _net(cidrr="x")}, "groundwork:network.cidrr", "unknown key"),
-    ("nat", {"network": _net(nat="two")}, "groundwork:network.nat", "'none', 'single', 'per_az' or 'regional'"),
+    ("nat", {"network": _net(nat="two")}, "groundwork:network.nat", "'none', 'single', 'per_az', 'regional' or 'instance'"),
     ("prefix-range", {"network": _net(privateSubnetPrefix=30)}, "groundwork:network.privateSubnetPrefix", "28"),
     ("retention", {"network": _net(flowLogs={"retentionDays": 10})}, "groundwork:network.flowLogs.retentionDays", "14"),
     ("traffic-type", {"network": _net(flowLogs={"trafficType": "SOME"})}, "groundwork:network.flowLogs.trafficType", "'ALL'"),
@@ -113,7 +113,16 @@ BAD_INPUTS: list[tuple[str, dict[str, Any], str, str]] = [
     ("pg-pi-days", {"postgres": {"performanceInsightsRetentionDays": 30}}, "groundwork:postgres.performanceInsightsRetentionDays", "multiple of 31"),
     ("pg-monitoring", {"postgres": {"monitoringIntervalSeconds": 7}}, "groundwork:postgres.monitoringIntervalSeconds", "60"),
     ("pg-autoscaling", {"postgres": {"readers": 2, "readerAutoscaling": {"enabled": True, "maxReaders": 2}}}, "groundwork:postgres.readerAutoscaling.maxReaders", "above readers"),
-    ("pg-autoscaling-engine", {"postgres": {"engine": "postgres", "readerAutoscaling": {"enabled": True}}}, "groundwork:postgres.readerAutoscaling", "aurora-postgresql"),
+    ("pg-autoscaling-engine", {"postgres": {"engine": "postgres", "serverless": None, "readerAutoscaling": {"enabled": True}}}, "groundwork:postgres.readerAutoscaling", "aurora-postgresql"),
+    ("pg-serverless-zero-old-version", {"postgres": {"engineVersion": "16.2"}}, "groundwork:postgres.serverless", "min_acu 0 (pause when idle) needs Aurora PostgreSQL"),
+    ("pg-serverless-range", {"postgres": {"serverless": {"minAcu": 8, "maxAcu": 4}}}, "groundwork:postgres.serverless", "need 0 <= min <= max"),
+    ("pg-serverless-half-steps", {"postgres": {"serverless": {"minAcu": 0.3, "maxAcu": 4}}}, "groundwork:postgres.serverless", "steps of 0.5"),
+    ("pg-serverless-engine", {"postgres": {"engine": "postgres"}}, "groundwork:postgres.serverless", "needs the aurora-postgresql engine"),
+    ("pg-serverless-and-class", {"postgres": {"instanceClass": "db.r7g.large"}}, "groundwork:postgres.instanceClass", "instanceClass: not used with serverless"),
+    ("pg-serverless-pause-without-zero", {"postgres": {"serverless": {"minAcu": 1, "maxAcu": 4, "secondsUntilAutoPause": 600}}}, "groundwork:postgres.serverless", "seconds_until_auto_pause needs min_acu 0"),
+    ("nat-instance-type", {"network": _net(nat="instance", natInstanceType="t3.nano")}, "groundwork:network.natInstanceType", "pattern"),
+    ("node-group-mixed-arch", {"cluster": {"adminRoleArns": ["arn:aws:iam::123456789012:role/a"], "nodeGroups": {"general": {"instanceTypes": ["m7g.large", "m7i.large"], "capacityType": "SPOT"}}}}, "groundwork:cluster.nodeGroups.general.instanceTypes", "mixes architectures"),
+    ("budget-negative", {"budget": {"monthlyLimit": -5}}, "groundwork:budget.monthlyLimit", "greater than 0"),
     ("pg-password-key", {"postgres": {"masterPassword": "hunter2"}}, "groundwork:postgres.masterPassword", "unknown key"),
     ("redis-engine", {"redis": {"engine": "memcached"}}, "groundwork:redis.engine", "'valkey' or 'redis'"),
     ("redis-node-type", {"redis": {"nodeType": "db.t4g.small"}}, "groundwork:redis.nodeType", "pattern"),
@@ -284,6 +293,7 @@ PROD_DATA_RULES: list[tuple[dict[str, Any], str]] = [
     ({"postgres": {"backupRetentionDays": 3}}, "groundwork:postgres.backupRetentionDays: prod needs at least 7"),
     ({"redis": {"replicas": 0, "multiAz": False}}, "groundwork:redis.replicas: prod needs at least 2 cache nodes"),
     ({"redis": {"snapshotRetentionDays": 1}}, "groundwork:redis.snapshotRetentionDays: prod needs at least 7"),
+    ({"budget": {"monthlyLimit": None}}, "groundwork:budget.monthlyLimit: prod needs a monthly budget"),
 ]  # fmt: skip
 
 
@@ -297,16 +307,16 @@ def test_prod_data_tier_must_be_ha(overrides: dict[str, Any], problem: str) -> N
 def test_dev_may_run_without_readers_or_replicas() -> None:
     cfg = stack_config("dev")
     assert (cfg.postgres.readers, cfg.redis.replicas, cfg.redis.multi_az) == (0, 0, False)
-    assert cfg.postgres.instance_class.startswith("db.t4g")
+    assert cfg.postgres.serverless is not None and cfg.postgres.serverless.min_acu == 0
     assert cfg.redis.node_type.startswith("cache.t4g")
     prod = stack_config("prod")
-    assert (prod.postgres.readers, prod.redis.replicas, prod.redis.multi_az) == (2, 2, True)
+    assert (prod.postgres.readers, prod.redis.replicas, prod.redis.multi_az) == (1, 1, True)
     assert prod.backup.vault_lock.enabled and not cfg.backup.vault_lock.enabled
 
 
 @pytest.mark.parametrize("environment", sorted(PRESETS))
 def test_every_preset_validates(environment: str) -> None:
-    # Only what no preset can know: who administers the cluster, the example's image pin, and
+    # Only what no preset can know: who administers the cluster, the services' image pins, and
     # (prod) the CDN's own domain.
     cfg = parse_config(
         {
@@ -316,6 +326,7 @@ def test_every_preset_validates(environment: str) -> None:
             "cluster": {"adminRoleArns": ["arn:aws:iam::123456789012:role/admin"]},
             "apps": raw_stack_config("prod")["apps"],
             "cdn": raw_stack_config("prod")["cdn"],
+            "budget": {"monthlyLimit": 1000},
         }
     )
     assert cfg.postgres.instance_class.startswith("db.")
@@ -342,7 +353,7 @@ def test_kubernetes_sizing_per_environment() -> None:
         dev_group.desired_size,
         dev_group.max_size,
         dev_group.disk_size_gib,
-    ) == ("SPOT", 1, 2, 3, 30)
+    ) == ("SPOT", 1, 1, 3, 20)
     assert (
         prod_group.capacity_type,
         prod_group.min_size,

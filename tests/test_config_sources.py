@@ -20,6 +20,7 @@ ESSENTIALS = {
     "tags": {"owner": "o", "costCenter": "c"},
     "cluster": {"adminRoleArns": ["arn:aws:iam::123456789012:role/admin"]},
     "cdn": {"domain": {"name": "assets.example.com"}},
+    "budget": {"monthlyLimit": 1000},
 }
 
 

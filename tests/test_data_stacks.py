@@ -42,8 +42,8 @@ def test_prod_aurora_is_ha_encrypted_tls_only_and_managed() -> None:
     instances = of_type(monitor, INSTANCE)
     assert len(instances) >= 2
     zones = {i.inputs["availabilityZone"] for i in instances}
-    assert len(zones) == len(instances) == 3
-    assert {i.inputs["instanceClass"] for i in instances} == {"db.r7g.large"}
+    assert len(zones) == len(instances) == 2  # writer + reader, each in its own zone
+    assert {i.inputs["instanceClass"] for i in instances} == {"db.serverless"}
     inputs = cluster.inputs
     assert inputs["engine"] == "aurora-postgresql" and inputs["engineVersion"] == "16.6"
     assert inputs["storageEncrypted"] is True and inputs["kmsKeyId"] in _kms_arns(monitor)
@@ -60,8 +60,8 @@ def test_prod_cache_fails_over_across_zones_encrypted_with_auth() -> None:
     group = one(monitor, GROUP)
     inputs = group.inputs
     assert inputs["automaticFailoverEnabled"] is True and inputs["multiAzEnabled"] is True
-    assert inputs["numCacheClusters"] == 3 and inputs["nodeType"] == "cache.r7g.large"
-    assert len(set(inputs["preferredCacheClusterAzs"])) == 3
+    assert inputs["numCacheClusters"] == 2 and inputs["nodeType"] == "cache.t4g.medium"
+    assert len(set(inputs["preferredCacheClusterAzs"])) == 2
     assert inputs["atRestEncryptionEnabled"] is True and inputs["kmsKeyId"] in _kms_arns(monitor)
     assert inputs["transitEncryptionEnabled"] is True
     assert inputs["transitEncryptionMode"] == "required"
@@ -130,14 +130,14 @@ def test_dev_is_the_same_components_small_and_single_az() -> None:
     components = {r.type for r in monitor.recorded if not r.custom}
     assert {"groundwork:aws/postgres:PostgresHa", "groundwork:aws/redis:RedisHa", "groundwork:aws/backup:BackupPlan"} <= components  # fmt: skip
     instance = one(monitor, INSTANCE)
-    assert instance.inputs["instanceClass"] == "db.t4g.medium"
+    assert instance.inputs["instanceClass"] == "db.serverless"
     assert instance.inputs["availabilityZone"] == "eu-west-1a"
     cluster = one(monitor, CLUSTER).inputs
     assert cluster["backupRetentionPeriod"] == 1
     assert cluster["deletionProtection"] is False and cluster["skipFinalSnapshot"] is True
     assert cluster["storageEncrypted"] is True and cluster["manageMasterUserPassword"] is True
     group = one(monitor, GROUP).inputs
-    assert group["numCacheClusters"] == 1 and group["nodeType"] == "cache.t4g.small"
+    assert group["numCacheClusters"] == 1 and group["nodeType"] == "cache.t4g.micro"
     assert group["automaticFailoverEnabled"] is False and group["multiAzEnabled"] is False
     assert group["transitEncryptionMode"] == "required" and group["atRestEncryptionEnabled"]
     (rule,) = one(monitor, "aws:backup/plan:Plan").inputs["rules"]
@@ -148,7 +148,7 @@ def test_dev_is_the_same_components_small_and_single_az() -> None:
 
 def test_prod_is_bigger_than_dev() -> None:
     dev, prod = built("dev"), built("prod")
-    assert len(of_type(prod, INSTANCE)) == 3 > len(of_type(dev, INSTANCE)) == 1
+    assert len(of_type(prod, INSTANCE)) == 2 > len(of_type(dev, INSTANCE)) == 1
     assert one(prod, GROUP).inputs["numCacheClusters"] > one(dev, GROUP).inputs["numCacheClusters"]
 
 

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from planner.policy_report import cost_section
+from planner.cost_report import cost_section
 from planner.report import PlanContext
 from tests.conftest import PROJECT_DIR, built, stack_config
 

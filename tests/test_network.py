@@ -270,3 +270,51 @@ def test_protection_follows_args() -> None:
 def test_invalid_args_fail_naming_the_field(overrides: dict[str, Any], field: str) -> None:
     with pytest.raises(ValueError, match=rf"^{field}: "):
         build_vpc(**overrides)
+
+
+# -- NAT instance (the dev-sized egress) -------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def nat_instance_vpc() -> RecordingMonitor:
+    return build_vpc(nat="instance")
+
+
+def test_nat_instance_replaces_every_nat_gateway(nat_instance_vpc: RecordingMonitor) -> None:
+    assert of_type(nat_instance_vpc, "aws:ec2/natGateway:NatGateway") == []
+    instance = one(nat_instance_vpc, "aws:ec2/instance:Instance")
+    # In the lowest-slot zone's public subnet, with a stable Elastic IP.
+    public_a = one(nat_instance_vpc, "aws:ec2/subnet:Subnet", "net-public-eu-west-1a")
+    assert instance.inputs["subnetId"] == public_a.outputs["id"]
+    eip = one(nat_instance_vpc, "aws:ec2/eip:Eip")
+    assert eip.inputs["instance"] == instance.outputs["id"]
+    # Every private route table sends internet traffic to the instance's ENI.
+    routes = [r for r in of_type(nat_instance_vpc, "aws:ec2/route:Route")
+              if r.name.startswith("net-private-default-")]  # fmt: skip
+    assert len(routes) == 3
+    eni = instance.outputs["primaryNetworkInterfaceId"]
+    assert {r.inputs.get("networkInterfaceId") for r in routes} == {eni}
+    assert all("natGatewayId" not in r.inputs for r in routes)
+
+
+def test_nat_instance_is_hardened_and_recovers_itself(nat_instance_vpc: RecordingMonitor) -> None:
+    instance = one(nat_instance_vpc, "aws:ec2/instance:Instance").inputs
+    assert instance["sourceDestCheck"] is False  # it forwards other hosts' packets
+    assert instance["metadataOptions"]["httpTokens"] == "required"
+    assert instance["rootBlockDevice"]["encrypted"] is True
+    assert instance["maintenanceOptions"]["autoRecovery"] == "default"
+    assert "keyName" not in instance  # no SSH key: Session Manager only
+    template = one(nat_instance_vpc, "aws:ec2/launchTemplate:LaunchTemplate").inputs
+    assert template["imageId"].startswith("resolve:ssm:/aws/service/ami-amazon-linux-latest/")
+    assert template["imageId"].endswith("-arm64") and template["instanceType"] == "t4g.nano"
+    sg = one(nat_instance_vpc, "aws:ec2/securityGroup:SecurityGroup", "net-nat-sg").inputs
+    assert [rule["cidrBlocks"] for rule in sg["ingress"]] == [["10.0.0.0/16"]]  # the VPC only
+    alarms = {a.inputs["metricName"]: a.inputs["alarmActions"][0]
+              for a in of_type(nat_instance_vpc, "aws:cloudwatch/metricAlarm:MetricAlarm")}  # fmt: skip
+    assert alarms["StatusCheckFailed_System"].endswith(":ec2:recover")
+    assert alarms["StatusCheckFailed_Instance"].endswith(":ec2:reboot")
+
+
+def test_nat_instance_must_be_graviton() -> None:
+    with pytest.raises(ValueError, match=r"nat_instance_type: 't3\.nano' is not a Graviton"):
+        build_vpc(nat="instance", nat_instance_type="t3.nano")

@@ -23,7 +23,7 @@ def test_plan_dev_prints_the_tree_and_writes_reports(
     assert code == EXIT_OK
     assert "groundwork:aws/network:Vpc  acme-dev" in out
     assert out.count("aws:ec2/subnet:Subnet  acme-dev-") == 6
-    assert "aws:ec2/natGateway:NatGateway  acme-dev-nat-eu-west-1a" in out
+    assert "aws:ec2/instance:Instance  acme-dev-nat-instance" in out  # dev's NAT instance
     assert "aws:ec2/flowLog:FlowLog  acme-dev-flow-log" in out
     report = json.loads((tmp_path / "p.json").read_text())
     assert report["stack"] == "dev"
@@ -82,7 +82,7 @@ def test_unknown_stack_is_a_clear_error(capsys: pytest.CaptureFixture[str]) -> N
 def test_invalid_yaml_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     project = _project_copy(tmp_path, "config: [unclosed\n")
     assert main(["broken", "--project-dir", str(project)]) == EXIT_CONFIG
-    assert "Pulumi.broken.yaml is not valid YAML" in capsys.readouterr().err
+    assert "Pulumi.broken.yaml: not valid YAML" in capsys.readouterr().err
 
 
 def test_markdown_has_a_stable_architecture_diagram(tmp_path: Path) -> None:

@@ -1,4 +1,4 @@
-"""Platform baseline, add-ons and the example service, as the dev and prod stacks build them."""
+"""Platform baseline, add-ons and the web service, as the dev and prod stacks build them."""
 
 from __future__ import annotations
 

@@ -100,6 +100,25 @@ EXAMPLES: dict[str, tuple[str, str, Build]] = {
     "opensearch-no-vpc": ("search-domain-private", "user-search-public", lambda o: aws.opensearch.Domain(
         "user-search-public", opts=o)),
     "secret-aws-key": ("data-services-cmk", "user-secret", lambda o: aws.secretsmanager.Secret("user-secret", opts=o)),
+    "rds-instance-unencrypted": ("db-encrypted-at-rest", "user-mysql", lambda o: aws.rds.Instance(
+        "user-mysql", engine="mysql", instance_class="db.t4g.micro", allocated_storage=20,
+        username="app", manage_master_user_password=True, storage_encrypted=False, opts=o)),
+    "replication-group-plaintext": ("redis-encrypted", "user-valkey", lambda o: aws.elasticache.ReplicationGroup(
+        "user-valkey", description="team cache", engine="valkey", node_type="cache.t4g.small",
+        num_cache_clusters=1, at_rest_encryption_enabled="true", transit_encryption_enabled=False, opts=o)),
+    "kinesis-unencrypted": ("data-services-encrypted-at-rest", "user-stream", lambda o: aws.kinesis.Stream(
+        "user-stream", shard_count=1, opts=o)),
+    "msk-plaintext": ("data-services-encrypted-in-transit", "user-kafka", lambda o: aws.msk.Cluster(
+        "user-kafka", kafka_version="3.7.x", number_of_broker_nodes=3,
+        broker_node_group_info={"instance_type": "kafka.m7g.large", "client_subnets": ["subnet-1", "subnet-2", "subnet-3"],
+                                "security_groups": ["sg-1"]},
+        encryption_info={"encryption_in_transit": {"client_broker": "PLAINTEXT"}}, opts=o)),
+    "smb-open": ("net-sg-no-public-admin-ports", "user-smb", lambda o: aws.vpc.SecurityGroupIngressRule(
+        "user-smb", security_group_id="sg-1", ip_protocol="tcp", from_port=445, to_port=445, cidr_ipv6="::/0", opts=o)),
+    "api-route-open": ("api-auth-required", "user-route", lambda o: aws.apigatewayv2.Route(
+        "user-route", api_id="api-1", route_key="POST /orders", opts=o)),
+    "lambda-permission-star": ("lambda-not-public", "user-invoke", lambda o: aws.lambda_.Permission(
+        "user-invoke", function="handler", action="lambda:InvokeFunction", principal="*", opts=o)),
 }  # fmt: skip
 
 CLASSES = {

@@ -233,6 +233,8 @@ READS: dict[str, str] = {
     "aws:elasticache/cluster:Cluster": "replicationGroupId engine",
     "aws:elasticache/serverlessCache:ServerlessCache": "engine userGroupId kmsKeyId",
     "aws:ssm/parameter:Parameter": "type keyId",
+    "aws:ecs/service:Service": "networkConfiguration assignPublicIp",
+    "aws:cloudtrail/trail:Trail": "kmsKeyId",
 }
 """The camelCase properties the AWS rules read, per type token."""
 
@@ -256,3 +258,34 @@ def test_properties_the_aws_rules_read_exist_in_the_sdk(token: str) -> None:
     text = path.read_text() + (path.parent / "_inputs.py").read_text()
     missing = [p for p in READS[token].split() if f'"{_snake(p)}"' not in text]
     assert missing == [], f"{token}: {missing} not in {path.name} / _inputs.py"
+
+
+@pytest.mark.parametrize("port", [21, 445, 1433, 2049, 2375, 6443, 10250, 11211])
+def test_file_sharing_control_plane_and_data_ports_stay_off_the_internet(port: int) -> None:
+    rule = {
+        "type": "ingress",
+        "protocol": "tcp",
+        "fromPort": port,
+        "toPort": port,
+        "cidrBlocks": ["0.0.0.0/0"],
+    }
+    assert run(
+        "net-sg-no-public-admin-ports",
+        [R("aws:ec2/securityGroupRule:SecurityGroupRule", "r", rule)],
+    )
+    private = {**rule, "cidrBlocks": ["10.0.0.0/8"]}
+    assert (
+        run(
+            "net-sg-no-public-admin-ports",
+            [R("aws:ec2/securityGroupRule:SecurityGroupRule", "r", private)],
+        )
+        == []
+    )
+
+
+def test_nacls_keep_ftp_off_the_internet() -> None:
+    ftp = {"networkAclId": "acl-1", "ruleNumber": 100, "ruleAction": "allow", "egress": False,
+           "protocol": "tcp", "fromPort": 20, "toPort": 21, "cidrBlock": "0.0.0.0/0"}  # fmt: skip
+    assert run(
+        "net-nacl-no-public-ingress", [R("aws:ec2/networkAclRule:NetworkAclRule", "ftp", ftp)]
+    )

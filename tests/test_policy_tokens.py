@@ -21,10 +21,11 @@ DEPRECATED_ALIBABA = {  # named on purpose by alicloud-no-deprecated-types; abse
     "alicloud:cs/edgeKubernetes:EdgeKubernetes",
     "alicloud:cs/serverlessKubernetes:ServerlessKubernetes",
 }
-
-CUSTOM_RESOURCES = {  # CRDs the platform installs (cert-manager): no SDK module, apiextensions tokens
+CUSTOM_RESOURCES = {  # CRDs the platform installs or prices: no SDK module, apiextensions tokens
     "kubernetes:cert-manager.io/v1:ClusterIssuer",
     "kubernetes:cert-manager.io/v1:Issuer",
+    "kubernetes:gateway.networking.k8s.io/v1:Gateway",
+    "kubernetes:gateway.networking.k8s.io/v1:GatewayClass",
 }
 
 

@@ -311,3 +311,24 @@ def test_rds_single_az_instance_is_pinned_to_the_first_zone() -> None:
 def test_invalid_args_fail_naming_the_field(overrides: dict[str, Any], field: str) -> None:
     with pytest.raises(ValueError, match=rf"^{field}: "):
         build_pg(**overrides)
+
+
+def test_serverless_v2_keeps_the_writer_reader_shape_within_the_acu_range() -> None:
+    from components.postgres.aws import ServerlessArgs
+
+    monitor = build_pg(readers=1, serverless=ServerlessArgs(min_acu=1, max_acu=16))
+    cluster = one(monitor, "aws:rds/cluster:Cluster").inputs
+    assert cluster["serverlessv2ScalingConfiguration"] == {"minCapacity": 1, "maxCapacity": 16}
+    instances = of_type(monitor, "aws:rds/clusterInstance:ClusterInstance")
+    assert {i.inputs["instanceClass"] for i in instances} == {"db.serverless"}
+    assert len({i.inputs["availabilityZone"] for i in instances}) == len(instances) == 2
+
+
+def test_serverless_v2_is_rejected_where_aws_would_refuse_it() -> None:
+    from components.postgres.aws import ServerlessArgs
+
+    with pytest.raises(ValueError, match=r"serverless: .*needs Aurora PostgreSQL .*got 16\.2"):
+        build_pg(engine_version="16.2", serverless=ServerlessArgs(min_acu=0, max_acu=4))
+    with pytest.raises(ValueError, match="serverless: Serverless v2 needs the aurora-postgresql"):
+        build_pg(engine="postgres", serverless=ServerlessArgs())
+    build_pg(engine_version="16.3", serverless=ServerlessArgs(min_acu=0, max_acu=4))  # allowed

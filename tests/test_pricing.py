@@ -37,14 +37,13 @@ def test_every_price_has_all_regions_a_source_and_a_date() -> None:
 def test_catalogue_prices_every_size_in_the_shared_sizing() -> None:
     items = catalogue()["items"]
     sizes = [
-        "ec2:t3.large",
-        "ec2:t3a.large",
-        "ec2:m7i.large",
-        "ec2:m6i.large",
-        "rds:db.t4g.medium",
-        "rds:db.r7g.large",
-        "elasticache:cache.t4g.small",
-        "elasticache:cache.r7g.large",
+        "ec2:t4g.nano",
+        "ec2:t4g.large",
+        "ec2:m7g.large",
+        "ec2:m7g.xlarge",
+        "auroraServerlessAcu",
+        "elasticache:cache.t4g.micro",
+        "elasticache:cache.t4g.medium",
     ]
     assert [k for k in sizes if k not in items] == []
     for env in ("dev", "prod"):  # every allowlisted size can be priced
@@ -54,7 +53,8 @@ def test_catalogue_prices_every_size_in_the_shared_sizing() -> None:
             ("elasticache", "cacheNodeTypes"),
             ("ec2", "nodeInstanceTypes"),
         ):
-            assert [x for x in allow[key] if f"{prefix}:{x}" not in items] == [], (env, key)
+            priced = [x for x in allow[key] if f"{prefix}:{x}" in items or x == "db.serverless"]
+            assert priced == allow[key], (env, key)
 
 
 def test_unit_prices_from_inputs() -> None:
@@ -113,65 +113,95 @@ def test_unpriced_and_usage_resources_are_explicit_never_zero() -> None:
     assert est.total == 0.0
 
 
-def footprint(env: str) -> list[Subject]:
-    """The whole platform as sized in the shared sizing decisions (network counts from the plans)."""
-    dev = env == "dev"
-    zones = 2 if dev else 3
-    items = [s("aws:ec2/natGateway:NatGateway", f"nat-{i}") for i in range(1 if dev else zones)]
-    items += [s("aws:ec2/eip:Eip", f"eip-{i}") for i in range(1 if dev else zones)]
-    if not dev:
-        items += [
-            s(
-                "aws:ec2/vpcEndpoint:VpcEndpoint",
-                f"ep-{n}",
-                vpcEndpointType="Interface",
-                subnetIds=["a", "b", "c"],
-            )
-            for n in ("ecr.api", "ecr.dkr", "sts", "logs")
-        ]
-    items += [s("aws:kms/key:Key", f"key-{n}") for n in ("logs", "eks", "db", "cache", "s3")]
-    items += [
-        s("aws:eks/cluster:Cluster", "eks"),
-        s(
-            "aws:eks/nodeGroup:NodeGroup",
-            "nodes",
-            instanceTypes=["t3.large" if dev else "m7i.large"],
-            capacityType="SPOT" if dev else "ON_DEMAND",
-            scalingConfig={"desiredSize": 2 if dev else 3},
-            diskSize=30 if dev else 50,
-        ),
-    ]
-    items += [s("aws:rds/cluster:Cluster", "db")]
-    items += [
-        s(
-            "aws:rds/clusterInstance:ClusterInstance",
-            f"db-{i}",
-            instanceClass="db.t4g.medium" if dev else "db.r7g.large",
-        )
-        for i in range(1 if dev else 3)
-    ]
-    items += [
-        s(
-            "aws:elasticache/replicationGroup:ReplicationGroup",
-            "cache",
-            engine="valkey",
-            nodeType="cache.t4g.small" if dev else "cache.r7g.large",
-            numCacheClusters=1 if dev else 3,
-        )
-    ]
-    items += [s("aws:secretsmanager/secret:Secret", n) for n in ("db", "cache")]
-    items += [s("aws:wafv2/webAcl:WebAcl", "waf", "us-east-1", rules=[{}] * 4)]
-    if not dev:  # DR: a key and the backup copies in eu-central-1 (storage is usage-based)
-        items += [
-            s("aws:kms/key:Key", "dr-key", "eu-central-1"),
-            s("aws:backup/vault:Vault", "dr-vault", "eu-central-1"),
-        ]
-    return items
+def _hourly(key: str, region: str = "eu-west-1") -> float:
+    cat = catalogue()
+    return float(cat["items"][key]["prices"][region]) * cat["hoursPerMonth"]
 
 
-@pytest.mark.parametrize(("env", "expected"), [("dev", 259.99), ("prod", 1657.57)])
-def test_the_sized_platform_fits_the_budget(env: str, expected: float) -> None:
-    est = estimate(footprint(env))
-    assert est.total == expected
-    budget = load_pack_config(config_path(env))["cost-stack-budget"]["maxMonthlyCost"]
-    assert est.total < budget * 0.8, "keep 20% headroom for usage-based charges"
+def _monthly(key: str, region: str = "eu-west-1") -> float:
+    return float(catalogue()["items"][key]["prices"][region])
+
+
+def test_serverless_database_is_priced_at_its_minimum_capacity() -> None:
+    cluster = s("aws:rds/cluster:Cluster", "db", clusterIdentifier="db",
+                serverlessv2ScalingConfiguration={"minCapacity": 2, "maxCapacity": 16})  # fmt: skip
+    writer = s("aws:rds/clusterInstance:ClusterInstance", "db-1", instanceClass="db.serverless",
+               clusterIdentifier="db")  # fmt: skip
+    paused = s("aws:rds/cluster:Cluster", "dev", clusterIdentifier="dev",
+               serverlessv2ScalingConfiguration={"minCapacity": 0, "maxCapacity": 4})  # fmt: skip
+    dev_writer = s("aws:rds/clusterInstance:ClusterInstance", "dev-1", instanceClass="db.serverless",
+                   clusterIdentifier="dev")  # fmt: skip
+    orphan = s("aws:rds/clusterInstance:ClusterInstance", "x-1", instanceClass="db.serverless",
+               clusterIdentifier="elsewhere")  # fmt: skip
+    lines = {
+        line.name: line for line in estimate([cluster, writer, paused, dev_writer, orphan]).lines
+    }
+    assert lines["db-1"].monthly == round(2 * _hourly("auroraServerlessAcu"), 2)
+    assert lines["dev-1"].monthly == 0.0  # pauses when idle: only storage is billed
+    assert lines["x-1"].status == "unpriced"  # its capacity is not knowable: never zero
+
+
+def test_what_kubernetes_objects_make_the_cloud_bill() -> None:
+    public = {"service.beta.kubernetes.io/aws-load-balancer-type": "external",
+              "service.beta.kubernetes.io/aws-load-balancer-scheme": "internet-facing"}  # fmt: skip
+    subnets = [s("aws:ec2/subnet:Subnet", f"pub-{z}", tags={"kubernetes.io/role/elb": "1"})
+               for z in "abc"]  # fmt: skip
+    objects = [
+        s("kubernetes:core/v1:Service", "nlb", spec={"type": "LoadBalancer"},
+          metadata={"annotations": public}),
+        s("kubernetes:core/v1:Service", "internal", spec={"type": "ClusterIP"}),
+        s("kubernetes:core/v1:PersistentVolumeClaim", "pvc",
+          spec={"resources": {"requests": {"storage": "50Gi"}}}),
+        s("kubernetes:apps/v1:StatefulSet", "sts", spec={"replicas": 3, "volumeClaimTemplates": [
+            {"spec": {"resources": {"requests": {"storage": "10Gi"}}}}]}),
+        s("kubernetes:helm.sh/v3:Release", "prom", chart="kube-prometheus-stack", values={
+            "prometheus": {"prometheusSpec": {"replicas": 2, "storageSpec": {"volumeClaimTemplate": {
+                "spec": {"resources": {"requests": {"storage": "100Gi"}}}}}}}}),
+        s("kubernetes:helm.sh/v3:Release", "plain", chart="metrics-server", values={}),
+    ]  # fmt: skip
+    lines = {line.name: line for line in estimate([*subnets, *objects]).lines}
+    assert lines["nlb"].monthly == round(_hourly("lb:nlb") + 3 * _hourly("publicIpv4"), 2)
+    assert lines["pvc"].monthly == round(50 * _monthly("ebsGp3"), 2)
+    assert lines["sts"].monthly == round(30 * _monthly("ebsGp3"), 2)
+    assert lines["prom"].monthly == round(200 * _monthly("ebsGp3"), 2)
+    assert {"internal", "plain"}.isdisjoint(lines)  # nothing billable: no line at all
+
+
+def test_instances_behind_launch_templates_and_groups_are_priced() -> None:
+    lt = s("aws:ec2/launchTemplate:LaunchTemplate", "lt", id="lt-1", instanceType="t4g.nano")
+    nat = s("aws:ec2/instance:Instance", "nat", launchTemplate={"id": "lt-1"},
+            rootBlockDevice={"volumeSize": 8})  # fmt: skip
+    asg = s("aws:autoscaling/group:Group", "asg", launchTemplate={"id": "lt-1"}, desiredCapacity=2)
+    lines = {line.name: line for line in estimate([lt, nat, asg]).lines}
+    per_node = _hourly("ec2:t4g.nano")
+    assert lines["nat"].monthly == round(per_node + 8 * _monthly("ebsGp3"), 2)
+    assert lines["asg"].monthly == round(2 * (per_node + 20 * _monthly("ebsGp3")), 2)
+
+
+def test_commitments_discount_only_steady_instance_hours() -> None:
+    cat = catalogue()
+    on_demand = s("aws:eks/nodeGroup:NodeGroup", "od", instanceTypes=["m7g.large"],
+                  scalingConfig={"desiredSize": 3}, diskSize=50)  # fmt: skip
+    spot = s("aws:eks/nodeGroup:NodeGroup", "spot", instanceTypes=["t4g.large", "m7g.large"],
+             capacityType="SPOT", scalingConfig={"desiredSize": 1})  # fmt: skip
+    nat = s("aws:ec2/natGateway:NatGateway", "nat")
+    lines = {line.name: line for line in estimate([on_demand, spot, nat]).lines}
+    nodes = 3 * _hourly("ec2:m7g.large")
+    discount = cat["commitments"]["ec2"]["discount"]
+    assert lines["od"].committed == pytest.approx(lines["od"].monthly - nodes * discount, abs=0.01)  # type: ignore[operator]
+    assert lines["spot"].committed == lines["spot"].monthly  # no Savings Plan on Spot
+    assert lines["nat"].committed == lines["nat"].monthly
+    for name, item in cat["commitments"].items():
+        assert 0 < item["discount"] < 1 and item["kind"] and item["asOf"], name
+        assert item["source"].startswith("https://aws.amazon.com/"), name
+
+
+def test_the_budget_policy_reads_the_stacks_own_budget() -> None:
+    from policies.guardrails.cost import stack_budget
+
+    budget = s("aws:budgets/budget:Budget", "b", budgetType="COST", timeUnit="MONTHLY",
+               limitUnit="USD", limitAmount="1050.00")  # fmt: skip
+    assert stack_budget([budget], {"maxMonthlyCost": 9.0}) == (1050.0, "the stack's budget 'b'")
+    other = s("aws:budgets/budget:Budget", "u", budgetType="USAGE", timeUnit="MONTHLY",
+              limitUnit="GB", limitAmount="5")  # fmt: skip
+    assert stack_budget([other], {"maxMonthlyCost": 9.0}) == (9.0, "maxMonthlyCost")

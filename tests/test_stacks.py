@@ -82,11 +82,16 @@ def test_dev_protects_nothing_so_it_can_be_torn_down() -> None:
     assert [r.name for r in built("dev").recorded if r.protect] == []
 
 
-@pytest.mark.parametrize(("stack", "zones", "nats"), [("dev", 2, 1), ("prod", 3, 3)])
-def test_network_shape_per_environment(stack: str, zones: int, nats: int) -> None:
+@pytest.mark.parametrize(
+    ("stack", "zones", "nats", "nat_instances"), [("dev", 2, 0, 1), ("prod", 3, 3, 0)]
+)
+def test_network_shape_per_environment(
+    stack: str, zones: int, nats: int, nat_instances: int
+) -> None:
     monitor = built(stack)
     assert len(of_type(monitor, "aws:ec2/subnet:Subnet")) == 3 * zones
     assert len(of_type(monitor, "aws:ec2/natGateway:NatGateway")) == nats
+    assert len(of_type(monitor, "aws:ec2/instance:Instance")) == nat_instances
     assert len(of_type(monitor, "aws:ec2/flowLog:FlowLog")) == 1
 
 

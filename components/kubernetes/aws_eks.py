@@ -28,6 +28,7 @@ from pulumi_aws import cloudwatch, ec2, eks, iam, kms, vpc
 from components._base import child_opts, merged_tags, require, type_token
 from components.aws.identity import aws_context
 from components.aws.policy_docs import kms_key_policy, logs_service_statement
+from components.kubernetes.architecture import EKS_AMI_TYPES, group_architecture
 from components.kubernetes.aws_irsa import OidcIdentity, service_account_role
 from components.kubernetes.platform.baseline import StorageClassArgs
 
@@ -73,8 +74,6 @@ class NodeGroupArgs:
     """Autoscaling upper bound."""
     disk_size_gib: int = 50
     """Encrypted gp3 root volume size."""
-    ami_type: str = "AL2023_x86_64_STANDARD"
-    """EKS-optimised AMI family."""
     labels: Mapping[str, str] = field(default_factory=dict)
     """Kubernetes node labels."""
     max_unavailable_percentage: int = 33
@@ -552,7 +551,7 @@ class EksCluster(pulumi.ComponentResource):
             node_group_name_prefix=f"{placement}-",
             node_role_arn=node_role.arn,
             subnet_ids=subnets,
-            ami_type=group.ami_type,
+            ami_type=EKS_AMI_TYPES[group_architecture(tuple(group.instance_types))],
             capacity_type=group.capacity_type,
             instance_types=list(group.instance_types),
             scaling_config=eks.NodeGroupScalingConfigArgs(
@@ -658,6 +657,10 @@ def _validate(args: EksClusterArgs) -> None:
         require(bool(group.instance_types), f"{field_name}.instance_types", "must not be empty")
         bad = [t for t in group.instance_types if not EC2_INSTANCE_TYPE.match(t)]
         require(not bad, f"{field_name}.instance_types", f"not EC2 instance types: {bad}")
+        try:
+            group_architecture(tuple(group.instance_types))
+        except ValueError as exc:
+            require(False, f"{field_name}.instance_types", str(exc))
         if group.capacity_type == "SPOT":
             require(
                 len(group.instance_types) >= 2,

@@ -24,9 +24,11 @@ from components.aws.policy_docs import (
     logs_service_statement,
     policy_document,
 )
+from components.network.aws_nat_instance import nat_instance
 from components.network.cidr_plan import MAX_ZONE_SLOTS, SubnetPlan, plan_subnets
 
-NatStrategy = Literal["none", "single", "per_az", "regional"]
+NatStrategy = Literal["none", "single", "per_az", "regional", "instance"]
+NAT_STRATEGIES: tuple[NatStrategy, ...] = ("none", "single", "per_az", "regional", "instance")
 FlowTrafficType = Literal["ALL", "ACCEPT", "REJECT"]
 InterfaceEndpoint = Literal[
     "ecr.api", "ecr.dkr", "sts", "logs", "secretsmanager", "kms", "ssm", "ec2",
@@ -55,7 +57,10 @@ class VpcArgs:
     public_subnet_prefix: int = 24
     data_subnet_prefix: int = 24
     nat: NatStrategy = "per_az"
-    """`per_az` is zone-redundant; `single` saves cost but one zone's outage cuts all egress."""
+    """`per_az` is zone-redundant; `single` saves cost but one zone's outage cuts all egress;
+    `instance` (dev) is one small NAT instance instead of a gateway: cheapest, least available."""
+    nat_instance_type: str = "t4g.nano"
+    """Instance type of the NAT instance (`nat: instance`); Graviton (arm64) only."""
     flow_logs: FlowLogArgs | None = field(default_factory=FlowLogArgs)
     """Flow logs; None disables them (not recommended)."""
     s3_gateway_endpoint: bool = True
@@ -201,11 +206,16 @@ class Vpc(pulumi.ComponentResource):
                 opts=child_opts(self),
             )
             if zone in nat_by_zone:
+                target = nat_by_zone[zone]
                 ec2.Route(
                     f"{name}-private-default-{zone}",
                     route_table_id=rt.id,
                     destination_cidr_block="0.0.0.0/0",
-                    nat_gateway_id=nat_by_zone[zone].id,
+                    **(
+                        {"network_interface_id": target.primary_network_interface_id}
+                        if isinstance(target, ec2.Instance)
+                        else {"nat_gateway_id": target.id}
+                    ),
                     opts=child_opts(self),
                 )
             self._associate("private", rt, zone=zone)
@@ -228,13 +238,27 @@ class Vpc(pulumi.ComponentResource):
                     opts=child_opts(self),
                 )
 
-    def _nat_gateways(self, igw: ec2.InternetGateway) -> dict[str, ec2.NatGateway]:
-        """NAT gateway serving each zone's private route table, per the strategy."""
+    def _nat_gateways(
+        self, igw: ec2.InternetGateway
+    ) -> Mapping[str, ec2.NatGateway | ec2.Instance]:
+        """NAT gateway (or instance) serving each zone's private route table, per the strategy."""
         strategy, name, zones = self._args.nat, self._name, self.zones
-        after_igw = [igw]
+        after_igw: list[pulumi.Resource] = [igw]
+        # A single NAT lives in the lowest-slot zone, not the first listed: reordering the zone
+        # list must not move it (and change the egress IP partners allowlist).
+        first = min(zones, key=lambda z: self._args.zone_slots[z])
         if strategy == "none":
             self.nat_gateway_ids = []
             return {}
+        if strategy == "instance":
+            self.nat_gateway_ids = []
+            instance = nat_instance(
+                self, f"{name}-nat", vpc_id=self.vpc.id, vpc_cidr=self.vpc_cidr,
+                subnet_id=self.subnets["public"][first].id,
+                instance_type=self._args.nat_instance_type, ctx=aws_context(self),
+                tags=self._args.tags, depends_on=after_igw,
+            )  # fmt: skip
+            return dict.fromkeys(zones, instance)
         if strategy == "regional":
             # One regional NAT gateway spans every zone; AWS expands it and allocates its EIPs.
             nat = ec2.NatGateway(
@@ -247,9 +271,6 @@ class Vpc(pulumi.ComponentResource):
             )
             self.nat_gateway_ids = [nat.id]
             return dict.fromkeys(zones, nat)
-        # A single NAT lives in the lowest-slot zone, not the first listed: reordering the zone
-        # list must not move it (and change the egress IP partners allowlist).
-        first = min(zones, key=lambda z: self._args.zone_slots[z])
         nat_zones = zones if strategy == "per_az" else [first]
         nats = {}
         for zone in nat_zones:
@@ -421,9 +442,14 @@ def _validate(args: VpcArgs) -> None:
         len(args.zones) <= MAX_ZONE_SLOTS, "zones", f"at most {MAX_ZONE_SLOTS} zones are supported"
     )
     require(
-        args.nat in ("none", "single", "per_az", "regional"),
+        args.nat in NAT_STRATEGIES,
         "nat",
-        f"'{args.nat}' is not one of none, single, per_az, regional",
+        f"'{args.nat}' is not one of {', '.join(NAT_STRATEGIES)}",
+    )
+    require(
+        args.nat_instance_type.split(".")[0].endswith("g"),
+        "nat_instance_type",
+        f"'{args.nat_instance_type}' is not a Graviton (arm64) type such as t4g.nano",
     )
     if args.flow_logs is not None:
         require(args.flow_logs.retention_days > 0, "flow_logs.retention_days", "must be positive")

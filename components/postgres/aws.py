@@ -66,6 +66,47 @@ class ReaderAutoscalingArgs:
 
 
 @dataclass(frozen=True, kw_only=True)
+class ServerlessArgs:
+    """Aurora Serverless v2 capacity of every instance, in ACUs (1 ACU ~ 2 GiB of memory)."""
+
+    min_acu: float = 0.5
+    """Floor the instances never scale below (0: pause when idle, where the version allows)."""
+    max_acu: float = 8.0
+    """Ceiling of each instance."""
+    seconds_until_auto_pause: int | None = None
+    """With `min_acu` 0: idle seconds before pausing (300..86400; AWS default 300)."""
+
+
+SCALE_TO_ZERO_SINCE = {13: (13, 15), 14: (14, 12), 15: (15, 7), 16: (16, 3)}
+"""First Aurora PostgreSQL minor per major that can pause at 0 ACU (every later major can)."""
+
+
+def serverless_problems(engine: str, engine_version: str, s: ServerlessArgs) -> list[str]:
+    """What is wrong with a Serverless v2 capacity range (empty: nothing); config checks use it
+    too, so a stack file is rejected before the component would be."""
+    problems = []
+    if engine != "aurora-postgresql":
+        problems.append("Serverless v2 needs the aurora-postgresql engine")
+    if not (0 <= s.min_acu <= 256 and 1 <= s.max_acu <= 256 and s.min_acu <= s.max_acu):
+        problems.append(
+            f"ACU range {s.min_acu:g}..{s.max_acu:g}: need 0 <= min <= max, 1 <= max <= 256"
+        )
+    if (s.min_acu * 2) % 1 or (s.max_acu * 2) % 1:
+        problems.append("ACUs come in steps of 0.5")
+    parts = tuple(int(x) for x in engine_version.split(".")[:2] if x.isdigit())
+    since = SCALE_TO_ZERO_SINCE.get(parts[0]) if parts else None
+    if s.min_acu == 0 and parts and (parts[0] < 13 or (since is not None and parts < since)):
+        problems.append(
+            f"min_acu 0 (pause when idle) needs Aurora PostgreSQL 13.15, 14.12, 15.7, 16.3 "
+            f"or later in its major; got {engine_version}"
+        )
+    pause = s.seconds_until_auto_pause
+    if pause is not None and (s.min_acu != 0 or not 300 <= pause <= 86400):
+        problems.append("seconds_until_auto_pause needs min_acu 0 and a value of 300..86400")
+    return problems
+
+
+@dataclass(frozen=True, kw_only=True)
 class PostgresHaArgs:
     vpc_id: pulumi.Input[str]
     """VPC of the data subnets (for the security group)."""
@@ -82,7 +123,10 @@ class PostgresHaArgs:
     engine_version: str = "16.6"
     """Engine version; its major part selects the parameter-group family."""
     instance_class: str = "db.r7g.large"
-    """Instance class of the writer and the readers."""
+    """Instance class of the writer and the readers (ignored with `serverless`)."""
+    serverless: ServerlessArgs | None = None
+    """Aurora Serverless v2: every instance is `db.serverless` within this ACU range (the writer
+    and readers still sit in distinct zones and fail over as provisioned ones do)."""
     readers: int = 2
     """Reader instances (Aurora replicas, or read replicas for `postgres`), 0..15."""
     multi_az: bool = True
@@ -227,6 +271,16 @@ class PostgresHa(pulumi.ComponentResource):
         ]
         return params
 
+    def _serverless_scaling(self) -> rds.ClusterServerlessv2ScalingConfigurationArgs | None:
+        s = self._args.serverless
+        if s is None:
+            return None
+        return rds.ClusterServerlessv2ScalingConfigurationArgs(
+            min_capacity=s.min_acu,
+            max_capacity=s.max_acu,
+            seconds_until_auto_pause=s.seconds_until_auto_pause,
+        )
+
     def _monitoring_role(self, partition: pulumi.Output[str]) -> pulumi.Output[str] | None:
         if self._args.monitoring_interval_seconds == 0:
             return None
@@ -295,6 +349,7 @@ class PostgresHa(pulumi.ComponentResource):
             final_snapshot_identifier=f"{ident}-final" if protect else None,
             delete_automated_backups=not protect,
             enabled_cloudwatch_logs_exports=["postgresql"],
+            serverlessv2_scaling_configuration=self._serverless_scaling(),
             tags=self._tags(f"{name}-cluster", **args.backup_tags),
             opts=child_opts(self, protect=protect, depends_on=[self.log_group]),
         )
@@ -312,7 +367,7 @@ class PostgresHa(pulumi.ComponentResource):
                     cluster_identifier=self.cluster.id,
                     engine=args.engine,
                     engine_version=args.engine_version,
-                    instance_class=args.instance_class,
+                    instance_class="db.serverless" if args.serverless else args.instance_class,
                     availability_zone=zone,
                     promotion_tier=min(i, MAX_READERS),
                     db_subnet_group_name=args.subnet_group_name,
@@ -508,6 +563,9 @@ def _validate(args: PostgresHaArgs) -> None:
         "parameters",
         "rds.force_ssl cannot be turned off",
     )
+    if args.serverless is not None:
+        problems = serverless_problems(args.engine, args.engine_version, args.serverless)
+        require(not problems, "serverless", "; ".join(problems))
     if args.autoscaling is not None:
         require(
             args.engine == "aurora-postgresql",

@@ -88,6 +88,7 @@ def workload_args(
         readiness_path=app.readiness_path,
         security=SecurityArgs(run_as_user=app.run_as_user, run_as_group=app.run_as_group),
         writable_paths=app.writable_paths,
+        architectures=app.architectures,
         config=app.config,
         secret_env_from=app.secrets,
         ingress=IngressArgs(

@@ -9,7 +9,12 @@ import pulumi
 
 from components.backup.aws import BackupPlan, BackupPlanArgs, VaultLockArgs
 from components.network.aws import Vpc
-from components.postgres.aws import PostgresHa, PostgresHaArgs, ReaderAutoscalingArgs
+from components.postgres.aws import (
+    PostgresHa,
+    PostgresHaArgs,
+    ReaderAutoscalingArgs,
+    ServerlessArgs,
+)
 from components.redis.aws import RedisHa, RedisHaArgs
 from infra.config import AwsStackConfig
 
@@ -51,6 +56,7 @@ def data(
                 engine=pg.engine,
                 engine_version=pg.engine_version,
                 instance_class=pg.instance_class,
+                serverless=ServerlessArgs(**pg.serverless.model_dump()) if pg.serverless else None,
                 readers=pg.readers,
                 multi_az=pg.multi_az,
                 allocated_storage_gib=pg.allocated_storage_gib,

@@ -21,6 +21,7 @@ def network(cfg: AwsStackConfig, opts: pulumi.ResourceOptions) -> Vpc:
             public_subnet_prefix=net.public_subnet_prefix,
             data_subnet_prefix=net.data_subnet_prefix,
             nat=net.nat,
+            nat_instance_type=net.nat_instance_type,
             flow_logs=(
                 FlowLogArgs(
                     retention_days=net.flow_logs.retention_days,

@@ -15,6 +15,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, StringConstraints, ValidationError, field_validator
 
+from components.kubernetes.architecture import Architecture
 from components.kubernetes.platform.workload import (
     CONFIG_KEY,
     DIGEST,
@@ -26,6 +27,7 @@ from components.kubernetes.platform.workload import (
     WorkloadArgs,
     is_repository,
 )
+from infra.policy_limits import PolicyLimits
 from infra.presets import deep_merge
 from infra.sections.base import Problem, Section, component_default
 
@@ -72,6 +74,13 @@ class AppDefaults(Section):
     """Pod count: autoscaled between `min` and `max` on CPU."""
     resources: Resources = Resources()
     """Requests and limits of the service's container."""
+    architectures: list[Architecture] = Field(
+        default_factory=lambda: list(component_default(WorkloadArgs, "architectures")),
+        min_length=1,
+    )
+    """CPU architectures the image is built for (`amd64`, `arm64`): pods run only on nodes of
+    these, and a stack whose node groups offer none of them is refused. Unset: amd64 only; list
+    both for a multi-arch image to run on Graviton nodes."""
 
 
 class AppService(AppDefaults):
@@ -242,3 +251,26 @@ def app_problems(
         if app.host in hosts:
             yield f"{key}.host", f"'{app.host}' is already the host of apps.{hosts[app.host]}"
         hosts.setdefault(app.host, name)
+
+
+def app_guardrail_problems(
+    apps: Mapping[str, AppService], limits: PolicyLimits
+) -> Iterator[tuple[str, str]]:
+    """What a mandatory Kubernetes rule of the environment would block in a service, refused up
+    front with the service's key (thresholds from policies/config/<environment>.json)."""
+    env = limits.environment
+    if rule := limits.enforced("k8s-replicas-and-pdb"):
+        for name, app in apps.items():
+            if app.replicas.min < rule["minReplicas"]:
+                yield (
+                    f"apps.{name}.replicas.min",
+                    f"{env} needs at least {rule['minReplicas']} pods per service, got "
+                    f"{app.replicas.min} (policy k8s-replicas-and-pdb)",
+                )
+    if (rule := limits.enforced("k8s-image-pinned")) and rule["requireDigest"]:
+        for name, app in apps.items():
+            if app.digest is None:
+                yield (
+                    f"apps.{name}.digest",
+                    f"{env} deploys images pinned by digest (policy k8s-image-pinned)",
+                )

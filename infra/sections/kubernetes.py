@@ -14,6 +14,7 @@ from typing import Annotated, Any
 
 from pydantic import Field, field_validator
 
+from components.kubernetes.architecture import Architecture, group_architecture
 from components.kubernetes.aws_addons import AcmeServer, PlatformAddonsArgs
 from components.kubernetes.aws_eks import (
     EC2_INSTANCE_TYPE,
@@ -66,6 +67,11 @@ class AwsNodeGroup(NodeGroup):
     capacity_type: CapacityType = _nodes("capacity_type")
     """`ON_DEMAND`, or `SPOT` (cheaper, reclaimable; rejected in prod)."""
 
+    @property
+    def architecture(self) -> Architecture:
+        """arm64 for Graviton instance types, else amd64 (a group runs one AMI)."""
+        return group_architecture(tuple(self.instance_types))
+
 
 class AlicloudNodeGroup(NodeGroup):
     instance_types: list[str] = Field(default_factory=list)
@@ -106,7 +112,7 @@ class EndpointAccess(Section):
 
 class Cluster(Section):
     enabled: bool = True
-    """Build the managed Kubernetes cluster, the platform on it and the example service."""
+    """Build the managed Kubernetes cluster, the platform on it and the services of `apps`."""
     version: str = Field(_eks("version"), pattern=r"^1\.\d{2}$")
     """Kubernetes minor version (`1.35`)."""
     endpoint: EndpointAccess = EndpointAccess()
@@ -149,7 +155,9 @@ class AwsCluster(Cluster):
     support_type: SupportType = _eks("support_type")
     """Upgrade policy: `STANDARD` (the cluster is upgraded when standard support ends) or
     `EXTENDED` (kept on the version, billed extra per hour)."""
-    admin_role_arns: list[str] = Field(default_factory=list)
+    admin_role_arns: list[str] = Field(
+        default_factory=list, examples=[["arn:aws:iam::111122223333:role/platform-admin"]]
+    )
     """IAM roles given cluster-admin through EKS access entries (no aws-auth ConfigMap)."""
     kubeconfig_role_arn: str | None = None
     """Role the Kubernetes provider assumes for `aws eks get-token --role-arn` (one of
@@ -174,6 +182,10 @@ class AwsCluster(Cluster):
                     f"nodeGroups.{name}.instanceTypes",
                     "SPOT needs at least two types (one reclaimed pool must not empty the group)",
                 )
+            try:  # arm64 (Graviton) or amd64: the group's AMI follows its instance types
+                group_architecture(tuple(group.instance_types))
+            except ValueError as exc:
+                yield Problem(f"nodeGroups.{name}.instanceTypes", str(exc))
         role = self.kubeconfig_role_arn
         if role is not None and role not in self.admin_role_arns:
             yield Problem(

@@ -102,7 +102,12 @@ class Network(Section):
 class AwsNetwork(Network):
     nat: NatStrategy = component_default(VpcArgs, "nat")
     """Egress for private subnets: `per_az` (one NAT per zone), `regional` (one multi-AZ regional
-    NAT gateway), `single` (one shared NAT, not zone-redundant) or `none`."""
+    NAT gateway), `single` (one shared NAT, not zone-redundant), `instance` (one small NAT
+    instance instead of a gateway: the cheapest, for dev) or `none`."""
+    nat_instance_type: str = Field(
+        component_default(VpcArgs, "nat_instance_type"), pattern=r"^[a-z][a-z0-9]*g\.[a-z0-9]+$"
+    )
+    """Instance type of the NAT instance (`nat: instance`): a Graviton (arm64) type."""
     flow_logs: AwsFlowLogs = AwsFlowLogs()
     """VPC flow logs."""
     s3_gateway_endpoint: bool = component_default(VpcArgs, "s3_gateway_endpoint")

@@ -25,7 +25,9 @@ from components.postgres.aws import (
     PostgresEngine,
     PostgresHaArgs,
     ReaderAutoscalingArgs,
+    ServerlessArgs,
     performance_insights_days_ok,
+    serverless_problems,
 )
 from infra.sections._windows import check_daily, check_weekly
 from infra.sections.base import LogRetentionDays, Problem, Section, component_default
@@ -35,6 +37,16 @@ ALICLOUD_INSTANCE_CLASS = re.compile(r"^(pg|polar\.pg)\.[a-z0-9]+(\.[a-z0-9]+)+$
 
 def _pg(name: str) -> Any:
     return component_default(PostgresHaArgs, name)
+
+
+class Serverless(Section):
+    min_acu: float = Field(component_default(ServerlessArgs, "min_acu"), ge=0, le=256)
+    """Floor of every instance in ACUs (1 ACU ~ 2 GiB); the estimate prices the stack at this
+    floor. 0 pauses the database when idle (Aurora PostgreSQL 16.3+ / 15.7+ / 14.12+ / 13.15+)."""
+    max_acu: float = Field(component_default(ServerlessArgs, "max_acu"), ge=1, le=256)
+    """Ceiling of every instance in ACUs."""
+    seconds_until_auto_pause: int | None = Field(None, ge=300, le=86400)
+    """With `minAcu: 0`: idle seconds before pausing (AWS default 300)."""
 
 
 class ReaderAutoscaling(Section):
@@ -84,7 +96,10 @@ class AwsPostgres(Postgres):
     """`aurora-postgresql` (writer + readers, shared storage across 3 zones) or `postgres`
     (RDS Multi-AZ DB instance with a standby, plus read replicas)."""
     instance_class: str = Field(_pg("instance_class"), pattern=INSTANCE_CLASS.pattern)
-    """Instance class of every instance (`db.*`)."""
+    """Instance class of every instance (`db.*`); not used with `serverless`."""
+    serverless: Serverless | None = None
+    """Aurora Serverless v2 instead of provisioned instances: the writer and readers keep their
+    zones and failover, and scale within this ACU range."""
     allocated_storage_gib: int = Field(_pg("allocated_storage_gib"), ge=20, le=65536)
     """`postgres` engine only: initial gp3 storage."""
     max_allocated_storage_gib: int = Field(_pg("max_allocated_storage_gib"), ge=20, le=65536)
@@ -122,6 +137,16 @@ class AwsPostgres(Postgres):
             yield Problem("readerAutoscaling.maxReaders", f"must be above readers ({self.readers})")
         if self.max_allocated_storage_gib < self.allocated_storage_gib:
             yield Problem("maxAllocatedStorageGib", "must be at least allocatedStorageGib")
+        if self.serverless is not None:
+            if "instance_class" in self.model_fields_set:
+                yield Problem(
+                    "instanceClass",
+                    "not used with serverless (every instance is db.serverless); "
+                    "set serverless: null for provisioned instances",
+                )
+            args = ServerlessArgs(**self.serverless.model_dump())
+            for problem in serverless_problems(self.engine, self.engine_version, args):
+                yield Problem("serverless", f"{problem} (serverless: null for provisioned)")
 
     @field_validator("backup_window")
     @classmethod

@@ -17,6 +17,7 @@ NOTEBOOK = "aws:sagemaker/notebookInstance:NotebookInstance"
 DEFAULT_SUBNET = "aws:ec2/defaultSubnet:DefaultSubnet"
 EIP = "aws:ec2/eip:Eip"
 EIP_ASSOCIATION = "aws:ec2/eipAssociation:EipAssociation"
+ECS_SERVICE = "aws:ecs/service:Service"
 
 METADATA_OPTIONS = {
     INSTANCE: "metadataOptions",
@@ -73,6 +74,9 @@ def _no_public_ip(subject: Subject, params: Mapping[str, Any]) -> Iterator[str]:
     elif subject.type == EIP:
         if get(p, "instance"):
             yield "attaches an Elastic IP to an instance"
+    elif subject.type == ECS_SERVICE:
+        if truthy(need(p, "networkConfiguration.assignPublicIp")):
+            yield "networkConfiguration.assignPublicIp=true gives every task a public IP"
     elif get(p, "instanceId"):
         yield "associates an Elastic IP with an instance"
 
@@ -93,7 +97,7 @@ RULES = [
         id="ec2-no-public-ip",
         group="security",
         severity="high",
-        description="Instances get no public IP (launch settings, Elastic IPs, default subnets); they sit behind load balancers or NAT.",
+        description="Instances and ECS tasks get no public IP (launch settings, Elastic IPs, default subnets); they sit behind load balancers or NAT.",
         remediation="Set associatePublicIpAddress=false, keep instances in private subnets; reach them through SSM Session Manager.",
         types=(
             INSTANCE,
@@ -103,8 +107,9 @@ RULES = [
             DEFAULT_SUBNET,
             EIP,
             EIP_ASSOCIATION,
+            ECS_SERVICE,
         ),
         resource_check=_no_public_ip,
-        anchors="CKV_AWS_88/389, Security Hub EC2.9/EC2.15",
+        anchors="CKV_AWS_88/333/389, Security Hub EC2.9/EC2.15",
     ),
 ]

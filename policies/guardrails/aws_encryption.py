@@ -34,6 +34,7 @@ EC_CLUSTER = "aws:elasticache/cluster:Cluster"
 EC_SERVERLESS = "aws:elasticache/serverlessCache:ServerlessCache"
 MQ = "aws:mq/broker:Broker"
 SSM_PARAMETER = "aws:ssm/parameter:Parameter"
+CLOUDTRAIL = "aws:cloudtrail/trail:Trail"
 SEARCH = (OPENSEARCH, ELASTICSEARCH)
 
 
@@ -216,6 +217,7 @@ CMK_KEYS: dict[str, Callable[[Mapping[str, Any]], Any]] = {
     EC_SERVERLESS: _key("kmsKeyId"),
     MQ: _mq_key,
     SSM_PARAMETER: _ssm_key,
+    CLOUDTRAIL: _key("kmsKeyId"),
 }
 """Type -> how to find the KMS key it is encrypted with (None: an AWS-owned/managed key)."""
 
@@ -309,11 +311,11 @@ RULES = [
         id="data-services-cmk",
         group="availability",
         severity="medium",
-        description="Data services (DynamoDB, Secrets Manager, log groups, backup vaults, queues, topics, EFS, ECR, search, streams, MSK, DocumentDB, Neptune, Redshift, MemoryDB, serverless caches, MQ, SecureString parameters) use a customer-managed KMS key.",
+        description="Data services (DynamoDB, Secrets Manager, log groups, backup vaults, queues, topics, EFS, ECR, search, streams, MSK, DocumentDB, Neptune, Redshift, MemoryDB, serverless caches, MQ, SecureString parameters, CloudTrail) use a customer-managed KMS key.",
         remediation="Pass the kmsKeyId/kmsKeyArn of a key created by the stack (rotation on).",
         types=tuple(CMK_KEYS),
         resource_check=_cmk,
-        anchors="CKV_AWS_119/136/142/149/158/166/182/184/185/201/209/247/347, CKV2_AWS_73",
+        anchors="CKV_AWS_35/119/136/142/149/158/166/182/184/185/201/209/247/347, CKV2_AWS_73",
     ),
     Rule(
         id="cache-encrypted-and-authenticated",

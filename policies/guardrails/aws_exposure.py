@@ -299,7 +299,7 @@ RULES = [
         remediation="Allow only the service ports (443, ephemeral ranges that skip the admin ports) from 0.0.0.0/0; deny the admin ports first.",
         types=(NACL, DEFAULT_NACL, NACL_RULE),
         resource_check=_nacl_public,
-        params={"ports": [22, 3389]},
+        params={"ports": [20, 21, 22, 3389]},
         anchors="CIS AWS 5.1, CKV_AWS_229-232/352",
     ),
     Rule(

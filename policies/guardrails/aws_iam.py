@@ -15,6 +15,7 @@ from .policy_documents import (
     Statement,
     account_of,
     identity_documents,
+    is_every_resource,
     is_everything,
     is_public_principal,
     matches,
@@ -79,11 +80,12 @@ def _metadata_read(action: str, params: Mapping[str, Any]) -> bool:
 
 def _wildcard_resource(subject: Subject, params: Mapping[str, Any]) -> Iterator[str]:
     for s in identity_documents(subject.props, subject.type):
-        if not s.allows or not ("*" in s.resources or s.not_resource) or scoped(s):
+        everything = [r for r in s.resources if is_every_resource(r)]
+        if not s.allows or not (everything or s.not_resource) or scoped(s):
             continue
         broad = [a for a in s.actions if not is_everything(a) and not _metadata_read(a, params)]
         if broad:
-            target = "NotResource" if s.not_resource else "Resource '*'"
+            target = "NotResource" if s.not_resource else f"Resource {everything[0]!r}"
             yield f"{s.where} allows {broad} on {target} without a scoping condition"
 
 
@@ -184,7 +186,7 @@ RULES = [
         id="iam-no-wildcard-resource",
         group="security",
         severity="high",
-        description="Identity policies allow actions other than metadata reads on Resource '*' only under a scoping condition.",
+        description="Identity policies allow actions other than metadata reads on every resource ('*', arn:aws:s3:::*, ...) only under a scoping condition.",
         remediation="Name the resource ARNs, or add a condition (resource/request tags, aws:SourceArn...); Describe/List/Get metadata reads may stay on '*'.",
         types=IDENTITY_TYPES,
         resource_check=_wildcard_resource,

@@ -125,13 +125,36 @@ def _cdn_price_class(subject: Subject, params: Mapping[str, Any]) -> Iterator[st
         yield f"priceClass={price_class}; allowed: {params['allowedPriceClasses']}"
 
 
+def stack_budget(subjects: Sequence[Subject], params: Mapping[str, Any]) -> tuple[float, str]:
+    """(limit, where it comes from): the stack's own monthly cost budget (an AWS Budget the stack
+    declares, in USD) when it has one, else the policy config's maxMonthlyCost."""
+    declared = [
+        (float(get(s.props, "limitAmount")), f"the stack's budget '{s.name}'")
+        for s in subjects
+        if s.type == "aws:budgets/budget:Budget"
+        and get(s.props, "budgetType") == "COST"
+        and get(s.props, "timeUnit") == "MONTHLY"
+        and get(s.props, "limitUnit") == "USD"
+        and isinstance(get(s.props, "limitAmount"), str | int | float)
+    ]
+    if declared:
+        return min(declared)
+    return float(params["maxMonthlyCost"]), "maxMonthlyCost"
+
+
 def _stack_budget(subjects: Sequence[Subject], params: Mapping[str, Any]) -> Iterator[Finding]:
     est = estimate(subjects, params["defaultRegion"])
-    limit = float(params["maxMonthlyCost"])
+    limit, source = stack_budget(subjects, params)
     if est.total > limit:
         top = ", ".join(f"{k} ${v:,.2f}" for k, v in list(est.by_component().items())[:3])
         yield Finding(
-            f"estimated ${est.total:,.2f}/month exceeds maxMonthlyCost ${limit:,.2f} (largest: {top})"
+            f"estimated ${est.total:,.2f}/month exceeds {source} ${limit:,.2f} (largest: {top})"
+        )
+    share = float(params["maxDrShare"])
+    if est.dr_total > share * est.total:
+        yield Finding(
+            f"the disaster-recovery add-on costs ${est.dr_total:,.2f}/month, more than "
+            f"maxDrShare {share:.0%} of the primary ${est.total:,.2f}"
         )
 
 
@@ -236,18 +259,18 @@ RULES = [
         id="cost-stack-budget",
         group="cost",
         severity="medium",
-        description="The estimated monthly cost of the stack stays under maxMonthlyCost.",
+        description="The estimated monthly on-demand cost of the primary region stays within the stack's declared monthly budget (an AWS Budget), else maxMonthlyCost; the disaster-recovery add-on, estimated apart, stays under maxDrShare of it.",
         remediation="Shrink the stack (see the cost breakdown in the plan) or raise maxMonthlyCost in a reviewed PR.",
         types=("*",),
         stack_check=_stack_budget,
-        params={"maxMonthlyCost": 1000.0, "defaultRegion": "eu-west-1"},
+        params={"maxMonthlyCost": 1000.0, "maxDrShare": 1.0, "defaultRegion": "eu-west-1"},
         anchors="clstokes budget-limit",
     ),
     Rule(
         id="cost-estimate-complete",
         group="cost",
         severity="low",
-        description="Every billable resource has a catalogue price (unpriced resources are listed, never counted as zero).",
+        description="Every billable resource has a catalogue price: an unpriced one would make the estimate (and the budget check) silently shrink.",
         remediation="Add the type or size to policies/guardrails/pricing/catalogue.json with its source and date.",
         types=("*",),
         stack_check=_estimate_complete,

@@ -18,6 +18,12 @@ DEFAULT_SG = "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup"
 ALI_SG_RULE = "alicloud:ecs/securityGroupRule:SecurityGroupRule"
 SG_TYPES = (SG, SG_RULE, SG_INGRESS, DEFAULT_SG, ALI_SG_RULE)
 ALL_PORTS = (0, 65535)
+# fmt: off
+EXTRA_ADMIN_PORTS = [20, 21, 23, 135, 139, 445, 1433, 1521, 2049, 2375, 2376, 3306, 5432, 5601,
+                     5900, 6379, 6443, 9092, 9200, 10250, 11211, 27017]
+# fmt: on
+"""FTP, telnet, Windows RPC/SMB, databases, NFS, Docker and Kubernetes APIs, kubelet, VNC, Kibana,
+Kafka, caches: never open to the internet, beside SSH and RDP."""
 
 
 @dataclass(frozen=True)
@@ -154,7 +160,7 @@ RULES = [
         remediation="Restrict the source to VPC CIDRs or security-group references; reach hosts through SSM Session Manager or a VPN.",
         types=SG_TYPES,
         resource_check=_public_admin_ports,
-        params={"ports": [22, 3389], "extraPorts": [23, 3306, 5432, 6379, 9200, 27017]},
+        params={"ports": [22, 3389], "extraPorts": EXTRA_ADMIN_PORTS},
         anchors="CKV_AWS_24/25, AVD-AWS-0107, CKV_ALI_2/3",
     ),
     Rule(

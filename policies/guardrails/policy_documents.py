@@ -234,6 +234,15 @@ def public_grants(items: list[Statement]) -> Iterator[str]:
             yield f"{s.where} allows any principal ('*')"
 
 
+def is_every_resource(resource: str) -> bool:
+    """`*`, or an ARN naming every resource of a service (`arn:aws:s3:::*`, `arn:aws:s3:::*/*`,
+    `arn:aws:sqs:eu-west-1:123456789012:*`, `arn:*`)."""
+    parts = resource.split(":", 5)
+    if resource == "*" or (len(parts) < 6 and parts[-1] == "*"):
+        return True
+    return len(parts) == 6 and parts[5] in ("*", "*/*")
+
+
 def matches(pattern: str, action: str) -> bool:
     """IAM action wildcard matching (case-insensitive)."""
     return fnmatch.fnmatchcase(action.lower(), pattern.lower())

@@ -29,6 +29,7 @@ import pulumi
 from pulumi_kubernetes import apps, autoscaling, core, networking, policy
 
 from components._base import child_opts, parse_cidr, require, type_token
+from components.kubernetes.architecture import ARCHITECTURES, Architecture
 from components.kubernetes.platform.baseline import k8s_labels
 
 DIGEST = re.compile(r"^sha256:[0-9a-f]{64}$")
@@ -164,6 +165,10 @@ class WorkloadArgs:
     pdb_max_unavailable: int = 1
     """Pods a voluntary disruption (drain, upgrade) may take down at once."""
     zone_spread: Literal["DoNotSchedule", "ScheduleAnyway"] = "ScheduleAnyway"
+    architectures: Sequence[Architecture] = ("amd64",)
+    """CPU architectures the image is built for: pods are only scheduled on nodes of these
+    (`kubernetes.io/arch`), so an amd64-only image never lands on an arm64 (Graviton) node.
+    List every architecture of a multi-arch image."""
     """Zone spread strictness (DoNotSchedule blocks scheduling when a zone is missing)."""
 
 
@@ -340,10 +345,18 @@ class Workload(pulumi.ComponentResource):
                     "containers": [container],
                     "volumes": volumes,
                     "topologySpreadConstraints": spread,
+                    "affinity": self._architecture_affinity(),
                     "terminationGracePeriodSeconds": 30,
                 },
             },
         }
+
+    def _architecture_affinity(self) -> dict[str, Any]:
+        """Only nodes of an architecture the image is built for (`kubernetes.io/arch`)."""
+        match = {"key": "kubernetes.io/arch", "operator": "In",
+                 "values": sorted(set(self._args.architectures))}  # fmt: skip
+        required = {"nodeSelectorTerms": [{"matchExpressions": [match]}]}
+        return {"nodeAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": required}}
 
     def _probes(self) -> dict[str, Any]:
         """HTTP probes on the `http` port; else TCP probes on the first port; a worker without
@@ -529,6 +542,11 @@ def validate_workload(name: str, args: WorkloadArgs) -> None:
     )
     require(bool(TAG.match(args.tag)), "tag", f"'{args.tag}' is not a valid tag")
     require(args.tag != "latest", "tag", "'latest' is not a pin; use a version tag")
+    require(
+        bool(args.architectures) and set(args.architectures) <= set(ARCHITECTURES),
+        "architectures",
+        f"must list some of {', '.join(ARCHITECTURES)}",
+    )
     if args.digest is not None:
         require(bool(DIGEST.match(args.digest)), "digest", "must be sha256:<64 hex digits>")
     require(

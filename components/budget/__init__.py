@@ -1,0 +1,1 @@
+"""Budget capability: the stack's monthly cost limit as a cloud budget with alerts."""

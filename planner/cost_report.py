@@ -1,0 +1,156 @@
+"""Offline-plan analyzer for the cost estimate: on demand and with 1-year commitments, the
+disaster-recovery add-on apart, unpriced resources always listed, and the change against a base
+report when one is given (`--compare-with`, `./tasks cost --against`)."""
+
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+
+from planner.policy_report import policy_resources
+from planner.report import PlanContext, Section
+from policies.guardrails import Subject, config_path, load_pack_config, subject_of_resource
+from policies.guardrails.cost import stack_budget
+from policies.guardrails.pricing import Estimate, catalogue, estimate
+
+
+class _View(NamedTuple):
+    est: Estimate
+    on_demand: dict[str, float]
+    committed: dict[str, float]
+    budget: float
+    base: dict[str, Any] | None
+    change: dict[str, float]
+
+
+def _budget(environment: str, subjects: list[Subject]) -> float:
+    """The limit the budget policy applies: the stack's declared budget, else the config's."""
+    path = config_path(environment)
+    entry = load_pack_config(path).get("cost-stack-budget", {}) if path.exists() else {}
+    fallback = float(entry.get("maxMonthlyCost", 0)) if isinstance(entry, dict) else 0.0
+    return stack_budget(subjects, {"maxMonthlyCost": fallback})[0]
+
+
+def deltas(current: dict[str, float], base: dict[str, float]) -> dict[str, float]:
+    """Per component: this plan minus the base (components on one side only count from zero)."""
+    keys = sorted(set(current) | set(base))
+    changed = {k: round(current.get(k, 0.0) - base.get(k, 0.0), 2) for k in keys}
+    return {k: v for k, v in changed.items() if v != 0.0}
+
+
+def _signed(value: float) -> str:
+    return f"{value:+,.2f}"
+
+
+def cost_section(ctx: PlanContext) -> Section:
+    _, outputs = policy_resources(ctx.resources)
+    subjects = [subject_of_resource(p) for p in outputs]
+    est = estimate(subjects, ctx.config.region)
+    budget = _budget(ctx.config.environment, subjects)
+    on_demand, committed = est.by_component(), est.by_component(committed=True)
+    base = (ctx.baseline or {}).get("sections", {}).get("cost")
+    change = deltas(on_demand, base["byComponent"]) if base else {}
+    view = _View(est, on_demand, committed, budget, base, change)
+    text, markdown = _text(view), _markdown(view)
+    return Section(
+        key="cost",
+        title="Cost estimate",
+        data={
+            "currency": "USD",
+            "total": est.total,
+            "committedTotal": est.committed_total,
+            "drTotal": est.dr_total,
+            "budget": budget,
+            "byComponent": on_demand,
+            "committedByComponent": committed,
+            "drByComponent": est.by_component(scope="dr"),
+            "commitments": {k: v["kind"] for k, v in catalogue()["commitments"].items()},
+            "unpriced": [
+                {"urn": line.urn, "type": line.type, "detail": line.detail}
+                for line in est.by_status("unpriced")
+            ],
+            **({"against": {"total": base["total"], "byComponentDelta": change}} if base else {}),
+            "lines": [
+                {
+                    "urn": line.urn,
+                    "type": line.type,
+                    "region": line.region,
+                    "scope": line.scope,
+                    "status": line.status,
+                    "monthly": line.monthly,
+                    "committed": line.committed,
+                    "detail": line.detail,
+                    "component": line.component,
+                }
+                for line in est.lines
+            ],
+        },
+        text=text,
+        markdown=markdown,
+    )
+
+
+def _text(view: _View) -> list[str]:
+    est, on_demand, committed, budget, base, change = view
+    width = max([len(k) for k in on_demand] + [len("DR add-on (not in TOTAL)")])
+    head = f"    {'USD/month'.ljust(width)}  {'on-demand':>10}  {'1-yr commit':>11}"
+    text = [
+        "  Estimated monthly cost (USD list prices; policies/guardrails/pricing/catalogue.json):",
+        head + ("  vs base" if base else ""),
+    ]
+    for k, v in on_demand.items():
+        row = f"    {k.ljust(width)}  {v:>10,.2f}  {committed[k]:>11,.2f}"
+        text.append(row + (f"  {_signed(change[k])}" if k in change else ""))
+    for k, delta in change.items():  # components the change removed
+        if k not in on_demand:
+            text.append(f"    {k.ljust(width)}  {0:>10,.2f}  {0:>11,.2f}  {_signed(delta)}")
+    status = "within" if est.total <= budget else "OVER"
+    total_row = f"    {'TOTAL'.ljust(width)}  {est.total:>10,.2f}  {est.committed_total:>11,.2f}"
+    if base:
+        total_row += f"  {_signed(est.total - base['total'])}"
+    text.append(f"{total_row}   budget {budget:,.2f} ({status})")
+    if est.scoped("dr"):
+        share = est.dr_total / est.total if est.total else 0.0
+        text.append(
+            f"    {'DR add-on (not in TOTAL)'.ljust(width)}  {est.dr_total:>10,.2f}"
+            f"  ({share:.0%} of TOTAL)"
+        )
+    text.append(
+        "  1-yr commit: "
+        + "; ".join(v["kind"] for v in catalogue()["commitments"].values())
+        + " (steady instance hours only; Spot, storage and usage unchanged)"
+    )
+    usage = est.by_status("usage")
+    if usage:
+        kinds = sorted({line.type.rsplit(":", 1)[-1] for line in usage})
+        text.append(f"  Usage-based, not in the total ({len(usage)}): " + ", ".join(kinds))
+    for line in est.by_status("unpriced"):
+        text.append(f"  UNPRICED (not in the total): {line.name} ({line.type}): {line.detail}")
+    return text
+
+
+def _markdown(view: _View) -> list[str]:
+    est, on_demand, committed, budget, base, change = view
+    if base:
+        md = ["| Component | USD/month | 1-yr commit | vs base |", "|---|---:|---:|---:|"]
+        md += [
+            f"| {k} | {on_demand.get(k, 0.0):,.2f} | {committed.get(k, 0.0):,.2f} | "
+            f"{_signed(change[k]) if k in change else ''} |"
+            for k in [*on_demand, *[k for k in change if k not in on_demand]]
+        ]
+        md.append(
+            f"| **Total** | **{est.total:,.2f}** (budget {budget:,.2f}) | "
+            f"{est.committed_total:,.2f} | **{_signed(est.total - base['total'])}** |"
+        )
+    else:
+        md = ["| Component | USD/month | 1-yr commit |", "|---|---:|---:|"]
+        md += [f"| {k} | {v:,.2f} | {committed[k]:,.2f} |" for k, v in on_demand.items()]
+        md.append(
+            f"| **Total** | **{est.total:,.2f}** (budget {budget:,.2f}) | {est.committed_total:,.2f} |"
+        )
+    if est.scoped("dr"):
+        md.append(f"| DR add-on (not in Total) | {est.dr_total:,.2f} | |")
+    unpriced = est.by_status("unpriced")
+    if unpriced:
+        md += ["", "**Unpriced** (not in the total): " + ", ".join(
+            f"`{line.name}` ({line.type})" for line in unpriced)]  # fmt: skip
+    return md
