@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from e2e import state
 from e2e.workspace import ROOT, Result, Workspace
@@ -21,7 +22,11 @@ STACKS = ["dev", "prod"]
 
 # A stack-config change the mandatory rule `cost-instance-class-allowlist` rejects in dev
 # (tests/test_policy_plan.py checks the same through the offline plan).
-VIOLATION = ("groundwork:postgres.instanceClass", "db.r7g.4xlarge", "cost-instance-class-allowlist")
+VIOLATION = (
+    "groundwork:postgres",
+    {"instanceClass": "db.r7g.4xlarge", "serverless": None},
+    "cost-instance-class-allowlist",
+)
 
 
 class Deployments:
@@ -142,19 +147,21 @@ def test_refresh_finds_the_fake_cloud_unchanged(
 def test_a_config_change_violating_a_mandatory_rule_blocks_the_preview(
     ws: Workspace, deployments: Deployments
 ) -> None:
-    stack, (key, value, rule) = "dev", VIOLATION
+    stack, (key, changes, rule) = "dev", VIOLATION
     assert deployments.ensure_up(stack).code == 0
     stack_file = ws.project / f"Pulumi.{stack}.yaml"
     saved = stack_file.read_text()
+    edited = yaml.safe_load(saved)
+    edited["config"][key] = {**edited["config"].get(key, {}), **changes}
     try:
-        assert ws.pulumi(stack, "config", "set", "--path", key, value, "--stack", stack).code == 0
+        stack_file.write_text(yaml.safe_dump(edited))
         result = ws.pulumi(stack, "preview", "--stack", stack, *ws.policy_args(stack))
     finally:
         stack_file.write_text(saved)
     assert result.code != 0, result.tail()
     assert rule in result.out, result.tail()
     assert "mandatory" in result.out, result.tail()
-    assert value in result.out, result.tail()
+    assert "db.r7g.4xlarge" in result.out, result.tail()
 
 
 @pytest.mark.parametrize("stack", STACKS)

@@ -120,6 +120,10 @@ def _computed(
         kind = typ.rsplit(":", maxsplit=1)[-1].lower()
         out |= {"arn": f"arn:{PARTITION}:iam::{ACCOUNT_ID}:{kind}/{inputs.get('name', name)}",
                 "name": inputs.get("name", rid), "uniqueId": "AROA" + _hex(name).upper()}  # fmt: skip
+    elif typ == "aws:iam/instanceProfile:InstanceProfile":  # auto-named by the provider
+        profile = inputs.get("name", rid)
+        out |= {"arn": f"arn:{PARTITION}:iam::{ACCOUNT_ID}:instance-profile/{profile}", "name": profile,
+                "uniqueId": "AIPA" + _hex(name).upper()}  # fmt: skip
     elif typ == "aws:kms/key:Key":
         out |= {"arn": _arn("kms", region, f"key/{rid}"), "keyId": rid}
     elif typ == "aws:cloudwatch/logGroup:LogGroup":
