@@ -34,6 +34,14 @@ def type_token(capability: str, kind: str, *, cloud: Cloud | None = None) -> str
     return f"{TOKEN_PACKAGE}:{module}:{kind}"
 
 
+def spread_over_zones(zones: Sequence[str], count: int) -> list[str]:
+    """The zone of each of `count` members (writer or primary first), round-robin over the zones
+    in sorted order. Sorted, not as listed: a member's zone is a replacement-forcing input, so
+    reordering the stack's zone list must not move (and so replace) a database instance."""
+    ordered = sorted(zones)
+    return [ordered[i % len(ordered)] for i in range(count)]
+
+
 def child_opts(
     parent: pulumi.Resource,
     *,

@@ -1,16 +1,47 @@
-"""`build(cfg)`: compose the platform for one stack. Pure wiring: providers, then each layer
-(infra/layers/) in dependency order."""
+"""`build(cfg)`: compose the platform for one stack. Pure wiring, and the wiring diagram of the
+platform: every layer (infra/layers/) takes the config and the handles of the layers it builds on,
+and returns typed handles to its components plus its exports.
+
+    providers ─> network ─> kubernetes (optional) ─┐
+             │          └──────────────────────────┴─> data ─> apps (on the cluster)
+             ├─> cost (the budget)
+             └─> storage (buckets, CDN at the edge)
+
+Later layers (monitoring, DR) take the handles they attach to: `AwsPlatform` holds them all.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
-import pulumi
-
 from infra.config import AwsStackConfig, ConfigError, StackConfig
-from infra.kubernetes import kubernetes_provider
 from infra.layers import apps, cost, data, kubernetes, network, storage
-from infra.providers import build_providers
+from infra.providers import Providers, build_providers
+
+
+@dataclass(frozen=True)
+class AwsPlatform:
+    """Everything an AWS stack built, layer by layer."""
+
+    providers: Providers
+    network: network.NetworkHandles
+    kubernetes: kubernetes.KubernetesHandles | None
+    """None when `cluster.enabled` is false."""
+    storage: storage.StorageHandles
+    data: data.DataHandles
+    apps: apps.AppsHandles | None
+    """None without a cluster."""
+    cost: cost.CostHandles
+
+    def exports(self, cfg: AwsStackConfig) -> dict[str, Any]:
+        """The stack outputs: each layer's exports (never a credential)."""
+        layers = (self.kubernetes, self.data, self.apps, self.network, self.storage, self.cost)
+        out: dict[str, Any] = {"environment": cfg.environment, "region": cfg.region}
+        for handles in layers:
+            if handles is not None:
+                out |= handles.exports
+        return out
 
 
 def build(cfg: StackConfig) -> dict[str, Any]:
@@ -21,64 +52,18 @@ def build(cfg: StackConfig) -> dict[str, Any]:
             [f"groundwork:cloud: '{cfg.cloud}' is validated but not built yet (issue #16); "
              "nothing was registered"]
         )  # fmt: skip
-    return _build_aws(cfg)
+    return compose_aws(cfg).exports(cfg)
 
 
-def _build_aws(cfg: AwsStackConfig) -> dict[str, Any]:
+def compose_aws(cfg: AwsStackConfig) -> AwsPlatform:
     providers = build_providers(cfg)
-    in_primary = pulumi.ResourceOptions(provider=providers.primary)
-
-    vpc = network.network(cfg, in_primary)
-    cost.budget(cfg, in_primary)
-    outputs: dict[str, Any] = {}
-    # Who may reach the databases and caches: the cluster's nodes when there is a cluster, else the
-    # application (private) subnets.
-    clients = data.DataClients(
-        security_group_ids=[], cidrs=[s.cidr for s in vpc.plan.tier("private")]
-    )
-    if cfg.cluster.enabled:
-        cluster = kubernetes.cluster(cfg, vpc, in_primary)
-        k8s = kubernetes_provider(
-            f"k8s-{cluster.static_name}", cluster, cfg.region, cfg.cluster.kubeconfig_role_arn
-        )
-        on_cluster = pulumi.ResourceOptions(providers=[providers.primary, k8s])
-        baseline = kubernetes.baseline(cfg, on_cluster)
-        addons = kubernetes.addons(cfg, vpc, cluster, pulumi.ResourceOptions.merge(
-            on_cluster, pulumi.ResourceOptions(depends_on=[baseline])))  # fmt: skip
-        outputs |= {
-            "clusterName": cluster.cluster_name,
-            "clusterEndpoint": cluster.endpoint,
-            "clusterOidcProviderArn": cluster.oidc_provider_arn,
-            "clusterSecurityGroupId": cluster.cluster_security_group_id,
-            "nodeSecurityGroupId": cluster.node_security_group_id,
-            "ingressClass": addons.ingress_class,
-            "clusterIssuer": addons.cluster_issuer_name,
-        }
-        clients = data.DataClients(security_group_ids=[cluster.node_security_group_id], cidrs=[])
-    edge = storage.storage_and_cdn(cfg, in_primary, pulumi.ResourceOptions(provider=providers.edge))
-
-    outputs |= data.data(
-        cfg,
-        vpc,
-        clients,
-        pulumi.ResourceOptions(providers=[providers.primary, providers.random]),
-    )
-    if cfg.cluster.enabled:
-        # The port each data service listens on, by the name services `use` it with.
-        ports = {use: outputs[key] for use, key in (("postgres", "postgresPort"),
-                                                    ("redis", "cachePort")) if key in outputs}  # fmt: skip
-        services = apps.layer(cfg, vpc, ports, addons, pulumi.ResourceOptions.merge(
-            on_cluster, pulumi.ResourceOptions(depends_on=[baseline])))  # fmt: skip
-        outputs |= services.outputs
-    return {
-        **outputs,
-        "environment": cfg.environment,
-        "region": cfg.region,
-        "vpcId": vpc.vpc_id,
-        "vpcCidr": vpc.vpc_cidr,
-        "zones": vpc.zones,
-        "publicSubnetIds": vpc.public_subnet_ids,
-        "privateSubnetIds": vpc.private_subnet_ids,
-        "dataSubnetIds": vpc.data_subnet_ids,
-        **edge,
-    }
+    net = network.layer(cfg, providers)
+    budget = cost.layer(cfg, providers)
+    k8s = kubernetes.layer(cfg, providers, net)
+    edge = storage.layer(cfg, providers)
+    data_tier = data.layer(cfg, providers, net, k8s)
+    services = apps.layer(cfg, net, k8s, data_tier) if k8s is not None else None
+    return AwsPlatform(
+        providers=providers, network=net, kubernetes=k8s, storage=edge, data=data_tier,
+        apps=services, cost=budget,
+    )  # fmt: skip

@@ -5,6 +5,7 @@ in whatever region the ambient credentials choose (pulumi/pulumi-aws#3777)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import pulumi
 import pulumi_aws as aws
@@ -28,6 +29,20 @@ class Providers:
     edge: pulumi.ProviderResource
     """Provider of us-east-1 for CloudFront-scoped resources; the primary one when the primary
     region is us-east-1."""
+
+    def in_primary(self, opts: pulumi.ResourceOptions | None = None) -> pulumi.ResourceOptions:
+        """`opts` with the primary region's provider (and `random`, for generated secrets)."""
+        return _with(opts, providers=[self.primary, self.random])
+
+    def at_edge(self, opts: pulumi.ResourceOptions | None = None) -> pulumi.ResourceOptions:
+        """`opts` with the us-east-1 provider, for CloudFront and its companions."""
+        return _with(opts, provider=self.edge)
+
+
+def _with(opts: pulumi.ResourceOptions | None, **extra: Any) -> pulumi.ResourceOptions:
+    return pulumi.ResourceOptions.merge(
+        opts or pulumi.ResourceOptions(), pulumi.ResourceOptions(**extra)
+    )
 
 
 def build_providers(cfg: AwsStackConfig) -> Providers:

@@ -51,7 +51,8 @@ class Case:
     bad: list[list[R]]
     """Scenarios that must each report at least one violation."""
     unknown: list[R] | None = None
-    """A scenario where a needed value is unknown at preview: must report 'cannot verify'."""
+    """A scenario where a needed value is unknown at preview: must be deferred to the update
+    ("can't run policy ... during preview"), never pass."""
     config: dict[str, Any] = field(default_factory=dict)
 
 

@@ -28,8 +28,8 @@ def build_pg(**overrides: Any) -> RecordingMonitor:
         "vpc_id": "vpc-123",
         "subnet_group_name": "db-subnets",
         "zones": ZONES,
-        "client_security_group_ids": ["sg-nodes"],
-        "client_cidrs": ["10.0.0.0/20"],
+        "client_security_groups": {"nodes": "sg-nodes"},
+        "client_cidrs": {"private-a": "10.0.0.0/20"},
         "tags": TAGS,
     }
     args = PostgresHaArgs(**{**fields, **overrides})
@@ -282,11 +282,11 @@ def test_rds_single_az_instance_is_pinned_to_the_first_zone() -> None:
 @pytest.mark.parametrize(
     ("overrides", "field"),
     [
-        ({"client_cidrs": ["0.0.0.0/0"]}, "client_cidrs"),
-        ({"client_cidrs": ["::/0"]}, "client_cidrs"),
-        ({"client_cidrs": ["8.8.8.0/24"]}, "client_cidrs"),
-        ({"client_cidrs": ["10.0.0.1/16"]}, "client_cidrs"),
-        ({"client_cidrs": "10.0.0.0/16"}, "client_cidrs"),
+        ({"client_cidrs": {"c": "0.0.0.0/0"}}, "client_cidrs"),
+        ({"client_cidrs": {"c": "::/0"}}, "client_cidrs"),
+        ({"client_cidrs": {"c": "8.8.8.0/24"}}, "client_cidrs"),
+        ({"client_cidrs": {"c": "10.0.0.1/16"}}, "client_cidrs"),
+        ({"client_cidrs": ["10.0.0.0/16"]}, "client_cidrs"),  # by position: refused
         ({"readers": 16}, "readers"),
         ({"readers": -1}, "readers"),
         ({"instance_class": "r7g.large"}, "instance_class"),

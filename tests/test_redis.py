@@ -28,8 +28,8 @@ def build_cache(**overrides: Any) -> RecordingMonitor:
         "vpc_id": "vpc-123",
         "subnet_group_name": "cache-subnets",
         "zones": ZONES,
-        "client_security_group_ids": ["sg-nodes"],
-        "client_cidrs": ["10.0.0.0/20"],
+        "client_security_groups": {"nodes": "sg-nodes"},
+        "client_cidrs": {"private-a": "10.0.0.0/20"},
         "tags": TAGS,
     }
     args = RedisHaArgs(**{**fields, **overrides})
@@ -203,8 +203,8 @@ def test_every_taggable_child_carries_the_tags(cache: RecordingMonitor) -> None:
 @pytest.mark.parametrize(
     ("overrides", "field"),
     [
-        ({"client_cidrs": ["0.0.0.0/0"]}, "client_cidrs"),
-        ({"client_cidrs": ["0.0.0.0/1"]}, "client_cidrs"),
+        ({"client_cidrs": {"c": "0.0.0.0/0"}}, "client_cidrs"),
+        ({"client_cidrs": {"c": "0.0.0.0/1"}}, "client_cidrs"),
         ({"node_type": "db.r7g.large"}, "node_type"),
         ({"engine": "memcached"}, "engine"),
         ({"replicas": 6}, "replicas"),

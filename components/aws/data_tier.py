@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import re
+from collections.abc import Mapping
 from ipaddress import ip_network
 
 import pulumi
@@ -15,19 +16,25 @@ from components.aws.policy_docs import kms_key_policy, logs_service_statement
 OPEN_TO_THE_WORLD = {"0.0.0.0/0", "::/0"}
 
 
+_CLIENT_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{0,62}$")
+
+
 def validate_clients(
-    client_security_group_ids: Sequence[pulumi.Input[str]], client_cidrs: Sequence[str]
+    client_security_groups: Mapping[str, pulumi.Input[str]], client_cidrs: Mapping[str, str]
 ) -> None:
-    """Clients are named security groups or private CIDRs; never the whole internet."""
-    require(
-        not isinstance(client_cidrs, str), "client_cidrs", "must be a list of CIDRs, not a string"
-    )
-    require(
-        not isinstance(client_security_group_ids, str),
-        "client_security_group_ids",
-        "must be a list of security group ids, not a string",
-    )
-    for cidr in client_cidrs:
+    """Clients are named security groups or private CIDRs; never the whole internet. Each is
+    keyed by a name (its ingress rule's name), so reordering or adding clients changes nothing
+    else."""
+    for field_name, clients in (("client_security_groups", client_security_groups),
+                                ("client_cidrs", client_cidrs)):  # fmt: skip
+        require(
+            isinstance(clients, Mapping),
+            field_name,
+            "must map a client name to its source (keyed by name, never by position)",
+        )
+        bad = [k for k in clients if not _CLIENT_NAME.match(k)]
+        require(not bad, field_name, f"names must be lowercase letters, digits, '.', '-': {bad}")
+    for cidr in client_cidrs.values():
         try:
             net = ip_network(cidr, strict=True)
         except ValueError as exc:
@@ -47,8 +54,8 @@ def client_security_group(
     vpc_id: pulumi.Input[str],
     port: int,
     service: str,
-    client_security_group_ids: Sequence[pulumi.Input[str]],
-    client_cidrs: Sequence[str],
+    client_security_groups: Mapping[str, pulumi.Input[str]],
+    client_cidrs: Mapping[str, str],
     tags: Mapping[str, str],
 ) -> ec2.SecurityGroup:
     """A security group admitting only the declared clients on one TCP port, with no egress
@@ -60,11 +67,15 @@ def client_security_group(
         tags=merged_tags(tags, f"{name}-sg"),
         opts=child_opts(parent),
     )
-    # One ingress rule per client; names keep their index so adding a client appends.
+    # One ingress rule per client, named after the client: adding, removing or reordering
+    # clients touches only that client's rule.
     sources: list[tuple[str, dict[str, pulumi.Input[str]], str]] = [
-        (f"from-sg-{i}", {"referenced_security_group_id": sg_id}, "a client security group")
-        for i, sg_id in enumerate(client_security_group_ids)
-    ] + [(f"from-cidr-{i}", {"cidr_ipv4": cidr}, cidr) for i, cidr in enumerate(client_cidrs)]
+        (f"from-{key}", {"referenced_security_group_id": sg_id}, f"security group {key}")
+        for key, sg_id in sorted(client_security_groups.items())
+    ] + [(f"from-{key}", {"cidr_ipv4": cidr}, f"{key} ({cidr})")
+         for key, cidr in sorted(client_cidrs.items())]  # fmt: skip
+    names = [suffix for suffix, _, _ in sources]
+    require(len(set(names)) == len(names), "client_cidrs", f"client names repeat: {names}")
     for suffix, source, label in sources:
         vpc.SecurityGroupIngressRule(
             f"{name}-{suffix}",

@@ -263,12 +263,13 @@ class Cdn(pulumi.ComponentResource):
         )
         fqdns: list[pulumi.Output[str]] = []
         if domain.hosted_zone_id is not None:
-            for i, host in enumerate(names):
+            # One record per host, named after it: reordering aliases moves no record.
+            for host in names:
                 option = cert.domain_validation_options.apply(
                     lambda opts, host=host: _validation_option(opts, host)
                 )
                 record = route53.Record(
-                    f"{name}-cert-validation-{i}",
+                    f"{name}-cert-validation-{host}",
                     zone_id=domain.hosted_zone_id,
                     name=option.apply(lambda o: o["resource_record_name"]),
                     type=option.apply(lambda o: o["resource_record_type"]),
@@ -332,10 +333,10 @@ class Cdn(pulumi.ComponentResource):
         domain = self._args.domain
         if domain is None or domain.hosted_zone_id is None:
             return
-        for i, host in enumerate(hostnames):
+        for host in hostnames:
             for record_type in ("A", "AAAA"):
                 route53.Record(
-                    f"{self._name}-alias-{i}-{record_type.lower()}",
+                    f"{self._name}-alias-{host}-{record_type.lower()}",
                     zone_id=domain.hosted_zone_id,
                     name=host,
                     type=record_type,

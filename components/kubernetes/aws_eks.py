@@ -46,6 +46,17 @@ MIN_PUBLIC_PREFIX = 16
 """Public-endpoint allowlist entries must be at least this narrow."""
 
 
+def _by_zone(subnets: Mapping[str, pulumi.Input[str]]) -> list[pulumi.Input[str]]:
+    """Subnet ids in zone-name order, whatever order the zones were listed in: a node group's
+    subnetIds force its replacement when they change, and a reordered list is a change."""
+    return [subnets[zone] for zone in sorted(subnets)]
+
+
+def role_key(role_arn: str) -> str:
+    """A role's identity within the stack: its path and name (`role/ops/admin` -> `ops-admin`)."""
+    return role_arn.split(":role/", 1)[-1].replace("/", "-")
+
+
 def ebs_storage_class(kms_key_arn: pulumi.Input[str] | None = None) -> StorageClassArgs:
     """The platform's default StorageClass on EKS: encrypted gp3 EBS volumes (through the
     aws-ebs-csi-driver add-on), with a customer-managed key when given, else the account's
@@ -163,7 +174,7 @@ class EksCluster(pulumi.ComponentResource):
             role_arn=cluster_role.arn,
             upgrade_policy=eks.ClusterUpgradePolicyArgs(support_type=args.support_type),
             vpc_config=eks.ClusterVpcConfigArgs(
-                subnet_ids=list(args.private_subnets.values()),
+                subnet_ids=_by_zone(args.private_subnets),
                 endpoint_private_access=True,
                 endpoint_public_access=args.endpoint_public_access,
                 public_access_cidrs=list(args.public_access_cidrs)
@@ -372,17 +383,20 @@ class EksCluster(pulumi.ComponentResource):
         policy_arn = pulumi.Output.format(
             "arn:{0}:eks::aws:cluster-access-policy/{1}", self._ctx.partition, ADMIN_POLICY
         )
-        for index, role_arn in enumerate(args.admin_role_arns):
+        # Named after the role, not its place in the list: principalArn forces replacement, and a
+        # replaced entry is a moment without cluster access for that role.
+        for role_arn in args.admin_role_arns:
+            key = f"{name}-admin-{role_key(role_arn)}"
             entry = eks.AccessEntry(
-                f"{name}-admin-{index}",
+                key,
                 cluster_name=self.cluster.name,
                 principal_arn=role_arn,
                 type="STANDARD",
-                tags=self._tags(f"{name}-admin-{index}"),
+                tags=self._tags(key),
                 opts=child_opts(self),
             )
             eks.AccessPolicyAssociation(
-                f"{name}-admin-{index}-policy",
+                f"{key}-policy",
                 cluster_name=self.cluster.name,
                 principal_arn=entry.principal_arn,
                 policy_arn=policy_arn,
@@ -427,7 +441,7 @@ class EksCluster(pulumi.ComponentResource):
             service_account=service_account,
             tags=self._args.tags,
             statements=statements,
-            managed_policy_arns=[self._aws_policy(p) for p in managed_policies],
+            managed_policy_arns={p: self._aws_policy(p) for p in managed_policies},
         )
 
     def _addon(
@@ -518,7 +532,7 @@ class EksCluster(pulumi.ComponentResource):
             placements: dict[str, list[pulumi.Input[str]]] = (
                 {f"{group_name}-{zone}": [subnet] for zone, subnet in args.private_subnets.items()}
                 if group.per_zone
-                else {group_name: list(args.private_subnets.values())}
+                else {group_name: _by_zone(args.private_subnets)}
             )
             for placement, subnets in placements.items():
                 node_group = self._node_group(
@@ -641,6 +655,10 @@ def _validate(args: EksClusterArgs) -> None:
             "public_access_cidrs",
             f"'{cidr}' is wider than /{MIN_PUBLIC_PREFIX}: a few such blocks open the API to everyone",
         )
+    keys = [role_key(arn) for arn in args.admin_role_arns]
+    require(
+        len(set(keys)) == len(keys), "admin_role_arns", f"two roles share a path and name: {keys}"
+    )
     require(bool(args.node_groups), "node_groups", "at least one node group is required")
     for group_name, group in args.node_groups.items():
         field_name = f"node_groups.{group_name}"

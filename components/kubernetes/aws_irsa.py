@@ -59,12 +59,13 @@ def service_account_role(
     service_account: str,
     tags: Mapping[str, str],
     statements: Sequence[dict[str, Any]] | pulumi.Output[Sequence[dict[str, Any]]] = (),
-    managed_policy_arns: Sequence[pulumi.Input[str]] = (),
+    managed_policy_arns: Mapping[str, pulumi.Input[str]] | None = None,
 ) -> iam.Role:
     """An IAM role for one Kubernetes service account, as a child of `parent`.
 
     `statements` become an inline policy (least privilege, JSON built in Python);
-    `managed_policy_arns` are attached (for AWS-maintained add-on policies).
+    `managed_policy_arns` (policy name -> ARN) are attached, each attachment named after its
+    policy, so the list's order never matters (for AWS-maintained add-on policies).
     """
     trust = pulumi.Output.all(oidc.provider_arn, oidc.issuer_host).apply(
         lambda v: irsa_trust_policy(str(v[0]), str(v[1]), namespace, service_account)
@@ -83,8 +84,9 @@ def service_account_role(
             policy=pulumi.Output.from_input(statements).apply(lambda s: policy_document(list(s))),
             opts=child_opts(parent),
         )
-    for index, arn in enumerate(managed_policy_arns):
+    for policy_name, arn in sorted((managed_policy_arns or {}).items()):
+        short = policy_name.rsplit("/", 1)[-1]  # `service-role/AmazonEBSCSIDriverPolicy`
         iam.RolePolicyAttachment(
-            f"{name}-managed-{index}", role=role.name, policy_arn=arn, opts=child_opts(parent)
+            f"{name}-{short}", role=role.name, policy_arn=arn, opts=child_opts(parent)
         )
     return role

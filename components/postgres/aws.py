@@ -29,7 +29,14 @@ from typing import Literal, get_args
 import pulumi
 from pulumi_aws import appautoscaling, cloudwatch, iam, rds
 
-from components._base import ENGINE_VERSION, child_opts, merged_tags, require, type_token
+from components._base import (
+    ENGINE_VERSION,
+    child_opts,
+    merged_tags,
+    require,
+    spread_over_zones,
+    type_token,
+)
 from components.aws.data_tier import client_security_group, data_key, validate_clients
 from components.aws.identity import aws_context
 from components.aws.policy_docs import assume_role_policy
@@ -113,10 +120,11 @@ class PostgresHaArgs:
     subnet_group_name: pulumi.Input[str]
     """DB subnet group over the isolated data subnets (`Vpc.db_subnet_group_name`)."""
     zones: Sequence[str]
-    """Zones to spread the instances over (writer in the first, readers round-robin)."""
-    client_security_group_ids: Sequence[pulumi.Input[str]] = ()
+    """Zones to spread the instances over: writer in the first in sorted order, readers
+    round-robin (`spread_over_zones`; the order given does not matter)."""
+    client_security_groups: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
     """Security groups allowed to connect (e.g. the Kubernetes nodes)."""
-    client_cidrs: Sequence[str] = ()
+    client_cidrs: Mapping[str, str] = field(default_factory=dict)
     """Private CIDRs allowed to connect. 0.0.0.0/0 and public ranges are rejected."""
     engine: PostgresEngine = "aurora-postgresql"
     """`aurora-postgresql` (cluster with readers) or `postgres` (RDS Multi-AZ DB instance)."""
@@ -217,7 +225,7 @@ class PostgresHa(pulumi.ComponentResource):
 
         self.security_group = client_security_group(
             self, name, vpc_id=args.vpc_id, port=args.port, service="PostgreSQL",
-            client_security_group_ids=args.client_security_group_ids,
+            client_security_groups=args.client_security_groups,
             client_cidrs=args.client_cidrs, tags=args.tags,
         )  # fmt: skip
         self.security_group_id = self.security_group.id
@@ -353,7 +361,7 @@ class PostgresHa(pulumi.ComponentResource):
             tags=self._tags(f"{name}-cluster", **args.backup_tags),
             opts=child_opts(self, protect=protect, depends_on=[self.log_group]),
         )
-        self.instance_zones = [args.zones[i % len(args.zones)] for i in range(1 + args.readers)]
+        self.instance_zones = spread_over_zones(args.zones, 1 + args.readers)
         # Back-to-back maintenance windows, writer first: OS patches never restart every instance
         # at once.
         windows = staggered_windows(args.maintenance_window, len(self.instance_zones))
@@ -450,6 +458,7 @@ class PostgresHa(pulumi.ComponentResource):
             **self._observability(),
         }
         windows = staggered_windows(args.maintenance_window, 1 + args.readers)
+        zones = spread_over_zones(args.zones, 1 + args.readers)
         # A Multi-AZ instance cannot be pinned to a zone; RDS places primary and standby.
         self.primary = rds.Instance(
             f"{name}-primary",
@@ -463,7 +472,7 @@ class PostgresHa(pulumi.ComponentResource):
             master_user_secret_kms_key_id=self.kms_key_arn,
             db_subnet_group_name=args.subnet_group_name,
             multi_az=args.multi_az,
-            availability_zone=None if args.multi_az else args.zones[0],
+            availability_zone=None if args.multi_az else zones[0],
             backup_retention_period=args.backup_retention_days,
             backup_window=args.backup_window,
             maintenance_window=windows[0],
@@ -479,7 +488,7 @@ class PostgresHa(pulumi.ComponentResource):
                 f"{name}-replica-{i}",
                 identifier=f"{ident}-replica-{i}",
                 replicate_source_db=self.primary.identifier,
-                availability_zone=args.zones[i % len(args.zones)],
+                availability_zone=zones[i],
                 maintenance_window=windows[i],
                 skip_final_snapshot=True,  # a replica's data lives in the primary's backups
                 tags=self._tags(f"{name}-replica-{i}", role="reader"),
@@ -489,8 +498,8 @@ class PostgresHa(pulumi.ComponentResource):
             for i in range(1, args.readers + 1)
         ]
         self.instance_zones = [
-            "multi-az" if args.multi_az else args.zones[0],
-            *(args.zones[i % len(args.zones)] for i in range(1, args.readers + 1)),
+            "multi-az" if args.multi_az else zones[0],
+            *zones[1:],
         ]
         self.writer_endpoint = self.primary.address
         self.reader_endpoint = self.replicas[0].address if self.replicas else self.primary.address
@@ -577,4 +586,4 @@ def _validate(args: PostgresHaArgs) -> None:
             "autoscaling.max_readers",
             f"must be above readers ({args.readers}) and at most {MAX_READERS}",
         )
-    validate_clients(args.client_security_group_ids, args.client_cidrs)
+    validate_clients(args.client_security_groups, args.client_cidrs)

@@ -24,7 +24,14 @@ import pulumi
 import pulumi_random as random
 from pulumi_aws import cloudwatch, elasticache, secretsmanager
 
-from components._base import ENGINE_VERSION, child_opts, merged_tags, require, type_token
+from components._base import (
+    ENGINE_VERSION,
+    child_opts,
+    merged_tags,
+    require,
+    spread_over_zones,
+    type_token,
+)
 from components.aws.data_tier import client_security_group, data_key, validate_clients
 from components.aws.identity import aws_context
 from components.aws.windows import daily_window, weekly_window, windows_overlap
@@ -50,9 +57,9 @@ class RedisHaArgs:
     """Cache subnet group over the isolated data subnets (`Vpc.cache_subnet_group_name`)."""
     zones: Sequence[str]
     """Zones to spread the nodes over (primary in the first)."""
-    client_security_group_ids: Sequence[pulumi.Input[str]] = ()
+    client_security_groups: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
     """Security groups allowed to connect."""
-    client_cidrs: Sequence[str] = ()
+    client_cidrs: Mapping[str, str] = field(default_factory=dict)
     """Private CIDRs allowed to connect. 0.0.0.0/0 and public ranges are rejected."""
     engine: CacheEngine = "valkey"
     engine_version: str = "8.0"
@@ -133,7 +140,7 @@ class RedisHa(pulumi.ComponentResource):
 
         sg = client_security_group(
             self, name, vpc_id=args.vpc_id, port=args.port, service=args.engine.capitalize(),
-            client_security_group_ids=args.client_security_group_ids,
+            client_security_groups=args.client_security_groups,
             client_cidrs=args.client_cidrs, tags=args.tags,
         )  # fmt: skip
         self.security_group_id = sg.id
@@ -161,7 +168,7 @@ class RedisHa(pulumi.ComponentResource):
         # program too (and under mocks), so nothing downstream can leak it in plaintext.
         token = pulumi.Output.secret(password.result)
 
-        zones = [args.zones[i % len(args.zones)] for i in range(self.nodes_per_shard)]
+        zones = spread_over_zones(args.zones, self.nodes_per_shard)
         shape: dict[str, object] = (
             {"cluster_mode": "enabled", "num_node_groups": args.shards,
              "replicas_per_node_group": args.replicas}
@@ -325,4 +332,4 @@ def _validate(args: RedisHaArgs) -> None:
         f"'{args.snapshot_window}' overlaps the maintenance window '{args.maintenance_window}'",
     )
     require(args.slow_log_retention_days > 0, "slow_log_retention_days", "must be positive")
-    validate_clients(args.client_security_group_ids, args.client_cidrs)
+    validate_clients(args.client_security_groups, args.client_cidrs)

@@ -25,6 +25,9 @@ from components.kubernetes.platform.workload import (
 )
 from components.network.aws import Vpc
 from infra.config import AwsStackConfig
+from infra.layers.data import DataHandles
+from infra.layers.kubernetes import KubernetesHandles
+from infra.layers.network import NetworkHandles
 from infra.sections.apps import AppService
 
 
@@ -34,7 +37,7 @@ class AppsHandles:
     """The Workload of each service, by service name."""
 
     @property
-    def outputs(self) -> dict[str, Any]:
+    def exports(self) -> dict[str, Any]:
         return {"appImages": {name: w.image_ref for name, w in self.workloads.items()}}
 
 
@@ -46,16 +49,19 @@ def data_egress(network: Vpc, ports: Mapping[str, int]) -> dict[str, DataEgressA
 
 def layer(
     cfg: AwsStackConfig,
-    network: Vpc,
-    data_ports: Mapping[str, int],
-    addons: PlatformAddons,
-    opts: pulumi.ResourceOptions,
+    network: NetworkHandles,
+    kubernetes: KubernetesHandles,
+    data: DataHandles,
+    opts: pulumi.ResourceOptions | None = None,
 ) -> AppsHandles:
-    """`data_ports`: the port of each data service the stack built, by its `uses` name."""
-    egress = data_egress(network, data_ports)
+    """One Workload per service on the cluster; each may reach the data services it uses."""
+    egress = data_egress(network.vpc, data.ports)
+    on_platform = pulumi.ResourceOptions.merge(kubernetes.on_platform, opts)
     return AppsHandles(
         workloads={
-            name: Workload(name, workload_args(cfg, app, egress, addons), opts=opts)
+            name: Workload(
+                name, workload_args(cfg, app, egress, kubernetes.addons), opts=on_platform
+            )
             for name, app in cfg.apps.items()
         }
     )

@@ -2,18 +2,35 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 import pulumi
 
 from components.budget.aws import MonthlyBudget, MonthlyBudgetArgs
 from infra.config import AwsStackConfig
+from infra.providers import Providers
 
 
-def budget(cfg: AwsStackConfig, opts: pulumi.ResourceOptions) -> MonthlyBudget | None:
+@dataclass(frozen=True)
+class CostHandles:
+    budget: MonthlyBudget | None
+    """The AWS Budget of `budget.monthlyLimit` (None when the stack sets none); the monitoring
+    layer routes its alerts to the P2 topic."""
+
+    @property
+    def exports(self) -> dict[str, Any]:
+        return {"budgetName": self.budget.budget_name} if self.budget else {}
+
+
+def layer(
+    cfg: AwsStackConfig, providers: Providers, opts: pulumi.ResourceOptions | None = None
+) -> CostHandles:
     b = cfg.budget
     if b.monthly_limit is None:
-        return None
-    return MonthlyBudget(
-        f"{cfg.name}-{cfg.environment}",
+        return CostHandles(budget=None)
+    budget = MonthlyBudget(
+        cfg.prefix,
         MonthlyBudgetArgs(
             monthly_limit_usd=b.monthly_limit,
             service=cfg.name,
@@ -23,5 +40,6 @@ def budget(cfg: AwsStackConfig, opts: pulumi.ResourceOptions) -> MonthlyBudget |
             alert_emails=b.alert_emails,
             tags=cfg.base_tags,
         ),
-        opts,
+        providers.in_primary(opts),
     )
+    return CostHandles(budget=budget)

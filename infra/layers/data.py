@@ -17,118 +17,178 @@ from components.postgres.aws import (
 )
 from components.redis.aws import RedisHa, RedisHaArgs
 from infra.config import AwsStackConfig
+from infra.layers.kubernetes import KubernetesHandles
+from infra.layers.network import NetworkHandles
+from infra.providers import Providers
 
 
 @dataclass(frozen=True)
 class DataClients:
-    security_group_ids: list[pulumi.Output[str]]
-    cidrs: list[str]
+    """Who may connect to the databases and caches, each source keyed by a name of its own (the
+    name of its ingress rule), never by its position in a list."""
+
+    security_groups: dict[str, pulumi.Input[str]]
+    cidrs: dict[str, str]
 
 
-def data(
-    cfg: AwsStackConfig, network: Vpc, clients: DataClients, opts: pulumi.ResourceOptions
-) -> dict[str, Any]:
-    """Backups, PostgreSQL and the cache in the primary region's data subnets.
+@dataclass(frozen=True)
+class DataHandles:
+    postgres: PostgresHa | None
+    """The database (endpoints, security group, key, log group, instance zones)."""
+    cache: RedisHa | None
+    """The cache (endpoints, security group, key, slow-log group)."""
+    backup: BackupPlan | None
+    """The backup vault and plan (vault ARN for DR copies)."""
+    clients: DataClients
+    """Who the data tier admits."""
 
-    Returns the stack outputs of the data tier: endpoints and secret ARNs, never a credential.
-    """
-    prefix = f"{cfg.name}-{cfg.environment}"
-    protect = cfg.protect_stateful_resources
-    outputs: dict[str, Any] = {}
+    @property
+    def ports(self) -> dict[str, int]:
+        """The port of each data service the stack built, by the name services `use` it with."""
+        built = {"postgres": self.postgres, "redis": self.cache}
+        return {use: service.port for use, service in built.items() if service is not None}
 
-    backup_tags: dict[str, str] = {}
-    if cfg.backup.enabled:
-        backup = _backup(cfg, f"{prefix}-backup", opts)
-        backup_tags = backup.selection_tags
-        outputs |= {"backupVaultArn": backup.vault_arn, "backupPlanId": backup.plan_id}
+    @property
+    def exports(self) -> dict[str, Any]:
+        """Endpoints and secret ARNs, never a credential."""
+        out: dict[str, Any] = {}
+        if self.backup is not None:
+            out |= {"backupVaultArn": self.backup.vault_arn, "backupPlanId": self.backup.plan_id}
+        if (db := self.postgres) is not None:
+            out |= {
+                "postgresWriterEndpoint": db.writer_endpoint,
+                "postgresReaderEndpoint": db.reader_endpoint,
+                "postgresPort": db.port,
+                "postgresMasterSecretArn": db.master_user_secret_arn,
+                "postgresSecurityGroupId": db.security_group_id,
+            }
+        if (cache := self.cache) is not None:
+            out |= {
+                "cachePrimaryEndpoint": cache.primary_endpoint,
+                "cacheReaderEndpoint": cache.reader_endpoint,
+                "cachePort": cache.port,
+                "cacheAuthSecretArn": cache.auth_secret_arn,
+                "cacheSecurityGroupId": cache.security_group_id,
+            }
+        return out
 
+
+def clients_of(network: NetworkHandles, kubernetes: KubernetesHandles | None) -> DataClients:
+    """The cluster's nodes when there is a cluster, else the application (private) subnets."""
+    if kubernetes is not None:
+        return DataClients(
+            security_groups={"cluster-nodes": kubernetes.cluster.node_security_group_id}, cidrs={}
+        )
+    return DataClients(
+        security_groups={},
+        cidrs={f"private-{s.zone}": s.cidr for s in network.vpc.plan.tier("private")},
+    )
+
+
+def layer(
+    cfg: AwsStackConfig,
+    providers: Providers,
+    network: NetworkHandles,
+    kubernetes: KubernetesHandles | None,
+    opts: pulumi.ResourceOptions | None = None,
+) -> DataHandles:
+    """Backups, PostgreSQL and the cache in the primary region's data subnets."""
+    in_primary, clients = providers.in_primary(opts), clients_of(network, kubernetes)
+    backup = _backup(cfg, f"{cfg.prefix}-backup", in_primary) if cfg.backup.enabled else None
+    backup_tags = backup.selection_tags if backup else {}
+    return DataHandles(
+        postgres=_postgres(cfg, network.vpc, clients, backup_tags, in_primary),
+        cache=_cache(cfg, network.vpc, clients, in_primary),
+        backup=backup,
+        clients=clients,
+    )
+
+
+def _postgres(
+    cfg: AwsStackConfig,
+    network: Vpc,
+    clients: DataClients,
+    backup_tags: dict[str, str],
+    opts: pulumi.ResourceOptions,
+) -> PostgresHa | None:
     pg = cfg.postgres
-    if pg.enabled:
-        scaling = pg.reader_autoscaling
-        db = PostgresHa(
-            f"{prefix}-postgres",
-            PostgresHaArgs(
-                vpc_id=network.vpc_id,
-                subnet_group_name=network.db_subnet_group_name,
-                zones=network.zones,
-                client_security_group_ids=clients.security_group_ids,
-                client_cidrs=clients.cidrs,
-                engine=pg.engine,
-                engine_version=pg.engine_version,
-                instance_class=pg.instance_class,
-                serverless=ServerlessArgs(**pg.serverless.model_dump()) if pg.serverless else None,
-                readers=pg.readers,
-                multi_az=pg.multi_az,
-                allocated_storage_gib=pg.allocated_storage_gib,
-                max_allocated_storage_gib=pg.max_allocated_storage_gib,
-                database_name=pg.database_name,
-                master_username=pg.master_username,
-                parameters=pg.parameters,
-                iam_auth=pg.iam_auth,
-                backup_retention_days=pg.backup_retention_days,
-                backup_window=pg.backup_window,
-                maintenance_window=pg.maintenance_window,
-                performance_insights_retention_days=pg.performance_insights_retention_days,
-                monitoring_interval_seconds=pg.monitoring_interval_seconds,
-                log_retention_days=pg.log_retention_days,
-                autoscaling=(
-                    ReaderAutoscalingArgs(
-                        max_readers=scaling.max_readers,
-                        target_cpu_percent=scaling.target_cpu_percent,
-                    )
-                    if scaling.enabled
-                    else None
-                ),
-                backup_tags=backup_tags,
-                tags=cfg.base_tags,
-                protect_stateful=protect,
+    if not pg.enabled:
+        return None
+    scaling = pg.reader_autoscaling
+    return PostgresHa(
+        f"{cfg.prefix}-postgres",
+        PostgresHaArgs(
+            vpc_id=network.vpc_id,
+            subnet_group_name=network.db_subnet_group_name,
+            zones=network.zones,
+            client_security_groups=clients.security_groups,
+            client_cidrs=clients.cidrs,
+            engine=pg.engine,
+            engine_version=pg.engine_version,
+            instance_class=pg.instance_class,
+            serverless=ServerlessArgs(**pg.serverless.model_dump()) if pg.serverless else None,
+            readers=pg.readers,
+            multi_az=pg.multi_az,
+            allocated_storage_gib=pg.allocated_storage_gib,
+            max_allocated_storage_gib=pg.max_allocated_storage_gib,
+            database_name=pg.database_name,
+            master_username=pg.master_username,
+            parameters=pg.parameters,
+            iam_auth=pg.iam_auth,
+            backup_retention_days=pg.backup_retention_days,
+            backup_window=pg.backup_window,
+            maintenance_window=pg.maintenance_window,
+            performance_insights_retention_days=pg.performance_insights_retention_days,
+            monitoring_interval_seconds=pg.monitoring_interval_seconds,
+            log_retention_days=pg.log_retention_days,
+            autoscaling=(
+                ReaderAutoscalingArgs(
+                    max_readers=scaling.max_readers,
+                    target_cpu_percent=scaling.target_cpu_percent,
+                )
+                if scaling.enabled
+                else None
             ),
-            opts=opts,
-        )
-        outputs |= {
-            "postgresWriterEndpoint": db.writer_endpoint,
-            "postgresReaderEndpoint": db.reader_endpoint,
-            "postgresPort": db.port,
-            "postgresMasterSecretArn": db.master_user_secret_arn,
-            "postgresSecurityGroupId": db.security_group_id,
-        }
+            backup_tags=backup_tags,
+            tags=cfg.base_tags,
+            protect_stateful=cfg.protect_stateful_resources,
+        ),
+        opts=opts,
+    )
 
+
+def _cache(
+    cfg: AwsStackConfig, network: Vpc, clients: DataClients, opts: pulumi.ResourceOptions
+) -> RedisHa | None:
     cache_cfg = cfg.redis
-    if cache_cfg.enabled:
-        cache = RedisHa(
-            f"{prefix}-cache",
-            RedisHaArgs(
-                vpc_id=network.vpc_id,
-                subnet_group_name=network.cache_subnet_group_name,
-                zones=network.zones,
-                client_security_group_ids=clients.security_group_ids,
-                client_cidrs=clients.cidrs,
-                engine=cache_cfg.engine,
-                engine_version=cache_cfg.engine_version,
-                node_type=cache_cfg.node_type,
-                replicas=cache_cfg.replicas,
-                cluster_mode=cache_cfg.cluster_mode,
-                shards=cache_cfg.shards,
-                multi_az=cache_cfg.multi_az,
-                parameters=cache_cfg.parameters,
-                auth_token_update_strategy=cache_cfg.auth_token_update_strategy,
-                snapshot_retention_days=cache_cfg.snapshot_retention_days,
-                snapshot_window=cache_cfg.snapshot_window,
-                maintenance_window=cache_cfg.maintenance_window,
-                slow_log_retention_days=cache_cfg.slow_log_retention_days,
-                tags=cfg.base_tags,
-                protect_stateful=protect,
-            ),
-            opts=opts,
-        )
-        outputs |= {
-            "cachePrimaryEndpoint": cache.primary_endpoint,
-            "cacheReaderEndpoint": cache.reader_endpoint,
-            "cachePort": cache.port,
-            "cacheAuthSecretArn": cache.auth_secret_arn,
-            "cacheSecurityGroupId": cache.security_group_id,
-        }
-    return outputs
+    if not cache_cfg.enabled:
+        return None
+    return RedisHa(
+        f"{cfg.prefix}-cache",
+        RedisHaArgs(
+            vpc_id=network.vpc_id,
+            subnet_group_name=network.cache_subnet_group_name,
+            zones=network.zones,
+            client_security_groups=clients.security_groups,
+            client_cidrs=clients.cidrs,
+            engine=cache_cfg.engine,
+            engine_version=cache_cfg.engine_version,
+            node_type=cache_cfg.node_type,
+            replicas=cache_cfg.replicas,
+            cluster_mode=cache_cfg.cluster_mode,
+            shards=cache_cfg.shards,
+            multi_az=cache_cfg.multi_az,
+            parameters=cache_cfg.parameters,
+            auth_token_update_strategy=cache_cfg.auth_token_update_strategy,
+            snapshot_retention_days=cache_cfg.snapshot_retention_days,
+            snapshot_window=cache_cfg.snapshot_window,
+            maintenance_window=cache_cfg.maintenance_window,
+            slow_log_retention_days=cache_cfg.slow_log_retention_days,
+            tags=cfg.base_tags,
+            protect_stateful=cfg.protect_stateful_resources,
+        ),
+        opts=opts,
+    )
 
 
 def _backup(cfg: AwsStackConfig, name: str, opts: pulumi.ResourceOptions) -> BackupPlan:

@@ -1,8 +1,13 @@
-"""Kubernetes layer: EKS cluster, platform baseline and add-ons (services: infra/layers/apps.py)."""
+"""Kubernetes layer: EKS cluster, its Kubernetes provider, platform baseline and add-ons (the
+services on it: infra/layers/apps.py)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 import pulumi
+import pulumi_kubernetes
 
 from components.kubernetes.aws_addons import (
     ChartArgs,
@@ -24,17 +29,70 @@ from components.kubernetes.platform.baseline import (
 )
 from components.network.aws import Vpc
 from infra.config import AwsStackConfig
+from infra.kubernetes import kubernetes_provider
+from infra.layers.network import NetworkHandles, cluster_name
+from infra.providers import Providers
 
 
-def cluster_name(cfg: AwsStackConfig) -> str:
-    """Known before the cluster exists, so the VPC can tag its subnets with it."""
-    return f"{cfg.name}-{cfg.environment}"
+@dataclass(frozen=True)
+class KubernetesHandles:
+    cluster: EksCluster
+    """The EKS cluster: endpoint, OIDC identity, node security group, log group."""
+    provider: pulumi_kubernetes.Provider
+    """The Kubernetes provider of the cluster."""
+    baseline: PlatformBaseline
+    """Namespaces, default-deny policies, quotas, the default StorageClass."""
+    addons: PlatformAddons
+    """Helm add-ons: ingress class and cluster issuer for workloads."""
+    on_platform: pulumi.ResourceOptions
+    """Options for what runs on the cluster after the baseline (workloads, monitoring agents)."""
+
+    @property
+    def exports(self) -> dict[str, Any]:
+        return {
+            "clusterName": self.cluster.cluster_name,
+            "clusterEndpoint": self.cluster.endpoint,
+            "clusterOidcProviderArn": self.cluster.oidc_provider_arn,
+            "clusterSecurityGroupId": self.cluster.cluster_security_group_id,
+            "nodeSecurityGroupId": self.cluster.node_security_group_id,
+            "ingressClass": self.addons.ingress_class,
+            "clusterIssuer": self.addons.cluster_issuer_name,
+        }
+
+
+def layer(
+    cfg: AwsStackConfig,
+    providers: Providers,
+    network: NetworkHandles,
+    opts: pulumi.ResourceOptions | None = None,
+) -> KubernetesHandles | None:
+    """The cluster and the platform on it; None when `cluster.enabled` is false."""
+    if not cfg.cluster.enabled:
+        return None
+    eks = cluster(cfg, network.vpc, providers.in_primary(opts))
+    k8s = kubernetes_provider(
+        f"k8s-{eks.static_name}", eks, cfg.region, cfg.cluster.kubeconfig_role_arn
+    )
+    on_cluster = pulumi.ResourceOptions.merge(
+        opts or pulumi.ResourceOptions(), pulumi.ResourceOptions(providers=[providers.primary, k8s])
+    )
+    platform = baseline(cfg, on_cluster)
+    after_baseline = pulumi.ResourceOptions.merge(
+        on_cluster, pulumi.ResourceOptions(depends_on=[platform])
+    )
+    return KubernetesHandles(
+        cluster=eks,
+        provider=k8s,
+        baseline=platform,
+        addons=addons(cfg, network.vpc, eks, after_baseline),
+        on_platform=after_baseline,
+    )
 
 
 def cluster(cfg: AwsStackConfig, network: Vpc, opts: pulumi.ResourceOptions) -> EksCluster:
     c = cfg.cluster
     return EksCluster(
-        f"{cfg.name}-{cfg.environment}-eks",
+        f"{cfg.prefix}-eks",
         EksClusterArgs(
             cluster_name=cluster_name(cfg),
             version=c.version,
@@ -70,7 +128,7 @@ def cluster(cfg: AwsStackConfig, network: Vpc, opts: pulumi.ResourceOptions) -> 
 def baseline(cfg: AwsStackConfig, opts: pulumi.ResourceOptions) -> PlatformBaseline:
     p = cfg.platform
     return PlatformBaseline(
-        f"{cfg.name}-{cfg.environment}-baseline",
+        f"{cfg.prefix}-baseline",
         PlatformBaselineArgs(
             part_of=cfg.name,
             namespaces=[
@@ -121,7 +179,7 @@ def addons(
     if p.route53_zone is None:
         charts.pop("external_dns")
     return PlatformAddons(
-        f"{cfg.name}-{cfg.environment}-addons",
+        f"{cfg.prefix}-addons",
         PlatformAddonsArgs(
             part_of=cfg.name,
             cluster_name=cluster.static_name,

@@ -2,14 +2,46 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 import pulumi
 
 from components.network.aws import FlowLogArgs, Vpc, VpcArgs
 from infra.config import AwsStackConfig
-from infra.layers.kubernetes import cluster_name
+from infra.providers import Providers
 
 
-def network(cfg: AwsStackConfig, opts: pulumi.ResourceOptions) -> Vpc:
+@dataclass(frozen=True)
+class NetworkHandles:
+    vpc: Vpc
+    """The VPC: subnets by tier and zone, the subnet plan, DB/cache subnet groups, NAT."""
+
+    @property
+    def exports(self) -> dict[str, Any]:
+        vpc = self.vpc
+        return {
+            "vpcId": vpc.vpc_id,
+            "vpcCidr": vpc.vpc_cidr,
+            "zones": vpc.zones,
+            "publicSubnetIds": vpc.public_subnet_ids,
+            "privateSubnetIds": vpc.private_subnet_ids,
+            "dataSubnetIds": vpc.data_subnet_ids,
+        }
+
+
+def cluster_name(cfg: AwsStackConfig) -> str:
+    """Known before the cluster exists, so the VPC can tag its subnets with it."""
+    return cfg.prefix
+
+
+def layer(
+    cfg: AwsStackConfig, providers: Providers, opts: pulumi.ResourceOptions | None = None
+) -> NetworkHandles:
+    return NetworkHandles(vpc=_vpc(cfg, providers.in_primary(opts)))
+
+
+def _vpc(cfg: AwsStackConfig, opts: pulumi.ResourceOptions) -> Vpc:
     net = cfg.network
     return Vpc(
         f"{cfg.name}-{cfg.environment}",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import pulumi
@@ -18,25 +19,50 @@ from components.storage.aws import (
     Transition,
 )
 from infra.config import AwsStackConfig
-from infra.providers import EDGE_REGION
+from infra.providers import EDGE_REGION, Providers
 from infra.sections.storage import AwsDataBucket
 
 Grants = pulumi.Output[list[dict[str, Any]]]
 
 
-def storage_and_cdn(
-    cfg: AwsStackConfig, opts: pulumi.ResourceOptions, edge_opts: pulumi.ResourceOptions
-) -> dict[str, Any]:
-    """Log bucket, data buckets, and the CDN over the assets bucket; returns stack outputs.
+@dataclass(frozen=True)
+class StorageHandles:
+    log_bucket: Bucket
+    """The access-log bucket (S3 server access logs, CDN logs)."""
+    buckets: dict[str, Bucket]
+    """The product's buckets by role (`assets`, `uploads`, `backups`), never by position."""
+    cdn: Cdn | None
+    """The CDN (with its web firewall) in front of the assets bucket."""
+
+    @property
+    def exports(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"logBucketName": self.log_bucket.bucket_name}
+        out |= {f"{role}BucketName": b.bucket_name for role, b in self.buckets.items()}
+        if (cdn := self.cdn) is not None:
+            out |= {
+                "cdnDomainName": cdn.domain_name,
+                "cdnDistributionId": cdn.distribution_id,
+                "cdnTlsPolicyEnforced": cdn.tls_policy_enforced,
+            }
+            if cdn.web_acl_arn is not None:
+                out["webAclArn"] = cdn.web_acl_arn
+        return out
+
+
+def layer(
+    cfg: AwsStackConfig, providers: Providers, opts: pulumi.ResourceOptions | None = None
+) -> StorageHandles:
+    """Log bucket, data buckets, and the CDN over the assets bucket (CloudFront's companions in
+    us-east-1).
 
     The assets bucket's policy and key policy need the distribution's ARN, and the distribution
     needs the bucket: deferred outputs close that loop so the grant still lands in the bucket's
     ONE policy, scoped to the distribution (resolved right after the CDN exists).
     """
-    prefix = f"{cfg.name}-{cfg.environment}"
+    in_primary, edge_opts = providers.in_primary(opts), providers.at_edge(opts)
     st, tags, protect = cfg.storage, cfg.base_tags, cfg.protect_stateful_resources
     logs = Bucket(
-        f"{prefix}-logs",
+        f"{cfg.prefix}-logs",
         BucketArgs(
             access_logs=None,  # the log bucket does not log into itself
             encryption="AES256",  # S3 server access logging cannot deliver to SSE-KMS buckets
@@ -52,9 +78,8 @@ def storage_and_cdn(
             tags=tags,
             protect_stateful=protect,
         ),
-        opts=opts,
+        opts=in_primary,
     )
-    outputs: dict[str, Any] = {"logBucketName": logs.bucket_name}
 
     grants: Grants
     key_grants: Grants
@@ -63,21 +88,20 @@ def storage_and_cdn(
     grants, resolve_grants = pulumi.deferred_output()
     key_grants, resolve_key_grants = pulumi.deferred_output()
     cdn: Cdn | None = None
+    buckets: dict[str, Bucket] = {}
     try:
-        buckets: dict[str, Bucket] = {}
         for role, settings in (("assets", st.assets), ("uploads", st.uploads),
                                ("backups", st.backups)):  # fmt: skip
             if not settings.enabled:
                 continue
             serves_cdn = role == "assets" and cfg.cdn.enabled
             buckets[role] = Bucket(
-                f"{prefix}-{role}",
+                f"{cfg.prefix}-{role}",
                 _bucket_args(cfg, settings, logs, role,
                              grants=grants if serves_cdn else (),
                              key_grants=key_grants if serves_cdn else ()),
-                opts=opts,
+                opts=in_primary,
             )  # fmt: skip
-            outputs[f"{role}BucketName"] = buckets[role].bucket_name
         if cfg.cdn.enabled:
             cdn = _cdn(cfg, buckets["assets"], logs, edge_opts)
     finally:
@@ -86,16 +110,7 @@ def storage_and_cdn(
         none: Grants = pulumi.Output.from_input([])
         resolve_grants(cdn.origin_bucket_statements if cdn else none)
         resolve_key_grants(cdn.origin_key_statements if cdn else none)
-    if cdn is None:
-        return outputs
-    outputs |= {
-        "cdnDomainName": cdn.domain_name,
-        "cdnDistributionId": cdn.distribution_id,
-        "cdnTlsPolicyEnforced": cdn.tls_policy_enforced,
-    }
-    if cdn.web_acl_arn is not None:
-        outputs["webAclArn"] = cdn.web_acl_arn
-    return outputs
+    return StorageHandles(log_bucket=logs, buckets=buckets, cdn=cdn)
 
 
 def _bucket_args(
@@ -131,7 +146,7 @@ def _cdn(
 ) -> Cdn:
     c = cfg.cdn
     return Cdn(
-        f"{cfg.name}-{cfg.environment}-cdn",
+        f"{cfg.prefix}-cdn",
         CdnArgs(
             origin_bucket_arn=assets.arn,
             origin_domain_name=assets.regional_domain_name,

@@ -46,7 +46,10 @@ def is_unknown(value: Any) -> bool:
 
 
 class CannotVerify(Exception):  # noqa: N818 (reads as a verdict, like StopIteration)
-    """A value the rule needs is unknown at preview. Reported as a violation, never a pass."""
+    """A value the rule needs is unknown at preview: never a pass. The finding is marked
+    unverifiable, and the pack hands it to the engine (`adapters._defer_unknowns`), which prints
+    "can't run policy ... during preview" and runs the rule again during the update, with the value
+    known, before the resource is created."""
 
     def __init__(self, path: str) -> None:
         super().__init__(path)
@@ -243,4 +246,6 @@ def shape_error(exc: Exception) -> str:
 
 
 def cannot_verify(path: str) -> str:
-    return f"cannot verify at preview: '{path}' is unknown until apply (treated as a violation)"
+    return (
+        f"cannot verify at preview: '{path}' is unknown until apply (checked again at the update)"
+    )
