@@ -35,10 +35,11 @@ from pydantic import (
 
 from components._base import Cloud
 from components.network.cidr_plan import CidrPlanError, SubnetPlan, default_slot, plan_subnets
+from infra.cloud_names import prefix_problems
 from infra.config_source import project_values
 from infra.policy_limits import PolicyLimits, policy_limits
 from infra.presets import preset
-from infra.regions import CLOUD_NAMES, REGIONS, is_zone_of, zone_name, zone_suffix
+from infra.regions import CLOUD_NAMES, REGIONS, is_zone_of, zone_letters, zone_name, zone_suffix
 from infra.secret_config import mark_secret_inputs, offline_placeholders, overlaps, secret_texts
 from infra.sections.apps import (
     AppDefaults,
@@ -65,7 +66,8 @@ from planner.stackfile import dotted_path
 PROJECT = "groundwork"
 """Project name in Pulumi.yaml, and the namespace of every config key we own."""
 
-Environment = Literal["dev", "staging", "prod"]
+Environment = Literal["dev", "test", "staging", "prod"]
+"""Lifecycle stages in promotion order (test runs beside dev); each has a preset and a policy config."""
 
 
 class ConfigError(pulumi.RunError):
@@ -166,6 +168,11 @@ class StackBase(Section):
 
     def problems(self) -> Iterator[Problem]:
         yield from super().problems()
+        for line in prefix_problems(self.prefix):
+            yield Problem(
+                "name",
+                f"'{self.name}' makes every resource name start '{self.prefix}', which {line}",
+            )
         yield from self._zone_problems()
         dr = self.dr
         if dr.enabled:
@@ -222,11 +229,13 @@ class StackBase(Section):
     def _zone_problems(self) -> Iterator[Problem]:
         bad = [z for z in self.network.zones
                if not is_zone_of(self.CLOUD, self.region, zone_name(self.CLOUD, self.region, z))]  # fmt: skip
+        letters = zone_letters(self.CLOUD, self.region)
+        known = f"; its zones: {', '.join(letters)}" if letters else ""
         for zone in bad:
             yield Problem(
                 "network.zones",
                 f"'{zone}' is not a zone of {self.region} (use a letter such as 'a' or a full "
-                f"name such as '{zone_name(self.CLOUD, self.region, 'a')}')",
+                f"name such as '{zone_name(self.CLOUD, self.region, 'a')}'{known})",
             )
         if bad:
             return
@@ -459,10 +468,18 @@ def parse_config(raw: Mapping[str, Any]) -> StackConfig:
     """Validate un-namespaced stack-file values (`{"network": {...}}`) merged over their preset."""
     environment, cloud = raw.get("environment"), _cloud_of(raw)
     try:
-        return _ADAPTER.validate_python(preset(environment, cloud, raw))
+        config = _ADAPTER.validate_python(preset(environment, cloud, raw))
     except ValidationError as exc:
         problems = [line for err in exc.errors() for line in _describe(err, cloud)]
         raise ConfigError(list(dict.fromkeys(problems))) from None
+    if isinstance(config, AwsStackConfig):
+        # Last, on a config valid in itself: what each component would refuse (infra/preflight.py).
+        from infra.preflight import component_problems  # noqa: PLC0415 (it imports the layers)
+
+        refused = [f"{_key([key])}: {message}" for key, message in component_problems(config)]
+        if refused:
+            raise ConfigError(list(dict.fromkeys(refused)))
+    return config
 
 
 _FIELD_PREFIX = re.compile(r"^([a-zA-Z][\w.]*): ")

@@ -63,6 +63,14 @@ PRESETS: dict[str, dict[str, Any]] = {
         # No edge WAF in dev unless a stack asks for it (~$11/month).
         "cdn": {"waf": {"enabled": False, "rateLimit": 1000, "logRetentionDays": 14}},
     },
+    # QA: dev's footprint (derived below), but it runs the release candidate exactly as it will
+    # ship (dev's digest exemption is dropped) and keeps logs long enough to investigate a failed
+    # test cycle.
+    "test": {
+        "network": {"flowLogs": {"retentionDays": 30}},
+        "storage": {"logs": {"retentionDays": 60}},
+        "cdn": {"waf": {"logRetentionDays": 30}},
+    },
     "staging": {
         "network": {"nat": "single", "flowLogs": {"retentionDays": 30}},
         "postgres": {"readers": 1, "backupRetentionDays": 7, "logRetentionDays": 30},
@@ -173,3 +181,20 @@ def deep_merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str
         else:
             merged[key] = value
     return merged
+
+
+def _without(preset: Mapping[str, Any], dotted: str) -> dict[str, Any]:
+    """`preset` without the key at a dotted path (so the model default applies again)."""
+    head, _, rest = dotted.partition(".")
+    copy = dict(preset)
+    if rest and isinstance(copy.get(head), Mapping):
+        copy[head] = _without(copy[head], rest)
+    elif not rest:
+        copy.pop(head, None)
+    return copy
+
+
+# `test` starts from dev and changes only what its comment says; each cloud sizes it like dev.
+PRESETS["test"] = _without(deep_merge(PRESETS["dev"], PRESETS["test"]), "appDefaults.requireDigest")
+for _per_env in CLOUD_PRESETS.values():
+    _per_env["test"] = _per_env["dev"]

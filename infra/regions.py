@@ -6,21 +6,26 @@ from components._base import Cloud
 
 CLOUD_NAMES: dict[Cloud, str] = {"aws": "AWS", "alicloud": "Alibaba Cloud"}
 
-# Commercial AWS regions (aws.amazon.com/about-aws/global-infrastructure/regions_az, 2026).
-AWS_REGIONS: frozenset[str] = frozenset(
-    {
-        "us-east-1", "us-east-2", "us-west-1", "us-west-2",
-        "af-south-1",
-        "ap-east-1", "ap-east-2", "ap-south-1", "ap-south-2",
-        "ap-northeast-1", "ap-northeast-2", "ap-northeast-3",
-        "ap-southeast-1", "ap-southeast-2", "ap-southeast-3", "ap-southeast-4",
-        "ap-southeast-5", "ap-southeast-6", "ap-southeast-7",
-        "ca-central-1", "ca-west-1",
-        "eu-central-1", "eu-central-2", "eu-west-1", "eu-west-2", "eu-west-3",
-        "eu-north-1", "eu-south-1", "eu-south-2",
-        "il-central-1", "me-central-1", "me-south-1", "mx-central-1", "sa-east-1",
-    }
-)  # fmt: skip
+# Commercial AWS regions and their availability-zone letters (aws.amazon.com/about-aws/global-
+# infrastructure/regions_az and each region's `describe-availability-zones`, 2026). An account
+# maps letters to physical zones itself, and a few accounts lack a letter (us-west-1 offers two of
+# its three to any one account, ap-northeast-1 has no `b` for new accounts): the cloud has the last
+# word; a letter no account has (eu-west-1d, ca-central-1c) is refused here.
+AWS_ZONES: dict[str, str] = {
+    "us-east-1": "abcdef", "us-east-2": "abc", "us-west-1": "abc", "us-west-2": "abcd",
+    "af-south-1": "abc",
+    "ap-east-1": "abc", "ap-east-2": "abc", "ap-south-1": "abc", "ap-south-2": "abc",
+    "ap-northeast-1": "abcd", "ap-northeast-2": "abcd", "ap-northeast-3": "abc",
+    "ap-southeast-1": "abc", "ap-southeast-2": "abc", "ap-southeast-3": "abc",
+    "ap-southeast-4": "abc", "ap-southeast-5": "abc", "ap-southeast-6": "abc",
+    "ap-southeast-7": "abc",
+    "ca-central-1": "abd", "ca-west-1": "abc",
+    "eu-central-1": "abc", "eu-central-2": "abc", "eu-west-1": "abc", "eu-west-2": "abc",
+    "eu-west-3": "abc", "eu-north-1": "abc", "eu-south-1": "abc", "eu-south-2": "abc",
+    "il-central-1": "abc", "me-central-1": "abc", "me-south-1": "abc", "mx-central-1": "abc",
+    "sa-east-1": "abc",
+}  # fmt: skip
+AWS_REGIONS: frozenset[str] = frozenset(AWS_ZONES)
 
 # Alibaba Cloud regions (alibabacloud.com/help/en/cloud-migration-guide-for-beginners/latest/regions-and-zones).
 ALICLOUD_REGIONS: frozenset[str] = frozenset(
@@ -44,12 +49,18 @@ def zone_name(cloud: Cloud, region: str, zone: str) -> str:
     return f"{region}{zone}" if cloud == "aws" else f"{region}-{zone}"
 
 
+def zone_letters(cloud: Cloud, region: str) -> str | None:
+    """The zone letters a region has, when known (AWS); None: any letter (Alibaba Cloud)."""
+    return AWS_ZONES.get(region) if cloud == "aws" else None
+
+
 def is_zone_of(cloud: Cloud, region: str, zone: str) -> bool:
-    """`eu-west-1a` is a zone name of `eu-west-1`; `eu-west-1-a`, `eu-west-1ab` are not. Alibaba
-    names zones `cn-hangzhou-h`. Whether the letter exists in the account is checked by the cloud."""
+    """`eu-west-1a` is a zone name of `eu-west-1`; `eu-west-1-a`, `eu-west-1ab`, `eu-west-1d` (no
+    such zone) are not. Alibaba names zones `cn-hangzhou-h`; its letters are not tabled here."""
     sep = "" if cloud == "aws" else "-"
     rest = zone.removeprefix(region + sep) if zone.startswith(region + sep) else ""
-    return len(rest) == 1 and "a" <= rest <= "z"
+    letters = zone_letters(cloud, region)
+    return len(rest) == 1 and "a" <= rest <= "z" and (letters is None or rest in letters)
 
 
 def zone_suffix(region: str, zone: str) -> str:

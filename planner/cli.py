@@ -7,6 +7,7 @@ Exit codes: 0 the plan passes; 1 an analyzer blocks it (e.g. a mandatory policy 
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import sys
 import time
@@ -20,6 +21,10 @@ if TYPE_CHECKING:
     from planner.recorder import RecordingMonitor
 
 EXIT_OK, EXIT_BLOCKED, EXIT_CONFIG, EXIT_PROGRAM = 0, 1, 2, 3
+CONFIG_LOADERS = {"groundwork": "infra.config", "groundwork-bootstrap": "bootstrap.config"}
+"""Project -> module whose `config_from_values` validates that project's stack config."""
+NAME_KEYS = {"groundwork": "groundwork:name: "}
+"""Project -> the config key its resource names derive from (named when one is too long)."""
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -92,9 +97,19 @@ def _plan(
         )
         return EXIT_PROGRAM
 
-    from infra.config import config_from_values  # noqa: PLC0415 (the program put infra on sys.path)
+    from infra.cloud_names import name_problems  # noqa: PLC0415 (the program put infra on sys.path)
 
-    config, _ = config_from_values(stack_file.config, stack_file.secret_keys)
+    # Names the cloud would refuse are config problems: the stack's names derive from its config.
+    names = name_problems(monitor.recorded)
+    where = NAME_KEYS.get(stack_file.project, "")
+    for line in names:
+        print(f"error: {stack_file.path.name}: {where}{line}", file=sys.stderr)
+    if names:
+        return EXIT_CONFIG
+
+    # Imported after the run: the program put its project's packages on sys.path.
+    loader = importlib.import_module(CONFIG_LOADERS[stack_file.project])
+    config, _ = loader.config_from_values(stack_file.config, stack_file.secret_keys)
     baseline = _baseline(args.compare_with)
     ctx = PlanContext(stack_file.project, args.stack, project_dir, monitor, config, baseline)
     sections = [analyze(ctx) for analyze in ANALYZERS]

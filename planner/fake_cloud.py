@@ -112,7 +112,8 @@ def _computed(
     typ: str, name: str, rid: str, inputs: Mapping[str, Any], region: str
 ) -> dict[str, Any]:
     """Outputs the cloud computes, per type (what a real `up` would return)."""
-    out: dict[str, Any] = _eks_computed(typ, name, rid, inputs, region)
+    out: dict[str, Any] = {**_eks_computed(typ, name, rid, inputs, region),
+                           **_arn_by_name(typ, rid, inputs, region)}  # fmt: skip
     service = typ.split(":")[1].split("/", maxsplit=1)[0]
     if typ in _EC2_COMPUTED:
         out |= _ec2_computed(typ, name, rid)
@@ -144,6 +145,20 @@ def _computed(
     elif "arn" not in out and typ.startswith("aws:"):
         out["arn"] = _arn(service, region, f"{typ.rsplit(':', maxsplit=1)[-1].lower()}/{rid}")
     return out
+
+
+_ARN_BY_NAME = {
+    "aws:cloudtrail/trail:Trail": ("cloudtrail", "trail/{name}"),
+    "aws:sns/topic:Topic": ("sns", "{name}"),
+}
+
+
+def _arn_by_name(typ: str, rid: str, inputs: Mapping[str, Any], region: str) -> dict[str, Any]:
+    """ARNs AWS builds from the resource's name (trails, topics)."""
+    if typ not in _ARN_BY_NAME:
+        return {}
+    arn_service, path = _ARN_BY_NAME[typ]
+    return {"arn": _arn(arn_service, region, path.format(name=inputs.get("name", rid)))}
 
 
 _EC2_COMPUTED = {

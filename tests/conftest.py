@@ -25,7 +25,8 @@ from planner.runner import run_under_mocks
 from planner.stackfile import read_stack_file
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
-STACKS = ("dev", "prod")
+STACKS = tuple(sorted(p.name.split(".")[1] for p in PROJECT_DIR.glob("Pulumi.*.yaml")))
+"""Every shipped stack file (what `.ci/run` plans)."""
 
 
 @pytest.fixture(autouse=True)

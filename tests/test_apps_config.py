@@ -129,19 +129,10 @@ def test_every_valid_service_is_accepted_by_the_component() -> None:
     # Config refuses first what the component would refuse: what config accepts, the component
     # accepts too (its validator raises on the first problem).
     cfg = parse_config(dev(**three_services()))
-
-    class Addons:
-        ingress_class, cluster_issuer_name = "nginx", "letsencrypt-staging"
-
-    from components.network.cidr_plan import SubnetPlan
-
-    class Network:
-        plan: SubnetPlan = cfg.subnet_plan()
-
-    egress = data_egress(Network(), {"postgres": 5432, "redis": 6379})  # type: ignore[arg-type]
+    egress = data_egress(cfg.subnet_plan(), {"postgres": 5432, "redis": 6379})
     built: dict[str, WorkloadArgs] = {}
     for name, app in cfg.apps.items():
-        built[name] = workload_args(cfg, app, egress, Addons())  # type: ignore[arg-type]
+        built[name] = workload_args(cfg, app, egress, "nginx", "letsencrypt-staging")
         validate_workload(name, built[name])
         assert [d.name for d in built[name].data_egress] == app.uses
     assert built["worker"].ports == {} and built["api"].secret_env_from == ["api-db"]

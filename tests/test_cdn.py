@@ -348,6 +348,8 @@ BAD_ARGS: list[tuple[str, dict[str, Any], str]] = [
     ("price-class", {"price_class": "PriceClass_Cheap"}, "price_class"),
     ("no-domain", {"domain": None}, "domain"),
     ("bad-hostname", {"domain": CustomDomainArgs(name="Assets.Example.com")}, "domain"),
+    ("bad-zone-id", {"domain": CustomDomainArgs(name="assets.example.com", hosted_zone_id="zone-1")},
+     "domain.hosted_zone_id"),
     ("hsts-short", {"security_headers": SecurityHeadersArgs(hsts_max_age_seconds=86400)},
      "security_headers.hsts_max_age_seconds"),
     ("csp-empty", {"security_headers": SecurityHeadersArgs(content_security_policy=" ")},

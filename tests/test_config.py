@@ -11,12 +11,10 @@ import pytest
 from infra import ConfigError, parse_config
 from infra.presets import CLOUD_PRESETS, PRESETS
 from infra.schema import stack_file_schema
-from tests.conftest import PROJECT_DIR, raw_stack_config, stack_config
+from tests.conftest import PROJECT_DIR, STACKS, raw_stack_config, stack_config
 
 
-@pytest.mark.parametrize(
-    "stack", sorted(p.name.split(".")[1] for p in PROJECT_DIR.glob("Pulumi.*.yaml"))
-)
+@pytest.mark.parametrize("stack", STACKS)
 def test_every_stack_file_validates(stack: str) -> None:
     cfg = stack_config(stack)
     assert cfg.environment == raw_stack_config(stack)["environment"]
@@ -62,7 +60,7 @@ BAD_INPUTS: list[tuple[str, dict[str, Any], str, str]] = [
     ("cidr-host-bits", {"network": _net(cidr="10.0.0.1/16")}, "groundwork:network.cidr", "host bits"),
     ("public-cidr", {"network": _net(cidr="8.8.0.0/16")}, "groundwork:network.cidr", "private"),
     ("vpc-too-small", {"network": _net(cidr="10.0.0.0/18")}, "groundwork:network.cidr", "too small"),
-    ("environment", {"environment": "production"}, "groundwork:environment", "'dev', 'staging' or 'prod'"),
+    ("environment", {"environment": "production"}, "groundwork:environment", "'dev', 'test', 'staging' or 'prod'"),
     ("cloud", {"cloud": "gcp"}, "groundwork:cloud", "'aws' or 'alicloud'"),
     ("region", {"region": "eu-west-9"}, "groundwork:region", "allowed: af-south-1"),
     ("region-other-cloud", {"region": "cn-hangzhou"}, "groundwork:region", "not an AWS region"),
@@ -84,7 +82,8 @@ BAD_INPUTS: list[tuple[str, dict[str, Any], str, str]] = [
     ("endpoints-duplicate", {"network": _net(interfaceEndpoints=["sts", "sts"])}, "groundwork:network.interfaceEndpoints", "unique"),
     ("too-many-tags", {"tags": {"owner": "a", "costCenter": "b", "extra": {f"k{i}": "v" for i in range(11)}}}, "groundwork:tags.extra", "at most 10"),
     ("zone-other-region", {"network": _net(zones=["a", "us-east-1a"])}, "groundwork:network.zones", "not a zone of eu-west-1"),
-    ("zone-without-slot", {"network": _net(zones=["a", "k"])}, "groundwork:network.zoneSlots", "pin one"),
+    ("zone-letter-not-in-region", {"network": _net(zones=["a", "k"])}, "groundwork:network.zones", "its zones: a, b, c"),
+    ("zone-d-in-eu-west-1", {"network": _net(zones=["a", "b", "d"])}, "groundwork:network.zones", "'d' is not a zone of eu-west-1"),
     ("slot-range", {"network": _net(zoneSlots={"a": 9})}, "groundwork:network.zoneSlots", "between 0 and 5"),
     ("slot-unknown-zone", {"network": _net(zoneSlots={"d": 3})}, "groundwork:network.zoneSlots", "not in network.zones"),
     ("endpoint", {"network": _net(interfaceEndpoints=["s4"])}, "groundwork:network.interfaceEndpoints.0", "'ecr.api'"),
@@ -203,11 +202,13 @@ def test_bad_input_is_rejected_naming_the_field(
     assert fragment in lines[0], lines[0]
 
 
-def test_zone_slots_can_be_pinned_by_letter_for_late_zone_letters() -> None:
+def test_zone_slots_can_be_pinned_by_letter() -> None:
     cfg = stack_config(
-        "dev", network={"cidr": "10.10.0.0/16", "zones": ["a", "b", "g"], "zoneSlots": {"g": 2}}
+        "dev",
+        region="us-east-1",
+        network={"cidr": "10.10.0.0/16", "zones": ["a", "b", "f"], "zoneSlots": {"f": 2}},
     )
-    assert cfg.zone_slots == {"eu-west-1a": 0, "eu-west-1b": 1, "eu-west-1g": 2}
+    assert cfg.zone_slots == {"us-east-1a": 0, "us-east-1b": 1, "us-east-1f": 2}
 
 
 def test_shared_address_space_is_accepted() -> None:

@@ -277,6 +277,8 @@ def test_addons_component_alone() -> None:
         ({"charts": {}}, "charts.aws_load_balancer_controller"),
         ({"route53_zone": __import__("components.kubernetes.aws_addons", fromlist=["x"]).Route53ZoneArgs(
             zone_id="Z1", domain="acme.example")}, "charts.external_dns"),
+        ({"route53_zone": __import__("components.kubernetes.aws_addons", fromlist=["x"]).Route53ZoneArgs(
+            zone_id="zone-1", domain="acme.example")}, "route53_zone.zone_id"),
         ({"acme_server": "letsencrypt"}, "acme_server"),
         ({"replicas": 0}, "replicas"),
     ],

@@ -16,10 +16,10 @@ from pulumi_policy.policy import _PolicyAnalyzerServicer
 
 from policies.guardrails import BY_ID, RULES, config_path, effective_level, load_pack_config
 from policies.guardrails.adapters import build_policies
-from policies.guardrails.config import policy_config
+from policies.guardrails.config import ENVIRONMENTS, policy_config
 from tests.conftest import PROJECT_DIR
 
-ENVS = ("dev", "staging", "prod")
+ENVS = (*ENVIRONMENTS, "bootstrap")  # every config file: the stages and the account bootstrap
 
 
 class RecordingPack:
@@ -80,10 +80,11 @@ def test_config_file_is_valid_for_every_policy_schema(env: str) -> None:
 
 
 def test_levels_follow_the_environment_split() -> None:
-    dev, staging, prod = (load_pack_config(config_path(e)) for e in ENVS)
+    configs = {e: load_pack_config(config_path(e)) for e in ENVS}
+    dev, prod = configs["dev"], configs["prod"]
     for rule in RULES:
         if rule.group == "security":
-            levels = {effective_level(rule, cfg) for cfg in (dev, staging, prod)}
+            levels = {effective_level(rule, cfg) for cfg in configs.values()}
             assert levels == {"mandatory"}, rule.id
     assert effective_level(BY_ID["db-multi-az"], dev) == "disabled"
     assert effective_level(BY_ID["db-multi-az"], prod) == "mandatory"

@@ -56,6 +56,20 @@ NAT = "aws:ec2/natGateway:NatGateway"
 ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
 
 
+ROLE = "aws:iam/role:Role"
+
+
+def oidc_trust(
+    operator: str | None, sub: str | None, issuer: str = "token.actions.githubusercontent.com"
+) -> str:
+    condition: dict[str, Any] = {"StringEquals": {f"{issuer}:aud": "sts.amazonaws.com"}}
+    if operator is not None:
+        condition.setdefault(operator, {})[f"{issuer}:sub"] = sub
+    return json.dumps({"Statement": [{
+        "Effect": "Allow", "Action": "sts:AssumeRoleWithWebIdentity", "Condition": condition,
+        "Principal": {"Federated": f"arn:aws:iam::123456789012:oidc-provider/{issuer}"}}]})  # fmt: skip
+
+
 def ingress(port: int, cidr: str = "0.0.0.0/0", protocol: str = "tcp") -> dict[str, Any]:
     return {"protocol": protocol, "fromPort": port, "toPort": port, "cidrBlocks": [cidr]}
 
@@ -901,6 +915,91 @@ BASE_CASES: dict[str, Case] = {
         ok=[R(NAT, "nat-a", {}), R(KMS, "k", {})],
         bad=[[R(NAT, f"nat-{i}", {}) for i in range(3)]],
         config={"maxMonthlyCost": 100},
+    ),
+    "iam-oidc-trust-scoped": Case(
+        ok=[
+            R(
+                ROLE,
+                "deploy",
+                {
+                    "assumeRolePolicy": oidc_trust(
+                        "StringEquals", "repo:acme/gw:environment:prod:ref:refs/heads/main"
+                    ),
+                    "tags": TAGS,
+                },
+            ),
+            R(
+                ROLE,
+                "preview",
+                {
+                    "assumeRolePolicy": oidc_trust("StringLike", "repo:acme/gw:pull_request:*"),
+                    "tags": TAGS,
+                },
+            ),
+            R(
+                ROLE,
+                "irsa",
+                {
+                    "assumeRolePolicy": oidc_trust(
+                        "StringEquals",
+                        "system:serviceaccount:kube-system:lbc",
+                        issuer="oidc.eks.eu-west-1.amazonaws.com/id/AB",
+                    ),
+                    "tags": TAGS,
+                },
+            ),
+            R(
+                ROLE,
+                "svc",
+                {
+                    "assumeRolePolicy": json.dumps(
+                        {
+                            "Statement": [
+                                {
+                                    "Effect": "Allow",
+                                    "Principal": {"Service": "eks.amazonaws.com"},
+                                    "Action": "sts:AssumeRole",
+                                }
+                            ]
+                        }
+                    ),
+                    "tags": TAGS,
+                },
+            ),
+        ],
+        bad=[
+            [
+                R(
+                    ROLE,
+                    "any-repo",
+                    {"assumeRolePolicy": oidc_trust("StringLike", "repo:*"), "tags": TAGS},
+                )
+            ],
+            [
+                R(
+                    ROLE,
+                    "any-ref",
+                    {
+                        "assumeRolePolicy": oidc_trust("StringLike", "*:ref:refs/heads/main"),
+                        "tags": TAGS,
+                    },
+                )
+            ],
+            [
+                R(
+                    ROLE,
+                    "gitlab-any",
+                    {
+                        "assumeRolePolicy": oidc_trust(
+                            "StringLike", "project_path:*", issuer="gitlab.com"
+                        ),
+                        "tags": TAGS,
+                    },
+                )
+            ],
+            [R(ROLE, "aud-only", {"assumeRolePolicy": oidc_trust(None, None), "tags": TAGS})],
+        ],
+        unknown=[R(ROLE, "r", {"assumeRolePolicy": UNKNOWN, "tags": TAGS})],
     ),
     "cost-estimate-complete": Case(
         ok=[R(NAT, "nat-a", {}), R(VPC, "vpc", {}), R(LOGS, "l", {})],

@@ -8,10 +8,10 @@ import json
 import pytest
 
 from planner.runner import run_program
-from tests.conftest import PROJECT_DIR, built, stack_file
+from tests.conftest import PROJECT_DIR, STACKS, built, stack_config, stack_file
 
 
-@pytest.mark.parametrize("stack", ["dev", "prod"])
+@pytest.mark.parametrize("stack", STACKS)
 def test_program_runs_like_the_language_host(stack: str) -> None:
     monitor = run_program(PROJECT_DIR, stack_file(stack))
     # Same resources as building from the parsed config directly.
@@ -21,8 +21,10 @@ def test_program_runs_like_the_language_host(stack: str) -> None:
     assert outputs["vpcId"].startswith("vpc-")
     assert len(outputs["privateSubnetIds"]) == len(outputs["zones"])
     assert outputs["cdnDomainName"].endswith(".cloudfront.net")
-    # The edge WAF is on in prod and off in dev unless a stack asks for it (the dev preset).
-    assert (":us-east-1:" in outputs.get("webAclArn", "")) is (stack == "prod")
+    # The edge WAF follows the stack's config: off in dev (and test, dev's footprint) unless a
+    # stack asks for it, on in staging and prod.
+    assert (":us-east-1:" in outputs.get("webAclArn", "")) is stack_config(stack).cdn.waf.enabled
+    assert stack_config("prod").cdn.waf.enabled and not stack_config("dev").cdn.waf.enabled
     assert outputs["cdnTlsPolicyEnforced"] is True  # both stacks serve a custom domain with ACM
     assert {"assetsBucketName", "uploadsBucketName", "backupsBucketName", "logBucketName"} <= set(
         outputs

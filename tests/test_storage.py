@@ -16,6 +16,7 @@ from components.storage.aws import (
     BucketArgs,
     LifecycleArgs,
     LogTargetArgs,
+    ObjectLockArgs,
     Transition,
 )
 from planner.recorder import RecordingMonitor
@@ -284,6 +285,9 @@ BAD_ARGS: list[tuple[str, dict[str, Any], str]] = [
     ("expiry-before-transition", {"lifecycle": LifecycleArgs(
         transitions=[Transition(days=90, storage_class="GLACIER")], expiration_days=60)},
      "lifecycle.expiration_days"),
+    ("lock-unversioned", {"versioning": False, "object_lock": ObjectLockArgs()}, "object_lock"),
+    ("lock-days", {"object_lock": ObjectLockArgs(days=0)}, "object_lock.days"),
+    ("lock-force-destroy", {"force_destroy": True, "object_lock": ObjectLockArgs()}, "object_lock"),
     ("public-aws-list", {"policy_statements": [{"Sid": "Open", "Effect": "Allow", "Principal": {"AWS": ["*"]},
                                                 "Action": "s3:GetObject", "Resource": "*"}]}, "policy_statements"),
     ("public-star-narrowed", {"policy_statements": [{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",

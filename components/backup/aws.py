@@ -25,13 +25,15 @@ from pulumi_aws import backup, iam, kms
 from components._base import child_opts, merged_tags, require, type_token
 from components.aws.identity import aws_context
 from components.aws.policy_docs import assume_role_policy, kms_key_policy
+from components.aws.schedules import cron_problem
 
 MAX_CONTINUOUS_DAYS = 35
 MAX_RETENTION_DAYS = 36500
 MIN_COMPLIANCE_DAYS = 3
 """A compliance-mode lock can be changed for at least this many days."""
 VAULT_ARN = re.compile(r"^arn:aws[a-z-]*:backup:[a-z0-9-]+:\d{12}:backup-vault:[A-Za-z0-9_.-]+$")
-SCHEDULE = re.compile(r"^(cron|rate)\(.+\)$")
+SCHEDULE = re.compile(r"^cron\(.+\)$")
+"""The shape of a schedule (AWS Backup rules take cron expressions only); cron_problem checks it."""
 _SERVICE_POLICIES = (
     "AWSBackupServiceRolePolicyForBackup",
     "AWSBackupServiceRolePolicyForRestores",
@@ -207,11 +209,8 @@ def _validate(args: BackupPlanArgs) -> None:
         "retention_days",
         f"must be 1..{limit}" + (" with continuous backup" if args.continuous_backup else ""),
     )
-    require(
-        SCHEDULE.match(args.schedule) is not None,
-        "schedule",
-        f"'{args.schedule}' is not an AWS schedule expression such as cron(0 3 * * ? *)",
-    )
+    problem = cron_problem(args.schedule)
+    require(problem is None, "schedule", problem or "")
     require(args.start_window_minutes >= 60, "start_window_minutes", "must be at least 60")
     require(
         args.completion_window_minutes >= args.start_window_minutes + 60,

@@ -44,9 +44,7 @@ class MonthlyBudget(pulumi.ComponentResource):
         self, name: str, args: MonthlyBudgetArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
         super().__init__(type_token("budget", "MonthlyBudget", cloud="aws"), name, None, opts)
-        require(args.monthly_limit_usd > 0, "monthly_limit_usd", "must be positive")
-        for key in ("forecast_alert_percent", "actual_alert_percent"):
-            require(0 < getattr(args, key) <= 1000, key, "must be in (0, 1000]")
+        _validate(args)
         self.monthly_limit_usd = args.monthly_limit_usd
         notify = bool(args.alert_emails or args.alert_topic_arns)
         budget = budgets.Budget(
@@ -87,3 +85,9 @@ class MonthlyBudget(pulumi.ComponentResource):
         )
         self.budget_name = budget.name
         self.register_outputs({"budgetName": self.budget_name})
+
+
+def _validate(args: MonthlyBudgetArgs) -> None:
+    require(args.monthly_limit_usd > 0, "monthly_limit_usd", "must be positive")
+    for key in ("forecast_alert_percent", "actual_alert_percent"):
+        require(0 < getattr(args, key) <= 1000, key, "must be in (0, 1000]")

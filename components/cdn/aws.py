@@ -27,13 +27,14 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 import pulumi
 from pulumi_aws import acm, cloudfront, cloudwatch, route53
 
 from components._base import child_opts, merged_tags, require, type_token
 from components.aws import s3_policies
+from components.aws.patterns import ROUTE53_ZONE_ID
 from components.cdn.aws_waf import WebFirewall, WebFirewallArgs
 
 # Managed policies, attached by their fixed IDs so the program needs no lookup (works offline).
@@ -55,6 +56,9 @@ ReferrerPolicy = Literal[
 ]  # fmt: skip
 HSTS_MIN_PRELOAD_SECONDS = 31_536_000
 """hstspreload.org requires max-age of at least one year."""
+MAX_CSP_LENGTH = 1783
+"""CloudFront quota: longest Content-Security-Policy value of a response headers policy
+(docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/cloudfront-limits.html)."""
 DEFAULT_CSP = (
     "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'self'; "
     "frame-ancestors 'none'; form-action 'self'; upgrade-insecure-requests"
@@ -363,7 +367,7 @@ def _validation_option(options: Sequence[Any], host: str) -> dict[str, str]:
 
 def _validate(args: CdnArgs) -> None:
     require(
-        args.viewer_protocol_policy in ("redirect-to-https", "https-only"),
+        args.viewer_protocol_policy in get_args(ViewerProtocol),
         "viewer_protocol_policy",
         f"'{args.viewer_protocol_policy}' would serve plain HTTP; use redirect-to-https or https-only",
     )
@@ -374,7 +378,7 @@ def _validate(args: CdnArgs) -> None:
         + ", ".join(MINIMUM_TLS_VERSIONS),
     )
     require(
-        args.price_class in ("PriceClass_100", "PriceClass_200", "PriceClass_All"),
+        args.price_class in get_args(PriceClass),
         "price_class",
         f"'{args.price_class}' is not a CloudFront price class",
     )
@@ -387,15 +391,29 @@ def _validate(args: CdnArgs) -> None:
     if args.domain is not None:
         for host in (args.domain.name, *args.domain.aliases):
             require(bool(_HOSTNAME.match(host)), "domain", f"'{host}' is not a lowercase hostname")
+        zone = args.domain.hosted_zone_id
+        require(
+            zone is None or ROUTE53_ZONE_ID.match(zone) is not None,
+            "domain.hosted_zone_id",
+            f"'{zone}' is not a Route 53 hosted zone id",
+        )
     sec = args.security_headers
     require(
         sec.hsts_max_age_seconds >= HSTS_MIN_PRELOAD_SECONDS,
         "security_headers.hsts_max_age_seconds",
         f"HSTS preload needs at least {HSTS_MIN_PRELOAD_SECONDS} seconds (one year)",
     )
+    csp = sec.content_security_policy
+    require(bool(csp.strip()), "security_headers.content_security_policy", "must not be empty")
     require(
-        bool(sec.content_security_policy.strip()),
+        len(csp) <= MAX_CSP_LENGTH,
         "security_headers.content_security_policy",
-        "must not be empty",
+        f"{len(csp)} characters; CloudFront allows at most {MAX_CSP_LENGTH} in a response "
+        "headers policy (TooLongCSPInResponseHeadersPolicy)",
+    )
+    require(
+        csp.isprintable(),
+        "security_headers.content_security_policy",
+        "a header value is one line of printable characters",
     )
     require(bool(re.match(r"^[\w-]+$", args.log_prefix)), "log_prefix", "letters, digits, - and _")

@@ -23,6 +23,7 @@ import pulumi
 from pulumi_kubernetes import apiextensions, helm
 
 from components._base import child_opts, require, type_token
+from components.aws.patterns import ROUTE53_ZONE_ID
 from components.kubernetes.aws_irsa import OidcIdentity, service_account_role
 from components.kubernetes.platform.baseline import k8s_labels
 
@@ -466,6 +467,12 @@ def _merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, An
 
 
 def _validate(args: PlatformAddonsArgs) -> None:
+    zone = args.route53_zone
+    require(
+        zone is None or ROUTE53_ZONE_ID.match(zone.zone_id) is not None,
+        "route53_zone.zone_id",
+        "not a Route 53 hosted zone id",
+    )
     required = list(REQUIRED_CHARTS) + (["external_dns"] if args.route53_zone else [])
     for key in required:
         require(key in args.charts, f"charts.{key}", "a pinned chart is required")

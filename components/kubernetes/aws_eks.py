@@ -28,6 +28,7 @@ from pulumi_aws import cloudwatch, ec2, eks, iam, kms, vpc
 from components._base import child_opts, merged_tags, require, type_token
 from components.aws.identity import aws_context
 from components.aws.policy_docs import kms_key_policy, logs_service_statement
+from components.aws.versions import eks_version_problem
 from components.kubernetes.architecture import EKS_AMI_TYPES, group_architecture
 from components.kubernetes.aws_irsa import OidcIdentity, service_account_role
 from components.kubernetes.platform.baseline import StorageClassArgs
@@ -635,6 +636,8 @@ class EksCluster(pulumi.ComponentResource):
 def _validate(args: EksClusterArgs) -> None:
     require(bool(args.cluster_name), "cluster_name", "must not be empty")
     require(args.support_type in get_args(SupportType), "support_type", "STANDARD or EXTENDED")
+    version_problem = eks_version_problem(args.version, args.support_type)
+    require(version_problem is None, "version", version_problem or "")
     require(len(args.private_subnets) >= 2, "private_subnets", "EKS needs two or more zones")
     missing = [t for t in MANDATORY_LOGS if t not in args.log_types]
     require(not missing, "log_types", f"must include {list(MANDATORY_LOGS)}; missing {missing}")

@@ -30,7 +30,6 @@ import pulumi
 from pulumi_aws import appautoscaling, cloudwatch, iam, rds
 
 from components._base import (
-    ENGINE_VERSION,
     child_opts,
     merged_tags,
     require,
@@ -40,6 +39,7 @@ from components._base import (
 from components.aws.data_tier import client_security_group, data_key, validate_clients
 from components.aws.identity import aws_context
 from components.aws.policy_docs import assume_role_policy
+from components.aws.versions import postgres_version_problem
 from components.aws.windows import (
     daily_window,
     staggered_windows,
@@ -512,11 +512,8 @@ def _validate(args: PostgresHaArgs) -> None:
         "engine",
         f"'{args.engine}' is not one of aurora-postgresql, postgres",
     )
-    require(
-        ENGINE_VERSION.match(args.engine_version) is not None,
-        "engine_version",
-        f"'{args.engine_version}' is not a version such as 16.6",
-    )
+    version_problem = postgres_version_problem(args.engine, args.engine_version)
+    require(version_problem is None, "engine_version", version_problem or "")
     require(
         INSTANCE_CLASS.match(args.instance_class) is not None,
         "instance_class",

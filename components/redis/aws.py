@@ -25,7 +25,6 @@ import pulumi_random as random
 from pulumi_aws import cloudwatch, elasticache, secretsmanager
 
 from components._base import (
-    ENGINE_VERSION,
     child_opts,
     merged_tags,
     require,
@@ -34,6 +33,7 @@ from components._base import (
 )
 from components.aws.data_tier import client_security_group, data_key, validate_clients
 from components.aws.identity import aws_context
+from components.aws.versions import cache_version_problem
 from components.aws.windows import daily_window, weekly_window, windows_overlap
 
 CacheEngine = Literal["valkey", "redis"]
@@ -281,11 +281,8 @@ def _validate(args: RedisHaArgs) -> None:
     require(
         args.engine in get_args(CacheEngine), "engine", f"'{args.engine}' is not valkey or redis"
     )
-    require(
-        ENGINE_VERSION.match(args.engine_version) is not None,
-        "engine_version",
-        f"'{args.engine_version}' is not a version such as 8.0",
-    )
+    version_problem = cache_version_problem(args.engine, args.engine_version)
+    require(version_problem is None, "engine_version", version_problem or "")
     require(
         NODE_TYPE.match(args.node_type) is not None,
         "node_type",

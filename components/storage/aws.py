@@ -78,6 +78,17 @@ class LogTargetArgs:
 
 
 @dataclass(frozen=True, kw_only=True)
+class ObjectLockArgs:
+    """S3 Object Lock: every new object version is write-once for `days` (audit logs)."""
+
+    mode: Literal["GOVERNANCE", "COMPLIANCE"] = "GOVERNANCE"
+    """GOVERNANCE: principals with s3:BypassGovernanceRetention may still delete; COMPLIANCE:
+    nobody can, not even the root user, until the retention ends."""
+    days: int = 365
+    """Default retention of each object version."""
+
+
+@dataclass(frozen=True, kw_only=True)
 class BucketArgs:
     access_logs: AccessLogArgs | None
     """Server access logging target. Required on purpose: only the log bucket itself passes None."""
@@ -99,6 +110,10 @@ class BucketArgs:
     """Make this the log bucket for server access logs and vended logs."""
     force_destroy: bool = False
     """Let `pulumi destroy` delete a non-empty bucket. Only for throw-away environments."""
+    bucket_name: str | None = None
+    """A fixed bucket name (e.g. a state bucket other tools address by name); None auto-names."""
+    object_lock: ObjectLockArgs | None = None
+    """Enable S3 Object Lock with this default retention (needs versioning; set at creation)."""
     tags: Mapping[str, str] = field(default_factory=dict)
     protect_stateful: bool = True
     """Protect the bucket and its key from deletion."""
@@ -123,6 +138,8 @@ class Bucket(pulumi.ComponentResource):
 
         self.bucket = s3.Bucket(
             f"{name}-bucket",
+            bucket=args.bucket_name,
+            object_lock_enabled=True if args.object_lock else None,
             force_destroy=args.force_destroy,
             tags=merged_tags(args.tags, f"{name}-bucket"),
             opts=child_opts(self, protect=protect),
@@ -154,6 +171,15 @@ class Bucket(pulumi.ComponentResource):
                 versioning_configuration={"status": "Enabled"},
                 opts=child_opts(self),
             )
+        if args.object_lock is not None:
+            s3.BucketObjectLockConfiguration(
+                f"{name}-object-lock",
+                bucket=self.bucket.id,
+                object_lock_enabled="Enabled",
+                rule={"default_retention": {"mode": args.object_lock.mode,
+                                            "days": args.object_lock.days}},
+                opts=child_opts(self),
+            )  # fmt: skip
         self._policy()
         self._lifecycle()
         if args.access_logs is not None:
@@ -282,6 +308,10 @@ def _validate(args: BucketArgs) -> None:
     )
     if args.access_logs is not None:
         require(args.access_logs.prefix.endswith("/"), "access_logs.prefix", "must end with '/'")
+    if args.object_lock is not None:
+        require(args.versioning, "object_lock", "needs versioning")
+        require(args.object_lock.days > 0, "object_lock.days", "must be positive")
+        require(not args.force_destroy, "object_lock", "a locked bucket cannot be force-destroyed")
     if isinstance(args.policy_statements, Sequence):  # Outputs are checked when they resolve
         plain = [s for s in args.policy_statements if isinstance(s, Mapping)]
         problem = s3_policies.public_grant_problem(plain)

@@ -14,7 +14,6 @@ from typing import Any
 
 import pulumi
 
-from components.kubernetes.aws_addons import PlatformAddons
 from components.kubernetes.platform.workload import (
     DataEgressArgs,
     IngressArgs,
@@ -23,7 +22,7 @@ from components.kubernetes.platform.workload import (
     Workload,
     WorkloadArgs,
 )
-from components.network.aws import Vpc
+from components.network.cidr_plan import SubnetPlan
 from infra.config import AwsStackConfig
 from infra.layers.data import DataHandles
 from infra.layers.kubernetes import KubernetesHandles
@@ -41,9 +40,9 @@ class AppsHandles:
         return {"appImages": {name: w.image_ref for name, w in self.workloads.items()}}
 
 
-def data_egress(network: Vpc, ports: Mapping[str, int]) -> dict[str, DataEgressArgs]:
+def data_egress(plan: SubnetPlan, ports: Mapping[str, int]) -> dict[str, DataEgressArgs]:
     """What each data service (by its `uses` name) opens: its port on the data subnets."""
-    cidrs = [s.cidr for s in network.plan.tier("data")]
+    cidrs = [s.cidr for s in plan.tier("data")]
     return {name: DataEgressArgs(name=name, cidrs=cidrs, port=port) for name, port in ports.items()}
 
 
@@ -55,12 +54,15 @@ def layer(
     opts: pulumi.ResourceOptions | None = None,
 ) -> AppsHandles:
     """One Workload per service on the cluster; each may reach the data services it uses."""
-    egress = data_egress(network.vpc, data.ports)
+    egress = data_egress(network.vpc.plan, data.ports)
     on_platform = pulumi.ResourceOptions.merge(kubernetes.on_platform, opts)
+    addons = kubernetes.addons
     return AppsHandles(
         workloads={
             name: Workload(
-                name, workload_args(cfg, app, egress, kubernetes.addons), opts=on_platform
+                name,
+                workload_args(cfg, app, egress, addons.ingress_class, addons.cluster_issuer_name),
+                opts=on_platform,
             )
             for name, app in cfg.apps.items()
         }
@@ -71,7 +73,8 @@ def workload_args(
     cfg: AwsStackConfig,
     app: AppService,
     egress: Mapping[str, DataEgressArgs],
-    addons: PlatformAddons,
+    ingress_class: str,
+    cluster_issuer: str,
 ) -> WorkloadArgs:
     return WorkloadArgs(
         namespace=app.namespace,
@@ -99,8 +102,8 @@ def workload_args(
         secret_env_from=app.secrets,
         ingress=IngressArgs(
             host=app.host,
-            ingress_class=addons.ingress_class,
-            cluster_issuer=addons.cluster_issuer_name,
+            ingress_class=ingress_class,
+            cluster_issuer=cluster_issuer,
         )
         if app.host
         else None,

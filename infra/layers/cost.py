@@ -26,20 +26,23 @@ class CostHandles:
 def layer(
     cfg: AwsStackConfig, providers: Providers, opts: pulumi.ResourceOptions | None = None
 ) -> CostHandles:
+    args = budget_args(cfg)
+    if args is None:
+        return CostHandles(budget=None)
+    return CostHandles(budget=MonthlyBudget(cfg.prefix, args, providers.in_primary(opts)))
+
+
+def budget_args(cfg: AwsStackConfig) -> MonthlyBudgetArgs | None:
+    """The budget's args; None when the stack file sets no `budget.monthlyLimit`."""
     b = cfg.budget
     if b.monthly_limit is None:
-        return CostHandles(budget=None)
-    budget = MonthlyBudget(
-        cfg.prefix,
-        MonthlyBudgetArgs(
-            monthly_limit_usd=b.monthly_limit,
-            service=cfg.name,
-            environment=cfg.environment,
-            forecast_alert_percent=b.forecast_alert_percent,
-            actual_alert_percent=b.actual_alert_percent,
-            alert_emails=b.alert_emails,
-            tags=cfg.base_tags,
-        ),
-        providers.in_primary(opts),
+        return None
+    return MonthlyBudgetArgs(
+        monthly_limit_usd=b.monthly_limit,
+        service=cfg.name,
+        environment=cfg.environment,
+        forecast_alert_percent=b.forecast_alert_percent,
+        actual_alert_percent=b.actual_alert_percent,
+        alert_emails=b.alert_emails,
+        tags=cfg.base_tags,
     )
-    return CostHandles(budget=budget)

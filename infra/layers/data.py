@@ -9,6 +9,7 @@ import pulumi
 
 from components.backup.aws import BackupPlan, BackupPlanArgs, VaultLockArgs
 from components.network.aws import Vpc
+from components.network.cidr_plan import SubnetPlan
 from components.postgres.aws import (
     PostgresHa,
     PostgresHaArgs,
@@ -73,15 +74,36 @@ class DataHandles:
         return out
 
 
-def clients_of(network: NetworkHandles, kubernetes: KubernetesHandles | None) -> DataClients:
-    """The cluster's nodes when there is a cluster, else the application (private) subnets."""
-    if kubernetes is not None:
-        return DataClients(
-            security_groups={"cluster-nodes": kubernetes.cluster.node_security_group_id}, cidrs={}
+@dataclass(frozen=True)
+class DataSubnets:
+    """What the data tier takes from the network."""
+
+    vpc_id: pulumi.Input[str]
+    db_subnet_group_name: pulumi.Input[str]
+    cache_subnet_group_name: pulumi.Input[str]
+    zones: list[str]
+
+    @classmethod
+    def of(cls, network: Vpc) -> DataSubnets:
+        return cls(
+            network.vpc_id,
+            network.db_subnet_group_name,
+            network.cache_subnet_group_name,
+            network.zones,
         )
+
+
+def clients_of(network: NetworkHandles, kubernetes: KubernetesHandles | None) -> DataClients:
+    nodes = kubernetes.cluster.node_security_group_id if kubernetes is not None else None
+    return clients_for(network.vpc.plan, nodes)
+
+
+def clients_for(plan: SubnetPlan, node_security_group_id: pulumi.Input[str] | None) -> DataClients:
+    """The cluster's nodes when there is a cluster, else the application (private) subnets."""
+    if node_security_group_id is not None:
+        return DataClients(security_groups={"cluster-nodes": node_security_group_id}, cidrs={})
     return DataClients(
-        security_groups={},
-        cidrs={f"private-{s.zone}": s.cidr for s in network.vpc.plan.tier("private")},
+        security_groups={}, cidrs={f"private-{s.zone}": s.cidr for s in plan.tier("private")}
     )
 
 
@@ -96,9 +118,10 @@ def layer(
     in_primary, clients = providers.in_primary(opts), clients_of(network, kubernetes)
     backup = _backup(cfg, f"{cfg.prefix}-backup", in_primary) if cfg.backup.enabled else None
     backup_tags = backup.selection_tags if backup else {}
+    subnets = DataSubnets.of(network.vpc)
     return DataHandles(
-        postgres=_postgres(cfg, network.vpc, clients, backup_tags, in_primary),
-        cache=_cache(cfg, network.vpc, clients, in_primary),
+        postgres=_postgres(cfg, subnets, clients, backup_tags, in_primary),
+        cache=_cache(cfg, subnets, clients, in_primary),
         backup=backup,
         clients=clients,
     )
@@ -106,115 +129,119 @@ def layer(
 
 def _postgres(
     cfg: AwsStackConfig,
-    network: Vpc,
+    subnets: DataSubnets,
     clients: DataClients,
     backup_tags: dict[str, str],
     opts: pulumi.ResourceOptions,
 ) -> PostgresHa | None:
-    pg = cfg.postgres
-    if not pg.enabled:
+    if not cfg.postgres.enabled:
         return None
-    scaling = pg.reader_autoscaling
     return PostgresHa(
-        f"{cfg.prefix}-postgres",
-        PostgresHaArgs(
-            vpc_id=network.vpc_id,
-            subnet_group_name=network.db_subnet_group_name,
-            zones=network.zones,
-            client_security_groups=clients.security_groups,
-            client_cidrs=clients.cidrs,
-            engine=pg.engine,
-            engine_version=pg.engine_version,
-            instance_class=pg.instance_class,
-            serverless=ServerlessArgs(**pg.serverless.model_dump()) if pg.serverless else None,
-            readers=pg.readers,
-            multi_az=pg.multi_az,
-            allocated_storage_gib=pg.allocated_storage_gib,
-            max_allocated_storage_gib=pg.max_allocated_storage_gib,
-            database_name=pg.database_name,
-            master_username=pg.master_username,
-            parameters=pg.parameters,
-            iam_auth=pg.iam_auth,
-            backup_retention_days=pg.backup_retention_days,
-            backup_window=pg.backup_window,
-            maintenance_window=pg.maintenance_window,
-            performance_insights_retention_days=pg.performance_insights_retention_days,
-            monitoring_interval_seconds=pg.monitoring_interval_seconds,
-            log_retention_days=pg.log_retention_days,
-            autoscaling=(
-                ReaderAutoscalingArgs(
-                    max_readers=scaling.max_readers,
-                    target_cpu_percent=scaling.target_cpu_percent,
-                )
-                if scaling.enabled
-                else None
-            ),
-            backup_tags=backup_tags,
-            tags=cfg.base_tags,
-            protect_stateful=cfg.protect_stateful_resources,
+        f"{cfg.prefix}-postgres", postgres_args(cfg, subnets, clients, backup_tags), opts=opts
+    )
+
+
+def postgres_args(
+    cfg: AwsStackConfig, subnets: DataSubnets, clients: DataClients, backup_tags: dict[str, str]
+) -> PostgresHaArgs:
+    pg = cfg.postgres
+    scaling = pg.reader_autoscaling
+    return PostgresHaArgs(
+        vpc_id=subnets.vpc_id,
+        subnet_group_name=subnets.db_subnet_group_name,
+        zones=subnets.zones,
+        client_security_groups=clients.security_groups,
+        client_cidrs=clients.cidrs,
+        engine=pg.engine,
+        engine_version=pg.engine_version,
+        instance_class=pg.instance_class,
+        serverless=ServerlessArgs(**pg.serverless.model_dump()) if pg.serverless else None,
+        readers=pg.readers,
+        multi_az=pg.multi_az,
+        allocated_storage_gib=pg.allocated_storage_gib,
+        max_allocated_storage_gib=pg.max_allocated_storage_gib,
+        database_name=pg.database_name,
+        master_username=pg.master_username,
+        parameters=pg.parameters,
+        iam_auth=pg.iam_auth,
+        backup_retention_days=pg.backup_retention_days,
+        backup_window=pg.backup_window,
+        maintenance_window=pg.maintenance_window,
+        performance_insights_retention_days=pg.performance_insights_retention_days,
+        monitoring_interval_seconds=pg.monitoring_interval_seconds,
+        log_retention_days=pg.log_retention_days,
+        autoscaling=(
+            ReaderAutoscalingArgs(
+                max_readers=scaling.max_readers,
+                target_cpu_percent=scaling.target_cpu_percent,
+            )
+            if scaling.enabled
+            else None
         ),
-        opts=opts,
+        backup_tags=backup_tags,
+        tags=cfg.base_tags,
+        protect_stateful=cfg.protect_stateful_resources,
     )
 
 
 def _cache(
-    cfg: AwsStackConfig, network: Vpc, clients: DataClients, opts: pulumi.ResourceOptions
+    cfg: AwsStackConfig, subnets: DataSubnets, clients: DataClients, opts: pulumi.ResourceOptions
 ) -> RedisHa | None:
-    cache_cfg = cfg.redis
-    if not cache_cfg.enabled:
+    if not cfg.redis.enabled:
         return None
-    return RedisHa(
-        f"{cfg.prefix}-cache",
-        RedisHaArgs(
-            vpc_id=network.vpc_id,
-            subnet_group_name=network.cache_subnet_group_name,
-            zones=network.zones,
-            client_security_groups=clients.security_groups,
-            client_cidrs=clients.cidrs,
-            engine=cache_cfg.engine,
-            engine_version=cache_cfg.engine_version,
-            node_type=cache_cfg.node_type,
-            replicas=cache_cfg.replicas,
-            cluster_mode=cache_cfg.cluster_mode,
-            shards=cache_cfg.shards,
-            multi_az=cache_cfg.multi_az,
-            parameters=cache_cfg.parameters,
-            auth_token_update_strategy=cache_cfg.auth_token_update_strategy,
-            snapshot_retention_days=cache_cfg.snapshot_retention_days,
-            snapshot_window=cache_cfg.snapshot_window,
-            maintenance_window=cache_cfg.maintenance_window,
-            slow_log_retention_days=cache_cfg.slow_log_retention_days,
-            tags=cfg.base_tags,
-            protect_stateful=cfg.protect_stateful_resources,
-        ),
-        opts=opts,
+    return RedisHa(f"{cfg.prefix}-cache", redis_args(cfg, subnets, clients), opts=opts)
+
+
+def redis_args(cfg: AwsStackConfig, subnets: DataSubnets, clients: DataClients) -> RedisHaArgs:
+    cache_cfg = cfg.redis
+    return RedisHaArgs(
+        vpc_id=subnets.vpc_id,
+        subnet_group_name=subnets.cache_subnet_group_name,
+        zones=subnets.zones,
+        client_security_groups=clients.security_groups,
+        client_cidrs=clients.cidrs,
+        engine=cache_cfg.engine,
+        engine_version=cache_cfg.engine_version,
+        node_type=cache_cfg.node_type,
+        replicas=cache_cfg.replicas,
+        cluster_mode=cache_cfg.cluster_mode,
+        shards=cache_cfg.shards,
+        multi_az=cache_cfg.multi_az,
+        parameters=cache_cfg.parameters,
+        auth_token_update_strategy=cache_cfg.auth_token_update_strategy,
+        snapshot_retention_days=cache_cfg.snapshot_retention_days,
+        snapshot_window=cache_cfg.snapshot_window,
+        maintenance_window=cache_cfg.maintenance_window,
+        slow_log_retention_days=cache_cfg.slow_log_retention_days,
+        tags=cfg.base_tags,
+        protect_stateful=cfg.protect_stateful_resources,
     )
 
 
 def _backup(cfg: AwsStackConfig, name: str, opts: pulumi.ResourceOptions) -> BackupPlan:
+    return BackupPlan(name, backup_args(cfg, name), opts=opts)
+
+
+def backup_args(cfg: AwsStackConfig, name: str) -> BackupPlanArgs:
     bk = cfg.backup
     lock = bk.vault_lock
-    return BackupPlan(
-        name,
-        BackupPlanArgs(
-            retention_days=bk.retention_days,
-            schedule=bk.schedule,
-            continuous_backup=bk.continuous_backup,
-            selection_tag_value=name,
-            vault_lock=(
-                VaultLockArgs(
-                    min_retention_days=lock.min_retention_days,
-                    max_retention_days=lock.max_retention_days,
-                    changeable_for_days=lock.changeable_for_days,
-                )
-                if lock.enabled
-                else None
-            ),
-            # Hook for the DR layer: destination vaults in the DR region.
-            copy_to_vault_arns=bk.copy_to_vault_arns,
-            force_destroy=not cfg.protect_stateful_resources,
-            tags=cfg.base_tags,
-            protect_stateful=cfg.protect_stateful_resources,
+    return BackupPlanArgs(
+        retention_days=bk.retention_days,
+        schedule=bk.schedule,
+        continuous_backup=bk.continuous_backup,
+        selection_tag_value=name,
+        vault_lock=(
+            VaultLockArgs(
+                min_retention_days=lock.min_retention_days,
+                max_retention_days=lock.max_retention_days,
+                changeable_for_days=lock.changeable_for_days,
+            )
+            if lock.enabled
+            else None
         ),
-        opts=opts,
+        # Hook for the DR layer: destination vaults in the DR region.
+        copy_to_vault_arns=bk.copy_to_vault_arns,
+        force_destroy=not cfg.protect_stateful_resources,
+        tags=cfg.base_tags,
+        protect_stateful=cfg.protect_stateful_resources,
     )

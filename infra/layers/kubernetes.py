@@ -3,6 +3,7 @@ services on it: infra/layers/apps.py)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,6 +22,7 @@ from components.kubernetes.aws_eks import (
     NodeGroupArgs,
     ebs_storage_class,
 )
+from components.kubernetes.aws_irsa import OidcIdentity
 from components.kubernetes.platform.baseline import (
     PlatformBaseline,
     PlatformBaselineArgs,
@@ -90,74 +92,89 @@ def layer(
 
 
 def cluster(cfg: AwsStackConfig, network: Vpc, opts: pulumi.ResourceOptions) -> EksCluster:
+    private = {zone: s.id for zone, s in network.subnets["private"].items()}
+    return EksCluster(f"{cfg.prefix}-eks", cluster_args(cfg, network.vpc_id, private), opts=opts)
+
+
+def cluster_args(
+    cfg: AwsStackConfig,
+    vpc_id: pulumi.Input[str],
+    private_subnets: Mapping[str, pulumi.Input[str]],
+) -> EksClusterArgs:
     c = cfg.cluster
-    return EksCluster(
-        f"{cfg.prefix}-eks",
-        EksClusterArgs(
-            cluster_name=cluster_name(cfg),
-            version=c.version,
-            support_type=c.support_type,
-            vpc_id=network.vpc_id,
-            private_subnets={zone: s.id for zone, s in network.subnets["private"].items()},
-            endpoint_public_access=c.endpoint.public,
-            public_access_cidrs=c.endpoint.public_cidrs,
-            admin_role_arns=c.admin_role_arns,
-            log_types=c.log_types,
-            log_retention_days=c.log_retention_days,
-            node_groups={
-                name: NodeGroupArgs(
-                    instance_types=g.instance_types,
-                    capacity_type=g.capacity_type,
-                    min_size=g.min_size,
-                    desired_size=g.desired_size,
-                    max_size=g.max_size,
-                    disk_size_gib=g.disk_size_gib,
-                    labels=g.labels,
-                    per_zone=g.per_zone,
-                )
-                for name, g in c.node_groups.items()
-            },
-            addon_versions=c.addon_versions,
-            tags=cfg.base_tags,
-            protect_stateful=cfg.protect_stateful_resources,
-        ),
-        opts=opts,
+    return EksClusterArgs(
+        cluster_name=cluster_name(cfg),
+        version=c.version,
+        support_type=c.support_type,
+        vpc_id=vpc_id,
+        private_subnets=dict(private_subnets),
+        endpoint_public_access=c.endpoint.public,
+        public_access_cidrs=c.endpoint.public_cidrs,
+        admin_role_arns=c.admin_role_arns,
+        log_types=c.log_types,
+        log_retention_days=c.log_retention_days,
+        node_groups={
+            name: NodeGroupArgs(
+                instance_types=g.instance_types,
+                capacity_type=g.capacity_type,
+                min_size=g.min_size,
+                desired_size=g.desired_size,
+                max_size=g.max_size,
+                disk_size_gib=g.disk_size_gib,
+                labels=g.labels,
+                per_zone=g.per_zone,
+            )
+            for name, g in c.node_groups.items()
+        },
+        addon_versions=c.addon_versions,
+        tags=cfg.base_tags,
+        protect_stateful=cfg.protect_stateful_resources,
     )
 
 
 def baseline(cfg: AwsStackConfig, opts: pulumi.ResourceOptions) -> PlatformBaseline:
+    return PlatformBaseline(f"{cfg.prefix}-baseline", baseline_args(cfg), opts=opts)
+
+
+def baseline_args(cfg: AwsStackConfig) -> PlatformBaselineArgs:
     p = cfg.platform
-    return PlatformBaseline(
-        f"{cfg.prefix}-baseline",
-        PlatformBaselineArgs(
-            part_of=cfg.name,
-            namespaces=[
-                WorkloadNamespaceArgs(
-                    name=ns.name,
-                    quota=QuotaArgs(
-                        requests_cpu=ns.quota.requests_cpu,
-                        requests_memory=ns.quota.requests_memory,
-                        limits_cpu=ns.quota.limits_cpu,
-                        limits_memory=ns.quota.limits_memory,
-                        pods=ns.quota.pods,
-                    ),
-                )
-                for ns in p.namespaces
-            ],
-            ingress_namespace=p.ingress_namespace,
-            monitoring_namespace=p.monitoring_namespace,
-            platform_namespaces=[p.ingress_namespace, "cert-manager", p.monitoring_namespace],
-            storage_class=ebs_storage_class(),
-            storage_reclaim_policy=p.storage_reclaim_policy,
-            protect_stateful=cfg.protect_stateful_resources,
-        ),
-        opts=opts,
+    return PlatformBaselineArgs(
+        part_of=cfg.name,
+        namespaces=[
+            WorkloadNamespaceArgs(
+                name=ns.name,
+                quota=QuotaArgs(
+                    requests_cpu=ns.quota.requests_cpu,
+                    requests_memory=ns.quota.requests_memory,
+                    limits_cpu=ns.quota.limits_cpu,
+                    limits_memory=ns.quota.limits_memory,
+                    pods=ns.quota.pods,
+                ),
+            )
+            for ns in p.namespaces
+        ],
+        ingress_namespace=p.ingress_namespace,
+        monitoring_namespace=p.monitoring_namespace,
+        platform_namespaces=[p.ingress_namespace, "cert-manager", p.monitoring_namespace],
+        storage_class=ebs_storage_class(),
+        storage_reclaim_policy=p.storage_reclaim_policy,
+        protect_stateful=cfg.protect_stateful_resources,
     )
 
 
 def addons(
     cfg: AwsStackConfig, network: Vpc, cluster: EksCluster, opts: pulumi.ResourceOptions
 ) -> PlatformAddons:
+    return PlatformAddons(
+        f"{cfg.prefix}-addons",
+        addons_args(cfg, network.vpc_id, cluster.static_name, cluster.oidc),
+        opts=opts,
+    )
+
+
+def addons_args(
+    cfg: AwsStackConfig, vpc_id: pulumi.Input[str], eks_cluster_name: str, oidc: OidcIdentity
+) -> PlatformAddonsArgs:
     p = cfg.platform
     charts = {
         key: ChartArgs(
@@ -178,26 +195,20 @@ def addons(
     )
     if p.route53_zone is None:
         charts.pop("external_dns")
-    return PlatformAddons(
-        f"{cfg.prefix}-addons",
-        PlatformAddonsArgs(
-            part_of=cfg.name,
-            cluster_name=cluster.static_name,
-            oidc=cluster.oidc,
-            region=cfg.region,
-            vpc_id=network.vpc_id,
-            charts=charts,
-            ingress_namespace=p.ingress_namespace,
-            ingress_class=p.ingress_class,
-            internet_facing=p.internet_facing,
-            acme_email=p.acme_email,
-            acme_server=p.acme_server,
-            route53_zone=Route53ZoneArgs(
-                zone_id=p.route53_zone.zone_id, domain=p.route53_zone.domain
-            )
-            if p.route53_zone
-            else None,
-            tags=cfg.base_tags,
-        ),
-        opts=opts,
+    return PlatformAddonsArgs(
+        part_of=cfg.name,
+        cluster_name=eks_cluster_name,
+        oidc=oidc,
+        region=cfg.region,
+        vpc_id=vpc_id,
+        charts=charts,
+        ingress_namespace=p.ingress_namespace,
+        ingress_class=p.ingress_class,
+        internet_facing=p.internet_facing,
+        acme_email=p.acme_email,
+        acme_server=p.acme_server,
+        route53_zone=Route53ZoneArgs(zone_id=p.route53_zone.zone_id, domain=p.route53_zone.domain)
+        if p.route53_zone
+        else None,
+        tags=cfg.base_tags,
     )

@@ -60,26 +60,8 @@ def layer(
     ONE policy, scoped to the distribution (resolved right after the CDN exists).
     """
     in_primary, edge_opts = providers.in_primary(opts), providers.at_edge(opts)
-    st, tags, protect = cfg.storage, cfg.base_tags, cfg.protect_stateful_resources
-    logs = Bucket(
-        f"{cfg.prefix}-logs",
-        BucketArgs(
-            access_logs=None,  # the log bucket does not log into itself
-            encryption="AES256",  # S3 server access logging cannot deliver to SSE-KMS buckets
-            log_target=LogTargetArgs(
-                server_access_log_prefix="s3/",
-                vended_log_source_regions=[EDGE_REGION] if cfg.cdn.enabled else [],
-            ),
-            lifecycle=LifecycleArgs(
-                expiration_days=st.logs.retention_days,
-                noncurrent_version_expiration_days=st.logs.noncurrent_version_expiration_days,
-            ),
-            force_destroy=st.force_destroy,
-            tags=tags,
-            protect_stateful=protect,
-        ),
-        opts=in_primary,
-    )
+    st = cfg.storage
+    logs = Bucket(f"{cfg.prefix}-logs", log_bucket_args(cfg), opts=in_primary)
 
     grants: Grants
     key_grants: Grants
@@ -97,9 +79,9 @@ def layer(
             serves_cdn = role == "assets" and cfg.cdn.enabled
             buckets[role] = Bucket(
                 f"{cfg.prefix}-{role}",
-                _bucket_args(cfg, settings, logs, role,
-                             grants=grants if serves_cdn else (),
-                             key_grants=key_grants if serves_cdn else ()),
+                bucket_args(cfg, settings, logs.bucket_name, role,
+                            grants=grants if serves_cdn else (),
+                            key_grants=key_grants if serves_cdn else ()),
                 opts=in_primary,
             )  # fmt: skip
         if cfg.cdn.enabled:
@@ -113,10 +95,29 @@ def layer(
     return StorageHandles(log_bucket=logs, buckets=buckets, cdn=cdn)
 
 
-def _bucket_args(
+def log_bucket_args(cfg: AwsStackConfig) -> BucketArgs:
+    st = cfg.storage
+    return BucketArgs(
+        access_logs=None,  # the log bucket does not log into itself
+        encryption="AES256",  # S3 server access logging cannot deliver to SSE-KMS buckets
+        log_target=LogTargetArgs(
+            server_access_log_prefix="s3/",
+            vended_log_source_regions=[EDGE_REGION] if cfg.cdn.enabled else [],
+        ),
+        lifecycle=LifecycleArgs(
+            expiration_days=st.logs.retention_days,
+            noncurrent_version_expiration_days=st.logs.noncurrent_version_expiration_days,
+        ),
+        force_destroy=st.force_destroy,
+        tags=cfg.base_tags,
+        protect_stateful=cfg.protect_stateful_resources,
+    )
+
+
+def bucket_args(
     cfg: AwsStackConfig,
     settings: AwsDataBucket,
-    logs: Bucket,
+    log_bucket_name: pulumi.Input[str],
     role: str,
     *,
     grants: Any,
@@ -124,7 +125,7 @@ def _bucket_args(
 ) -> BucketArgs:
     life = settings.lifecycle
     return BucketArgs(
-        access_logs=AccessLogArgs(target_bucket=logs.bucket_name, prefix=f"s3/{role}/"),
+        access_logs=AccessLogArgs(target_bucket=log_bucket_name, prefix=f"s3/{role}/"),
         lifecycle=LifecycleArgs(
             abort_incomplete_multipart_upload_days=life.abort_incomplete_multipart_upload_days,
             noncurrent_version_expiration_days=life.noncurrent_version_expiration_days,
@@ -144,42 +145,51 @@ def _bucket_args(
 def _cdn(
     cfg: AwsStackConfig, assets: Bucket, logs: Bucket, edge_opts: pulumi.ResourceOptions
 ) -> Cdn:
-    c = cfg.cdn
     return Cdn(
         f"{cfg.prefix}-cdn",
-        CdnArgs(
-            origin_bucket_arn=assets.arn,
-            origin_domain_name=assets.regional_domain_name,
-            log_bucket_arn=logs.arn,
-            price_class=c.price_class,
-            viewer_protocol_policy=c.viewer_protocol_policy,
-            minimum_tls_version=c.minimum_tls_version,
-            domain=(
-                CustomDomainArgs(
-                    name=c.domain.name,
-                    aliases=c.domain.aliases,
-                    hosted_zone_id=c.domain.hosted_zone_id,
-                )
-                if c.domain
-                else None
-            ),
-            allow_default_certificate=c.allow_default_certificate,
-            security_headers=SecurityHeadersArgs(content_security_policy=c.content_security_policy),
-            default_root_object=c.default_root_object,
-            waf=(
-                WebFirewallArgs(
-                    rate_limit=c.waf.rate_limit,
-                    rate_limit_window_seconds=c.waf.rate_limit_window_seconds,
-                    blocked_ip_cidrs=c.waf.blocked_ip_cidrs,
-                    blocked_countries=c.waf.blocked_countries,
-                    allowed_countries=c.waf.allowed_countries,
-                    log_retention_days=c.waf.log_retention_days,
-                )
-                if c.waf.enabled
-                else None
-            ),
-            tags=cfg.base_tags,
-            protect_stateful=cfg.protect_stateful_resources,
-        ),
+        cdn_args(cfg, assets.arn, assets.regional_domain_name, logs.arn),
         opts=edge_opts,
+    )
+
+
+def cdn_args(
+    cfg: AwsStackConfig,
+    origin_bucket_arn: pulumi.Input[str],
+    origin_domain_name: pulumi.Input[str],
+    log_bucket_arn: pulumi.Input[str],
+) -> CdnArgs:
+    c = cfg.cdn
+    return CdnArgs(
+        origin_bucket_arn=origin_bucket_arn,
+        origin_domain_name=origin_domain_name,
+        log_bucket_arn=log_bucket_arn,
+        price_class=c.price_class,
+        viewer_protocol_policy=c.viewer_protocol_policy,
+        minimum_tls_version=c.minimum_tls_version,
+        domain=(
+            CustomDomainArgs(
+                name=c.domain.name,
+                aliases=c.domain.aliases,
+                hosted_zone_id=c.domain.hosted_zone_id,
+            )
+            if c.domain
+            else None
+        ),
+        allow_default_certificate=c.allow_default_certificate,
+        security_headers=SecurityHeadersArgs(content_security_policy=c.content_security_policy),
+        default_root_object=c.default_root_object,
+        waf=(
+            WebFirewallArgs(
+                rate_limit=c.waf.rate_limit,
+                rate_limit_window_seconds=c.waf.rate_limit_window_seconds,
+                blocked_ip_cidrs=c.waf.blocked_ip_cidrs,
+                blocked_countries=c.waf.blocked_countries,
+                allowed_countries=c.waf.allowed_countries,
+                log_retention_days=c.waf.log_retention_days,
+            )
+            if c.waf.enabled
+            else None
+        ),
+        tags=cfg.base_tags,
+        protect_stateful=cfg.protect_stateful_resources,
     )

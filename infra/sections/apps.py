@@ -19,6 +19,7 @@ from components.kubernetes.architecture import Architecture
 from components.kubernetes.platform.workload import (
     CONFIG_KEY,
     DIGEST,
+    DNS_LABEL,
     HTTP_PORT,
     PORT_NAME,
     SECRET_LIKE,
@@ -31,7 +32,7 @@ from infra.policy_limits import PolicyLimits
 from infra.presets import deep_merge
 from infra.sections.base import Problem, Section, component_default
 
-_DNS_LABEL = r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$"
+_DNS_LABEL = DNS_LABEL.pattern
 _DNS_SUBDOMAIN = re.compile(r"^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$")
 _HOST = r"^([a-z0-9-]+\.)+[a-z]{2,}$"
 _QUANTITY = r"^[0-9]+(\.[0-9]+)?(m|k|M|G|T|Ki|Mi|Gi|Ti)?$"

@@ -13,6 +13,7 @@ from typing import Any
 
 from pydantic import Field, field_validator, model_validator
 
+from components.aws.patterns import ROUTE53_ZONE_ID
 from components.cdn.aws import (
     CdnArgs,
     MinimumTls,
@@ -30,7 +31,6 @@ from components.cdn.aws_waf import (
 from infra.sections.base import LogRetentionDays, Section, component_default
 
 _HOSTNAME = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
-_ZONE_ID = re.compile(r"^Z[A-Z0-9]{1,31}$")
 
 
 def _cdn(name: str) -> Any:
@@ -72,7 +72,7 @@ class AwsDomain(Domain):
     @field_validator("hosted_zone_id")
     @classmethod
     def _zone(cls, value: str | None) -> str | None:
-        if value is not None and not _ZONE_ID.match(value):
+        if value is not None and not ROUTE53_ZONE_ID.match(value):
             raise ValueError(f"'{value}' is not a Route 53 hosted zone id (Z followed by A-Z, 0-9)")
         return value
 

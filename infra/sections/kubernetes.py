@@ -14,6 +14,7 @@ from typing import Annotated, Any
 
 from pydantic import Field, field_validator
 
+from components.aws.patterns import IAM_ROLE_ARN, ROUTE53_ZONE_ID
 from components.kubernetes.architecture import Architecture, group_architecture
 from components.kubernetes.aws_addons import AcmeServer, PlatformAddonsArgs
 from components.kubernetes.aws_eks import (
@@ -28,10 +29,10 @@ from components.kubernetes.aws_eks import (
     SupportType,
 )
 from components.kubernetes.platform.baseline import PlatformBaselineArgs, ReclaimPolicy
+from components.kubernetes.platform.workload import DNS_LABEL
 from infra.sections.base import LogRetentionDays, Problem, Section, component_default
 
-_DNS_LABEL = r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$"
-_ROLE_ARN = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]{1,512}$")
+_DNS_LABEL = DNS_LABEL.pattern
 ALICLOUD_INSTANCE_TYPE = re.compile(r"^ecs\.[a-z0-9-]+\.[a-z0-9]+$")
 
 
@@ -156,7 +157,7 @@ class AwsCluster(Cluster):
     """Upgrade policy: `STANDARD` (the cluster is upgraded when standard support ends) or
     `EXTENDED` (kept on the version, billed extra per hour)."""
     admin_role_arns: list[str] = Field(
-        default_factory=list, examples=[["arn:aws:iam::111122223333:role/platform-admin"]]
+        default_factory=list, examples=[["arn:aws:iam::111122223333:role/example-admin"]]
     )
     """IAM roles given cluster-admin through EKS access entries (no aws-auth ConfigMap)."""
     kubeconfig_role_arn: str | None = None
@@ -196,7 +197,7 @@ class AwsCluster(Cluster):
     @field_validator("kubeconfig_role_arn")
     @classmethod
     def _role_arn(cls, arn: str | None) -> str | None:
-        if arn is not None and not _ROLE_ARN.match(arn):
+        if arn is not None and not IAM_ROLE_ARN.match(arn):
             raise ValueError(f"'{arn}' is not an IAM role ARN (arn:aws:iam::<account>:role/<name>)")
         return arn
 
@@ -204,7 +205,7 @@ class AwsCluster(Cluster):
     @classmethod
     def _role_arns(cls, arns: list[str]) -> list[str]:
         for arn in arns:
-            if not _ROLE_ARN.match(arn):
+            if not IAM_ROLE_ARN.match(arn):
                 raise ValueError(
                     f"'{arn}' is not an IAM role ARN (arn:aws:iam::<account>:role/<name>)"
                 )
@@ -287,7 +288,7 @@ class WorkloadNamespace(Section):
 
 
 class Route53Zone(Section):
-    zone_id: str = Field(pattern=r"^Z[A-Z0-9]{1,32}$")
+    zone_id: str = Field(pattern=ROUTE53_ZONE_ID.pattern)
     """Hosted zone id (external-dns may change records only in this zone)."""
     domain: str = Field(pattern=r"^([a-z0-9-]+\.)+[a-z]{2,}$")
     """The zone's domain; app hosts must be inside it."""

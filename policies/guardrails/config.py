@@ -16,6 +16,9 @@ from typing import Any, cast
 from .core import Level, Rule
 
 CONFIG_DIR = Path(__file__).resolve().parent.parent / "config"
+ENVIRONMENTS = ("dev", "test", "staging", "prod")
+"""Lifecycle stages in promotion order, each with a config file here (the stack config's
+`environment` values; a test keeps the two lists equal)."""
 LEVELS: tuple[Level, ...] = ("mandatory", "advisory", "disabled")
 PACK_DEFAULT: Level = "advisory"
 

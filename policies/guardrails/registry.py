@@ -13,6 +13,7 @@ from . import (
     aws_iam,
     cost,
     data,
+    identity,
     k8s_exposure,
     k8s_helm,
     k8s_rbac,
@@ -29,6 +30,7 @@ from .core import Rule
 RULES: list[Rule] = [
     *network.RULES,
     *platform.RULES,
+    *identity.RULES,
     *data.RULES,
     *storage.RULES,
     *aws_iam.RULES,

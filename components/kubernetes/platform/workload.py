@@ -34,7 +34,8 @@ from components.kubernetes.platform.baseline import k8s_labels
 
 DIGEST = re.compile(r"^sha256:[0-9a-f]{64}$")
 TAG = re.compile(r"^[\w][\w.-]{0,127}$")
-_DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")
+DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")
+"""A Kubernetes DNS label (RFC 1123): namespace, service and workload names."""
 PORT_NAME = re.compile(r"^(?=.*[a-z])[a-z0-9]([a-z0-9-]{0,13}[a-z0-9])?$")  # IANA_SVC_NAME
 CONFIG_KEY = re.compile(r"^[-._a-zA-Z0-9]{1,253}$")
 """What Kubernetes accepts as a ConfigMap key."""
@@ -533,8 +534,8 @@ def _volume_name(path: str) -> str:
 
 def validate_workload(name: str, args: WorkloadArgs) -> None:
     """Reject args that would weaken the workload, naming the field."""
-    require(bool(_DNS_LABEL.match(name)), "name", f"'{name}' is not a DNS label")
-    require(bool(_DNS_LABEL.match(args.namespace)), "namespace", "not a DNS label")
+    require(bool(DNS_LABEL.match(name)), "name", f"'{name}' is not a DNS label")
+    require(bool(DNS_LABEL.match(args.namespace)), "namespace", "not a DNS label")
     require(
         is_repository(args.image),
         "image",
@@ -617,7 +618,7 @@ def validate_workload(name: str, args: WorkloadArgs) -> None:
 def _validate_data_egress(data: DataEgressArgs) -> None:
     """A data egress opens one port on private CIDRs: never the internet, never a wide range."""
     field_name = f"data_egress.{data.name}"
-    require(bool(_DNS_LABEL.match(data.name)), field_name, "name must be a DNS label")
+    require(bool(DNS_LABEL.match(data.name)), field_name, "name must be a DNS label")
     require(1 <= data.port <= 65535, f"{field_name}.port", "1-65535")
     require(bool(data.cidrs), f"{field_name}.cidrs", "at least one CIDR")
     require(not isinstance(data.cidrs, str), f"{field_name}.cidrs", "a list of CIDRs, not a string")

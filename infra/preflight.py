@@ -1,0 +1,178 @@
+"""Config rejects first what a component would reject.
+
+Each component validates its args when it is constructed (its `_validate`); by then the layers
+before it have registered resources, and the failure is a crash. `component_problems` runs every
+component's own validator, before anything is registered, on the very args its layer builds (the
+layers' `*_args` functions), with stand-ins for what only the cloud knows (ids, ARNs). A refusal
+becomes a config problem: the component's message, under the stack-file key it comes from.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel
+
+from components.backup.aws import _validate as validate_backup
+from components.budget.aws import _validate as validate_budget
+from components.cdn.aws import _validate as validate_cdn
+from components.cdn.aws_waf import _validate as validate_waf
+from components.kubernetes.aws_addons import _validate as validate_addons
+from components.kubernetes.aws_eks import _validate as validate_eks
+from components.kubernetes.aws_irsa import OidcIdentity
+from components.kubernetes.platform.baseline import _validate as validate_baseline
+from components.kubernetes.platform.workload import validate_workload
+from components.network.aws import _validate as validate_vpc
+from components.postgres.aws import _validate as validate_postgres
+from components.redis.aws import _validate as validate_redis
+from components.storage.aws import _validate as validate_bucket
+from infra.config import AwsStackConfig
+from infra.layers import apps, cost, data, kubernetes, network, storage
+
+STAND_IN = "stand-in"
+"""In place of an id or ARN only the cloud knows: no validator reads one."""
+DATA_PORTS = {"postgres": 5432, "redis": 6379}
+
+
+@dataclass(frozen=True)
+class Check:
+    """One component validator on the args its layer builds, and where its fields live."""
+
+    component: str
+    validator: Callable[..., None]
+    args: tuple[Any, ...]
+    section: str
+    """The stack-file key (dotted, without namespace) the component's args come from."""
+    keys: Mapping[str, str] = field(default_factory=dict)
+    """Args fields whose stack-file key is not `<section>.<camelCase field>`: field (or dotted
+    prefix) -> key from the root."""
+
+
+def component_problems(cfg: AwsStackConfig) -> Iterator[tuple[str, str]]:
+    """(stack-file key, message) for each component that would refuse this config."""
+    for check in checks(cfg):
+        try:
+            check.validator(*check.args)
+        except ValueError as exc:
+            arg, _, message = str(exc).partition(": ")
+            yield _key(cfg, check, arg), message or str(exc)
+
+
+def checks(cfg: AwsStackConfig) -> list[Check]:
+    """Every component the stack would build, each with its validator bound to its args."""
+    found = [
+        Check("Vpc", validate_vpc, (network.vpc_args(cfg),), "network",
+              {"cluster_names": "name"}),
+        Check("Bucket logs", validate_bucket, (storage.log_bucket_args(cfg),),
+              "storage.logs", {"lifecycle.expiration_days": "storage.logs.retentionDays"}),
+    ]  # fmt: skip
+    for role, settings in (("assets", cfg.storage.assets), ("uploads", cfg.storage.uploads),
+                           ("backups", cfg.storage.backups)):  # fmt: skip
+        if settings.enabled:
+            args = storage.bucket_args(cfg, settings, STAND_IN, role, grants=(), key_grants=())
+            found.append(Check(f"Bucket {role}", validate_bucket, (args,), f"storage.{role}"))
+    if cfg.cdn.enabled:
+        cdn = storage.cdn_args(cfg, STAND_IN, STAND_IN, STAND_IN)
+        found.append(
+            Check("Cdn", validate_cdn, (cdn,), "cdn",
+                  {"security_headers.content_security_policy": "cdn.contentSecurityPolicy"})
+        )  # fmt: skip
+        if cdn.waf is not None:
+            found.append(Check("WebFirewall", validate_waf, (cdn.waf,), "cdn.waf"))
+    budget = cost.budget_args(cfg)
+    if budget is not None:
+        found.append(Check("MonthlyBudget", validate_budget, (budget,), "budget",
+                           {"monthly_limit_usd": "budget.monthlyLimit"}))  # fmt: skip
+    found += _data_checks(cfg)
+    if cfg.cluster.enabled:
+        found += _kubernetes_checks(cfg)
+    return found
+
+
+def _data_checks(cfg: AwsStackConfig) -> list[Check]:
+    found = []
+    subnets = data.DataSubnets(STAND_IN, STAND_IN, STAND_IN, cfg.zone_names)
+    clients = data.clients_for(cfg.subnet_plan(), STAND_IN if cfg.cluster.enabled else None)
+    if cfg.backup.enabled:
+        found.append(
+            Check("BackupPlan", validate_backup, (data.backup_args(cfg, STAND_IN),), "backup")
+        )
+    if cfg.postgres.enabled:
+        pg = data.postgres_args(cfg, subnets, clients, {})
+        found.append(Check("PostgresHa", validate_postgres, (pg,), "postgres",
+                           {"autoscaling": "postgres.readerAutoscaling"}))  # fmt: skip
+    if cfg.redis.enabled:
+        cache = data.redis_args(cfg, subnets, clients)
+        found.append(Check("RedisHa", validate_redis, (cache,), "redis"))
+    return found
+
+
+def _kubernetes_checks(cfg: AwsStackConfig) -> list[Check]:
+    subnets = dict.fromkeys(cfg.zone_names, STAND_IN)
+    oidc = OidcIdentity(provider_arn=STAND_IN, issuer_host=STAND_IN)
+    ports = {k: v for k, v in DATA_PORTS.items() if getattr(cfg, k).enabled}
+    egress = apps.data_egress(cfg.subnet_plan(), ports)
+    eks = kubernetes.cluster_args(cfg, STAND_IN, subnets)
+    addons = kubernetes.addons_args(cfg, STAND_IN, kubernetes.cluster_name(cfg), oidc)
+    found = [
+        Check("EksCluster", validate_eks, (eks,), "cluster",
+              {"public_access_cidrs": "cluster.endpoint.publicCidrs",
+               "endpoint_public_access": "cluster.endpoint.public",
+               "private_subnets": "network.zones"}),
+        Check("PlatformBaseline", validate_baseline, (kubernetes.baseline_args(cfg),), "platform",
+              {"platform_namespaces": "platform.ingressNamespace"}),
+        Check("PlatformAddons", validate_addons, (addons,), "platform"),
+    ]  # fmt: skip
+    for name, app in cfg.apps.items():
+        args = apps.workload_args(cfg, app, egress, cfg.platform.ingress_class, STAND_IN)
+        found.append(
+            Check(f"Workload {name}", validate_workload, (name, args), f"apps.{name}",
+                  {"min_replicas": f"apps.{name}.replicas.min",
+                   "max_replicas": f"apps.{name}.replicas.max",
+                   "target_cpu_utilization": f"apps.{name}.replicas.targetCpuPercent",
+                   "security.run_as_user": f"apps.{name}.runAsUser",
+                   "security.run_as_group": f"apps.{name}.runAsGroup",
+                   "secret_env_from": f"apps.{name}.secrets",
+                   "data_egress": f"apps.{name}.uses",
+                   "ingress_namespace": "platform.ingressNamespace",
+                   "ingress": f"apps.{name}.host"})
+        )  # fmt: skip
+    return found
+
+
+_FIELD = re.compile(r"^[a-z_][\w.]*$")
+
+
+def _key(cfg: AwsStackConfig, check: Check, arg: str) -> str:
+    """The stack-file key of a component's args field: an explicit one, else the same name in
+    camelCase under the section if the config has it, else the section."""
+    if not _FIELD.match(arg):
+        return check.section
+    for prefix in sorted(check.keys, key=len, reverse=True):
+        if arg == prefix or arg.startswith(f"{prefix}."):
+            return check.keys[prefix] + _camel(arg.removeprefix(prefix))
+    candidate = f"{check.section}.{_camel(arg)}"
+    return candidate if _has_path(cfg, candidate) else check.section
+
+
+def _camel(dotted: str) -> str:
+    return ".".join(
+        re.sub(r"_([a-z0-9])", lambda m: m.group(1).upper(), part) for part in dotted.split(".")
+    )
+
+
+def _has_path(value: Any, dotted: str) -> bool:
+    for part in dotted.split("."):
+        if isinstance(value, BaseModel):
+            fields = {info.alias or name: name for name, info in type(value).model_fields.items()}
+            if part not in fields:
+                return False
+            value = getattr(value, fields[part])
+        elif isinstance(value, Mapping) and part in value:
+            value = value[part]
+        else:
+            return False
+    return True
