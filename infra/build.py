@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from infra.config import AwsStackConfig, ConfigError, StackConfig
-from infra.layers import apps, cost, data, kubernetes, network, storage
+from infra.layers import apps, cost, data, kubernetes, monitoring, network, storage
 from infra.providers import Providers, build_providers
 
 
@@ -28,6 +28,7 @@ class AwsPlatform:
     network: network.NetworkHandles
     kubernetes: kubernetes.KubernetesHandles | None
     """None when `cluster.enabled` is false."""
+    monitoring: monitoring.MonitoringHandles
     storage: storage.StorageHandles
     data: data.DataHandles
     apps: apps.AppsHandles | None
@@ -36,7 +37,8 @@ class AwsPlatform:
 
     def exports(self, cfg: AwsStackConfig) -> dict[str, Any]:
         """The stack outputs: each layer's exports (never a credential)."""
-        layers = (self.kubernetes, self.data, self.apps, self.network, self.storage, self.cost)
+        layers = (self.kubernetes, self.data, self.apps, self.network, self.storage, self.cost,
+                  self.monitoring)  # fmt: skip
         out: dict[str, Any] = {"environment": cfg.environment, "region": cfg.region}
         for handles in layers:
             if handles is not None:
@@ -57,13 +59,15 @@ def build(cfg: StackConfig) -> dict[str, Any]:
 
 def compose_aws(cfg: AwsStackConfig) -> AwsPlatform:
     providers = build_providers(cfg)
-    net = network.layer(cfg, providers)
+    alerts = monitoring.layer(cfg, providers)
+    net = network.layer(cfg, providers, alarms=alerts.alarms)
     budget = cost.layer(cfg, providers)
-    k8s = kubernetes.layer(cfg, providers, net)
+    k8s = kubernetes.layer(cfg, providers, net, alarms=alerts.alarms)
     edge = storage.layer(cfg, providers)
-    data_tier = data.layer(cfg, providers, net, k8s)
+    data_tier = data.layer(cfg, providers, net, k8s, alarms=alerts.alarms)
     services = apps.layer(cfg, net, k8s, data_tier) if k8s is not None else None
     return AwsPlatform(
-        providers=providers, network=net, kubernetes=k8s, storage=edge, data=data_tier,
+        providers=providers, network=net, kubernetes=k8s, monitoring=alerts, storage=edge,
+        data=data_tier,
         apps=services, cost=budget,
     )  # fmt: skip

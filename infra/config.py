@@ -41,6 +41,7 @@ from infra.policy_limits import PolicyLimits, policy_limits
 from infra.presets import preset
 from infra.regions import CLOUD_NAMES, REGIONS, is_zone_of, zone_letters, zone_name, zone_suffix
 from infra.secret_config import mark_secret_inputs, offline_placeholders, overlaps, secret_texts
+from infra.sections.alerting import Alerting, alerting_problems
 from infra.sections.apps import (
     AppDefaults,
     AppService,
@@ -135,6 +136,9 @@ class StackBase(Section):
     """Buckets (assets, uploads, backups, logs)."""
     cdn: Cdn = Cdn()
     """The CDN, TLS, security headers and web firewall in front of the assets bucket."""
+    alerting: Alerting = Alerting()
+    """Alert severities P0-P3 and their channels; the components' alarms and the in-cluster
+    Alertmanager both route by it (docs/monitoring.md)."""
 
     @model_validator(mode="before")
     @classmethod
@@ -195,6 +199,9 @@ class StackBase(Section):
             yield Problem(key, message)
         if self.cdn.enabled and not self.storage.assets.enabled:
             yield Problem("cdn.enabled", "the CDN serves the assets bucket; enable storage.assets")
+        required = self.limits.enforced("obs-alarms-for-stateful") is not None
+        for key, message in alerting_problems(self.alerting, required=required):
+            yield Problem(key, message)
 
     def _guardrail_problems(self) -> Iterator[Problem]:
         """What a mandatory rule of this environment would block, refused with its key."""
@@ -607,5 +614,11 @@ def load_config() -> StackConfig:
     secret_keys = [k for k in values if runtime_config.is_config_secret(k)]
     secret_keys += runtime_config.get_config_secret_keys_env()
     config, secrets = config_from_values(values, secret_keys)
+    key = f"{PROJECT}:alerting"
+    if config.alerting.has_secrets() and key not in secret_keys:
+        raise ConfigError(
+            [f"{key}: holds webhook URLs or a PagerDuty key in plain text; set them as secrets "
+             f"(pulumi config set --secret --path '{key}.pagerdutyKey' ...)"]
+        )  # fmt: skip
     mark_secret_inputs(secrets)
     return config

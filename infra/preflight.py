@@ -25,6 +25,8 @@ from components.kubernetes.aws_eks import _validate as validate_eks
 from components.kubernetes.aws_irsa import OidcIdentity
 from components.kubernetes.platform.baseline import _validate as validate_baseline
 from components.kubernetes.platform.workload import validate_workload
+from components.monitoring.aws import AlertTopicsArgs
+from components.monitoring.aws import _validate as validate_alert_topics
 from components.network.aws import _validate as validate_vpc
 from components.postgres.aws import _validate as validate_postgres
 from components.redis.aws import _validate as validate_redis
@@ -86,6 +88,9 @@ def checks(cfg: AwsStackConfig) -> list[Check]:
     if budget is not None:
         found.append(Check("MonthlyBudget", validate_budget, (budget,), "budget",
                            {"monthly_limit_usd": "budget.monthlyLimit"}))  # fmt: skip
+    if cfg.alerting.configured:
+        topics = AlertTopicsArgs(routing=cfg.alerting.routing())
+        found.append(Check("AlertTopics", validate_alert_topics, (topics,), "alerting"))
     found += _data_checks(cfg)
     if cfg.cluster.enabled:
         found += _kubernetes_checks(cfg)

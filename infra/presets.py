@@ -20,6 +20,8 @@ from typing import Any
 PRESETS: dict[str, dict[str, Any]] = {
     "dev": {
         "protectStatefulResources": False,
+        # Only the alarms that mean data at risk: each alarm is a monthly line on the bill.
+        "alerting": {"alarmSeverities": ["P0"]},
         "network": {"zones": ["a", "b"], "nat": "single", "flowLogs": {"retentionDays": 14}},
         # Smallest sensible data tier: one writer, one cache node, short retention.
         "postgres": {"readers": 0, "backupRetentionDays": 1, "logRetentionDays": 14},

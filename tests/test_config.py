@@ -317,8 +317,8 @@ def test_dev_may_run_without_readers_or_replicas() -> None:
 
 @pytest.mark.parametrize("environment", sorted(PRESETS))
 def test_every_preset_validates(environment: str) -> None:
-    # Only what no preset can know: who administers the cluster, the services' image pins, and
-    # (prod) the CDN's own domain.
+    # Only what no preset can know: who administers the cluster, the services' image pins,
+    # (prod) the CDN's own domain, and who is told about alerts.
     cfg = parse_config(
         {
             "environment": environment,
@@ -327,6 +327,7 @@ def test_every_preset_validates(environment: str) -> None:
             "cluster": {"adminRoleArns": ["arn:aws:iam::123456789012:role/admin"]},
             "apps": raw_stack_config("prod")["apps"],
             "cdn": raw_stack_config("prod")["cdn"],
+            "alerting": raw_stack_config("prod")["alerting"],
             "budget": {"monthlyLimit": 1000},
         }
     )

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from components.monitoring import SEVERITIES
 from infra import ConfigError, parse_config
 from infra import config as config_module
 from infra.config import MINIMUMS, VARIANTS, AwsStackConfig
@@ -20,6 +21,7 @@ ESSENTIALS = {
     "tags": {"owner": "o", "costCenter": "c"},
     "cluster": {"adminRoleArns": ["arn:aws:iam::123456789012:role/admin"]},
     "cdn": {"domain": {"name": "assets.example.com"}},
+    "alerting": {"severities": {s: {"emails": ["oncall@example.com"]} for s in SEVERITIES}},
     "budget": {"monthlyLimit": 1000},
 }
 

@@ -92,7 +92,7 @@ def test_levels_follow_the_environment_split() -> None:
     assert effective_level(BY_ID["cost-dev-footprint"], dev) == "mandatory"
     assert effective_level(BY_ID["cost-dev-footprint"], prod) == "disabled"
     assert effective_level(BY_ID["dr-cross-region"], prod) == "disabled"  # until the DR issue lands
-    assert effective_level(BY_ID["obs-alarms-for-stateful"], prod) == "advisory"
+    assert effective_level(BY_ID["obs-alarms-for-stateful"], prod) == "mandatory"
     assert effective_level(BY_ID["cost-stack-budget"], prod) == "mandatory"
 
 

@@ -202,7 +202,9 @@ def _network_estimate(stack: str) -> float:
     if stack == "dev":
         nat = hourly("ec2:t4g.nano") + 8 * monthly("ebsGp3") + hourly("publicIpv4")
         return round(nat + 2 * monthly("cloudwatchAlarm") + monthly("kmsKey"), 2)
-    return round(3 * (hourly("natGateway") + hourly("publicIpv4")) + monthly("kmsKey"), 2)
+    # Each NAT gateway also emits two alarms (issue #12).
+    nat = hourly("natGateway") + hourly("publicIpv4") + 2 * monthly("cloudwatchAlarm")
+    return round(3 * nat + monthly("kmsKey"), 2)
 
 
 @pytest.mark.parametrize("stack", ["dev", "prod"])

@@ -805,6 +805,18 @@ BASE_CASES: dict[str, Case] = {
         bad=[[bucket()], [R(CLUSTER, "db", AURORA)]],
         config={"enabled": True},
     ),
+    "obs-alarm-actions": Case(
+        ok=[
+            R(ALARM, "cpu", {"alarmActions": ["arn:aws:sns:eu-west-1:1:p2"], "okActions": ["x"]}),
+            R(ALARM, "recover", {"alarmActions": ["arn:aws:automate:eu-west-1:ec2:recover"]}),
+        ],
+        bad=[
+            [R(ALARM, "cpu", {"okActions": ["arn:sns:p2"]})],
+            [R(ALARM, "cpu", {"alarmActions": ["arn:aws:sns:eu-west-1:1:p2"], "okActions": []})],
+            [R(ALARM, "cpu", {"alarmActions": ["a"], "okActions": ["a"], "actionsEnabled": False})],
+        ],
+        unknown=[R(ALARM, "cpu", {"alarmActions": UNKNOWN, "okActions": ["arn:sns:p2"]})],
+    ),
     "obs-alarms-for-stateful": Case(
         ok=[
             R(CLUSTER, "db", AURORA),

@@ -134,7 +134,7 @@ def test_every_component_refusal_is_run_by_the_config_first() -> None:
     assert NOT_FROM_CONFIG.keys() <= functions.keys() - reached, (
         "NOT_FROM_CONFIG lists a checked function"
     )
-    assert len(validators) == 12  # one per kind of component (data_tier, windows: helpers)
+    assert len(validators) == 13  # one per kind of component (data_tier, windows: helpers)
 
 
 def test_every_component_of_a_full_stack_is_checked() -> None:
@@ -142,7 +142,7 @@ def test_every_component_of_a_full_stack_is_checked() -> None:
     assert names == {
         "Vpc", "Bucket logs", "Bucket assets", "Bucket uploads", "Bucket backups", "Cdn",
         "WebFirewall", "BackupPlan", "PostgresHa", "RedisHa", "EksCluster", "PlatformBaseline",
-        "PlatformAddons", "Workload web", "MonthlyBudget",
+        "PlatformAddons", "Workload web", "MonthlyBudget", "AlertTopics",
     }  # fmt: skip
 
 

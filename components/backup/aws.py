@@ -26,6 +26,8 @@ from components._base import child_opts, merged_tags, require, type_token
 from components.aws.identity import aws_context
 from components.aws.policy_docs import assume_role_policy, kms_key_policy
 from components.aws.schedules import cron_problem
+from components.backup.aws_alarms import backup_alarms
+from components.monitoring.aws import AlarmWiring, emit_alarms
 
 MAX_CONTINUOUS_DAYS = 35
 MAX_RETENTION_DAYS = 36500
@@ -77,6 +79,8 @@ class BackupPlanArgs:
     tags: Mapping[str, str] = field(default_factory=dict)
     protect_stateful: bool = True
     """Pulumi `protect` on the vault, its key and lock."""
+    alarms: AlarmWiring | None = None
+    """Alert topics and policy: emit this component's alarms (aws_alarms.py) on them."""
 
 
 class BackupPlan(pulumi.ComponentResource):
@@ -156,6 +160,9 @@ class BackupPlan(pulumi.ComponentResource):
             ],
             tags=self._tags(f"{name}-plan"),
             opts=child_opts(self),
+        )
+        self.alarms = emit_alarms(
+            self, name, "backup", backup_alarms(vault.name), args.alarms, args.tags
         )
         self.plan_id = plan.id
 

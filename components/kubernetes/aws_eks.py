@@ -30,8 +30,10 @@ from components.aws.identity import aws_context
 from components.aws.policy_docs import kms_key_policy, logs_service_statement
 from components.aws.versions import eks_version_problem
 from components.kubernetes.architecture import EKS_AMI_TYPES, group_architecture
+from components.kubernetes.aws_alarms import cluster_alarms
 from components.kubernetes.aws_irsa import OidcIdentity, service_account_role
 from components.kubernetes.platform.baseline import StorageClassArgs
+from components.monitoring.aws import AlarmWiring, emit_alarms
 
 ControlPlaneLog = Literal["api", "audit", "authenticator", "controllerManager", "scheduler"]
 MANDATORY_LOGS: tuple[ControlPlaneLog, ...] = ("api", "audit", "authenticator")
@@ -132,6 +134,8 @@ class EksClusterArgs:
     tags: Mapping[str, str] = field(default_factory=dict)
     protect_stateful: bool = True
     """Protect the KMS key and log group, and turn on the cluster's deletion protection."""
+    alarms: AlarmWiring | None = None
+    """Alert topics and policy: emit this component's alarms (aws_alarms.py) on them."""
 
 
 class EksCluster(pulumi.ComponentResource):
@@ -210,6 +214,9 @@ class EksCluster(pulumi.ComponentResource):
         )
         self.secrets_key_arn = key.arn
         self.log_group_name = log_group.name
+        self.alarms = emit_alarms(
+            self, name, "cluster", cluster_alarms(self.cluster.name), args.alarms, args.tags
+        )
         self._access_entries()
         self._oidc_provider()
         before_nodes = self._addons_before_nodes()

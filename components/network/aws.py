@@ -24,6 +24,8 @@ from components.aws.policy_docs import (
     logs_service_statement,
     policy_document,
 )
+from components.monitoring.aws import AlarmWiring, emit_alarms
+from components.network.aws_alarms import nat_alarms
 from components.network.aws_nat_instance import nat_instance
 from components.network.cidr_plan import MAX_ZONE_SLOTS, SubnetPlan, plan_subnets
 
@@ -71,6 +73,8 @@ class VpcArgs:
     tags: Mapping[str, str] = field(default_factory=dict)
     protect_stateful: bool = True
     """Protect the flow-log key and log group from deletion."""
+    alarms: AlarmWiring | None = None
+    """Alert topics and policy: emit this component's alarms (aws_alarms.py) on them."""
 
 
 class Vpc(pulumi.ComponentResource):
@@ -287,6 +291,10 @@ class Vpc(pulumi.ComponentResource):
                 tags=self._tags(f"{name}-nat-{zone}"),
                 opts=child_opts(self, depends_on=after_igw),
             )
+        self.alarms = emit_alarms(
+            self, name, "network", nat_alarms({z: n.id for z, n in nats.items()}),
+            self._args.alarms, self._args.tags,
+        )  # fmt: skip
         self.nat_gateway_ids = [n.id for n in nats.values()]
         if strategy == "single":
             return dict.fromkeys(zones, nats[first])

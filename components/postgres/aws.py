@@ -46,6 +46,8 @@ from components.aws.windows import (
     weekly_window,
     windows_overlap,
 )
+from components.monitoring.aws import AlarmWiring, emit_alarms
+from components.postgres.aws_alarms import postgres_alarms
 
 PostgresEngine = Literal["aurora-postgresql", "postgres"]
 MAX_READERS = 15
@@ -181,6 +183,8 @@ class PostgresHaArgs:
     protect_stateful: bool = True
     """Pulumi `protect`, deletion protection and a final snapshot on delete; also keeps
     automated backups after deletion."""
+    alarms: AlarmWiring | None = None
+    """Alert topics and policy: emit the alarms of aws_alarms.py on them. None: no alarms."""
 
 
 class PostgresHa(pulumi.ComponentResource):
@@ -245,6 +249,17 @@ class PostgresHa(pulumi.ComponentResource):
             self._aurora()
         else:
             self._instance()
+        self.alarms = emit_alarms(
+            self, name, "postgres",
+            postgres_alarms(
+                aurora=self.is_aurora,
+                identifier=self.cluster.cluster_identifier if self.is_aurora
+                else self.primary.identifier,
+                readers=args.readers,
+                replica_identifiers=[] if self.is_aurora else [r.identifier for r in self.replicas],
+            ),
+            args.alarms, args.tags,
+        )  # fmt: skip
 
         self.register_outputs(
             {

@@ -35,6 +35,8 @@ from components.aws.data_tier import client_security_group, data_key, validate_c
 from components.aws.identity import aws_context
 from components.aws.versions import cache_version_problem
 from components.aws.windows import daily_window, weekly_window, windows_overlap
+from components.monitoring.aws import AlarmWiring, emit_alarms
+from components.redis.aws_alarms import node_ids, redis_alarms
 
 CacheEngine = Literal["valkey", "redis"]
 AuthTokenUpdateStrategy = Literal["ROTATE", "SET"]
@@ -99,6 +101,8 @@ class RedisHaArgs:
     protect_stateful: bool = True
     """Pulumi `protect` on the group, key, secret, token and log group, a final snapshot on
     delete, and a 30-day recovery window on the secret."""
+    alarms: AlarmWiring | None = None
+    """Alert topics and policy: emit this component's alarms (aws_alarms.py) on them."""
 
 
 class RedisHa(pulumi.ComponentResource):
@@ -243,6 +247,11 @@ class RedisHa(pulumi.ComponentResource):
             opts=child_opts(self),
         )
         self.auth_secret_arn = secret.arn
+        nodes = node_ids(rg.id, shards=args.shards, nodes_per_shard=self.nodes_per_shard,
+                         cluster_mode=args.cluster_mode)  # fmt: skip
+        self.alarms = emit_alarms(
+            self, name, "redis", redis_alarms(nodes, replicas=args.replicas), args.alarms, args.tags
+        )
 
         self.register_outputs(
             {

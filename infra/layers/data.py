@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import pulumi
 
 from components.backup.aws import BackupPlan, BackupPlanArgs, VaultLockArgs
+from components.monitoring.aws import AlarmWiring
 from components.network.aws import Vpc
 from components.network.cidr_plan import SubnetPlan
 from components.postgres.aws import (
@@ -112,16 +113,20 @@ def layer(
     providers: Providers,
     network: NetworkHandles,
     kubernetes: KubernetesHandles | None,
+    *,
+    alarms: AlarmWiring | None = None,
     opts: pulumi.ResourceOptions | None = None,
 ) -> DataHandles:
     """Backups, PostgreSQL and the cache in the primary region's data subnets."""
     in_primary, clients = providers.in_primary(opts), clients_of(network, kubernetes)
-    backup = _backup(cfg, f"{cfg.prefix}-backup", in_primary) if cfg.backup.enabled else None
+    backup = (
+        _backup(cfg, f"{cfg.prefix}-backup", in_primary, alarms) if cfg.backup.enabled else None
+    )
     backup_tags = backup.selection_tags if backup else {}
     subnets = DataSubnets.of(network.vpc)
     return DataHandles(
-        postgres=_postgres(cfg, subnets, clients, backup_tags, in_primary),
-        cache=_cache(cfg, subnets, clients, in_primary),
+        postgres=_postgres(cfg, subnets, clients, backup_tags, in_primary, alarms=alarms),
+        cache=_cache(cfg, subnets, clients, in_primary, alarms),
         backup=backup,
         clients=clients,
     )
@@ -133,12 +138,13 @@ def _postgres(
     clients: DataClients,
     backup_tags: dict[str, str],
     opts: pulumi.ResourceOptions,
+    *,
+    alarms: AlarmWiring | None,
 ) -> PostgresHa | None:
     if not cfg.postgres.enabled:
         return None
-    return PostgresHa(
-        f"{cfg.prefix}-postgres", postgres_args(cfg, subnets, clients, backup_tags), opts=opts
-    )
+    args = replace(postgres_args(cfg, subnets, clients, backup_tags), alarms=alarms)
+    return PostgresHa(f"{cfg.prefix}-postgres", args, opts=opts)
 
 
 def postgres_args(
@@ -185,11 +191,16 @@ def postgres_args(
 
 
 def _cache(
-    cfg: AwsStackConfig, subnets: DataSubnets, clients: DataClients, opts: pulumi.ResourceOptions
+    cfg: AwsStackConfig,
+    subnets: DataSubnets,
+    clients: DataClients,
+    opts: pulumi.ResourceOptions,
+    alarms: AlarmWiring | None,
 ) -> RedisHa | None:
     if not cfg.redis.enabled:
         return None
-    return RedisHa(f"{cfg.prefix}-cache", redis_args(cfg, subnets, clients), opts=opts)
+    args = replace(redis_args(cfg, subnets, clients), alarms=alarms)
+    return RedisHa(f"{cfg.prefix}-cache", args, opts=opts)
 
 
 def redis_args(cfg: AwsStackConfig, subnets: DataSubnets, clients: DataClients) -> RedisHaArgs:
@@ -218,8 +229,10 @@ def redis_args(cfg: AwsStackConfig, subnets: DataSubnets, clients: DataClients) 
     )
 
 
-def _backup(cfg: AwsStackConfig, name: str, opts: pulumi.ResourceOptions) -> BackupPlan:
-    return BackupPlan(name, backup_args(cfg, name), opts=opts)
+def _backup(
+    cfg: AwsStackConfig, name: str, opts: pulumi.ResourceOptions, alarms: AlarmWiring | None
+) -> BackupPlan:
+    return BackupPlan(name, replace(backup_args(cfg, name), alarms=alarms), opts=opts)
 
 
 def backup_args(cfg: AwsStackConfig, name: str) -> BackupPlanArgs:

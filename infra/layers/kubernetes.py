@@ -4,7 +4,7 @@ services on it: infra/layers/apps.py)."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import pulumi
@@ -29,6 +29,7 @@ from components.kubernetes.platform.baseline import (
     QuotaArgs,
     WorkloadNamespaceArgs,
 )
+from components.monitoring.aws import AlarmWiring
 from components.network.aws import Vpc
 from infra.config import AwsStackConfig
 from infra.kubernetes import kubernetes_provider
@@ -66,12 +67,13 @@ def layer(
     cfg: AwsStackConfig,
     providers: Providers,
     network: NetworkHandles,
+    alarms: AlarmWiring | None = None,
     opts: pulumi.ResourceOptions | None = None,
 ) -> KubernetesHandles | None:
     """The cluster and the platform on it; None when `cluster.enabled` is false."""
     if not cfg.cluster.enabled:
         return None
-    eks = cluster(cfg, network.vpc, providers.in_primary(opts))
+    eks = cluster(cfg, network.vpc, providers.in_primary(opts), alarms)
     k8s = kubernetes_provider(
         f"k8s-{eks.static_name}", eks, cfg.region, cfg.cluster.kubeconfig_role_arn
     )
@@ -91,9 +93,15 @@ def layer(
     )
 
 
-def cluster(cfg: AwsStackConfig, network: Vpc, opts: pulumi.ResourceOptions) -> EksCluster:
+def cluster(
+    cfg: AwsStackConfig,
+    network: Vpc,
+    opts: pulumi.ResourceOptions,
+    alarms: AlarmWiring | None = None,
+) -> EksCluster:
     private = {zone: s.id for zone, s in network.subnets["private"].items()}
-    return EksCluster(f"{cfg.prefix}-eks", cluster_args(cfg, network.vpc_id, private), opts=opts)
+    args = replace(cluster_args(cfg, network.vpc_id, private), alarms=alarms)
+    return EksCluster(f"{cfg.prefix}-eks", args, opts=opts)
 
 
 def cluster_args(

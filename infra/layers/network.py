@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import pulumi
 
+from components.monitoring.aws import AlarmWiring
 from components.network.aws import FlowLogArgs, Vpc, VpcArgs
 from infra.config import AwsStackConfig
 from infra.providers import Providers
@@ -36,13 +37,17 @@ def cluster_name(cfg: AwsStackConfig) -> str:
 
 
 def layer(
-    cfg: AwsStackConfig, providers: Providers, opts: pulumi.ResourceOptions | None = None
+    cfg: AwsStackConfig,
+    providers: Providers,
+    alarms: AlarmWiring | None = None,
+    opts: pulumi.ResourceOptions | None = None,
 ) -> NetworkHandles:
-    return NetworkHandles(vpc=_vpc(cfg, providers.in_primary(opts)))
+    return NetworkHandles(vpc=_vpc(cfg, providers.in_primary(opts), alarms))
 
 
-def _vpc(cfg: AwsStackConfig, opts: pulumi.ResourceOptions) -> Vpc:
-    return Vpc(f"{cfg.name}-{cfg.environment}", vpc_args(cfg), opts=opts)
+def _vpc(cfg: AwsStackConfig, opts: pulumi.ResourceOptions, alarms: AlarmWiring | None) -> Vpc:
+    args = replace(vpc_args(cfg), alarms=alarms)
+    return Vpc(f"{cfg.name}-{cfg.environment}", args, opts=opts)
 
 
 def vpc_args(cfg: AwsStackConfig) -> VpcArgs:

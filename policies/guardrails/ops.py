@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
-from .core import Finding, Rule, Subject, as_list, get
+from .core import Finding, Rule, Subject, as_list, get, need
 from .joins import linked
 from .storage import BUCKETS, REPLICATION
 
@@ -58,7 +58,30 @@ def _alarms(subjects: Sequence[Subject], params: Mapping[str, Any]) -> Iterator[
             yield Finding(f"'{s.name}' has no metric alarm with alarmActions", s.urn)
 
 
+def _alarm_actions(alarm: Subject, params: Mapping[str, Any]) -> Iterator[str]:
+    if need(alarm.props, "actionsEnabled", True) is False:
+        yield "actionsEnabled is false: the alarm tells nobody"
+    actions = as_list(need(alarm.props, "alarmActions"), "alarmActions")
+    if not actions:
+        yield "no alarmActions: nobody hears when it fires"
+    # Whoever is notified that it fired is told that it recovered; automation actions (EC2
+    # recover/reboot) need no OK action.
+    notifies = any(not isinstance(a, str) or ":sns:" in a for a in actions)
+    if notifies and not as_list(need(alarm.props, "okActions"), "okActions"):
+        yield "no okActions: nobody hears when it recovers"
+
+
 RULES = [
+    Rule(
+        id="obs-alarm-actions",
+        group="availability",
+        severity="medium",
+        description="Every metric alarm acts: actions enabled, alarmActions set, and okActions wherever alarmActions notify a topic.",
+        remediation="Point alarmActions and okActions at the severity's alert topic (groundwork:alerting).",
+        types=(ALARM,),
+        resource_check=_alarm_actions,
+        anchors="CKV_AWS_319",
+    ),
     Rule(
         id="dr-cross-region",
         group="availability",

@@ -1,0 +1,232 @@
+"""Monitoring capability, cloud-neutral part: alert severities and channels, the alarms a component
+emits, and the Alertmanager configuration derived from the same channels.
+
+A cloud implementation (`aws.py`) turns `AlertRouting` into one encrypted notification topic per
+severity and each component's `AlarmSpec`s into metric alarms on those topics; the in-cluster
+Alertmanager gets `alertmanager_config(routing, ...)`. One routing, two consumers: a channel changed
+once changes both.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any, Literal
+
+Severity = Literal["P0", "P1", "P2", "P3"]
+SEVERITIES: tuple[Severity, ...] = ("P0", "P1", "P2", "P3")
+"""Most to least urgent."""
+
+WebhookKind = Literal["slack", "dingtalk", "wecom", "https"]
+Comparison = Literal[">", ">=", "<", "<="]
+Statistic = Literal["Average", "Maximum", "Minimum", "Sum", "SampleCount"]
+
+
+@dataclass(frozen=True)
+class Webhook:
+    kind: WebhookKind
+    url: Any
+    """The URL, a secret (a `pulumi.Output` marked secret, or a plain string in pure tests)."""
+
+
+@dataclass(frozen=True)
+class SeverityChannels:
+    """Who hears about alerts of one severity."""
+
+    emails: Sequence[str] = ()
+    sms: Sequence[str] = ()
+    """E.164 phone numbers."""
+    webhooks: Sequence[str] = ()
+    """Names of `AlertRouting.webhooks`."""
+    pages: bool = False
+    """Page the on-call (PagerDuty) for this severity."""
+
+
+@dataclass(frozen=True)
+class AlertRouting:
+    """Every severity's channels, the webhook URLs and the PagerDuty key, stated once."""
+
+    severities: Mapping[Severity, SeverityChannels]
+    webhooks: Mapping[str, Webhook] = field(default_factory=dict)
+    pagerduty_key: Any = None
+    """PagerDuty Events API v2 integration key (a secret); required when any severity pages."""
+    group_by: Sequence[str] = ("alertname", "severity", "namespace")
+    group_wait_seconds: int = 30
+    group_interval_seconds: int = 300
+    repeat_interval_hours: int = 4
+
+
+def routing_problems(routing: AlertRouting) -> list[tuple[str, str]]:
+    """(field, message) for every inconsistency; the config reports the same ones first."""
+    problems: list[tuple[str, str]] = [
+        (f"severities.{s}", "required: every severity needs its channels")
+        for s in SEVERITIES
+        if s not in routing.severities
+    ]
+    for severity, channels in routing.severities.items():
+        for name in channels.webhooks:
+            if name not in routing.webhooks:
+                problems.append(
+                    (f"severities.{severity}.webhooks", f"'{name}' is not a defined webhook")
+                )
+        if channels.pages and routing.pagerduty_key is None:
+            problems.append((f"severities.{severity}.pages", "paging needs a pagerdutyKey"))
+        if not (channels.emails or channels.sms or channels.webhooks or channels.pages):
+            problems.append((f"severities.{severity}", "has no channel: nobody would be told"))
+    return problems
+
+
+@dataclass(frozen=True)
+class AlarmSpec:
+    """One metric alarm a component emits, independent of the cloud's alarm API."""
+
+    key: str
+    """Stable name within the component (`cpu`, `free-storage`): part of the alarm's name and the
+    key under which config overrides it."""
+    description: str
+    namespace: str
+    metric: str
+    statistic: Statistic
+    comparison: Comparison
+    threshold: float
+    severity: Severity
+    dimensions: Mapping[str, Any] = field(default_factory=dict)
+    period_seconds: int = 300
+    evaluation_periods: int = 3
+    missing_data: Literal["missing", "ignore", "breaching", "notBreaching"] = "missing"
+    instance: str = ""
+    """Tells apart alarms of one key on several members (a replica, a cache node); the override
+    key stays `<capability>.<key>`."""
+
+    @property
+    def name(self) -> str:
+        return f"{self.key}-{self.instance}" if self.instance else self.key
+
+
+@dataclass(frozen=True)
+class AlarmOverride:
+    threshold: float | None = None
+    severity: Severity | None = None
+    enabled: bool = True
+
+
+@dataclass(frozen=True)
+class AlarmPolicy:
+    """What the stack wants of every component's alarms."""
+
+    overrides: Mapping[str, AlarmOverride] = field(default_factory=dict)
+    """By `<capability>.<key>` (`postgres.cpu`)."""
+    severities: Sequence[Severity] = SEVERITIES
+    """Only alarms of these severities are created (dev keeps the urgent ones only)."""
+
+
+def apply_policy(
+    capability: str, specs: Sequence[AlarmSpec], policy: AlarmPolicy
+) -> list[AlarmSpec]:
+    """The component's default alarms with the stack's overrides applied and the filtered ones
+    dropped."""
+    chosen: list[AlarmSpec] = []
+    for spec in specs:
+        override = policy.overrides.get(f"{capability}.{spec.key}", AlarmOverride())
+        if not override.enabled:
+            continue
+        tuned = replace(
+            spec,
+            threshold=spec.threshold if override.threshold is None else override.threshold,
+            severity=override.severity or spec.severity,
+        )
+        if tuned.severity in policy.severities:
+            chosen.append(tuned)
+    return chosen
+
+
+_SLACK = "slack"
+
+
+def alertmanager_config(
+    routing: AlertRouting,
+    topic_arns: Mapping[Severity, str] | None = None,
+    region: str | None = None,
+) -> dict[str, Any]:
+    """The Alertmanager configuration for `routing` (secrets resolved: pass it to a Secret).
+
+    One receiver per severity: PagerDuty when it pages, its webhooks (Slack natively; DingTalk,
+    WeCom and plain HTTPS as generic webhooks), and, for email and SMS (Alertmanager has no SMS),
+    the severity's notification topic. A firing P0 inhibits the P2/P3 alerts of the same
+    namespace and alertname group it causes; a P1 inhibits the P3s.
+    """
+    receivers: list[dict[str, Any]] = [{"name": "null"}]
+    routes: list[dict[str, Any]] = []
+    for severity in SEVERITIES:
+        channels = routing.severities.get(severity)
+        if channels is None:
+            continue
+        receiver: dict[str, Any] = {"name": severity}
+        if channels.pages:
+            receiver["pagerduty_configs"] = [
+                {"routing_key": routing.pagerduty_key, "severity": _pd_severity(severity)}
+            ]
+        slack = [
+            routing.webhooks[n] for n in channels.webhooks if routing.webhooks[n].kind == _SLACK
+        ]
+        other = [
+            routing.webhooks[n] for n in channels.webhooks if routing.webhooks[n].kind != _SLACK
+        ]
+        if slack:
+            receiver["slack_configs"] = [
+                {
+                    "api_url": w.url,
+                    "send_resolved": True,
+                    "title": f"[{severity}] {{{{ .CommonLabels.alertname }}}}",
+                }
+                for w in slack
+            ]
+        if other:
+            receiver["webhook_configs"] = [{"url": w.url, "send_resolved": True} for w in other]
+        if (channels.emails or channels.sms) and topic_arns and severity in topic_arns:
+            receiver["sns_configs"] = [
+                {
+                    "topic_arn": topic_arns[severity],
+                    "sigv4": {"region": region} if region else {},
+                    "subject": f"[{severity}] {{{{ .CommonLabels.alertname }}}}",
+                }
+            ]
+        receivers.append(receiver)
+        routes.append(
+            {
+                "receiver": severity,
+                "matchers": [f'severity="{severity}"'],
+                "continue": False,
+                **({"repeat_interval": "1h"} if channels.pages else {}),
+            }
+        )
+    # The Watchdog heartbeat of kube-prometheus-stack always fires: it goes nowhere by default.
+    routes.insert(0, {"receiver": "null", "matchers": ['alertname="Watchdog"']})
+    least = next((s for s in reversed(SEVERITIES) if s in routing.severities), "P3")
+    return {
+        "route": {
+            "receiver": least,
+            "group_by": list(routing.group_by),
+            "group_wait": f"{routing.group_wait_seconds}s",
+            "group_interval": f"{routing.group_interval_seconds}s",
+            "repeat_interval": f"{routing.repeat_interval_hours}h",
+            "routes": routes,
+        },
+        "inhibit_rules": [
+            {
+                "source_matchers": ['severity="P0"'],
+                "target_matchers": ['severity=~"P2|P3"'],
+                "equal": ["namespace"],
+            },
+            {
+                "source_matchers": ['severity="P1"'],
+                "target_matchers": ['severity="P3"'],
+                "equal": ["namespace"],
+            },
+        ],
+        "receivers": receivers,
+    }
+
+
+def _pd_severity(severity: Severity) -> str:
+    return {"P0": "critical", "P1": "error", "P2": "warning", "P3": "info"}[severity]

@@ -1,0 +1,196 @@
+"""AWS monitoring: one KMS-encrypted SNS topic per alert severity with its subscriptions
+(`AlertTopics`), and the CloudWatch metric alarms components emit (`emit_alarms`)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import pulumi
+from pulumi_aws import cloudwatch, kms, sns
+
+from components._base import child_opts, merged_tags, require, type_token
+from components.aws.identity import aws_context
+from components.aws.policy_docs import kms_key_policy, policy_document
+from components.monitoring import (
+    AlarmPolicy,
+    AlarmSpec,
+    AlertRouting,
+    Severity,
+    apply_policy,
+    routing_problems,
+)
+
+PAGERDUTY_CLOUDWATCH_URL = "https://events.pagerduty.com/integration/{key}/enqueue"
+"""PagerDuty's CloudWatch integration endpoint: it confirms SNS subscriptions by itself."""
+
+# Services that publish alerts to the topics: alarms, budgets, backup job events.
+_PUBLISHERS = ("cloudwatch.amazonaws.com", "budgets.amazonaws.com", "backup.amazonaws.com")
+
+_COMPARISON = {
+    ">": "GreaterThanThreshold",
+    ">=": "GreaterThanOrEqualToThreshold",
+    "<": "LessThanThreshold",
+    "<=": "LessThanOrEqualToThreshold",
+}
+
+
+@dataclass(frozen=True)
+class AlarmWiring:
+    """What a component needs to emit its alarms: the topic of each severity and the stack's
+    alarm policy (overrides and which severities are wanted)."""
+
+    topics: Mapping[Severity, pulumi.Input[str]]
+    policy: AlarmPolicy = field(default_factory=AlarmPolicy)
+
+
+@dataclass(frozen=True)
+class AlertTopicsArgs:
+    routing: AlertRouting
+    tags: Mapping[str, str] = field(default_factory=dict)
+    protect_stateful: bool = True
+    """Pulumi `protect` on the key: deleting it would make queued notifications unreadable."""
+
+
+class AlertTopics(pulumi.ComponentResource):
+    """A customer-managed KMS key and one SNS topic per severity, subscribed to its channels.
+
+    The key is customer managed because CloudWatch alarms cannot publish to a topic encrypted with
+    the AWS managed `alias/aws/sns` key (its key policy cannot grant CloudWatch).
+    """
+
+    topic_arns: dict[Severity, pulumi.Output[str]]
+
+    def __init__(
+        self, name: str, args: AlertTopicsArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        super().__init__(type_token("monitoring", "AlertTopics", cloud="aws"), name, None, opts)
+        _validate(args)
+        ctx = aws_context(self)
+        publishers = [{"Service": list(_PUBLISHERS)}]
+        key = kms.Key(
+            f"{name}-key",
+            description=f"{name}: alert topics",
+            enable_key_rotation=True,
+            deletion_window_in_days=30,
+            policy=kms_key_policy(
+                ctx,
+                [
+                    {
+                        "Sid": "AlertPublishersUseKey",
+                        "Effect": "Allow",
+                        "Principal": p,
+                        "Action": ["kms:Decrypt", "kms:GenerateDataKey*"],
+                        "Resource": "*",
+                    }
+                    for p in publishers
+                ],
+            ),
+            tags=merged_tags(args.tags, f"{name}-key"),
+            opts=child_opts(self, protect=args.protect_stateful),
+        )
+        self.key_arn = key.arn
+        self.topic_arns = {}
+        for severity, channels in args.routing.severities.items():
+            base = f"{name}-{severity.lower()}"
+            topic = sns.Topic(
+                base,
+                kms_master_key_id=key.arn,
+                tags=merged_tags(args.tags, base, severity=severity),
+                opts=child_opts(self),
+            )
+            sns.TopicPolicy(
+                f"{base}-policy",
+                arn=topic.arn,
+                policy=pulumi.Output.all(topic.arn, ctx.account_id).apply(
+                    lambda a: policy_document(
+                        [
+                            {
+                                "Sid": "AlertPublishers",
+                                "Effect": "Allow",
+                                "Principal": {"Service": list(_PUBLISHERS)},
+                                "Action": "sns:Publish",
+                                "Resource": a[0],
+                                "Condition": {"StringEquals": {"aws:SourceAccount": a[1]}},
+                            }
+                        ]
+                    )
+                ),
+                opts=child_opts(self),
+            )
+            endpoints: dict[str, tuple[str, pulumi.Input[str]]] = {}
+            for email in channels.emails:
+                endpoints[f"email-{_slug(email)}"] = ("email", email)
+            for number in channels.sms:
+                endpoints[f"sms-{_slug(number)}"] = ("sms", number)
+            for hook in channels.webhooks:
+                webhook = args.routing.webhooks[hook]
+                if webhook.kind == "https":  # chat webhooks cannot confirm an SNS subscription
+                    endpoints[f"webhook-{hook}"] = ("https", pulumi.Output.secret(webhook.url))
+            if channels.pages:
+                endpoints["pagerduty"] = (
+                    "https",
+                    pulumi.Output.secret(args.routing.pagerduty_key).apply(
+                        lambda k: PAGERDUTY_CLOUDWATCH_URL.format(key=k)
+                    ),
+                )
+            for key_name, (protocol, endpoint) in endpoints.items():
+                sns.TopicSubscription(
+                    f"{base}-{key_name}",
+                    topic=topic.arn,
+                    protocol=protocol,
+                    endpoint=endpoint,
+                    opts=child_opts(self),
+                )
+            self.topic_arns[severity] = topic.arn
+        self.register_outputs({"topicArns": self.topic_arns, "keyArn": self.key_arn})
+
+    def wiring(self, policy: AlarmPolicy) -> AlarmWiring:
+        return AlarmWiring(topics=dict(self.topic_arns), policy=policy)
+
+
+def _validate(args: AlertTopicsArgs) -> None:
+    """The routing's first problem, named by its field (the config reports all of them first)."""
+    for field_name, message in routing_problems(args.routing):
+        require(False, field_name, message)
+
+
+def emit_alarms(  # noqa: PLR0917  (each argument is a different kind of thing)
+    parent: pulumi.Resource,
+    name: str,
+    capability: str,
+    specs: Sequence[AlarmSpec],
+    wiring: AlarmWiring | None,
+    tags: Mapping[str, str],
+) -> dict[str, cloudwatch.MetricAlarm]:
+    """A CloudWatch alarm per spec the stack's policy keeps, each with alarm and OK actions on its
+    severity's topic. Keyed by the spec's name, never by position."""
+    if wiring is None:
+        return {}
+    alarms: dict[str, cloudwatch.MetricAlarm] = {}
+    for spec in apply_policy(capability, specs, wiring.policy):
+        topic = wiring.topics[spec.severity]
+        alarm_name = f"{name}-{spec.name}"
+        alarms[spec.name] = cloudwatch.MetricAlarm(
+            alarm_name,
+            alarm_description=f"[{spec.severity}] {spec.description}",
+            namespace=spec.namespace,
+            metric_name=spec.metric,
+            statistic=spec.statistic,
+            comparison_operator=_COMPARISON[spec.comparison],
+            threshold=spec.threshold,
+            period=spec.period_seconds,
+            evaluation_periods=spec.evaluation_periods,
+            dimensions=dict(spec.dimensions),
+            treat_missing_data=spec.missing_data,
+            alarm_actions=[topic],
+            ok_actions=[topic],
+            tags=merged_tags(tags, alarm_name, severity=spec.severity),
+            opts=child_opts(parent),
+        )
+    return alarms
+
+
+def _slug(value: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-")
