@@ -1,7 +1,10 @@
-"""Reading `pulumi stack export` output: plain values, secrets, and what the engine registered."""
+"""Reading what the engine wrote: `pulumi stack export` (plain values, secrets, what the engine
+registered) and the event log (what the policy pack did)."""
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass
 from typing import Any
 
 from planner.report import MASK
@@ -56,3 +59,36 @@ def registered(export: dict[str, Any]) -> dict[str, dict[str, Any]]:
             inputs = {k: v for k, v in inputs.items() if k not in ENGINE_PROVIDER_KEYS}
         registered[r["urn"]] = inputs
     return registered
+
+
+DEFERRED = "can't run policy"
+"""How the engine words a policy it hands on to the update (a value unknown during a preview)."""
+
+
+@dataclass(frozen=True)
+class PolicyRun:
+    """What the policy pack did in one engine run, from its event log (`--event-log`)."""
+
+    packs: set[str]
+    analysed: set[str]
+    """URNs of the resources the pack's resource policies ran on."""
+    findings: set[tuple[str, str]]
+    """(rule, URN or "" for a stack-level finding) of every violation the pack reported."""
+    deferred: set[str]
+    """Rules the engine could not run during a preview (unknown values) and runs at the update."""
+
+
+def policy_run(log: str) -> PolicyRun:
+    events = [json.loads(line) for line in log.splitlines() if line.strip()]
+    packs = {e["policyAnalyzeStackSummaryEvent"]["policyPackName"]
+             for e in events if "policyAnalyzeStackSummaryEvent" in e}  # fmt: skip
+    analysed = {e["policyAnalyzeSummaryEvent"]["resourceUrn"]
+                for e in events if "policyAnalyzeSummaryEvent" in e}  # fmt: skip
+    violations = [e["policyEvent"] for e in events if "policyEvent" in e]
+    found = [v for v in violations if not v["message"].startswith(DEFERRED)]
+    return PolicyRun(
+        packs=packs,
+        analysed=analysed,
+        findings={(v["policyName"], v.get("resourceUrn", "")) for v in found},
+        deferred={v["policyName"] for v in violations if v["message"].startswith(DEFERRED)},
+    )

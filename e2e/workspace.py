@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from e2e.state import PolicyRun, policy_run
 from fakecloud.store import STATE_ENV, Record, Store
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -49,6 +50,7 @@ class Workspace:
         self.home = tmp / "pulumi-home"
         self.backend = tmp / "backend"
         self.backend.mkdir()
+        self._runs = 0
 
     def env(self, stack: str) -> dict[str, str]:
         path = [str(ENGINE_BIN), str(ROOT / "fakecloud" / "bin"), str(ROOT / ".venv-tools" / "bin")]
@@ -97,6 +99,18 @@ class Workspace:
             "--policy-pack-config",
             f"policies/config/{stack}.json",
         ]
+
+    def with_pack(self, stack: str, command: str, *args: str) -> tuple[Result, PolicyRun]:
+        """`pulumi <command>` with the policy pack and the stack's policy config, and what the pack
+        did, read from the engine's event log."""
+        self._runs += 1
+        log = self.tmp / f"events-{self._runs}.jsonl"
+        result = self.pulumi(
+            stack, command, *args, "--stack", stack, *self.policy_args(stack),
+            "--event-log", str(log),
+            env={"PULUMI_DEBUG_COMMANDS": "true"},  # the CLI lists --event-log only with this set
+        )  # fmt: skip
+        return result, policy_run(log.read_text() if log.exists() else "")
 
     def export(self, stack: str, *, show_secrets: bool) -> dict[str, Any]:
         args = ["stack", "export", "--stack", stack] + (["--show-secrets"] if show_secrets else [])
