@@ -16,7 +16,8 @@ from components.account.aws_ci import CiAccess, CiAccessArgs, DeployTarget, Gith
 from components.account.aws_state import StateBackend, StateBackendArgs
 from components.account.permissions import StateLocation
 from components.account.trust import GITHUB_CLAIM_KEYS
-from components.storage.aws import AccessLogArgs, Bucket, BucketArgs, LifecycleArgs, LogTargetArgs
+from components.storage.aws import AccessLogArgs, Bucket, BucketArgs, LogTargetArgs
+from components.storage.spec import LifecycleArgs
 
 
 def build(cfg: BootstrapConfig) -> dict[str, object]:

@@ -440,7 +440,8 @@ MINIMUMS: tuple[Minimum, ...] = (
             lambda c: c.postgres.backup_retention_days if c.postgres.enabled else None,
             "days of database backups"),
     Minimum("redis-multi-az-failover", "minNodes", "redis.replicas",
-            lambda c: 1 + c.redis.replicas if c.redis.enabled else None,
+            # A serverless cache has no nodes: the service replicates it across zones.
+            lambda c: 1 + c.redis.replicas if c.redis.enabled and c.redis.node_based else None,
             "cache nodes (primary + replicas)"),
     Minimum("redis-backup-and-release-protection", "minDays", "redis.snapshotRetentionDays",
             lambda c: c.redis.snapshot_retention_days if c.redis.enabled else None,

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import BaseModel
+from pydantic.alias_generators import to_camel
 
 from components.backup.aws import _validate as validate_backup
 from components.budget.aws import _validate as validate_budget
@@ -30,6 +31,8 @@ from components.monitoring.aws import _validate as validate_alert_topics
 from components.network.aws import _validate as validate_vpc
 from components.postgres.aws import _validate as validate_postgres
 from components.redis.aws import _validate as validate_redis
+from components.redis.aws_serverless import READER_PORT, SERVERLESS_FIELDS
+from components.redis.aws_serverless import _validate as validate_redis_serverless
 from components.storage.aws import _validate as validate_bucket
 from infra.config import AwsStackConfig
 from infra.layers import apps, cost, data, kubernetes, network, storage
@@ -37,6 +40,7 @@ from infra.layers import apps, cost, data, kubernetes, network, storage
 STAND_IN = "stand-in"
 """In place of an id or ARN only the cloud knows: no validator reads one."""
 DATA_PORTS = {"postgres": 5432, "redis": 6379}
+"""The services' default ports (the components own the real ones; no validator needs more)."""
 
 
 @dataclass(frozen=True)
@@ -99,7 +103,9 @@ def checks(cfg: AwsStackConfig) -> list[Check]:
 
 def _data_checks(cfg: AwsStackConfig) -> list[Check]:
     found = []
-    subnets = data.DataSubnets(STAND_IN, STAND_IN, STAND_IN, cfg.zone_names)
+    subnets = data.DataSubnets(
+        STAND_IN, STAND_IN, STAND_IN, cfg.zone_names, [STAND_IN for _ in cfg.zone_names]
+    )
     clients = data.clients_for(cfg.subnet_plan(), STAND_IN if cfg.cluster.enabled else None)
     if cfg.backup.enabled:
         found.append(
@@ -109,7 +115,12 @@ def _data_checks(cfg: AwsStackConfig) -> list[Check]:
         pg = data.postgres_args(cfg, subnets, clients, {})
         found.append(Check("PostgresHa", validate_postgres, (pg,), "postgres",
                            {"autoscaling": "postgres.readerAutoscaling"}))  # fmt: skip
-    if cfg.redis.enabled:
+    if cfg.redis.enabled and (serverless := data.redis_serverless_args(cfg, subnets, clients)):
+        found.append(Check("RedisServerless", validate_redis_serverless, (serverless,), "redis",
+                           {"daily_snapshot_time": "redis.snapshotWindow",
+                            "major_engine_version": "redis.engineVersion",
+                            **{f: f"redis.serverless.{to_camel(f)}" for f in SERVERLESS_FIELDS}}))  # fmt: skip
+    elif cfg.redis.enabled:
         cache = data.redis_args(cfg, subnets, clients)
         found.append(Check("RedisHa", validate_redis, (cache,), "redis"))
     return found
@@ -118,7 +129,9 @@ def _data_checks(cfg: AwsStackConfig) -> list[Check]:
 def _kubernetes_checks(cfg: AwsStackConfig) -> list[Check]:
     subnets = dict.fromkeys(cfg.zone_names, STAND_IN)
     oidc = OidcIdentity(provider_arn=STAND_IN, issuer_host=STAND_IN)
-    ports = {k: v for k, v in DATA_PORTS.items() if getattr(cfg, k).enabled}
+    ports = {k: (v, v) for k, v in DATA_PORTS.items() if getattr(cfg, k).enabled}
+    if cfg.redis.enabled and not cfg.redis.node_based:
+        ports["redis"] = (DATA_PORTS["redis"], READER_PORT)
     egress = apps.data_egress(cfg.subnet_plan(), ports)
     eks = kubernetes.cluster_args(cfg, STAND_IN, subnets)
     addons = kubernetes.addons_args(cfg, STAND_IN, kubernetes.cluster_name(cfg), oidc)

@@ -166,11 +166,29 @@ CLOUD_PRESETS: dict[str, dict[str, dict[str, Any]]] = {
 }
 
 
+ALTERNATIVES: dict[str, tuple[str, ...]] = {
+    "redis.serverless": (
+        "nodeType", "replicas", "clusterMode", "shards", "multiAz", "parameters",
+        "maintenanceWindow", "authTokenUpdateStrategy", "slowLogRetentionDays",
+    ),
+}  # fmt: skip
+"""A key that switches a section to another kind of resource, and the sibling keys that only
+the other kind has. When the stack file sets it, the presets' values of those siblings are
+dropped (they size what is no longer built); the stack file's own values stay, so config can
+name them as not applying."""
+
+
 def preset(environment: object, cloud: str, raw: Mapping[str, Any]) -> dict[str, Any]:
     """The stack-file values `raw` merged over the presets of its environment and cloud. Unknown
     environments or clouds get no preset (validation then names the bad key)."""
     env = environment if isinstance(environment, str) else ""
     merged = deep_merge(PRESETS.get(env, {}), CLOUD_PRESETS.get(cloud, {}).get(env, {}))
+    for switch, siblings in ALTERNATIVES.items():
+        section, _, key = switch.partition(".")
+        chosen = raw.get(section)
+        if isinstance(chosen, Mapping) and chosen.get(key) is not None:
+            for sibling in siblings:
+                merged = _without(merged, f"{section}.{sibling}")
     return deep_merge(merged, raw)
 
 

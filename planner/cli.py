@@ -41,6 +41,11 @@ def _parser() -> argparse.ArgumentParser:
         metavar="REPORT",
         help="JSON report of the same stack on the base branch: the cost section shows the change",
     )
+    p.add_argument(
+        "--export-dir",
+        type=Path,
+        help="also write DIR/tfplan.json (Terraform JSON plan) and DIR/k8s/*.yaml for scanners",
+    )
     return p
 
 
@@ -127,6 +132,10 @@ def _plan(
     json_path.write_text(json.dumps(report, indent=2, sort_keys=False) + "\n")
     md_path.write_text(markdown_summary(report, monitor.recorded, sections))
     lines += ["", f"Report: {json_path}", f"Summary: {md_path}"]
+    if args.export_dir:
+        from planner.export import write_export  # noqa: PLC0415
+
+        lines.append(write_export(monitor.recorded, args.export_dir.resolve()).line())
     if report["blocking"]:
         lines += ["", "PLAN BLOCKED:", *[f"  {reason}" for reason in report["blocking"]]]
     print("\n".join(lines))

@@ -11,6 +11,8 @@ import hashlib
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from planner.fake_alicloud_data import alicloud_computed, alicloud_id
+
 ACCOUNT_ID = "123456789012"
 PARTITION = "aws"
 
@@ -121,10 +123,9 @@ def _computed(
         kind = typ.rsplit(":", maxsplit=1)[-1].lower()
         out |= {"arn": f"arn:{PARTITION}:iam::{ACCOUNT_ID}:{kind}/{inputs.get('name', name)}",
                 "name": inputs.get("name", rid), "uniqueId": "AROA" + _hex(name).upper()}  # fmt: skip
-    elif typ == "aws:iam/instanceProfile:InstanceProfile":  # auto-named by the provider
-        profile = inputs.get("name", rid)
-        out |= {"arn": f"arn:{PARTITION}:iam::{ACCOUNT_ID}:instance-profile/{profile}", "name": profile,
-                "uniqueId": "AIPA" + _hex(name).upper()}  # fmt: skip
+    elif typ == "aws:iam/instanceProfile:InstanceProfile":  # auto-named like a role
+        out |= {"arn": f"arn:{PARTITION}:iam::{ACCOUNT_ID}:instance-profile/{inputs.get('name', rid)}",
+                "name": inputs.get("name", rid), "uniqueId": "AIPA" + _hex(name).upper()}  # fmt: skip
     elif typ == "aws:kms/key:Key":
         out |= {"arn": _arn("kms", region, f"key/{rid}"), "keyId": rid}
     elif typ == "aws:cloudwatch/logGroup:LogGroup":
@@ -226,6 +227,17 @@ def _data_tier(
             return out | {"configurationEndpointAddress": f"clustercfg.{cache_host}"}
         return out | {"primaryEndpointAddress": f"master.{cache_host}",
                       "readerEndpointAddress": f"replica.{cache_host}"}  # fmt: skip
+    if typ == "aws:elasticache/serverlessCache:ServerlessCache":
+        ident = inputs.get("name", rid)
+        cache_host = f"{ident}-{_hex(name, 6)}.serverless.{region}.cache.amazonaws.com"
+        return {"arn": _arn("elasticache", region, f"serverlesscache:{ident}"),
+                "endpoints": [{"address": cache_host, "port": 6379}],
+                "readerEndpoints": [{"address": cache_host, "port": 6380}],
+                "fullEngineVersion": f"{inputs.get('majorEngineVersion', '8')}.0"}  # fmt: skip
+    if typ == "aws:elasticache/user:User":
+        return {"arn": _arn("elasticache", region, f"user:{inputs.get('userId', rid)}")}
+    if typ == "aws:elasticache/userGroup:UserGroup":
+        return {"arn": _arn("elasticache", region, f"usergroup:{inputs.get('userGroupId', rid)}")}
     if typ == "aws:secretsmanager/secret:Secret":
         secret = inputs.get("name", rid)
         return {"arn": _arn("secretsmanager", region, f"secret:{secret}-{_hex(name, 6)}")}
@@ -258,6 +270,9 @@ _USER_NAMED_IDS: dict[str, str] = {
     "aws:rds/clusterInstance:ClusterInstance": "identifier",
     "aws:rds/instance:Instance": "identifier",
     "aws:elasticache/replicationGroup:ReplicationGroup": "replicationGroupId",
+    "aws:elasticache/serverlessCache:ServerlessCache": "name",
+    "aws:elasticache/user:User": "userId",
+    "aws:elasticache/userGroup:UserGroup": "userGroupId",
 }
 
 
@@ -310,7 +325,11 @@ def fake_outputs(
     rid = (key and inputs.get(key)) or resource_id(typ, name)
     if typ == "aws:backup/plan:Plan":
         rid = _uuid(name)
-    outputs = {**inputs, **_computed(typ, name, rid, inputs, region)}
+    if typ.startswith("alicloud:"):
+        rid = alicloud_id(typ, name, inputs) or rid
+        outputs = {**inputs, **alicloud_computed(typ, name, rid, inputs, region)}
+    else:
+        outputs = {**inputs, **_computed(typ, name, rid, inputs, region)}
     outputs.setdefault("id", rid)
     return rid, outputs
 

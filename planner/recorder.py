@@ -24,6 +24,8 @@ _SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"  # noqa: S105 (wire marker)
 _RESOURCE_SIG = "5cf8f73096256a8f31e491e813e4eb8e"
 _OUTPUT_SIG = "d0e6a833031e9bbcd3f4e8bde6ca49a4"
 STACK_TYPE = "pulumi:pulumi:Stack"
+SIGNATURE_KEY = _SIG_KEY
+"""Marks a value the decoder keeps as it is: an asset or archive (e.g. a Lambda's `code`)."""
 UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
 """How a value not known until apply appears in recorded inputs (as in a real preview)."""
 
@@ -74,6 +76,8 @@ def decode(value: Any, path: str, secrets: list[str]) -> Any:
 
 
 NO_REGION = "no-region"
+PROVIDER_TYPES = ("pulumi:providers:aws", "pulumi:providers:alicloud")
+"""Providers whose `region` input is the region of what they create."""
 
 
 class EngineRuleError(RuntimeError):
@@ -184,7 +188,7 @@ class RecordingMonitor(MockMonitor):
             id=response.id or None,
             outputs=self.resources[response.urn].state if response.urn in self.resources else {},
         )
-        if request.type == "pulumi:providers:aws" and isinstance(inputs.get("region"), str):
+        if request.type in PROVIDER_TYPES and isinstance(inputs.get("region"), str):
             self.mocks.provider_regions[f"{response.urn}::{response.id}"] = inputs["region"]
         self.recorded.append(record)
         return response

@@ -64,12 +64,17 @@ def project_name(project_dir: Path) -> str:
     return str(data["name"])
 
 
+def stack_names(project_dir: Path) -> list[str]:
+    """The stacks shipped in `project_dir`: one per `Pulumi.<stack>.yaml`."""
+    return sorted(p.name.split(".")[1] for p in project_dir.glob("Pulumi.*.yaml"))
+
+
 def read_stack_file(project_dir: Path, stack: str) -> StackFile:
     project = project_name(project_dir)
     path = project_dir / f"Pulumi.{stack}.yaml"
     if not path.is_file():
-        stacks = sorted(p.name.split(".")[1] for p in project_dir.glob("Pulumi.*.yaml"))
-        raise StackFileError(f"no stack file {path.name}; stacks here: {', '.join(stacks)}")
+        stacks = ", ".join(stack_names(project_dir))
+        raise StackFileError(f"no stack file {path.name}; stacks here: {stacks}")
     loaded = _load(path)
     data = {} if loaded.data is None else loaded.data
     if not isinstance(data, dict):

@@ -22,10 +22,10 @@ from infra import build, parse_config
 from infra.config import AwsStackConfig
 from planner.recorder import RecordedResource, RecordingMonitor
 from planner.runner import run_under_mocks
-from planner.stackfile import read_stack_file
+from planner.stackfile import read_stack_file, stack_names
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
-STACKS = tuple(sorted(p.name.split(".")[1] for p in PROJECT_DIR.glob("Pulumi.*.yaml")))
+STACKS = tuple(stack_names(PROJECT_DIR))
 """Every shipped stack file (what `.ci/run` plans)."""
 
 

@@ -432,3 +432,187 @@ CASES.update(
         ),
     }
 )
+
+TLS_ONLY = doc(
+    {
+        "Effect": "Deny",
+        "Principal": ["*"],
+        "Action": ["oss:*"],
+        "Resource": ["acs:oss:*:*:acme-assets", "acs:oss:*:*:acme-assets/*"],
+        "Condition": {"Bool": {"acs:SecureTransport": ["false"]}},
+    }
+)
+OSS_POLICY = "alicloud:oss/bucketPolicy:BucketPolicy"
+OSS_VERSIONING = "alicloud:oss/bucketVersioning:BucketVersioning"
+OSS_LOGGING = "alicloud:oss/bucketLogging:BucketLogging"
+CDN = "alicloud:cdn/domainNew:DomainNew"
+CDN_CONFIG = "alicloud:cdn/domainConfig:DomainConfig"
+RDS = "alicloud:rds/instance:Instance"
+RDS_BACKUP = "alicloud:rds/backupPolicy:BackupPolicy"
+DAILY = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+
+
+def side(typ: str, name: str, target: str = "assets", **props: object) -> R:
+    """A bucket's side resource, joined to it through `bucket` (as a program would)."""
+    return R(typ, name, {"bucket": UNKNOWN, **props}, links={"bucket": [target]})
+
+
+def cdn_domain(**props: object) -> R:
+    return R(CDN, "cdn", {"domainName": "static.example.cn", "cdnType": "web",
+                          "sources": [{"content": "acme-assets.oss-cn-shanghai.aliyuncs.com",
+                                       "type": "oss", "port": 443}],
+                          "certificateConfig": {"certType": "free", "serverCertificateStatus": "on"},
+                          **props})  # fmt: skip
+
+
+def cdn_config(function: str, **args: str) -> R:
+    return R(
+        CDN_CONFIG,
+        f"cdn-{function}",
+        {"domainName": UNKNOWN, "functionName": function,
+         "functionArgs": [{"argName": k, "argValue": v} for k, v in args.items()]},
+        links={"domainName": ["cdn"]},
+    )  # fmt: skip
+
+
+SECURE_CDN = [
+    cdn_domain(),
+    cdn_config("l2_oss_key", private_oss_auth="on"),
+    cdn_config("https_force", enable="on", https_rewrite="301"),
+    cdn_config("https_tls_version", tls10="off", tls11="off", tls12="on", tls13="on"),
+    cdn_config("HSTS", enabled="on", https_hsts_max_age="31536000"),
+]
+
+
+def without(resources: list[R], name: str) -> list[R]:
+    return [r for r in resources if r.name != name]
+
+
+def rds(category: str = "HighAvailability") -> R:
+    return R(RDS, "pg", {"engine": "PostgreSQL", "category": category})
+
+
+def backup(**props: object) -> R:
+    base: dict[str, object] = {"instanceId": UNKNOWN, "preferredBackupPeriods": DAILY,
+                               "backupRetentionPeriod": 14, "enableBackupLog": True,
+                               "logBackupRetentionPeriod": 14}  # fmt: skip
+    return R(RDS_BACKUP, "pg-backup", {**base, **props}, links={"instanceId": ["pg"]})
+
+
+CASES.update(
+    {
+        "oss-tls-only-policy": Case(
+            ok=[
+                oss(),
+                side(OSS_POLICY, "assets-policy", policy=TLS_ONLY),
+                oss("inline", policy=TLS_ONLY),
+            ],
+            bad=[
+                [oss()],
+                [oss(), side(OSS_POLICY, "assets-policy", policy=VPC_ONLY_READ)],
+                [
+                    oss(),
+                    side(OSS_POLICY, "other-policy", target="other", policy=TLS_ONLY),
+                    oss("other"),
+                ],
+            ],
+            unknown=[oss(), side(OSS_POLICY, "assets-policy", policy=UNKNOWN)],
+        ),
+        "oss-versioning-logging": Case(
+            ok=[
+                oss(),
+                side(OSS_VERSIONING, "assets-versioning", status="Enabled"),
+                side(OSS_LOGGING, "assets-logging", targetBucket="acme-logs", targetPrefix="oss/"),
+                oss("acme-logs", versioning={"status": "Enabled"}),  # the log bucket is exempt
+            ],
+            bad=[
+                [oss(), side(OSS_LOGGING, "assets-logging", targetBucket="l")],
+                [
+                    oss(),
+                    side(OSS_VERSIONING, "assets-versioning", status="Suspended"),
+                    side(OSS_LOGGING, "assets-logging", targetBucket="l"),
+                ],
+                [oss(), side(OSS_VERSIONING, "assets-versioning", status="Enabled")],
+            ],
+            unknown=[
+                oss(),
+                side(OSS_VERSIONING, "assets-versioning", status=UNKNOWN),
+                side(OSS_LOGGING, "assets-logging", targetBucket="l"),
+            ],
+        ),
+        "alicloud-cdn-https": Case(
+            ok=SECURE_CDN,
+            bad=[
+                without(SECURE_CDN, "cdn-https_force"),
+                without(SECURE_CDN, "cdn-https_tls_version"),
+                [
+                    *without(SECURE_CDN, "cdn-https_tls_version"),
+                    cdn_config("https_tls_version", tls10="off", tls11="on", tls12="on"),
+                ],
+                without(SECURE_CDN, "cdn-HSTS"),
+                [cdn_domain(certificateConfig=None), *SECURE_CDN[1:]],
+                [cdn_domain(certificateConfig={"serverCertificateStatus": "off"}), *SECURE_CDN[1:]],
+            ],
+            unknown=[
+                *without(SECURE_CDN, "cdn-https_force"),
+                cdn_config("https_force", enable=UNKNOWN),
+            ],
+        ),
+        "alicloud-cdn-oss-origin-private": Case(
+            ok=[
+                *SECURE_CDN,
+                R(
+                    CDN,
+                    "web",
+                    {
+                        "domainName": "www.example.cn",
+                        "sources": [{"content": "1.2.3.4", "type": "ipaddr"}],
+                    },
+                ),
+            ],
+            bad=[
+                without(SECURE_CDN, "cdn-l2_oss_key"),
+                [
+                    *without(SECURE_CDN, "cdn-l2_oss_key"),
+                    cdn_config("l2_oss_key", private_oss_auth="off"),
+                ],
+            ],
+            unknown=[
+                *without(SECURE_CDN, "cdn-l2_oss_key"),
+                cdn_config("l2_oss_key", private_oss_auth=UNKNOWN),
+            ],
+        ),
+        "alicloud-rds-backup-policy": Case(
+            ok=[
+                rds(),
+                backup(),
+                R(RDS, "dev", {"category": "Basic"}),
+                R(
+                    RDS_BACKUP,
+                    "dev-backup",
+                    {
+                        "instanceId": UNKNOWN,
+                        "preferredBackupPeriods": DAILY,
+                        "enableBackupLog": False,
+                    },
+                    links={"instanceId": ["dev"]},
+                ),
+            ],
+            bad=[
+                [rds()],
+                [
+                    rds(),
+                    backup(
+                        backupRetentionPeriod=None,
+                        logBackupRetentionPeriod=None,
+                        preferredBackupPeriods=["Monday", "Thursday"],
+                    ),
+                ],
+                [rds(), backup(enableBackupLog=False)],
+                [rds(), backup(logBackupRetentionPeriod=3)],
+            ],
+            unknown=[rds(), backup(backupRetentionPeriod=UNKNOWN)],
+            config={"minDays": 7},
+        ),
+    }
+)

@@ -129,7 +129,7 @@ def test_every_valid_service_is_accepted_by_the_component() -> None:
     # Config refuses first what the component would refuse: what config accepts, the component
     # accepts too (its validator raises on the first problem).
     cfg = parse_config(dev(**three_services()))
-    egress = data_egress(cfg.subnet_plan(), {"postgres": 5432, "redis": 6379})
+    egress = data_egress(cfg.subnet_plan(), {"postgres": (5432, 5432), "redis": (6379, 6379)})
     built: dict[str, WorkloadArgs] = {}
     for name, app in cfg.apps.items():
         built[name] = workload_args(cfg, app, egress, "nginx", "letsencrypt-staging")

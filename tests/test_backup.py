@@ -71,6 +71,24 @@ def test_selection_by_tag_with_the_backup_role(default_backup: RecordingMonitor)
     }
 
 
+def test_resources_selected_by_arn_after_they_exist() -> None:
+    import pulumi
+    import pulumi_aws as aws
+
+    def program() -> None:
+        provider = aws.Provider("aws-test", region="eu-west-1")
+        plan = BackupPlan(
+            "bk", BackupPlanArgs(tags=TAGS), pulumi.ResourceOptions(provider=provider)
+        )
+        plan.select("db", ["arn:aws:rds:eu-west-1:123456789012:cluster:db"])
+
+    monitor = run_mocked(program)
+    selection = one(monitor, "aws:backup/selection:Selection", "bk-db").inputs
+    assert selection["resources"] == ["arn:aws:rds:eu-west-1:123456789012:cluster:db"]
+    assert selection["planId"] == one(monitor, PLAN).id
+    assert selection["iamRoleArn"] == one(monitor, "aws:iam/role:Role").outputs["arn"]
+
+
 def test_vault_lock_when_asked() -> None:
     assert build_backup().by_type("aws:backup/vaultLockConfiguration:VaultLockConfiguration") == []
     monitor = build_backup(vault_lock=VaultLockArgs(min_retention_days=7, max_retention_days=90))

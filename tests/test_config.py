@@ -183,6 +183,13 @@ BAD_INPUTS: list[tuple[str, dict[str, Any], str, str]] = [
      "groundwork:storage.assets.lifecycle.abortIncompleteMultipartUploadDays", "greater than or equal to 1"),
     ("storage-log-retention", {"storage": {"logs": {"retentionDays": 0}}}, "groundwork:storage.logs.retentionDays", "greater than"),
     ("storage-unknown", {"storage": {"bucketz": {}}}, "groundwork:storage.bucketz", "unknown key"),
+    ("redis-serverless-and-nodes", {"redis": {"serverless": {"maxDataStorageGb": 5}, "nodeType": "cache.t4g.small"}}, "groundwork:redis.nodeType", "not used with serverless"),
+    ("redis-serverless-and-replicas", {"redis": {"serverless": {}, "replicas": 2}}, "groundwork:redis.replicas", "not used with serverless"),
+    ("redis-serverless-min-over-max", {"redis": {"serverless": {"maxDataStorageGb": 5, "minDataStorageGb": 6}}}, "groundwork:redis.serverless.minDataStorageGb", "at most the maximum"),
+    ("redis-serverless-ecpu", {"redis": {"serverless": {"maxEcpuPerSecond": 500}}}, "groundwork:redis.serverless.maxEcpuPerSecond", "greater than or equal to 1000"),
+    ("redis-serverless-storage", {"redis": {"serverless": {"maxDataStorageGb": 5001}}}, "groundwork:redis.serverless.maxDataStorageGb", "less than or equal to 5000"),
+    ("redis-serverless-major", {"redis": {"engine": "redis", "engineVersion": "6.2", "serverless": {}}}, "groundwork:redis.engineVersion", "not offered for redis serverless"),
+    ("redis-serverless-unknown", {"redis": {"serverless": {"nodes": 2}}}, "groundwork:redis.serverless.nodes", "unknown key"),
     ("storage-force-type", {"storage": {"forceDestroy": "yes please"}}, "groundwork:storage.forceDestroy", "boolean"),
 ]  # fmt: skip
 

@@ -75,8 +75,14 @@ def test_prod_backup_plan_locked_and_selecting_the_database() -> None:
     assert rule["enableContinuousBackup"] is True and rule["lifecycle"]["deleteAfter"] == 35
     lock = one(monitor, "aws:backup/vaultLockConfiguration:VaultLockConfiguration")
     assert lock.inputs["minRetentionDays"] <= 35 <= lock.inputs["maxRetentionDays"]
-    (tag,) = one(monitor, "aws:backup/selection:Selection").inputs["selectionTags"]
+    (tag,) = one(monitor, "aws:backup/selection:Selection", "acme-prod-backup-selection").inputs[
+        "selectionTags"
+    ]
     assert one(monitor, CLUSTER).inputs["tags"][tag["key"]] == tag["value"]
+    # ... and by ARN, so editing the tag away cannot drop the database from backups.
+    by_arn = one(monitor, "aws:backup/selection:Selection", "acme-prod-backup-postgres").inputs
+    assert by_arn["resources"] == [one(monitor, CLUSTER).outputs["arn"]]
+    assert by_arn["planId"] == one(monitor, "aws:backup/plan:Plan").id
     assert one(monitor, "aws:backup/vault:Vault").inputs["forceDestroy"] is False
 
 

@@ -39,7 +39,7 @@ def test_every_component_is_reachable_from_the_handles(stack: str) -> None:
     assert isinstance(platform.storage.log_bucket, Bucket)
     assert platform.apps is not None
     assert all(isinstance(w, Workload) for w in platform.apps.workloads.values())
-    assert platform.data.ports == {"postgres": 5432, "redis": 6379}
+    assert platform.data.ports == {"postgres": (5432, 5432), "redis": (6379, 6379)}
 
 
 def test_the_stack_outputs_are_the_layers_exports() -> None:

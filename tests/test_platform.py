@@ -182,11 +182,19 @@ def test_add_on_policies_are_least_privilege(statements: list[dict[str, Any]]) -
 
 
 def test_external_dns_is_limited_to_the_configured_zone() -> None:
-    change = external_dns_statements("Z1")[0]
+    change, listing = external_dns_statements("Z1")
     assert change["Resource"] == "arn:aws:route53:::hostedzone/Z1"
+    assert "route53:ListTagsForResource" in change["Action"]
+    assert listing["Action"] == "route53:ListHostedZones"  # the one zone call with no resource
     values = releases("prod")["external-dns"].inputs["values"]
     assert values["domainFilters"] == ["acme.example"]
     assert values["policy"] == "upsert-only"
+
+
+def test_autoscaler_describes_only_its_own_node_groups() -> None:
+    by_sid = {s["Sid"]: s for s in cluster_autoscaler_statements("c")}
+    assert by_sid["DescribeOwnNodegroups"]["Resource"] == "arn:aws:eks:*:*:nodegroup/c/*/*"
+    assert "eks:DescribeNodegroup" not in by_sid["Describe"]["Action"]
 
 
 def test_autoscaler_matches_the_cluster_version() -> None:

@@ -263,9 +263,15 @@ def _oss_bucket(sse: bool) -> list[RecordedResource]:
         "prod",
         "alicloud:oss/bucket:Bucket",
         "acme-prod-media",
-        {"bucket": "acme-prod-media", "acl": "private", "tags": tags("prod")},
+        {"bucket": "acme-prod-media", "acl": "private", "tags": tags("prod"),
+         # compliant in every other respect (the OSS rules of issue 16), inline
+         "versioning": {"status": "Enabled"}, "logging": {"targetBucket": "acme-prod-logs"},
+         "policy": json.dumps({"Version": "1", "Statement": [{
+             "Effect": "Deny", "Principal": ["*"], "Action": ["oss:*"],
+             "Resource": ["acs:oss:*:*:acme-prod-media/*"],
+             "Condition": {"Bool": {"acs:SecureTransport": ["false"]}}}]})},
         protect=True,
-    )
+    )  # fmt: skip
     if not sse:
         return [bucket]
     encryption = synthetic(

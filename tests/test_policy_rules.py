@@ -32,6 +32,8 @@ CPG = "aws:rds/clusterParameterGroup:ClusterParameterGroup"
 RG = "aws:elasticache/replicationGroup:ReplicationGroup"
 KV = "alicloud:kvstore/instance:Instance"
 ALI_RDS = "alicloud:rds/instance:Instance"
+ALI_RO = "alicloud:rds/readOnlyInstance:ReadOnlyInstance"
+ALI_ACCOUNT = "alicloud:rds/rdsAccount:RdsAccount"
 BUCKET = "aws:s3/bucket:Bucket"
 PAB = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"
 SSE = "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration"
@@ -374,10 +376,12 @@ BASE_CASES: dict[str, Case] = {
             R(CI, "db-1", {"publiclyAccessible": False}),
             R(RDS, "db", {}),
             R(KV, "kv", {"securityIps": ["10.0.0.0/8"]}),
+            R(ALI_RO, "ro", {"securityIps": ["10.0.16.0/20"]}),
         ],
         bad=[
             [R(CI, "db-1", {"publiclyAccessible": True})],
             [R(ALI_RDS, "r", {"securityIps": ["0.0.0.0/0"]})],
+            [R(ALI_RO, "ro", {"securityIps": ["10.0.0.0/8", "0.0.0.0/0"]})],
             [R(KV, "kv", {"enablePublic": True})],
         ],
         unknown=[R(RDS, "db", {"publiclyAccessible": UNKNOWN_BOOL})],
@@ -405,10 +409,14 @@ BASE_CASES: dict[str, Case] = {
         unknown=[R(RG, "cache", {**REDIS_OK, "atRestEncryptionEnabled": UNKNOWN_BOOL})],
     ),
     "db-tls-in-transit": Case(
-        ok=[R(CPG, "pg", {"parameters": [{"name": "rds.force_ssl", "value": "1"}]})],
+        ok=[
+            R(CPG, "pg", {"parameters": [{"name": "rds.force_ssl", "value": "1"}]}),
+            R(ALI_RO, "ro", {"sslEnabled": 1}),
+        ],
         bad=[
             [R(CPG, "pg", {"parameters": [{"name": "rds.force_ssl", "value": "0"}]})],
             [R(ALI_RDS, "r", {"sslAction": "Close"})],
+            [R(ALI_RO, "ro", {"sslEnabled": 0})],
         ],
         unknown=[R(CPG, "pg", {"parameters": [{"name": "rds.force_ssl", "value": UNKNOWN}]})],
     ),
@@ -417,10 +425,15 @@ BASE_CASES: dict[str, Case] = {
             R(CLUSTER, "db", AURORA),
             R(CLUSTER, "db2", {"masterPassword": "x"}, links={"masterPassword": ["pw"]}),
             R("random:index/randomPassword:RandomPassword", "pw", {}),
+            R(ALI_ACCOUNT, "admin", {"accountPassword": "x"}, links={"accountPassword": ["pw"]}),
+            R(KV, "kv", {"password": "x"}, links={"password": ["pw"]}),
         ],
         bad=[
             [R(CLUSTER, "db", {"masterPassword": "hunter2"})],
             [R(RG, "cache", {"authToken": "literal"})],
+            [R(ALI_ACCOUNT, "admin", {"accountPassword": "Hunter2!x"})],
+            [R(ALI_ACCOUNT, "admin", {"password": "Hunter2!x"})],
+            [R(KV, "kv", {"password": "Hunter2!x"})],
         ],
     ),
     "db-multi-az": Case(

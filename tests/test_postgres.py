@@ -76,6 +76,25 @@ def test_tls_forced_by_the_cluster_parameter_group(aurora: RecordingMonitor) -> 
     assert one(aurora, CLUSTER).inputs["dbClusterParameterGroupName"] == group.outputs["name"]
 
 
+def test_query_logging_is_on_by_default(aurora: RecordingMonitor) -> None:
+    """Schema changes and slow statements reach the PostgreSQL log group (Checkov CKV2_AWS_27)."""
+    params = one(aurora, "aws:rds/clusterParameterGroup:ClusterParameterGroup").inputs["parameters"]
+    assert {"name": "log_statement", "value": "ddl", "applyMethod": "immediate"} in params
+    assert {
+        "name": "log_min_duration_statement",
+        "value": "1000",
+        "applyMethod": "immediate",
+    } in params
+
+
+def test_a_caller_parameter_replaces_the_query_logging_default() -> None:
+    monitor = build_pg(parameters={"log_min_duration_statement": "500"})
+    params = one(monitor, "aws:rds/clusterParameterGroup:ClusterParameterGroup").inputs[
+        "parameters"
+    ]
+    assert [p["value"] for p in params if p["name"] == "log_min_duration_statement"] == ["500"]
+
+
 def test_extra_parameters_are_added_after_reboot() -> None:
     monitor = build_pg(parameters={"log_min_duration_statement": "500"})
     params = one(monitor, "aws:rds/clusterParameterGroup:ClusterParameterGroup").inputs[

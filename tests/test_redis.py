@@ -18,6 +18,8 @@ TAGS = {"environment": "test", "owner": "o", "cost-center": "c", "service": "s",
 GROUP = "aws:elasticache/replicationGroup:ReplicationGroup"
 PASSWORD = "random:index/randomPassword:RandomPassword"
 SECRET_VERSION = "aws:secretsmanager/secretVersion:SecretVersion"
+ROTATION = "aws:secretsmanager/secretRotation:SecretRotation"
+FUNCTION = "aws:lambda/function:Function"
 
 
 def build_cache(**overrides: Any) -> RecordingMonitor:
@@ -111,6 +113,54 @@ def test_update_strategy_is_configurable() -> None:
     assert group.inputs["authTokenUpdateStrategy"] == "SET"
 
 
+def test_token_secret_rotates_through_a_least_privilege_lambda(cache: RecordingMonitor) -> None:
+    secret = one(cache, "aws:secretsmanager/secret:Secret")
+    rotation = one(cache, ROTATION).inputs
+    function = one(cache, FUNCTION)
+    assert rotation["secretId"] == secret.id
+    assert rotation["rotationRules"] == {"automaticallyAfterDays": 30}
+    assert rotation["rotationLambdaArn"] == function.outputs["arn"]
+    code = function.inputs["code"]["assets"]["rotation_handler.py"]["text"]
+    assert (
+        "def lambda_handler" in code
+        and function.inputs["handler"] == "rotation_handler.lambda_handler"
+    )
+    assert function.inputs["runtime"] == "python3.13"
+    assert function.inputs["environment"]["variables"] == {
+        "REPLICATION_GROUP_ID": one(cache, GROUP).id
+    }
+    assert function.inputs["reservedConcurrentExecutions"] == 1
+    invoke = one(cache, "aws:lambda/permission:Permission").inputs
+    assert invoke["principal"] == "secretsmanager.amazonaws.com"
+    assert invoke["sourceArn"] == secret.outputs["arn"]
+    statements = json.loads(one(cache, "aws:iam/rolePolicy:RolePolicy").inputs["policy"])[
+        "Statement"
+    ]
+    by_sid = {s["Sid"]: s for s in statements}
+    assert by_sid["RotateThisSecret"]["Resource"] == secret.outputs["arn"]
+    assert by_sid["SetTokenOnThisGroup"]["Resource"] == one(cache, GROUP).outputs["arn"]
+    assert [s["Action"] for s in statements if s["Resource"] == "*"] == [
+        "secretsmanager:GetRandomPassword"
+    ]
+    (tracing,) = [
+        r for r in cache.recorded if r.type == "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
+    ]
+    assert tracing.inputs["policyArn"] == "arn:aws:iam::aws:policy/AWSXRayDaemonWriteAccess"
+
+
+def test_with_rotation_pulumi_leaves_the_rotated_token_alone(cache: RecordingMonitor) -> None:
+    """Otherwise the next `pulumi up` would set the first token back, behind the secret's back."""
+    assert one(cache, GROUP).ignore_changes == ["authToken"]
+    assert one(cache, SECRET_VERSION).ignore_changes == ["secretString", "versionStages"]
+
+
+def test_rotation_can_be_turned_off() -> None:
+    monitor = build_cache(auth_token_rotation_days=None)
+    assert of_type(monitor, ROTATION) == [] and of_type(monitor, FUNCTION) == []
+    assert one(monitor, GROUP).ignore_changes == []
+    assert one(monitor, SECRET_VERSION).ignore_changes == []
+
+
 def test_snapshots_windows_and_final_snapshot(cache: RecordingMonitor) -> None:
     group = one(cache, GROUP)
     assert group.inputs["snapshotRetentionLimit"] == 7
@@ -121,7 +171,7 @@ def test_snapshots_windows_and_final_snapshot(cache: RecordingMonitor) -> None:
 
 
 def test_slow_log_delivery_to_a_retained_log_group(cache: RecordingMonitor) -> None:
-    log_group = one(cache, "aws:cloudwatch/logGroup:LogGroup")
+    log_group = one(cache, "aws:cloudwatch/logGroup:LogGroup", "cache-slow-log")
     assert log_group.inputs["retentionInDays"] == 365
     assert log_group.inputs["kmsKeyId"] == one(cache, "aws:kms/key:Key").outputs["arn"]
     (delivery,) = one(cache, GROUP).inputs["logDeliveryConfigurations"]
@@ -192,7 +242,8 @@ def test_protected_types(cache: RecordingMonitor) -> None:
 
 
 def test_every_taggable_child_carries_the_tags(cache: RecordingMonitor) -> None:
-    untaggable = {PASSWORD, SECRET_VERSION}
+    untaggable = {PASSWORD, SECRET_VERSION, ROTATION, "aws:lambda/permission:Permission",
+                  "aws:iam/rolePolicy:RolePolicy", "aws:iam/rolePolicyAttachment:RolePolicyAttachment"}  # fmt: skip
     for r in cache.recorded:
         if r.custom and not r.type.startswith("pulumi:") and r.type not in untaggable:
             assert TAGS.items() <= r.inputs["tags"].items(), r.name
@@ -216,6 +267,7 @@ def test_every_taggable_child_carries_the_tags(cache: RecordingMonitor) -> None:
         ({"maintenance_window": "sun:05:00"}, "maintenance_window"),
         ({"auth_token_update_strategy": "DELETE"}, "auth_token_update_strategy"),
         ({"auth_token_length": 8}, "auth_token_length"),
+        ({"auth_token_rotation_days": 0}, "auth_token_rotation_days"),
         ({"identifier": "a" * 41}, "identifier"),
     ],
 )

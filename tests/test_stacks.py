@@ -166,6 +166,17 @@ def test_prod_runs_the_example_service_pinned_by_digest() -> None:
     assert "@sha256:" not in dev_image
 
 
+def test_the_example_service_runs_as_a_high_uid(
+    built_stack: tuple[str, RecordingMonitor],
+) -> None:
+    """Above the node's own accounts (< 10000), so an escaped process maps to nobody on the host
+    (Checkov CKV_K8S_40)."""
+    (deployment,) = of_type(built_stack[1], "kubernetes:apps/v1:Deployment")
+    pod = deployment.inputs["spec"]["template"]["spec"]
+    assert pod["securityContext"]["runAsUser"] >= 10000
+    assert all(c["securityContext"]["runAsUser"] >= 10000 for c in pod["containers"])
+
+
 def test_kubernetes_objects_use_the_kubernetes_provider(
     built_stack: tuple[str, RecordingMonitor],
 ) -> None:

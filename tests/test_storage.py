@@ -10,15 +10,8 @@ from typing import Any
 import pulumi
 import pytest
 
-from components.storage.aws import (
-    AccessLogArgs,
-    Bucket,
-    BucketArgs,
-    LifecycleArgs,
-    LogTargetArgs,
-    ObjectLockArgs,
-    Transition,
-)
+from components.storage.aws import AccessLogArgs, Bucket, BucketArgs, LogTargetArgs, ObjectLockArgs
+from components.storage.spec import LifecycleArgs, Transition
 from planner.recorder import RecordingMonitor
 from tests.conftest import of_type, one, run_mocked
 
@@ -280,7 +273,7 @@ BAD_ARGS: list[tuple[str, dict[str, Any], str]] = [
     ("descending", {"lifecycle": LifecycleArgs(transitions=[
         Transition(days=90, storage_class="GLACIER"), Transition(days=60, storage_class="GLACIER_IR")])},
      "lifecycle.transitions"),
-    ("bad-class", {"lifecycle": LifecycleArgs(transitions=[Transition(days=90, storage_class="COLD")])},  # type: ignore[arg-type]
+    ("bad-class", {"lifecycle": LifecycleArgs(transitions=[Transition(days=90, storage_class="COLD")])},
      "lifecycle.transitions"),
     ("expiry-before-transition", {"lifecycle": LifecycleArgs(
         transitions=[Transition(days=90, storage_class="GLACIER")], expiration_days=60)},

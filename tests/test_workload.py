@@ -118,11 +118,14 @@ def test_image_is_pinned_by_tag_and_digest(default_workload: RecordingMonitor) -
     assert container(default_workload)["image"] == (
         f"docker.io/nginxinc/nginx-unprivileged:1.29.3-alpine@{DIGEST}"
     )
+    assert container(default_workload)["imagePullPolicy"] == "IfNotPresent"
 
 
 def test_tag_only_image_when_digest_not_required() -> None:
     monitor = build(args(digest=None, require_digest=False))
     assert container(monitor)["image"] == "docker.io/nginxinc/nginx-unprivileged:1.29.3-alpine"
+    # The tag may move: pull on every start, or a node keeps running what it cached first.
+    assert container(monitor)["imagePullPolicy"] == "Always"
 
 
 def test_pods_spread_across_zones(default_workload: RecordingMonitor) -> None:
@@ -227,6 +230,12 @@ WEAKENING: list[tuple[str, dict[str, Any], str]] = [
      "data_egress.db.cidrs"),
     ("data-bad-port", {"data_egress": [DataEgressArgs(name="db", cidrs=["10.0.1.0/24"], port=0)]},
      "data_egress.db.port"),
+    ("data-port-range-wide", {"data_egress": [DataEgressArgs(name="cache", cidrs=["10.0.1.0/24"],
+                                                             port=6379, end_port=6400)]},
+     "data_egress.cache.end_port"),
+    ("data-port-range-down", {"data_egress": [DataEgressArgs(name="cache", cidrs=["10.0.1.0/24"],
+                                                             port=6379, end_port=6379)]},
+     "data_egress.cache.end_port"),
     ("literal-secret", {"config": {"DB_PASSWORD": "hunter2"}}, "config"),
     ("no-memory-limit", {"resources": ResourcesArgs(limits_memory="")}, "resources.limits_memory"),
     ("replicas", {"min_replicas": 5, "max_replicas": 2}, "min_replicas"),

@@ -38,7 +38,8 @@ from pulumi_aws import (
 
 from components._base import child_opts, merged_tags, require, type_token
 from components.aws import s3_policies
-from components.storage.aws import AccessLogArgs, Bucket, BucketArgs, LifecycleArgs, ObjectLockArgs
+from components.storage.aws import AccessLogArgs, Bucket, BucketArgs, ObjectLockArgs
+from components.storage.spec import LifecycleArgs
 
 STANDARDS = {
     "aws-foundational": "standards/aws-foundational-security-best-practices/v/1.0.0",

@@ -53,13 +53,15 @@ def client_security_group(
     *,
     vpc_id: pulumi.Input[str],
     port: int,
+    to_port: int | None = None,
     service: str,
     client_security_groups: Mapping[str, pulumi.Input[str]],
     client_cidrs: Mapping[str, str],
     tags: Mapping[str, str],
 ) -> ec2.SecurityGroup:
-    """A security group admitting only the declared clients on one TCP port, with no egress
-    (the provider removes AWS's default allow-all egress rule when it creates the group)."""
+    """A security group admitting only the declared clients on one TCP port (or `port..to_port`),
+    with no egress (the provider removes AWS's default allow-all egress rule when it creates the
+    group)."""
     sg = ec2.SecurityGroup(
         f"{name}-sg",
         vpc_id=vpc_id,
@@ -82,7 +84,7 @@ def client_security_group(
             security_group_id=sg.id,
             ip_protocol="tcp",
             from_port=port,
-            to_port=port,
+            to_port=port if to_port is None else to_port,
             description=f"{service} from {label}",
             tags=merged_tags(tags, f"{name}-{suffix}"),
             opts=child_opts(parent),

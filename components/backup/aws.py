@@ -3,7 +3,8 @@
 Creates a backup vault encrypted with a customer-managed KMS key (optionally locked with Vault
 Lock), a plan with one daily rule (retention in days; continuous backup for point-in-time restore
 where the resource type supports it), a selection by tag (`<selection_tag_key>=<value>`, which the
-data components put on their databases) and the IAM role AWS Backup assumes.
+data components put on their databases), selections by ARN that callers add with `select()` once
+the resources exist, and the IAM role AWS Backup assumes.
 
 Continuous backup (PITR) is supported by AWS Backup for Aurora, RDS, S3 and SAP HANA on EC2, with
 at most 35 days of retention; other selected types get the daily snapshot only. ElastiCache is not
@@ -183,6 +184,7 @@ class BackupPlan(pulumi.ComponentResource):
                 opts=child_opts(self),
             )
         self.role_arn = role.arn
+        self._plan = plan
         (tag_key, tag_value), = self.selection_tags.items()  # fmt: skip
         backup.Selection(
             f"{name}-selection",
@@ -203,6 +205,18 @@ class BackupPlan(pulumi.ComponentResource):
                 "roleArn": self.role_arn,
                 "selectionTags": self.selection_tags,
             }
+        )
+
+    def select(self, key: str, resource_arns: Sequence[pulumi.Input[str]]) -> backup.Selection:
+        """Also select these resources by ARN (after they exist): a tag can be edited away by
+        anyone allowed to tag, an ARN selection cannot, so a database stays backed up."""
+        return backup.Selection(
+            f"{self._name}-{key}",
+            name=f"{self._name}-{key}"[:50],
+            plan_id=self._plan.id,
+            iam_role_arn=self.role_arn,
+            resources=list(resource_arns),
+            opts=child_opts(self),
         )
 
     def _tags(self, name: str, **extra: str) -> dict[str, str]:

@@ -419,9 +419,15 @@ def cluster_autoscaler_statements(cluster: str) -> list[dict[str, Any]]:
                 "autoscaling:DescribeLaunchConfigurations", "autoscaling:DescribeScalingActivities",
                 "autoscaling:DescribeTags", "ec2:DescribeImages", "ec2:DescribeInstanceTypes",
                 "ec2:DescribeLaunchTemplateVersions", "ec2:GetInstanceTypesFromInstanceRequirements",
-                "eks:DescribeNodegroup",
             ],
             "Resource": "*",
+        },
+        {
+            # The one read that takes a resource: only this cluster's node groups.
+            "Sid": "DescribeOwnNodegroups",
+            "Effect": "Allow",
+            "Action": "eks:DescribeNodegroup",
+            "Resource": f"arn:aws:eks:*:*:nodegroup/{cluster}/*/*",
         },
         {
             "Sid": "ResizeOwnGroups",
@@ -444,13 +450,13 @@ def external_dns_statements(zone_id: str) -> list[dict[str, Any]]:
             "Sid": "ChangeRecordsInOneZone",
             "Effect": "Allow",
             "Action": ["route53:ChangeResourceRecordSets", "route53:ListResourceRecordSets",
-                       "route53:ListTagsForResources"],
+                       "route53:ListTagsForResource", "route53:ListTagsForResources"],
             "Resource": f"arn:aws:route53:::hostedzone/{zone_id}",
         },
         {
             "Sid": "ListZones",
             "Effect": "Allow",
-            "Action": ["route53:ListHostedZones", "route53:ListTagsForResource"],
+            "Action": "route53:ListHostedZones",
             "Resource": "*",
         },
     ]  # fmt: skip

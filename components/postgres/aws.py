@@ -56,6 +56,10 @@ MAX_BACKUP_RETENTION_DAYS = 35
 RESERVED_USERNAMES = ("postgres", "rdsadmin", "admin")
 INSTANCE_CLASS = re.compile(r"^db\.[a-z0-9-]+\.[a-z0-9]+$")
 PG_NAME = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
+QUERY_LOGGING: Mapping[str, str] = {"log_min_duration_statement": "1000", "log_statement": "ddl"}
+"""Default query logging (to the PostgreSQL log group): every schema change, and any statement
+slower than 1 s (in ms): an audit trail and a slow-query log without logging row data. Both are
+dynamic; `parameters` overrides either."""
 _IDENTIFIER = re.compile(r"^[a-z](?!.*--)[a-z0-9-]{0,48}[a-z0-9]$")
 
 
@@ -201,6 +205,8 @@ class PostgresHa(pulumi.ComponentResource):
     security_group_id: pulumi.Output[str]
     kms_key_arn: pulumi.Output[str]
     log_group_name: pulumi.Output[str]
+    arn: pulumi.Output[str]
+    """The Aurora cluster, or the RDS primary instance: what AWS Backup selects."""
     identifier: str
     instance_zones: list[str]
     """Zone of each instance (writer first), as requested."""
@@ -284,10 +290,16 @@ class PostgresHa(pulumi.ComponentResource):
         return f"{self._args.engine}{self._args.engine_version.split('.')[0]}"
 
     def _parameters(self) -> list[rds.ClusterParameterGroupParameterArgs]:
-        # TLS is not negotiable: force_ssl first, then the caller's extras (validated not to
-        # override it), applied at the next reboot because static parameters need one.
+        # TLS is not negotiable: force_ssl first, then query logging unless the caller sets it,
+        # then the caller's extras (validated not to override force_ssl), applied at the next
+        # reboot because static parameters need one.
         params = [rds.ClusterParameterGroupParameterArgs(name="rds.force_ssl", value="1",
                                                          apply_method="immediate")]  # fmt: skip
+        params += [
+            rds.ClusterParameterGroupParameterArgs(name=k, value=v, apply_method="immediate")
+            for k, v in sorted(QUERY_LOGGING.items())
+            if k not in self._args.parameters
+        ]
         params += [
             rds.ClusterParameterGroupParameterArgs(name=k, value=v, apply_method="pending-reboot")
             for k, v in sorted(self._args.parameters.items())
@@ -404,6 +416,7 @@ class PostgresHa(pulumi.ComponentResource):
                     **self._observability(),
                 )
             )
+        self.arn = self.cluster.arn
         self.writer_endpoint = self.cluster.endpoint
         self.reader_endpoint = self.cluster.reader_endpoint
         self.master_user_secret_arn = self.cluster.master_user_secrets[0].secret_arn
@@ -516,6 +529,7 @@ class PostgresHa(pulumi.ComponentResource):
             "multi-az" if args.multi_az else zones[0],
             *zones[1:],
         ]
+        self.arn = self.primary.arn
         self.writer_endpoint = self.primary.address
         self.reader_endpoint = self.replicas[0].address if self.replicas else self.primary.address
         self.master_user_secret_arn = self.primary.master_user_secrets[0].secret_arn

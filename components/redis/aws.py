@@ -7,7 +7,9 @@ with a customer-managed KMS key and in transit with TLS *required*; an AUTH toke
 `random.RandomPassword` (only the special characters ElastiCache accepts), kept as a secret Output
 end to end and stored in a Secrets Manager secret encrypted with the same key; snapshots with
 retention and windows (and a final snapshot when protected); a parameter group; a security group
-admitting only the declared clients on the port; slow-log delivery to an encrypted log group.
+admitting only the declared clients on the port; slow-log delivery to an encrypted log group; and
+automatic rotation of the token through Secrets Manager every `auth_token_rotation_days`
+(aws_rotation.py).
 
 ElastiCache has no deletion protection: `protect_stateful` sets Pulumi `protect` and a final
 snapshot. AWS Backup does not cover ElastiCache; its own snapshots are the backups.
@@ -37,6 +39,7 @@ from components.aws.versions import cache_version_problem
 from components.aws.windows import daily_window, weekly_window, windows_overlap
 from components.monitoring.aws import AlarmWiring, emit_alarms
 from components.redis.aws_alarms import node_ids, redis_alarms
+from components.redis.aws_rotation import rotate_auth_secret
 
 CacheEngine = Literal["valkey", "redis"]
 AuthTokenUpdateStrategy = Literal["ROTATE", "SET"]
@@ -87,6 +90,10 @@ class RedisHaArgs:
     """How a new token is applied to the running group: `ROTATE` (old and new both valid until a
     later `SET`) or `SET` (only the new one). Ignored at creation, where the token is set."""
     auth_token_length: int = 64
+    auth_token_rotation_days: int | None = 30
+    """Rotate the token every this many days through Secrets Manager (a rotation Lambda, see
+    aws_rotation.py); None: never (the token then changes only through Pulumi). With rotation,
+    Pulumi ignores later differences in the token and the secret's value: AWS owns them."""
     snapshot_retention_days: int = 7
     """Days automatic snapshots are kept (1..35)."""
     snapshot_window: str = "03:00-04:00"
@@ -172,6 +179,7 @@ class RedisHa(pulumi.ComponentResource):
         # program too (and under mocks), so nothing downstream can leak it in plaintext.
         token = pulumi.Output.secret(password.result)
 
+        rotated = args.auth_token_rotation_days is not None
         zones = spread_over_zones(args.zones, self.nodes_per_shard)
         shape: dict[str, object] = (
             {"cluster_mode": "enabled", "num_node_groups": args.shards,
@@ -215,7 +223,9 @@ class RedisHa(pulumi.ComponentResource):
             ],
             tags=self._tags(f"{name}-group"),
             opts=pulumi.ResourceOptions.merge(
-                child_opts(self, protect=protect),
+                child_opts(
+                    self, protect=protect, ignore_changes=["authToken"] if rotated else None
+                ),
                 pulumi.ResourceOptions(additional_secret_outputs=["authToken"]),
             ),
             **shape,
@@ -244,9 +254,18 @@ class RedisHa(pulumi.ComponentResource):
             f"{name}-auth-value",
             secret_id=secret.id,
             secret_string=pulumi.Output.secret(connection),  # type: ignore[arg-type]
-            opts=child_opts(self),
+            opts=child_opts(
+                self, ignore_changes=["secretString", "versionStages"] if rotated else None
+            ),
         )
         self.auth_secret_arn = secret.arn
+        if args.auth_token_rotation_days is not None:
+            rotate_auth_secret(
+                self, name, secret=secret, group_arn=rg.arn, group_id=rg.id,
+                key_arn=self.kms_key_arn, partition=ctx.partition,
+                every_days=args.auth_token_rotation_days,
+                log_retention_days=args.slow_log_retention_days, tags=args.tags, protect=protect,
+            )  # fmt: skip
         nodes = node_ids(rg.id, shards=args.shards, nodes_per_shard=self.nodes_per_shard,
                          cluster_mode=args.cluster_mode)  # fmt: skip
         self.alarms = emit_alarms(
@@ -319,6 +338,11 @@ def _validate(args: RedisHaArgs) -> None:
         "must be ROTATE or SET",
     )
     require(16 <= args.auth_token_length <= 128, "auth_token_length", "must be 16..128")
+    require(
+        args.auth_token_rotation_days is None or 1 <= args.auth_token_rotation_days <= 365,
+        "auth_token_rotation_days",
+        "must be 1..365 (or None for no rotation)",
+    )
     require(
         1 <= args.snapshot_retention_days <= MAX_SNAPSHOT_RETENTION_DAYS,
         "snapshot_retention_days",

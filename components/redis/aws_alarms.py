@@ -10,7 +10,11 @@ import pulumi
 
 from components.monitoring import AlarmSpec
 
-KEYS = ("cpu", "engine-cpu", "memory", "evictions", "replication-lag", "connections")
+NODE_KEYS = ("cpu", "engine-cpu", "memory", "evictions", "replication-lag", "connections")
+SERVERLESS_KEYS = ("data-storage", "ecpu", "throttled", "evictions", "connections")
+KEYS = tuple(dict.fromkeys(NODE_KEYS + SERVERLESS_KEYS))
+GB = 10**9
+"""ElastiCache Serverless limits count decimal gigabytes; alarming against 10^9 errs early."""
 
 
 def node_ids(group_id: pulumi.Output[str], *, shards: int, nodes_per_shard: int, cluster_mode: bool
@@ -55,3 +59,31 @@ def redis_alarms(nodes: dict[str, Any], *, replicas: int) -> list[AlarmSpec]:
                       severity="P2", missing_data="notBreaching")
             )  # fmt: skip
     return specs
+
+
+def serverless_alarms(
+    cache_name: Any, *, max_data_storage_gb: int, max_ecpu_per_second: int
+) -> list[AlarmSpec]:
+    """Alarms of an ElastiCache Serverless cache (one `clusterId`): its usage limits are hard
+    ceilings (it evicts or throttles there), so the defaults fire at 80 % of each, before."""
+
+    def alarm(key: str, description: str, metric: str, **kw: Any) -> AlarmSpec:
+        return AlarmSpec(key=key, description=description, namespace="AWS/ElastiCache",
+                         metric=metric, dimensions={"clusterId": cache_name}, **kw)  # fmt: skip
+
+    return [
+        alarm("data-storage", "Cache data above 80 % of its storage limit (bytes)",
+              "BytesUsedForCache", statistic="Maximum", comparison=">",
+              threshold=0.8 * max_data_storage_gb * GB, severity="P1", evaluation_periods=2),
+        alarm("ecpu", "Cache ECPUs above 80 % of its limit (ECPUs per minute)",
+              "ElastiCacheProcessingUnits", statistic="Sum", comparison=">",
+              threshold=0.8 * max_ecpu_per_second * 60, severity="P2", period_seconds=60,
+              evaluation_periods=5),
+        alarm("throttled", "Cache commands throttled at the ECPU limit", "ThrottledCmds",
+              statistic="Sum", comparison=">", threshold=0, severity="P2",
+              missing_data="notBreaching"),
+        alarm("evictions", "Cache evictions above threshold (keys per 5 minutes)",
+              "Evictions", statistic="Sum", comparison=">", threshold=1000, severity="P2"),
+        alarm("connections", "Cache connections above threshold", "CurrConnections",
+              statistic="Maximum", comparison=">", threshold=5000, severity="P3"),
+    ]  # fmt: skip

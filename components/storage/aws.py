@@ -26,6 +26,7 @@ from pulumi_aws import kms, s3
 from components._base import child_opts, merged_tags, require, type_token
 from components.aws import s3_policies
 from components.aws.identity import aws_context
+from components.storage.spec import LifecycleArgs, lifecycle_problems
 
 Encryption = Literal["aws:kms", "AES256"]
 StorageClass = Literal[
@@ -36,26 +37,6 @@ MIN_DAYS_BEFORE_IA = 30
 """S3 refuses transitions to STANDARD_IA / ONEZONE_IA before an object is 30 days old."""
 
 PolicyStatements = pulumi.Input[Sequence[pulumi.Input[Mapping[str, Any]]]]
-
-
-@dataclass(frozen=True, kw_only=True)
-class Transition:
-    days: int
-    """Age in days at which current objects move to `storage_class`."""
-    storage_class: StorageClass
-    """Target storage class."""
-
-
-@dataclass(frozen=True, kw_only=True)
-class LifecycleArgs:
-    abort_incomplete_multipart_upload_days: int = 7
-    """Incomplete multipart uploads are aborted (and stop costing) after this many days."""
-    noncurrent_version_expiration_days: int = 90
-    """Overwritten or deleted versions are kept this long (the undo window), then expire."""
-    transitions: Sequence[Transition] = ()
-    """Moves of current objects to cheaper classes, in ascending `days`."""
-    expiration_days: int | None = None
-    """Current objects expire after this many days (logs); None keeps them."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -316,35 +297,6 @@ def _validate(args: BucketArgs) -> None:
         plain = [s for s in args.policy_statements if isinstance(s, Mapping)]
         problem = s3_policies.public_grant_problem(plain)
         require(problem is None, "policy_statements", problem or "")
-    life = args.lifecycle
-    require(
-        life.abort_incomplete_multipart_upload_days > 0,
-        "lifecycle.abort_incomplete_multipart_upload_days",
-        "must be positive",
-    )
-    require(
-        life.noncurrent_version_expiration_days > 0,
-        "lifecycle.noncurrent_version_expiration_days",
-        "must be positive",
-    )
-    days = [t.days for t in life.transitions]
-    require(days == sorted(set(days)), "lifecycle.transitions", "days must be strictly ascending")
-    for t in life.transitions:
-        require(
-            t.storage_class in STORAGE_CLASSES,
-            "lifecycle.transitions",
-            f"'{t.storage_class}' is not one of {', '.join(STORAGE_CLASSES)}",
-        )
-        require(t.days >= 0, "lifecycle.transitions", "days must not be negative")
-        if t.storage_class in ("STANDARD_IA", "ONEZONE_IA"):
-            require(
-                t.days >= MIN_DAYS_BEFORE_IA,
-                "lifecycle.transitions",
-                f"{t.storage_class} needs at least {MIN_DAYS_BEFORE_IA} days",
-            )
-    if life.expiration_days is not None:
-        require(
-            life.expiration_days > max(days, default=0),
-            "lifecycle.expiration_days",
-            "must be positive and after the last transition",
-        )
+    min_days = dict.fromkeys(("STANDARD_IA", "ONEZONE_IA"), MIN_DAYS_BEFORE_IA)
+    for key, message in lifecycle_problems(args.lifecycle, STORAGE_CLASSES, min_days):
+        require(False, key, message)

@@ -40,10 +40,17 @@ class AppsHandles:
         return {"appImages": {name: w.image_ref for name, w in self.workloads.items()}}
 
 
-def data_egress(plan: SubnetPlan, ports: Mapping[str, int]) -> dict[str, DataEgressArgs]:
-    """What each data service (by its `uses` name) opens: its port on the data subnets."""
+def data_egress(
+    plan: SubnetPlan, ports: Mapping[str, tuple[int, int]]
+) -> dict[str, DataEgressArgs]:
+    """What each data service (by its `uses` name) opens: its ports on the data subnets."""
     cidrs = [s.cidr for s in plan.tier("data")]
-    return {name: DataEgressArgs(name=name, cidrs=cidrs, port=port) for name, port in ports.items()}
+    return {
+        name: DataEgressArgs(
+            name=name, cidrs=cidrs, port=first, end_port=last if last != first else None
+        )
+        for name, (first, last) in ports.items()
+    }
 
 
 def layer(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -18,6 +19,7 @@ from components.postgres.aws import (
     ServerlessArgs,
 )
 from components.redis.aws import RedisHa, RedisHaArgs
+from components.redis.aws_serverless import RedisServerless, RedisServerlessArgs
 from infra.config import AwsStackConfig
 from infra.layers.kubernetes import KubernetesHandles
 from infra.layers.network import NetworkHandles
@@ -37,18 +39,23 @@ class DataClients:
 class DataHandles:
     postgres: PostgresHa | None
     """The database (endpoints, security group, key, log group, instance zones)."""
-    cache: RedisHa | None
-    """The cache (endpoints, security group, key, slow-log group)."""
+    cache: RedisHa | RedisServerless | None
+    """The cache (endpoints, security group, key), node-based or serverless."""
     backup: BackupPlan | None
     """The backup vault and plan (vault ARN for DR copies)."""
     clients: DataClients
     """Who the data tier admits."""
 
     @property
-    def ports(self) -> dict[str, int]:
-        """The port of each data service the stack built, by the name services `use` it with."""
-        built = {"postgres": self.postgres, "redis": self.cache}
-        return {use: service.port for use, service in built.items() if service is not None}
+    def ports(self) -> dict[str, tuple[int, int]]:
+        """The first and last port of each data service the stack built, by the name services
+        `use` it with (a serverless cache's reader endpoint listens on the next port)."""
+        out = {}
+        if (db := self.postgres) is not None:
+            out["postgres"] = (db.port, db.port)
+        if (cache := self.cache) is not None:
+            out["redis"] = (cache.port, getattr(cache, "reader_port", cache.port))
+        return out
 
     @property
     def exports(self) -> dict[str, Any]:
@@ -83,6 +90,7 @@ class DataSubnets:
     db_subnet_group_name: pulumi.Input[str]
     cache_subnet_group_name: pulumi.Input[str]
     zones: list[str]
+    data_subnet_ids: Sequence[pulumi.Input[str]]
 
     @classmethod
     def of(cls, network: Vpc) -> DataSubnets:
@@ -91,6 +99,7 @@ class DataSubnets:
             network.db_subnet_group_name,
             network.cache_subnet_group_name,
             network.zones,
+            network.data_subnet_ids,
         )
 
 
@@ -124,8 +133,12 @@ def layer(
     )
     backup_tags = backup.selection_tags if backup else {}
     subnets = DataSubnets.of(network.vpc)
+    postgres = _postgres(cfg, subnets, clients, backup_tags, in_primary, alarms=alarms)
+    if backup is not None and postgres is not None:
+        # By ARN as well as by tag: deleting the tag must not drop the database from backups.
+        backup.select("postgres", [postgres.arn])
     return DataHandles(
-        postgres=_postgres(cfg, subnets, clients, backup_tags, in_primary, alarms=alarms),
+        postgres=postgres,
         cache=_cache(cfg, subnets, clients, in_primary, alarms),
         backup=backup,
         clients=clients,
@@ -196,11 +209,33 @@ def _cache(
     clients: DataClients,
     opts: pulumi.ResourceOptions,
     alarms: AlarmWiring | None,
-) -> RedisHa | None:
+) -> RedisHa | RedisServerless | None:
     if not cfg.redis.enabled:
         return None
+    name = f"{cfg.prefix}-cache"
+    if (serverless := redis_serverless_args(cfg, subnets, clients)) is not None:
+        return RedisServerless(name, replace(serverless, alarms=alarms), opts=opts)
     args = replace(redis_args(cfg, subnets, clients), alarms=alarms)
-    return RedisHa(f"{cfg.prefix}-cache", args, opts=opts)
+    return RedisHa(name, args, opts=opts)
+
+
+def redis_serverless_args(
+    cfg: AwsStackConfig, subnets: DataSubnets, clients: DataClients
+) -> RedisServerlessArgs | None:
+    """The serverless cache's args, or None when the stack asks for nodes."""
+    base = cfg.redis.serverless_args()
+    if base is None:
+        return None
+    return replace(
+        base,
+        vpc_id=subnets.vpc_id,
+        # At most three zones' data subnets: the service takes 2 or 3.
+        subnet_ids=subnets.data_subnet_ids[:3],
+        client_security_groups=clients.security_groups,
+        client_cidrs=clients.cidrs,
+        tags=cfg.base_tags,
+        protect_stateful=cfg.protect_stateful_resources,
+    )
 
 
 def redis_args(cfg: AwsStackConfig, subnets: DataSubnets, clients: DataClients) -> RedisHaArgs:

@@ -10,14 +10,8 @@ import pulumi
 
 from components.cdn.aws import Cdn, CdnArgs, CustomDomainArgs, SecurityHeadersArgs
 from components.cdn.aws_waf import WebFirewallArgs
-from components.storage.aws import (
-    AccessLogArgs,
-    Bucket,
-    BucketArgs,
-    LifecycleArgs,
-    LogTargetArgs,
-    Transition,
-)
+from components.storage.aws import AccessLogArgs, Bucket, BucketArgs, LogTargetArgs
+from components.storage.spec import LifecycleArgs, Transition
 from infra.config import AwsStackConfig
 from infra.providers import EDGE_REGION, Providers
 from infra.sections.storage import AwsDataBucket

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
-from .core import Finding, Rule, Subject, as_list, get, known, need
+from .core import Finding, Rule, Subject, as_list, get, known, need, truthy
 from .joins import linked
 from .network import is_world
 
@@ -81,6 +81,46 @@ def _polardb_ssl(subjects: Sequence[Subject], params: Mapping[str, Any]) -> Iter
             )
 
 
+RDS = "alicloud:rds/instance:Instance"
+RDS_BACKUP = "alicloud:rds/backupPolicy:BackupPolicy"
+WEEK = 7
+
+
+def _backup_problems(db: Subject, policy: Subject, params: Mapping[str, Any]) -> Iterator[str]:
+    p = policy.props
+    days = int(known(get(p, "backupRetentionPeriod"), "backupRetentionPeriod") or WEEK)
+    if days < params["minDays"]:
+        yield f"backupRetentionPeriod={days} is below {params['minDays']} days"
+    periods = set(as_list(get(p, "preferredBackupPeriods"), "preferredBackupPeriods"))
+    if params["requireDaily"] and len(periods) < WEEK:
+        yield f"full backups on {len(periods) or 'the default 3'} day(s) a week, not daily"
+    if known(get(db.props, "category"), f"{db.name}.category") == "Basic":
+        return  # the Basic edition has no log backups (no point-in-time recovery)
+    log = known(get(p, "enableBackupLog"), "enableBackupLog")
+    if log is not None and not truthy(log):
+        yield "enableBackupLog is off: no log backups, no point-in-time recovery"
+    else:
+        log_days = int(
+            known(get(p, "logBackupRetentionPeriod"), "logBackupRetentionPeriod") or WEEK
+        )
+        if log_days < params["minDays"]:
+            yield f"logBackupRetentionPeriod={log_days} is below {params['minDays']} days"
+
+
+def _rds_backups(subjects: Sequence[Subject], params: Mapping[str, Any]) -> Iterator[Finding]:
+    for db in (s for s in subjects if s.type == RDS):
+        policies = [b for b in subjects if b.type == RDS_BACKUP and linked(b, "instanceId", db)]
+        if not policies:
+            yield Finding(
+                f"RDS instance '{db.name}' has no rds.BackupPolicy (the default keeps 7 days of "
+                "backups taken three times a week)",
+                db.urn,
+            )
+        for policy in policies:
+            for problem in _backup_problems(db, policy, params):
+                yield Finding(f"RDS instance '{db.name}' ({policy.name}): {problem}", db.urn)
+
+
 def _redis_tde(subject: Subject, params: Mapping[str, Any]) -> Iterator[str]:
     if need(subject.props, "tdeStatus") != "Enabled":
         yield "tdeStatus is not 'Enabled': data files are not encrypted at rest"
@@ -112,6 +152,17 @@ RULES = [
         types=(POLARDB, *POLARDB_ENDPOINTS),
         stack_check=_polardb_ssl,
         anchors="IG polardb-cluster-enabled-ssl",
+    ),
+    Rule(
+        id="alicloud-rds-backup-policy",
+        group="availability",
+        severity="medium",
+        description="Alibaba RDS instances have a backup policy: daily full backups and log backups (point-in-time recovery) kept for at least minDays.",
+        remediation="Create rds.BackupPolicy with every day in preferredBackupPeriods, backupRetentionPeriod and logBackupRetentionPeriod >= minDays, enableBackupLog=true.",
+        types=(RDS, RDS_BACKUP),
+        stack_check=_rds_backups,
+        params={"minDays": 7, "requireDaily": True},
+        anchors="IG rds-instance-enabled-log-backup, CKV_ALI_25",
     ),
     Rule(
         id="alicloud-redis-tde",

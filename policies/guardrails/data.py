@@ -19,6 +19,8 @@ EC_RG = "aws:elasticache/replicationGroup:ReplicationGroup"
 ALI_RDS = "alicloud:rds/instance:Instance"
 ALI_POLARDB = "alicloud:polardb/cluster:Cluster"
 ALI_KV = "alicloud:kvstore/instance:Instance"
+ALI_RDS_RO = "alicloud:rds/readOnlyInstance:ReadOnlyInstance"
+ALI_ACCOUNT = "alicloud:rds/rdsAccount:RdsAccount"
 ANYONE = "0.0.0.0"  # noqa: S104 (how Alibaba whitelists spell "any address")
 
 
@@ -77,6 +79,10 @@ def _tls_in_transit(subject: Subject, params: Mapping[str, Any]) -> Iterator[str
     if subject.type == ALI_RDS:
         if need(p, "sslAction") == "Close":
             yield "sslAction=Close turns TLS off"
+        return
+    if subject.type == ALI_RDS_RO:
+        if str(need(p, "sslEnabled")) == "0":
+            yield "sslEnabled=0 turns TLS off on the read-only instance"
         return
     for i, param in enumerate(as_list(get(p, "parameters"), "parameters")):
         name = known(get(param, "name"), f"parameters[{i}].name")
@@ -205,17 +211,21 @@ def _redis_backup(subject: Subject, params: Mapping[str, Any]) -> Iterator[str]:
 def _no_plaintext_password(
     subjects: Sequence[Subject], params: Mapping[str, Any]
 ) -> Iterator[Finding]:
-    fields = {RDS_CLUSTER: "masterPassword", RDS_INSTANCE: "password", EC_RG: "authToken"}
+    fields = {
+        RDS_CLUSTER: ("masterPassword",),
+        RDS_INSTANCE: ("password",),
+        EC_RG: ("authToken",),
+        ALI_ACCOUNT: ("accountPassword", "password"),
+        ALI_KV: ("password",),
+    }
     for s in subjects:
-        prop = fields.get(s.type)
-        if prop is None or not get(s.props, prop):
-            continue
-        if not s.property_dependencies.get(prop):
-            yield Finding(
-                f"'{s.name}': {prop} is a literal in the program or config, not generated "
-                "(use manageMasterUserPassword or a random.RandomPassword kept in Secrets Manager)",
-                s.urn,
-            )
+        for prop in fields.get(s.type, ()):
+            if get(s.props, prop) and not s.property_dependencies.get(prop):
+                yield Finding(
+                    f"'{s.name}': {prop} is a literal in the program or config, not generated "
+                    "(use manageMasterUserPassword or a random.RandomPassword kept secret)",
+                    s.urn,
+                )
 
 
 def _db_logs_insights(subject: Subject, params: Mapping[str, Any]) -> Iterator[str]:
@@ -241,7 +251,15 @@ RULES = [
         severity="critical",
         description="Databases and caches are not reachable from the internet.",
         remediation="Set publiclyAccessible=false; place databases in the isolated data subnets; remove 0.0.0.0/0 from securityIps.",
-        types=(RDS_INSTANCE, RDS_CLUSTER_INSTANCE, RDS_CLUSTER, ALI_RDS, ALI_POLARDB, ALI_KV),
+        types=(
+            RDS_INSTANCE,
+            RDS_CLUSTER_INSTANCE,
+            RDS_CLUSTER,
+            ALI_RDS,
+            ALI_RDS_RO,
+            ALI_POLARDB,
+            ALI_KV,
+        ),
         resource_check=_not_public,
         anchors="CKV_AWS_17, AVD-AWS-0180, CKV_ALI_9",
     ),
@@ -269,9 +287,9 @@ RULES = [
         id="db-tls-in-transit",
         group="security",
         severity="high",
-        description="No parameter group turns TLS off (rds.force_ssl=0); Alibaba RDS keeps SSL on.",
+        description="No parameter group turns TLS off (rds.force_ssl=0); Alibaba RDS and its read-only instances keep SSL on.",
         remediation="Remove rds.force_ssl=0; set it to 1.",
-        types=(RDS_CLUSTER_PG, RDS_PG, ALI_RDS),
+        types=(RDS_CLUSTER_PG, RDS_PG, ALI_RDS, ALI_RDS_RO),
         resource_check=_tls_in_transit,
         anchors="CKV2_AWS_69",
     ),
@@ -281,7 +299,7 @@ RULES = [
         severity="high",
         description="Database and cache passwords are generated or managed, never literals in code or config.",
         remediation="Use manageMasterUserPassword=true, or a random.RandomPassword stored in Secrets Manager.",
-        types=(RDS_CLUSTER, RDS_INSTANCE, EC_RG),
+        types=(RDS_CLUSTER, RDS_INSTANCE, EC_RG, ALI_ACCOUNT, ALI_KV),
         stack_check=_no_plaintext_password,
         anchors="pulumi/pulumi-aws#2452",
     ),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from . import (
     alicloud_compute,
     alicloud_data,
+    alicloud_edge,
     alicloud_ram,
     alicloud_storage,
     aws_compute,
@@ -44,6 +45,7 @@ RULES: list[Rule] = [
     *k8s_helm.RULES,
     *alicloud_storage.RULES,
     *alicloud_data.RULES,
+    *alicloud_edge.RULES,
     *alicloud_compute.RULES,
     *alicloud_ram.RULES,
     *prod_floors.RULES,

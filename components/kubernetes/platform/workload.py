@@ -46,6 +46,8 @@ ALLOWED_ADDED_CAPABILITIES = frozenset({"NET_BIND_SERVICE"})
 """The only capability PSA `restricted` lets a container add back."""
 MIN_DATA_PREFIX = 16
 """Widest CIDR a data egress may open (a VPC); the data subnets are far narrower."""
+MAX_DATA_PORTS = 2
+"""Most ports one data egress opens (a serverless cache: read/write and reader endpoints)."""
 HTTP_PORT = "http"
 """The named port the Service exposes on 80, the probes call and the Ingress routes to."""
 CONFIG_HASH_ANNOTATION = "groundwork.dev/config-hash"
@@ -104,6 +106,8 @@ class DataEgressArgs:
     """Private CIDRs it lives in (the data subnets)."""
     port: int
     """Its TCP port; nothing else on those CIDRs is reachable."""
+    end_port: int | None = None
+    """Last port of a small range starting at `port` (a serverless cache's reader endpoint)."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -282,7 +286,8 @@ class Workload(pulumi.ComponentResource):
         container: dict[str, Any] = {
             "name": self._name,
             "image": self.image_ref,
-            "imagePullPolicy": "IfNotPresent",
+            # A digest never changes what it names; a tag can move, so it is pulled every start.
+            "imagePullPolicy": "IfNotPresent" if args.digest else "Always",
             "ports": [
                 {"name": port_name, "containerPort": number, "protocol": "TCP"}
                 for port_name, number in args.ports.items()
@@ -441,7 +446,10 @@ class Workload(pulumi.ComponentResource):
         to_data = [
             {
                 "to": [{"ipBlock": {"cidr": cidr}} for cidr in data.cidrs],
-                "ports": [{"protocol": "TCP", "port": data.port}],
+                "ports": [
+                    {"protocol": "TCP", "port": data.port}
+                    | ({"endPort": data.end_port} if data.end_port is not None else {})
+                ],
             }
             for data in args.data_egress
         ]
@@ -620,6 +628,11 @@ def _validate_data_egress(data: DataEgressArgs) -> None:
     field_name = f"data_egress.{data.name}"
     require(bool(DNS_LABEL.match(data.name)), field_name, "name must be a DNS label")
     require(1 <= data.port <= 65535, f"{field_name}.port", "1-65535")
+    require(
+        data.end_port is None or data.port < data.end_port <= data.port + MAX_DATA_PORTS - 1,
+        f"{field_name}.end_port",
+        f"above port, at most {MAX_DATA_PORTS} ports in all",
+    )
     require(bool(data.cidrs), f"{field_name}.cidrs", "at least one CIDR")
     require(not isinstance(data.cidrs, str), f"{field_name}.cidrs", "a list of CIDRs, not a string")
     for cidr in data.cidrs:

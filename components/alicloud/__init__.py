@@ -1,0 +1,1 @@
+"""Pieces the Alibaba Cloud components share (data tier: whitelists, KMS keys, passwords)."""

@@ -1,0 +1,337 @@
+"""`groundwork:alicloud/postgres:PostgresHa`: highly available PostgreSQL on ApsaraDB RDS.
+
+Creates an RDS for PostgreSQL instance of the High-availability category: the primary in the
+first zone (sorted) and the synchronous standby in the second (`zoneIdSlaveA`), on enhanced SSDs
+in the VPC's data vSwitches, with:
+- cloud-disk encryption with a customer-managed KMS key (rotation on), created here unless given;
+- SSL on (`sslAction=Open`, the cloud's certificate);
+- a whitelist of the VPC's client ranges only (never 0.0.0.0/0, never a public range);
+- a backup policy: a full backup every day, log backups for point-in-time recovery, retention from
+  the args (7..730 days, what RDS accepts);
+- deletion protection (with Pulumi `protect`) when the data is to be kept;
+- `readers` read-only instances spread over the other zones, with SSL and the same whitelist;
+- the privileged account with a generated password kept secret (never in config or code), and
+  the application database;
+- optionally, cross-region copies of the backups (`cross_region_backup`) for disaster recovery.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Literal, get_args
+
+import pulumi
+from pulumi_alicloud import rds
+
+from components._base import child_opts, merged_tags, require, spread_over_zones, type_token
+from components.alicloud.data_tier import (
+    data_key,
+    generated_password,
+    validate_whitelist,
+    validate_window,
+    whitelist,
+)
+
+Category = Literal["HighAvailability", "Basic"]
+StorageType = Literal["cloud_essd", "cloud_essd2", "cloud_essd3"]
+SqlLogDays = Literal[30, 180, 365, 1095, 1825]
+"""Retentions the SQL explorer (audit log) accepts."""
+MIN_BACKUP_RETENTION_DAYS = 7
+MAX_BACKUP_RETENTION_DAYS = 730
+MAX_READERS = 5
+INSTANCE_CLASS = re.compile(r"^pg\.[a-z0-9]+(\.[a-z0-9]+)+$")
+READER_CLASS = re.compile(r"^pgro\.[a-z0-9]+(\.[a-z0-9]+)+$")
+ENGINE_VERSIONS = ("13.0", "14.0", "15.0", "16.0", "17.0")
+PG_NAME = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
+RESERVED_USERNAMES = ("postgres", "admin", "root", "aliyun_root")
+PASSWORD_SPECIALS = "!@#$%^&*()_+-="  # noqa: S105 (character set, not a secret)
+"""Specials RDS accepts in an account password."""
+REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+(-\d+)?$")
+ALL_DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+@dataclass(frozen=True, kw_only=True)
+class CrossRegionBackupArgs:
+    """Copies of the data and log backups kept in another region (disaster recovery)."""
+
+    region: str
+    """Destination region, such as cn-beijing."""
+    retention_days: int = 7
+    """Days the copies are kept, 7..1825."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class PostgresHaArgs:
+    vpc_id: pulumi.Input[str]
+    """VPC of the data vSwitches."""
+    vswitch_ids: Mapping[str, pulumi.Input[str]]
+    """Data-tier vSwitch per zone; the primary, standby and readers use their zone's."""
+    zones: Sequence[str]
+    """Zones to use (order does not matter: primary in the first sorted, standby in the second,
+    readers round-robin from the third)."""
+    client_cidrs: Mapping[str, str]
+    """The whitelist: named private ranges of the VPC allowed to connect (e.g. the node
+    vSwitches). 0.0.0.0/0 and public ranges are refused."""
+    category: Category = "HighAvailability"
+    """`HighAvailability` (primary + standby in another zone) or `Basic` (one node, no standby:
+    a development footprint)."""
+    engine_version: str = "16.0"
+    instance_class: str = "pg.n2.medium.2c"
+    """Primary (and standby) class, `pg.*`; `.2c` classes are the high-availability ones."""
+    storage_gib: int = 100
+    storage_type: StorageType = "cloud_essd"
+    max_storage_gib: int = 1000
+    """Storage autoscaling ceiling (grows by itself when 80% full)."""
+    readers: int = 0
+    """Read-only instances, 0..5."""
+    reader_class: str = "pgro.n2.medium.1c"
+    database_name: str = "app"
+    master_username: str = "app_admin"
+    """Privileged account; its password is generated and exported only as a secret."""
+    port: int = 5432
+    kms_key_id: pulumi.Input[str] | None = None
+    """Customer-managed key for the disks; None creates one (rotation on) for this database."""
+    encryption_role_arn: pulumi.Input[str] | None = None
+    """RAM role RDS uses to reach the key (the account's AliyunRDSInstanceEncryptionDefaultRole)."""
+    backup_retention_days: int = 14
+    """Full backups and log backups (point-in-time recovery) are kept this long, 7..730."""
+    backup_window: str = "18:00Z-19:00Z"
+    """Daily full backup, UTC (02:00-03:00 in China Standard Time)."""
+    maintenance_window: str = "20:00Z-21:00Z"
+    """Daily maintenance window, UTC; must not be the backup window."""
+    sql_log_retention_days: SqlLogDays = 30
+    """SQL explorer (audit log of statements) retention."""
+    cross_region_backup: CrossRegionBackupArgs | None = None
+    tags: Mapping[str, str] = field(default_factory=dict)
+    protect_stateful: bool = True
+    """Pulumi `protect` plus the cloud's deletion protection on the instances and the key."""
+
+
+class PostgresHa(pulumi.ComponentResource):
+    """PostgreSQL with a standby in another zone, encrypted with a CMK, SSL-only, VPC-only."""
+
+    instance_id: pulumi.Output[str]
+    writer_endpoint: pulumi.Output[str]
+    """Private connection string of the primary (follows it on failover)."""
+    reader_endpoints: dict[str, pulumi.Output[str]]
+    """Connection string of each read-only instance, by name."""
+    port: int
+    master_username: str
+    master_password: pulumi.Output[str]
+    """The generated password of the privileged account (a secret)."""
+    kms_key_id: pulumi.Output[str]
+    instance_zones: list[str]
+    """Zone of the primary, the standby (HA), then each reader."""
+
+    def __init__(
+        self, name: str, args: PostgresHaArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        super().__init__(type_token("postgres", "PostgresHa", cloud="alicloud"), name, None, opts)
+        _validate(args)
+        protect = args.protect_stateful
+        ha = args.category == "HighAvailability"
+        ordered = sorted(args.zones)
+        primary_zone = ordered[0]
+        standby_zone = ordered[1] if ha else None
+        reader_zones = spread_over_zones(ordered[2:] or ordered[1:] or ordered, args.readers)
+        self.port, self.master_username = args.port, args.master_username
+
+        if args.kms_key_id is None:
+            self.key = data_key(self, name, description=f"Encrypts the PostgreSQL database {name}",
+                                tags=args.tags, protect=protect)  # fmt: skip
+            self.kms_key_id = self.key.id
+        else:
+            self.key = None
+            self.kms_key_id = pulumi.Output.from_input(args.kms_key_id)
+
+        ips = whitelist(args.client_cidrs)
+        db_zones = [primary_zone] + ([standby_zone] if standby_zone else [])
+        self.instance = rds.Instance(
+            f"{name}-instance",
+            instance_name=name,
+            engine="PostgreSQL",
+            engine_version=args.engine_version,
+            category=args.category,
+            instance_type=args.instance_class,
+            instance_storage=args.storage_gib,
+            db_instance_storage_type=args.storage_type,
+            storage_auto_scale="Enable",
+            storage_threshold=20,
+            storage_upper_bound=args.max_storage_gib,
+            instance_charge_type="Postpaid",
+            zone_id=primary_zone,
+            zone_id_slave_a=standby_zone,
+            vpc_id=args.vpc_id,
+            vswitch_id=pulumi.Output.all(*[args.vswitch_ids[z] for z in db_zones]).apply(",".join),
+            port=str(args.port),
+            security_ips=ips,
+            ssl_action="Open",
+            ca_type="aliyun",
+            encryption_key=self.kms_key_id,
+            role_arn=args.encryption_role_arn,
+            deletion_protection=protect,
+            maintain_time=args.maintenance_window,
+            sql_collector_status="Enabled",
+            sql_collector_config_value=args.sql_log_retention_days,
+            tags=merged_tags(args.tags, name),
+            opts=child_opts(self, protect=protect),
+        )
+        self.instance_id = self.instance.id
+        self.writer_endpoint = self.instance.connection_string
+
+        self.backup_policy = rds.BackupPolicy(
+            f"{name}-backup-policy",
+            instance_id=self.instance.id,
+            preferred_backup_periods=list(ALL_DAYS),  # a full backup every day
+            preferred_backup_time=args.backup_window,
+            backup_retention_period=args.backup_retention_days,
+            enable_backup_log=ha,  # the Basic category has no log backups (no PITR)
+            log_backup_retention_period=args.backup_retention_days if ha else None,
+            opts=child_opts(self),
+        )
+        if args.cross_region_backup is not None:
+            cross = args.cross_region_backup
+            rds.RdsInstanceCrossBackupPolicy(
+                f"{name}-cross-region-backup",
+                instance_id=self.instance.id,
+                cross_backup_region=cross.region,
+                retention=cross.retention_days,
+                log_backup_enabled="Enable" if ha else "Disabled",
+                opts=child_opts(self, depends_on=[self.backup_policy]),
+            )
+
+        self.master_password = generated_password(
+            self, name, specials=PASSWORD_SPECIALS, protect=protect
+        )
+        account = rds.RdsAccount(
+            f"{name}-master",
+            db_instance_id=self.instance.id,
+            account_name=args.master_username,
+            account_password=self.master_password,
+            account_type="Super",
+            account_description="Privileged account; password generated by Pulumi",
+            opts=child_opts(self),
+        )
+        rds.Database(
+            f"{name}-database",
+            instance_id=self.instance.id,
+            data_base_name=args.database_name,
+            character_set="UTF8",
+            description="Application database",
+            opts=child_opts(self, protect=protect, depends_on=[account]),
+        )
+
+        self.readers: dict[str, rds.ReadOnlyInstance] = {}
+        for i, zone in enumerate(reader_zones, start=1):
+            reader_name = f"{name}-reader-{i}"  # keyed by ordinal: readers are interchangeable
+            self.readers[reader_name] = rds.ReadOnlyInstance(
+                reader_name,
+                instance_name=reader_name,
+                master_db_instance_id=self.instance.id,
+                engine_version=args.engine_version,
+                instance_type=args.reader_class,
+                instance_storage=args.storage_gib,
+                db_instance_storage_type=args.storage_type,
+                zone_id=zone,
+                vswitch_id=args.vswitch_ids[zone],
+                security_ips=ips,
+                ssl_enabled=1,
+                deletion_protection=protect,
+                tags=merged_tags(args.tags, reader_name),
+                opts=child_opts(self, protect=protect),
+            )
+        self.reader_endpoints = {k: r.connection_string for k, r in sorted(self.readers.items())}
+        self.instance_zones = db_zones + reader_zones
+
+        self.register_outputs(
+            {
+                "instanceId": self.instance_id,
+                "writerEndpoint": self.writer_endpoint,
+                "readerEndpoints": self.reader_endpoints,
+                "port": self.port,
+                "masterUsername": self.master_username,
+                "masterPassword": self.master_password,
+                "kmsKeyId": self.kms_key_id,
+                "instanceZones": self.instance_zones,
+            }
+        )
+
+
+def _validate(args: PostgresHaArgs) -> None:
+    require(
+        args.category in get_args(Category), "category", f"'{args.category}' is not one of "
+        f"{', '.join(get_args(Category))}",
+    )  # fmt: skip
+    require(
+        args.engine_version in ENGINE_VERSIONS,
+        "engine_version",
+        f"'{args.engine_version}' is not one of {', '.join(ENGINE_VERSIONS)}",
+    )
+    require(
+        INSTANCE_CLASS.match(args.instance_class) is not None,
+        "instance_class",
+        f"'{args.instance_class}' is not an RDS PostgreSQL class such as pg.n2.medium.2c",
+    )
+    require(
+        READER_CLASS.match(args.reader_class) is not None,
+        "reader_class",
+        f"'{args.reader_class}' is not a read-only class such as pgro.n2.medium.1c",
+    )
+    zones = sorted(set(args.zones))
+    require(len(zones) == len(args.zones) > 0, "zones", "distinct zones, at least one")
+    ha = args.category == "HighAvailability"
+    require(
+        not ha or len(zones) >= 2,
+        "zones",
+        "HighAvailability puts the standby in another zone: at least two zones",
+    )
+    missing = [z for z in zones if z not in args.vswitch_ids]
+    require(not missing, "vswitch_ids", f"no data vSwitch for zone(s) {missing}")
+    require(0 <= args.readers <= MAX_READERS, "readers", f"must be 0..{MAX_READERS}")
+    require(5 <= args.storage_gib <= 32000 and args.storage_gib % 5 == 0, "storage_gib",
+            "5..32000 GiB in steps of 5")  # fmt: skip
+    require(
+        args.max_storage_gib >= args.storage_gib, "max_storage_gib", "must be at least storage_gib"
+    )
+    require(
+        args.storage_type in get_args(StorageType),
+        "storage_type",
+        f"one of {', '.join(get_args(StorageType))}",
+    )
+    require(PG_NAME.match(args.database_name) is not None, "database_name", "invalid name")
+    require(
+        PG_NAME.match(args.master_username) is not None
+        and args.master_username not in RESERVED_USERNAMES,
+        "master_username",
+        f"'{args.master_username}' is invalid or reserved ({', '.join(RESERVED_USERNAMES)})",
+    )
+    require(1024 <= args.port <= 65535, "port", "1024..65535")
+    validate_whitelist("client_cidrs", args.client_cidrs)
+    require(
+        MIN_BACKUP_RETENTION_DAYS <= args.backup_retention_days <= MAX_BACKUP_RETENTION_DAYS,
+        "backup_retention_days",
+        f"must be {MIN_BACKUP_RETENTION_DAYS}..{MAX_BACKUP_RETENTION_DAYS} (what RDS keeps)",
+    )
+    validate_window("backup_window", args.backup_window)
+    validate_window("maintenance_window", args.maintenance_window)
+    require(
+        args.backup_window != args.maintenance_window,
+        "maintenance_window",
+        "must differ from the backup window",
+    )
+    require(
+        args.sql_log_retention_days in get_args(SqlLogDays),
+        "sql_log_retention_days",
+        f"one of {get_args(SqlLogDays)}",
+    )
+    cross = args.cross_region_backup
+    if cross is not None:
+        require(REGION.match(cross.region) is not None, "cross_region_backup.region",
+                f"'{cross.region}' is not an Alibaba Cloud region such as cn-beijing")  # fmt: skip
+        require(
+            7 <= cross.retention_days <= 1825,
+            "cross_region_backup.retention_days",
+            "must be 7..1825",
+        )

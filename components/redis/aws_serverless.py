@@ -1,0 +1,299 @@
+"""`groundwork:aws/redis:RedisServerless`: Valkey / Redis OSS on ElastiCache Serverless.
+
+The cheaper choice for small or spiky caches: no nodes to size, data replicated across zones by
+the service (so it fails over without a replica to pay for), billed per GB stored and per ECPU.
+It keeps the node-based component's defaults: encryption at rest with a customer-managed key,
+TLS (always on for serverless), a security group admitting only the declared clients, daily
+snapshots with retention. Authentication is role-based: ElastiCache Serverless has no AUTH token,
+so a user group holds a disabled `default` user and one application user with a generated
+password, kept secret and stored in Secrets Manager with the endpoints.
+
+The usage limits cap the bill (`max_data_storage_gb`, `max_ecpu_per_second`): beyond them the
+cache evicts or throttles instead of growing, and the alarms say so before it happens.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import get_args
+
+import pulumi
+import pulumi_random as random
+from pulumi_aws import elasticache, secretsmanager
+
+from components._base import child_opts, merged_tags, require, type_token
+from components.aws.data_tier import client_security_group, data_key, validate_clients
+from components.aws.identity import aws_context
+from components.monitoring.aws import AlarmWiring, emit_alarms
+from components.redis.aws import AUTH_TOKEN_SPECIALS, MAX_SNAPSHOT_RETENTION_DAYS, CacheEngine
+from components.redis.aws_alarms import serverless_alarms
+
+PORT, READER_PORT = 6379, 6380
+"""Serverless endpoints: read/write on 6379, the reader endpoint on 6380."""
+MAX_DATA_STORAGE_GB = 5000
+ECPU_PER_SECOND_RANGE = (1000, 15_000_000)
+MAJOR_VERSIONS: Mapping[str, tuple[str, ...]] = {"valkey": ("7", "8"), "redis": ("7",)}
+"""Major engine versions ElastiCache Serverless offers per engine."""
+_NAME = re.compile(r"^[a-z](?!.*--)[a-z0-9-]{0,38}[a-z0-9]$")
+_SNAPSHOT_TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+SERVERLESS_FIELDS = (
+    "max_data_storage_gb", "min_data_storage_gb", "max_ecpu_per_second", "min_ecpu_per_second",
+)  # fmt: skip
+"""The capacity fields only a serverless cache has."""
+APP_ACCESS = "on ~* &* +@all -@dangerous"
+"""The application user's ACL: every key and channel, no administrative commands."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class RedisServerlessArgs:
+    vpc_id: pulumi.Input[str]
+    """VPC of the data subnets (for the security group)."""
+    subnet_ids: Sequence[pulumi.Input[str]]
+    """Data subnets in 2 or 3 zones: the cache's endpoints live in them."""
+    client_security_groups: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
+    client_cidrs: Mapping[str, str] = field(default_factory=dict)
+    """Private CIDRs allowed to connect. 0.0.0.0/0 and public ranges are rejected."""
+    engine: CacheEngine = "valkey"
+    major_engine_version: str = "8"
+    name: str | None = None
+    """Cache name (at most 40 characters); defaults to the component name."""
+    max_data_storage_gb: int = 10
+    """Ceiling of stored data; above it the cache evicts."""
+    min_data_storage_gb: int | None = None
+    """Capacity kept ready (and billed) at all times; None bills what is stored, from the
+    engine's minimum (100 MB for Valkey, 1 GB for Redis OSS)."""
+    max_ecpu_per_second: int = 5000
+    """Ceiling of request throughput in ECPUs per second; above it requests are throttled."""
+    min_ecpu_per_second: int | None = None
+    """Throughput kept ready (and billed) at all times."""
+    snapshot_retention_days: int = 7
+    daily_snapshot_time: str = "03:00"
+    """Start of the daily snapshot, hh:mm UTC."""
+    kms_key_arn: pulumi.Input[str] | None = None
+    """Customer-managed key to use; None creates one (with rotation) for this cache."""
+    password_length: int = 64
+    alarms: AlarmWiring | None = None
+    """Alert topics and policy: emit this component's alarms (aws_alarms.py) on them."""
+    tags: Mapping[str, str] = field(default_factory=dict)
+    protect_stateful: bool = True
+    """Pulumi `protect` on the cache, key, users and secret, and a 30-day recovery window on
+    the secret. (ElastiCache Serverless takes no final snapshot on delete: protection is the
+    guard, daily snapshots the backup.)"""
+
+
+def serverless_problems(args: RedisServerlessArgs) -> list[str]:
+    """What is wrong with the capacity and snapshot settings (empty: nothing); config uses it too,
+    so a stack file is refused before the component would be."""
+    problems = []
+    majors = MAJOR_VERSIONS.get(args.engine, ())
+    if args.major_engine_version not in majors:
+        problems.append(
+            f"major_engine_version: '{args.major_engine_version}' is not offered for "
+            f"{args.engine} serverless (allowed: {', '.join(majors)})"
+        )
+    if not 1 <= args.max_data_storage_gb <= MAX_DATA_STORAGE_GB:
+        problems.append(f"max_data_storage_gb: must be 1..{MAX_DATA_STORAGE_GB}")
+    low = args.min_data_storage_gb
+    if low is not None and not 1 <= low <= args.max_data_storage_gb:
+        problems.append("min_data_storage_gb: must be at least 1 and at most the maximum")
+    first, last = ECPU_PER_SECOND_RANGE
+    if not first <= args.max_ecpu_per_second <= last:
+        problems.append(f"max_ecpu_per_second: must be {first}..{last}")
+    low = args.min_ecpu_per_second
+    if low is not None and not first <= low <= args.max_ecpu_per_second:
+        problems.append(f"min_ecpu_per_second: must be at least {first} and at most the maximum")
+    if not 1 <= args.snapshot_retention_days <= MAX_SNAPSHOT_RETENTION_DAYS:
+        problems.append(f"snapshot_retention_days: must be 1..{MAX_SNAPSHOT_RETENTION_DAYS}")
+    if not _SNAPSHOT_TIME.match(args.daily_snapshot_time):
+        problems.append(f"daily_snapshot_time: '{args.daily_snapshot_time}' is not hh:mm (UTC)")
+    return problems
+
+
+class RedisServerless(pulumi.ComponentResource):
+    """An encrypted, TLS-only, password-protected ElastiCache Serverless cache."""
+
+    primary_endpoint: pulumi.Output[str]
+    reader_endpoint: pulumi.Output[str]
+    """Reader endpoint (port `READER_PORT`): reads served by any zone's replica."""
+    port: int
+    reader_port: int
+    auth_secret_arn: pulumi.Output[str]
+    """Secrets Manager secret with `username`, `password`, `host`, `readerHost`, ports (JSON)."""
+    security_group_id: pulumi.Output[str]
+    kms_key_arn: pulumi.Output[str]
+    identifier: str
+
+    def __init__(
+        self, name: str, args: RedisServerlessArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        super().__init__(type_token("redis", "RedisServerless", cloud="aws"), name, None, opts)
+        _validate(args)
+        self._args = args
+        self.identifier = args.name or name
+        self.port, self.reader_port = PORT, READER_PORT
+        protect = args.protect_stateful
+
+        if args.kms_key_arn is None:
+            key = data_key(
+                self, name, ctx=aws_context(self), description=f"Encrypts the cache {name}",
+                tags=args.tags, protect=protect,
+            )  # fmt: skip
+            self.kms_key_arn = key.arn
+        else:
+            self.kms_key_arn = pulumi.Output.from_input(args.kms_key_arn)
+        sg = client_security_group(
+            self, name, vpc_id=args.vpc_id, port=PORT, to_port=READER_PORT,
+            service=args.engine.capitalize(), client_security_groups=args.client_security_groups,
+            client_cidrs=args.client_cidrs, tags=args.tags,
+        )  # fmt: skip
+        self.security_group_id = sg.id
+
+        username = "app"
+        password = pulumi.Output.secret(self._password(f"{name}-app-password", protect).result)
+        users = self._users(name, username, password, protect)
+        group = elasticache.UserGroup(
+            f"{name}-users",
+            user_group_id=f"{self.identifier}-users",
+            engine=args.engine,
+            user_ids=[u.user_id for u in users],
+            tags=self._tags(f"{name}-users"),
+            opts=child_opts(self),
+        )
+        self.cache = elasticache.ServerlessCache(
+            f"{name}-cache",
+            name=self.identifier,
+            description=f"{args.engine} serverless for {name}",
+            engine=args.engine,
+            major_engine_version=args.major_engine_version,
+            cache_usage_limits=self._limits(),
+            subnet_ids=list(args.subnet_ids),
+            security_group_ids=[sg.id],
+            kms_key_id=self.kms_key_arn,
+            user_group_id=group.user_group_id,
+            snapshot_retention_limit=args.snapshot_retention_days,
+            daily_snapshot_time=args.daily_snapshot_time,
+            tags=self._tags(f"{name}-cache"),
+            opts=child_opts(self, protect=protect),
+        )
+        self.primary_endpoint = self.cache.endpoints.apply(lambda e: e[0].address)
+        self.reader_endpoint = self.cache.reader_endpoints.apply(lambda e: e[0].address)
+
+        secret = secretsmanager.Secret(
+            f"{name}-auth",
+            description=f"User, password and endpoints of the cache {name}",
+            kms_key_id=self.kms_key_arn,
+            recovery_window_in_days=30 if protect else 7,
+            tags=self._tags(f"{name}-auth"),
+            opts=child_opts(self, protect=protect),
+        )
+        connection: pulumi.Output[str] = pulumi.Output.json_dumps(
+            {"username": username, "password": password, "host": self.primary_endpoint,
+             "port": PORT, "readerHost": self.reader_endpoint, "readerPort": READER_PORT,
+             "tls": True}
+        )  # fmt: skip
+        secretsmanager.SecretVersion(
+            f"{name}-auth-value",
+            secret_id=secret.id,
+            secret_string=pulumi.Output.secret(connection),  # type: ignore[arg-type]
+            opts=child_opts(self),
+        )
+        self.auth_secret_arn = secret.arn
+        self.alarms = emit_alarms(
+            self, name, "redis",
+            serverless_alarms(self.cache.name, max_data_storage_gb=args.max_data_storage_gb,
+                              max_ecpu_per_second=args.max_ecpu_per_second),
+            args.alarms, args.tags,
+        )  # fmt: skip
+        self.register_outputs(
+            {
+                "primaryEndpoint": self.primary_endpoint,
+                "readerEndpoint": self.reader_endpoint,
+                "port": self.port,
+                "readerPort": self.reader_port,
+                "authSecretArn": self.auth_secret_arn,
+                "securityGroupId": self.security_group_id,
+                "kmsKeyArn": self.kms_key_arn,
+            }
+        )
+
+    def _tags(self, name: str) -> dict[str, str]:
+        return merged_tags(self._args.tags, name)
+
+    def _password(self, name: str, protect: bool) -> random.RandomPassword:
+        return random.RandomPassword(
+            name,
+            length=self._args.password_length,
+            special=True,
+            override_special=AUTH_TOKEN_SPECIALS,
+            min_lower=1,
+            min_upper=1,
+            min_numeric=1,
+            opts=child_opts(self, protect=protect),
+        )
+
+    def _users(
+        self, name: str, username: str, password: pulumi.Output[str], protect: bool
+    ) -> list[elasticache.User]:
+        """A user group must contain a user named `default`; it is switched off (`off`, no
+        commands) with a password nobody keeps, so only the application user can connect."""
+        args = self._args
+        default_password = pulumi.Output.secret(
+            self._password(f"{name}-default-password", protect).result
+        )
+        specs = [
+            ("default", "default", "off ~* -@all", default_password),
+            ("app", username, APP_ACCESS, password),
+        ]
+        return [
+            elasticache.User(
+                f"{name}-{key}-user",
+                user_id=f"{self.identifier}-{key}",
+                user_name=user_name,
+                engine=args.engine,
+                access_string=access,
+                authentication_mode=elasticache.UserAuthenticationModeArgs(
+                    type="password", passwords=[secret]
+                ),
+                tags=self._tags(f"{name}-{key}-user"),
+                opts=pulumi.ResourceOptions.merge(
+                    child_opts(self, protect=protect),
+                    pulumi.ResourceOptions(
+                        additional_secret_outputs=["passwords", "authenticationMode"]
+                    ),
+                ),
+            )
+            for key, user_name, access, secret in specs
+        ]
+
+    def _limits(self) -> elasticache.ServerlessCacheCacheUsageLimitsArgs:
+        args = self._args
+        return elasticache.ServerlessCacheCacheUsageLimitsArgs(
+            data_storage=elasticache.ServerlessCacheCacheUsageLimitsDataStorageArgs(
+                unit="GB", maximum=args.max_data_storage_gb, minimum=args.min_data_storage_gb
+            ),
+            ecpu_per_seconds=[
+                elasticache.ServerlessCacheCacheUsageLimitsEcpuPerSecondArgs(
+                    maximum=args.max_ecpu_per_second, minimum=args.min_ecpu_per_second
+                )
+            ],
+        )
+
+
+def _validate(args: RedisServerlessArgs) -> None:
+    require(
+        args.engine in get_args(CacheEngine), "engine", f"'{args.engine}' is not valkey or redis"
+    )
+    if problems := serverless_problems(args):
+        raise ValueError("; ".join(problems))  # each problem names its field
+    require(
+        2 <= len(args.subnet_ids) <= 3, "subnet_ids", "ElastiCache Serverless takes 2 or 3 subnets"
+    )
+    require(
+        args.name is None or _NAME.match(args.name) is not None,
+        "name",
+        "2-40 lowercase letters, digits or single hyphens, starting with a letter",
+    )
+    require(16 <= args.password_length <= 128, "password_length", "must be 16..128")
+    validate_clients(args.client_security_groups, args.client_cidrs)

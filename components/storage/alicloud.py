@@ -1,0 +1,245 @@
+"""`groundwork:alicloud/storage:Bucket`: a private, encrypted, versioned OSS bucket.
+
+The same interface as the S3 bucket (components/storage/spec.py: lifecycle, replication), with
+every protection as its own resource, always created:
+- a private ACL (`oss.BucketAcl`) and the bucket's public access block on;
+- SSE-KMS with a customer-managed key (rotation on), or the caller's key
+  (`oss.BucketServerSideEncryption`);
+- versioning (`oss.BucketVersioning`);
+- ONE bucket policy: a deny of every request not made over TLS (`acs:SecureTransport`), merged
+  with the statements the caller adds (never an anonymous allow);
+- one lifecycle rule: abort incomplete multipart uploads, expire noncurrent versions, optional
+  transitions to colder classes and expiry of current objects;
+- access logging to the log bucket (`oss.BucketLogging`);
+- zone-redundant storage (ZRS) by default;
+- optional cross-region replication (`oss.BucketReplication`) of every object, KMS-encrypted ones
+  included, re-encrypted with the destination's key.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal, get_args
+
+import pulumi
+from pulumi_alicloud import oss
+
+from components._base import child_opts, merged_tags, require, type_token
+from components.alicloud.data_tier import data_key
+from components.storage.spec import LifecycleArgs, ReplicationArgs, lifecycle_problems
+
+StorageClass = Literal["IA", "Archive", "ColdArchive", "DeepColdArchive"]
+STORAGE_CLASSES: tuple[str, ...] = get_args(StorageClass)
+Redundancy = Literal["ZRS", "LRS"]
+Encryption = Literal["KMS", "AES256"]
+BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$")
+REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+(-\d+)?$")
+
+
+@dataclass(frozen=True, kw_only=True)
+class AccessLogArgs:
+    target_bucket: pulumi.Input[str]
+    """Name of the log bucket (same region)."""
+    prefix: str
+    """Key prefix of this bucket's logs in the log bucket, ending in `/`."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class BucketArgs:
+    bucket_name: str
+    """The bucket's name (OSS names are global: include the account or a suffix)."""
+    access_logs: AccessLogArgs | None
+    """Access logging target. Required on purpose: only the log bucket itself passes None."""
+    encryption: Encryption = "KMS"
+    """`KMS` (customer-managed key) or `AES256` (OSS-managed keys)."""
+    kms_key_id: pulumi.Input[str] | None = None
+    """A key shared with other buckets; None creates one for this bucket (with `KMS`)."""
+    versioning: bool = True
+    """Keep every version of every object (undo for overwrites and deletes)."""
+    lifecycle: LifecycleArgs = field(default_factory=LifecycleArgs)
+    redundancy: Redundancy = "ZRS"
+    """`ZRS` keeps copies in three zones of the region (survives a zone failure); `LRS` one zone."""
+    policy_statements: Sequence[Mapping[str, Any]] = ()
+    """Statements merged into the one bucket policy after the TLS-only deny (never anonymous)."""
+    replication: ReplicationArgs | None = None
+    """Copy every object to a bucket in another region (disaster recovery)."""
+    force_destroy: bool = False
+    """Let `pulumi destroy` delete a non-empty bucket. Only for throw-away environments."""
+    tags: Mapping[str, str] = field(default_factory=dict)
+    protect_stateful: bool = True
+    """Protect the bucket and its key from deletion."""
+
+
+def tls_only_policy(bucket: str, extra: Sequence[Mapping[str, Any]] = ()) -> str:
+    """The bucket policy: deny anything not over TLS, then the caller's statements."""
+    deny = {
+        "Sid": "DenyInsecureTransport",
+        "Effect": "Deny",
+        "Principal": ["*"],
+        "Action": ["oss:*"],
+        "Resource": [f"acs:oss:*:*:{bucket}", f"acs:oss:*:*:{bucket}/*"],
+        "Condition": {"Bool": {"acs:SecureTransport": ["false"]}},
+    }
+    return json.dumps({"Version": "1", "Statement": [deny, *extra]}, sort_keys=True)
+
+
+class Bucket(pulumi.ComponentResource):
+    """A private OSS bucket with every protection applied."""
+
+    bucket_name: pulumi.Output[str]
+    extranet_endpoint: pulumi.Output[str]
+    """`oss-<region>.aliyuncs.com`; the bucket's domain is `<name>.<endpoint>`."""
+    kms_key_id: pulumi.Output[str] | None
+
+    def __init__(
+        self, name: str, args: BucketArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        super().__init__(type_token("storage", "Bucket", cloud="alicloud"), name, None, opts)
+        _validate(args)
+        protect = args.protect_stateful
+        self.bucket = oss.Bucket(
+            f"{name}-bucket",
+            bucket=args.bucket_name,
+            storage_class="Standard",
+            redundancy_type=args.redundancy,
+            lifecycle_rules=[_lifecycle_rule(args.lifecycle, args.versioning)],
+            force_destroy=args.force_destroy,
+            tags=merged_tags(args.tags, f"{name}-bucket"),
+            opts=child_opts(self, protect=protect),
+        )
+        self.bucket_name = self.bucket.bucket
+        self.extranet_endpoint = self.bucket.extranet_endpoint
+        bucket_id = self.bucket.id
+
+        oss.BucketAcl(f"{name}-acl", bucket=bucket_id, acl="private", opts=child_opts(self))
+        block = oss.BucketPublicAccessBlock(
+            f"{name}-public-access-block",
+            bucket=bucket_id,
+            block_public_access=True,
+            opts=child_opts(self),
+        )
+        self.kms_key_id = None
+        if args.encryption == "KMS":
+            if args.kms_key_id is None:
+                key = data_key(self, name, description=f"Encrypts objects of bucket {name}",
+                               tags=args.tags, protect=protect)  # fmt: skip
+                self.kms_key_id = key.id
+            else:
+                self.kms_key_id = pulumi.Output.from_input(args.kms_key_id)
+        oss.BucketServerSideEncryption(
+            f"{name}-encryption",
+            bucket=bucket_id,
+            sse_algorithm=args.encryption,
+            kms_master_key_id=self.kms_key_id,
+            opts=child_opts(self),
+        )
+        versioning = None
+        if args.versioning:
+            versioning = oss.BucketVersioning(
+                f"{name}-versioning", bucket=bucket_id, status="Enabled", opts=child_opts(self)
+            )
+        oss.BucketPolicy(
+            f"{name}-policy",
+            bucket=bucket_id,
+            policy=self.bucket.bucket.apply(lambda b: tls_only_policy(b, args.policy_statements)),
+            opts=child_opts(self, depends_on=[block]),  # the block keeps the policy private
+        )
+        if args.access_logs is not None:
+            oss.BucketLogging(
+                f"{name}-access-logging",
+                bucket=bucket_id,
+                target_bucket=args.access_logs.target_bucket,
+                target_prefix=args.access_logs.prefix,
+                opts=child_opts(self),
+            )
+        if args.replication is not None:
+            self._replicate(name, args.replication, versioning)
+
+        self.register_outputs(
+            {
+                "bucketName": self.bucket_name,
+                "extranetEndpoint": self.extranet_endpoint,
+                "kmsKeyId": self.kms_key_id,
+            }
+        )
+
+    def _replicate(
+        self, name: str, rep: ReplicationArgs, versioning: oss.BucketVersioning | None
+    ) -> None:
+        encrypted = rep.destination_kms_key is not None
+        oss.BucketReplication(
+            f"{name}-replication",
+            bucket=self.bucket.id,
+            action="ALL",
+            historical_object_replication="enabled",
+            destination={
+                "bucket": rep.destination_bucket,
+                "location": f"oss-{rep.destination_region}",
+            },
+            sync_role=rep.role,
+            source_selection_criteria=(
+                {"sse_kms_encrypted_objects": {"status": "Enabled"}} if encrypted else None
+            ),
+            encryption_configuration=(
+                {"replica_kms_key_id": rep.destination_kms_key} if encrypted else None
+            ),
+            opts=child_opts(self, depends_on=[versioning] if versioning else None),
+        )
+
+
+def _lifecycle_rule(life: LifecycleArgs, versioning: bool) -> dict[str, Any]:
+    rule: dict[str, Any] = {
+        "id": "default",
+        "enabled": True,
+        "prefix": "",
+        "abort_multipart_uploads": [{"days": life.abort_incomplete_multipart_upload_days}],
+    }
+    if versioning:
+        rule["noncurrent_version_expirations"] = [{"days": life.noncurrent_version_expiration_days}]
+    if life.transitions:
+        rule["transitions"] = [
+            {"days": t.days, "storage_class": t.storage_class} for t in life.transitions
+        ]
+    if life.expiration_days is not None:
+        rule["expirations"] = [{"days": life.expiration_days}]
+    return rule
+
+
+def _anonymous_allow(statement: Mapping[str, Any]) -> bool:
+    principal = statement.get("Principal")
+    anyone = principal == "*" or (isinstance(principal, list) and "*" in principal)
+    return statement.get("Effect") == "Allow" and anyone and not statement.get("Condition")
+
+
+def _validate(args: BucketArgs) -> None:
+    require(
+        BUCKET_NAME.match(args.bucket_name) is not None,
+        "bucket_name",
+        f"'{args.bucket_name}' is not an OSS bucket name (3-63 lowercase letters, digits, '-')",
+    )
+    require(args.encryption in get_args(Encryption), "encryption", "one of KMS, AES256")
+    require(
+        args.kms_key_id is None or args.encryption == "KMS",
+        "kms_key_id",
+        "a key is only used with encryption KMS",
+    )
+    require(args.redundancy in get_args(Redundancy), "redundancy", "one of ZRS, LRS")
+    if args.access_logs is not None:
+        require(args.access_logs.prefix.endswith("/"), "access_logs.prefix", "must end with '/'")
+    require(
+        not any(_anonymous_allow(s) for s in args.policy_statements),
+        "policy_statements",
+        "a statement allows anyone (Principal '*') without a condition: serve through the CDN",
+    )
+    for key, message in lifecycle_problems(args.lifecycle, STORAGE_CLASSES, {}):
+        require(False, key, message)
+    if args.replication is not None:
+        require(args.versioning, "replication", "needs versioning")
+        require(
+            REGION.match(args.replication.destination_region) is not None,
+            "replication.destination_region",
+            f"'{args.replication.destination_region}' is not a region such as cn-beijing",
+        )
