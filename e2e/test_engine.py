@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -101,6 +102,22 @@ def test_preview_with_the_policy_pack_passes(
     assert pack.findings <= expected, pack.findings - expected
     missed = {(rule, urn) for rule, urn in expected - pack.findings if rule not in pack.deferred}
     assert not missed, f"findings of the offline plan the engine's preview lacks: {missed}"
+
+
+def test_a_policy_pack_without_its_virtualenv_fails_naming_it(
+    ws: Workspace, deployments: Deployments
+) -> None:
+    """Not a hang (the language host checks the pack's virtualenv before starting it)."""
+    stack = "dev"
+    deployments.init(stack)
+    pack = ws.tmp / "pack-without-venv"
+    shutil.copytree(ROOT / "policies", pack, ignore=shutil.ignore_patterns("venv", "__pycache__"))
+    result = ws.pulumi(
+        stack, "preview", "--stack", stack, "--policy-pack", str(pack),
+        "--policy-pack-config", f"policies/config/{stack}.json",
+    )  # fmt: skip
+    assert result.code != 0, result.tail()
+    assert f'"{pack / "venv"}" doesn\'t exist' in result.out, result.tail()
 
 
 @pytest.mark.parametrize("stack", STACKS)

@@ -26,7 +26,12 @@ from fakecloud.store import Record, Store, state_dir
 from planner import fake_cloud, replacement
 from planner.recorder import decode
 
-PACKAGES = {"aws": "pulumi-aws", "kubernetes": "pulumi-kubernetes", "random": "pulumi-random"}
+PACKAGES = {
+    "aws": "pulumi-aws",
+    "alicloud": "pulumi-alicloud",
+    "kubernetes": "pulumi-kubernetes",
+    "random": "pulumi-random",
+}
 """Package -> the Python SDK whose version the plugin reports (the one the program pins)."""
 
 _MISSING = object()

@@ -3,17 +3,21 @@ diff decides replace vs update from the replacement table, unknown types and inv
 
 from __future__ import annotations
 
+import os
+import subprocess
 from collections.abc import Iterator
 from concurrent import futures
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 import grpc  # type: ignore[import-untyped]
 import pytest
+from google.protobuf import empty_pb2
 from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
 
-from fakecloud.provider import FakeProvider, to_dict, to_struct
-from fakecloud.store import Store
+from fakecloud.provider import PACKAGES, FakeProvider, to_dict, to_struct
+from fakecloud.store import STATE_ENV, Store
 from planner import fake_cloud, replacement
 
 SUBNET = "aws:ec2/subnet:Subnet"
@@ -114,3 +118,26 @@ def test_invokes_answer_for_the_provider_region_and_unknown_ones_fail(aws: Any) 
     with pytest.raises(grpc.RpcError) as err:
         aws.Invoke(provider_pb2.InvokeRequest(tok="aws:ec2/getAmi:getAmi"))
     assert "aws:ec2/getAmi:getAmi" in err.value.details()
+
+
+@pytest.mark.parametrize("package", sorted(PACKAGES))
+def test_each_plugin_launcher_serves_its_package(package: str, tmp_path: Path) -> None:
+    """What the engine starts: fakecloud/bin/pulumi-resource-<package>, which prints its port."""
+    launcher = Path(__file__).resolve().parent.parent / "fakecloud" / "bin"
+    env = {**os.environ, STATE_ENV: str(tmp_path / "cloud")}
+    with subprocess.Popen(
+        [launcher / f"pulumi-resource-{package}"], stdout=subprocess.PIPE, text=True, env=env
+    ) as plugin:
+        try:
+            assert plugin.stdout is not None
+            port = int(plugin.stdout.readline())
+            with grpc.insecure_channel(f"127.0.0.1:{port}") as channel:
+                stub = provider_pb2_grpc.ResourceProviderStub(channel)
+                info = stub.GetPluginInfo(empty_pb2.Empty())
+                assert info.version == metadata.version(PACKAGES[package])
+                urn = f"urn:pulumi:dev::groundwork::{package}:foo/bar:Baz::x"
+                with pytest.raises(grpc.RpcError) as err:
+                    stub.Check(provider_pb2.CheckRequest(urn=urn, news=to_struct({})))
+                assert f"{package}:foo/bar:Baz" in err.value.details()
+        finally:
+            plugin.terminate()

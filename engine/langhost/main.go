@@ -225,6 +225,11 @@ func (h *pythonHost) RunPlugin(
 	if err != nil {
 		return err
 	}
+	// A missing virtualenv is an error naming it (and how to make it), before anything starts:
+	// otherwise the engine waits forever on a policy pack that can never answer.
+	if err := tc.ValidateVenv(ctx); err != nil {
+		return err
+	}
 	var args []string
 	if analyzer {
 		args = append(append([]string{"-u", "-m", "pulumi.policy"}, req.Args...), req.Info.ProgramDirectory)
