@@ -141,3 +141,21 @@ def test_each_plugin_launcher_serves_its_package(package: str, tmp_path: Path) -
                 assert f"{package}:foo/bar:Baz" in err.value.details()
         finally:
             plugin.terminate()
+
+
+def test_the_alicloud_provider_answers_its_types_from_the_fake_cloud(store: Store) -> None:
+    provider = FakeProvider("alicloud", store)
+    provider.Configure(
+        provider_pb2.ConfigureRequest(args=to_struct({"region": "cn-hangzhou"})), None
+    )
+    typ, name = "alicloud:kms/key:Key", "acme-ali-data-key"
+    urn = f"urn:pulumi:ali::groundwork::{typ}::{name}"
+    inputs = {"description": "data", "automaticRotation": "Enabled"}
+    created = provider.Create(
+        provider_pb2.CreateRequest(urn=urn, properties=to_struct(inputs)), None
+    )
+    expected_id, expected = fake_cloud.fake_outputs(typ, name, inputs, "cn-hangzhou")
+    assert (created.id, to_dict(created.properties)) == (expected_id, expected)
+    assert to_dict(created.properties)["arn"].startswith("acs:kms:cn-hangzhou:")
+    [record] = store.all()
+    assert (record.type, record.urn) == (typ, urn)
