@@ -12,6 +12,8 @@ from planner.report import MASK
 SIG = "4dabf18193072939515e22adb298388d"
 SECRET = "1b47061264138c4ac30d75fd1eb44270"  # noqa: S105 (wire marker)
 RESOURCE_REF = "5cf8f73096256a8f31e491e813e4eb8e"
+ASSET = "c44067f5952c0a294b673a41bacd8c17"
+ARCHIVE = "0def7320c3a5731c473e5ecbe6d01bc7"
 
 
 ENGINE_PROVIDER_KEYS = {"version", "__internal"}
@@ -22,13 +24,15 @@ the inputs, and its own bookkeeping); the program never registered them."""
 def plain(value: Any) -> Any:
     """A state value as the offline plan's report shows inputs: each secret as the report's mask
     (so the engine must hold a secret exactly where the plan does), resource references as their
-    URN, integral numbers as ints."""
+    URN, assets and archives without the hash the engine adds, integral numbers as ints."""
     if isinstance(value, dict):
         sig = value.get(SIG)
         if sig == SECRET:
             return MASK
         if sig == RESOURCE_REF:
             return value.get("urn")
+        if sig in (ASSET, ARCHIVE):  # the engine adds the content hash; the program sent none
+            return {k: plain(v) for k, v in value.items() if k != "hash"}
         return {k: plain(v) for k, v in value.items()}
     if isinstance(value, list):
         return [plain(v) for v in value]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from e2e.state import policy_run
+from e2e.state import plain, policy_run
 
 URN = "urn:pulumi:dev::groundwork::aws:s3/bucket:Bucket::logs"
 
@@ -36,3 +36,16 @@ def test_an_empty_log_shows_that_no_pack_ran() -> None:
     run = policy_run("")
     assert run.packs == set()
     assert run.analysed == set()
+
+
+def test_assets_compare_without_the_hash_the_engine_adds() -> None:
+    sig = "4dabf18193072939515e22adb298388d"
+    text = {sig: "c44067f5952c0a294b673a41bacd8c17", "text": "x"}
+    in_state = {sig: "0def7320c3a5731c473e5ecbe6d01bc7",
+                "assets": {"handler.py": {**text, "hash": "2d71"}}, "hash": "9f1c"}  # fmt: skip
+    assert plain(in_state) == {
+        sig: "0def7320c3a5731c473e5ecbe6d01bc7",
+        "assets": {"handler.py": text},
+    }
+    other = {"hash": "kept", "name": "a"}  # a plain map keeps its own `hash` key
+    assert plain(other) == other
