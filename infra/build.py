@@ -8,6 +8,8 @@ and returns typed handles to its components plus its exports.
              └─> storage (buckets, CDN at the edge)
 
 Later layers (monitoring, DR) take the handles they attach to: `AwsPlatform` holds them all.
+An Alibaba Cloud stack has the same layers (infra/layers/alicloud/), composed by
+`compose_alicloud` into `AlicloudPlatform`.
 """
 
 from __future__ import annotations
@@ -15,9 +17,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from infra.config import AwsStackConfig, ConfigError, StackConfig
+from infra.config import AlicloudStackConfig, AwsStackConfig, StackConfig
 from infra.layers import apps, cost, data, kubernetes, monitoring, network, storage
-from infra.providers import Providers, build_providers
+from infra.layers.alicloud import data as ali_data
+from infra.layers.alicloud import kubernetes as ali_kubernetes
+from infra.layers.alicloud import network as ali_network
+from infra.layers.alicloud import storage as ali_storage
+from infra.providers import Providers, build_alicloud_providers, build_providers
 
 
 @dataclass(frozen=True)
@@ -46,14 +52,33 @@ class AwsPlatform:
         return out
 
 
+@dataclass(frozen=True)
+class AlicloudPlatform:
+    """Everything an Alibaba Cloud stack built, layer by layer."""
+
+    providers: Providers
+    network: ali_network.NetworkHandles
+    kubernetes: ali_kubernetes.KubernetesHandles | None
+    """None when `cluster.enabled` is false."""
+    storage: ali_storage.StorageHandles
+    data: ali_data.DataHandles
+    apps: apps.AppsHandles | None
+    """None without a cluster."""
+
+    def exports(self, cfg: AlicloudStackConfig) -> dict[str, Any]:
+        """The stack outputs: each layer's exports (never a credential)."""
+        layers = (self.kubernetes, self.data, self.apps, self.network, self.storage)
+        out: dict[str, Any] = {"environment": cfg.environment, "region": cfg.region}
+        for handles in layers:
+            if handles is not None:
+                out |= handles.exports
+        return out
+
+
 def build(cfg: StackConfig) -> dict[str, Any]:
     """Create every resource of the stack; return the stack outputs to export."""
-    if not isinstance(cfg, AwsStackConfig):
-        # Validated (so a stack file can be written and checked now), not built yet.
-        raise ConfigError(
-            [f"groundwork:cloud: '{cfg.cloud}' is validated but not built yet (issue #16); "
-             "nothing was registered"]
-        )  # fmt: skip
+    if isinstance(cfg, AlicloudStackConfig):
+        return compose_alicloud(cfg).exports(cfg)
     return compose_aws(cfg).exports(cfg)
 
 
@@ -70,4 +95,19 @@ def compose_aws(cfg: AwsStackConfig) -> AwsPlatform:
         providers=providers, network=net, kubernetes=k8s, monitoring=alerts, storage=edge,
         data=data_tier,
         apps=services, cost=budget,
+    )  # fmt: skip
+
+
+def compose_alicloud(cfg: AlicloudStackConfig) -> AlicloudPlatform:
+    """The AWS wiring on Alibaba Cloud. What is not built there yet the config refused already
+    (infra/preflight_alicloud.py), so every layer here builds all the stack asks of it."""
+    providers = build_alicloud_providers(cfg)
+    net = ali_network.layer(cfg, providers)
+    k8s = ali_kubernetes.layer(cfg, providers, net)
+    edge = ali_storage.layer(cfg, providers)
+    data_tier = ali_data.layer(cfg, providers, net, k8s)
+    services = apps.layer(cfg, net, k8s, data_tier) if k8s is not None else None
+    return AlicloudPlatform(
+        providers=providers, network=net, kubernetes=k8s, storage=edge, data=data_tier,
+        apps=services,
     )  # fmt: skip

@@ -34,7 +34,7 @@ from components.redis.aws import _validate as validate_redis
 from components.redis.aws_serverless import READER_PORT, SERVERLESS_FIELDS
 from components.redis.aws_serverless import _validate as validate_redis_serverless
 from components.storage.aws import _validate as validate_bucket
-from infra.config import AwsStackConfig
+from infra.config import AwsStackConfig, StackBase
 from infra.layers import apps, cost, data, kubernetes, network, storage
 
 STAND_IN = "stand-in"
@@ -59,7 +59,12 @@ class Check:
 
 def component_problems(cfg: AwsStackConfig) -> Iterator[tuple[str, str]]:
     """(stack-file key, message) for each component that would refuse this config."""
-    for check in checks(cfg):
+    return run_checks(cfg, checks(cfg))
+
+
+def run_checks(cfg: BaseModel, found: list[Check]) -> Iterator[tuple[str, str]]:
+    """Run each check's validator; (stack-file key, message) for each refusal."""
+    for check in found:
         try:
             check.validator(*check.args)
         except ValueError as exc:
@@ -132,7 +137,6 @@ def _kubernetes_checks(cfg: AwsStackConfig) -> list[Check]:
     ports = {k: (v, v) for k, v in DATA_PORTS.items() if getattr(cfg, k).enabled}
     if cfg.redis.enabled and not cfg.redis.node_based:
         ports["redis"] = (DATA_PORTS["redis"], READER_PORT)
-    egress = apps.data_egress(cfg.subnet_plan(), ports)
     eks = kubernetes.cluster_args(cfg, STAND_IN, subnets)
     addons = kubernetes.addons_args(cfg, STAND_IN, kubernetes.cluster_name(cfg), oidc)
     found = [
@@ -144,6 +148,13 @@ def _kubernetes_checks(cfg: AwsStackConfig) -> list[Check]:
               {"platform_namespaces": "platform.ingressNamespace"}),
         Check("PlatformAddons", validate_addons, (addons,), "platform"),
     ]  # fmt: skip
+    return found + workload_checks(cfg, ports)
+
+
+def workload_checks(cfg: StackBase, ports: Mapping[str, tuple[int, int]]) -> list[Check]:
+    """The Workload of each service, on either cloud (`ports`: the data services built)."""
+    egress = apps.data_egress(cfg.subnet_plan(), ports)
+    found = []
     for name, app in cfg.apps.items():
         args = apps.workload_args(cfg, app, egress, cfg.platform.ingress_class, STAND_IN)
         found.append(
@@ -164,7 +175,7 @@ def _kubernetes_checks(cfg: AwsStackConfig) -> list[Check]:
 _FIELD = re.compile(r"^[a-z_][\w.]*$")
 
 
-def _key(cfg: AwsStackConfig, check: Check, arg: str) -> str:
+def _key(cfg: BaseModel, check: Check, arg: str) -> str:
     """The stack-file key of a component's args field: an explicit one, else the same name in
     camelCase under the section if the config has it, else the section."""
     if not _FIELD.match(arg):

@@ -161,8 +161,28 @@ CLOUD_PRESETS: dict[str, dict[str, dict[str, Any]]] = {
             },
         },
     },
-    # Sizes for Alibaba Cloud arrive with its implementation (issue #16).
-    "alicloud": {"dev": {}, "staging": {}, "prod": {}},
+    "alicloud": {
+        "dev": {
+            # Spot g-family nodes, two types for spot diversification; ACK nodes need a 40 GiB disk.
+            "cluster": {
+                "nodeGroups": {
+                    "general": {
+                        "instanceTypes": ["ecs.g7.large", "ecs.g6.large"],
+                        "spot": True,
+                        "diskSizeGib": 40,
+                    }
+                }
+            },
+        },
+        "staging": {
+            "cluster": {
+                "nodeGroups": {
+                    "general": {"minSize": 2, "desiredSize": 2, "maxSize": 6, "diskSizeGib": 60}
+                }
+            },
+        },
+        "prod": {},
+    },
 }
 
 

@@ -11,7 +11,7 @@ import hashlib
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from planner.fake_alicloud_data import alicloud_computed, alicloud_id
+from planner import fake_alicloud
 
 ACCOUNT_ID = "123456789012"
 PARTITION = "aws"
@@ -321,15 +321,13 @@ def fake_outputs(
     typ: str, name: str, inputs: Mapping[str, Any], region: str
 ) -> tuple[str, dict[str, Any]]:
     """(id, outputs) for a new resource: its inputs, plus id-like and computed outputs."""
+    if typ.startswith("alicloud:"):
+        return fake_alicloud.fake_outputs(typ, name, inputs, region)
     key = _USER_NAMED_IDS.get(typ)
     rid = (key and inputs.get(key)) or resource_id(typ, name)
     if typ == "aws:backup/plan:Plan":
         rid = _uuid(name)
-    if typ.startswith("alicloud:"):
-        rid = alicloud_id(typ, name, inputs) or rid
-        outputs = {**inputs, **alicloud_computed(typ, name, rid, inputs, region)}
-    else:
-        outputs = {**inputs, **_computed(typ, name, rid, inputs, region)}
+    outputs = {**inputs, **_computed(typ, name, rid, inputs, region)}
     outputs.setdefault("id", rid)
     return rid, outputs
 

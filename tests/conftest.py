@@ -19,14 +19,25 @@ from typing import Any
 import pytest
 
 from infra import build, parse_config
-from infra.config import AwsStackConfig
+from infra.config import AlicloudStackConfig, AwsStackConfig, StackConfig
 from planner.recorder import RecordedResource, RecordingMonitor
 from planner.runner import run_under_mocks
 from planner.stackfile import read_stack_file, stack_names
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
-STACKS = tuple(stack_names(PROJECT_DIR))
+ALL_STACKS = tuple(stack_names(PROJECT_DIR))
 """Every shipped stack file (what `.ci/run` plans)."""
+
+
+def _cloud(stack: str) -> str:
+    text = (PROJECT_DIR / f"Pulumi.{stack}.yaml").read_text()
+    return "alicloud" if "groundwork:cloud: alicloud" in text else "aws"
+
+
+STACKS = tuple(s for s in ALL_STACKS if _cloud(s) == "aws")
+"""The shipped AWS stacks, one per lifecycle stage (named after it)."""
+ALICLOUD_STACKS = tuple(s for s in ALL_STACKS if _cloud(s) == "alicloud")
+"""The shipped Alibaba Cloud stacks (`dev-cn`, `prod-cn`)."""
 
 
 @pytest.fixture(autouse=True)
@@ -74,6 +85,17 @@ def stack_config(stack: str, **overrides: Any) -> AwsStackConfig:
     return cfg
 
 
+def alicloud_stack_config(stack: str, **overrides: Any) -> AlicloudStackConfig:
+    """Validated config of a real Alibaba Cloud stack file, with top-level keys replaced."""
+    cfg = parse_config({**raw_stack_config(stack), **overrides})
+    assert isinstance(cfg, AlicloudStackConfig), f"{stack} is not an Alibaba Cloud stack"
+    return cfg
+
+
+def any_stack_config(stack: str) -> StackConfig:
+    return parse_config(raw_stack_config(stack))
+
+
 def run_mocked(program: Callable[[], Any], stack: str = "test") -> RecordingMonitor:
     """Run any program (a component constructor, `build(cfg)`) under recording mocks."""
     return run_under_mocks(program, project="groundwork", stack=stack)
@@ -81,13 +103,14 @@ def run_mocked(program: Callable[[], Any], stack: str = "test") -> RecordingMoni
 
 @cache
 def _built(stack: str) -> RecordingMonitor:
-    cfg = stack_config(stack)
+    cfg = any_stack_config(stack)
     return run_mocked(lambda: build(cfg), stack=stack)
 
 
-@pytest.fixture(params=STACKS)
+@pytest.fixture(params=ALL_STACKS)
 def built_stack(request: pytest.FixtureRequest) -> tuple[str, RecordingMonitor]:
-    """(stack name, monitor) of `build(cfg)` for each real stack file; built once per session."""
+    """(stack name, monitor) of `build(cfg)` for each real stack file, on either cloud; built once
+    per session."""
     return request.param, _built(request.param)
 
 

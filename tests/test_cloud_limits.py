@@ -17,7 +17,7 @@ from infra import ConfigError, build, parse_config
 from infra.cloud_names import RULES, S3_BUCKET, name_problems, physical_names, prefix_problems
 from infra.regions import AWS_ZONES, is_zone_of
 from planner.cli import EXIT_CONFIG, main
-from tests.conftest import PROJECT_DIR, built, raw_stack_config, run_mocked
+from tests.conftest import ALICLOUD_STACKS, PROJECT_DIR, STACKS, built, raw_stack_config, run_mocked
 
 
 @pytest.mark.parametrize(
@@ -62,11 +62,27 @@ def test_a_generated_name_is_the_pulumi_name_and_eight_characters() -> None:
     assert not explicit.generated and explicit.name == "explicit-name"
 
 
-def test_the_real_stacks_generate_only_names_their_services_accept(built_stack: Any) -> None:
-    _, monitor = built_stack
+@pytest.mark.parametrize("stack", STACKS)  # the AWS services' name rules
+def test_the_real_stacks_generate_only_names_their_services_accept(stack: str) -> None:
+    monitor = built(stack)
     names = list(physical_names(monitor.recorded))
     assert len(names) > 30  # roles, buckets, identifiers, groups, log groups, ...
     assert name_problems(monitor.recorded) == []
+
+
+@pytest.mark.parametrize("stack", ALICLOUD_STACKS)
+def test_the_alibaba_stacks_generate_only_names_their_services_accept(stack: str) -> None:
+    monitor = built(stack)
+    services = {RULES[(n.type, n.prop)].service for n in physical_names(monitor.recorded)}
+    assert {"VPC name", "vSwitch name", "SLS project name", "ACK cluster name",
+            "ACK node pool name", "NAT gateway name"} <= services  # fmt: skip
+    assert name_problems(monitor.recorded) == []
+
+
+def test_an_sls_project_name_with_a_double_suffix_too_long_is_refused() -> None:
+    (problem,) = name_problems([_Res("alicloud:log/project:Project", "p",
+                                     {"projectName": "a" * 60 + "-ack-logs"})])  # fmt: skip
+    assert "SLS project name" in problem and "at most 63" in problem
 
 
 @pytest.mark.parametrize("environment", ["dev", "prod"])

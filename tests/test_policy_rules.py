@@ -142,6 +142,16 @@ EKS_OK = {
     },
     "enabledClusterLogTypes": ["api", "audit", "authenticator"],
 }
+ACK = "alicloud:cs/managedKubernetes:ManagedKubernetes"
+ACK_OK = {
+    "version": "1.34.1-aliyun.1",
+    "slbInternetEnabled": False,
+    "encryptionProviderKey": "key-1",
+    "deletionProtection": True,
+    "enableRrsa": True,
+    "auditLogConfig": {"enabled": True, "slsProjectName": "acme-prod-ack-logs"},
+    "controlPlaneLogComponents": ["apiserver", "kcm", "scheduler", "ccm"],
+}
 AURORA = {
     "engine": "aurora-postgresql",
     "storageEncrypted": True,
@@ -733,19 +743,32 @@ BASE_CASES: dict[str, Case] = {
                 {"encryptionProviderKey": "k"},
             ),
         ],
-        bad=[[R(EKS, "eks", {**EKS_OK, "encryptionConfig": None})]],
+        bad=[
+            [R(EKS, "eks", {**EKS_OK, "encryptionConfig": None})],
+            [R(ACK, "ack", {**ACK_OK, "encryptionProviderKey": None})],
+        ],
         unknown=[R(EKS, "eks", {**EKS_OK, "encryptionConfig": UNKNOWN})],
     ),
     "k8s-control-plane-logging": Case(
-        ok=[R(EKS, "eks", EKS_OK)],
-        bad=[[R(EKS, "eks", {**EKS_OK, "enabledClusterLogTypes": ["api"]})]],
+        ok=[R(EKS, "eks", EKS_OK), R(ACK, "ack", ACK_OK)],
+        bad=[
+            [R(EKS, "eks", {**EKS_OK, "enabledClusterLogTypes": ["api"]})],
+            [R(ACK, "ack", {**ACK_OK, "auditLogConfig": {"enabled": False}})],
+            [R(ACK, "ack", {**ACK_OK, "controlPlaneLogComponents": ["kcm"]})],
+        ],
         unknown=[R(EKS, "eks", {**EKS_OK, "enabledClusterLogTypes": UNKNOWN})],
     ),
+    "alicloud-ack-rrsa": Case(
+        ok=[R(ACK, "ack", ACK_OK)],
+        bad=[[R(ACK, "ack", {**ACK_OK, "enableRrsa": False})], [R(ACK, "ack", {})]],
+        unknown=[R(ACK, "ack", {**ACK_OK, "enableRrsa": UNKNOWN_BOOL})],
+    ),
     "k8s-supported-version": Case(
-        ok=[R(EKS, "eks", EKS_OK)],
+        ok=[R(EKS, "eks", EKS_OK), R(ACK, "ack", ACK_OK)],
         bad=[
             [R(EKS, "eks", {**EKS_OK, "version": "1.29"})],
             [R(EKS, "eks", {**EKS_OK, "version": None})],
+            [R(ACK, "ack", {**ACK_OK, "version": "1.30.1-aliyun.1"})],
         ],
         unknown=[R(EKS, "eks", {**EKS_OK, "version": UNKNOWN})],
     ),

@@ -17,9 +17,10 @@ import pulumi
 import pytest
 
 from infra import ConfigError, parse_config
-from infra.config import AwsStackConfig
+from infra.config import AlicloudStackConfig, AwsStackConfig
 from infra.layers import kubernetes
-from infra.preflight import checks
+from infra.preflight import Check, checks
+from infra.preflight_alicloud import checks as alicloud_checks
 from planner.cli import EXIT_CONFIG, main
 from tests.conftest import PROJECT_DIR, raw_stack_config, run_mocked
 
@@ -30,6 +31,7 @@ NOT_FROM_CONFIG = {
     ("aws/s3_policies.py", "bucket_policy"): "statements code grants (the CDN's origin access), "
     "checked when their Output resolves; config grants none",
     ("network/aws.py", "_flow_logs"): "a type narrowing: only called when flow_logs is set",
+    ("network/alicloud.py", "_flow_logs"): "a type narrowing: only called when flow_logs is set",
     ("aws/data_tier.py", "client_security_group"): "client names come from code (cluster-nodes, "
     "private-<zone>), not config",
     ("redis/rotation_handler.py", "rotate"): "the rotation Lambda's own code: it checks what "
@@ -126,10 +128,22 @@ def _everything_on() -> list[AwsStackConfig]:
     return configs  # type: ignore[return-value]
 
 
+def _alicloud_everything_on() -> AlicloudStackConfig:
+    """The Alibaba Cloud prod stack with everything built there so far."""
+    cfg = parse_config(copy.deepcopy(raw_stack_config("prod-cn")))
+    assert isinstance(cfg, AlicloudStackConfig)
+    return cfg
+
+
+def _all_checks() -> list[Check]:
+    aws = [c for cfg in _everything_on() for c in checks(cfg)]
+    return [*aws, *alicloud_checks(_alicloud_everything_on())]
+
+
 def test_every_component_refusal_is_run_by_the_config_first() -> None:
     functions, calls = _functions()
     validators = {(_module_key(c.validator.__module__), c.validator.__name__)
-                  for cfg in _everything_on() for c in checks(cfg)}  # fmt: skip
+                  for c in _all_checks()}  # fmt: skip
     # What the config runs, and every component function those call, transitively.
     reached: set[Key] = set()
     todo = [*validators, *_called_by_config()]
@@ -149,7 +163,13 @@ def test_every_component_refusal_is_run_by_the_config_first() -> None:
     assert NOT_FROM_CONFIG.keys() <= functions.keys() - reached, (
         "NOT_FROM_CONFIG lists a checked function"
     )
-    assert len(validators) == 14  # one per kind of component (data_tier, windows: helpers)
+    # One per kind of component (data_tier, windows: helpers), on each cloud.
+    assert len(validators) == 17
+
+
+def test_every_component_of_a_full_alicloud_stack_is_checked() -> None:
+    names = {c.component for c in alicloud_checks(_alicloud_everything_on())}
+    assert names == {"Vpc", "AckCluster", "PlatformBaseline", "PlatformAddons", "Workload web"}
 
 
 def test_modules_not_wired_yet_are_imported_by_no_layer() -> None:

@@ -14,7 +14,7 @@ import pytest
 
 from infra import build
 from planner.recorder import RecordingMonitor
-from tests.conftest import PROJECT_DIR, built, of_type, run_mocked, stack_config
+from tests.conftest import PROJECT_DIR, STACKS, built, of_type, run_mocked, stack_config
 
 GOLDEN = PROJECT_DIR / "tests" / "golden"
 STATEFUL_TYPES = {
@@ -177,10 +177,9 @@ def test_the_example_service_runs_as_a_high_uid(
     assert all(c["securityContext"]["runAsUser"] >= 10000 for c in pod["containers"])
 
 
-def test_kubernetes_objects_use_the_kubernetes_provider(
-    built_stack: tuple[str, RecordingMonitor],
-) -> None:
-    _, monitor = built_stack
+@pytest.mark.parametrize("stack", STACKS)  # EKS: token by `aws eks get-token`
+def test_kubernetes_objects_use_the_kubernetes_provider(stack: str) -> None:
+    monitor = built(stack)
     (provider,) = of_type(monitor, "pulumi:providers:kubernetes")
     for r in monitor.recorded:
         if r.custom and r.type.startswith("kubernetes:"):

@@ -1,4 +1,5 @@
-"""Apps layer: one Workload per service of `apps`, keyed by the service's name.
+"""Apps layer: one Workload per service of `apps`, keyed by the service's name, on either cloud
+(it takes what it needs of the other layers' handles through the protocols below).
 
 What a service `uses` becomes its data egress: the data service's port on the data subnets, and
 nothing else outside the cluster. The data tier's security groups admit the cluster's nodes, and
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 import pulumi
 
@@ -23,11 +24,43 @@ from components.kubernetes.platform.workload import (
     WorkloadArgs,
 )
 from components.network.cidr_plan import SubnetPlan
-from infra.config import AwsStackConfig
-from infra.layers.data import DataHandles
-from infra.layers.kubernetes import KubernetesHandles
-from infra.layers.network import NetworkHandles
+from infra.config import StackBase
 from infra.sections.apps import AppService
+
+
+class _Vpc(Protocol):
+    @property
+    def plan(self) -> SubnetPlan: ...
+
+
+class NetworkLike(Protocol):
+    """What the apps layer takes from any cloud's network handles."""
+
+    @property
+    def vpc(self) -> _Vpc: ...
+
+
+class _Addons(Protocol):
+    @property
+    def ingress_class(self) -> str: ...
+    @property
+    def cluster_issuer_name(self) -> str: ...
+
+
+class KubernetesLike(Protocol):
+    """What the apps layer takes from any cloud's Kubernetes handles."""
+
+    @property
+    def addons(self) -> _Addons: ...
+    @property
+    def on_platform(self) -> pulumi.ResourceOptions: ...
+
+
+class DataLike(Protocol):
+    """What the apps layer takes from any cloud's data handles."""
+
+    @property
+    def ports(self) -> dict[str, tuple[int, int]]: ...
 
 
 @dataclass(frozen=True)
@@ -54,10 +87,10 @@ def data_egress(
 
 
 def layer(
-    cfg: AwsStackConfig,
-    network: NetworkHandles,
-    kubernetes: KubernetesHandles,
-    data: DataHandles,
+    cfg: StackBase,
+    network: NetworkLike,
+    kubernetes: KubernetesLike,
+    data: DataLike,
     opts: pulumi.ResourceOptions | None = None,
 ) -> AppsHandles:
     """One Workload per service on the cluster; each may reach the data services it uses."""
@@ -77,7 +110,7 @@ def layer(
 
 
 def workload_args(
-    cfg: AwsStackConfig,
+    cfg: StackBase,
     app: AppService,
     egress: Mapping[str, DataEgressArgs],
     ingress_class: str,

@@ -26,14 +26,13 @@ from components.kubernetes.aws_irsa import OidcIdentity
 from components.kubernetes.platform.baseline import (
     PlatformBaseline,
     PlatformBaselineArgs,
-    QuotaArgs,
-    WorkloadNamespaceArgs,
 )
 from components.monitoring.aws import AlarmWiring
 from components.network.aws import Vpc
 from infra.config import AwsStackConfig
 from infra.kubernetes import kubernetes_provider
 from infra.layers.network import NetworkHandles, cluster_name
+from infra.layers.platform import shared_baseline_args
 from infra.providers import Providers
 
 
@@ -145,29 +144,7 @@ def baseline(cfg: AwsStackConfig, opts: pulumi.ResourceOptions) -> PlatformBasel
 
 
 def baseline_args(cfg: AwsStackConfig) -> PlatformBaselineArgs:
-    p = cfg.platform
-    return PlatformBaselineArgs(
-        part_of=cfg.name,
-        namespaces=[
-            WorkloadNamespaceArgs(
-                name=ns.name,
-                quota=QuotaArgs(
-                    requests_cpu=ns.quota.requests_cpu,
-                    requests_memory=ns.quota.requests_memory,
-                    limits_cpu=ns.quota.limits_cpu,
-                    limits_memory=ns.quota.limits_memory,
-                    pods=ns.quota.pods,
-                ),
-            )
-            for ns in p.namespaces
-        ],
-        ingress_namespace=p.ingress_namespace,
-        monitoring_namespace=p.monitoring_namespace,
-        platform_namespaces=[p.ingress_namespace, "cert-manager", p.monitoring_namespace],
-        storage_class=ebs_storage_class(),
-        storage_reclaim_policy=p.storage_reclaim_policy,
-        protect_stateful=cfg.protect_stateful_resources,
-    )
+    return shared_baseline_args(cfg, ebs_storage_class())
 
 
 def addons(

@@ -15,6 +15,9 @@ from typing import Annotated, Any
 from pydantic import Field, field_validator
 
 from components.aws.patterns import IAM_ROLE_ARN, ROUTE53_ZONE_ID
+from components.kubernetes.alicloud_ack import ACK_VERSIONS, AckClusterArgs
+from components.kubernetes.alicloud_ack import MIN_DISK_GIB as ACK_MIN_DISK_GIB
+from components.kubernetes.alicloud_ack import NodePoolArgs as AckNodePoolArgs
 from components.kubernetes.architecture import Architecture, group_architecture
 from components.kubernetes.aws_addons import AcmeServer, PlatformAddonsArgs
 from components.kubernetes.aws_eks import (
@@ -42,6 +45,14 @@ def _eks(name: str) -> Any:
 
 def _nodes(name: str) -> Any:
     return component_default(NodeGroupArgs, name)
+
+
+def _ack(name: str) -> Any:
+    return component_default(AckClusterArgs, name)
+
+
+def _ack_pool(name: str) -> Any:
+    return component_default(AckNodePoolArgs, name)
 
 
 class NodeGroup(Section):
@@ -75,9 +86,12 @@ class AwsNodeGroup(NodeGroup):
 
 
 class AlicloudNodeGroup(NodeGroup):
-    instance_types: list[str] = Field(default_factory=list)
-    """ECS instance types (`ecs.g7.large`), most preferred first; the Alibaba Cloud implementation
-    (issue #16) sets the default."""
+    instance_types: list[str] = Field(_ack_pool("instance_types"), min_length=1)
+    """ECS instance types (`ecs.g7.large`), most preferred first (spot needs at least two)."""
+    spot: bool = _ack_pool("spot")
+    """Preemptible instances (SpotAsPriceGo: cheaper, reclaimable; rejected in prod)."""
+    disk_size_gib: int = Field(_ack_pool("disk_size_gib"), ge=ACK_MIN_DISK_GIB, le=1000)
+    """Encrypted ESSD system disk size."""
 
     @field_validator("instance_types")
     @classmethod
@@ -221,10 +235,40 @@ class AwsCluster(Cluster):
 
 
 class AlicloudCluster(Cluster):
+    version: str = Field(_ack("version"), pattern=r"^1\.\d{2}$")
+    """Kubernetes minor version (`1.34`); ACK releases it as its own patch (`1.34.1-aliyun.1`)."""
+    service_cidr: str = _ack("service_cidr")
+    """Cluster IP range of Services (must not overlap the VPC)."""
     node_groups: dict[str, AlicloudNodeGroup] = Field(
         default_factory=lambda: {"general": AlicloudNodeGroup()}
     )
-    """ACK node pools by name (fields as for AWS, with ECS instance types and no capacityType)."""
+    """ACK node pools by name: instanceTypes, spot, minSize, desiredSize, maxSize, diskSizeGib,
+    labels, perZone."""
+
+    @field_validator("version")
+    @classmethod
+    def _ack_version(cls, version: str) -> str:
+        if version not in ACK_VERSIONS:
+            raise ValueError(
+                f"ACK offers new clusters {', '.join(ACK_VERSIONS)} (table in "
+                "components/kubernetes/alicloud_ack.py)"
+            )
+        return version
+
+    def problems(self) -> Iterator[Problem]:
+        yield from super().problems()
+        if self.endpoint.public:
+            yield Problem(
+                "endpoint.public",
+                "not built on Alibaba Cloud: ACK's internet API server has no source allowlist "
+                "here; reach the private endpoint from the VPC (a bastion, VPN or in-VPC runner)",
+            )
+        for name, group in self.node_groups.items():
+            if group.spot and len(group.instance_types) < 2:
+                yield Problem(
+                    f"nodeGroups.{name}.instanceTypes",
+                    "spot needs at least two types (one reclaimed pool must not empty the group)",
+                )
 
 
 class HelmChart(Section):
@@ -242,16 +286,18 @@ def _chart(chart: str, version: str, repository: str) -> HelmChart:
     return HelmChart(chart=chart, version=version, repository=repository)
 
 
+INGRESS_NGINX = _chart("ingress-nginx", "4.14.1", "https://kubernetes.github.io/ingress-nginx")
+CERT_MANAGER = _chart("cert-manager", "v1.19.2", "https://charts.jetstack.io")
+
+
 class Charts(Section):
-    ingress_nginx: HelmChart = _chart(
-        "ingress-nginx", "4.14.1", "https://kubernetes.github.io/ingress-nginx"
-    )
+    ingress_nginx: HelmChart = INGRESS_NGINX
     """Ingress controller, exposed through an NLB."""
     aws_load_balancer_controller: HelmChart = _chart(
         "aws-load-balancer-controller", "1.16.0", "https://aws.github.io/eks-charts"
     )
     """Provisions the NLB in front of the ingress controller."""
-    cert_manager: HelmChart = _chart("cert-manager", "v1.19.2", "https://charts.jetstack.io")
+    cert_manager: HelmChart = CERT_MANAGER
     """Issues the TLS certificates of Ingresses."""
     metrics_server: HelmChart = _chart(
         "metrics-server", "3.13.0", "https://kubernetes-sigs.github.io/metrics-server/"
@@ -340,3 +386,15 @@ class AwsPlatform(Platform):
     """Zone for external-dns; unset: external-dns is not installed."""
     charts: Charts = Charts()
     """Pinned Helm charts of the add-ons."""
+
+
+class AlicloudCharts(Section):
+    ingress_nginx: HelmChart = INGRESS_NGINX
+    """Ingress controller, exposed through a CLB."""
+    cert_manager: HelmChart = CERT_MANAGER
+    """Issues the TLS certificates of Ingresses."""
+
+
+class AlicloudPlatform(Platform):
+    charts: AlicloudCharts = AlicloudCharts()
+    """Pinned Helm charts of the add-ons ACK does not manage itself."""

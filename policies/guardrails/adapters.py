@@ -91,6 +91,8 @@ def _schema_for(value: Any) -> dict[str, Any]:
     if isinstance(value, list):
         item = _schema_for(value[0]) if value else {}
         return {"type": "array", "items": item} if item else {"type": "array"}
+    if isinstance(value, dict):  # a map such as {"CNY": 7500}: numbers by key
+        return {"type": "object", "additionalProperties": {"type": "number"}}
     return {"type": ["array", "null"], "items": {"type": "string"}}
 
 

@@ -1,0 +1,119 @@
+"""What the add-ons of every cloud share: pinned chart args, the values of ingress-nginx (minus
+the cloud's load balancer Service), the Let's Encrypt ClusterIssuer, and their checks."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import pulumi
+from pulumi_kubernetes import apiextensions
+
+from components._base import child_opts, require
+from components.kubernetes.platform.baseline import k8s_labels
+
+AcmeServer = Literal["staging", "production"]
+ACME_SERVERS: dict[AcmeServer, str] = {
+    "staging": "https://acme-staging-v02.api.letsencrypt.org/directory",
+    "production": "https://acme-v02.api.letsencrypt.org/directory",
+}
+
+
+@dataclass(frozen=True, kw_only=True)
+class ChartArgs:
+    chart: str
+    """Chart name."""
+    version: str
+    """Exact chart version."""
+    repository: str
+    """HTTPS chart repository."""
+    values: Mapping[str, Any] = field(default_factory=dict)
+    """Values merged over ours."""
+
+
+def merge_values(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in override.items():
+        if isinstance(value, Mapping) and isinstance(merged.get(key), Mapping):
+            merged[key] = merge_values(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def ingress_nginx_values(
+    ingress_class: str, replicas: int, service: Mapping[str, Any]
+) -> dict[str, Any]:
+    """ingress-nginx as the cluster's default IngressClass, spread over zones, behind `service`
+    (the cloud's load balancer)."""
+    return {
+        "controller": {
+            "replicaCount": replicas,
+            "ingressClassResource": {
+                "name": ingress_class,
+                "default": True,
+                "controllerValue": "k8s.io/ingress-nginx",
+            },
+            "ingressClass": ingress_class,
+            "allowSnippetAnnotations": False,  # CVE-2021-25742-style config injection
+            "config": {"use-forwarded-headers": "false", "server-tokens": "false"},
+            "minAvailable": 1,
+            "metrics": {"enabled": True},
+            "topologySpreadConstraints": [
+                {
+                    "maxSkew": 1,
+                    "topologyKey": "topology.kubernetes.io/zone",
+                    "whenUnsatisfiable": "ScheduleAnyway",
+                    "labelSelector": {"matchLabels": {"app.kubernetes.io/name": "ingress-nginx"}},
+                }
+            ],
+            "service": dict(service),
+        },
+    }
+
+
+def cluster_issuer(
+    parent: pulumi.Resource,
+    name: str,
+    *,
+    part_of: str,
+    acme_server: AcmeServer,
+    acme_email: str,
+    ingress_class: str,
+    depends_on: Sequence[pulumi.Resource],
+) -> str:
+    """A Let's Encrypt ClusterIssuer solving HTTP-01 through the ingress class; its name."""
+    issuer = f"letsencrypt-{acme_server}"
+    apiextensions.CustomResource(
+        name,
+        api_version="cert-manager.io/v1",
+        kind="ClusterIssuer",
+        metadata={"name": issuer, "labels": k8s_labels(issuer, part_of)},
+        spec={
+            "acme": {
+                "server": ACME_SERVERS[acme_server],
+                "email": acme_email,
+                "privateKeySecretRef": {"name": f"{issuer}-account-key"},
+                "solvers": [{"http01": {"ingress": {"ingressClassName": ingress_class}}}],
+            }
+        },
+        opts=child_opts(parent, depends_on=list(depends_on)),
+    )
+    return issuer
+
+
+def validate_charts(charts: Mapping[str, ChartArgs], required: Sequence[str]) -> None:
+    """Every required chart is given; each is pinned to an exact version from an HTTPS repo."""
+    for key in required:
+        require(key in charts, f"charts.{key}", "a pinned chart is required")
+    for key, chart in charts.items():
+        require(
+            chart.repository.startswith("https://"), f"charts.{key}.repository", "must be HTTPS"
+        )
+        parts = chart.version.removeprefix("v").split(".")
+        require(
+            len(parts) == 3 and all(p.isdigit() for p in parts),
+            f"charts.{key}.version",
+            f"'{chart.version}' is not an exact version (x.y.z)",
+        )
