@@ -2,12 +2,14 @@
 platform: every layer (infra/layers/) takes the config and the handles of the layers it builds on,
 and returns typed handles to its components plus its exports.
 
-    providers ─> network ─> kubernetes (optional) ─┐
+    providers ─> registry ─┐
+             ├─> network ─> kubernetes (optional) ─┐
              │          └──────────────────────────┴─> data ─> apps (on the cluster)
              ├─> cost (the budget)
              └─> storage (buckets, CDN at the edge)
 
-Later layers (monitoring, DR) take the handles they attach to: `AwsPlatform` holds them all.
+The registry's repositories feed the cluster (the only ones its nodes may pull from) and the apps
+(a service without `image` runs from its own). Later layers (monitoring, DR) take the handles they attach to: `AwsPlatform` holds them all.
 An Alibaba Cloud stack has the same layers (infra/layers/alicloud/), composed by
 `compose_alicloud` into `AlicloudPlatform`.
 """
@@ -18,9 +20,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from infra.config import AlicloudStackConfig, AwsStackConfig, StackConfig
-from infra.layers import apps, cost, data, kubernetes, monitoring, network, storage
+from infra.layers import apps, cost, data, kubernetes, monitoring, network, registry, storage
 from infra.layers.alicloud import data as ali_data
 from infra.layers.alicloud import kubernetes as ali_kubernetes
+from infra.layers.alicloud import monitoring as ali_monitoring
 from infra.layers.alicloud import network as ali_network
 from infra.layers.alicloud import storage as ali_storage
 from infra.providers import Providers, build_alicloud_providers, build_providers
@@ -40,11 +43,12 @@ class AwsPlatform:
     apps: apps.AppsHandles | None
     """None without a cluster."""
     cost: cost.CostHandles
+    registry: registry.RegistryHandles
 
     def exports(self, cfg: AwsStackConfig) -> dict[str, Any]:
         """The stack outputs: each layer's exports (never a credential)."""
         layers = (self.kubernetes, self.data, self.apps, self.network, self.storage, self.cost,
-                  self.monitoring)  # fmt: skip
+                  self.monitoring, self.registry)  # fmt: skip
         out: dict[str, Any] = {"environment": cfg.environment, "region": cfg.region}
         for handles in layers:
             if handles is not None:
@@ -60,6 +64,7 @@ class AlicloudPlatform:
     network: ali_network.NetworkHandles
     kubernetes: ali_kubernetes.KubernetesHandles | None
     """None when `cluster.enabled` is false."""
+    monitoring: ali_monitoring.MonitoringHandles
     storage: ali_storage.StorageHandles
     data: ali_data.DataHandles
     apps: apps.AppsHandles | None
@@ -67,7 +72,8 @@ class AlicloudPlatform:
 
     def exports(self, cfg: AlicloudStackConfig) -> dict[str, Any]:
         """The stack outputs: each layer's exports (never a credential)."""
-        layers = (self.kubernetes, self.data, self.apps, self.network, self.storage)
+        layers = (self.kubernetes, self.data, self.apps, self.network, self.storage,
+                  self.monitoring)  # fmt: skip
         out: dict[str, Any] = {"environment": cfg.environment, "region": cfg.region}
         for handles in layers:
             if handles is not None:
@@ -87,14 +93,21 @@ def compose_aws(cfg: AwsStackConfig) -> AwsPlatform:
     alerts = monitoring.layer(cfg, providers)
     net = network.layer(cfg, providers, alarms=alerts.alarms)
     budget = cost.layer(cfg, providers)
-    k8s = kubernetes.layer(cfg, providers, net, alarms=alerts.alarms)
+    images = registry.layer(cfg, providers)
+    k8s = kubernetes.layer(
+        cfg, providers, net, image_repository_arns=images.pull_arns, alarms=alerts.alarms
+    )
     edge = storage.layer(cfg, providers)
     data_tier = data.layer(cfg, providers, net, k8s, alarms=alerts.alarms)
-    services = apps.layer(cfg, net, k8s, data_tier) if k8s is not None else None
+    services = (
+        apps.layer(cfg, net, k8s, data_tier, images=images.repository_urls)
+        if k8s is not None
+        else None
+    )
     return AwsPlatform(
         providers=providers, network=net, kubernetes=k8s, monitoring=alerts, storage=edge,
         data=data_tier,
-        apps=services, cost=budget,
+        apps=services, cost=budget, registry=images,
     )  # fmt: skip
 
 
@@ -102,12 +115,13 @@ def compose_alicloud(cfg: AlicloudStackConfig) -> AlicloudPlatform:
     """The AWS wiring on Alibaba Cloud. What is not built there yet the config refused already
     (infra/preflight_alicloud.py), so every layer here builds all the stack asks of it."""
     providers = build_alicloud_providers(cfg)
+    alerts = ali_monitoring.layer(cfg, providers)
     net = ali_network.layer(cfg, providers)
     k8s = ali_kubernetes.layer(cfg, providers, net)
     edge = ali_storage.layer(cfg, providers)
-    data_tier = ali_data.layer(cfg, providers, net, k8s)
+    data_tier = ali_data.layer(cfg, providers, net, k8s, alarms=alerts.alarms)
     services = apps.layer(cfg, net, k8s, data_tier) if k8s is not None else None
     return AlicloudPlatform(
-        providers=providers, network=net, kubernetes=k8s, storage=edge, data=data_tier,
-        apps=services,
+        providers=providers, network=net, kubernetes=k8s, monitoring=alerts, storage=edge,
+        data=data_tier, apps=services,
     )  # fmt: skip

@@ -37,6 +37,7 @@ from components._base import Cloud
 from components.network.cidr_plan import CidrPlanError, SubnetPlan, default_slot, plan_subnets
 from infra.cloud_names import prefix_problems
 from infra.config_source import project_values
+from infra.name_budget import CAPABILITY_SECTIONS, budget_problems
 from infra.policy_limits import PolicyLimits, policy_limits
 from infra.presets import preset
 from infra.regions import CLOUD_NAMES, REGIONS, is_zone_of, zone_letters, zone_name, zone_suffix
@@ -66,6 +67,7 @@ from infra.sections.kubernetes import (
 from infra.sections.network import AlicloudNetwork, AwsNetwork, Network
 from infra.sections.postgres import AlicloudPostgres, AwsPostgres, Postgres
 from infra.sections.redis import AlicloudRedis, AwsRedis, Redis
+from infra.sections.registry import AwsRegistry
 from infra.sections.storage import AwsStorage, Storage
 from infra.sections.tags import Tags
 from planner.config_keys import namespace_problems
@@ -183,6 +185,21 @@ class StackBase(Section):
         """The mandatory guardrails of this environment (policies/config/<environment>.json)."""
         return policy_limits(self.environment)
 
+    def _generating_sections(self) -> Iterator[str]:
+        """The sections whose components this stack builds (and so whose names it generates)."""
+        for section in CAPABILITY_SECTIONS.values():
+            value = getattr(self, section, None)
+            if value is None:
+                continue
+            if section == "budget":
+                on = value.monthly_limit is not None
+            elif section == "alerting":
+                on = value.configured
+            else:
+                on = getattr(value, "enabled", True)
+            if on:
+                yield section
+
     def problems(self) -> Iterator[Problem]:
         yield from super().problems()
         for line in prefix_problems(self.prefix):
@@ -190,6 +207,9 @@ class StackBase(Section):
                 "name",
                 f"'{self.name}' makes every resource name start '{self.prefix}', which {line}",
             )
+        cloud: str = getattr(self, "cloud", "aws")  # each variant's discriminator
+        for line in budget_problems(self.name, self.prefix, cloud, self._generating_sections()):
+            yield Problem("name", line)
         yield from self._zone_problems()
         dr = self.dr
         if dr.enabled:
@@ -202,6 +222,13 @@ class StackBase(Section):
                     "dr.region", f"'{dr.region}' is not an {CLOUD_NAMES[self.CLOUD]} region"
                 )
         yield from self._guardrail_problems()
+        if (no_registry := self._own_registry()) is not None:
+            for name, app in self.apps.items():
+                if app.image is None:
+                    yield Problem(
+                        f"apps.{name}.image",
+                        f"required: {no_registry}, so the service has no repository of its own",
+                    )
         for key, message in app_problems(
             self.apps,
             namespaces=[n.name for n in self.platform.namespaces],
@@ -246,6 +273,10 @@ class StackBase(Section):
                 f"must be false in {self.environment}: buckets hold data "
                 "(policy stateful-resources-protected)",
             )
+
+    def _own_registry(self) -> str | None:
+        """Why services cannot run from a repository of the stack's own registry; None: they can."""
+        return f"{CLOUD_NAMES[self.CLOUD]} stacks have no registry yet"
 
     def _dns_domain(self) -> str | None:
         """The DNS zone the platform publishes app hosts in, if any (per cloud)."""
@@ -361,10 +392,13 @@ class AwsStackConfig(StackBase):
     """S3 buckets (assets, uploads, backups, logs)."""
     cdn: AwsCdn = AwsCdn()
     """CloudFront, TLS, security headers and WAF in front of the assets bucket."""
+    registry: AwsRegistry = AwsRegistry()
+    """ECR repositories, one per service of `apps` (docs/delivery.md)."""
 
     def problems(self) -> Iterator[Problem]:
         yield from super().problems()
         cluster, cdn = self.cluster, self.cdn
+
         node_architectures = set()
         for group in cluster.node_groups.values():
             with suppress(ValueError):  # a mixed group is reported under its instanceTypes
@@ -412,6 +446,9 @@ class AwsStackConfig(StackBase):
         zone = self.platform.route53_zone
         return zone.domain if zone else None
 
+    def _own_registry(self) -> str | None:
+        return None if self.registry.enabled else "registry.enabled is false"
+
 
 class AlicloudStackConfig(StackBase):
     """A stack on Alibaba Cloud (infra/layers/alicloud/). A capability not built there yet is
@@ -419,7 +456,7 @@ class AlicloudStackConfig(StackBase):
 
     CLOUD: ClassVar[Cloud] = "alicloud"
     BUDGET_IN_CONFIG: ClassVar[bool] = False
-    ALERTING_BUILT: ClassVar[bool] = False  # refused as not built (infra/preflight_alicloud.py)
+    ALERTING_BUILT: ClassVar[bool] = True  # CloudMonitor (infra/layers/alicloud/monitoring.py)
 
     cloud: Literal["alicloud"]
     """Target cloud."""

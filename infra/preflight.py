@@ -33,9 +33,10 @@ from components.postgres.aws import _validate as validate_postgres
 from components.redis.aws import _validate as validate_redis
 from components.redis.aws_serverless import READER_PORT, SERVERLESS_FIELDS
 from components.redis.aws_serverless import _validate as validate_redis_serverless
+from components.registry.aws import validate_registry
 from components.storage.aws import _validate as validate_bucket
 from infra.config import AwsStackConfig, StackBase
-from infra.layers import apps, cost, data, kubernetes, network, storage
+from infra.layers import apps, cost, data, kubernetes, network, registry, storage
 
 STAND_IN = "stand-in"
 """In place of an id or ARN only the cloud knows: no validator reads one."""
@@ -147,6 +148,8 @@ def _kubernetes_checks(cfg: AwsStackConfig) -> list[Check]:
         Check("PlatformBaseline", validate_baseline, (kubernetes.baseline_args(cfg),), "platform",
               {"platform_namespaces": "platform.ingressNamespace"}),
         Check("PlatformAddons", validate_addons, (addons,), "platform"),
+        Check("Registry", validate_registry, (registry.registry_args(cfg, None),), "registry",
+              {"applications": "apps", "untagged_expiry_days": "registry.untaggedImageExpiryDays"}),
     ]  # fmt: skip
     return found + workload_checks(cfg, ports)
 
@@ -156,7 +159,9 @@ def workload_checks(cfg: StackBase, ports: Mapping[str, tuple[int, int]]) -> lis
     egress = apps.data_egress(cfg.subnet_plan(), ports)
     found = []
     for name, app in cfg.apps.items():
-        args = apps.workload_args(cfg, app, egress, cfg.platform.ingress_class, STAND_IN)
+        args = apps.workload_args(
+            cfg, app, egress, cfg.platform.ingress_class, STAND_IN, image=STAND_IN
+        )
         found.append(
             Check(f"Workload {name}", validate_workload, (name, args), f"apps.{name}",
                   {"min_replicas": f"apps.{name}.replicas.min",

@@ -116,6 +116,8 @@ CLOUD_PRESETS: dict[str, dict[str, dict[str, Any]]] = {
             },
             "storage": {"backups": {"lifecycle": {"transitions": []}}},
             "cdn": {"priceClass": "PriceClass_100"},
+            # ECR's AWS-managed key instead of a $1/month CMK: still KMS at rest.
+            "registry": {"customerManagedKey": False},
         },
         "staging": {
             "postgres": {"serverless": {"minAcu": 0.5, "maxAcu": 8}},
@@ -173,6 +175,14 @@ CLOUD_PRESETS: dict[str, dict[str, dict[str, Any]]] = {
                     }
                 }
             },
+            # One Basic-category database node (no standby, no log backups), a single-node cache.
+            "postgres": {
+                "multiAz": False,
+                "instanceClass": "pg.n2.small.1",
+                "storageGib": 20,
+                "backupRetentionDays": 7,
+            },
+            "redis": {"nodeType": "redis.basic.small.default"},
         },
         "staging": {
             "cluster": {
@@ -180,6 +190,7 @@ CLOUD_PRESETS: dict[str, dict[str, dict[str, Any]]] = {
                     "general": {"minSize": 2, "desiredSize": 2, "maxSize": 6, "diskSizeGib": 60}
                 }
             },
+            "postgres": {"instanceClass": "pg.n2.small.2c"},
         },
         "prod": {},
     },

@@ -135,6 +135,10 @@ def _computed(
         out |= {"name": inputs.get("name", rid)}
     elif typ.startswith(("aws:rds/", "aws:elasticache/", "aws:backup/", "aws:secretsmanager/")):
         out |= _data_tier(typ, name, rid, inputs, region)
+    elif typ == "aws:ecr/repository:Repository":
+        repo = inputs.get("name", rid)
+        out |= {"name": repo, "registryId": ACCOUNT_ID,
+                "repositoryUrl": f"{ACCOUNT_ID}.dkr.ecr.{region}.amazonaws.com/{repo}"}  # fmt: skip
     elif typ == "random:index/randomPassword:RandomPassword":
         out |= _random_password(name, inputs)
     else:
@@ -151,6 +155,7 @@ def _computed(
 _ARN_BY_NAME = {
     "aws:cloudtrail/trail:Trail": ("cloudtrail", "trail/{name}"),
     "aws:sns/topic:Topic": ("sns", "{name}"),
+    "aws:ecr/repository:Repository": ("ecr", "repository/{name}"),
 }
 
 

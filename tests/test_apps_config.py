@@ -53,7 +53,7 @@ BAD_APPS: list[tuple[str, dict[str, Any], str, str]] = [
     ("quantity", dev(api={**API, "resources": {"limitsMemory": "lots"}}), "apps.api.resources.limitsMemory", "pattern"),
     ("service-name", dev(API=API), "apps.API.[key]", "pattern"),
     ("same-host", dev(a={**API, "host": "x.dev.acme.example"}, b={**API, "host": "x.dev.acme.example"}), "apps.b.host", "already the host of apps.a"),
-    ("missing-image", dev(api={"tag": "1.0.0"}), "apps.api.image", "required"),
+    ("missing-image", {**dev(api={**API, "image": None}), "registry": {"enabled": False}}, "apps.api.image", "registry.enabled is false"),
     ("unknown-key", dev(api={**API, "replica": 3}), "apps.api.replica", "unknown key"),
 ]  # fmt: skip
 

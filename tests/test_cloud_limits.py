@@ -89,7 +89,11 @@ def test_an_sls_project_name_with_a_double_suffix_too_long_is_refused() -> None:
 def test_an_eleven_character_name_makes_an_iam_role_name_too_long(environment: str) -> None:
     raw = copy.deepcopy(raw_stack_config(environment))
     raw["name"] = "acme-webapp" if environment == "prod" else "acme-webapp-x"
-    cfg = parse_config(raw)
+    # Config refuses it first (infra/name_budget.py, tests/test_name_budget.py) ...
+    with pytest.raises(ConfigError, match=r"groundwork:name: .* IAM role name"):
+        parse_config(raw)
+    # ... and the exact check on what the program registers finds it too.
+    cfg = parse_config(raw_stack_config(environment)).model_copy(update={"name": raw["name"]})
     problems = name_problems(run_mocked(lambda: build(cfg), stack=environment).recorded)
     assert any(p.startswith("the IAM role name of ") and "at most 64" in p for p in problems)
     assert name_problems(built(environment).recorded) == []
@@ -120,6 +124,9 @@ def test_version_tables() -> None:
     assert postgres_version_problem("postgres", "18.1") is None
     assert "major.minor" in (postgres_version_problem("postgres", "16") or "")
     assert cache_version_problem("valkey", "8.0") is None
+    assert cache_version_problem("valkey", "9.1") is None  # ElastiCache for Valkey 9.1
+    # Past the end of EKS extended support (2026-11-26): no new cluster runs it.
+    assert "1.31" not in EKS_VERSIONS["EXTENDED"]
     assert "not offered" in (cache_version_problem("redis", "5.0.6") or "")
     assert set(EKS_VERSIONS["STANDARD"]) <= set(EKS_VERSIONS["EXTENDED"])
 
@@ -200,7 +207,7 @@ ISSUE_EXAMPLES: list[tuple[str, str, Any, str]] = [
     ("master-username", "dev", lambda r: r.update(postgres={"masterUsername": "admin"}), "groundwork:postgres.masterUsername: 'admin' is reserved"),
     ("image-tag-without-digest", "prod", _drop_digest, "groundwork:apps.web.digest: prod deploys images pinned by digest"),
     ("ingress-namespace", "prod", lambda r: r["platform"].update(ingressNamespace="apps"), "groundwork:platform.namespaces: ['apps'] are platform namespaces"),
-    ("iam-role-name", "prod", lambda r: r.update(name="acme-webapp"), "groundwork:name: the IAM role name of acme-webapp-prod-addons-aws-load-balancer-controller-irsa would be"),
+    ("iam-role-name", "prod", lambda r: r.update(name="acme-webapp"), "groundwork:name: 'acme-webapp' makes the IAM role name 'acme-webapp-prod-addons-aws-load-balancer-controller-irsa-xxxxxxx' 65 characters; at most 64"),
     ("rds-double-hyphen", "prod", lambda r: r.update(name="ac--me"), "groundwork:name: 'ac--me' makes every resource name start 'ac--me-prod', which contains `--`"),
     ("s3-prefix", "prod", lambda r: r.update(name="sthree-acme"), "groundwork:name: 'sthree-acme' makes every resource name start"),
     ("zone-d", "prod", lambda r: r["network"].update(zones=["a", "b", "d"]), "groundwork:network.zones: 'd' is not a zone of eu-west-1"),

@@ -33,6 +33,11 @@ RG = "aws:elasticache/replicationGroup:ReplicationGroup"
 KV = "alicloud:kvstore/instance:Instance"
 ALI_RDS = "alicloud:rds/instance:Instance"
 ALI_RO = "alicloud:rds/readOnlyInstance:ReadOnlyInstance"
+OSS = "alicloud:oss/bucket:Bucket"
+OSS_REPL = "alicloud:oss/bucketReplication:BucketReplication"
+CROSS_BACKUP = "alicloud:rds/rdsInstanceCrossBackupPolicy:RdsInstanceCrossBackupPolicy"
+CMS_ALARM = "alicloud:cms/alarm:Alarm"
+SLS = "alicloud:log/store:Store"
 ALI_ACCOUNT = "alicloud:rds/rdsAccount:RdsAccount"
 BUCKET = "aws:s3/bucket:Bucket"
 PAB = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"
@@ -837,16 +842,33 @@ BASE_CASES: dict[str, Case] = {
             bucket(),
             side(REPL, "repl", {}),
             R(CLUSTER, "db", {**AURORA, "globalClusterIdentifier": "g"}),
+            R(OSS, "oss", {"bucket": "acme-oss"}),
+            R(OSS_REPL, "oss-repl", {"bucket": UNKNOWN}, links={"bucket": ["oss"]}),
+            R(ALI_RDS, "pg", {}),
+            R(
+                CROSS_BACKUP,
+                "pg-dr",
+                {"instanceId": UNKNOWN, "crossBackupRegion": "cn-beijing"},
+                links={"instanceId": ["pg"]},
+            ),
         ],
-        bad=[[bucket()], [R(CLUSTER, "db", AURORA)]],
+        bad=[
+            [bucket()],
+            [R(CLUSTER, "db", AURORA)],
+            [R(OSS, "oss", {"bucket": "acme-oss"})],
+            [R(ALI_RDS, "pg", {})],
+        ],
         config={"enabled": True},
     ),
     "obs-alarm-actions": Case(
         ok=[
             R(ALARM, "cpu", {"alarmActions": ["arn:aws:sns:eu-west-1:1:p2"], "okActions": ["x"]}),
             R(ALARM, "recover", {"alarmActions": ["arn:aws:automate:eu-west-1:ec2:recover"]}),
+            R(CMS_ALARM, "rds-cpu", {"contactGroups": ["acme-p2"], "enabled": True}),
         ],
         bad=[
+            [R(CMS_ALARM, "rds-cpu", {"contactGroups": []})],
+            [R(CMS_ALARM, "rds-cpu", {"contactGroups": ["acme-p2"], "enabled": False})],
             [R(ALARM, "cpu", {"okActions": ["arn:sns:p2"]})],
             [R(ALARM, "cpu", {"alarmActions": ["arn:aws:sns:eu-west-1:1:p2"], "okActions": []})],
             [R(ALARM, "cpu", {"alarmActions": ["a"], "okActions": ["a"], "actionsEnabled": False})],
@@ -862,9 +884,21 @@ BASE_CASES: dict[str, Case] = {
                 {"alarmActions": ["arn:sns"], "dimensions": {"DBClusterIdentifier": UNKNOWN}},
                 links={"dimensions": ["db"]},
             ),
+            R(KV, "kv", {}),
+            R(
+                CMS_ALARM,
+                "kv-cpu",
+                {"contactGroups": ["acme-p2"], "metricDimensions": UNKNOWN},
+                links={"metricDimensions": ["kv"]},
+            ),
         ],
         bad=[
             [R(CLUSTER, "db", AURORA)],
+            [R(ALI_RDS, "pg", {})],
+            [
+                R(KV, "kv", {}),
+                R(CMS_ALARM, "kv-cpu", {"contactGroups": []}, links={"metricDimensions": ["kv"]}),
+            ],
             [
                 R(RG, "c", REDIS_OK),
                 R(ALARM, "cpu", {"dimensions": {}}, links={"dimensions": ["c"]}),
@@ -919,8 +953,12 @@ BASE_CASES: dict[str, Case] = {
         unknown=[R("aws:ebs/volume:Volume", "v", {"type": UNKNOWN})],
     ),
     "cost-log-retention": Case(
-        ok=[R(LOGS, "l", {"retentionInDays": 14})],
-        bad=[[R(LOGS, "l", {})], [R(LOGS, "l", {"retentionInDays": 365})]],
+        ok=[R(LOGS, "l", {"retentionInDays": 14}), R(SLS, "s", {"retentionPeriod": 30})],
+        bad=[
+            [R(LOGS, "l", {})],
+            [R(LOGS, "l", {"retentionInDays": 365})],
+            [R(SLS, "s", {"retentionPeriod": 3650})],
+        ],
         unknown=[R(LOGS, "l", {"retentionInDays": UNKNOWN})],
         config={"minDays": 1, "maxDays": 30},
     ),
@@ -1214,3 +1252,9 @@ def test_a_stack_check_on_resources_of_an_unconfigured_provider_is_deferred_in_a
     assert run(
         "k8s-replicas-and-pdb", [known, pdb], {"minReplicas": 2}
     )  # a known sibling: reported
+
+
+def test_sls_keeps_logs_forever_from_3650_days() -> None:
+    within_bounds = {"minDays": 1, "maxDays": 3653}
+    assert run("cost-log-retention", [R(SLS, "s", {"retentionPeriod": 3650})], within_bounds)
+    assert run("cost-log-retention", [R(SLS, "s", {"retentionPeriod": 3000})], within_bounds) == []

@@ -20,7 +20,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from ipaddress import IPv4Network
-from typing import Literal, get_args
+from typing import Any, Literal, get_args
 
 import pulumi
 from pulumi_aws import cloudwatch, ec2, eks, iam, kms, vpc
@@ -135,6 +135,9 @@ class EksClusterArgs:
     protect_stateful: bool = True
     """Protect the KMS key and log group, and turn on the cluster's deletion protection."""
     alarms: AlarmWiring | None = None
+    image_repository_arns: Sequence[pulumi.Input[str]] = ()
+    """ECR repositories of this account the nodes may pull from (the registry's); in other
+    accounts only registries that grant it themselves (EKS add-on images)."""
     """Alert topics and policy: emit this component's alarms (aws_alarms.py) on them."""
 
 
@@ -522,16 +525,25 @@ class EksCluster(pulumi.ComponentResource):
             tags=self._tags(f"{name}-node-role"),
             opts=child_opts(self),
         )
-        # CNI permissions live on the vpc-cni IRSA role, not on every node.
-        attachments = [
+        # CNI permissions live on the vpc-cni IRSA role, not on every node. Image pulls: only
+        # the registry's repositories of this account (not AWS's account-wide pull policy).
+        attachments: list[pulumi.Resource] = [
             iam.RolePolicyAttachment(
-                f"{name}-node-{policy}",
+                f"{name}-node-AmazonEKSWorkerNodePolicy",
                 role=node_role.name,
-                policy_arn=self._aws_policy(policy),
+                policy_arn=self._aws_policy("AmazonEKSWorkerNodePolicy"),
                 opts=child_opts(self),
-            )
-            for policy in ("AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryPullOnly")
-        ]
+            ),
+            iam.RolePolicy(
+                f"{name}-node-image-pull",
+                role=node_role.id,
+                policy=pulumi.Output.all(
+                    self._ctx.account_id, self._ctx.partition, self._ctx.region,
+                    *args.image_repository_arns,
+                ).apply(lambda v: node_pull_policy(v[0], v[1], v[2], v[3:])),
+                opts=child_opts(self),
+            ),
+        ]  # fmt: skip
         self.node_role_arn = node_role.arn
         self._node_groups_created: list[pulumi.Resource] = []
         self.node_group_names = []
@@ -700,3 +712,27 @@ def _validate(args: EksClusterArgs) -> None:
             f"{field_name}.disk_size_gib",
             f"at least {MIN_DISK_GIB} GiB",
         )
+
+
+IMAGE_PULL_ACTIONS = [
+    "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability",
+]  # fmt: skip
+
+
+def node_pull_policy(
+    account: str, partition: str, region: str, repository_arns: Sequence[str]
+) -> str:
+    """What the kubelet needs to pull: a registry token (account-wide by nature), the listed
+    repositories of this account, and repositories of other accounts in the region, which admit
+    a pull only if their own repository policy grants it (the EKS add-on images)."""
+    statements: list[dict[str, Any]] = [
+        {"Sid": "RegistryToken", "Effect": "Allow", "Action": "ecr:GetAuthorizationToken",
+         "Resource": "*"},
+        {"Sid": "OtherAccountsRegistries", "Effect": "Allow", "Action": IMAGE_PULL_ACTIONS,
+         "Resource": f"arn:{partition}:ecr:{region}:*:repository/*",
+         "Condition": {"StringNotEquals": {"aws:ResourceAccount": account}}},
+    ]  # fmt: skip
+    if repository_arns:
+        statements.append({"Sid": "OwnRepositories", "Effect": "Allow",
+                           "Action": IMAGE_PULL_ACTIONS, "Resource": sorted(repository_arns)})  # fmt: skip
+    return json.dumps({"Version": "2012-10-17", "Statement": statements})

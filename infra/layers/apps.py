@@ -91,9 +91,12 @@ def layer(
     network: NetworkLike,
     kubernetes: KubernetesLike,
     data: DataLike,
+    *,
+    images: Mapping[str, pulumi.Input[str]] | None = None,
     opts: pulumi.ResourceOptions | None = None,
 ) -> AppsHandles:
-    """One Workload per service on the cluster; each may reach the data services it uses."""
+    """One Workload per service on the cluster; each may reach the data services it uses, and one
+    without `image` runs from its own repository of the registry."""
     egress = data_egress(network.vpc.plan, data.ports)
     on_platform = pulumi.ResourceOptions.merge(kubernetes.on_platform, opts)
     addons = kubernetes.addons
@@ -101,7 +104,14 @@ def layer(
         workloads={
             name: Workload(
                 name,
-                workload_args(cfg, app, egress, addons.ingress_class, addons.cluster_issuer_name),
+                workload_args(
+                    cfg,
+                    app,
+                    egress,
+                    addons.ingress_class,
+                    addons.cluster_issuer_name,
+                    image=(images or {}).get(name),
+                ),
                 opts=on_platform,
             )
             for name, app in cfg.apps.items()
@@ -115,11 +125,17 @@ def workload_args(
     egress: Mapping[str, DataEgressArgs],
     ingress_class: str,
     cluster_issuer: str,
+    *,
+    image: pulumi.Input[str] | None = None,
 ) -> WorkloadArgs:
+    """`image`: the service's own repository, used when the service names no `image`."""
+    own = app.image if app.image is not None else image
+    if own is None:  # config refuses this first (apps.<name>.image); kept for direct callers
+        raise ValueError("apps: a service without `image` needs its registry repository")
     return WorkloadArgs(
         namespace=app.namespace,
         part_of=cfg.name,
-        image=app.image,
+        image=own,
         tag=app.tag,
         digest=app.digest,
         require_digest=app.require_digest,

@@ -3,7 +3,7 @@ services on it: infra/layers/apps.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -66,13 +66,17 @@ def layer(
     cfg: AwsStackConfig,
     providers: Providers,
     network: NetworkHandles,
+    *,
+    image_repository_arns: Sequence[pulumi.Input[str]] = (),
     alarms: AlarmWiring | None = None,
     opts: pulumi.ResourceOptions | None = None,
 ) -> KubernetesHandles | None:
-    """The cluster and the platform on it; None when `cluster.enabled` is false."""
+    """The cluster and the platform on it; None when `cluster.enabled` is false. The nodes may
+    pull from `image_repository_arns` of this account (and from other accounts' registries that
+    grant it, such as the EKS add-ons' images)."""
     if not cfg.cluster.enabled:
         return None
-    eks = cluster(cfg, network.vpc, providers.in_primary(opts), alarms)
+    eks = cluster(cfg, network.vpc, providers.in_primary(opts), alarms, image_repository_arns)
     k8s = kubernetes_provider(
         f"k8s-{eks.static_name}", eks, cfg.region, cfg.cluster.kubeconfig_role_arn
     )
@@ -97,9 +101,14 @@ def cluster(
     network: Vpc,
     opts: pulumi.ResourceOptions,
     alarms: AlarmWiring | None = None,
+    image_repository_arns: Sequence[pulumi.Input[str]] = (),
 ) -> EksCluster:
     private = {zone: s.id for zone, s in network.subnets["private"].items()}
-    args = replace(cluster_args(cfg, network.vpc_id, private), alarms=alarms)
+    args = replace(
+        cluster_args(cfg, network.vpc_id, private),
+        alarms=alarms,
+        image_repository_arns=list(image_repository_arns),
+    )
     return EksCluster(f"{cfg.prefix}-eks", args, opts=opts)
 
 

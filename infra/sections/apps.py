@@ -87,8 +87,9 @@ class AppDefaults(Section):
 class AppService(AppDefaults):
     """One service: its image, ports, scale, settings, public host and the data it uses."""
 
-    image: str
-    """Image repository without tag or digest (`ghcr.io/acme/api`)."""
+    image: str | None = None
+    """Image repository without tag or digest (`ghcr.io/acme/api`). Unset: the service's own
+    repository in the stack's registry (on AWS the ECR repository `registry` creates for it)."""
     tag: str = Field(pattern=TAG.pattern)
     """Image tag (never `latest`)."""
     digest: str | None = Field(None, pattern=DIGEST.pattern)
@@ -120,8 +121,8 @@ class AppService(AppDefaults):
 
     @field_validator("image")
     @classmethod
-    def _repository(cls, image: str) -> str:
-        if not is_repository(image):
+    def _repository(cls, image: str | None) -> str | None:
+        if image is not None and not is_repository(image):
             raise ValueError("the repository only; tag and digest have their own keys")
         return image
 

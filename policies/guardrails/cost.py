@@ -91,11 +91,17 @@ def _storage_gp3(subject: Subject, params: Mapping[str, Any]) -> Iterator[str]:
         yield f"storageType={get(p, 'storageType')}; use gp3"
 
 
+SLS_FOREVER = 3650
+"""An SLS logstore with this retention keeps its logs permanently."""
+
+
 def _log_retention(subject: Subject, params: Mapping[str, Any]) -> Iterator[str]:
     prop = "retentionInDays" if subject.type.startswith("aws:") else "retentionPeriod"
     days = need(subject.props, prop)
     if not days:
         yield f"{prop} not set: logs are kept (and billed) forever"
+    elif subject.type.startswith("alicloud:") and int(days) >= SLS_FOREVER:
+        yield f"{prop}={days}: SLS keeps the logs forever from {SLS_FOREVER} days"
     elif int(days) < params["minDays"]:
         yield f"{prop}={days} is below {params['minDays']} days"
     elif int(days) > params["maxDays"]:

@@ -9,13 +9,21 @@ from .core import Finding, Rule, Subject, as_list, get, need
 from .joins import linked
 from .storage import BUCKETS, REPLICATION
 
+ALI_RDS = "alicloud:rds/instance:Instance"
+ALI_KV = "alicloud:kvstore/instance:Instance"
 ALARMED = (
     "aws:rds/cluster:Cluster",
     "aws:rds/instance:Instance",
     "aws:elasticache/replicationGroup:ReplicationGroup",
     "aws:eks/cluster:Cluster",
+    ALI_RDS,
+    ALI_KV,
 )
 ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
+CMS_ALARM = "alicloud:cms/alarm:Alarm"
+OSS = "alicloud:oss/bucket:Bucket"
+OSS_REPLICATION = "alicloud:oss/bucketReplication:BucketReplication"
+RDS_CROSS_BACKUP = "alicloud:rds/rdsInstanceCrossBackupPolicy:RdsInstanceCrossBackupPolicy"
 
 
 def _cross_region_backup(subjects: Sequence[Subject]) -> bool:
@@ -32,10 +40,14 @@ def _dr_cross_region(subjects: Sequence[Subject], params: Mapping[str, Any]) -> 
         return
     backup_copies = _cross_region_backup(subjects)
     for s in subjects:
-        if s.type in BUCKETS and not any(
-            r.type in REPLICATION and linked(r, "bucket", s) for r in subjects
+        if s.type in (*BUCKETS, OSS) and not any(
+            r.type in (*REPLICATION, OSS_REPLICATION) and linked(r, "bucket", s) for r in subjects
         ):
             yield Finding(f"bucket '{s.name}' is not replicated to the DR region", s.urn)
+        elif s.type == ALI_RDS and not any(
+            b.type == RDS_CROSS_BACKUP and linked(b, "instanceId", s) for b in subjects
+        ):
+            yield Finding(f"RDS instance '{s.name}' has no cross-region backup policy", s.urn)
         elif (
             s.type == "aws:rds/cluster:Cluster"
             and not get(s.props, "globalClusterIdentifier")
@@ -50,7 +62,12 @@ def _dr_cross_region(subjects: Sequence[Subject], params: Mapping[str, Any]) -> 
 def _alarms(subjects: Sequence[Subject], params: Mapping[str, Any]) -> Iterator[Finding]:
     if not params["enabled"]:
         return
-    alarms = [a for a in subjects if a.type == ALARM and get(a.props, "alarmActions")]
+    alarms = [
+        a
+        for a in subjects
+        if (a.type == ALARM and get(a.props, "alarmActions"))
+        or (a.type == CMS_ALARM and get(a.props, "contactGroups"))
+    ]
     for s in subjects:
         if s.type not in ALARMED:
             continue
@@ -59,6 +76,12 @@ def _alarms(subjects: Sequence[Subject], params: Mapping[str, Any]) -> Iterator[
 
 
 def _alarm_actions(alarm: Subject, params: Mapping[str, Any]) -> Iterator[str]:
+    if alarm.type == CMS_ALARM:
+        if need(alarm.props, "enabled", True) is False:
+            yield "enabled is false: the alarm rule tells nobody"
+        if not as_list(need(alarm.props, "contactGroups"), "contactGroups"):
+            yield "no contactGroups: nobody hears when it fires"
+        return
     if need(alarm.props, "actionsEnabled", True) is False:
         yield "actionsEnabled is false: the alarm tells nobody"
     actions = as_list(need(alarm.props, "alarmActions"), "alarmActions")
@@ -76,9 +99,9 @@ RULES = [
         id="obs-alarm-actions",
         group="availability",
         severity="medium",
-        description="Every metric alarm acts: actions enabled, alarmActions set, and okActions wherever alarmActions notify a topic.",
-        remediation="Point alarmActions and okActions at the severity's alert topic (groundwork:alerting).",
-        types=(ALARM,),
+        description="Every metric alarm acts: actions enabled, alarmActions set, and okActions wherever alarmActions notify a topic; CloudMonitor alarm rules are enabled and notify contact groups.",
+        remediation="Point alarmActions and okActions at the severity's alert topic (groundwork:alerting); on Alibaba Cloud, the severity's contact group.",
+        types=(ALARM, CMS_ALARM),
         resource_check=_alarm_actions,
         anchors="CKV_AWS_319",
     ),
@@ -86,8 +109,8 @@ RULES = [
         id="dr-cross-region",
         group="availability",
         severity="high",
-        description="When enabled: buckets replicate to the DR region; Aurora has a global secondary or cross-region backup copies.",
-        remediation="Add bucket replication and an Aurora global cluster or AWS Backup copy action to the DR region.",
+        description="When enabled: buckets (S3, OSS) replicate to the DR region; Aurora has a global secondary or cross-region backup copies; Alibaba RDS has a cross-region backup policy.",
+        remediation="Add bucket replication and an Aurora global cluster or AWS Backup copy action to the DR region (Alibaba: oss.BucketReplication, rds.RdsInstanceCrossBackupPolicy).",
         types=(*BUCKETS, "aws:rds/cluster:Cluster"),
         stack_check=_dr_cross_region,
         params={"enabled": False},
@@ -98,7 +121,7 @@ RULES = [
         group="availability",
         severity="medium",
         description="When enabled: every database, cache and cluster has at least one metric alarm with alarmActions.",
-        remediation="Create CloudWatch alarms (CPU, storage, replication lag) wired to the on-call SNS topic.",
+        remediation="Create CloudWatch alarms (CPU, storage, replication lag) wired to the on-call SNS topic (Alibaba: CloudMonitor alarm rules notifying a contact group).",
         types=ALARMED,
         stack_check=_alarms,
         params={"enabled": True},

@@ -126,8 +126,9 @@ class WorkloadArgs:
     """Namespace (a baseline workload namespace)."""
     part_of: str
     """Product name (label `app.kubernetes.io/part-of`)."""
-    image: str
-    """Image repository without tag or digest (`docker.io/nginxinc/nginx-unprivileged`)."""
+    image: pulumi.Input[str]
+    """Image repository without tag or digest (`docker.io/nginxinc/nginx-unprivileged`), or the
+    URL of a repository created in the same program (an ECR repository's `repository_url`)."""
     tag: str
     """Image tag (never `latest`)."""
     digest: str | None = None
@@ -178,7 +179,7 @@ class WorkloadArgs:
 
 
 class Workload(pulumi.ComponentResource):
-    image_ref: str
+    image_ref: pulumi.Input[str]
     config_hash: str
     service_name: str | None
     deployment: apps.v1.Deployment
@@ -524,10 +525,12 @@ def container_security_context(sec: SecurityArgs) -> dict[str, Any]:
     return context
 
 
-def image_reference(args: WorkloadArgs) -> str:
+def image_reference(args: WorkloadArgs) -> pulumi.Input[str]:
     """`repo:tag@digest` (the digest wins at pull time; the tag stays for humans)."""
-    ref = f"{args.image}:{args.tag}"
-    return f"{ref}@{args.digest}" if args.digest else ref
+    suffix = f":{args.tag}@{args.digest}" if args.digest else f":{args.tag}"
+    if isinstance(args.image, str):
+        return args.image + suffix
+    return pulumi.Output.concat(args.image, suffix)
 
 
 def is_repository(image: str) -> bool:
@@ -545,7 +548,7 @@ def validate_workload(name: str, args: WorkloadArgs) -> None:
     require(bool(DNS_LABEL.match(name)), "name", f"'{name}' is not a DNS label")
     require(bool(DNS_LABEL.match(args.namespace)), "namespace", "not a DNS label")
     require(
-        is_repository(args.image),
+        not isinstance(args.image, str) or is_repository(args.image),
         "image",
         "give the repository only; the tag and digest have their own fields",
     )
