@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pulumi.runtime
 import pytest
 from pulumi_policy.proxy import UnknownValueError
 
@@ -1292,6 +1293,31 @@ def test_cdn_logging_through_vended_log_delivery_counts() -> None:
     assert run("cdn-waf-and-logging", [R(CF, "cdn", no_legacy), source, delivery]) == []
     # A source nobody delivers is not logging.
     assert run("cdn-waf-and-logging", [R(CF, "cdn", no_legacy), source])
+
+
+def test_a_stack_check_on_resources_of_an_unconfigured_provider_is_deferred_in_a_preview(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # First preview of prod under the real engine (./tasks e2e): the Kubernetes provider's config
+    # comes from the EKS cluster the same update creates, so the engine passes every Kubernetes
+    # resource with no properties. The replicas/PDB check must hand that to the update instead of
+    # reporting "1 replica" and "no PDB".
+    k8s = provider(name="k8s")
+    deployment = R("kubernetes:apps/v1:Deployment", "web", provider=k8s)
+    pdb = R("kubernetes:policy/v1:PodDisruptionBudget", "web-pdb", provider=k8s)
+    assert run("k8s-replicas-and-pdb", [deployment, pdb], {"minReplicas": 2})  # not a preview
+    monkeypatch.setattr(pulumi.runtime, "is_dry_run", lambda: True)
+    with pytest.raises(UnknownValueError) as err:
+        run("k8s-replicas-and-pdb", [deployment, pdb], {"minReplicas": 2})
+    assert "provider's config is unknown" in err.value.message
+    known = R(
+        "kubernetes:apps/v1:Deployment",
+        "web",
+        {"metadata": {"name": "web"}, "spec": {"replicas": 1}},
+    )
+    assert run(
+        "k8s-replicas-and-pdb", [known, pdb], {"minReplicas": 2}
+    )  # a known sibling: reported
 
 
 def test_sls_keeps_logs_forever_from_3650_days() -> None:
