@@ -5,11 +5,15 @@ and returns typed handles to its components plus its exports.
     providers ─> registry ─┐
              ├─> network ─> kubernetes (optional) ─┐
              │          └──────────────────────────┴─> data ─> apps (on the cluster)
-             ├─> cost (the budget)
-             └─> storage (buckets, CDN at the edge)
+             ├─> dr_region (DR network, key, vault) ───────┘ │
+             ├─> cost (the budget)                           │
+             ├─> storage (buckets, CDN at the edge) ─────────┴─> dr (secondary, replicas,
+             └─> api (CloudFront + WAF before the ingress) ─────────> failover records)
 
 The registry's repositories feed the cluster (the only ones its nodes may pull from) and the apps
 (a service without `image` runs from its own). Later layers (monitoring, DR) take the handles they attach to: `AwsPlatform` holds them all.
+An Alibaba Cloud stack has the same layers (infra/layers/alicloud/), composed by
+`compose_alicloud` into `AlicloudPlatform`.
 """
 
 from __future__ import annotations
@@ -17,9 +21,26 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from infra.config import AwsStackConfig, ConfigError, StackConfig
-from infra.layers import apps, cost, data, kubernetes, monitoring, network, registry, storage
-from infra.providers import Providers, build_providers
+from infra.config import AlicloudStackConfig, AwsStackConfig, StackConfig
+from infra.layers import (
+    api,
+    apps,
+    cost,
+    data,
+    dr,
+    dr_region,
+    kubernetes,
+    monitoring,
+    network,
+    registry,
+    storage,
+)
+from infra.layers.alicloud import data as ali_data
+from infra.layers.alicloud import kubernetes as ali_kubernetes
+from infra.layers.alicloud import monitoring as ali_monitoring
+from infra.layers.alicloud import network as ali_network
+from infra.layers.alicloud import storage as ali_storage
+from infra.providers import Providers, build_alicloud_providers, build_providers
 
 
 @dataclass(frozen=True)
@@ -36,12 +57,41 @@ class AwsPlatform:
     apps: apps.AppsHandles | None
     """None without a cluster."""
     cost: cost.CostHandles
+    api: api.ApiHandles | None
+    """None without `api.enabled`."""
+    dr: dr.DrHandles | None
+    """None without `dr.enabled`."""
     registry: registry.RegistryHandles
 
     def exports(self, cfg: AwsStackConfig) -> dict[str, Any]:
         """The stack outputs: each layer's exports (never a credential)."""
         layers = (self.kubernetes, self.data, self.apps, self.network, self.storage, self.cost,
-                  self.monitoring, self.registry)  # fmt: skip
+                  self.monitoring, self.registry, self.api, self.dr)  # fmt: skip
+        out: dict[str, Any] = {"environment": cfg.environment, "region": cfg.region}
+        for handles in layers:
+            if handles is not None:
+                out |= handles.exports
+        return out
+
+
+@dataclass(frozen=True)
+class AlicloudPlatform:
+    """Everything an Alibaba Cloud stack built, layer by layer."""
+
+    providers: Providers
+    network: ali_network.NetworkHandles
+    kubernetes: ali_kubernetes.KubernetesHandles | None
+    """None when `cluster.enabled` is false."""
+    monitoring: ali_monitoring.MonitoringHandles
+    storage: ali_storage.StorageHandles
+    data: ali_data.DataHandles
+    apps: apps.AppsHandles | None
+    """None without a cluster."""
+
+    def exports(self, cfg: AlicloudStackConfig) -> dict[str, Any]:
+        """The stack outputs: each layer's exports (never a credential)."""
+        layers = (self.kubernetes, self.data, self.apps, self.network, self.storage,
+                  self.monitoring)  # fmt: skip
         out: dict[str, Any] = {"environment": cfg.environment, "region": cfg.region}
         for handles in layers:
             if handles is not None:
@@ -51,12 +101,8 @@ class AwsPlatform:
 
 def build(cfg: StackConfig) -> dict[str, Any]:
     """Create every resource of the stack; return the stack outputs to export."""
-    if not isinstance(cfg, AwsStackConfig):
-        # Validated (so a stack file can be written and checked now), not built yet.
-        raise ConfigError(
-            [f"groundwork:cloud: '{cfg.cloud}' is validated but not built yet (issue #16); "
-             "nothing was registered"]
-        )  # fmt: skip
+    if isinstance(cfg, AlicloudStackConfig):
+        return compose_alicloud(cfg).exports(cfg)
     return compose_aws(cfg).exports(cfg)
 
 
@@ -70,10 +116,32 @@ def compose_aws(cfg: AwsStackConfig) -> AwsPlatform:
         cfg, providers, net, image_repository_arns=images.pull_arns, alarms=alerts.alarms
     )
     edge = storage.layer(cfg, providers)
-    data_tier = data.layer(cfg, providers, net, k8s, alarms=alerts.alarms)
-    services = apps.layer(cfg, net, k8s, data_tier, registry=images) if k8s is not None else None
+    dr_base = dr_region.layer(cfg, providers)
+    data_tier = data.layer(cfg, providers, net, k8s, dr_base, alarms=alerts.alarms)
+    services = (
+        apps.layer(cfg, net, k8s, data_tier, images=images.repository_urls)
+        if k8s is not None
+        else None
+    )
+    api_edge = api.layer(cfg, providers, edge)
+    recovery = dr.layer(cfg, providers, dr_base, data_tier, edge, api=api_edge)
     return AwsPlatform(
         providers=providers, network=net, kubernetes=k8s, monitoring=alerts, storage=edge,
-        data=data_tier,
-        apps=services, cost=budget, registry=images,
+        data=data_tier, apps=services, cost=budget, registry=images, api=api_edge, dr=recovery,
+    )  # fmt: skip
+
+
+def compose_alicloud(cfg: AlicloudStackConfig) -> AlicloudPlatform:
+    """The AWS wiring on Alibaba Cloud. What is not built there yet the config refused already
+    (infra/preflight_alicloud.py), so every layer here builds all the stack asks of it."""
+    providers = build_alicloud_providers(cfg)
+    alerts = ali_monitoring.layer(cfg, providers)
+    net = ali_network.layer(cfg, providers)
+    k8s = ali_kubernetes.layer(cfg, providers, net)
+    edge = ali_storage.layer(cfg, providers)
+    data_tier = ali_data.layer(cfg, providers, net, k8s, alarms=alerts.alarms)
+    services = apps.layer(cfg, net, k8s, data_tier) if k8s is not None else None
+    return AlicloudPlatform(
+        providers=providers, network=net, kubernetes=k8s, monitoring=alerts, storage=edge,
+        data=data_tier, apps=services,
     )  # fmt: skip

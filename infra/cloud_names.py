@@ -53,6 +53,13 @@ _RDS = r"[a-zA-Z](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?"
 _LOWER_RDS = r"[a-z](?:[a-z0-9-]*[a-z0-9])?"
 _DNS_LABEL = r"[a-z0-9](?:[-a-z0-9]*[a-z0-9])?"
 
+_ALI = r"[A-Za-z][\w.-]*"
+"""Alibaba Cloud's common rule for resource names (VPC, vSwitch, NAT, EIP, route table, security
+group, flow log): a letter first, then letters, digits, `_`, `-` and `.` (Chinese characters are
+allowed too; the stacks generate none)."""
+_ALI_TEXT = "letters, digits, `_`, `-` and `.`, starting with a letter"
+_ALI_LABEL = r"[A-Za-z0-9][A-Za-z0-9-]*"
+
 S3_BUCKET = NameRule(
     "S3 bucket name", 63, r"[a-z0-9][a-z0-9.-]*[a-z0-9]",
     "lowercase letters, digits, `.` and `-`, starting and ending with a letter or digit",
@@ -97,6 +104,16 @@ RULES: dict[tuple[str, str], NameRule] = {
     ("aws:cloudfront/originAccessControl:OriginAccessControl", "name"): NameRule("CloudFront origin access control name", 64, r".+", "not empty"),
     ("aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy", "name"): NameRule("CloudFront response headers policy name", 128, r"[\w-]+", "letters, digits, `_` and `-`"),
     ("kubernetes:helm.sh/v3:Release", "name"): NameRule("Helm release name", 53, _DNS_LABEL, "lowercase letters, digits and `-` (a DNS label)"),
+    ("alicloud:vpc/network:Network", "vpcName"): NameRule("VPC name", 128, _ALI, _ALI_TEXT, forbidden_prefixes=("http://", "https://")),
+    ("alicloud:vpc/switch:Switch", "vswitchName"): NameRule("vSwitch name", 128, _ALI, _ALI_TEXT, forbidden_prefixes=("http://", "https://")),
+    ("alicloud:vpc/natGateway:NatGateway", "natGatewayName"): NameRule("NAT gateway name", 128, _ALI + "+", "2 or more " + _ALI_TEXT),
+    ("alicloud:vpc/routeTable:RouteTable", "routeTableName"): NameRule("route table name", 128, _ALI, _ALI_TEXT),
+    ("alicloud:vpc/flowLog:FlowLog", "flowLogName"): NameRule("flow log name", 128, _ALI + "+", "2 or more " + _ALI_TEXT),
+    ("alicloud:ecs/eipAddress:EipAddress", "addressName"): NameRule("EIP name", 128, _ALI, _ALI_TEXT),
+    ("alicloud:ecs/securityGroup:SecurityGroup", "securityGroupName"): NameRule("security group name", 128, _ALI + "+", "2 or more " + _ALI_TEXT, forbidden_prefixes=("http://", "https://")),
+    ("alicloud:log/project:Project", "projectName"): NameRule("SLS project name", 63, r"[a-z0-9][a-z0-9-]+[a-z0-9]", "3 or more lowercase letters, digits and `-`, starting and ending with a letter or digit"),
+    ("alicloud:cs/managedKubernetes:ManagedKubernetes", "name"): NameRule("ACK cluster name", 63, _ALI_LABEL, "letters, digits and `-`, starting with a letter or digit"),
+    ("alicloud:cs/nodePool:NodePool", "nodePoolName"): NameRule("ACK node pool name", 63, _ALI_LABEL, "letters, digits and `-`, starting with a letter or digit"),
 }  # fmt: skip
 """(resource type, name property) -> the service's rule (each service's user guide: naming
 constraints of its Create API)."""

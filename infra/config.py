@@ -37,11 +37,13 @@ from components._base import Cloud
 from components.network.cidr_plan import CidrPlanError, SubnetPlan, default_slot, plan_subnets
 from infra.cloud_names import prefix_problems
 from infra.config_source import project_values
+from infra.name_budget import CAPABILITY_SECTIONS, budget_problems
 from infra.policy_limits import PolicyLimits, policy_limits
 from infra.presets import preset
 from infra.regions import CLOUD_NAMES, REGIONS, is_zone_of, zone_letters, zone_name, zone_suffix
 from infra.secret_config import mark_secret_inputs, offline_placeholders, overlaps, secret_texts
 from infra.sections.alerting import Alerting, alerting_problems
+from infra.sections.api import Api, AwsApi
 from infra.sections.apps import (
     AppDefaults,
     AppService,
@@ -54,8 +56,15 @@ from infra.sections.backup import AwsBackup, Backup
 from infra.sections.base import CrossFieldError, Problem, Section, all_problems
 from infra.sections.budget import Budget
 from infra.sections.cdn import AwsCdn, Cdn
-from infra.sections.dr import DisasterRecovery
-from infra.sections.kubernetes import AlicloudCluster, AwsCluster, AwsPlatform, Cluster, Platform
+from infra.sections.dr import AwsDisasterRecovery, DisasterRecovery
+from infra.sections.kubernetes import (
+    AlicloudCluster,
+    AlicloudPlatform,
+    AwsCluster,
+    AwsPlatform,
+    Cluster,
+    Platform,
+)
 from infra.sections.network import AlicloudNetwork, AwsNetwork, Network
 from infra.sections.postgres import AlicloudPostgres, AwsPostgres, Postgres
 from infra.sections.redis import AlicloudRedis, AwsRedis, Redis
@@ -94,6 +103,12 @@ class StackBase(Section):
     """What every stack sets, whatever its cloud, under the `groundwork:` namespace."""
 
     CLOUD: ClassVar[Cloud]
+    BUDGET_IN_CONFIG: ClassVar[bool] = True
+    ALERTING_BUILT: ClassVar[bool] = True
+    """Whether this cloud builds `alerting` (topics and alarms); where a mandatory rule asks for
+    alarms, the section is then required."""
+    """Whether the stack file declares the budget (`budget.monthlyLimit`): a cloud budget resource
+    carries it to the cost-stack-budget policy. Without one the policy config holds the limit."""
 
     environment: Environment
     """Lifecycle stage; selects the preset in infra/presets.py and the policy config
@@ -137,6 +152,8 @@ class StackBase(Section):
     """Buckets (assets, uploads, backups, logs)."""
     cdn: Cdn = Cdn()
     """The CDN, TLS, security headers and web firewall in front of the assets bucket."""
+    api: Api = Api()
+    """The edge (CDN + web firewall with a per-client rate limit) in front of the public API."""
     alerting: Alerting = Alerting()
     """Alert severities P0-P3 and their channels; the components' alarms and the in-cluster
     Alertmanager both route by it (docs/monitoring.md)."""
@@ -171,6 +188,30 @@ class StackBase(Section):
         """The mandatory guardrails of this environment (policies/config/<environment>.json)."""
         return policy_limits(self.environment)
 
+    def _generating_sections(self) -> Iterator[str]:
+        """The sections whose components this stack builds (and so whose names it generates)."""
+        for section in CAPABILITY_SECTIONS.values():
+            value = getattr(self, section, None)
+            if value is None:
+                continue
+            if section == "budget":
+                on = value.monthly_limit is not None
+            elif section == "alerting":
+                on = value.configured
+            else:
+                on = getattr(value, "enabled", True)
+            if on:
+                yield section
+
+    def _image_problems(self) -> Iterator[Problem]:
+        if (no_registry := self._own_registry()) is not None:
+            for name, app in self.apps.items():
+                if app.image is None:
+                    yield Problem(
+                        f"apps.{name}.image",
+                        f"required: {no_registry}, so the service has no repository of its own",
+                    )
+
     def problems(self) -> Iterator[Problem]:
         yield from super().problems()
         for line in prefix_problems(self.prefix):
@@ -178,6 +219,9 @@ class StackBase(Section):
                 "name",
                 f"'{self.name}' makes every resource name start '{self.prefix}', which {line}",
             )
+        cloud: str = getattr(self, "cloud", "aws")  # each variant's discriminator
+        for line in budget_problems(self.name, self.prefix, cloud, self._generating_sections()):
+            yield Problem("name", line)
         yield from self._zone_problems()
         dr = self.dr
         if dr.enabled:
@@ -189,14 +233,10 @@ class StackBase(Section):
                 yield Problem(
                     "dr.region", f"'{dr.region}' is not an {CLOUD_NAMES[self.CLOUD]} region"
                 )
+            else:
+                yield from self._dr_problems(dr.region)
         yield from self._guardrail_problems()
-        if (no_registry := self._own_registry()) is not None:
-            for name, app in self.apps.items():
-                if app.image is None:
-                    yield Problem(
-                        f"apps.{name}.image",
-                        f"required: {no_registry}, so the service has no repository of its own",
-                    )
+        yield from self._image_problems()
         for key, message in app_problems(
             self.apps,
             namespaces=[n.name for n in self.platform.namespaces],
@@ -207,7 +247,8 @@ class StackBase(Section):
             yield Problem(key, message)
         if self.cdn.enabled and not self.storage.assets.enabled:
             yield Problem("cdn.enabled", "the CDN serves the assets bucket; enable storage.assets")
-        required = self.limits.enforced("obs-alarms-for-stateful") is not None
+        enforced = self.limits.enforced("obs-alarms-for-stateful") is not None
+        required = self.ALERTING_BUILT and enforced
         for key, message in alerting_problems(self.alerting, required=required):
             yield Problem(key, message)
 
@@ -222,7 +263,11 @@ class StackBase(Section):
                     f"{self.environment} needs at least {rule[minimum.param]} {minimum.counts}, "
                     f"got {value} (policy {minimum.rule})",
                 )
-        if self.budget.monthly_limit is None and self.limits.enforced("cost-stack-budget"):
+        if (
+            self.BUDGET_IN_CONFIG
+            and self.budget.monthly_limit is None
+            and self.limits.enforced("cost-stack-budget")
+        ):
             yield Problem(
                 "budget.monthlyLimit",
                 f"{self.environment} needs a monthly budget (policy cost-stack-budget holds the "
@@ -245,49 +290,82 @@ class StackBase(Section):
         """The DNS zone the platform publishes app hosts in, if any (per cloud)."""
         return None
 
-    def _zone_problems(self) -> Iterator[Problem]:
-        bad = [z for z in self.network.zones
-               if not is_zone_of(self.CLOUD, self.region, zone_name(self.CLOUD, self.region, z))]  # fmt: skip
-        letters = zone_letters(self.CLOUD, self.region)
+    def _dr_problems(self, region: str) -> Iterator[Problem]:
+        dr = self.dr
+        if "cidr" not in dr.network.model_fields_set:
+            yield Problem(
+                "dr.network.cidr",
+                f"required when dr.enabled is true: a block that does not overlap "
+                f"network.cidr ({self.network.cidr})",
+            )
+        elif dr.network.cidr.overlaps(self.network.cidr):
+            yield Problem(
+                "dr.network.cidr",
+                f"{dr.network.cidr} overlaps network.cidr {self.network.cidr}: the regions "
+                "need distinct blocks (peering, routes that survive a failover)",
+            )
+        else:
+            yield from self._zone_problems(region, dr.network, "dr.network")
+        roles = {"assets": self.storage.assets, "uploads": self.storage.uploads,
+                 "backups": self.storage.backups}  # fmt: skip
+        for role in dr.critical_buckets:
+            if not roles[role].enabled:
+                yield Problem(
+                    "dr.criticalBuckets", f"'{role}' is not built (storage.{role}.enabled is false)"
+                )
+        if dr.backup_copies and not self.backup.enabled:
+            yield Problem("dr.backupCopies", "copies need the backup plan (backup.enabled)")
+        if dr.postgres != "none" and not self.postgres.enabled:
+            yield Problem("dr.postgres", f"'{dr.postgres}' needs postgres.enabled (or set none)")
+
+    def _zone_problems(
+        self, region: str | None = None, network: Network | None = None, key: str = "network"
+    ) -> Iterator[Problem]:
+        region, network = region or self.region, network or self.network
+        bad = [z for z in network.zones
+               if not is_zone_of(self.CLOUD, region, zone_name(self.CLOUD, region, z))]  # fmt: skip
+        letters = zone_letters(self.CLOUD, region)
         known = f"; its zones: {', '.join(letters)}" if letters else ""
         for zone in bad:
             yield Problem(
-                "network.zones",
-                f"'{zone}' is not a zone of {self.region} (use a letter such as 'a' or a full "
-                f"name such as '{zone_name(self.CLOUD, self.region, 'a')}'{known})",
+                f"{key}.zones",
+                f"'{zone}' is not a zone of {region} (use a letter such as 'a' or a full "
+                f"name such as '{zone_name(self.CLOUD, region, 'a')}'{known})",
             )
         if bad:
             return
-        names = self.zone_names
+        names = [zone_name(self.CLOUD, region, z) for z in network.zones]
         if len(set(names)) != len(names):
-            yield Problem("network.zones", f"the same zone is listed twice: {names}")
+            yield Problem(f"{key}.zones", f"the same zone is listed twice: {names}")
             return
-        pinned = {zone_name(self.CLOUD, self.region, z) for z in self.network.zone_slots}
+        pinned = {zone_name(self.CLOUD, region, z) for z in network.zone_slots}
         unknown = pinned - set(names)
         if unknown:
-            yield Problem(
-                "network.zoneSlots", f"names zones not in network.zones: {sorted(unknown)}"
-            )
+            yield Problem(f"{key}.zoneSlots", f"names zones not in {key}.zones: {sorted(unknown)}")
             return
         try:
-            self.subnet_plan()
+            self.subnet_plan(region, network)
         except CidrPlanError as exc:
-            yield Problem(exc.field, exc.message)
+            yield Problem(exc.field.replace("network", key, 1), exc.message)
 
     @property
     def zone_names(self) -> list[str]:
         """Full availability-zone names, in stack-file order."""
-        return [zone_name(self.CLOUD, self.region, z) for z in self.network.zones]
+        return self.zone_names_of(self.region, self.network)
+
+    def zone_names_of(self, region: str, network: Network) -> list[str]:
+        return [zone_name(self.CLOUD, region, z) for z in network.zones]
 
     @property
     def zone_slots(self) -> dict[str, int]:
         """Subnet slot of each zone: pinned in `network.zoneSlots`, else from the zone letter."""
-        pinned = {
-            zone_name(self.CLOUD, self.region, z): s for z, s in self.network.zone_slots.items()
-        }
+        return self.zone_slots_of(self.region, self.network)
+
+    def zone_slots_of(self, region: str, network: Network) -> dict[str, int]:
+        pinned = {zone_name(self.CLOUD, region, z): s for z, s in network.zone_slots.items()}
         slots: dict[str, int] = {}
-        for zone in self.zone_names:
-            slot = pinned.get(zone, default_slot(zone_suffix(self.region, zone)))
+        for zone in self.zone_names_of(region, network):
+            slot = pinned.get(zone, default_slot(zone_suffix(region, zone)))
             if slot is None:
                 raise CidrPlanError(
                     "network.zoneSlots",
@@ -296,17 +374,18 @@ class StackBase(Section):
             slots[zone] = slot
         return slots
 
-    def subnet_plan(self) -> SubnetPlan:
-        net = self.network
+    def subnet_plan(self, region: str | None = None, network: Network | None = None) -> SubnetPlan:
+        """The subnet plan of the primary network, or of `network` in `region` (the DR one)."""
+        region, net = region or self.region, network or self.network
         return plan_subnets(
             str(net.cidr),
-            self.zone_slots,
+            self.zone_slots_of(region, net),
             {
                 "private": net.private_subnet_prefix,
                 "public": net.public_subnet_prefix,
                 "data": net.data_subnet_prefix,
             },
-            zones=self.zone_names,
+            zones=self.zone_names_of(region, net),
         )
 
     @property
@@ -341,6 +420,8 @@ class AwsStackConfig(StackBase):
     other account, so prod credentials pointed at the wrong account fail before touching it."""
     network: AwsNetwork = AwsNetwork()
     """The VPC."""
+    dr: AwsDisasterRecovery = AwsDisasterRecovery()
+    """Disaster-recovery region (docs/dr.md)."""
     postgres: AwsPostgres = AwsPostgres()
     """The PostgreSQL HA database: Aurora or RDS (docs/data.md)."""
     redis: AwsRedis = AwsRedis()
@@ -355,6 +436,8 @@ class AwsStackConfig(StackBase):
     """S3 buckets (assets, uploads, backups, logs)."""
     cdn: AwsCdn = AwsCdn()
     """CloudFront, TLS, security headers and WAF in front of the assets bucket."""
+    api: AwsApi = AwsApi()
+    """CloudFront + WAF (per-client rate limit) in front of the public API (docs/dr.md)."""
     registry: AwsRegistry = AwsRegistry()
     """ECR repositories, one per service of `apps` (docs/delivery.md)."""
 
@@ -374,6 +457,15 @@ class AwsStackConfig(StackBase):
                     f"{', '.join(sorted(node_architectures))}: list the image's other "
                     "architecture if it is multi-arch, or add a node group it can run on",
                 )
+        dr, pg = self.dr, self.postgres
+        if dr.enabled and dr.postgres != "none" and pg.enabled and pg.engine != "aurora-postgresql":
+            yield Problem(
+                "dr.postgres",
+                f"'{dr.postgres}' is an Aurora Global Database secondary: it needs "
+                "postgres.engine aurora-postgresql (for the postgres engine set dr.postgres "
+                "to none: cross-region backup copies)",
+            )
+        yield from self._api_problems()
         if cluster.enabled and not cluster.admin_role_arns:
             yield Problem(
                 "cluster.adminRoleArns",
@@ -409,22 +501,51 @@ class AwsStackConfig(StackBase):
         zone = self.platform.route53_zone
         return zone.domain if zone else None
 
+    def _api_problems(self) -> Iterator[Problem]:
+        api, domain = self.api, self._dns_domain()
+        if not api.enabled:
+            if self.dr.failover.api_standby_host:
+                yield Problem(
+                    "dr.failover.apiStandbyHost", "needs api.enabled (nothing to fail over)"
+                )
+            return
+        for key, value in (("api.host", api.host), ("api.origin", api.origin)):
+            if value is None:
+                yield Problem(key, "required when api.enabled is true")
+        if domain is None:
+            yield Problem(
+                "platform.route53Zone",
+                "required by api.enabled: the API certificate and records go into that zone",
+            )
+        elif api.host and not api.host.endswith(f".{domain}"):
+            yield Problem("api.host", f"'{api.host}' is not inside the zone's domain '{domain}'")
+        if api.host and api.host == api.origin:
+            yield Problem("api.origin", "must differ from api.host (which points at the edge)")
+        standby = self.dr.failover.api_standby_host
+        if standby and not self.dr.enabled:
+            yield Problem("dr.failover.apiStandbyHost", "needs dr.enabled")
+        if standby and standby in (api.host, api.origin):
+            yield Problem("dr.failover.apiStandbyHost", "must be the DR region's own entry")
+
     def _own_registry(self) -> str | None:
         return None if self.registry.enabled else "registry.enabled is false"
 
 
 class AlicloudStackConfig(StackBase):
-    """A stack on Alibaba Cloud. Validated now; built by the Alibaba Cloud implementation (issue
-    #16): until then `infra.build` refuses it with exit code 2."""
+    """A stack on Alibaba Cloud (infra/layers/alicloud/). A capability not built there yet is
+    refused with its key (infra/preflight_alicloud.py), never silently left out."""
 
     CLOUD: ClassVar[Cloud] = "alicloud"
+    BUDGET_IN_CONFIG: ClassVar[bool] = False
+    ALERTING_BUILT: ClassVar[bool] = True  # CloudMonitor (infra/layers/alicloud/monitoring.py)
 
     cloud: Literal["alicloud"]
     """Target cloud."""
     account_id: Annotated[str, AfterValidator(_digits(16))] | None = Field(
         None, examples=["1111222233334444"]
     )
-    """Alibaba Cloud account (16 digits) the stack may deploy into."""
+    """Alibaba Cloud account (16 digits) the stack deploys into, given to the provider (which uses
+    it where an API needs the account id; unlike AWS, it has no account allowlist)."""
     network: AlicloudNetwork = AlicloudNetwork()
     """The VPC and its vSwitches."""
     postgres: AlicloudPostgres = AlicloudPostgres()
@@ -432,7 +553,20 @@ class AlicloudStackConfig(StackBase):
     redis: AlicloudRedis = AlicloudRedis()
     """The Redis cache (ApsaraDB for Redis / Tair)."""
     cluster: AlicloudCluster = AlicloudCluster()
-    """The ACK cluster."""
+    """The ACK cluster (docs/kubernetes.md)."""
+    platform: AlicloudPlatform = AlicloudPlatform()
+    """Platform baseline and add-ons on the cluster."""
+
+    def _guardrail_problems(self) -> Iterator[Problem]:
+        yield from super()._guardrail_problems()
+        if self.limits.enforced("k8s-on-demand-nodes"):
+            for name, group in self.cluster.node_groups.items():
+                if group.spot:
+                    yield Problem(
+                        f"cluster.nodeGroups.{name}.spot",
+                        f"{self.environment} runs pay-as-you-go nodes, not spot "
+                        "(policy k8s-on-demand-nodes)",
+                    )
 
 
 @dataclass(frozen=True)
@@ -498,13 +632,19 @@ def parse_config(raw: Mapping[str, Any]) -> StackConfig:
     except ValidationError as exc:
         problems = [line for err in exc.errors() for line in _describe(err, cloud)]
         raise ConfigError(list(dict.fromkeys(problems))) from None
+    # Last, on a config valid in itself: what each component would refuse (infra/preflight.py,
+    # infra/preflight_alicloud.py; imported here because they import the layers).
     if isinstance(config, AwsStackConfig):
-        # Last, on a config valid in itself: what each component would refuse (infra/preflight.py).
-        from infra.preflight import component_problems  # noqa: PLC0415 (it imports the layers)
+        from infra.preflight import component_problems  # noqa: PLC0415
 
-        refused = [f"{_key([key])}: {message}" for key, message in component_problems(config)]
-        if refused:
-            raise ConfigError(list(dict.fromkeys(refused)))
+        found = component_problems(config)
+    else:
+        from infra.preflight_alicloud import component_problems as alicloud_problems  # noqa: PLC0415
+
+        found = alicloud_problems(config)
+    refused = [f"{_key([key])}: {message}" for key, message in found]
+    if refused:
+        raise ConfigError(list(dict.fromkeys(refused)))
     return config
 
 

@@ -1,4 +1,4 @@
-"""The Kubernetes provider of a stack, built from the EKS cluster component's outputs.
+"""The Kubernetes provider of a stack, built from the EKS (or ACK) cluster component's outputs.
 
 Providers belong to infra, not to components. The kubeconfig carries no token: kubectl-style exec
 auth (`aws eks get-token`) fetches one per connection. It is rendered from stable values only
@@ -14,6 +14,7 @@ import json
 import pulumi
 import pulumi_kubernetes as kubernetes
 
+from components.kubernetes.alicloud_ack import AckCluster
 from components.kubernetes.aws_eks import EksCluster
 
 
@@ -28,11 +29,23 @@ def kubeconfig(
     args = ["eks", "get-token", "--cluster-name", cluster_name, "--region", region]
     if role_arn:
         args += ["--role-arn", role_arn]
+    return _exec_kubeconfig(cluster_name, endpoint, ca_data, "aws", [*args, "--output", "json"])
+
+
+def ack_kubeconfig(cluster_id: str, endpoint: str, ca_data: str) -> str:
+    """The same for ACK: `ack-ram-tool` (Alibaba's credential plugin) fetches a short-lived
+    client certificate of the calling RAM identity per connection; no credential is stored."""
+    args = ["credential-plugin", "get-credential", "--cluster-id", cluster_id,
+            "--api-version", "v1beta1", "--expiration", "3h"]  # fmt: skip
+    return _exec_kubeconfig(cluster_id, endpoint, ca_data, "ack-ram-tool", args)
+
+
+def _exec_kubeconfig(name: str, endpoint: str, ca_data: str, command: str, args: list[str]) -> str:
     user = {
         "exec": {
             "apiVersion": "client.authentication.k8s.io/v1beta1",
-            "command": "aws",
-            "args": [*args, "--output", "json"],
+            "command": command,
+            "args": args,
             "interactiveMode": "Never",
             "provideClusterInfo": False,
         }
@@ -40,13 +53,10 @@ def kubeconfig(
     config = {
         "apiVersion": "v1",
         "kind": "Config",
-        "clusters": [
-            {"name": cluster_name,
-             "cluster": {"server": endpoint, "certificate-authority-data": ca_data}}
-        ],
-        "users": [{"name": cluster_name, "user": user}],
-        "contexts": [{"name": cluster_name, "context": {"cluster": cluster_name, "user": cluster_name}}],
-        "current-context": cluster_name,
+        "clusters": [{"name": name, "cluster": {"server": endpoint, "certificate-authority-data": ca_data}}],
+        "users": [{"name": name, "user": user}],
+        "contexts": [{"name": name, "context": {"cluster": name, "user": name}}],
+        "current-context": name,
         "preferences": {},
     }  # fmt: skip
     return json.dumps(config, sort_keys=True, separators=(",", ":"))
@@ -63,6 +73,20 @@ def kubernetes_provider(
     config = pulumi.Output.all(
         cluster.cluster_name, cluster.endpoint, cluster.certificate_authority
     ).apply(lambda v: kubeconfig(str(v[0]), str(v[1]), str(v[2]), region, role_arn))
+    return kubernetes.Provider(
+        name,
+        kubeconfig=config,
+        enable_server_side_apply=True,
+        opts=pulumi.ResourceOptions(depends_on=[cluster]),
+    )
+
+
+def ack_kubernetes_provider(name: str, cluster: AckCluster) -> kubernetes.Provider:
+    """Provider for an ACK cluster's private API endpoint; waits for the whole cluster component
+    (node pools included). Same rules as `kubernetes_provider`."""
+    config = pulumi.Output.all(
+        cluster.cluster_id, cluster.endpoint, cluster.certificate_authority
+    ).apply(lambda v: ack_kubeconfig(str(v[0]), str(v[1]), str(v[2])))
     return kubernetes.Provider(
         name,
         kubeconfig=config,

@@ -18,9 +18,13 @@ from pydantic import BaseModel
 from pydantic.alias_generators import to_camel
 
 from components.backup.aws import _validate as validate_backup
+from components.backup.aws import _validate_lock as validate_lock
 from components.budget.aws import _validate as validate_budget
 from components.cdn.aws import _validate as validate_cdn
+from components.cdn.aws_api import _validate as validate_api_edge
 from components.cdn.aws_waf import _validate as validate_waf
+from components.dr.aws_failover import _validate as validate_failover
+from components.dr.objectives import validate_targets
 from components.kubernetes.aws_addons import _validate as validate_addons
 from components.kubernetes.aws_eks import _validate as validate_eks
 from components.kubernetes.aws_gateway import _validate as validate_gateway
@@ -31,13 +35,27 @@ from components.monitoring.aws import AlertTopicsArgs
 from components.monitoring.aws import _validate as validate_alert_topics
 from components.network.aws import _validate as validate_vpc
 from components.postgres.aws import _validate as validate_postgres
+from components.postgres.aws_global import _validate as validate_global_secondary
 from components.redis.aws import _validate as validate_redis
 from components.redis.aws_serverless import READER_PORT, SERVERLESS_FIELDS
 from components.redis.aws_serverless import _validate as validate_redis_serverless
 from components.registry.aws import validate_registry
 from components.storage.aws import _validate as validate_bucket
-from infra.config import AwsStackConfig
-from infra.layers import apps, cost, data, kubernetes, network, registry, storage
+from components.storage.aws_replication import ReplicatedBucket
+from components.storage.aws_replication import _validate as validate_replication
+from infra.config import AwsStackConfig, StackBase
+from infra.layers import (
+    api,
+    apps,
+    cost,
+    data,
+    dr,
+    dr_region,
+    kubernetes,
+    network,
+    registry,
+    storage,
+)
 
 STAND_IN = "stand-in"
 """In place of an id or ARN only the cloud knows: no validator reads one."""
@@ -61,7 +79,12 @@ class Check:
 
 def component_problems(cfg: AwsStackConfig) -> Iterator[tuple[str, str]]:
     """(stack-file key, message) for each component that would refuse this config."""
-    for check in checks(cfg):
+    return run_checks(cfg, checks(cfg))
+
+
+def run_checks(cfg: BaseModel, found: list[Check]) -> Iterator[tuple[str, str]]:
+    """Run each check's validator; (stack-file key, message) for each refusal."""
+    for check in found:
         try:
             check.validator(*check.args)
         except ValueError as exc:
@@ -90,6 +113,14 @@ def checks(cfg: AwsStackConfig) -> list[Check]:
         )  # fmt: skip
         if cdn.waf is not None:
             found.append(Check("WebFirewall", validate_waf, (cdn.waf,), "cdn.waf"))
+    if cfg.api.enabled:
+        found.append(Check("ApiEdge", validate_api_edge, (api.api_args(cfg, STAND_IN),), "api",
+                           {"origin_host": "api.origin", "domain": "api.host",
+                            "waf": "cdn.waf"}))  # fmt: skip
+        if api.failover_dns(cfg):
+            found.append(Check("FailoverRecords", validate_failover,
+                               (dr.failover_args(cfg, STAND_IN),), "dr.failover",
+                               {"endpoints": "dr.failover.apiStandbyHost"}))  # fmt: skip
     budget = cost.budget_args(cfg)
     if budget is not None:
         found.append(Check("MonthlyBudget", validate_budget, (budget,), "budget",
@@ -98,6 +129,8 @@ def checks(cfg: AwsStackConfig) -> list[Check]:
         topics = AlertTopicsArgs(routing=cfg.alerting.routing())
         found.append(Check("AlertTopics", validate_alert_topics, (topics,), "alerting"))
     found += _data_checks(cfg)
+    if cfg.dr.enabled:
+        found += _dr_checks(cfg)
     if cfg.cluster.enabled:
         found += _kubernetes_checks(cfg)
     return found
@@ -128,13 +161,47 @@ def _data_checks(cfg: AwsStackConfig) -> list[Check]:
     return found
 
 
+def _dr_checks(cfg: AwsStackConfig) -> list[Check]:
+    vpc = dr_region.dr_vpc_args(cfg)
+    found = [
+        Check("Vpc dr", validate_vpc, (vpc,), "dr.network"),
+        Check("RecoveryObjectives", validate_targets, (cfg.dr.targets.objectives(),),
+              "dr.targets"),
+        Check("Bucket dr logs", validate_bucket, (storage.dr_log_bucket_args(cfg),), "storage.logs",
+              {"lifecycle.expiration_days": "storage.logs.retentionDays"}),
+    ]  # fmt: skip
+    if cfg.dr.backup_copies:
+        lock = dr_region.dr_vault_args(cfg).vault_lock
+        if lock is not None:
+            found.append(Check("BackupVault dr", validate_lock, (lock,), "dr.vaultLock"))
+    roles = [r for r in cfg.dr.critical_buckets if getattr(cfg.storage, r).enabled]
+    for role in roles:
+        found.append(Check(f"Bucket {role} replica", validate_bucket,
+                           (storage.replica_args(cfg, role, STAND_IN),), f"storage.{role}"))  # fmt: skip
+    if roles:
+        pair = ReplicatedBucket(source_bucket=STAND_IN, source_arn=STAND_IN,
+                                source_kms_key_arn=STAND_IN, destination_arn=STAND_IN,
+                                destination_kms_key_arn=STAND_IN)  # fmt: skip
+        args = dr.replication_args(cfg, dict.fromkeys(roles, pair))
+        found.append(Check("Replication", validate_replication, (args,), "dr",
+                           {"buckets": "dr.criticalBuckets"}))  # fmt: skip
+    if data.global_database(cfg) and cfg.postgres.enabled:
+        region = cfg.dr.region or ""
+        secondary = dr.global_secondary_args_of(
+            cfg, zones=cfg.zone_names_of(region, cfg.dr.network), plan=cfg.subnet_plan(
+                region, cfg.dr.network), ids=STAND_IN)  # fmt: skip
+        found.append(Check("GlobalSecondary", validate_global_secondary, (secondary,),
+                           "dr", {"mode": "dr.postgres", "serverless": "postgres.serverless",
+                                  "instance_class": "postgres.instanceClass"}))  # fmt: skip
+    return found
+
+
 def _kubernetes_checks(cfg: AwsStackConfig) -> list[Check]:
     subnets = dict.fromkeys(cfg.zone_names, STAND_IN)
     oidc = OidcIdentity(provider_arn=STAND_IN, issuer_host=STAND_IN)
     ports = {k: (v, v) for k, v in DATA_PORTS.items() if getattr(cfg, k).enabled}
     if cfg.redis.enabled and not cfg.redis.node_based:
         ports["redis"] = (DATA_PORTS["redis"], READER_PORT)
-    egress = apps.data_egress(cfg.subnet_plan(), ports)
     eks = kubernetes.cluster_args(cfg, STAND_IN, subnets)
     addons = kubernetes.addons_args(cfg, STAND_IN, kubernetes.cluster_name(cfg), oidc)
     found = [
@@ -151,8 +218,21 @@ def _kubernetes_checks(cfg: AwsStackConfig) -> list[Check]:
         Check("Registry", validate_registry, (registry.registry_args(cfg, None),), "registry",
               {"applications": "apps", "untagged_expiry_days": "registry.untaggedImageExpiryDays"}),
     ]  # fmt: skip
+    gateway = apps.GatewaySources(
+        cfg.platform.ingress_namespace, source_cidrs=kubernetes.load_balancer_cidrs(cfg)
+    )
+    return found + workload_checks(cfg, ports, gateway)
+
+
+def workload_checks(
+    cfg: StackBase, ports: Mapping[str, tuple[int, int]], gateway: apps.GatewayLike
+) -> list[Check]:
+    """The Workload of each service, on either cloud (`ports`: the data services built;
+    `gateway`: where the public Gateway's traffic comes from)."""
+    egress = apps.data_egress(cfg.subnet_plan(), ports)
+    found = []
     for name, app in cfg.apps.items():
-        args = apps.workload_args(cfg, app, egress, image=STAND_IN)
+        args = apps.workload_args(cfg, app, egress, gateway, image=STAND_IN)
         found.append(
             Check(f"Workload {name}", validate_workload, (name, args), f"apps.{name}",
                   {"min_replicas": f"apps.{name}.replicas.min",
@@ -172,7 +252,7 @@ def _kubernetes_checks(cfg: AwsStackConfig) -> list[Check]:
 _FIELD = re.compile(r"^[a-z_][\w.]*$")
 
 
-def _key(cfg: AwsStackConfig, check: Check, arg: str) -> str:
+def _key(cfg: BaseModel, check: Check, arg: str) -> str:
     """The stack-file key of a component's args field: an explicit one, else the same name in
     camelCase under the section if the config has it, else the section."""
     if not _FIELD.match(arg):

@@ -101,6 +101,8 @@ CLOUD_PRESETS: dict[str, dict[str, dict[str, Any]]] = {
             # One NAT instance (~$8/month) instead of a NAT gateway (~$39): dev egress may pause
             # while EC2 recovers the instance.
             "network": {"nat": "instance"},
+            # Restore drills restore a whole cluster each week: prod-grade verification, not dev's.
+            "backup": {"restoreTesting": {"enabled": False}},
             # A Serverless v2 writer that pauses when idle.
             "postgres": {
                 "serverless": {"minAcu": 0, "maxAcu": 4, "secondsUntilAutoPause": 1800},
@@ -145,6 +147,8 @@ CLOUD_PRESETS: dict[str, dict[str, dict[str, Any]]] = {
             # Governance mode: only principals allowed to delete the lock can lift it. Setting
             # changeableForDays switches to compliance mode (irreversible after those days).
             "backup": {"vaultLock": {"enabled": True}},
+            # The DR region's vault holds the off-site copies: locked like the primary's.
+            "dr": {"vaultLock": {"enabled": True}},
             "storage": {
                 "uploads": {
                     "lifecycle": {
@@ -163,8 +167,37 @@ CLOUD_PRESETS: dict[str, dict[str, dict[str, Any]]] = {
             },
         },
     },
-    # Sizes for Alibaba Cloud arrive with its implementation (issue #16).
-    "alicloud": {"dev": {}, "staging": {}, "prod": {}},
+    "alicloud": {
+        "dev": {
+            # Spot g-family nodes, two types for spot diversification; ACK nodes need a 40 GiB disk.
+            "cluster": {
+                "nodeGroups": {
+                    "general": {
+                        "instanceTypes": ["ecs.g7.large", "ecs.g6.large"],
+                        "spot": True,
+                        "diskSizeGib": 40,
+                    }
+                }
+            },
+            # One Basic-category database node (no standby, no log backups), a single-node cache.
+            "postgres": {
+                "multiAz": False,
+                "instanceClass": "pg.n2.small.1",
+                "storageGib": 20,
+                "backupRetentionDays": 7,
+            },
+            "redis": {"nodeType": "redis.basic.small.default"},
+        },
+        "staging": {
+            "cluster": {
+                "nodeGroups": {
+                    "general": {"minSize": 2, "desiredSize": 2, "maxSize": 6, "diskSizeGib": 60}
+                }
+            },
+            "postgres": {"instanceClass": "pg.n2.small.2c"},
+        },
+        "prod": {},
+    },
 }
 
 

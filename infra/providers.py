@@ -8,10 +8,11 @@ from dataclasses import dataclass
 from typing import Any
 
 import pulumi
+import pulumi_alicloud as alicloud
 import pulumi_aws as aws
 import pulumi_random as random
 
-from infra.config import AwsStackConfig
+from infra.config import AlicloudStackConfig, AwsStackConfig
 
 EDGE_REGION = "us-east-1"
 """Where AWS requires CloudFront's companions: ACM certificates, CLOUDFRONT-scoped WAF (and its
@@ -28,11 +29,17 @@ class Providers:
     """Provider of `pulumi_random` (generated tokens); explicit like every other provider."""
     edge: pulumi.ProviderResource
     """Provider of us-east-1 for CloudFront-scoped resources; the primary one when the primary
-    region is us-east-1."""
+    region is us-east-1 (and on Alibaba Cloud, whose CDN is configured from any region)."""
 
     def in_primary(self, opts: pulumi.ResourceOptions | None = None) -> pulumi.ResourceOptions:
         """`opts` with the primary region's provider (and `random`, for generated secrets)."""
         return _with(opts, providers=[self.primary, self.random])
+
+    def in_dr(self, opts: pulumi.ResourceOptions | None = None) -> pulumi.ResourceOptions:
+        """`opts` with the DR region's provider (and `random`); only when DR is enabled."""
+        if self.dr is None:
+            raise ValueError("no DR provider: dr.enabled is false")
+        return _with(opts, providers=[self.dr, self.random])
 
     def at_edge(self, opts: pulumi.ResourceOptions | None = None) -> pulumi.ResourceOptions:
         """`opts` with the us-east-1 provider, for CloudFront and its companions."""
@@ -68,3 +75,21 @@ def _aws_provider(name: str, region: str, account_id: str | None) -> aws.Provide
         region=region,
         allowed_account_ids=[account_id] if account_id else None,
     )
+
+
+def build_alicloud_providers(cfg: AlicloudStackConfig) -> Providers:
+    """The Alibaba Cloud providers: the primary region (also the CDN's: Alibaba's CDN API is
+    global) and the DR region when enabled."""
+    primary = _alicloud_provider(f"alicloud-{cfg.region}", cfg.region, cfg.account_id)
+    dr = (
+        _alicloud_provider(f"alicloud-dr-{cfg.dr.region}", cfg.dr.region, cfg.account_id)
+        if cfg.dr.enabled and cfg.dr.region
+        else None
+    )
+    return Providers(primary=primary, dr=dr, edge=primary, random=random.Provider("random"))
+
+
+def _alicloud_provider(name: str, region: str, account_id: str | None) -> alicloud.Provider:
+    # Named after the region, as on AWS. Unlike AWS's allowed_account_ids, the Alibaba provider has
+    # no account allowlist: `account_id` is the id its APIs use where they need one.
+    return alicloud.Provider(name, region=region, account_id=account_id)

@@ -7,7 +7,8 @@ a section with `blocking` reasons makes the plan exit non-zero.
 from __future__ import annotations
 
 from planner.cost_report import cost_section
+from planner.dr_report import dr_section
 from planner.policy_report import policy_section
 from planner.report import Analyzer
 
-ANALYZERS: list[Analyzer] = [policy_section, cost_section]
+ANALYZERS: list[Analyzer] = [policy_section, cost_section, dr_section]

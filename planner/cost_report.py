@@ -11,6 +11,9 @@ from planner.report import PlanContext, Section
 from policies.guardrails import Subject, config_path, load_pack_config, subject_of_resource
 from policies.guardrails.cost import stack_budget
 from policies.guardrails.pricing import Estimate, catalogue, estimate
+from policies.guardrails.pricing._catalogue import CATALOGUES
+
+ROOT = CATALOGUES["aws"].parents[3]
 
 
 class _View(NamedTuple):
@@ -22,12 +25,14 @@ class _View(NamedTuple):
     change: dict[str, float]
 
 
-def _budget(environment: str, subjects: list[Subject]) -> float:
-    """The limit the budget policy applies: the stack's declared budget, else the config's."""
+def _budget(environment: str, subjects: list[Subject], currency: str) -> float:
+    """The limit the budget policy applies: the stack's declared budget, else the config's (in
+    the estimate's currency; 0 when the config has no limit in it)."""
     path = config_path(environment)
     entry = load_pack_config(path).get("cost-stack-budget", {}) if path.exists() else {}
-    fallback = float(entry.get("maxMonthlyCost", 0)) if isinstance(entry, dict) else 0.0
-    return stack_budget(subjects, {"maxMonthlyCost": fallback})[0]
+    params = {"maxMonthlyCost": 0, **entry} if isinstance(entry, dict) else {"maxMonthlyCost": 0}
+    found = stack_budget(subjects, params, currency)
+    return found[0] if found else 0.0
 
 
 def deltas(current: dict[str, float], base: dict[str, float]) -> dict[str, float]:
@@ -45,7 +50,7 @@ def cost_section(ctx: PlanContext) -> Section:
     _, outputs = policy_resources(ctx.resources)
     subjects = [subject_of_resource(p) for p in outputs]
     est = estimate(subjects, ctx.config.region)
-    budget = _budget(ctx.config.environment, subjects)
+    budget = _budget(ctx.config.environment, subjects, est.currency)
     on_demand, committed = est.by_component(), est.by_component(committed=True)
     base = (ctx.baseline or {}).get("sections", {}).get("cost")
     change = deltas(on_demand, base["byComponent"]) if base else {}
@@ -55,7 +60,7 @@ def cost_section(ctx: PlanContext) -> Section:
         key="cost",
         title="Cost estimate",
         data={
-            "currency": "USD",
+            "currency": est.currency,
             "total": est.total,
             "committedTotal": est.committed_total,
             "drTotal": est.dr_total,
@@ -63,7 +68,7 @@ def cost_section(ctx: PlanContext) -> Section:
             "byComponent": on_demand,
             "committedByComponent": committed,
             "drByComponent": est.by_component(scope="dr"),
-            "commitments": {k: v["kind"] for k, v in catalogue()["commitments"].items()},
+            "commitments": {k: v["kind"] for k, v in catalogue(est.cloud)["commitments"].items()},
             "unpriced": [
                 {"urn": line.urn, "type": line.type, "detail": line.detail}
                 for line in est.by_status("unpriced")
@@ -92,9 +97,10 @@ def cost_section(ctx: PlanContext) -> Section:
 def _text(view: _View) -> list[str]:
     est, on_demand, committed, budget, base, change = view
     width = max([len(k) for k in on_demand] + [len("DR add-on (not in TOTAL)")])
-    head = f"    {'USD/month'.ljust(width)}  {'on-demand':>10}  {'1-yr commit':>11}"
+    money = est.currency
+    head = f"    {f'{money}/month'.ljust(width)}  {'on-demand':>10}  {'1-yr commit':>11}"
     text = [
-        "  Estimated monthly cost (USD list prices; policies/guardrails/pricing/catalogue.json):",
+        f"  Estimated monthly cost ({money} list prices; {CATALOGUES[est.cloud].relative_to(ROOT)}):",
         head + ("  vs base" if base else ""),
     ]
     for k, v in on_demand.items():
@@ -116,7 +122,7 @@ def _text(view: _View) -> list[str]:
         )
     text.append(
         "  1-yr commit: "
-        + "; ".join(v["kind"] for v in catalogue()["commitments"].values())
+        + "; ".join(v["kind"] for v in catalogue(est.cloud)["commitments"].values())
         + " (steady instance hours only; Spot, storage and usage unchanged)"
     )
     usage = est.by_status("usage")
@@ -131,7 +137,10 @@ def _text(view: _View) -> list[str]:
 def _markdown(view: _View) -> list[str]:
     est, on_demand, committed, budget, base, change = view
     if base:
-        md = ["| Component | USD/month | 1-yr commit | vs base |", "|---|---:|---:|---:|"]
+        md = [
+            f"| Component | {est.currency}/month | 1-yr commit | vs base |",
+            "|---|---:|---:|---:|",
+        ]
         md += [
             f"| {k} | {on_demand.get(k, 0.0):,.2f} | {committed.get(k, 0.0):,.2f} | "
             f"{_signed(change[k]) if k in change else ''} |"
@@ -142,7 +151,7 @@ def _markdown(view: _View) -> list[str]:
             f"{est.committed_total:,.2f} | **{_signed(est.total - base['total'])}** |"
         )
     else:
-        md = ["| Component | USD/month | 1-yr commit |", "|---|---:|---:|"]
+        md = [f"| Component | {est.currency}/month | 1-yr commit |", "|---|---:|---:|"]
         md += [f"| {k} | {v:,.2f} | {committed[k]:,.2f} |" for k, v in on_demand.items()]
         md.append(
             f"| **Total** | **{est.total:,.2f}** (budget {budget:,.2f}) | {est.committed_total:,.2f} |"

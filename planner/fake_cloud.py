@@ -11,7 +11,7 @@ import hashlib
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from planner.fake_alicloud_data import alicloud_computed, alicloud_id
+from planner import fake_alicloud
 
 ACCOUNT_ID = "123456789012"
 PARTITION = "aws"
@@ -43,6 +43,7 @@ _ID_PREFIXES: dict[str, str] = {
 
 _UUID_IDS = {
     "aws:kms/key:Key",
+    "aws:route53/healthCheck:HealthCheck",
     "aws:wafv2/webAcl:WebAcl",
     "aws:wafv2/ipSet:IpSet",
     "aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy",
@@ -246,6 +247,17 @@ def _data_tier(
     if typ == "aws:secretsmanager/secret:Secret":
         secret = inputs.get("name", rid)
         return {"arn": _arn("secretsmanager", region, f"secret:{secret}-{_hex(name, 6)}")}
+    if typ == "aws:rds/globalCluster:GlobalCluster":  # a global resource: no region in its ARN
+        ident = inputs.get("globalClusterIdentifier", rid)
+        return {"arn": f"arn:{PARTITION}:rds::{ACCOUNT_ID}:global-cluster:{ident}",
+                "globalClusterResourceId": "cluster-" + _hex(name, 26).upper(),
+                "engine": "aurora-postgresql"}  # fmt: skip
+    if typ == "aws:backup/restoreTestingPlan:RestoreTestingPlan":
+        plan = inputs.get("name", rid)
+        return {
+            "name": plan,
+            "arn": _arn("backup", region, f"restore-testing-plan:{plan}-{_hex(name, 6)}"),
+        }
     if typ == "aws:backup/vault:Vault":
         vault = inputs.get("name", rid)
         return {"name": vault, "arn": _arn("backup", region, f"backup-vault:{vault}")}
@@ -272,6 +284,7 @@ def _random_password(name: str, inputs: Mapping[str, Any]) -> dict[str, Any]:
 # Types whose id is the identifier the program chose (cluster id, replication group id).
 _USER_NAMED_IDS: dict[str, str] = {
     "aws:rds/cluster:Cluster": "clusterIdentifier",
+    "aws:rds/globalCluster:GlobalCluster": "globalClusterIdentifier",
     "aws:rds/clusterInstance:ClusterInstance": "identifier",
     "aws:rds/instance:Instance": "identifier",
     "aws:elasticache/replicationGroup:ReplicationGroup": "replicationGroupId",
@@ -326,15 +339,13 @@ def fake_outputs(
     typ: str, name: str, inputs: Mapping[str, Any], region: str
 ) -> tuple[str, dict[str, Any]]:
     """(id, outputs) for a new resource: its inputs, plus id-like and computed outputs."""
+    if typ.startswith("alicloud:"):
+        return fake_alicloud.fake_outputs(typ, name, inputs, region)
     key = _USER_NAMED_IDS.get(typ)
     rid = (key and inputs.get(key)) or resource_id(typ, name)
     if typ == "aws:backup/plan:Plan":
         rid = _uuid(name)
-    if typ.startswith("alicloud:"):
-        rid = alicloud_id(typ, name, inputs) or rid
-        outputs = {**inputs, **alicloud_computed(typ, name, rid, inputs, region)}
-    else:
-        outputs = {**inputs, **_computed(typ, name, rid, inputs, region)}
+    outputs = {**inputs, **_computed(typ, name, rid, inputs, region)}
     outputs.setdefault("id", rid)
     return rid, outputs
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from google.protobuf import json_format
 from pulumi.runtime.mocks import MockCallArgs, MockMonitor, MockResourceArgs, Mocks
+from pulumi.runtime.settings import get_project, get_stack
 
 from planner import fake_cloud
 
@@ -22,6 +23,7 @@ _SIG_KEY = "4dabf18193072939515e22adb298388d"
 _SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"  # noqa: S105 (wire marker)
 _RESOURCE_SIG = "5cf8f73096256a8f31e491e813e4eb8e"
 _OUTPUT_SIG = "d0e6a833031e9bbcd3f4e8bde6ca49a4"
+STACK_TYPE = "pulumi:pulumi:Stack"
 SIGNATURE_KEY = _SIG_KEY
 """Marks a value the decoder keeps as it is: an asset or archive (e.g. a Lambda's `code`)."""
 UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
@@ -132,6 +134,15 @@ class RecordingMonitor(MockMonitor):
         self.invokes: list[str] = []
         self._seen: set[str] = set()
         self._lock = threading.Lock()
+
+    def make_urn(self, parent: str, type_: str, name: str) -> str:
+        """The URN the engine gives: the type is qualified by the parent's whole type chain, except
+        for the root stack. (The SDK's MockMonitor keeps only the parent's last type and qualifies
+        top-level resources with `pulumi:pulumi:Stack$`: `./tasks e2e` found both differences.)"""
+        parent_type = parent.split("::")[2] if parent else ""
+        if parent_type and parent_type != STACK_TYPE:
+            type_ = f"{parent_type}${type_}"
+        return "urn:pulumi:" + "::".join([get_stack(), get_project(), type_, name])
 
     def RegisterResource(self, request: Any) -> Any:  # noqa: N802 (gRPC method name)
         if request.type == "pulumi:pulumi:Stack":

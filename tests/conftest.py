@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import asyncio
+import copy
 import os
 from collections.abc import Callable, Iterator
 from functools import cache
@@ -19,14 +20,25 @@ from typing import Any
 import pytest
 
 from infra import build, parse_config
-from infra.config import AwsStackConfig
+from infra.config import AlicloudStackConfig, AwsStackConfig, StackConfig
 from planner.recorder import RecordedResource, RecordingMonitor
 from planner.runner import run_under_mocks
 from planner.stackfile import read_stack_file, stack_names
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
-STACKS = tuple(stack_names(PROJECT_DIR))
+ALL_STACKS = tuple(stack_names(PROJECT_DIR))
 """Every shipped stack file (what `.ci/run` plans)."""
+
+
+def _cloud(stack: str) -> str:
+    text = (PROJECT_DIR / f"Pulumi.{stack}.yaml").read_text()
+    return "alicloud" if "groundwork:cloud: alicloud" in text else "aws"
+
+
+STACKS = tuple(s for s in ALL_STACKS if _cloud(s) == "aws")
+"""The shipped AWS stacks, one per lifecycle stage (named after it)."""
+ALICLOUD_STACKS = tuple(s for s in ALL_STACKS if _cloud(s) == "alicloud")
+"""The shipped Alibaba Cloud stacks (`dev-cn`, `prod-cn`)."""
 
 
 @pytest.fixture(autouse=True)
@@ -74,6 +86,17 @@ def stack_config(stack: str, **overrides: Any) -> AwsStackConfig:
     return cfg
 
 
+def alicloud_stack_config(stack: str, **overrides: Any) -> AlicloudStackConfig:
+    """Validated config of a real Alibaba Cloud stack file, with top-level keys replaced."""
+    cfg = parse_config({**raw_stack_config(stack), **overrides})
+    assert isinstance(cfg, AlicloudStackConfig), f"{stack} is not an Alibaba Cloud stack"
+    return cfg
+
+
+def any_stack_config(stack: str) -> StackConfig:
+    return parse_config(raw_stack_config(stack))
+
+
 def run_mocked(program: Callable[[], Any], stack: str = "test") -> RecordingMonitor:
     """Run any program (a component constructor, `build(cfg)`) under recording mocks."""
     return run_under_mocks(program, project="groundwork", stack=stack)
@@ -81,18 +104,34 @@ def run_mocked(program: Callable[[], Any], stack: str = "test") -> RecordingMoni
 
 @cache
 def _built(stack: str) -> RecordingMonitor:
-    cfg = stack_config(stack)
+    cfg = any_stack_config(stack)
     return run_mocked(lambda: build(cfg), stack=stack)
 
 
-@pytest.fixture(params=STACKS)
+@pytest.fixture(params=ALL_STACKS)
 def built_stack(request: pytest.FixtureRequest) -> tuple[str, RecordingMonitor]:
-    """(stack name, monitor) of `build(cfg)` for each real stack file; built once per session."""
+    """(stack name, monitor) of `build(cfg)` for each real stack file, on either cloud; built once
+    per session."""
     return request.param, _built(request.param)
 
 
 def built(stack: str) -> RecordingMonitor:
     return _built(stack)
+
+
+DR_PROVIDER_MARK = "pulumi:providers:aws::aws-dr-"
+"""In a resource's provider reference when it runs in the DR region."""
+
+
+def in_dr_region(r: RecordedResource) -> bool:
+    return DR_PROVIDER_MARK in (r.provider or "")
+
+
+def primary_region(monitor: RecordingMonitor) -> RecordingMonitor:
+    """The recording without what runs in the DR region (for tests of the primary's shape)."""
+    view = copy.copy(monitor)
+    view.recorded = [r for r in monitor.recorded if not in_dr_region(r)]
+    return view
 
 
 def of_type(monitor: RecordingMonitor, typ: str) -> list[RecordedResource]:

@@ -6,6 +6,12 @@ from typing import Any
 
 from tests.policy_kit import TAGS, UNKNOWN, Case, R
 
+ALI_SWITCH = "alicloud:vpc/switch:Switch"
+ALI_NAT = "alicloud:vpc/natGateway:NatGateway"
+ALI_ROUTE = "alicloud:vpc/routeEntry:RouteEntry"
+ALI_TABLE = "alicloud:vpc/routeTable:RouteTable"
+ALI_ATTACHMENT = "alicloud:vpc/routeTableAttachment:RouteTableAttachment"
+
 PLAN = "aws:backup/plan:Plan"
 VAULT = "aws:backup/vault:Vault"
 LOCK = "aws:backup/vaultLockConfiguration:VaultLockConfiguration"
@@ -82,6 +88,28 @@ def params(family: str = "aurora-postgresql16", **values: str) -> R:
             ],
         },
     )
+
+
+def ali_network(nat_zone: str = "e", *, nat: bool = True, name: str = "acme") -> list[R]:
+    """The same on Alibaba Cloud: a private vSwitch in zone e, its route table and attachment,
+    and (optionally) the default route entry to a NAT gateway in zone `nat_zone`."""
+    found = [
+        R(ALI_SWITCH, f"{name}-private-cn-shanghai-e", {"zoneId": "cn-shanghai-e"}),
+        R(ALI_SWITCH, f"{name}-public-{nat_zone}", {"zoneId": f"cn-shanghai-{nat_zone}"}),
+        R(ALI_TABLE, f"{name}-rt-e", {}),
+        R(ALI_ATTACHMENT, f"{name}-rta-e", {"vswitchId": UNKNOWN, "routeTableId": UNKNOWN},
+          links={"vswitchId": [f"{name}-private-cn-shanghai-e"], "routeTableId": [f"{name}-rt-e"]}),
+    ]  # fmt: skip
+    if nat:
+        found += [
+            R(ALI_NAT, f"{name}-nat", {"vswitchId": UNKNOWN, "natType": "Enhanced"},
+              links={"vswitchId": [f"{name}-public-{nat_zone}"]}),
+            R(ALI_ROUTE, f"{name}-default-e",
+              {"routeTableId": UNKNOWN, "destinationCidrblock": "0.0.0.0/0",
+               "nexthopType": "NatGateway", "nexthopId": UNKNOWN},
+              links={"routeTableId": [f"{name}-rt-e"], "nexthopId": [f"{name}-nat"]}),
+        ]  # fmt: skip
+    return found
 
 
 def network(nat_zone: str = "a", *, nat: bool = True, regional: bool = False) -> list[R]:
@@ -227,8 +255,8 @@ CASES: dict[str, Case] = {
         unknown=[params(ssl_min_protocol_version=UNKNOWN)],
     ),
     "net-nat-per-zone": Case(
-        ok=network("a"),
-        bad=[network("b"), network(nat=False)],
+        ok=[*network("a"), *ali_network("e", name="ali")],
+        bad=[network("b"), network(nat=False), ali_network("f"), ali_network(nat=False)],
         unknown=[R(SUBNET, "acme-private-a", {"availabilityZone": UNKNOWN})],
     ),
     "k8s-cluster-issuer-production": Case(

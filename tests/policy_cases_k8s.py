@@ -411,6 +411,29 @@ CASES: dict[str, Case] = {
         ],
         unknown=[service(UNKNOWN)],
     ),
+    "k8s-http-via-gateway": Case(
+        ok=[
+            R(
+                "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute",
+                "web",
+                {"spec": {"parentRefs": [{"name": "public", "namespace": "gateway"}]}},
+            ),
+            R(SVC, "svc", {"spec": {"type": "ClusterIP"}}),
+        ],
+        bad=[
+            [R("kubernetes:networking.k8s.io/v1:Ingress", "web", {"spec": {"rules": []}})],
+            [
+                config_group(
+                    {
+                        "apiVersion": "networking.k8s.io/v1",
+                        "kind": "Ingress",
+                        "metadata": {"name": "web"},
+                        "spec": {},
+                    }
+                )
+            ],
+        ],
+    ),
     "k8s-no-public-lb-service": Case(
         ok=[
             R(SVC, "svc", {"spec": {"type": "ClusterIP"}}),
@@ -520,6 +543,12 @@ CASES: dict[str, Case] = {
                 version="1.16.0",
                 repositoryOpts={"repo": "https://aws.github.io/eks-charts"},
             ),
+            # Envoy Gateway (the public Gateway on ACK) publishes OCI charts only.
+            release(
+                chart="oci://docker.io/envoyproxy/gateway-helm",
+                version="v1.7.5",
+                repositoryOpts=None,
+            ),
             R(
                 CHART,
                 "c",
@@ -548,6 +577,8 @@ CASES: dict[str, Case] = {
                 )
             ],
             [release(repositoryOpts=None, chart="./charts/local")],
+            # A look-alike registry path is not Envoy Gateway's.
+            [release(repositoryOpts=None, chart="oci://docker.io/envoyproxy-mirror/gateway-helm")],
             [release(version=None)],
             [release(version="^4.14.0")],
         ],

@@ -9,7 +9,7 @@ import pytest
 from components.kubernetes.platform.workload import WorkloadArgs, validate_workload
 from infra import parse_config
 from infra.config import ConfigError
-from infra.layers.apps import data_egress, workload_args
+from infra.layers.apps import GatewaySources, data_egress, workload_args
 from tests.conftest import raw_stack_config
 
 DIGEST = "sha256:" + "ab" * 32
@@ -132,7 +132,7 @@ def test_every_valid_service_is_accepted_by_the_component() -> None:
     egress = data_egress(cfg.subnet_plan(), {"postgres": (5432, 5432), "redis": (6379, 6379)})
     built: dict[str, WorkloadArgs] = {}
     for name, app in cfg.apps.items():
-        built[name] = workload_args(cfg, app, egress)
+        built[name] = workload_args(cfg, app, egress, GatewaySources("gateway"))
         validate_workload(name, built[name])
         assert [d.name for d in built[name].data_egress] == app.uses
     assert built["worker"].ports == {} and built["api"].secret_env_from == ["api-db"]

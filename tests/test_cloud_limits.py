@@ -17,7 +17,7 @@ from infra import ConfigError, build, parse_config
 from infra.cloud_names import RULES, S3_BUCKET, name_problems, physical_names, prefix_problems
 from infra.regions import AWS_ZONES, is_zone_of
 from planner.cli import EXIT_CONFIG, main
-from tests.conftest import PROJECT_DIR, built, raw_stack_config, run_mocked
+from tests.conftest import ALICLOUD_STACKS, PROJECT_DIR, STACKS, built, raw_stack_config, run_mocked
 
 
 @pytest.mark.parametrize(
@@ -62,18 +62,38 @@ def test_a_generated_name_is_the_pulumi_name_and_eight_characters() -> None:
     assert not explicit.generated and explicit.name == "explicit-name"
 
 
-def test_the_real_stacks_generate_only_names_their_services_accept(built_stack: Any) -> None:
-    _, monitor = built_stack
+@pytest.mark.parametrize("stack", STACKS)  # the AWS services' name rules
+def test_the_real_stacks_generate_only_names_their_services_accept(stack: str) -> None:
+    monitor = built(stack)
     names = list(physical_names(monitor.recorded))
     assert len(names) > 30  # roles, buckets, identifiers, groups, log groups, ...
     assert name_problems(monitor.recorded) == []
+
+
+@pytest.mark.parametrize("stack", ALICLOUD_STACKS)
+def test_the_alibaba_stacks_generate_only_names_their_services_accept(stack: str) -> None:
+    monitor = built(stack)
+    services = {RULES[(n.type, n.prop)].service for n in physical_names(monitor.recorded)}
+    assert {"VPC name", "vSwitch name", "SLS project name", "ACK cluster name",
+            "ACK node pool name", "NAT gateway name"} <= services  # fmt: skip
+    assert name_problems(monitor.recorded) == []
+
+
+def test_an_sls_project_name_with_a_double_suffix_too_long_is_refused() -> None:
+    (problem,) = name_problems([_Res("alicloud:log/project:Project", "p",
+                                     {"projectName": "a" * 60 + "-ack-logs"})])  # fmt: skip
+    assert "SLS project name" in problem and "at most 63" in problem
 
 
 @pytest.mark.parametrize("environment", ["dev", "prod"])
 def test_an_eleven_character_name_makes_an_iam_role_name_too_long(environment: str) -> None:
     raw = copy.deepcopy(raw_stack_config(environment))
     raw["name"] = "acme-webapp" if environment == "prod" else "acme-webapp-x"
-    cfg = parse_config(raw)
+    # Config refuses it first (infra/name_budget.py, tests/test_name_budget.py) ...
+    with pytest.raises(ConfigError, match=r"groundwork:name: .* IAM role name"):
+        parse_config(raw)
+    # ... and the exact check on what the program registers finds it too.
+    cfg = parse_config(raw_stack_config(environment)).model_copy(update={"name": raw["name"]})
     problems = name_problems(run_mocked(lambda: build(cfg), stack=environment).recorded)
     assert any(p.startswith("the IAM role name of ") and "at most 64" in p for p in problems)
     assert name_problems(built(environment).recorded) == []
@@ -104,6 +124,9 @@ def test_version_tables() -> None:
     assert postgres_version_problem("postgres", "18.1") is None
     assert "major.minor" in (postgres_version_problem("postgres", "16") or "")
     assert cache_version_problem("valkey", "8.0") is None
+    assert cache_version_problem("valkey", "9.1") is None  # ElastiCache for Valkey 9.1
+    # Past the end of EKS extended support (2026-11-26): no new cluster runs it.
+    assert "1.31" not in EKS_VERSIONS["EXTENDED"]
     assert "not offered" in (cache_version_problem("redis", "5.0.6") or "")
     assert set(EKS_VERSIONS["STANDARD"]) <= set(EKS_VERSIONS["EXTENDED"])
 
@@ -184,7 +207,7 @@ ISSUE_EXAMPLES: list[tuple[str, str, Any, str]] = [
     ("master-username", "dev", lambda r: r.update(postgres={"masterUsername": "admin"}), "groundwork:postgres.masterUsername: 'admin' is reserved"),
     ("image-tag-without-digest", "prod", _drop_digest, "groundwork:apps.web.digest: prod deploys images pinned by digest"),
     ("ingress-namespace", "prod", lambda r: r["platform"].update(ingressNamespace="apps"), "groundwork:platform.namespaces: ['apps'] are platform namespaces"),
-    ("iam-role-name", "prod", lambda r: r.update(name="acme-webapp"), "groundwork:name: the IAM role name of acme-webapp-prod-addons-aws-load-balancer-controller-irsa would be"),
+    ("iam-role-name", "prod", lambda r: r.update(name="acme-webapp"), "groundwork:name: 'acme-webapp' makes the IAM role name 'acme-webapp-prod-addons-aws-load-balancer-controller-irsa-xxxxxxx' 65 characters; at most 64"),
     ("rds-double-hyphen", "prod", lambda r: r.update(name="ac--me"), "groundwork:name: 'ac--me' makes every resource name start 'ac--me-prod', which contains `--`"),
     ("s3-prefix", "prod", lambda r: r.update(name="sthree-acme"), "groundwork:name: 'sthree-acme' makes every resource name start"),
     ("zone-d", "prod", lambda r: r["network"].update(zones=["a", "b", "d"]), "groundwork:network.zones: 'd' is not a zone of eu-west-1"),

@@ -325,10 +325,13 @@ def test_dev_may_run_without_readers_or_replicas() -> None:
 @pytest.mark.parametrize("environment", sorted(PRESETS))
 def test_every_preset_validates(environment: str) -> None:
     # Only what no preset can know: who administers the cluster, the services' image pins,
-    # (prod) the CDN's own domain, and who is told about alerts.
+    # (prod) the CDN's own domain, who is told about alerts, and a short name (the default
+    # `groundwork` plus `-staging` would make the load balancer controller's IAM role name 67
+    # characters: config refuses it, as AWS would).
     cfg = parse_config(
         {
             "environment": environment,
+            "name": "acme",
             "region": "eu-west-1",
             "tags": {"owner": "o", "costCenter": "c"},
             "cluster": {"adminRoleArns": ["arn:aws:iam::123456789012:role/admin"]},

@@ -17,6 +17,7 @@ from infra.presets import CLOUD_PRESETS, PRESETS, deep_merge
 from tests.conftest import raw_stack_config
 
 ESSENTIALS = {
+    "name": "acme",  # the default `groundwork` is too long for staging's generated names
     "region": "eu-west-1",
     "tags": {"owner": "o", "costCenter": "c"},
     "cluster": {"adminRoleArns": ["arn:aws:iam::123456789012:role/admin"]},

@@ -15,7 +15,7 @@ from planner.cost_report import cost_section, deltas
 from planner.policy_report import policy_section
 from planner.recorder import RecordingMonitor
 from planner.report import PlanContext
-from tests.conftest import PROJECT_DIR, built, of_type, run_mocked, stack_config
+from tests.conftest import PROJECT_DIR, built, of_type, primary_region, run_mocked, stack_config
 
 PLAN_BUDGETS = {"dev": 150.0, "prod": 1050.0}
 """The plans' targets (on demand, DR add-on and usage excluded)."""
@@ -38,7 +38,7 @@ def test_real_stacks_meet_the_plans_budgets_with_nothing_unpriced(stack: str) ->
 
 
 def test_prod_slo_properties_hold_under_the_lean_preset() -> None:
-    monitor = built("prod")
+    monitor = primary_region(built("prod"))
     # Database: writer + reader in distinct zones on shared storage (automatic failover, RPO 0
     # in-region), protected.
     instances = of_type(monitor, "aws:rds/clusterInstance:ClusterInstance")

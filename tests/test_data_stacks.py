@@ -14,7 +14,15 @@ import yaml
 from planner.recorder import RecordingMonitor
 from planner.report import MASK, PlanContext, build_report
 from planner.runner import run_program
-from tests.conftest import PROJECT_DIR, built, of_type, one, stack_config, stack_file
+from tests.conftest import (
+    PROJECT_DIR,
+    built,
+    of_type,
+    one,
+    primary_region,
+    stack_config,
+    stack_file,
+)
 
 CLUSTER = "aws:rds/cluster:Cluster"
 INSTANCE = "aws:rds/clusterInstance:ClusterInstance"
@@ -37,7 +45,7 @@ def _kms_arns(monitor: RecordingMonitor) -> set[str]:
 
 
 def test_prod_aurora_is_ha_encrypted_tls_only_and_managed() -> None:
-    monitor = built("prod")
+    monitor = primary_region(built("prod"))
     cluster = one(monitor, CLUSTER)
     instances = of_type(monitor, INSTANCE)
     assert len(instances) >= 2
@@ -49,7 +57,9 @@ def test_prod_aurora_is_ha_encrypted_tls_only_and_managed() -> None:
     assert inputs["storageEncrypted"] is True and inputs["kmsKeyId"] in _kms_arns(monitor)
     assert inputs["deletionProtection"] is True and inputs["skipFinalSnapshot"] is False
     assert inputs["backupRetentionPeriod"] >= 7
-    assert inputs["manageMasterUserPassword"] is True
+    # A global database cannot use a managed password: a generated one, write-only, in a secret
+    # replicated to the DR region (tests/test_dr.py).
+    assert "manageMasterUserPassword" not in inputs and "masterPasswordWo" in cluster.secret_paths
     params = one(monitor, "aws:rds/clusterParameterGroup:ClusterParameterGroup")
     assert inputs["dbClusterParameterGroupName"] == params.outputs["name"]
     assert any(p["name"] == "rds.force_ssl" and p["value"] == "1" for p in params.inputs["parameters"])  # fmt: skip
@@ -70,7 +80,7 @@ def test_prod_cache_fails_over_across_zones_encrypted_with_auth() -> None:
 
 
 def test_prod_backup_plan_locked_and_selecting_the_database() -> None:
-    monitor = built("prod")
+    monitor = primary_region(built("prod"))
     (rule,) = one(monitor, "aws:backup/plan:Plan").inputs["rules"]
     assert rule["enableContinuousBackup"] is True and rule["lifecycle"]["deleteAfter"] == 35
     lock = one(monitor, "aws:backup/vaultLockConfiguration:VaultLockConfiguration")
@@ -95,7 +105,7 @@ def test_prod_data_resources_are_protected() -> None:
 
 @pytest.mark.parametrize("stack", ["dev", "prod"])
 def test_clients_are_the_cluster_nodes_only(stack: str) -> None:
-    monitor = built(stack)
+    monitor = primary_region(built(stack))
     node_sg = one(monitor, "aws:ec2/securityGroup:SecurityGroup", "acme-" + stack + "-eks-node-sg")
     rules = of_type(monitor, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
     for port in (5432, 6379):
@@ -121,7 +131,7 @@ def test_without_a_cluster_the_application_subnets_are_the_clients() -> None:
 
 @pytest.mark.parametrize("stack", ["dev", "prod"])
 def test_data_lives_in_the_vpc_subnet_groups(stack: str) -> None:
-    monitor = built(stack)
+    monitor = primary_region(built(stack))
     db_group = one(monitor, "aws:rds/subnetGroup:SubnetGroup").outputs["name"]
     cache_group = one(monitor, "aws:elasticache/subnetGroup:SubnetGroup").outputs["name"]
     assert one(monitor, CLUSTER).inputs["dbSubnetGroupName"] == db_group
@@ -181,8 +191,10 @@ def test_stack_files_hold_no_credentials(path: Any) -> None:
 def test_outputs_export_endpoints_and_secret_arns_never_credentials(stack: str) -> None:
     monitor = _program(stack)
     outputs = monitor.stack_outputs
-    token = one(monitor, PASSWORD).outputs["result"]
+    token = one(monitor, PASSWORD, f"acme-{stack}-cache-auth-token").outputs["result"]
     assert token not in json.dumps(outputs)
+    for password in of_type(monitor, PASSWORD):  # the generated database password too (prod)
+        assert password.outputs["result"] not in json.dumps(outputs)
     assert [k for k in outputs if re.search(r"password|token", k, re.IGNORECASE)] == []
     assert monitor.stack_output_secrets == []  # nothing secret is exported at all
     assert outputs["postgresWriterEndpoint"].endswith(".rds.amazonaws.com")
@@ -197,7 +209,7 @@ def test_outputs_export_endpoints_and_secret_arns_never_credentials(stack: str) 
 @pytest.mark.parametrize("stack", ["dev", "prod"])
 def test_plan_report_masks_the_auth_token(stack: str) -> None:
     monitor = built(stack)
-    token = one(monitor, PASSWORD).outputs["result"]
+    token = one(monitor, PASSWORD, f"acme-{stack}-cache-auth-token").outputs["result"]
     assert len(token) == 64
     report = build_report(PlanContext("groundwork", stack, PROJECT_DIR, monitor, None), [])
     text = json.dumps(report)
@@ -205,20 +217,23 @@ def test_plan_report_masks_the_auth_token(stack: str) -> None:
     by_name = {r["name"]: r for r in report["resources"]}
     group = by_name[one(monitor, GROUP).name]
     assert group["inputs"]["authToken"] == MASK and "authToken" in group["secretInputs"]
-    version = by_name[one(monitor, "aws:secretsmanager/secretVersion:SecretVersion").name]
-    assert version["inputs"]["secretString"] == MASK
+    versions = of_type(monitor, "aws:secretsmanager/secretVersion:SecretVersion")
+    cache = next(v for v in versions if "cache" in v.name)
+    assert by_name[cache.name]["inputs"]["secretString"] == MASK
+    for password in of_type(monitor, PASSWORD):
+        assert password.outputs["result"] not in text
 
 
 def test_offline_plan_report_files_carry_no_token(tmp_path: Any) -> None:
     from planner.cli import EXIT_OK, main
 
-    token = one(built("prod"), PASSWORD).outputs["result"]  # deterministic fake value
+    tokens = [p.outputs["result"] for p in of_type(built("prod"), PASSWORD)]  # deterministic
     json_path, md_path = tmp_path / "p.json", tmp_path / "p.md"
     argv = ["prod", "--project-dir", str(PROJECT_DIR), "--quiet", "--json", str(json_path),
             "--markdown", str(md_path)]  # fmt: skip
     assert main(argv) == EXIT_OK
     for path in (json_path, md_path):
-        assert token not in path.read_text(), path.name
+        assert not [t for t in tokens if t in path.read_text()], path.name
     report = json.loads(json_path.read_text())
     assert "cacheAuthSecretArn" in report["outputs"]
     assert any(u.endswith("acme-prod-cache-auth-token") for u in report["protected"])

@@ -88,15 +88,17 @@ def test_a_bucket_s_public_access_block_references_the_bucket_id() -> None:
 
 def test_distribution_links_its_waf_origin_access_and_response_headers_policy() -> None:
     plan = _plan()
-    (dist,) = _of_type(plan, "aws_cloudfront_distribution")
+    (dist,) = [d for d in _of_type(plan, "aws_cloudfront_distribution") if "_cdn_" in d["address"]]
     expr = dist["expressions"]
-    (acl,) = _of_type(plan, "aws_wafv2_web_acl")
+    (acl,) = [a for a in _of_type(plan, "aws_wafv2_web_acl") if "_cdn_" in a["address"]]
     (oac,) = _of_type(plan, "aws_cloudfront_origin_access_control")
     (headers,) = _of_type(plan, "aws_cloudfront_response_headers_policy")
     assert expr["web_acl_id"]["references"] == [f"{acl['address']}.arn", acl["address"]]
     # Pulumi's `origins` list is Terraform's repeated `origin` block; nested references survive.
-    (origin,) = expr["origin"]
+    # Prod's assets have an origin group: the bucket and its replica in the DR region.
+    origin, replica = expr["origin"]
     assert origin["origin_access_control_id"]["references"][1] == oac["address"]
+    assert replica["origin_access_control_id"]["references"][1] == oac["address"]
     assert origin["domain_name"]["references"][0].endswith(".bucket_regional_domain_name")
     (behaviour,) = expr["default_cache_behavior"]
     assert behaviour["response_headers_policy_id"]["references"] == [
@@ -108,7 +110,7 @@ def test_distribution_links_its_waf_origin_access_and_response_headers_policy() 
 
 def test_database_links_its_key_and_security_group() -> None:
     plan = _plan()
-    (cluster,) = _of_type(plan, "aws_rds_cluster")
+    (cluster,) = [c for c in _of_type(plan, "aws_rds_cluster") if "secondary" not in c["address"]]
     keys = {k["address"] for k in _of_type(plan, "aws_kms_key")}
     groups = {g["address"] for g in _of_type(plan, "aws_security_group")}
     assert cluster["expressions"]["kms_key_id"]["references"][1] in keys
@@ -122,7 +124,7 @@ def test_database_links_its_key_and_security_group() -> None:
 
 def test_names_are_snake_case_nested_objects_are_blocks_and_maps_stay_maps() -> None:
     plan = _plan()
-    (dist,) = _of_type(plan, "aws_cloudfront_distribution")
+    (dist,) = [d for d in _of_type(plan, "aws_cloudfront_distribution") if "_cdn_" in d["address"]]
     values = _planned(plan, dist["address"])["values"]
     assert isinstance(values["viewer_certificate"], list) and len(values["viewer_certificate"]) == 1
     assert values["viewer_certificate"][0]["minimum_protocol_version"] == "TLSv1.2_2021"
@@ -135,7 +137,7 @@ def test_names_are_snake_case_nested_objects_are_blocks_and_maps_stay_maps() -> 
     assert (
         "rules" not in lifecycle["values"] and lifecycle["values"]["rule"][0]["status"] == "Enabled"
     )
-    (acl,) = _of_type(plan, "aws_wafv2_web_acl")
+    (acl,) = [a for a in _of_type(plan, "aws_wafv2_web_acl") if "_cdn_" in a["address"]]
     acl_values = _planned(plan, acl["address"])["values"]
     assert acl_values["default_action"] == [{"allow": [{}]}]
     assert {r["name"] for r in acl_values["rule"]} >= {"AWSManagedRulesCommonRuleSet"}

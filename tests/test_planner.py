@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from planner.cli import EXIT_CONFIG, EXIT_OK, main
-from tests.conftest import PROJECT_DIR
+from tests.conftest import ALL_STACKS, PROJECT_DIR
 
 
 def test_plan_dev_prints_the_tree_and_writes_reports(
@@ -45,7 +45,7 @@ def test_plan_prod_lists_protected_resources(
     )  # counts table only: --quiet drops the tree
     report = json.loads((tmp_path / "p.json").read_text())
     assert report["countsByType"]["aws:ec2/natGateway:NatGateway"] == 3
-    assert report["countsByType"]["aws:ec2/subnet:Subnet"] == 9
+    assert report["countsByType"]["aws:ec2/subnet:Subnet"] == 18  # 3 tiers x 3 zones, 2 regions
     assert any(u.endswith("acme-prod-flow-logs-key") for u in report["protected"])
 
 
@@ -76,7 +76,8 @@ def test_broken_stack_file_exits_non_zero_with_one_line_naming_the_field(tmp_pat
 
 def test_unknown_stack_is_a_clear_error(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["nope", "--project-dir", str(PROJECT_DIR)]) == EXIT_CONFIG
-    assert "no stack file Pulumi.nope.yaml; stacks here: dev, prod" in capsys.readouterr().err
+    stacks = ", ".join(ALL_STACKS)
+    assert f"no stack file Pulumi.nope.yaml; stacks here: {stacks}" in capsys.readouterr().err
 
 
 def test_invalid_yaml_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -178,7 +179,9 @@ def test_alicloud_stack_with_aws_values_lists_every_problem_and_exits_2(tmp_path
     assert "only for cloud: aws" in by_key["groundwork:cdn.priceClass"]
 
 
-def test_valid_alicloud_stack_is_refused_cleanly_until_it_is_built(tmp_path: Path) -> None:
+def test_an_alicloud_stack_asking_for_what_is_not_built_there_names_each_key(
+    tmp_path: Path,
+) -> None:
     text = """\
 config:
   pulumi:disable-default-providers: ["*"]
@@ -187,11 +190,19 @@ config:
   groundwork:region: cn-hangzhou
   groundwork:tags: {owner: platform-team, costCenter: cc-1042}
   groundwork:network: {cidr: 10.30.0.0/16, zones: [h, i], zoneSlots: {h: 0, i: 1}}
+  groundwork:budget: {monthlyLimit: 900}
 """
     proc = _plan_subprocess(_project_copy(tmp_path, text))
     assert proc.returncode == EXIT_CONFIG, proc.stderr
     assert "Traceback" not in proc.stderr
-    assert proc.stderr.strip().splitlines() == [
-        "error: Pulumi.broken.yaml: groundwork:cloud: 'alicloud' is validated but not built yet "
-        "(issue #16); nothing was registered"
-    ]
+    lines = proc.stderr.strip().splitlines()
+    keys = [line.split(": ")[2] for line in lines]
+    # The defaults turn every capability on: each one not built on Alibaba Cloud is named, none
+    # is silently left out; the CDN needs a domain there; the budget has no Alibaba resource.
+    assert keys == [
+        f"groundwork:{key}" for key in (
+            "backup.enabled", "cdn.domain", "budget.monthlyLimit",
+        )
+    ], lines  # fmt: skip
+    assert "not built on Alibaba Cloud yet (issue #16)" in lines[0]
+    assert "maxMonthlyCostByCurrency" in lines[-1]

@@ -20,7 +20,7 @@ from components.kubernetes.platform.baseline import (
     WorkloadNamespaceArgs,
 )
 from planner.recorder import RecordedResource, RecordingMonitor
-from tests.conftest import built, of_type, one, run_mocked, stack_config
+from tests.conftest import ALL_STACKS, built, of_type, one, run_mocked, stack_config
 
 NETPOL = "kubernetes:networking.k8s.io/v1:NetworkPolicy"
 HELM = "kubernetes:helm.sh/v3:Release"
@@ -120,6 +120,18 @@ def test_cluster_issuer_uses_the_environments_acme_server(stack: str, server: st
     issuer = one(built(stack), "kubernetes:cert-manager.io/v1:ClusterIssuer").inputs
     assert issuer["spec"]["acme"]["server"] == server
     assert issuer["spec"]["acme"]["email"] == stack_config(stack).platform.acme_email
+
+
+@pytest.mark.parametrize("stack", ALL_STACKS)
+def test_no_stack_of_either_cloud_installs_ingress_nginx_or_an_ingress(stack: str) -> None:
+    monitor = built(stack)
+    charts = [str(r.inputs.get("chart", "")) for r in of_type(monitor, HELM)]
+    assert charts and not any("ingress-nginx" in chart for chart in charts)
+    assert not [r for r in monitor.recorded if r.type.endswith((":Ingress", ":IngressClass"))]
+    # Every service with a host is reached through an HTTPRoute on the public Gateway.
+    routes = of_type(monitor, "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute")
+    parents = {p["name"] for r in routes for p in r.inputs["spec"]["parentRefs"]}
+    assert parents == {"public"}
 
 
 @pytest.mark.parametrize("stack", ["dev", "test", "staging", "prod"])

@@ -91,7 +91,9 @@ def test_levels_follow_the_environment_split() -> None:
     assert effective_level(BY_ID["stateful-resources-protected"], prod) == "mandatory"
     assert effective_level(BY_ID["cost-dev-footprint"], dev) == "mandatory"
     assert effective_level(BY_ID["cost-dev-footprint"], prod) == "disabled"
-    assert effective_level(BY_ID["dr-cross-region"], prod) == "disabled"  # until the DR issue lands
+    for rule in ("dr-cross-region", "dr-backup-copies", "dr-objectives-met"):
+        assert effective_level(BY_ID[rule], prod) == "mandatory"
+        assert effective_level(BY_ID[rule], dev) == "disabled"
     assert effective_level(BY_ID["obs-alarms-for-stateful"], prod) == "mandatory"
     assert effective_level(BY_ID["cost-stack-budget"], prod) == "mandatory"
 

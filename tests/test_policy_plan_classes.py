@@ -328,7 +328,8 @@ WEAK_PROD = {
 SCENARIOS: dict[str, dict[str, Any]] = {
     "weak": WEAK_PROD,
     "nat-single": _with("network", nat="single"),
-    "backup-disabled": {"backup": {"enabled": False}},
+    # Without a backup plan there is nothing to copy to the DR region either (config refuses it).
+    "backup-disabled": {"backup": {"enabled": False}, **_with("dr", backupCopies=False)},
 }
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pulumi.runtime
 import pytest
 from pulumi_policy.proxy import UnknownValueError
 
@@ -32,6 +33,11 @@ RG = "aws:elasticache/replicationGroup:ReplicationGroup"
 KV = "alicloud:kvstore/instance:Instance"
 ALI_RDS = "alicloud:rds/instance:Instance"
 ALI_RO = "alicloud:rds/readOnlyInstance:ReadOnlyInstance"
+OSS = "alicloud:oss/bucket:Bucket"
+OSS_REPL = "alicloud:oss/bucketReplication:BucketReplication"
+CROSS_BACKUP = "alicloud:rds/rdsInstanceCrossBackupPolicy:RdsInstanceCrossBackupPolicy"
+CMS_ALARM = "alicloud:cms/alarm:Alarm"
+SLS = "alicloud:log/store:Store"
 ALI_ACCOUNT = "alicloud:rds/rdsAccount:RdsAccount"
 BUCKET = "aws:s3/bucket:Bucket"
 PAB = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"
@@ -141,6 +147,16 @@ EKS_OK = {
     },
     "enabledClusterLogTypes": ["api", "audit", "authenticator"],
 }
+ACK = "alicloud:cs/managedKubernetes:ManagedKubernetes"
+ACK_OK = {
+    "version": "1.34.1-aliyun.1",
+    "slbInternetEnabled": False,
+    "encryptionProviderKey": "key-1",
+    "deletionProtection": True,
+    "enableRrsa": True,
+    "auditLogConfig": {"enabled": True, "slsProjectName": "acme-prod-ack-logs"},
+    "controlPlaneLogComponents": ["apiserver", "kcm", "scheduler", "ccm"],
+}
 AURORA = {
     "engine": "aurora-postgresql",
     "storageEncrypted": True,
@@ -151,6 +167,42 @@ AURORA = {
     "enabledCloudwatchLogsExports": ["postgresql"],
     "manageMasterUserPassword": True,
 }
+
+CRITICAL = {**TAGS, "dr-critical": "true"}
+BACKUP_PLAN = "aws:backup/plan:Plan"
+SELECTION = "aws:backup/selection:Selection"
+DAILY = "cron(0 3 * * ? *)"
+OBJECTIVES = R(
+    "groundwork:dr:RecoveryObjectives",
+    "objectives",
+    {"targets": {"database": {"rpoSeconds": 3600, "rtoSeconds": 14400}}},
+    provider=None,
+)
+GLOBAL_DB = [
+    R(CLUSTER, "db", AURORA),
+    R("aws:rds/globalCluster:GlobalCluster", "g", {"sourceDbClusterIdentifier": UNKNOWN},
+      links={"sourceDbClusterIdentifier": ["db"]}),
+    R(CLUSTER, "secondary", {**AURORA, "globalClusterIdentifier": UNKNOWN,
+                             "tags": {"dr-role": "replica"}},
+      links={"globalClusterIdentifier": ["g"]},
+      provider=provider("eu-central-1", "aws-dr-eu-central-1")),
+]  # fmt: skip
+
+
+ALI_DR_BUCKET = R(
+    "alicloud:oss/bucket:Bucket",
+    "dr-oss",
+    {"bucket": "acme-dr"},
+    provider=provider("cn-beijing", "alicloud-dr-cn-beijing"),
+)
+
+
+def plan_copying_to(region: str) -> dict[str, Any]:
+    vault = f"arn:aws:backup:{region}:123456789012:backup-vault:dr"
+    return {"rules": [{"ruleName": "daily", "schedule": DAILY,
+                       "copyActions": [{"destinationVaultArn": vault}]}]}  # fmt: skip
+
+
 REDIS_OK = {
     "atRestEncryptionEnabled": True,
     "transitEncryptionEnabled": True,
@@ -732,19 +784,32 @@ BASE_CASES: dict[str, Case] = {
                 {"encryptionProviderKey": "k"},
             ),
         ],
-        bad=[[R(EKS, "eks", {**EKS_OK, "encryptionConfig": None})]],
+        bad=[
+            [R(EKS, "eks", {**EKS_OK, "encryptionConfig": None})],
+            [R(ACK, "ack", {**ACK_OK, "encryptionProviderKey": None})],
+        ],
         unknown=[R(EKS, "eks", {**EKS_OK, "encryptionConfig": UNKNOWN})],
     ),
     "k8s-control-plane-logging": Case(
-        ok=[R(EKS, "eks", EKS_OK)],
-        bad=[[R(EKS, "eks", {**EKS_OK, "enabledClusterLogTypes": ["api"]})]],
+        ok=[R(EKS, "eks", EKS_OK), R(ACK, "ack", ACK_OK)],
+        bad=[
+            [R(EKS, "eks", {**EKS_OK, "enabledClusterLogTypes": ["api"]})],
+            [R(ACK, "ack", {**ACK_OK, "auditLogConfig": {"enabled": False}})],
+            [R(ACK, "ack", {**ACK_OK, "controlPlaneLogComponents": ["kcm"]})],
+        ],
         unknown=[R(EKS, "eks", {**EKS_OK, "enabledClusterLogTypes": UNKNOWN})],
     ),
+    "alicloud-ack-rrsa": Case(
+        ok=[R(ACK, "ack", ACK_OK)],
+        bad=[[R(ACK, "ack", {**ACK_OK, "enableRrsa": False})], [R(ACK, "ack", {})]],
+        unknown=[R(ACK, "ack", {**ACK_OK, "enableRrsa": UNKNOWN_BOOL})],
+    ),
     "k8s-supported-version": Case(
-        ok=[R(EKS, "eks", EKS_OK)],
+        ok=[R(EKS, "eks", EKS_OK), R(ACK, "ack", ACK_OK)],
         bad=[
             [R(EKS, "eks", {**EKS_OK, "version": "1.29"})],
             [R(EKS, "eks", {**EKS_OK, "version": None})],
+            [R(ACK, "ack", {**ACK_OK, "version": "1.30.1-aliyun.1"})],
         ],
         unknown=[R(EKS, "eks", {**EKS_OK, "version": UNKNOWN})],
     ),
@@ -810,19 +875,66 @@ BASE_CASES: dict[str, Case] = {
     ),
     "dr-cross-region": Case(
         ok=[
-            bucket(),
-            side(REPL, "repl", {}),
-            R(CLUSTER, "db", {**AURORA, "globalClusterIdentifier": "g"}),
+            R(BUCKET, "assets", {"tags": CRITICAL}),
+            side(REPL, "repl", {"rules": [{"status": "Enabled", "destination": {}}]}),
+            bucket("scratch"),  # not critical: no replica needed
+            *GLOBAL_DB,
+            R(OSS, "oss", {"bucket": "acme-oss", "tags": CRITICAL}),
+            R(OSS_REPL, "oss-repl", {"bucket": UNKNOWN}, links={"bucket": ["oss"]}),
+            R(OSS, "oss-scratch", {"bucket": "acme-oss-scratch"}),  # not critical
+            R(ALI_RDS, "pg", {}),
+            R(
+                CROSS_BACKUP,
+                "pg-dr",
+                {"instanceId": UNKNOWN, "crossBackupRegion": "cn-beijing"},
+                links={"instanceId": ["pg"]},
+            ),
         ],
-        bad=[[bucket()], [R(CLUSTER, "db", AURORA)]],
+        bad=[
+            [R(BUCKET, "assets", {"tags": CRITICAL})],  # a user-added critical bucket, no replica
+            [R(CLUSTER, "db", AURORA)],
+            [R(CLUSTER, "db", AURORA), R(BACKUP_PLAN, "p", plan_copying_to("eu-west-1"))],
+            [R(OSS, "oss", {"bucket": "acme-oss", "tags": CRITICAL})],
+            [R(ALI_RDS, "pg", {}), ALI_DR_BUCKET],  # a stack with a DR region on Alibaba Cloud
+        ],
+        config={"enabled": True},
+    ),
+    "dr-backup-copies": Case(
+        ok=[R(BACKUP_PLAN, "p", plan_copying_to("eu-central-1"))],
+        bad=[
+            [R(BACKUP_PLAN, "p", {"rules": [{"ruleName": "daily", "schedule": DAILY}]})],
+            [R(BACKUP_PLAN, "p", plan_copying_to("eu-west-1"))],  # same region: not off-site
+        ],
+        config={"enabled": True},
+    ),
+    "dr-objectives-met": Case(
+        ok=[OBJECTIVES, *GLOBAL_DB],
+        bad=[
+            [*GLOBAL_DB],  # no objectives declared
+            # Daily copies only: RPO 1 d against a 1 h target.
+            [
+                OBJECTIVES,
+                R(CLUSTER, "db", {**AURORA, "tags": {"backup": "b"}}),
+                R(BACKUP_PLAN, "p", plan_copying_to("eu-central-1")),
+                R(
+                    SELECTION,
+                    "sel",
+                    {"planId": UNKNOWN, "selectionTags": [{"key": "backup", "value": "b"}]},
+                    links={"planId": ["p"]},
+                ),
+            ],
+        ],
         config={"enabled": True},
     ),
     "obs-alarm-actions": Case(
         ok=[
             R(ALARM, "cpu", {"alarmActions": ["arn:aws:sns:eu-west-1:1:p2"], "okActions": ["x"]}),
             R(ALARM, "recover", {"alarmActions": ["arn:aws:automate:eu-west-1:ec2:recover"]}),
+            R(CMS_ALARM, "rds-cpu", {"contactGroups": ["acme-p2"], "enabled": True}),
         ],
         bad=[
+            [R(CMS_ALARM, "rds-cpu", {"contactGroups": []})],
+            [R(CMS_ALARM, "rds-cpu", {"contactGroups": ["acme-p2"], "enabled": False})],
             [R(ALARM, "cpu", {"okActions": ["arn:sns:p2"]})],
             [R(ALARM, "cpu", {"alarmActions": ["arn:aws:sns:eu-west-1:1:p2"], "okActions": []})],
             [R(ALARM, "cpu", {"alarmActions": ["a"], "okActions": ["a"], "actionsEnabled": False})],
@@ -838,9 +950,21 @@ BASE_CASES: dict[str, Case] = {
                 {"alarmActions": ["arn:sns"], "dimensions": {"DBClusterIdentifier": UNKNOWN}},
                 links={"dimensions": ["db"]},
             ),
+            R(KV, "kv", {}),
+            R(
+                CMS_ALARM,
+                "kv-cpu",
+                {"contactGroups": ["acme-p2"], "metricDimensions": UNKNOWN},
+                links={"metricDimensions": ["kv"]},
+            ),
         ],
         bad=[
             [R(CLUSTER, "db", AURORA)],
+            [R(ALI_RDS, "pg", {})],
+            [
+                R(KV, "kv", {}),
+                R(CMS_ALARM, "kv-cpu", {"contactGroups": []}, links={"metricDimensions": ["kv"]}),
+            ],
             [
                 R(RG, "c", REDIS_OK),
                 R(ALARM, "cpu", {"dimensions": {}}, links={"dimensions": ["c"]}),
@@ -895,8 +1019,12 @@ BASE_CASES: dict[str, Case] = {
         unknown=[R("aws:ebs/volume:Volume", "v", {"type": UNKNOWN})],
     ),
     "cost-log-retention": Case(
-        ok=[R(LOGS, "l", {"retentionInDays": 14})],
-        bad=[[R(LOGS, "l", {})], [R(LOGS, "l", {"retentionInDays": 365})]],
+        ok=[R(LOGS, "l", {"retentionInDays": 14}), R(SLS, "s", {"retentionPeriod": 30})],
+        bad=[
+            [R(LOGS, "l", {})],
+            [R(LOGS, "l", {"retentionInDays": 365})],
+            [R(SLS, "s", {"retentionPeriod": 3650})],
+        ],
         unknown=[R(LOGS, "l", {"retentionInDays": UNKNOWN})],
         config={"minDays": 1, "maxDays": 30},
     ),
@@ -1087,6 +1215,7 @@ def test_security_rules_handle_unknowns() -> None:
     # An unknown kmsKeyId is an output of a key this stack creates (an AWS-managed key is a known
     # `alias/aws/...` literal), so db-cmk passes it by design; its ok-case covers that.
     exempt |= {"db-cmk"}
+    exempt |= {"k8s-http-via-gateway"}  # the object's kind alone decides
     missing = [
         r.id
         for r in RULES
@@ -1165,3 +1294,34 @@ def test_cdn_logging_through_vended_log_delivery_counts() -> None:
     assert run("cdn-waf-and-logging", [R(CF, "cdn", no_legacy), source, delivery]) == []
     # A source nobody delivers is not logging.
     assert run("cdn-waf-and-logging", [R(CF, "cdn", no_legacy), source])
+
+
+def test_a_stack_check_on_resources_of_an_unconfigured_provider_is_deferred_in_a_preview(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # First preview of prod under the real engine (./tasks e2e): the Kubernetes provider's config
+    # comes from the EKS cluster the same update creates, so the engine passes every Kubernetes
+    # resource with no properties. The replicas/PDB check must hand that to the update instead of
+    # reporting "1 replica" and "no PDB".
+    k8s = provider(name="k8s")
+    deployment = R("kubernetes:apps/v1:Deployment", "web", provider=k8s)
+    pdb = R("kubernetes:policy/v1:PodDisruptionBudget", "web-pdb", provider=k8s)
+    assert run("k8s-replicas-and-pdb", [deployment, pdb], {"minReplicas": 2})  # not a preview
+    monkeypatch.setattr(pulumi.runtime, "is_dry_run", lambda: True)
+    with pytest.raises(UnknownValueError) as err:
+        run("k8s-replicas-and-pdb", [deployment, pdb], {"minReplicas": 2})
+    assert "provider's config is unknown" in err.value.message
+    known = R(
+        "kubernetes:apps/v1:Deployment",
+        "web",
+        {"metadata": {"name": "web"}, "spec": {"replicas": 1}},
+    )
+    assert run(
+        "k8s-replicas-and-pdb", [known, pdb], {"minReplicas": 2}
+    )  # a known sibling: reported
+
+
+def test_sls_keeps_logs_forever_from_3650_days() -> None:
+    within_bounds = {"minDays": 1, "maxDays": 3653}
+    assert run("cost-log-retention", [R(SLS, "s", {"retentionPeriod": 3650})], within_bounds)
+    assert run("cost-log-retention", [R(SLS, "s", {"retentionPeriod": 3000})], within_bounds) == []

@@ -175,3 +175,10 @@ def test_a_given_key_is_used_instead_of_a_new_one() -> None:
 def test_bad_args_are_refused_naming_the_field(overrides: dict[str, Any], message: str) -> None:
     with pytest.raises(ValueError, match=message):
         build_pg(**overrides)
+
+
+def test_connections_are_logged_and_minor_versions_upgraded(ha: RecordingMonitor) -> None:
+    db = one(ha, INSTANCE).inputs
+    params = {p["name"]: p["value"] for p in db["parameters"]}
+    assert params == {"log_connections": "on", "log_disconnections": "on", "log_duration": "on"}
+    assert db["autoUpgradeMinorVersion"] == "Auto"

@@ -17,9 +17,10 @@ import pulumi
 import pytest
 
 from infra import ConfigError, parse_config
-from infra.config import AwsStackConfig
+from infra.config import AlicloudStackConfig, AwsStackConfig
 from infra.layers import kubernetes
-from infra.preflight import checks
+from infra.preflight import Check, checks
+from infra.preflight_alicloud import checks as alicloud_checks
 from planner.cli import EXIT_CONFIG, main
 from tests.conftest import PROJECT_DIR, raw_stack_config, run_mocked
 
@@ -33,6 +34,7 @@ NOT_FROM_CONFIG = {
     ("aws/s3_policies.py", "bucket_policy"): "statements code grants (the CDN's origin access), "
     "checked when their Output resolves; config grants none",
     ("network/aws.py", "_flow_logs"): "a type narrowing: only called when flow_logs is set",
+    ("network/alicloud.py", "_flow_logs"): "a type narrowing: only called when flow_logs is set",
     ("aws/data_tier.py", "client_security_group"): "client names come from code (cluster-nodes, "
     "private-<zone>), not config",
     ("redis/rotation_handler.py", "rotate"): "the rotation Lambda's own code: it checks what "
@@ -44,11 +46,8 @@ NOT_FROM_CONFIG = {
 OTHER_PROJECTS = {"account/": "the account bootstrap (bootstrap/, its own project and config)"}
 """Component folders the platform stack does not build."""
 NOT_WIRED_YET = {
-    "alicloud/": "helpers of the Alibaba Cloud data components below",
-    "postgres/alicloud.py": "Alibaba Cloud components built and tested standalone (issue 16);",
-    "redis/alicloud.py": "no stack builds them yet: their layers wire them, and this exemption goes",
-    "storage/alicloud.py": "",
-    "cdn/alicloud.py": "",
+    "monitoring/alicloud_logs.py": "SLS logstores by retention class: no stack builds them yet (the "
+    "flow logs have their own store in the network component)",
 }
 """Component modules no layer imports yet (a test holds that true, so the entry cannot go stale)."""
 
@@ -129,10 +128,22 @@ def _everything_on() -> list[AwsStackConfig]:
     return configs  # type: ignore[return-value]
 
 
+def _alicloud_everything_on() -> AlicloudStackConfig:
+    """The Alibaba Cloud prod stack with everything built there so far."""
+    cfg = parse_config(copy.deepcopy(raw_stack_config("prod-cn")))
+    assert isinstance(cfg, AlicloudStackConfig)
+    return cfg
+
+
+def _all_checks() -> list[Check]:
+    aws = [c for cfg in _everything_on() for c in checks(cfg)]
+    return [*aws, *alicloud_checks(_alicloud_everything_on())]
+
+
 def test_every_component_refusal_is_run_by_the_config_first() -> None:
     functions, calls = _functions()
     validators = {(_module_key(c.validator.__module__), c.validator.__name__)
-                  for cfg in _everything_on() for c in checks(cfg)}  # fmt: skip
+                  for c in _all_checks()}  # fmt: skip
     # What the config runs, and every component function those call, transitively.
     reached: set[Key] = set()
     todo = [*validators, *_called_by_config()]
@@ -152,16 +163,27 @@ def test_every_component_refusal_is_run_by_the_config_first() -> None:
     assert NOT_FROM_CONFIG.keys() <= functions.keys() - reached, (
         "NOT_FROM_CONFIG lists a checked function"
     )
-    assert len(validators) == 16  # one per kind of component (data_tier, windows: helpers)
+    # One per kind of component (data_tier, windows: helpers), on each cloud.
+    assert len(validators) == 31
+
+
+def test_every_component_of_a_full_alicloud_stack_is_checked() -> None:
+    names = {c.component for c in alicloud_checks(_alicloud_everything_on())}
+    assert names == {
+        "Vpc", "AckCluster", "PlatformBaseline", "PlatformAddons", "Workload web", "PostgresHa",
+        "RedisHa", "Bucket logs", "Bucket assets", "Bucket uploads", "Bucket backups", "Cdn",
+        "AlertContacts", "PublicGateway",
+    }  # fmt: skip
 
 
 def test_modules_not_wired_yet_are_imported_by_no_layer() -> None:
     infra = Path(__file__).resolve().parent.parent / "infra"
+    wiring = [*sorted((infra / "layers").rglob("*.py")), infra / "build.py"]
     modules = {"components." + m.removesuffix(".py").replace("/", ".").rstrip(".")
                for m in NOT_WIRED_YET}  # fmt: skip
     importing = [
         f"{path.name}: {m}"
-        for path in sorted(infra.rglob("*.py"))
+        for path in wiring
         for m in modules
         if re.search(rf"^\s*(from|import) {re.escape(m)}\b", path.read_text(), re.M)
     ]
@@ -173,7 +195,10 @@ def test_every_component_of_a_full_stack_is_checked() -> None:
     assert nodes == {
         "Vpc", "Bucket logs", "Bucket assets", "Bucket uploads", "Bucket backups", "Cdn",
         "WebFirewall", "BackupPlan", "PostgresHa", "RedisHa", "EksCluster", "PlatformBaseline",
-        "PlatformAddons", "Workload web", "MonthlyBudget", "AlertTopics", "Registry", "PublicGateway",
+        "PlatformAddons", "Workload web", "MonthlyBudget", "AlertTopics", "Vpc dr",
+        "RecoveryObjectives", "Bucket dr logs", "BackupVault dr", "Bucket assets replica",
+        "Bucket uploads replica", "Bucket backups replica", "Replication", "GlobalSecondary",
+        "ApiEdge", "FailoverRecords", "Registry", "PublicGateway",
     }  # fmt: skip
     assert serverless == nodes - {"RedisHa"} | {"RedisServerless"}
 

@@ -30,7 +30,9 @@ def test_each_application_has_an_immutable_scanned_kms_encrypted_repository(stac
     cfg = stack_config(stack)
     repos = _by_name(monitor, REPO)
     assert set(repos) == {f"{cfg.prefix}-registry-{app}" for app in cfg.apps}
-    keys = [k for k in of_type(monitor, "aws:kms/key:Key") if k.name == f"{cfg.prefix}-registry-key"]
+    keys = [
+        k for k in of_type(monitor, "aws:kms/key:Key") if k.name == f"{cfg.prefix}-registry-key"
+    ]
     # dev: ECR's AWS-managed key (still KMS at rest, no monthly key charge); prod: the stack's key.
     assert cfg.registry.customer_managed_key is (stack == "prod") is (len(keys) == 1)
     for key in keys:

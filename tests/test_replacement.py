@@ -6,15 +6,30 @@ import pytest
 
 from planner import replacement
 from planner.recorder import RecordingMonitor
+from planner.runner import run_program
+from planner.stackfile import read_stack_file
+from tests.conftest import PROJECT_DIR
+
+
+def _cloud_types(monitor: RecordingMonitor) -> set[str]:
+    return {
+        r.type for r in monitor.recorded if r.custom and not r.type.startswith("pulumi:providers:")
+    }
 
 
 def test_every_resource_type_of_every_stack_is_in_the_table(
     built_stack: tuple[str, RecordingMonitor],
 ) -> None:
     _, monitor = built_stack
-    types = {
-        r.type for r in monitor.recorded if r.custom and not r.type.startswith("pulumi:providers:")
-    }
+    types = _cloud_types(monitor)
+    assert types - set(replacement.table()) == set()
+
+
+def test_every_resource_type_of_the_account_bootstrap_is_in_the_table() -> None:
+    bootstrap = PROJECT_DIR / "bootstrap"
+    monitor = run_program(bootstrap, read_stack_file(bootstrap, "account"))
+    types = _cloud_types(monitor)
+    assert types
     assert types - set(replacement.table()) == set()
 
 

@@ -14,7 +14,15 @@ import pytest
 
 from infra import build
 from planner.recorder import RecordingMonitor
-from tests.conftest import PROJECT_DIR, built, of_type, run_mocked, stack_config
+from tests.conftest import (
+    PROJECT_DIR,
+    STACKS,
+    built,
+    in_dr_region,
+    of_type,
+    run_mocked,
+    stack_config,
+)
 
 GOLDEN = PROJECT_DIR / "tests" / "golden"
 STATEFUL_TYPES = {
@@ -89,10 +97,15 @@ def test_network_shape_per_environment(
     stack: str, zones: int, nats: int, nat_instances: int
 ) -> None:
     monitor = built(stack)
-    assert len(of_type(monitor, "aws:ec2/subnet:Subnet")) == 3 * zones
-    assert len(of_type(monitor, "aws:ec2/natGateway:NatGateway")) == nats
-    assert len(of_type(monitor, "aws:ec2/instance:Instance")) == nat_instances
-    assert len(of_type(monitor, "aws:ec2/flowLog:FlowLog")) == 1
+    primary = [r for r in monitor.recorded if "aws-dr-" not in (r.provider or "")]
+    count = lambda typ: len([r for r in primary if r.type == typ])  # noqa: E731
+    assert count("aws:ec2/subnet:Subnet") == 3 * zones
+    assert count("aws:ec2/natGateway:NatGateway") == nats
+    assert count("aws:ec2/instance:Instance") == nat_instances
+    assert count("aws:ec2/flowLog:FlowLog") == 1
+    # The DR network (prod only): its own subnet plan, no NAT until a cluster runs there.
+    dr = [r for r in monitor.recorded if "aws-dr-" in (r.provider or "")]
+    assert not [r for r in dr if r.type == "aws:ec2/natGateway:NatGateway"]
 
 
 def test_account_id_pins_every_provider() -> None:
@@ -111,7 +124,9 @@ def test_providers_are_in_configured_regions() -> None:
 
 def test_vpc_uses_the_configured_cidr() -> None:
     assert of_type(built("dev"), "aws:ec2/vpc:Vpc")[0].inputs["cidrBlock"] == "10.10.0.0/16"
-    assert of_type(built("prod"), "aws:ec2/vpc:Vpc")[0].inputs["cidrBlock"] == "10.20.0.0/16"
+    prod = built("prod")
+    cidrs = {in_dr_region(v): v.inputs["cidrBlock"] for v in of_type(prod, "aws:ec2/vpc:Vpc")}
+    assert cidrs == {False: "10.20.0.0/16", True: "10.21.0.0/16"}  # primary, DR region
 
 
 def test_stack_outputs_are_exported() -> None:
@@ -149,6 +164,8 @@ def test_node_groups_span_every_configured_zone(stack: str, capacity: str) -> No
 
 def test_subnets_are_tagged_for_the_cluster() -> None:
     for r in of_type(built("prod"), "aws:ec2/subnet:Subnet"):
+        if r.inputs["tags"].get("dr-role") == "replica":  # no cluster in the DR region
+            continue
         if r.inputs["tags"]["tier"] in ("public", "private"):
             assert r.inputs["tags"]["kubernetes.io/cluster/acme-prod"] == "shared"
 
@@ -177,10 +194,9 @@ def test_the_example_service_runs_as_a_high_uid(
     assert all(c["securityContext"]["runAsUser"] >= 10000 for c in pod["containers"])
 
 
-def test_kubernetes_objects_use_the_kubernetes_provider(
-    built_stack: tuple[str, RecordingMonitor],
-) -> None:
-    _, monitor = built_stack
+@pytest.mark.parametrize("stack", STACKS)  # EKS: token by `aws eks get-token`
+def test_kubernetes_objects_use_the_kubernetes_provider(stack: str) -> None:
+    monitor = built(stack)
     (provider,) = of_type(monitor, "pulumi:providers:kubernetes")
     for r in monitor.recorded:
         if r.custom and r.type.startswith("kubernetes:"):

@@ -10,7 +10,7 @@ import pytest
 
 from infra.providers import EDGE_REGION
 from planner.recorder import RecordedResource, RecordingMonitor
-from tests.conftest import built, of_type, one, stack_config
+from tests.conftest import built, in_dr_region, of_type, one, stack_config
 
 BUCKET = "aws:s3/bucket:Bucket"
 DIST = "aws:cloudfront/distribution:Distribution"
@@ -38,7 +38,8 @@ def _statements(policy: RecordedResource) -> list[dict[str, Any]]:
 def test_every_bucket_blocks_public_access(stack: str) -> None:
     monitor = built(stack)
     buckets = of_type(monitor, BUCKET)
-    assert len(buckets) == 4  # assets, uploads, backups, logs
+    # assets, uploads, backups, logs; prod also their replicas and a log bucket in the DR region
+    assert len(buckets) == {"dev": 4, "prod": 8}[stack]
     for bucket in buckets:
         [pab] = _side(monitor, "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", bucket)
         flags = (
@@ -65,7 +66,7 @@ def test_no_acl_grants_public_access(stack: str) -> None:
 @pytest.mark.parametrize("stack", ["dev", "prod"])
 def test_no_policy_statement_allows_anyone_without_a_source_arn(stack: str) -> None:
     policies = of_type(built(stack), "aws:s3/bucketPolicy:BucketPolicy")
-    assert len(policies) == 4
+    assert len(policies) == {"dev": 4, "prod": 8}[stack]
     for policy in policies:
         for s in _statements(policy):
             anyone = s.get("Principal") in ("*", {"AWS": "*"}, {"AWS": ["*"]})
@@ -112,7 +113,7 @@ def test_force_destroy_only_in_dev() -> None:
 
 def test_prod_distribution_is_locked_down() -> None:
     monitor = built("prod")
-    dist = one(monitor, DIST).inputs
+    dist = one(monitor, DIST, "acme-prod-cdn-distribution").inputs
     behaviours = [dist["defaultCacheBehavior"], *dist.get("orderedCacheBehaviors", [])]
     assert {b["viewerProtocolPolicy"] for b in behaviours} <= {"redirect-to-https", "https-only"}
     assert dist["viewerCertificate"]["minimumProtocolVersion"] == "TLSv1.2_2021"
@@ -122,7 +123,10 @@ def test_prod_distribution_is_locked_down() -> None:
     assert dist["priceClass"] == "PriceClass_All"
     oac = one(monitor, "aws:cloudfront/originAccessControl:OriginAccessControl")
     assert all(o["originAccessControlId"] == oac.id for o in dist["origins"])
-    assert dist["webAclId"] == one(monitor, "aws:wafv2/webAcl:WebAcl").outputs["arn"]
+    assert (
+        dist["webAclId"]
+        == one(monitor, "aws:wafv2/webAcl:WebAcl", "acme-prod-cdn-waf-acl").outputs["arn"]
+    )
     headers = one(monitor, "aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy")
     sec = headers.inputs["securityHeadersConfig"]
     assert (
@@ -131,8 +135,15 @@ def test_prod_distribution_is_locked_down() -> None:
     )
     assert sec["frameOptions"]["frameOption"] == "DENY"
     assert dist["defaultCacheBehavior"]["responseHeadersPolicyId"] == headers.id
-    source = one(monitor, "aws:cloudwatch/logDeliverySource:LogDeliverySource")
-    assert source.inputs["resourceArn"] == one(monitor, DIST).outputs["arn"]
+    source = one(
+        monitor,
+        "aws:cloudwatch/logDeliverySource:LogDeliverySource",
+        "acme-prod-cdn-access-log-source",
+    )
+    assert (
+        source.inputs["resourceArn"]
+        == one(monitor, DIST, "acme-prod-cdn-distribution").outputs["arn"]
+    )
     waf_log = one(monitor, "aws:cloudwatch/logGroup:LogGroup", "acme-prod-cdn-waf-logs")
     assert waf_log.inputs["name"].startswith("aws-waf-logs-")
 
@@ -166,7 +177,7 @@ def test_default_certificate_is_possible_where_policy_allows_but_says_tls_is_not
 @pytest.mark.parametrize("stack", ["dev", "prod"])
 def test_assets_are_readable_only_by_the_distribution(stack: str) -> None:
     monitor = built(stack)
-    dist_arn = one(monitor, DIST).outputs["arn"]
+    dist_arn = one(monitor, DIST, f"acme-{stack}-cdn-distribution").outputs["arn"]
     assets = one(monitor, BUCKET, f"acme-{stack}-assets-bucket")
     [policy] = _side(monitor, "aws:s3/bucketPolicy:BucketPolicy", assets)
     grants = [s for s in _statements(policy) if s["Effect"] == "Allow"]
@@ -199,7 +210,8 @@ def test_edge_resources_use_the_us_east_1_provider(stack: str) -> None:
             assert ":us-east-1:" in r.outputs["arn"], r.name
     for bucket in of_type(monitor, BUCKET):
         assert bucket.provider != edge.urn
-        assert bucket.outputs["bucketRegionalDomainName"].endswith(".s3.eu-west-1.amazonaws.com")
+        region = "eu-central-1" if in_dr_region(bucket) else "eu-west-1"
+        assert bucket.outputs["bucketRegionalDomainName"].endswith(f".s3.{region}.amazonaws.com")
 
 
 def test_edge_provider_is_the_primary_when_the_stack_lives_in_us_east_1() -> None:

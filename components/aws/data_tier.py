@@ -7,7 +7,8 @@ from collections.abc import Mapping
 from ipaddress import ip_network
 
 import pulumi
-from pulumi_aws import ec2, kms, vpc
+import pulumi_random as random
+from pulumi_aws import ec2, kms, secretsmanager, vpc
 
 from components._base import child_opts, merged_tags, require
 from components.aws.identity import AwsContext
@@ -113,3 +114,55 @@ def data_key(
         tags=merged_tags(tags, f"{name}-key"),
         opts=child_opts(parent, protect=protect),
     )
+
+
+def cache_password(
+    parent: pulumi.Resource, name: str, *, length: int, specials: str, protect: bool
+) -> pulumi.Output[str]:
+    """A generated password (an AUTH token, a cache user's password), secret in this program too:
+    the provider marks `result` secret in the engine; wrapping it does the same here (and under
+    mocks), so nothing downstream can leak it in plaintext."""
+    password = random.RandomPassword(
+        name,
+        length=length,
+        special=True,
+        override_special=specials,
+        min_lower=1,
+        min_upper=1,
+        min_numeric=1,
+        opts=child_opts(parent, protect=protect),
+    )
+    return pulumi.Output.secret(password.result)
+
+
+def connection_secret(
+    parent: pulumi.Resource,
+    name: str,
+    *,
+    description: str,
+    connection: Mapping[str, object],
+    key_arn: pulumi.Input[str],
+    tags: Mapping[str, str],
+    protect: bool,
+    rotated: bool = False,
+) -> secretsmanager.Secret:
+    """A Secrets Manager secret, encrypted with the data service's key, holding how to connect
+    (JSON, secret end to end). `rotated`: a rotation Lambda owns the value after creation."""
+    secret = secretsmanager.Secret(
+        name,
+        description=description,
+        kms_key_id=key_arn,
+        recovery_window_in_days=30 if protect else 7,
+        tags=merged_tags(tags, name),
+        opts=child_opts(parent, protect=protect),
+    )
+    value: pulumi.Output[str] = pulumi.Output.json_dumps(connection)
+    secretsmanager.SecretVersion(
+        f"{name}-value",
+        secret_id=secret.id,
+        secret_string=pulumi.Output.secret(value),  # type: ignore[arg-type]
+        opts=child_opts(
+            parent, ignore_changes=["secretString", "versionStages"] if rotated else None
+        ),
+    )
+    return secret

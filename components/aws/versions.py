@@ -8,7 +8,7 @@ the support policy all depend on it, and AWS would refuse it at create time, hal
 
 from __future__ import annotations
 
-AS_OF = "2026-11"
+AS_OF = "2026-11-29"
 
 POSTGRES_MAJORS: dict[str, tuple[str, ...]] = {
     "aurora-postgresql": ("13", "14", "15", "16", "17"),
@@ -17,17 +17,18 @@ POSTGRES_MAJORS: dict[str, tuple[str, ...]] = {
 """Major versions each engine offers new clusters/instances (13: RDS Extended Support only)."""
 
 CACHE_VERSIONS: dict[str, tuple[str, ...]] = {
-    "valkey": ("7.2", "8.0", "8.1", "8.2"),
+    "valkey": ("7.2", "8.0", "8.1", "8.2", "9.0", "9.1"),
     "redis": ("6.2", "7.0", "7.1"),
 }
 """Engine versions of ElastiCache replication groups (Redis OSS before 6.2 is end of life)."""
 
 EKS_VERSIONS: dict[str, tuple[str, ...]] = {
     "STANDARD": ("1.34", "1.35", "1.36"),
-    "EXTENDED": ("1.31", "1.32", "1.33", "1.34", "1.35", "1.36"),
+    "EXTENDED": ("1.32", "1.33", "1.34", "1.35", "1.36"),
 }
 """Kubernetes versions a new EKS cluster can run under each upgrade policy (a version past
-standard support needs the EXTENDED policy)."""
+standard support needs the EXTENDED policy). Checked against the EKS calendar: 1.31's extended
+support ended 2026-11-26, 1.34's standard support ends 2026-12-02 (then it moves to EXTENDED)."""
 
 
 def postgres_version_problem(engine: str, version: str) -> str | None:

@@ -41,6 +41,21 @@ _SERVICE_POLICIES = (
     "AWSBackupServiceRolePolicyForBackup",
     "AWSBackupServiceRolePolicyForRestores",
 )
+_S3_POLICIES = ("AWSBackupServiceRolePolicyForS3Backup", "AWSBackupServiceRolePolicyForS3Restore")
+"""S3 backups need these too (at the policy root, not under service-role/)."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class RestoreTestingArgs:
+    """An AWS Backup restore-testing plan: restores the latest recovery point of the selected
+    databases on a schedule, keeps the restored copy for validation, then deletes it."""
+
+    schedule: str = "cron(0 5 ? * SUN *)"
+    """When a restore test starts (AWS cron, UTC): weekly by default."""
+    selection_window_days: int = 7
+    """Pick the latest recovery point no older than this."""
+    validation_window_hours: int = 4
+    """How long the restored copy is kept for validation before AWS Backup deletes it."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -75,6 +90,10 @@ class BackupPlanArgs:
     """Retention of the copies; defaults to `retention_days`."""
     kms_key_arn: pulumi.Input[str] | None = None
     """Customer-managed key for the vault; None creates one (with rotation)."""
+    back_up_buckets: bool = False
+    """The selection may pick S3 buckets too: the role gets AWS Backup's S3 policies."""
+    restore_testing: RestoreTestingArgs | None = None
+    """Restore the latest Aurora recovery point on a schedule (verification drill)."""
     force_destroy: bool = False
     """Let Pulumi delete the vault with its recovery points (dev only)."""
     tags: Mapping[str, str] = field(default_factory=dict)
@@ -82,6 +101,75 @@ class BackupPlanArgs:
     """Pulumi `protect` on the vault, its key and lock."""
     alarms: AlarmWiring | None = None
     """Alert topics and policy: emit this component's alarms (aws_alarms.py) on them."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class BackupVaultArgs:
+    """A vault of its own (e.g. the destination of copies in the DR region)."""
+
+    vault_lock: VaultLockArgs | None = None
+    force_destroy: bool = False
+    tags: Mapping[str, str] = field(default_factory=dict)
+    protect_stateful: bool = True
+
+
+class BackupVault(pulumi.ComponentResource):
+    """`groundwork:aws/backup:BackupVault`: a KMS-encrypted, optionally locked vault."""
+
+    vault_name: pulumi.Output[str]
+    vault_arn: pulumi.Output[str]
+
+    def __init__(
+        self, name: str, args: BackupVaultArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        super().__init__(type_token("backup", "BackupVault", cloud="aws"), name, None, opts)
+        if args.vault_lock is not None:
+            _validate_lock(args.vault_lock)
+        vault = _vault(self, name, None, args.vault_lock, force_destroy=args.force_destroy,
+                       tags=args.tags, protect=args.protect_stateful)  # fmt: skip
+        self.vault_name, self.vault_arn = vault.name, vault.arn
+        self.register_outputs({"vaultName": self.vault_name, "vaultArn": self.vault_arn})
+
+
+def _vault(
+    parent: pulumi.ComponentResource,
+    name: str,
+    kms_key_arn: pulumi.Input[str] | None,
+    lock: VaultLockArgs | None,
+    *,
+    force_destroy: bool,
+    tags: Mapping[str, str],
+    protect: bool,
+) -> backup.Vault:
+    """Key (unless given), vault and lock, named after `name` (the same children for the plan's
+    own vault and a standalone one)."""
+    if kms_key_arn is None:
+        kms_key_arn = kms.Key(
+            f"{name}-vault-key",
+            description=f"Encrypts the backup vault {name}",
+            enable_key_rotation=True,
+            deletion_window_in_days=30,
+            policy=kms_key_policy(aws_context(parent), []),
+            tags=merged_tags(tags, f"{name}-vault-key"),
+            opts=child_opts(parent, protect=protect),
+        ).arn
+    vault = backup.Vault(
+        f"{name}-vault",
+        kms_key_arn=kms_key_arn,
+        force_destroy=force_destroy,
+        tags=merged_tags(tags, f"{name}-vault"),
+        opts=child_opts(parent, protect=protect),
+    )
+    if lock is not None:
+        backup.VaultLockConfiguration(
+            f"{name}-vault-lock",
+            backup_vault_name=vault.name,
+            min_retention_days=lock.min_retention_days,
+            max_retention_days=lock.max_retention_days,
+            changeable_for_days=lock.changeable_for_days,
+            opts=child_opts(parent, protect=protect),
+        )
+    return vault
 
 
 class BackupPlan(pulumi.ComponentResource):
@@ -103,37 +191,9 @@ class BackupPlan(pulumi.ComponentResource):
         protect = args.protect_stateful
         ctx = aws_context(self)
         self.selection_tags = {args.selection_tag_key: args.selection_tag_value or name}
-
-        if args.kms_key_arn is None:
-            key_arn: pulumi.Input[str] = kms.Key(
-                f"{name}-vault-key",
-                description=f"Encrypts the backup vault {name}",
-                enable_key_rotation=True,
-                deletion_window_in_days=30,
-                policy=kms_key_policy(ctx, []),
-                tags=self._tags(f"{name}-vault-key"),
-                opts=child_opts(self, protect=protect),
-            ).arn
-        else:
-            key_arn = args.kms_key_arn
-        vault = backup.Vault(
-            f"{name}-vault",
-            kms_key_arn=key_arn,
-            force_destroy=args.force_destroy,
-            tags=self._tags(f"{name}-vault"),
-            opts=child_opts(self, protect=protect),
-        )
+        vault = _vault(self, name, args.kms_key_arn, args.vault_lock,
+                       force_destroy=args.force_destroy, tags=args.tags, protect=protect)  # fmt: skip
         self.vault_name, self.vault_arn = vault.name, vault.arn
-        if args.vault_lock is not None:
-            lock = args.vault_lock
-            backup.VaultLockConfiguration(
-                f"{name}-vault-lock",
-                backup_vault_name=vault.name,
-                min_retention_days=lock.min_retention_days,
-                max_retention_days=lock.max_retention_days,
-                changeable_for_days=lock.changeable_for_days,
-                opts=child_opts(self, protect=protect),
-            )
 
         copy_days = args.copy_retention_days or args.retention_days
         plan = backup.Plan(
@@ -174,12 +234,14 @@ class BackupPlan(pulumi.ComponentResource):
             tags=self._tags(f"{name}-role"),
             opts=child_opts(self),
         )
-        for policy in _SERVICE_POLICIES:
+        s3_policies = _S3_POLICIES if args.back_up_buckets else ()
+        for policy in (*_SERVICE_POLICIES, *s3_policies):
+            path = "" if policy in _S3_POLICIES else "service-role/"
             iam.RolePolicyAttachment(
                 f"{name}-{policy.removeprefix('AWSBackupServiceRolePolicyFor').lower()}",
                 role=role.name,
                 policy_arn=pulumi.Output.format(
-                    "arn:{0}:iam::aws:policy/service-role/{1}", ctx.partition, policy
+                    "arn:{0}:iam::aws:policy/{1}{2}", ctx.partition, path, policy
                 ),
                 opts=child_opts(self),
             )
@@ -196,6 +258,10 @@ class BackupPlan(pulumi.ComponentResource):
             ],
             opts=child_opts(self),
         )
+
+        self.restore_testing_plan_name: pulumi.Output[str] | None = None
+        if args.restore_testing is not None:
+            self._restore_testing(args.restore_testing, role.arn)
 
         self.register_outputs(
             {
@@ -222,6 +288,60 @@ class BackupPlan(pulumi.ComponentResource):
     def _tags(self, name: str, **extra: str) -> dict[str, str]:
         return merged_tags(self._args.tags, name, **extra)
 
+    def _restore_testing(self, rt: RestoreTestingArgs, role_arn: pulumi.Output[str]) -> None:
+        name = self._name
+        plan_name = restore_test_name(name)
+        plan = backup.RestoreTestingPlan(
+            f"{name}-restore-test",
+            name=plan_name,
+            schedule_expression=rt.schedule,
+            start_window_hours=1,
+            recovery_point_selection=backup.RestoreTestingPlanRecoveryPointSelectionArgs(
+                algorithm="LATEST_WITHIN_WINDOW",
+                include_vaults=[self.vault_arn],
+                recovery_point_types=["SNAPSHOT", "CONTINUOUS"],
+                selection_window_days=rt.selection_window_days,
+            ),
+            tags=self._tags(f"{name}-restore-test"),
+            opts=child_opts(self),
+        )
+        (tag_key, tag_value), = self.selection_tags.items()  # fmt: skip
+        backup.RestoreTestingSelection(
+            f"{name}-restore-test-aurora",
+            name=f"{plan_name}_aurora"[:50],
+            restore_testing_plan_name=plan.name,
+            protected_resource_type="Aurora",
+            iam_role_arn=role_arn,
+            protected_resource_conditions=backup.RestoreTestingSelectionProtectedResourceConditionsArgs(
+                string_equals=[{"key": f"aws:ResourceTag/{tag_key}", "value": tag_value}]
+            ),
+            validation_window_hours=rt.validation_window_hours,
+            opts=child_opts(self),
+        )
+        self.restore_testing_plan_name = plan.name
+
+
+def restore_test_name(component_name: str) -> str:
+    """Restore-testing plan names take letters, digits and underscores only."""
+    return component_name.replace("-", "_")[:50]
+
+
+def _validate_lock(lock: VaultLockArgs, retention_days: int | None = None) -> None:
+    low, high = lock.min_retention_days, lock.max_retention_days
+    inside = retention_days is None or low <= retention_days <= high
+    require(
+        1 <= low <= high and inside,
+        "vault_lock",
+        f"retention_days ({retention_days}) must lie within the lock's {low}..{high} days"
+        if retention_days is not None
+        else f"min_retention_days ({low}) must be 1..max_retention_days ({high})",
+    )
+    require(
+        lock.changeable_for_days is None or lock.changeable_for_days >= MIN_COMPLIANCE_DAYS,
+        "vault_lock.changeable_for_days",
+        f"must be at least {MIN_COMPLIANCE_DAYS} (or None for governance mode)",
+    )
+
 
 def _validate(args: BackupPlanArgs) -> None:
     limit = MAX_CONTINUOUS_DAYS if args.continuous_backup else MAX_RETENTION_DAYS
@@ -244,17 +364,20 @@ def _validate(args: BackupPlanArgs) -> None:
         "invalid tag key",
     )
     if args.vault_lock is not None:
-        lock = args.vault_lock
+        _validate_lock(args.vault_lock, args.retention_days)
+    if args.restore_testing is not None:
+        rt = args.restore_testing
+        problem = cron_problem(rt.schedule)
+        require(problem is None, "restore_testing.schedule", problem or "")
         require(
-            1 <= lock.min_retention_days <= args.retention_days <= lock.max_retention_days,
-            "vault_lock",
-            f"retention_days ({args.retention_days}) must lie within the lock's "
-            f"{lock.min_retention_days}..{lock.max_retention_days} days",
+            1 <= rt.selection_window_days <= 365,
+            "restore_testing.selection_window_days",
+            "must be 1..365",
         )
         require(
-            lock.changeable_for_days is None or lock.changeable_for_days >= MIN_COMPLIANCE_DAYS,
-            "vault_lock.changeable_for_days",
-            f"must be at least {MIN_COMPLIANCE_DAYS} (or None for governance mode)",
+            1 <= rt.validation_window_hours <= 168,
+            "restore_testing.validation_window_hours",
+            "must be 1..168",
         )
     require(
         not isinstance(args.copy_to_vault_arns, str),

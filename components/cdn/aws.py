@@ -66,6 +66,11 @@ DEFAULT_CSP = (
 )
 _HOSTNAME = re.compile(r"^(?=.{1,253}$)(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 ORIGIN_ID = "s3-origin"
+REPLICA_ORIGIN_ID = "s3-replica"
+ORIGIN_GROUP_ID = "s3-with-failover"
+FAILOVER_STATUS_CODES = (500, 502, 503, 504)
+"""Origin errors on which CloudFront retries the request on the replica (not 403/404: a missing
+object is not an outage)."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -113,6 +118,11 @@ class CdnArgs:
     (not recommended)."""
     default_root_object: str | None = None
     """Object served for `/` (e.g. `index.html`)."""
+    failover_origin_domain_name: pulumi.Input[str] | None = None
+    """Regional domain name of a replica of the origin bucket (in the DR region): CloudFront
+    retries a request there when the origin answers 5xx or times out (an origin group)."""
+    failover_bucket_arn: pulumi.Input[str] | None = None
+    """ARN of that replica (for its grant statements)."""
     log_prefix: str = "cloudfront"
     """Suffix path of the access logs, after the `AWSLogs/<account>/CloudFront/` AWS prepends."""
     tags: Mapping[str, str] = field(default_factory=dict)
@@ -134,7 +144,10 @@ class Cdn(pulumi.ComponentResource):
     origin_bucket_statements: pulumi.Output[list[dict[str, Any]]]
     """Bucket-policy grant letting only this distribution read the origin bucket."""
     origin_key_statements: pulumi.Output[list[dict[str, Any]]]
-    """Key-policy grant letting only this distribution decrypt the origin's SSE-KMS objects."""
+    """Key-policy grant letting only this distribution decrypt the origin's SSE-KMS objects
+    (the same statement serves the replica's key)."""
+    failover_bucket_statements: pulumi.Output[list[dict[str, Any]]]
+    """Bucket-policy grant for the failover replica (empty without one)."""
 
     def __init__(
         self, name: str, args: CdnArgs, opts: pulumi.ResourceOptions | None = None
@@ -168,8 +181,20 @@ class Cdn(pulumi.ComponentResource):
         viewer_certificate, aliases = self._certificate()
         self.tls_policy_enforced = args.domain is not None
 
+        failover = args.failover_origin_domain_name is not None
+        origins = [
+            {
+                "origin_id": ORIGIN_ID,
+                "domain_name": args.origin_domain_name,
+                "origin_access_control_id": oac.id,
+            }
+        ]
+        if failover:
+            origins.append({"origin_id": REPLICA_ORIGIN_ID,
+                            "domain_name": args.failover_origin_domain_name,
+                            "origin_access_control_id": oac.id})  # fmt: skip
         behaviour = {
-            "target_origin_id": ORIGIN_ID,
+            "target_origin_id": ORIGIN_GROUP_ID if failover else ORIGIN_ID,
             "viewer_protocol_policy": args.viewer_protocol_policy,
             "allowed_methods": ["GET", "HEAD", "OPTIONS"],
             "cached_methods": ["GET", "HEAD"],
@@ -183,13 +208,16 @@ class Cdn(pulumi.ComponentResource):
             enabled=True,
             comment=f"{name}: private S3 origin through OAC",
             aliases=aliases or None,
-            origins=[
+            origins=origins,
+            origin_groups=[
                 {
-                    "origin_id": ORIGIN_ID,
-                    "domain_name": args.origin_domain_name,
-                    "origin_access_control_id": oac.id,
+                    "origin_id": ORIGIN_GROUP_ID,
+                    "failover_criteria": {"status_codes": list(FAILOVER_STATUS_CODES)},
+                    "members": [{"origin_id": ORIGIN_ID}, {"origin_id": REPLICA_ORIGIN_ID}],
                 }
-            ],
+            ]
+            if failover
+            else None,
             default_cache_behavior=behaviour,
             default_root_object=args.default_root_object,
             price_class=args.price_class,
@@ -210,6 +238,13 @@ class Cdn(pulumi.ComponentResource):
         ).apply(lambda a: [s3_policies.cloudfront_read(a[0], a[1])])
         self.origin_key_statements = self.distribution.arn.apply(
             lambda arn: [s3_policies.cloudfront_decrypt(arn)]
+        )
+        self.failover_bucket_statements = (
+            pulumi.Output.all(
+                pulumi.Output.from_input(args.failover_bucket_arn), self.distribution.arn
+            ).apply(lambda a: [s3_policies.cloudfront_read(a[0], a[1])])
+            if failover
+            else pulumi.Output.from_input([])
         )
         self._access_logs()
         self._alias_records(aliases)
@@ -251,58 +286,21 @@ class Cdn(pulumi.ComponentResource):
 
     def _certificate(self) -> tuple[dict[str, Any], list[str]]:
         """Viewer certificate settings and the hostnames served."""
-        args, name = self._args, self._name
+        args = self._args
         self.certificate_arn = None
         if args.domain is None:
             # AWS fixes the minimum to TLSv1 here; `minimum_protocol_version` would be ignored.
             return {"cloudfront_default_certificate": True}, []
-        domain = args.domain
-        names = [domain.name, *domain.aliases]
-        arn = dns_validated_certificate(
-            self, name, names, zone_id=domain.hosted_zone_id, tags=args.tags
+        viewer, names, self.certificate_arn = viewer_certificate(
+            self, self._name, args.domain, args.minimum_tls_version, args.tags
         )
-        self.certificate_arn = arn
-        return {
-            "acm_certificate_arn": arn,
-            "ssl_support_method": "sni-only",
-            "minimum_protocol_version": args.minimum_tls_version,
-        }, names
+        return viewer, names
 
     def _access_logs(self) -> None:
-        args, name = self._args, self._name
-        if args.log_bucket_arn is None:
-            return
-        # Standard logging v2 (CloudWatch vended logs) to S3: works with ACLs disabled on the log
-        # bucket, unlike legacy standard logging, which writes through the bucket ACL.
-        source = cloudwatch.LogDeliverySource(
-            f"{name}-access-log-source",
-            name=f"{name}-access-logs"[:60],
-            log_type="ACCESS_LOGS",
-            resource_arn=self.distribution.arn,
-            tags=merged_tags(args.tags, f"{name}-access-log-source"),
-            opts=child_opts(self),
-        )
-        destination = cloudwatch.LogDeliveryDestination(
-            f"{name}-access-log-destination",
-            name=f"{name}-access-logs-s3"[:60],
-            output_format="parquet",
-            delivery_destination_configuration={"destination_resource_arn": args.log_bucket_arn},
-            tags=merged_tags(args.tags, f"{name}-access-log-destination"),
-            opts=child_opts(self),
-        )
-        cloudwatch.LogDelivery(
-            f"{name}-access-log-delivery",
-            delivery_source_name=source.name,
-            delivery_destination_arn=destination.arn,
-            s3_delivery_configurations=[
-                {
-                    "suffix_path": f"{args.log_prefix}/{{DistributionId}}/{{yyyy}}/{{MM}}/{{dd}}",
-                    "enable_hive_compatible_path": False,
-                }
-            ],
-            tags=merged_tags(args.tags, f"{name}-access-log-delivery"),
-            opts=child_opts(self),
-        )
+        args = self._args
+        if args.log_bucket_arn is not None:
+            access_logs(self, self._name, self.distribution.arn, args.log_bucket_arn,
+                        prefix=args.log_prefix, tags=args.tags)  # fmt: skip
 
     def _alias_records(self, hostnames: list[str]) -> None:
         domain = self._args.domain
@@ -324,6 +322,67 @@ class Cdn(pulumi.ComponentResource):
                     ],
                     opts=child_opts(self),
                 )
+
+
+def access_logs(
+    parent: pulumi.ComponentResource,
+    name: str,
+    distribution_arn: pulumi.Input[str],
+    log_bucket_arn: pulumi.Input[str],
+    *,
+    prefix: str,
+    tags: Mapping[str, str],
+) -> None:
+    """Standard logging v2 (CloudWatch vended logs) of a distribution to the log bucket: works
+    with ACLs disabled on the log bucket, unlike legacy standard logging (bucket ACL writes)."""
+    source = cloudwatch.LogDeliverySource(
+        f"{name}-access-log-source",
+        name=f"{name}-access-logs"[:60],
+        log_type="ACCESS_LOGS",
+        resource_arn=distribution_arn,
+        tags=merged_tags(tags, f"{name}-access-log-source"),
+        opts=child_opts(parent),
+    )
+    destination = cloudwatch.LogDeliveryDestination(
+        f"{name}-access-log-destination",
+        name=f"{name}-access-logs-s3"[:60],
+        output_format="parquet",
+        delivery_destination_configuration={"destination_resource_arn": log_bucket_arn},
+        tags=merged_tags(tags, f"{name}-access-log-destination"),
+        opts=child_opts(parent),
+    )
+    cloudwatch.LogDelivery(
+        f"{name}-access-log-delivery",
+        delivery_source_name=source.name,
+        delivery_destination_arn=destination.arn,
+        s3_delivery_configurations=[
+            {
+                "suffix_path": f"{prefix}/{{DistributionId}}/{{yyyy}}/{{MM}}/{{dd}}",
+                "enable_hive_compatible_path": False,
+            }
+        ],
+        tags=merged_tags(tags, f"{name}-access-log-delivery"),
+        opts=child_opts(parent),
+    )
+
+
+def viewer_certificate(
+    parent: pulumi.ComponentResource,
+    name: str,
+    domain: CustomDomainArgs,
+    minimum_tls_version: str,
+    tags: Mapping[str, str],
+) -> tuple[dict[str, Any], list[str], pulumi.Output[str]]:
+    """An ACM certificate for the domain (DNS-validated in its zone when one is given): the
+    distribution's viewer-certificate settings, the hostnames served and the certificate ARN."""
+    names = [domain.name, *domain.aliases]
+    arn = dns_validated_certificate(parent, name, names, zone_id=domain.hosted_zone_id, tags=tags)
+    viewer = {
+        "acm_certificate_arn": arn,
+        "ssl_support_method": "sni-only",
+        "minimum_protocol_version": minimum_tls_version,
+    }
+    return viewer, names, arn
 
 
 def _validate(args: CdnArgs) -> None:
@@ -378,3 +437,8 @@ def _validate(args: CdnArgs) -> None:
         "a header value is one line of printable characters",
     )
     require(bool(re.match(r"^[\w-]+$", args.log_prefix)), "log_prefix", "letters, digits, - and _")
+    require(
+        (args.failover_origin_domain_name is None) == (args.failover_bucket_arn is None),
+        "failover_origin_domain_name",
+        "origin failover needs both the replica's domain name and its ARN",
+    )

@@ -19,40 +19,32 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 import pulumi
-from pulumi_kubernetes import apiextensions, helm
+from pulumi_kubernetes import helm
 
 from components._base import child_opts, require, type_token
 from components.aws.patterns import ROUTE53_ZONE_ID
 from components.kubernetes.aws_irsa import OidcIdentity, service_account_role
-from components.kubernetes.gateway_api import PUBLIC_GATEWAY, gateway_api_crds
-from components.kubernetes.platform.baseline import k8s_labels
+from components.kubernetes.gateway_api import gateway_api_crds
+from components.kubernetes.platform.charts import (
+    ACME_SERVERS,
+    AcmeServer,
+    ChartArgs,
+    chart_source,
+    cluster_issuer,
+    merge_values,
+    validate_charts,
+)
 
-AcmeServer = Literal["staging", "production"]
-ACME_SERVERS: dict[AcmeServer, str] = {
-    "staging": "https://acme-staging-v02.api.letsencrypt.org/directory",
-    "production": "https://acme-v02.api.letsencrypt.org/directory",
-}
+__all__ = ["ACME_SERVERS", "AcmeServer", "ChartArgs", "PlatformAddons", "PlatformAddonsArgs"]
 REQUIRED_CHARTS = (
     "aws_load_balancer_controller",
     "cert_manager",
     "metrics_server",
     "cluster_autoscaler",
 )
-
-
-@dataclass(frozen=True, kw_only=True)
-class ChartArgs:
-    chart: str
-    """Chart name."""
-    version: str
-    """Exact chart version."""
-    repository: str
-    """HTTPS chart repository."""
-    values: Mapping[str, Any] = field(default_factory=dict)
-    """Values merged over ours."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -136,15 +128,16 @@ class PlatformAddons(pulumi.ComponentResource):
     ) -> helm.v3.Release:
         chart = self._args.charts[key]
         release_name = chart.chart
+        ref, repository = chart_source(chart)
         release = helm.v3.Release(
             f"{self._name}-{release_name}",
             name=release_name,
-            chart=chart.chart,
+            chart=ref,
             version=chart.version,
-            repository_opts=helm.v3.RepositoryOptsArgs(repo=chart.repository),
+            repository_opts=repository,
             namespace=namespace,
             create_namespace=False,  # namespaces come from the baseline, with PSA labels
-            values=_merge(values, chart.values),
+            values=merge_values(values, chart.values),
             atomic=True,
             cleanup_on_fail=True,
             max_history=10,
@@ -215,37 +208,15 @@ class PlatformAddons(pulumi.ComponentResource):
                 "webhook": {"replicaCount": args.replicas},
             },
         )
-        issuer = f"letsencrypt-{args.acme_server}"
-        apiextensions.CustomResource(
+        self.cluster_issuer_name = cluster_issuer(
+            self,
             f"{self._name}-cluster-issuer",
-            api_version="cert-manager.io/v1",
-            kind="ClusterIssuer",
-            metadata={"name": issuer, "labels": k8s_labels(issuer, args.part_of)},
-            spec={
-                "acme": {
-                    "server": ACME_SERVERS[args.acme_server],
-                    "email": args.acme_email,
-                    "privateKeySecretRef": {"name": f"{issuer}-account-key"},
-                    "solvers": [
-                        {
-                            "http01": {
-                                "gatewayHTTPRoute": {
-                                    "parentRefs": [
-                                        {
-                                            "name": PUBLIC_GATEWAY,
-                                            "namespace": args.ingress_namespace,
-                                            "sectionName": "http",
-                                        }
-                                    ]
-                                }
-                            }
-                        }
-                    ],
-                }
-            },
-            opts=child_opts(self, depends_on=[release, self.gateway_api_crds]),
+            part_of=args.part_of,
+            acme_server=args.acme_server,
+            acme_email=args.acme_email,
+            gateway_namespace=args.ingress_namespace,
+            depends_on=[release, self.gateway_api_crds],
         )
-        self.cluster_issuer_name = issuer
 
     def _cluster_autoscaler(self) -> None:
         args = self._args
@@ -455,16 +426,6 @@ def external_dns_statements(zone_id: str) -> list[dict[str, Any]]:
     ]  # fmt: skip
 
 
-def _merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
-    merged = dict(base)
-    for key, value in override.items():
-        if isinstance(value, Mapping) and isinstance(merged.get(key), Mapping):
-            merged[key] = _merge(merged[key], value)
-        else:
-            merged[key] = value
-    return merged
-
-
 def _validate(args: PlatformAddonsArgs) -> None:
     zone = args.route53_zone
     require(
@@ -473,18 +434,7 @@ def _validate(args: PlatformAddonsArgs) -> None:
         "not a Route 53 hosted zone id",
     )
     required = list(REQUIRED_CHARTS) + (["external_dns"] if args.route53_zone else [])
-    for key in required:
-        require(key in args.charts, f"charts.{key}", "a pinned chart is required")
-    for key, chart in args.charts.items():
-        require(
-            chart.repository.startswith("https://"), f"charts.{key}.repository", "must be HTTPS"
-        )
-        parts = chart.version.removeprefix("v").split(".")
-        require(
-            len(parts) == 3 and all(p.isdigit() for p in parts),
-            f"charts.{key}.version",
-            f"'{chart.version}' is not an exact version (x.y.z)",
-        )
+    validate_charts(args.charts, required)
     require(args.acme_server in ACME_SERVERS, "acme_server", "staging or production")
     require("@" in args.acme_email, "acme_email", "must be an e-mail address")
     require(args.replicas >= 1, "replicas", "at least 1")

@@ -4,7 +4,8 @@ Gateway API and the AWS Load Balancer Controller (an ALB per Gateway).
 Creates the `alb` GatewayClass (controller `gateway.k8s.aws/alb`), a `LoadBalancerConfiguration`
 (scheme; the HTTPS listener's ACM certificates and TLS 1.3 policy), the Gateway `public` with an
 HTTP listener (only the redirect to HTTPS and cert-manager's HTTP-01 challenges attach there) and an
-HTTPS listener that admits routes from the workload namespaces only, and the redirect route. The
+HTTPS listener that admits routes from the workload namespaces only, and the redirect route (the
+listeners and the redirect are every cloud's: `gateway_api.py`). The
 ALB terminates TLS with ACM certificates, one per public host, DNS-validated in the Route 53 zone
 when one is given: an ALB cannot use a certificate held in a Kubernetes Secret, so cert-manager
 does not issue these (it keeps issuing in-cluster certificates through the same Gateway).
@@ -20,16 +21,17 @@ from typing import Any
 import pulumi
 from pulumi_kubernetes import apiextensions
 
-from components._base import child_opts, require, type_token
+from components._base import child_opts, parse_cidr, require, type_token
 from components.aws.certificates import dns_validated_certificate
 from components.aws.patterns import ROUTE53_ZONE_ID
 from components.kubernetes.gateway_api import (
     GATEWAY_API,
-    HTTP_LISTENER,
-    HTTPS_LISTENER,
     PUBLIC_GATEWAY,
+    https_redirect,
+    public_listeners,
 )
 from components.kubernetes.platform.baseline import k8s_labels
+from components.kubernetes.platform.workload import PeerArgs
 
 ALB_CONTROLLER = "gateway.k8s.aws/alb"
 LBC_API = "gateway.k8s.aws/v1beta1"
@@ -52,6 +54,9 @@ class PublicGatewayArgs:
     internet_facing: bool = True
     web_acl_arn: pulumi.Input[str] | None = None
     """A regional WAFv2 web ACL for the ALB."""
+    source_cidrs: Sequence[str] = ()
+    """The ALB's subnets: it sends to the pods' IPs from its addresses there, so workloads behind
+    the Gateway admit these (and nothing else from outside the cluster)."""
     tags: Mapping[str, str] = field(default_factory=dict)
 
 
@@ -60,6 +65,10 @@ class PublicGateway(pulumi.ComponentResource):
     namespace: str
     hosts: list[str]
     certificate_arns: dict[str, pulumi.Output[str]]
+    source_cidrs: list[str]
+    """Where the Gateway's traffic reaches a workload from (the ALB's subnets)."""
+    source_peers: list[PeerArgs]
+    """Pods the Gateway's traffic reaches a workload from: none (the ALB is outside the cluster)."""
 
     def __init__(
         self, name: str, args: PublicGatewayArgs, opts: pulumi.ResourceOptions | None = None
@@ -67,6 +76,7 @@ class PublicGateway(pulumi.ComponentResource):
         super().__init__(type_token("kubernetes", "PublicGateway", cloud="aws"), name, None, opts)
         _validate(args)
         self.name, self.namespace, self.hosts = PUBLIC_GATEWAY, args.namespace, list(args.hosts)
+        self.source_cidrs, self.source_peers = list(args.source_cidrs), []
         labels = k8s_labels(PUBLIC_GATEWAY, args.part_of)
         self.certificate_arns = {
             host: dns_validated_certificate(
@@ -90,9 +100,6 @@ class PublicGateway(pulumi.ComponentResource):
             spec=self._lb_config(args),
             opts=child_opts(self),
         )
-        workload_namespaces = {"namespaces": {"from": "Selector", "selector": {"matchExpressions": [
-            {"key": "kubernetes.io/metadata.name", "operator": "In",
-             "values": sorted(args.route_namespaces)}]}}}  # fmt: skip
         self.gateway = apiextensions.CustomResource(
             f"{name}-gateway",
             api_version=GATEWAY_API,
@@ -107,50 +114,16 @@ class PublicGateway(pulumi.ComponentResource):
                         "name": PUBLIC_GATEWAY,
                     }
                 },
-                "listeners": [
-                    {
-                        "name": HTTP_LISTENER,
-                        "protocol": "HTTP",
-                        "port": 80,
-                        "allowedRoutes": {"namespaces": {"from": "Same"}},
-                    },
-                    {
-                        "name": HTTPS_LISTENER,
-                        "protocol": "HTTPS",
-                        "port": 443,
-                        "allowedRoutes": workload_namespaces,
-                    },
-                ],
+                "listeners": public_listeners(args.route_namespaces),
             },
             opts=child_opts(self, depends_on=[gateway_class, config]),
         )
-        apiextensions.CustomResource(
+        https_redirect(
+            self,
             f"{name}-https-redirect",
-            api_version=GATEWAY_API,
-            kind="HTTPRoute",
-            metadata={"name": "https-redirect", "namespace": args.namespace, "labels": labels},
-            spec={
-                "parentRefs": [
-                    {
-                        "group": "gateway.networking.k8s.io",
-                        "kind": "Gateway",
-                        "name": PUBLIC_GATEWAY,
-                        "namespace": args.namespace,
-                        "sectionName": HTTP_LISTENER,
-                    }
-                ],
-                "rules": [
-                    {
-                        "filters": [
-                            {
-                                "type": "RequestRedirect",
-                                "requestRedirect": {"scheme": "https", "statusCode": 301},
-                            }
-                        ]
-                    }
-                ],
-            },
-            opts=child_opts(self, depends_on=[self.gateway]),
+            namespace=args.namespace,
+            labels=labels,
+            gateway=self.gateway,
         )
         self.register_outputs(
             {"gateway": f"{args.namespace}/{PUBLIC_GATEWAY}", "hosts": self.hosts}
@@ -171,6 +144,9 @@ class PublicGateway(pulumi.ComponentResource):
 
 
 def _validate(args: PublicGatewayArgs) -> None:
+    for cidr in args.source_cidrs:
+        net = parse_cidr("source_cidrs", cidr)
+        require(not net.is_global, "source_cidrs", f"'{cidr}' is not a VPC's subnet")
     require(bool(args.route_namespaces), "route_namespaces", "at least one workload namespace")
     require(len(set(args.hosts)) == len(args.hosts), "hosts", "a host listed twice")
     require(

@@ -7,11 +7,11 @@ from the Go module `sigs.k8s.io/gateway-api` at that version)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pulumi
-from pulumi_kubernetes import yaml
+from pulumi_kubernetes import apiextensions, yaml
 
 from components._base import child_opts
 
@@ -54,3 +54,69 @@ def http_route_spec(
                              "weight": weight} for service, weight in backends.items()],
         }],
     }  # fmt: skip
+
+
+def public_listeners(
+    route_namespaces: Sequence[str], https_tls: Mapping[str, Any] | None = None
+) -> list[dict[str, Any]]:
+    """The public Gateway's listeners on every cloud: HTTP on 80 (same-namespace routes only: the
+    redirect and cert-manager's HTTP-01 challenges) and HTTPS on 443, which admits routes from
+    the workload namespaces only. `https_tls`: the listener's `tls` where the Gateway terminates
+    TLS itself (the load balancer's certificates otherwise)."""
+    https: dict[str, Any] = {
+        "name": HTTPS_LISTENER,
+        "protocol": "HTTPS",
+        "port": 443,
+        "allowedRoutes": {"namespaces": {"from": "Selector", "selector": {"matchExpressions": [
+            {"key": "kubernetes.io/metadata.name", "operator": "In",
+             "values": sorted(route_namespaces)}]}}},
+    }  # fmt: skip
+    if https_tls is not None:
+        https["tls"] = dict(https_tls)
+    http = {
+        "name": HTTP_LISTENER,
+        "protocol": "HTTP",
+        "port": 80,
+        "allowedRoutes": {"namespaces": {"from": "Same"}},
+    }
+    return [http, https]
+
+
+def https_redirect(
+    parent: pulumi.Resource,
+    name: str,
+    *,
+    namespace: str,
+    labels: Mapping[str, str],
+    gateway: pulumi.Resource,
+) -> apiextensions.CustomResource:
+    """The HTTP listener's catch-all route: 301 to HTTPS (an ACME challenge's exact-path route is
+    more specific, so it still wins)."""
+    return apiextensions.CustomResource(
+        name,
+        api_version=GATEWAY_API,
+        kind="HTTPRoute",
+        metadata={"name": "https-redirect", "namespace": namespace, "labels": dict(labels)},
+        spec={
+            "parentRefs": [
+                {
+                    "group": "gateway.networking.k8s.io",
+                    "kind": "Gateway",
+                    "name": PUBLIC_GATEWAY,
+                    "namespace": namespace,
+                    "sectionName": HTTP_LISTENER,
+                }
+            ],
+            "rules": [
+                {
+                    "filters": [
+                        {
+                            "type": "RequestRedirect",
+                            "requestRedirect": {"scheme": "https", "statusCode": 301},
+                        }
+                    ]
+                }
+            ],
+        },
+        opts=child_opts(parent, depends_on=[gateway]),
+    )

@@ -9,6 +9,8 @@ in the VPC's data vSwitches, with:
 - a backup policy: a full backup every day, log backups for point-in-time recovery, retention from
   the args (7..730 days, what RDS accepts);
 - deletion protection (with Pulumi `protect`) when the data is to be kept;
+- connection and statement-duration logging, and automatic minor-version upgrades in the
+  maintenance window;
 - `readers` read-only instances spread over the other zones, with SSL and the same whitelist;
 - the privileged account with a generated password kept secret (never in config or code), and
   the application database;
@@ -33,6 +35,8 @@ from components.alicloud.data_tier import (
     validate_window,
     whitelist,
 )
+from components.monitoring.alicloud import AlarmWiring, emit_alarms
+from components.postgres.alicloud_alarms import postgres_alarms
 
 Category = Literal["HighAvailability", "Basic"]
 StorageType = Literal["cloud_essd", "cloud_essd2", "cloud_essd3"]
@@ -49,6 +53,9 @@ RESERVED_USERNAMES = ("postgres", "admin", "root", "aliyun_root")
 PASSWORD_SPECIALS = "!@#$%^&*()_+-="  # noqa: S105 (character set, not a secret)
 """Specials RDS accepts in an account password."""
 REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+(-\d+)?$")
+CONNECTION_LOGGING = {"log_connections": "on", "log_disconnections": "on", "log_duration": "on"}
+"""Who connected, when they left and how long statements took: in the instance's logs for audits
+and incident work (PostgreSQL parameters, applied without a restart)."""
 ALL_DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
@@ -104,6 +111,9 @@ class PostgresHaArgs:
     sql_log_retention_days: SqlLogDays = 30
     """SQL explorer (audit log of statements) retention."""
     cross_region_backup: CrossRegionBackupArgs | None = None
+    alarms: AlarmWiring | None = None
+    """CloudMonitor alarm rules (components/postgres/alicloud_alarms.py) to the severities'
+    contact groups; None creates none."""
     tags: Mapping[str, str] = field(default_factory=dict)
     protect_stateful: bool = True
     """Pulumi `protect` plus the cloud's deletion protection on the instances and the key."""
@@ -173,6 +183,8 @@ class PostgresHa(pulumi.ComponentResource):
             role_arn=args.encryption_role_arn,
             deletion_protection=protect,
             maintain_time=args.maintenance_window,
+            auto_upgrade_minor_version="Auto",  # minor versions carry the security fixes
+            parameters=[{"name": k, "value": v} for k, v in sorted(CONNECTION_LOGGING.items())],
             sql_collector_status="Enabled",
             sql_collector_config_value=args.sql_log_retention_days,
             tags=merged_tags(args.tags, name),
@@ -244,6 +256,9 @@ class PostgresHa(pulumi.ComponentResource):
             )
         self.reader_endpoints = {k: r.connection_string for k, r in sorted(self.readers.items())}
         self.instance_zones = db_zones + reader_zones
+        self.alarms = emit_alarms(
+            self, name, "postgres", postgres_alarms(self.instance.id), args.alarms
+        )
 
         self.register_outputs(
             {

@@ -27,7 +27,8 @@ from dataclasses import dataclass, field
 from typing import Literal, get_args
 
 import pulumi
-from pulumi_aws import appautoscaling, cloudwatch, iam, rds
+import pulumi_random as random
+from pulumi_aws import appautoscaling, cloudwatch, iam, rds, secretsmanager
 
 from components._base import (
     child_opts,
@@ -50,6 +51,9 @@ from components.monitoring.aws import AlarmWiring, emit_alarms
 from components.postgres.aws_alarms import postgres_alarms
 
 PostgresEngine = Literal["aurora-postgresql", "postgres"]
+Credential = Literal["managed", "generated"]
+PASSWORD_SPECIALS = "!#$%&*()-_=+[]{}<>:?"  # noqa: S105 (an alphabet)
+"""Special characters RDS accepts in a master password (no `/`, `"`, `@` or space)."""
 MAX_READERS = 15
 MonitoringInterval = Literal[0, 1, 5, 10, 15, 30, 60]
 MAX_BACKUP_RETENTION_DAYS = 35
@@ -183,6 +187,18 @@ class PostgresHaArgs:
     """Aurora reader autoscaling; None keeps exactly `readers` readers."""
     backup_tags: Mapping[str, str] = field(default_factory=dict)
     """Tags that put the database into an AWS Backup selection (see aws_backup.py)."""
+    credential: Credential = "managed"
+    """`managed`: RDS generates and rotates the master password in Secrets Manager. `generated`:
+    this component generates it (pulumi_random) into a Secrets Manager secret of its own, which
+    can be replicated to other regions; needed by Aurora Global Database and cross-region
+    replicas, which cannot use a managed password. The password reaches the database and the
+    secret through write-only inputs, so neither keeps it in state (only the generator does,
+    encrypted as a Pulumi secret)."""
+    secret_replica_kms_keys: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
+    """With `generated`: region -> KMS key ARN of each replica of the secret (the DR region)."""
+    global_member: bool = False
+    """Aurora only: the cluster is (or becomes) the primary of a global database, which sets its
+    `global_cluster_identifier` from outside (ignored here, so joining never replaces it)."""
     tags: Mapping[str, str] = field(default_factory=dict)
     protect_stateful: bool = True
     """Pulumi `protect`, deletion protection and a final snapshot on delete; also keeps
@@ -201,7 +217,8 @@ class PostgresHa(pulumi.ComponentResource):
     replica (the writer when there is none)."""
     port: int
     master_user_secret_arn: pulumi.Output[str]
-    """Secrets Manager secret holding the master credentials (managed and rotated by RDS)."""
+    """Secrets Manager secret holding the master credentials (managed and rotated by RDS, or the
+    component's own with `credential="generated"`)."""
     security_group_id: pulumi.Output[str]
     kms_key_arn: pulumi.Output[str]
     log_group_name: pulumi.Output[str]
@@ -250,6 +267,7 @@ class PostgresHa(pulumi.ComponentResource):
         )
         self.log_group_name = self.log_group.name
         self.monitoring_role_arn = self._monitoring_role(ctx.partition)
+        self._password = self._generated_credential() if args.credential == "generated" else None
 
         if self.is_aurora:
             self._aurora()
@@ -290,21 +308,64 @@ class PostgresHa(pulumi.ComponentResource):
         return f"{self._args.engine}{self._args.engine_version.split('.')[0]}"
 
     def _parameters(self) -> list[rds.ClusterParameterGroupParameterArgs]:
-        # TLS is not negotiable: force_ssl first, then query logging unless the caller sets it,
-        # then the caller's extras (validated not to override force_ssl), applied at the next
-        # reboot because static parameters need one.
-        params = [rds.ClusterParameterGroupParameterArgs(name="rds.force_ssl", value="1",
-                                                         apply_method="immediate")]  # fmt: skip
-        params += [
-            rds.ClusterParameterGroupParameterArgs(name=k, value=v, apply_method="immediate")
-            for k, v in sorted(QUERY_LOGGING.items())
-            if k not in self._args.parameters
-        ]
-        params += [
-            rds.ClusterParameterGroupParameterArgs(name=k, value=v, apply_method="pending-reboot")
-            for k, v in sorted(self._args.parameters.items())
-        ]
-        return params
+        return cluster_parameters(self._args.parameters)
+
+    def _generated_credential(self) -> pulumi.Output[str]:
+        """A generated master password in a Secrets Manager secret (replicated per
+        `secret_replica_kms_keys`); returns the password as a secret Output."""
+        name, args = self._name, self._args
+        protect = args.protect_stateful
+        password = random.RandomPassword(
+            f"{name}-master-password",
+            length=40,
+            special=True,
+            override_special=PASSWORD_SPECIALS,
+            min_lower=1,
+            min_upper=1,
+            min_numeric=1,
+            opts=child_opts(self, protect=protect),
+        )
+        secret = secretsmanager.Secret(
+            f"{name}-master-secret",
+            description=f"Master credentials of the PostgreSQL database {name}",
+            kms_key_id=self.kms_key_arn,
+            recovery_window_in_days=30,
+            replicas=[
+                secretsmanager.SecretReplicaArgs(region=region, kms_key_id=key)
+                for region, key in sorted(args.secret_replica_kms_keys.items())
+            ],
+            tags=self._tags(f"{name}-master-secret"),
+            opts=child_opts(self, protect=protect),
+        )
+        secret_value: pulumi.Output[str] = pulumi.Output.secret(
+            pulumi.Output.json_dumps(
+                {"username": args.master_username, "password": password.result,
+                 "engine": "postgres", "port": args.port}
+            )
+        )  # fmt: skip
+        secretsmanager.SecretVersion(
+            f"{name}-master-secret-value",
+            secret_id=secret.id,
+            secret_string_wo=secret_value,
+            secret_string_wo_version=1,
+            opts=child_opts(self),
+        )
+        self._generated_secret_arn = secret.arn
+        return pulumi.Output.secret(password.result)
+
+    def _credential_inputs(self, *, cluster: bool) -> dict[str, object]:
+        """Master-password inputs: managed by RDS, or the generated one through a write-only
+        input (bump the version to rotate)."""
+        if self._password is None:
+            return {"manage_master_user_password": True,
+                    "master_user_secret_kms_key_id": self.kms_key_arn}  # fmt: skip
+        key = "master_password" if cluster else "password"
+        return {f"{key}_wo": self._password, f"{key}_wo_version": 1}
+
+    def _secret_arn(self, managed: pulumi.Output[list[object]]) -> pulumi.Output[str]:
+        if self._password is not None:
+            return self._generated_secret_arn
+        return managed[0].secret_arn
 
     def _serverless_scaling(self) -> rds.ClusterServerlessv2ScalingConfigurationArgs | None:
         s = self._args.serverless
@@ -366,8 +427,6 @@ class PostgresHa(pulumi.ComponentResource):
             engine_version=args.engine_version,
             database_name=args.database_name,
             master_username=args.master_username,
-            manage_master_user_password=True,
-            master_user_secret_kms_key_id=self.kms_key_arn,
             port=args.port,
             db_subnet_group_name=args.subnet_group_name,
             vpc_security_group_ids=[self.security_group.id],
@@ -386,8 +445,12 @@ class PostgresHa(pulumi.ComponentResource):
             enabled_cloudwatch_logs_exports=["postgresql"],
             serverlessv2_scaling_configuration=self._serverless_scaling(),
             tags=self._tags(f"{name}-cluster", **args.backup_tags),
-            opts=child_opts(self, protect=protect, depends_on=[self.log_group]),
-        )
+            opts=child_opts(
+                self, protect=protect, depends_on=[self.log_group],
+                ignore_changes=["globalClusterIdentifier"] if args.global_member else None,
+            ),
+            **self._credential_inputs(cluster=True),
+        )  # fmt: skip
         self.instance_zones = spread_over_zones(args.zones, 1 + args.readers)
         # Back-to-back maintenance windows, writer first: OS patches never restart every instance
         # at once.
@@ -419,7 +482,7 @@ class PostgresHa(pulumi.ComponentResource):
         self.arn = self.cluster.arn
         self.writer_endpoint = self.cluster.endpoint
         self.reader_endpoint = self.cluster.reader_endpoint
-        self.master_user_secret_arn = self.cluster.master_user_secrets[0].secret_arn
+        self.master_user_secret_arn = self._secret_arn(self.cluster.master_user_secrets)
         if args.autoscaling is not None:
             self._reader_autoscaling(args.autoscaling)
 
@@ -496,8 +559,6 @@ class PostgresHa(pulumi.ComponentResource):
             allocated_storage=args.allocated_storage_gib,
             db_name=args.database_name,
             username=args.master_username,
-            manage_master_user_password=True,
-            master_user_secret_kms_key_id=self.kms_key_arn,
             db_subnet_group_name=args.subnet_group_name,
             multi_az=args.multi_az,
             availability_zone=None if args.multi_az else zones[0],
@@ -510,6 +571,7 @@ class PostgresHa(pulumi.ComponentResource):
             tags=self._tags(f"{name}-primary", role="writer", **args.backup_tags),
             opts=child_opts(self, protect=protect, depends_on=[self.log_group]),
             **common,
+            **self._credential_inputs(cluster=False),
         )
         self.replicas = [
             rds.Instance(
@@ -532,7 +594,27 @@ class PostgresHa(pulumi.ComponentResource):
         self.arn = self.primary.arn
         self.writer_endpoint = self.primary.address
         self.reader_endpoint = self.replicas[0].address if self.replicas else self.primary.address
-        self.master_user_secret_arn = self.primary.master_user_secrets[0].secret_arn
+        self.master_user_secret_arn = self._secret_arn(self.primary.master_user_secrets)
+
+
+def cluster_parameters(extra: Mapping[str, str]) -> list[rds.ClusterParameterGroupParameterArgs]:
+    """The (cluster) parameters of every database of the platform, a DR secondary included.
+
+    TLS is not negotiable: force_ssl first, then query logging unless the caller sets it, then
+    the caller's extras (validated not to override force_ssl), applied at the next reboot because
+    static parameters need one."""
+    params = [rds.ClusterParameterGroupParameterArgs(name="rds.force_ssl", value="1",
+                                                     apply_method="immediate")]  # fmt: skip
+    params += [
+        rds.ClusterParameterGroupParameterArgs(name=k, value=v, apply_method="immediate")
+        for k, v in sorted(QUERY_LOGGING.items())
+        if k not in extra
+    ]
+    params += [
+        rds.ClusterParameterGroupParameterArgs(name=k, value=v, apply_method="pending-reboot")
+        for k, v in sorted(extra.items())
+    ]
+    return params
 
 
 def _validate(args: PostgresHaArgs) -> None:
@@ -612,4 +694,21 @@ def _validate(args: PostgresHaArgs) -> None:
             "autoscaling.max_readers",
             f"must be above readers ({args.readers}) and at most {MAX_READERS}",
         )
+    require(
+        args.credential in get_args(Credential),
+        "credential",
+        f"'{args.credential}' is not one of managed, generated",
+    )
+    require(
+        not args.secret_replica_kms_keys or args.credential == "generated",
+        "secret_replica_kms_keys",
+        "only a generated credential has a secret of its own to replicate",
+    )
+    require(
+        not args.global_member
+        or (args.engine == "aurora-postgresql" and args.credential == "generated"),
+        "global_member",
+        "an Aurora Global Database needs the aurora-postgresql engine and a generated "
+        "credential (managed master passwords do not work with global clusters)",
+    )
     validate_clients(args.client_security_groups, args.client_cidrs)

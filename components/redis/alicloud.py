@@ -29,6 +29,8 @@ from components.alicloud.data_tier import (
     validate_window,
     whitelist,
 )
+from components.monitoring.alicloud import AlarmWiring, emit_alarms
+from components.redis.alicloud_alarms import redis_alarms
 
 ENGINE_VERSIONS = ("5.0", "6.0", "7.0")
 INSTANCE_CLASS = re.compile(r"^(redis|tair)\.[a-z0-9]+(\.[a-z0-9]+)+$")
@@ -61,6 +63,9 @@ class RedisHaArgs:
     """Daily backup, UTC."""
     maintenance_start: str = "20:00Z"
     """Start of the daily maintenance hour, UTC (HH:00Z)."""
+    alarms: AlarmWiring | None = None
+    """CloudMonitor alarm rules (components/redis/alicloud_alarms.py) to the severities' contact
+    groups; None creates none."""
     tags: Mapping[str, str] = field(default_factory=dict)
     protect_stateful: bool = True
     """Pulumi `protect` plus the cloud's release protection."""
@@ -127,6 +132,7 @@ class RedisHa(pulumi.ComponentResource):
         )
         self.instance_id = self.instance.id
         self.endpoint = self.instance.connection_domain
+        self.alarms = emit_alarms(self, name, "redis", redis_alarms(self.instance.id), args.alarms)
 
         self.register_outputs(
             {

@@ -23,8 +23,7 @@ from dataclasses import dataclass, field
 from typing import Literal, get_args
 
 import pulumi
-import pulumi_random as random
-from pulumi_aws import cloudwatch, elasticache, secretsmanager
+from pulumi_aws import cloudwatch, elasticache
 
 from components._base import (
     child_opts,
@@ -33,7 +32,13 @@ from components._base import (
     spread_over_zones,
     type_token,
 )
-from components.aws.data_tier import client_security_group, data_key, validate_clients
+from components.aws.data_tier import (
+    cache_password,
+    client_security_group,
+    connection_secret,
+    data_key,
+    validate_clients,
+)
 from components.aws.identity import aws_context
 from components.aws.versions import cache_version_problem
 from components.aws.windows import daily_window, weekly_window, windows_overlap
@@ -165,19 +170,10 @@ class RedisHa(pulumi.ComponentResource):
         self.slow_log_group_name = slow_log.name
         params = self._parameter_group()
 
-        password = random.RandomPassword(
-            f"{name}-auth-token",
-            length=args.auth_token_length,
-            special=True,
-            override_special=AUTH_TOKEN_SPECIALS,
-            min_lower=1,
-            min_upper=1,
-            min_numeric=1,
-            opts=child_opts(self, protect=protect),
-        )
-        # The provider marks `result` secret in the engine; wrapping makes it secret in this
-        # program too (and under mocks), so nothing downstream can leak it in plaintext.
-        token = pulumi.Output.secret(password.result)
+        token = cache_password(
+            self, f"{name}-auth-token", length=args.auth_token_length,
+            specials=AUTH_TOKEN_SPECIALS, protect=protect,
+        )  # fmt: skip
 
         rotated = args.auth_token_rotation_days is not None
         zones = spread_over_zones(args.zones, self.nodes_per_shard)
@@ -238,26 +234,12 @@ class RedisHa(pulumi.ComponentResource):
             self.primary_endpoint = rg.primary_endpoint_address
             self.reader_endpoint = rg.reader_endpoint_address
 
-        secret = secretsmanager.Secret(
-            f"{name}-auth",
-            description=f"AUTH token and endpoint of the cache {name}",
-            kms_key_id=self.kms_key_arn,
-            recovery_window_in_days=30 if protect else 7,
-            tags=self._tags(f"{name}-auth"),
-            opts=child_opts(self, protect=protect),
-        )
-        # Secret because the token is; kept explicit so a refactor cannot drop it.
-        connection: pulumi.Output[str] = pulumi.Output.json_dumps(
-            {"authToken": token, "host": self.primary_endpoint, "port": args.port, "tls": True}
-        )
-        secretsmanager.SecretVersion(
-            f"{name}-auth-value",
-            secret_id=secret.id,
-            secret_string=pulumi.Output.secret(connection),  # type: ignore[arg-type]
-            opts=child_opts(
-                self, ignore_changes=["secretString", "versionStages"] if rotated else None
-            ),
-        )
+        secret = connection_secret(
+            self, f"{name}-auth", description=f"AUTH token and endpoint of the cache {name}",
+            connection={"authToken": token, "host": self.primary_endpoint, "port": args.port,
+                        "tls": True},
+            key_arn=self.kms_key_arn, tags=args.tags, protect=protect, rotated=rotated,
+        )  # fmt: skip
         self.auth_secret_arn = secret.arn
         if args.auth_token_rotation_days is not None:
             rotate_auth_secret(

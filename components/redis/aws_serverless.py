@@ -20,11 +20,16 @@ from dataclasses import dataclass, field
 from typing import get_args
 
 import pulumi
-import pulumi_random as random
-from pulumi_aws import elasticache, secretsmanager
+from pulumi_aws import elasticache
 
 from components._base import child_opts, merged_tags, require, type_token
-from components.aws.data_tier import client_security_group, data_key, validate_clients
+from components.aws.data_tier import (
+    cache_password,
+    client_security_group,
+    connection_secret,
+    data_key,
+    validate_clients,
+)
 from components.aws.identity import aws_context
 from components.monitoring.aws import AlarmWiring, emit_alarms
 from components.redis.aws import AUTH_TOKEN_SPECIALS, MAX_SNAPSHOT_RETENTION_DAYS, CacheEngine
@@ -151,7 +156,7 @@ class RedisServerless(pulumi.ComponentResource):
         self.security_group_id = sg.id
 
         username = "app"
-        password = pulumi.Output.secret(self._password(f"{name}-app-password", protect).result)
+        password = self._password(f"{name}-app-password", protect)
         users = self._users(name, username, password, protect)
         group = elasticache.UserGroup(
             f"{name}-users",
@@ -180,25 +185,14 @@ class RedisServerless(pulumi.ComponentResource):
         self.primary_endpoint = self.cache.endpoints.apply(lambda e: e[0].address)
         self.reader_endpoint = self.cache.reader_endpoints.apply(lambda e: e[0].address)
 
-        secret = secretsmanager.Secret(
-            f"{name}-auth",
-            description=f"User, password and endpoints of the cache {name}",
-            kms_key_id=self.kms_key_arn,
-            recovery_window_in_days=30 if protect else 7,
-            tags=self._tags(f"{name}-auth"),
-            opts=child_opts(self, protect=protect),
-        )
-        connection: pulumi.Output[str] = pulumi.Output.json_dumps(
-            {"username": username, "password": password, "host": self.primary_endpoint,
-             "port": PORT, "readerHost": self.reader_endpoint, "readerPort": READER_PORT,
-             "tls": True}
+        secret = connection_secret(
+            self, f"{name}-auth", description=f"User, password and endpoints of the cache {name}",
+            connection={"username": username, "password": password,
+                        "host": self.primary_endpoint, "port": PORT,
+                        "readerHost": self.reader_endpoint, "readerPort": READER_PORT,
+                        "tls": True},
+            key_arn=self.kms_key_arn, tags=args.tags, protect=protect,
         )  # fmt: skip
-        secretsmanager.SecretVersion(
-            f"{name}-auth-value",
-            secret_id=secret.id,
-            secret_string=pulumi.Output.secret(connection),  # type: ignore[arg-type]
-            opts=child_opts(self),
-        )
         self.auth_secret_arn = secret.arn
         self.alarms = emit_alarms(
             self, name, "redis",
@@ -221,17 +215,11 @@ class RedisServerless(pulumi.ComponentResource):
     def _tags(self, name: str) -> dict[str, str]:
         return merged_tags(self._args.tags, name)
 
-    def _password(self, name: str, protect: bool) -> random.RandomPassword:
-        return random.RandomPassword(
-            name,
-            length=self._args.password_length,
-            special=True,
-            override_special=AUTH_TOKEN_SPECIALS,
-            min_lower=1,
-            min_upper=1,
-            min_numeric=1,
-            opts=child_opts(self, protect=protect),
-        )
+    def _password(self, name: str, protect: bool) -> pulumi.Output[str]:
+        return cache_password(
+            self, name, length=self._args.password_length, specials=AUTH_TOKEN_SPECIALS,
+            protect=protect,
+        )  # fmt: skip
 
     def _users(
         self, name: str, username: str, password: pulumi.Output[str], protect: bool
@@ -239,9 +227,7 @@ class RedisServerless(pulumi.ComponentResource):
         """A user group must contain a user named `default`; it is switched off (`off`, no
         commands) with a password nobody keeps, so only the application user can connect."""
         args = self._args
-        default_password = pulumi.Output.secret(
-            self._password(f"{name}-default-password", protect).result
-        )
+        default_password = self._password(f"{name}-default-password", protect)
         specs = [
             ("default", "default", "off ~* -@all", default_password),
             ("app", username, APP_ACCESS, password),

@@ -1,4 +1,5 @@
-"""Apps layer: one Workload per service of `apps`, keyed by the service's name.
+"""Apps layer: one Workload per service of `apps`, keyed by the service's name, on either cloud
+(it takes what it needs of the other layers' handles through the protocols below).
 
 What a service `uses` becomes its data egress: the data service's port on the data subnets, and
 nothing else outside the cluster. The data tier's security groups admit the cluster's nodes, and
@@ -8,14 +9,15 @@ NetworkPolicy is what narrows that down to the services that declared the use.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 import pulumi
 
 from components.kubernetes.platform.workload import (
     DataEgressArgs,
+    PeerArgs,
     ResourcesArgs,
     RouteArgs,
     SecurityArgs,
@@ -23,12 +25,57 @@ from components.kubernetes.platform.workload import (
     WorkloadArgs,
 )
 from components.network.cidr_plan import SubnetPlan
-from infra.config import AwsStackConfig
-from infra.layers.data import DataHandles
-from infra.layers.kubernetes import KubernetesHandles
-from infra.layers.network import NetworkHandles
-from infra.layers.registry import RegistryHandles
+from infra.config import StackBase
 from infra.sections.apps import AppService
+
+
+class _Vpc(Protocol):
+    @property
+    def plan(self) -> SubnetPlan: ...
+
+
+class NetworkLike(Protocol):
+    """What the apps layer takes from any cloud's network handles."""
+
+    @property
+    def vpc(self) -> _Vpc: ...
+
+
+class GatewayLike(Protocol):
+    """What the apps layer takes from any cloud's public Gateway: where its routes attach and
+    where its traffic reaches the pods from (the ALB's subnets on EKS, Envoy's pods on ACK)."""
+
+    @property
+    def namespace(self) -> str: ...
+    @property
+    def source_cidrs(self) -> Sequence[str]: ...
+    @property
+    def source_peers(self) -> Sequence[PeerArgs]: ...
+
+
+@dataclass(frozen=True)
+class GatewaySources:
+    """A GatewayLike from config alone (preflight checks the Workloads before any component)."""
+
+    namespace: str
+    source_cidrs: Sequence[str] = ()
+    source_peers: Sequence[PeerArgs] = ()
+
+
+class KubernetesLike(Protocol):
+    """What the apps layer takes from any cloud's Kubernetes handles."""
+
+    @property
+    def gateway(self) -> GatewayLike: ...
+    @property
+    def on_platform(self) -> pulumi.ResourceOptions: ...
+
+
+class DataLike(Protocol):
+    """What the apps layer takes from any cloud's data handles."""
+
+    @property
+    def ports(self) -> dict[str, tuple[int, int]]: ...
 
 
 @dataclass(frozen=True)
@@ -55,12 +102,12 @@ def data_egress(
 
 
 def layer(
-    cfg: AwsStackConfig,
-    network: NetworkHandles,
-    kubernetes: KubernetesHandles,
-    data: DataHandles,
+    cfg: StackBase,
+    network: NetworkLike,
+    kubernetes: KubernetesLike,
+    data: DataLike,
     *,
-    registry: RegistryHandles,
+    images: Mapping[str, pulumi.Input[str]] | None = None,
     opts: pulumi.ResourceOptions | None = None,
 ) -> AppsHandles:
     """One Workload per service on the cluster; each may reach the data services it uses, and one
@@ -71,7 +118,7 @@ def layer(
         workloads={
             name: Workload(
                 name,
-                workload_args(cfg, app, egress, image=registry.repository_urls.get(name)),
+                workload_args(cfg, app, egress, kubernetes.gateway, image=(images or {}).get(name)),
                 opts=on_platform,
             )
             for name, app in cfg.apps.items()
@@ -79,17 +126,11 @@ def layer(
     )
 
 
-def load_balancer_cidrs(cfg: AwsStackConfig) -> list[str]:
-    """Where the public Gateway's ALB sends from: its subnets (public, or private when internal)."""
-    plan = cfg.subnet_plan()
-    subnets = plan.tier("public") if cfg.platform.internet_facing else plan.tier("private")
-    return [s.cidr for s in subnets]
-
-
 def workload_args(
-    cfg: AwsStackConfig,
+    cfg: StackBase,
     app: AppService,
     egress: Mapping[str, DataEgressArgs],
+    gateway: GatewayLike,
     *,
     image: pulumi.Input[str] | None = None,
 ) -> WorkloadArgs:
@@ -121,9 +162,9 @@ def workload_args(
         architectures=app.architectures,
         config=app.config,
         secret_env_from=app.secrets,
-        route=RouteArgs(host=app.host, gateway_namespace=cfg.platform.ingress_namespace)
-        if app.host
-        else None,
-        load_balancer_cidrs=load_balancer_cidrs(cfg),
+        route=RouteArgs(host=app.host, gateway_namespace=gateway.namespace) if app.host else None,
+        # Only a routed service admits the Gateway's traffic.
+        load_balancer_cidrs=list(gateway.source_cidrs) if app.host else [],
+        allowed_peers=list(gateway.source_peers) if app.host else [],
         data_egress=[egress[service] for service in app.uses],
     )

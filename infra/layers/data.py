@@ -8,7 +8,7 @@ from typing import Any
 
 import pulumi
 
-from components.backup.aws import BackupPlan, BackupPlanArgs, VaultLockArgs
+from components.backup.aws import BackupPlan, BackupPlanArgs, RestoreTestingArgs
 from components.monitoring.aws import AlarmWiring
 from components.network.aws import Vpc
 from components.network.cidr_plan import SubnetPlan
@@ -21,7 +21,9 @@ from components.postgres.aws import (
 from components.redis.aws import RedisHa, RedisHaArgs
 from components.redis.aws_serverless import RedisServerless, RedisServerlessArgs
 from infra.config import AwsStackConfig
+from infra.layers.dr_region import DrRegionHandles
 from infra.layers.kubernetes import KubernetesHandles
+from infra.layers.lock import lock_args
 from infra.layers.network import NetworkHandles
 from infra.providers import Providers
 
@@ -61,10 +63,14 @@ class DataHandles:
     def exports(self) -> dict[str, Any]:
         """Endpoints and secret ARNs, never a credential."""
         out: dict[str, Any] = {}
-        if self.backup is not None:
-            out |= {"backupVaultArn": self.backup.vault_arn, "backupPlanId": self.backup.plan_id}
+        if (bk := self.backup) is not None:
+            out |= {"backupVaultArn": bk.vault_arn, "backupPlanId": bk.plan_id,
+                    "backupRoleArn": bk.role_arn}  # fmt: skip
+            if bk.restore_testing_plan_name is not None:
+                out["backupRestoreTestingPlanName"] = bk.restore_testing_plan_name
         if (db := self.postgres) is not None:
             out |= {
+                "postgresClusterArn": db.arn,
                 "postgresWriterEndpoint": db.writer_endpoint,
                 "postgresReaderEndpoint": db.reader_endpoint,
                 "postgresPort": db.port,
@@ -122,18 +128,30 @@ def layer(
     providers: Providers,
     network: NetworkHandles,
     kubernetes: KubernetesHandles | None,
+    dr: DrRegionHandles | None = None,
     *,
     alarms: AlarmWiring | None = None,
     opts: pulumi.ResourceOptions | None = None,
 ) -> DataHandles:
-    """Backups, PostgreSQL and the cache in the primary region's data subnets."""
+    """Backups, PostgreSQL and the cache in the primary region's data subnets; with a DR region,
+    backup copies go to its vault and the database secret is replicated under its key."""
     in_primary, clients = providers.in_primary(opts), clients_of(network, kubernetes)
+    copy_to: list[pulumi.Input[str]] = (
+        [dr.vault.vault_arn] if dr is not None and dr.vault is not None else []
+    )
     backup = (
-        _backup(cfg, f"{cfg.prefix}-backup", in_primary, alarms) if cfg.backup.enabled else None
+        BackupPlan(
+            backup_name(cfg),
+            replace(backup_args(cfg, backup_name(cfg), copy_to), alarms=alarms),
+            opts=in_primary,
+        )
+        if cfg.backup.enabled
+        else None
     )
     backup_tags = backup.selection_tags if backup else {}
     subnets = DataSubnets.of(network.vpc)
-    postgres = _postgres(cfg, subnets, clients, backup_tags, in_primary, alarms=alarms)
+    dr_key: dict[str, pulumi.Input[str]] = {dr.region: dr.key.arn} if dr is not None else {}
+    postgres = _postgres(cfg, subnets, clients, backup_tags, dr_key, opts=in_primary, alarms=alarms)
     if backup is not None and postgres is not None:
         # By ARN as well as by tag: deleting the tag must not drop the database from backups.
         backup.select("postgres", [postgres.arn])
@@ -150,20 +168,31 @@ def _postgres(
     subnets: DataSubnets,
     clients: DataClients,
     backup_tags: dict[str, str],
-    opts: pulumi.ResourceOptions,
+    dr_key: dict[str, pulumi.Input[str]],
     *,
+    opts: pulumi.ResourceOptions,
     alarms: AlarmWiring | None,
 ) -> PostgresHa | None:
     if not cfg.postgres.enabled:
         return None
-    args = replace(postgres_args(cfg, subnets, clients, backup_tags), alarms=alarms)
+    args = replace(postgres_args(cfg, subnets, clients, backup_tags, dr_key), alarms=alarms)
     return PostgresHa(f"{cfg.prefix}-postgres", args, opts=opts)
 
 
+def global_database(cfg: AwsStackConfig) -> bool:
+    """Whether the database gets a secondary in the DR region (Aurora Global Database)."""
+    return cfg.dr.enabled and cfg.dr.postgres != "none"
+
+
 def postgres_args(
-    cfg: AwsStackConfig, subnets: DataSubnets, clients: DataClients, backup_tags: dict[str, str]
+    cfg: AwsStackConfig,
+    subnets: DataSubnets,
+    clients: DataClients,
+    backup_tags: dict[str, str],
+    dr_key: dict[str, pulumi.Input[str]] | None = None,
 ) -> PostgresHaArgs:
     pg = cfg.postgres
+    is_global = global_database(cfg)
     scaling = pg.reader_autoscaling
     return PostgresHaArgs(
         vpc_id=subnets.vpc_id,
@@ -198,6 +227,11 @@ def postgres_args(
             else None
         ),
         backup_tags=backup_tags,
+        # Managed master passwords do not work with global clusters: a generated one, in a
+        # secret replicated to the DR region.
+        credential="generated" if is_global else "managed",
+        secret_replica_kms_keys=(dr_key or {}) if is_global else {},
+        global_member=is_global,
         tags=cfg.base_tags,
         protect_stateful=cfg.protect_stateful_resources,
     )
@@ -264,31 +298,40 @@ def redis_args(cfg: AwsStackConfig, subnets: DataSubnets, clients: DataClients) 
     )
 
 
-def _backup(
-    cfg: AwsStackConfig, name: str, opts: pulumi.ResourceOptions, alarms: AlarmWiring | None
-) -> BackupPlan:
-    return BackupPlan(name, replace(backup_args(cfg, name), alarms=alarms), opts=opts)
+def backup_name(cfg: AwsStackConfig) -> str:
+    return f"{cfg.prefix}-backup"
 
 
-def backup_args(cfg: AwsStackConfig, name: str) -> BackupPlanArgs:
+def backup_selection_tags(cfg: AwsStackConfig) -> dict[str, str]:
+    """Tags that put a resource (databases, buckets) into the backup plan's selection."""
+    if not cfg.backup.enabled:
+        return {}
+    return {BackupPlanArgs.selection_tag_key: backup_name(cfg)}
+
+
+def backup_args(
+    cfg: AwsStackConfig, name: str, copy_to: list[pulumi.Input[str]] | None = None
+) -> BackupPlanArgs:
     bk = cfg.backup
-    lock = bk.vault_lock
+    rt = bk.restore_testing
     return BackupPlanArgs(
         retention_days=bk.retention_days,
         schedule=bk.schedule,
         continuous_backup=bk.continuous_backup,
         selection_tag_value=name,
-        vault_lock=(
-            VaultLockArgs(
-                min_retention_days=lock.min_retention_days,
-                max_retention_days=lock.max_retention_days,
-                changeable_for_days=lock.changeable_for_days,
+        vault_lock=lock_args(bk.vault_lock),
+        # Configured destinations, plus the DR region's vault.
+        copy_to_vault_arns=[*bk.copy_to_vault_arns, *(copy_to or [])],
+        back_up_buckets=True,
+        restore_testing=(
+            RestoreTestingArgs(
+                schedule=rt.schedule,
+                selection_window_days=rt.selection_window_days,
+                validation_window_hours=rt.validation_window_hours,
             )
-            if lock.enabled
+            if rt.enabled and cfg.postgres.enabled
             else None
         ),
-        # Hook for the DR layer: destination vaults in the DR region.
-        copy_to_vault_arns=bk.copy_to_vault_arns,
         force_destroy=not cfg.protect_stateful_resources,
         tags=cfg.base_tags,
         protect_stateful=cfg.protect_stateful_resources,

@@ -27,14 +27,13 @@ from components.kubernetes.aws_irsa import OidcIdentity
 from components.kubernetes.platform.baseline import (
     PlatformBaseline,
     PlatformBaselineArgs,
-    QuotaArgs,
-    WorkloadNamespaceArgs,
 )
 from components.monitoring.aws import AlarmWiring
 from components.network.aws import Vpc
 from infra.config import AwsStackConfig
 from infra.kubernetes import kubernetes_provider
 from infra.layers.network import NetworkHandles, cluster_name
+from infra.layers.platform import shared_baseline_args
 from infra.providers import Providers
 
 
@@ -121,8 +120,16 @@ def gateway_args(cfg: AwsStackConfig) -> PublicGatewayArgs:
         hosts=sorted(app.host for app in cfg.apps.values() if app.host),
         route53_zone_id=p.route53_zone.zone_id if p.route53_zone else None,
         internet_facing=p.internet_facing,
+        source_cidrs=load_balancer_cidrs(cfg),
         tags=cfg.base_tags,
     )
+
+
+def load_balancer_cidrs(cfg: AwsStackConfig) -> list[str]:
+    """Where the public Gateway's ALB sends from: its subnets (public, or private when internal)."""
+    plan = cfg.subnet_plan()
+    subnets = plan.tier("public") if cfg.platform.internet_facing else plan.tier("private")
+    return [s.cidr for s in subnets]
 
 
 def cluster(
@@ -182,29 +189,7 @@ def baseline(cfg: AwsStackConfig, opts: pulumi.ResourceOptions) -> PlatformBasel
 
 
 def baseline_args(cfg: AwsStackConfig) -> PlatformBaselineArgs:
-    p = cfg.platform
-    return PlatformBaselineArgs(
-        part_of=cfg.name,
-        namespaces=[
-            WorkloadNamespaceArgs(
-                name=ns.name,
-                quota=QuotaArgs(
-                    requests_cpu=ns.quota.requests_cpu,
-                    requests_memory=ns.quota.requests_memory,
-                    limits_cpu=ns.quota.limits_cpu,
-                    limits_memory=ns.quota.limits_memory,
-                    pods=ns.quota.pods,
-                ),
-            )
-            for ns in p.namespaces
-        ],
-        ingress_namespace=p.ingress_namespace,
-        monitoring_namespace=p.monitoring_namespace,
-        platform_namespaces=[p.ingress_namespace, "cert-manager", p.monitoring_namespace],
-        storage_class=ebs_storage_class(),
-        storage_reclaim_policy=p.storage_reclaim_policy,
-        protect_stateful=cfg.protect_stateful_resources,
-    )
+    return shared_baseline_args(cfg, ebs_storage_class())
 
 
 def addons(

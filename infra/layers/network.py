@@ -11,6 +11,7 @@ from components.monitoring.aws import AlarmWiring
 from components.network.aws import FlowLogArgs, Vpc, VpcArgs
 from infra.config import AwsStackConfig
 from infra.providers import Providers
+from infra.sections.network import AwsNetwork
 
 
 @dataclass(frozen=True)
@@ -51,11 +52,25 @@ def _vpc(cfg: AwsStackConfig, opts: pulumi.ResourceOptions, alarms: AlarmWiring 
 
 
 def vpc_args(cfg: AwsStackConfig) -> VpcArgs:
-    net = cfg.network
+    return vpc_args_of(
+        cfg, cfg.region, cfg.network,
+        cluster_names=[cluster_name(cfg)] if cfg.cluster.enabled else [], tags=cfg.base_tags,
+    )  # fmt: skip
+
+
+def vpc_args_of(
+    cfg: AwsStackConfig,
+    region: str,
+    net: AwsNetwork,
+    *,
+    cluster_names: list[str],
+    tags: dict[str, str],
+) -> VpcArgs:
+    """The VPC of `net` in `region` (the primary's, or the DR region's), one subnet planner."""
     return VpcArgs(
         cidr=str(net.cidr),
-        zones=cfg.zone_names,
-        zone_slots=cfg.zone_slots,
+        zones=cfg.zone_names_of(region, net),
+        zone_slots=cfg.zone_slots_of(region, net),
         private_subnet_prefix=net.private_subnet_prefix,
         public_subnet_prefix=net.public_subnet_prefix,
         data_subnet_prefix=net.data_subnet_prefix,
@@ -71,7 +86,7 @@ def vpc_args(cfg: AwsStackConfig) -> VpcArgs:
         ),
         s3_gateway_endpoint=net.s3_gateway_endpoint,
         interface_endpoints=net.interface_endpoints,
-        cluster_names=[cluster_name(cfg)] if cfg.cluster.enabled else [],
-        tags=cfg.base_tags,
+        cluster_names=cluster_names,
+        tags=tags,
         protect_stateful=cfg.protect_stateful_resources,
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pulumi
@@ -13,10 +13,14 @@ from components.cdn.aws_waf import WebFirewallArgs
 from components.storage.aws import AccessLogArgs, Bucket, BucketArgs, LogTargetArgs
 from components.storage.spec import LifecycleArgs, Transition
 from infra.config import AwsStackConfig
+from infra.layers.data import backup_selection_tags
+from infra.layers.dr_region import dr_tags
 from infra.providers import EDGE_REGION, Providers
 from infra.sections.storage import AwsDataBucket
 
 Grants = pulumi.Output[list[dict[str, Any]]]
+CRITICAL_TAG = "dr-critical"
+"""Marks a bucket that must survive the loss of the region (read by the DR rules)."""
 
 
 @dataclass(frozen=True)
@@ -27,6 +31,11 @@ class StorageHandles:
     """The product's buckets by role (`assets`, `uploads`, `backups`), never by position."""
     cdn: Cdn | None
     """The CDN (with its web firewall) in front of the assets bucket."""
+    replicas: dict[str, Bucket] = field(default_factory=dict)
+    """Replicas of the critical buckets in the DR region, by role (the DR layer replicates into
+    them; the CDN fails over to the assets replica)."""
+    dr_log_bucket: Bucket | None = None
+    """The DR region's access-log bucket (with replicas)."""
 
     @property
     def exports(self) -> dict[str, Any]:
@@ -59,12 +68,17 @@ def layer(
 
     grants: Grants
     key_grants: Grants
+    replica_grants: Grants
     resolve_grants: Callable[[Grants], None]
     resolve_key_grants: Callable[[Grants], None]
+    resolve_replica_grants: Callable[[Grants], None]
     grants, resolve_grants = pulumi.deferred_output()
     key_grants, resolve_key_grants = pulumi.deferred_output()
+    replica_grants, resolve_replica_grants = pulumi.deferred_output()
     cdn: Cdn | None = None
     buckets: dict[str, Bucket] = {}
+    replicas: dict[str, Bucket] = {}
+    dr_logs: Bucket | None = None
     try:
         for role, settings in (("assets", st.assets), ("uploads", st.uploads),
                                ("backups", st.backups)):  # fmt: skip
@@ -78,15 +92,31 @@ def layer(
                             key_grants=key_grants if serves_cdn else ()),
                 opts=in_primary,
             )  # fmt: skip
+        critical = [r for r in cfg.dr.critical_buckets if r in buckets]
+        if cfg.dr.enabled and providers.dr is not None and critical:
+            in_dr = providers.in_dr(opts)
+            dr_logs = Bucket(f"{cfg.prefix}-dr-logs", dr_log_bucket_args(cfg), opts=in_dr)
+            for role in critical:
+                serves_cdn = role == "assets" and cfg.cdn.enabled
+                replicas[role] = Bucket(
+                    f"{cfg.prefix}-{role}-replica",
+                    replica_args(cfg, role, dr_logs.bucket_name,
+                                 grants=replica_grants if serves_cdn else (),
+                                 key_grants=key_grants if serves_cdn else ()),
+                    opts=in_dr,
+                )  # fmt: skip
         if cfg.cdn.enabled:
-            cdn = _cdn(cfg, buckets["assets"], logs, edge_opts)
+            cdn = _cdn(cfg, buckets["assets"], logs, edge_opts, replicas.get("assets"))
     finally:
         # Always resolve: the engine waits for every output, so an unresolved one (CDN off, or an
         # error above) would make the program wait forever.
         none: Grants = pulumi.Output.from_input([])
         resolve_grants(cdn.origin_bucket_statements if cdn else none)
         resolve_key_grants(cdn.origin_key_statements if cdn else none)
-    return StorageHandles(log_bucket=logs, buckets=buckets, cdn=cdn)
+        resolve_replica_grants(cdn.failover_bucket_statements if cdn else none)
+    return StorageHandles(
+        log_bucket=logs, buckets=buckets, cdn=cdn, replicas=replicas, dr_log_bucket=dr_logs
+    )
 
 
 def log_bucket_args(cfg: AwsStackConfig) -> BucketArgs:
@@ -131,19 +161,32 @@ def bucket_args(
         policy_statements=grants,
         key_policy_statements=key_grants,
         force_destroy=cfg.storage.force_destroy,
-        tags=cfg.base_tags,
+        tags=bucket_tags(cfg, role),
         protect_stateful=cfg.protect_stateful_resources,
     )
 
 
+def bucket_tags(cfg: AwsStackConfig, role: str) -> dict[str, str]:
+    """A data bucket joins the backup selection; a critical one (`dr.criticalBuckets`) says so,
+    for the rules that hold it to replication (`dr-cross-region`)."""
+    tags = {**cfg.base_tags, **backup_selection_tags(cfg)}
+    if cfg.dr.enabled and role in cfg.dr.critical_buckets:
+        tags[CRITICAL_TAG] = "true"
+    return tags
+
+
 def _cdn(
-    cfg: AwsStackConfig, assets: Bucket, logs: Bucket, edge_opts: pulumi.ResourceOptions
+    cfg: AwsStackConfig,
+    assets: Bucket,
+    logs: Bucket,
+    edge_opts: pulumi.ResourceOptions,
+    replica: Bucket | None,
 ) -> Cdn:
-    return Cdn(
-        f"{cfg.prefix}-cdn",
-        cdn_args(cfg, assets.arn, assets.regional_domain_name, logs.arn),
-        opts=edge_opts,
-    )
+    args = cdn_args(cfg, assets.arn, assets.regional_domain_name, logs.arn)
+    if replica is not None:  # origin failover to the DR region's replica
+        args = replace(args, failover_origin_domain_name=replica.regional_domain_name,
+                       failover_bucket_arn=replica.arn)  # fmt: skip
+    return Cdn(f"{cfg.prefix}-cdn", args, opts=edge_opts)
 
 
 def cdn_args(
@@ -185,5 +228,46 @@ def cdn_args(
             else None
         ),
         tags=cfg.base_tags,
+        protect_stateful=cfg.protect_stateful_resources,
+    )
+
+
+def dr_log_bucket_args(cfg: AwsStackConfig) -> BucketArgs:
+    logs = cfg.storage.logs
+    return BucketArgs(
+        access_logs=None,
+        encryption="AES256",
+        log_target=LogTargetArgs(server_access_log_prefix="s3/"),
+        lifecycle=LifecycleArgs(
+            expiration_days=logs.retention_days,
+            noncurrent_version_expiration_days=logs.noncurrent_version_expiration_days,
+        ),
+        force_destroy=cfg.storage.force_destroy,
+        tags=dr_tags(cfg),
+        protect_stateful=cfg.protect_stateful_resources,
+    )
+
+
+def replica_args(
+    cfg: AwsStackConfig,
+    role: str,
+    log_bucket: pulumi.Input[str],
+    *,
+    grants: Any = (),
+    key_grants: Any = (),
+) -> BucketArgs:
+    """A replica keeps the source's undo window; transitions stay with the source (replicas land
+    in STANDARD and are read only after a failover)."""
+    life = getattr(cfg.storage, role).lifecycle
+    return BucketArgs(
+        access_logs=AccessLogArgs(target_bucket=log_bucket, prefix=f"s3/{role}-replica/"),
+        lifecycle=LifecycleArgs(
+            abort_incomplete_multipart_upload_days=life.abort_incomplete_multipart_upload_days,
+            noncurrent_version_expiration_days=life.noncurrent_version_expiration_days,
+        ),
+        policy_statements=grants,
+        key_policy_statements=key_grants,
+        force_destroy=cfg.storage.force_destroy,
+        tags=dr_tags(cfg),
         protect_stateful=cfg.protect_stateful_resources,
     )

@@ -18,6 +18,7 @@ from components.backup.aws import (
     SCHEDULE,
     VAULT_ARN,
     BackupPlanArgs,
+    RestoreTestingArgs,
     VaultLockArgs,
 )
 from infra.sections.base import Problem, Section, component_default
@@ -48,6 +49,23 @@ class Backup(Section):
     """Days each recovery point is kept (at most 35 with continuous backup)."""
 
 
+class RestoreTesting(Section):
+    enabled: bool = True
+    """Restore the latest database recovery point on a schedule (AWS Backup restore testing)."""
+    schedule: str = Field(
+        component_default(RestoreTestingArgs, "schedule"), pattern=SCHEDULE.pattern
+    )
+    """When a restore test starts (AWS cron, UTC)."""
+    selection_window_days: int = Field(
+        component_default(RestoreTestingArgs, "selection_window_days"), ge=1, le=365
+    )
+    """Use the latest recovery point no older than this."""
+    validation_window_hours: int = Field(
+        component_default(RestoreTestingArgs, "validation_window_hours"), ge=1, le=168
+    )
+    """Hours the restored copy is kept for validation, then deleted."""
+
+
 class AwsBackup(Backup):
     schedule: str = Field(component_default(BackupPlanArgs, "schedule"), pattern=SCHEDULE.pattern)
     """Daily backup start, AWS cron expression in UTC."""
@@ -58,7 +76,10 @@ class AwsBackup(Backup):
     copy_to_vault_arns: list[Annotated[str, Field(pattern=VAULT_ARN.pattern)]] = Field(
         default_factory=list
     )
-    """Backup vaults (e.g. in the DR region) that every recovery point is copied to."""
+    """Further backup vaults that every recovery point is copied to (the DR region's vault is
+    added by `dr.backupCopies`)."""
+    restore_testing: RestoreTesting = RestoreTesting()
+    """Restore drills: AWS Backup restores the latest recovery point on a schedule."""
 
     def problems(self) -> Iterator[Problem]:
         yield from super().problems()

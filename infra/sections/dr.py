@@ -1,12 +1,113 @@
-"""`groundwork:dr`: the disaster-recovery region (its resources arrive with the DR layer)."""
+"""`groundwork:dr`: the disaster-recovery region.
+
+`DisasterRecovery` is the intent every cloud shares (the region, its network from the same CIDR
+planner as the primary's, how the database is kept there, which buckets are critical, backup
+copies, and the recovery objectives per tier); `AwsDisasterRecovery` adds AWS's own keys (S3
+Replication Time Control, Vault Lock of the DR vault). Defaults come from the components
+(components/dr, components/postgres/aws_global.py, components/storage/aws_replication.py).
+"""
 
 from __future__ import annotations
 
-from infra.sections.base import Section
+from collections.abc import Iterator
+from typing import Any, Literal
+
+from pydantic import Field
+
+from components.dr import DrTargets, Objective, PostgresDrMode
+from components.network.aws import NatStrategy
+from components.postgres.aws_global import GlobalSecondaryArgs
+from components.storage.aws_replication import ReplicationArgs
+from infra.sections.backup import VaultLock
+from infra.sections.base import Problem, Section, component_default
+from infra.sections.network import AwsNetwork, Network
+
+BucketRole = Literal["assets", "uploads", "backups"]
+BUCKET_ROLES: tuple[BucketRole, ...] = ("assets", "uploads", "backups")
+DR_NAT: Literal["none"] = "none"
+"""The DR network has no NAT by default: nothing there needs egress until failover (a cold-path
+cluster sets `dr.network.nat` then), and NAT gateways would dominate the DR add-on."""
+
+
+class TierObjective(Section):
+    rpo_seconds: int = Field(ge=0)
+    """Most data (as time before the loss of the primary region) the tier may lose."""
+    rto_seconds: int = Field(ge=1)
+    """Longest the tier may stay unavailable after the loss of the primary region."""
+
+
+def _objective(tier: str) -> Any:
+    value = component_default(DrTargets, tier)
+    return (
+        TierObjective(rpo_seconds=value.rpo_seconds, rto_seconds=value.rto_seconds)
+        if value
+        else None
+    )
+
+
+class Targets(Section):
+    database: TierObjective | None = _objective("database")
+    """PostgreSQL."""
+    objects: TierObjective | None = _objective("objects")
+    """The critical buckets."""
+    cache: TierObjective | None = _objective("cache")
+    """The cache (none by default: it is rebuilt from the database)."""
+    compute: TierObjective | None = _objective("compute")
+    """The cluster and its services."""
+
+    def objectives(self) -> dict[str, Objective]:
+        return {
+            tier: Objective(rpo_seconds=value.rpo_seconds, rto_seconds=value.rto_seconds)
+            for tier in ("database", "objects", "cache", "compute")
+            if (value := getattr(self, tier)) is not None
+        }
+
+
+class Failover(Section):
+    api_standby_host: str | None = Field(
+        None, max_length=253, pattern=r"^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$"
+    )
+    """The DR region's entry for the API (e.g. the DR cluster's ingress, which the cold path brings
+    up): with `api.enabled`, Route 53 failover records answer for `api.host` with it when the
+    primary edge fails its health check."""
 
 
 class DisasterRecovery(Section):
     enabled: bool = False
-    """Build the DR-region provider (and, as layers add it, replicas there)."""
+    """Build the DR region: network, database secondary, bucket replicas, backup copies and the
+    recovery objectives the plan checks (docs/dr.md)."""
     region: str | None = None
     """The DR region; must differ from the primary region."""
+    network: Network = Network()
+    """The DR region's VPC, planned like the primary's (same subnet planner)."""
+    postgres: PostgresDrMode = component_default(GlobalSecondaryArgs, "mode")
+    """How the database is kept in the DR region: `none` (cross-region backup copies only),
+    `headless` (Aurora Global Database secondary without instances) or `warm` (with one reader)."""
+    critical_buckets: list[BucketRole] = Field(default_factory=lambda: list(BUCKET_ROLES))
+    """Buckets (by role) replicated to the DR region and tagged `dr-critical=true`."""
+    backup_copies: bool = True
+    """Copy every recovery point of the backup plan into a vault in the DR region."""
+    failover: Failover = Failover()
+    """DNS failover of the public entry points to the DR region."""
+    targets: Targets = Targets()
+    """Recovery objectives per tier for the loss of the primary region; a plan whose resources
+    imply worse fails `dr-objectives-met` where it is mandatory (prod)."""
+
+
+class AwsDrNetwork(AwsNetwork):
+    nat: NatStrategy = DR_NAT
+    """Egress of the DR private subnets (`none` until a cluster runs there)."""
+
+
+class AwsDisasterRecovery(DisasterRecovery):
+    network: AwsDrNetwork = AwsDrNetwork()
+    """The DR region's VPC, planned like the primary's (same subnet planner)."""
+    replication_time_control: bool = component_default(ReplicationArgs, "replication_time_control")
+    """S3 Replication Time Control on the critical buckets (15-minute SLA, billed per GB)."""
+    vault_lock: VaultLock = VaultLock()
+    """Vault Lock of the DR backup vault."""
+
+    def problems(self) -> Iterator[Problem]:
+        yield from super().problems()
+        if len(set(self.critical_buckets)) != len(self.critical_buckets):
+            yield Problem("criticalBuckets", f"listed twice: {self.critical_buckets}")

@@ -15,6 +15,10 @@ from typing import Annotated, Any
 from pydantic import Field, field_validator
 
 from components.aws.patterns import IAM_ROLE_ARN, ROUTE53_ZONE_ID
+from components.kubernetes.alicloud_ack import ACK_VERSIONS, AckClusterArgs
+from components.kubernetes.alicloud_ack import MIN_DISK_GIB as ACK_MIN_DISK_GIB
+from components.kubernetes.alicloud_ack import NodePoolArgs as AckNodePoolArgs
+from components.kubernetes.alicloud_gateway import PublicGatewayArgs as AlicloudGatewayArgs
 from components.kubernetes.architecture import Architecture, group_architecture
 from components.kubernetes.aws_addons import AcmeServer, PlatformAddonsArgs
 from components.kubernetes.aws_eks import (
@@ -42,6 +46,14 @@ def _eks(name: str) -> Any:
 
 def _nodes(name: str) -> Any:
     return component_default(NodeGroupArgs, name)
+
+
+def _ack(name: str) -> Any:
+    return component_default(AckClusterArgs, name)
+
+
+def _ack_pool(name: str) -> Any:
+    return component_default(AckNodePoolArgs, name)
 
 
 class NodeGroup(Section):
@@ -75,9 +87,12 @@ class AwsNodeGroup(NodeGroup):
 
 
 class AlicloudNodeGroup(NodeGroup):
-    instance_types: list[str] = Field(default_factory=list)
-    """ECS instance types (`ecs.g7.large`), most preferred first; the Alibaba Cloud implementation
-    (issue #16) sets the default."""
+    instance_types: list[str] = Field(_ack_pool("instance_types"), min_length=1)
+    """ECS instance types (`ecs.g7.large`), most preferred first (spot needs at least two)."""
+    spot: bool = _ack_pool("spot")
+    """Preemptible instances (SpotAsPriceGo: cheaper, reclaimable; rejected in prod)."""
+    disk_size_gib: int = Field(_ack_pool("disk_size_gib"), ge=ACK_MIN_DISK_GIB, le=1000)
+    """Encrypted ESSD system disk size."""
 
     @field_validator("instance_types")
     @classmethod
@@ -221,10 +236,40 @@ class AwsCluster(Cluster):
 
 
 class AlicloudCluster(Cluster):
+    version: str = Field(_ack("version"), pattern=r"^1\.\d{2}$")
+    """Kubernetes minor version (`1.34`); ACK releases it as its own patch (`1.34.1-aliyun.1`)."""
+    service_cidr: str = _ack("service_cidr")
+    """Cluster IP range of Services (must not overlap the VPC)."""
     node_groups: dict[str, AlicloudNodeGroup] = Field(
         default_factory=lambda: {"general": AlicloudNodeGroup()}
     )
-    """ACK node pools by name (fields as for AWS, with ECS instance types and no capacityType)."""
+    """ACK node pools by name: instanceTypes, spot, minSize, desiredSize, maxSize, diskSizeGib,
+    labels, perZone."""
+
+    @field_validator("version")
+    @classmethod
+    def _ack_version(cls, version: str) -> str:
+        if version not in ACK_VERSIONS:
+            raise ValueError(
+                f"ACK offers new clusters {', '.join(ACK_VERSIONS)} (table in "
+                "components/kubernetes/alicloud_ack.py)"
+            )
+        return version
+
+    def problems(self) -> Iterator[Problem]:
+        yield from super().problems()
+        if self.endpoint.public:
+            yield Problem(
+                "endpoint.public",
+                "not built on Alibaba Cloud: ACK's internet API server has no source allowlist "
+                "here; reach the private endpoint from the VPC (a bastion, VPN or in-VPC runner)",
+            )
+        for name, group in self.node_groups.items():
+            if group.spot and len(group.instance_types) < 2:
+                yield Problem(
+                    f"nodeGroups.{name}.instanceTypes",
+                    "spot needs at least two types (one reclaimed pool must not empty the group)",
+                )
 
 
 class HelmChart(Section):
@@ -232,8 +277,8 @@ class HelmChart(Section):
     """Chart name in the repository."""
     version: str = Field(pattern=r"^v?\d+\.\d+\.\d+$")
     """Exact chart version (no ranges: an unpinned chart changes under you)."""
-    repository: str = Field(pattern=r"^https://")
-    """Chart repository URL (HTTPS)."""
+    repository: str = Field(pattern=r"^(https|oci)://")
+    """Chart repository URL (HTTPS), or an OCI registry path (`oci://docker.io/envoyproxy`)."""
     values: dict[str, Any] = Field(default_factory=dict)
     """Extra chart values, merged over ours."""
 
@@ -242,12 +287,18 @@ def _chart(chart: str, version: str, repository: str) -> HelmChart:
     return HelmChart(chart=chart, version=version, repository=repository)
 
 
+CERT_MANAGER = _chart("cert-manager", "v1.19.2", "https://charts.jetstack.io")
+ENVOY_GATEWAY_VERSION = "v1.7.5"
+"""The Envoy Gateway line built on the pinned Gateway API (v1.4); v1.8+ wants Gateway API v1.5."""
+ENVOY_GATEWAY_REGISTRY = "oci://docker.io/envoyproxy"
+
+
 class Charts(Section):
     aws_load_balancer_controller: HelmChart = _chart(
         "aws-load-balancer-controller", "1.16.0", "https://aws.github.io/eks-charts"
     )
     """Provisions the public Gateway's ALB (Gateway API support on)."""
-    cert_manager: HelmChart = _chart("cert-manager", "v1.19.2", "https://charts.jetstack.io")
+    cert_manager: HelmChart = CERT_MANAGER
     """Issues in-cluster certificates (HTTP-01 through the public Gateway)."""
     metrics_server: HelmChart = _chart(
         "metrics-server", "3.13.0", "https://kubernetes-sigs.github.io/metrics-server/"
@@ -307,8 +358,6 @@ class Platform(Section):
     """Namespace of the platform's public Gateway (the parent of every service's HTTPRoute)."""
     monitoring_namespace: str = Field(_baseline("monitoring_namespace"), pattern=_DNS_LABEL)
     """Namespace of the monitoring stack (workloads admit scrapes from it)."""
-    ingress_class: str = Field(_addons("ingress_class"), pattern=_DNS_LABEL)
-    """GatewayClass of the public Gateway (the AWS Load Balancer Controller's ALB)."""
     internet_facing: bool = _addons("internet_facing")
     """Put the public Gateway's load balancer on the public subnets (false: internal)."""
     acme_email: str = Field("platform@example.com", pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -332,7 +381,29 @@ class Platform(Section):
 
 
 class AwsPlatform(Platform):
+    ingress_class: str = Field(_addons("ingress_class"), pattern=_DNS_LABEL)
+    """GatewayClass of the public Gateway (the AWS Load Balancer Controller's ALB)."""
     route53_zone: Route53Zone | None = None
     """Zone for external-dns; unset: external-dns is not installed."""
     charts: Charts = Charts()
     """Pinned Helm charts of the add-ons."""
+
+
+class AlicloudCharts(Section):
+    envoy_gateway_crds: HelmChart = _chart(
+        "gateway-crds-helm", ENVOY_GATEWAY_VERSION, ENVOY_GATEWAY_REGISTRY
+    )
+    """Envoy Gateway's own CRDs (the Gateway API CRDs are the pinned release's)."""
+    envoy_gateway: HelmChart = _chart("gateway-helm", ENVOY_GATEWAY_VERSION, ENVOY_GATEWAY_REGISTRY)
+    """Runs the public Gateway's Envoy proxies (behind a CLB)."""
+    cert_manager: HelmChart = CERT_MANAGER
+    """Issues the public Gateway's certificate (HTTP-01 through the Gateway)."""
+
+
+class AlicloudPlatform(Platform):
+    ingress_class: str = Field(
+        component_default(AlicloudGatewayArgs, "class_name"), pattern=_DNS_LABEL
+    )
+    """GatewayClass of the public Gateway (Envoy Gateway behind a CLB)."""
+    charts: AlicloudCharts = AlicloudCharts()
+    """Pinned Helm charts of the add-ons ACK does not manage itself."""

@@ -7,10 +7,13 @@
 from __future__ import annotations
 
 from ipaddress import IPv4Network
-from typing import Literal
 
 from pydantic import Field, field_validator
 
+from components.network.alicloud import FlowLogArgs as AlicloudFlowLogArgs
+from components.network.alicloud import FlowTrafficType as AlicloudFlowTrafficType
+from components.network.alicloud import NatStrategy as AlicloudNatStrategy
+from components.network.alicloud import VpcArgs as AlicloudVpcArgs
 from components.network.aws import (
     FlowLogArgs,
     FlowTrafficType,
@@ -123,7 +126,14 @@ class AwsNetwork(Network):
         return endpoints
 
 
+class AlicloudFlowLogs(FlowLogs):
+    traffic_type: AlicloudFlowTrafficType = component_default(AlicloudFlowLogArgs, "traffic_type")
+    """Which traffic is recorded: `All`, `Allow` or `Drop`."""
+
+
 class AlicloudNetwork(Network):
-    nat: Literal["none", "single", "per_az"] = "per_az"
-    """Egress for private vSwitches: `per_az` (an enhanced NAT gateway per zone), `single` or
-    `none`."""
+    nat: AlicloudNatStrategy = component_default(AlicloudVpcArgs, "nat")
+    """Egress for private vSwitches: `per_az` (an enhanced NAT gateway with its own EIP per zone),
+    `single` (one, in the first zone in sorted order) or `none`."""
+    flow_logs: AlicloudFlowLogs = AlicloudFlowLogs()
+    """VPC flow logs into an encrypted SLS logstore."""

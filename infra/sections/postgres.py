@@ -7,14 +7,22 @@ has. Defaults come from the component; patterns and enums are the component's ow
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, get_args
 
 from pydantic import Field, field_validator
 
 from components._base import ENGINE_VERSION
+from components.alicloud.data_tier import WINDOW
 from components.aws.windows import staggered_windows, windows_overlap
+from components.postgres.alicloud import ENGINE_VERSIONS as ALI_ENGINE_VERSIONS
+from components.postgres.alicloud import INSTANCE_CLASS as ALI_CLASS
+from components.postgres.alicloud import MAX_BACKUP_RETENTION_DAYS as ALI_MAX_BACKUP_DAYS
+from components.postgres.alicloud import MAX_READERS as ALI_MAX_READERS
+from components.postgres.alicloud import MIN_BACKUP_RETENTION_DAYS as ALI_MIN_BACKUP_DAYS
+from components.postgres.alicloud import READER_CLASS as ALI_READER_CLASS
+from components.postgres.alicloud import PostgresHaArgs as AliPostgresHaArgs
+from components.postgres.alicloud import SqlLogDays
 from components.postgres.aws import (
     INSTANCE_CLASS,
     MAX_BACKUP_RETENTION_DAYS,
@@ -32,11 +40,16 @@ from components.postgres.aws import (
 from infra.sections._windows import check_daily, check_weekly
 from infra.sections.base import LogRetentionDays, Problem, Section, component_default
 
-ALICLOUD_INSTANCE_CLASS = re.compile(r"^(pg|polar\.pg)\.[a-z0-9]+(\.[a-z0-9]+)+$")
-
 
 def _pg(name: str) -> Any:
     return component_default(PostgresHaArgs, name)
+
+
+def _ali(name: str) -> Any:
+    return component_default(AliPostgresHaArgs, name)
+
+
+ALI_SQL_LOG_DAYS: tuple[int, ...] = get_args(SqlLogDays)
 
 
 class Serverless(Section):
@@ -174,16 +187,59 @@ class AwsPostgres(Postgres):
 
 
 class AlicloudPostgres(Postgres):
-    instance_class: str | None = None
-    """ApsaraDB RDS for PostgreSQL (`pg.*`) or PolarDB (`polar.pg.*`) instance class, such as
-    `pg.n2.2c.2m`; the Alibaba Cloud implementation (issue #16) sets the default."""
+    """ApsaraDB RDS for PostgreSQL (components/postgres/alicloud.py): `multiAz` chooses the
+    High-availability category (a standby in another zone) over Basic (one node)."""
+
+    engine_version: str = Field(_ali("engine_version"), pattern=ENGINE_VERSION.pattern)
+    """Major version, one of the RDS versions such as 16.0."""
+    instance_class: str = _ali("instance_class")
+    """Primary (and standby) class, `pg.*`: `.2c` classes for High-availability, `.1` for Basic."""
+    reader_class: str = Field(_ali("reader_class"), pattern=ALI_READER_CLASS.pattern)
+    """Class of the read-only instances (`pgro.*`)."""
+    readers: int = Field(_ali("readers"), ge=0, le=ALI_MAX_READERS)
+    """Read-only instances (prod needs at least 1)."""
+    storage_gib: int = Field(_ali("storage_gib"), ge=20, le=32000, multiple_of=5)
+    """Initial ESSD storage of every instance."""
+    max_storage_gib: int = Field(_ali("max_storage_gib"), ge=20, le=32000)
+    """Storage autoscaling ceiling."""
+    backup_retention_days: int = Field(
+        _ali("backup_retention_days"), ge=ALI_MIN_BACKUP_DAYS, le=ALI_MAX_BACKUP_DAYS
+    )
+    """Full and log backups (point-in-time recovery) are kept this long (RDS keeps 7..730)."""
+    backup_window: str = Field(_ali("backup_window"), pattern=WINDOW.pattern)
+    """Daily full backup, whole hours UTC such as 18:00Z-19:00Z."""
+    maintenance_window: str = Field(_ali("maintenance_window"), pattern=WINDOW.pattern)
+    """Daily maintenance window, whole hours UTC; not the backup window."""
 
     @field_validator("instance_class")
     @classmethod
-    def _alicloud_class(cls, value: str | None) -> str | None:
-        if value is not None and not ALICLOUD_INSTANCE_CLASS.match(value):
+    def _alicloud_class(cls, value: str) -> str:
+        if not ALI_CLASS.match(value):
             raise ValueError(
-                f"'{value}' is not an Alibaba Cloud PostgreSQL class such as pg.n2.2c.2m"
+                f"'{value}' is not an ApsaraDB RDS PostgreSQL class such as pg.n2.medium.2c"
                 + (" (db.* classes are AWS RDS)" if value.startswith("db.") else "")
             )
         return value
+
+    def problems(self) -> Iterator[Problem]:
+        yield from super().problems()
+        if self.max_storage_gib < self.storage_gib:
+            yield Problem("maxStorageGib", "must be at least storageGib")
+        if self.maintenance_window == self.backup_window:
+            yield Problem("maintenanceWindow", "must differ from the backup window")
+        if self.engine_version not in ALI_ENGINE_VERSIONS:
+            yield Problem(
+                "engineVersion",
+                f"'{self.engine_version}' is not one of {', '.join(ALI_ENGINE_VERSIONS)}",
+            )
+        if self.log_retention_days > max(ALI_SQL_LOG_DAYS):
+            yield Problem(
+                "logRetentionDays",
+                f"at most {max(ALI_SQL_LOG_DAYS)} on Alibaba Cloud (the SQL audit log's longest)",
+            )
+
+    @property
+    def sql_log_retention_days(self) -> int:
+        """`logRetentionDays` as the SQL audit log keeps it: the shortest of its retentions that
+        is at least as long."""
+        return min(d for d in ALI_SQL_LOG_DAYS if d >= min(self.log_retention_days, 1825))

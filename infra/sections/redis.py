@@ -7,7 +7,6 @@ has. Defaults come from the component; patterns and enums are the component's ow
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -15,7 +14,12 @@ from pydantic import Field, field_validator
 from pydantic.alias_generators import to_camel, to_snake
 
 from components._base import ENGINE_VERSION
+from components.alicloud.data_tier import WINDOW
 from components.aws.windows import windows_overlap
+from components.redis.alicloud import BACKUP_RETENTION_DAYS as ALI_BACKUP_DAYS
+from components.redis.alicloud import ENGINE_VERSIONS as ALI_ENGINE_VERSIONS
+from components.redis.alicloud import INSTANCE_CLASS as ALI_CLASS
+from components.redis.alicloud import RedisHaArgs as AliRedisHaArgs
 from components.redis.aws import (
     MAX_REPLICAS,
     MAX_SHARDS,
@@ -36,11 +40,13 @@ from infra.presets import ALTERNATIVES
 from infra.sections._windows import check_daily, check_weekly
 from infra.sections.base import LogRetentionDays, Problem, Section, component_default
 
-ALICLOUD_NODE_TYPE = re.compile(r"^(redis|tair)\.[a-z0-9]+(\.[a-z0-9]+)+$")
-
 
 def _cache(name: str) -> Any:
     return component_default(RedisHaArgs, name)
+
+
+def _ali(name: str) -> Any:
+    return component_default(AliRedisHaArgs, name)
 
 
 class Redis(Section):
@@ -176,16 +182,30 @@ _SERVERLESS_KEYS = {
 
 
 class AlicloudRedis(Redis):
-    node_type: str | None = None
-    """ApsaraDB for Redis / Tair instance class, such as `redis.master.small.default`; the Alibaba
-    Cloud implementation (issue #16) sets the default."""
+    """ApsaraDB for Redis / Tair (components/redis/alicloud.py): one master-replica instance, the
+    replica in a second zone with `multiAz`."""
+
+    engine_version: str = Field(_ali("engine_version"), pattern=ENGINE_VERSION.pattern)
+    """Redis version, one of 5.0, 6.0, 7.0."""
+    node_type: str = _ali("instance_class")
+    """Master-replica instance class, such as redis.master.small.default (1 GB)."""
+    replicas: int = Field(1, ge=0, le=1)
+    """1: a master-replica class (`redis.master.*`, `tair.*`); 0: a single-node class
+    (`redis.basic.*`), a development footprint without failover."""
+    snapshot_retention_days: int = Field(ALI_BACKUP_DAYS, ge=1, le=ALI_BACKUP_DAYS)
+    """KVStore keeps its daily backups 7 days, whatever is asked: at most 7 here, so the stack
+    file never promises more than it gets."""
+    backup_window: str = Field(_ali("backup_window"), pattern=WINDOW.pattern)
+    """Daily backup, whole hours UTC such as 19:00Z-20:00Z."""
+    maintenance_start: str = Field(_ali("maintenance_start"), pattern=r"^([01]\d|2[0-3]):00Z$")
+    """Start of the daily maintenance hour, UTC (HH:00Z); not the backup's start."""
 
     @field_validator("node_type")
     @classmethod
-    def _alicloud_type(cls, value: str | None) -> str | None:
-        if value is not None and not ALICLOUD_NODE_TYPE.match(value):
+    def _alicloud_type(cls, value: str) -> str:
+        if not ALI_CLASS.match(value):
             raise ValueError(
-                f"'{value}' is not an Alibaba Cloud Redis/Tair class such as "
+                f"'{value}' is not an ApsaraDB for Redis / Tair class such as "
                 "redis.master.small.default"
                 + (
                     " (cache.* node types are AWS ElastiCache)"
@@ -194,3 +214,24 @@ class AlicloudRedis(Redis):
                 )
             )
         return value
+
+    def problems(self) -> Iterator[Problem]:
+        yield from super().problems()
+        if self.cluster_mode:
+            yield Problem(
+                "clusterMode", "not built on Alibaba Cloud yet (issue #16); set it to false"
+            )
+        if self.engine_version not in ALI_ENGINE_VERSIONS:
+            yield Problem(
+                "engineVersion",
+                f"'{self.engine_version}' is not one of {', '.join(ALI_ENGINE_VERSIONS)}",
+            )
+        single = self.node_type.startswith("redis.basic.")
+        if single != (self.replicas == 0):
+            yield Problem(
+                "nodeType",
+                f"'{self.node_type}' does not match replicas={self.replicas} "
+                "(0: a redis.basic.* class; 1: a master-replica class such as redis.master.*)",
+            )
+        if self.backup_window[:6] == self.maintenance_start:
+            yield Problem("maintenanceStart", "must not start with the backup window")

@@ -4,8 +4,10 @@ rule subjects. The pack (`policies/__main__.py`) and the offline plan both call 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
+import pulumi.runtime
 from pulumi_policy import (
     EnforcementLevel,
     Policy,
@@ -89,6 +91,8 @@ def _schema_for(value: Any) -> dict[str, Any]:
     if isinstance(value, list):
         item = _schema_for(value[0]) if value else {}
         return {"type": "array", "items": item} if item else {"type": "array"}
+    if isinstance(value, dict):  # a map such as {"CNY": 7500}: numbers by key
+        return {"type": "object", "additionalProperties": {"type": "number"}}
     return {"type": ["array", "null"], "items": {"type": "string"}}
 
 
@@ -119,11 +123,36 @@ def _resource_validate(rule: Rule) -> Any:
     return validate
 
 
+UNCONFIGURED = "(every property: its provider's config is unknown until the update)"
+
+
+def _defer_unconfigured(findings: list[Finding], subjects: list[Subject]) -> list[Finding]:
+    """A provider whose own config is unknown at preview (the Kubernetes provider of a cluster the
+    same update creates) is not configured then, and the engine passes every resource it manages
+    with no properties at all. A stack check about such a resource cannot see it nor its siblings
+    (a Deployment's HPA and PDB share its provider): during a preview, defer the finding to the
+    update instead of reporting what an empty resource looks like."""
+    if not pulumi.runtime.is_dry_run():
+        return findings
+    members: dict[str, list[Subject]] = {}
+    for s in subjects:
+        if s.provider:
+            members.setdefault(s.provider, []).append(s)
+    unconfigured = {p for p, group in members.items() if not any(s.props for s in group)}
+    provider_of = {s.urn: s.provider for s in subjects}
+    return [
+        replace(f, unverifiable=(UNCONFIGURED,))
+        if not f.unverifiable and provider_of.get(f.urn or "") in unconfigured
+        else f
+        for f in findings
+    ]
+
+
 def _stack_validate(rule: Rule) -> Any:
     def validate(args: StackValidationArgs, report: ReportViolation) -> None:
         params = resolved_params(rule, args.get_config())
         subjects = [subject_of_resource(r) for r in args.resources]
-        findings = evaluate_stack(rule, subjects, params)
+        findings = _defer_unconfigured(evaluate_stack(rule, subjects, params), subjects)
         for finding in findings:
             if not finding.unverifiable:
                 report(message(rule, finding), finding.urn)
@@ -138,7 +167,7 @@ def _defer_unknowns(findings: list[Finding]) -> None:
     the update, when the values are known, before the resource operation. Reporting them as
     mandatory violations instead would block the first preview of every stack whose resources
     reference each other; the offline plan (full fake values) checks them in CI before merge."""
-    paths = [p for f in findings for p in f.unverifiable]
+    paths = list(dict.fromkeys(p for f in findings for p in f.unverifiable))
     if paths:
         raise UnknownValueError(UNKNOWN_STRING_VALUE, paths)
 

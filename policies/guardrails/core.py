@@ -140,6 +140,16 @@ class Subject:
     """Property -> URNs it came from (how side resources point at their bucket, VPC, cluster)."""
 
 
+DR_ROLE_TAG = "dr-role"
+"""Tag the platform puts on what it builds in a disaster-recovery region (`replica`): role-aware
+rules hold replicas to the DR design, not to the primary's floors (pulumi/compliance-policies#42)."""
+
+
+def is_dr_replica(subject: Subject) -> bool:
+    tags = get(subject.props, "tags")
+    return isinstance(tags, Mapping) and tags.get(DR_ROLE_TAG) == "replica"
+
+
 @dataclass(frozen=True)
 class Finding:
     message: str

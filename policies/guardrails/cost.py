@@ -6,7 +6,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from .core import Finding, Rule, Subject, as_list, get, known, need, truthy
-from .pricing import estimate
+from .pricing import MixedCurrencyError, estimate
 from .storage import BUCKETS, LIFECYCLE, _side
 
 SIZED: dict[str, tuple[str, str]] = {
@@ -91,11 +91,17 @@ def _storage_gp3(subject: Subject, params: Mapping[str, Any]) -> Iterator[str]:
         yield f"storageType={get(p, 'storageType')}; use gp3"
 
 
+SLS_FOREVER = 3650
+"""An SLS logstore with this retention keeps its logs permanently."""
+
+
 def _log_retention(subject: Subject, params: Mapping[str, Any]) -> Iterator[str]:
     prop = "retentionInDays" if subject.type.startswith("aws:") else "retentionPeriod"
     days = need(subject.props, prop)
     if not days:
         yield f"{prop} not set: logs are kept (and billed) forever"
+    elif subject.type.startswith("alicloud:") and int(days) >= SLS_FOREVER:
+        yield f"{prop}={days}: SLS keeps the logs forever from {SLS_FOREVER} days"
     elif int(days) < params["minDays"]:
         yield f"{prop}={days} is below {params['minDays']} days"
     elif int(days) > params["maxDays"]:
@@ -125,36 +131,61 @@ def _cdn_price_class(subject: Subject, params: Mapping[str, Any]) -> Iterator[st
         yield f"priceClass={price_class}; allowed: {params['allowedPriceClasses']}"
 
 
-def stack_budget(subjects: Sequence[Subject], params: Mapping[str, Any]) -> tuple[float, str]:
-    """(limit, where it comes from): the stack's own monthly cost budget (an AWS Budget the stack
-    declares, in USD) when it has one, else the policy config's maxMonthlyCost."""
+def stack_budget(
+    subjects: Sequence[Subject], params: Mapping[str, Any], currency: str = "USD"
+) -> tuple[float, str] | None:
+    """(limit, where it comes from) in `currency`: the stack's own monthly cost budget (an AWS
+    Budget the stack declares) when it has one in that currency, else the policy config's
+    maxMonthlyCost (USD) or maxMonthlyCostByCurrency; None when nothing sets one."""
     declared = [
         (float(get(s.props, "limitAmount")), f"the stack's budget '{s.name}'")
         for s in subjects
         if s.type == "aws:budgets/budget:Budget"
         and get(s.props, "budgetType") == "COST"
         and get(s.props, "timeUnit") == "MONTHLY"
-        and get(s.props, "limitUnit") == "USD"
+        and get(s.props, "limitUnit") == currency
         and isinstance(get(s.props, "limitAmount"), str | int | float)
     ]
     if declared:
         return min(declared)
-    return float(params["maxMonthlyCost"]), "maxMonthlyCost"
+    if currency == "USD":
+        return float(params["maxMonthlyCost"]), "maxMonthlyCost"
+    by_currency = params.get("maxMonthlyCostByCurrency") or {}
+    if currency in by_currency:
+        return float(by_currency[currency]), f"maxMonthlyCostByCurrency.{currency}"
+    return None
+
+
+def money(amount: float, currency: str) -> str:
+    return f"${amount:,.2f}" if currency == "USD" else f"{currency} {amount:,.2f}"
 
 
 def _stack_budget(subjects: Sequence[Subject], params: Mapping[str, Any]) -> Iterator[Finding]:
     est = estimate(subjects, params["defaultRegion"])
-    limit, source = stack_budget(subjects, params)
-    if est.total > limit:
-        top = ", ".join(f"{k} ${v:,.2f}" for k, v in list(est.by_component().items())[:3])
+    try:
+        cur = est.currency
+    except MixedCurrencyError as exc:
+        yield Finding(f"{exc}: no budget can hold a total of both")
+        return
+    found = stack_budget(subjects, params, cur)
+    if found is None:
         yield Finding(
-            f"estimated ${est.total:,.2f}/month exceeds {source} ${limit:,.2f} (largest: {top})"
+            f"the estimate is in {cur} and nothing sets a budget in it: set "
+            f"maxMonthlyCostByCurrency.{cur} in the policy config"
+        )
+        return
+    limit, source = found
+    if est.total > limit:
+        top = ", ".join(f"{k} {money(v, cur)}" for k, v in list(est.by_component().items())[:3])
+        yield Finding(
+            f"estimated {money(est.total, cur)}/month exceeds {source} {money(limit, cur)} "
+            f"(largest: {top})"
         )
     share = float(params["maxDrShare"])
     if est.dr_total > share * est.total:
         yield Finding(
-            f"the disaster-recovery add-on costs ${est.dr_total:,.2f}/month, more than "
-            f"maxDrShare {share:.0%} of the primary ${est.total:,.2f}"
+            f"the disaster-recovery add-on costs {money(est.dr_total, cur)}/month, more than "
+            f"maxDrShare {share:.0%} of the primary {money(est.total, cur)}"
         )
 
 
@@ -259,11 +290,16 @@ RULES = [
         id="cost-stack-budget",
         group="cost",
         severity="medium",
-        description="The estimated monthly on-demand cost of the primary region stays within the stack's declared monthly budget (an AWS Budget), else maxMonthlyCost; the disaster-recovery add-on, estimated apart, stays under maxDrShare of it.",
+        description="The estimated monthly on-demand cost of the primary region stays within the stack's declared monthly budget (an AWS Budget), else maxMonthlyCost (USD) or maxMonthlyCostByCurrency (e.g. CNY for mainland Alibaba Cloud regions; an estimate never adds two currencies); the disaster-recovery add-on, estimated apart, stays under maxDrShare of it.",
         remediation="Shrink the stack (see the cost breakdown in the plan) or raise maxMonthlyCost in a reviewed PR.",
         types=("*",),
         stack_check=_stack_budget,
-        params={"maxMonthlyCost": 1000.0, "maxDrShare": 1.0, "defaultRegion": "eu-west-1"},
+        params={
+            "maxMonthlyCost": 1000.0,
+            "maxMonthlyCostByCurrency": {},
+            "maxDrShare": 1.0,
+            "defaultRegion": "eu-west-1",
+        },
         anchors="clstokes budget-limit",
     ),
     Rule(

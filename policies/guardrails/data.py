@@ -5,7 +5,18 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
-from .core import Finding, Rule, Subject, as_list, get, is_unknown, known, need, truthy
+from .core import (
+    Finding,
+    Rule,
+    Subject,
+    as_list,
+    get,
+    is_dr_replica,
+    is_unknown,
+    known,
+    need,
+    truthy,
+)
 from .joins import linked
 from .network import is_world
 
@@ -134,6 +145,8 @@ def _instances_of(cluster: Subject, subjects: Sequence[Subject]) -> list[Subject
 def _multi_az(subjects: Sequence[Subject], params: Mapping[str, Any]) -> Iterator[Finding]:
     for s in subjects:
         p = s.props
+        if is_dr_replica(s):  # a DR secondary: its instances are the DR mode's choice
+            continue
         if s.type == RDS_INSTANCE and not truthy(get(p, "multiAz")):
             yield Finding(f"'{s.name}': multiAz is not true", s.urn)
         elif s.type == RDS_CLUSTER:

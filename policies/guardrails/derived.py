@@ -33,6 +33,9 @@ DERIVED: dict[str, tuple[str, dict[str, Any]]] = {
                 "defaultRegion": "eu-west-1",
             },
             "cost-estimate-complete": "mandatory",
+            # No data tier and no DR region: the objectives are the product stacks' (the rules
+            # on databases, critical buckets and backup plans still hold, should one appear).
+            "dr-objectives-met": {"enforcementLevel": "disabled", "enabled": False},
             # Deliberate, named exceptions (docs/delivery.md): the break-glass admin role is
             # AdministratorAccess behind MFA; a deploy role creates resources whose ARNs do not
             # exist yet, so it is bounded by region, by name prefix (IAM, S3) and by explicit

@@ -73,8 +73,10 @@ OUTRO = """
   rule ("cannot evaluate"), never a crash of the analyzer.
 - `required-tags` checks the taggable types the stacks create (list in `platform.py`); a new
   taggable type must be added there.
-- `dr-cross-region` is disabled in every environment until the DR issue lands (config
-  `enabled: false`); `obs-alarms-for-stateful` is advisory everywhere.
+- `dr-cross-region`, `dr-backup-copies` and `dr-objectives-met` are mandatory in prod and
+  disabled elsewhere; the implied RPO/RTO per tier is derived in
+  `policies/guardrails/dr_posture.py` (figures per mechanism in docs/dr.md);
+  `obs-alarms-for-stateful` is advisory everywhere.
 - Replacements of protected resources and of the Kubernetes provider are invisible to policies;
   check them from `pulumi preview --json` in CI.
 - Kubernetes pod security reads every object that carries a pod template: Pod, PodTemplate,

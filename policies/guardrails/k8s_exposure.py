@@ -12,6 +12,7 @@ from .k8s_objects import CONFIG_GROUP, MANIFESTS, each_object, manifest_objects,
 
 SERVICES = tokens("Service", ("core/v1",))
 SECRETS = tokens("Secret", ("core/v1",))
+INGRESSES = tokens("Ingress", ("networking.k8s.io/v1", "extensions/v1beta1"))
 INTERNAL_LB_ANNOTATIONS = {
     "service.beta.kubernetes.io/aws-load-balancer-scheme": "internal",
     "service.beta.kubernetes.io/aws-load-balancer-internal": "true",
@@ -68,6 +69,13 @@ def _service_exposure(subject: Subject, params: Mapping[str, Any]) -> Iterator[s
         yield f"a public load balancer exposes admin port(s) {exposed} to the internet"
 
 
+def _ingress(subject: Subject, params: Mapping[str, Any]) -> Iterator[str]:
+    yield (
+        "an Ingress: the platform routes HTTP through the Gateway API (its ingress controller, "
+        "ingress-nginx, was retired in March 2026 and gets no fixes)"
+    )
+
+
 def _literal(subject: Subject, prop: str) -> bool:
     """The value was written into the program or config (no dependency on another resource such
     as a random.RandomPassword or a secret store)."""
@@ -96,7 +104,7 @@ RULES = [
         group="security",
         severity="high",
         description="Services use no NodePort or externalIPs, and no public load balancer exposes an admin port.",
-        remediation="Use ClusterIP behind the ingress; reach admin ports through kubectl port-forward or a VPN; drop externalIPs.",
+        remediation="Use ClusterIP behind the public Gateway (an HTTPRoute); reach admin ports through kubectl port-forward or a VPN; drop externalIPs.",
         types=(*SERVICES, *MANIFESTS),
         resource_check=each_object(_service_exposure, SERVICES),
         params={
@@ -110,10 +118,20 @@ RULES = [
         group="availability",
         severity="high",
         description="LoadBalancer Services are internal, or limited to loadBalancerSourceRanges, unless exempted by name.",
-        remediation="Annotate service.beta.kubernetes.io/aws-load-balancer-scheme: internal, set loadBalancerSourceRanges, or expose through the CDN/ingress.",
+        remediation="Annotate service.beta.kubernetes.io/aws-load-balancer-scheme: internal, set loadBalancerSourceRanges, or expose through the CDN/the public Gateway (an HTTPRoute).",
         types=(SERVICES[0], *MANIFESTS),
         resource_check=each_object(_no_public_lb, SERVICES[:1]),
         anchors="pulumi/examples no-public-services",
+    ),
+    Rule(
+        id="k8s-http-via-gateway",
+        group="security",
+        severity="high",
+        description="HTTP reaches services through the Gateway API (an HTTPRoute on the platform's Gateway), never an Ingress.",
+        remediation="Publish an HTTPRoute to the public Gateway (a Workload with a host does); drop the Ingress.",
+        types=(*INGRESSES, *MANIFESTS),
+        resource_check=each_object(_ingress, INGRESSES),
+        anchors="kubernetes/ingress-nginx retirement (March 2026)",
     ),
     Rule(
         id="k8s-no-plaintext-secret",

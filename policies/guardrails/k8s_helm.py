@@ -127,8 +127,9 @@ RULES = [
         params={
             "allowedRepositories": [
                 # Not ingress-nginx: retired in March 2026 (no fixes); HTTP routing is the
-                # Gateway API on the load balancer controller.
+                # Gateway API (the load balancer controller's ALB on EKS, Envoy Gateway on ACK).
                 "https://aws.github.io/eks-charts",
+                "oci://docker.io/envoyproxy",
                 "https://charts.jetstack.io",
                 "https://kubernetes-sigs.github.io/metrics-server",
                 "https://kubernetes.github.io/autoscaler",

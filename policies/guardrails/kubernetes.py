@@ -71,6 +71,15 @@ def _secrets_kms(subject: Subject, params: Mapping[str, Any]) -> Iterator[str]:
 
 
 def _control_plane_logging(subject: Subject, params: Mapping[str, Any]) -> Iterator[str]:
+    if subject.type == ACK:
+        p = subject.props
+        if not truthy(need(p, "auditLogConfig.enabled")):
+            yield "auditLogConfig.enabled is not true: API server audit logs are not kept in SLS"
+        sent = as_list(need(p, "controlPlaneLogComponents"), "controlPlaneLogComponents")
+        missing = [c for c in params["ackLogComponents"] if c not in sent]
+        if missing:
+            yield f"control-plane log components {missing} are not sent to SLS"
+        return
     enabled = as_list(need(subject.props, "enabledClusterLogTypes"), "enabledClusterLogTypes")
     missing = [t for t in params["logTypes"] if t not in enabled]
     if missing:
@@ -187,6 +196,11 @@ def _default_deny(subjects: Sequence[Subject], params: Mapping[str, Any]) -> Ite
             )
 
 
+def _workload_identity(subject: Subject, params: Mapping[str, Any]) -> Iterator[str]:
+    if not truthy(need(subject.props, "enableRrsa")):
+        yield "enableRrsa is not true: pods can only use the nodes' RAM role (every pod gets it)"
+
+
 def _no_default_namespace(subject: Subject, params: Mapping[str, Any]) -> Iterator[str]:
     # An unknown namespace is the name of a Namespace object created by the stack: not 'default'.
     if get(subject.props, "metadata.namespace") in (None, "", "default"):
@@ -219,12 +233,12 @@ RULES = [
         id="k8s-control-plane-logging",
         group="availability",
         severity="medium",
-        description="EKS control-plane logs (api, audit, authenticator) go to CloudWatch.",
-        remediation="Set enabledClusterLogTypes.",
-        types=(EKS,),
+        description="Control-plane and audit logs are kept: EKS api, audit, authenticator to CloudWatch; ACK audit logs and the API server's log to SLS.",
+        remediation="Set enabledClusterLogTypes (ACK: auditLogConfig.enabled and controlPlaneLogComponents).",
+        types=(EKS, ACK),
         resource_check=_control_plane_logging,
-        params={"logTypes": ["api", "audit", "authenticator"]},
-        anchors="CKV_AWS_37",
+        params={"logTypes": ["api", "audit", "authenticator"], "ackLogComponents": ["apiserver"]},
+        anchors="CKV_AWS_37, IG ack-cluster-log-audit-enabled",
     ),
     Rule(
         id="k8s-supported-version",
@@ -232,10 +246,20 @@ RULES = [
         severity="medium",
         description="The cluster runs a pinned, supported Kubernetes version.",
         remediation="Upgrade the cluster version.",
-        types=(EKS,),
+        types=(EKS, ACK),
         resource_check=_supported_version,
         params={"minVersion": "1.33"},
         anchors="CKV_AWS_339",
+    ),
+    Rule(
+        id="alicloud-ack-rrsa",
+        group="security",
+        severity="high",
+        description="ACK clusters enable RRSA, so each workload assumes its own RAM role instead of sharing the nodes'.",
+        remediation="Set enableRrsa=true and give workloads RAM roles through RRSA service-account annotations.",
+        types=(ACK,),
+        resource_check=_workload_identity,
+        anchors="IG ack-cluster-rrsa-enabled",
     ),
     Rule(
         id="k8s-multi-zone-nodes",

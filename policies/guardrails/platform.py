@@ -60,7 +60,13 @@ ALI_TAGGABLE = (
     "alicloud:kvstore/instance:Instance",
     "alicloud:oss/bucket:Bucket",
     "alicloud:cs/managedKubernetes:ManagedKubernetes",
+    "alicloud:cs/nodePool:NodePool",
     "alicloud:kms/key:Key",
+    "alicloud:vpc/natGateway:NatGateway",
+    "alicloud:vpc/routeTable:RouteTable",
+    "alicloud:vpc/flowLog:FlowLog",
+    "alicloud:ecs/eipAddress:EipAddress",
+    "alicloud:log/project:Project",
 )
 
 K8S_LABELLED = (
@@ -91,6 +97,8 @@ STATEFUL = (
     "alicloud:kvstore/instance:Instance",
     "alicloud:oss/bucket:Bucket",
     "alicloud:kms/key:Key",
+    "alicloud:log/project:Project",
+    "alicloud:log/store:Store",
 )
 
 
@@ -193,11 +201,11 @@ RULES = [
         id="region-allowlist",
         group="security",
         severity="high",
-        description="Providers deploy only to the allowed regions (primary, DR, us-east-1 for CloudFront WAF/ACM).",
+        description="Providers deploy only to the allowed regions (primary, DR, us-east-1 for CloudFront WAF/ACM; cn-shanghai for the Alibaba Cloud stacks).",
         remediation="Use a region from allowedRegions in the policy config, or extend the list in a reviewed PR.",
         types=("pulumi:providers:aws", "pulumi:providers:alicloud"),
         resource_check=_region_allowlist,
-        params={"allowedRegions": ["eu-west-1", "eu-central-1", "us-east-1"]},
+        params={"allowedRegions": ["eu-west-1", "eu-central-1", "us-east-1", "cn-shanghai"]},
         anchors="FIN require-region",
     ),
     Rule(

@@ -21,6 +21,7 @@ from .core import (
     Subject,
     as_list,
     get,
+    is_dr_replica,
     is_unknown,
     known,
     need,
@@ -50,6 +51,12 @@ NAT = "aws:ec2/natGateway:NatGateway"
 ROUTE = "aws:ec2/route:Route"
 ROUTE_TABLE = "aws:ec2/routeTable:RouteTable"
 ASSOCIATION = "aws:ec2/routeTableAssociation:RouteTableAssociation"
+ALI_SWITCH = "alicloud:vpc/switch:Switch"
+ALI_NAT = "alicloud:vpc/natGateway:NatGateway"
+ALI_ROUTE = "alicloud:vpc/routeEntry:RouteEntry"
+ALI_TABLE = "alicloud:vpc/routeTable:RouteTable"
+ALI_ATTACHMENT = "alicloud:vpc/routeTableAttachment:RouteTableAttachment"
+ALI_NETWORK = (ALI_SWITCH, ALI_NAT, ALI_ROUTE, ALI_TABLE, ALI_ATTACHMENT)
 ISSUERS = ("kubernetes:cert-manager.io/v1:ClusterIssuer", "kubernetes:cert-manager.io/v1:Issuer")
 STORAGE_CLASSES = tokens("StorageClass", ("storage.k8s.io/v1", "storage.k8s.io/v1beta1"))
 VOLUMES = tokens("PersistentVolume", ("core/v1",))
@@ -170,7 +177,7 @@ def _backup_coverage(subjects: Sequence[Subject], params: Mapping[str, Any]) -> 
     selections = [
         s for s in subjects if s.type == SELECTION and any(linked(s, "planId", p) for p in plans)
     ]
-    for target in (s for s in subjects if s.type in BACKED_UP):
+    for target in (s for s in subjects if s.type in BACKED_UP and not is_dr_replica(s)):
         if not any(_selects(sel, target) for sel in selections):
             yield Finding(
                 f"'{target.name}' is in no AWS Backup selection of a plan in this stack "
@@ -254,6 +261,8 @@ def _nat_per_zone(subjects: Sequence[Subject], params: Mapping[str, Any]) -> Ite
     pattern = re.compile(params["privateSubnetPattern"])
     for subnet in subnets:
         tags = _tags(subnet)
+        if is_dr_replica(subnet):  # the DR network gets egress with the cold path's cluster
+            continue
         if not (pattern.search(subnet.name) or "kubernetes.io/role/internal-elb" in tags):
             continue
         zone = _zone(subnet)
@@ -272,6 +281,47 @@ def _nat_per_zone(subjects: Sequence[Subject], params: Mapping[str, Any]) -> Ite
         if not any(z is None or zone in z for z in served):
             yield Finding(f"private subnet '{subnet.name}' ({zone}) reaches the internet through a NAT "
                           "gateway in another zone: that zone's outage cuts its egress", subnet.urn)  # fmt: skip
+
+
+def _ali_nat_per_zone(subjects: Sequence[Subject], params: Mapping[str, Any]) -> Iterator[Finding]:
+    """The same on Alibaba Cloud: a private vSwitch's route table sends 0.0.0.0/0 to a NAT
+    gateway that sits in a vSwitch of the same zone."""
+    switches = [s for s in subjects if s.type == ALI_SWITCH]
+    nats = [s for s in subjects if s.type == ALI_NAT]
+    tables = [s for s in subjects if s.type == ALI_TABLE]
+    attachments = [s for s in subjects if s.type == ALI_ATTACHMENT]
+    routes = [s for s in subjects if s.type == ALI_ROUTE
+              and get(s.props, "destinationCidrblock") == "0.0.0.0/0"]  # fmt: skip
+    pattern = re.compile(params["privateSubnetPattern"])
+    for switch in switches:
+        if not (pattern.search(switch.name) or _tags(switch).get("tier") == "private"):
+            continue
+        zone = get(switch.props, "zoneId")
+        if is_unknown(zone):
+            raise CannotVerify(f"{switch.name}.zoneId")
+        mine = [t for t in tables if any(
+            linked(a, "vswitchId", switch) and linked(a, "routeTableId", t) for a in attachments)]  # fmt: skip
+        gateways = [n for r in routes for t in mine for n in nats
+                    if linked(r, "routeTableId", t) and linked(r, "nexthopId", n)]  # fmt: skip
+        if not gateways:
+            yield Finding(
+                f"private vSwitch '{switch.name}' ({zone}) has no default route through a NAT gateway",
+                switch.urn,
+            )
+            continue
+        served = {get(s.props, "zoneId") for n in gateways for s in switches
+                  if linked(n, "vswitchId", s)}  # fmt: skip
+        if zone not in served:
+            yield Finding(f"private vSwitch '{switch.name}' ({zone}) reaches the internet through a "
+                          "NAT gateway in another zone: that zone's outage cuts its egress",
+                          switch.urn)  # fmt: skip
+
+
+def _nat_per_zone_any_cloud(
+    subjects: Sequence[Subject], params: Mapping[str, Any]
+) -> Iterator[Finding]:
+    yield from _nat_per_zone(subjects, params)
+    yield from _ali_nat_per_zone(subjects, params)
 
 
 # -- Kubernetes -----------------------------------------------------------------------------------
@@ -375,10 +425,10 @@ RULES = [
         id="net-nat-per-zone",
         group="availability",
         severity="high",
-        description="Every private subnet routes to the internet through a NAT gateway in its own zone (or a regional NAT gateway).",
-        remediation="Set network.nat to per_az (or regional).",
-        types=(SUBNET, NAT, ROUTE, ROUTE_TABLE, ASSOCIATION),
-        stack_check=_nat_per_zone,
+        description="Every private subnet (Alibaba: vSwitch) routes to the internet through a NAT gateway in its own zone (or a regional NAT gateway).",
+        remediation="Set network.nat to per_az (or regional on AWS).",
+        types=(SUBNET, NAT, ROUTE, ROUTE_TABLE, ASSOCIATION, *ALI_NETWORK),
+        stack_check=_nat_per_zone_any_cloud,
         params={"privateSubnetPattern": "-private-"},
         anchors="AWS Well-Architected REL10 (zone-independent egress)",
     ),

@@ -17,14 +17,25 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..core import Subject
-from ._catalogue import Priced, Pricer, Unpriced, catalogue, commitment
+from ._catalogue import Priced, Pricer, Unpriced, catalogue, commitment, currency
+from .alicloud import ALICLOUD_PRICERS
 from .aws import AWS_PRICERS
 from .kubernetes import KUBERNETES_PRICERS
-from .model import Estimate, Line, Scope, Status
+from .model import Estimate, Line, MixedCurrencyError, Scope, Status
 
-__all__ = ["PRICERS", "Estimate", "Line", "Priced", "catalogue", "estimate", "top_component"]
+__all__ = [
+    "PRICERS",
+    "Estimate",
+    "Line",
+    "MixedCurrencyError",
+    "Priced",
+    "catalogue",
+    "estimate",
+    "stack_cloud",
+    "top_component",
+]
 
-PRICERS = {**AWS_PRICERS, **KUBERNETES_PRICERS}
+PRICERS = {**AWS_PRICERS, **ALICLOUD_PRICERS, **KUBERNETES_PRICERS}
 """Resource types with a catalogue price; the docs list them."""
 
 DR_PROVIDER_PREFIXES = ("aws-dr-", "alicloud-dr-")
@@ -47,17 +58,55 @@ def top_component(subject: Subject, by_urn: dict[str, Subject]) -> str:
     )
 
 
-def estimate(subjects: Sequence[Subject], default_region: str = "eu-west-1") -> Estimate:
-    cat = catalogue()
-    by_urn = {s.urn: s for s in subjects}
-    result = Estimate()
+def stack_cloud(subjects: Sequence[Subject]) -> str:
+    """The cloud whose catalogue prices what is not itself a cloud resource (the load balancers
+    and disks behind Kubernetes objects): Alibaba Cloud when the stack has Alibaba providers and
+    no AWS ones, else AWS."""
+    providers = {s.type for s in subjects if s.type.startswith("pulumi:providers:")}
+    if "pulumi:providers:alicloud" in providers and "pulumi:providers:aws" not in providers:
+        return "alicloud"
+    return "aws"
+
+
+def _cloud_of(resource_type: str, default: str) -> str:
+    prefix = resource_type.split(":", 1)[0]
+    return prefix if prefix in ("aws", "alicloud") else default
+
+
+def _primary_region(subjects: Sequence[Subject], cloud: str, default: str) -> str:
+    """Where a stack's Kubernetes objects bill: its primary provider's region on Alibaba Cloud
+    (the price list there is per region); `default` (the policy config's) on AWS, as before."""
+    if cloud != "alicloud":
+        return default
     for s in subjects:
-        status, priced, detail = _price(s, Pricer(s.region or default_region, subjects), cat)
+        if s.type == "pulumi:providers:alicloud" and not s.name.startswith(DR_PROVIDER_PREFIXES):
+            region = s.props.get("region")
+            if isinstance(region, str):
+                return region
+    return default
+
+
+def estimate(subjects: Sequence[Subject], default_region: str = "eu-west-1") -> Estimate:
+    by_urn = {s.urn: s for s in subjects}
+    default_cloud = stack_cloud(subjects)
+    default_region = _primary_region(subjects, default_cloud, default_region)
+    result = Estimate(cloud=default_cloud)
+    for s in subjects:
+        cloud, region = _cloud_of(s.type, default_cloud), s.region or default_region
+        status, priced, detail = _price(s, Pricer(region, subjects, cloud), catalogue(cloud))
         if status is None:
             continue
+        money = ""  # usage and unpriced lines add nothing to a total
+        if status == "priced":
+            try:
+                money = currency(cloud, region)
+            except Unpriced as exc:  # a region without a price list here: nothing is priced
+                status, priced, detail = "unpriced", None, str(exc)
         monthly = committed = None
         if priced is not None:
-            discount = commitment(priced.commitment)["discount"] if priced.commitment else 0.0
+            discount = (
+                commitment(priced.commitment, cloud)["discount"] if priced.commitment else 0.0
+            )
             monthly = round(priced.monthly, 2)
             committed = round(priced.monthly - priced.eligible * discount, 2)
         result.lines.append(
@@ -72,6 +121,7 @@ def estimate(subjects: Sequence[Subject], default_region: str = "eu-west-1") -> 
                 component=top_component(s, by_urn),
                 committed=committed,
                 scope=scope_of(s),
+                currency=money,
             )
         )
     return result

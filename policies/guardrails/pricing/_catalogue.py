@@ -12,16 +12,30 @@ from typing import Any
 from ..core import Subject, is_unknown
 
 CATALOGUE_PATH = Path(__file__).with_name("catalogue.json")
+CATALOGUES = {"aws": CATALOGUE_PATH, "alicloud": Path(__file__).with_name("alicloud.json")}
+"""Each cloud's catalogue, in the currency of its regions' price lists."""
 
 
 @cache
-def catalogue() -> dict[str, Any]:
-    data: dict[str, Any] = json.loads(CATALOGUE_PATH.read_text())
+def catalogue(cloud: str = "aws") -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(CATALOGUES[cloud].read_text())
     return data
 
 
-def commitment(name: str) -> dict[str, Any]:
-    found: dict[str, Any] = catalogue()["commitments"][name]
+def currency(cloud: str, region: str) -> str:
+    """The currency of a region's price list (AWS: USD everywhere; Alibaba Cloud: per region,
+    CNY on the China site's mainland regions)."""
+    cat = catalogue(cloud)
+    if "currency" in cat:
+        return str(cat["currency"])
+    found = cat["currencies"].get(region)
+    if found is None:
+        raise Unpriced(f"no {cloud} price list for region {region} in the catalogue")
+    return str(found)
+
+
+def commitment(name: str, cloud: str = "aws") -> dict[str, Any]:
+    found: dict[str, Any] = catalogue(cloud)["commitments"][name]
     return found
 
 
@@ -42,8 +56,10 @@ class Priced:
 
 
 class Pricer:
-    def __init__(self, region: str, subjects: Sequence[Subject]) -> None:
-        self.cat = catalogue()
+    def __init__(self, region: str, subjects: Sequence[Subject], cloud: str = "aws") -> None:
+        self.cloud = cloud
+        """Whose catalogue prices this resource (a Kubernetes object: its cluster's cloud)."""
+        self.cat = catalogue(cloud)
         self.region = region
         self.subjects = subjects
 

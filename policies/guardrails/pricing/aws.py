@@ -197,7 +197,10 @@ def _serverless_cache(p: Pricer, s: Subject) -> Priced:
 
 
 def _secret(p: Pricer, s: Subject) -> Priced:
-    return Priced(p.price("secret"), "1 secret")
+    # AWS bills each replica in another region as a secret of its own.
+    replicas = get(s.props, "replicas")
+    count = 1 + (len(replicas) if isinstance(replicas, list) else 0)
+    return Priced(count * p.price("secret"), f"{count} secret(s) (replicas included)")
 
 
 def _waf(p: Pricer, s: Subject) -> Priced:
@@ -218,7 +221,18 @@ def _dashboard(p: Pricer, s: Subject) -> Priced:
 
 
 def _health_check(p: Pricer, s: Subject) -> Priced:
-    return Priced(p.price("route53HealthCheck"), "1 health check")
+    # Optional features are billed on top: HTTPS, string matching, 10-second interval, latency.
+    kind = str(get(s.props, "type") or "")
+    features = sum((
+        kind.startswith("HTTPS"),
+        kind.endswith("STR_MATCH"),
+        get(s.props, "requestInterval") == 10,
+        bool(get(s.props, "measureLatency")),
+    ))  # fmt: skip
+    return Priced(
+        p.price("route53HealthCheck") + features * p.price("route53HealthCheckFeature"),
+        f"1 health check, {features} optional feature(s)",
+    )
 
 
 def _hosted_zone(p: Pricer, s: Subject) -> Priced:

@@ -12,7 +12,8 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from ..core import Subject, get, is_unknown
-from ._catalogue import Priced, Pricer, Unpriced
+from . import alicloud
+from ._catalogue import Priced, Pricer, Unpriced, catalogue
 from .aws import load_balancer
 
 K8sPricer = Callable[[Pricer, Subject], Priced | None]
@@ -32,16 +33,20 @@ def quantity_gib(value: object) -> float:
 
 
 def _public_zones(p: Pricer) -> int:
-    """Zones a public load balancer spans: the subnets tagged for internet-facing ELBs."""
+    """Zones a public load balancer spans: the subnets of its region (not a DR region's) tagged
+    for internet-facing ELBs."""
     tagged = [
         s
         for s in p.of_type("aws:ec2/subnet:Subnet")
         if (get(s.props, "tags") or {}).get("kubernetes.io/role/elb") == "1"
+        and (s.region or p.region) == p.region
     ]
     return len(tagged) or 2
 
 
 def _service_lb(p: Pricer, annotations: Mapping[str, Any], lb_class: object) -> Priced:
+    if p.cloud == "alicloud":
+        return alicloud.service_load_balancer(p, annotations)
     kind = annotations.get("service.beta.kubernetes.io/aws-load-balancer-type")
     if kind in ("external", "nlb", "nlb-ip") or lb_class == "service.k8s.aws/nlb":
         public = (
@@ -63,6 +68,8 @@ def _service(p: Pricer, s: Subject) -> Priced | None:
 def _ingress(p: Pricer, s: Subject) -> Priced | None:
     if get(s.props, "spec.ingressClassName") != "alb":
         return None  # served by an in-cluster controller behind its own Service
+    if p.cloud != "aws":
+        raise Unpriced(f"an ALB Ingress on {p.cloud} is not in the catalogue")
     annotations = get(s.props, "metadata.annotations") or {}
     group = annotations.get("alb.ingress.kubernetes.io/group.name")
     if group is not None:  # one ALB per group: price it on the group's first Ingress only
@@ -82,7 +89,7 @@ def _ingress(p: Pricer, s: Subject) -> Priced | None:
 
 def _gateway(p: Pricer, s: Subject) -> Priced:
     class_name = get(s.props, "spec.gatewayClassName")
-    controllers: dict[str, str] = p.cat["gatewayControllers"]
+    controllers: dict[str, str] = p.cat.get("gatewayControllers", {})
     for gc in p.of_type("kubernetes:gateway.networking.k8s.io/v1:GatewayClass"):
         if get(gc.props, "metadata.name") == class_name:
             kind = controllers.get(str(get(gc.props, "spec.controllerName")))
@@ -90,12 +97,31 @@ def _gateway(p: Pricer, s: Subject) -> Priced:
                 raise Unpriced(
                     f"gateway controller {get(gc.props, 'spec.controllerName')!r} not in the catalogue"
                 )
+            if kind == "envoyService":
+                return _envoy_service(p, get(gc.props, "spec.parametersRef") or {})
             # Priced internet-facing: the dearer case, until the class says otherwise.
             return load_balancer(p, kind, _public_zones(p), True)
     raise Unpriced(f"GatewayClass {class_name!r} is not part of this stack")
 
 
+def _envoy_service(p: Pricer, ref: Mapping[str, Any]) -> Priced:
+    """Envoy Gateway's proxies sit behind a `LoadBalancer` Service it creates at deploy time from
+    the class's EnvoyProxy (`spec.provider.kubernetes.envoyService`): priced like that Service."""
+    for proxy in p.of_type("kubernetes:gateway.envoyproxy.io/v1alpha1:EnvoyProxy"):
+        meta = get(proxy.props, "metadata") or {}
+        if (meta.get("name"), meta.get("namespace")) == (ref.get("name"), ref.get("namespace")):
+            service = get(proxy.props, "spec.provider.kubernetes.envoyService") or {}
+            if (service.get("type") or "LoadBalancer") != "LoadBalancer":
+                raise Unpriced(
+                    "EnvoyProxy Service is not a LoadBalancer: no load balancer to price"
+                )
+            return _service_lb(p, service.get("annotations") or {}, None)
+    raise Unpriced(f"EnvoyProxy {ref.get('namespace')}/{ref.get('name')} is not part of this stack")
+
+
 def _gp3(p: Pricer, gib: float, copies: float, what: str) -> Priced:
+    if p.cloud == "alicloud":
+        return alicloud.volume(p, gib, copies, what)
     return Priced(copies * gib * p.price("ebsGp3"), f"{copies:g} x {gib:g} GB gp3 ({what})")
 
 
@@ -122,7 +148,7 @@ def _chart_name(s: Subject) -> str:
 
 def _release(p: Pricer, s: Subject) -> Priced | None:
     """Known charts' values that provision volumes or load balancers (`helmCharts`)."""
-    spec = p.cat["helmCharts"].get(_chart_name(s))
+    spec = catalogue()["helmCharts"].get(_chart_name(s))  # chart values: the same on any cloud
     if spec is None:
         return None
     values = get(s.props, "values") or {}

@@ -18,21 +18,46 @@ class Line:
     region: str | None
     status: Status
     monthly: float | None
-    """USD per month on demand; None unless status is `priced`."""
+    """Per month on demand, in `currency`; None unless status is `priced`."""
     detail: str
     component: str = "(stack)"
     committed: float | None = None
-    """USD per month with a 1-year commitment on the steady part (equal to `monthly` when nothing
+    """Per month with a 1-year commitment on the steady part (equal to `monthly` when nothing
     of it can be committed); None unless status is `priced`."""
     scope: Scope = "primary"
     """`dr`: the resource runs under a disaster-recovery region's provider (the DR add-on)."""
+    currency: str = "USD"
+    """Currency of the price list of the resource's cloud and region (CNY in mainland China)."""
+
+
+class MixedCurrencyError(ValueError):
+    """Lines priced in different currencies cannot be totalled."""
 
 
 @dataclass
 class Estimate:
     lines: list[Line] = field(default_factory=list)
+    cloud: str = "aws"
+    """Whose catalogue priced the stack (its commitments, its currency)."""
+
+    @property
+    def currencies(self) -> list[str]:
+        """The currencies of the priced lines: one, unless a stack spans price lists (then no
+        total adds them up: see `currency`)."""
+        return sorted({line.currency for line in self.lines if line.status == "priced"})
+
+    @property
+    def currency(self) -> str:
+        """The one currency of every total (USD when nothing is priced). A stack whose lines
+        come from price lists in different currencies raises: never add CNY to USD."""
+        found = self.currencies
+        if len(found) > 1:
+            raise MixedCurrencyError(f"the estimate mixes price lists in {', '.join(found)}")
+        return found[0] if found else "USD"
 
     def scoped(self, scope: Scope) -> list[Line]:
+        """The lines of one scope; every total is a sum of these, so a mixed estimate raises."""
+        _ = self.currency
         return [line for line in self.lines if line.scope == scope]
 
     @property

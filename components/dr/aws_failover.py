@@ -1,0 +1,114 @@
+"""`groundwork:aws/dr:FailoverRecords`: Route 53 health checks, and failover records that move a
+hostname to the DR region's entry when its primary entry fails them.
+
+Per hostname (a map keyed by the hostname, never by position): an HTTPS health check of the
+primary entry (`checked_fqdn` + `path`, every 30 s from Route 53's checkers, unhealthy after 3
+failures), and, when a `secondary` is given, a failover pair of CNAME records: PRIMARY to the
+primary target with the health check, SECONDARY to the DR region's entry (no check: Route 53
+answers with it whenever the primary is unhealthy). A 60-second TTL bounds how long resolvers
+keep the failed answer. The health checks are exposed for alarms (`health_check_ids`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import pulumi
+from pulumi_aws import route53
+
+from components._base import child_opts, merged_tags, require, type_token
+from components.aws.patterns import ROUTE53_ZONE_ID
+
+_PATH = re.compile(r"^/[A-Za-z0-9._~/-]*$")
+_HOSTNAME = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Endpoint:
+    checked_fqdn: pulumi.Input[str]
+    """What the health check requests over HTTPS (the primary entry, e.g. the distribution)."""
+    path: str = "/healthz"
+    """Path of the health check; a 2xx/3xx answer is healthy."""
+    primary: pulumi.Input[str] | None = None
+    """Target of the PRIMARY record (None: a health check only, no records)."""
+    secondary: str | None = None
+    """The DR region's entry, target of the SECONDARY record."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class FailoverRecordsArgs:
+    zone_id: str
+    """Route 53 hosted zone of the hostnames."""
+    endpoints: Mapping[str, Endpoint]
+    """By hostname."""
+    failure_threshold: int = 3
+    request_interval_seconds: int = 30
+    ttl_seconds: int = 60
+    tags: Mapping[str, str] = field(default_factory=dict)
+
+
+class FailoverRecords(pulumi.ComponentResource):
+    health_check_ids: dict[str, pulumi.Output[str]]
+    """By hostname: for alarms on `HealthCheckStatus` (namespace AWS/Route53)."""
+
+    def __init__(
+        self, name: str, args: FailoverRecordsArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        super().__init__(type_token("dr", "FailoverRecords", cloud="aws"), name, None, opts)
+        _validate(args)
+        self.health_check_ids = {}
+        for host, ep in sorted(args.endpoints.items()):
+            check = route53.HealthCheck(
+                f"{name}-{host}-health",
+                type="HTTPS",
+                fqdn=ep.checked_fqdn,
+                port=443,
+                resource_path=ep.path,
+                enable_sni=True,
+                failure_threshold=args.failure_threshold,
+                request_interval=args.request_interval_seconds,
+                tags=merged_tags(args.tags, f"{name}-{host}-health"),
+                opts=child_opts(self),
+            )
+            self.health_check_ids[host] = check.id
+            if ep.primary is None or ep.secondary is None:
+                continue
+            for role, target, health in (("primary", ep.primary, check.id),
+                                         ("secondary", ep.secondary, None)):  # fmt: skip
+                route53.Record(
+                    f"{name}-{host}-{role}",
+                    zone_id=args.zone_id,
+                    name=host,
+                    type="CNAME",
+                    ttl=args.ttl_seconds,
+                    records=[target],
+                    set_identifier=role,
+                    failover_routing_policies=[{"type": role.upper()}],
+                    health_check_id=health,
+                    opts=child_opts(self),
+                )
+        self.register_outputs({"healthCheckIds": self.health_check_ids})
+
+
+def _validate(args: FailoverRecordsArgs) -> None:
+    require(ROUTE53_ZONE_ID.match(args.zone_id) is not None, "zone_id", "not a Route 53 zone id")
+    require(bool(args.endpoints), "endpoints", "at least one hostname")
+    for host, ep in args.endpoints.items():
+        require(bool(_HOSTNAME.match(host)), "endpoints", f"'{host}' is not a lowercase hostname")
+        require(bool(_PATH.match(ep.path)), "endpoints", f"'{ep.path}' is not a URL path")
+        require(
+            (ep.primary is None) == (ep.secondary is None),
+            "endpoints",
+            f"'{host}': a failover pair needs both a primary and a secondary target",
+        )
+        require(
+            ep.secondary is None or bool(_HOSTNAME.match(ep.secondary)),
+            "endpoints",
+            f"'{host}': secondary '{ep.secondary}' is not a hostname",
+        )
+        require(ep.secondary != host, "endpoints", f"'{host}' cannot fail over to itself")
+    require(1 <= args.failure_threshold <= 10, "failure_threshold", "must be 1..10")
+    require(args.request_interval_seconds in (10, 30), "request_interval_seconds", "10 or 30")
+    require(args.ttl_seconds >= 1, "ttl_seconds", "must be positive")

@@ -1,0 +1,317 @@
+"""`groundwork:alicloud/kubernetes:AckCluster`: an ACK managed cluster (Pro) and its node pools.
+
+Creates: a KMS key (rotated) that envelope-encrypts Secrets and the nodes' disks; an SLS project
+for the control-plane and audit logs (kept `log_retention_days`); the cluster's security group,
+admitting only the VPC and the load balancers' health checks (no admin port from anywhere else);
+the cluster: Pro edition, API server on the private network unless asked otherwise, Terway with
+network policy, RRSA (workload identity), deletion protection; its autoscaler settings; and one
+node pool per entry (or per entry and zone with `per_zone`) across the private vSwitches:
+encrypted ESSD system disks, metadata tokens required, no public IP, hardened Alibaba Cloud Linux,
+auto-repair, spot only when asked.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from ipaddress import IPv4Network
+
+import pulumi
+from pulumi_alicloud import cs, ecs, kms, log
+
+from components._base import child_opts, require, type_token
+from components.kubernetes.platform.baseline import StorageClassArgs
+
+CLUSTER_SPEC = "ack.pro.small"
+"""ACK Pro: SLA-backed managed control plane (the basic edition has none)."""
+ACK_VERSIONS: dict[str, str] = {"1.33": "1.33.3-aliyun.1", "1.34": "1.34.1-aliyun.1"}
+"""Kubernetes minor version -> the ACK release a new cluster gets, as known to the author on
+2026-11-29 (refresh from `aliyun cs DescribeKubernetesVersionMetadata`); a minor outside the table
+is refused before anything is created."""
+CONTROL_PLANE_LOGS = ("apiserver", "kcm", "scheduler", "ccm")
+HEALTH_CHECK_CIDR = "100.64.0.0/10"
+"""Where Alibaba Cloud load balancers' health checks come from."""
+MIN_DISK_GIB = 40
+"""Smallest system disk ACK nodes take (the OS image and container images share it)."""
+SLS_NAME_MAX = 63
+
+
+@dataclass(frozen=True, kw_only=True)
+class NodePoolArgs:
+    instance_types: Sequence[str] = ("ecs.g7.large", "ecs.g7.xlarge")
+    """ECS instance types, most preferred first."""
+    spot: bool = False
+    """Preemptible instances (SpotAsPriceGo; reclaimable: at least two types)."""
+    min_size: int = 3
+    desired_size: int = 3
+    """Informational: the autoscaler owns the count between min and max."""
+    max_size: int = 9
+    disk_size_gib: int = 120
+    labels: Mapping[str, str] = field(default_factory=dict)
+    per_zone: bool = False
+    """One pool per zone, each with these bounds (zonal disks); default: one pool over all."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class AckClusterArgs:
+    cluster_name: str
+    version: str = "1.34"
+    """Kubernetes minor version (a key of ACK_VERSIONS)."""
+    vpc_id: pulumi.Input[str]
+    vpc_cidr: str
+    """The VPC block (the security group admits it; the service CIDR must not overlap it)."""
+    private_switches: Mapping[str, pulumi.Input[str]]
+    """Private vSwitch id by zone: control plane ENIs, nodes and (Terway) pods."""
+    service_cidr: str = "172.21.0.0/20"
+    endpoint_public: bool = False
+    """Also put the API server behind an internet load balancer (off: reachable in the VPC only)."""
+    log_retention_days: int = 365
+    node_pools: Mapping[str, NodePoolArgs] = field(
+        default_factory=lambda: {"general": NodePoolArgs()}
+    )
+    tags: Mapping[str, str] = field(default_factory=dict)
+    protect_stateful: bool = True
+    """Deletion protection on the cluster and its key; Pulumi `protect` on the key and logs."""
+
+
+def csi_storage_class(kms_key_id: pulumi.Input[str] | None = None) -> StorageClassArgs:
+    """The platform's default StorageClass on ACK: encrypted ESSD PL1 disks through the managed
+    CSI plugin, with a customer key when given, else the account's default disk key."""
+    parameters: dict[str, pulumi.Input[str]] = {
+        "type": "cloud_essd",
+        "performanceLevel": "PL1",
+        "encrypted": "true",
+        "csi.storage.k8s.io/fstype": "ext4",
+    }
+    if kms_key_id is not None:
+        parameters["kmsKeyId"] = kms_key_id
+    return StorageClassArgs(
+        name="alicloud-disk-essd-encrypted",
+        provisioner="diskplugin.csi.alibabacloud.com",
+        parameters=parameters,
+    )
+
+
+class AckCluster(pulumi.ComponentResource):
+    cluster_id: pulumi.Output[str]
+    endpoint: pulumi.Output[str]
+    """The API server's private (intranet) endpoint."""
+    certificate_authority: pulumi.Output[str]
+    security_group_id: pulumi.Output[str]
+    kms_key_id: pulumi.Output[str]
+    log_project: pulumi.Output[str]
+    rrsa_oidc_provider_arn: pulumi.Output[str]
+    node_pools: dict[str, cs.NodePool]
+
+    def __init__(
+        self, name: str, args: AckClusterArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        super().__init__(type_token("kubernetes", "AckCluster", cloud="alicloud"), name, None, opts)
+        _validate(args)
+        self._name, self._args = name, args
+        protect = args.protect_stateful
+        self.key = kms.Key(
+            f"{name}-key",
+            description=f"Envelope-encrypts Secrets and node disks of {args.cluster_name}",
+            key_usage="ENCRYPT/DECRYPT",
+            automatic_rotation="Enabled",
+            rotation_interval="31536000s",
+            pending_window_in_days=30,
+            deletion_protection="Enabled" if protect else "Disabled",
+            tags=dict(args.tags),
+            opts=child_opts(self, protect=protect),
+        )
+        self.kms_key_id = self.key.id
+        project = log.Project(
+            f"{name}-logs",
+            project_name=f"{args.cluster_name}-ack-logs",
+            description=f"Control-plane and audit logs of {args.cluster_name}",
+            tags=dict(args.tags),
+            opts=child_opts(self, protect=protect),
+        )
+        self.log_project = project.project_name
+        self._security_group()
+        switches = [args.private_switches[z] for z in sorted(args.private_switches)]
+        self.cluster = cs.ManagedKubernetes(
+            f"{name}-cluster",
+            name=args.cluster_name,
+            cluster_spec=CLUSTER_SPEC,
+            version=ACK_VERSIONS[args.version],
+            vswitch_ids=switches,
+            pod_vswitch_ids=switches,
+            new_nat_gateway=False,  # egress is the VPC's own NAT
+            slb_internet_enabled=args.endpoint_public,
+            service_cidr=args.service_cidr,
+            proxy_mode="ipvs",
+            security_group_id=self.security_group.id,
+            encryption_provider_key=self.key.id,
+            enable_rrsa=True,
+            deletion_protection=protect,
+            audit_log_config=cs.ManagedKubernetesAuditLogConfigArgs(
+                enabled=True, sls_project_name=project.project_name
+            ),
+            control_plane_log_project=project.project_name,
+            control_plane_log_components=list(CONTROL_PLANE_LOGS),
+            control_plane_log_ttl=str(args.log_retention_days),
+            addons=[
+                cs.ManagedKubernetesAddonArgs(
+                    name="terway-eniip", config=json.dumps({"NetworkPolicy": "true"})
+                ),
+                cs.ManagedKubernetesAddonArgs(name="csi-plugin"),
+                cs.ManagedKubernetesAddonArgs(name="managed-csi-provisioner"),
+                cs.ManagedKubernetesAddonArgs(name="metrics-server"),
+            ],
+            maintenance_window=cs.ManagedKubernetesMaintenanceWindowArgs(
+                enable=True,
+                maintenance_time="2026-01-04T03:00:00.000+08:00",
+                duration="3h",
+                weekly_period="Sunday",
+            ),
+            tags=dict(args.tags),
+            opts=child_opts(self, protect=protect),
+        )
+        self.cluster_id = self.cluster.id
+        self.endpoint = self.cluster.connections.apply(lambda c: _field(c, "api_server_intranet"))
+        self.certificate_authority = self.cluster.certificate_authorities.apply(
+            lambda c: _field(c, "cluster_cert")
+        )
+        self.rrsa_oidc_provider_arn = self.cluster.rrsa_metadata.apply(
+            lambda m: _field(m, "ram_oidc_provider_arn")
+        )
+        cs.AutoscalingConfig(
+            f"{name}-autoscaling",
+            cluster_id=self.cluster.id,
+            scale_down_enabled=True,
+            expander="least-waste",
+            skip_nodes_with_system_pods=False,
+            daemonset_eviction_for_nodes=False,
+            opts=child_opts(self),
+        )
+        self.node_pools = {}
+        for pool_name, pool in args.node_pools.items():
+            zones = sorted(args.private_switches)
+            groups = (
+                {f"{pool_name}-{z}": [z] for z in zones} if pool.per_zone else {pool_name: zones}
+            )
+            for key, pool_zones in groups.items():
+                self.node_pools[key] = self._node_pool(key, pool, pool_zones)
+        self.register_outputs(
+            {
+                "clusterId": self.cluster_id,
+                "endpoint": self.endpoint,
+                "securityGroupId": self.security_group_id,
+                "kmsKeyId": self.kms_key_id,
+                "logProject": self.log_project,
+                "nodePools": sorted(self.node_pools),
+            }
+        )
+
+    def _security_group(self) -> None:
+        name, args = self._name, self._args
+        self.security_group = ecs.SecurityGroup(
+            f"{name}-sg",
+            security_group_name=f"{args.cluster_name}-ack",
+            vpc_id=args.vpc_id,
+            description=f"Nodes and pods of {args.cluster_name}: the VPC and health checks only",
+            tags=dict(args.tags),
+            opts=child_opts(self),
+        )
+        self.security_group_id = self.security_group.id
+        for rule, cidr in (("vpc", args.vpc_cidr), ("health-checks", HEALTH_CHECK_CIDR)):
+            for protocol in ("tcp", "udp"):
+                ecs.SecurityGroupRule(
+                    f"{name}-sg-{rule}-{protocol}",
+                    security_group_id=self.security_group.id,
+                    type="ingress",
+                    ip_protocol=protocol,
+                    port_range="1/65535",
+                    cidr_ip=cidr,
+                    policy="accept",
+                    description=f"{protocol} from {rule}",
+                    opts=child_opts(self),
+                )
+
+    def _node_pool(self, key: str, pool: NodePoolArgs, zones: Sequence[str]) -> cs.NodePool:
+        args = self._args
+        return cs.NodePool(
+            f"{self._name}-{key}",
+            node_pool_name=key,
+            cluster_id=self.cluster.id,
+            vswitch_ids=[args.private_switches[z] for z in zones],
+            instance_types=list(pool.instance_types),
+            instance_charge_type="PostPaid",
+            spot_strategy="SpotAsPriceGo" if pool.spot else "NoSpot",
+            spot_instance_remedy=True if pool.spot else None,
+            multi_az_policy="COST_OPTIMIZED" if pool.spot else "BALANCE",
+            scaling_config=cs.NodePoolScalingConfigArgs(
+                enable=True, min_size=pool.min_size, max_size=pool.max_size, type="cpu"
+            ),
+            image_type="AliyunLinux3",
+            security_hardening_os=True,
+            system_disk_category="cloud_essd",
+            system_disk_performance_level="PL0",
+            system_disk_size=pool.disk_size_gib,
+            system_disk_encrypted=True,
+            system_disk_kms_key=self.key.id,
+            instance_metadata_options=cs.NodePoolInstanceMetadataOptionsArgs(
+                http_tokens="required"
+            ),
+            internet_max_bandwidth_out=0,
+            security_group_ids=[self.security_group.id],
+            management=cs.NodePoolManagementArgs(
+                enable=True, auto_repair=True, auto_vul_fix=True, max_unavailable=1
+            ),
+            labels=[cs.NodePoolLabelArgs(key=k, value=v) for k, v in sorted(pool.labels.items())],
+            tags=dict(args.tags),
+            opts=child_opts(self, ignore_changes=["desiredSize"]),
+        )
+
+
+def _field(value: object, attr: str) -> str:
+    """A field of a nested output (an SDK output type, read through its property getter), or of
+    its first element when it is a list."""
+    if isinstance(value, Sequence) and not isinstance(value, str):
+        value = value[0] if value else None
+    return str(getattr(value, attr, None) or "")
+
+
+def _validate(args: AckClusterArgs) -> None:
+    require(
+        args.version in ACK_VERSIONS,
+        "version",
+        f"ACK offers new clusters {', '.join(ACK_VERSIONS)} (table of 2026-11-29)",
+    )
+    require(len(args.private_switches) >= 2, "private_switches", "at least two zones")
+    require(bool(args.node_pools), "node_pools", "at least one node pool")
+    service = IPv4Network(args.service_cidr, strict=False)
+    require(
+        not service.overlaps(IPv4Network(args.vpc_cidr)),
+        "service_cidr",
+        f"{args.service_cidr} overlaps the VPC {args.vpc_cidr}",
+    )
+    require(
+        1 <= args.log_retention_days <= 3650, "log_retention_days", "SLS keeps logs 1 to 3650 days"
+    )
+    require(
+        len(f"{args.cluster_name}-ack-logs") <= SLS_NAME_MAX,
+        "cluster_name",
+        f"the SLS project '{args.cluster_name}-ack-logs' is longer than {SLS_NAME_MAX} characters",
+    )
+    for name, pool in args.node_pools.items():
+        require(bool(pool.instance_types), f"node_pools.{name}.instance_types", "at least one")
+        require(
+            not pool.spot or len(pool.instance_types) >= 2,
+            f"node_pools.{name}.instance_types",
+            "spot needs at least two types (one reclaimed pool must not empty the group)",
+        )
+        require(
+            0 <= pool.min_size <= pool.max_size,
+            f"node_pools.{name}",
+            f"need 0 <= min_size <= max_size, got {pool.min_size}, {pool.max_size}",
+        )
+        require(
+            pool.disk_size_gib >= MIN_DISK_GIB,
+            f"node_pools.{name}.disk_size_gib",
+            f"at least {MIN_DISK_GIB} GiB",
+        )

@@ -1,0 +1,207 @@
+"""`groundwork:alicloud/kubernetes:PublicGateway`: the platform's public HTTP entry on ACK, through
+the Gateway API and Envoy Gateway (the open-source project ACK's own Gateway API component is built
+on), behind a CLB the cloud controller manager provisions for Envoy's `LoadBalancer` Service.
+
+Creates an `EnvoyProxy` (the Envoy Deployment's replicas and disruption budget; its Service's CLB:
+internet-facing or intranet, pay-by-specification, deletion and modification protection on, the
+stack's tags), the GatewayClass that points at it, a cert-manager `Certificate` for the public
+hosts (HTTP-01 through the Gateway's own HTTP listener), and the Gateway `public` with the same
+listeners as on every cloud (`gateway_api.public_listeners`): HTTP for the redirect and the
+challenges, HTTPS terminating TLS with that certificate for routes of the workload namespaces.
+Envoy runs in the Gateway's namespace (the controller's), so workloads admit its pods by label.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pulumi
+from pulumi_kubernetes import apiextensions
+
+from components._base import child_opts, require, type_token
+from components.kubernetes.gateway_api import (
+    GATEWAY_API,
+    PUBLIC_GATEWAY,
+    https_redirect,
+    public_listeners,
+)
+from components.kubernetes.platform.baseline import k8s_labels
+from components.kubernetes.platform.workload import PeerArgs
+
+ENVOY_CONTROLLER = "gateway.envoyproxy.io/gatewayclass-controller"
+ENVOY_API = "gateway.envoyproxy.io/v1alpha1"
+LB_ANNOTATION = "service.beta.kubernetes.io/alibaba-cloud-loadbalancer-"
+TLS_SECRET = f"{PUBLIC_GATEWAY}-tls"
+"""Secret cert-manager writes the public hosts' certificate to (the HTTPS listener's)."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class PublicGatewayArgs:
+    part_of: str
+    namespace: str
+    """Namespace of the Gateway, the Envoy Gateway controller and its proxies."""
+    class_name: str = "envoy-gateway"
+    route_namespaces: Sequence[str]
+    """Workload namespaces whose HTTPRoutes may attach to the HTTPS listener."""
+    hosts: Sequence[str]
+    """Public host names (one certificate covers them all)."""
+    cluster_issuer: str
+    """cert-manager ClusterIssuer of the certificate."""
+    internet_facing: bool = True
+    """CLB address type: internet or intranet (reachable in the VPC only)."""
+    load_balancer_spec: str = "slb.s1.small"
+    """CLB specification (pay-by-specification)."""
+    replicas: int = 2
+    """Envoy proxies (2+: one can be drained or lost)."""
+    tags: Mapping[str, str] = field(default_factory=dict)
+    """Tags for the CLB (applied by the cloud controller manager)."""
+
+
+class PublicGateway(pulumi.ComponentResource):
+    name: str
+    namespace: str
+    hosts: list[str]
+    source_cidrs: list[str]
+    """Where the Gateway's traffic reaches a workload from: no CIDR (Envoy runs in the cluster)."""
+    source_peers: list[PeerArgs]
+    """Pods the Gateway's traffic reaches a workload from: this Gateway's Envoy proxies."""
+
+    def __init__(
+        self, name: str, args: PublicGatewayArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        super().__init__(
+            type_token("kubernetes", "PublicGateway", cloud="alicloud"), name, None, opts
+        )
+        _validate(args)
+        self.name, self.namespace, self.hosts = PUBLIC_GATEWAY, args.namespace, list(args.hosts)
+        self.source_cidrs = []
+        self.source_peers = source_peers(args.namespace)
+        labels = k8s_labels(PUBLIC_GATEWAY, args.part_of)
+        proxy = apiextensions.CustomResource(
+            f"{name}-proxy",
+            api_version=ENVOY_API,
+            kind="EnvoyProxy",
+            metadata={"name": PUBLIC_GATEWAY, "namespace": args.namespace, "labels": labels},
+            spec=envoy_proxy_spec(args),
+            opts=child_opts(self),
+        )
+        gateway_class = apiextensions.CustomResource(
+            f"{name}-class",
+            api_version=GATEWAY_API,
+            kind="GatewayClass",
+            metadata={"name": args.class_name, "labels": labels},
+            spec={
+                "controllerName": ENVOY_CONTROLLER,
+                "parametersRef": {
+                    "group": "gateway.envoyproxy.io",
+                    "kind": "EnvoyProxy",
+                    "name": PUBLIC_GATEWAY,
+                    "namespace": args.namespace,
+                },
+            },
+            opts=child_opts(self, depends_on=[proxy]),
+        )
+        tls: dict[str, Any] | None = None
+        if args.hosts:
+            apiextensions.CustomResource(
+                f"{name}-certificate",
+                api_version="cert-manager.io/v1",
+                kind="Certificate",
+                metadata={"name": TLS_SECRET, "namespace": args.namespace, "labels": labels},
+                spec={
+                    "secretName": TLS_SECRET,
+                    "dnsNames": sorted(args.hosts),
+                    "issuerRef": {
+                        "group": "cert-manager.io",
+                        "kind": "ClusterIssuer",
+                        "name": args.cluster_issuer,
+                    },
+                    "privateKey": {"algorithm": "ECDSA", "size": 256, "rotationPolicy": "Always"},
+                },
+                opts=child_opts(self),
+            )
+            tls = {"mode": "Terminate",
+                   "certificateRefs": [{"group": "", "kind": "Secret", "name": TLS_SECRET}]}  # fmt: skip
+        self.gateway = apiextensions.CustomResource(
+            f"{name}-gateway",
+            api_version=GATEWAY_API,
+            kind="Gateway",
+            metadata={"name": PUBLIC_GATEWAY, "namespace": args.namespace, "labels": labels},
+            spec={
+                "gatewayClassName": args.class_name,
+                # Without hosts there is no certificate: no HTTPS listener (and no routes).
+                "listeners": public_listeners(args.route_namespaces, tls)[: 2 if tls else 1],
+            },
+            opts=child_opts(self, depends_on=[gateway_class]),
+        )
+        https_redirect(
+            self,
+            f"{name}-https-redirect",
+            namespace=args.namespace,
+            labels=labels,
+            gateway=self.gateway,
+        )
+        self.register_outputs(
+            {"gateway": f"{args.namespace}/{PUBLIC_GATEWAY}", "hosts": self.hosts}
+        )
+
+
+def proxy_labels(namespace: str) -> dict[str, str]:
+    """Labels Envoy Gateway puts on the proxy pods of the public Gateway in `namespace`."""
+    return {
+        "app.kubernetes.io/managed-by": "envoy-gateway",
+        "gateway.envoyproxy.io/owning-gateway-name": PUBLIC_GATEWAY,
+        "gateway.envoyproxy.io/owning-gateway-namespace": namespace,
+    }
+
+
+def source_peers(namespace: str) -> list[PeerArgs]:
+    """The pods the Gateway's traffic reaches workloads from: its Envoy proxies."""
+    return [PeerArgs(namespace=namespace, pod_labels=proxy_labels(namespace))]
+
+
+def envoy_proxy_spec(args: PublicGatewayArgs) -> dict[str, Any]:
+    """The Envoy Deployment (replicas spread over zones, a disruption budget) and its Service: a
+    CLB with its client addresses preserved (`Local`), protected against deletion and changes."""
+    tags = ",".join(f"{k}={v}" for k, v in sorted(args.tags.items()))
+    annotations = {
+        f"{LB_ANNOTATION}address-type": "internet" if args.internet_facing else "intranet",
+        f"{LB_ANNOTATION}spec": args.load_balancer_spec,
+        f"{LB_ANNOTATION}instance-charge-type": "PayBySpec",
+        f"{LB_ANNOTATION}delete-protection": "on",
+        f"{LB_ANNOTATION}modification-protection": "ConsoleProtection",
+        f"{LB_ANNOTATION}additional-resource-tags": tags,
+    }
+    spread = {
+        "maxSkew": 1,
+        "topologyKey": "topology.kubernetes.io/zone",
+        "whenUnsatisfiable": "ScheduleAnyway",
+        "labelSelector": {"matchLabels": proxy_labels(args.namespace)},
+    }
+    return {
+        "provider": {
+            "type": "Kubernetes",
+            "kubernetes": {
+                "envoyDeployment": {
+                    "replicas": args.replicas,
+                    "pod": {"topologySpreadConstraints": [spread]},
+                },
+                "envoyPDB": {"minAvailable": 1},
+                "envoyService": {
+                    "type": "LoadBalancer",
+                    "externalTrafficPolicy": "Local",
+                    "annotations": annotations,
+                },
+            },
+        }
+    }
+
+
+def _validate(args: PublicGatewayArgs) -> None:
+    require(bool(args.route_namespaces), "route_namespaces", "at least one workload namespace")
+    require(len(set(args.hosts)) == len(args.hosts), "hosts", "a host listed twice")
+    require(args.replicas >= 1, "replicas", "at least 1")
+    require(args.load_balancer_spec.startswith("slb."), "load_balancer_spec", "a CLB spec (slb.*)")
+    require(bool(args.cluster_issuer), "cluster_issuer", "must not be empty")

@@ -1,0 +1,115 @@
+"""What the add-ons of every cloud share: pinned chart args (an HTTPS repository or an OCI
+registry), the Let's Encrypt ClusterIssuer solving HTTP-01 through the public Gateway, and their
+checks."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import pulumi
+from pulumi_kubernetes import apiextensions, helm
+
+from components._base import child_opts, require
+from components.kubernetes.gateway_api import HTTP_LISTENER, PUBLIC_GATEWAY
+from components.kubernetes.platform.baseline import k8s_labels
+
+AcmeServer = Literal["staging", "production"]
+ACME_SERVERS: dict[AcmeServer, str] = {
+    "staging": "https://acme-staging-v02.api.letsencrypt.org/directory",
+    "production": "https://acme-v02.api.letsencrypt.org/directory",
+}
+
+
+@dataclass(frozen=True, kw_only=True)
+class ChartArgs:
+    chart: str
+    """Chart name."""
+    version: str
+    """Exact chart version."""
+    repository: str
+    """HTTPS chart repository, or an OCI registry path (`oci://docker.io/envoyproxy`)."""
+    values: Mapping[str, Any] = field(default_factory=dict)
+    """Values merged over ours."""
+
+
+def merge_values(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in override.items():
+        if isinstance(value, Mapping) and isinstance(merged.get(key), Mapping):
+            merged[key] = merge_values(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def chart_source(chart: ChartArgs) -> tuple[str, helm.v3.RepositoryOptsArgs | None]:
+    """The Release's `chart` and `repository_opts`: an OCI chart is named by its full reference
+    (`oci://registry/path/chart`) and has no repository."""
+    if chart.repository.startswith("oci://"):
+        return f"{chart.repository.rstrip('/')}/{chart.chart}", None
+    return chart.chart, helm.v3.RepositoryOptsArgs(repo=chart.repository)
+
+
+def cluster_issuer(
+    parent: pulumi.Resource,
+    name: str,
+    *,
+    part_of: str,
+    acme_server: AcmeServer,
+    acme_email: str,
+    gateway_namespace: str,
+    depends_on: Sequence[pulumi.Resource],
+) -> str:
+    """A Let's Encrypt ClusterIssuer solving HTTP-01 through the public Gateway's HTTP listener
+    (cert-manager creates the challenge's HTTPRoute in the Certificate's namespace); its name."""
+    issuer = f"letsencrypt-{acme_server}"
+    apiextensions.CustomResource(
+        name,
+        api_version="cert-manager.io/v1",
+        kind="ClusterIssuer",
+        metadata={"name": issuer, "labels": k8s_labels(issuer, part_of)},
+        spec={
+            "acme": {
+                "server": ACME_SERVERS[acme_server],
+                "email": acme_email,
+                "privateKeySecretRef": {"name": f"{issuer}-account-key"},
+                "solvers": [
+                    {
+                        "http01": {
+                            "gatewayHTTPRoute": {
+                                "parentRefs": [
+                                    {
+                                        "name": PUBLIC_GATEWAY,
+                                        "namespace": gateway_namespace,
+                                        "sectionName": HTTP_LISTENER,
+                                    }
+                                ]
+                            }
+                        }
+                    }
+                ],
+            }
+        },
+        opts=child_opts(parent, depends_on=list(depends_on)),
+    )
+    return issuer
+
+
+def validate_charts(charts: Mapping[str, ChartArgs], required: Sequence[str]) -> None:
+    """Every required chart is given; each is pinned to an exact version from an HTTPS repo."""
+    for key in required:
+        require(key in charts, f"charts.{key}", "a pinned chart is required")
+    for key, chart in charts.items():
+        require(
+            chart.repository.startswith(("https://", "oci://")),
+            f"charts.{key}.repository",
+            "must be an HTTPS repository or an oci:// registry",
+        )
+        parts = chart.version.removeprefix("v").split(".")
+        require(
+            len(parts) == 3 and all(p.isdigit() for p in parts),
+            f"charts.{key}.version",
+            f"'{chart.version}' is not an exact version (x.y.z)",
+        )

@@ -1,0 +1,1 @@
+"""End-to-end run of the real Pulumi engine against the local fake cloud (`./tasks e2e`)."""

@@ -1,0 +1,1 @@
+"""A local fake cloud for the real Pulumi engine: provider plugins backed by planner.fake_cloud."""

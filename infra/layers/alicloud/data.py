@@ -1,0 +1,157 @@
+"""Data layer (Alibaba Cloud): PostgreSQL (ApsaraDB RDS, HA with a standby zone) and Redis (KVStore,
+master-replica over two zones) in the isolated data vSwitches, each whitelisting the private
+vSwitches' CIDRs (where the nodes and the pods' Terway ENIs live), never 0.0.0.0/0."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, replace
+from typing import Any, cast
+
+import pulumi
+
+from components.monitoring.alicloud import AlarmWiring
+from components.network.alicloud import Vpc
+from components.network.cidr_plan import SubnetPlan
+from components.postgres.alicloud import (
+    CrossRegionBackupArgs,
+    PostgresHa,
+    PostgresHaArgs,
+    SqlLogDays,
+)
+from components.redis.alicloud import RedisHa, RedisHaArgs
+from infra.config import AlicloudStackConfig
+from infra.layers.alicloud import NOT_BUILT
+from infra.layers.alicloud.kubernetes import KubernetesHandles
+from infra.layers.alicloud.network import NetworkHandles
+from infra.providers import Providers
+from infra.sections.base import component_default
+
+
+@dataclass(frozen=True)
+class DataSwitches:
+    """What the data tier takes from the network."""
+
+    vpc_id: pulumi.Input[str]
+    switch_ids: Mapping[str, pulumi.Input[str]]
+    """The data vSwitch of each zone."""
+    zones: list[str]
+    clients: dict[str, str]
+    """Whitelist: the private vSwitches' CIDRs, keyed `private-<zone>`."""
+
+    @classmethod
+    def of(cls, vpc: Vpc) -> DataSwitches:
+        return cls(vpc.vpc_id, vpc.switch_ids("data"), list(vpc.zones), clients_for(vpc.plan))
+
+
+def clients_for(plan: SubnetPlan) -> dict[str, str]:
+    return {f"private-{s.zone}": s.cidr for s in plan.tier("private")}
+
+
+@dataclass(frozen=True)
+class DataHandles:
+    postgres: PostgresHa | None = None
+    cache: RedisHa | None = None
+
+    @property
+    def ports(self) -> dict[str, tuple[int, int]]:
+        """The port range of each data service built, by the name services `use` it with."""
+        built = {"postgres": self.postgres, "redis": self.cache}
+        return {
+            use: (service.port, service.port)
+            for use, service in built.items()
+            if service is not None
+        }
+
+    @property
+    def exports(self) -> dict[str, Any]:
+        """Endpoints, never a credential (the generated passwords are secret component outputs)."""
+        out: dict[str, Any] = {}
+        if (db := self.postgres) is not None:
+            out |= {"postgresWriterEndpoint": db.writer_endpoint,
+                    "postgresReaderEndpoints": db.reader_endpoints, "postgresPort": db.port}  # fmt: skip
+        if (cache := self.cache) is not None:
+            out |= {"cacheEndpoint": cache.endpoint, "cachePort": cache.port}
+        return out
+
+
+def ports(cfg: AlicloudStackConfig) -> dict[str, tuple[int, int]]:
+    """The first and last port of each data service the stack builds (what services may
+    `use`), known before anything is built (for the preflight)."""
+    wanted = {
+        "postgres": (cfg.postgres.enabled, component_default(PostgresHaArgs, "port")),
+        "redis": (cfg.redis.enabled, component_default(RedisHaArgs, "port")),
+    }
+    return {use: (port, port) for use, (enabled, port) in wanted.items() if enabled}
+
+
+def not_built(cfg: AlicloudStackConfig) -> Iterator[tuple[str, str]]:
+    """(stack-file key, message) for each enabled data service this layer cannot build yet."""
+    if cfg.backup.enabled:
+        yield "backup.enabled", NOT_BUILT
+
+
+def layer(
+    cfg: AlicloudStackConfig,
+    providers: Providers,
+    network: NetworkHandles,
+    kubernetes: KubernetesHandles | None,
+    *,
+    alarms: AlarmWiring | None = None,
+    opts: pulumi.ResourceOptions | None = None,
+) -> DataHandles:
+    in_primary, switches = providers.in_primary(opts), DataSwitches.of(network.vpc)
+    postgres = cache = None
+    if cfg.postgres.enabled:
+        args = replace(postgres_args(cfg, switches), alarms=alarms)
+        postgres = PostgresHa(f"{cfg.prefix}-postgres", args, opts=in_primary)
+    if cfg.redis.enabled:
+        cache = RedisHa(f"{cfg.prefix}-cache", replace(redis_args(cfg, switches), alarms=alarms),
+                        opts=in_primary)  # fmt: skip
+    return DataHandles(postgres=postgres, cache=cache)
+
+
+def postgres_args(cfg: AlicloudStackConfig, switches: DataSwitches) -> PostgresHaArgs:
+    pg = cfg.postgres
+    return PostgresHaArgs(
+        vpc_id=switches.vpc_id,
+        vswitch_ids=switches.switch_ids,
+        zones=switches.zones,
+        client_cidrs=switches.clients,
+        category="HighAvailability" if pg.multi_az else "Basic",
+        engine_version=pg.engine_version,
+        instance_class=pg.instance_class,
+        storage_gib=pg.storage_gib,
+        max_storage_gib=pg.max_storage_gib,
+        readers=pg.readers,
+        reader_class=pg.reader_class,
+        database_name=pg.database_name,
+        master_username=pg.master_username,
+        backup_retention_days=pg.backup_retention_days,
+        backup_window=pg.backup_window,
+        maintenance_window=pg.maintenance_window,
+        sql_log_retention_days=cast(SqlLogDays, pg.sql_log_retention_days),
+        cross_region_backup=(
+            CrossRegionBackupArgs(region=cfg.dr.region, retention_days=pg.backup_retention_days)
+            if cfg.dr.enabled and cfg.dr.region
+            else None
+        ),
+        tags=cfg.base_tags,
+        protect_stateful=cfg.protect_stateful_resources,
+    )
+
+
+def redis_args(cfg: AlicloudStackConfig, switches: DataSwitches) -> RedisHaArgs:
+    r = cfg.redis
+    return RedisHaArgs(
+        vswitch_ids=switches.switch_ids,
+        zones=switches.zones,
+        client_cidrs=switches.clients,
+        multi_az=r.multi_az,
+        engine_version=r.engine_version,
+        instance_class=r.node_type,
+        backup_window=r.backup_window,
+        maintenance_start=r.maintenance_start,
+        tags=cfg.base_tags,
+        protect_stateful=cfg.protect_stateful_resources,
+    )

@@ -1,0 +1,124 @@
+"""Config rejects first what an Alibaba Cloud stack's components would reject, and what is not
+built on Alibaba Cloud yet (infra/preflight.py does the same for AWS, with the same `Check`s)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from components.cdn.alicloud import _validate as validate_cdn
+from components.kubernetes.alicloud_ack import _validate as validate_ack
+from components.kubernetes.alicloud_addons import _validate as validate_addons
+from components.kubernetes.alicloud_gateway import _validate as validate_gateway
+from components.kubernetes.alicloud_gateway import source_peers
+from components.kubernetes.platform.baseline import _validate as validate_baseline
+from components.monitoring.alicloud import _validate as validate_contacts
+from components.network.alicloud import _validate as validate_vpc
+from components.postgres.alicloud import _validate as validate_postgres
+from components.redis.alicloud import _validate as validate_redis
+from components.storage.alicloud import _validate as validate_bucket
+from components.storage.spec import BUCKET_PURPOSES
+from infra.config import AlicloudStackConfig
+from infra.layers.alicloud import NOT_BUILT, data, kubernetes, monitoring, network, storage
+from infra.layers.apps import GatewaySources
+from infra.preflight import STAND_IN, Check, run_checks, workload_checks
+
+BUDGET_NOT_BUILT = (
+    "pulumi-alicloud has no budget resource: on Alibaba Cloud the cost-stack-budget policy holds "
+    "the estimate to maxMonthlyCostByCurrency (in the region's price-list currency) of "
+    "policies/config/<environment>.json; remove this key"
+)
+
+
+def component_problems(cfg: AlicloudStackConfig) -> Iterator[tuple[str, str]]:
+    """(stack-file key, message) for each capability not built yet, then for each component
+    that would refuse this config."""
+    yield from not_built(cfg)
+    yield from run_checks(cfg, checks(cfg))
+
+
+def not_built(cfg: AlicloudStackConfig) -> Iterator[tuple[str, str]]:
+    yield from data.not_built(cfg)
+    yield from storage.not_built(cfg)
+    if cfg.dr.enabled:
+        yield "dr.enabled", NOT_BUILT
+    if cfg.alerting.pagerduty_key:
+        yield (
+            "alerting.pagerdutyKey",
+            ("CloudMonitor cannot page PagerDuty; use an https webhook of PagerDuty's Events API"),
+        )
+    if cfg.budget.monthly_limit is not None:
+        yield "budget.monthlyLimit", BUDGET_NOT_BUILT
+    if cfg.budget.alert_emails:
+        yield "budget.alertEmails", BUDGET_NOT_BUILT
+
+
+def checks(cfg: AlicloudStackConfig) -> list[Check]:
+    """Every Alibaba Cloud component the stack would build, with its validator and args."""
+    found = [
+        Check("Vpc", validate_vpc, (cfg.prefix, network.vpc_args(cfg)), "network",
+              {"name": "name"}),
+    ]  # fmt: skip
+    if cfg.cluster.enabled:
+        switches = dict.fromkeys(cfg.zone_names, STAND_IN)
+        ack = kubernetes.cluster_args(cfg, STAND_IN, switches)
+        found += [
+            Check("AckCluster", validate_ack, (ack,), "cluster",
+                  {"node_pools": "cluster.nodeGroups", "private_switches": "network.zones",
+                   "endpoint_public": "cluster.endpoint.public", "cluster_name": "name"}),
+            Check("PlatformBaseline", validate_baseline, (kubernetes.baseline_args(cfg),),
+                  "platform", {"platform_namespaces": "platform.ingressNamespace"}),
+            Check("PlatformAddons", validate_addons, (kubernetes.addons_args(cfg),), "platform"),
+            Check("PublicGateway", validate_gateway, (kubernetes.gateway_args(cfg, STAND_IN),),
+                  "platform", {"route_namespaces": "platform.namespaces", "hosts": "apps"}),
+            *workload_checks(cfg, data.ports(cfg), _gateway_sources(cfg)),
+        ]  # fmt: skip
+    return found + _data_checks(cfg) + _storage_checks(cfg) + _monitoring_checks(cfg)
+
+
+def _gateway_sources(cfg: AlicloudStackConfig) -> GatewaySources:
+    namespace = cfg.platform.ingress_namespace
+    return GatewaySources(namespace, source_peers=source_peers(namespace))
+
+
+def _data_checks(cfg: AlicloudStackConfig) -> list[Check]:
+    found = []
+    switches = data.DataSwitches(
+        vpc_id=STAND_IN,
+        switch_ids=dict.fromkeys(cfg.zone_names, STAND_IN),
+        zones=cfg.zone_names,
+        clients=data.clients_for(cfg.subnet_plan()),
+    )
+    zones = {"zones": "network.zones", "vswitch_ids": "network.zones"}
+    if cfg.postgres.enabled:
+        found.append(Check("PostgresHa", validate_postgres, (data.postgres_args(cfg, switches),),
+                           "postgres", {**zones, "category": "postgres.multiAz",
+                                        "sql_log_retention_days": "postgres.logRetentionDays"}))  # fmt: skip
+    if cfg.redis.enabled:
+        found.append(Check("RedisHa", validate_redis, (data.redis_args(cfg, switches),), "redis",
+                           {**zones, "instance_class": "redis.nodeType"}))  # fmt: skip
+    return found
+
+
+def _storage_checks(cfg: AlicloudStackConfig) -> list[Check]:
+    found: list[Check] = []
+    if not storage.builds_buckets(cfg):
+        return found
+    found.append(Check("Bucket logs", validate_bucket, (storage.log_bucket_args(cfg),),
+                       "storage.logs", {"bucket_name": "name"}))  # fmt: skip
+    for role in BUCKET_PURPOSES:
+        settings = getattr(cfg.storage, role)
+        if settings.enabled:
+            args = storage.bucket_args(cfg, settings, STAND_IN, role)
+            found.append(Check(f"Bucket {role}", validate_bucket, (args,), f"storage.{role}",
+                               {"bucket_name": "name"}))  # fmt: skip
+    if cfg.cdn.enabled and cfg.cdn.domain is not None:
+        found.append(Check("Cdn", validate_cdn, (storage.cdn_args(cfg, STAND_IN),), "cdn",
+                           {"domain_name": "cdn.domain.name"}))  # fmt: skip
+    return found
+
+
+def _monitoring_checks(cfg: AlicloudStackConfig) -> list[Check]:
+    if not cfg.alerting.configured:
+        return []
+    return [Check("AlertContacts", validate_contacts, (monitoring.contacts_args(cfg),),
+                  "alerting", {"routing": "alerting"})]  # fmt: skip

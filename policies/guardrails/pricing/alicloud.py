@@ -1,0 +1,89 @@
+"""Pricers for pulumi-alicloud resource types: `(Pricer, Subject) -> Priced`, in the currency of
+the region's price list (alicloud.json: CNY for mainland China)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from ..core import Subject, get, is_unknown
+from ._catalogue import Priced, Pricer, Unpriced
+from .alicloud_data import ALICLOUD_DATA_PRICERS
+
+AlicloudPricer = Callable[[Pricer, Subject], Priced | None]
+
+SPOT_STRATEGIES = ("SpotWithPriceLimit", "SpotAsPriceGo")
+LB_SPEC = "service.beta.kubernetes.io/alibaba-cloud-loadbalancer-spec"
+
+
+def _nat(p: Pricer, s: Subject) -> Priced:
+    if get(s.props, "natType") != "Enhanced":
+        raise Unpriced(f"NAT type {get(s.props, 'natType')!r} not in the catalogue")
+    return Priced(p.price("natGatewayEnhanced"), "1 enhanced NAT gateway x 730 h (CUs are usage)")
+
+
+def _eip(p: Pricer, s: Subject) -> Priced:
+    if get(s.props, "internetChargeType") != "PayByTraffic":
+        raise Unpriced("only pay-by-traffic EIPs are in the catalogue")
+    return Priced(p.price("eipHolding"), "1 EIP x 730 h holding fee (traffic is usage)")
+
+
+def _kms(p: Pricer, s: Subject) -> Priced:
+    return Priced(p.price("kmsKey"), "1 customer master key")
+
+
+def _ack(p: Pricer, s: Subject) -> Priced:
+    if get(s.props, "clusterSpec") != "ack.pro.small":
+        raise Unpriced(f"cluster spec {get(s.props, 'clusterSpec')!r} not in the catalogue")
+    return Priced(p.price("ackProCluster"), "ACK Pro management fee x 730 h")
+
+
+def disk_price(p: Pricer, category: object, performance: object) -> float:
+    """Price per GB-month of an ESSD disk of a category and performance level."""
+    if category != "cloud_essd":
+        raise Unpriced(f"disk category {category!r} not in the catalogue")
+    return p.price(f"essd{str(performance or 'PL1').capitalize()}")
+
+
+def _node_pool(p: Pricer, s: Subject) -> Priced:
+    props = s.props
+    types = get(props, "instanceTypes") or []
+    if not types or is_unknown(types):
+        raise Unpriced("instanceTypes unknown")
+    itype = types[0]
+    node = p.price(f"ecs:{itype}")
+    count = p.number(get(props, "desiredSize"), p.number(get(props, "scalingConfig.minSize"), 1))
+    spot = get(props, "spotStrategy") in SPOT_STRATEGIES
+    disk_gb = p.number(get(props, "systemDiskSize"), p.cat["nodeDiskDefaultGb"])
+    disk = disk_price(p, get(props, "systemDiskCategory"), get(props, "systemDiskPerformanceLevel"))
+    factor = 1 - p.cat["spotDiscount"] if spot else 1.0
+    kind = "spot" if spot else "pay-as-you-go"
+    return Priced(
+        count * (node * factor + disk * disk_gb),
+        f"{count:g} x {itype} {kind} + {disk_gb:g} GB ESSD each",
+        commitment=None if spot else "ecs",
+        eligible=0.0 if spot else count * node,
+    )
+
+
+def service_load_balancer(p: Pricer, annotations: Mapping[str, Any]) -> Priced:
+    """The CLB the cloud controller manager creates for a `LoadBalancer` Service on ACK."""
+    spec = annotations.get(LB_SPEC, "slb.s1.small")
+    if spec != "slb.s1.small":
+        raise Unpriced(f"CLB specification {spec!r} not in the catalogue")
+    return Priced(p.price("clbSmall"), "1 CLB slb.s1.small x 730 h (traffic is usage)")
+
+
+def volume(p: Pricer, gib: float, copies: float, what: str) -> Priced:
+    """Cloud disks behind claims (the ACK default class: ESSD PL1)."""
+    return Priced(copies * gib * p.price("essdPl1"), f"{copies:g} x {gib:g} GB ESSD PL1 ({what})")
+
+
+ALICLOUD_PRICERS: dict[str, AlicloudPricer] = {
+    **ALICLOUD_DATA_PRICERS,
+    "alicloud:vpc/natGateway:NatGateway": _nat,
+    "alicloud:ecs/eipAddress:EipAddress": _eip,
+    "alicloud:kms/key:Key": _kms,
+    "alicloud:cs/managedKubernetes:ManagedKubernetes": _ack,
+    "alicloud:cs/nodePool:NodePool": _node_pool,
+}
