@@ -5,8 +5,9 @@ against the OpenAPI schemas of the CRDs of the pinned release (`GATEWAY_API_VERS
 takes them from the Go module `sigs.k8s.io/gateway-api` at that version, checksum-verified by the
 Go module proxy). Strict like `kubectl apply` (server-side field validation): a field the schema
 does not declare is an error. CEL rules (`x-kubernetes-validations`) are not evaluated.
-Reads each stack's offline plan report (`out/plan-<stack>.json`). Exit 1 on any invalid object,
-or when a stack's plan has no HTTPRoute although a service has a host.
+Reads each stack's offline plan report (`out/plan-<stack>.json`), and checks the route of a
+canary Workload (two weighted backends) built by the Workload's own route builder. Exit 1 on any
+invalid object, or when a stack's plan has no HTTPRoute at all.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from typing import Any
 
 import jsonschema  # type: ignore[import-untyped]  # no stubs in the lock
 import yaml
+
+from components.kubernetes.gateway_api import GATEWAY_API, http_route_spec
 
 GROUP = "gateway.networking.k8s.io"
 Schemas = dict[tuple[str, str], dict[str, Any]]
@@ -100,7 +103,22 @@ def main(argv: list[str] | None = None) -> int:
         if not hosts:
             print(f"  {stack}: no HTTPRoute at all (the redirect route is always there)")
         ok = ok and not found and bool(hosts)
-    return 0 if ok else 1
+    # No shipped stack runs a canary; its route (the Workload's builder, two weighted backends)
+    # is checked here too.
+    sample = canary_route_sample()
+    found_sample = problems(sample, schemas)
+    print(f"canary route sample (web 90 / web-canary 10): {len(found_sample)} problem(s)")
+    for problem in found_sample:
+        print(f"  {problem}")
+    return 0 if ok and not found_sample else 1
+
+
+def canary_route_sample() -> dict[str, Any]:
+    """The HTTPRoute a Workload with `rollout: canary` and weight 10 publishes."""
+    spec = http_route_spec(gateway_namespace="gateway", host="web.acme.example", path="/",
+                           backends={"web": 90, "web-canary": 10})  # fmt: skip
+    return {"apiVersion": GATEWAY_API, "kind": "HTTPRoute",
+            "metadata": {"name": "web", "namespace": "apps"}, "spec": spec}  # fmt: skip
 
 
 if __name__ == "__main__":

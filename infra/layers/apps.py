@@ -16,6 +16,7 @@ from typing import Any, Protocol
 import pulumi
 
 from components.kubernetes.platform.workload import (
+    CanaryArgs,
     DataEgressArgs,
     PeerArgs,
     ResourcesArgs,
@@ -163,6 +164,15 @@ def workload_args(
         config=app.config,
         secret_env_from=app.secrets,
         route=RouteArgs(host=app.host, gateway_namespace=gateway.namespace) if app.host else None,
+        rollout=app.rollout,
+        canary=CanaryArgs(
+            tag=app.canary.tag,
+            digest=app.canary.digest,
+            weight=app.canary.weight,
+            replicas=app.canary.replicas,
+        )
+        if app.canary is not None
+        else None,
         # Only a routed service admits the Gateway's traffic.
         load_balancer_cidrs=list(gateway.source_cidrs) if app.host else [],
         allowed_peers=list(gateway.source_peers) if app.host else [],

@@ -188,8 +188,13 @@ def baseline(cfg: AwsStackConfig, opts: pulumi.ResourceOptions) -> PlatformBasel
     return PlatformBaseline(f"{cfg.prefix}-baseline", baseline_args(cfg), opts=opts)
 
 
+POD_READINESS_GATE = {"elbv2.k8s.aws/pod-readiness-gate-inject": "enabled"}
+"""The load balancer controller adds a readiness gate to the namespace's pods: one counts as Ready
+(and a rolling update or a canary moves on) only once its ALB target is healthy."""
+
+
 def baseline_args(cfg: AwsStackConfig) -> PlatformBaselineArgs:
-    return shared_baseline_args(cfg, ebs_storage_class())
+    return shared_baseline_args(cfg, ebs_storage_class(), POD_READINESS_GATE)
 
 
 def addons(

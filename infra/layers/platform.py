@@ -3,6 +3,8 @@ gives only its storage class)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from components.kubernetes.platform.baseline import (
     PlatformBaselineArgs,
     QuotaArgs,
@@ -12,7 +14,11 @@ from components.kubernetes.platform.baseline import (
 from infra.config import StackBase
 
 
-def shared_baseline_args(cfg: StackBase, storage_class: StorageClassArgs) -> PlatformBaselineArgs:
+def shared_baseline_args(
+    cfg: StackBase,
+    storage_class: StorageClassArgs,
+    workload_namespace_labels: Mapping[str, str] | None = None,
+) -> PlatformBaselineArgs:
     p = cfg.platform
     return PlatformBaselineArgs(
         part_of=cfg.name,
@@ -34,5 +40,6 @@ def shared_baseline_args(cfg: StackBase, storage_class: StorageClassArgs) -> Pla
         platform_namespaces=[p.ingress_namespace, "cert-manager", p.monitoring_namespace],
         storage_class=storage_class,
         storage_reclaim_policy=p.storage_reclaim_policy,
+        workload_namespace_labels=dict(workload_namespace_labels or {}),
         protect_stateful=cfg.protect_stateful_resources,
     )

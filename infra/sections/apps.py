@@ -17,6 +17,7 @@ from pydantic import Field, StringConstraints, ValidationError, field_validator
 
 from components.kubernetes.architecture import Architecture
 from components.kubernetes.platform.workload import (
+    CANARY_SUFFIX,
     CONFIG_KEY,
     DIGEST,
     DNS_LABEL,
@@ -24,7 +25,9 @@ from components.kubernetes.platform.workload import (
     PORT_NAME,
     SECRET_LIKE,
     TAG,
+    CanaryArgs,
     ResourcesArgs,
+    Rollout,
     WorkloadArgs,
     is_repository,
 )
@@ -62,6 +65,28 @@ class Resources(Section):
     """CPU a pod may use at most (throttled above)."""
     limits_memory: str = Field(component_default(ResourcesArgs, "limits_memory"), pattern=_QUANTITY)
     """Memory a pod may use at most (killed above)."""
+
+
+def _pinned_tag(tag: str) -> str:
+    if tag == "latest":
+        raise ValueError("'latest' is not a pin; use a version tag")
+    return tag
+
+
+class Canary(Section):
+    """The version a canary rollout runs beside the stable one (docs/delivery.md, "Canary")."""
+
+    tag: str = Field(pattern=TAG.pattern)
+    """Image tag of the canary (the service's repository)."""
+    digest: str | None = Field(None, pattern=DIGEST.pattern)
+    """Image digest of the canary (required when `requireDigest`)."""
+    weight: int = Field(component_default(CanaryArgs, "weight"), ge=0, le=100)
+    """Percent of the service's requests the route sends to the canary (0-100); the rest go to
+    the stable version. Changing it changes only the HTTPRoute."""
+    replicas: int = Field(component_default(CanaryArgs, "replicas"), ge=1, le=100)
+    """Canary pods (a fixed count)."""
+
+    _not_latest = field_validator("tag")(_pinned_tag)
 
 
 class AppDefaults(Section):
@@ -119,6 +144,11 @@ class AppService(AppDefaults):
         default_factory=lambda: component_default(WorkloadArgs, "writable_paths")
     )
     """Directories mounted as emptyDir (the root filesystem is read-only)."""
+    rollout: Rollout = component_default(WorkloadArgs, "rollout")
+    """`rolling` (one Deployment, updated in place) or `canary` (a second Deployment and Service
+    `<name>-canary` running `canary.tag`, the HTTPRoute splitting requests by `canary.weight`)."""
+    canary: Canary | None = None
+    """The canary's image, weight and pod count; set with `rollout: canary` only."""
 
     @field_validator("image")
     @classmethod
@@ -127,12 +157,7 @@ class AppService(AppDefaults):
             raise ValueError("the repository only; tag and digest have their own keys")
         return image
 
-    @field_validator("tag")
-    @classmethod
-    def _not_latest(cls, tag: str) -> str:
-        if tag == "latest":
-            raise ValueError("'latest' is not a pin; use a version tag")
-        return tag
+    _not_latest = field_validator("tag")(_pinned_tag)
 
     @field_validator("ports")
     @classmethod
@@ -196,6 +221,21 @@ class AppService(AppDefaults):
             yield Problem(
                 "host", f"the HTTPRoute routes to the '{HTTP_PORT}' port; declare it in ports"
             )
+        yield from self._rollout_problems()
+
+    def _rollout_problems(self) -> Iterator[Problem]:
+        if self.rollout == "rolling":
+            if self.canary is not None:
+                yield Problem("canary", "set only with rollout: canary (remove it to promote)")
+            return
+        if self.canary is None:
+            yield Problem("canary", "required with rollout: canary (tag, digest, weight)")
+        elif self.require_digest and self.canary.digest is None:
+            yield Problem("canary.digest", "required when requireDigest is true")
+        if self.host is None:
+            yield Problem(
+                "rollout", "canary splits the HTTPRoute's traffic; the service needs a host"
+            )
 
 
 def with_app_defaults(raw: Mapping[str, Any]) -> dict[str, Any]:
@@ -241,6 +281,11 @@ def app_problems(
         key = f"apps.{name}"
         if app.namespace not in known:
             yield f"{key}.namespace", f"'{app.namespace}' is not one of platform.namespaces"
+        if app.rollout == "canary" and len(name + CANARY_SUFFIX) > 63:
+            yield (
+                f"{key}.rollout",
+                f"'{name}{CANARY_SUFFIX}' (the canary's objects) is longer than 63 characters",
+            )
         for service in app.uses:
             if not data_enabled.get(service, False):
                 yield f"{key}.uses", f"'{service}' is not enabled ({service}.enabled is false)"

@@ -107,6 +107,9 @@ class PlatformBaselineArgs:
     `components.kubernetes.aws_eks.ebs_storage_class`)."""
     storage_reclaim_policy: ReclaimPolicy = "Retain"
     """Reclaim policy of the default StorageClass."""
+    workload_namespace_labels: Mapping[str, str] = field(default_factory=dict)
+    """The cloud's extra labels on workload namespaces (on EKS, the load balancer controller's
+    pod readiness gate: a pod is Ready only once its load balancer target is healthy)."""
     protect_stateful: bool = True
     """Protect the namespaces: deleting one deletes every object and volume claim inside it."""
 
@@ -126,7 +129,11 @@ class PlatformBaseline(pulumi.ComponentResource):
             self.namespaces[ns] = self._namespace(ns, pod_security_labels("baseline", "restricted"))
         for workload in args.namespaces:
             self.namespaces[workload.name] = self._namespace(
-                workload.name, pod_security_labels(workload.pod_security, workload.pod_security)
+                workload.name,
+                {
+                    **pod_security_labels(workload.pod_security, workload.pod_security),
+                    **args.workload_namespace_labels,
+                },
             )
             self._network_policies(workload.name)
             self._quota(workload)

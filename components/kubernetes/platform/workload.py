@@ -22,7 +22,7 @@ import hashlib
 import json
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 import pulumi
@@ -120,6 +120,27 @@ class RouteArgs:
     path: str = "/"
 
 
+Rollout = Literal["rolling", "canary"]
+ROLLOUTS: tuple[Rollout, ...] = ("rolling", "canary")
+CANARY_SUFFIX = "-canary"
+"""`<name>-canary`: the canary's Deployment, Service and NetworkPolicy."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class CanaryArgs:
+    """The second version a canary rollout runs beside the stable one."""
+
+    tag: str
+    """Image tag of the canary (same repository as the stable version)."""
+    digest: str | None = None
+    """`sha256:<64 hex>` of the canary image (required when `require_digest`)."""
+    weight: int = 0
+    """Percent of the route's requests sent to the canary (0-100); the stable Service gets the
+    rest. 0: the canary runs but takes no public traffic."""
+    replicas: int = 1
+    """Canary pods (a fixed count: the stable Deployment keeps its autoscaler)."""
+
+
 @dataclass(frozen=True, kw_only=True)
 class WorkloadArgs:
     namespace: str
@@ -159,6 +180,12 @@ class WorkloadArgs:
     """IAM role for the service account (IRSA), if the service calls AWS."""
     route: RouteArgs | None = None
     """Public HTTPS entry (an HTTPRoute on the public Gateway); None: cluster-internal only."""
+    rollout: Rollout = "rolling"
+    """`rolling`: one Deployment, updated in place. `canary`: a second Deployment and Service
+    (`<name>-canary`, running `canary`'s image) beside the stable ones, the route splitting its
+    requests between them by `canary.weight`."""
+    canary: CanaryArgs | None = None
+    """The canary's image and weight (with `rollout: canary` only)."""
     load_balancer_cidrs: Sequence[str] = ()
     """Subnets of the public load balancer, admitted to the workload's ports by the
     NetworkPolicy (the ALB sends to pod IPs from its addresses there)."""
@@ -179,6 +206,17 @@ class WorkloadArgs:
     """Zone spread strictness (DoNotSchedule blocks scheduling when a zone is missing)."""
 
 
+@dataclass(frozen=True)
+class _Track:
+    """One version of the workload: its object names, pod labels and selector, and image."""
+
+    name: str
+    labels: Mapping[str, str]
+    selector: Mapping[str, str]
+    image: pulumi.Input[str]
+    digest: str | None
+
+
 class Workload(pulumi.ComponentResource):
     image_ref: pulumi.Input[str]
     config_hash: str
@@ -186,6 +224,8 @@ class Workload(pulumi.ComponentResource):
     deployment: apps.v1.Deployment
     service: core.v1.Service | None
     network_policy: networking.v1.NetworkPolicy
+    canary_deployment: apps.v1.Deployment | None
+    canary_service: core.v1.Service | None
 
     def __init__(
         self, name: str, args: WorkloadArgs, opts: pulumi.ResourceOptions | None = None
@@ -197,6 +237,7 @@ class Workload(pulumi.ComponentResource):
         self.config_hash = config_hash(args.config, args.secret_env_from)
         self._labels = k8s_labels(name, args.part_of)
         self._selector = {"app.kubernetes.io/name": name, "app.kubernetes.io/part-of": args.part_of}
+        stable = _Track(name, self._labels, self._selector, self.image_ref, args.digest)
 
         sa = core.v1.ServiceAccount(
             f"{name}-sa",
@@ -219,37 +260,22 @@ class Workload(pulumi.ComponentResource):
             if args.config
             else None
         )
+        pod_inputs = [r for r in (sa, config_map) if r is not None]
         self.deployment = apps.v1.Deployment(
             f"{name}-deployment",
             metadata=self._meta(name),
-            spec=self._deployment_spec(),
-            opts=child_opts(self, depends_on=[r for r in (sa, config_map) if r is not None]),
+            spec=self._deployment_spec(stable),
+            opts=child_opts(self, depends_on=pod_inputs),
         )
-        self.service = (
-            core.v1.Service(
-                f"{name}-service",
-                metadata=self._meta(name),
-                spec={
-                    "type": "ClusterIP",
-                    "selector": self._selector,
-                    "ports": [
-                        {
-                            "name": port_name,
-                            "port": 80 if port_name == HTTP_PORT else number,
-                            "targetPort": port_name,
-                            "protocol": "TCP",
-                        }
-                        for port_name, number in args.ports.items()
-                    ],
-                },
-                opts=child_opts(self),
-            )
-            if args.ports
-            else None
-        )
+        self.service = self._service(stable)
         self.service_name = name if self.service is not None else None
         self._autoscaling()
-        self.network_policy = self._network_policy()
+        self.network_policy = self._network_policy(stable)
+        # The canary's objects are its own (`<name>-canary`): adding, reweighting or removing it
+        # changes none of the stable Deployment, Service, HPA, PDB or NetworkPolicy.
+        self.canary_deployment, self.canary_service = None, None
+        if args.rollout == "canary" and args.canary is not None:
+            self._canary(args.canary, pod_inputs)
         if args.route is not None:
             self._route(args.route)
         self.register_outputs(
@@ -261,11 +287,35 @@ class Workload(pulumi.ComponentResource):
             }
         )
 
-    def _meta(self, obj: str, annotations: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    def _canary(self, canary: CanaryArgs, pod_inputs: Sequence[pulumi.Resource]) -> None:
+        args, name = self._args, self._name + CANARY_SUFFIX
+        labels = k8s_labels(name, args.part_of)
+        selector = {"app.kubernetes.io/name": name, "app.kubernetes.io/part-of": args.part_of}
+        image = image_reference(replace(args, tag=canary.tag, digest=canary.digest))
+        track = _Track(name, labels, selector, image, canary.digest)
+        spec = self._deployment_spec(track)
+        # A fixed count, and a pod counts as available only after 10 s of passing readiness: the
+        # route's endpoints (the ALB's targets, Envoy's endpoints) hold ready pods only.
+        spec = {**spec, "replicas": canary.replicas, "minReadySeconds": 10}
+        self.canary_deployment = apps.v1.Deployment(
+            f"{name}-deployment",
+            metadata=self._meta(name, labels=labels),
+            spec=spec,
+            opts=child_opts(self, depends_on=list(pod_inputs)),
+        )
+        self.canary_service = self._service(track)
+        self._network_policy(track)
+
+    def _meta(
+        self,
+        obj: str,
+        annotations: Mapping[str, Any] | None = None,
+        labels: Mapping[str, str] | None = None,
+    ) -> dict[str, Any]:
         meta: dict[str, Any] = {
             "name": obj,
             "namespace": self._args.namespace,
-            "labels": self._labels,
+            "labels": dict(labels) if labels is not None else self._labels,
         }
         if annotations:
             meta["annotations"] = dict(annotations)
@@ -274,7 +324,30 @@ class Workload(pulumi.ComponentResource):
     def container_security_context(self) -> dict[str, Any]:
         return container_security_context(self._args.security)
 
-    def _deployment_spec(self) -> dict[str, Any]:
+    def _service(self, track: _Track) -> core.v1.Service | None:
+        ports = self._args.ports
+        if not ports:
+            return None
+        return core.v1.Service(
+            f"{track.name}-service",
+            metadata=self._meta(track.name, labels=track.labels),
+            spec={
+                "type": "ClusterIP",
+                "selector": dict(track.selector),
+                "ports": [
+                    {
+                        "name": port_name,
+                        "port": 80 if port_name == HTTP_PORT else number,
+                        "targetPort": port_name,
+                        "protocol": "TCP",
+                    }
+                    for port_name, number in ports.items()
+                ],
+            },
+            opts=child_opts(self),
+        )
+
+    def _deployment_spec(self, track: _Track) -> dict[str, Any]:
         args, sec = self._args, self._args.security
         env_from: list[dict[str, Any]] = []
         if args.config:
@@ -287,9 +360,9 @@ class Workload(pulumi.ComponentResource):
         mounts = [{"name": _volume_name(path), "mountPath": path} for path in args.writable_paths]
         container: dict[str, Any] = {
             "name": self._name,
-            "image": self.image_ref,
+            "image": track.image,
             # A digest never changes what it names; a tag can move, so it is pulled every start.
-            "imagePullPolicy": "IfNotPresent" if args.digest else "Always",
+            "imagePullPolicy": "IfNotPresent" if track.digest else "Always",
             "ports": [
                 {"name": port_name, "containerPort": number, "protocol": "TCP"}
                 for port_name, number in args.ports.items()
@@ -324,7 +397,7 @@ class Workload(pulumi.ComponentResource):
                 "maxSkew": 1,
                 "topologyKey": key,
                 "whenUnsatisfiable": mode,
-                "labelSelector": {"matchLabels": self._selector},
+                "labelSelector": {"matchLabels": dict(track.selector)},
             }
             for key, mode in (
                 ("topology.kubernetes.io/zone", args.zone_spread),
@@ -333,7 +406,7 @@ class Workload(pulumi.ComponentResource):
         ]
         return {
             # No `replicas`: the HPA owns the count (a value here would fight it on every update).
-            "selector": {"matchLabels": self._selector},
+            "selector": {"matchLabels": dict(track.selector)},
             "strategy": {
                 "type": "RollingUpdate",
                 "rollingUpdate": {"maxUnavailable": 0, "maxSurge": 1},
@@ -343,7 +416,7 @@ class Workload(pulumi.ComponentResource):
                 # The hash changes the pod template when config or secret references change, so
                 # the Deployment rolls its pods instead of leaving them on the old settings.
                 "metadata": {
-                    "labels": self._labels,
+                    "labels": dict(track.labels),
                     "annotations": {CONFIG_HASH_ANNOTATION: self.config_hash},
                 },
                 "spec": {
@@ -423,8 +496,8 @@ class Workload(pulumi.ComponentResource):
             opts=child_opts(self),
         )
 
-    def _network_policy(self) -> networking.v1.NetworkPolicy:
-        args, name = self._args, self._name
+    def _network_policy(self, track: _Track) -> networking.v1.NetworkPolicy:
+        args, name = self._args, track.name
 
         def peer(p: PeerArgs) -> dict[str, Any]:
             selector: dict[str, Any] = {
@@ -457,17 +530,25 @@ class Workload(pulumi.ComponentResource):
             for data in args.data_egress
         ]
         spec: dict[str, Any] = {
-            "podSelector": {"matchLabels": self._selector},
+            "podSelector": {"matchLabels": dict(track.selector)},
             "policyTypes": ["Ingress", "Egress"],
             "ingress": [{"from": sources, "ports": ports}] if ports and sources else [],
             "egress": to_pods + to_data,
         }
         return networking.v1.NetworkPolicy(
-            f"{name}-netpol", metadata=self._meta(name), spec=spec, opts=child_opts(self)
+            f"{name}-netpol",
+            metadata=self._meta(name, labels=track.labels),
+            spec=spec,
+            opts=child_opts(self),
         )
 
     def _route(self, route: RouteArgs) -> None:
         name = self._name
+        backends, services = {name: 100}, [self.service]
+        canary = self._args.canary
+        if self.canary_service is not None and canary is not None:
+            backends = {name: 100 - canary.weight, name + CANARY_SUFFIX: canary.weight}
+            services.append(self.canary_service)
         self.route = apiextensions.CustomResource(
             f"{name}-route",
             api_version=GATEWAY_API,
@@ -477,9 +558,9 @@ class Workload(pulumi.ComponentResource):
                 gateway_namespace=route.gateway_namespace,
                 host=route.host,
                 path=route.path,
-                backends={name: 100},
+                backends=backends,
             ),
-            opts=child_opts(self, depends_on=[self.service] if self.service else None),
+            opts=child_opts(self, depends_on=[s for s in services if s is not None]),
         )
 
 
@@ -615,6 +696,34 @@ def validate_workload(name: str, args: WorkloadArgs) -> None:
     for cidr in args.load_balancer_cidrs:
         net = parse_cidr("load_balancer_cidrs", cidr)
         require(not net.is_global, "load_balancer_cidrs", f"'{cidr}' is not a VPC's subnet")
+    _validate_rollout(name, args)
+
+
+def _validate_rollout(name: str, args: WorkloadArgs) -> None:
+    require(args.rollout in ROLLOUTS, "rollout", f"'{args.rollout}': rolling or canary")
+    canary = args.canary
+    if args.rollout == "rolling":
+        require(canary is None, "canary", "set only with rollout canary (remove it to promote)")
+        return
+    require(canary is not None, "canary", "required with rollout canary (its tag and weight)")
+    assert canary is not None  # for the type checker; require raised otherwise
+    require(args.route is not None, "rollout", "a canary splits the route's traffic: needs route")
+    require(
+        bool(DNS_LABEL.match(name + CANARY_SUFFIX)),
+        "rollout",
+        f"'{name}{CANARY_SUFFIX}' is not a DNS label (name too long for a canary)",
+    )
+    require(bool(TAG.match(canary.tag)), "canary.tag", f"'{canary.tag}' is not a valid tag")
+    require(canary.tag != "latest", "canary.tag", "'latest' is not a pin; use a version tag")
+    if canary.digest is not None:
+        require(bool(DIGEST.match(canary.digest)), "canary.digest", "must be sha256:<64 hex>")
+    require(
+        not args.require_digest or canary.digest is not None,
+        "canary.digest",
+        "required because require_digest is true",
+    )
+    require(0 <= canary.weight <= 100, "canary.weight", f"{canary.weight}: a percent, 0-100")
+    require(1 <= canary.replicas <= 100, "canary.replicas", f"{canary.replicas}: 1-100")
 
 
 def _validate_data_egress(data: DataEgressArgs) -> None:
