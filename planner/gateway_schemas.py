@@ -1,9 +1,11 @@
-"""`python -m planner.gateway_schemas CRD_DIR [stack...]` (run through `./tasks gateway-schemas`).
+"""`python -m planner.gateway_schemas CRD_DIR[:CRD_DIR...] [stack...]` (run through
+`./tasks gateway-schemas`).
 
 Validates every Gateway API object the stacks create (GatewayClass, Gateway, HTTPRoute, ...)
 against the OpenAPI schemas of the CRDs of the pinned release (`GATEWAY_API_VERSION`; the task
 takes them from the Go module `sigs.k8s.io/gateway-api` at that version, checksum-verified by the
-Go module proxy). Strict like `kubectl apply` (server-side field validation): a field the schema
+Go module proxy), and Envoy Gateway's objects (the ACK Gateway's `EnvoyProxy`) against the CRDs
+of its release. Strict like `kubectl apply` (server-side field validation): a field the schema
 does not declare is an error. CEL rules (`x-kubernetes-validations`) are not evaluated.
 Reads each stack's offline plan report (`out/plan-<stack>.json`), and checks the route of a
 canary Workload (two weighted backends) built by the Workload's own route builder. Exit 1 on any
@@ -24,7 +26,8 @@ import yaml
 
 from components.kubernetes.gateway_api import GATEWAY_API, http_route_spec
 
-GROUP = "gateway.networking.k8s.io"
+GROUPS = ("gateway.networking.k8s.io", "gateway.envoyproxy.io")
+"""The Gateway API's objects, and Envoy Gateway's (the EnvoyProxy behind the ACK Gateway)."""
 Schemas = dict[tuple[str, str], dict[str, Any]]
 """(apiVersion, kind) -> the version's openAPIV3Schema, made strict."""
 
@@ -73,9 +76,10 @@ def problems(obj: Mapping[str, Any], schemas: Schemas) -> list[str]:
 
 
 def gateway_objects(plan_report: Mapping[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
-    """(resource name, manifest) of each Gateway API object in an offline plan report."""
+    """(resource name, manifest) of each Gateway API (or Envoy Gateway) object in an offline plan
+    report."""
     for r in plan_report["resources"]:
-        if r["type"].startswith(f"kubernetes:{GROUP}/"):
+        if any(r["type"].startswith(f"kubernetes:{group}/") for group in GROUPS):
             yield r["name"], r["inputs"]
 
 
@@ -84,11 +88,14 @@ def main(argv: list[str] | None = None) -> int:
     if not args:
         print(__doc__, file=sys.stderr)
         return 2
-    crd_dir, stacks = Path(args[0]), args[1:]
-    schemas = load_schemas(crd_dir)
-    if not schemas:
-        print(f"error: no CRDs in {crd_dir}", file=sys.stderr)
-        return 2
+    crd_dirs, stacks = [Path(d) for d in args[0].split(":")], args[1:]
+    schemas: Schemas = {}
+    for crd_dir in crd_dirs:
+        found_here = load_schemas(crd_dir)
+        if not found_here:
+            print(f"error: no CRDs in {crd_dir}", file=sys.stderr)
+            return 2
+        schemas |= found_here
     ok = True
     for stack in stacks:
         report = json.loads(Path(f"out/plan-{stack}.json").read_text())

@@ -5,13 +5,16 @@ which fetches them with Go)."""
 
 from __future__ import annotations
 
+import copy
+import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 
 from components.kubernetes.gateway_api import GATEWAY_API, http_route_spec
-from planner.gateway_schemas import gateway_objects, load_schemas, problems
+from planner.gateway_schemas import gateway_objects, load_schemas, main, problems
 
 CRD: dict[str, Any] = {
     "apiVersion": "apiextensions.k8s.io/v1",
@@ -75,5 +78,39 @@ def test_only_gateway_api_objects_of_a_plan_are_checked() -> None:
         {"type": "kubernetes:apps/v1:Deployment", "name": "web", "inputs": {}},
         {"type": "kubernetes:gateway.k8s.aws/v1beta1:LoadBalancerConfiguration", "name": "lb",
          "inputs": {}},
+        {"type": "kubernetes:gateway.envoyproxy.io/v1alpha1:EnvoyProxy", "name": "proxy",
+         "inputs": {}},
     ]}  # fmt: skip
-    assert [name for name, _ in gateway_objects(report)] == ["web-route"]
+    # Envoy Gateway's EnvoyProxy (the ACK Gateway's) is checked too, against Envoy Gateway's CRDs.
+    assert [name for name, _ in gateway_objects(report)] == ["web-route", "proxy"]
+
+
+def test_every_stack_is_checked_against_the_crds_of_every_directory_given(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    gateway_api, envoy = tmp_path / "gateway-api", tmp_path / "envoy"
+    gateway_api.mkdir(), envoy.mkdir()
+    (gateway_api / "httproutes.yaml").write_text(yaml.safe_dump(CRD))
+    proxy_crd = copy.deepcopy(CRD)
+    proxy_crd["spec"] |= {"group": "gateway.envoyproxy.io",
+                          "names": {"kind": "EnvoyProxy", "plural": "envoyproxies"}}  # fmt: skip
+    proxy_crd["spec"]["versions"][0] |= {"name": "v1alpha1", "schema": {"openAPIV3Schema": {
+        "type": "object", "properties": {"spec": {"type": "object", "properties": {
+            "provider": {"type": "object", "properties": {"type": {"type": "string"}}}}}}}}}  # fmt: skip
+    (envoy / "envoyproxies.yaml").write_text(yaml.safe_dump(proxy_crd))
+    proxy = {"apiVersion": "gateway.envoyproxy.io/v1alpha1", "kind": "EnvoyProxy",
+             "spec": {"provider": {"type": "Kubernetes", "kubernets": {}}}}  # fmt: skip
+    report = {"resources": [
+        {"type": "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute", "name": "web-route",
+         "inputs": _route()},
+        {"type": "kubernetes:gateway.envoyproxy.io/v1alpha1:EnvoyProxy", "name": "proxy",
+         "inputs": proxy},
+    ]}  # fmt: skip
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "plan-x.json").write_text(json.dumps(report))
+    monkeypatch.chdir(tmp_path)
+    assert main([f"{gateway_api}:{envoy}", "x"]) == 1
+    out = capsys.readouterr().out
+    assert "x: 2 Gateway API objects (EnvoyProxy, HTTPRoute), 1 problem(s)" in out
+    assert "proxy: spec.provider: Additional properties are not allowed ('kubernets'" in out
+    assert "canary route sample (web 90 / web-canary 10): 0 problem(s)" in out

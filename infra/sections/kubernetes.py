@@ -291,6 +291,10 @@ CERT_MANAGER = _chart("cert-manager", "v1.19.2", "https://charts.jetstack.io")
 ENVOY_GATEWAY_VERSION = "v1.7.5"
 """The Envoy Gateway line built on the pinned Gateway API (v1.4); v1.8+ wants Gateway API v1.5."""
 ENVOY_GATEWAY_REGISTRY = "oci://docker.io/envoyproxy"
+ENVOY_GATEWAY_SCHEMA_VERSION = "v1.7.0"
+"""The Envoy Gateway release whose CRDs `./tasks gateway-schemas` checks the EnvoyProxy against:
+the same minor line as the chart (one `v1alpha1` API); v1.7.0 because the Go module proxy this
+was built with serves no later v1.7 patch. Move it with the chart's minor."""
 
 
 class Charts(Section):
