@@ -20,6 +20,7 @@ RB = "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding"
 CONFIG_GROUP = "kubernetes:yaml/v2:ConfigGroup"
 RELEASE = "kubernetes:helm.sh/v3:Release"
 CHART = "kubernetes:helm.sh/v4:Chart"
+GATEWAY = "kubernetes:gateway.networking.k8s.io/v1:Gateway"
 
 SECURE_CTX = {
     "allowPrivilegeEscalation": False,
@@ -432,6 +433,90 @@ CASES: dict[str, Case] = {
                     }
                 )
             ],
+        ],
+    ),
+    "k8s-gateway-http-redirect-only": Case(
+        ok=[
+            R(
+                GATEWAY,
+                "public",
+                {
+                    "spec": {
+                        "listeners": [
+                            {
+                                "name": "http",
+                                "protocol": "HTTP",
+                                "port": 80,
+                                "allowedRoutes": {"namespaces": {"from": "Same"}},
+                            },
+                            {"name": "internal", "protocol": "HTTP", "port": 8080},  # default: Same
+                            {
+                                "name": "https",
+                                "protocol": "HTTPS",
+                                "port": 443,
+                                "allowedRoutes": {"namespaces": {"from": "All"}},
+                            },
+                        ]
+                    }
+                },
+            ),
+        ],
+        bad=[
+            [
+                R(
+                    GATEWAY,
+                    "public",
+                    {
+                        "spec": {
+                            "listeners": [
+                                {
+                                    "name": "http",
+                                    "protocol": "HTTP",
+                                    "port": 80,
+                                    "allowedRoutes": {"namespaces": {"from": "All"}},
+                                }
+                            ]
+                        }
+                    },
+                )
+            ],
+            [
+                config_group(
+                    {
+                        "apiVersion": "gateway.networking.k8s.io/v1",
+                        "kind": "Gateway",
+                        "metadata": {"name": "public"},
+                        "spec": {
+                            "listeners": [
+                                {
+                                    "name": "http",
+                                    "protocol": "HTTP",
+                                    "port": 80,
+                                    "allowedRoutes": {"namespaces": {"from": "Selector"}},
+                                }
+                            ]
+                        },
+                    }
+                )
+            ],
+        ],
+        unknown=[
+            R(
+                GATEWAY,
+                "public",
+                {
+                    "spec": {
+                        "listeners": [
+                            {
+                                "name": "http",
+                                "protocol": "HTTP",
+                                "port": 80,
+                                "allowedRoutes": {"namespaces": {"from": UNKNOWN}},
+                            }
+                        ]
+                    }
+                },
+            )
         ],
     ),
     "k8s-no-public-lb-service": Case(

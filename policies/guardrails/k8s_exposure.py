@@ -13,6 +13,7 @@ from .k8s_objects import CONFIG_GROUP, MANIFESTS, each_object, manifest_objects,
 SERVICES = tokens("Service", ("core/v1",))
 SECRETS = tokens("Secret", ("core/v1",))
 INGRESSES = tokens("Ingress", ("networking.k8s.io/v1", "extensions/v1beta1"))
+GATEWAYS = tokens("Gateway", ("gateway.networking.k8s.io/v1",))
 INTERNAL_LB_ANNOTATIONS = {
     "service.beta.kubernetes.io/aws-load-balancer-scheme": "internal",
     "service.beta.kubernetes.io/aws-load-balancer-internal": "true",
@@ -76,6 +77,20 @@ def _ingress(subject: Subject, params: Mapping[str, Any]) -> Iterator[str]:
     )
 
 
+def _plaintext_routes(subject: Subject, params: Mapping[str, Any]) -> Iterator[str]:
+    """A plain-HTTP listener serves only its own namespace's routes (the redirect to HTTPS and
+    the ACME challenges): one that admits other namespaces lets a workload's route serve
+    plaintext. `Same` is the Gateway API's default when `allowedRoutes` is unset."""
+    for i, listener in enumerate(as_list(need(subject.props, "spec.listeners"), "spec.listeners")):
+        where = f"spec.listeners[{i}]"
+        if known(get(listener, "protocol"), f"{where}.protocol") != "HTTP":
+            continue
+        source = known(get(listener, "allowedRoutes.namespaces.from"), f"{where}.allowedRoutes")
+        if (source or "Same") != "Same":
+            name = get(listener, "name")
+            yield f"HTTP listener '{name}' admits routes from other namespaces ({source}): plaintext"
+
+
 def _literal(subject: Subject, prop: str) -> bool:
     """The value was written into the program or config (no dependency on another resource such
     as a random.RandomPassword or a secret store)."""
@@ -132,6 +147,16 @@ RULES = [
         types=(*INGRESSES, *MANIFESTS),
         resource_check=each_object(_ingress, INGRESSES),
         anchors="kubernetes/ingress-nginx retirement (March 2026)",
+    ),
+    Rule(
+        id="k8s-gateway-http-redirect-only",
+        group="security",
+        severity="high",
+        description="A Gateway's plain-HTTP listeners admit routes of their own namespace only (the redirect to HTTPS, ACME challenges): workload routes attach to HTTPS.",
+        remediation="Set allowedRoutes.namespaces.from: Same on HTTP listeners; attach workload HTTPRoutes to the HTTPS listener.",
+        types=(*GATEWAYS, *MANIFESTS),
+        resource_check=each_object(_plaintext_routes, GATEWAYS),
+        anchors="OWASP ASVS 9.1.1 (TLS for all client connectivity)",
     ),
     Rule(
         id="k8s-no-plaintext-secret",
