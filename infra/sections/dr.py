@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from components.dr import DrTargets, Objective, PostgresDrMode
+from components.dr import CACHE_DR_MODE, CacheDrMode, DrTargets, Objective, PostgresDrMode
 from components.network.aws import NatStrategy
 from components.postgres.aws_global import GlobalSecondaryArgs
 from components.storage.aws_replication import ReplicationArgs
@@ -82,7 +82,12 @@ class DisasterRecovery(Section):
     """The DR region's VPC, planned like the primary's (same subnet planner)."""
     postgres: PostgresDrMode = component_default(GlobalSecondaryArgs, "mode")
     """How the database is kept in the DR region: `none` (cross-region backup copies only),
-    `headless` (Aurora Global Database secondary without instances) or `warm` (with one reader)."""
+    `headless` (Aurora Global Database secondary without instances) or `warm` (with one reader;
+    with postgres.engine `postgres`, a cross-region read replica)."""
+    cache: CacheDrMode = CACHE_DR_MODE
+    """How the cache is kept in the DR region: `rebuild` (nothing there: it is created empty on
+    failover and refilled from the database) or `replicated` (a cross-region replica promoted on
+    failover: an ElastiCache Global Datastore, which doubles the cache's node cost)."""
     critical_buckets: list[BucketRole] = Field(default_factory=lambda: list(BUCKET_ROLES))
     """Buckets (by role) replicated to the DR region and tagged `dr-critical=true`."""
     backup_copies: bool = True
