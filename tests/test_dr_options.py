@@ -20,6 +20,7 @@ from planner.recorder import RecordedResource, RecordingMonitor
 from planner.report import PlanContext
 from tests.conftest import (
     PROJECT_DIR,
+    alicloud_stack_config,
     built,
     in_dr_region,
     raw_stack_config,
@@ -187,6 +188,14 @@ def test_config_refuses_a_cache_aws_cannot_replicate(
     assert any(p.startswith(f"{key}:") and fragment in p for p in refused.value.problems), (
         refused.value.problems
     )
+
+
+def test_alibaba_cloud_refuses_a_replicated_cache_it_does_not_build() -> None:
+    dr = {**raw_stack_config("prod-cn")["dr"], "cache": "replicated"}
+    with pytest.raises(ConfigError) as refused:
+        alicloud_stack_config("prod-cn", dr=dr)
+    assert any(p.startswith("groundwork:dr.cache: 'replicated'") and "not built on Alibaba" in p
+               for p in refused.value.problems), refused.value.problems  # fmt: skip
 
 
 @pytest.mark.parametrize(
