@@ -21,6 +21,7 @@ from planner.recorder import RecordedResource, RecordingMonitor
 from planner.report import PlanContext
 from tests.conftest import (
     PROJECT_DIR,
+    alicloud_stack_config,
     built,
     in_dr_region,
     raw_stack_config,
@@ -189,6 +190,15 @@ def test_config_refuses_a_cache_aws_cannot_replicate(
     assert any(p.startswith(f"{key}:") and fragment in p for p in refused.value.problems), (
         refused.value.problems
     )
+
+
+@pytest.mark.parametrize(("key", "value"), [("cache", "replicated"), ("compute", "warm")])
+def test_alibaba_cloud_refuses_the_dr_options_it_does_not_build(key: str, value: str) -> None:
+    dr = {**raw_stack_config("prod-cn")["dr"], key: value}
+    with pytest.raises(ConfigError) as refused:
+        alicloud_stack_config("prod-cn", dr=dr)
+    assert any(p.startswith(f"groundwork:dr.{key}: '{value}'") and "not built on Alibaba" in p
+               for p in refused.value.problems), refused.value.problems  # fmt: skip
 
 
 @pytest.mark.parametrize(
