@@ -35,12 +35,23 @@ from pydantic import (
 
 from components._base import Cloud
 from components.network.cidr_plan import CidrPlanError, SubnetPlan, default_slot, plan_subnets
+from components.redis.aws_global import global_datastore_problems
 from infra.cloud_names import prefix_problems
 from infra.config_source import project_values
 from infra.name_budget import CAPABILITY_SECTIONS, budget_problems
 from infra.policy_limits import PolicyLimits, policy_limits
 from infra.presets import preset
-from infra.regions import CLOUD_NAMES, REGIONS, is_zone_of, zone_letters, zone_name, zone_suffix
+from infra.regions import (
+    CLOUD_NAMES,
+    REGIONS,
+    RESIDENCY_NAMES,
+    RESIDENCY_REGIONS,
+    Residency,
+    is_zone_of,
+    zone_letters,
+    zone_name,
+    zone_suffix,
+)
 from infra.secret_config import mark_secret_inputs, offline_placeholders, overlaps, secret_texts
 from infra.sections.alerting import Alerting, alerting_problems
 from infra.sections.api import Api, AwsApi
@@ -56,7 +67,7 @@ from infra.sections.backup import AwsBackup, Backup
 from infra.sections.base import CrossFieldError, Problem, Section, all_problems
 from infra.sections.budget import Budget
 from infra.sections.cdn import AwsCdn, Cdn
-from infra.sections.dr import AwsDisasterRecovery, DisasterRecovery
+from infra.sections.dr import AlicloudDisasterRecovery, AwsDisasterRecovery, DisasterRecovery
 from infra.sections.kubernetes import (
     AlicloudCluster,
     AlicloudPlatform,
@@ -116,6 +127,9 @@ class StackBase(Section):
     policies/config/<environment>.json the config is checked against."""
     region: str
     """Primary region."""
+    data_residency: Residency | None = None
+    """Where the stack's data must stay: `mainland-china` (PIPL) holds the primary region and the
+    DR region (`dr.region`) to the cloud's mainland-China regions; None: no constraint."""
     name: str = Field("groundwork", pattern=r"^[a-z][a-z0-9-]{1,20}[a-z0-9]$")
     """Product slug: prefix of every resource name and the `service` tag (3-23 lowercase
     letters, digits or hyphens; valid as a name on both clouds)."""
@@ -227,6 +241,7 @@ class StackBase(Section):
         for line in budget_problems(self.name, self.prefix, cloud, self._generating_sections()):
             yield Problem("name", line)
         yield from self._zone_problems()
+        yield from self._residency_problems()
         dr = self.dr
         if dr.enabled:
             if dr.region is None:
@@ -285,6 +300,24 @@ class StackBase(Section):
                 f"must be false in {self.environment}: buckets hold data "
                 "(policy stateful-resources-protected)",
             )
+
+    def _residency_problems(self) -> Iterator[Problem]:
+        """A stack under a data-residency rule keeps every region it puts data in inside it."""
+        if self.data_residency is None:
+            return
+        allowed = RESIDENCY_REGIONS[self.data_residency][self.CLOUD]
+        where = RESIDENCY_NAMES[self.data_residency]
+        listed = ", ".join(sorted(allowed)) or f"none on {CLOUD_NAMES[self.CLOUD]}"
+        regions = {"region": self.region}
+        if self.dr.enabled and self.dr.region:
+            regions["dr.region"] = self.dr.region
+        for key, region in regions.items():
+            if region not in allowed:
+                yield Problem(
+                    key,
+                    f"'{region}' is outside {where}, where dataResidency "
+                    f"'{self.data_residency}' keeps this stack's data; allowed: {listed}",
+                )
 
     def _own_registry(self) -> str | None:
         """Why services cannot run from a repository of the stack's own registry; None: they can."""
@@ -461,14 +494,8 @@ class AwsStackConfig(StackBase):
                     f"{', '.join(sorted(node_architectures))}: list the image's other "
                     "architecture if it is multi-arch, or add a node group it can run on",
                 )
-        dr, pg = self.dr, self.postgres
-        if dr.enabled and dr.postgres != "none" and pg.enabled and pg.engine != "aurora-postgresql":
-            yield Problem(
-                "dr.postgres",
-                f"'{dr.postgres}' is an Aurora Global Database secondary: it needs "
-                "postgres.engine aurora-postgresql (for the postgres engine set dr.postgres "
-                "to none: cross-region backup copies)",
-            )
+        if self.dr.enabled:
+            yield from self._aws_dr_problems()
         yield from self._api_problems()
         if cluster.enabled and not cluster.admin_role_arns:
             yield Problem(
@@ -504,6 +531,35 @@ class AwsStackConfig(StackBase):
     def _dns_domain(self) -> str | None:
         zone = self.platform.route53_zone
         return zone.domain if zone else None
+
+    def _aws_dr_problems(self) -> Iterator[Problem]:
+        """What the DR region's database and cache need of the primary's (AWS refuses the rest)."""
+        dr, pg, cache = self.dr, self.postgres, self.redis
+        if dr.postgres == "headless" and pg.enabled and pg.engine != "aurora-postgresql":
+            yield Problem(
+                "dr.postgres",
+                "'headless' is an Aurora Global Database secondary without instances: with "
+                "postgres.engine postgres use warm (a cross-region read replica) or none "
+                "(cross-region backup copies)",
+            )
+        if dr.cache != "replicated":
+            return
+        if not cache.enabled:
+            yield Problem("dr.cache", "'replicated' needs redis.enabled (or set rebuild)")
+        elif cache.serverless is not None:
+            yield Problem(
+                "dr.cache",
+                "'replicated' is an ElastiCache Global Datastore, which serverless caches do "
+                "not have: use a node-based cache (redis.serverless: null) or set rebuild",
+            )
+        elif dr.region is not None:
+            keys = {"node_type": "redis.nodeType", "engine_version": "redis.engineVersion",
+                    "primary_region": "region", "region": "dr.region"}  # fmt: skip
+            for field_name, message in global_datastore_problems(
+                engine=cache.engine, engine_version=cache.engine_version,
+                node_type=cache.node_type, primary_region=self.region, region=dr.region,
+            ):  # fmt: skip
+                yield Problem(keys[field_name], f"{message} (dr.cache: replicated)")
 
     def _api_problems(self) -> Iterator[Problem]:
         api, domain = self.api, self._dns_domain()
@@ -552,6 +608,9 @@ class AlicloudStackConfig(StackBase):
     it where an API needs the account id; unlike AWS, it has no account allowlist)."""
     network: AlicloudNetwork = AlicloudNetwork()
     """The VPC and its vSwitches."""
+    dr: AlicloudDisasterRecovery = AlicloudDisasterRecovery()
+    """Disaster-recovery region (docs/dr.md): RDS cross-region backups, OSS replicas of the
+    critical buckets, the DR network and the recovery objectives the plan checks."""
     postgres: AlicloudPostgres = AlicloudPostgres()
     """The PostgreSQL HA database (ApsaraDB RDS / PolarDB)."""
     redis: AlicloudRedis = AlicloudRedis()
@@ -560,6 +619,12 @@ class AlicloudStackConfig(StackBase):
     """The ACK cluster (docs/kubernetes.md)."""
     platform: AlicloudPlatform = AlicloudPlatform()
     """Platform baseline and add-ons on the cluster."""
+
+    def _dr_problems(self, region: str) -> Iterator[Problem]:
+        for problem in super()._dr_problems(region):
+            # The database's copies are its own cross-region backups, not a backup plan's.
+            if problem.key != "dr.backupCopies":
+                yield problem
 
     def _guardrail_problems(self) -> Iterator[Problem]:
         yield from super()._guardrail_problems()

@@ -149,7 +149,7 @@ EKS_OK = {
 }
 ACK = "alicloud:cs/managedKubernetes:ManagedKubernetes"
 ACK_OK = {
-    "version": "1.34.1-aliyun.1",
+    "version": "1.35.7-aliyun.1",
     "slbInternetEnabled": False,
     "encryptionProviderKey": "key-1",
     "deletionProtection": True,
@@ -188,6 +188,54 @@ GLOBAL_DB = [
       provider=provider("eu-central-1", "aws-dr-eu-central-1")),
 ]  # fmt: skip
 
+
+GRG = "aws:elasticache/globalReplicationGroup:GlobalReplicationGroup"
+DR_PROVIDER = provider("eu-central-1", "aws-dr-eu-central-1")
+GLOBAL_CACHE = [
+    R(GRG, "cache-global", {"primaryReplicationGroupId": UNKNOWN},
+      links={"primaryReplicationGroupId": ["cache"]}, protect=True),
+    # A secondary: AWS refuses the encryption settings on it (the datastore's apply).
+    R(RG, "cache-secondary", {"globalReplicationGroupId": UNKNOWN, "authToken": UNKNOWN,
+                              "numCacheClusters": 2, "tags": {"dr-role": "replica"}},
+      links={"globalReplicationGroupId": ["cache-global"]}, provider=DR_PROVIDER),
+]  # fmt: skip
+
+
+SHANGHAI = provider("cn-shanghai", "alicloud-cn-shanghai")
+ALI_OBJECTIVES = R(
+    "groundwork:dr:RecoveryObjectives",
+    "objectives",
+    {
+        "targets": {
+            tier: {"rpoSeconds": 3600, "rtoSeconds": 14400} for tier in ("database", "objects")
+        }
+    },
+    provider=None,
+)
+
+
+def ali_db(cross: dict[str, Any] | None, periods: list[str] | None = None) -> list[R]:
+    """An RDS instance in cn-shanghai, its cross-region backup policy and its backup policy."""
+    found = [R(ALI_RDS, "pg", {}, provider=SHANGHAI)]
+    if cross is not None:
+        found.append(R(CROSS_BACKUP, "pg-dr", {"instanceId": UNKNOWN, **cross},
+                       links={"instanceId": ["pg"]}, provider=SHANGHAI))  # fmt: skip
+    if periods is not None:
+        found.append(R("alicloud:rds/backupPolicy:BackupPolicy", "pg-backup",
+                       {"instanceId": UNKNOWN, "preferredBackupPeriods": periods},
+                       links={"instanceId": ["pg"]}, provider=SHANGHAI))  # fmt: skip
+    return found
+
+
+def ali_critical_bucket(replication: dict[str, Any] | None) -> list[R]:
+    found = [R(OSS, "oss", {"bucket": "acme-oss", "tags": CRITICAL}, provider=SHANGHAI)]
+    if replication is not None:
+        found.append(R(OSS_REPL, "oss-repl", {"bucket": UNKNOWN, **replication},
+                       links={"bucket": ["oss"]}, provider=SHANGHAI))  # fmt: skip
+    return found
+
+
+TO_BEIJING = {"destination": {"bucket": "acme-oss-dr", "location": "oss-cn-beijing"}}
 
 ALI_DR_BUCKET = R(
     "alicloud:oss/bucket:Bucket",
@@ -415,8 +463,13 @@ BASE_CASES: dict[str, Case] = {
         bad=[[R(VPC, "vpc", {"tags": {"Name": "<pulumi.output.Output object at 0x7f>"}})]],
     ),
     "stateful-resources-protected": Case(
-        ok=[R(KMS, "k", {}, protect=True), R(LOGS, "l", {}, protect=True), R(VPC, "vpc", {})],
-        bad=[[R(CLUSTER, "db", AURORA)], [R(BUCKET, "b", {})]],
+        ok=[
+            R(KMS, "k", {}, protect=True),
+            R(LOGS, "l", {}, protect=True),
+            R(VPC, "vpc", {}),
+            R(GRG, "cache-global", {}, protect=True),
+        ],
+        bad=[[R(CLUSTER, "db", AURORA)], [R(BUCKET, "b", {})], [R(GRG, "cache-global", {})]],
     ),
     "alicloud-no-deprecated-types": Case(
         ok=[R(KV, "kv", {"dbInstanceName": "cache"}), R("alicloud:vpc/switch:Switch", "s", {})],
@@ -451,10 +504,28 @@ BASE_CASES: dict[str, Case] = {
         unknown=[R(CLUSTER, "db", {"storageEncrypted": UNKNOWN_BOOL})],
     ),
     "redis-encrypted": Case(
-        ok=[R(RG, "cache", REDIS_OK), R(KV, "kv", {"sslEnable": "Enable", "vpcAuthMode": "Open"})],
+        ok=[
+            R(RG, "cache", REDIS_OK),
+            R(KV, "kv", {"sslEnable": "Enable", "vpcAuthMode": "Open"}),
+            *GLOBAL_CACHE,
+        ],
         bad=[
             [R(RG, "cache", {**REDIS_OK, "transitEncryptionEnabled": False})],
             [R(RG, "cache", {**REDIS_OK, "authToken": None})],
+            # A secondary still needs its own AUTH token.
+            [
+                R(RG, "cache", REDIS_OK),
+                GLOBAL_CACHE[0],
+                R(
+                    RG,
+                    "cache-secondary",
+                    {"globalReplicationGroupId": UNKNOWN},
+                    links={"globalReplicationGroupId": ["cache-global"]},
+                    provider=DR_PROVIDER,
+                ),
+            ],
+            # Not a secondary: no encryption setting is inherited.
+            [R(RG, "cache", {"authToken": "x"})],
             [R(KV, "kv", {"sslEnable": "Disable"})],
         ],
         unknown=[R(RG, "cache", {**REDIS_OK, "atRestEncryptionEnabled": UNKNOWN_BOOL})],
@@ -896,6 +967,10 @@ BASE_CASES: dict[str, Case] = {
             [R(CLUSTER, "db", AURORA), R(BACKUP_PLAN, "p", plan_copying_to("eu-west-1"))],
             [R(OSS, "oss", {"bucket": "acme-oss", "tags": CRITICAL})],
             [R(ALI_RDS, "pg", {}), ALI_DR_BUCKET],  # a stack with a DR region on Alibaba Cloud
+            [R(ALI_RDS, "pg", {})],  # no DR region at all: still no copy
+            ali_db({"crossBackupRegion": "cn-shanghai"}),  # "copies" into its own region
+            # Replicated into a bucket of its own region: not a cross-region copy.
+            ali_critical_bucket({"destination": {"bucket": "b", "location": "oss-cn-shanghai"}}),
         ],
         config={"enabled": True},
     ),
@@ -911,6 +986,17 @@ BASE_CASES: dict[str, Case] = {
         ok=[OBJECTIVES, *GLOBAL_DB],
         bad=[
             [*GLOBAL_DB],  # no objectives declared
+            # Alibaba Cloud: RDS copies without log backups, a full backup twice a week (RPO 4 d).
+            [
+                ALI_OBJECTIVES,
+                *ali_db(
+                    {"crossBackupRegion": "cn-beijing", "logBackupEnabled": "Disabled"},
+                    ["Monday", "Thursday"],
+                ),
+            ],
+            # OSS replication without Replication Time Control: RPO unbounded.
+            [ALI_OBJECTIVES, *ali_critical_bucket(TO_BEIJING)],
+            [*ali_critical_bucket({**TO_BEIJING, "rtc": {"enabled": True}})],  # no objectives
             # Daily copies only: RPO 1 d against a 1 h target.
             [
                 OBJECTIVES,
@@ -1002,6 +1088,7 @@ BASE_CASES: dict[str, Case] = {
             [R(RG, "c", REDIS_OK)],
             [R(CI, "db-1", {}), R(CI, "db-2", {})],
             [R(RDS, "db", {"multiAz": True})],
+            [R(GRG, "cache-global", {})],
         ],
     ),
     "cost-storage-gp3": Case(
@@ -1324,3 +1411,35 @@ def test_sls_keeps_logs_forever_from_3650_days() -> None:
     within_bounds = {"minDays": 1, "maxDays": 3653}
     assert run("cost-log-retention", [R(SLS, "s", {"retentionPeriod": 3650})], within_bounds)
     assert run("cost-log-retention", [R(SLS, "s", {"retentionPeriod": 3000})], within_bounds) == []
+
+
+def test_alibaba_copies_that_imply_the_targets_meet_them() -> None:
+    """The compliant Alibaba case of both DR rules: RDS copies with log backups and OSS
+    replication with RTC to another region meet 1 h / 4 h (the violating ones are in CASES)."""
+    stack = [ALI_OBJECTIVES, *ali_db({"crossBackupRegion": "cn-beijing", "logBackupEnabled": "Enable"}),
+             *ali_critical_bucket({**TO_BEIJING, "rtc": {"enabled": True}})]  # fmt: skip
+    for rule_id in ("dr-cross-region", "dr-objectives-met"):
+        assert run(rule_id, stack, {"enabled": True}) == [], rule_id
+
+
+@pytest.mark.parametrize(
+    ("scenario", "expected"),
+    [
+        (ali_db({"crossBackupRegion": "cn-shanghai"}), "database 'pg' has no global secondary"),
+        (ali_critical_bucket({"destination": {"bucket": "b", "location": "oss-cn-shanghai"}}),
+         "critical bucket 'oss'"),
+    ],
+)  # fmt: skip
+def test_an_alibaba_copy_into_its_own_region_is_named(scenario: list[R], expected: str) -> None:
+    messages = run("dr-cross-region", scenario, {"enabled": True})
+    assert any(expected in m for m in messages), messages
+
+
+def test_alibaba_objectives_missed_name_the_tier_and_the_figures() -> None:
+    weekly = [ALI_OBJECTIVES, *ali_db({"crossBackupRegion": "cn-beijing",
+                                       "logBackupEnabled": "Disabled"}, ["Monday", "Thursday"])]  # fmt: skip
+    (message,) = run("dr-objectives-met", weekly, {"enabled": True})
+    assert "tier database: implied RPO 4 d / RTO 2 h (rds-cross-region-backup)" in message
+    (unbounded,) = run("dr-objectives-met", [ALI_OBJECTIVES, *ali_critical_bucket(TO_BEIJING)],
+                       {"enabled": True})  # fmt: skip
+    assert "tier objects: implied RPO unbounded / RTO 15 min (oss-replication)" in unbounded
