@@ -143,7 +143,10 @@ def compose_aws(cfg: AwsStackConfig) -> AwsPlatform:
         else None
     )
     api_edge = api.layer(cfg, providers, edge)
-    recovery = dr.layer(cfg, providers, dr_base, data_tier, edge, api=api_edge)
+    recovery = dr.layer(
+        cfg, providers, dr_base, data_tier, edge, api=api_edge,
+        image_repository_arns=images.pull_arns,
+    )  # fmt: skip
     return AwsPlatform(
         providers=providers, network=net, kubernetes=k8s, monitoring=alerts, metrics=observed,
         storage=edge, data=data_tier, apps=services, cost=budget, registry=images, api=api_edge,
