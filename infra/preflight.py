@@ -26,10 +26,12 @@ from components.cdn.aws_waf import _validate as validate_waf
 from components.dr.aws_failover import _validate as validate_failover
 from components.dr.objectives import validate_targets
 from components.kubernetes.aws_addons import _validate as validate_addons
+from components.kubernetes.aws_eks import EBS_MIN_VOLUME_GIB, ebs_storage_class
 from components.kubernetes.aws_eks import _validate as validate_eks
 from components.kubernetes.aws_gateway import _validate as validate_gateway
 from components.kubernetes.aws_irsa import OidcIdentity
 from components.kubernetes.platform.baseline import _validate as validate_baseline
+from components.kubernetes.platform.monitoring import validate_monitoring
 from components.kubernetes.platform.workload import validate_workload
 from components.monitoring.aws import AlertTopicsArgs
 from components.monitoring.aws import _validate as validate_alert_topics
@@ -54,6 +56,7 @@ from infra.layers import (
     dr,
     dr_region,
     kubernetes,
+    metrics,
     network,
     registry,
     storage,
@@ -239,7 +242,24 @@ def _kubernetes_checks(cfg: AwsStackConfig) -> list[Check]:
     gateway = apps.GatewaySources(
         cfg.platform.ingress_namespace, source_cidrs=kubernetes.load_balancer_cidrs(cfg)
     )
-    return found + workload_checks(cfg, ports, gateway)
+    return (
+        found
+        + monitoring_checks(cfg, ebs_storage_class().name, EBS_MIN_VOLUME_GIB)
+        + workload_checks(cfg, ports, gateway)
+    )
+
+
+def monitoring_checks(cfg: StackBase, storage_class: str, min_volume_gib: int) -> list[Check]:
+    """The in-cluster monitoring stack, on either cloud (its StorageClass and smallest volume)."""
+    if not cfg.metrics.enabled:
+        return []
+    args = metrics.stack_args(
+        cfg, storage_class, min_volume_gib, metrics.AlertmanagerWiring(config={})
+    )
+    return [
+        Check("MonitoringStack", validate_monitoring, (args,), "metrics",
+              {"zones": "network.zones", "cluster_network_cidr": "network.cidr"})
+    ]  # fmt: skip
 
 
 def workload_checks(
@@ -250,7 +270,10 @@ def workload_checks(
     egress = apps.data_egress(cfg.subnet_plan(), ports)
     found = []
     for name, app in cfg.apps.items():
-        args = apps.workload_args(cfg, app, egress, gateway, image=STAND_IN)
+        args = apps.workload_args(
+            cfg, app, egress, gateway, image=STAND_IN,
+            monitoring=() if cfg.metrics.enabled else None,
+        )  # fmt: skip
         found.append(
             Check(f"Workload {name}", validate_workload, (name, args), f"apps.{name}",
                   {"min_replicas": f"apps.{name}.replicas.min",

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 from components.cdn.alicloud import _validate as validate_cdn
+from components.kubernetes.alicloud_ack import ESSD_MIN_VOLUME_GIB, csi_storage_class
 from components.kubernetes.alicloud_ack import _validate as validate_ack
 from components.kubernetes.alicloud_addons import _validate as validate_addons
 from components.kubernetes.alicloud_gateway import _validate as validate_gateway
@@ -22,7 +23,7 @@ from components.storage.spec import BUCKET_PURPOSES
 from infra.config import AlicloudStackConfig
 from infra.layers.alicloud import data, dr, kubernetes, monitoring, network, storage
 from infra.layers.apps import GatewaySources
-from infra.preflight import STAND_IN, Check, run_checks, workload_checks
+from infra.preflight import STAND_IN, Check, monitoring_checks, run_checks, workload_checks
 
 BUDGET_NOT_BUILT = (
     "pulumi-alicloud has no budget resource: on Alibaba Cloud the cost-stack-budget policy holds "
@@ -70,6 +71,7 @@ def checks(cfg: AlicloudStackConfig) -> list[Check]:
             Check("PlatformAddons", validate_addons, (kubernetes.addons_args(cfg),), "platform"),
             Check("PublicGateway", validate_gateway, (kubernetes.gateway_args(cfg, STAND_IN),),
                   "platform", {"route_namespaces": "platform.namespaces", "hosts": "apps"}),
+            *monitoring_checks(cfg, csi_storage_class().name, ESSD_MIN_VOLUME_GIB),
             *workload_checks(cfg, data.ports(cfg), _gateway_sources(cfg)),
         ]  # fmt: skip
     return (found + _data_checks(cfg) + _storage_checks(cfg) + _monitoring_checks(cfg)

@@ -25,8 +25,15 @@ from planner.recorder import RecordedResource, RecordingMonitor
 from tests.conftest import STACKS, built, of_type, stack_config
 
 HELM = "kubernetes:helm.sh/v3:Release"
-CUSTOM_GROUPS = ("cert-manager.io/", "gateway.networking.k8s.io/", "gateway.k8s.aws/")
+CUSTOM_GROUPS = ("cert-manager.io/", "gateway.networking.k8s.io/", "gateway.k8s.aws/",
+                 "gateway.envoyproxy.io/", "monitoring.coreos.com/")  # fmt: skip
+"""Custom resources: the Gateway API's by ./tasks gateway-schemas, the Prometheus operator's
+kinds by promtool (./tasks monitoring-validate) and their fields here."""
 MANIFEST_FILES = "kubernetes:yaml/v2:ConfigFile"  # the Gateway API CRDs, by release URL
+MONITORING_RESOURCES = {
+    "kubernetes:monitoring.coreos.com/v1:ServiceMonitor",
+    "kubernetes:monitoring.coreos.com/v1:PrometheusRule",
+}
 
 
 def manifests(monitor: RecordingMonitor) -> list[RecordedResource]:
@@ -81,6 +88,7 @@ def test_helm_releases_are_pinned_to_the_configured_charts(stack: str) -> None:
     cfg = stack_config(stack)
     releases = {r.inputs["chart"]: r.inputs for r in of_type(built(stack), HELM)}
     expected = {c.chart: c for _, c in cfg.platform.charts}
+    expected[cfg.metrics.chart.chart] = cfg.metrics.chart
     if cfg.platform.route53_zone is None:
         expected.pop("external-dns")
     assert set(releases) == set(expected)
@@ -103,3 +111,21 @@ def test_custom_resources_carry_the_fields_cert_manager_needs(stack: str) -> Non
     # HTTP-01 through the public Gateway's HTTP listener (no ingress controller any more).
     [parent] = spec["solvers"][0]["http01"]["gatewayHTTPRoute"]["parentRefs"]
     assert parent == {"name": "public", "namespace": "gateway", "sectionName": "http"}
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_monitoring_resources_carry_the_fields_the_operator_reads(stack: str) -> None:
+    found = [r for r in built(stack).recorded if r.type in MONITORING_RESOURCES]
+    # ServiceMonitors come with a service exporting metrics (`source: app`); the shipped web
+    # image exports none, so its alerts (a PrometheusRule) are there, a monitor is not.
+    assert {r.inputs["kind"] for r in found} >= {"PrometheusRule"}
+    for r in found:
+        assert r.inputs["apiVersion"] == "monitoring.coreos.com/v1", r.name
+        assert r.inputs["metadata"]["namespace"] and r.inputs["metadata"]["name"], r.name
+        spec = r.inputs["spec"]
+        if r.inputs["kind"] == "ServiceMonitor":
+            assert set(spec) == {"namespaceSelector", "selector", "endpoints"}, r.name
+            assert all(set(e) <= {"port", "path", "interval"} for e in spec["endpoints"])
+        else:
+            rules = [rule for group in spec["groups"] for rule in group["rules"]]
+            assert rules and all({"alert", "expr", "for", "labels"} <= set(x) for x in rules)

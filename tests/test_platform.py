@@ -63,15 +63,10 @@ def test_default_deny_and_the_platform_allows() -> None:
     }
     assert {p["protocol"] for p in dns["ports"]} == {"UDP", "TCP"}
 
-    def source(policy: str) -> str:
-        return specs[policy]["ingress"][0]["from"][0]["namespaceSelector"]["matchLabels"][
-            "kubernetes.io/metadata.name"
-        ]
-
-    assert source("allow-from-monitoring") == "monitoring"
-    # Public traffic is admitted per workload (from the load balancer's subnets), never to a
-    # whole namespace.
-    assert set(specs) == {"default-deny", "allow-dns", "allow-from-monitoring"}
+    # Public traffic is admitted per routed workload (from the public Gateway's sources), and
+    # Prometheus per workload to its metrics port (tests/test_metrics_stack.py): never a whole
+    # namespace.
+    assert set(specs) == {"default-deny", "allow-dns"}
 
 
 def test_quota_limits_and_default_storage_class() -> None:
@@ -107,6 +102,7 @@ def releases(stack: str) -> dict[str, RecordedResource]:
 def test_add_ons_per_environment() -> None:
     common = {"aws-load-balancer-controller", "cert-manager", "metrics-server",
               "cluster-autoscaler"}  # fmt: skip
+    common |= {"kube-prometheus-stack"}  # the monitoring stack's release (its own component)
     assert set(releases("dev")) == common  # no Route 53 zone in dev
     assert set(releases("prod")) == common | {"external-dns"}
 

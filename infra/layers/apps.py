@@ -10,7 +10,7 @@ NetworkPolicy is what narrows that down to the services that declared the use.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
 import pulumi
@@ -28,6 +28,7 @@ from components.kubernetes.platform.workload import (
 from components.network.cidr_plan import SubnetPlan
 from infra.config import StackBase
 from infra.sections.apps import AppService
+from infra.sections.metrics import metrics_args_of
 
 
 class _Vpc(Protocol):
@@ -109,17 +110,26 @@ def layer(
     data: DataLike,
     *,
     images: Mapping[str, pulumi.Input[str]] | None = None,
+    monitoring: Sequence[pulumi.Resource] | None = None,
     opts: pulumi.ResourceOptions | None = None,
 ) -> AppsHandles:
     """One Workload per service on the cluster; each may reach the data services it uses, and one
-    without `image` runs from its own repository of the registry."""
+    without `image` runs from its own repository of the registry. With a monitoring stack
+    (`monitoring`: what installs its CRDs), each service gets its monitors and alerts."""
     egress = data_egress(network.vpc.plan, data.ports)
     on_platform = pulumi.ResourceOptions.merge(kubernetes.on_platform, opts)
     return AppsHandles(
         workloads={
             name: Workload(
                 name,
-                workload_args(cfg, app, egress, kubernetes.gateway, image=(images or {}).get(name)),
+                workload_args(
+                    cfg,
+                    app,
+                    egress,
+                    kubernetes.gateway,
+                    image=(images or {}).get(name),
+                    monitoring=monitoring,
+                ),
                 opts=on_platform,
             )
             for name, app in cfg.apps.items()
@@ -134,8 +144,10 @@ def workload_args(
     gateway: GatewayLike,
     *,
     image: pulumi.Input[str] | None = None,
+    monitoring: Sequence[pulumi.Resource] | None = None,
 ) -> WorkloadArgs:
-    """`image`: the service's own repository, used when the service names no `image`."""
+    """`image`: the service's own repository, used when the service names no `image`;
+    `monitoring`: the monitoring stack's CRD installer (None: there is none)."""
     own = app.image if app.image is not None else image
     if own is None:  # config refuses this first (apps.<name>.image); kept for direct callers
         raise ValueError("apps: a service without `image` needs its registry repository")
@@ -177,4 +189,9 @@ def workload_args(
         load_balancer_cidrs=list(gateway.source_cidrs) if app.host else [],
         allowed_peers=list(gateway.source_peers) if app.host else [],
         data_egress=[egress[service] for service in app.uses],
+        metrics=replace(
+            metrics_args_of(app.metrics, cfg.platform.monitoring_namespace), after=monitoring
+        )
+        if monitoring is not None and app.metrics.enabled
+        else None,
     )

@@ -34,6 +34,7 @@ from components.kubernetes.platform.workload import (
 from infra.policy_limits import PolicyLimits
 from infra.presets import deep_merge
 from infra.sections.base import Problem, Section, component_default
+from infra.sections.metrics import AppMetrics
 
 _DNS_LABEL = DNS_LABEL.pattern
 _DNS_SUBDOMAIN = re.compile(r"^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$")
@@ -107,6 +108,9 @@ class AppDefaults(Section):
     """CPU architectures the image is built for (`amd64`, `arm64`): pods run only on nodes of
     these, and a stack whose node groups offer none of them is refused. Unset: amd64 only; list
     both for a multi-arch image to run on Graviton nodes."""
+    metrics: AppMetrics = AppMetrics()
+    """What the in-cluster monitoring stack watches (`groundwork:metrics`): the request
+    metrics' source, scrape port and path, and the alerts' thresholds and severities."""
 
 
 class AppService(AppDefaults):
@@ -235,6 +239,13 @@ class AppService(AppDefaults):
         if self.host is None:
             yield Problem(
                 "rollout", "canary splits the HTTPRoute's traffic; the service needs a host"
+            )
+        m = self.metrics
+        if m.enabled and m.source == "app" and m.port not in self.ports:
+            yield Problem(
+                "metrics.port",
+                f"'{m.port}' is not one of ports {sorted(self.ports)}; name the port serving "
+                "the metrics, or set metrics.source 'none' (an image that exports none)",
             )
 
 

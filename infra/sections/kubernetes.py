@@ -361,7 +361,8 @@ class Platform(Section):
     ingress_namespace: str = Field(_baseline("ingress_namespace"), pattern=_DNS_LABEL)
     """Namespace of the platform's public Gateway (the parent of every service's HTTPRoute)."""
     monitoring_namespace: str = Field(_baseline("monitoring_namespace"), pattern=_DNS_LABEL)
-    """Namespace of the monitoring stack (workloads admit scrapes from it)."""
+    """Namespace of the monitoring stack (its Prometheus is admitted to each workload's metrics
+    port only)."""
     internet_facing: bool = _addons("internet_facing")
     """Put the public Gateway's load balancer on the public subnets (false: internal)."""
     acme_email: str = Field("platform@example.com", pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")

@@ -2,8 +2,9 @@
 
 Creates: workload namespaces with Pod Security Admission `restricted` (enforce, audit, warn); in
 each, a default-deny NetworkPolicy (ingress and egress) plus allows for DNS to kube-system and
-scrapes from the monitoring namespace (public traffic is admitted per workload, from the load
-balancer's subnets: nothing in a namespace is reachable from outside by default); a ResourceQuota
+nothing else (public traffic is admitted per routed workload, from the public Gateway's sources;
+scrapes from the monitoring namespace per workload, to its metrics port only:
+workload_monitoring.py); a ResourceQuota
 and a LimitRange (so pods without resources get sane defaults and count against the quota); the
 platform namespaces (public Gateway, cert-manager, monitoring) at PSA `baseline` enforce with
 `restricted` audit/warn (their charts need NET_BIND_SERVICE or host settings we do not control);
@@ -99,7 +100,8 @@ class PlatformBaselineArgs:
     ingress_namespace: str = "gateway"
     """Namespace of the public Gateway (north-south entry; its routes' parent)."""
     monitoring_namespace: str = "monitoring"
-    """Namespace of the monitoring stack (workloads admit scrapes from it)."""
+    """Namespace of the monitoring stack (a platform namespace; its NetworkPolicies are the
+    monitoring stack's own)."""
     platform_namespaces: Sequence[str] = ("gateway", "cert-manager", "monitoring")
     """Namespaces for add-ons, created here so they carry PSA labels."""
     storage_class: StorageClassArgs
@@ -169,7 +171,6 @@ class PlatformBaseline(pulumi.ComponentResource):
         )
 
     def _network_policies(self, ns: str) -> None:
-        args = self._args
 
         def from_namespace(source: str) -> dict[str, Any]:
             return {"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": source}}}
@@ -196,15 +197,6 @@ class PlatformBaseline(pulumi.ComponentResource):
                         "ports": [{"protocol": "UDP", "port": 53}, {"protocol": "TCP", "port": 53}],
                     }
                 ],
-            },
-        )
-        self._policy(
-            ns,
-            "allow-from-monitoring",
-            {
-                "podSelector": {},
-                "policyTypes": ["Ingress"],
-                "ingress": [{"from": [from_namespace(args.monitoring_namespace)]}],
             },
         )
 

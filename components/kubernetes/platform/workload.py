@@ -32,6 +32,11 @@ from components._base import child_opts, parse_cidr, require, type_token
 from components.kubernetes.architecture import ARCHITECTURES, Architecture
 from components.kubernetes.gateway_api import GATEWAY_API, http_route_spec
 from components.kubernetes.platform.baseline import k8s_labels
+from components.kubernetes.platform.workload_monitoring import (
+    WorkloadMetricsArgs,
+    observe,
+    validate_metrics,
+)
 
 DIGEST = re.compile(r"^sha256:[0-9a-f]{64}$")
 TAG = re.compile(r"^[\w][\w.-]{0,127}$")
@@ -204,6 +209,9 @@ class WorkloadArgs:
     (`kubernetes.io/arch`), so an amd64-only image never lands on an arm64 (Graviton) node.
     List every architecture of a multi-arch image."""
     """Zone spread strictness (DoNotSchedule blocks scheduling when a zone is missing)."""
+    metrics: WorkloadMetricsArgs | None = None
+    """Scrape, alerts, scrape NetworkPolicy and dashboard for the in-cluster monitoring stack
+    (workload_monitoring.py); None: the workload is not observed."""
 
 
 @dataclass(frozen=True)
@@ -278,6 +286,9 @@ class Workload(pulumi.ComponentResource):
             self._canary(args.canary, pod_inputs)
         if args.route is not None:
             self._route(args.route)
+        if args.metrics is not None:
+            observe(self, name, args.namespace, self._labels, self._selector,
+                    args.ports.get(args.metrics.port, 0), args.metrics)  # fmt: skip
         self.register_outputs(
             {
                 "image": self.image_ref,
@@ -690,6 +701,8 @@ def validate_workload(name: str, args: WorkloadArgs) -> None:
     require(
         args.pdb_max_unavailable >= 1, "pdb_max_unavailable", "at least 1 (drains must proceed)"
     )
+    if args.metrics is not None:
+        validate_metrics(args.metrics, args.ports)
     if args.route is not None:
         require(bool(args.route.host), "route.host", "must not be empty")
         require(HTTP_PORT in args.ports, "route", f"routes to the '{HTTP_PORT}' port; declare it")
