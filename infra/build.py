@@ -110,7 +110,7 @@ def compose_aws(cfg: AwsStackConfig) -> AwsPlatform:
     providers = build_providers(cfg)
     alerts = monitoring.layer(cfg, providers)
     net = network.layer(cfg, providers, alarms=alerts.alarms)
-    budget = cost.layer(cfg, providers)
+    budget = cost.layer(cfg, providers, alerts)
     images = registry.layer(cfg, providers)
     k8s = kubernetes.layer(
         cfg, providers, net, image_repository_arns=images.pull_arns, alarms=alerts.alarms

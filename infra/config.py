@@ -54,7 +54,7 @@ from infra.sections.apps import (
 )
 from infra.sections.backup import AwsBackup, Backup
 from infra.sections.base import CrossFieldError, Problem, Section, all_problems
-from infra.sections.budget import Budget
+from infra.sections.budget import AwsBudget, Budget
 from infra.sections.cdn import AwsCdn, Cdn
 from infra.sections.dr import AwsDisasterRecovery, DisasterRecovery
 from infra.sections.kubernetes import (
@@ -65,6 +65,7 @@ from infra.sections.kubernetes import (
     Cluster,
     Platform,
 )
+from infra.sections.logs import Logs, retention_problems, with_class_retention
 from infra.sections.network import AlicloudNetwork, AwsNetwork, Network
 from infra.sections.postgres import AlicloudPostgres, AwsPostgres, Postgres
 from infra.sections.redis import AlicloudRedis, AwsRedis, Redis
@@ -440,6 +441,10 @@ class AwsStackConfig(StackBase):
     """CloudFront + WAF (per-client rate limit) in front of the public API (docs/dr.md)."""
     registry: AwsRegistry = AwsRegistry()
     """ECR repositories, one per service of `apps` (docs/delivery.md)."""
+    budget: AwsBudget = AwsBudget()
+    """The stack's monthly budget (an AWS Budget) and cost anomaly alerts (docs/cost.md)."""
+    logs: Logs = Logs()
+    """Log retention by class: every log group's days come from its class (docs/monitoring.md)."""
 
     def problems(self) -> Iterator[Problem]:
         yield from super().problems()
@@ -466,6 +471,8 @@ class AwsStackConfig(StackBase):
                 "to none: cross-region backup copies)",
             )
         yield from self._api_problems()
+        for key, message in retention_problems(self.logs, self._log_groups(), self.limits):
+            yield Problem(key, message)
         if cluster.enabled and not cluster.admin_role_arns:
             yield Problem(
                 "cluster.adminRoleArns",
@@ -485,6 +492,21 @@ class AwsStackConfig(StackBase):
                     "required unless cdn.allowDefaultCertificate is true (with the default "
                     "*.cloudfront.net certificate AWS fixes the minimum TLS version at TLSv1)",
                 )
+
+    def _log_groups(self) -> dict[str, int]:
+        """The retention of each log group the stack builds, by its stack-file key."""
+        c, redis = self, self.redis
+        built = {
+            "network.flowLogs.retentionDays": (c.network.flow_logs.enabled,
+                                               c.network.flow_logs.retention_days),
+            "cluster.logRetentionDays": (c.cluster.enabled, c.cluster.log_retention_days),
+            "postgres.logRetentionDays": (c.postgres.enabled, c.postgres.log_retention_days),
+            "cdn.waf.logRetentionDays": ((c.cdn.enabled and c.cdn.waf.enabled) or c.api.enabled,
+                                         c.cdn.waf.log_retention_days),
+            "redis.slowLogRetentionDays": (redis.enabled and redis.node_based,
+                                           redis.slow_log_retention_days),
+        }  # fmt: skip
+        return {key: days for key, (on, days) in built.items() if on}
 
     def _guardrail_problems(self) -> Iterator[Problem]:
         yield from super()._guardrail_problems()
@@ -628,7 +650,10 @@ def parse_config(raw: Mapping[str, Any]) -> StackConfig:
     """Validate un-namespaced stack-file values (`{"network": {...}}`) merged over their preset."""
     environment, cloud = raw.get("environment"), _cloud_of(raw)
     try:
-        config = _ADAPTER.validate_python(preset(environment, cloud, raw))
+        merged = preset(environment, cloud, raw)
+        if cloud == AwsStackConfig.CLOUD:  # each log group's retention from its class
+            merged = with_class_retention(merged, raw)
+        config = _ADAPTER.validate_python(merged)
     except ValidationError as exc:
         problems = [line for err in exc.errors() for line in _describe(err, cloud)]
         raise ConfigError(list(dict.fromkeys(problems))) from None

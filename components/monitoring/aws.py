@@ -25,8 +25,13 @@ from components.monitoring import (
 PAGERDUTY_CLOUDWATCH_URL = "https://events.pagerduty.com/integration/{key}/enqueue"
 """PagerDuty's CloudWatch integration endpoint: it confirms SNS subscriptions by itself."""
 
-# Services that publish alerts to the topics: alarms, budgets, backup job events.
-_PUBLISHERS = ("cloudwatch.amazonaws.com", "budgets.amazonaws.com", "backup.amazonaws.com")
+# Services that publish alerts to the topics: alarms, budgets, cost anomalies, backup job events.
+_PUBLISHERS = (
+    "cloudwatch.amazonaws.com",
+    "budgets.amazonaws.com",
+    "costalerts.amazonaws.com",
+    "backup.amazonaws.com",
+)
 
 _COMPARISON = {
     ">": "GreaterThanThreshold",
