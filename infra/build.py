@@ -3,8 +3,8 @@ platform: every layer (infra/layers/) takes the config and the handles of the la
 and returns typed handles to its components plus its exports.
 
     providers ─> registry ─┐
-             ├─> network ─> kubernetes (optional) ─┐
-             │          └──────────────────────────┴─> data ─> apps (on the cluster)
+             ├─> network ─> kubernetes (optional) ─┬─> telemetry (logs, traces) ─┐
+             │          └──────────────────────────┴─> data ──────────────────┴─> apps
              ├─> dr_region (DR network, key, vault) ───────┘ │
              ├─> cost (the budget)                           │
              ├─> storage (buckets, CDN at the edge) ─────────┴─> dr (secondary, replicas,
@@ -34,6 +34,7 @@ from infra.layers import (
     network,
     registry,
     storage,
+    telemetry,
 )
 from infra.layers.alicloud import data as ali_data
 from infra.layers.alicloud import kubernetes as ali_kubernetes
@@ -56,6 +57,8 @@ class AwsPlatform:
     data: data.DataHandles
     apps: apps.AppsHandles | None
     """None without a cluster."""
+    telemetry: telemetry.TelemetryHandles
+    """Container logs and the trace collector (empty without a cluster)."""
     cost: cost.CostHandles
     api: api.ApiHandles | None
     """None without `api.enabled`."""
@@ -66,7 +69,7 @@ class AwsPlatform:
     def exports(self, cfg: AwsStackConfig) -> dict[str, Any]:
         """The stack outputs: each layer's exports (never a credential)."""
         layers = (self.kubernetes, self.data, self.apps, self.network, self.storage, self.cost,
-                  self.monitoring, self.registry, self.api, self.dr)  # fmt: skip
+                  self.monitoring, self.telemetry, self.registry, self.api, self.dr)  # fmt: skip
         out: dict[str, Any] = {"environment": cfg.environment, "region": cfg.region}
         for handles in layers:
             if handles is not None:
@@ -118,8 +121,9 @@ def compose_aws(cfg: AwsStackConfig) -> AwsPlatform:
     edge = storage.layer(cfg, providers)
     dr_base = dr_region.layer(cfg, providers)
     data_tier = data.layer(cfg, providers, net, k8s, dr_base, alarms=alerts.alarms)
+    signals = telemetry.layer(cfg, k8s, alerts)
     services = (
-        apps.layer(cfg, net, k8s, data_tier, images=images.repository_urls)
+        apps.layer(cfg, net, k8s, data_tier, images=images.repository_urls, telemetry=signals)
         if k8s is not None
         else None
     )
@@ -127,7 +131,8 @@ def compose_aws(cfg: AwsStackConfig) -> AwsPlatform:
     recovery = dr.layer(cfg, providers, dr_base, data_tier, edge, api=api_edge)
     return AwsPlatform(
         providers=providers, network=net, kubernetes=k8s, monitoring=alerts, storage=edge,
-        data=data_tier, apps=services, cost=budget, registry=images, api=api_edge, dr=recovery,
+        data=data_tier, apps=services, telemetry=signals, cost=budget, registry=images,
+        api=api_edge, dr=recovery,
     )  # fmt: skip
 
 

@@ -72,6 +72,7 @@ from infra.sections.redis import AlicloudRedis, AwsRedis, Redis
 from infra.sections.registry import AwsRegistry
 from infra.sections.storage import AwsStorage, Storage
 from infra.sections.tags import Tags
+from infra.sections.tracing import Tracing
 from planner.config_keys import namespace_problems
 from planner.stackfile import dotted_path
 
@@ -444,7 +445,10 @@ class AwsStackConfig(StackBase):
     budget: AwsBudget = AwsBudget()
     """The stack's monthly budget (an AWS Budget) and cost anomaly alerts (docs/cost.md)."""
     logs: Logs = Logs()
-    """Log retention by class: every log group's days come from its class (docs/monitoring.md)."""
+    """Container logs (Fluent Bit) and log retention by class: every log group's days come from
+    its class (docs/monitoring.md)."""
+    tracing: Tracing = Tracing()
+    """The OpenTelemetry Collector the services send traces to; X-Ray or an OTLP endpoint."""
 
     def problems(self) -> Iterator[Problem]:
         yield from super().problems()

@@ -32,6 +32,7 @@ from components.kubernetes.platform.baseline import _validate as validate_baseli
 from components.kubernetes.platform.workload import validate_workload
 from components.monitoring.aws import AlertTopicsArgs
 from components.monitoring.aws import _validate as validate_alert_topics
+from components.monitoring.aws_telemetry import _validate as validate_telemetry
 from components.network.aws import _validate as validate_vpc
 from components.postgres.aws import _validate as validate_postgres
 from components.postgres.aws_global import _validate as validate_global_secondary
@@ -54,6 +55,7 @@ from infra.layers import (
     network,
     registry,
     storage,
+    telemetry,
 )
 
 STAND_IN = "stand-in"
@@ -213,6 +215,11 @@ def _kubernetes_checks(cfg: AwsStackConfig) -> list[Check]:
         Check("PlatformAddons", validate_addons, (addons,), "platform"),
         Check("Registry", validate_registry, (registry.registry_args(cfg, None),), "registry",
               {"applications": "apps", "untagged_expiry_days": "registry.untaggedImageExpiryDays"}),
+        Check("ClusterTelemetry", validate_telemetry,
+              (telemetry.telemetry_args(cfg, kubernetes.cluster_name(cfg), oidc),), "tracing",
+              {"cluster_name": "name", "logs.retention_days": "logs.retention.application",
+               "logs": "logs.shipping.chart", "tracing": "tracing",
+               "workload_namespaces": "platform.namespaces"}),
     ]  # fmt: skip
     return found + workload_checks(cfg, ports)
 

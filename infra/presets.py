@@ -112,6 +112,8 @@ CLOUD_PRESETS: dict[str, dict[str, dict[str, Any]]] = {
             "logs": {"retention": {"application": 7, "audit": 14, "flow": 14}},
             # Dev's bill is small: an anomaly of $20 is already worth a look.
             "budget": {"anomalyThresholdUsd": 20},
+            # Fewer traces (X-Ray bills per trace recorded) and one collector replica.
+            "tracing": {"samplingRatio": 0.05, "replicas": 1},
         },
         # QA keeps audit and flow logs long enough to investigate a failed test cycle.
         "test": {"logs": {"retention": {"audit": 30, "flow": 30}}},

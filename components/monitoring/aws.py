@@ -12,7 +12,7 @@ from pulumi_aws import cloudwatch, kms, sns
 
 from components._base import child_opts, merged_tags, require, type_token
 from components.aws.identity import aws_context
-from components.aws.policy_docs import kms_key_policy, policy_document
+from components.aws.policy_docs import kms_key_policy, logs_service_statement, policy_document
 from components.monitoring import (
     AlarmPolicy,
     AlarmSpec,
@@ -62,7 +62,8 @@ class AlertTopics(pulumi.ComponentResource):
     """A customer-managed KMS key and one SNS topic per severity, subscribed to its channels.
 
     The key is customer managed because CloudWatch alarms cannot publish to a topic encrypted with
-    the AWS managed `alias/aws/sns` key (its key policy cannot grant CloudWatch).
+    the AWS managed `alias/aws/sns` key (its key policy cannot grant CloudWatch). CloudWatch Logs of
+    this account and region may use it too (`key_arn`): the container log group shares it.
     """
 
     topic_arns: dict[Severity, pulumi.Output[str]]
@@ -90,7 +91,9 @@ class AlertTopics(pulumi.ComponentResource):
                         "Resource": "*",
                     }
                     for p in publishers
-                ],
+                ]
+                # The observability log groups (container logs) share the key: one key, not two.
+                + [logs_service_statement()],
             ),
             tags=merged_tags(args.tags, f"{name}-key"),
             opts=child_opts(self, protect=args.protect_stateful),

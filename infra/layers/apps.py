@@ -18,6 +18,7 @@ import pulumi
 from components.kubernetes.platform.workload import (
     DataEgressArgs,
     IngressArgs,
+    PeerArgs,
     ResourcesArgs,
     SecurityArgs,
     Workload,
@@ -63,6 +64,13 @@ class DataLike(Protocol):
     def ports(self) -> dict[str, tuple[int, int]]: ...
 
 
+class TelemetryLike(Protocol):
+    """Where the services send their traces (a cloud's telemetry handles)."""
+
+    def egress_peer(self) -> PeerArgs | None: ...
+    def otlp_env(self) -> dict[str, str]: ...
+
+
 @dataclass(frozen=True)
 class AppsHandles:
     workloads: dict[str, Workload] = field(default_factory=dict)
@@ -93,10 +101,12 @@ def layer(
     data: DataLike,
     *,
     images: Mapping[str, pulumi.Input[str]] | None = None,
+    telemetry: TelemetryLike | None = None,
     opts: pulumi.ResourceOptions | None = None,
 ) -> AppsHandles:
     """One Workload per service on the cluster; each may reach the data services it uses, and one
-    without `image` runs from its own repository of the registry."""
+    without `image` runs from its own repository of the registry. With `telemetry`, each gets the
+    trace collector's endpoint and may reach it (its OTLP port, nothing else)."""
     egress = data_egress(network.vpc.plan, data.ports)
     on_platform = pulumi.ResourceOptions.merge(kubernetes.on_platform, opts)
     addons = kubernetes.addons
@@ -111,6 +121,7 @@ def layer(
                     addons.ingress_class,
                     addons.cluster_issuer_name,
                     image=(images or {}).get(name),
+                    telemetry=telemetry,
                 ),
                 opts=on_platform,
             )
@@ -127,6 +138,7 @@ def workload_args(
     cluster_issuer: str,
     *,
     image: pulumi.Input[str] | None = None,
+    telemetry: TelemetryLike | None = None,
 ) -> WorkloadArgs:
     """`image`: the service's own repository, used when the service names no `image`."""
     own = app.image if app.image is not None else image
@@ -165,4 +177,6 @@ def workload_args(
         else None,
         ingress_namespace=cfg.platform.ingress_namespace,
         data_egress=[egress[service] for service in app.uses],
+        env=telemetry.otlp_env() if telemetry else {},
+        egress_peers=[peer] if telemetry and (peer := telemetry.egress_peer()) else [],
     )

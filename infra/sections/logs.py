@@ -16,6 +16,7 @@ from typing import Any
 from components._base import LOG_CLASSES, LOG_RETENTION_DAYS, LogClass
 from infra.policy_limits import PolicyLimits
 from infra.sections.base import LogRetentionDays, Section
+from infra.sections.kubernetes import HelmChart
 
 RULE = "cost-log-retention"
 
@@ -40,7 +41,22 @@ class LogRetention(Section):
     """Days of VPC flow records."""
 
 
+FLUENT_BIT = HelmChart(
+    chart="aws-for-fluent-bit", version="0.2.1", repository="https://aws.github.io/eks-charts"
+)
+
+
+class LogShipping(Section):
+    enabled: bool = True
+    """Ship every container's log with Fluent Bit (a DaemonSet) into a KMS-encrypted log group of
+    class `application` (`/aws/eks/<cluster>/containers`); needs `cluster.enabled`."""
+    chart: HelmChart = FLUENT_BIT
+    """The pinned Fluent Bit chart (values merged over ours)."""
+
+
 class Logs(Section):
+    shipping: LogShipping = LogShipping()
+    """Container logs to CloudWatch Logs."""
     retention: LogRetention = LogRetention()
     """Days per retention class; values CloudWatch Logs accepts (1, 3, 5, 7, 14, 30, 60, 90, 120,
     150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653)."""

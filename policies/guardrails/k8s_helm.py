@@ -132,6 +132,7 @@ RULES = [
                 "https://kubernetes-sigs.github.io/metrics-server",
                 "https://kubernetes.github.io/autoscaler",
                 "https://kubernetes-sigs.github.io/external-dns",
+                "https://open-telemetry.github.io/opentelemetry-helm-charts",
             ],
             "allowLocalCharts": False,
         },
