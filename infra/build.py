@@ -9,6 +9,7 @@ and returns typed handles to its components plus its exports.
              ├─> cost (the budget)                           │
              ├─> storage (buckets, CDN at the edge) ─────────┴─> dr (secondary, replicas,
              └─> api (CloudFront + WAF before the ingress) ─────────> failover records)
+                                                                             └─> health (us-east-1)
 
 The registry's repositories feed the cluster (the only ones its nodes may pull from) and the apps
 (a service without `image` runs from its own). Later layers (monitoring, DR) take the handles they attach to: `AwsPlatform` holds them all.
@@ -29,6 +30,7 @@ from infra.layers import (
     data,
     dr,
     dr_region,
+    health,
     kubernetes,
     monitoring,
     network,
@@ -65,11 +67,14 @@ class AwsPlatform:
     dr: dr.DrHandles | None
     """None without `dr.enabled`."""
     registry: registry.RegistryHandles
+    health: health.HealthHandles
+    """Health checks of the public entry points, alarmed in us-east-1."""
 
     def exports(self, cfg: AwsStackConfig) -> dict[str, Any]:
         """The stack outputs: each layer's exports (never a credential)."""
         layers = (self.kubernetes, self.data, self.apps, self.network, self.storage, self.cost,
-                  self.monitoring, self.telemetry, self.registry, self.api, self.dr)  # fmt: skip
+                  self.monitoring, self.telemetry, self.registry, self.api, self.dr,
+                  self.health)  # fmt: skip
         out: dict[str, Any] = {"environment": cfg.environment, "region": cfg.region}
         for handles in layers:
             if handles is not None:
@@ -129,10 +134,12 @@ def compose_aws(cfg: AwsStackConfig) -> AwsPlatform:
     )
     api_edge = api.layer(cfg, providers, edge)
     recovery = dr.layer(cfg, providers, dr_base, data_tier, edge, api=api_edge)
+    checked = recovery.failover.health_check_ids if recovery and recovery.failover else None
+    entries = health.layer(cfg, providers, checked)
     return AwsPlatform(
         providers=providers, network=net, kubernetes=k8s, monitoring=alerts, storage=edge,
         data=data_tier, apps=services, telemetry=signals, cost=budget, registry=images,
-        api=api_edge, dr=recovery,
+        api=api_edge, dr=recovery, health=entries,
     )  # fmt: skip
 
 

@@ -57,6 +57,7 @@ from infra.sections.base import CrossFieldError, Problem, Section, all_problems
 from infra.sections.budget import AwsBudget, Budget
 from infra.sections.cdn import AwsCdn, Cdn
 from infra.sections.dr import AwsDisasterRecovery, DisasterRecovery
+from infra.sections.health import HealthChecks
 from infra.sections.kubernetes import (
     AlicloudCluster,
     AlicloudPlatform,
@@ -449,6 +450,8 @@ class AwsStackConfig(StackBase):
     its class (docs/monitoring.md)."""
     tracing: Tracing = Tracing()
     """The OpenTelemetry Collector the services send traces to; X-Ray or an OTLP endpoint."""
+    health_checks: HealthChecks = HealthChecks()
+    """Route 53 health checks of the public entry points, alarmed in us-east-1."""
 
     def problems(self) -> Iterator[Problem]:
         yield from super().problems()

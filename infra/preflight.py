@@ -32,6 +32,7 @@ from components.kubernetes.platform.baseline import _validate as validate_baseli
 from components.kubernetes.platform.workload import validate_workload
 from components.monitoring.aws import AlertTopicsArgs
 from components.monitoring.aws import _validate as validate_alert_topics
+from components.monitoring.aws_health import _validate as validate_health
 from components.monitoring.aws_telemetry import _validate as validate_telemetry
 from components.network.aws import _validate as validate_vpc
 from components.postgres.aws import _validate as validate_postgres
@@ -51,6 +52,7 @@ from infra.layers import (
     data,
     dr,
     dr_region,
+    health,
     kubernetes,
     network,
     registry,
@@ -129,6 +131,9 @@ def checks(cfg: AwsStackConfig) -> list[Check]:
     if cfg.alerting.configured:
         topics = AlertTopicsArgs(routing=cfg.alerting.routing())
         found.append(Check("AlertTopics", validate_alert_topics, (topics,), "alerting"))
+    if (entries := health.health_args(cfg, {})) is not None:
+        found.append(Check("EntryHealth", validate_health, (entries,), "healthChecks",
+                           {"targets": "apps"}))  # fmt: skip
     found += _data_checks(cfg)
     if cfg.dr.enabled:
         found += _dr_checks(cfg)

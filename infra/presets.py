@@ -114,6 +114,8 @@ CLOUD_PRESETS: dict[str, dict[str, dict[str, Any]]] = {
             "budget": {"anomalyThresholdUsd": 20},
             # Fewer traces (X-Ray bills per trace recorded) and one collector replica.
             "tracing": {"samplingRatio": 0.05, "replicas": 1},
+            # No health checks (~$2.75 each with HTTPS, plus their alarms and us-east-1 topics).
+            "healthChecks": {"enabled": False},
         },
         # QA keeps audit and flow logs long enough to investigate a failed test cycle.
         "test": {"logs": {"retention": {"audit": 30, "flow": 30}}},

@@ -161,7 +161,7 @@ def test_every_component_refusal_is_run_by_the_config_first() -> None:
         "NOT_FROM_CONFIG lists a checked function"
     )
     # One per kind of component (data_tier, windows: helpers), on each cloud.
-    assert len(validators) == 30
+    assert len(validators) == 31
 
 
 def test_every_component_of_a_full_alicloud_stack_is_checked() -> None:
@@ -195,7 +195,7 @@ def test_every_component_of_a_full_stack_is_checked() -> None:
         "PlatformAddons", "Workload web", "MonthlyBudget", "AlertTopics", "Vpc dr",
         "RecoveryObjectives", "Bucket dr logs", "BackupVault dr", "Bucket assets replica",
         "Bucket uploads replica", "Bucket backups replica", "Replication", "GlobalSecondary",
-        "ApiEdge", "FailoverRecords", "Registry", "ClusterTelemetry",
+        "ApiEdge", "FailoverRecords", "Registry", "ClusterTelemetry", "EntryHealth",
     }  # fmt: skip
     assert serverless == nodes - {"RedisHa"} | {"RedisServerless"}
 
