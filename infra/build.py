@@ -126,7 +126,7 @@ def compose_aws(cfg: AwsStackConfig) -> AwsPlatform:
     edge = storage.layer(cfg, providers)
     dr_base = dr_region.layer(cfg, providers)
     data_tier = data.layer(cfg, providers, net, k8s, dr_base, alarms=alerts.alarms)
-    signals = telemetry.layer(cfg, k8s, alerts)
+    signals = telemetry.layer(cfg, providers, net.vpc, k8s, alerts=alerts)
     services = (
         apps.layer(cfg, net, k8s, data_tier, images=images.repository_urls, telemetry=signals)
         if k8s is not None

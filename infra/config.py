@@ -480,6 +480,13 @@ class AwsStackConfig(StackBase):
         yield from self._api_problems()
         for key, message in retention_problems(self.logs, self._log_groups(), self.limits):
             yield Problem(key, message)
+        search = self.logs.search
+        if search.enabled and not (cluster.enabled and self.logs.shipping.enabled):
+            yield Problem("logs.search.enabled", "needs cluster.enabled and "
+                          "logs.shipping.enabled: Fluent Bit is what fills the domain")  # fmt: skip
+        if search.enabled and search.zones > len(self.network.zones):
+            yield Problem("logs.search.zones", f"{search.zones} zones, but network.zones has "
+                          f"{len(self.network.zones)}")  # fmt: skip
         if cluster.enabled and not cluster.admin_role_arns:
             yield Problem(
                 "cluster.adminRoleArns",

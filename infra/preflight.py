@@ -33,6 +33,7 @@ from components.kubernetes.platform.workload import validate_workload
 from components.monitoring.aws import AlertTopicsArgs
 from components.monitoring.aws import _validate as validate_alert_topics
 from components.monitoring.aws_health import _validate as validate_health
+from components.monitoring.aws_search import _validate as validate_search
 from components.monitoring.aws_telemetry import _validate as validate_telemetry
 from components.network.aws import _validate as validate_vpc
 from components.postgres.aws import _validate as validate_postgres
@@ -220,6 +221,10 @@ def _kubernetes_checks(cfg: AwsStackConfig) -> list[Check]:
         Check("PlatformAddons", validate_addons, (addons,), "platform"),
         Check("Registry", validate_registry, (registry.registry_args(cfg, None),), "registry",
               {"applications": "apps", "untagged_expiry_days": "registry.untaggedImageExpiryDays"}),
+        *([Check("LogSearch", validate_search, (search,), "logs.search",
+                 {"domain_name": "name", "subnet_ids": "network.zones",
+                  "log_retention_days": "logs.retention.audit"})]
+          if (search := telemetry.log_search_args(cfg)) else []),
         Check("ClusterTelemetry", validate_telemetry,
               (telemetry.telemetry_args(cfg, kubernetes.cluster_name(cfg), oidc),), "tracing",
               {"cluster_name": "name", "logs.retention_days": "logs.retention.application",

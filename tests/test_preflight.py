@@ -120,6 +120,8 @@ def _everything_on() -> list[AwsStackConfig]:
     cache replace another component, so one config cannot)."""
     raw = copy.deepcopy(raw_stack_config("prod"))
     raw["postgres"] = {"readerAutoscaling": {"enabled": True}}
+    raw["logs"] = {"search": {"enabled": True,
+                              "masterRoleArn": "arn:aws:iam::123456789012:role/platform-admin"}}  # fmt: skip
     configs = [parse_config(raw), parse_config({**raw, "redis": {"serverless": {}}})]
     assert all(isinstance(cfg, AwsStackConfig) for cfg in configs)
     return configs  # type: ignore[return-value]
@@ -161,7 +163,7 @@ def test_every_component_refusal_is_run_by_the_config_first() -> None:
         "NOT_FROM_CONFIG lists a checked function"
     )
     # One per kind of component (data_tier, windows: helpers), on each cloud.
-    assert len(validators) == 31
+    assert len(validators) == 32
 
 
 def test_every_component_of_a_full_alicloud_stack_is_checked() -> None:
@@ -195,7 +197,7 @@ def test_every_component_of_a_full_stack_is_checked() -> None:
         "PlatformAddons", "Workload web", "MonthlyBudget", "AlertTopics", "Vpc dr",
         "RecoveryObjectives", "Bucket dr logs", "BackupVault dr", "Bucket assets replica",
         "Bucket uploads replica", "Bucket backups replica", "Replication", "GlobalSecondary",
-        "ApiEdge", "FailoverRecords", "Registry", "ClusterTelemetry", "EntryHealth",
+        "ApiEdge", "FailoverRecords", "Registry", "ClusterTelemetry", "EntryHealth", "LogSearch",
     }  # fmt: skip
     assert serverless == nodes - {"RedisHa"} | {"RedisServerless"}
 

@@ -67,6 +67,15 @@ class LogShippingArgs:
 
 
 @dataclass(frozen=True, kw_only=True)
+class SearchTarget:
+    """An OpenSearch domain Fluent Bit ships the container logs to as well (`LogSearch`)."""
+
+    endpoint: pulumi.Input[str]
+    arn: pulumi.Input[str]
+    index: str = "containers"
+
+
+@dataclass(frozen=True, kw_only=True)
 class TracingArgs:
     chart: ChartArgs
     """The pinned `opentelemetry-collector` chart."""
@@ -93,6 +102,8 @@ class ClusterTelemetryArgs:
     """Where the collector runs (a platform namespace)."""
     workload_namespaces: Sequence[str] = ()
     """Namespaces whose pods may send OTLP to the collector."""
+    search: SearchTarget | None = None
+    """Ship the container logs to this search domain too (needs `logs`)."""
     kms_key_arn: pulumi.Input[str] | None = None
     """Key of the container log group (one that lets CloudWatch Logs use it, such as the alert
     topics' key); None: a key of its own."""
@@ -152,7 +163,9 @@ class ClusterTelemetry(pulumi.ComponentResource):
             oidc=args.oidc,
             namespace="kube-system",
             service_account=FLUENT_BIT,
-            statements=group.arn.apply(fluent_bit_statements),
+            statements=pulumi.Output.all(group.arn, args.search.arn if args.search else None).apply(
+                lambda a: fluent_bit_statements(a[0], a[1])
+            ),
             tags=args.tags,
         )
         self._release(
@@ -171,6 +184,23 @@ class ClusterTelemetry(pulumi.ComponentResource):
                     out: {"enabled": False}
                     for out in ("cloudWatch", "firehose", "kinesis", "elasticsearch")
                 },
+                **(
+                    {
+                        "opensearch": {
+                            "enabled": True,
+                            "match": "*",
+                            "host": args.search.endpoint,
+                            "port": "443",
+                            "tls": "On",
+                            "awsAuth": "On",
+                            "awsRegion": args.region,
+                            "index": args.search.index,
+                            "suppressTypeName": "On",
+                        }
+                    }
+                    if args.search
+                    else {}
+                ),
                 "serviceAccount": _service_account(FLUENT_BIT, role.arn),
                 "tolerations": [{"operator": "Exists"}],  # every node's containers
                 "priorityClassName": "system-node-critical",
@@ -359,16 +389,29 @@ def _service_account(account: str, role_arn: pulumi.Output[str]) -> dict[str, An
     }
 
 
-def fluent_bit_statements(group_arn: str) -> list[dict[str, Any]]:
+def fluent_bit_statements(group_arn: str, search_arn: str | None = None) -> list[dict[str, Any]]:
     """Create streams in and put events to one log group; nothing else (no group creation, no
-    retention change, no other group)."""
+    retention change, no other group). With a search domain: index into it (POST/PUT only)."""
+    search: list[dict[str, Any]] = (
+        [
+            {
+                "Sid": "IndexIntoTheSearchDomain",
+                "Effect": "Allow",
+                "Action": ["es:ESHttpPost", "es:ESHttpPut"],
+                "Resource": f"{search_arn}/*",
+            }
+        ]
+        if search_arn
+        else []
+    )
     return [
+        *search,
         {
             "Sid": "ShipToOneGroup",
             "Effect": "Allow",
             "Action": ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
             "Resource": [group_arn, f"{group_arn}:log-stream:*"],
-        }
+        },
     ]
 
 
@@ -385,6 +428,7 @@ def xray_statements() -> list[dict[str, Any]]:
 
 def _validate(args: ClusterTelemetryArgs) -> None:
     require(bool(args.cluster_name), "cluster_name", "must not be empty")
+    require(args.search is None or args.logs is not None, "search", "needs logs (Fluent Bit)")
     if args.logs is not None:
         require(
             args.logs.retention_days in LOG_RETENTION_DAYS,

@@ -12,15 +12,19 @@ import pulumi
 from components.kubernetes.aws_irsa import OidcIdentity
 from components.kubernetes.platform.charts import ChartArgs
 from components.kubernetes.platform.workload import PeerArgs
+from components.monitoring.aws_search import LogSearch, LogSearchArgs
 from components.monitoring.aws_telemetry import (
     ClusterTelemetry,
     ClusterTelemetryArgs,
     LogShippingArgs,
+    SearchTarget,
     TracingArgs,
 )
+from components.network.aws import Vpc
 from infra.config import AwsStackConfig
 from infra.layers.kubernetes import KubernetesHandles
 from infra.layers.monitoring import MonitoringHandles
+from infra.providers import Providers
 from infra.sections.kubernetes import HelmChart
 
 
@@ -28,6 +32,8 @@ from infra.sections.kubernetes import HelmChart
 class TelemetryHandles:
     telemetry: ClusterTelemetry | None
     """None without a cluster, or with neither `logs.shipping` nor `tracing` enabled."""
+    search: LogSearch | None = None
+    """The OpenSearch domain of `logs.search` (None when off)."""
 
     @property
     def exports(self) -> dict[str, Any]:
@@ -39,6 +45,8 @@ class TelemetryHandles:
             out["containerLogGroupName"] = t.log_group_name
         if t.otlp_endpoint is not None:
             out["otlpEndpoint"] = t.otlp_endpoint
+        if self.search is not None:
+            out["logSearchEndpoint"] = self.search.endpoint
         return out
 
     def egress_peer(self) -> PeerArgs | None:
@@ -50,7 +58,10 @@ class TelemetryHandles:
 
 def layer(
     cfg: AwsStackConfig,
+    providers: Providers,
+    network: Vpc,
     kubernetes: KubernetesHandles | None,
+    *,
     alerts: MonitoringHandles | None = None,
     opts: pulumi.ResourceOptions | None = None,
 ) -> TelemetryHandles:
@@ -60,10 +71,16 @@ def layer(
     args = telemetry_args(cfg, kubernetes.cluster.static_name, kubernetes.cluster.oidc)
     if alerts is not None and alerts.topics is not None:
         args = replace(args, kms_key_arn=alerts.topics.key_arn)
+    search = None
+    if (search_args := log_search_args(cfg, network)) is not None and args.logs is not None:
+        search = LogSearch(f"{cfg.prefix}-log-search", search_args, opts=providers.in_primary(opts))
+        args = replace(args, search=SearchTarget(endpoint=search.endpoint, arn=search.arn))
     if args.logs is None and args.tracing is None:
         return TelemetryHandles(None)
     on_platform = pulumi.ResourceOptions.merge(kubernetes.on_platform, opts)
-    return TelemetryHandles(ClusterTelemetry(f"{cfg.prefix}-telemetry", args, opts=on_platform))
+    return TelemetryHandles(
+        ClusterTelemetry(f"{cfg.prefix}-telemetry", args, opts=on_platform), search
+    )
 
 
 def _chart(chart: HelmChart) -> ChartArgs:
@@ -97,6 +114,33 @@ def telemetry_args(
         else None,
         monitoring_namespace=cfg.platform.monitoring_namespace,
         workload_namespaces=[n.name for n in cfg.platform.namespaces],
+        tags=cfg.base_tags,
+        protect_stateful=cfg.protect_stateful_resources,
+    )
+
+
+def log_search_args(cfg: AwsStackConfig, network: Vpc | None = None) -> LogSearchArgs | None:
+    """The search domain of `logs.search`, in the data subnets, reachable from the private ones
+    (`network` None: stand-ins for the ids, as the preflight checks it)."""
+    search = cfg.logs.search
+    if not search.enabled or search.master_role_arn is None:
+        return None
+    plan = cfg.subnet_plan()
+    return LogSearchArgs(
+        domain_name=f"{cfg.prefix}-logs",
+        vpc_id=network.vpc_id if network else "stand-in",
+        subnet_ids={
+            zone: (network.subnets["data"][zone].id if network else "stand-in")
+            for zone in cfg.zone_names
+        },
+        client_cidrs={f"private-{s.zone}": s.cidr for s in plan.tier("private")},
+        master_role_arn=search.master_role_arn,
+        engine_version=search.engine_version,
+        instance_type=search.instance_type,
+        instance_count=search.instance_count,
+        zones=search.zones,
+        volume_gib=search.volume_gib,
+        log_retention_days=cfg.logs.retention.audit,
         tags=cfg.base_tags,
         protect_stateful=cfg.protect_stateful_resources,
     )

@@ -13,9 +13,12 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from pydantic import Field
+
 from components._base import LOG_CLASSES, LOG_RETENTION_DAYS, LogClass
+from components.monitoring.aws_search import LogSearchArgs
 from infra.policy_limits import PolicyLimits
-from infra.sections.base import LogRetentionDays, Section
+from infra.sections.base import LogRetentionDays, Problem, Section, component_default
 from infra.sections.kubernetes import HelmChart
 
 RULE = "cost-log-retention"
@@ -54,9 +57,46 @@ class LogShipping(Section):
     """The pinned Fluent Bit chart (values merged over ours)."""
 
 
+def _search(name: str) -> Any:
+    return component_default(LogSearchArgs, name)
+
+
+class LogSearch(Section):
+    enabled: bool = False
+    """An OpenSearch domain to search the container logs in (Fluent Bit ships to it as well):
+    encrypted with its own KMS key, node-to-node TLS, HTTPS only (TLS 1.2+), in the data subnets
+    without a public endpoint, fine-grained access control (docs/monitoring.md). A prod option:
+    three m7g.large.search nodes with 50 GiB cost ~$350 a month in eu-west-1."""
+    master_role_arn: str | None = Field(
+        None, pattern=r"^arn:aws[\w-]*:iam::\d{12}:role/[\w+=,.@/-]+$"
+    )
+    """IAM role that administers the domain (fine-grained access control's master user); it maps
+    Fluent Bit's role to a writing role inside OpenSearch. Required when enabled."""
+    instance_type: str = Field(_search("instance_type"), pattern=r"^[a-z0-9]+\.[a-z0-9]+\.search$")
+    """Data node type (priced in the catalogue: m7g.large.search, r7g.large.search)."""
+    instance_count: int = Field(_search("instance_count"), ge=1, le=40)
+    """Data nodes: a multiple of `zones`."""
+    zones: int = Field(_search("zones"), ge=1, le=3)
+    """Zone awareness over this many of `network.zones` (2-3; 1 turns it off)."""
+    volume_gib: int = Field(_search("volume_gib"), ge=10, le=16384)
+    """gp3 storage per data node (GiB)."""
+    engine_version: str = Field(_search("engine_version"), pattern=r"^OpenSearch_\d+\.\d+$")
+    """OpenSearch version (`OpenSearch_2.19`)."""
+
+    def problems(self) -> Iterator[Problem]:
+        if self.enabled and self.master_role_arn is None:
+            yield Problem("masterRoleArn", "required when search is enabled: the IAM role "
+                          "that administers the domain")  # fmt: skip
+        if self.enabled and self.instance_count % self.zones:
+            yield Problem("instanceCount", f"must be a multiple of zones ({self.zones}): zone "
+                          "awareness spreads the nodes evenly")  # fmt: skip
+
+
 class Logs(Section):
     shipping: LogShipping = LogShipping()
     """Container logs to CloudWatch Logs."""
+    search: LogSearch = LogSearch()
+    """An OpenSearch domain for searching the logs (off by default: a prod option)."""
     retention: LogRetention = LogRetention()
     """Days per retention class; values CloudWatch Logs accepts (1, 3, 5, 7, 14, 30, 60, 90, 120,
     150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653)."""
