@@ -39,6 +39,7 @@ from infra.layers import (
     telemetry,
 )
 from infra.layers.alicloud import data as ali_data
+from infra.layers.alicloud import dr as ali_dr
 from infra.layers.alicloud import kubernetes as ali_kubernetes
 from infra.layers.alicloud import monitoring as ali_monitoring
 from infra.layers.alicloud import network as ali_network
@@ -95,11 +96,13 @@ class AlicloudPlatform:
     data: ali_data.DataHandles
     apps: apps.AppsHandles | None
     """None without a cluster."""
+    dr: ali_dr.DrHandles | None
+    """None without `dr.enabled`."""
 
     def exports(self, cfg: AlicloudStackConfig) -> dict[str, Any]:
         """The stack outputs: each layer's exports (never a credential)."""
         layers = (self.kubernetes, self.data, self.apps, self.network, self.storage,
-                  self.monitoring)  # fmt: skip
+                  self.monitoring, self.dr)  # fmt: skip
         out: dict[str, Any] = {"environment": cfg.environment, "region": cfg.region}
         for handles in layers:
             if handles is not None:
@@ -153,7 +156,8 @@ def compose_alicloud(cfg: AlicloudStackConfig) -> AlicloudPlatform:
     edge = ali_storage.layer(cfg, providers)
     data_tier = ali_data.layer(cfg, providers, net, k8s, alarms=alerts.alarms)
     services = apps.layer(cfg, net, k8s, data_tier) if k8s is not None else None
+    recovery = ali_dr.layer(cfg, providers)
     return AlicloudPlatform(
         providers=providers, network=net, kubernetes=k8s, monitoring=alerts, storage=edge,
-        data=data_tier, apps=services,
+        data=data_tier, apps=services, dr=recovery,
     )  # fmt: skip

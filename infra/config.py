@@ -40,7 +40,17 @@ from infra.config_source import project_values
 from infra.name_budget import CAPABILITY_SECTIONS, budget_problems
 from infra.policy_limits import PolicyLimits, policy_limits
 from infra.presets import preset
-from infra.regions import CLOUD_NAMES, REGIONS, is_zone_of, zone_letters, zone_name, zone_suffix
+from infra.regions import (
+    CLOUD_NAMES,
+    REGIONS,
+    RESIDENCY_NAMES,
+    RESIDENCY_REGIONS,
+    Residency,
+    is_zone_of,
+    zone_letters,
+    zone_name,
+    zone_suffix,
+)
 from infra.secret_config import mark_secret_inputs, offline_placeholders, overlaps, secret_texts
 from infra.sections.alerting import Alerting, alerting_problems
 from infra.sections.api import Api, AwsApi
@@ -56,7 +66,7 @@ from infra.sections.backup import AwsBackup, Backup
 from infra.sections.base import CrossFieldError, Problem, Section, all_problems
 from infra.sections.budget import AwsBudget, Budget
 from infra.sections.cdn import AwsCdn, Cdn
-from infra.sections.dr import AwsDisasterRecovery, DisasterRecovery
+from infra.sections.dr import AlicloudDisasterRecovery, AwsDisasterRecovery, DisasterRecovery
 from infra.sections.health import HealthChecks
 from infra.sections.kubernetes import (
     AlicloudCluster,
@@ -118,6 +128,9 @@ class StackBase(Section):
     policies/config/<environment>.json the config is checked against."""
     region: str
     """Primary region."""
+    data_residency: Residency | None = None
+    """Where the stack's data must stay: `mainland-china` (PIPL) holds the primary region and the
+    DR region (`dr.region`) to the cloud's mainland-China regions; None: no constraint."""
     name: str = Field("groundwork", pattern=r"^[a-z][a-z0-9-]{1,20}[a-z0-9]$")
     """Product slug: prefix of every resource name and the `service` tag (3-23 lowercase
     letters, digits or hyphens; valid as a name on both clouds)."""
@@ -226,6 +239,7 @@ class StackBase(Section):
         for line in budget_problems(self.name, self.prefix, cloud, self._generating_sections()):
             yield Problem("name", line)
         yield from self._zone_problems()
+        yield from self._residency_problems()
         dr = self.dr
         if dr.enabled:
             if dr.region is None:
@@ -284,6 +298,24 @@ class StackBase(Section):
                 f"must be false in {self.environment}: buckets hold data "
                 "(policy stateful-resources-protected)",
             )
+
+    def _residency_problems(self) -> Iterator[Problem]:
+        """A stack under a data-residency rule keeps every region it puts data in inside it."""
+        if self.data_residency is None:
+            return
+        allowed = RESIDENCY_REGIONS[self.data_residency][self.CLOUD]
+        where = RESIDENCY_NAMES[self.data_residency]
+        listed = ", ".join(sorted(allowed)) or f"none on {CLOUD_NAMES[self.CLOUD]}"
+        regions = {"region": self.region}
+        if self.dr.enabled and self.dr.region:
+            regions["dr.region"] = self.dr.region
+        for key, region in regions.items():
+            if region not in allowed:
+                yield Problem(
+                    key,
+                    f"'{region}' is outside {where}, where dataResidency "
+                    f"'{self.data_residency}' keeps this stack's data; allowed: {listed}",
+                )
 
     def _own_registry(self) -> str | None:
         """Why services cannot run from a repository of the stack's own registry; None: they can."""
@@ -584,6 +616,9 @@ class AlicloudStackConfig(StackBase):
     it where an API needs the account id; unlike AWS, it has no account allowlist)."""
     network: AlicloudNetwork = AlicloudNetwork()
     """The VPC and its vSwitches."""
+    dr: AlicloudDisasterRecovery = AlicloudDisasterRecovery()
+    """Disaster-recovery region (docs/dr.md): RDS cross-region backups, OSS replicas of the
+    critical buckets, the DR network and the recovery objectives the plan checks."""
     postgres: AlicloudPostgres = AlicloudPostgres()
     """The PostgreSQL HA database (ApsaraDB RDS / PolarDB)."""
     redis: AlicloudRedis = AlicloudRedis()
@@ -592,6 +627,12 @@ class AlicloudStackConfig(StackBase):
     """The ACK cluster (docs/kubernetes.md)."""
     platform: AlicloudPlatform = AlicloudPlatform()
     """Platform baseline and add-ons on the cluster."""
+
+    def _dr_problems(self, region: str) -> Iterator[Problem]:
+        for problem in super()._dr_problems(region):
+            # The database's copies are its own cross-region backups, not a backup plan's.
+            if problem.key != "dr.backupCopies":
+                yield problem
 
     def _guardrail_problems(self) -> Iterator[Problem]:
         yield from super()._guardrail_problems()

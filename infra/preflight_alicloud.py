@@ -4,6 +4,7 @@ built on Alibaba Cloud yet (infra/preflight.py does the same for AWS, with the s
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
 from components.cdn.alicloud import _validate as validate_cdn
 from components.kubernetes.alicloud_ack import _validate as validate_ack
@@ -14,9 +15,10 @@ from components.network.alicloud import _validate as validate_vpc
 from components.postgres.alicloud import _validate as validate_postgres
 from components.redis.alicloud import _validate as validate_redis
 from components.storage.alicloud import _validate as validate_bucket
+from components.storage.alicloud_replication import _validate as validate_replication_role
 from components.storage.spec import BUCKET_PURPOSES
 from infra.config import AlicloudStackConfig
-from infra.layers.alicloud import NOT_BUILT, data, kubernetes, monitoring, network, storage
+from infra.layers.alicloud import data, dr, kubernetes, monitoring, network, storage
 from infra.preflight import STAND_IN, Check, run_checks, workload_checks
 
 BUDGET_NOT_BUILT = (
@@ -36,8 +38,6 @@ def component_problems(cfg: AlicloudStackConfig) -> Iterator[tuple[str, str]]:
 def not_built(cfg: AlicloudStackConfig) -> Iterator[tuple[str, str]]:
     yield from data.not_built(cfg)
     yield from storage.not_built(cfg)
-    if cfg.dr.enabled:
-        yield "dr.enabled", NOT_BUILT
     if cfg.alerting.pagerduty_key:
         yield (
             "alerting.pagerdutyKey",
@@ -67,7 +67,8 @@ def checks(cfg: AlicloudStackConfig) -> list[Check]:
             Check("PlatformAddons", validate_addons, (kubernetes.addons_args(cfg),), "platform"),
             *workload_checks(cfg, data.ports(cfg)),
         ]  # fmt: skip
-    return found + _data_checks(cfg) + _storage_checks(cfg) + _monitoring_checks(cfg)
+    return (found + _data_checks(cfg) + _storage_checks(cfg) + _monitoring_checks(cfg)
+            + _dr_checks(cfg))  # fmt: skip
 
 
 def _data_checks(cfg: AlicloudStackConfig) -> list[Check]:
@@ -95,16 +96,40 @@ def _storage_checks(cfg: AlicloudStackConfig) -> list[Check]:
         return found
     found.append(Check("Bucket logs", validate_bucket, (storage.log_bucket_args(cfg),),
                        "storage.logs", {"bucket_name": "name"}))  # fmt: skip
+    critical = storage.critical_roles(cfg)
+    replicated = {"replication.replication_time_control": "dr.replicationTimeControl",
+                  "replication.destination_region": "dr.region"}  # fmt: skip
     for role in BUCKET_PURPOSES:
         settings = getattr(cfg.storage, role)
         if settings.enabled:
             args = storage.bucket_args(cfg, settings, STAND_IN, role)
+            if role in critical:
+                args = replace(args, replication=storage.replication_args(
+                    cfg, STAND_IN, STAND_IN, STAND_IN))  # fmt: skip
             found.append(Check(f"Bucket {role}", validate_bucket, (args,), f"storage.{role}",
-                               {"bucket_name": "name"}))  # fmt: skip
+                               {"bucket_name": "name", **replicated}))  # fmt: skip
+    if critical:
+        found += [
+            Check("Bucket dr-logs", validate_bucket, (storage.dr_log_bucket_args(cfg),),
+                  "storage.logs", {"bucket_name": "name"}),
+            Check("ReplicationRole", validate_replication_role,
+                  (storage.replication_role_args(cfg, [STAND_IN]),), "dr",
+                  {"role_name": "name"}),
+            *(Check(f"Bucket {role} replica", validate_bucket,
+                    (storage.replica_args(cfg, role, STAND_IN),), f"storage.{role}",
+                    {"bucket_name": "name"}) for role in critical),
+        ]  # fmt: skip
     if cfg.cdn.enabled and cfg.cdn.domain is not None:
         found.append(Check("Cdn", validate_cdn, (storage.cdn_args(cfg, STAND_IN),), "cdn",
                            {"domain_name": "cdn.domain.name"}))  # fmt: skip
     return found
+
+
+def _dr_checks(cfg: AlicloudStackConfig) -> list[Check]:
+    if not cfg.dr.enabled or cfg.dr.region is None:
+        return []
+    return [Check("Vpc dr", validate_vpc, (cfg.prefix, dr.dr_vpc_args(cfg)), "dr.network",
+                  {"name": "name"})]  # fmt: skip
 
 
 def _monitoring_checks(cfg: AlicloudStackConfig) -> list[Check]:

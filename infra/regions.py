@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from components._base import Cloud
 
 CLOUD_NAMES: dict[Cloud, str] = {"aws": "AWS", "alicloud": "Alibaba Cloud"}
@@ -40,6 +42,20 @@ ALICLOUD_REGIONS: frozenset[str] = frozenset(
 )  # fmt: skip
 
 REGIONS: dict[Cloud, frozenset[str]] = {"aws": AWS_REGIONS, "alicloud": ALICLOUD_REGIONS}
+
+Residency = Literal["mainland-china"]
+RESIDENCY_NAMES: dict[Residency, str] = {"mainland-china": "mainland China (PIPL)"}
+RESIDENCY_REGIONS: dict[Residency, dict[Cloud, frozenset[str]]] = {
+    # Alibaba Cloud's mainland regions: every `cn-` region but Hong Kong (outside the mainland's
+    # data-export rules). AWS's China regions are a separate partition this platform does not
+    # offer, so an AWS stack cannot keep data there.
+    "mainland-china": {
+        "alicloud": frozenset(r for r in ALICLOUD_REGIONS
+                              if r.startswith("cn-") and r != "cn-hongkong"),
+        "aws": frozenset(),
+    },
+}  # fmt: skip
+"""The regions of each cloud where a stack with `dataResidency` may keep data."""
 
 
 def zone_name(cloud: Cloud, region: str, zone: str) -> str:

@@ -284,6 +284,37 @@ def test_checked_in_config_reference_matches_the_model() -> None:
     assert checked_in == config_reference(), "run: .venv/bin/python -m infra.schema --write"
 
 
+def test_field_docstrings_describe_the_keys_in_the_generated_schema() -> None:
+    from pydantic import Field
+
+    from infra.schema import attribute_docstrings, stack_file_schema
+    from infra.sections.base import Section
+
+    class Parent(Section):
+        kept: int = 1
+        """Parent's words."""
+        replaced: int = 2
+        """Parent's, replaced."""
+
+    class Child(Parent):
+        replaced: int = 3
+        """Child's words."""
+        explicit: int = Field(default=4, description="Set in code.")
+        """Ignored: the field sets its own description."""
+        undocumented: int = 5
+
+    assert attribute_docstrings(Child) == {
+        "kept": "Parent's words.",
+        "replaced": "Child's words.",
+        "explicit": "Ignored: the field sets its own description.",
+    }
+    # The real schema: a key's docstring (here `network.cidr`'s) is its description.
+    network = stack_file_schema()["$defs"]["AwsNetwork"]["properties"]["cidr"]
+    from infra.sections.network import AwsNetwork
+
+    assert network["description"] == attribute_docstrings(AwsNetwork)["cidr"] != ""
+
+
 def test_json_schema_accepts_the_stack_files_and_rejects_a_typo() -> None:
     import jsonschema
     import yaml

@@ -189,6 +189,42 @@ GLOBAL_DB = [
 ]  # fmt: skip
 
 
+SHANGHAI = provider("cn-shanghai", "alicloud-cn-shanghai")
+ALI_OBJECTIVES = R(
+    "groundwork:dr:RecoveryObjectives",
+    "objectives",
+    {
+        "targets": {
+            tier: {"rpoSeconds": 3600, "rtoSeconds": 14400} for tier in ("database", "objects")
+        }
+    },
+    provider=None,
+)
+
+
+def ali_db(cross: dict[str, Any] | None, periods: list[str] | None = None) -> list[R]:
+    """An RDS instance in cn-shanghai, its cross-region backup policy and its backup policy."""
+    found = [R(ALI_RDS, "pg", {}, provider=SHANGHAI)]
+    if cross is not None:
+        found.append(R(CROSS_BACKUP, "pg-dr", {"instanceId": UNKNOWN, **cross},
+                       links={"instanceId": ["pg"]}, provider=SHANGHAI))  # fmt: skip
+    if periods is not None:
+        found.append(R("alicloud:rds/backupPolicy:BackupPolicy", "pg-backup",
+                       {"instanceId": UNKNOWN, "preferredBackupPeriods": periods},
+                       links={"instanceId": ["pg"]}, provider=SHANGHAI))  # fmt: skip
+    return found
+
+
+def ali_critical_bucket(replication: dict[str, Any] | None) -> list[R]:
+    found = [R(OSS, "oss", {"bucket": "acme-oss", "tags": CRITICAL}, provider=SHANGHAI)]
+    if replication is not None:
+        found.append(R(OSS_REPL, "oss-repl", {"bucket": UNKNOWN, **replication},
+                       links={"bucket": ["oss"]}, provider=SHANGHAI))  # fmt: skip
+    return found
+
+
+TO_BEIJING = {"destination": {"bucket": "acme-oss-dr", "location": "oss-cn-beijing"}}
+
 ALI_DR_BUCKET = R(
     "alicloud:oss/bucket:Bucket",
     "dr-oss",
@@ -896,6 +932,10 @@ BASE_CASES: dict[str, Case] = {
             [R(CLUSTER, "db", AURORA), R(BACKUP_PLAN, "p", plan_copying_to("eu-west-1"))],
             [R(OSS, "oss", {"bucket": "acme-oss", "tags": CRITICAL})],
             [R(ALI_RDS, "pg", {}), ALI_DR_BUCKET],  # a stack with a DR region on Alibaba Cloud
+            [R(ALI_RDS, "pg", {})],  # no DR region at all: still no copy
+            ali_db({"crossBackupRegion": "cn-shanghai"}),  # "copies" into its own region
+            # Replicated into a bucket of its own region: not a cross-region copy.
+            ali_critical_bucket({"destination": {"bucket": "b", "location": "oss-cn-shanghai"}}),
         ],
         config={"enabled": True},
     ),
@@ -911,6 +951,17 @@ BASE_CASES: dict[str, Case] = {
         ok=[OBJECTIVES, *GLOBAL_DB],
         bad=[
             [*GLOBAL_DB],  # no objectives declared
+            # Alibaba Cloud: RDS copies without log backups, a full backup twice a week (RPO 4 d).
+            [
+                ALI_OBJECTIVES,
+                *ali_db(
+                    {"crossBackupRegion": "cn-beijing", "logBackupEnabled": "Disabled"},
+                    ["Monday", "Thursday"],
+                ),
+            ],
+            # OSS replication without Replication Time Control: RPO unbounded.
+            [ALI_OBJECTIVES, *ali_critical_bucket(TO_BEIJING)],
+            [*ali_critical_bucket({**TO_BEIJING, "rtc": {"enabled": True}})],  # no objectives
             # Daily copies only: RPO 1 d against a 1 h target.
             [
                 OBJECTIVES,
@@ -1347,3 +1398,35 @@ def test_log_retention_names_the_class_it_held_the_group_to() -> None:
     (typo,) = run("cost-log-retention", [R(LOGS, "l", {"retentionInDays": 30,
                                                       "tags": {"log-class": "aplication"}})], floors)  # fmt: skip
     assert "not a retention class; allowed: application, audit, flow" in typo
+
+
+def test_alibaba_copies_that_imply_the_targets_meet_them() -> None:
+    """The compliant Alibaba case of both DR rules: RDS copies with log backups and OSS
+    replication with RTC to another region meet 1 h / 4 h (the violating ones are in CASES)."""
+    stack = [ALI_OBJECTIVES, *ali_db({"crossBackupRegion": "cn-beijing", "logBackupEnabled": "Enable"}),
+             *ali_critical_bucket({**TO_BEIJING, "rtc": {"enabled": True}})]  # fmt: skip
+    for rule_id in ("dr-cross-region", "dr-objectives-met"):
+        assert run(rule_id, stack, {"enabled": True}) == [], rule_id
+
+
+@pytest.mark.parametrize(
+    ("scenario", "expected"),
+    [
+        (ali_db({"crossBackupRegion": "cn-shanghai"}), "database 'pg' has no global secondary"),
+        (ali_critical_bucket({"destination": {"bucket": "b", "location": "oss-cn-shanghai"}}),
+         "critical bucket 'oss'"),
+    ],
+)  # fmt: skip
+def test_an_alibaba_copy_into_its_own_region_is_named(scenario: list[R], expected: str) -> None:
+    messages = run("dr-cross-region", scenario, {"enabled": True})
+    assert any(expected in m for m in messages), messages
+
+
+def test_alibaba_objectives_missed_name_the_tier_and_the_figures() -> None:
+    weekly = [ALI_OBJECTIVES, *ali_db({"crossBackupRegion": "cn-beijing",
+                                       "logBackupEnabled": "Disabled"}, ["Monday", "Thursday"])]  # fmt: skip
+    (message,) = run("dr-objectives-met", weekly, {"enabled": True})
+    assert "tier database: implied RPO 4 d / RTO 2 h (rds-cross-region-backup)" in message
+    (unbounded,) = run("dr-objectives-met", [ALI_OBJECTIVES, *ali_critical_bucket(TO_BEIJING)],
+                       {"enabled": True})  # fmt: skip
+    assert "tier objects: implied RPO unbounded / RTO 15 min (oss-replication)" in unbounded

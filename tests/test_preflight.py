@@ -163,7 +163,7 @@ def test_every_component_refusal_is_run_by_the_config_first() -> None:
         "NOT_FROM_CONFIG lists a checked function"
     )
     # One per kind of component (data_tier, windows: helpers), on each cloud.
-    assert len(validators) == 32
+    assert len(validators) == 33
 
 
 def test_every_component_of_a_full_alicloud_stack_is_checked() -> None:
@@ -171,7 +171,8 @@ def test_every_component_of_a_full_alicloud_stack_is_checked() -> None:
     assert names == {
         "Vpc", "AckCluster", "PlatformBaseline", "PlatformAddons", "Workload web", "PostgresHa",
         "RedisHa", "Bucket logs", "Bucket assets", "Bucket uploads", "Bucket backups", "Cdn",
-        "AlertContacts",
+        "AlertContacts", "Vpc dr", "Bucket dr-logs", "ReplicationRole", "Bucket assets replica",
+        "Bucket uploads replica", "Bucket backups replica",
     }  # fmt: skip
 
 

@@ -29,7 +29,7 @@ def _price(key: str) -> float:
 
 def test_every_alicloud_price_has_a_source_a_date_and_its_regions_currency() -> None:
     cat = catalogue("alicloud")
-    assert cat["currencies"] == {"cn-shanghai": "CNY"}
+    assert cat["currencies"] == {"cn-shanghai": "CNY", "cn-beijing": "CNY"}  # prod-cn's DR region
     for key, item in cat["items"].items():
         assert set(item["prices"]) <= set(cat["currencies"]), key
         assert item["source"].startswith("https://www.aliyun.com/price/"), key

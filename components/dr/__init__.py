@@ -23,6 +23,9 @@ Tier = Literal["database", "objects", "cache", "compute"]
 TIERS: tuple[Tier, ...] = ("database", "objects", "cache", "compute")
 
 HOUR = 3600
+CRITICAL_TAG = "dr-critical"
+"""Tag (value `true`) of a bucket whose objects must survive the loss of the region: the rules
+hold it to replication (`dr-cross-region`)."""
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -37,6 +37,12 @@ Redundancy = Literal["ZRS", "LRS"]
 Encryption = Literal["KMS", "AES256"]
 BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$")
 REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+(-\d+)?$")
+OSS_RTC_REGIONS = frozenset(
+    {"cn-hangzhou", "cn-shanghai", "cn-qingdao", "cn-beijing", "cn-zhangjiakou", "cn-shenzhen",
+     "us-west-1", "us-east-1"}
+)  # fmt: skip
+"""Where OSS offers Replication Time Control (alibabacloud.com/help/en/oss/rtc, checked
+2026-11-29): between these mainland regions, or between the two US ones."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -93,6 +99,8 @@ class Bucket(pulumi.ComponentResource):
     extranet_endpoint: pulumi.Output[str]
     """`oss-<region>.aliyuncs.com`; the bucket's domain is `<name>.<endpoint>`."""
     kms_key_id: pulumi.Output[str] | None
+    kms_key_arn: pulumi.Output[str] | None
+    """ARN of the key this bucket created (None: the caller's key, or no KMS)."""
 
     def __init__(
         self, name: str, args: BucketArgs, opts: pulumi.ResourceOptions | None = None
@@ -121,12 +129,12 @@ class Bucket(pulumi.ComponentResource):
             block_public_access=True,
             opts=child_opts(self),
         )
-        self.kms_key_id = None
+        self.kms_key_id = self.kms_key_arn = None
         if args.encryption == "KMS":
             if args.kms_key_id is None:
                 key = data_key(self, name, description=f"Encrypts objects of bucket {name}",
                                tags=args.tags, protect=protect)  # fmt: skip
-                self.kms_key_id = key.id
+                self.kms_key_id, self.kms_key_arn = key.id, key.arn
             else:
                 self.kms_key_id = pulumi.Output.from_input(args.kms_key_id)
         oss.BucketServerSideEncryption(
@@ -186,6 +194,7 @@ class Bucket(pulumi.ComponentResource):
             encryption_configuration=(
                 {"replica_kms_key_id": rep.destination_kms_key} if encrypted else None
             ),
+            rtc={"enabled": True} if rep.replication_time_control else None,
             opts=child_opts(self, depends_on=[versioning] if versioning else None),
         )
 
@@ -242,4 +251,10 @@ def _validate(args: BucketArgs) -> None:
             REGION.match(args.replication.destination_region) is not None,
             "replication.destination_region",
             f"'{args.replication.destination_region}' is not a region such as cn-beijing",
+        )
+        require(
+            not args.replication.replication_time_control
+            or args.replication.destination_region in OSS_RTC_REGIONS,
+            "replication.replication_time_control",
+            f"OSS offers replication time control only between {', '.join(sorted(OSS_RTC_REGIONS))}",
         )

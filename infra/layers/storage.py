@@ -10,6 +10,7 @@ import pulumi
 
 from components.cdn.aws import Cdn, CdnArgs, CustomDomainArgs, SecurityHeadersArgs
 from components.cdn.aws_waf import WebFirewallArgs
+from components.dr import CRITICAL_TAG
 from components.storage.aws import AccessLogArgs, Bucket, BucketArgs, LogTargetArgs
 from components.storage.spec import LifecycleArgs, Transition
 from infra.config import AwsStackConfig
@@ -19,8 +20,6 @@ from infra.providers import EDGE_REGION, Providers
 from infra.sections.storage import AwsDataBucket
 
 Grants = pulumi.Output[list[dict[str, Any]]]
-CRITICAL_TAG = "dr-critical"
-"""Marks a bucket that must survive the loss of the region (read by the DR rules)."""
 
 
 @dataclass(frozen=True)

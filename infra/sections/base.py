@@ -48,7 +48,9 @@ class Section(BaseModel):
         alias_generator=to_camel,
         populate_by_name=True,
         validate_default=True,
-        use_attribute_docstrings=True,
+        defer_build=True,  # built once inside the stack's model, not again per section
+        # Field docs are the docstrings under each field, read by infra/schema.py for the
+        # generated reference (not here: that costs every run a fifth of a refused plan's time).
     )
 
     def problems(self) -> Iterator[Problem]:

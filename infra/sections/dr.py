@@ -3,7 +3,8 @@
 `DisasterRecovery` is the intent every cloud shares (the region, its network from the same CIDR
 planner as the primary's, how the database is kept there, which buckets are critical, backup
 copies, and the recovery objectives per tier); `AwsDisasterRecovery` adds AWS's own keys (S3
-Replication Time Control, Vault Lock of the DR vault). Defaults come from the components
+Replication Time Control, Vault Lock of the DR vault), `AlicloudDisasterRecovery` Alibaba Cloud's
+(OSS Replication Time Control; the database's copies are RDS cross-region backups). Defaults come from the components
 (components/dr, components/postgres/aws_global.py, components/storage/aws_replication.py).
 """
 
@@ -18,9 +19,10 @@ from components.dr import DrTargets, Objective, PostgresDrMode
 from components.network.aws import NatStrategy
 from components.postgres.aws_global import GlobalSecondaryArgs
 from components.storage.aws_replication import ReplicationArgs
+from components.storage.spec import ReplicationArgs as OssReplicationArgs
 from infra.sections.backup import VaultLock
 from infra.sections.base import Problem, Section, component_default
-from infra.sections.network import AwsNetwork, Network
+from infra.sections.network import AlicloudNatStrategy, AlicloudNetwork, AwsNetwork, Network
 
 BucketRole = Literal["assets", "uploads", "backups"]
 BUCKET_ROLES: tuple[BucketRole, ...] = ("assets", "uploads", "backups")
@@ -93,6 +95,11 @@ class DisasterRecovery(Section):
     """Recovery objectives per tier for the loss of the primary region; a plan whose resources
     imply worse fails `dr-objectives-met` where it is mandatory (prod)."""
 
+    def problems(self) -> Iterator[Problem]:
+        yield from super().problems()
+        if len(set(self.critical_buckets)) != len(self.critical_buckets):
+            yield Problem("criticalBuckets", f"listed twice: {self.critical_buckets}")
+
 
 class AwsDrNetwork(AwsNetwork):
     nat: NatStrategy = DR_NAT
@@ -107,7 +114,38 @@ class AwsDisasterRecovery(DisasterRecovery):
     vault_lock: VaultLock = VaultLock()
     """Vault Lock of the DR backup vault."""
 
+
+class AlicloudDrNetwork(AlicloudNetwork):
+    nat: AlicloudNatStrategy = DR_NAT
+    """Egress of the DR private vSwitches (`none` until a cluster runs there)."""
+
+
+class AlicloudDisasterRecovery(DisasterRecovery):
+    network: AlicloudDrNetwork = AlicloudDrNetwork()
+    """The DR region's VPC and vSwitches, planned like the primary's (same subnet planner): where
+    the cold path restores the database and brings up the cluster."""
+    postgres: PostgresDrMode = "none"
+    """`none`: the database's full and log backups are copied to the DR region (RDS cross-region
+    backups, `backupCopies`); a live secondary (`headless`, `warm`) is not built on Alibaba Cloud."""
+    backup_copies: bool = True
+    """Copy the database's full and log backups to the DR region (RDS cross-region backups, kept
+    as long as `postgres.backupRetentionDays`); restoring them is the database's recovery."""
+    replication_time_control: bool = component_default(
+        OssReplicationArgs, "replication_time_control"
+    )
+    """OSS Replication Time Control on the critical buckets (99.99% of new objects within 10
+    minutes; billed per GB); only between the regions OSS offers it in."""
+
     def problems(self) -> Iterator[Problem]:
         yield from super().problems()
-        if len(set(self.critical_buckets)) != len(self.critical_buckets):
-            yield Problem("criticalBuckets", f"listed twice: {self.critical_buckets}")
+        if self.postgres != "none":
+            yield Problem(
+                "postgres",
+                f"'{self.postgres}' (a live secondary) is not built on Alibaba Cloud; use none "
+                "(cross-region backups of the database, dr.backupCopies)",
+            )
+        if self.failover.api_standby_host:
+            yield Problem(
+                "failover.apiStandbyHost",
+                "not built on Alibaba Cloud (no API edge with failover records); remove it",
+            )

@@ -7,12 +7,15 @@ from typing import Any
 
 from .core import Finding, Rule, Subject, as_list, get, is_dr_replica, need
 from .dr_posture import (
+    ACK,
+    ALI_RDS,
     BACKUP_PLAN,
     BUCKETS,
     CLUSTER,
     CRITICAL_TAG,
     DB_INSTANCE,
     OBJECTIVES_TYPE,
+    OSS,
     bucket_posture,
     database_posture,
     declared_targets,
@@ -25,7 +28,6 @@ from .dr_posture import (
 )
 from .joins import linked
 
-ALI_RDS = "alicloud:rds/instance:Instance"
 ALI_KV = "alicloud:kvstore/instance:Instance"
 ALARMED = (
     "aws:rds/cluster:Cluster",
@@ -37,52 +39,31 @@ ALARMED = (
 )
 ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
 CMS_ALARM = "alicloud:cms/alarm:Alarm"
-OSS = "alicloud:oss/bucket:Bucket"
-OSS_REPLICATION = "alicloud:oss/bucketReplication:BucketReplication"
-RDS_CROSS_BACKUP = "alicloud:rds/rdsInstanceCrossBackupPolicy:RdsInstanceCrossBackupPolicy"
 
 
 def _dr_cross_region(subjects: Sequence[Subject], params: Mapping[str, Any]) -> Iterator[Finding]:
     """Every primary database and every critical bucket has a copy in another region (any such
-    resource of the stack, not only ours)."""
+    resource of the stack, not only ours), on either cloud."""
     if not params["enabled"]:
         return
-    # Alibaba Cloud has no DR layer yet: its databases are held to copies once a stack has a DR
-    # region there (an `alicloud-dr-*` provider), not before (docs/dr.md).
-    alicloud_dr = any(in_dr(s) and s.type.startswith("alicloud:") for s in subjects)
     for s in subjects:
         if in_dr(s):
             continue
-        if s.type in BUCKETS and is_critical(s):
-            seen = bucket_posture(subjects, s)
-            if seen.mechanism == "none":
+        if s.type in (*BUCKETS, OSS) and is_critical(s):
+            if bucket_posture(subjects, s).mechanism == "none":
                 yield Finding(
                     f"critical bucket '{s.name}' (tag {CRITICAL_TAG}=true) is neither replicated "
                     "nor copied to the DR region",
                     s.urn,
                 )
         elif (
-            s.type == OSS
-            and is_critical(s)
-            and not any(r.type == OSS_REPLICATION and linked(r, "bucket", s) for r in subjects)
-        ):
-            yield Finding(
-                f"critical OSS bucket '{s.name}' is not replicated to the DR region", s.urn
-            )
-        elif (
-            s.type == ALI_RDS
-            and alicloud_dr
-            and not any(b.type == RDS_CROSS_BACKUP and linked(b, "instanceId", s) for b in subjects)
-        ):
-            yield Finding(f"RDS instance '{s.name}' has no cross-region backup policy", s.urn)
-        elif (
-            s.type in (CLUSTER, DB_INSTANCE)
+            s.type in (CLUSTER, DB_INSTANCE, ALI_RDS)
             and not get(s.props, "replicateSourceDb")
             and database_posture(subjects, s).mechanism == "none"
         ):
             yield Finding(
                 f"database '{s.name}' has no global secondary, cross-region replica or "
-                "cross-region backup copies",
+                "cross-region backup copies (Alibaba RDS: a cross-region backup policy)",
                 s.urn,
             )
 
@@ -180,7 +161,7 @@ RULES = [
         id="dr-cross-region",
         group="availability",
         severity="high",
-        description="When enabled: every primary database has an Aurora global secondary, a cross-region replica or cross-region backup copies (Alibaba RDS: a cross-region backup policy); every bucket (S3, OSS) tagged dr-critical=true is replicated (or copied) to another region.",
+        description="When enabled: every primary database has an Aurora global secondary, a cross-region replica or cross-region backup copies (Alibaba RDS: a cross-region backup policy to another region); every bucket (S3, OSS) tagged dr-critical=true is replicated (or copied) to another region.",
         remediation="Set groundwork:dr (postgres: headless or warm, criticalBuckets) or add S3 replication / an AWS Backup copy action to the DR region (Alibaba: oss.BucketReplication, rds.RdsInstanceCrossBackupPolicy).",
         types=(*BUCKETS, OSS, CLUSTER, DB_INSTANCE, ALI_RDS),
         stack_check=_dr_cross_region,
@@ -204,7 +185,7 @@ RULES = [
         severity="high",
         description="When enabled: the stack declares recovery objectives, and for every tier the RPO/RTO its resources imply for a region loss meets them (policies/guardrails/dr_posture.py).",
         remediation="Raise the tier's DR mechanism (dr.postgres headless/warm, replication time control, backup copies, the DR network) or, if the promise allows, relax groundwork:dr.targets.",
-        types=(OBJECTIVES_TYPE, *BUCKETS, CLUSTER, DB_INSTANCE),
+        types=(OBJECTIVES_TYPE, *BUCKETS, CLUSTER, DB_INSTANCE, OSS, ALI_RDS, ALI_KV, ACK),
         stack_check=_objectives_met,
         params={"enabled": False},
     ),

@@ -201,11 +201,19 @@ RULES = [
         id="region-allowlist",
         group="security",
         severity="high",
-        description="Providers deploy only to the allowed regions (primary, DR, us-east-1 for CloudFront WAF/ACM; cn-shanghai for the Alibaba Cloud stacks).",
+        description="Providers deploy only to the allowed regions (primary, DR, us-east-1 for CloudFront WAF/ACM; cn-shanghai and its DR region cn-beijing for the Alibaba Cloud stacks).",
         remediation="Use a region from allowedRegions in the policy config, or extend the list in a reviewed PR.",
         types=("pulumi:providers:aws", "pulumi:providers:alicloud"),
         resource_check=_region_allowlist,
-        params={"allowedRegions": ["eu-west-1", "eu-central-1", "us-east-1", "cn-shanghai"]},
+        params={
+            "allowedRegions": [
+                "eu-west-1",
+                "eu-central-1",
+                "us-east-1",
+                "cn-shanghai",
+                "cn-beijing",
+            ]
+        },
         anchors="FIN require-region",
     ),
     Rule(

@@ -294,6 +294,8 @@ def _ali_nat_per_zone(subjects: Sequence[Subject], params: Mapping[str, Any]) ->
               and get(s.props, "destinationCidrblock") == "0.0.0.0/0"]  # fmt: skip
     pattern = re.compile(params["privateSubnetPattern"])
     for switch in switches:
+        if is_dr_replica(switch):  # the DR network gets egress with the cold path's cluster
+            continue
         if not (pattern.search(switch.name) or _tags(switch).get("tier") == "private"):
             continue
         zone = get(switch.props, "zoneId")

@@ -133,7 +133,7 @@ def postgres_args(cfg: AlicloudStackConfig, switches: DataSwitches) -> PostgresH
         sql_log_retention_days=cast(SqlLogDays, pg.sql_log_retention_days),
         cross_region_backup=(
             CrossRegionBackupArgs(region=cfg.dr.region, retention_days=pg.backup_retention_days)
-            if cfg.dr.enabled and cfg.dr.region
+            if cfg.dr.enabled and cfg.dr.region and cfg.dr.backup_copies
             else None
         ),
         tags=cfg.base_tags,

@@ -10,6 +10,7 @@ import pulumi
 from components.network.alicloud import FlowLogArgs, Vpc, VpcArgs
 from infra.config import AlicloudStackConfig
 from infra.providers import Providers
+from infra.sections.network import AlicloudNetwork
 
 
 @dataclass(frozen=True)
@@ -38,11 +39,17 @@ def layer(
 
 
 def vpc_args(cfg: AlicloudStackConfig) -> VpcArgs:
-    net = cfg.network
+    return vpc_args_of(cfg, cfg.region, cfg.network, cfg.base_tags)
+
+
+def vpc_args_of(
+    cfg: AlicloudStackConfig, region: str, net: AlicloudNetwork, tags: dict[str, str]
+) -> VpcArgs:
+    """A VPC of the stack in `region` (the primary's, or the DR region's with `dr.network`)."""
     return VpcArgs(
         cidr=str(net.cidr),
-        zones=cfg.zone_names,
-        zone_slots=cfg.zone_slots,
+        zones=cfg.zone_names_of(region, net),
+        zone_slots=cfg.zone_slots_of(region, net),
         private_subnet_prefix=net.private_subnet_prefix,
         public_subnet_prefix=net.public_subnet_prefix,
         data_subnet_prefix=net.data_subnet_prefix,
@@ -55,6 +62,6 @@ def vpc_args(cfg: AlicloudStackConfig) -> VpcArgs:
             if net.flow_logs.enabled
             else None
         ),
-        tags=cfg.base_tags,
+        tags=tags,
         protect_stateful=cfg.protect_stateful_resources,
     )

@@ -1,19 +1,25 @@
 """Storage layer (Alibaba Cloud): the log bucket, the product's private OSS buckets by role, and
-the CDN in front of the assets bucket (private-bucket back-to-origin: the bucket stays private)."""
+the CDN in front of the assets bucket (private-bucket back-to-origin: the bucket stays private).
+With `dr.enabled`, the critical buckets (`dr.criticalBuckets`) replicate into replicas in the DR
+region that carry the same protections (their own KMS keys, a DR log bucket), through a RAM role
+OSS assumes for exactly those buckets and keys."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pulumi
 
 from components.cdn.alicloud import Cdn, CdnArgs
+from components.dr import CRITICAL_TAG
 from components.storage.alicloud import AccessLogArgs, Bucket, BucketArgs
-from components.storage.spec import BUCKET_PURPOSES, LifecycleArgs
+from components.storage.alicloud_replication import ReplicationRole, ReplicationRoleArgs
+from components.storage.spec import BUCKET_PURPOSES, LifecycleArgs, ReplicationArgs
 from infra.config import AlicloudStackConfig
 from infra.layers.alicloud import NOT_BUILT
+from infra.layers.alicloud.dr import dr_tags
 from infra.providers import Providers
 from infra.sections.storage import DataBucket
 
@@ -24,10 +30,17 @@ class StorageHandles:
     buckets: dict[str, Bucket] | None = None
     """The product's buckets by role (`assets`, `uploads`, `backups`), never by position."""
     cdn: Cdn | None = None
+    replicas: dict[str, Bucket] = field(default_factory=dict)
+    """Replicas of the critical buckets in the DR region, by the role of their source."""
+    dr_log_bucket: Bucket | None = None
+    """The DR region's access-log bucket (with replicas)."""
+    replication_role: ReplicationRole | None = None
 
     @property
     def exports(self) -> dict[str, Any]:
-        out: dict[str, Any] = {}
+        out: dict[str, Any] = {
+            f"dr{role.capitalize()}BucketName": b.bucket_name for role, b in self.replicas.items()
+        }
         if self.log_bucket is not None:
             out["logBucketName"] = self.log_bucket.bucket_name
         out |= {f"{role}BucketName": b.bucket_name for role, b in (self.buckets or {}).items()}
@@ -66,6 +79,13 @@ def builds_buckets(cfg: AlicloudStackConfig) -> bool:
     return cfg.cdn.enabled or any(getattr(cfg.storage, r).enabled for r in BUCKET_PURPOSES)
 
 
+def critical_roles(cfg: AlicloudStackConfig) -> list[str]:
+    """The roles of the buckets replicated to the DR region (none without `dr.enabled`)."""
+    if not cfg.dr.enabled or cfg.dr.region is None:
+        return []
+    return [r for r in cfg.dr.critical_buckets if getattr(cfg.storage, r).enabled]
+
+
 def layer(
     cfg: AlicloudStackConfig, providers: Providers, opts: pulumi.ResourceOptions | None = None
 ) -> StorageHandles:
@@ -74,17 +94,45 @@ def layer(
     if not builds_buckets(cfg):
         return StorageHandles()
     logs = Bucket(f"{cfg.prefix}-logs", log_bucket_args(cfg), opts=in_primary)
+    critical = critical_roles(cfg)
+    replicas: dict[str, Bucket] = {}
+    dr_logs = role = None
+    replication: dict[str, ReplicationArgs] = {}
+    if critical:
+        in_dr = providers.in_dr(opts)
+        dr_logs = Bucket(f"{cfg.prefix}-dr-logs", dr_log_bucket_args(cfg), opts=in_dr)
+        replicas = {
+            r: Bucket(f"{cfg.prefix}-{r}-replica", replica_args(cfg, r, dr_logs.bucket_name),
+                      opts=in_dr)
+            for r in critical
+        }  # fmt: skip
+        key_arns: pulumi.Output[list[str]]
+        resolve_key_arns: Callable[[pulumi.Output[list[str]]], None]
+        key_arns, resolve_key_arns = pulumi.deferred_output()
+        role = ReplicationRole(f"{cfg.prefix}-replication", replication_role_args(cfg, key_arns),
+                               opts=in_primary)  # fmt: skip
+        replication = {
+            r: replication_args(cfg, replicas[r].bucket_name, role.role_name,
+                                replicas[r].kms_key_id)
+            for r in critical
+        }  # fmt: skip
     buckets = {
-        role: Bucket(f"{cfg.prefix}-{role}", bucket_args(cfg, s, logs.bucket_name, role),
-                     opts=in_primary)
-        for role, s in wanted.items()
+        r: Bucket(f"{cfg.prefix}-{r}",
+                  replace(bucket_args(cfg, s, logs.bucket_name, r),
+                          replication=replication.get(r)),
+                  opts=in_primary)
+        for r, s in wanted.items()
     }  # fmt: skip
+    if critical:
+        keyed = [*(buckets[r] for r in critical), *replicas.values()]
+        resolve_key_arns(pulumi.Output.all(*[b.kms_key_arn for b in keyed if b.kms_key_arn]))
     cdn = None
     if cfg.cdn.enabled:
         assets = buckets["assets"]
         origin = pulumi.Output.concat(assets.bucket_name, ".", assets.extranet_endpoint)
         cdn = Cdn(f"{cfg.prefix}-cdn", cdn_args(cfg, origin), opts=in_primary)
-    return StorageHandles(log_bucket=logs, buckets=buckets, cdn=cdn)
+    return StorageHandles(log_bucket=logs, buckets=buckets, cdn=cdn, replicas=replicas,
+                          dr_log_bucket=dr_logs, replication_role=role)  # fmt: skip
 
 
 def log_bucket_args(cfg: AlicloudStackConfig) -> BucketArgs:
@@ -115,8 +163,70 @@ def bucket_args(
             expiration_days=life.expiration_days,
         ),
         force_destroy=cfg.storage.force_destroy,
-        tags=cfg.base_tags,
+        tags=bucket_tags(cfg, role),
         protect_stateful=cfg.protect_stateful_resources,
+    )
+
+
+def bucket_tags(cfg: AlicloudStackConfig, role: str) -> dict[str, str]:
+    """A critical bucket says so, for the rules that hold it to replication (`dr-cross-region`)."""
+    critical = {CRITICAL_TAG: "true"} if role in critical_roles(cfg) else {}
+    return {**cfg.base_tags, **critical}
+
+
+def dr_log_bucket_args(cfg: AlicloudStackConfig) -> BucketArgs:
+    """The DR region's log bucket: the replicas' access logs stay in their region."""
+    args = log_bucket_args(cfg)
+    return replace(args, bucket_name=bucket_name(cfg, "dr-logs"), tags=dr_tags(cfg))
+
+
+def replica_args(cfg: AlicloudStackConfig, role: str, log_bucket: pulumi.Input[str]) -> BucketArgs:
+    """A replica: the source's protections (private, its own KMS key, versioning, TLS-only,
+    access logs) and undo window; expiry and transitions stay with the source (OSS replicates
+    the deletes)."""
+    life = getattr(cfg.storage, role).lifecycle
+    return BucketArgs(
+        bucket_name=bucket_name(cfg, f"{role}-dr"),
+        access_logs=AccessLogArgs(target_bucket=log_bucket, prefix=f"oss/{role}-replica/"),
+        lifecycle=LifecycleArgs(
+            abort_incomplete_multipart_upload_days=life.abort_incomplete_multipart_upload_days,
+            noncurrent_version_expiration_days=life.noncurrent_version_expiration_days,
+        ),
+        force_destroy=cfg.storage.force_destroy,
+        tags=dr_tags(cfg),
+        protect_stateful=cfg.protect_stateful_resources,
+    )
+
+
+def replication_role_name(cfg: AlicloudStackConfig) -> str:
+    return f"{cfg.prefix}-oss-replication"
+
+
+def replication_role_args(
+    cfg: AlicloudStackConfig, key_arns: pulumi.Input[list[str]]
+) -> ReplicationRoleArgs:
+    roles = critical_roles(cfg)
+    return ReplicationRoleArgs(
+        role_name=replication_role_name(cfg),
+        buckets=[bucket_name(cfg, r) for r in roles] + [bucket_name(cfg, f"{r}-dr") for r in roles],
+        kms_key_arns=key_arns,
+        tags=cfg.base_tags,
+    )
+
+
+def replication_args(
+    cfg: AlicloudStackConfig,
+    destination: pulumi.Input[str],
+    role: pulumi.Input[str],
+    destination_key: pulumi.Input[str] | None,
+) -> ReplicationArgs:
+    assert cfg.dr.region is not None
+    return ReplicationArgs(
+        destination_bucket=destination,
+        destination_region=cfg.dr.region,
+        role=role,
+        destination_kms_key=destination_key,
+        replication_time_control=cfg.dr.replication_time_control,
     )
 
 
