@@ -26,6 +26,7 @@ EXPECTED_CLASS = {
     "-postgresql-logs": "audit",
     "-slow-log": "application",
     "-rotation-log": "application",
+    "-container-logs": "application",
 }
 
 
