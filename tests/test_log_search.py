@@ -131,3 +131,11 @@ def test_dev_has_no_search_domain() -> None:
 
     assert of_type(built("dev"), DOMAIN) == []
     assert of_type(built("prod"), DOMAIN) == []  # an option: off in the shipped prod stack
+
+
+def test_three_dedicated_masters_are_an_option_priced_on_top() -> None:
+    monitor, ctx = _prod_with_search(dedicatedMasters=3)
+    config = one(monitor, DOMAIN).inputs["clusterConfig"]
+    assert (config["dedicatedMasterEnabled"], config["dedicatedMasterCount"]) == (True, 3)
+    (line,) = [x for x in cost_section(ctx).data["lines"] if x["type"] == DOMAIN]
+    assert line["monthly"] == round(3 * (0.151 * 730 + 50 * 0.134) + 3 * 0.151 * 730, 2)

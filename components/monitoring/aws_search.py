@@ -53,6 +53,10 @@ class LogSearchArgs:
     """Zone awareness: 2 or 3 zones (1 turns it off)."""
     volume_gib: int = 50
     """gp3 storage per data node."""
+    dedicated_masters: int = 0
+    """Dedicated cluster-manager nodes: 0 (the data nodes elect one) or 3 (what AWS advises for
+    large domains, and Checkov's CKV_AWS_318 asks for; each costs a node)."""
+    dedicated_master_type: str = "m7g.large.search"
     log_retention_days: int = 365
     """Days the domain's own audit and error logs are kept (the `audit` class)."""
     tags: Mapping[str, str] = field(default_factory=dict)
@@ -133,6 +137,11 @@ class LogSearch(pulumi.ComponentResource):
             cluster_config=opensearch.DomainClusterConfigArgs(
                 instance_type=args.instance_type,
                 instance_count=args.instance_count,
+                dedicated_master_enabled=args.dedicated_masters > 0,
+                dedicated_master_count=args.dedicated_masters or None,
+                dedicated_master_type=args.dedicated_master_type
+                if args.dedicated_masters
+                else None,
                 zone_awareness_enabled=args.zones > 1,
                 zone_awareness_config=opensearch.DomainClusterConfigZoneAwarenessConfigArgs(
                     availability_zone_count=args.zones
@@ -209,6 +218,7 @@ def _validate(args: LogSearchArgs) -> None:
     require(
         args.instance_type.endswith(".search"), "instance_type", "an OpenSearch type (*.search)"
     )
+    require(args.dedicated_masters in (0, 3), "dedicated_masters", "0 or 3")
     require(10 <= args.volume_gib <= 16384, "volume_gib", "10..16384")
     require(args.log_retention_days in LOG_RETENTION_DAYS, "log_retention_days",
             "a CloudWatch Logs retention period")  # fmt: skip

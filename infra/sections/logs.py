@@ -11,7 +11,7 @@ the key.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field
 
@@ -80,6 +80,13 @@ class LogSearch(Section):
     """Zone awareness over this many of `network.zones` (2-3; 1 turns it off)."""
     volume_gib: int = Field(_search("volume_gib"), ge=10, le=16384)
     """gp3 storage per data node (GiB)."""
+    dedicated_masters: Literal[0, 3] = _search("dedicated_masters")
+    """Dedicated cluster-manager nodes: 0, or 3 (AWS's advice for large domains; each costs a
+    node of `dedicatedMasterType`)."""
+    dedicated_master_type: str = Field(
+        _search("dedicated_master_type"), pattern=r"^[a-z0-9]+\.[a-z0-9]+\.search$"
+    )
+    """Type of the dedicated cluster-manager nodes."""
     engine_version: str = Field(_search("engine_version"), pattern=r"^OpenSearch_\d+\.\d+$")
     """OpenSearch version (`OpenSearch_2.19`)."""
 
