@@ -66,6 +66,7 @@ def _dev_footprint(subjects: Sequence[Subject], params: Mapping[str, Any]) -> It
                 yield Finding(f"'{s.name}': maxSize {max_size} > {params['maxNodes']}", s.urn)
         elif s.type in (
             "aws:rds/globalCluster:GlobalCluster",
+            "aws:elasticache/globalReplicationGroup:GlobalReplicationGroup",
             "aws:s3/bucketReplicationConfig:BucketReplicationConfig",
         ):
             yield Finding(
@@ -243,6 +244,7 @@ RULES = [
             "aws:elasticache/replicationGroup:ReplicationGroup",
             "aws:eks/nodeGroup:NodeGroup",
             "aws:rds/globalCluster:GlobalCluster",
+            "aws:elasticache/globalReplicationGroup:GlobalReplicationGroup",
         ),
         stack_check=_dev_footprint,
         params={
