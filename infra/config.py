@@ -78,6 +78,7 @@ from infra.sections.kubernetes import (
     Platform,
 )
 from infra.sections.logs import Logs, retention_problems, with_class_retention
+from infra.sections.metrics import Metrics
 from infra.sections.network import AlicloudNetwork, AwsNetwork, Network
 from infra.sections.postgres import AlicloudPostgres, AwsPostgres, Postgres
 from infra.sections.redis import AlicloudRedis, AwsRedis, Redis
@@ -174,6 +175,9 @@ class StackBase(Section):
     alerting: Alerting = Alerting()
     """Alert severities P0-P3 and their channels; the components' alarms and the in-cluster
     Alertmanager both route by it (docs/monitoring.md)."""
+    metrics: Metrics = Metrics()
+    """The in-cluster metrics stack on the cluster: Prometheus, Alertmanager, Grafana
+    (docs/monitoring.md); without a cluster nothing is installed."""
 
     @model_validator(mode="before")
     @classmethod

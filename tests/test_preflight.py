@@ -171,7 +171,7 @@ def test_every_component_refusal_is_run_by_the_config_first() -> None:
         "NOT_FROM_CONFIG lists a checked function"
     )
     # One per kind of component (data_tier, windows: helpers), on each cloud.
-    assert len(validators) == 35
+    assert len(validators) == 36
 
 
 def test_every_component_of_a_full_alicloud_stack_is_checked() -> None:
@@ -180,7 +180,7 @@ def test_every_component_of_a_full_alicloud_stack_is_checked() -> None:
         "Vpc", "AckCluster", "PlatformBaseline", "PlatformAddons", "Workload web", "PostgresHa",
         "RedisHa", "Bucket logs", "Bucket assets", "Bucket uploads", "Bucket backups", "Cdn",
         "AlertContacts", "Vpc dr", "Bucket dr-logs", "ReplicationRole", "Bucket assets replica",
-        "Bucket uploads replica", "Bucket backups replica",
+        "Bucket uploads replica", "Bucket backups replica", "MonitoringStack",
     }  # fmt: skip
 
 
@@ -208,6 +208,7 @@ def test_every_component_of_a_full_stack_is_checked() -> None:
         "RecoveryObjectives", "Bucket dr logs", "BackupVault dr", "Bucket assets replica",
         "Bucket uploads replica", "Bucket backups replica", "Replication", "GlobalSecondary",
         "ApiEdge", "FailoverRecords", "Registry", "ClusterTelemetry", "EntryHealth", "LogSearch",
+        "MonitoringStack",
     }  # fmt: skip
     assert serverless == nodes - {"RedisHa"} | {"RedisServerless"}
     assert rds == nodes - {"GlobalSecondary"} | {"CrossRegionReplica"}

@@ -61,6 +61,11 @@ def top_component(subject: Subject, by_urn: dict[str, Subject]) -> str:
 ALARMS = ("aws:cloudwatch/metricAlarm:MetricAlarm", "alicloud:cms/alarm:Alarm")
 
 
+CAPABILITY_OF_KIND = {"MonitoringStack": "monitoring"}
+"""Shared Kubernetes components (module `kubernetes`) that bill as another capability: the
+in-cluster monitoring stack is monitoring."""
+
+
 def top_capability(subject: Subject, by_urn: dict[str, Subject]) -> str:
     """Capability of the top-level component the resource belongs to: the last part of its type
     token's module (`groundwork:aws/monitoring:AlertTopics` -> `monitoring`); '' for none."""
@@ -69,7 +74,8 @@ def top_capability(subject: Subject, by_urn: dict[str, Subject]) -> str:
         current, seen = by_urn[current.parent], seen + 1
     if current is subject or not current.type.startswith("groundwork:"):
         return ""
-    return current.type.split(":")[1].rsplit("/", 1)[-1]
+    _, module, kind = current.type.split(":")
+    return CAPABILITY_OF_KIND.get(kind, module.rsplit("/", 1)[-1])
 
 
 def stack_cloud(subjects: Sequence[Subject]) -> str:
