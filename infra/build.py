@@ -158,7 +158,10 @@ def compose_aws(cfg: AwsStackConfig) -> AwsPlatform:
         else None
     )
     api_edge = api.layer(cfg, providers, edge)
-    recovery = dr.layer(cfg, providers, dr_base, data_tier, edge, api=api_edge)
+    recovery = dr.layer(
+        cfg, providers, dr_base, data_tier, edge, api=api_edge,
+        image_repository_arns=images.pull_arns,
+    )  # fmt: skip
     checked = recovery.failover.health_check_ids if recovery and recovery.failover else None
     entries = health.layer(cfg, providers, checked)
     return AwsPlatform(

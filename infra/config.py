@@ -578,6 +578,13 @@ class AwsStackConfig(StackBase):
                 "postgres.engine postgres use warm (a cross-region read replica) or none "
                 "(cross-region backup copies)",
             )
+        if dr.compute == "warm":
+            if not self.cluster.enabled:
+                yield Problem("dr.compute", "'warm' is a standby of the cluster: it needs "
+                              "cluster.enabled (or set cold)")  # fmt: skip
+            if dr.network.nat == "none":
+                yield Problem("dr.network.nat", "'none' leaves a warm standby's nodes without a "
+                              "way to ECR, EKS and STS: set single (dr.compute: warm)")  # fmt: skip
         if dr.cache != "replicated":
             return
         if not cache.enabled:

@@ -214,6 +214,13 @@ def _dr_checks(cfg: AwsStackConfig) -> list[Check]:
         datastore = dr.global_datastore_args_of(cfg, plan=plan, ids=STAND_IN)
         found.append(Check("GlobalDatastore", validate_global_datastore, (datastore,), "redis",
                            {"primary_region": "region", "region": "dr.region"}))  # fmt: skip
+    if cfg.dr.compute == "warm" and cfg.cluster.enabled:
+        standby = dr.standby_args_of(cfg, STAND_IN, dict.fromkeys(zones, STAND_IN))
+        found.append(Check("EksCluster dr", validate_eks, (standby,), "cluster",
+                           {"public_access_cidrs": "cluster.endpoint.publicCidrs",
+                            "endpoint_public_access": "cluster.endpoint.public",
+                            "private_subnets": "dr.network.zones",
+                            "node_groups": "cluster.nodeGroups"}))  # fmt: skip
     return found
 
 

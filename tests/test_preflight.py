@@ -129,7 +129,8 @@ def _everything_on() -> list[AwsStackConfig]:
         # The DR options: the RDS engine's cross-region replica, the cache's Global Datastore.
         parse_config({**raw, "postgres": rds, "dr": {**raw["dr"], "postgres": "warm"}}),
         parse_config({**raw, "redis": {"nodeType": "cache.m7g.large"},
-                      "dr": {**raw["dr"], "cache": "replicated"}}),
+                      "dr": {**raw["dr"], "cache": "replicated", "compute": "warm",
+                             "network": {**raw["dr"]["network"], "nat": "single"}}}),
     ]  # fmt: skip
     assert all(isinstance(cfg, AwsStackConfig) for cfg in configs)
     return configs  # type: ignore[return-value]
@@ -212,7 +213,7 @@ def test_every_component_of_a_full_stack_is_checked() -> None:
     }  # fmt: skip
     assert serverless == nodes - {"RedisHa"} | {"RedisServerless"}
     assert rds == nodes - {"GlobalSecondary"} | {"CrossRegionReplica"}
-    assert replicated == nodes | {"GlobalDatastore"}
+    assert replicated == nodes | {"GlobalDatastore", "EksCluster dr"}
 
 
 def _with(stack: str, **sections: dict[str, Any]) -> dict[str, Any]:
