@@ -21,6 +21,13 @@ LogRetentionDays = Literal[
 """Log retention periods in days: the values CloudWatch Logs accepts, used for every log group
 the components create (and for the retention keys of the config)."""
 LOG_RETENTION_DAYS: frozenset[int] = frozenset(get_args(LogRetentionDays))
+LogClass = Literal["application", "audit", "flow"]
+"""Why a log is kept, which sets how long: `application` (what services and caches print),
+`audit` (who did what: the Kubernetes API, database statements, the web firewall's decisions),
+`flow` (network flow records). Every log group carries its class in the `LOG_CLASS_TAG` tag; the
+cost-log-retention policy holds its retention to the class's minimum."""
+LOG_CLASSES: tuple[LogClass, ...] = get_args(LogClass)
+LOG_CLASS_TAG = "log-class"
 ENGINE_VERSION = re.compile(r"^\d+(\.\d+){0,2}$")
 """A database or cache engine version such as `16.6` or `8.0`."""
 
@@ -67,6 +74,11 @@ def child_opts(
 def merged_tags(base: Mapping[str, str], name: str, **extra: str) -> dict[str, str]:
     """Component tags plus a `Name` tag (shown by the AWS console) and per-child extras."""
     return {**base, "Name": name, **extra}
+
+
+def log_class_tag(log_class: LogClass) -> dict[str, str]:
+    """The tag naming a log group's retention class (pass it as `merged_tags` extras)."""
+    return {LOG_CLASS_TAG: log_class}
 
 
 def require(condition: bool, field: str, message: str) -> None:

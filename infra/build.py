@@ -3,12 +3,13 @@ platform: every layer (infra/layers/) takes the config and the handles of the la
 and returns typed handles to its components plus its exports.
 
     providers ─> registry ─┐
-             ├─> network ─> kubernetes (optional) ─┐
-             │          └──────────────────────────┴─> data ─> apps (on the cluster)
+             ├─> network ─> kubernetes (optional) ─┬─> telemetry (logs, traces) ─┐
+             │          └──────────────────────────┴─> data ──────────────────┴─> apps
              ├─> dr_region (DR network, key, vault) ───────┘ │
              ├─> cost (the budget)                           │
              ├─> storage (buckets, CDN at the edge) ─────────┴─> dr (secondary, replicas,
              └─> api (CloudFront + WAF before the ingress) ─────────> failover records)
+                                                                             └─> health (us-east-1)
 
 The registry's repositories feed the cluster (the only ones its nodes may pull from) and the apps
 (a service without `image` runs from its own). Later layers (monitoring, DR) take the handles they attach to: `AwsPlatform` holds them all.
@@ -31,12 +32,14 @@ from infra.layers import (
     data,
     dr,
     dr_region,
+    health,
     kubernetes,
     metrics,
     monitoring,
     network,
     registry,
     storage,
+    telemetry,
 )
 from infra.layers.alicloud import data as ali_data
 from infra.layers.alicloud import dr as ali_dr
@@ -62,17 +65,22 @@ class AwsPlatform:
     data: data.DataHandles
     apps: apps.AppsHandles | None
     """None without a cluster."""
+    telemetry: telemetry.TelemetryHandles
+    """Container logs and the trace collector (empty without a cluster)."""
     cost: cost.CostHandles
     api: api.ApiHandles | None
     """None without `api.enabled`."""
     dr: dr.DrHandles | None
     """None without `dr.enabled`."""
     registry: registry.RegistryHandles
+    health: health.HealthHandles
+    """Health checks of the public entry points, alarmed in us-east-1."""
 
     def exports(self, cfg: AwsStackConfig) -> dict[str, Any]:
         """The stack outputs: each layer's exports (never a credential)."""
         layers = (self.kubernetes, self.data, self.apps, self.network, self.storage, self.cost,
-                  self.monitoring, self.metrics, self.registry, self.api, self.dr)  # fmt: skip
+                  self.monitoring, self.metrics, self.telemetry, self.registry, self.api,
+                  self.dr, self.health)  # fmt: skip
         out: dict[str, Any] = {"environment": cfg.environment, "region": cfg.region}
         for handles in layers:
             if handles is not None:
@@ -120,7 +128,7 @@ def compose_aws(cfg: AwsStackConfig) -> AwsPlatform:
     providers = build_providers(cfg)
     alerts = monitoring.layer(cfg, providers)
     net = network.layer(cfg, providers, alarms=alerts.alarms)
-    budget = cost.layer(cfg, providers)
+    budget = cost.layer(cfg, providers, alerts)
     images = registry.layer(cfg, providers)
     k8s = kubernetes.layer(
         cfg, providers, net, image_repository_arns=images.pull_arns, alarms=alerts.alarms
@@ -135,9 +143,16 @@ def compose_aws(cfg: AwsStackConfig) -> AwsPlatform:
     edge = storage.layer(cfg, providers)
     dr_base = dr_region.layer(cfg, providers)
     data_tier = data.layer(cfg, providers, net, k8s, dr_base, alarms=alerts.alarms)
+    signals = telemetry.layer(cfg, providers, net.vpc, k8s, alerts=alerts)
     services = (
         apps.layer(
-            cfg, net, k8s, data_tier, images=images.repository_urls, monitoring=observed.after
+            cfg,
+            net,
+            k8s,
+            data_tier,
+            images=images.repository_urls,
+            monitoring=observed.after,
+            telemetry=signals,
         )
         if k8s is not None
         else None
@@ -147,10 +162,12 @@ def compose_aws(cfg: AwsStackConfig) -> AwsPlatform:
         cfg, providers, dr_base, data_tier, edge, api=api_edge,
         image_repository_arns=images.pull_arns,
     )  # fmt: skip
+    checked = recovery.failover.health_check_ids if recovery and recovery.failover else None
+    entries = health.layer(cfg, providers, checked)
     return AwsPlatform(
         providers=providers, network=net, kubernetes=k8s, monitoring=alerts, metrics=observed,
-        storage=edge, data=data_tier, apps=services, cost=budget, registry=images, api=api_edge,
-        dr=recovery,
+        storage=edge, data=data_tier, apps=services, telemetry=signals, cost=budget,
+        registry=images, api=api_edge, dr=recovery, health=entries,
     )  # fmt: skip
 
 

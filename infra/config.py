@@ -65,9 +65,10 @@ from infra.sections.apps import (
 )
 from infra.sections.backup import AwsBackup, Backup
 from infra.sections.base import CrossFieldError, Problem, Section, all_problems
-from infra.sections.budget import Budget
+from infra.sections.budget import AwsBudget, Budget
 from infra.sections.cdn import AwsCdn, Cdn
 from infra.sections.dr import AlicloudDisasterRecovery, AwsDisasterRecovery, DisasterRecovery
+from infra.sections.health import HealthChecks
 from infra.sections.kubernetes import (
     AlicloudCluster,
     AlicloudPlatform,
@@ -76,6 +77,7 @@ from infra.sections.kubernetes import (
     Cluster,
     Platform,
 )
+from infra.sections.logs import Logs, retention_problems, with_class_retention
 from infra.sections.metrics import Metrics
 from infra.sections.network import AlicloudNetwork, AwsNetwork, Network
 from infra.sections.postgres import AlicloudPostgres, AwsPostgres, Postgres
@@ -83,6 +85,7 @@ from infra.sections.redis import AlicloudRedis, AwsRedis, Redis
 from infra.sections.registry import AwsRegistry
 from infra.sections.storage import AwsStorage, Storage
 from infra.sections.tags import Tags
+from infra.sections.tracing import Tracing
 from planner.config_keys import namespace_problems
 from planner.stackfile import dotted_path
 
@@ -477,6 +480,15 @@ class AwsStackConfig(StackBase):
     """CloudFront + WAF (per-client rate limit) in front of the public API (docs/dr.md)."""
     registry: AwsRegistry = AwsRegistry()
     """ECR repositories, one per service of `apps` (docs/delivery.md)."""
+    budget: AwsBudget = AwsBudget()
+    """The stack's monthly budget (an AWS Budget) and cost anomaly alerts (docs/cost.md)."""
+    logs: Logs = Logs()
+    """Container logs (Fluent Bit) and log retention by class: every log group's days come from
+    its class (docs/monitoring.md)."""
+    tracing: Tracing = Tracing()
+    """The OpenTelemetry Collector the services send traces to; X-Ray or an OTLP endpoint."""
+    health_checks: HealthChecks = HealthChecks()
+    """Route 53 health checks of the public entry points, alarmed in us-east-1."""
 
     def problems(self) -> Iterator[Problem]:
         yield from super().problems()
@@ -497,6 +509,15 @@ class AwsStackConfig(StackBase):
         if self.dr.enabled:
             yield from self._aws_dr_problems()
         yield from self._api_problems()
+        for key, message in retention_problems(self.logs, self._log_groups(), self.limits):
+            yield Problem(key, message)
+        search = self.logs.search
+        if search.enabled and not (cluster.enabled and self.logs.shipping.enabled):
+            yield Problem("logs.search.enabled", "needs cluster.enabled and "
+                          "logs.shipping.enabled: Fluent Bit is what fills the domain")  # fmt: skip
+        if search.enabled and search.zones > len(self.network.zones):
+            yield Problem("logs.search.zones", f"{search.zones} zones, but network.zones has "
+                          f"{len(self.network.zones)}")  # fmt: skip
         if cluster.enabled and not cluster.admin_role_arns:
             yield Problem(
                 "cluster.adminRoleArns",
@@ -516,6 +537,21 @@ class AwsStackConfig(StackBase):
                     "required unless cdn.allowDefaultCertificate is true (with the default "
                     "*.cloudfront.net certificate AWS fixes the minimum TLS version at TLSv1)",
                 )
+
+    def _log_groups(self) -> dict[str, int]:
+        """The retention of each log group the stack builds, by its stack-file key."""
+        c, redis = self, self.redis
+        built = {
+            "network.flowLogs.retentionDays": (c.network.flow_logs.enabled,
+                                               c.network.flow_logs.retention_days),
+            "cluster.logRetentionDays": (c.cluster.enabled, c.cluster.log_retention_days),
+            "postgres.logRetentionDays": (c.postgres.enabled, c.postgres.log_retention_days),
+            "cdn.waf.logRetentionDays": ((c.cdn.enabled and c.cdn.waf.enabled) or c.api.enabled,
+                                         c.cdn.waf.log_retention_days),
+            "redis.slowLogRetentionDays": (redis.enabled and redis.node_based,
+                                           redis.slow_log_retention_days),
+        }  # fmt: skip
+        return {key: days for key, (on, days) in built.items() if on}
 
     def _guardrail_problems(self) -> Iterator[Problem]:
         yield from super()._guardrail_problems()
@@ -704,7 +740,10 @@ def parse_config(raw: Mapping[str, Any]) -> StackConfig:
     """Validate un-namespaced stack-file values (`{"network": {...}}`) merged over their preset."""
     environment, cloud = raw.get("environment"), _cloud_of(raw)
     try:
-        config = _ADAPTER.validate_python(preset(environment, cloud, raw))
+        merged = preset(environment, cloud, raw)
+        if cloud == AwsStackConfig.CLOUD:  # each log group's retention from its class
+            merged = with_class_retention(merged, raw)
+        config = _ADAPTER.validate_python(merged)
     except ValidationError as exc:
         problems = [line for err in exc.errors() for line in _describe(err, cloud)]
         raise ConfigError(list(dict.fromkeys(problems))) from None

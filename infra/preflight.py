@@ -35,6 +35,9 @@ from components.kubernetes.platform.monitoring import validate_monitoring
 from components.kubernetes.platform.workload import validate_workload
 from components.monitoring.aws import AlertTopicsArgs
 from components.monitoring.aws import _validate as validate_alert_topics
+from components.monitoring.aws_health import _validate as validate_health
+from components.monitoring.aws_search import _validate as validate_search
+from components.monitoring.aws_telemetry import _validate as validate_telemetry
 from components.network.aws import _validate as validate_vpc
 from components.postgres.aws import _validate as validate_postgres
 from components.postgres.aws_global import _validate as validate_global_secondary
@@ -55,11 +58,13 @@ from infra.layers import (
     data,
     dr,
     dr_region,
+    health,
     kubernetes,
     metrics,
     network,
     registry,
     storage,
+    telemetry,
 )
 
 STAND_IN = "stand-in"
@@ -133,6 +138,9 @@ def checks(cfg: AwsStackConfig) -> list[Check]:
     if cfg.alerting.configured:
         topics = AlertTopicsArgs(routing=cfg.alerting.routing())
         found.append(Check("AlertTopics", validate_alert_topics, (topics,), "alerting"))
+    if (entries := health.health_args(cfg, {})) is not None:
+        found.append(Check("EntryHealth", validate_health, (entries,), "healthChecks",
+                           {"targets": "apps"}))  # fmt: skip
     found += _data_checks(cfg)
     if cfg.dr.enabled:
         found += _dr_checks(cfg)
@@ -238,6 +246,15 @@ def _kubernetes_checks(cfg: AwsStackConfig) -> list[Check]:
                "route53_zone_id": "platform.route53Zone.zoneId"}),
         Check("Registry", validate_registry, (registry.registry_args(cfg, None),), "registry",
               {"applications": "apps", "untagged_expiry_days": "registry.untaggedImageExpiryDays"}),
+        *([Check("LogSearch", validate_search, (search,), "logs.search",
+                 {"domain_name": "name", "subnet_ids": "network.zones",
+                  "log_retention_days": "logs.retention.audit"})]
+          if (search := telemetry.log_search_args(cfg)) else []),
+        Check("ClusterTelemetry", validate_telemetry,
+              (telemetry.telemetry_args(cfg, kubernetes.cluster_name(cfg), oidc),), "tracing",
+              {"cluster_name": "name", "logs.retention_days": "logs.retention.application",
+               "logs": "logs.shipping.chart", "tracing": "tracing",
+               "workload_namespaces": "platform.namespaces"}),
     ]  # fmt: skip
     gateway = apps.GatewaySources(
         cfg.platform.ingress_namespace, source_cidrs=kubernetes.load_balancer_cidrs(cfg)

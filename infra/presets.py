@@ -22,18 +22,12 @@ PRESETS: dict[str, dict[str, Any]] = {
         "protectStatefulResources": False,
         # Only the alarms that mean data at risk: each alarm is a monthly line on the bill.
         "alerting": {"alarmSeverities": ["P0"]},
-        "network": {"zones": ["a", "b"], "nat": "single", "flowLogs": {"retentionDays": 14}},
+        "network": {"zones": ["a", "b"], "nat": "single"},
         # Smallest sensible data tier: one writer, one cache node, short retention.
-        "postgres": {"readers": 0, "backupRetentionDays": 1, "logRetentionDays": 14},
-        "redis": {
-            "replicas": 0,
-            "multiAz": False,
-            "snapshotRetentionDays": 1,
-            "slowLogRetentionDays": 14,
-        },
+        "postgres": {"readers": 0, "backupRetentionDays": 1},
+        "redis": {"replicas": 0, "multiAz": False, "snapshotRetentionDays": 1},
         "backup": {"retentionDays": 7},
         "cluster": {
-            "logRetentionDays": 30,
             "nodeGroups": {
                 "general": {"minSize": 1, "desiredSize": 1, "maxSize": 3, "diskSizeGib": 20}
             },
@@ -76,30 +70,24 @@ PRESETS: dict[str, dict[str, Any]] = {
             "logs": {"retentionDays": 30, "noncurrentVersionExpirationDays": 7},
         },
         # No edge WAF in dev unless a stack asks for it (~$11/month).
-        "cdn": {"waf": {"enabled": False, "rateLimit": 1000, "logRetentionDays": 14}},
+        "cdn": {"waf": {"enabled": False, "rateLimit": 1000}},
     },
     # QA: dev's footprint (derived below), but it runs the release candidate exactly as it will
     # ship (dev's digest exemption is dropped) and keeps logs long enough to investigate a failed
     # test cycle.
-    "test": {
-        "network": {"flowLogs": {"retentionDays": 30}},
-        "storage": {"logs": {"retentionDays": 60}},
-        "cdn": {"waf": {"logRetentionDays": 30}},
-    },
+    "test": {"storage": {"logs": {"retentionDays": 60}}},
     "staging": {
-        "network": {"nat": "single", "flowLogs": {"retentionDays": 30}},
-        "postgres": {"readers": 1, "backupRetentionDays": 7, "logRetentionDays": 30},
-        "redis": {"replicas": 1, "slowLogRetentionDays": 30},
+        "network": {"nat": "single"},
+        "postgres": {"readers": 1, "backupRetentionDays": 7},
+        "redis": {"replicas": 1},
         "backup": {"retentionDays": 14},
         "storage": {"logs": {"retentionDays": 90}},
-        "cdn": {"waf": {"logRetentionDays": 90}},
     },
     "prod": {
         # Writer + 1 reader in distinct zones (automatic failover; Aurora storage spans 3 zones:
         # RPO 0 in-region); primary + 1 replica across zones. The plans' budget, same SLOs.
         "postgres": {"readers": 1},
         "redis": {"replicas": 1},
-        "cluster": {"logRetentionDays": 365},
         "appDefaults": {"replicas": {"min": 3, "max": 9}},
         "storage": {
             "assets": {"lifecycle": {"noncurrentVersionExpirationDays": 30}},
@@ -133,8 +121,19 @@ CLOUD_PRESETS: dict[str, dict[str, dict[str, Any]]] = {
             "cdn": {"priceClass": "PriceClass_100"},
             # ECR's AWS-managed key instead of a $1/month CMK: still KMS at rest.
             "registry": {"customerManagedKey": False},
+            # Every log group's days from its class (infra/sections/logs.py): dev keeps little.
+            "logs": {"retention": {"application": 7, "audit": 14, "flow": 14}},
+            # Dev's bill is small: an anomaly of $20 is already worth a look.
+            "budget": {"anomalyThresholdUsd": 20},
+            # Fewer traces (X-Ray bills per trace recorded) and one collector replica.
+            "tracing": {"samplingRatio": 0.05, "replicas": 1},
+            # No health checks (~$2.75 each with HTTPS, plus their alarms and us-east-1 topics).
+            "healthChecks": {"enabled": False},
         },
+        # QA keeps audit and flow logs long enough to investigate a failed test cycle.
+        "test": {"logs": {"retention": {"audit": 30, "flow": 30}}},
         "staging": {
+            "logs": {"retention": {"audit": 90, "flow": 30}},
             "postgres": {"serverless": {"minAcu": 0.5, "maxAcu": 8}},
             "redis": {"nodeType": "cache.t4g.small"},
             "cluster": {
@@ -184,13 +183,14 @@ CLOUD_PRESETS: dict[str, dict[str, dict[str, Any]]] = {
         "dev": {
             # Spot g-family nodes, two types for spot diversification; ACK nodes need a 40 GiB disk.
             "cluster": {
+                "logRetentionDays": 30,
                 "nodeGroups": {
                     "general": {
                         "instanceTypes": ["ecs.g7.large", "ecs.g6.large"],
                         "spot": True,
                         "diskSizeGib": 40,
                     }
-                }
+                },
             },
             # One Basic-category database node (no standby, no log backups), a single-node cache.
             "postgres": {
@@ -198,21 +198,34 @@ CLOUD_PRESETS: dict[str, dict[str, dict[str, Any]]] = {
                 "instanceClass": "pg.n2.small.1",
                 "storageGib": 20,
                 "backupRetentionDays": 7,
+                "logRetentionDays": 14,
             },
-            "redis": {"nodeType": "redis.basic.small.default"},
+            "redis": {"nodeType": "redis.basic.small.default", "slowLogRetentionDays": 14},
+            "network": {"flowLogs": {"retentionDays": 14}},
+            "cdn": {"waf": {"logRetentionDays": 14}},
             # The smallest ESSD disk ACK provisions is 20 GiB.
             "metrics": {"prometheus": {"volumeGib": 20}},
         },
+        "test": {
+            "network": {"flowLogs": {"retentionDays": 30}},
+            "cdn": {"waf": {"logRetentionDays": 30}},
+        },
         "staging": {
+            "network": {"flowLogs": {"retentionDays": 30}},
+            "redis": {"slowLogRetentionDays": 30},
+            "cdn": {"waf": {"logRetentionDays": 90}},
             "cluster": {
                 "nodeGroups": {
                     "general": {"minSize": 2, "desiredSize": 2, "maxSize": 6, "diskSizeGib": 60}
                 }
             },
-            "postgres": {"instanceClass": "pg.n2.small.2c"},
+            "postgres": {"instanceClass": "pg.n2.small.2c", "logRetentionDays": 30},
         },
         # Alertmanager volumes on ESSD: the smallest is 20 GiB.
-        "prod": {"metrics": {"alertmanager": {"volumeGib": 20}}},
+        "prod": {
+            "cluster": {"logRetentionDays": 365},
+            "metrics": {"alertmanager": {"volumeGib": 20}},
+        },
     },
 }
 
@@ -268,4 +281,4 @@ def _without(preset: Mapping[str, Any], dotted: str) -> dict[str, Any]:
 # `test` starts from dev and changes only what its comment says; each cloud sizes it like dev.
 PRESETS["test"] = _without(deep_merge(PRESETS["dev"], PRESETS["test"]), "appDefaults.requireDigest")
 for _per_env in CLOUD_PRESETS.values():
-    _per_env["test"] = _per_env["dev"]
+    _per_env["test"] = deep_merge(_per_env["dev"], _per_env.get("test", {}))

@@ -42,6 +42,10 @@ def deltas(current: dict[str, float], base: dict[str, float]) -> dict[str, float
     return {k: v for k, v in changed.items() if v != 0.0}
 
 
+MONITORING = "monitoring"
+"""Its own line: what alerting, logs, traces and health checks add (components/monitoring/)."""
+
+
 def _signed(value: float) -> str:
     return f"{value:+,.2f}"
 
@@ -68,6 +72,7 @@ def cost_section(ctx: PlanContext) -> Section:
             "byComponent": on_demand,
             "committedByComponent": committed,
             "drByComponent": est.by_component(scope="dr"),
+            "monitoring": est.of_capability(MONITORING),
             "commitments": {k: v["kind"] for k, v in catalogue(est.cloud)["commitments"].items()},
             "unpriced": [
                 {"urn": line.urn, "type": line.type, "detail": line.detail}
@@ -114,6 +119,9 @@ def _text(view: _View) -> list[str]:
     if base:
         total_row += f"  {_signed(est.total - base['total'])}"
     text.append(f"{total_row}   budget {budget:,.2f} ({status})")
+    text.append(
+        f"    {'of which monitoring'.ljust(width)}  {est.of_capability(MONITORING):>10,.2f}"
+    )
     if est.scoped("dr"):
         share = est.dr_total / est.total if est.total else 0.0
         text.append(
@@ -156,6 +164,7 @@ def _markdown(view: _View) -> list[str]:
         md.append(
             f"| **Total** | **{est.total:,.2f}** (budget {budget:,.2f}) | {est.committed_total:,.2f} |"
         )
+    md.append(f"| of which monitoring | {est.of_capability(MONITORING):,.2f} | |")
     if est.scoped("dr"):
         md.append(f"| DR add-on (not in Total) | {est.dr_total:,.2f} | |")
     unpriced = est.by_status("unpriced")

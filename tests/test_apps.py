@@ -143,7 +143,9 @@ def test_each_service_reaches_exactly_the_data_it_declares(address: str, port: i
 
 def test_an_app_declaring_nothing_gets_no_data_egress() -> None:
     spec = one(built(), NETPOL, "web-netpol").inputs["spec"]
-    assert spec["egress"] == []
+    # Only the trace collector's OTLP port in the cluster (tests/test_telemetry.py): no IP block.
+    assert [rule["ports"] for rule in spec["egress"]] == [[{"protocol": "TCP", "port": 4317}]]
+    assert not [peer for rule in spec["egress"] for peer in rule["to"] if "ipBlock" in peer]
     for net in DATA_CIDRS:
         for port in PORTS.values():
             assert not may_reach("web", str(net[4]), port)

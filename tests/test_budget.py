@@ -23,3 +23,49 @@ def test_no_budget_resource_without_a_limit() -> None:
     cfg = stack_config("dev", budget={"monthlyLimit": None})
     monitor = run_mocked(lambda: build(cfg), stack="dev")
     assert of_type(monitor, "aws:budgets/budget:Budget") == []
+
+
+def test_budget_alerts_also_reach_the_p2_topic() -> None:
+    budget = one(built("prod"), "aws:budgets/budget:Budget").inputs
+    for notification in budget["notifications"]:
+        (topic,) = notification["subscriberSnsTopicArns"]
+        assert ":acme-prod-alerts-p2-" in topic  # the fake cloud's ARN of the P2 topic
+
+
+def test_cost_anomalies_of_the_stack_notify_p2_at_once_above_the_threshold() -> None:
+    import json
+
+    for stack, threshold in (("prod", "100"), ("dev", "20")):  # dev's preset: a smaller bill
+        monitor = one(built(stack), "aws:costexplorer/anomalyMonitor:AnomalyMonitor").inputs
+        assert monitor["monitorType"] == "CUSTOM"  # one AWS-services monitor per account only
+        spec = json.loads(monitor["monitorSpecification"])
+        assert spec == {"Tags": {"Key": "service", "Values": ["acme"], "MatchOptions": ["EQUALS"]}}
+        sub = one(built(stack), "aws:costexplorer/anomalySubscription:AnomalySubscription").inputs
+        assert sub["frequency"] == "IMMEDIATE"  # what SNS subscribers require
+        (subscriber,) = sub["subscribers"]
+        assert subscriber["type"] == "SNS"
+        assert f":acme-{stack}-alerts-p2-" in subscriber["address"]
+        dimension = sub["thresholdExpression"]["dimension"]
+        assert dimension["key"] == "ANOMALY_TOTAL_IMPACT_ABSOLUTE"
+        assert dimension["values"] == [threshold]
+
+
+def test_cost_anomaly_service_may_publish_to_the_alert_topics() -> None:
+    import json
+
+    for policy in of_type(built("prod"), "aws:sns/topicPolicy:TopicPolicy"):
+        if "-alerts-" not in policy.name:
+            continue
+        (statement,) = json.loads(policy.inputs["policy"])["Statement"]
+        assert "costalerts.amazonaws.com" in statement["Principal"]["Service"]
+
+
+def test_no_anomaly_monitor_when_the_threshold_is_null() -> None:
+    from infra import build
+    from tests.conftest import raw_stack_config, run_mocked, stack_config
+
+    cfg = stack_config("dev", budget={**raw_stack_config("dev")["budget"],
+                                      "anomalyThresholdUsd": None})  # fmt: skip
+    monitor = run_mocked(lambda: build(cfg), stack="dev")
+    assert of_type(monitor, "aws:costexplorer/anomalyMonitor:AnomalyMonitor") == []
+    assert of_type(monitor, "aws:budgets/budget:Budget")

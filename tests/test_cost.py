@@ -140,3 +140,22 @@ def test_compare_with_a_base_report_shows_the_change_per_component(
     assert head["against"]["byComponentDelta"] == {"acme-prod-postgres (PostgresHa)": 100.0}
     assert "+100.00" in out and "vs base" in out
     assert "| vs base |" in (tmp_path / "m.md").read_text()
+
+
+@pytest.mark.parametrize("stack", ["dev", "prod"])
+def test_monitoring_is_its_own_line_and_dev_keeps_it_cheap(stack: str) -> None:
+    section = cost_section(_ctx(stack, built(stack)))
+    lines = section.data["lines"]
+    monitoring_components = {"alerts (AlertTopics)", "telemetry (ClusterTelemetry)",
+                             "health (EntryHealth)", "monitoring (MonitoringStack)"}  # fmt: skip
+    expected = sum(
+        line["monthly"] or 0.0
+        for line in lines
+        if line["scope"] == "primary"
+        and (line["type"] == "aws:cloudwatch/metricAlarm:MetricAlarm"
+             or line["component"].removeprefix(f"acme-{stack}-") in monitoring_components)
+    )  # fmt: skip
+    assert section.data["monitoring"] == round(expected, 2) > 0
+    assert any(row.strip().startswith("of which monitoring") for row in section.text)
+    if stack == "dev":  # the cap: no HA, short retention, no search, no health checks
+        assert section.data["monitoring"] <= 15.0

@@ -91,6 +91,9 @@ def test_helm_releases_are_pinned_to_the_configured_charts(stack: str) -> None:
     expected[cfg.metrics.chart.chart] = cfg.metrics.chart
     if cfg.platform.route53_zone is None:
         expected.pop("external-dns")
+    # The telemetry charts (logs.shipping.chart, tracing.chart), when on.
+    expected |= {c.chart: c for on, c in ((cfg.logs.shipping.enabled, cfg.logs.shipping.chart),
+                                          (cfg.tracing.enabled, cfg.tracing.chart)) if on}  # fmt: skip
     assert set(releases) == set(expected)
     for chart, inputs in releases.items():
         assert re.fullmatch(r"v?\d+\.\d+\.\d+", inputs["version"]), chart

@@ -101,7 +101,8 @@ def releases(stack: str) -> dict[str, RecordedResource]:
 
 def test_add_ons_per_environment() -> None:
     common = {"aws-load-balancer-controller", "cert-manager", "metrics-server",
-              "cluster-autoscaler"}  # fmt: skip
+              "cluster-autoscaler",
+              "aws-for-fluent-bit", "opentelemetry-collector"}  # logs and traces: test_telemetry.py  # fmt: skip
     common |= {"kube-prometheus-stack"}  # the monitoring stack's release (its own component)
     assert set(releases("dev")) == common  # no Route 53 zone in dev
     assert set(releases("prod")) == common | {"external-dns"}

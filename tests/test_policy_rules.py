@@ -1106,14 +1106,25 @@ BASE_CASES: dict[str, Case] = {
         unknown=[R("aws:ebs/volume:Volume", "v", {"type": UNKNOWN})],
     ),
     "cost-log-retention": Case(
-        ok=[R(LOGS, "l", {"retentionInDays": 14}), R(SLS, "s", {"retentionPeriod": 30})],
+        ok=[
+            R(LOGS, "l", {"retentionInDays": 7, "tags": {"log-class": "application"}}),
+            R(LOGS, "l", {"retentionInDays": 30, "tags": {"log-class": "audit"}}),
+            R(LOGS, "l", {"retentionInDays": 30}),  # untagged: the strictest class (audit)
+            R(SLS, "s", {"retentionPeriod": 30}),
+        ],
         bad=[
-            [R(LOGS, "l", {})],
-            [R(LOGS, "l", {"retentionInDays": 365})],
+            [R(LOGS, "l", {"tags": {"log-class": "application"}})],
+            [R(LOGS, "l", {"retentionInDays": 7, "tags": {"log-class": "audit"}})],
+            [R(LOGS, "l", {"retentionInDays": 7})],  # untagged: held to audit's 30 days
+            [R(LOGS, "l", {"retentionInDays": 30, "tags": {"log-class": "debug"}})],
+            [R(LOGS, "l", {"retentionInDays": 365, "tags": {"log-class": "audit"}})],
             [R(SLS, "s", {"retentionPeriod": 3650})],
         ],
-        unknown=[R(LOGS, "l", {"retentionInDays": UNKNOWN})],
-        config={"minDays": 1, "maxDays": 30},
+        unknown=[
+            R(LOGS, "l", {"retentionInDays": UNKNOWN, "tags": {"log-class": "flow"}}),
+            R(LOGS, "l", {"retentionInDays": 30, "tags": UNKNOWN}),
+        ],
+        config={"minDaysByClass": {"application": 1, "audit": 30, "flow": 14}, "maxDays": 60},
     ),
     "cost-bucket-lifecycle": Case(
         ok=[
@@ -1409,9 +1420,21 @@ def test_a_stack_check_on_resources_of_an_unconfigured_provider_is_deferred_in_a
 
 
 def test_sls_keeps_logs_forever_from_3650_days() -> None:
-    within_bounds = {"minDays": 1, "maxDays": 3653}
+    within_bounds = {"minDaysByClass": {"audit": 1}, "maxDays": 3653}
     assert run("cost-log-retention", [R(SLS, "s", {"retentionPeriod": 3650})], within_bounds)
     assert run("cost-log-retention", [R(SLS, "s", {"retentionPeriod": 3000})], within_bounds) == []
+
+
+def test_log_retention_names_the_class_it_held_the_group_to() -> None:
+    floors = {"minDaysByClass": {"application": 7, "audit": 365, "flow": 90}, "maxDays": 3653}
+    app = R(LOGS, "app", {"retentionInDays": 30, "tags": {"log-class": "application"}})
+    assert run("cost-log-retention", [app], floors) == []
+    (untagged,) = run("cost-log-retention", [R(LOGS, "mine", {"retentionInDays": 30})], floors)
+    assert "strictest class 'audit'" in untagged
+    assert "below the 365 days" in untagged
+    (typo,) = run("cost-log-retention", [R(LOGS, "l", {"retentionInDays": 30,
+                                                      "tags": {"log-class": "aplication"}})], floors)  # fmt: skip
+    assert "not a retention class; allowed: application, audit, flow" in typo
 
 
 def test_alibaba_copies_that_imply_the_targets_meet_them() -> None:

@@ -94,6 +94,19 @@ def test_extra_data_read_actions_widen_the_wildcard_rule() -> None:
     assert run("iam-no-wildcard-resource", policy, config)
 
 
+def test_trace_writes_may_stay_on_every_resource_but_nothing_beside_them() -> None:
+    xray = {"Effect": "Allow", "Action": ["xray:PutTraceSegments", "xray:PutTelemetryRecords",
+                                          "xray:GetSamplingRules"], "Resource": "*"}  # fmt: skip
+    assert run("iam-no-wildcard-resource", [R("aws:iam/rolePolicy:RolePolicy", "p",
+                                              {"policy": doc(xray)})]) == []  # fmt: skip
+    more = {**xray, "Action": [*xray["Action"], "xray:DeleteGroup"]}
+    (finding,) = run("iam-no-wildcard-resource", [R("aws:iam/rolePolicy:RolePolicy", "p",
+                                                    {"policy": doc(more)})])  # fmt: skip
+    assert "xray:DeleteGroup" in finding and "PutTraceSegments" not in finding
+    assert run("iam-no-wildcard-resource", [R("aws:iam/rolePolicy:RolePolicy", "p", {"policy": doc(xray)})],
+               {"unscopableActions": []})  # fmt: skip
+
+
 @pytest.mark.parametrize(
     ("rule_id", "resource", "path"),
     [

@@ -123,6 +123,8 @@ def _everything_on() -> list[AwsStackConfig]:
     cache replace another component, so one config cannot)."""
     raw = copy.deepcopy(raw_stack_config("prod"))
     raw["postgres"] = {"readerAutoscaling": {"enabled": True}}
+    raw["logs"] = {"search": {"enabled": True,
+                              "masterRoleArn": "arn:aws:iam::123456789012:role/platform-admin"}}  # fmt: skip
     rds = {"engine": "postgres", "readers": 1, "serverless": None, "instanceClass": "db.m7g.large"}
     configs = [
         parse_config(raw),
@@ -173,7 +175,7 @@ def test_every_component_refusal_is_run_by_the_config_first() -> None:
         "NOT_FROM_CONFIG lists a checked function"
     )
     # One per kind of component (data_tier, windows: helpers), on each cloud.
-    assert len(validators) == 35
+    assert len(validators) == 38
 
 
 def test_every_component_of_a_full_alicloud_stack_is_checked() -> None:
@@ -209,7 +211,8 @@ def test_every_component_of_a_full_stack_is_checked() -> None:
         "PlatformAddons", "Workload web", "MonthlyBudget", "AlertTopics", "Vpc dr",
         "RecoveryObjectives", "Bucket dr logs", "BackupVault dr", "Bucket assets replica",
         "Bucket uploads replica", "Bucket backups replica", "Replication", "GlobalSecondary",
-        "ApiEdge", "FailoverRecords", "Registry", "MonitoringStack", "PublicGateway",
+        "ApiEdge", "FailoverRecords", "Registry", "ClusterTelemetry", "EntryHealth", "LogSearch",
+        "MonitoringStack", "PublicGateway",
     }  # fmt: skip
     assert serverless == nodes - {"RedisHa"} | {"RedisServerless"}
     assert rds == nodes - {"GlobalSecondary"} | {"CrossRegionReplica"}

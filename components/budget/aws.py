@@ -5,15 +5,21 @@ One cost budget per stack, scoped to the stack's own resources by their `service
 sees nothing), alerting when the month's forecast passes `forecast_alert_percent` and when actual
 spend passes `actual_alert_percent`. The same limit is what the `cost-stack-budget` policy holds
 the estimate to: the policy reads it from this resource, so the stack file states it once.
+
+With an anomaly threshold and a topic, also a Cost Anomaly Detection monitor of the same `service`
+tag (a customer-managed monitor: AWS allows one AWS-services monitor per account, which a stack
+must not claim) and a subscription that tells the topic at once about any anomaly whose total
+impact reaches the threshold.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import pulumi
-from pulumi_aws import budgets
+from pulumi_aws import budgets, costexplorer
 
 from components._base import child_opts, merged_tags, require, type_token
 
@@ -33,6 +39,10 @@ class MonthlyBudgetArgs:
     alert_emails: Sequence[str] = ()
     alert_topic_arns: Sequence[pulumi.Input[str]] = ()
     """SNS topics to alert (the monitoring layer's P2 topic)."""
+    anomaly_threshold_usd: float | None = None
+    """Notify `anomaly_topic_arn` of cost anomalies whose total impact reaches this (USD)."""
+    anomaly_topic_arn: pulumi.Input[str] | None = None
+    """The topic told about anomalies at once (SNS subscribers are notified IMMEDIATE only)."""
     tags: Mapping[str, str] = field(default_factory=dict)
 
 
@@ -84,10 +94,48 @@ class MonthlyBudget(pulumi.ComponentResource):
             opts=child_opts(self),
         )
         self.budget_name = budget.name
+        self.anomaly_monitor_arn: pulumi.Output[str] | None = None
+        if args.anomaly_threshold_usd is not None and args.anomaly_topic_arn is not None:
+            self.anomaly_monitor_arn = self._anomaly_alerts(name, args)
         self.register_outputs({"budgetName": self.budget_name})
+
+    def _anomaly_alerts(self, name: str, args: MonthlyBudgetArgs) -> pulumi.Output[str]:
+        monitor = costexplorer.AnomalyMonitor(
+            f"{name}-anomaly-monitor",
+            name=f"{name}-anomalies",
+            monitor_type="CUSTOM",
+            monitor_specification=json.dumps(
+                {"Tags": {"Key": "service", "Values": [args.service], "MatchOptions": ["EQUALS"]}}
+            ),
+            tags=merged_tags(args.tags, f"{name}-anomaly-monitor"),
+            opts=child_opts(self),
+        )
+        costexplorer.AnomalySubscription(
+            f"{name}-anomaly-alerts",
+            name=f"{name}-anomaly-alerts",
+            frequency="IMMEDIATE",
+            monitor_arn_lists=[monitor.arn],
+            subscribers=[
+                costexplorer.AnomalySubscriptionSubscriberArgs(
+                    type="SNS", address=args.anomaly_topic_arn
+                )
+            ],
+            threshold_expression=costexplorer.AnomalySubscriptionThresholdExpressionArgs(
+                dimension=costexplorer.AnomalySubscriptionThresholdExpressionDimensionArgs(
+                    key="ANOMALY_TOTAL_IMPACT_ABSOLUTE",
+                    match_options=["GREATER_THAN_OR_EQUAL"],
+                    values=[f"{args.anomaly_threshold_usd:g}"],
+                )
+            ),
+            tags=merged_tags(args.tags, f"{name}-anomaly-alerts"),
+            opts=child_opts(self),
+        )
+        return monitor.arn
 
 
 def _validate(args: MonthlyBudgetArgs) -> None:
     require(args.monthly_limit_usd > 0, "monthly_limit_usd", "must be positive")
     for key in ("forecast_alert_percent", "actual_alert_percent"):
         require(0 < getattr(args, key) <= 1000, key, "must be in (0, 1000]")
+    if args.anomaly_threshold_usd is not None:
+        require(args.anomaly_threshold_usd > 0, "anomaly_threshold_usd", "must be positive")

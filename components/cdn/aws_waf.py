@@ -22,7 +22,14 @@ from typing import Any, Literal, get_args
 import pulumi
 from pulumi_aws import cloudwatch, kms, wafv2
 
-from components._base import LOG_RETENTION_DAYS, child_opts, merged_tags, require, type_token
+from components._base import (
+    LOG_RETENTION_DAYS,
+    child_opts,
+    log_class_tag,
+    merged_tags,
+    require,
+    type_token,
+)
 from components.aws.identity import aws_context
 from components.aws.policy_docs import kms_key_policy, logs_service_statement
 
@@ -187,7 +194,7 @@ class WebFirewall(pulumi.ComponentResource):
             name=f"aws-waf-logs-{name}",  # WAF only logs to groups named aws-waf-logs-*
             retention_in_days=args.log_retention_days,
             kms_key_id=key.arn,
-            tags=merged_tags(args.tags, f"aws-waf-logs-{name}"),
+            tags=merged_tags(args.tags, f"aws-waf-logs-{name}", **log_class_tag("audit")),
             opts=child_opts(self, protect=protect),
         )
         wafv2.WebAclLoggingConfiguration(

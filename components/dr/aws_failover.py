@@ -6,7 +6,8 @@ primary entry (`checked_fqdn` + `path`, every 30 s from Route 53's checkers, unh
 failures), and, when a `secondary` is given, a failover pair of CNAME records: PRIMARY to the
 primary target with the health check, SECONDARY to the DR region's entry (no check: Route 53
 answers with it whenever the primary is unhealthy). A 60-second TTL bounds how long resolvers
-keep the failed answer. The health checks are exposed for alarms (`health_check_ids`).
+keep the failed answer. The health checks are exposed for alarms (`health_check_ids`): the
+monitoring capability's `EntryHealth` alarms them in us-east-1 rather than checking twice.
 """
 
 from __future__ import annotations
@@ -18,8 +19,9 @@ from dataclasses import dataclass, field
 import pulumi
 from pulumi_aws import route53
 
-from components._base import child_opts, merged_tags, require, type_token
+from components._base import child_opts, require, type_token
 from components.aws.patterns import ROUTE53_ZONE_ID
+from components.monitoring.aws_health import https_health_check
 
 _PATH = re.compile(r"^/[A-Za-z0-9._~/-]*$")
 _HOSTNAME = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
@@ -60,17 +62,14 @@ class FailoverRecords(pulumi.ComponentResource):
         _validate(args)
         self.health_check_ids = {}
         for host, ep in sorted(args.endpoints.items()):
-            check = route53.HealthCheck(
+            check = https_health_check(
+                self,
                 f"{name}-{host}-health",
-                type="HTTPS",
                 fqdn=ep.checked_fqdn,
-                port=443,
-                resource_path=ep.path,
-                enable_sni=True,
+                path=ep.path,
                 failure_threshold=args.failure_threshold,
-                request_interval=args.request_interval_seconds,
-                tags=merged_tags(args.tags, f"{name}-{host}-health"),
-                opts=child_opts(self),
+                request_interval_seconds=args.request_interval_seconds,
+                tags=args.tags,
             )
             self.health_check_ids[host] = check.id
             if ep.primary is None or ep.secondary is None:

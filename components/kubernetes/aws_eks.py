@@ -25,7 +25,7 @@ from typing import Any, Literal, get_args
 import pulumi
 from pulumi_aws import cloudwatch, ec2, eks, iam, kms, vpc
 
-from components._base import child_opts, merged_tags, require, type_token
+from components._base import child_opts, log_class_tag, merged_tags, require, type_token
 from components.aws.identity import aws_context
 from components.aws.policy_docs import kms_key_policy, logs_service_statement
 from components.aws.versions import eks_version_problem
@@ -270,7 +270,7 @@ class EksCluster(pulumi.ComponentResource):
             name=f"/aws/eks/{args.cluster_name}/cluster",
             retention_in_days=args.log_retention_days,
             kms_key_id=key.arn,
-            tags=self._tags(f"{name}-control-plane-logs"),
+            tags=self._tags(f"{name}-control-plane-logs", **log_class_tag("audit")),
             opts=child_opts(self, protect=protect),
         )
         return key, log_group

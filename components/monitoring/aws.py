@@ -12,7 +12,7 @@ from pulumi_aws import cloudwatch, iam, kms, sns
 
 from components._base import child_opts, merged_tags, require, type_token
 from components.aws.identity import aws_context
-from components.aws.policy_docs import kms_key_policy, policy_document
+from components.aws.policy_docs import kms_key_policy, logs_service_statement, policy_document
 from components.kubernetes.aws_irsa import OidcIdentity, service_account_role
 from components.monitoring import (
     AlarmPolicy,
@@ -26,8 +26,13 @@ from components.monitoring import (
 PAGERDUTY_CLOUDWATCH_URL = "https://events.pagerduty.com/integration/{key}/enqueue"
 """PagerDuty's CloudWatch integration endpoint: it confirms SNS subscriptions by itself."""
 
-# Services that publish alerts to the topics: alarms, budgets, backup job events.
-_PUBLISHERS = ("cloudwatch.amazonaws.com", "budgets.amazonaws.com", "backup.amazonaws.com")
+# Services that publish alerts to the topics: alarms, budgets, cost anomalies, backup job events.
+_PUBLISHERS = (
+    "cloudwatch.amazonaws.com",
+    "budgets.amazonaws.com",
+    "costalerts.amazonaws.com",
+    "backup.amazonaws.com",
+)
 
 _COMPARISON = {
     ">": "GreaterThanThreshold",
@@ -58,7 +63,8 @@ class AlertTopics(pulumi.ComponentResource):
     """A customer-managed KMS key and one SNS topic per severity, subscribed to its channels.
 
     The key is customer managed because CloudWatch alarms cannot publish to a topic encrypted with
-    the AWS managed `alias/aws/sns` key (its key policy cannot grant CloudWatch).
+    the AWS managed `alias/aws/sns` key (its key policy cannot grant CloudWatch). CloudWatch Logs of
+    this account and region may use it too (`key_arn`): the container log group shares it.
     """
 
     topic_arns: dict[Severity, pulumi.Output[str]]
@@ -87,7 +93,9 @@ class AlertTopics(pulumi.ComponentResource):
                         "Resource": "*",
                     }
                     for p in publishers
-                ],
+                ]
+                # The observability log groups (container logs) share the key: one key, not two.
+                + [logs_service_statement()],
             ),
             tags=merged_tags(args.tags, f"{name}-key"),
             opts=child_opts(self, protect=args.protect_stateful),

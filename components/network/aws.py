@@ -16,7 +16,7 @@ from typing import Literal
 import pulumi
 from pulumi_aws import cloudwatch, ec2, elasticache, iam, kms, rds, vpc
 
-from components._base import child_opts, merged_tags, require, type_token
+from components._base import child_opts, log_class_tag, merged_tags, require, type_token
 from components.aws.identity import aws_context
 from components.aws.policy_docs import (
     assume_role_policy,
@@ -319,7 +319,7 @@ class Vpc(pulumi.ComponentResource):
             retention_in_days=flow.retention_days,
             kms_key_id=key.arn,
             deletion_protection_enabled=protect,
-            tags=self._tags(f"{name}-flow-logs"),
+            tags=self._tags(f"{name}-flow-logs", **log_class_tag("flow")),
             opts=child_opts(self, protect=protect),
         )
         # Only flow logs of this account may assume the role (confused-deputy protection).

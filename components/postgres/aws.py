@@ -32,6 +32,7 @@ from pulumi_aws import appautoscaling, cloudwatch, iam, rds, secretsmanager
 
 from components._base import (
     child_opts,
+    log_class_tag,
     merged_tags,
     require,
     spread_over_zones,
@@ -262,7 +263,7 @@ class PostgresHa(pulumi.ComponentResource):
             name=f"/aws/rds/{kind}/{self.identifier}/postgresql",
             retention_in_days=args.log_retention_days,
             kms_key_id=self.kms_key_arn,
-            tags=self._tags(f"{name}-postgresql-logs"),
+            tags=self._tags(f"{name}-postgresql-logs", **log_class_tag("audit")),
             opts=child_opts(self, protect=protect),
         )
         self.log_group_name = self.log_group.name

@@ -22,7 +22,14 @@ from dataclasses import dataclass, field
 import pulumi
 from pulumi_aws import cloudwatch, rds
 
-from components._base import child_opts, merged_tags, require, spread_over_zones, type_token
+from components._base import (
+    child_opts,
+    log_class_tag,
+    merged_tags,
+    require,
+    spread_over_zones,
+    type_token,
+)
 from components.aws.data_tier import client_security_group, validate_clients
 from components.aws.versions import postgres_version_problem
 from components.monitoring.aws import AlarmWiring, emit_alarms
@@ -107,7 +114,7 @@ class CrossRegionReplica(pulumi.ComponentResource):
             name=f"/aws/rds/instance/{self.identifier}/postgresql",
             retention_in_days=args.log_retention_days,
             kms_key_id=args.kms_key_arn,
-            tags=merged_tags(tags, f"{self.identifier}-postgresql-logs"),
+            tags=merged_tags(tags, f"{self.identifier}-postgresql-logs", **log_class_tag("audit")),
             opts=child_opts(self, protect=protect),
         )
         self.instance = rds.Instance(

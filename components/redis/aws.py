@@ -27,6 +27,7 @@ from pulumi_aws import cloudwatch, elasticache
 
 from components._base import (
     child_opts,
+    log_class_tag,
     merged_tags,
     require,
     spread_over_zones,
@@ -164,7 +165,7 @@ class RedisHa(pulumi.ComponentResource):
             f"{name}-slow-log",
             retention_in_days=args.slow_log_retention_days,
             kms_key_id=self.kms_key_arn,
-            tags=self._tags(f"{name}-slow-log"),
+            tags=self._tags(f"{name}-slow-log", **log_class_tag("application")),
             opts=child_opts(self, protect=protect),
         )
         self.slow_log_group_name = slow_log.name

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 import pulumi
 from pulumi_aws import cloudwatch, elasticache
 
-from components._base import child_opts, merged_tags, require, type_token
+from components._base import child_opts, log_class_tag, merged_tags, require, type_token
 from components.aws.data_tier import (
     cache_password,
     client_security_group,
@@ -169,7 +169,7 @@ class GlobalDatastore(pulumi.ComponentResource):
             f"{secondary}-slow-log",
             retention_in_days=args.slow_log_retention_days,
             kms_key_id=args.kms_key_arn,
-            tags=merged_tags(tags, f"{secondary}-slow-log"),
+            tags=merged_tags(tags, f"{secondary}-slow-log", **log_class_tag("application")),
             opts=child_opts(self, protect=protect),
         )
         token = cache_password(

@@ -10,7 +10,7 @@ from pathlib import Path
 import pulumi
 from pulumi_aws import cloudwatch, iam, lambda_, secretsmanager
 
-from components._base import child_opts, merged_tags
+from components._base import child_opts, log_class_tag, merged_tags
 from components.aws.policy_docs import assume_role_policy, policy_document
 from components.redis import rotation_handler
 
@@ -38,7 +38,7 @@ def rotate_auth_secret(
         name=f"/aws/lambda/{function_name}",
         retention_in_days=log_retention_days,
         kms_key_id=key_arn,
-        tags=merged_tags(tags, f"{name}-rotation-log"),
+        tags=merged_tags(tags, f"{name}-rotation-log", **log_class_tag("application")),
         opts=child_opts(parent, protect=protect),
     )
     policy = pulumi.Output.all(secret.arn, group_arn, key_arn, log_group.arn).apply(

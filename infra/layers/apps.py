@@ -80,6 +80,13 @@ class DataLike(Protocol):
     def ports(self) -> dict[str, tuple[int, int]]: ...
 
 
+class TelemetryLike(Protocol):
+    """Where the services send their traces (a cloud's telemetry handles)."""
+
+    def egress_peer(self) -> PeerArgs | None: ...
+    def otlp_env(self) -> dict[str, str]: ...
+
+
 @dataclass(frozen=True)
 class AppsHandles:
     workloads: dict[str, Workload] = field(default_factory=dict)
@@ -111,11 +118,13 @@ def layer(
     *,
     images: Mapping[str, pulumi.Input[str]] | None = None,
     monitoring: Sequence[pulumi.Resource] | None = None,
+    telemetry: TelemetryLike | None = None,
     opts: pulumi.ResourceOptions | None = None,
 ) -> AppsHandles:
     """One Workload per service on the cluster; each may reach the data services it uses, and one
     without `image` runs from its own repository of the registry. With a monitoring stack
-    (`monitoring`: what installs its CRDs), each service gets its monitors and alerts."""
+    (`monitoring`: what installs its CRDs), each service gets its monitors and alerts; with
+    `telemetry`, the trace collector's endpoint and a path to it (its OTLP port, nothing else)."""
     egress = data_egress(network.vpc.plan, data.ports)
     on_platform = pulumi.ResourceOptions.merge(kubernetes.on_platform, opts)
     return AppsHandles(
@@ -129,6 +138,7 @@ def layer(
                     kubernetes.gateway,
                     image=(images or {}).get(name),
                     monitoring=monitoring,
+                    telemetry=telemetry,
                 ),
                 opts=on_platform,
             )
@@ -145,6 +155,7 @@ def workload_args(
     *,
     image: pulumi.Input[str] | None = None,
     monitoring: Sequence[pulumi.Resource] | None = None,
+    telemetry: TelemetryLike | None = None,
 ) -> WorkloadArgs:
     """`image`: the service's own repository, used when the service names no `image`;
     `monitoring`: the monitoring stack's CRD installer (None: there is none)."""
@@ -194,4 +205,6 @@ def workload_args(
         )
         if monitoring is not None and app.metrics.enabled
         else None,
+        env=telemetry.otlp_env() if telemetry else {},
+        egress_peers=[peer] if telemetry and (peer := telemetry.egress_peer()) else [],
     )

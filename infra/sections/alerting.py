@@ -119,6 +119,7 @@ class Alerting(Section):
 def _alarm_keys() -> dict[str, tuple[str, ...]]:
     from components.backup import aws_alarms as backup  # noqa: PLC0415  (import cycle)
     from components.kubernetes import aws_alarms as cluster  # noqa: PLC0415
+    from components.monitoring import aws_health as health  # noqa: PLC0415
     from components.network import aws_alarms as network  # noqa: PLC0415
     from components.postgres import aws_alarms as postgres  # noqa: PLC0415
     from components.redis import aws_alarms as redis  # noqa: PLC0415
@@ -127,6 +128,7 @@ def _alarm_keys() -> dict[str, tuple[str, ...]]:
     return {
         "postgres": postgres.KEYS, "redis": redis.KEYS, "cluster": cluster.KEYS,
         "backup": backup.KEYS, "network": network.KEYS, "storage": storage.KEYS,
+        "health": health.KEYS,
     }  # fmt: skip
 
 

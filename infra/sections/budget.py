@@ -17,3 +17,10 @@ class Budget(Section):
     """Alert when the month's actual spend passes this share of the limit."""
     alert_emails: list[str] = Field(default_factory=list)
     """Addresses the budget alerts go to (besides the alert topic, once monitoring exists)."""
+
+
+class AwsBudget(Budget):
+    anomaly_threshold_usd: float | None = Field(100.0, gt=0)
+    """Cost Anomaly Detection: tell the P2 alert topic at once about a cost anomaly of the stack's
+    `service` tag whose total impact reaches this many USD; null: no anomaly monitor. Built with
+    the budget (`monthlyLimit`) when `alerting` is configured."""

@@ -83,7 +83,11 @@ def _wildcard_resource(subject: Subject, params: Mapping[str, Any]) -> Iterator[
         everything = [r for r in s.resources if is_every_resource(r)]
         if not s.allows or not (everything or s.not_resource) or scoped(s):
             continue
-        broad = [a for a in s.actions if not is_everything(a) and not _metadata_read(a, params)]
+        broad = [
+            a for a in s.actions
+            if not is_everything(a) and not _metadata_read(a, params)
+            and not any(matches(a, u) for u in params["unscopableActions"])
+        ]  # fmt: skip
         if broad:
             target = "NotResource" if s.not_resource else f"Resource {everything[0]!r}"
             yield f"{s.where} allows {broad} on {target} without a scoping condition"
@@ -187,7 +191,7 @@ RULES = [
         group="security",
         severity="high",
         description="Identity policies allow actions other than metadata reads on every resource ('*', arn:aws:s3:::*, ...) only under a scoping condition.",
-        remediation="Name the resource ARNs, or add a condition (resource/request tags, aws:SourceArn...); Describe/List/Get metadata reads may stay on '*'.",
+        remediation="Name the resource ARNs, or add a condition (resource/request tags, aws:SourceArn...); Describe/List/Get metadata reads and unscopableActions (X-Ray trace writes) may stay on '*'.",
         types=IDENTITY_TYPES,
         resource_check=_wildcard_resource,
         params={
@@ -208,6 +212,9 @@ RULES = [
                 "codecommit:GetFile",
                 "ec2:GetPasswordData",
             ],
+            # Writes AWS offers neither a resource ARN nor a scoping condition key for: allowed on
+            # '*' like metadata reads (X-Ray takes traces per account and region, nothing finer).
+            "unscopableActions": ["xray:PutTraceSegments", "xray:PutTelemetryRecords"],
         },
         anchors="CKV_AWS_290/355/356",
     ),

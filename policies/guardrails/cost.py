@@ -96,15 +96,29 @@ SLS_FOREVER = 3650
 """An SLS logstore with this retention keeps its logs permanently."""
 
 
+LOG_CLASS_TAG = "log-class"
+"""The tag naming a log group's retention class (components/_base.py sets it on every group)."""
+
+
 def _log_retention(subject: Subject, params: Mapping[str, Any]) -> Iterator[str]:
     prop = "retentionInDays" if subject.type.startswith("aws:") else "retentionPeriod"
+    floors: Mapping[str, int] = params["minDaysByClass"]
+    klass = need(subject.props, f"tags.{LOG_CLASS_TAG}")
+    if klass is not None and klass not in floors:
+        yield f"tag {LOG_CLASS_TAG}={klass} is not a retention class; allowed: {', '.join(floors)}"
+        return
+    if klass is None:  # a group nobody classed is held to the strictest class, never let through
+        klass = max(floors, key=lambda c: floors[c])
+        why = f"no {LOG_CLASS_TAG} tag, so the strictest class '{klass}'"
+    else:
+        why = f"class '{klass}'"
     days = need(subject.props, prop)
     if not days:
         yield f"{prop} not set: logs are kept (and billed) forever"
     elif subject.type.startswith("alicloud:") and int(days) >= SLS_FOREVER:
         yield f"{prop}={days}: SLS keeps the logs forever from {SLS_FOREVER} days"
-    elif int(days) < params["minDays"]:
-        yield f"{prop}={days} is below {params['minDays']} days"
+    elif int(days) < floors[klass]:
+        yield f"{prop}={days} is below the {floors[klass]} days of {why}"
     elif int(days) > params["maxDays"]:
         yield f"{prop}={days} is above {params['maxDays']} days"
 
@@ -261,11 +275,18 @@ RULES = [
         id="cost-log-retention",
         group="cost",
         severity="low",
-        description="Log groups keep logs between minDays and maxDays (never forever).",
-        remediation="Set retentionInDays within the bounds of the environment.",
+        description=(
+            "Log groups keep logs at least their retention class's days (tag log-class: "
+            "application, audit, flow; untagged ones count as the strictest class) and at most "
+            "maxDays (never forever)."
+        ),
+        remediation=(
+            "Set retentionInDays to at least minDaysByClass of the group's class (and at most "
+            "maxDays); tag a group of your own with log-class."
+        ),
         types=("aws:cloudwatch/logGroup:LogGroup", "alicloud:log/store:Store"),
         resource_check=_log_retention,
-        params={"minDays": 1, "maxDays": 3653},
+        params={"minDaysByClass": {"application": 1, "audit": 1, "flow": 1}, "maxDays": 3653},
         anchors="FIN requireCloudWatchLogRetention, IG logstore-ttl-required",
     ),
     Rule(

@@ -144,6 +144,7 @@ RULES = [
                 "https://kubernetes-sigs.github.io/metrics-server",
                 "https://kubernetes.github.io/autoscaler",
                 "https://kubernetes-sigs.github.io/external-dns",
+                "https://open-telemetry.github.io/opentelemetry-helm-charts",
                 "https://prometheus-community.github.io/helm-charts",
             ],
             "allowLocalCharts": False,

@@ -179,6 +179,8 @@ class WorkloadArgs:
     """Non-secret settings, as a ConfigMap exposed as environment variables."""
     secret_env_from: Sequence[str] = ()
     """Names of existing Secrets exposed as environment variables (no literal secret values)."""
+    env: Mapping[str, str] = field(default_factory=dict)
+    """Plain environment variables the platform sets (the trace collector's OTLP endpoint)."""
     automount_service_account_token: bool = False
     """Mount a Kubernetes API token (only for pods that call the API)."""
     service_account_role_arn: pulumi.Input[str] | None = None
@@ -394,6 +396,8 @@ class Workload(pulumi.ComponentResource):
         }
         if env_from:
             container["envFrom"] = env_from
+        if args.env:
+            container["env"] = [{"name": k, "value": v} for k, v in sorted(args.env.items())]
         pod_security: dict[str, Any] = {
             "runAsNonRoot": sec.run_as_non_root,
             "seccompProfile": {"type": sec.seccomp_profile},

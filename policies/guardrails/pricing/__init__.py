@@ -58,6 +58,26 @@ def top_component(subject: Subject, by_urn: dict[str, Subject]) -> str:
     )
 
 
+ALARMS = ("aws:cloudwatch/metricAlarm:MetricAlarm", "alicloud:cms/alarm:Alarm")
+
+
+CAPABILITY_OF_KIND = {"MonitoringStack": "monitoring"}
+"""Shared Kubernetes components (module `kubernetes`) that bill as another capability: the
+in-cluster monitoring stack is monitoring."""
+
+
+def top_capability(subject: Subject, by_urn: dict[str, Subject]) -> str:
+    """Capability of the top-level component the resource belongs to: the last part of its type
+    token's module (`groundwork:aws/monitoring:AlertTopics` -> `monitoring`); '' for none."""
+    current, seen = subject, 0
+    while current.parent in by_urn and seen < 100:
+        current, seen = by_urn[current.parent], seen + 1
+    if current is subject or not current.type.startswith("groundwork:"):
+        return ""
+    _, module, kind = current.type.split(":")
+    return CAPABILITY_OF_KIND.get(kind, module.rsplit("/", 1)[-1])
+
+
 def stack_cloud(subjects: Sequence[Subject]) -> str:
     """The cloud whose catalogue prices what is not itself a cloud resource (the load balancers
     and disks behind Kubernetes objects): Alibaba Cloud when the stack has Alibaba providers and
@@ -119,6 +139,8 @@ def estimate(subjects: Sequence[Subject], default_region: str = "eu-west-1") -> 
                 monthly=monthly,
                 detail=detail,
                 component=top_component(s, by_urn),
+                # An alarm is monitoring whichever component emits it.
+                capability="monitoring" if s.type in ALARMS else top_capability(s, by_urn),
                 committed=committed,
                 scope=scope_of(s),
                 currency=money,

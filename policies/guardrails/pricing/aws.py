@@ -280,7 +280,26 @@ def _lb(p: Pricer, s: Subject) -> Priced:
     return load_balancer(p, kind, zones, get(s.props, "internal") is not True)
 
 
+def _search_domain(p: Pricer, s: Subject) -> Priced:
+    itype = get(s.props, "clusterConfig.instanceType")
+    if not isinstance(itype, str) or is_unknown(itype):
+        raise Unpriced("clusterConfig.instanceType unknown")
+    count = p.number(get(s.props, "clusterConfig.instanceCount"), 1)
+    gib = p.number(get(s.props, "ebsOptions.volumeSize"), 10)
+    masters = 0.0
+    if truthy(get(s.props, "clusterConfig.dedicatedMasterEnabled")):
+        mtype = get(s.props, "clusterConfig.dedicatedMasterType")
+        masters = p.number(get(s.props, "clusterConfig.dedicatedMasterCount"), 3) * p.price(
+            f"opensearch:{mtype}"
+        )
+    return Priced(
+        count * (p.price(f"opensearch:{itype}") + gib * p.price("opensearchGp3")) + masters,
+        f"{count:g} x {itype} + {gib:g} GB gp3 each (data transfer is usage)",
+    )
+
+
 AWS_PRICERS: dict[str, AwsPricer] = {
+    "aws:opensearch/domain:Domain": _search_domain,
     "aws:ec2/natGateway:NatGateway": _nat,
     "aws:ec2/eip:Eip": _eip,
     "aws:kms/key:Key": _kms,

@@ -28,6 +28,8 @@ class Line:
     """`dr`: the resource runs under a disaster-recovery region's provider (the DR add-on)."""
     currency: str = "USD"
     """Currency of the price list of the resource's cloud and region (CNY in mainland China)."""
+    capability: str = ""
+    """Capability of the top-level component (`monitoring` for `groundwork:aws/monitoring:*`)."""
 
 
 class MixedCurrencyError(ValueError):
@@ -77,6 +79,16 @@ class Estimate:
 
     def by_status(self, status: Status) -> list[Line]:
         return [line for line in self.lines if line.status == status]
+
+    def of_capability(self, capability: str, scope: Scope = "primary") -> float:
+        """On-demand monthly total of the components of one capability (their own line in the
+        report, e.g. everything monitoring adds)."""
+        return round(
+            sum(
+                line.monthly or 0.0 for line in self.scoped(scope) if line.capability == capability
+            ),
+            2,
+        )
 
     def by_component(self, committed: bool = False, scope: Scope = "primary") -> dict[str, float]:
         totals: dict[str, float] = defaultdict(float)

@@ -1,0 +1,145 @@
+"""`groundwork:aws/monitoring:EntryHealth`: Route 53 health checks of the stack's public entry
+points, each with an alarm on its severity's alert topic.
+
+Route 53 publishes `HealthCheckStatus` (namespace AWS/Route53) in us-east-1 only, and an alarm can
+only notify a topic of its own region: so this component runs under the us-east-1 provider, with an
+`AlertTopics` of the same routing there (its own key and topics, subscribed to the same channels).
+A health check another component already made (the DR failover records' check of the API host) is
+passed by id and only alarmed, never duplicated. `https_health_check` is the one definition of a
+health check both use.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import pulumi
+from pulumi_aws import cloudwatch, route53
+
+from components._base import child_opts, merged_tags, require, type_token
+from components.monitoring import AlarmPolicy, AlarmSpec, AlertRouting, Severity
+from components.monitoring.aws import AlertTopics, AlertTopicsArgs, emit_alarms
+
+METRIC_REGION = "us-east-1"
+"""The only region with Route 53's health-check metrics."""
+KEYS = ("status",)
+"""Alarm keys (overridable as `health.status`)."""
+_PATH = re.compile(r"^/[A-Za-z0-9._~/-]*$")
+
+
+def https_health_check(
+    parent: pulumi.Resource,
+    name: str,
+    *,
+    fqdn: pulumi.Input[str],
+    path: str,
+    failure_threshold: int,
+    request_interval_seconds: int,
+    tags: Mapping[str, str],
+) -> route53.HealthCheck:
+    """An HTTPS check of `https://<fqdn><path>` with SNI from Route 53's checkers (2xx/3xx is
+    healthy)."""
+    return route53.HealthCheck(
+        name,
+        type="HTTPS",
+        fqdn=fqdn,
+        port=443,
+        resource_path=path,
+        enable_sni=True,
+        failure_threshold=failure_threshold,
+        request_interval=request_interval_seconds,
+        tags=merged_tags(tags, name),
+        opts=child_opts(parent),
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
+class HealthTarget:
+    fqdn: pulumi.Input[str]
+    """What is checked over HTTPS."""
+    path: str = "/healthz"
+    health_check_id: pulumi.Input[str] | None = None
+    """An existing health check of this entry: alarmed, not created again."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class EntryHealthArgs:
+    targets: Mapping[str, HealthTarget]
+    """By hostname (a map: adding or dropping one never renames another)."""
+    routing: AlertRouting
+    """The stack's alert routing: the us-east-1 topics get the same channels."""
+    policy: AlarmPolicy = field(default_factory=AlarmPolicy)
+    severity: Severity = "P1"
+    failure_threshold: int = 3
+    request_interval_seconds: int = 30
+    tags: Mapping[str, str] = field(default_factory=dict)
+    protect_stateful: bool = True
+
+
+class EntryHealth(pulumi.ComponentResource):
+    health_check_ids: dict[str, pulumi.Output[str]]
+    alarms: dict[str, cloudwatch.MetricAlarm]
+    topics: AlertTopics
+
+    def __init__(
+        self, name: str, args: EntryHealthArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        super().__init__(type_token("monitoring", "EntryHealth", cloud="aws"), name, None, opts)
+        _validate(args)
+        self.topics = AlertTopics(
+            f"{name}-alerts",
+            AlertTopicsArgs(
+                routing=args.routing, tags=args.tags, protect_stateful=args.protect_stateful
+            ),
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        self.health_check_ids = {}
+        specs: list[AlarmSpec] = []
+        for host, target in sorted(args.targets.items()):
+            check_id = target.health_check_id
+            if check_id is None:
+                check_id = https_health_check(
+                    self,
+                    f"{name}-{host}",
+                    fqdn=target.fqdn,
+                    path=target.path,
+                    failure_threshold=args.failure_threshold,
+                    request_interval_seconds=args.request_interval_seconds,
+                    tags=args.tags,
+                ).id
+            self.health_check_ids[host] = pulumi.Output.from_input(check_id)
+            specs.append(
+                AlarmSpec(
+                    key="status",
+                    description=f"https://{host}{target.path} fails Route 53's health checks",
+                    namespace="AWS/Route53",
+                    metric="HealthCheckStatus",
+                    statistic="Minimum",
+                    comparison="<",
+                    threshold=1,
+                    severity=args.severity,
+                    dimensions={"HealthCheckId": check_id},
+                    period_seconds=60,
+                    evaluation_periods=2,
+                    missing_data="breaching",  # no data from the checkers is not health
+                    instance=host.replace(".", "-"),
+                )
+            )
+        self.alarms = emit_alarms(
+            self, name, "health", specs, self.topics.wiring(args.policy), args.tags
+        )
+        self.register_outputs({"healthCheckIds": self.health_check_ids})
+
+
+def _validate(args: EntryHealthArgs) -> None:
+    require(bool(args.targets), "targets", "at least one entry point")
+    for host, target in args.targets.items():
+        require(
+            bool(_PATH.match(target.path)),
+            f"targets.{host}.path",
+            f"'{target.path}' is not a URL path",
+        )
+    require(1 <= args.failure_threshold <= 10, "failure_threshold", "must be 1..10")
+    require(args.request_interval_seconds in (10, 30), "request_interval_seconds", "10 or 30")
