@@ -9,8 +9,10 @@ from dataclasses import replace
 from components.cdn.alicloud import _validate as validate_cdn
 from components.kubernetes.alicloud_ack import _validate as validate_ack
 from components.kubernetes.alicloud_addons import _validate as validate_addons
+from components.kubernetes.alicloud_logs import _validate as validate_container_logs
 from components.kubernetes.platform.baseline import _validate as validate_baseline
 from components.monitoring.alicloud import _validate as validate_contacts
+from components.monitoring.alicloud_logs import _validate_logs as validate_log_project
 from components.network.alicloud import _validate as validate_vpc
 from components.postgres.alicloud import _validate as validate_postgres
 from components.redis.alicloud import _validate as validate_redis
@@ -65,6 +67,12 @@ def checks(cfg: AlicloudStackConfig) -> list[Check]:
             Check("PlatformBaseline", validate_baseline, (kubernetes.baseline_args(cfg),),
                   "platform", {"platform_namespaces": "platform.ingressNamespace"}),
             Check("PlatformAddons", validate_addons, (kubernetes.addons_args(cfg),), "platform"),
+            Check("LogProject app-logs", validate_log_project, (kubernetes.app_log_args(cfg),),
+                  "logs", {"retention_days": "logs.retention.application",
+                           "project_name": "name"}),
+            Check("ContainerLogs", validate_container_logs,
+                  (kubernetes.container_log_args(cfg, STAND_IN),), "platform",
+                  {"namespaces": "platform.namespaces"}),
             *workload_checks(cfg, data.ports(cfg)),
         ]  # fmt: skip
     return (found + _data_checks(cfg) + _storage_checks(cfg) + _monitoring_checks(cfg)
