@@ -7,6 +7,7 @@ are camelCase, as the engine returns them.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -371,6 +372,23 @@ INVOKES: dict[str, Callable[[Mapping[str, Any], str], dict[str, Any]]] = {
         "id": region,
         "endpoint": f"ec2.{region}.amazonaws.com",
         "description": region,
+    },
+    # The ACK cluster's CA (components/kubernetes/alicloud_ack.py reads only `clusterCert`).
+    "alicloud:cs/getClusterCredential:getClusterCredential": lambda args, _r: {
+        "clusterId": args.get("clusterId"),
+        "id": args.get("clusterId"),
+        "clusterName": "offline-plan",
+        "kubeConfig": "",
+        "expiration": "2026-01-01T00:15:00Z",
+        "certificateAuthorities": [
+            {
+                "clusterCert": base64.b64encode(
+                    f"-----BEGIN CERTIFICATE-----{args.get('clusterId')}".encode()
+                ).decode(),
+                "clientCert": "",
+                "clientKey": "",
+            }
+        ],
     },
 }
 

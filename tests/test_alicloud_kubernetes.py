@@ -132,6 +132,22 @@ def test_the_provider_reaches_the_private_endpoint_with_a_credential_plugin() ->
             assert r.provider == provider.urn, r.name
 
 
+def test_the_ca_comes_from_the_credential_data_source_not_the_deprecated_attribute() -> None:
+    import base64
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", message=".*certificate_authorit")
+        monitor = build_ack()
+    assert "alicloud:cs/getClusterCredential:getClusterCredential" in monitor.invokes
+    prod = built("prod-cn")
+    (provider,) = of_type(prod, "pulumi:providers:kubernetes")
+    ca = json.loads(provider.inputs["kubeconfig"])["clusters"][0]["cluster"]
+    # The fake data source answers with a CA naming the cluster it was asked about.
+    assert one(prod, ACK).id in base64.b64decode(ca["certificate-authority-data"]).decode()
+    assert "client-key-data" not in json.dumps(provider.inputs["kubeconfig"])
+
+
 def test_the_shared_platform_runs_on_ack_with_the_clouds_storage_and_load_balancer() -> None:
     monitor = built("prod-cn")
     (storage_class,) = of_type(monitor, "kubernetes:storage.k8s.io/v1:StorageClass")
@@ -160,7 +176,7 @@ def test_the_config_refuses_what_ack_would_or_what_prod_forbids() -> None:
     (public,) = _refusals("dev-cn", endpoint={"public": True, "publicCidrs": ["203.0.113.0/24"]})
     assert public.startswith("groundwork:cluster.endpoint.public: not built on Alibaba Cloud")
     (version,) = _refusals("prod-cn", version="1.29")
-    assert version.startswith("groundwork:cluster.version: ACK offers new clusters 1.33, 1.34")
+    assert version.startswith("groundwork:cluster.version: ACK offers new clusters 1.35, 1.36")
     (spot,) = _refusals("prod-cn", nodeGroups={"general": {"spot": True,
                         "instanceTypes": ["ecs.g7.large", "ecs.g6.large"]}})  # fmt: skip
     assert spot.startswith("groundwork:cluster.nodeGroups.general.spot: prod runs pay-as-you-go")

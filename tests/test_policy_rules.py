@@ -149,7 +149,7 @@ EKS_OK = {
 }
 ACK = "alicloud:cs/managedKubernetes:ManagedKubernetes"
 ACK_OK = {
-    "version": "1.34.1-aliyun.1",
+    "version": "1.35.7-aliyun.1",
     "slbInternetEnabled": False,
     "encryptionProviderKey": "key-1",
     "deletionProtection": True,

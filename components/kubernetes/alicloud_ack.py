@@ -25,10 +25,15 @@ from components.kubernetes.platform.baseline import StorageClassArgs
 
 CLUSTER_SPEC = "ack.pro.small"
 """ACK Pro: SLA-backed managed control plane (the basic edition has none)."""
-ACK_VERSIONS: dict[str, str] = {"1.33": "1.33.3-aliyun.1", "1.34": "1.34.1-aliyun.1"}
-"""Kubernetes minor version -> the ACK release a new cluster gets, as known to the author on
-2026-11-29 (refresh from `aliyun cs DescribeKubernetesVersionMetadata`); a minor outside the table
-is refused before anything is created."""
+ACK_VERSIONS: dict[str, str] = {"1.35": "1.35.7-aliyun.1", "1.36": "1.36.1-aliyun.1"}
+"""Kubernetes minor version -> the newest ACK release of it, checked 2026-11-29 against Alibaba
+Cloud's public pages: "Kubernetes versions supported by ACK" (updated 2026-10-06: 1.36 supported
+until 2027-05-30, 1.35 until 2027-02-28, 1.34's support ended 2026-09-30, 1.33's 2026-05-31) and
+the 1.35 / 1.36 release notes (1.35.7-aliyun.1, updated 2026-08-26; 1.36.1-aliyun.1, 2026-06-06).
+Refresh with `aliyun cs DescribeKubernetesVersionMetadata`; a minor outside the table is refused
+before anything is created."""
+CREDENTIAL_MINUTES = 15
+"""Lifetime of the temporary kubeconfig the CA is read from (the shortest ACK issues)."""
 CONTROL_PLANE_LOGS = ("apiserver", "kcm", "scheduler", "ccm")
 HEALTH_CHECK_CIDR = "100.64.0.0/10"
 """Where Alibaba Cloud load balancers' health checks come from."""
@@ -56,8 +61,9 @@ class NodePoolArgs:
 @dataclass(frozen=True, kw_only=True)
 class AckClusterArgs:
     cluster_name: str
-    version: str = "1.34"
-    """Kubernetes minor version (a key of ACK_VERSIONS)."""
+    version: str = "1.35"
+    """Kubernetes minor version (a key of ACK_VERSIONS). The default moves one minor at a time:
+    ACK upgrades a cluster one minor per step."""
     vpc_id: pulumi.Input[str]
     vpc_cidr: str
     """The VPC block (the security group admits it; the service CIDR must not overlap it)."""
@@ -177,7 +183,15 @@ class AckCluster(pulumi.ComponentResource):
         )
         self.cluster_id = self.cluster.id
         self.endpoint = self.cluster.connections.apply(lambda c: _field(c, "api_server_intranet"))
-        self.certificate_authority = self.cluster.certificate_authorities.apply(
+        # The CA from the cluster-credential data source (the cluster's own
+        # `certificate_authorities` is deprecated since provider 1.248.0). Only the CA leaves this
+        # call: the short-lived client credential it also returns is never used, so never stored.
+        credential = cs.get_cluster_credential_output(
+            cluster_id=self.cluster.id,
+            temporary_duration_minutes=CREDENTIAL_MINUTES,
+            opts=pulumi.InvokeOutputOptions(parent=self),
+        )
+        self.certificate_authority = credential.certificate_authorities.apply(
             lambda c: _field(c, "cluster_cert")
         )
         self.rrsa_oidc_provider_arn = self.cluster.rrsa_metadata.apply(

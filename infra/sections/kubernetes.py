@@ -236,7 +236,7 @@ class AwsCluster(Cluster):
 
 class AlicloudCluster(Cluster):
     version: str = Field(_ack("version"), pattern=r"^1\.\d{2}$")
-    """Kubernetes minor version (`1.34`); ACK releases it as its own patch (`1.34.1-aliyun.1`)."""
+    """Kubernetes minor version (`1.35`); ACK releases it as its own patch (`1.35.7-aliyun.1`)."""
     service_cidr: str = _ack("service_cidr")
     """Cluster IP range of Services (must not overlap the VPC)."""
     node_groups: dict[str, AlicloudNodeGroup] = Field(
