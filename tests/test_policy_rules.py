@@ -225,6 +225,7 @@ def ali_critical_bucket(replication: dict[str, Any] | None) -> list[R]:
 
 TO_BEIJING = {"destination": {"bucket": "acme-oss-dr", "location": "oss-cn-beijing"}}
 
+
 def sls_store(name: str, log_class: str | None, days: int) -> list[R]:
     """An SLS project (tagged with its retention class, or not) and one logstore in it."""
     tags = {"log-class": log_class} if log_class else {}
@@ -1102,7 +1103,13 @@ BASE_CASES: dict[str, Case] = {
             sls_store("app", "flow", 7),  # a flow-class project's logstore below 14 days
             sls_store("app", None, 14),  # an unclassed project: held to audit's 30 days
             sls_store("app", "debug", 30),  # not a class
-            [R(ACK, "ack", {"controlPlaneLogComponents": ["apiserver"], "controlPlaneLogTtl": "7"})],
+            [
+                R(
+                    ACK,
+                    "ack",
+                    {"controlPlaneLogComponents": ["apiserver"], "controlPlaneLogTtl": "7"},
+                )
+            ],
             [R(ACK, "ack", {"controlPlaneLogComponents": ["apiserver"]})],  # ACK's own default
         ],
         unknown=[

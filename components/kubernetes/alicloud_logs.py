@@ -32,7 +32,9 @@ class ContainerLogs(pulumi.ComponentResource):
     def __init__(
         self, name: str, args: ContainerLogsArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
-        super().__init__(type_token("kubernetes", "ContainerLogs", cloud="alicloud"), name, None, opts)
+        super().__init__(
+            type_token("kubernetes", "ContainerLogs", cloud="alicloud"), name, None, opts
+        )
         _validate(args)
         pattern = "^(" + "|".join(re.escape(n) for n in sorted(args.namespaces)) + ")$"
         apiextensions.CustomResource(

@@ -65,7 +65,7 @@ def with_class_retention(
     retention = _at(merged, "logs.retention")
     defaults = LogRetention()
     out: dict[str, Any] = _copy(merged)
-    for key, klass in CLASSES_OF_CLOUD[cloud].items():
+    for key, klass in CLASSES_OF_CLOUD.get(cloud, {}).items():  # an unknown cloud: reported later
         if _at(stack_file, key) is not None or not _applies(merged, key):
             continue
         days = (
