@@ -15,6 +15,7 @@ from components.monitoring.alicloud import _validate as validate_contacts
 from components.monitoring.alicloud_logs import _validate_logs as validate_log_project
 from components.network.alicloud import _validate as validate_vpc
 from components.postgres.alicloud import _validate as validate_postgres
+from components.postgres.alicloud_polardb import _validate as validate_polardb
 from components.redis.alicloud import _validate as validate_redis
 from components.storage.alicloud import _validate as validate_bucket
 from components.storage.alicloud_replication import _validate as validate_replication_role
@@ -88,7 +89,12 @@ def _data_checks(cfg: AlicloudStackConfig) -> list[Check]:
         clients=data.clients_for(cfg.subnet_plan()),
     )
     zones = {"zones": "network.zones", "vswitch_ids": "network.zones"}
-    if cfg.postgres.enabled:
+    if cfg.postgres.enabled and cfg.postgres.polardb is not None:
+        found.append(Check("PolarDbPostgres", validate_polardb, (data.polardb_args(cfg, switches),),
+                           "postgres", {**zones, "node_class": "postgres.polardb.nodeClass",
+                                        "nodes": "postgres.readers",
+                                        "cross_region_backup": "dr"}))  # fmt: skip
+    elif cfg.postgres.enabled:
         found.append(Check("PostgresHa", validate_postgres, (data.postgres_args(cfg, switches),),
                            "postgres", {**zones, "category": "postgres.multiAz",
                                         "sql_log_retention_days": "postgres.logRetentionDays"}))  # fmt: skip

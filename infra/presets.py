@@ -204,6 +204,7 @@ CLOUD_PRESETS: dict[str, dict[str, dict[str, Any]]] = {
 
 
 ALTERNATIVES: dict[str, tuple[str, ...]] = {
+    "postgres.polardb": ("instanceClass", "readerClass", "storageGib", "maxStorageGib", "multiAz"),
     "redis.serverless": (
         "nodeType", "replicas", "clusterMode", "shards", "multiAz", "parameters",
         "maintenanceWindow", "authTokenUpdateStrategy", "slowLogRetentionDays",

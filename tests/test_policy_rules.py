@@ -537,6 +537,11 @@ BASE_CASES: dict[str, Case] = {
     ),
     "db-multi-az": Case(
         ok=[
+            R(
+                "alicloud:polardb/cluster:Cluster",
+                "polar",
+                {"dbNodeCount": 2, "standbyAz": "cn-shanghai-m", "hotStandbyCluster": "ON"},
+            ),
             R(CLUSTER, "db", AURORA),
             R(CI, "db-1", {"availabilityZone": "eu-west-1a"}, links={"clusterIdentifier": ["db"]}),
             R(CI, "db-2", {"availabilityZone": "eu-west-1b"}, links={"clusterIdentifier": ["db"]}),
@@ -559,6 +564,14 @@ BASE_CASES: dict[str, Case] = {
                 ),
             ],
             [R(RDS, "db", {"multiAz": False})],
+            [R("alicloud:polardb/cluster:Cluster", "polar", {"dbNodeCount": 1})],
+            [
+                R(
+                    "alicloud:polardb/cluster:Cluster",
+                    "polar",
+                    {"dbNodeCount": 2, "standbyAz": "cn-shanghai-m", "hotStandbyCluster": "OFF"},
+                )
+            ],
         ],
     ),
     "db-deletion-protection": Case(
@@ -937,6 +950,14 @@ BASE_CASES: dict[str, Case] = {
                 {"instanceId": UNKNOWN, "crossBackupRegion": "cn-beijing"},
                 links={"instanceId": ["pg"]},
             ),
+            R("alicloud:polardb/cluster:Cluster", "polar", {}, provider=SHANGHAI),
+            R(
+                "alicloud:polardb/backupPolicy:BackupPolicy",
+                "polar-backup",
+                {"dbClusterId": UNKNOWN, "logBackupAnotherRegionRegion": "cn-beijing"},
+                links={"dbClusterId": ["polar"]},
+                provider=SHANGHAI,
+            ),
         ],
         bad=[
             [R(BUCKET, "assets", {"tags": CRITICAL})],  # a user-added critical bucket, no replica
@@ -945,6 +966,7 @@ BASE_CASES: dict[str, Case] = {
             [R(OSS, "oss", {"bucket": "acme-oss", "tags": CRITICAL})],
             [R(ALI_RDS, "pg", {}), ALI_DR_BUCKET],  # a stack with a DR region on Alibaba Cloud
             [R(ALI_RDS, "pg", {})],  # no DR region at all: still no copy
+            [R("alicloud:polardb/cluster:Cluster", "polar", {}, provider=SHANGHAI)],
             ali_db({"crossBackupRegion": "cn-shanghai"}),  # "copies" into its own region
             # Replicated into a bucket of its own region: not a cross-region copy.
             ali_critical_bucket({"destination": {"bucket": "b", "location": "oss-cn-shanghai"}}),

@@ -129,9 +129,21 @@ def _alicloud_everything_on() -> AlicloudStackConfig:
     return cfg
 
 
+def _alicloud_polardb() -> AlicloudStackConfig:
+    """The same with the PolarDB option instead of ApsaraDB RDS."""
+    raw = copy.deepcopy(raw_stack_config("prod-cn"))
+    raw["postgres"] = {**raw.get("postgres", {}), "polardb": {}}
+    cfg = parse_config(raw)
+    assert isinstance(cfg, AlicloudStackConfig)
+    return cfg
+
+
 def _all_checks() -> list[Check]:
     aws = [c for cfg in _everything_on() for c in checks(cfg)]
-    return [*aws, *alicloud_checks(_alicloud_everything_on())]
+    ali = [
+        c for cfg in (_alicloud_everything_on(), _alicloud_polardb()) for c in alicloud_checks(cfg)
+    ]
+    return [*aws, *ali]
 
 
 def test_every_component_refusal_is_run_by_the_config_first() -> None:
@@ -158,7 +170,7 @@ def test_every_component_refusal_is_run_by_the_config_first() -> None:
         "NOT_FROM_CONFIG lists a checked function"
     )
     # One per kind of component (data_tier, windows: helpers), on each cloud.
-    assert len(validators) == 32
+    assert len(validators) == 33
 
 
 def test_every_component_of_a_full_alicloud_stack_is_checked() -> None:
