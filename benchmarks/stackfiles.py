@@ -71,7 +71,7 @@ CONFIG_CASES: dict[str, tuple[str, Callable[[dict[str, Any]], None]]] = {
     "ingress-namespace-apps": ("prod", lambda c: c["groundwork:platform"].__setitem__("ingressNamespace", "apps")),
     "zone-d": ("prod", lambda c: c["groundwork:network"].__setitem__("zones", ["a", "b", "d"])),
     "postgres-11": ("prod", lambda c: c.__setitem__("groundwork:postgres", {"engineVersion": "11.22"})),
-    "iam-role-name-too-long": ("prod", lambda c: c.__setitem__("groundwork:name", "acme-webapp")),
+    "iam-role-name-too-long": ("prod", lambda c: c.__setitem__("groundwork:name", "acme-webapp-platform-x")),
 }  # fmt: skip
 """Config-level refusals of the issue, from the real stack files."""
 

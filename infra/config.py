@@ -35,6 +35,7 @@ from pydantic import (
 
 from components._base import LOG_CLASSES, SLS_FOREVER_DAYS, Cloud
 from components.network.cidr_plan import CidrPlanError, SubnetPlan, default_slot, plan_subnets
+from components.redis.aws_global import global_datastore_problems
 from infra.cloud_names import prefix_problems
 from infra.config_source import project_values
 from infra.name_budget import CAPABILITY_SECTIONS, budget_problems
@@ -499,14 +500,8 @@ class AwsStackConfig(StackBase):
                     f"{', '.join(sorted(node_architectures))}: list the image's other "
                     "architecture if it is multi-arch, or add a node group it can run on",
                 )
-        dr, pg = self.dr, self.postgres
-        if dr.enabled and dr.postgres != "none" and pg.enabled and pg.engine != "aurora-postgresql":
-            yield Problem(
-                "dr.postgres",
-                f"'{dr.postgres}' is an Aurora Global Database secondary: it needs "
-                "postgres.engine aurora-postgresql (for the postgres engine set dr.postgres "
-                "to none: cross-region backup copies)",
-            )
+        if self.dr.enabled:
+            yield from self._aws_dr_problems()
         yield from self._api_problems()
         for key, message in retention_problems(self.logs, self._log_groups(), self.limits):
             yield Problem(key, message)
@@ -559,6 +554,35 @@ class AwsStackConfig(StackBase):
     def _dns_domain(self) -> str | None:
         zone = self.platform.route53_zone
         return zone.domain if zone else None
+
+    def _aws_dr_problems(self) -> Iterator[Problem]:
+        """What the DR region's database and cache need of the primary's (AWS refuses the rest)."""
+        dr, pg, cache = self.dr, self.postgres, self.redis
+        if dr.postgres == "headless" and pg.enabled and pg.engine != "aurora-postgresql":
+            yield Problem(
+                "dr.postgres",
+                "'headless' is an Aurora Global Database secondary without instances: with "
+                "postgres.engine postgres use warm (a cross-region read replica) or none "
+                "(cross-region backup copies)",
+            )
+        if dr.cache != "replicated":
+            return
+        if not cache.enabled:
+            yield Problem("dr.cache", "'replicated' needs redis.enabled (or set rebuild)")
+        elif cache.serverless is not None:
+            yield Problem(
+                "dr.cache",
+                "'replicated' is an ElastiCache Global Datastore, which serverless caches do "
+                "not have: use a node-based cache (redis.serverless: null) or set rebuild",
+            )
+        elif dr.region is not None:
+            keys = {"node_type": "redis.nodeType", "engine_version": "redis.engineVersion",
+                    "primary_region": "region", "region": "dr.region"}  # fmt: skip
+            for field_name, message in global_datastore_problems(
+                engine=cache.engine, engine_version=cache.engine_version,
+                node_type=cache.node_type, primary_region=self.region, region=dr.region,
+            ):  # fmt: skip
+                yield Problem(keys[field_name], f"{message} (dr.cache: replicated)")
 
     def _api_problems(self) -> Iterator[Problem]:
         api, domain = self.api, self._dns_domain()

@@ -35,7 +35,9 @@ from components.monitoring.aws import _validate as validate_alert_topics
 from components.network.aws import _validate as validate_vpc
 from components.postgres.aws import _validate as validate_postgres
 from components.postgres.aws_global import _validate as validate_global_secondary
+from components.postgres.aws_replica import _validate as validate_cross_region_replica
 from components.redis.aws import _validate as validate_redis
+from components.redis.aws_global import _validate as validate_global_datastore
 from components.redis.aws_serverless import READER_PORT, SERVERLESS_FIELDS
 from components.redis.aws_serverless import _validate as validate_redis_serverless
 from components.registry.aws import validate_registry
@@ -184,14 +186,23 @@ def _dr_checks(cfg: AwsStackConfig) -> list[Check]:
         args = dr.replication_args(cfg, dict.fromkeys(roles, pair))
         found.append(Check("Replication", validate_replication, (args,), "dr",
                            {"buckets": "dr.criticalBuckets"}))  # fmt: skip
+    region = cfg.dr.region or ""
+    zones = cfg.zone_names_of(region, cfg.dr.network)
+    plan = cfg.subnet_plan(region, cfg.dr.network)
     if data.global_database(cfg) and cfg.postgres.enabled:
-        region = cfg.dr.region or ""
-        secondary = dr.global_secondary_args_of(
-            cfg, zones=cfg.zone_names_of(region, cfg.dr.network), plan=cfg.subnet_plan(
-                region, cfg.dr.network), ids=STAND_IN)  # fmt: skip
-        found.append(Check("GlobalSecondary", validate_global_secondary, (secondary,),
-                           "dr", {"mode": "dr.postgres", "serverless": "postgres.serverless",
-                                  "instance_class": "postgres.instanceClass"}))  # fmt: skip
+        if cfg.postgres.engine == "aurora-postgresql":
+            secondary = dr.global_secondary_args_of(cfg, zones=zones, plan=plan, ids=STAND_IN)
+            found.append(Check("GlobalSecondary", validate_global_secondary, (secondary,),
+                               "dr", {"mode": "dr.postgres", "serverless": "postgres.serverless",
+                                      "instance_class": "postgres.instanceClass"}))  # fmt: skip
+        else:
+            replica = dr.cross_region_replica_args_of(cfg, zones=zones, plan=plan, ids=STAND_IN)
+            found.append(Check("CrossRegionReplica", validate_cross_region_replica, (replica,),
+                               "postgres", {"zones": "dr.network.zones"}))  # fmt: skip
+    if cfg.dr.cache == "replicated" and cfg.redis.enabled and cfg.redis.serverless is None:
+        datastore = dr.global_datastore_args_of(cfg, plan=plan, ids=STAND_IN)
+        found.append(Check("GlobalDatastore", validate_global_datastore, (datastore,), "redis",
+                           {"primary_region": "region", "region": "dr.region"}))  # fmt: skip
     return found
 
 

@@ -248,11 +248,8 @@ def _data_tier(
     if typ == "aws:secretsmanager/secret:Secret":
         secret = inputs.get("name", rid)
         return {"arn": _arn("secretsmanager", region, f"secret:{secret}-{_hex(name, 6)}")}
-    if typ == "aws:rds/globalCluster:GlobalCluster":  # a global resource: no region in its ARN
-        ident = inputs.get("globalClusterIdentifier", rid)
-        return {"arn": f"arn:{PARTITION}:rds::{ACCOUNT_ID}:global-cluster:{ident}",
-                "globalClusterResourceId": "cluster-" + _hex(name, 26).upper(),
-                "engine": "aurora-postgresql"}  # fmt: skip
+    if typ in _GLOBAL_TYPES:
+        return _global_data(typ, name, rid, inputs)
     if typ == "aws:backup/restoreTestingPlan:RestoreTestingPlan":
         plan = inputs.get("name", rid)
         return {
@@ -268,6 +265,25 @@ def _data_tier(
             "version": _hex(name + "v", 32),
         }
     return {}
+
+
+_GLOBAL_TYPES = (
+    "aws:elasticache/globalReplicationGroup:GlobalReplicationGroup",
+    "aws:rds/globalCluster:GlobalCluster",
+)
+
+
+def _global_data(typ: str, name: str, rid: str, inputs: Mapping[str, Any]) -> dict[str, Any]:
+    """Global resources (no region in their ARNs): a Global Datastore, an Aurora global cluster."""
+    if typ == "aws:elasticache/globalReplicationGroup:GlobalReplicationGroup":
+        # AWS prefixes the suffix with a code of its own.
+        ident = f"{_hex(name, 5)}-{inputs.get('globalReplicationGroupIdSuffix', rid)}"
+        return {"globalReplicationGroupId": ident,
+                "arn": f"arn:{PARTITION}:elasticache::{ACCOUNT_ID}:globalreplicationgroup:{ident}"}  # fmt: skip
+    ident = inputs.get("globalClusterIdentifier", rid)
+    return {"arn": f"arn:{PARTITION}:rds::{ACCOUNT_ID}:global-cluster:{ident}",
+            "globalClusterResourceId": "cluster-" + _hex(name, 26).upper(),
+            "engine": "aurora-postgresql"}  # fmt: skip
 
 
 def _random_password(name: str, inputs: Mapping[str, Any]) -> dict[str, Any]:

@@ -86,9 +86,9 @@ def test_an_sls_project_name_with_a_double_suffix_too_long_is_refused() -> None:
 
 
 @pytest.mark.parametrize("environment", ["dev", "prod"])
-def test_an_eleven_character_name_makes_an_iam_role_name_too_long(environment: str) -> None:
+def test_a_22_character_name_makes_an_iam_role_name_too_long(environment: str) -> None:
     raw = copy.deepcopy(raw_stack_config(environment))
-    raw["name"] = "acme-webapp" if environment == "prod" else "acme-webapp-x"
+    raw["name"] = "acme-webapp-platform-x"
     # Config refuses it first (infra/name_budget.py, tests/test_name_budget.py) ...
     with pytest.raises(ConfigError, match=r"groundwork:name: .* IAM role name"):
         parse_config(raw)
@@ -207,7 +207,7 @@ ISSUE_EXAMPLES: list[tuple[str, str, Any, str]] = [
     ("master-username", "dev", lambda r: r.update(postgres={"masterUsername": "admin"}), "groundwork:postgres.masterUsername: 'admin' is reserved"),
     ("image-tag-without-digest", "prod", _drop_digest, "groundwork:apps.web.digest: prod deploys images pinned by digest"),
     ("ingress-namespace", "prod", lambda r: r["platform"].update(ingressNamespace="apps"), "groundwork:platform.namespaces: ['apps'] are platform namespaces"),
-    ("iam-role-name", "prod", lambda r: r.update(name="acme-webapp"), "groundwork:name: 'acme-webapp' makes the IAM role name 'acme-webapp-prod-addons-aws-load-balancer-controller-irsa-xxxxxxx' 65 characters; at most 64"),
+    ("iam-role-name", "prod", lambda r: r.update(name="acme-webapp-platform-x"), "groundwork:name: 'acme-webapp-platform-x' makes the IAM role name 'acme-webapp-platform-x-prod-addons-cluster-autoscaler-irsa-xxxxxxx' 66 characters; at most 64"),
     ("rds-double-hyphen", "prod", lambda r: r.update(name="ac--me"), "groundwork:name: 'ac--me' makes every resource name start 'ac--me-prod', which contains `--`"),
     ("s3-prefix", "prod", lambda r: r.update(name="sthree-acme"), "groundwork:name: 'sthree-acme' makes every resource name start"),
     ("zone-d", "prod", lambda r: r["network"].update(zones=["a", "b", "d"]), "groundwork:network.zones: 'd' is not a zone of eu-west-1"),

@@ -35,7 +35,7 @@ def test_the_budget_file_is_what_the_program_generates() -> None:
 
 
 def test_a_name_that_makes_an_iam_role_too_long_is_refused_by_config() -> None:
-    raw = {**raw_stack_config("prod"), "name": "acme-webapp"}
+    raw = {**raw_stack_config("prod"), "name": "acme-webapp-platform-x"}
     with pytest.raises(ConfigError) as caught:
         parse_config(raw)
     lines = [p for p in caught.value.problems if p.startswith("groundwork:name:")]
@@ -62,12 +62,13 @@ def test_the_longest_accepted_name_passes_the_exact_check() -> None:
 
 
 def test_a_section_turned_off_generates_no_names() -> None:
-    raw = {**raw_stack_config("dev"), "name": "acme-webapp-x"}
+    raw = {**raw_stack_config("dev"), "name": "acme-webapp-platform-x"}
     with pytest.raises(ConfigError):
         parse_config(raw)
     off = {
         **raw,
         "cluster": {"enabled": False},
+        "registry": {"enabled": False},
         "apps": {},
     }
     problems: list[str] = []
@@ -96,3 +97,10 @@ def test_sections_come_from_the_top_level_component() -> None:
     )
     assert section_of(urn) == "cluster"
     assert section_of("urn:pulumi:prod::groundwork::aws:s3/bucket:Bucket::b") is None
+
+
+@pytest.mark.parametrize("stack", ALL_STACKS)
+def test_the_default_name_fits_every_shipped_stack(stack: str) -> None:
+    # A new user who keeps the default `name` must not be refused in any environment.
+    raw = {k: v for k, v in raw_stack_config(stack).items() if k != "name"}
+    assert parse_config(raw).name == "groundwork"

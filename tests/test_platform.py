@@ -138,17 +138,17 @@ def test_each_aws_calling_add_on_has_its_own_irsa_role() -> None:
         if r.name.startswith("acme-prod-addons-")
     }
     assert set(roles) == {
-        "acme-prod-addons-aws-load-balancer-controller-irsa",
+        "acme-prod-addons-lb-controller-irsa",
         "acme-prod-addons-cluster-autoscaler-irsa",
         "acme-prod-addons-external-dns-irsa",
     }
-    expected_accounts = {
-        "aws-load-balancer-controller": "aws-load-balancer-controller",
-        "cluster-autoscaler": "cluster-autoscaler",
-        "external-dns": "external-dns",
+    expected_accounts = {  # chart: (role name part, service account)
+        "aws-load-balancer-controller": ("lb-controller", "aws-load-balancer-controller"),
+        "cluster-autoscaler": ("cluster-autoscaler", "cluster-autoscaler"),
+        "external-dns": ("external-dns", "external-dns"),
     }
-    for chart, account in expected_accounts.items():
-        role = roles[f"acme-prod-addons-{chart}-irsa"]
+    for chart, (role_part, account) in expected_accounts.items():
+        role = roles[f"acme-prod-addons-{role_part}-irsa"]
         trust = json.loads(role.inputs["assumeRolePolicy"])
         subjects = list(trust["Statement"][0]["Condition"]["StringEquals"].values())
         assert f"system:serviceaccount:kube-system:{account}" in subjects
@@ -267,11 +267,24 @@ def build_addons(args: Any) -> RecordingMonitor:
     return run_mocked(program)
 
 
+def test_the_renamed_irsa_role_keeps_its_former_name_as_an_alias() -> None:
+    # Shortened so a longer stack prefix fits IAM's 64 characters; roles that exist keep theirs.
+    monitor = build_addons(addon_args())
+    role = next(r for r in monitor.recorded if r.name == "addons-lb-controller-irsa")
+    policy = next(r for r in monitor.recorded if r.name == "addons-lb-controller-irsa-policy")
+    assert [a["spec"]["name"] for a in role.aliases] == ["addons-aws-load-balancer-controller-irsa"]
+    assert [a["spec"]["name"] for a in policy.aliases] == [
+        "addons-aws-load-balancer-controller-irsa-policy"
+    ]
+    autoscaler = next(r for r in monitor.recorded if r.name == "addons-cluster-autoscaler-irsa")
+    assert autoscaler.aliases == []
+
+
 def test_addons_component_alone() -> None:
     monitor = build_addons(addon_args())
     assert len(of_type(monitor, HELM)) == 5
     assert {r.name for r in of_type(monitor, "aws:iam/role:Role")} == {
-        "addons-aws-load-balancer-controller-irsa",
+        "addons-lb-controller-irsa",
         "addons-cluster-autoscaler-irsa",
     }
     for r in monitor.recorded:

@@ -189,6 +189,18 @@ GLOBAL_DB = [
 ]  # fmt: skip
 
 
+GRG = "aws:elasticache/globalReplicationGroup:GlobalReplicationGroup"
+DR_PROVIDER = provider("eu-central-1", "aws-dr-eu-central-1")
+GLOBAL_CACHE = [
+    R(GRG, "cache-global", {"primaryReplicationGroupId": UNKNOWN},
+      links={"primaryReplicationGroupId": ["cache"]}, protect=True),
+    # A secondary: AWS refuses the encryption settings on it (the datastore's apply).
+    R(RG, "cache-secondary", {"globalReplicationGroupId": UNKNOWN, "authToken": UNKNOWN,
+                              "numCacheClusters": 2, "tags": {"dr-role": "replica"}},
+      links={"globalReplicationGroupId": ["cache-global"]}, provider=DR_PROVIDER),
+]  # fmt: skip
+
+
 SHANGHAI = provider("cn-shanghai", "alicloud-cn-shanghai")
 ALI_OBJECTIVES = R(
     "groundwork:dr:RecoveryObjectives",
@@ -463,8 +475,13 @@ BASE_CASES: dict[str, Case] = {
         bad=[[R(VPC, "vpc", {"tags": {"Name": "<pulumi.output.Output object at 0x7f>"}})]],
     ),
     "stateful-resources-protected": Case(
-        ok=[R(KMS, "k", {}, protect=True), R(LOGS, "l", {}, protect=True), R(VPC, "vpc", {})],
-        bad=[[R(CLUSTER, "db", AURORA)], [R(BUCKET, "b", {})]],
+        ok=[
+            R(KMS, "k", {}, protect=True),
+            R(LOGS, "l", {}, protect=True),
+            R(VPC, "vpc", {}),
+            R(GRG, "cache-global", {}, protect=True),
+        ],
+        bad=[[R(CLUSTER, "db", AURORA)], [R(BUCKET, "b", {})], [R(GRG, "cache-global", {})]],
     ),
     "alicloud-no-deprecated-types": Case(
         ok=[R(KV, "kv", {"dbInstanceName": "cache"}), R("alicloud:vpc/switch:Switch", "s", {})],
@@ -499,10 +516,28 @@ BASE_CASES: dict[str, Case] = {
         unknown=[R(CLUSTER, "db", {"storageEncrypted": UNKNOWN_BOOL})],
     ),
     "redis-encrypted": Case(
-        ok=[R(RG, "cache", REDIS_OK), R(KV, "kv", {"sslEnable": "Enable", "vpcAuthMode": "Open"})],
+        ok=[
+            R(RG, "cache", REDIS_OK),
+            R(KV, "kv", {"sslEnable": "Enable", "vpcAuthMode": "Open"}),
+            *GLOBAL_CACHE,
+        ],
         bad=[
             [R(RG, "cache", {**REDIS_OK, "transitEncryptionEnabled": False})],
             [R(RG, "cache", {**REDIS_OK, "authToken": None})],
+            # A secondary still needs its own AUTH token.
+            [
+                R(RG, "cache", REDIS_OK),
+                GLOBAL_CACHE[0],
+                R(
+                    RG,
+                    "cache-secondary",
+                    {"globalReplicationGroupId": UNKNOWN},
+                    links={"globalReplicationGroupId": ["cache-global"]},
+                    provider=DR_PROVIDER,
+                ),
+            ],
+            # Not a secondary: no encryption setting is inherited.
+            [R(RG, "cache", {"authToken": "x"})],
             [R(KV, "kv", {"sslEnable": "Disable"})],
         ],
         unknown=[R(RG, "cache", {**REDIS_OK, "atRestEncryptionEnabled": UNKNOWN_BOOL})],
@@ -1087,6 +1122,7 @@ BASE_CASES: dict[str, Case] = {
             [R(RG, "c", REDIS_OK)],
             [R(CI, "db-1", {}), R(CI, "db-2", {})],
             [R(RDS, "db", {"multiAz": True})],
+            [R(GRG, "cache-global", {})],
         ],
     ),
     "cost-storage-gp3": Case(

@@ -117,7 +117,15 @@ def _everything_on() -> list[AwsStackConfig]:
     cache replace another component, so one config cannot)."""
     raw = copy.deepcopy(raw_stack_config("prod"))
     raw["postgres"] = {"readerAutoscaling": {"enabled": True}}
-    configs = [parse_config(raw), parse_config({**raw, "redis": {"serverless": {}}})]
+    rds = {"engine": "postgres", "readers": 1, "serverless": None, "instanceClass": "db.m7g.large"}
+    configs = [
+        parse_config(raw),
+        parse_config({**raw, "redis": {"serverless": {}}}),
+        # The DR options: the RDS engine's cross-region replica, the cache's Global Datastore.
+        parse_config({**raw, "postgres": rds, "dr": {**raw["dr"], "postgres": "warm"}}),
+        parse_config({**raw, "redis": {"nodeType": "cache.m7g.large"},
+                      "dr": {**raw["dr"], "cache": "replicated"}}),
+    ]  # fmt: skip
     assert all(isinstance(cfg, AwsStackConfig) for cfg in configs)
     return configs  # type: ignore[return-value]
 
@@ -170,7 +178,7 @@ def test_every_component_refusal_is_run_by_the_config_first() -> None:
         "NOT_FROM_CONFIG lists a checked function"
     )
     # One per kind of component (data_tier, windows: helpers), on each cloud.
-    assert len(validators) == 33
+    assert len(validators) == 35
 
 
 def test_every_component_of_a_full_alicloud_stack_is_checked() -> None:
@@ -198,7 +206,8 @@ def test_modules_not_wired_yet_are_imported_by_no_layer() -> None:
 
 
 def test_every_component_of_a_full_stack_is_checked() -> None:
-    nodes, serverless = ({c.component for c in checks(cfg)} for cfg in _everything_on())
+    nodes, serverless, rds, replicated = ({c.component for c in checks(cfg)}
+                                          for cfg in _everything_on())  # fmt: skip
     assert nodes == {
         "Vpc", "Bucket logs", "Bucket assets", "Bucket uploads", "Bucket backups", "Cdn",
         "WebFirewall", "BackupPlan", "PostgresHa", "RedisHa", "EksCluster", "PlatformBaseline",
@@ -208,6 +217,8 @@ def test_every_component_of_a_full_stack_is_checked() -> None:
         "ApiEdge", "FailoverRecords", "Registry",
     }  # fmt: skip
     assert serverless == nodes - {"RedisHa"} | {"RedisServerless"}
+    assert rds == nodes - {"GlobalSecondary"} | {"CrossRegionReplica"}
+    assert replicated == nodes | {"GlobalDatastore"}
 
 
 def _with(stack: str, **sections: dict[str, Any]) -> dict[str, Any]:

@@ -17,7 +17,15 @@ from typing import Literal
 PostgresDrMode = Literal["none", "headless", "warm"]
 """`none`: cross-region backup copies only; `headless`: a secondary cluster in the DR region that
 replicates storage without instances (cheapest live copy; an instance is added on failover);
-`warm`: the secondary also runs one reader, ready to be promoted."""
+`warm`: the secondary also runs one reader, ready to be promoted. With a single-instance engine
+(AWS: RDS for PostgreSQL) `warm` is a cross-region read replica and `headless` does not exist."""
+
+CacheDrMode = Literal["rebuild", "replicated"]
+"""`rebuild`: no cache in the DR region (created empty on failover and refilled from the
+database); `replicated`: a cross-region replica of the cache, promoted on failover (AWS: an
+ElastiCache Global Datastore secondary)."""
+CACHE_DR_MODE: CacheDrMode = "rebuild"
+"""A cache can be rebuilt: a replica in the DR region is an option, not the default."""
 
 Tier = Literal["database", "objects", "cache", "compute"]
 TIERS: tuple[Tier, ...] = ("database", "objects", "cache", "compute")

@@ -44,6 +44,12 @@ REQUIRED_CHARTS = (
     "cluster_autoscaler",
 )
 
+IRSA_SHORT_NAMES = {"aws_load_balancer_controller": "lb-controller"}
+"""Add-ons whose IRSA role goes by a shorter name than the add-on's: the role name is the
+stack's prefix plus this plus the provider's 8 characters, and IAM stops at 64 (with the
+add-on's full name only a 15-character prefix fitted, so `groundwork-staging` did not).
+Roles created under the full name keep it (an alias, so no replacement)."""
+
 
 @dataclass(frozen=True, kw_only=True)
 class Route53ZoneArgs:
@@ -142,9 +148,12 @@ class PlatformAddons(pulumi.ComponentResource):
     def _irsa(
         self, key: str, namespace: str, account: str, statements: list[dict[str, Any]]
     ) -> pulumi.Output[str]:
+        first_name = f"{self._name}-{key.replace('_', '-')}-irsa"
+        short = IRSA_SHORT_NAMES.get(key)
         role = service_account_role(
             self,
-            f"{self._name}-{key.replace('_', '-')}-irsa",
+            f"{self._name}-{short}-irsa" if short else first_name,
+            former_names=[first_name] if short else [],
             oidc=self._args.oidc,
             namespace=namespace,
             service_account=account,

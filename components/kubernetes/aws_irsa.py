@@ -60,12 +60,14 @@ def service_account_role(
     tags: Mapping[str, str],
     statements: Sequence[dict[str, Any]] | pulumi.Output[Sequence[dict[str, Any]]] = (),
     managed_policy_arns: Mapping[str, pulumi.Input[str]] | None = None,
+    former_names: Sequence[str] = (),
 ) -> iam.Role:
     """An IAM role for one Kubernetes service account, as a child of `parent`.
 
     `statements` become an inline policy (least privilege, JSON built in Python);
     `managed_policy_arns` (policy name -> ARN) are attached, each attachment named after its
     policy, so the list's order never matters (for AWS-maintained add-on policies).
+    `former_names`: names the role went by (aliases: a rename updates in place).
     """
     trust = pulumi.Output.all(oidc.provider_arn, oidc.issuer_host).apply(
         lambda v: irsa_trust_policy(str(v[0]), str(v[1]), namespace, service_account)
@@ -75,14 +77,16 @@ def service_account_role(
         assume_role_policy=trust,
         description=f"IRSA role of {namespace}/{service_account}",
         tags=merged_tags(tags, name),
-        opts=child_opts(parent),
+        opts=child_opts(parent, aliases=[pulumi.Alias(name=n) for n in former_names]),
     )
     if isinstance(statements, pulumi.Output) or statements:
         iam.RolePolicy(
             f"{name}-policy",
             role=role.id,
             policy=pulumi.Output.from_input(statements).apply(lambda s: policy_document(list(s))),
-            opts=child_opts(parent),
+            opts=child_opts(
+                parent, aliases=[pulumi.Alias(name=f"{n}-policy") for n in former_names]
+            ),
         )
     for policy_name, arn in sorted((managed_policy_arns or {}).items()):
         short = policy_name.rsplit("/", 1)[-1]  # `service-role/AmazonEBSCSIDriverPolicy`

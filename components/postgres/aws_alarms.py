@@ -8,7 +8,8 @@ from typing import Any
 
 from components.monitoring import AlarmSpec
 
-KEYS = ("cpu", "freeable-memory", "free-storage", "connections", "replica-lag", "deadlocks")
+KEYS = ("cpu", "freeable-memory", "free-storage", "connections", "replica-lag", "deadlocks",
+        "global-lag", "global-rpo-lag", "dr-replica-lag")  # fmt: skip
 GIB = 1024**3
 
 
@@ -57,3 +58,30 @@ def postgres_alarms(
                   statistic="Average", comparison=">", threshold=0.1, severity="P3")
         )  # fmt: skip
     return specs
+
+
+def global_secondary_alarms(cluster_identifier: Any) -> list[AlarmSpec]:
+    """Alarms of an Aurora Global Database secondary (emitted in its region): how far its storage
+    is behind the primary, and the RPO lag Aurora PostgreSQL reports."""
+
+    def alarm(key: str, description: str, metric: str, threshold: float) -> AlarmSpec:
+        return AlarmSpec(key=key, description=description, namespace="AWS/RDS", metric=metric,
+                         dimensions={"DBClusterIdentifier": cluster_identifier},
+                         statistic="Maximum", comparison=">", threshold=threshold, severity="P1")  # fmt: skip
+
+    return [
+        alarm("global-lag", "Global database replication lag to the DR region above threshold (ms)",
+              "AuroraGlobalDBReplicationLag", 30_000),
+        alarm("global-rpo-lag", "Global database RPO lag in the DR region above threshold (ms)",
+              "AuroraGlobalDBRPOLag", 60_000),
+    ]  # fmt: skip
+
+
+def cross_region_replica_alarms(instance_identifier: Any) -> list[AlarmSpec]:
+    """The lag of a cross-region read replica (emitted in its region): the database's RPO."""
+    return [
+        AlarmSpec(key="dr-replica-lag", namespace="AWS/RDS",
+                  description="Cross-region read replica lag above threshold (s)",
+                  metric="ReplicaLag", dimensions={"DBInstanceIdentifier": instance_identifier},
+                  statistic="Maximum", comparison=">", threshold=300, severity="P1")
+    ]  # fmt: skip

@@ -27,12 +27,14 @@ from components._base import child_opts, merged_tags, require, spread_over_zones
 from components.aws.data_tier import client_security_group, data_key, validate_clients
 from components.aws.identity import aws_context
 from components.dr import PostgresDrMode
+from components.monitoring.aws import AlarmWiring, emit_alarms
 from components.postgres.aws import (
     INSTANCE_CLASS,
     ServerlessArgs,
     cluster_parameters,
     serverless_problems,
 )
+from components.postgres.aws_alarms import global_secondary_alarms
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -65,6 +67,9 @@ class GlobalSecondaryArgs:
     """Key of the DR region for the secondary's storage; None creates one."""
     tags: Mapping[str, str] = field(default_factory=dict)
     protect_stateful: bool = True
+    alarms: AlarmWiring | None = None
+    """Alert topics of the DR region (an alarm notifies topics of its own region): replication
+    lag and RPO lag of the secondary. None: no alarms."""
 
 
 class GlobalSecondary(pulumi.ComponentResource):
@@ -179,6 +184,10 @@ class GlobalSecondary(pulumi.ComponentResource):
                 tags=merged_tags(tags, f"{name}-secondary-instance-0", role="reader"),
                 opts=child_opts(self, protect=protect),
             )
+        self.alarms = emit_alarms(
+            self, name, "postgres", global_secondary_alarms(self.secondary.cluster_identifier),
+            args.alarms, tags,
+        )  # fmt: skip
         self.register_outputs(
             {
                 "globalClusterId": self.global_cluster_id,

@@ -12,7 +12,8 @@ from components.monitoring import AlarmSpec
 
 NODE_KEYS = ("cpu", "engine-cpu", "memory", "evictions", "replication-lag", "connections")
 SERVERLESS_KEYS = ("data-storage", "ecpu", "throttled", "evictions", "connections")
-KEYS = tuple(dict.fromkeys(NODE_KEYS + SERVERLESS_KEYS))
+GLOBAL_KEYS = ("global-lag",)
+KEYS = tuple(dict.fromkeys(NODE_KEYS + SERVERLESS_KEYS + GLOBAL_KEYS))
 GB = 10**9
 """ElastiCache Serverless limits count decimal gigabytes; alarming against 10^9 errs early."""
 
@@ -86,4 +87,16 @@ def serverless_alarms(
               "Evictions", statistic="Sum", comparison=">", threshold=1000, severity="P2"),
         alarm("connections", "Cache connections above threshold", "CurrConnections",
               statistic="Maximum", comparison=">", threshold=5000, severity="P3"),
+    ]  # fmt: skip
+
+
+def global_datastore_alarms(primary_nodes: dict[str, Any]) -> list[AlarmSpec]:
+    """Alarms of a Global Datastore secondary (emitted in its region), on the node of each shard
+    that replicates from the primary region."""
+    return [
+        AlarmSpec(key="global-lag", instance=suffix, namespace="AWS/ElastiCache",
+                  description="Global datastore replication lag to the DR region above threshold (s)",
+                  metric="GlobalDatastoreReplicationLag", dimensions={"CacheClusterId": node},
+                  statistic="Maximum", comparison=">", threshold=5, severity="P2")
+        for suffix, node in primary_nodes.items()
     ]  # fmt: skip

@@ -6,7 +6,8 @@ version, delete markers included, encrypted in the destination with the replica'
 (objects under SSE-KMS replicate only when asked to). Replication Time Control (99.99 % of objects
 within 15 minutes, with replication metrics) is an option, billed per GB. The role may read the
 sources' versions and decrypt with their keys, and write replicas and encrypt with the replicas'
-keys: nothing else.
+keys: nothing else. Replication metrics are on (RTC or not); `ReplicationAlarms`, built in the
+destination region where S3 publishes them, alarms on objects that fail to replicate.
 """
 
 from __future__ import annotations
@@ -21,6 +22,11 @@ from pulumi_aws import iam, s3
 
 from components._base import child_opts, merged_tags, require, type_token
 from components.aws.policy_docs import assume_role_policy
+from components.monitoring.aws import AlarmWiring, emit_alarms
+from components.storage.aws_alarms import replication_alarms
+
+RULE_ID = "dr"
+"""The id of every replication rule (a dimension of its metrics)."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -83,10 +89,12 @@ class Replication(pulumi.ComponentResource):
             opts=child_opts(self),
         )
         for key, bucket in pairs:
+            # Metrics always: the failed-replication alarms watch them (RULE_ID's metrics).
             destination: dict[str, Any] = {
                 "bucket": bucket.destination_arn,
                 "storage_class": args.storage_class,
                 "encryption_configuration": {"replica_kms_key_id": bucket.destination_kms_key_arn},
+                "metrics": {"status": "Enabled"},
             }
             if args.replication_time_control:
                 destination |= {
@@ -99,7 +107,7 @@ class Replication(pulumi.ComponentResource):
                 role=role.arn,
                 rules=[
                     {
-                        "id": "dr",
+                        "id": RULE_ID,
                         "status": "Enabled",
                         "priority": 1,
                         "filter": {"prefix": ""},
@@ -144,3 +152,25 @@ def _validate(args: ReplicationArgs) -> None:
         f"'{args.storage_class}' is not one of STANDARD, STANDARD_IA, INTELLIGENT_TIERING, "
         "GLACIER_IR",
     )
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReplicationAlarmsArgs:
+    buckets: Mapping[str, tuple[pulumi.Input[str], pulumi.Input[str]]]
+    """Role -> (source bucket name, replica bucket name)."""
+    alarms: AlarmWiring
+    """Topics of the destination region (an alarm notifies topics of its own region)."""
+    tags: Mapping[str, str] = field(default_factory=dict)
+
+
+class ReplicationAlarms(pulumi.ComponentResource):
+    """Failed-replication alarms of `Replication`'s rules, in the destination region (the caller
+    builds it with that region's provider)."""
+
+    def __init__(
+        self, name: str, args: ReplicationAlarmsArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        super().__init__(type_token("storage", "ReplicationAlarms", cloud="aws"), name, None, opts)
+        specs = replication_alarms(args.buckets, rule_id=RULE_ID)
+        self.alarms = emit_alarms(self, name, "storage", specs, args.alarms, args.tags)
+        self.register_outputs({})

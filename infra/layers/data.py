@@ -180,7 +180,8 @@ def _postgres(
 
 
 def global_database(cfg: AwsStackConfig) -> bool:
-    """Whether the database gets a secondary in the DR region (Aurora Global Database)."""
+    """Whether the database gets a live copy in the DR region (an Aurora Global Database
+    secondary, or an RDS cross-region read replica): both need a generated credential."""
     return cfg.dr.enabled and cfg.dr.postgres != "none"
 
 
@@ -227,11 +228,11 @@ def postgres_args(
             else None
         ),
         backup_tags=backup_tags,
-        # Managed master passwords do not work with global clusters: a generated one, in a
-        # secret replicated to the DR region.
+        # Managed master passwords work neither with global clusters nor with read replicas of
+        # a source: a generated one, in a secret replicated to the DR region.
         credential="generated" if is_global else "managed",
         secret_replica_kms_keys=(dr_key or {}) if is_global else {},
-        global_member=is_global,
+        global_member=is_global and pg.engine == "aurora-postgresql",
         tags=cfg.base_tags,
         protect_stateful=cfg.protect_stateful_resources,
     )

@@ -1,5 +1,7 @@
-"""DR layer (after the data tier and the buckets): the database's secondary in the DR region,
-replicas of the critical buckets, and the recovery objectives the plan checks.
+"""DR layer (after the data tier and the buckets): the database's secondary in the DR region (an
+Aurora Global Database secondary, or a cross-region read replica of an RDS instance), the cache's
+Global Datastore secondary when asked, replicas of the critical buckets, the DR region's alarms on
+all of them (on its own topics), and the recovery objectives the plan checks.
 
     dr_region (network, key, vault) ─> data (secret replica, backup copies)
                                         └─> dr (global secondary, bucket replicas, objectives)
@@ -7,7 +9,7 @@ replicas of the critical buckets, and the recovery objectives the plan checks.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import pulumi
@@ -17,8 +19,17 @@ from components.dr.objectives import RecoveryObjectives
 from components.network.cidr_plan import SubnetPlan
 from components.postgres.aws import ServerlessArgs
 from components.postgres.aws_global import GlobalSecondary, GlobalSecondaryArgs
+from components.postgres.aws_replica import CrossRegionReplica, CrossRegionReplicaArgs
+from components.redis.aws import RedisHa
+from components.redis.aws_global import GlobalDatastore, GlobalDatastoreArgs
 from components.storage.aws import Bucket
-from components.storage.aws_replication import ReplicatedBucket, Replication, ReplicationArgs
+from components.storage.aws_replication import (
+    ReplicatedBucket,
+    Replication,
+    ReplicationAlarms,
+    ReplicationAlarmsArgs,
+    ReplicationArgs,
+)
 from infra.config import AwsStackConfig
 from infra.layers.api import ApiHandles, failover_dns
 from infra.layers.data import DataHandles, global_database
@@ -31,7 +42,11 @@ from infra.providers import Providers
 class DrHandles:
     region: DrRegionHandles
     postgres: GlobalSecondary | None
-    """The Aurora global cluster and its DR secondary (None with `dr.postgres: none`)."""
+    """The Aurora global cluster and its DR secondary (None with `dr.postgres: none` or RDS)."""
+    replica: CrossRegionReplica | None
+    """The RDS engine's cross-region read replica (`dr.postgres: warm` with engine postgres)."""
+    cache: GlobalDatastore | None
+    """The cache's Global Datastore and its DR secondary (`dr.cache: replicated`)."""
     replicas: dict[str, Bucket]
     """Replica buckets in the DR region, by the role of their source."""
     replication: Replication | None
@@ -48,6 +63,20 @@ class DrHandles:
                 "drPostgresClusterIdentifier": pg.secondary_identifier,
                 "drPostgresClusterArn": pg.secondary_cluster_arn,
                 "drPostgresEndpoint": pg.secondary_endpoint,
+            }
+        if (replica := self.replica) is not None:
+            out |= {
+                "drPostgresReplicaIdentifier": replica.identifier,
+                "drPostgresReplicaArn": replica.arn,
+                "drPostgresEndpoint": replica.endpoint,
+            }
+        if (cache := self.cache) is not None:
+            out |= {
+                "cacheGlobalDatastoreId": cache.global_replication_group_id,
+                "cacheReplicationGroupId": cache.primary_group_id,
+                "drCacheReplicationGroupId": cache.secondary_group_id,
+                "drCacheEndpoint": cache.secondary_endpoint,
+                "drCacheAuthSecretArn": cache.secondary_auth_secret_arn,
             }
         out |= {
             f"dr{role.capitalize()}BucketName": b.bucket_name for role, b in self.replicas.items()
@@ -70,15 +99,41 @@ def layer(
     if region is None or providers.dr is None:
         return None
     in_dr = providers.in_dr(opts)
-    postgres = None
+    postgres, replica = None, None
     if global_database(cfg) and data.postgres is not None:
-        postgres = GlobalSecondary(
-            f"{cfg.prefix}-postgres",
-            global_secondary_args(cfg, region, data),
+        if data.postgres.is_aurora:
+            postgres = GlobalSecondary(
+                f"{cfg.prefix}-postgres",
+                replace(global_secondary_args(cfg, region, data), alarms=region.alarms),
+                primary_provider=providers.primary,
+                opts=in_dr,
+            )
+        else:
+            replica = CrossRegionReplica(
+                f"{cfg.prefix}-postgres",
+                replace(cross_region_replica_args(cfg, region, data), alarms=region.alarms),
+                opts=in_dr,
+            )
+    cache = None
+    if cfg.dr.cache == "replicated" and isinstance(data.cache, RedisHa):
+        cache = GlobalDatastore(
+            f"{cfg.prefix}-cache",
+            replace(global_datastore_args(cfg, region, data.cache), alarms=region.alarms),
             primary_provider=providers.primary,
             opts=in_dr,
         )
     replicas, replication = _replicas(cfg, providers, storage, opts)
+    if replication is not None and region.alarms is not None:
+        ReplicationAlarms(
+            f"{cfg.prefix}-replication",
+            ReplicationAlarmsArgs(
+                buckets={role: (storage.buckets[role].bucket_name, b.bucket_name)
+                         for role, b in replicas.items()},
+                alarms=region.alarms,
+                tags=dr_tags(cfg),
+            ),
+            opts=in_dr,
+        )  # fmt: skip
     objectives = RecoveryObjectives(f"{cfg.prefix}-dr", cfg.dr.targets.objectives(), opts=opts)
     failover = None
     if api is not None and failover_dns(cfg):
@@ -86,7 +141,7 @@ def layer(
             f"{cfg.prefix}-failover", failover_args(cfg, api.edge.domain_name),
             opts=providers.in_primary(opts),
         )  # fmt: skip
-    return DrHandles(region, postgres, replicas, replication, objectives, failover)
+    return DrHandles(region, postgres, replica, cache, replicas, replication, objectives, failover)
 
 
 def failover_args(cfg: AwsStackConfig, edge_domain: pulumi.Input[str]) -> FailoverRecordsArgs:
@@ -142,11 +197,110 @@ def global_secondary_args_of(
         mode=cfg.dr.postgres,
         serverless=ServerlessArgs(**pg.serverless.model_dump()) if pg.serverless else None,
         instance_class=pg.instance_class,
-        client_cidrs={f"private-{s.zone}": s.cidr for s in plan.tier("private")},
+        client_cidrs=dr_clients(plan),
         kms_key_arn=kms_key_arn or ids,
         backup_retention_days=pg.backup_retention_days,
         parameters=pg.parameters,
         iam_auth=pg.iam_auth,
+        tags=dr_tags(cfg),
+        protect_stateful=cfg.protect_stateful_resources,
+    )
+
+
+def dr_clients(plan: SubnetPlan) -> dict[str, str]:
+    """Who may connect to the DR region's data stores: its private (application) subnets."""
+    return {f"private-{s.zone}": s.cidr for s in plan.tier("private")}
+
+
+def cross_region_replica_args(
+    cfg: AwsStackConfig, region: DrRegionHandles, data: DataHandles
+) -> CrossRegionReplicaArgs:
+    vpc = region.vpc
+    assert data.postgres is not None
+    return cross_region_replica_args_of(
+        cfg, zones=vpc.zones, plan=vpc.plan, ids=data.postgres.arn, vpc_id=vpc.vpc_id,
+        subnet_group_name=vpc.db_subnet_group_name, kms_key_arn=region.key.arn,
+        monitoring_role_arn=data.postgres.monitoring_role_arn,
+    )  # fmt: skip
+
+
+def cross_region_replica_args_of(
+    cfg: AwsStackConfig,
+    *,
+    zones: list[str],
+    plan: SubnetPlan,
+    ids: pulumi.Input[str],
+    vpc_id: pulumi.Input[str] | None = None,
+    subnet_group_name: pulumi.Input[str] | None = None,
+    kms_key_arn: pulumi.Input[str] | None = None,
+    monitoring_role_arn: pulumi.Input[str] | None = None,
+) -> CrossRegionReplicaArgs:
+    """The RDS replica's args; `ids` stands for what only the cloud knows (the source's ARN and,
+    in the preflight, every other id)."""
+    pg = cfg.postgres
+    return CrossRegionReplicaArgs(
+        source_db_arn=ids,
+        engine_version=pg.engine_version,
+        instance_class=pg.instance_class,
+        vpc_id=vpc_id or ids,
+        subnet_group_name=subnet_group_name or ids,
+        zones=zones,
+        kms_key_arn=kms_key_arn or ids,
+        client_cidrs=dr_clients(plan),
+        parameters=pg.parameters,
+        iam_auth=pg.iam_auth,
+        backup_retention_days=pg.backup_retention_days,
+        max_allocated_storage_gib=pg.max_allocated_storage_gib,
+        performance_insights_retention_days=pg.performance_insights_retention_days,
+        monitoring_interval_seconds=pg.monitoring_interval_seconds,
+        monitoring_role_arn=monitoring_role_arn or ids,
+        log_retention_days=pg.log_retention_days,
+        maintenance_window=pg.maintenance_window,
+        tags=dr_tags(cfg),
+        protect_stateful=cfg.protect_stateful_resources,
+    )
+
+
+def global_datastore_args(
+    cfg: AwsStackConfig, region: DrRegionHandles, cache: RedisHa
+) -> GlobalDatastoreArgs:
+    vpc = region.vpc
+    return global_datastore_args_of(
+        cfg, plan=vpc.plan, ids=cache.replication_group.id, vpc_id=vpc.vpc_id,
+        subnet_group_name=vpc.cache_subnet_group_name, kms_key_arn=region.key.arn,
+    )  # fmt: skip
+
+
+def global_datastore_args_of(
+    cfg: AwsStackConfig,
+    *,
+    plan: SubnetPlan,
+    ids: pulumi.Input[str],
+    vpc_id: pulumi.Input[str] | None = None,
+    subnet_group_name: pulumi.Input[str] | None = None,
+    kms_key_arn: pulumi.Input[str] | None = None,
+) -> GlobalDatastoreArgs:
+    """The cache's Global Datastore args; `ids` as in `cross_region_replica_args_of`."""
+    rc = cfg.redis
+    return GlobalDatastoreArgs(
+        primary_replication_group_id=ids,
+        engine=rc.engine,
+        engine_version=rc.engine_version,
+        node_type=rc.node_type,
+        primary_region=cfg.region,
+        region=cfg.dr.region or "",
+        vpc_id=vpc_id or ids,
+        subnet_group_name=subnet_group_name or ids,
+        kms_key_arn=kms_key_arn or ids,
+        replicas=rc.replicas,
+        multi_az=rc.multi_az,
+        cluster_mode=rc.cluster_mode,
+        shards=rc.shards,
+        client_cidrs=dr_clients(plan),
+        snapshot_retention_days=rc.snapshot_retention_days,
+        snapshot_window=rc.snapshot_window,
+        maintenance_window=rc.maintenance_window,
+        slow_log_retention_days=rc.slow_log_retention_days,
         tags=dr_tags(cfg),
         protect_stateful=cfg.protect_stateful_resources,
     )

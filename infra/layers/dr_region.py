@@ -1,5 +1,7 @@
 """DR-region foundation (before the data tier): the DR network from the same subnet planner, the
-region's data key and the vault that receives backup copies. Only when `dr.enabled`."""
+region's data key, the vault that receives backup copies, and the region's alert topics (from the
+same `alerting` section: a CloudWatch alarm notifies topics of its own region, so the DR region's
+alarms need topics there). Only when `dr.enabled`."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ import pulumi
 
 from components.backup.aws import BackupVault, BackupVaultArgs
 from components.dr.aws import RegionKey, RegionKeyArgs
+from components.monitoring.aws import AlarmWiring, AlertTopics, AlertTopicsArgs
 from components.network.aws import Vpc, VpcArgs
 from infra.config import AwsStackConfig
 from infra.layers.lock import lock_args
@@ -26,6 +29,10 @@ class DrRegionHandles:
     """The DR region's data key (secondary storage, replicated secrets)."""
     vault: BackupVault | None
     """Destination of backup copies (None when `dr.backupCopies` is false)."""
+    alerts: AlertTopics | None = None
+    """The DR region's alert topics (None without `alerting`)."""
+    alarms: AlarmWiring | None = None
+    """What the DR region's components emit their alarms on (its own topics)."""
 
     @property
     def exports(self) -> dict[str, Any]:
@@ -36,6 +43,8 @@ class DrRegionHandles:
         }
         if self.vault is not None:
             out["drBackupVaultArn"] = self.vault.vault_arn
+        if self.alerts is not None:
+            out["drAlertTopicArns"] = self.alerts.topic_arns
         return out
 
 
@@ -55,7 +64,18 @@ def layer(
         if dr.backup_copies
         else None
     )
-    return DrRegionHandles(region=dr.region, vpc=vpc, key=key, vault=vault)
+    alerts = (
+        AlertTopics(f"{prefix}-alerts", AlertTopicsArgs(
+            routing=cfg.alerting.routing(), tags=dr_tags(cfg),
+            protect_stateful=cfg.protect_stateful_resources,
+        ), opts=in_dr)
+        if cfg.alerting.configured
+        else None
+    )  # fmt: skip
+    return DrRegionHandles(
+        region=dr.region, vpc=vpc, key=key, vault=vault, alerts=alerts,
+        alarms=alerts.wiring(cfg.alerting.alarm_policy()) if alerts is not None else None,
+    )  # fmt: skip
 
 
 def dr_tags(cfg: AwsStackConfig) -> dict[str, str]:

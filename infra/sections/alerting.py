@@ -122,10 +122,11 @@ def _alarm_keys() -> dict[str, tuple[str, ...]]:
     from components.network import aws_alarms as network  # noqa: PLC0415
     from components.postgres import aws_alarms as postgres  # noqa: PLC0415
     from components.redis import aws_alarms as redis  # noqa: PLC0415
+    from components.storage import aws_alarms as storage  # noqa: PLC0415
 
     return {
         "postgres": postgres.KEYS, "redis": redis.KEYS, "cluster": cluster.KEYS,
-        "backup": backup.KEYS, "network": network.KEYS,
+        "backup": backup.KEYS, "network": network.KEYS, "storage": storage.KEYS,
     }  # fmt: skip
 
 

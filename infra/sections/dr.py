@@ -15,7 +15,7 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from components.dr import DrTargets, Objective, PostgresDrMode
+from components.dr import CACHE_DR_MODE, CacheDrMode, DrTargets, Objective, PostgresDrMode
 from components.network.aws import NatStrategy
 from components.postgres.aws_global import GlobalSecondaryArgs
 from components.storage.aws_replication import ReplicationArgs
@@ -84,7 +84,12 @@ class DisasterRecovery(Section):
     """The DR region's VPC, planned like the primary's (same subnet planner)."""
     postgres: PostgresDrMode = component_default(GlobalSecondaryArgs, "mode")
     """How the database is kept in the DR region: `none` (cross-region backup copies only),
-    `headless` (Aurora Global Database secondary without instances) or `warm` (with one reader)."""
+    `headless` (Aurora Global Database secondary without instances) or `warm` (with one reader;
+    with postgres.engine `postgres`, a cross-region read replica)."""
+    cache: CacheDrMode = CACHE_DR_MODE
+    """How the cache is kept in the DR region: `rebuild` (nothing there: it is created empty on
+    failover and refilled from the database) or `replicated` (a cross-region replica promoted on
+    failover: an ElastiCache Global Datastore, which doubles the cache's node cost)."""
     critical_buckets: list[BucketRole] = Field(default_factory=lambda: list(BUCKET_ROLES))
     """Buckets (by role) replicated to the DR region and tagged `dr-critical=true`."""
     backup_copies: bool = True
@@ -143,6 +148,12 @@ class AlicloudDisasterRecovery(DisasterRecovery):
                 "postgres",
                 f"'{self.postgres}' (a live secondary) is not built on Alibaba Cloud; use none "
                 "(cross-region backups of the database, dr.backupCopies)",
+            )
+        if self.cache != "rebuild":
+            yield Problem(
+                "cache",
+                f"'{self.cache}' (a cross-region replica of the cache) is not built on Alibaba "
+                "Cloud; use rebuild",
             )
         if self.failover.api_standby_host:
             yield Problem(

@@ -67,6 +67,7 @@ def _dev_footprint(subjects: Sequence[Subject], params: Mapping[str, Any]) -> It
                 yield Finding(f"'{s.name}': maxSize {max_size} > {params['maxNodes']}", s.urn)
         elif s.type in (
             "aws:rds/globalCluster:GlobalCluster",
+            "aws:elasticache/globalReplicationGroup:GlobalReplicationGroup",
             "aws:s3/bucketReplicationConfig:BucketReplicationConfig",
         ):
             yield Finding(
@@ -277,6 +278,7 @@ RULES = [
             "aws:elasticache/replicationGroup:ReplicationGroup",
             "aws:eks/nodeGroup:NodeGroup",
             "aws:rds/globalCluster:GlobalCluster",
+            "aws:elasticache/globalReplicationGroup:GlobalReplicationGroup",
         ),
         stack_check=_dev_footprint,
         params={

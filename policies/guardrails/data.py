@@ -69,9 +69,17 @@ def _encrypted_at_rest(subject: Subject, params: Mapping[str, Any]) -> Iterator[
 def _redis_encrypted(subject: Subject, params: Mapping[str, Any]) -> Iterator[str]:
     p = subject.props
     if subject.type == EC_RG:
-        if not truthy(need(p, "atRestEncryptionEnabled")):
+        # A Global Datastore secondary takes both encryption settings from the datastore (AWS
+        # refuses them on it): the primary group carries them, and is checked here itself.
+        inherited = (
+            bool(get(p, "globalReplicationGroupId")
+                 or subject.property_dependencies.get("globalReplicationGroupId"))
+            and get(p, "atRestEncryptionEnabled") is None
+            and get(p, "transitEncryptionEnabled") is None
+        )  # fmt: skip
+        if not inherited and not truthy(need(p, "atRestEncryptionEnabled")):
             yield "atRestEncryptionEnabled is not true"
-        if not truthy(need(p, "transitEncryptionEnabled")):
+        if not inherited and not truthy(need(p, "transitEncryptionEnabled")):
             yield "transitEncryptionEnabled is not true"
         if need(p, "transitEncryptionMode") == "preferred":
             yield "transitEncryptionMode=preferred still accepts plaintext clients; use 'required'"
@@ -304,7 +312,7 @@ RULES = [
         id="redis-encrypted",
         group="security",
         severity="high",
-        description="Caches encrypt at rest and in transit and require authentication.",
+        description="Caches encrypt at rest and in transit and require authentication (a Global Datastore secondary inherits its primary's encryption).",
         remediation="Set atRestEncryptionEnabled, transitEncryptionEnabled (mode required) and an authToken or RBAC user group.",
         types=(EC_RG, ALI_KV),
         resource_check=_redis_encrypted,

@@ -277,15 +277,25 @@ def bucket_posture(subjects: Sequence[Subject], bucket: Subject) -> Implied:
     return Implied(None, None, "none", urns)
 
 
+CACHE_GROUP = "aws:elasticache/replicationGroup:ReplicationGroup"
+GLOBAL_DATASTORE = "aws:elasticache/globalReplicationGroup:GlobalReplicationGroup"
+
+
 def _aws_cache(subjects: Sequence[Subject]) -> Iterator[tuple[str, Implied]]:
-    groups = [s for s in subjects
-              if s.type == "aws:elasticache/replicationGroup:ReplicationGroup" and not in_dr(s)]  # fmt: skip
+    groups = [s for s in subjects if s.type == CACHE_GROUP and not in_dr(s)
+              and not get(s.props, "globalReplicationGroupId")]  # fmt: skip
     for group in groups:
-        datastores = [g for g in subjects
-                      if g.type == "aws:elasticache/globalReplicationGroup:GlobalReplicationGroup"
-                      and linked(g, "primaryReplicationGroupId", group)]  # fmt: skip
-        mechanism = "elasticache-global-datastore" if datastores else "cache-rebuild"
-        yield "cache", implied(mechanism, (group.urn,))
+        yield "cache", cache_posture(subjects, group)
+
+
+def cache_posture(subjects: Sequence[Subject], group: Subject) -> Implied:
+    """A Global Datastore counts once it has a secondary group in the DR region."""
+    datastores = [g for g in subjects
+                  if g.type == GLOBAL_DATASTORE and linked(g, "primaryReplicationGroupId", group)]  # fmt: skip
+    secondaries = [s for s in subjects if s.type == CACHE_GROUP and in_dr(s)
+                   and any(linked(s, "globalReplicationGroupId", g) for g in datastores)]  # fmt: skip
+    mechanism = "elasticache-global-datastore" if secondaries else "cache-rebuild"
+    return implied(mechanism, (group.urn,))
 
 
 # -- Alibaba Cloud recognizers -----------------------------------------------------------------

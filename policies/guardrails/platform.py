@@ -88,6 +88,7 @@ STATEFUL = (
     "aws:rds/instance:Instance",
     "aws:rds/globalCluster:GlobalCluster",
     "aws:elasticache/replicationGroup:ReplicationGroup",
+    "aws:elasticache/globalReplicationGroup:GlobalReplicationGroup",
     "aws:s3/bucket:Bucket",
     "aws:s3/bucketV2:BucketV2",
     "aws:backup/vault:Vault",

@@ -9,6 +9,8 @@ from ..joins import linked
 from ._catalogue import Priced, Pricer, Unpriced
 
 AwsPricer = Callable[[Pricer, Subject], Priced | None]
+REPLICATION_GROUP = "aws:elasticache/replicationGroup:ReplicationGroup"
+GLOBAL_DATASTORE = "aws:elasticache/globalReplicationGroup:GlobalReplicationGroup"
 
 
 def _nat(p: Pricer, s: Subject) -> Priced:
@@ -158,18 +160,37 @@ def _rds_instance(p: Pricer, s: Subject) -> Priced:
     return Priced(monthly, f"{copies} x {klass} + {gb:g} GB", "rds", compute)
 
 
+def _global_primary(p: Pricer, s: Subject) -> Subject | None:
+    """The primary replication group of the Global Datastore `s` is a secondary of (None: `s` is
+    not a secondary). AWS gives a secondary the primary's node type, engine and shard count."""
+    if get(s.props, "globalReplicationGroupId") is None and not s.property_dependencies.get(
+        "globalReplicationGroupId"
+    ):
+        return None
+    for datastore in p.of_type(GLOBAL_DATASTORE):
+        if linked(s, "globalReplicationGroupId", datastore):
+            for group in p.of_type(REPLICATION_GROUP):
+                if linked(datastore, "primaryReplicationGroupId", group):
+                    return group
+    raise Unpriced("a Global Datastore secondary whose primary group is not in the stack")
+
+
 def _cache(p: Pricer, s: Subject) -> Priced:
-    node_type = get(s.props, "nodeType")
-    groups = p.number(get(s.props, "numNodeGroups"), 0)
+    primary = _global_primary(p, s)
+    shape = primary or s  # node type, engine, shards
+    node_type = get(shape.props, "nodeType")
+    groups = p.number(get(shape.props, "numNodeGroups"), 0)
     if groups:
         nodes = groups * (p.number(get(s.props, "replicasPerNodeGroup"), 0) + 1)
     else:
         nodes = p.number(get(s.props, "numCacheClusters"), 1)
-    factor = 1 - p.cat["valkeyDiscount"] if get(s.props, "engine") == "valkey" else 1.0
+    engine = get(shape.props, "engine")
+    factor = 1 - p.cat["valkeyDiscount"] if engine == "valkey" else 1.0
     monthly = nodes * p.price(f"elasticache:{node_type}") * factor
     return Priced(
         monthly,
-        f"{nodes:g} x {node_type} ({get(s.props, 'engine') or 'redis'})",
+        f"{nodes:g} x {node_type} ({engine or 'redis'})"
+        + (" as a Global Datastore secondary" if primary is not None else ""),
         "elasticache",
         monthly,
     )
@@ -273,7 +294,7 @@ AWS_PRICERS: dict[str, AwsPricer] = {
     "aws:rds/clusterInstance:ClusterInstance": _cluster_instance,
     "aws:rds/cluster:Cluster": _aurora_cluster,
     "aws:rds/instance:Instance": _rds_instance,
-    "aws:elasticache/replicationGroup:ReplicationGroup": _cache,
+    REPLICATION_GROUP: _cache,
     "aws:elasticache/cluster:Cluster": _cache_cluster,
     "aws:elasticache/serverlessCache:ServerlessCache": _serverless_cache,
     "aws:secretsmanager/secret:Secret": _secret,
