@@ -81,6 +81,7 @@ from infra.sections.logs import (
     retention_problems,
     with_class_retention,
 )
+from infra.sections.metrics import Metrics
 from infra.sections.network import AlicloudNetwork, AwsNetwork, Network
 from infra.sections.postgres import AlicloudPostgres, AwsPostgres, Postgres
 from infra.sections.redis import AlicloudRedis, AwsRedis, Redis
@@ -179,6 +180,9 @@ class StackBase(Section):
     logs: Logs = Logs()
     """Log retention by class, on either cloud: every log group's (CloudWatch) or logstore's (SLS)
     days come from its class (docs/monitoring.md)."""
+    metrics: Metrics = Metrics()
+    """The in-cluster metrics stack on the cluster: Prometheus, Alertmanager, Grafana
+    (docs/monitoring.md); without a cluster nothing is installed."""
 
     @model_validator(mode="before")
     @classmethod
@@ -565,6 +569,13 @@ class AwsStackConfig(StackBase):
                 "postgres.engine postgres use warm (a cross-region read replica) or none "
                 "(cross-region backup copies)",
             )
+        if dr.compute == "warm":
+            if not self.cluster.enabled:
+                yield Problem("dr.compute", "'warm' is a standby of the cluster: it needs "
+                              "cluster.enabled (or set cold)")  # fmt: skip
+            if dr.network.nat == "none":
+                yield Problem("dr.network.nat", "'none' leaves a warm standby's nodes without a "
+                              "way to ECR, EKS and STS: set single (dr.compute: warm)")  # fmt: skip
         if dr.cache != "replicated":
             return
         if not cache.enabled:

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 from components.cdn.alicloud import _validate as validate_cdn
+from components.kubernetes.alicloud_ack import ESSD_MIN_VOLUME_GIB, csi_storage_class
 from components.kubernetes.alicloud_ack import _validate as validate_ack
 from components.kubernetes.alicloud_addons import _validate as validate_addons
 from components.kubernetes.alicloud_logs import _validate as validate_container_logs
@@ -22,7 +23,7 @@ from components.storage.alicloud_replication import _validate as validate_replic
 from components.storage.spec import BUCKET_PURPOSES
 from infra.config import AlicloudStackConfig
 from infra.layers.alicloud import data, dr, kubernetes, monitoring, network, storage
-from infra.preflight import STAND_IN, Check, run_checks, workload_checks
+from infra.preflight import STAND_IN, Check, monitoring_checks, run_checks, workload_checks
 
 BUDGET_NOT_BUILT = (
     "pulumi-alicloud has no budget resource: on Alibaba Cloud the cost-stack-budget policy holds "
@@ -74,6 +75,7 @@ def checks(cfg: AlicloudStackConfig) -> list[Check]:
             Check("ContainerLogs", validate_container_logs,
                   (kubernetes.container_log_args(cfg, STAND_IN),), "platform",
                   {"namespaces": "platform.namespaces"}),
+            *monitoring_checks(cfg, csi_storage_class().name, ESSD_MIN_VOLUME_GIB),
             *workload_checks(cfg, data.ports(cfg)),
         ]  # fmt: skip
     return (found + _data_checks(cfg) + _storage_checks(cfg) + _monitoring_checks(cfg)
