@@ -28,6 +28,8 @@ LogClass = Literal["application", "audit", "flow"]
 cost-log-retention policy holds its retention to the class's minimum."""
 LOG_CLASSES: tuple[LogClass, ...] = get_args(LogClass)
 LOG_CLASS_TAG = "log-class"
+SLS_FOREVER_DAYS = 3650
+"""An SLS logstore with this retention (or more) keeps its logs forever: never used."""
 ENGINE_VERSION = re.compile(r"^\d+(\.\d+){0,2}$")
 """A database or cache engine version such as `16.6` or `8.0`."""
 

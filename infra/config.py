@@ -33,7 +33,7 @@ from pydantic import (
     model_validator,
 )
 
-from components._base import Cloud
+from components._base import LOG_CLASSES, SLS_FOREVER_DAYS, Cloud
 from components.network.cidr_plan import CidrPlanError, SubnetPlan, default_slot, plan_subnets
 from components.redis.aws_global import global_datastore_problems
 from infra.cloud_names import prefix_problems
@@ -77,7 +77,11 @@ from infra.sections.kubernetes import (
     Cluster,
     Platform,
 )
-from infra.sections.logs import Logs, retention_problems, with_class_retention
+from infra.sections.logs import (
+    Logs,
+    retention_problems,
+    with_class_retention,
+)
 from infra.sections.metrics import Metrics
 from infra.sections.network import AlicloudNetwork, AwsNetwork, Network
 from infra.sections.postgres import AlicloudPostgres, AwsPostgres, Postgres
@@ -175,6 +179,9 @@ class StackBase(Section):
     alerting: Alerting = Alerting()
     """Alert severities P0-P3 and their channels; the components' alarms and the in-cluster
     Alertmanager both route by it (docs/monitoring.md)."""
+    logs: Logs = Logs()
+    """Log retention by class, on either cloud: every log group's (CloudWatch) or logstore's (SLS)
+    days come from its class (docs/monitoring.md)."""
     metrics: Metrics = Metrics()
     """The in-cluster metrics stack on the cluster: Prometheus, Alertmanager, Grafana
     (docs/monitoring.md); without a cluster nothing is installed."""
@@ -482,9 +489,6 @@ class AwsStackConfig(StackBase):
     """ECR repositories, one per service of `apps` (docs/delivery.md)."""
     budget: AwsBudget = AwsBudget()
     """The stack's monthly budget (an AWS Budget) and cost anomaly alerts (docs/cost.md)."""
-    logs: Logs = Logs()
-    """Container logs (Fluent Bit) and log retention by class: every log group's days come from
-    its class (docs/monitoring.md)."""
     tracing: Tracing = Tracing()
     """The OpenTelemetry Collector the services send traces to; X-Ray or an OTLP endpoint."""
     health_checks: HealthChecks = HealthChecks()
@@ -663,6 +667,29 @@ class AlicloudStackConfig(StackBase):
     platform: AlicloudPlatform = AlicloudPlatform()
     """Platform baseline and add-ons on the cluster."""
 
+    def problems(self) -> Iterator[Problem]:
+        yield from super().problems()
+        for key, message in retention_problems(self.logs, self._log_groups(), self.limits,
+                                               self.CLOUD):  # fmt: skip
+            yield Problem(key, message)
+        for klass in LOG_CLASSES:
+            if getattr(self.logs.retention, klass) >= SLS_FOREVER_DAYS:
+                yield Problem(
+                    f"logs.retention.{klass}",
+                    f"SLS keeps logs forever from {SLS_FOREVER_DAYS} days; at most "
+                    f"{SLS_FOREVER_DAYS - 1} on Alibaba Cloud",
+                )
+
+    def _log_groups(self) -> dict[str, int]:
+        """The retention of each SLS logstore the stack builds, by its stack-file key."""
+        c = self
+        built = {
+            "network.flowLogs.retentionDays": (c.network.flow_logs.enabled,
+                                               c.network.flow_logs.retention_days),
+            "cluster.logRetentionDays": (c.cluster.enabled, c.cluster.log_retention_days),
+        }  # fmt: skip
+        return {key: days for key, (on, days) in built.items() if on}
+
     def _dr_problems(self, region: str) -> Iterator[Problem]:
         for problem in super()._dr_problems(region):
             # The database's copies are its own cross-region backups, not a backup plan's.
@@ -741,8 +768,7 @@ def parse_config(raw: Mapping[str, Any]) -> StackConfig:
     environment, cloud = raw.get("environment"), _cloud_of(raw)
     try:
         merged = preset(environment, cloud, raw)
-        if cloud == AwsStackConfig.CLOUD:  # each log group's retention from its class
-            merged = with_class_retention(merged, raw)
+        merged = with_class_retention(merged, raw, cloud)  # each log's retention from its class
         config = _ADAPTER.validate_python(merged)
     except ValidationError as exc:
         problems = [line for err in exc.errors() for line in _describe(err, cloud)]

@@ -12,10 +12,13 @@ from components.kubernetes.alicloud_ack import _validate as validate_ack
 from components.kubernetes.alicloud_addons import _validate as validate_addons
 from components.kubernetes.alicloud_gateway import _validate as validate_gateway
 from components.kubernetes.alicloud_gateway import source_peers
+from components.kubernetes.alicloud_logs import _validate as validate_container_logs
 from components.kubernetes.platform.baseline import _validate as validate_baseline
 from components.monitoring.alicloud import _validate as validate_contacts
+from components.monitoring.alicloud_logs import _validate_logs as validate_log_project
 from components.network.alicloud import _validate as validate_vpc
 from components.postgres.alicloud import _validate as validate_postgres
+from components.postgres.alicloud_polardb import _validate as validate_polardb
 from components.redis.alicloud import _validate as validate_redis
 from components.storage.alicloud import _validate as validate_bucket
 from components.storage.alicloud_replication import _validate as validate_replication_role
@@ -71,6 +74,12 @@ def checks(cfg: AlicloudStackConfig) -> list[Check]:
             Check("PlatformAddons", validate_addons, (kubernetes.addons_args(cfg),), "platform"),
             Check("PublicGateway", validate_gateway, (kubernetes.gateway_args(cfg, STAND_IN),),
                   "platform", {"route_namespaces": "platform.namespaces", "hosts": "apps"}),
+            Check("LogProject app-logs", validate_log_project, (kubernetes.app_log_args(cfg),),
+                  "logs", {"retention_days": "logs.retention.application",
+                           "project_name": "name"}),
+            Check("ContainerLogs", validate_container_logs,
+                  (kubernetes.container_log_args(cfg, STAND_IN),), "platform",
+                  {"namespaces": "platform.namespaces"}),
             *monitoring_checks(cfg, csi_storage_class().name, ESSD_MIN_VOLUME_GIB),
             *workload_checks(cfg, data.ports(cfg), _gateway_sources(cfg)),
         ]  # fmt: skip
@@ -92,7 +101,12 @@ def _data_checks(cfg: AlicloudStackConfig) -> list[Check]:
         clients=data.clients_for(cfg.subnet_plan()),
     )
     zones = {"zones": "network.zones", "vswitch_ids": "network.zones"}
-    if cfg.postgres.enabled:
+    if cfg.postgres.enabled and cfg.postgres.polardb is not None:
+        found.append(Check("PolarDbPostgres", validate_polardb, (data.polardb_args(cfg, switches),),
+                           "postgres", {**zones, "node_class": "postgres.polardb.nodeClass",
+                                        "nodes": "postgres.readers",
+                                        "cross_region_backup": "dr"}))  # fmt: skip
+    elif cfg.postgres.enabled:
         found.append(Check("PostgresHa", validate_postgres, (data.postgres_args(cfg, switches),),
                            "postgres", {**zones, "category": "postgres.multiAz",
                                         "sql_log_retention_days": "postgres.logRetentionDays"}))  # fmt: skip

@@ -71,17 +71,25 @@ PRESETS: dict[str, dict[str, Any]] = {
         },
         # No edge WAF in dev unless a stack asks for it (~$11/month).
         "cdn": {"waf": {"enabled": False, "rateLimit": 1000}},
+        # Every log's days from its class (infra/sections/logs.py), on either cloud: dev keeps
+        # little.
+        "logs": {"retention": {"application": 7, "audit": 14, "flow": 14}},
     },
     # QA: dev's footprint (derived below), but it runs the release candidate exactly as it will
     # ship (dev's digest exemption is dropped) and keeps logs long enough to investigate a failed
     # test cycle.
-    "test": {"storage": {"logs": {"retentionDays": 60}}},
+    "test": {
+        "storage": {"logs": {"retentionDays": 60}},
+        # QA keeps audit and flow logs long enough to investigate a failed test cycle.
+        "logs": {"retention": {"audit": 30, "flow": 30}},
+    },
     "staging": {
         "network": {"nat": "single"},
         "postgres": {"readers": 1, "backupRetentionDays": 7},
         "redis": {"replicas": 1},
         "backup": {"retentionDays": 14},
         "storage": {"logs": {"retentionDays": 90}},
+        "logs": {"retention": {"audit": 90, "flow": 30}},
     },
     "prod": {
         # Writer + 1 reader in distinct zones (automatic failover; Aurora storage spans 3 zones:
@@ -121,8 +129,6 @@ CLOUD_PRESETS: dict[str, dict[str, dict[str, Any]]] = {
             "cdn": {"priceClass": "PriceClass_100"},
             # ECR's AWS-managed key instead of a $1/month CMK: still KMS at rest.
             "registry": {"customerManagedKey": False},
-            # Every log group's days from its class (infra/sections/logs.py): dev keeps little.
-            "logs": {"retention": {"application": 7, "audit": 14, "flow": 14}},
             # Dev's bill is small: an anomaly of $20 is already worth a look.
             "budget": {"anomalyThresholdUsd": 20},
             # Fewer traces (X-Ray bills per trace recorded) and one collector replica.
@@ -130,10 +136,7 @@ CLOUD_PRESETS: dict[str, dict[str, dict[str, Any]]] = {
             # No health checks (~$2.75 each with HTTPS, plus their alarms and us-east-1 topics).
             "healthChecks": {"enabled": False},
         },
-        # QA keeps audit and flow logs long enough to investigate a failed test cycle.
-        "test": {"logs": {"retention": {"audit": 30, "flow": 30}}},
         "staging": {
-            "logs": {"retention": {"audit": 90, "flow": 30}},
             "postgres": {"serverless": {"minAcu": 0.5, "maxAcu": 8}},
             "redis": {"nodeType": "cache.t4g.small"},
             "cluster": {
@@ -183,7 +186,6 @@ CLOUD_PRESETS: dict[str, dict[str, dict[str, Any]]] = {
         "dev": {
             # Spot g-family nodes, two types for spot diversification; ACK nodes need a 40 GiB disk.
             "cluster": {
-                "logRetentionDays": 30,
                 "nodeGroups": {
                     "general": {
                         "instanceTypes": ["ecs.g7.large", "ecs.g6.large"],
@@ -201,17 +203,12 @@ CLOUD_PRESETS: dict[str, dict[str, dict[str, Any]]] = {
                 "logRetentionDays": 14,
             },
             "redis": {"nodeType": "redis.basic.small.default", "slowLogRetentionDays": 14},
-            "network": {"flowLogs": {"retentionDays": 14}},
             "cdn": {"waf": {"logRetentionDays": 14}},
             # The smallest ESSD disk ACK provisions is 20 GiB.
             "metrics": {"prometheus": {"volumeGib": 20}},
         },
-        "test": {
-            "network": {"flowLogs": {"retentionDays": 30}},
-            "cdn": {"waf": {"logRetentionDays": 30}},
-        },
+        "test": {"cdn": {"waf": {"logRetentionDays": 30}}},
         "staging": {
-            "network": {"flowLogs": {"retentionDays": 30}},
             "redis": {"slowLogRetentionDays": 30},
             "cdn": {"waf": {"logRetentionDays": 90}},
             "cluster": {
@@ -222,15 +219,13 @@ CLOUD_PRESETS: dict[str, dict[str, dict[str, Any]]] = {
             "postgres": {"instanceClass": "pg.n2.small.2c", "logRetentionDays": 30},
         },
         # Alertmanager volumes on ESSD: the smallest is 20 GiB.
-        "prod": {
-            "cluster": {"logRetentionDays": 365},
-            "metrics": {"alertmanager": {"volumeGib": 20}},
-        },
+        "prod": {"metrics": {"alertmanager": {"volumeGib": 20}}},
     },
 }
 
 
 ALTERNATIVES: dict[str, tuple[str, ...]] = {
+    "postgres.polardb": ("instanceClass", "readerClass", "storageGib", "maxStorageGib", "multiAz"),
     "redis.serverless": (
         "nodeType", "replicas", "clusterMode", "shards", "multiAz", "parameters",
         "maintenanceWindow", "authTokenUpdateStrategy", "slowLogRetentionDays",

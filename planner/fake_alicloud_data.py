@@ -25,6 +25,7 @@ _ID_PREFIXES = {
     "alicloud:rds/instance:Instance": "pgm-",
     "alicloud:rds/readOnlyInstance:ReadOnlyInstance": "pgr-",
     "alicloud:kvstore/instance:Instance": "r-",
+    "alicloud:polardb/cluster:Cluster": "pc-",
 }
 
 
@@ -57,6 +58,8 @@ def alicloud_computed(
     if typ in ("alicloud:rds/instance:Instance", "alicloud:rds/readOnlyInstance:ReadOnlyInstance"):
         return {"connectionString": f"{rid}.pg.rds.aliyuncs.com",
                 "port": str(inputs.get("port", "5432"))}  # fmt: skip
+    if typ == "alicloud:polardb/cluster:Cluster":
+        return {"connectionString": f"{rid}.pg.polardb.rds.aliyuncs.com", "port": "5432"}
     if typ == "alicloud:kvstore/instance:Instance":
         return {"connectionDomain": f"{rid}.redis.rds.aliyuncs.com",
                 "privateIp": f"10.0.{int(_hex(name, 2), 16)}.20"}  # fmt: skip

@@ -488,6 +488,20 @@ def without(resources: list[R], name: str) -> list[R]:
     return [r for r in resources if r.name != name]
 
 
+POLARDB = "alicloud:polardb/cluster:Cluster"
+
+
+def polardb(**props: object) -> R:
+    base = {"dbNodeCount": 2, "standbyAz": "cn-shanghai-m", "hotStandbyCluster": "ON"}
+    return R(POLARDB, "polar", {**base, **props})
+
+
+def polardb_backup(**props: object) -> R:
+    base = {"dbClusterId": UNKNOWN, "preferredBackupPeriods": DAILY, "logBackupRetentionPeriod": 14}
+    return R("alicloud:polardb/backupPolicy:BackupPolicy", "polar-backup", {**base, **props},
+             links={"dbClusterId": ["polar"]})  # fmt: skip
+
+
 def rds(category: str = "HighAvailability") -> R:
     return R(RDS, "pg", {"engine": "PostgreSQL", "category": category})
 
@@ -597,8 +611,13 @@ CASES.update(
                     },
                     links={"instanceId": ["dev"]},
                 ),
+                polardb(),
+                polardb_backup(),
             ],
             bad=[
+                [polardb()],  # a PolarDB cluster without a backup policy
+                [polardb(), polardb_backup(preferredBackupPeriods=["Monday", "Thursday"])],
+                [polardb(), polardb_backup(logBackupRetentionPeriod=3)],
                 [rds()],
                 [
                     rds(),

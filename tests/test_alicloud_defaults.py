@@ -14,6 +14,7 @@ from components.cdn.alicloud import Cdn, CdnArgs
 from components.monitoring import AlarmPolicy, AlertRouting, SeverityChannels
 from components.monitoring.alicloud import AlertContacts, AlertContactsArgs
 from components.postgres.alicloud import PostgresHa, PostgresHaArgs
+from components.postgres.alicloud_polardb import PolarDbArgs, PolarDbPostgres
 from components.redis.alicloud import RedisHa, RedisHaArgs
 from components.storage.alicloud import AccessLogArgs, Bucket, BucketArgs
 from planner.policy_report import policy_resources
@@ -46,6 +47,9 @@ def recorded() -> tuple[RecordedResource, ...]:
                                   "tags": TAGS, "alarms": contacts.wiring(AlarmPolicy())}  # fmt: skip
         PostgresHa("acme-db", PostgresHaArgs(vpc_id="vpc-1", readers=1, **common), opts)
         RedisHa("acme-cache", RedisHaArgs(**common), opts)
+        PolarDbPostgres("acme-polar", PolarDbArgs(
+            vpc_id="vpc-1", vswitch_ids=VSWITCHES, zones=ZONES, client_cidrs=CLIENTS, tags=TAGS),
+            opts)  # fmt: skip
         logs = Bucket("acme-logs", BucketArgs(bucket_name="acme-prod-logs", access_logs=None,
                                               tags=TAGS), opts)  # fmt: skip
         assets = Bucket(
@@ -104,6 +108,8 @@ RDS = "alicloud:rds/instance:Instance"
 RO = "alicloud:rds/readOnlyInstance:ReadOnlyInstance"
 KV = "alicloud:kvstore/instance:Instance"
 BACKUP = "alicloud:rds/backupPolicy:BackupPolicy"
+POLAR = "alicloud:polardb/cluster:Cluster"
+POLAR_BACKUP = "alicloud:polardb/backupPolicy:BackupPolicy"
 CONFIG = "alicloud:cdn/domainConfig:DomainConfig"
 OSS = "alicloud:oss/"
 
@@ -116,6 +122,14 @@ DEFAULTS = [
     ("rds-deletion-protection", RDS, {}, {"deletionProtection": False}, "db-deletion-protection"),
     ("rds-daily-backups", BACKUP, {}, {"preferredBackupPeriods": ["Monday"]}, "alicloud-rds-backup-policy"),
     ("rds-log-backups", BACKUP, {}, {"enableBackupLog": False}, "alicloud-rds-backup-policy"),
+    ("polardb-whitelist", POLAR, {}, {"securityIps": ["0.0.0.0/0"]}, "db-not-public"),
+    ("polardb-tde", POLAR, {}, {"tdeStatus": "Disabled", "encryptionKey": None}, "db-encrypted-at-rest"),
+    ("polardb-deletion-lock", POLAR, {}, {"deletionLock": 0}, "db-deletion-protection"),
+    ("polardb-failover-node", POLAR, {}, {"dbNodeCount": 1}, "db-multi-az"),
+    ("polardb-hot-standby", POLAR, {}, {"hotStandbyCluster": "OFF"}, "db-multi-az"),
+    ("polardb-ssl", "alicloud:polardb/primaryEndpoint:PrimaryEndpoint", {}, {"sslEnabled": "Disable"}, "alicloud-polardb-ssl"),
+    ("polardb-daily-backups", POLAR_BACKUP, {}, {"preferredBackupPeriods": ["Monday", "Thursday"]}, "alicloud-rds-backup-policy"),
+    ("polardb-log-backups", POLAR_BACKUP, {}, {"logBackupRetentionPeriod": 3}, "alicloud-rds-backup-policy"),
     ("reader-ssl", RO, {}, {"sslEnabled": 0}, "db-tls-in-transit"),
     ("reader-whitelist", RO, {}, {"securityIps": ["0.0.0.0/0"]}, "db-not-public"),
     ("redis-ssl", KV, {}, {"sslEnable": "Disable"}, "redis-encrypted"),

@@ -18,7 +18,7 @@ from components.monitoring import (
     Webhook,
 )
 from components.monitoring.alicloud import AlertContacts, AlertContactsArgs
-from components.monitoring.alicloud_logs import RETENTION_CLASSES, LogProject, LogProjectArgs
+from components.monitoring.alicloud_logs import LogProject, LogProjectArgs
 from components.postgres.alicloud import PostgresHa, PostgresHaArgs
 from components.redis.alicloud import RedisHa, RedisHaArgs
 from planner.recorder import RecordingMonitor
@@ -156,8 +156,8 @@ def build_logs(**overrides: Any) -> RecordingMonitor:
     import pulumi
     import pulumi_alicloud as alicloud
 
-    fields: dict[str, Any] = {"project_name": "acme-prod-logs",
-                              "stores": {"audit": "audit", "app": "standard", "debug": "debug"}}  # fmt: skip
+    fields: dict[str, Any] = {"project_name": "acme-prod-app-logs", "log_class": "application",
+                              "retention_days": 30, "stores": ["containers", "ingress"]}  # fmt: skip
     args = LogProjectArgs(**{**fields, **overrides})
 
     def program() -> None:
@@ -167,25 +167,20 @@ def build_logs(**overrides: Any) -> RecordingMonitor:
     return run_mocked(program)
 
 
-def test_logstores_keep_logs_for_their_class() -> None:
+def test_logstores_keep_logs_for_their_class_named_on_the_project() -> None:
     m = build_logs()
     stores = {s.inputs["logstoreName"]: s.inputs for s in of_type(m, STORE)}
-    assert {k: v["retentionPeriod"] for k, v in stores.items()} == {
-        "audit": 365,
-        "app": 30,
-        "debug": 7,
-    }
+    assert {k: v["retentionPeriod"] for k, v in stores.items()} == {"containers": 30, "ingress": 30}
     assert all(v["encryptConf"]["enable"] is True for v in stores.values())
-    assert all(v["retentionPeriod"] < 3650 for v in stores.values())  # 3650 means forever on SLS
-    assert set(RETENTION_CLASSES.values()) == {7, 30, 365}
     project = one(m, "alicloud:log/project:Project")
+    assert project.inputs["tags"]["log-class"] == "application"
     assert all(s.inputs["projectName"] == project.inputs["projectName"] for s in of_type(m, STORE))
     assert {r.type for r in m.recorded if r.protect} == {"alicloud:log/project:Project", STORE}
 
 
 def test_logstores_with_a_customer_key() -> None:
     m = build_logs(kms_key_id="key-1", encryption_role_arn="acs:ram::1:role/aliyunlogdefaultrole")
-    conf = one(m, STORE, "logs-audit").inputs["encryptConf"]
+    conf = one(m, STORE, "logs-containers").inputs["encryptConf"]
     assert conf["userCmkInfo"] == {
         "cmkKeyId": "key-1",
         "arn": "acs:ram::1:role/aliyunlogdefaultrole",
@@ -196,8 +191,10 @@ def test_logstores_with_a_customer_key() -> None:
     ("overrides", "message"),
     [
         ({"project_name": "Acme_Logs"}, r"^project_name: "),
-        ({"stores": {"app": "forever"}}, r"^stores.app: 'forever' is not one of debug, standard, audit"),
-        ({"stores": {}}, r"^stores: at least one"),
+        ({"log_class": "debug"}, r"^log_class: 'debug' is not one of application, audit, flow"),
+        ({"retention_days": 3650}, r"^retention_days: SLS keeps logs 1 to 3649 days"),
+        ({"stores": []}, r"^stores: at least one"),
+        ({"stores": ["a-b", "a-b"]}, r"^stores: a logstore is listed twice"),
         ({"kms_key_id": "key-1"}, r"^encryption_role_arn: "),
     ],
 )  # fmt: skip

@@ -237,6 +237,18 @@ def ali_critical_bucket(replication: dict[str, Any] | None) -> list[R]:
 
 TO_BEIJING = {"destination": {"bucket": "acme-oss-dr", "location": "oss-cn-beijing"}}
 
+
+def sls_store(name: str, log_class: str | None, days: int) -> list[R]:
+    """An SLS project (tagged with its retention class, or not) and one logstore in it."""
+    tags = {"log-class": log_class} if log_class else {}
+    return [
+        R("alicloud:log/project:Project", f"{name}-project",
+          {"projectName": f"acme-{name}", "tags": tags}),
+        R(SLS, f"{name}-store", {"projectName": UNKNOWN, "retentionPeriod": days},
+          links={"projectName": [f"{name}-project"]}),
+    ]  # fmt: skip
+
+
 ALI_DR_BUCKET = R(
     "alicloud:oss/bucket:Bucket",
     "dr-oss",
@@ -560,6 +572,11 @@ BASE_CASES: dict[str, Case] = {
     ),
     "db-multi-az": Case(
         ok=[
+            R(
+                "alicloud:polardb/cluster:Cluster",
+                "polar",
+                {"dbNodeCount": 2, "standbyAz": "cn-shanghai-m", "hotStandbyCluster": "ON"},
+            ),
             R(CLUSTER, "db", AURORA),
             R(CI, "db-1", {"availabilityZone": "eu-west-1a"}, links={"clusterIdentifier": ["db"]}),
             R(CI, "db-2", {"availabilityZone": "eu-west-1b"}, links={"clusterIdentifier": ["db"]}),
@@ -582,6 +599,14 @@ BASE_CASES: dict[str, Case] = {
                 ),
             ],
             [R(RDS, "db", {"multiAz": False})],
+            [R("alicloud:polardb/cluster:Cluster", "polar", {"dbNodeCount": 1})],
+            [
+                R(
+                    "alicloud:polardb/cluster:Cluster",
+                    "polar",
+                    {"dbNodeCount": 2, "standbyAz": "cn-shanghai-m", "hotStandbyCluster": "OFF"},
+                )
+            ],
         ],
     ),
     "db-deletion-protection": Case(
@@ -960,6 +985,14 @@ BASE_CASES: dict[str, Case] = {
                 {"instanceId": UNKNOWN, "crossBackupRegion": "cn-beijing"},
                 links={"instanceId": ["pg"]},
             ),
+            R("alicloud:polardb/cluster:Cluster", "polar", {}, provider=SHANGHAI),
+            R(
+                "alicloud:polardb/backupPolicy:BackupPolicy",
+                "polar-backup",
+                {"dbClusterId": UNKNOWN, "logBackupAnotherRegionRegion": "cn-beijing"},
+                links={"dbClusterId": ["polar"]},
+                provider=SHANGHAI,
+            ),
         ],
         bad=[
             [R(BUCKET, "assets", {"tags": CRITICAL})],  # a user-added critical bucket, no replica
@@ -968,6 +1001,7 @@ BASE_CASES: dict[str, Case] = {
             [R(OSS, "oss", {"bucket": "acme-oss", "tags": CRITICAL})],
             [R(ALI_RDS, "pg", {}), ALI_DR_BUCKET],  # a stack with a DR region on Alibaba Cloud
             [R(ALI_RDS, "pg", {})],  # no DR region at all: still no copy
+            [R("alicloud:polardb/cluster:Cluster", "polar", {}, provider=SHANGHAI)],
             ali_db({"crossBackupRegion": "cn-shanghai"}),  # "copies" into its own region
             # Replicated into a bucket of its own region: not a cross-region copy.
             ali_critical_bucket({"destination": {"bucket": "b", "location": "oss-cn-shanghai"}}),
@@ -1110,7 +1144,12 @@ BASE_CASES: dict[str, Case] = {
             R(LOGS, "l", {"retentionInDays": 7, "tags": {"log-class": "application"}}),
             R(LOGS, "l", {"retentionInDays": 30, "tags": {"log-class": "audit"}}),
             R(LOGS, "l", {"retentionInDays": 30}),  # untagged: the strictest class (audit)
-            R(SLS, "s", {"retentionPeriod": 30}),
+            R(SLS, "s", {"retentionPeriod": 30}),  # no project in the stack: the strictest class
+            # SLS logstores carry no tags: the class is their project's.
+            *sls_store("app", "application", 1),
+            *sls_store("flow", "flow", 14),
+            R(ACK, "ack", {"controlPlaneLogComponents": ["apiserver"], "controlPlaneLogTtl": "30"}),
+            R(ACK, "quiet", {}),  # ships no control-plane logs
         ],
         bad=[
             [R(LOGS, "l", {"tags": {"log-class": "application"}})],
@@ -1119,6 +1158,17 @@ BASE_CASES: dict[str, Case] = {
             [R(LOGS, "l", {"retentionInDays": 30, "tags": {"log-class": "debug"}})],
             [R(LOGS, "l", {"retentionInDays": 365, "tags": {"log-class": "audit"}})],
             [R(SLS, "s", {"retentionPeriod": 3650})],
+            sls_store("app", "flow", 7),  # a flow-class project's logstore below 14 days
+            sls_store("app", None, 14),  # an unclassed project: held to audit's 30 days
+            sls_store("app", "debug", 30),  # not a class
+            [
+                R(
+                    ACK,
+                    "ack",
+                    {"controlPlaneLogComponents": ["apiserver"], "controlPlaneLogTtl": "7"},
+                )
+            ],
+            [R(ACK, "ack", {"controlPlaneLogComponents": ["apiserver"]})],  # ACK's own default
         ],
         unknown=[
             R(LOGS, "l", {"retentionInDays": UNKNOWN, "tags": {"log-class": "flow"}}),
@@ -1467,3 +1517,14 @@ def test_alibaba_objectives_missed_name_the_tier_and_the_figures() -> None:
     (unbounded,) = run("dr-objectives-met", [ALI_OBJECTIVES, *ali_critical_bucket(TO_BEIJING)],
                        {"enabled": True})  # fmt: skip
     assert "tier objects: implied RPO unbounded / RTO 15 min (oss-replication)" in unbounded
+
+
+def test_an_sls_logstore_is_held_to_its_projects_class() -> None:
+    config = CASES["cost-log-retention"].config
+    (flow,) = run("cost-log-retention", sls_store("app", "flow", 7), config)
+    assert "retentionPeriod=7 is below the 14 days of class 'flow'" in flow
+    (unclassed,) = run("cost-log-retention", sls_store("app", None, 14), config)
+    assert "no log-class tag on its project, so the strictest class 'audit'" in unclassed
+    (ack,) = run("cost-log-retention", [R(ACK, "ack", {"controlPlaneLogComponents": ["apiserver"],
+                                                         "controlPlaneLogTtl": "7"})], config)  # fmt: skip
+    assert "controlPlaneLogTtl=7 is below the 30 days of class 'audit'" in ack

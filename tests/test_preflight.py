@@ -45,10 +45,7 @@ NOT_FROM_CONFIG = {
 """(module, function) whose checks are not about config values, and why."""
 OTHER_PROJECTS = {"account/": "the account bootstrap (bootstrap/, its own project and config)"}
 """Component folders the platform stack does not build."""
-NOT_WIRED_YET = {
-    "monitoring/alicloud_logs.py": "SLS logstores by retention class: no stack builds them yet (the "
-    "flow logs have their own store in the network component)",
-}
+NOT_WIRED_YET: dict[str, str] = {}
 """Component modules no layer imports yet (a test holds that true, so the entry cannot go stale)."""
 
 
@@ -146,9 +143,21 @@ def _alicloud_everything_on() -> AlicloudStackConfig:
     return cfg
 
 
+def _alicloud_polardb() -> AlicloudStackConfig:
+    """The same with the PolarDB option instead of ApsaraDB RDS."""
+    raw = copy.deepcopy(raw_stack_config("prod-cn"))
+    raw["postgres"] = {**raw.get("postgres", {}), "polardb": {}}
+    cfg = parse_config(raw)
+    assert isinstance(cfg, AlicloudStackConfig)
+    return cfg
+
+
 def _all_checks() -> list[Check]:
     aws = [c for cfg in _everything_on() for c in checks(cfg)]
-    return [*aws, *alicloud_checks(_alicloud_everything_on())]
+    ali = [
+        c for cfg in (_alicloud_everything_on(), _alicloud_polardb()) for c in alicloud_checks(cfg)
+    ]
+    return [*aws, *ali]
 
 
 def test_every_component_refusal_is_run_by_the_config_first() -> None:
@@ -175,7 +184,7 @@ def test_every_component_refusal_is_run_by_the_config_first() -> None:
         "NOT_FROM_CONFIG lists a checked function"
     )
     # One per kind of component (data_tier, windows: helpers), on each cloud.
-    assert len(validators) == 38
+    assert len(validators) == 40
 
 
 def test_every_component_of_a_full_alicloud_stack_is_checked() -> None:
@@ -184,7 +193,8 @@ def test_every_component_of_a_full_alicloud_stack_is_checked() -> None:
         "Vpc", "AckCluster", "PlatformBaseline", "PlatformAddons", "Workload web", "PostgresHa",
         "RedisHa", "Bucket logs", "Bucket assets", "Bucket uploads", "Bucket backups", "Cdn",
         "AlertContacts", "Vpc dr", "Bucket dr-logs", "ReplicationRole", "Bucket assets replica",
-        "Bucket uploads replica", "Bucket backups replica", "MonitoringStack", "PublicGateway",
+        "Bucket uploads replica", "Bucket backups replica", "LogProject app-logs", "ContainerLogs",
+        "MonitoringStack", "PublicGateway",
     }  # fmt: skip
 
 

@@ -20,7 +20,7 @@ from ipaddress import IPv4Network
 import pulumi
 from pulumi_alicloud import cs, ecs, kms, log
 
-from components._base import child_opts, require, type_token
+from components._base import child_opts, log_class_tag, require, type_token
 from components.kubernetes.platform.baseline import StorageClassArgs
 
 CLUSTER_SPEC = "ack.pro.small"
@@ -73,6 +73,9 @@ class AckClusterArgs:
     endpoint_public: bool = False
     """Also put the API server behind an internet load balancer (off: reachable in the VPC only)."""
     log_retention_days: int = 365
+    app_log_project: pulumi.Input[str] | None = None
+    """SLS project of the services' container logs: ACK's log agent (logtail-ds) ships to it; None
+    installs no agent."""
     node_pools: Mapping[str, NodePoolArgs] = field(
         default_factory=lambda: {"general": NodePoolArgs()}
     )
@@ -137,7 +140,7 @@ class AckCluster(pulumi.ComponentResource):
             f"{name}-logs",
             project_name=f"{args.cluster_name}-ack-logs",
             description=f"Control-plane and audit logs of {args.cluster_name}",
-            tags=dict(args.tags),
+            tags={**args.tags, **log_class_tag("audit")},  # its logstores' retention class
             opts=child_opts(self, protect=protect),
         )
         self.log_project = project.project_name
@@ -171,6 +174,7 @@ class AckCluster(pulumi.ComponentResource):
                 cs.ManagedKubernetesAddonArgs(name="csi-plugin"),
                 cs.ManagedKubernetesAddonArgs(name="managed-csi-provisioner"),
                 cs.ManagedKubernetesAddonArgs(name="metrics-server"),
+                *self._log_agent(),
             ],
             maintenance_window=cs.ManagedKubernetesMaintenanceWindowArgs(
                 enable=True,
@@ -224,6 +228,14 @@ class AckCluster(pulumi.ComponentResource):
                 "nodePools": sorted(self.node_pools),
             }
         )
+
+    def _log_agent(self) -> list[cs.ManagedKubernetesAddonArgs]:
+        """ACK's log agent, shipping to the application log project (when there is one)."""
+        project = self._args.app_log_project
+        if project is None:
+            return []
+        config = pulumi.Output.from_input(project).apply(_log_agent_config)
+        return [cs.ManagedKubernetesAddonArgs(name="logtail-ds", config=config)]
 
     def _security_group(self) -> None:
         name, args = self._name, self._args
@@ -284,6 +296,10 @@ class AckCluster(pulumi.ComponentResource):
             tags=dict(args.tags),
             opts=child_opts(self, ignore_changes=["desiredSize"]),
         )
+
+
+def _log_agent_config(project: str) -> str:
+    return json.dumps({"IngressDashboardEnabled": "false", "sls_project_name": project})
 
 
 def _field(value: object, attr: str) -> str:

@@ -18,7 +18,7 @@ from typing import Literal
 import pulumi
 from pulumi_alicloud import ecs, log, vpc
 
-from components._base import child_opts, require, type_token
+from components._base import child_opts, log_class_tag, require, type_token
 from components.network.cidr_plan import MAX_ZONE_SLOTS, SubnetPlan, plan_subnets
 
 NatStrategy = Literal["none", "single", "per_az"]
@@ -239,7 +239,7 @@ class Vpc(pulumi.ComponentResource):
             f"{name}-flow-logs",
             project_name=f"{name}-flow-logs",
             description=f"VPC flow logs of {name}",
-            tags=dict(self._args.tags),
+            tags={**self._args.tags, **log_class_tag("flow")},  # the logstore's retention class
             opts=child_opts(self, protect=protect),
         )
         store = log.Store(

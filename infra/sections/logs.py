@@ -32,6 +32,16 @@ CLASS_OF_KEY: dict[str, LogClass] = {
 }
 """The stack-file key of each log group's retention and the group's class (the component tags the
 group with the same class)."""
+ALICLOUD_CLASS_OF_KEY: dict[str, LogClass] = {
+    "network.flowLogs.retentionDays": "flow",  # the VPC's flow-log logstore
+    "cluster.logRetentionDays": "audit",  # ACK's control-plane logstores (controlPlaneLogTtl)
+}
+"""The same on Alibaba Cloud: SLS logstores (their project carries the class tag); the services'
+container logs go to the `application` logstore, kept `logs.retention.application` itself."""
+CLASSES_OF_CLOUD: dict[str, dict[str, LogClass]] = {
+    "aws": CLASS_OF_KEY,
+    "alicloud": ALICLOUD_CLASS_OF_KEY,
+}
 
 
 class LogRetention(Section):
@@ -110,7 +120,7 @@ class Logs(Section):
 
 
 def with_class_retention(
-    merged: Mapping[str, Any], stack_file: Mapping[str, Any]
+    merged: Mapping[str, Any], stack_file: Mapping[str, Any], cloud: str = "aws"
 ) -> dict[str, Any]:
     """`merged` (stack file over presets) with each per-group retention key the stack file does not
     set taken from its class in `logs.retention`. A class value that is not valid is left for
@@ -118,7 +128,7 @@ def with_class_retention(
     retention = _at(merged, "logs.retention")
     defaults = LogRetention()
     out: dict[str, Any] = _copy(merged)
-    for key, klass in CLASS_OF_KEY.items():
+    for key, klass in CLASSES_OF_CLOUD.get(cloud, {}).items():  # an unknown cloud: reported later
         if _at(stack_file, key) is not None or not _applies(merged, key):
             continue
         days = (
@@ -163,7 +173,7 @@ def _put(values: dict[str, Any], dotted: str, value: Any) -> None:
 
 
 def retention_problems(
-    logs: Logs, groups: Mapping[str, int], limits: PolicyLimits
+    logs: Logs, groups: Mapping[str, int], limits: PolicyLimits, cloud: str = "aws"
 ) -> Iterator[tuple[str, str]]:
     """(stack-file key, message) for every retention the environment's mandatory
     `cost-log-retention` rule would block: each class's days, then each group's own days (a group
@@ -180,7 +190,7 @@ def retention_problems(
             f"logs.retention.{klass}", days, floors.get(klass, 1), ceiling, env, klass
         )
     for key, days in groups.items():
-        klass = CLASS_OF_KEY[key]
+        klass = CLASSES_OF_CLOUD[cloud][key]
         if days != getattr(logs.retention, klass):
             yield from _bounds(key, days, floors.get(klass, 1), ceiling, env, klass)
 

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from typing import Any, get_args
 
 from pydantic import Field, field_validator
+from pydantic.alias_generators import to_snake
 
 from components._base import ENGINE_VERSION
 from components.alicloud.data_tier import WINDOW
@@ -23,6 +24,9 @@ from components.postgres.alicloud import MIN_BACKUP_RETENTION_DAYS as ALI_MIN_BA
 from components.postgres.alicloud import READER_CLASS as ALI_READER_CLASS
 from components.postgres.alicloud import PostgresHaArgs as AliPostgresHaArgs
 from components.postgres.alicloud import SqlLogDays
+from components.postgres.alicloud_polardb import ENGINE_VERSIONS as POLARDB_VERSIONS
+from components.postgres.alicloud_polardb import NODE_CLASS as POLARDB_CLASS
+from components.postgres.alicloud_polardb import PolarDbArgs
 from components.postgres.aws import (
     INSTANCE_CLASS,
     MAX_BACKUP_RETENTION_DAYS,
@@ -37,6 +41,7 @@ from components.postgres.aws import (
     performance_insights_days_ok,
     serverless_problems,
 )
+from infra.presets import ALTERNATIVES
 from infra.sections._windows import check_daily, check_weekly
 from infra.sections.base import LogRetentionDays, Problem, Section, component_default
 
@@ -186,6 +191,13 @@ class AwsPostgres(Postgres):
         return value
 
 
+class PolarDb(Section):
+    node_class: str = Field(
+        component_default(PolarDbArgs, "node_class"), pattern=POLARDB_CLASS.pattern
+    )
+    """Class of every compute node (`polar.pg.*`); the cluster has 1 + `readers` nodes."""
+
+
 class AlicloudPostgres(Postgres):
     """ApsaraDB RDS for PostgreSQL (components/postgres/alicloud.py): `multiAz` chooses the
     High-availability category (a standby in another zone) over Basic (one node)."""
@@ -210,6 +222,10 @@ class AlicloudPostgres(Postgres):
     """Daily full backup, whole hours UTC such as 18:00Z-19:00Z."""
     maintenance_window: str = Field(_ali("maintenance_window"), pattern=WINDOW.pattern)
     """Daily maintenance window, whole hours UTC; not the backup window."""
+    polardb: PolarDb | None = None
+    """PolarDB for PostgreSQL instead of ApsaraDB RDS: 1 + `readers` compute nodes, storage with a
+    hot standby in the second zone, TDE; `engineVersion`'s major picks its version. The RDS sizing
+    keys (instanceClass, readerClass, storageGib, maxStorageGib, multiAz) do not apply."""
 
     @field_validator("instance_class")
     @classmethod
@@ -221,13 +237,36 @@ class AlicloudPostgres(Postgres):
             )
         return value
 
+    @property
+    def polardb_version(self) -> str:
+        """`engineVersion` as PolarDB names it (its major: `16.0` -> `16`)."""
+        return self.engine_version.split(".")[0]
+
+    def _polardb_problems(self) -> Iterator[Problem]:
+        for key in ALTERNATIVES["postgres.polardb"]:  # RDS sizing: no meaning for PolarDB
+            if to_snake(key) in self.model_fields_set:
+                yield Problem(key, "not used with polardb (set polardb: null for ApsaraDB RDS)")
+        if self.polardb_version not in POLARDB_VERSIONS:
+            yield Problem(
+                "engineVersion",
+                f"PolarDB for PostgreSQL offers {', '.join(POLARDB_VERSIONS)} (got major "
+                f"'{self.polardb_version}')",
+            )
+        if self.readers < 1:
+            yield Problem(
+                "readers",
+                "PolarDB needs at least one read-only node: the primary's failover target",
+            )
+
     def problems(self) -> Iterator[Problem]:
         yield from super().problems()
-        if self.max_storage_gib < self.storage_gib:
-            yield Problem("maxStorageGib", "must be at least storageGib")
         if self.maintenance_window == self.backup_window:
             yield Problem("maintenanceWindow", "must differ from the backup window")
-        if self.engine_version not in ALI_ENGINE_VERSIONS:
+        if self.polardb is not None:
+            yield from self._polardb_problems()
+        elif self.max_storage_gib < self.storage_gib:
+            yield Problem("maxStorageGib", "must be at least storageGib")
+        if self.polardb is None and self.engine_version not in ALI_ENGINE_VERSIONS:
             yield Problem(
                 "engineVersion",
                 f"'{self.engine_version}' is not one of {', '.join(ALI_ENGINE_VERSIONS)}",

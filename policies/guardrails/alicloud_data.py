@@ -121,6 +121,36 @@ def _rds_backups(subjects: Sequence[Subject], params: Mapping[str, Any]) -> Iter
                 yield Finding(f"RDS instance '{db.name}' ({policy.name}): {problem}", db.urn)
 
 
+POLARDB_BACKUP = "alicloud:polardb/backupPolicy:BackupPolicy"
+
+
+def _polardb_backup_problems(policy: Subject, params: Mapping[str, Any]) -> Iterator[str]:
+    p = policy.props
+    periods = set(as_list(get(p, "preferredBackupPeriods"), "preferredBackupPeriods"))
+    if params["requireDaily"] and len(periods) < WEEK:
+        yield f"level-1 backups on {len(periods) or 'the default'} day(s) a week, not daily"
+    log_days = int(known(get(p, "logBackupRetentionPeriod"), "logBackupRetentionPeriod") or WEEK)
+    if log_days < params["minDays"]:
+        yield f"logBackupRetentionPeriod={log_days} is below {params['minDays']} days"
+
+
+def _polardb_backups(subjects: Sequence[Subject], params: Mapping[str, Any]) -> Iterator[Finding]:
+    for db in (s for s in subjects if s.type == POLARDB):
+        policies = [
+            b for b in subjects if b.type == POLARDB_BACKUP and linked(b, "dbClusterId", db)
+        ]
+        if not policies:
+            yield Finding(f"PolarDB cluster '{db.name}' has no polardb.BackupPolicy", db.urn)
+        for policy in policies:
+            for problem in _polardb_backup_problems(policy, params):
+                yield Finding(f"PolarDB cluster '{db.name}' ({policy.name}): {problem}", db.urn)
+
+
+def _database_backups(subjects: Sequence[Subject], params: Mapping[str, Any]) -> Iterator[Finding]:
+    yield from _rds_backups(subjects, params)
+    yield from _polardb_backups(subjects, params)
+
+
 def _redis_tde(subject: Subject, params: Mapping[str, Any]) -> Iterator[str]:
     if need(subject.props, "tdeStatus") != "Enabled":
         yield "tdeStatus is not 'Enabled': data files are not encrypted at rest"
@@ -157,10 +187,10 @@ RULES = [
         id="alicloud-rds-backup-policy",
         group="availability",
         severity="medium",
-        description="Alibaba RDS instances have a backup policy: daily full backups and log backups (point-in-time recovery) kept for at least minDays.",
-        remediation="Create rds.BackupPolicy with every day in preferredBackupPeriods, backupRetentionPeriod and logBackupRetentionPeriod >= minDays, enableBackupLog=true.",
-        types=(RDS, RDS_BACKUP),
-        stack_check=_rds_backups,
+        description="Alibaba RDS instances and PolarDB clusters have a backup policy: daily full (level-1) backups and log backups (point-in-time recovery) kept for at least minDays.",
+        remediation="Create rds.BackupPolicy with every day in preferredBackupPeriods, backupRetentionPeriod and logBackupRetentionPeriod >= minDays, enableBackupLog=true (PolarDB: polardb.BackupPolicy with every day and logBackupRetentionPeriod >= minDays).",
+        types=(RDS, RDS_BACKUP, POLARDB, POLARDB_BACKUP),
+        stack_check=_database_backups,
         params={"minDays": 7, "requireDaily": True},
         anchors="IG rds-instance-enabled-log-backup, CKV_ALI_25",
     ),

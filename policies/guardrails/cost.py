@@ -6,6 +6,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from .core import Finding, Rule, Subject, as_list, get, known, need, truthy
+from .joins import linked
 from .pricing import MixedCurrencyError, estimate
 from .storage import BUCKETS, LIFECYCLE, _side
 
@@ -100,22 +101,55 @@ LOG_CLASS_TAG = "log-class"
 """The tag naming a log group's retention class (components/_base.py sets it on every group)."""
 
 
-def _log_retention(subject: Subject, params: Mapping[str, Any]) -> Iterator[str]:
-    prop = "retentionInDays" if subject.type.startswith("aws:") else "retentionPeriod"
+LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
+SLS_STORE = "alicloud:log/store:Store"
+SLS_PROJECT = "alicloud:log/project:Project"
+ACK = "alicloud:cs/managedKubernetes:ManagedKubernetes"
+RETENTION_PROP = {LOG_GROUP: "retentionInDays", SLS_STORE: "retentionPeriod",
+                  ACK: "controlPlaneLogTtl"}  # fmt: skip
+
+
+def _log_class(log: Subject, subjects: Sequence[Subject]) -> Any:
+    """The retention class of a log: a log group's own `log-class` tag; an SLS logstore's project's
+    (logstores carry no tags); ACK's control-plane logs are audit logs."""
+    if log.type == ACK:
+        return "audit"
+    if log.type == SLS_STORE:
+        projects = [p for p in subjects if p.type == SLS_PROJECT and linked(log, "projectName", p)]
+        return need(projects[0].props, f"tags.{LOG_CLASS_TAG}") if projects else None
+    return need(log.props, f"tags.{LOG_CLASS_TAG}")
+
+
+def _log_retention(subjects: Sequence[Subject], params: Mapping[str, Any]) -> Iterator[Finding]:
+    for log in subjects:
+        if log.type not in RETENTION_PROP:
+            continue
+        if log.type == ACK and not get(log.props, "controlPlaneLogComponents"):
+            continue  # no control-plane logs shipped
+        for message in _retention_problems(log, _log_class(log, subjects), params):
+            yield Finding(message, log.urn)
+
+
+def _retention_problems(log: Subject, klass: Any, params: Mapping[str, Any]) -> Iterator[str]:
+    prop = RETENTION_PROP[log.type]
     floors: Mapping[str, int] = params["minDaysByClass"]
-    klass = need(subject.props, f"tags.{LOG_CLASS_TAG}")
+    owner = "its project" if log.type == SLS_STORE else "it"
     if klass is not None and klass not in floors:
-        yield f"tag {LOG_CLASS_TAG}={klass} is not a retention class; allowed: {', '.join(floors)}"
+        yield (
+            f"{LOG_CLASS_TAG}={klass} (on {owner}) is not a retention class; allowed: "
+            f"{', '.join(floors)}"
+        )
         return
-    if klass is None:  # a group nobody classed is held to the strictest class, never let through
+    if klass is None:  # a log nobody classed is held to the strictest class, never let through
         klass = max(floors, key=lambda c: floors[c])
-        why = f"no {LOG_CLASS_TAG} tag, so the strictest class '{klass}'"
+        why = f"no {LOG_CLASS_TAG} tag on {owner}, so the strictest class '{klass}'"
     else:
         why = f"class '{klass}'"
-    days = need(subject.props, prop)
+    days = need(log.props, prop)
     if not days:
-        yield f"{prop} not set: logs are kept (and billed) forever"
-    elif subject.type.startswith("alicloud:") and int(days) >= SLS_FOREVER:
+        kept = "ACK's default, not the class's" if log.type == ACK else "forever"
+        yield f"{prop} not set: logs are kept (and billed) {kept}"
+    elif log.type.startswith("alicloud:") and int(days) >= SLS_FOREVER:
         yield f"{prop}={days}: SLS keeps the logs forever from {SLS_FOREVER} days"
     elif int(days) < floors[klass]:
         yield f"{prop}={days} is below the {floors[klass]} days of {why}"
@@ -276,16 +310,18 @@ RULES = [
         group="cost",
         severity="low",
         description=(
-            "Log groups keep logs at least their retention class's days (tag log-class: "
-            "application, audit, flow; untagged ones count as the strictest class) and at most "
-            "maxDays (never forever)."
+            "Logs are kept at least their retention class's days and at most maxDays (never "
+            "forever): CloudWatch log groups by their log-class tag, SLS logstores by their "
+            "project's log-class tag (application, audit, flow; unclassed ones count as the "
+            "strictest class), ACK's control-plane logs as audit logs."
         ),
         remediation=(
-            "Set retentionInDays to at least minDaysByClass of the group's class (and at most "
-            "maxDays); tag a group of your own with log-class."
+            "Set retentionInDays / retentionPeriod / controlPlaneLogTtl to at least minDaysByClass "
+            "of the class (and at most maxDays); tag a log group, or an SLS project, of your own "
+            "with log-class."
         ),
-        types=("aws:cloudwatch/logGroup:LogGroup", "alicloud:log/store:Store"),
-        resource_check=_log_retention,
+        types=(*RETENTION_PROP, SLS_PROJECT),
+        stack_check=_log_retention,
         params={"minDaysByClass": {"application": 1, "audit": 1, "flow": 1}, "maxDays": 3653},
         anchors="FIN requireCloudWatchLogRetention, IG logstore-ttl-required",
     ),

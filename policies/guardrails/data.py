@@ -172,6 +172,20 @@ def _multi_az(subjects: Sequence[Subject], params: Mapping[str, Any]) -> Iterato
                 )
         elif s.type == ALI_RDS and not get(p, "zoneIdSlaveA"):
             yield Finding(f"'{s.name}': no standby zone (zoneIdSlaveA)", s.urn)
+        elif s.type == ALI_POLARDB:
+            nodes = int(get(p, "dbNodeCount") or 2)  # PolarDB's default: primary + one reader
+            if nodes < params["minInstances"]:
+                yield Finding(
+                    f"PolarDB cluster '{s.name}' has {nodes} node(s); at least "
+                    f"{params['minInstances']} needed for failover",
+                    s.urn,
+                )
+            elif not get(p, "standbyAz") or get(p, "hotStandbyCluster") == "OFF":
+                yield Finding(
+                    f"PolarDB cluster '{s.name}' keeps its storage in one zone (no standbyAz / "
+                    "hotStandbyCluster)",
+                    s.urn,
+                )
 
 
 def _deletion_protection(subject: Subject, params: Mapping[str, Any]) -> Iterator[str]:
@@ -330,7 +344,7 @@ RULES = [
         severity="high",
         description="Databases survive a zone failure: Multi-AZ instances, Aurora clusters with instances in 2+ zones.",
         remediation="Add Aurora readers in other zones (postgres.readers) or set multiAz=true.",
-        types=(RDS_INSTANCE, RDS_CLUSTER, ALI_RDS),
+        types=(RDS_INSTANCE, RDS_CLUSTER, ALI_RDS, ALI_POLARDB),
         stack_check=_multi_az,
         params={"minInstances": 2},
         anchors="CKV_AWS_157, PBP rds-instance-high-availability",

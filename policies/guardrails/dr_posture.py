@@ -70,6 +70,9 @@ MECHANISMS: dict[str, Mechanism] = {m.key: m for m in (
               "point in time. Alibaba Cloud publishes no bound on the copy delay: 30 min is an "
               "assumption (AWS's comparable cross-region PITR replication is 5-30 min); restoring "
               "a new instance typically takes about 2 h"),
+    Mechanism("polardb-cross-region-log-backup", 30 * 60, 2 * HOUR,
+              "PolarDB cross-region level-2 and log backups: restored to a point in time in a new "
+              "cluster of the DR region; the copy delay is unpublished, assumed as for RDS (30 min)"),
     Mechanism("rds-cross-region-backup", None, 2 * HOUR,
               "ApsaraDB RDS cross-region backups without log backups: RPO is the interval between "
               "full backups (from the instance's backup policy); restore takes about 2 h"),
@@ -219,6 +222,8 @@ def database_posture(subjects: Sequence[Subject], db: Subject) -> Implied:
     """The best recovery the stack has for one primary database."""
     if db.type == ALI_RDS:
         return _ali_rds_posture(subjects, db)
+    if db.type == POLARDB:
+        return _polardb_posture(subjects, db)
     urns = (db.urn,)
     if db.type == CLUSTER:
         global_id = get(db.props, "globalClusterIdentifier")
@@ -299,6 +304,8 @@ def cache_posture(subjects: Sequence[Subject], group: Subject) -> Implied:
 ALI_RDS = "alicloud:rds/instance:Instance"
 ALI_RDS_BACKUP = "alicloud:rds/backupPolicy:BackupPolicy"
 ALI_CROSS_BACKUP = "alicloud:rds/rdsInstanceCrossBackupPolicy:RdsInstanceCrossBackupPolicy"
+POLARDB = "alicloud:polardb/cluster:Cluster"
+POLARDB_BACKUP = "alicloud:polardb/backupPolicy:BackupPolicy"
 OSS = "alicloud:oss/bucket:Bucket"
 OSS_REPLICATION = "alicloud:oss/bucketReplication:BucketReplication"
 KVSTORE = "alicloud:kvstore/instance:Instance"
@@ -341,10 +348,21 @@ def _ali_oss_posture(subjects: Sequence[Subject], bucket: Subject) -> Implied:
     return implied("oss-replication-rtc" if rtc else "oss-replication", urns)
 
 
+def _polardb_posture(subjects: Sequence[Subject], db: Subject) -> Implied:
+    urns = (db.urn,)
+    copies = [p for p in subjects if p.type == POLARDB_BACKUP and linked(p, "dbClusterId", db)
+              and get(p.props, "logBackupAnotherRegionRegion") not in (None, db.region)]  # fmt: skip
+    if copies:
+        return implied("polardb-cross-region-log-backup", urns)
+    return Implied(None, None, "none", urns)
+
+
 def _alicloud_database(subjects: Sequence[Subject]) -> Iterator[tuple[str, Implied]]:
     for db in subjects:
         if db.type == ALI_RDS and not in_dr(db):
             yield "database", _ali_rds_posture(subjects, db)
+        elif db.type == POLARDB and not in_dr(db):
+            yield "database", _polardb_posture(subjects, db)
 
 
 def _alicloud_objects(subjects: Sequence[Subject]) -> Iterator[tuple[str, Implied]]:

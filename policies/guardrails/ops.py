@@ -16,6 +16,7 @@ from .dr_posture import (
     DB_INSTANCE,
     OBJECTIVES_TYPE,
     OSS,
+    POLARDB,
     bucket_posture,
     database_posture,
     declared_targets,
@@ -57,7 +58,7 @@ def _dr_cross_region(subjects: Sequence[Subject], params: Mapping[str, Any]) -> 
                     s.urn,
                 )
         elif (
-            s.type in (CLUSTER, DB_INSTANCE, ALI_RDS)
+            s.type in (CLUSTER, DB_INSTANCE, ALI_RDS, POLARDB)
             and not get(s.props, "replicateSourceDb")
             and database_posture(subjects, s).mechanism == "none"
         ):
@@ -163,7 +164,7 @@ RULES = [
         severity="high",
         description="When enabled: every primary database has an Aurora global secondary, a cross-region replica or cross-region backup copies (Alibaba RDS: a cross-region backup policy to another region); every bucket (S3, OSS) tagged dr-critical=true is replicated (or copied) to another region.",
         remediation="Set groundwork:dr (postgres: headless or warm, criticalBuckets) or add S3 replication / an AWS Backup copy action to the DR region (Alibaba: oss.BucketReplication, rds.RdsInstanceCrossBackupPolicy).",
-        types=(*BUCKETS, OSS, CLUSTER, DB_INSTANCE, ALI_RDS),
+        types=(*BUCKETS, OSS, CLUSTER, DB_INSTANCE, ALI_RDS, POLARDB),
         stack_check=_dr_cross_region,
         params={"enabled": False},
         anchors="CKV_AWS_144, PBP s3-bucket-replication",
@@ -185,7 +186,7 @@ RULES = [
         severity="high",
         description="When enabled: the stack declares recovery objectives, and for every tier the RPO/RTO its resources imply for a region loss meets them (policies/guardrails/dr_posture.py).",
         remediation="Raise the tier's DR mechanism (dr.postgres headless/warm, replication time control, backup copies, the DR network) or, if the promise allows, relax groundwork:dr.targets.",
-        types=(OBJECTIVES_TYPE, *BUCKETS, CLUSTER, DB_INSTANCE, OSS, ALI_RDS, ALI_KV, ACK),
+        types=(OBJECTIVES_TYPE, *BUCKETS, CLUSTER, DB_INSTANCE, OSS, ALI_RDS, POLARDB, ALI_KV, ACK),
         stack_check=_objectives_met,
         params={"enabled": False},
     ),

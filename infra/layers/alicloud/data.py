@@ -19,6 +19,7 @@ from components.postgres.alicloud import (
     PostgresHaArgs,
     SqlLogDays,
 )
+from components.postgres.alicloud_polardb import PolarDbArgs, PolarDbPostgres
 from components.redis.alicloud import RedisHa, RedisHaArgs
 from infra.config import AlicloudStackConfig
 from infra.layers.alicloud import NOT_BUILT
@@ -50,7 +51,7 @@ def clients_for(plan: SubnetPlan) -> dict[str, str]:
 
 @dataclass(frozen=True)
 class DataHandles:
-    postgres: PostgresHa | None = None
+    postgres: PostgresHa | PolarDbPostgres | None = None
     cache: RedisHa | None = None
 
     @property
@@ -101,8 +102,12 @@ def layer(
     opts: pulumi.ResourceOptions | None = None,
 ) -> DataHandles:
     in_primary, switches = providers.in_primary(opts), DataSwitches.of(network.vpc)
-    postgres = cache = None
-    if cfg.postgres.enabled:
+    postgres: PostgresHa | PolarDbPostgres | None = None
+    cache = None
+    if cfg.postgres.enabled and cfg.postgres.polardb is not None:
+        postgres = PolarDbPostgres(f"{cfg.prefix}-postgres", polardb_args(cfg, switches),
+                                   opts=in_primary)  # fmt: skip
+    elif cfg.postgres.enabled:
         args = replace(postgres_args(cfg, switches), alarms=alarms)
         postgres = PostgresHa(f"{cfg.prefix}-postgres", args, opts=in_primary)
     if cfg.redis.enabled:
@@ -134,6 +139,35 @@ def postgres_args(cfg: AlicloudStackConfig, switches: DataSwitches) -> PostgresH
         cross_region_backup=(
             CrossRegionBackupArgs(region=cfg.dr.region, retention_days=pg.backup_retention_days)
             if cfg.dr.enabled and cfg.dr.region and cfg.dr.backup_copies
+            else None
+        ),
+        tags=cfg.base_tags,
+        protect_stateful=cfg.protect_stateful_resources,
+    )
+
+
+def polardb_args(cfg: AlicloudStackConfig, switches: DataSwitches) -> PolarDbArgs:
+    pg, polar, dr = cfg.postgres, cfg.postgres.polardb, cfg.dr
+    assert polar is not None
+    return PolarDbArgs(
+        vpc_id=switches.vpc_id,
+        vswitch_ids=switches.switch_ids,
+        zones=switches.zones,
+        client_cidrs=switches.clients,
+        engine_version=pg.polardb_version,
+        node_class=polar.node_class,
+        nodes=1 + pg.readers,
+        database_name=pg.database_name,
+        master_username=pg.master_username,
+        backup_retention_days=pg.backup_retention_days,
+        backup_window=pg.backup_window,
+        maintenance_window=pg.maintenance_window,
+        cross_region_backup=(
+            # Level-2 backups are kept 30 days at least.
+            CrossRegionBackupArgs(
+                region=dr.region, retention_days=max(30, pg.backup_retention_days)
+            )
+            if dr.enabled and dr.region and dr.backup_copies
             else None
         ),
         tags=cfg.base_tags,

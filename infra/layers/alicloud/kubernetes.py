@@ -1,11 +1,12 @@
 """Kubernetes layer (Alibaba Cloud): the ACK cluster, its Kubernetes provider, the shared platform
 baseline (with the cloud's CSI storage class) and the Alibaba add-ons (the services on it: the
-shared apps layer, infra/layers/apps.py)."""
+shared apps layer, infra/layers/apps.py); the services' container logs go to an SLS project of the
+`application` retention class through ACK's log agent."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import pulumi
@@ -19,8 +20,10 @@ from components.kubernetes.alicloud_ack import (
 )
 from components.kubernetes.alicloud_addons import PlatformAddons, PlatformAddonsArgs
 from components.kubernetes.alicloud_gateway import PublicGateway, PublicGatewayArgs
+from components.kubernetes.alicloud_logs import ContainerLogs, ContainerLogsArgs
 from components.kubernetes.platform.baseline import PlatformBaseline, PlatformBaselineArgs
 from components.kubernetes.platform.charts import ChartArgs
+from components.monitoring.alicloud_logs import LogProject, LogProjectArgs
 from infra.config import AlicloudStackConfig
 from infra.kubernetes import ack_kubernetes_provider
 from infra.layers.alicloud.network import NetworkHandles
@@ -42,6 +45,8 @@ class KubernetesHandles:
     """The public Gateway (Envoy behind a CLB): its namespace, hosts and the proxies' labels."""
     on_platform: pulumi.ResourceOptions
     """Options for what runs on the cluster after the baseline (workloads, monitoring agents)."""
+    app_logs: LogProject
+    """The services' container logs (SLS, `logs.retention.application` days)."""
 
     gateway_class: str
     """GatewayClass of the public Gateway."""
@@ -57,6 +62,7 @@ class KubernetesHandles:
             "publicGateway": f"{self.gateway.namespace}/{self.gateway.name}",
             "publicHosts": self.gateway.hosts,
             "clusterIssuer": self.addons.cluster_issuer_name,
+            "appLogProject": self.app_logs.project_name,
         }
 
 
@@ -70,11 +76,14 @@ def layer(
     if not cfg.cluster.enabled:
         return None
     vpc = network.vpc
+    app_logs = LogProject(f"{cfg.prefix}-app-logs", app_log_args(cfg),
+                          opts=providers.in_primary(opts))  # fmt: skip
     ack = AckCluster(
         f"{cfg.prefix}-ack",
-        cluster_args(cfg, vpc.vpc_id, vpc.switch_ids("private")),
+        replace(cluster_args(cfg, vpc.vpc_id, vpc.switch_ids("private")),
+                app_log_project=app_logs.project_name),
         opts=providers.in_primary(opts),
-    )
+    )  # fmt: skip
     k8s = ack_kubernetes_provider(f"k8s-{cfg.prefix}-ack", ack)
     on_cluster = pulumi.ResourceOptions.merge(
         opts or pulumi.ResourceOptions(), pulumi.ResourceOptions(providers=[providers.primary, k8s])
@@ -93,6 +102,8 @@ def layer(
         gateway_args(cfg, addons.cluster_issuer_name),
         opts=after_controllers,
     )
+    ContainerLogs(f"{cfg.prefix}-apps", container_log_args(cfg, app_logs.project_name),
+                  opts=after_baseline)  # fmt: skip
     return KubernetesHandles(
         cluster=ack,
         provider=k8s,
@@ -101,6 +112,30 @@ def layer(
         gateway=gateway,
         gateway_class=cfg.platform.ingress_class,
         on_platform=after_baseline,
+        app_logs=app_logs,
+    )
+
+
+APP_LOGSTORE = "containers"
+"""The application log project's logstore of the services' container output."""
+
+
+def app_log_args(cfg: AlicloudStackConfig) -> LogProjectArgs:
+    return LogProjectArgs(
+        project_name=f"{cfg.prefix}-app-logs",
+        log_class="application",
+        retention_days=cfg.logs.retention.application,
+        stores=[APP_LOGSTORE],
+        tags=cfg.base_tags,
+        protect_stateful=cfg.protect_stateful_resources,
+    )
+
+
+def container_log_args(cfg: AlicloudStackConfig, project: pulumi.Input[str]) -> ContainerLogsArgs:
+    return ContainerLogsArgs(
+        project=project,
+        logstore=APP_LOGSTORE,
+        namespaces=[ns.name for ns in cfg.platform.namespaces],
     )
 
 

@@ -37,7 +37,20 @@ def _kvstore(p: Pricer, s: Subject) -> Priced:
     return Priced(p.price(f"kvstore:{iclass}"), f"1 x {iclass} pay-as-you-go (master + replica)")
 
 
+def _polardb(p: Pricer, s: Subject) -> Priced:
+    """A PolarDB cluster: its compute nodes, plus the node the hot standby storage cluster adds in
+    the standby zone (billed apart); storage (PSL5, pay per GB used) is usage."""
+    nclass = _class_of(s, "dbNodeClass")
+    nodes = p.number(get(s.props, "dbNodeCount"), 2)
+    standby = 1 if get(s.props, "hotStandbyCluster") == "ON" else 0
+    count = nodes + standby
+    return Priced(count * p.price(f"polardb:{nclass}"),
+                  f"{count:g} x {nclass} pay-as-you-go ({nodes:g} nodes + {standby} hot-standby "
+                  "node; storage per GB used is usage)")  # fmt: skip
+
+
 ALICLOUD_DATA_PRICERS: dict[str, DataPricer] = {
+    "alicloud:polardb/cluster:Cluster": _polardb,
     "alicloud:rds/instance:Instance": _rds,
     "alicloud:rds/readOnlyInstance:ReadOnlyInstance": _rds,
     "alicloud:kvstore/instance:Instance": _kvstore,

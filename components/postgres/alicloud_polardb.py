@@ -1,0 +1,234 @@
+"""`groundwork:alicloud/postgres:PolarDbPostgres`: PostgreSQL on PolarDB for PostgreSQL, the option
+to ApsaraDB RDS (components/postgres/alicloud.py) behind the same handles.
+
+A pay-as-you-go PolarDB for PostgreSQL cluster in the VPC's data vSwitch of the first zone (sorted),
+with:
+- `nodes` compute nodes (primary + read-only nodes; at least two, so a node failure fails over),
+  storage replicated to a hot standby in the second zone (`standbyAz`, `hotStandbyCluster`);
+- TDE with a customer-managed KMS key (rotation on), created here unless given;
+- SSL on the primary endpoint;
+- a whitelist of the VPC's client ranges only (never 0.0.0.0/0, never a public range);
+- a backup policy: a level-1 backup every day, log backups for point-in-time recovery kept
+  `backup_retention_days`, backups kept after the cluster's deletion; optionally level-2 and log
+  backups copied to another region (`cross_region_backup`, disaster recovery);
+- the deletion lock (with Pulumi `protect`) when the data is to be kept;
+- the privileged account with a generated password kept secret, and the application database.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import pulumi
+from pulumi_alicloud import polardb
+
+from components._base import child_opts, merged_tags, require, type_token
+from components.alicloud.data_tier import (
+    data_key,
+    generated_password,
+    validate_whitelist,
+    validate_window,
+    whitelist,
+)
+from components.postgres.alicloud import (
+    ALL_DAYS,
+    PASSWORD_SPECIALS,
+    PG_NAME,
+    REGION,
+    RESERVED_USERNAMES,
+    CrossRegionBackupArgs,
+)
+
+NODE_CLASS = re.compile(r"^polar\.pg\.[a-z0-9]+(\.[a-z0-9]+)+$")
+ENGINE_VERSIONS = ("14", "15", "16")
+MIN_NODES, MAX_NODES = 2, 16
+LEVEL1_DAYS = (3, 14)
+"""Level-1 (snapshot) backups are kept 3..14 days; log backups up to 7300."""
+PORT = 5432
+
+
+@dataclass(frozen=True, kw_only=True)
+class PolarDbArgs:
+    vpc_id: pulumi.Input[str]
+    vswitch_ids: Mapping[str, pulumi.Input[str]]
+    """Data-tier vSwitch per zone; the cluster uses the first zone's."""
+    zones: Sequence[str]
+    """Zones to use (order does not matter): the cluster in the first sorted, its hot standby
+    storage in the second."""
+    client_cidrs: Mapping[str, str]
+    """The whitelist: named private ranges of the VPC (0.0.0.0/0 and public ranges are refused)."""
+    engine_version: str = "16"
+    node_class: str = "polar.pg.g4.medium.c"
+    """Class of every compute node, `polar.pg.*`."""
+    nodes: int = 2
+    """Compute nodes: the primary and read-only nodes (2..16)."""
+    database_name: str = "app"
+    master_username: str = "app_admin"
+    kms_key_id: pulumi.Input[str] | None = None
+    """Customer-managed key for TDE; None creates one (rotation on) for this database."""
+    encryption_role_arn: pulumi.Input[str] | None = None
+    """RAM role PolarDB uses to reach the key."""
+    backup_retention_days: int = 14
+    """Log backups (point-in-time recovery) are kept this long; level-1 backups up to 14 days."""
+    backup_window: str = "18:00Z-19:00Z"
+    maintenance_window: str = "20:00Z-21:00Z"
+    cross_region_backup: CrossRegionBackupArgs | None = None
+    """Copies of the level-2 and log backups in another region."""
+    tags: Mapping[str, str] = field(default_factory=dict)
+    protect_stateful: bool = True
+    """Pulumi `protect` plus the cluster's deletion lock and the key's deletion protection."""
+
+
+class PolarDbPostgres(pulumi.ComponentResource):
+    """PolarDB for PostgreSQL with the same handles as `PostgresHa`."""
+
+    instance_id: pulumi.Output[str]
+    writer_endpoint: pulumi.Output[str]
+    """The cluster's primary endpoint (follows the primary on failover)."""
+    reader_endpoints: dict[str, pulumi.Output[str]]
+    """None apart: the read-only nodes are reached through the cluster endpoint."""
+    port: int
+    master_username: str
+    master_password: pulumi.Output[str]
+    kms_key_id: pulumi.Output[str]
+
+    def __init__(
+        self, name: str, args: PolarDbArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        super().__init__(
+            type_token("postgres", "PolarDbPostgres", cloud="alicloud"), name, None, opts
+        )
+        _validate(args)
+        protect = args.protect_stateful
+        primary_zone, standby_zone = sorted(args.zones)[:2]
+        self.port, self.master_username = PORT, args.master_username
+        if args.kms_key_id is None:
+            key = data_key(self, name, description=f"Encrypts the PolarDB cluster {name}",
+                           tags=args.tags, protect=protect)  # fmt: skip
+            self.kms_key_id = key.id
+        else:
+            self.kms_key_id = pulumi.Output.from_input(args.kms_key_id)
+        self.cluster = polardb.Cluster(
+            f"{name}-cluster",
+            description=name,
+            db_type="PostgreSQL",
+            db_version=args.engine_version,
+            db_node_class=args.node_class,
+            db_node_count=args.nodes,
+            pay_type="PostPaid",
+            vpc_id=args.vpc_id,
+            zone_id=primary_zone,
+            vswitch_id=args.vswitch_ids[primary_zone],
+            standby_az=standby_zone,
+            hot_standby_cluster="ON",
+            security_ips=whitelist(args.client_cidrs),
+            tde_status="Enabled",
+            encryption_key=self.kms_key_id,
+            role_arn=args.encryption_role_arn,
+            deletion_lock=1 if protect else 0,
+            maintain_time=args.maintenance_window,
+            tags=merged_tags(args.tags, name),
+            opts=child_opts(self, protect=protect),
+        )
+        self.instance_id = self.cluster.id
+        self.writer_endpoint = self.cluster.connection_string
+        self.reader_endpoints = {}
+        polardb.PrimaryEndpoint(
+            f"{name}-primary-endpoint",
+            db_cluster_id=self.cluster.id,
+            ssl_enabled="Enable",
+            opts=child_opts(self),
+        )
+        cross = args.cross_region_backup
+        level1 = min(max(args.backup_retention_days, LEVEL1_DAYS[0]), LEVEL1_DAYS[1])
+        polardb.BackupPolicy(
+            f"{name}-backup-policy",
+            db_cluster_id=self.cluster.id,
+            preferred_backup_periods=list(ALL_DAYS),  # a level-1 backup every day
+            preferred_backup_time=args.backup_window,
+            data_level1_backup_retention_period=level1,
+            log_backup_retention_period=args.backup_retention_days,
+            backup_retention_policy_on_cluster_deletion="ALL",
+            data_level2_backup_periods=list(ALL_DAYS) if cross else None,
+            data_level2_backup_another_region_region=cross.region if cross else None,
+            data_level2_backup_another_region_retention_period=(
+                cross.retention_days if cross else None
+            ),
+            log_backup_another_region_region=cross.region if cross else None,
+            log_backup_another_region_retention_period=cross.retention_days if cross else None,
+            opts=child_opts(self),
+        )
+        self.master_password = generated_password(
+            self, name, specials=PASSWORD_SPECIALS, protect=protect
+        )
+        account = polardb.Account(
+            f"{name}-master",
+            db_cluster_id=self.cluster.id,
+            account_name=args.master_username,
+            account_password=self.master_password,
+            account_type="Super",
+            account_description="Privileged account; password generated by Pulumi",
+            opts=child_opts(self),
+        )
+        polardb.Database(
+            f"{name}-database",
+            db_cluster_id=self.cluster.id,
+            db_name=args.database_name,
+            account_name=args.master_username,
+            character_set_name="UTF8",
+            db_description="Application database",
+            opts=child_opts(self, protect=protect, depends_on=[account]),
+        )
+        self.register_outputs(
+            {
+                "instanceId": self.instance_id,
+                "writerEndpoint": self.writer_endpoint,
+                "port": self.port,
+                "masterUsername": self.master_username,
+                "masterPassword": self.master_password,
+                "kmsKeyId": self.kms_key_id,
+            }
+        )
+
+
+def _validate(args: PolarDbArgs) -> None:
+    require(
+        args.engine_version in ENGINE_VERSIONS,
+        "engine_version",
+        f"'{args.engine_version}' is not a PolarDB for PostgreSQL version: "
+        f"{', '.join(ENGINE_VERSIONS)}",
+    )
+    require(
+        NODE_CLASS.match(args.node_class) is not None,
+        "node_class",
+        f"'{args.node_class}' is not a PolarDB for PostgreSQL class such as polar.pg.g4.medium.c",
+    )
+    require(MIN_NODES <= args.nodes <= MAX_NODES, "nodes",
+            f"{MIN_NODES}..{MAX_NODES}: a primary and at least one node to fail over to")  # fmt: skip
+    zones = sorted(set(args.zones))
+    require(len(zones) == len(args.zones) >= 2, "zones",
+            "at least two distinct zones: the hot standby storage sits in the second")  # fmt: skip
+    missing = [z for z in zones if z not in args.vswitch_ids]
+    require(not missing, "vswitch_ids", f"no data vSwitch for zone(s) {missing}")
+    require(PG_NAME.match(args.database_name) is not None, "database_name", "invalid name")
+    require(
+        PG_NAME.match(args.master_username) is not None
+        and args.master_username not in RESERVED_USERNAMES,
+        "master_username",
+        f"'{args.master_username}' is invalid or reserved ({', '.join(RESERVED_USERNAMES)})",
+    )
+    validate_whitelist("client_cidrs", args.client_cidrs)
+    require(7 <= args.backup_retention_days <= 7300, "backup_retention_days",
+            "must be 7..7300 (what PolarDB keeps log backups)")  # fmt: skip
+    validate_window("backup_window", args.backup_window)
+    validate_window("maintenance_window", args.maintenance_window)
+    require(args.backup_window != args.maintenance_window, "maintenance_window",
+            "must differ from the backup window")  # fmt: skip
+    cross = args.cross_region_backup
+    if cross is not None:
+        require(REGION.match(cross.region) is not None, "cross_region_backup.region",
+                f"'{cross.region}' is not an Alibaba Cloud region such as cn-beijing")  # fmt: skip
+        require(30 <= cross.retention_days <= 7300, "cross_region_backup.retention_days",
+                "must be 30..7300 (PolarDB's level-2 backups)")  # fmt: skip
