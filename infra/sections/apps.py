@@ -71,9 +71,9 @@ class AppDefaults(Section):
     """Namespace (one of `platform.namespaces`)."""
     require_digest: bool = component_default(WorkloadArgs, "require_digest")
     """Refuse to deploy an image without `digest`."""
-    replicas: Replicas = Replicas()
+    replicas: Replicas = Field(default_factory=Replicas)
     """Pod count: autoscaled between `min` and `max` on CPU."""
-    resources: Resources = Resources()
+    resources: Resources = Field(default_factory=Resources)
     """Requests and limits of the service's container."""
     architectures: list[Architecture] = Field(
         default_factory=lambda: list(component_default(WorkloadArgs, "architectures")),
