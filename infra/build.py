@@ -21,6 +21,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from components.kubernetes.alicloud_ack import ESSD_MIN_VOLUME_GIB
+from components.kubernetes.aws_eks import EBS_MIN_VOLUME_GIB
 from infra.config import AlicloudStackConfig, AwsStackConfig, StackConfig
 from infra.layers import (
     api,
@@ -30,6 +32,7 @@ from infra.layers import (
     dr,
     dr_region,
     kubernetes,
+    metrics,
     monitoring,
     network,
     registry,
@@ -53,6 +56,8 @@ class AwsPlatform:
     kubernetes: kubernetes.KubernetesHandles | None
     """None when `cluster.enabled` is false."""
     monitoring: monitoring.MonitoringHandles
+    metrics: metrics.MetricsHandles
+    """The in-cluster monitoring stack (empty without a cluster or with `metrics.enabled` off)."""
     storage: storage.StorageHandles
     data: data.DataHandles
     apps: apps.AppsHandles | None
@@ -67,7 +72,7 @@ class AwsPlatform:
     def exports(self, cfg: AwsStackConfig) -> dict[str, Any]:
         """The stack outputs: each layer's exports (never a credential)."""
         layers = (self.kubernetes, self.data, self.apps, self.network, self.storage, self.cost,
-                  self.monitoring, self.registry, self.api, self.dr)  # fmt: skip
+                  self.monitoring, self.metrics, self.registry, self.api, self.dr)  # fmt: skip
         out: dict[str, Any] = {"environment": cfg.environment, "region": cfg.region}
         for handles in layers:
             if handles is not None:
@@ -84,6 +89,8 @@ class AlicloudPlatform:
     kubernetes: ali_kubernetes.KubernetesHandles | None
     """None when `cluster.enabled` is false."""
     monitoring: ali_monitoring.MonitoringHandles
+    metrics: metrics.MetricsHandles
+    """The in-cluster monitoring stack (empty without a cluster or with `metrics.enabled` off)."""
     storage: ali_storage.StorageHandles
     data: ali_data.DataHandles
     apps: apps.AppsHandles | None
@@ -94,7 +101,7 @@ class AlicloudPlatform:
     def exports(self, cfg: AlicloudStackConfig) -> dict[str, Any]:
         """The stack outputs: each layer's exports (never a credential)."""
         layers = (self.kubernetes, self.data, self.apps, self.network, self.storage,
-                  self.monitoring, self.dr)  # fmt: skip
+                  self.monitoring, self.metrics, self.dr)  # fmt: skip
         out: dict[str, Any] = {"environment": cfg.environment, "region": cfg.region}
         for handles in layers:
             if handles is not None:
@@ -118,19 +125,32 @@ def compose_aws(cfg: AwsStackConfig) -> AwsPlatform:
     k8s = kubernetes.layer(
         cfg, providers, net, image_repository_arns=images.pull_arns, alarms=alerts.alarms
     )
+    observed = metrics.layer(
+        cfg,
+        k8s,
+        lambda: metrics.aws_alertmanager(cfg, alerts.topics, k8s.cluster.oidc),  # type: ignore[union-attr]
+        min_volume_gib=EBS_MIN_VOLUME_GIB,
+        random_provider=providers.random,
+    )
     edge = storage.layer(cfg, providers)
     dr_base = dr_region.layer(cfg, providers)
     data_tier = data.layer(cfg, providers, net, k8s, dr_base, alarms=alerts.alarms)
     services = (
-        apps.layer(cfg, net, k8s, data_tier, images=images.repository_urls)
+        apps.layer(
+            cfg, net, k8s, data_tier, images=images.repository_urls, monitoring=observed.after
+        )
         if k8s is not None
         else None
     )
     api_edge = api.layer(cfg, providers, edge)
-    recovery = dr.layer(cfg, providers, dr_base, data_tier, edge, api=api_edge)
+    recovery = dr.layer(
+        cfg, providers, dr_base, data_tier, edge, api=api_edge,
+        image_repository_arns=images.pull_arns,
+    )  # fmt: skip
     return AwsPlatform(
-        providers=providers, network=net, kubernetes=k8s, monitoring=alerts, storage=edge,
-        data=data_tier, apps=services, cost=budget, registry=images, api=api_edge, dr=recovery,
+        providers=providers, network=net, kubernetes=k8s, monitoring=alerts, metrics=observed,
+        storage=edge, data=data_tier, apps=services, cost=budget, registry=images, api=api_edge,
+        dr=recovery,
     )  # fmt: skip
 
 
@@ -141,11 +161,20 @@ def compose_alicloud(cfg: AlicloudStackConfig) -> AlicloudPlatform:
     alerts = ali_monitoring.layer(cfg, providers)
     net = ali_network.layer(cfg, providers)
     k8s = ali_kubernetes.layer(cfg, providers, net)
+    observed = metrics.layer(
+        cfg,
+        k8s,
+        lambda: metrics.plain_alertmanager(cfg),
+        min_volume_gib=ESSD_MIN_VOLUME_GIB,
+        random_provider=providers.random,
+    )
     edge = ali_storage.layer(cfg, providers)
     data_tier = ali_data.layer(cfg, providers, net, k8s, alarms=alerts.alarms)
-    services = apps.layer(cfg, net, k8s, data_tier) if k8s is not None else None
+    services = (
+        apps.layer(cfg, net, k8s, data_tier, monitoring=observed.after) if k8s is not None else None
+    )
     recovery = ali_dr.layer(cfg, providers)
     return AlicloudPlatform(
-        providers=providers, network=net, kubernetes=k8s, monitoring=alerts, storage=edge,
-        data=data_tier, apps=services, dr=recovery,
+        providers=providers, network=net, kubernetes=k8s, monitoring=alerts, metrics=observed,
+        storage=edge, data=data_tier, apps=services, dr=recovery,
     )  # fmt: skip

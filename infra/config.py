@@ -77,6 +77,7 @@ from infra.sections.kubernetes import (
     Cluster,
     Platform,
 )
+from infra.sections.metrics import Metrics
 from infra.sections.network import AlicloudNetwork, AwsNetwork, Network
 from infra.sections.postgres import AlicloudPostgres, AwsPostgres, Postgres
 from infra.sections.redis import AlicloudRedis, AwsRedis, Redis
@@ -172,6 +173,9 @@ class StackBase(Section):
     alerting: Alerting = Field(default_factory=Alerting)
     """Alert severities P0-P3 and their channels; the components' alarms and the in-cluster
     Alertmanager both route by it (docs/monitoring.md)."""
+    metrics: Metrics = Field(default_factory=Metrics)
+    """The in-cluster metrics stack on the cluster: Prometheus, Alertmanager, Grafana
+    (docs/monitoring.md); without a cluster nothing is installed."""
 
     @model_validator(mode="before")
     @classmethod
@@ -539,6 +543,13 @@ class AwsStackConfig(StackBase):
                 "postgres.engine postgres use warm (a cross-region read replica) or none "
                 "(cross-region backup copies)",
             )
+        if dr.compute == "warm":
+            if not self.cluster.enabled:
+                yield Problem("dr.compute", "'warm' is a standby of the cluster: it needs "
+                              "cluster.enabled (or set cold)")  # fmt: skip
+            if dr.network.nat == "none":
+                yield Problem("dr.network.nat", "'none' leaves a warm standby's nodes without a "
+                              "way to ECR, EKS and STS: set single (dr.compute: warm)")  # fmt: skip
         if dr.cache != "replicated":
             return
         if not cache.enabled:

@@ -26,9 +26,11 @@ from components.cdn.aws_waf import _validate as validate_waf
 from components.dr.aws_failover import _validate as validate_failover
 from components.dr.objectives import validate_targets
 from components.kubernetes.aws_addons import _validate as validate_addons
+from components.kubernetes.aws_eks import EBS_MIN_VOLUME_GIB, ebs_storage_class
 from components.kubernetes.aws_eks import _validate as validate_eks
 from components.kubernetes.aws_irsa import OidcIdentity
 from components.kubernetes.platform.baseline import _validate as validate_baseline
+from components.kubernetes.platform.monitoring import validate_monitoring
 from components.kubernetes.platform.workload import validate_workload
 from components.monitoring.aws import AlertTopicsArgs
 from components.monitoring.aws import _validate as validate_alert_topics
@@ -53,6 +55,7 @@ from infra.layers import (
     dr,
     dr_region,
     kubernetes,
+    metrics,
     network,
     registry,
     storage,
@@ -203,6 +206,13 @@ def _dr_checks(cfg: AwsStackConfig) -> list[Check]:
         datastore = dr.global_datastore_args_of(cfg, plan=plan, ids=STAND_IN)
         found.append(Check("GlobalDatastore", validate_global_datastore, (datastore,), "redis",
                            {"primary_region": "region", "region": "dr.region"}))  # fmt: skip
+    if cfg.dr.compute == "warm" and cfg.cluster.enabled:
+        standby = dr.standby_args_of(cfg, STAND_IN, dict.fromkeys(zones, STAND_IN))
+        found.append(Check("EksCluster dr", validate_eks, (standby,), "cluster",
+                           {"public_access_cidrs": "cluster.endpoint.publicCidrs",
+                            "endpoint_public_access": "cluster.endpoint.public",
+                            "private_subnets": "dr.network.zones",
+                            "node_groups": "cluster.nodeGroups"}))  # fmt: skip
     return found
 
 
@@ -225,7 +235,24 @@ def _kubernetes_checks(cfg: AwsStackConfig) -> list[Check]:
         Check("Registry", validate_registry, (registry.registry_args(cfg, None),), "registry",
               {"applications": "apps", "untagged_expiry_days": "registry.untaggedImageExpiryDays"}),
     ]  # fmt: skip
-    return found + workload_checks(cfg, ports)
+    return (
+        found
+        + monitoring_checks(cfg, ebs_storage_class().name, EBS_MIN_VOLUME_GIB)
+        + workload_checks(cfg, ports)
+    )
+
+
+def monitoring_checks(cfg: StackBase, storage_class: str, min_volume_gib: int) -> list[Check]:
+    """The in-cluster monitoring stack, on either cloud (its StorageClass and smallest volume)."""
+    if not cfg.metrics.enabled:
+        return []
+    args = metrics.stack_args(
+        cfg, storage_class, min_volume_gib, metrics.AlertmanagerWiring(config={})
+    )
+    return [
+        Check("MonitoringStack", validate_monitoring, (args,), "metrics",
+              {"zones": "network.zones", "cluster_network_cidr": "network.cidr"})
+    ]  # fmt: skip
 
 
 def workload_checks(cfg: StackBase, ports: Mapping[str, tuple[int, int]]) -> list[Check]:
@@ -234,8 +261,9 @@ def workload_checks(cfg: StackBase, ports: Mapping[str, tuple[int, int]]) -> lis
     found = []
     for name, app in cfg.apps.items():
         args = apps.workload_args(
-            cfg, app, egress, cfg.platform.ingress_class, STAND_IN, image=STAND_IN
-        )
+            cfg, app, egress, cfg.platform.ingress_class, STAND_IN, image=STAND_IN,
+            monitoring=() if cfg.metrics.enabled else None,
+        )  # fmt: skip
         found.append(
             Check(f"Workload {name}", validate_workload, (name, args), f"apps.{name}",
                   {"min_replicas": f"apps.{name}.replicas.min",

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 from components.cdn.alicloud import _validate as validate_cdn
+from components.kubernetes.alicloud_ack import ESSD_MIN_VOLUME_GIB, csi_storage_class
 from components.kubernetes.alicloud_ack import _validate as validate_ack
 from components.kubernetes.alicloud_addons import _validate as validate_addons
 from components.kubernetes.platform.baseline import _validate as validate_baseline
@@ -19,7 +20,7 @@ from components.storage.alicloud_replication import _validate as validate_replic
 from components.storage.spec import BUCKET_PURPOSES
 from infra.config import AlicloudStackConfig
 from infra.layers.alicloud import data, dr, kubernetes, monitoring, network, storage
-from infra.preflight import STAND_IN, Check, run_checks, workload_checks
+from infra.preflight import STAND_IN, Check, monitoring_checks, run_checks, workload_checks
 
 BUDGET_NOT_BUILT = (
     "pulumi-alicloud has no budget resource: on Alibaba Cloud the cost-stack-budget policy holds "
@@ -65,6 +66,7 @@ def checks(cfg: AlicloudStackConfig) -> list[Check]:
             Check("PlatformBaseline", validate_baseline, (kubernetes.baseline_args(cfg),),
                   "platform", {"platform_namespaces": "platform.ingressNamespace"}),
             Check("PlatformAddons", validate_addons, (kubernetes.addons_args(cfg),), "platform"),
+            *monitoring_checks(cfg, csi_storage_class().name, ESSD_MIN_VOLUME_GIB),
             *workload_checks(cfg, data.ports(cfg)),
         ]  # fmt: skip
     return (found + _data_checks(cfg) + _storage_checks(cfg) + _monitoring_checks(cfg)

@@ -55,6 +55,19 @@ PRESETS: dict[str, dict[str, Any]] = {
             ],
         },
         "appDefaults": {"requireDigest": False, "replicas": {"min": 1, "max": 3}},
+        # One Prometheus keeping 2 days on a 2 GiB volume (~$0.18/month), one Alertmanager
+        # without a volume (silences are lost when its pod restarts): no HA in dev.
+        "metrics": {
+            "prometheus": {
+                "replicas": 1,
+                "retentionDays": 2,
+                "volumeGib": 2,
+                "requestsCpu": "100m",
+                "requestsMemory": "512Mi",
+                "limitsMemory": "1Gi",
+            },
+            "alertmanager": {"replicas": 1, "volumeGib": 0},
+        },
         "storage": {
             "forceDestroy": True,
             "assets": {"lifecycle": {"noncurrentVersionExpirationDays": 7}},
@@ -187,6 +200,8 @@ CLOUD_PRESETS: dict[str, dict[str, dict[str, Any]]] = {
                 "backupRetentionDays": 7,
             },
             "redis": {"nodeType": "redis.basic.small.default"},
+            # The smallest ESSD disk ACK provisions is 20 GiB.
+            "metrics": {"prometheus": {"volumeGib": 20}},
         },
         "staging": {
             "cluster": {
@@ -196,7 +211,8 @@ CLOUD_PRESETS: dict[str, dict[str, dict[str, Any]]] = {
             },
             "postgres": {"instanceClass": "pg.n2.small.2c"},
         },
-        "prod": {},
+        # Alertmanager volumes on ESSD: the smallest is 20 GiB.
+        "prod": {"metrics": {"alertmanager": {"volumeGib": 20}}},
     },
 }
 

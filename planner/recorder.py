@@ -75,6 +75,17 @@ def decode(value: Any, path: str, secrets: list[str]) -> Any:
     return value
 
 
+def unwrap_secrets(value: Any) -> Any:
+    """`value` with every secret wrapper replaced by what it wraps (nothing else changes)."""
+    if isinstance(value, dict):
+        if value.get(_SIG_KEY) == _SECRET_SIG:
+            return unwrap_secrets(value.get("value"))
+        return {k: unwrap_secrets(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [unwrap_secrets(v) for v in value]
+    return value
+
+
 NO_REGION = "no-region"
 PROVIDER_TYPES = ("pulumi:providers:aws", "pulumi:providers:alicloud")
 """Providers whose `region` input is the region of what they create."""
@@ -186,7 +197,11 @@ class RecordingMonitor(MockMonitor):
             },
             additional_secret_outputs=list(request.additionalSecretOutputs),
             id=response.id or None,
-            outputs=self.resources[response.urn].state if response.urn in self.resources else {},
+            # Secrets unwrapped as in the inputs: policies and prices read the values (as a
+            # real policy pack does); the report redacts them by `secret_paths`.
+            outputs=unwrap_secrets(self.resources[response.urn].state)
+            if response.urn in self.resources
+            else {},
         )
         if request.type in PROVIDER_TYPES and isinstance(inputs.get("region"), str):
             self.mocks.provider_regions[f"{response.urn}::{response.id}"] = inputs["region"]

@@ -34,7 +34,7 @@ SERVICES: dict[str, Any] = {
     "api": {**APP, "image": "ghcr.io/acme/api", "ports": {"http": 8080, "metrics": 9090},
             "uses": ["postgres"], "config": {"LOG_LEVEL": "info"}, "secrets": ["api-db"]},
     "worker": {**APP, "image": "ghcr.io/acme/worker", "ports": {}, "uses": ["redis"],
-               "secrets": ["worker-queue"]},
+               "secrets": ["worker-queue"], "metrics": {"source": "none"}},
 }  # fmt: skip
 PORTS = {"postgres": 5432, "redis": 6379}
 

@@ -121,7 +121,8 @@ def three_services() -> dict[str, Any]:
         "web": {**API, "image": "ghcr.io/acme/web", "host": "www.dev.acme.example"},
         "api": {**API, "ports": {"http": 8080, "metrics": 9090}, "uses": ["postgres", "redis"],
                 "config": {"LOG_LEVEL": "info"}, "secrets": ["api-db"]},
-        "worker": {**API, "image": "ghcr.io/acme/worker", "ports": {}, "uses": ["redis"]},
+        "worker": {**API, "image": "ghcr.io/acme/worker", "ports": {}, "uses": ["redis"],
+                   "metrics": {"source": "none"}},
     }  # fmt: skip
 
 

@@ -405,3 +405,23 @@ def test_kubernetes_sizing_per_environment() -> None:
         prod_group.disk_size_gib,
     ) == ("ON_DEMAND", 3, 3, 9, 50)
     assert dev.platform.acme_server == "staging" and prod.platform.acme_server == "production"
+
+
+def test_no_section_has_an_instance_as_default() -> None:
+    # A default instance builds its section's validators when the module is imported, for every
+    # run and for both clouds; a factory defers that to validation of the stack's own cloud.
+    from pydantic import BaseModel
+
+    import infra.config  # noqa: F401  (every section is defined)
+    from infra.sections.base import Section
+
+    def subclasses(cls: type[Section]) -> list[type[Section]]:
+        return [s for c in cls.__subclasses__() for s in (c, *subclasses(c))]
+
+    offenders = [
+        f"{model.__name__}.{name}"
+        for model in subclasses(Section)
+        for name, field in model.model_fields.items()
+        if isinstance(field.default, BaseModel)
+    ]
+    assert offenders == []

@@ -1,5 +1,6 @@
 """The DR region's optional pieces: the cache's Global Datastore, the RDS engine's cross-region read
-replica, and the DR region's own alert topics and alarms (an alarm notifies topics of its region).
+replica, a warm standby cluster, and the DR region's own alert topics and alarms (an alarm notifies
+topics of its region).
 Each is built from config, refused by config where AWS would refuse it, priced, and seen by the
 posture model."""
 
@@ -49,6 +50,7 @@ def _plan(variant: str) -> tuple[RecordingMonitor, PlanContext]:
         "cache": {"redis": GLOBAL_CACHE_NODE, "dr": _dr(cache="replicated")},
         "rds": {"postgres": RDS, "dr": _dr(postgres="warm")},
         "rds-none": {"postgres": RDS, "dr": _dr(postgres="none")},
+        "warm": {"dr": _dr(compute="warm", network={**_dr()["network"], "nat": "single"})},
     }[variant]
     cfg = stack_config("prod", **overrides)
     monitor = built("prod") if not overrides else run_mocked(lambda: build(cfg), stack="prod")
@@ -190,11 +192,12 @@ def test_config_refuses_a_cache_aws_cannot_replicate(
     )
 
 
-def test_alibaba_cloud_refuses_a_replicated_cache_it_does_not_build() -> None:
-    dr = {**raw_stack_config("prod-cn")["dr"], "cache": "replicated"}
+@pytest.mark.parametrize(("key", "value"), [("cache", "replicated"), ("compute", "warm")])
+def test_alibaba_cloud_refuses_the_dr_options_it_does_not_build(key: str, value: str) -> None:
+    dr = {**raw_stack_config("prod-cn")["dr"], key: value}
     with pytest.raises(ConfigError) as refused:
         alicloud_stack_config("prod-cn", dr=dr)
-    assert any(p.startswith("groundwork:dr.cache: 'replicated'") and "not built on Alibaba" in p
+    assert any(p.startswith(f"groundwork:dr.{key}: '{value}'") and "not built on Alibaba" in p
                for p in refused.value.problems), refused.value.problems  # fmt: skip
 
 
@@ -299,7 +302,7 @@ def test_config_refuses_a_headless_secondary_for_the_rds_engine() -> None:
 # -- alarms in the DR region ------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("variant", ["prod", "cache", "rds"])
+@pytest.mark.parametrize("variant", ["prod", "cache", "rds", "warm"])
 def test_every_dr_alarm_notifies_a_topic_of_the_dr_region(variant: str) -> None:
     monitor, _ = _plan(variant)
     dr_topics = {t.outputs["arn"] for t in monitor.by_type(TOPIC) if in_dr_region(t)}
@@ -314,6 +317,7 @@ def test_every_dr_alarm_notifies_a_topic_of_the_dr_region(variant: str) -> None:
         "prod": {"AuroraGlobalDBReplicationLag", "AuroraGlobalDBRPOLag"},
         "cache": {"AuroraGlobalDBReplicationLag", "GlobalDatastoreReplicationLag"},
         "rds": {"ReplicaLag"},
+        "warm": {"AuroraGlobalDBReplicationLag", "scheduler_pending_pods"},
     }[variant]
     assert expected <= metrics, metrics
 
@@ -332,3 +336,87 @@ def test_the_dr_alert_topics_are_encrypted_and_subscribed_like_the_primary_ones(
                       if in_dr_region(s) is in_dr)  # fmt: skip
 
     assert endpoints(True) == endpoints(False) != []
+
+
+# -- warm standby cluster ---------------------------------------------------------------------------
+
+EKS = "aws:eks/cluster:Cluster"
+
+
+def _standby(monitor: RecordingMonitor) -> RecordedResource:
+    (cluster,) = [c for c in monitor.by_type(EKS) if in_dr_region(c)]
+    return cluster
+
+
+def test_prod_recovers_compute_by_the_cold_path_by_default() -> None:
+    monitor, ctx = _plan("prod")
+    assert not [c for c in monitor.by_type(EKS) if in_dr_region(c)]
+    assert dr_section(ctx).data["tiers"]["compute"]["mechanism"] == "compute-cold-path"
+
+
+def test_a_warm_standby_is_a_minimal_cluster_in_the_dr_network() -> None:
+    monitor, _ = _plan("warm")
+    cluster = _standby(monitor)
+    assert cluster.inputs["name"] == "acme-prod-dr"
+    dr_private = {s.outputs["id"] for s in monitor.by_type("aws:ec2/subnet:Subnet")
+                  if in_dr_region(s) and s.inputs["tags"]["tier"] == "private"}  # fmt: skip
+    assert set(cluster.inputs["vpcConfig"]["subnetIds"]) == dr_private
+    (group,) = [g for g in monitor.by_type("aws:eks/nodeGroup:NodeGroup") if in_dr_region(g)]
+    primary = next(g for g in monitor.by_type("aws:eks/nodeGroup:NodeGroup")
+                   if not in_dr_region(g))  # fmt: skip
+    assert group.inputs["scalingConfig"]["desiredSize"] == 1
+    assert group.inputs["instanceTypes"] == primary.inputs["instanceTypes"]
+    # Its nodes reach ECR and EKS through the DR network's NAT gateway.
+    assert [n for n in monitor.by_type("aws:ec2/natGateway:NatGateway") if in_dr_region(n)]
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        ("vpcConfig.endpointPublicAccess", False),
+        ("vpcConfig.endpointPrivateAccess", True),
+        ("deletionProtection", True),
+        ("accessConfig.bootstrapClusterCreatorAdminPermissions", False),
+        ("encryptionConfig.resources", ["secrets"]),
+        ("protect", True),
+    ],
+)  # fmt: skip
+def test_the_standby_keeps_each_security_default(path: str, expected: object) -> None:
+    cluster = _standby(_plan("warm")[0])
+    value: Any = cluster.protect if path == "protect" else cluster.inputs
+    for part in path.split(".") if path != "protect" else ():
+        value = value[part]
+    assert value == expected, f"{path}: {value}"
+
+
+def test_the_standby_encrypts_secrets_with_a_key_of_its_region_and_logs_the_audit_trail() -> None:
+    monitor, _ = _plan("warm")
+    cluster = _standby(monitor)
+    assert ":eu-central-1:" in cluster.inputs["encryptionConfig"]["provider"]["keyArn"]
+    assert {"api", "audit", "authenticator"} <= set(cluster.inputs["enabledClusterLogTypes"])
+
+
+def test_the_warm_standby_shortens_the_compute_rto_within_the_dr_cap() -> None:
+    _, ctx = _plan("warm")
+    tier = dr_section(ctx).data["tiers"]["compute"]
+    assert (tier["mechanism"], tier["impliedRtoSeconds"], tier["verdict"]) == (
+        "compute-warm-standby", 900, "meets",
+    )  # fmt: skip
+    assert policy_section(ctx).blocking == []
+    cost = cost_section(ctx).data
+    assert cost["unpriced"] == []
+    assert cost["drTotal"] <= 0.3 * cost["total"]
+
+
+@pytest.mark.parametrize(
+    ("overrides", "key"),
+    [
+        ({"dr": _dr(compute="warm")}, "groundwork:dr.network.nat"),
+        ({"dr": _dr(compute="warm", network={**_dr()["network"], "nat": "single"}),
+          "cluster": {"enabled": False}}, "groundwork:dr.compute"),
+    ],
+)  # fmt: skip
+def test_config_refuses_a_standby_that_could_not_run(overrides: dict[str, Any], key: str) -> None:
+    with pytest.raises(ConfigError) as refused:
+        stack_config("prod", **overrides)
+    assert any(p.startswith(f"{key}:") for p in refused.value.problems), refused.value.problems

@@ -23,7 +23,13 @@ from planner.recorder import RecordedResource, RecordingMonitor
 from tests.conftest import STACKS, built, of_type, stack_config
 
 HELM = "kubernetes:helm.sh/v3:Release"
-CUSTOM_RESOURCES = {"kubernetes:cert-manager.io/v1:ClusterIssuer"}
+MONITORING_RESOURCES = {
+    "kubernetes:monitoring.coreos.com/v1:ServiceMonitor",
+    "kubernetes:monitoring.coreos.com/v1:PrometheusRule",
+}
+"""The Prometheus operator's kinds: their rules are checked by promtool (./tasks
+monitoring-validate), their fields here."""
+CUSTOM_RESOURCES = {"kubernetes:cert-manager.io/v1:ClusterIssuer", *MONITORING_RESOURCES}
 
 
 def manifests(monitor: RecordingMonitor) -> list[RecordedResource]:
@@ -76,6 +82,7 @@ def test_helm_releases_are_pinned_to_the_configured_charts(stack: str) -> None:
     cfg = stack_config(stack)
     releases = {r.inputs["chart"]: r.inputs for r in of_type(built(stack), HELM)}
     expected = {c.chart: c for _, c in cfg.platform.charts}
+    expected[cfg.metrics.chart.chart] = cfg.metrics.chart
     if cfg.platform.route53_zone is None:
         expected.pop("external-dns")
     assert set(releases) == set(expected)
@@ -96,3 +103,19 @@ def test_custom_resources_carry_the_fields_cert_manager_needs(stack: str) -> Non
     assert issuer.inputs["kind"] == "ClusterIssuer"
     assert set(spec) == {"server", "email", "privateKeySecretRef", "solvers"}
     assert spec["solvers"][0]["http01"]["ingress"]["ingressClassName"]
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_monitoring_resources_carry_the_fields_the_operator_reads(stack: str) -> None:
+    found = [r for r in built(stack).recorded if r.type in MONITORING_RESOURCES]
+    assert {r.inputs["kind"] for r in found} >= {"PrometheusRule", "ServiceMonitor"}
+    for r in found:
+        assert r.inputs["apiVersion"] == "monitoring.coreos.com/v1", r.name
+        assert r.inputs["metadata"]["namespace"] and r.inputs["metadata"]["name"], r.name
+        spec = r.inputs["spec"]
+        if r.inputs["kind"] == "ServiceMonitor":
+            assert set(spec) == {"namespaceSelector", "selector", "endpoints"}, r.name
+            assert all(set(e) <= {"port", "path", "interval"} for e in spec["endpoints"])
+        else:
+            rules = [rule for group in spec["groups"] for rule in group["rules"]]
+            assert rules and all({"alert", "expr", "for", "labels"} <= set(x) for x in rules)

@@ -68,7 +68,9 @@ def test_default_deny_and_the_platform_allows() -> None:
         ]
 
     assert source("allow-from-ingress") == "ingress-nginx"
-    assert source("allow-from-monitoring") == "monitoring"
+    # No namespace-wide allow from monitoring: each workload admits Prometheus to its metrics
+    # port only (tests/test_metrics_stack.py).
+    assert "allow-from-monitoring" not in specs
 
 
 def test_quota_limits_and_default_storage_class() -> None:
@@ -104,6 +106,7 @@ def releases(stack: str) -> dict[str, RecordedResource]:
 def test_add_ons_per_environment() -> None:
     common = {"aws-load-balancer-controller", "ingress-nginx", "cert-manager", "metrics-server",
               "cluster-autoscaler"}  # fmt: skip
+    common |= {"kube-prometheus-stack"}  # the monitoring stack's release (its own component)
     assert set(releases("dev")) == common  # no Route 53 zone in dev
     assert set(releases("prod")) == common | {"external-dns"}
 

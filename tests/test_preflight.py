@@ -127,7 +127,8 @@ def _everything_on() -> list[AwsStackConfig]:
         # The DR options: the RDS engine's cross-region replica, the cache's Global Datastore.
         parse_config({**raw, "postgres": rds, "dr": {**raw["dr"], "postgres": "warm"}}),
         parse_config({**raw, "redis": {"nodeType": "cache.m7g.large"},
-                      "dr": {**raw["dr"], "cache": "replicated"}}),
+                      "dr": {**raw["dr"], "cache": "replicated", "compute": "warm",
+                             "network": {**raw["dr"]["network"], "nat": "single"}}}),
     ]  # fmt: skip
     assert all(isinstance(cfg, AwsStackConfig) for cfg in configs)
     return configs  # type: ignore[return-value]
@@ -169,7 +170,7 @@ def test_every_component_refusal_is_run_by_the_config_first() -> None:
         "NOT_FROM_CONFIG lists a checked function"
     )
     # One per kind of component (data_tier, windows: helpers), on each cloud.
-    assert len(validators) == 32
+    assert len(validators) == 33
 
 
 def test_every_component_of_a_full_alicloud_stack_is_checked() -> None:
@@ -178,7 +179,7 @@ def test_every_component_of_a_full_alicloud_stack_is_checked() -> None:
         "Vpc", "AckCluster", "PlatformBaseline", "PlatformAddons", "Workload web", "PostgresHa",
         "RedisHa", "Bucket logs", "Bucket assets", "Bucket uploads", "Bucket backups", "Cdn",
         "AlertContacts", "Vpc dr", "Bucket dr-logs", "ReplicationRole", "Bucket assets replica",
-        "Bucket uploads replica", "Bucket backups replica",
+        "Bucket uploads replica", "Bucket backups replica", "MonitoringStack",
     }  # fmt: skip
 
 
@@ -205,11 +206,11 @@ def test_every_component_of_a_full_stack_is_checked() -> None:
         "PlatformAddons", "Workload web", "MonthlyBudget", "AlertTopics", "Vpc dr",
         "RecoveryObjectives", "Bucket dr logs", "BackupVault dr", "Bucket assets replica",
         "Bucket uploads replica", "Bucket backups replica", "Replication", "GlobalSecondary",
-        "ApiEdge", "FailoverRecords", "Registry",
+        "ApiEdge", "FailoverRecords", "Registry", "MonitoringStack",
     }  # fmt: skip
     assert serverless == nodes - {"RedisHa"} | {"RedisServerless"}
     assert rds == nodes - {"GlobalSecondary"} | {"CrossRegionReplica"}
-    assert replicated == nodes | {"GlobalDatastore"}
+    assert replicated == nodes | {"GlobalDatastore", "EksCluster dr"}
 
 
 def _with(stack: str, **sections: dict[str, Any]) -> dict[str, Any]:

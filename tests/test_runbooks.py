@@ -27,6 +27,8 @@ OPTIONS: dict[str, dict[str, Any]] = {
                      "instanceClass": "db.m7g.large"},
         "dr": {"postgres": "warm"},
     },
+    "warm standby": {"dr": {"compute": "warm", "network": {"cidr": "10.21.0.0/16",
+                                                         "nat": "single"}}},
 }  # fmt: skip
 """The DR options whose failover steps the runbook has, as overrides of prod."""
 
@@ -68,4 +70,6 @@ def test_every_output_a_runbook_uses_exists_in_prod(runbook: object) -> None:
 def test_the_options_add_the_outputs_their_failover_steps_use() -> None:
     """Each option's outputs are its own: prod alone does not have them."""
     prod = set(_prod().stack_outputs)
-    assert {"drCacheReplicationGroupId", "drPostgresReplicaIdentifier"} <= _outputs() - prod
+    assert {"drCacheReplicationGroupId", "drPostgresReplicaIdentifier", "drClusterName"} <= (
+        _outputs() - prod
+    )

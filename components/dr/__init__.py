@@ -27,6 +27,14 @@ ElastiCache Global Datastore secondary)."""
 CACHE_DR_MODE: CacheDrMode = "rebuild"
 """A cache can be rebuilt: a replica in the DR region is an option, not the default."""
 
+ComputeDrMode = Literal["cold", "warm"]
+"""`cold`: the DR region has a network but no cluster; the cold path creates the cluster, the
+platform and the services there on failover (docs/runbooks/dr-failover.md). `warm`: a minimal
+cluster runs there (one node), so failover deploys the platform and services and scales it."""
+COMPUTE_DR_MODE: ComputeDrMode = "cold"
+"""A standby cluster costs its control plane, a node and NAT every month: the cold path meets
+the default compute target (4 h) without them."""
+
 Tier = Literal["database", "objects", "cache", "compute"]
 TIERS: tuple[Tier, ...] = ("database", "objects", "cache", "compute")
 

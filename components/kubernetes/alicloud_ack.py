@@ -81,6 +81,10 @@ class AckClusterArgs:
     """Deletion protection on the cluster and its key; Pulumi `protect` on the key and logs."""
 
 
+ESSD_MIN_VOLUME_GIB = 20
+"""Smallest ESSD PL1 cloud disk."""
+
+
 def csi_storage_class(kms_key_id: pulumi.Input[str] | None = None) -> StorageClassArgs:
     """The platform's default StorageClass on ACK: encrypted ESSD PL1 disks through the managed
     CSI plugin, with a customer key when given, else the account's default disk key."""

@@ -60,6 +60,10 @@ def role_key(role_arn: str) -> str:
     return role_arn.split(":role/", 1)[-1].replace("/", "-")
 
 
+EBS_MIN_VOLUME_GIB = 1
+"""Smallest gp3 volume."""
+
+
 def ebs_storage_class(kms_key_arn: pulumi.Input[str] | None = None) -> StorageClassArgs:
     """The platform's default StorageClass on EKS: encrypted gp3 EBS volumes (through the
     aws-ebs-csi-driver add-on), with a customer-managed key when given, else the account's

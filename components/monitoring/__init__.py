@@ -145,7 +145,7 @@ _SLACK = "slack"
 
 def alertmanager_config(
     routing: AlertRouting,
-    topic_arns: Mapping[Severity, str] | None = None,
+    topic_arns: Mapping[Severity, Any] | None = None,
     region: str | None = None,
 ) -> dict[str, Any]:
     """The Alertmanager configuration for `routing` (secrets resolved: pass it to a Secret).
@@ -202,7 +202,9 @@ def alertmanager_config(
         )
     # The Watchdog heartbeat of kube-prometheus-stack always fires: it goes nowhere by default.
     routes.insert(0, {"receiver": "null", "matchers": ['alertname="Watchdog"']})
-    least = next((s for s in reversed(SEVERITIES) if s in routing.severities), "P3")
+    # The least urgent severity catches what carries none; with no severity at all, nothing goes
+    # anywhere (the null receiver) rather than to an undefined receiver.
+    least = next((s for s in reversed(SEVERITIES) if s in routing.severities), "null")
     return {
         "route": {
             "receiver": least,

@@ -8,11 +8,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import pulumi
-from pulumi_aws import cloudwatch, kms, sns
+from pulumi_aws import cloudwatch, iam, kms, sns
 
 from components._base import child_opts, merged_tags, require, type_token
 from components.aws.identity import aws_context
 from components.aws.policy_docs import kms_key_policy, policy_document
+from components.kubernetes.aws_irsa import OidcIdentity, service_account_role
 from components.monitoring import (
     AlarmPolicy,
     AlarmSpec,
@@ -68,6 +69,7 @@ class AlertTopics(pulumi.ComponentResource):
         super().__init__(type_token("monitoring", "AlertTopics", cloud="aws"), name, None, opts)
         _validate(args)
         ctx = aws_context(self)
+        self._name = name
         publishers = [{"Service": list(_PUBLISHERS)}]
         key = kms.Key(
             f"{name}-key",
@@ -148,6 +150,37 @@ class AlertTopics(pulumi.ComponentResource):
 
     def wiring(self, policy: AlarmPolicy) -> AlarmWiring:
         return AlarmWiring(topics=dict(self.topic_arns), policy=policy)
+
+    def publisher_role(
+        self, oidc: OidcIdentity, namespace: str, service_account: str, tags: Mapping[str, str]
+    ) -> iam.Role:
+        """An IRSA role for one service account (the in-cluster Alertmanager) that may publish
+        to these topics and nothing else: the email and SMS channels of its receivers."""
+        statements = pulumi.Output.all(list(self.topic_arns.values()), self.key_arn).apply(
+            lambda v: [
+                {
+                    "Sid": "PublishAlerts",
+                    "Effect": "Allow",
+                    "Action": "sns:Publish",
+                    "Resource": sorted(v[0]),
+                },
+                {
+                    "Sid": "EncryptAlerts",
+                    "Effect": "Allow",
+                    "Action": ["kms:GenerateDataKey*", "kms:Decrypt"],
+                    "Resource": v[1],
+                },
+            ]
+        )
+        return service_account_role(
+            self,
+            f"{self._name}-alertmanager-irsa",
+            oidc=oidc,
+            namespace=namespace,
+            service_account=service_account,
+            statements=statements,
+            tags=tags,
+        )
 
 
 def _validate(args: AlertTopicsArgs) -> None:

@@ -9,8 +9,8 @@ NetworkPolicy is what narrows that down to the services that declared the use.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
 import pulumi
@@ -26,6 +26,7 @@ from components.kubernetes.platform.workload import (
 from components.network.cidr_plan import SubnetPlan
 from infra.config import StackBase
 from infra.sections.apps import AppService
+from infra.sections.metrics import metrics_args_of
 
 
 class _Vpc(Protocol):
@@ -93,10 +94,12 @@ def layer(
     data: DataLike,
     *,
     images: Mapping[str, pulumi.Input[str]] | None = None,
+    monitoring: Sequence[pulumi.Resource] | None = None,
     opts: pulumi.ResourceOptions | None = None,
 ) -> AppsHandles:
     """One Workload per service on the cluster; each may reach the data services it uses, and one
-    without `image` runs from its own repository of the registry."""
+    without `image` runs from its own repository of the registry. With a monitoring stack
+    (`monitoring`: what installs its CRDs), each service gets its monitors and alerts."""
     egress = data_egress(network.vpc.plan, data.ports)
     on_platform = pulumi.ResourceOptions.merge(kubernetes.on_platform, opts)
     addons = kubernetes.addons
@@ -111,6 +114,7 @@ def layer(
                     addons.ingress_class,
                     addons.cluster_issuer_name,
                     image=(images or {}).get(name),
+                    monitoring=monitoring,
                 ),
                 opts=on_platform,
             )
@@ -127,8 +131,10 @@ def workload_args(
     cluster_issuer: str,
     *,
     image: pulumi.Input[str] | None = None,
+    monitoring: Sequence[pulumi.Resource] | None = None,
 ) -> WorkloadArgs:
-    """`image`: the service's own repository, used when the service names no `image`."""
+    """`image`: the service's own repository, used when the service names no `image`;
+    `monitoring`: the monitoring stack's CRD installer (None: there is none)."""
     own = app.image if app.image is not None else image
     if own is None:  # config refuses this first (apps.<name>.image); kept for direct callers
         raise ValueError("apps: a service without `image` needs its registry repository")
@@ -165,4 +171,9 @@ def workload_args(
         else None,
         ingress_namespace=cfg.platform.ingress_namespace,
         data_egress=[egress[service] for service in app.uses],
+        metrics=replace(
+            metrics_args_of(app.metrics, cfg.platform.monitoring_namespace), after=monitoring
+        )
+        if monitoring is not None and app.metrics.enabled
+        else None,
     )

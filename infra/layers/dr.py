@@ -9,6 +9,7 @@ all of them (on its own topics), and the recovery objectives the plan checks.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -16,6 +17,7 @@ import pulumi
 
 from components.dr.aws_failover import Endpoint, FailoverRecords, FailoverRecordsArgs
 from components.dr.objectives import RecoveryObjectives
+from components.kubernetes.aws_eks import EksCluster, EksClusterArgs, NodeGroupArgs
 from components.network.cidr_plan import SubnetPlan
 from components.postgres.aws import ServerlessArgs
 from components.postgres.aws_global import GlobalSecondary, GlobalSecondaryArgs
@@ -33,7 +35,8 @@ from components.storage.aws_replication import (
 from infra.config import AwsStackConfig
 from infra.layers.api import ApiHandles, failover_dns
 from infra.layers.data import DataHandles, global_database
-from infra.layers.dr_region import DrRegionHandles, dr_tags
+from infra.layers.dr_region import DrRegionHandles, dr_cluster_name, dr_tags
+from infra.layers.kubernetes import cluster_args
 from infra.layers.storage import StorageHandles
 from infra.providers import Providers
 
@@ -47,6 +50,8 @@ class DrHandles:
     """The RDS engine's cross-region read replica (`dr.postgres: warm` with engine postgres)."""
     cache: GlobalDatastore | None
     """The cache's Global Datastore and its DR secondary (`dr.cache: replicated`)."""
+    standby: EksCluster | None
+    """The warm standby cluster (`dr.compute: warm`)."""
     replicas: dict[str, Bucket]
     """Replica buckets in the DR region, by the role of their source."""
     replication: Replication | None
@@ -78,6 +83,9 @@ class DrHandles:
                 "drCacheEndpoint": cache.secondary_endpoint,
                 "drCacheAuthSecretArn": cache.secondary_auth_secret_arn,
             }
+        if (standby := self.standby) is not None:
+            out |= {"drClusterName": standby.cluster_name, "drClusterEndpoint": standby.endpoint,
+                    "drNodeGroupNames": standby.node_group_names}  # fmt: skip
         out |= {
             f"dr{role.capitalize()}BucketName": b.bucket_name for role, b in self.replicas.items()
         }
@@ -94,8 +102,11 @@ def layer(
     storage: StorageHandles,
     *,
     api: ApiHandles | None = None,
+    image_repository_arns: Sequence[pulumi.Input[str]] = (),
     opts: pulumi.ResourceOptions | None = None,
 ) -> DrHandles | None:
+    """`image_repository_arns`: the registry's repositories (the standby's nodes pull from their
+    replicas in the DR region)."""
     if region is None or providers.dr is None:
         return None
     in_dr = providers.in_dr(opts)
@@ -122,6 +133,20 @@ def layer(
             primary_provider=providers.primary,
             opts=in_dr,
         )
+    standby = None
+    if cfg.dr.compute == "warm" and cfg.cluster.enabled:
+        standby = EksCluster(
+            f"{cfg.prefix}-dr-eks",
+            replace(
+                standby_args(cfg, region),
+                alarms=region.alarms,
+                # From their replicas when the registry replicates to the DR region.
+                image_repository_arns=[_in_region(a, cfg.region, region.region)
+                                       if cfg.registry.replicate_to_dr else a
+                                       for a in image_repository_arns],
+            ),
+            opts=in_dr,
+        )  # fmt: skip
     replicas, replication = _replicas(cfg, providers, storage, opts)
     if replication is not None and region.alarms is not None:
         ReplicationAlarms(
@@ -141,7 +166,40 @@ def layer(
             f"{cfg.prefix}-failover", failover_args(cfg, api.edge.domain_name),
             opts=providers.in_primary(opts),
         )  # fmt: skip
-    return DrHandles(region, postgres, replica, cache, replicas, replication, objectives, failover)
+    return DrHandles(
+        region, postgres, replica, cache, standby, replicas, replication, objectives, failover
+    )
+
+
+def _in_region(arn: pulumi.Input[str], primary: str, region: str) -> pulumi.Output[str]:
+    """The ARN of a repository's replica in `region` (ECR replication keeps the name)."""
+    return pulumi.Output.from_input(arn).apply(lambda a: a.replace(f":{primary}:", f":{region}:"))
+
+
+def standby_args(cfg: AwsStackConfig, region: DrRegionHandles) -> EksClusterArgs:
+    vpc = region.vpc
+    private = {zone: s.id for zone, s in vpc.subnets["private"].items()}
+    return standby_args_of(cfg, vpc.vpc_id, private)
+
+
+def standby_args_of(
+    cfg: AwsStackConfig, vpc_id: pulumi.Input[str], private: dict[str, pulumi.Input[str]]
+) -> EksClusterArgs:
+    """The primary cluster's settings with one node: the first node group's types, at least one
+    node, up to its maximum (failover scales it)."""
+    first = next(iter(cfg.cluster.node_groups.values()))
+    return replace(
+        cluster_args(cfg, vpc_id, private),
+        cluster_name=dr_cluster_name(cfg),
+        node_groups={
+            "standby": NodeGroupArgs(
+                instance_types=first.instance_types, capacity_type=first.capacity_type,
+                min_size=1, desired_size=1, max_size=first.max_size,
+                disk_size_gib=first.disk_size_gib, labels=first.labels,
+            )
+        },
+        tags=dr_tags(cfg),
+    )  # fmt: skip
 
 
 def failover_args(cfg: AwsStackConfig, edge_domain: pulumi.Input[str]) -> FailoverRecordsArgs:

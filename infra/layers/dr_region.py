@@ -16,7 +16,7 @@ from components.monitoring.aws import AlarmWiring, AlertTopics, AlertTopicsArgs
 from components.network.aws import Vpc, VpcArgs
 from infra.config import AwsStackConfig
 from infra.layers.lock import lock_args
-from infra.layers.network import vpc_args_of
+from infra.layers.network import cluster_name, vpc_args_of
 from infra.providers import Providers
 
 
@@ -83,9 +83,15 @@ def dr_tags(cfg: AwsStackConfig) -> dict[str, str]:
     return {**cfg.base_tags, "dr-role": "replica"}
 
 
+def dr_cluster_name(cfg: AwsStackConfig) -> str:
+    """The warm standby cluster's name (known before it exists: the DR VPC tags its subnets)."""
+    return f"{cluster_name(cfg)}-dr"
+
+
 def dr_vpc_args(cfg: AwsStackConfig) -> VpcArgs:
+    clusters = [dr_cluster_name(cfg)] if cfg.dr.compute == "warm" else []
     return vpc_args_of(
-        cfg, cfg.dr.region or "", cfg.dr.network, cluster_names=[], tags=dr_tags(cfg)
+        cfg, cfg.dr.region or "", cfg.dr.network, cluster_names=clusters, tags=dr_tags(cfg)
     )
 
 

@@ -31,6 +31,7 @@ from components.kubernetes.platform.workload import (
 from infra.policy_limits import PolicyLimits
 from infra.presets import deep_merge
 from infra.sections.base import Problem, Section, component_default
+from infra.sections.metrics import AppMetrics
 
 _DNS_LABEL = DNS_LABEL.pattern
 _DNS_SUBDOMAIN = re.compile(r"^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$")
@@ -82,6 +83,9 @@ class AppDefaults(Section):
     """CPU architectures the image is built for (`amd64`, `arm64`): pods run only on nodes of
     these, and a stack whose node groups offer none of them is refused. Unset: amd64 only; list
     both for a multi-arch image to run on Graviton nodes."""
+    metrics: AppMetrics = Field(default_factory=AppMetrics)
+    """What the in-cluster monitoring stack watches (`groundwork:metrics`): the request
+    metrics' source, scrape port and path, and the alerts' thresholds and severities."""
 
 
 class AppService(AppDefaults):
@@ -194,6 +198,18 @@ class AppService(AppDefaults):
         if self.host is not None and HTTP_PORT not in self.ports:
             yield Problem(
                 "host", f"the Ingress routes to the '{HTTP_PORT}' port; declare it in ports"
+            )
+        m = self.metrics
+        if m.enabled and m.source == "app" and m.port not in self.ports:
+            yield Problem(
+                "metrics.port",
+                f"'{m.port}' is not one of ports {sorted(self.ports)}; name the port serving "
+                "the metrics, or set metrics.source 'ingress' (from its Ingress) or 'none'",
+            )
+        if m.enabled and m.source == "ingress" and self.host is None:
+            yield Problem(
+                "metrics.source",
+                "'ingress' reads the metrics of the service's Ingress; the service has no host",
             )
 
 

@@ -15,7 +15,15 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from components.dr import CACHE_DR_MODE, CacheDrMode, DrTargets, Objective, PostgresDrMode
+from components.dr import (
+    CACHE_DR_MODE,
+    COMPUTE_DR_MODE,
+    CacheDrMode,
+    ComputeDrMode,
+    DrTargets,
+    Objective,
+    PostgresDrMode,
+)
 from components.network.aws import NatStrategy
 from components.postgres.aws_global import GlobalSecondaryArgs
 from components.storage.aws_replication import ReplicationArgs
@@ -90,6 +98,10 @@ class DisasterRecovery(Section):
     """How the cache is kept in the DR region: `rebuild` (nothing there: it is created empty on
     failover and refilled from the database) or `replicated` (a cross-region replica promoted on
     failover: an ElastiCache Global Datastore, which doubles the cache's node cost)."""
+    compute: ComputeDrMode = COMPUTE_DR_MODE
+    """How the cluster is kept in the DR region: `cold` (none: the cold path creates it on
+    failover) or `warm` (a minimal EKS cluster runs there, one node of the primary's first node
+    group's types; needs `dr.network.nat` so its nodes reach ECR and EKS)."""
     critical_buckets: list[BucketRole] = Field(default_factory=lambda: list(BUCKET_ROLES))
     """Buckets (by role) replicated to the DR region and tagged `dr-critical=true`."""
     backup_copies: bool = True
@@ -148,6 +160,11 @@ class AlicloudDisasterRecovery(DisasterRecovery):
                 "postgres",
                 f"'{self.postgres}' (a live secondary) is not built on Alibaba Cloud; use none "
                 "(cross-region backups of the database, dr.backupCopies)",
+            )
+        if self.compute != "cold":
+            yield Problem(
+                "compute",
+                f"'{self.compute}' (a standby cluster) is not built on Alibaba Cloud; use cold",
             )
         if self.cache != "rebuild":
             yield Problem(

@@ -356,7 +356,8 @@ class Platform(Section):
     ingress_namespace: str = Field(_baseline("ingress_namespace"), pattern=_DNS_LABEL)
     """Namespace of the ingress controller (workloads admit traffic from it)."""
     monitoring_namespace: str = Field(_baseline("monitoring_namespace"), pattern=_DNS_LABEL)
-    """Namespace of the monitoring stack (workloads admit scrapes from it)."""
+    """Namespace of the monitoring stack (its Prometheus is admitted to each workload's metrics
+    port only)."""
     ingress_class: str = Field(_addons("ingress_class"), pattern=_DNS_LABEL)
     """IngressClass name of the controller."""
     internet_facing: bool = _addons("internet_facing")

@@ -81,7 +81,8 @@ MECHANISMS: dict[str, Mechanism] = {m.key: m for m in (
               "OSS cross-region replication without Replication Time Control: no time bound on "
               "the copy"),
     Mechanism("compute-warm-standby", 0, 15 * 60,
-              "A running cluster in the DR region: stateless services are redeployed to it"),
+              "A running cluster in the DR region: its node group is scaled up and the platform "
+              "add-ons and stateless services are deployed to it (about 15 min)"),
     Mechanism("compute-cold-path", 0, HOUR,
               "A DR network but no cluster: the cold path creates the cluster, nodes, platform "
               "add-ons and services there (about 1 h; docs/runbooks/dr-failover.md)"),

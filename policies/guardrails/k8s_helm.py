@@ -22,6 +22,13 @@ KNOWN_CHART_VALUES: dict[str, dict[str, str]] = {
     },
 }
 """Values of the charts the platform installs whose risk is not spelt like a pod spec."""
+KNOWN_CHART_DEFAULTS_ON: dict[str, dict[str, str]] = {
+    "kube-prometheus-stack": {
+        "nodeExporter.enabled": "node-exporter (on unless set false) shares the node's network "
+        "and PID namespaces and mounts the host's root filesystem",
+    },
+}
+"""Risky parts such charts turn on by default: flagged unless the values turn them off."""
 
 _EXACT_VERSION = re.compile(r"^v?\d+\.\d+\.\d+([-+][0-9A-Za-z.-]+)?$")
 
@@ -79,6 +86,9 @@ def _values_pod_security(subject: Subject, params: Mapping[str, Any]) -> Iterato
     for path, why in KNOWN_CHART_VALUES.get(_chart_name(subject), {}).items():
         if truthy(known(get(values, path), f"values.{path}")):
             yield f"values.{path}: {why}"
+    for path, why in KNOWN_CHART_DEFAULTS_ON.get(_chart_name(subject), {}).items():
+        if known(get(values, path), f"values.{path}") is not False:
+            yield f"values.{path}: {why}"
 
 
 def _normal(url: str) -> str:
@@ -132,6 +142,7 @@ RULES = [
                 "https://kubernetes-sigs.github.io/metrics-server",
                 "https://kubernetes.github.io/autoscaler",
                 "https://kubernetes-sigs.github.io/external-dns",
+                "https://prometheus-community.github.io/helm-charts",
             ],
             "allowLocalCharts": False,
         },

@@ -1,8 +1,9 @@
 """`groundwork:kubernetes:PlatformBaseline`: what every cluster gets before any workload.
 
 Creates: workload namespaces with Pod Security Admission `restricted` (enforce, audit, warn); in
-each, a default-deny NetworkPolicy (ingress and egress) plus allows for DNS to kube-system, traffic
-from the ingress controller's namespace and scrapes from the monitoring namespace; a ResourceQuota
+each, a default-deny NetworkPolicy (ingress and egress) plus allows for DNS to kube-system and
+traffic from the ingress controller's namespace (scrapes from the monitoring namespace are admitted
+per workload, to its metrics port only: workload_monitoring.py); a ResourceQuota
 and a LimitRange (so pods without resources get sane defaults and count against the quota); the
 platform namespaces (ingress controller, cert-manager, monitoring) at PSA `baseline` enforce with
 `restricted` audit/warn (their charts need NET_BIND_SERVICE or host settings we do not control);
@@ -98,7 +99,8 @@ class PlatformBaselineArgs:
     ingress_namespace: str = "ingress-nginx"
     """Namespace of the ingress controller (workloads admit traffic from it)."""
     monitoring_namespace: str = "monitoring"
-    """Namespace of the monitoring stack (workloads admit scrapes from it)."""
+    """Namespace of the monitoring stack (a platform namespace; its NetworkPolicies are the
+    monitoring stack's own)."""
     platform_namespaces: Sequence[str] = ("ingress-nginx", "cert-manager", "monitoring")
     """Namespaces for add-ons, created here so they carry PSA labels."""
     storage_class: StorageClassArgs
@@ -197,15 +199,6 @@ class PlatformBaseline(pulumi.ComponentResource):
                 "podSelector": {},
                 "policyTypes": ["Ingress"],
                 "ingress": [{"from": [from_namespace(args.ingress_namespace)]}],
-            },
-        )
-        self._policy(
-            ns,
-            "allow-from-monitoring",
-            {
-                "podSelector": {},
-                "policyTypes": ["Ingress"],
-                "ingress": [{"from": [from_namespace(args.monitoring_namespace)]}],
             },
         )
 

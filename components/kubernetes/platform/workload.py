@@ -31,6 +31,11 @@ from pulumi_kubernetes import apps, autoscaling, core, networking, policy
 from components._base import child_opts, parse_cidr, require, type_token
 from components.kubernetes.architecture import ARCHITECTURES, Architecture
 from components.kubernetes.platform.baseline import k8s_labels
+from components.kubernetes.platform.workload_monitoring import (
+    WorkloadMetricsArgs,
+    observe,
+    validate_metrics,
+)
 
 DIGEST = re.compile(r"^sha256:[0-9a-f]{64}$")
 TAG = re.compile(r"^[\w][\w.-]{0,127}$")
@@ -176,6 +181,9 @@ class WorkloadArgs:
     (`kubernetes.io/arch`), so an amd64-only image never lands on an arm64 (Graviton) node.
     List every architecture of a multi-arch image."""
     """Zone spread strictness (DoNotSchedule blocks scheduling when a zone is missing)."""
+    metrics: WorkloadMetricsArgs | None = None
+    """Scrape, alerts, scrape NetworkPolicy and dashboard for the in-cluster monitoring stack
+    (workload_monitoring.py); None: the workload is not observed."""
 
 
 class Workload(pulumi.ComponentResource):
@@ -251,6 +259,9 @@ class Workload(pulumi.ComponentResource):
         self.network_policy = self._network_policy()
         if args.ingress is not None:
             self._ingress(args.ingress)
+        if args.metrics is not None:
+            observe(self, name, args.namespace, self._labels, self._selector,
+                    args.ports.get(args.metrics.port, 0), args.metrics)  # fmt: skip
         self.register_outputs(
             {
                 "image": self.image_ref,
@@ -621,6 +632,8 @@ def validate_workload(name: str, args: WorkloadArgs) -> None:
     require(
         args.pdb_max_unavailable >= 1, "pdb_max_unavailable", "at least 1 (drains must proceed)"
     )
+    if args.metrics is not None:
+        validate_metrics(args.metrics, args.ports, has_ingress=args.ingress is not None)
     if args.ingress is not None:
         require(bool(args.ingress.host), "ingress.host", "must not be empty")
         require(HTTP_PORT in args.ports, "ingress", f"routes to the '{HTTP_PORT}' port; declare it")

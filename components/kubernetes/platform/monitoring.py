@@ -1,0 +1,474 @@
+"""`groundwork:kubernetes:MonitoringStack`: the in-cluster metrics stack, shared by every cloud.
+
+Creates, in the monitoring namespace (the baseline creates it, with its PSA labels):
+- kube-prometheus-stack as one pinned `helm.v3.Release`: the Prometheus operator, Prometheus,
+  Alertmanager, kube-state-metrics and Grafana. Prometheus and Alertmanager keep their data on
+  the cluster's encrypted default StorageClass; with more than one replica they get a
+  PodDisruptionBudget and hard anti-affinity across zones. Prometheus keeps `retention_days` and
+  at most 80 % of its volume. Its selectors are open, so every ServiceMonitor and PrometheusRule
+  of the cluster (the Workloads') is picked up.
+- Control-plane scrape targets a managed cloud hides (etcd, scheduler, controller manager, and
+  kube-proxy, whose metrics listen on the node's loopback) and their rules are off: on EKS and
+  ACK they would fire `...Down` alerts forever.
+- node-exporter is off: it needs the node's network and PID namespaces and host paths, which the
+  namespace's Pod Security level (`baseline`) refuses and our policy
+  `k8s-helm-values-pod-security` flags. Container metrics come from the kubelet (cAdvisor).
+- The Alertmanager configuration given (`alertmanager_config()` of the one alerting section) as
+  a Pulumi secret: inside the release's values (the chart renders it into the Alertmanager
+  Secret), or, when it holds other resources' outputs (the cloud's topic ARNs), in a Secret of
+  its own that the Alertmanager reads; and Alertmanager's service account with the cloud
+  identity it publishes to the topics with.
+- Grafana with a generated admin password (a `random.RandomPassword` in a Secret the chart
+  references) and its dashboard sidecar; a platform dashboard as a ConfigMap with the sidecar's
+  label (Workloads add one each).
+- A ServiceMonitor for the ingress controller's metrics, when an ingress namespace is given.
+- NetworkPolicies: default deny for the namespace, then exactly what the stack needs: DNS, the
+  API server, the kubelets and scrapes of pods in other namespaces (Prometheus), the namespace's
+  own pods among themselves, the API server calling the operator's admission webhook, and
+  HTTPS out from Alertmanager (webhooks, PagerDuty, the notification topics).
+
+Needs a Kubernetes provider and a `random` provider from the caller.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import pulumi
+import pulumi_random as random
+import yaml
+from pulumi_kubernetes import apiextensions, core, helm, networking
+
+from components._base import child_opts, parse_cidr, require, type_token
+from components.kubernetes.platform.baseline import k8s_labels
+from components.kubernetes.platform.charts import ChartArgs, merge_values, validate_charts
+from components.kubernetes.platform.dashboards import DASHBOARD_LABEL, platform_dashboard
+
+RELEASE = "kps"
+"""Release name: short, so the chart's object names stay short (`kps-operator`, ...)."""
+HIDDEN_CONTROL_PLANE = ("kubeEtcd", "kubeScheduler", "kubeControllerManager", "kubeProxy")
+"""Scrape targets a managed control plane does not expose to the cluster (values keys)."""
+HIDDEN_CONTROL_PLANE_RULES = (
+    "etcd",
+    "kubeControllerManager",
+    "kubeSchedulerAlerting",
+    "kubeSchedulerRecording",
+    "kubeProxy",
+    "nodeExporterAlerting",
+    "nodeExporterRecording",
+    "node",
+    "windows",
+)
+"""Default rule groups over targets that are off (control plane, node-exporter, Windows)."""
+RETENTION_SHARE = 0.8
+"""Share of the Prometheus volume its size-based retention may fill (the rest: WAL, compaction)."""
+PROMETHEUS_POD_LABELS = {"app.kubernetes.io/name": "prometheus"}
+"""Labels the operator puts on Prometheus pods (workloads admit scrapes from them)."""
+ALERTMANAGER_POD_LABELS = {"app.kubernetes.io/name": "alertmanager"}
+OPERATOR_WEBHOOK_PORT = 10250
+"""The operator's admission webhook port (chart value prometheusOperator.tls.internalPort)."""
+API_PORTS = (443, 6443)
+KUBELET_PORT = 10250
+GRAFANA_ADMIN_USER = "admin"
+ALERTMANAGER_SERVICE_ACCOUNT = "alertmanager"
+"""Alertmanager's service account (named, so a cloud identity can trust exactly it)."""
+ALERTMANAGER_CONFIG_SECRET = "alertmanager-config"  # noqa: S105 (a Secret's name)
+ALERTMANAGER_CONFIG_KEY = "alertmanager.yaml"
+"""The key the operator reads the configuration from."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class PrometheusArgs:
+    replicas: int = 2
+    """Prometheus servers (each scrapes everything: one can be drained or lost)."""
+    retention_days: int = 15
+    """Days of metrics kept (and at most 80 % of the volume)."""
+    volume_gib: int = 50
+    """Persistent volume per replica, on the cluster's default (encrypted) StorageClass."""
+    requests_cpu: str = "500m"
+    requests_memory: str = "2Gi"
+    limits_memory: str = "4Gi"
+
+
+@dataclass(frozen=True, kw_only=True)
+class AlertmanagerArgs:
+    replicas: int = 3
+    """Alertmanagers (a gossip cluster: notifications survive the loss of members)."""
+    volume_gib: int = 1
+    """Persistent volume per replica for silences and the notification log; 0: an emptyDir
+    (both are lost when the pod restarts)."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class MonitoringStackArgs:
+    part_of: str
+    """Product name (label `app.kubernetes.io/part-of`)."""
+    chart: ChartArgs
+    """kube-prometheus-stack, pinned."""
+    namespace: str = "monitoring"
+    """Namespace of the stack (a platform namespace of the baseline)."""
+    storage_class: str
+    """StorageClass of the volumes (the baseline's encrypted default)."""
+    min_volume_gib: int = 1
+    """Smallest volume the StorageClass provisions (ESSD: 20 GiB)."""
+    zones: int
+    """Availability zones the nodes span (hard anti-affinity needs a zone per replica)."""
+    cluster_network_cidr: str
+    """The VPC's CIDR: nodes (kubelets) and the API server's endpoints live in it."""
+    prometheus: PrometheusArgs = field(default_factory=PrometheusArgs)
+    alertmanager: AlertmanagerArgs = field(default_factory=AlertmanagerArgs)
+    alertmanager_config: pulumi.Input[Mapping[str, Any]]
+    """The Alertmanager configuration (`components.monitoring.alertmanager_config`); it is
+    wrapped as a Pulumi secret (webhook URLs and keys)."""
+    alertmanager_config_secret: bool = False
+    """Put the configuration in a Secret of its own, which the chart's Alertmanager reads,
+    instead of the chart values: for a configuration holding other resources' outputs (the
+    cloud's topic ARNs), so the chart values stay free of them (known at preview, priced)."""
+    alertmanager_service_account_annotations: Mapping[str, pulumi.Input[str]] = field(
+        default_factory=dict
+    )
+    """Annotations of Alertmanager's service account (a cloud identity allowed to publish to the
+    notification topics, e.g. an IRSA role); the service account is this component's, not the
+    chart's, for the same reason."""
+    ingress_namespace: str | None = "ingress-nginx"
+    """Namespace of ingress-nginx, whose controller metrics are scraped; None: not scraped."""
+    protect_stateful: bool = True
+    """Protect the release: removing it deletes the metrics and silences with its volumes."""
+
+
+class MonitoringStack(pulumi.ComponentResource):
+    release: helm.v3.Release
+    namespace: str
+    grafana_admin_password: pulumi.Output[str]
+
+    def __init__(
+        self, name: str, args: MonitoringStackArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        super().__init__(type_token("kubernetes", "MonitoringStack"), name, None, opts)
+        validate_monitoring(args)
+        self._name, self._args = name, args
+        self.namespace = args.namespace
+        self._network_policies()
+        admin = self._grafana_admin()
+        before = [admin, self._alertmanager_account(), *self._alertmanager_secret()]
+        self.release = helm.v3.Release(
+            f"{name}-{args.chart.chart}",
+            name=RELEASE,
+            chart=args.chart.chart,
+            version=args.chart.version,
+            repository_opts=helm.v3.RepositoryOptsArgs(repo=args.chart.repository),
+            namespace=args.namespace,
+            create_namespace=False,  # the baseline's, with its PSA labels
+            values=merge_values(stack_values(args, admin), args.chart.values),
+            atomic=True,
+            cleanup_on_fail=True,
+            max_history=10,
+            timeout=900,
+            opts=child_opts(self, protect=args.protect_stateful, depends_on=before),
+        )
+        after = [self.release]
+        self._dashboard("platform", platform_dashboard(), after)
+        if args.ingress_namespace is not None:
+            self._ingress_monitor(args.ingress_namespace, after)
+        self.register_outputs(
+            {"namespace": args.namespace, "release": RELEASE, "chartVersion": args.chart.version}
+        )
+
+    def _meta(self, name: str, **extra: Any) -> dict[str, Any]:
+        labels = {**k8s_labels(name, self._args.part_of), **extra.pop("labels", {})}
+        return {"name": name, "namespace": self._args.namespace, "labels": labels, **extra}
+
+    def _grafana_admin(self) -> core.v1.Secret:
+        password = random.RandomPassword(
+            f"{self._name}-grafana-admin",
+            length=32,
+            special=False,  # typed into a login form; 32 alphanumerics are ~190 bits
+            min_upper=2,
+            min_lower=2,
+            min_numeric=2,
+            opts=child_opts(self, protect=self._args.protect_stateful),
+        )
+        self.grafana_admin_password = pulumi.Output.secret(password.result)
+        return core.v1.Secret(
+            f"{self._name}-grafana-admin",
+            metadata=self._meta(grafana_admin_secret_name()),
+            type="Opaque",
+            string_data={
+                "admin-user": GRAFANA_ADMIN_USER,
+                "admin-password": self.grafana_admin_password,
+            },
+            opts=child_opts(self),
+        )
+
+    def _alertmanager_account(self) -> core.v1.ServiceAccount:
+        return core.v1.ServiceAccount(
+            f"{self._name}-alertmanager",
+            metadata=self._meta(
+                ALERTMANAGER_SERVICE_ACCOUNT,
+                annotations=dict(self._args.alertmanager_service_account_annotations),
+            ),
+            automount_service_account_token=True,  # the config reloader reads the API
+            opts=child_opts(self),
+        )
+
+    def _alertmanager_secret(self) -> list[core.v1.Secret]:
+        if not self._args.alertmanager_config_secret:
+            return []
+        rendered = pulumi.Output.secret(self._args.alertmanager_config).apply(
+            lambda config: yaml.safe_dump(config, sort_keys=False)
+        )
+        return [
+            core.v1.Secret(
+                f"{self._name}-alertmanager-config",
+                metadata=self._meta(ALERTMANAGER_CONFIG_SECRET),
+                type="Opaque",
+                string_data={ALERTMANAGER_CONFIG_KEY: rendered},
+                opts=child_opts(self),
+            )
+        ]
+
+    def _dashboard(self, key: str, dashboard: Mapping[str, Any], after: list[Any]) -> None:
+        core.v1.ConfigMap(
+            f"{self._name}-dashboard-{key}",
+            metadata=self._meta(f"dashboard-{key}", labels={DASHBOARD_LABEL: "1"}),
+            data={f"{key}.json": json.dumps(dashboard, sort_keys=True)},
+            opts=child_opts(self, depends_on=after),
+        )
+
+    def _ingress_monitor(self, ingress_namespace: str, after: list[Any]) -> None:
+        apiextensions.CustomResource(
+            f"{self._name}-ingress-nginx-monitor",
+            api_version="monitoring.coreos.com/v1",
+            kind="ServiceMonitor",
+            metadata=self._meta("ingress-nginx"),
+            spec={
+                "namespaceSelector": {"matchNames": [ingress_namespace]},
+                "selector": {
+                    "matchLabels": {
+                        "app.kubernetes.io/name": "ingress-nginx",
+                        "app.kubernetes.io/component": "controller",
+                    }
+                },
+                "endpoints": [{"port": "metrics", "interval": "30s"}],
+            },
+            opts=child_opts(self, depends_on=after),
+        )
+
+    def _policy(self, policy: str, spec: dict[str, Any]) -> None:
+        networking.v1.NetworkPolicy(
+            f"{self._name}-netpol-{policy}",
+            metadata=self._meta(policy),
+            spec=spec,
+            opts=child_opts(self),
+        )
+
+    def _network_policies(self) -> None:
+        for policy, spec in network_policy_specs(self._args).items():
+            self._policy(policy, spec)
+
+
+def grafana_admin_secret_name() -> str:
+    return "grafana-admin"
+
+
+def _volume_claim(storage_class: str, gib: int) -> dict[str, Any]:
+    return {
+        "volumeClaimTemplate": {
+            "spec": {
+                "storageClassName": storage_class,
+                "accessModes": ["ReadWriteOnce"],
+                "resources": {"requests": {"storage": f"{gib}Gi"}},
+            }
+        }
+    }
+
+
+def _spread(replicas: int) -> dict[str, Any]:
+    """More than one replica: hard anti-affinity across zones (losing a zone loses one)."""
+    if replicas > 1:
+        return {
+            "podAntiAffinity": "hard",
+            "podAntiAffinityTopologyKey": "topology.kubernetes.io/zone",
+        }
+    return {"podAntiAffinity": "soft"}
+
+
+def _pdb(replicas: int) -> dict[str, Any]:
+    return {"enabled": replicas > 1, "minAvailable": max(replicas - 1, 1)}
+
+
+def stack_values(args: MonitoringStackArgs, admin: core.v1.Secret | None = None) -> dict[str, Any]:
+    """The chart values from the args (the caller's `chart.values` are merged over them)."""
+    prom, am = args.prometheus, args.alertmanager
+    retention_size = int(prom.volume_gib * RETENTION_SHARE * 1024)
+    alertmanager_spec: dict[str, Any] = {
+        "replicas": am.replicas,
+        **(
+            {"useExistingSecret": True, "configSecret": ALERTMANAGER_CONFIG_SECRET}
+            if args.alertmanager_config_secret
+            else {}
+        ),
+        **_spread(am.replicas),
+        "resources": {"requests": {"cpu": "50m", "memory": "64Mi"}, "limits": {"memory": "256Mi"}},
+    }
+    if am.volume_gib:
+        alertmanager_spec["storage"] = _volume_claim(args.storage_class, am.volume_gib)
+    values: dict[str, Any] = {
+        "fullnameOverride": RELEASE,
+        "crds": {"enabled": True},
+        "defaultRules": {"rules": dict.fromkeys(HIDDEN_CONTROL_PLANE_RULES, False)},
+        **{target: {"enabled": False} for target in HIDDEN_CONTROL_PLANE},
+        "nodeExporter": {"enabled": False},
+        "windowsMonitoring": {"enabled": False},
+        "alertmanager": {
+            **(
+                {}
+                if args.alertmanager_config_secret
+                else {"config": pulumi.Output.secret(args.alertmanager_config)}
+            ),
+            "podDisruptionBudget": _pdb(am.replicas),
+            "serviceAccount": {"create": False, "name": ALERTMANAGER_SERVICE_ACCOUNT},
+            "alertmanagerSpec": alertmanager_spec,
+        },
+        "prometheus": {
+            "podDisruptionBudget": _pdb(prom.replicas),
+            "prometheusSpec": {
+                "replicas": prom.replicas,
+                **_spread(prom.replicas),
+                "retention": f"{prom.retention_days}d",
+                "retentionSize": f"{retention_size}MB",
+                "storageSpec": _volume_claim(args.storage_class, prom.volume_gib),
+                "resources": {
+                    "requests": {"cpu": prom.requests_cpu, "memory": prom.requests_memory},
+                    "limits": {"memory": prom.limits_memory},
+                },
+                # Every ServiceMonitor / PrometheusRule of the cluster, not only the chart's.
+                "ruleSelectorNilUsesHelmValues": False,
+                "serviceMonitorSelectorNilUsesHelmValues": False,
+                "podMonitorSelectorNilUsesHelmValues": False,
+                "probeSelectorNilUsesHelmValues": False,
+            },
+        },
+        "grafana": {
+            "admin": {
+                "existingSecret": grafana_admin_secret_name(),
+                "userKey": "admin-user",
+                "passwordKey": "admin-password",
+            },
+            "persistence": {"enabled": False},  # dashboards are ConfigMaps, the login a Secret
+            "sidecar": {
+                "dashboards": {
+                    "enabled": True,
+                    "label": DASHBOARD_LABEL,
+                    "labelValue": "1",
+                    "searchNamespace": "ALL",
+                }
+            },
+        },
+    }
+    return values
+
+
+def network_policy_specs(args: MonitoringStackArgs) -> dict[str, dict[str, Any]]:
+    """The namespace's NetworkPolicies by name: default deny, then each path the stack needs."""
+    vpc = [{"ipBlock": {"cidr": args.cluster_network_cidr}}]
+    own_namespace: list[dict[str, Any]] = [{"podSelector": {}}]
+    return {
+        "default-deny": {"podSelector": {}, "policyTypes": ["Ingress", "Egress"]},
+        "allow-dns": {
+            "podSelector": {},
+            "policyTypes": ["Egress"],
+            "egress": [
+                {
+                    "to": [
+                        {
+                            "namespaceSelector": {
+                                "matchLabels": {"kubernetes.io/metadata.name": "kube-system"}
+                            },
+                            "podSelector": {"matchLabels": {"k8s-app": "kube-dns"}},
+                        }
+                    ],
+                    "ports": [{"protocol": "UDP", "port": 53}, {"protocol": "TCP", "port": 53}],
+                }
+            ],
+        },
+        # Grafana -> Prometheus -> Alertmanager, Alertmanager gossip, self-scrapes.
+        "allow-same-namespace": {
+            "podSelector": {},
+            "policyTypes": ["Ingress", "Egress"],
+            "ingress": [{"from": own_namespace}],
+            "egress": [{"to": own_namespace}],
+        },
+        # The operator, kube-state-metrics, Grafana's sidecar and Prometheus' discovery.
+        "allow-apiserver": {
+            "podSelector": {},
+            "policyTypes": ["Egress"],
+            "egress": [
+                {"to": vpc, "ports": [{"protocol": "TCP", "port": port} for port in API_PORTS]}
+            ],
+        },
+        # The API server calls the operator's admission webhook (rule and config validation).
+        "allow-operator-webhook": {
+            "podSelector": {"matchLabels": {"app": "kube-prometheus-stack-operator"}},
+            "policyTypes": ["Ingress"],
+            "ingress": [
+                {"from": vpc, "ports": [{"protocol": "TCP", "port": OPERATOR_WEBHOOK_PORT}]}
+            ],
+        },
+        # Prometheus scrapes the kubelets (cAdvisor) and pods in other namespaces; each workload
+        # admits it on its metrics port only (the Workload's scrape policy).
+        "allow-prometheus-scrapes": {
+            "podSelector": {"matchLabels": dict(PROMETHEUS_POD_LABELS)},
+            "policyTypes": ["Egress"],
+            "egress": [
+                {"to": vpc, "ports": [{"protocol": "TCP", "port": KUBELET_PORT}]},
+                {"to": [{"namespaceSelector": {}}]},
+            ],
+        },
+        # Notifications: chat webhooks, PagerDuty and the cloud's notification topics are
+        # HTTPS endpoints outside the cluster whose addresses are not known in advance.
+        "allow-alertmanager-notify": {
+            "podSelector": {"matchLabels": dict(ALERTMANAGER_POD_LABELS)},
+            "policyTypes": ["Egress"],
+            "egress": [
+                {
+                    "to": [{"ipBlock": {"cidr": "0.0.0.0/0"}}],
+                    "ports": [{"protocol": "TCP", "port": 443}],
+                }
+            ],
+        },
+    }
+
+
+def validate_monitoring(args: MonitoringStackArgs) -> None:
+    """Reject args that would leave the stack unschedulable, unpinned or without data."""
+    validate_charts({"kube_prometheus_stack": args.chart}, ["kube_prometheus_stack"])
+    require(bool(args.storage_class), "storage_class", "must not be empty")
+    parse_cidr("cluster_network_cidr", args.cluster_network_cidr)
+    for key, replicas in (
+        ("prometheus.replicas", args.prometheus.replicas),
+        ("alertmanager.replicas", args.alertmanager.replicas),
+    ):
+        require(replicas >= 1, key, "at least 1")
+        require(
+            replicas == 1 or replicas <= args.zones,
+            key,
+            f"{replicas} replicas need as many zones (hard anti-affinity across zones); the "
+            f"cluster spans {args.zones}",
+        )
+    require(args.prometheus.retention_days >= 1, "prometheus.retention_days", "at least 1")
+    require(
+        args.prometheus.volume_gib >= args.min_volume_gib,
+        "prometheus.volume_gib",
+        f"at least {args.min_volume_gib} (the smallest volume of StorageClass "
+        f"'{args.storage_class}')",
+    )
+    require(
+        args.alertmanager.volume_gib == 0 or args.alertmanager.volume_gib >= args.min_volume_gib,
+        "alertmanager.volume_gib",
+        f"0 (no volume) or at least {args.min_volume_gib} (the smallest volume of StorageClass "
+        f"'{args.storage_class}')",
+    )

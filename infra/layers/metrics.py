@@ -1,0 +1,143 @@
+"""Metrics layer, on either cloud: the in-cluster monitoring stack (`groundwork:metrics`) on the
+cluster the Kubernetes layer built, its Alertmanager routed by `groundwork:alerting`.
+
+On AWS the Alertmanager also publishes to the severity's notification topic (email and SMS):
+`aws_alertmanager` gives it the topics' ARNs and an IRSA role that may publish to them only.
+The apps layer takes `after` so each Workload's monitors wait for the CRDs."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import pulumi
+
+from components.kubernetes.aws_irsa import OidcIdentity
+from components.kubernetes.platform.charts import ChartArgs
+from components.kubernetes.platform.monitoring import (
+    ALERTMANAGER_SERVICE_ACCOUNT,
+    MonitoringStack,
+    MonitoringStackArgs,
+)
+from components.monitoring import alertmanager_config
+from components.monitoring.aws import AlertTopics
+from infra.config import StackBase
+
+
+class _Baseline(Protocol):
+    @property
+    def storage_class_name(self) -> str: ...
+
+
+class KubernetesLike(Protocol):
+    """What the layer takes from any cloud's Kubernetes handles."""
+
+    @property
+    def baseline(self) -> _Baseline: ...
+    @property
+    def on_platform(self) -> pulumi.ResourceOptions: ...
+
+
+@dataclass(frozen=True)
+class AlertmanagerWiring:
+    """What the cloud adds to the Alertmanager: its configuration and service-account identity."""
+
+    config: pulumi.Input[Mapping[str, Any]]
+    service_account_annotations: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
+    references_resources: bool = False
+    """The config holds other resources' outputs (topic ARNs): it gets a Secret of its own."""
+
+
+@dataclass(frozen=True)
+class MetricsHandles:
+    stack: MonitoringStack | None = None
+    """None when `metrics.enabled` is false or the stack has no cluster."""
+
+    @property
+    def after(self) -> Sequence[pulumi.Resource] | None:
+        """What a Workload's monitors wait for (None: no monitoring stack, no monitors)."""
+        return [self.stack.release] if self.stack is not None else None
+
+    @property
+    def exports(self) -> dict[str, Any]:
+        if self.stack is None:
+            return {}
+        # Where to find the login, never the login itself.
+        return {"grafanaAdminSecret": f"{self.stack.namespace}/grafana-admin"}
+
+
+def plain_alertmanager(cfg: StackBase) -> AlertmanagerWiring:
+    """Routes, receivers and inhibitions from `alerting`, without cloud notification topics."""
+    return AlertmanagerWiring(config=alertmanager_config(cfg.alerting.routing()))
+
+
+def aws_alertmanager(
+    cfg: StackBase, topics: AlertTopics | None, oidc: OidcIdentity
+) -> AlertmanagerWiring:
+    """Email and SMS receivers publish to the severity's topic through an IRSA role."""
+    if topics is None or not cfg.alerting.configured:
+        return plain_alertmanager(cfg)
+    role = topics.publisher_role(
+        oidc, cfg.platform.monitoring_namespace, ALERTMANAGER_SERVICE_ACCOUNT, cfg.base_tags
+    )
+    return AlertmanagerWiring(
+        # The ARNs are Outputs inside the plain config: the engine resolves nested Outputs.
+        config=alertmanager_config(cfg.alerting.routing(), topics.topic_arns, cfg.region),
+        service_account_annotations={"eks.amazonaws.com/role-arn": role.arn},
+        references_resources=True,
+    )
+
+
+def stack_args(
+    cfg: StackBase,
+    storage_class: str,
+    min_volume_gib: int,
+    alertmanager: AlertmanagerWiring,
+) -> MonitoringStackArgs:
+    m, chart = cfg.metrics, cfg.metrics.chart
+    return MonitoringStackArgs(
+        part_of=cfg.name,
+        chart=ChartArgs(
+            chart=chart.chart,
+            version=chart.version,
+            repository=chart.repository,
+            values=chart.values,
+        ),
+        namespace=cfg.platform.monitoring_namespace,
+        storage_class=storage_class,
+        min_volume_gib=min_volume_gib,
+        zones=len(cfg.zone_names),
+        cluster_network_cidr=str(cfg.network.cidr),
+        prometheus=m.prometheus_args(),
+        alertmanager=m.alertmanager_args(),
+        alertmanager_config=alertmanager.config,
+        alertmanager_config_secret=alertmanager.references_resources,
+        alertmanager_service_account_annotations=alertmanager.service_account_annotations,
+        ingress_namespace=cfg.platform.ingress_namespace,
+        protect_stateful=cfg.protect_stateful_resources,
+    )
+
+
+def layer(
+    cfg: StackBase,
+    kubernetes: KubernetesLike | None,
+    alertmanager: Callable[[], AlertmanagerWiring],
+    *,
+    min_volume_gib: int,
+    random_provider: pulumi.ProviderResource,
+    opts: pulumi.ResourceOptions | None = None,
+) -> MetricsHandles:
+    if kubernetes is None or not cfg.metrics.enabled:
+        return MetricsHandles()
+    on_platform = pulumi.ResourceOptions.merge(
+        kubernetes.on_platform, pulumi.ResourceOptions(providers=[random_provider])
+    )
+    args = stack_args(cfg, kubernetes.baseline.storage_class_name, min_volume_gib, alertmanager())
+    return MetricsHandles(
+        stack=MonitoringStack(
+            f"{cfg.prefix}-monitoring",
+            args,
+            opts=pulumi.ResourceOptions.merge(on_platform, opts),
+        )
+    )

@@ -1,0 +1,161 @@
+"""`groundwork:metrics`: the in-cluster metrics stack (kube-prometheus-stack: Prometheus,
+Alertmanager, Grafana; components/kubernetes/platform/monitoring.py), and what each service of
+`apps` asks of it (`apps.<name>.metrics`: workload_monitoring.py).
+
+Alertmanager routes by `groundwork:alerting`: the same severities and channels as the cloud's
+notification topics. Defaults are production's (HA, 15 days on 50 GiB); the dev preset is cheap.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import Field
+
+from components.kubernetes.platform.monitoring import AlertmanagerArgs, PrometheusArgs
+from components.kubernetes.platform.workload_monitoring import (
+    LABEL_NAME,
+    METRIC_NAME,
+    MetricsSource,
+    Severity,
+    WorkloadAlertsArgs,
+    WorkloadMetricsArgs,
+)
+from infra.sections.base import Section, component_default
+from infra.sections.kubernetes import HelmChart
+
+_QUANTITY = r"^[0-9]+(\.[0-9]+)?(m|k|M|G|T|Ki|Mi|Gi|Ti)?$"
+KUBE_PROMETHEUS_STACK = HelmChart(
+    chart="kube-prometheus-stack",
+    version="88.5.3",
+    repository="https://prometheus-community.github.io/helm-charts",
+)
+
+
+def _prom(name: str) -> Any:
+    return component_default(PrometheusArgs, name)
+
+
+def _am(name: str) -> Any:
+    return component_default(AlertmanagerArgs, name)
+
+
+class PrometheusConfig(Section):
+    replicas: int = Field(_prom("replicas"), ge=1, le=3)
+    """Prometheus servers; more than one: a PodDisruptionBudget and one per zone."""
+    retention_days: int = Field(_prom("retention_days"), ge=1, le=90)
+    """Days of metrics kept (also capped at 80 % of the volume)."""
+    volume_gib: int = Field(_prom("volume_gib"), ge=1, le=1000)
+    """Encrypted persistent volume per replica, GiB (priced in the estimate)."""
+    requests_cpu: str = Field(_prom("requests_cpu"), pattern=_QUANTITY)
+    """CPU reserved per replica."""
+    requests_memory: str = Field(_prom("requests_memory"), pattern=_QUANTITY)
+    """Memory reserved per replica."""
+    limits_memory: str = Field(_prom("limits_memory"), pattern=_QUANTITY)
+    """Memory a replica may use at most."""
+
+
+class AlertmanagerConfig(Section):
+    replicas: int = Field(_am("replicas"), ge=1, le=5)
+    """Alertmanagers (a gossip cluster); more than one: a PodDisruptionBudget and one per zone."""
+    volume_gib: int = Field(_am("volume_gib"), ge=0, le=100)
+    """Persistent volume per replica for silences and the notification log; 0: none (lost on
+    restart)."""
+
+
+class Metrics(Section):
+    enabled: bool = True
+    """Install the stack (needs `cluster.enabled`); off: no Prometheus, no workload monitors."""
+    chart: HelmChart = KUBE_PROMETHEUS_STACK
+    """kube-prometheus-stack, pinned (its repository is in the chart-source policy's allowlist)."""
+    prometheus: PrometheusConfig = Field(default_factory=PrometheusConfig)
+    """Prometheus servers, retention and volumes."""
+    alertmanager: AlertmanagerConfig = Field(default_factory=AlertmanagerConfig)
+    """Alertmanager replicas and volumes (routes and receivers come from `alerting`)."""
+
+    def prometheus_args(self) -> PrometheusArgs:
+        p = self.prometheus
+        return PrometheusArgs(
+            replicas=p.replicas,
+            retention_days=p.retention_days,
+            volume_gib=p.volume_gib,
+            requests_cpu=p.requests_cpu,
+            requests_memory=p.requests_memory,
+            limits_memory=p.limits_memory,
+        )
+
+    def alertmanager_args(self) -> AlertmanagerArgs:
+        return AlertmanagerArgs(
+            replicas=self.alertmanager.replicas, volume_gib=self.alertmanager.volume_gib
+        )
+
+
+def _alert(name: str) -> Any:
+    return component_default(WorkloadAlertsArgs, name)
+
+
+def _wm(name: str) -> Any:
+    return component_default(WorkloadMetricsArgs, name)
+
+
+class AppAlerts(Section):
+    error_rate_percent: float = Field(_alert("error_rate_percent"), gt=0, le=100)
+    """Alert when more than this share of requests (percent) fail with 5xx over 5 minutes."""
+    error_rate_severity: Severity = _alert("error_rate_severity")
+    """Severity of the error-rate alert (P0-P3: routed by `alerting`)."""
+    p95_latency_seconds: float = Field(_alert("p95_latency_seconds"), gt=0)
+    """Alert when the 95th-percentile request duration exceeds this, in seconds."""
+    p95_latency_severity: Severity = _alert("p95_latency_severity")
+    """Severity of the latency alert."""
+    saturation_percent: float = Field(_alert("saturation_percent"), gt=0, le=100)
+    """Alert when a pod uses more than this share of its CPU or memory limit."""
+    saturation_severity: Severity = _alert("saturation_severity")
+    """Severity of the saturation alerts."""
+    restarts_per_hour: int = Field(_alert("restarts_per_hour"), ge=1)
+    """Alert when a pod's container restarts more often than this within an hour."""
+    restarts_severity: Severity = _alert("restarts_severity")
+    """Severity of the restart alert."""
+    for_minutes: int = Field(_alert("for_minutes"), ge=1, le=60)
+    """How long a condition must hold before its alert fires."""
+
+    def args(self) -> WorkloadAlertsArgs:
+        return WorkloadAlertsArgs(**self.model_dump())
+
+
+class AppMetrics(Section):
+    enabled: bool = True
+    """Alert on the service and give it a dashboard (when `metrics.enabled`)."""
+    source: MetricsSource = _wm("source")
+    """Request metrics from the service's own metrics port (`app`: a ServiceMonitor, and
+    Prometheus admitted to that port), from the ingress controller's metrics of its Ingress
+    (`ingress`: for an image that exports none), or none (`none`: a worker; only the saturation
+    and restart alerts)."""
+    port: str = Field(_wm("port"), pattern=r"^[a-z0-9-]{1,15}$")
+    """Named port (of `ports`) serving the metrics; Prometheus is admitted to it only."""
+    path: str = Field(_wm("path"), pattern=r"^/")
+    """HTTP path of the metrics."""
+    interval_seconds: int = Field(_wm("interval_seconds"), ge=5, le=300)
+    """Scrape interval."""
+    requests_metric: str = Field(_wm("requests_metric"), pattern=METRIC_NAME.pattern)
+    """Request counter the error-rate alert reads (with the status in `statusLabel`)."""
+    status_label: str = Field(_wm("status_label"), pattern=LABEL_NAME.pattern)
+    """Label of `requestsMetric` holding the HTTP status code."""
+    duration_metric: str = Field(_wm("duration_metric"), pattern=METRIC_NAME.pattern)
+    """Request-duration histogram (seconds) the latency alert reads."""
+    alerts: AppAlerts = Field(default_factory=AppAlerts)
+    """Thresholds and severities of the service's alerts."""
+
+
+def metrics_args_of(app_metrics: AppMetrics, monitoring_namespace: str) -> WorkloadMetricsArgs:
+    m = app_metrics
+    return WorkloadMetricsArgs(
+        source=m.source,
+        port=m.port,
+        path=m.path,
+        interval_seconds=m.interval_seconds,
+        monitoring_namespace=monitoring_namespace,
+        requests_metric=m.requests_metric,
+        status_label=m.status_label,
+        duration_metric=m.duration_metric,
+        alerts=m.alerts.args(),
+    )
