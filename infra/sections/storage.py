@@ -108,12 +108,14 @@ class AwsStorage(Storage):
     """Static/public assets: private bucket, served only through the CDN (`cdn`)."""
     uploads: AwsDataBucket = Field(default_factory=AwsDataBucket)
     """User uploads: private."""
-    backups: AwsDataBucket = AwsDataBucket(
-        lifecycle=AwsLifecycle(
-            transitions=[
-                AwsTransition(days=30, storage_class="STANDARD_IA"),
-                AwsTransition(days=90, storage_class="GLACIER_IR"),
-            ]
+    backups: AwsDataBucket = Field(
+        default_factory=lambda: AwsDataBucket(
+            lifecycle=AwsLifecycle(
+                transitions=[
+                    AwsTransition(days=30, storage_class="STANDARD_IA"),
+                    AwsTransition(days=90, storage_class="GLACIER_IR"),
+                ]
+            )
         )
     )
     """Backups and exports: private, moved to cheaper classes as they age."""
