@@ -88,8 +88,8 @@ def export(recorded: Iterable[Any]) -> Exported:
 
 
 def examples() -> Exported:
-    """What the stacks' files do not exercise (their stack files hold no secrets, their services
-    read the ingress metrics): every receiver kind, and the rules of every metrics source."""
+    """What the stacks' files do not exercise (their stack files hold no secrets, their service
+    exports no request metrics): every receiver kind, and the rules of every metrics source."""
     from components.kubernetes.platform.workload_monitoring import (  # noqa: PLC0415
         MetricsSource,
         WorkloadMetricsArgs,
@@ -122,7 +122,7 @@ def examples() -> Exported:
     found = Exported(
         alertmanager={"every-receiver-kind": alertmanager_config(routing, topics, "eu-west-1")}
     )
-    sources: tuple[MetricsSource, ...] = ("app", "ingress", "none")
+    sources: tuple[MetricsSource, ...] = ("app", "none")
     for source in sources:
         rules = alert_rules("example", "apps", WorkloadMetricsArgs(source=source))
         found.rules[f"source-{source}"] = {
