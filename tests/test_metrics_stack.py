@@ -410,7 +410,12 @@ def test_monitoring_namespace_is_default_deny_with_only_the_paths_the_stack_need
     assert notify["egress"][0]["ports"] == [{"protocol": "TCP", "port": 443}]
     recorded = {r.inputs["metadata"]["name"] for r in built("prod").by_type(NETPOL)
                 if r.inputs["metadata"]["namespace"] == "monitoring"}  # fmt: skip
-    assert recorded == set(specs)
+    # Plus the trace collector's two (OTLP in from the workloads, its exporter's port out:
+    # tests/test_telemetry.py).
+    assert recorded == set(specs) | {
+        "opentelemetry-collector-otlp",
+        "opentelemetry-collector-export",
+    }
 
 
 # -- config refuses what the component would ---------------------------------------------------------

@@ -149,3 +149,19 @@ def test_without_tracing_no_collector_no_env_no_path() -> None:
     assert "env" not in container
     egress = one(monitor, NETPOL, "web-netpol").inputs["spec"]["egress"]
     assert all("podSelector" not in e["to"][0] for e in egress)
+
+
+def test_the_collector_may_export_out_of_its_default_deny_namespace() -> None:
+    export = one(built("prod"), NETPOL, "acme-prod-telemetry-collector-export").inputs["spec"]
+    assert (
+        export["podSelector"]["matchLabels"]["app.kubernetes.io/name"] == "opentelemetry-collector"
+    )
+    assert export["egress"] == [
+        {"to": [{"ipBlock": {"cidr": "0.0.0.0/0"}}], "ports": [{"protocol": "TCP", "port": 443}]}
+    ]  # X-Ray, STS
+    cfg = stack_config(
+        "prod", tracing={"exporter": "otlp", "endpoint": "https://jaeger.acme.example:4317"}
+    )
+    monitor = run_mocked(lambda: build(cfg), stack="prod")
+    spec = one(monitor, NETPOL, "acme-prod-telemetry-collector-export").inputs["spec"]
+    assert spec["egress"][0]["ports"] == [{"protocol": "TCP", "port": 4317}]

@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
+from urllib.parse import urlparse
 
 import pulumi
 from pulumi_aws import cloudwatch, kms
@@ -294,6 +295,7 @@ class ClusterTelemetry(pulumi.ComponentResource):
             },
         )
         self._admit_otlp(ns)
+        self._allow_export(ns, export_port(tracing))
         return f"http://{COLLECTOR}.{ns}.svc.cluster.local:{OTLP_GRPC_PORT}"
 
     def _admit_otlp(self, ns: str) -> None:
@@ -324,6 +326,29 @@ class ClusterTelemetry(pulumi.ComponentResource):
                             }
                         ],
                         "ports": [{"protocol": "TCP", "port": OTLP_GRPC_PORT}],
+                    }
+                ],
+            },
+            opts=child_opts(self, depends_on=[self._releases["collector"]]),
+        )
+
+    def _allow_export(self, ns: str, port: int) -> None:
+        """The collector's pods may open `port` anywhere: X-Ray and STS (IRSA), or the OTLP
+        endpoint, have no fixed addresses (the monitoring namespace is default-deny)."""
+        networking.v1.NetworkPolicy(
+            f"{self._name}-collector-export",
+            metadata={
+                "name": f"{COLLECTOR}-export",
+                "namespace": ns,
+                "labels": k8s_labels(COLLECTOR, self._args.part_of),
+            },
+            spec={
+                "podSelector": {"matchLabels": collector_pod_labels()},
+                "policyTypes": ["Egress"],
+                "egress": [
+                    {
+                        "to": [{"ipBlock": {"cidr": "0.0.0.0/0"}}],
+                        "ports": [{"protocol": "TCP", "port": port}],
                     }
                 ],
             },
@@ -375,6 +400,13 @@ class ClusterTelemetry(pulumi.ComponentResource):
         )
         self._releases[key] = release
         return release
+
+
+def export_port(tracing: TracingArgs) -> int:
+    """Where the collector sends traces: 443 for X-Ray, else the OTLP endpoint's port."""
+    if tracing.exporter == "xray" or tracing.endpoint is None:
+        return 443
+    return urlparse(tracing.endpoint).port or 443
 
 
 def collector_pod_labels() -> dict[str, str]:
