@@ -291,6 +291,16 @@ def test_the_rds_replica_implies_its_posture_priced_within_the_dr_cap() -> None:
     assert dr_section(none).data["tiers"]["database"]["mechanism"] == "backup-copies"
 
 
+def test_config_refuses_a_replica_version_without_replica_backups() -> None:
+    with pytest.raises(ConfigError) as refused:
+        stack_config("prod", postgres={**RDS, "engineVersion": "13.20"}, dr=_dr(postgres="warm"))
+    assert any(p.startswith("groundwork:postgres.engineVersion: 13.20: RDS for PostgreSQL keeps "
+                            "no automated backups of a read replica before 14.1")
+               for p in refused.value.problems), refused.value.problems  # fmt: skip
+    # Backup copies only: no replica, so the version is fine.
+    stack_config("prod", postgres={**RDS, "engineVersion": "13.20"}, dr=_dr(postgres="none"))
+
+
 def test_config_refuses_a_headless_secondary_for_the_rds_engine() -> None:
     with pytest.raises(ConfigError) as refused:
         stack_config("prod", postgres=RDS, dr=_dr(postgres="headless"))

@@ -158,9 +158,21 @@ class CrossRegionReplica(pulumi.ComponentResource):
         self.register_outputs({"arn": self.arn, "endpoint": self.endpoint})
 
 
+MIN_VERSION_WITH_BACKUPS = (14, 1)
+"""RDS for PostgreSQL keeps automated backups of a read replica from 14.1 only."""
+
+
 def _validate(args: CrossRegionReplicaArgs) -> None:
     problem = postgres_version_problem("postgres", args.engine_version)
     require(problem is None, "engine_version", problem or "")
+    version = tuple(int(p) for p in args.engine_version.split("."))
+    require(
+        version >= MIN_VERSION_WITH_BACKUPS,
+        "engine_version",
+        f"{args.engine_version}: RDS for PostgreSQL keeps no automated backups of a read replica "
+        "before 14.1, and a promoted DR replica must have them: use 14.1 or later "
+        "(dr.postgres: warm)",
+    )
     require(
         INSTANCE_CLASS.match(args.instance_class) is not None,
         "instance_class",
