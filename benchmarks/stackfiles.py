@@ -36,8 +36,9 @@ USER_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE
 CASES = ROOT / "tests" / "stackfiles"
 
 
-def _process(project: Path) -> tuple[float, float, int]:
-    """Wall seconds, peak RSS in MB and exit code of one plan process."""
+def _process(project: Path) -> tuple[float, float, int, float]:
+    """Wall seconds, peak RSS in MB, exit code and CPU seconds of one plan process (CPU: what the
+    process itself needed, steady on a machine whose other jobs stretch the wall time)."""
     start = time.perf_counter()
     proc = subprocess.Popen(
         [sys.executable, "-m", "planner", "case", "--project-dir", str(project)],
@@ -45,7 +46,8 @@ def _process(project: Path) -> tuple[float, float, int]:
     )  # fmt: skip
     _, status, usage = os.wait4(proc.pid, 0)
     proc.returncode = os.waitstatus_to_exitcode(status)
-    return time.perf_counter() - start, usage.ru_maxrss / 1024, proc.returncode
+    cpu = usage.ru_utime + usage.ru_stime
+    return time.perf_counter() - start, usage.ru_maxrss / 1024, proc.returncode, cpu
 
 
 def _reader(project: Path) -> tuple[float, float]:
@@ -81,7 +83,8 @@ def _measure(project: Path, name: str, size: int, runs: int) -> tuple[float, flo
     wall = statistics.median(r[0] for r in results)
     rss = max(r[1] for r in results)
     codes = ",".join(str(c) for c in sorted({r[2] for r in results}))
-    print(f"{name:<34} {size:>7} {codes:>4} {wall:>9.3f} {rss:>7.1f}", end="")
+    cpu = statistics.median(r[3] for r in results)
+    print(f"{name:<34} {size:>7} {codes:>4} {wall:>9.3f} {cpu:>6.3f} {rss:>7.1f}", end="")
     return wall, rss
 
 
@@ -90,7 +93,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
     print(f"python {sys.version.split()[0]}, {args.runs} runs each, median; process = whole CLI\n")
-    print(f"{'file':<34} {'bytes':>7} {'exit':>4} {'process s':>9} {'RSS MB':>7} "
+    print(f"{'file':<34} {'bytes':>7} {'exit':>4} {'process s':>9} {'CPU s':>6} {'RSS MB':>7} "
           f"{'reader s':>9} {'reader MB':>9}")  # fmt: skip
     worst = (0.0, 0.0)
     with tempfile.TemporaryDirectory() as tmp:

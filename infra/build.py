@@ -10,6 +10,8 @@ and returns typed handles to its components plus its exports.
              ├─> storage (buckets, CDN at the edge) ─────────┴─> dr (secondary, replicas,
              └─> api (CloudFront + WAF before the ingress) ─────────> failover records)
 
+The in-cluster monitoring stack (`metrics`) runs on the cluster, its Alertmanager routed by
+`alerting` (and on AWS publishing to the alert topics); the apps' monitors wait for its CRDs.
 The registry's repositories feed the cluster (the only ones its nodes may pull from) and the apps
 (a service without `image` runs from its own). Later layers (monitoring, DR) take the handles they attach to: `AwsPlatform` holds them all.
 An Alibaba Cloud stack has the same layers (infra/layers/alicloud/), composed by

@@ -405,3 +405,30 @@ def test_kubernetes_sizing_per_environment() -> None:
         prod_group.disk_size_gib,
     ) == ("ON_DEMAND", 3, 3, 9, 50)
     assert dev.platform.acme_server == "staging" and prod.platform.acme_server == "production"
+
+
+def test_no_section_has_an_instance_as_default() -> None:
+    # A default instance of a section that holds sections builds that whole tree's validators when
+    # the module is imported, for every run and both clouds; a factory defers it to validation of
+    # the stack's own cloud. (Leaf values such as a chart pin may stay constants.)
+    from pydantic import BaseModel
+
+    import infra.config  # noqa: F401  (every section is defined)
+    from infra.sections.base import Section
+
+    def subclasses(cls: type[Section]) -> list[type[Section]]:
+        return [s for c in cls.__subclasses__() for s in (c, *subclasses(c))]
+
+    def holds_sections(model: type[BaseModel]) -> bool:
+        return any(
+            isinstance(f.annotation, type) and issubclass(f.annotation, BaseModel)
+            for f in model.model_fields.values()
+        )
+
+    offenders = [
+        f"{model.__name__}.{name}"
+        for model in subclasses(Section)
+        for name, field in model.model_fields.items()
+        if isinstance(field.default, BaseModel) and holds_sections(type(field.default))
+    ]
+    assert offenders == []

@@ -72,9 +72,9 @@ class AppDefaults(Section):
     """Namespace (one of `platform.namespaces`)."""
     require_digest: bool = component_default(WorkloadArgs, "require_digest")
     """Refuse to deploy an image without `digest`."""
-    replicas: Replicas = Replicas()
+    replicas: Replicas = Field(default_factory=Replicas)
     """Pod count: autoscaled between `min` and `max` on CPU."""
-    resources: Resources = Resources()
+    resources: Resources = Field(default_factory=Resources)
     """Requests and limits of the service's container."""
     architectures: list[Architecture] = Field(
         default_factory=lambda: list(component_default(WorkloadArgs, "architectures")),
@@ -83,7 +83,7 @@ class AppDefaults(Section):
     """CPU architectures the image is built for (`amd64`, `arm64`): pods run only on nodes of
     these, and a stack whose node groups offer none of them is refused. Unset: amd64 only; list
     both for a multi-arch image to run on Graviton nodes."""
-    metrics: AppMetrics = AppMetrics()
+    metrics: AppMetrics = Field(default_factory=AppMetrics)
     """What the in-cluster monitoring stack watches (`groundwork:metrics`): the request
     metrics' source, scrape port and path, and the alerts' thresholds and severities."""
 

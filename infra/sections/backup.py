@@ -71,14 +71,14 @@ class AwsBackup(Backup):
     """Daily backup start, AWS cron expression in UTC."""
     continuous_backup: bool = component_default(BackupPlanArgs, "continuous_backup")
     """Continuous backup for point-in-time restore (Aurora, RDS, S3)."""
-    vault_lock: VaultLock = VaultLock()
+    vault_lock: VaultLock = Field(default_factory=VaultLock)
     """Vault Lock."""
     copy_to_vault_arns: list[Annotated[str, Field(pattern=VAULT_ARN.pattern)]] = Field(
         default_factory=list
     )
     """Further backup vaults that every recovery point is copied to (the DR region's vault is
     added by `dr.backupCopies`)."""
-    restore_testing: RestoreTesting = RestoreTesting()
+    restore_testing: RestoreTesting = Field(default_factory=RestoreTesting)
     """Restore drills: AWS Backup restores the latest recovery point on a schedule."""
 
     def problems(self) -> Iterator[Problem]:

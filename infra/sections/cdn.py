@@ -132,7 +132,7 @@ class Cdn(Section):
     """`Content-Security-Policy` header sent with every response."""
     default_root_object: str | None = _cdn("default_root_object")
     """Object served for `/` (e.g. `index.html`)."""
-    waf: Waf = Waf()
+    waf: Waf = Field(default_factory=Waf)
     """Web application firewall."""
 
 
@@ -151,5 +151,5 @@ class AwsCdn(Cdn):
     """Allow running without `domain` on the *.cloudfront.net certificate (TLSv1 minimum, fixed by
     AWS). Only where the policy `cdn-https-only` is not mandatory (it is in every shipped
     environment)."""
-    waf: AwsWaf = AwsWaf()
+    waf: AwsWaf = Field(default_factory=AwsWaf)
     """WAFv2 web ACL."""

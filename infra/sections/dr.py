@@ -88,7 +88,7 @@ class DisasterRecovery(Section):
     recovery objectives the plan checks (docs/dr.md)."""
     region: str | None = None
     """The DR region; must differ from the primary region."""
-    network: Network = Network()
+    network: Network = Field(default_factory=Network)
     """The DR region's VPC, planned like the primary's (same subnet planner)."""
     postgres: PostgresDrMode = component_default(GlobalSecondaryArgs, "mode")
     """How the database is kept in the DR region: `none` (cross-region backup copies only),
@@ -106,9 +106,9 @@ class DisasterRecovery(Section):
     """Buckets (by role) replicated to the DR region and tagged `dr-critical=true`."""
     backup_copies: bool = True
     """Copy every recovery point of the backup plan into a vault in the DR region."""
-    failover: Failover = Failover()
+    failover: Failover = Field(default_factory=Failover)
     """DNS failover of the public entry points to the DR region."""
-    targets: Targets = Targets()
+    targets: Targets = Field(default_factory=Targets)
     """Recovery objectives per tier for the loss of the primary region; a plan whose resources
     imply worse fails `dr-objectives-met` where it is mandatory (prod)."""
 
@@ -124,11 +124,11 @@ class AwsDrNetwork(AwsNetwork):
 
 
 class AwsDisasterRecovery(DisasterRecovery):
-    network: AwsDrNetwork = AwsDrNetwork()
+    network: AwsDrNetwork = Field(default_factory=AwsDrNetwork)
     """The DR region's VPC, planned like the primary's (same subnet planner)."""
     replication_time_control: bool = component_default(ReplicationArgs, "replication_time_control")
     """S3 Replication Time Control on the critical buckets (15-minute SLA, billed per GB)."""
-    vault_lock: VaultLock = VaultLock()
+    vault_lock: VaultLock = Field(default_factory=VaultLock)
     """Vault Lock of the DR backup vault."""
 
 
@@ -138,7 +138,7 @@ class AlicloudDrNetwork(AlicloudNetwork):
 
 
 class AlicloudDisasterRecovery(DisasterRecovery):
-    network: AlicloudDrNetwork = AlicloudDrNetwork()
+    network: AlicloudDrNetwork = Field(default_factory=AlicloudDrNetwork)
     """The DR region's VPC and vSwitches, planned like the primary's (same subnet planner): where
     the cold path restores the database and brings up the cluster."""
     postgres: PostgresDrMode = "none"

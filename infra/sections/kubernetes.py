@@ -130,7 +130,7 @@ class Cluster(Section):
     """Build the managed Kubernetes cluster, the platform on it and the services of `apps`."""
     version: str = Field(_eks("version"), pattern=r"^1\.\d{2}$")
     """Kubernetes minor version (`1.35`)."""
-    endpoint: EndpointAccess = EndpointAccess()
+    endpoint: EndpointAccess = Field(default_factory=EndpointAccess)
     """API server endpoint access."""
     log_retention_days: LogRetentionDays = _eks("log_retention_days")
     """Retention of the control-plane log group."""
@@ -329,7 +329,7 @@ class NamespaceQuota(Section):
 class WorkloadNamespace(Section):
     name: str = Field(pattern=_DNS_LABEL)
     """Namespace name."""
-    quota: NamespaceQuota = NamespaceQuota()
+    quota: NamespaceQuota = Field(default_factory=NamespaceQuota)
     """ResourceQuota of the namespace (the LimitRange gives containers defaults under it)."""
 
 
@@ -385,7 +385,7 @@ class Platform(Section):
 class AwsPlatform(Platform):
     route53_zone: Route53Zone | None = None
     """Zone for external-dns; unset: external-dns is not installed."""
-    charts: Charts = Charts()
+    charts: Charts = Field(default_factory=Charts)
     """Pinned Helm charts of the add-ons."""
 
 
@@ -397,5 +397,5 @@ class AlicloudCharts(Section):
 
 
 class AlicloudPlatform(Platform):
-    charts: AlicloudCharts = AlicloudCharts()
+    charts: AlicloudCharts = Field(default_factory=AlicloudCharts)
     """Pinned Helm charts of the add-ons ACK does not manage itself."""

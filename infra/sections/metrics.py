@@ -68,9 +68,9 @@ class Metrics(Section):
     """Install the stack (needs `cluster.enabled`); off: no Prometheus, no workload monitors."""
     chart: HelmChart = KUBE_PROMETHEUS_STACK
     """kube-prometheus-stack, pinned (its repository is in the chart-source policy's allowlist)."""
-    prometheus: PrometheusConfig = PrometheusConfig()
+    prometheus: PrometheusConfig = Field(default_factory=PrometheusConfig)
     """Prometheus servers, retention and volumes."""
-    alertmanager: AlertmanagerConfig = AlertmanagerConfig()
+    alertmanager: AlertmanagerConfig = Field(default_factory=AlertmanagerConfig)
     """Alertmanager replicas and volumes (routes and receivers come from `alerting`)."""
 
     def prometheus_args(self) -> PrometheusArgs:
@@ -142,7 +142,7 @@ class AppMetrics(Section):
     """Label of `requestsMetric` holding the HTTP status code."""
     duration_metric: str = Field(_wm("duration_metric"), pattern=METRIC_NAME.pattern)
     """Request-duration histogram (seconds) the latency alert reads."""
-    alerts: AppAlerts = AppAlerts()
+    alerts: AppAlerts = Field(default_factory=AppAlerts)
     """Thresholds and severities of the service's alerts."""
 
 

@@ -61,7 +61,7 @@ class Network(Section):
     """Prefix length of each public (load balancer, NAT) subnet."""
     data_subnet_prefix: int = Field(component_default(VpcArgs, "data_subnet_prefix"), ge=16, le=28)
     """Prefix length of each isolated data (database, cache) subnet; no route to the internet."""
-    flow_logs: FlowLogs = FlowLogs()
+    flow_logs: FlowLogs = Field(default_factory=FlowLogs)
     """VPC flow logs."""
 
     @field_validator("cidr", mode="before")
@@ -111,7 +111,7 @@ class AwsNetwork(Network):
         component_default(VpcArgs, "nat_instance_type"), pattern=r"^[a-z][a-z0-9]*g\.[a-z0-9]+$"
     )
     """Instance type of the NAT instance (`nat: instance`): a Graviton (arm64) type."""
-    flow_logs: AwsFlowLogs = AwsFlowLogs()
+    flow_logs: AwsFlowLogs = Field(default_factory=AwsFlowLogs)
     """VPC flow logs."""
     s3_gateway_endpoint: bool = component_default(VpcArgs, "s3_gateway_endpoint")
     """Gateway endpoint so S3 traffic stays off the NAT (free)."""
@@ -135,5 +135,5 @@ class AlicloudNetwork(Network):
     nat: AlicloudNatStrategy = component_default(AlicloudVpcArgs, "nat")
     """Egress for private vSwitches: `per_az` (an enhanced NAT gateway with its own EIP per zone),
     `single` (one, in the first zone in sorted order) or `none`."""
-    flow_logs: AlicloudFlowLogs = AlicloudFlowLogs()
+    flow_logs: AlicloudFlowLogs = Field(default_factory=AlicloudFlowLogs)
     """VPC flow logs into an encrypted SLS logstore."""

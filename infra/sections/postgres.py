@@ -130,7 +130,7 @@ class AwsPostgres(Postgres):
     """Performance Insights retention: 7 (free) or a multiple of 31 up to 731."""
     monitoring_interval_seconds: MonitoringInterval = _pg("monitoring_interval_seconds")
     """Enhanced monitoring interval; 0 turns it off."""
-    reader_autoscaling: ReaderAutoscaling = ReaderAutoscaling()
+    reader_autoscaling: ReaderAutoscaling = Field(default_factory=ReaderAutoscaling)
     """Aurora reader autoscaling."""
 
     def problems(self) -> Iterator[Problem]:

@@ -74,12 +74,12 @@ class AwsLifecycle(Lifecycle):
 class DataBucket(Section):
     enabled: bool = True
     """Create this bucket."""
-    lifecycle: Lifecycle = Lifecycle()
+    lifecycle: Lifecycle = Field(default_factory=Lifecycle)
     """Lifecycle rules."""
 
 
 class AwsDataBucket(DataBucket):
-    lifecycle: AwsLifecycle = AwsLifecycle()
+    lifecycle: AwsLifecycle = Field(default_factory=AwsLifecycle)
     """Lifecycle rules."""
 
 
@@ -91,29 +91,31 @@ class LogBucket(Section):
 
 
 class Storage(Section):
-    assets: DataBucket = DataBucket()
+    assets: DataBucket = Field(default_factory=DataBucket)
     """Static/public assets: private bucket, served only through the CDN (`cdn`)."""
-    uploads: DataBucket = DataBucket()
+    uploads: DataBucket = Field(default_factory=DataBucket)
     """User uploads: private."""
-    backups: DataBucket = DataBucket()
+    backups: DataBucket = Field(default_factory=DataBucket)
     """Backups and exports: private."""
-    logs: LogBucket = LogBucket()
+    logs: LogBucket = Field(default_factory=LogBucket)
     """The access-log bucket (always created when any other bucket or the CDN exists)."""
     force_destroy: bool = component_default(BucketArgs, "force_destroy")
     """Let `pulumi destroy` empty and delete the buckets. Never in prod."""
 
 
 class AwsStorage(Storage):
-    assets: AwsDataBucket = AwsDataBucket()
+    assets: AwsDataBucket = Field(default_factory=AwsDataBucket)
     """Static/public assets: private bucket, served only through the CDN (`cdn`)."""
-    uploads: AwsDataBucket = AwsDataBucket()
+    uploads: AwsDataBucket = Field(default_factory=AwsDataBucket)
     """User uploads: private."""
-    backups: AwsDataBucket = AwsDataBucket(
-        lifecycle=AwsLifecycle(
-            transitions=[
-                AwsTransition(days=30, storage_class="STANDARD_IA"),
-                AwsTransition(days=90, storage_class="GLACIER_IR"),
-            ]
+    backups: AwsDataBucket = Field(
+        default_factory=lambda: AwsDataBucket(
+            lifecycle=AwsLifecycle(
+                transitions=[
+                    AwsTransition(days=30, storage_class="STANDARD_IA"),
+                    AwsTransition(days=90, storage_class="GLACIER_IR"),
+                ]
+            )
         )
     )
     """Backups and exports: private, moved to cheaper classes as they age."""

@@ -1,0 +1,78 @@
+"""`./tasks monitoring-validate` (planner/monitoring_validate.py): what it exports from a plan, and
+that its verdict follows the validators, negative controls included. The real promtool and amtool
+run in `.ci/run` (built with Go); here stand-in validators show the verdict logic, so these tests
+run on a machine with only Python."""
+
+from __future__ import annotations
+
+import stat
+from pathlib import Path
+
+import pytest
+import yaml
+
+from planner.monitoring_validate import BROKEN_CONFIG, BROKEN_RULES, check, export, main
+from tests.conftest import built
+
+
+def test_every_stack_exports_its_alertmanager_config_and_rules() -> None:
+    prod = export(built("prod").recorded)
+    assert list(prod.alertmanager) == ["acme-prod-monitoring-alertmanager-config"]
+    (config,) = prod.alertmanager.values()
+    assert {r["name"] for r in config["receivers"]} == {"null", "P0", "P1", "P2", "P3"}
+    assert list(prod.rules) == ["web-rules"]
+    assert {r["alert"] for r in prod.rules["web-rules"]["groups"][0]["rules"]} >= {
+        "WorkloadHighErrorRate", "WorkloadPodRestarting",
+    }  # fmt: skip
+    prod_cn = export(built("prod-cn").recorded)  # no topics: the config is in the chart values
+    assert list(prod_cn.alertmanager) == ["acme-prod-monitoring-kube-prometheus-stack"]
+
+
+def _validator(directory: Path, name: str, refuses: str) -> None:
+    """A stand-in that fails when the checked file contains `refuses`."""
+    path = directory / name
+    path.write_text(f'#!/bin/sh\nfor f; do :; done\ngrep -q "{refuses}" "$f" && exit 1\nexit 0\n')
+    path.chmod(path.stat().st_mode | stat.S_IEXEC)
+
+
+def test_the_verdict_needs_clean_files_and_both_negative_controls_refused(tmp_path: Path) -> None:
+    bins = tmp_path / "bin"
+    bins.mkdir()
+    found = {"prod": export(built("prod").recorded)}
+    _validator(bins, "promtool", "sum(rate(http_requests_total\\[5m\\])$")
+    _validator(bins, "amtool", "receiver: nowhere")
+    tally = check(bins, found, tmp_path)
+    assert tally.failed == [] and tally.passed == 4  # 1 config, 1 rule file, 2 controls
+    # A promtool that accepts everything makes the negative control, and so the task, fail.
+    _validator(bins, "promtool", "never-matches")
+    assert check(bins, found, tmp_path).failed == ["promtool refuses a broken rule"]
+    _validator(bins, "amtool", "receivers")  # refuses every config, the stack's too
+    assert (
+        "amtool check-config prod/acme-prod-monitoring-alertmanager-config"
+        in check(bins, found, tmp_path).failed
+    )
+
+
+def test_the_negative_controls_are_broken_for_the_reason_named() -> None:
+    expr = BROKEN_RULES["groups"][0]["rules"][0]["expr"]
+    assert expr.count("(") == expr.count(")") + 1
+    names = {r["name"] for r in BROKEN_CONFIG["receivers"]}
+    assert BROKEN_CONFIG["route"]["receiver"] not in names
+    assert yaml.safe_dump(BROKEN_CONFIG)  # writable as the validators read it
+
+
+def test_without_the_validators_it_exits_2_naming_them(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["--bin", str(tmp_path), "dev"]) == 2
+    assert "amtool, promtool not found" in capsys.readouterr().err
+
+
+def test_the_examples_cover_every_receiver_kind_and_metrics_source() -> None:
+    from planner.monitoring_validate import examples
+
+    found = examples()
+    (config,) = found.alertmanager.values()
+    kinds = {k for r in config["receivers"] for k in r if k.endswith("_configs")}
+    assert kinds == {"pagerduty_configs", "slack_configs", "webhook_configs", "sns_configs"}
+    assert set(found.rules) == {"source-app", "source-ingress", "source-none"}
