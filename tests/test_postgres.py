@@ -23,6 +23,7 @@ INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
 def build_pg(**overrides: Any) -> RecordingMonitor:
     import pulumi
     import pulumi_aws as aws
+    import pulumi_random as random
 
     fields: dict[str, Any] = {
         "vpc_id": "vpc-123",
@@ -36,7 +37,9 @@ def build_pg(**overrides: Any) -> RecordingMonitor:
 
     def program() -> None:
         provider = aws.Provider("aws-test", region="eu-west-1")
-        db = PostgresHa("db", args, pulumi.ResourceOptions(provider=provider))
+        # `random` for a generated credential's password.
+        opts = pulumi.ResourceOptions(providers=[provider, random.Provider("random")])
+        db = PostgresHa("db", args, opts)
         pulumi.export("writer", db.writer_endpoint)
         pulumi.export("reader", db.reader_endpoint)
         pulumi.export("secret", db.master_user_secret_arn)
@@ -264,14 +267,16 @@ def test_key_policy_lets_cloudwatch_logs_use_the_key(aurora: RecordingMonitor) -
 
 
 def test_rds_multi_az_instance_alternative() -> None:
-    monitor = build_pg(engine="postgres", readers=1)
+    monitor = build_pg(engine="postgres", readers=1, credential="generated")
     assert of_type(monitor, CLUSTER) == []
     primary = one(monitor, RDS_INSTANCE, "db-primary")
     replica = one(monitor, RDS_INSTANCE, "db-replica-1")
     inputs = primary.inputs
     assert inputs["multiAz"] is True and "availabilityZone" not in inputs
     assert inputs["storageEncrypted"] is True and inputs["storageType"] == "gp3"
-    assert inputs["manageMasterUserPassword"] is True and "password" not in inputs
+    # A read replica's source may not have a managed password: a generated one, write-only.
+    assert "manageMasterUserPassword" not in inputs and "password" not in inputs
+    assert "passwordWo" in primary.secret_paths
     assert inputs["publiclyAccessible"] is False
     assert inputs["deletionProtection"] is True and inputs["skipFinalSnapshot"] is False
     assert inputs["enabledCloudwatchLogsExports"] == ["postgresql"]
@@ -290,6 +295,14 @@ def test_rds_multi_az_instance_alternative() -> None:
     )
     assert monitor.stack_outputs["writer"] == primary.outputs["address"]
     assert monitor.stack_outputs["reader"] == replica.outputs["address"]
+
+
+def test_rds_read_replicas_refuse_a_managed_master_password() -> None:
+    # AWS refuses a read replica of an instance whose master password RDS manages.
+    with pytest.raises(ValueError, match=r"^credential: RDS read replicas need a generated"):
+        build_pg(engine="postgres", readers=1)
+    managed = one(build_pg(engine="postgres", readers=0), RDS_INSTANCE)
+    assert managed.inputs["manageMasterUserPassword"] is True
 
 
 def test_rds_single_az_instance_is_pinned_to_the_first_zone() -> None:

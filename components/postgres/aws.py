@@ -712,4 +712,10 @@ def _validate(args: PostgresHaArgs) -> None:
         "an Aurora Global Database needs the aurora-postgresql engine and a generated "
         "credential (managed master passwords do not work with global clusters)",
     )
+    require(
+        args.engine == "aurora-postgresql" or args.readers == 0 or args.credential == "generated",
+        "credential",
+        "RDS read replicas need a generated credential: AWS refuses a read replica of an "
+        "instance whose master password RDS manages",
+    )
     validate_clients(args.client_security_groups, args.client_cidrs)

@@ -229,8 +229,11 @@ def postgres_args(
         ),
         backup_tags=backup_tags,
         # Managed master passwords work neither with global clusters nor with read replicas of
-        # a source: a generated one, in a secret replicated to the DR region.
-        credential="generated" if is_global else "managed",
+        # a source (the RDS engine's readers, in-region or in the DR region): a generated one,
+        # in a secret replicated to the DR region when there is one.
+        credential="generated"
+        if is_global or (pg.engine == "postgres" and pg.readers > 0)
+        else "managed",
         secret_replica_kms_keys=(dr_key or {}) if is_global else {},
         global_member=is_global and pg.engine == "aurora-postgresql",
         tags=cfg.base_tags,
