@@ -69,7 +69,16 @@ def test_the_pack_s_opensearch_rules_pass_on_it(prod_search) -> None:  # type: i
     on_search = [v for v in violations if "log-search" in (v["urn"] or "")]
     assert on_search == [], on_search
     # What it costs is the stack's business: prod's budget does not fit a ~$350 domain as is.
-    assert {v["rule"] for v in violations} <= {"cost-stack-budget"}
+    # (The advisory "can't run" on the Gateway API CRDs, a URL the offline plan does not fetch,
+    # is no finding.)
+    found = {
+        v["rule"]
+        for v in violations
+        if not (
+            v["message"].startswith("can't run policy") and v["urn"].endswith("-gateway-api-crds")
+        )
+    }
+    assert found <= {"cost-stack-budget"}
 
 
 def test_a_public_or_plaintext_domain_would_fail_those_rules(prod_search) -> None:  # type: ignore[no-untyped-def]
