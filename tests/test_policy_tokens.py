@@ -26,6 +26,7 @@ CUSTOM_RESOURCES = {  # CRDs the platform installs or prices: no SDK module, api
     "kubernetes:cert-manager.io/v1:Issuer",
     "kubernetes:gateway.networking.k8s.io/v1:Gateway",
     "kubernetes:gateway.networking.k8s.io/v1:GatewayClass",
+    "kubernetes:gateway.networking.k8s.io/v1:GatewayPatch",
 }
 
 
