@@ -52,6 +52,15 @@ def secrets(value: Any) -> list[str]:
     return []
 
 
+def leaves(value: Any) -> list[str]:
+    """The strings inside a decoded secret: a secret may be a map (a Kubernetes Secret's `data`)."""
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in leaves(v)]
+    if isinstance(value, list):
+        return [s for v in value for s in leaves(v)]
+    return [value] if isinstance(value, str) else []
+
+
 def registered(export: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """URN -> inputs of every resource the program registered (not the root stack resource)."""
     registered = {}

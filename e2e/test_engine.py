@@ -81,8 +81,13 @@ PACK = "groundwork-guardrails"
 
 
 def plan_findings(plan: dict[str, Any]) -> set[tuple[str, str]]:
-    """(rule, URN) of every finding of the policy pack in the offline plan."""
-    return {(v["rule"], v.get("urn") or "") for v in plan["sections"]["policy"]["violations"]}
+    """(rule, URN) of every finding of the policy pack in the offline plan, but the ones it could
+    not verify offline (a manifest the provider fetches: the engine checks its objects instead)."""
+    return {
+        (v["rule"], v.get("urn") or "")
+        for v in plan["sections"]["policy"]["violations"]
+        if not v["message"].startswith(state.DEFERRED)
+    }
 
 
 @pytest.mark.parametrize("stack", STACKS)
@@ -195,11 +200,16 @@ def test_stack_export_holds_no_plaintext_secret(
     stack: str, ws: Workspace, deployments: Deployments
 ) -> None:
     assert deployments.ensure_up(stack).code == 0
-    revealed = {s for s in state.secrets(ws.export(stack, show_secrets=True)) if len(s) >= 8}
+    revealed = {
+        leaf
+        for plaintext in state.secrets(ws.export(stack, show_secrets=True))
+        for leaf in state.leaves(json.loads(plaintext))
+        if len(leaf) >= 8
+    }
     assert revealed, "the stack has no secrets to check"
     exported = json.dumps(ws.export(stack, show_secrets=False))
     assert "ciphertext" in exported
-    leaked = [s for s in revealed if s in exported or json.loads(s) in exported]
+    leaked = [s for s in revealed if json.dumps(s)[1:-1] in exported]
     assert not leaked, f"{len(leaked)} secret value(s) in plaintext"
 
 

@@ -7,7 +7,13 @@ on real state. `planner/replace_on_change.json` decides replace vs update; a res
 from it, or an invoke without a fake answer, fails the call with an error naming it.
 
 Secrets and resource references are not accepted (Configure says so), so the engine sends plain
-values and re-applies secretness to the outputs itself, as it does for most real providers.
+values and re-applies secretness to the outputs itself, as it does for most real providers. The
+engine requires secret support of a provider that constructs components, so the Kubernetes package
+accepts them: its inputs are decoded to plain values all the same.
+
+Components the Kubernetes provider constructs (yaml/v2, helm.sh/v4, kustomize/v2) are registered
+without their objects: rendering them needs the manifest or chart, which the real provider fetches
+(the Gateway API CRDs from their release URL) and nothing here can.
 """
 
 from __future__ import annotations
@@ -20,11 +26,17 @@ from typing import Any, NoReturn
 
 import grpc  # type: ignore[import-untyped]
 from google.protobuf import empty_pb2, json_format, struct_pb2
-from pulumi.runtime.proto import plugin_pb2, provider_pb2, provider_pb2_grpc
+from pulumi.runtime.proto import (
+    plugin_pb2,
+    provider_pb2,
+    provider_pb2_grpc,
+    resource_pb2,
+    resource_pb2_grpc,
+)
 
 from fakecloud.store import Record, Store, state_dir
 from planner import fake_cloud, replacement
-from planner.recorder import decode
+from planner.recorder import SECRET_SIG, SIGNATURE_KEY, decode
 
 PACKAGES = {
     "aws": "pulumi-aws",
@@ -34,12 +46,36 @@ PACKAGES = {
 }
 """Package -> the Python SDK whose version the plugin reports (the one the program pins)."""
 
+CONSTRUCTS = {
+    "kubernetes": {
+        "kubernetes:yaml/v2:ConfigFile",
+        "kubernetes:yaml/v2:ConfigGroup",
+        "kubernetes:helm.sh/v4:Chart",
+        "kubernetes:kustomize/v2:Directory",
+    },
+}
+"""Package -> the component types its provider constructs (remote components)."""
+
 _MISSING = object()
 
 
 def to_dict(struct: struct_pb2.Struct) -> dict[str, Any]:
     value = decode(json_format.MessageToDict(struct), "", [])
     return value if isinstance(value, dict) else {}
+
+
+def secret_keys(struct: struct_pb2.Struct) -> set[str]:
+    """Top-level properties holding a secret (sent only to a provider that accepts secrets)."""
+    paths: list[str] = []
+    decode(json_format.MessageToDict(struct), "", paths)
+    return {p.split(".")[0].split("[")[0] for p in paths}
+
+
+def as_secrets(outputs: Mapping[str, Any], keys: set[str]) -> dict[str, Any]:
+    """Outputs with `keys` marked secret again: a provider that accepts secrets keeps them."""
+    return {
+        k: {SIGNATURE_KEY: SECRET_SIG, "value": v} if k in keys else v for k, v in outputs.items()
+    }
 
 
 def to_struct(value: Mapping[str, Any]) -> struct_pb2.Struct:
@@ -128,7 +164,10 @@ class FakeProvider(provider_pb2_grpc.ResourceProviderServicer):
         region = args.get("region") or request.variables.get(f"{self.package}:region", "")
         self.region = str(region)
         return provider_pb2.ConfigureResponse(
-            acceptSecrets=False, supportsPreview=True, acceptResources=False, acceptOutputs=False
+            acceptSecrets=self.package in CONSTRUCTS,
+            supportsPreview=True,
+            acceptResources=False,
+            acceptOutputs=False,
         )
 
     def Cancel(self, request: Any, context: Any) -> empty_pb2.Empty:  # noqa: N802
@@ -167,8 +206,10 @@ class FakeProvider(provider_pb2_grpc.ResourceProviderServicer):
             return provider_pb2.CreateResponse(id="", properties=request.properties)
         wanted, _ = fake_cloud.fake_outputs(typ, name_of(request.urn), inputs, self.region)
         rid = self.store.claim(typ, wanted)
-        outputs = self._outputs(typ, request.urn, rid, inputs)
-        self.store.put(Record(typ, rid, request.urn, inputs, outputs))
+        secret = secret_keys(request.properties)
+        outputs = as_secrets(self._outputs(typ, request.urn, rid, inputs), secret)
+        # kept secret in the store too: a refresh reads inputs back into the state
+        self.store.put(Record(typ, rid, request.urn, as_secrets(inputs, secret), outputs))
         return provider_pb2.CreateResponse(id=rid, properties=to_struct(outputs))
 
     def Read(self, request: Any, context: Any) -> provider_pb2.ReadResponse:  # noqa: N802
@@ -183,7 +224,8 @@ class FakeProvider(provider_pb2_grpc.ResourceProviderServicer):
     def Update(self, request: Any, context: Any) -> provider_pb2.UpdateResponse:  # noqa: N802
         typ = self._known_type(request.urn, context)
         inputs = to_dict(request.news)
-        outputs = self._outputs(typ, request.urn, request.id, inputs)
+        secret = secret_keys(request.news)
+        outputs = as_secrets(self._outputs(typ, request.urn, request.id, inputs), secret)
         if not request.preview:
             if self.store.get(typ, request.id) is None:
                 _fail(
@@ -191,7 +233,9 @@ class FakeProvider(provider_pb2_grpc.ResourceProviderServicer):
                     f"fake cloud: {typ} '{request.id}' does not exist",
                     grpc.StatusCode.NOT_FOUND,
                 )
-            self.store.put(Record(typ, request.id, request.urn, inputs, outputs))
+            self.store.put(
+                Record(typ, request.id, request.urn, as_secrets(inputs, secret), outputs)
+            )
         return provider_pb2.UpdateResponse(properties=to_struct(outputs))
 
     def Delete(self, request: Any, context: Any) -> empty_pb2.Empty:  # noqa: N802
@@ -200,6 +244,30 @@ class FakeProvider(provider_pb2_grpc.ResourceProviderServicer):
             typ, request.id
         )  # already gone counts as deleted, as in the real providers
         return empty_pb2.Empty()
+
+    def Construct(self, request: Any, context: Any) -> provider_pb2.ConstructResponse:  # noqa: N802
+        """Register the component itself with the engine's monitor (no objects: see the module doc)."""
+        if request.type not in CONSTRUCTS.get(self.package, set()):
+            _fail(context, f"fake cloud: {self.package} constructs no component '{request.type}'")
+        with grpc.insecure_channel(request.monitorEndpoint) as channel:
+            monitor = resource_pb2_grpc.ResourceMonitorStub(channel)
+            registered = monitor.RegisterResource(
+                resource_pb2.RegisterResourceRequest(
+                    type=request.type,
+                    name=request.name,
+                    parent=request.parent,
+                    custom=False,
+                    object=request.inputs,  # its inputs in the state, as the offline plan has them
+                    protect=request.protect,
+                    dependencies=list(request.dependencies),
+                    acceptSecrets=True,
+                )
+            )
+            outputs = to_struct({"resources": []})
+            monitor.RegisterResourceOutputs(
+                resource_pb2.RegisterResourceOutputsRequest(urn=registered.urn, outputs=outputs)
+            )
+        return provider_pb2.ConstructResponse(urn=registered.urn, state=outputs)
 
     # -- functions ------------------------------------------------------------------------------
 

@@ -26,6 +26,8 @@ _OUTPUT_SIG = "d0e6a833031e9bbcd3f4e8bde6ca49a4"
 STACK_TYPE = "pulumi:pulumi:Stack"
 SIGNATURE_KEY = _SIG_KEY
 """Marks a value the decoder keeps as it is: an asset or archive (e.g. a Lambda's `code`)."""
+SECRET_SIG = _SECRET_SIG
+"""With SIGNATURE_KEY, marks a secret value (`{key: SECRET_SIG, "value": ...}`)."""
 UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
 """How a value not known until apply appears in recorded inputs (as in a real preview)."""
 

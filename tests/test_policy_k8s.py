@@ -4,13 +4,14 @@ YAML text, or in files)."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
 import pytest
-from pulumi_policy.proxy import UnknownValueError
 
 from policies.guardrails import BY_ID
+from policies.guardrails.core import Subject, evaluate_resource, resolved_params
 from policies.guardrails.k8s_objects import WORKLOADS, kind
 from tests.policy_cases_k8s import PRIVILEGED_RC, config_group, container, with_pod_spec
 from tests.policy_kit import R, run
@@ -107,14 +108,20 @@ def test_manifest_files_are_read_relative_to_the_working_directory(
 
 
 @pytest.mark.parametrize("path", ["missing.yaml", "https://example.com/app.yaml"])
-def test_a_manifest_file_the_policy_cannot_read_is_deferred_not_passed(
+def test_a_manifest_file_only_the_provider_can_read_is_deferred_offline_and_left_to_its_objects_in_the_engine(
     path: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # The engine registers a ConfigFile's objects as resources, where every rule sees them; here
-    # the rule says it could not check the file instead of passing it.
     monkeypatch.chdir(tmp_path)
-    with pytest.raises(UnknownValueError):
-        run("k8s-no-privileged", [R(CONFIG_FILE, "f", {"file": path})])
+    rule = BY_ID["k8s-no-privileged"]
+    offline = Subject(type=CONFIG_FILE, name="f", urn="urn:f", props={"file": path})
+    # Offline (no provider): the rule says it could not check the file instead of passing it.
+    (finding,) = evaluate_resource(rule, offline, resolved_params(rule, None))
+    assert finding.unverifiable == ("file",)
+    # In the engine the provider registers the file's objects as resources, where every rule
+    # sees them: the component itself is not deferred on every preview for ever.
+    assert run("k8s-no-privileged", [R(CONFIG_FILE, "f", {"file": path})]) == []
+    registered = dataclasses.replace(offline, objects_registered=True)
+    assert evaluate_resource(rule, registered, resolved_params(rule, None)) == []
 
 
 def test_invalid_manifest_yaml_is_a_violation_not_a_crash() -> None:
@@ -143,10 +150,11 @@ def test_a_custom_resource_that_runs_pods_is_checked_like_a_deployment() -> None
     assert run("k8s-no-privileged", [R("kubernetes:core/v1:ConfigMap", "cm", {"data": {}})]) == []
 
 
-def test_a_kustomize_directory_is_deferred_not_passed() -> None:
+def test_a_kustomize_directory_is_deferred_offline_and_left_to_its_objects_in_the_engine() -> None:
     # Rendering needs kustomize; the engine registers the rendered objects, which the rules check.
-    with pytest.raises(UnknownValueError):
-        run(
-            "k8s-no-privileged",
-            [R("kubernetes:kustomize/v2:Directory", "k", {"directory": "k8s/"})],
-        )
+    rule = BY_ID["k8s-no-privileged"]
+    kustomize = "kubernetes:kustomize/v2:Directory"
+    offline = Subject(type=kustomize, name="k", urn="urn:k", props={"directory": "k8s/"})
+    (finding,) = evaluate_resource(rule, offline, resolved_params(rule, None))
+    assert finding.unverifiable == ("directory",)
+    assert run("k8s-no-privileged", [R(kustomize, "k", {"directory": "k8s/"})]) == []

@@ -464,9 +464,16 @@ BASE_CASES: dict[str, Case] = {
         unknown=[R(LT, "lt", {"blockDeviceMappings": [{"ebs": {"encrypted": UNKNOWN}}]})],
     ),
     "no-default-provider": Case(
-        ok=[R(VPC, "vpc", {}), R("groundwork:aws/network:Vpc", "component", {}, provider=None)],
+        ok=[
+            R(VPC, "vpc", {}),
+            R("groundwork:aws/network:Vpc", "component", {}, provider=None),
+            # the engine records no provider on a component the provider constructs
+            R("kubernetes:yaml/v2:ConfigFile", "crds", {"file": "crds.yaml"}, provider=None),
+            R("kubernetes:helm.sh/v4:Chart", "chart", {"chart": "x"}, provider=None),
+        ],
         bad=[
             [R(VPC, "vpc", {}, provider=None)],
+            [R("kubernetes:core/v1:Namespace", "ns", {}, provider=None)],
             [R(VPC, "vpc", {}, provider=provider(name="default_7_51_1"))],
         ],
     ),

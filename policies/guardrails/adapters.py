@@ -55,6 +55,7 @@ def subject_of_args(args: ResourceValidationArgs) -> Subject:
         protect=bool(args.opts.protect) if args.opts is not None else False,
         provider=args.provider.urn if args.provider is not None else None,
         region=_provider_region(args.provider),
+        objects_registered=True,
     )
 
 
@@ -68,6 +69,7 @@ def subject_of_resource(resource: PolicyResource) -> Subject:
         parent=resource.parent.urn if resource.parent is not None else None,
         provider=resource.provider.urn if resource.provider is not None else None,
         region=_provider_region(resource.provider),
+        objects_registered=True,
         dependencies=tuple(d.urn for d in resource.dependencies),
         property_dependencies={
             k: tuple(d.urn for d in v) for k, v in resource.property_dependencies.items()

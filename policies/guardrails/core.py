@@ -138,6 +138,11 @@ class Subject:
     dependencies: tuple[str, ...] = ()
     property_dependencies: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     """Property -> URNs it came from (how side resources point at their bucket, VPC, cluster)."""
+    objects_registered: bool = False
+    """True in the engine: the objects of a component the provider constructs (yaml/v2, helm.sh/v4)
+    are resources of their own there, and every rule checks them as such, including the ones only
+    the provider can read (a manifest URL). The offline plan has no provider: objects it cannot
+    read from the component's inputs are unverifiable there."""
 
 
 DR_ROLE_TAG = "dr-role"

@@ -85,10 +85,12 @@ OUTRO = """
   cannot make an object safe by omission, but setting `privileged: true` is a violation).
 - Manifests: for `kubernetes:yaml/v2` ConfigGroup/ConfigFile the rules read the objects from the
   component's inputs (`objs`, `yaml`, and `files`/`file` read relative to the working directory);
-  a URL or a file the analyzer cannot read is reported as "can't run policy" (deferred, never a
-  pass). Remote components (yaml/v2, `helm.sh/v4` Chart) also register their objects as resources
-  during a real preview, and the rules check those like any other; the offline plan does not
-  render them.
+  a URL, a kustomization or a file the offline plan cannot read is reported there as "can't run
+  policy" (deferred, never a pass). Remote components (yaml/v2, kustomize/v2, `helm.sh/v4` Chart)
+  register their objects as resources during a real preview, and the rules check those like any
+  other; so in the engine such a file is left to its objects instead of being deferred on every
+  preview, and `no-default-provider` judges the objects (the engine records no provider on the
+  component itself).
 - Helm: a `helm.sh/v3` Release is one opaque resource to the engine, so the rules check what its
   inputs show: the chart source (`k8s-helm-chart-source`) and the values
   (`k8s-helm-values-pod-security`: any chart's privileged/host-namespace/root/hostPath/capability

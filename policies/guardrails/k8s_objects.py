@@ -61,6 +61,8 @@ MANIFESTS = (CONFIG_GROUP, CONFIG_FILE, KUSTOMIZE)
 HELM_RELEASE = "kubernetes:helm.sh/v3:Release"
 HELM_CHART = "kubernetes:helm.sh/v4:Chart"
 HELM = (HELM_RELEASE, HELM_CHART)
+REMOTE_COMPONENTS = (*MANIFESTS, HELM_CHART)
+"""Components the provider constructs: the engine records no provider on them, only on their objects."""
 
 
 def kind(subject_type: str) -> str:
@@ -132,29 +134,44 @@ def _documents(text: str, where: str) -> list[Any]:
         raise ValueError(f"{where} is not valid YAML ({exc})") from None
 
 
+class _RenderedByProvider(CannotVerify):
+    """Only the provider can read these objects (a URL, a kustomization, a file elsewhere)."""
+
+
 def _read(path: str, where: str) -> list[Any]:
     """Documents of a manifest file, read relative to the working directory (the project directory
     in the offline plan). A URL or a path this process cannot read is unverifiable here: the engine
     registers the file's objects as resources, and the rules check them there."""
     if "://" in path:
-        raise CannotVerify(where)
+        raise _RenderedByProvider(where)
     # glob.glob, not Path.glob: the pattern may be absolute
     matches = sorted(glob.glob(path)) if glob.has_magic(path) else [path]  # noqa: PTH207
     docs: list[Any] = []
     for match in matches:
         file = Path(match)
         if not file.is_file():
-            raise CannotVerify(where)
+            raise _RenderedByProvider(where)
         docs += _documents(file.read_text(encoding="utf-8"), where)
     return docs
 
 
 def manifest_objects(subject: Subject) -> list[Subject]:
-    """The objects a ConfigGroup/ConfigFile declares, as subjects of their own type token."""
+    """The objects a ConfigGroup/ConfigFile declares, as subjects of their own type token. In the
+    engine, objects only the provider can read are skipped here (not deferred for ever): the
+    provider registers them as resources and every rule checks them there."""
+    try:
+        return _manifest_objects(subject)
+    except _RenderedByProvider:
+        if subject.objects_registered:
+            return []
+        raise
+
+
+def _manifest_objects(subject: Subject) -> list[Subject]:
     p = subject.props
     docs: list[Any] = []
     if subject.type == KUSTOMIZE:
-        raise CannotVerify("directory")  # rendering needs kustomize; the engine shows the objects
+        raise _RenderedByProvider("directory")  # rendering needs kustomize
     if subject.type == CONFIG_FILE:
         docs += _read(str(need(p, "file")), "file")
     else:

@@ -7,6 +7,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from .core import Rule, Subject, as_list, get, known, need, truthy
+from .k8s_objects import REMOTE_COMPONENTS
 
 AWS_TAGGABLE = (
     "aws:ec2/vpc:Vpc",
@@ -162,6 +163,8 @@ def _ebs_encrypted(subject: Subject, params: Mapping[str, Any]) -> Iterator[str]
 
 
 def _no_default_provider(subject: Subject, params: Mapping[str, Any]) -> Iterator[str]:
+    if subject.type in REMOTE_COMPONENTS:
+        return  # each object it renders is checked with the provider the engine gives it
     name = subject.provider.rsplit("::", 1)[-1] if subject.provider else None
     if name is None or name.startswith("default"):
         yield "uses the default provider; pass an explicit provider (region and credentials stay visible)"
