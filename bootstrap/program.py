@@ -1,5 +1,6 @@
 """Wiring of the bootstrap: one provider (the account is pinned), then the access-log bucket, the
-state backend, the security baseline and the CI roles that depend on both."""
+state backend, the security baseline, resource tags on metrics, and the CI roles that depend on
+the first ones."""
 
 from __future__ import annotations
 
@@ -59,6 +60,12 @@ def build(cfg: BootstrapConfig) -> dict[str, object]:
         ),
         opts=opts,
     )
+    # Resource tags on CloudWatch metrics (per region): the public Gateway's alarms select the
+    # load balancer its controller made by a tag (components/kubernetes/aws_gateway_alarms.py).
+    for region in cfg.regions:
+        aws.observabilityadmin.TelemetryEnrichment(
+            f"{name}-telemetry-tags-{region}", region=region, opts=opts
+        )
     ci = CiAccess(
         name,
         CiAccessArgs(

@@ -142,7 +142,7 @@ def compose_aws(cfg: AwsStackConfig) -> AwsPlatform:
         min_volume_gib=EBS_MIN_VOLUME_GIB,
         random_provider=providers.random,
     )
-    edge = storage.layer(cfg, providers)
+    edge = storage.layer(cfg, providers, alarms=alerts.edge_alarms)
     dr_base = dr_region.layer(cfg, providers)
     data_tier = data.layer(cfg, providers, net, k8s, dr_base, alarms=alerts.alarms)
     signals = telemetry.layer(cfg, providers, net.vpc, k8s, alerts=alerts)
@@ -159,13 +159,13 @@ def compose_aws(cfg: AwsStackConfig) -> AwsPlatform:
         if k8s is not None
         else None
     )
-    api_edge = api.layer(cfg, providers, edge)
+    api_edge = api.layer(cfg, providers, edge, alarms=alerts.edge_alarms)
     recovery = dr.layer(
         cfg, providers, dr_base, data_tier, edge, api=api_edge,
         image_repository_arns=images.pull_arns,
     )  # fmt: skip
     checked = recovery.failover.health_check_ids if recovery and recovery.failover else None
-    entries = health.layer(cfg, providers, checked)
+    entries = health.layer(cfg, providers, checked, alarms=alerts.edge_alarms)
     return AwsPlatform(
         providers=providers, network=net, kubernetes=k8s, monitoring=alerts, metrics=observed,
         storage=edge, data=data_tier, apps=services, telemetry=signals, cost=budget,

@@ -33,7 +33,7 @@ from components.kubernetes.aws_irsa import OidcIdentity
 from components.kubernetes.platform.baseline import _validate as validate_baseline
 from components.kubernetes.platform.monitoring import validate_monitoring
 from components.kubernetes.platform.workload import validate_workload
-from components.monitoring.aws import AlertTopicsArgs
+from components.monitoring.aws import AlarmWiring, AlertTopicsArgs
 from components.monitoring.aws import _validate as validate_alert_topics
 from components.monitoring.aws_health import _validate as validate_health
 from components.monitoring.aws_search import _validate as validate_search
@@ -138,7 +138,7 @@ def checks(cfg: AwsStackConfig) -> list[Check]:
     if cfg.alerting.configured:
         topics = AlertTopicsArgs(routing=cfg.alerting.routing())
         found.append(Check("AlertTopics", validate_alert_topics, (topics,), "alerting"))
-    if (entries := health.health_args(cfg, {})) is not None:
+    if (entries := health.health_args(cfg, {}, AlarmWiring(topics={}))) is not None:
         found.append(Check("EntryHealth", validate_health, (entries,), "healthChecks",
                            {"targets": "apps"}))  # fmt: skip
     found += _data_checks(cfg)

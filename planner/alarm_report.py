@@ -29,6 +29,9 @@ def _alarm_row(r: RecordedResource, by_urn: dict[str, RecordedResource]) -> dict
     i = r.inputs
     if r.type.startswith("aws:"):
         metric = f"{i.get('namespace', '')} {i.get('metricName', '')}".strip()
+        queries = i.get("metricQueries") or []
+        if not metric and queries:  # a Metrics Insights query: its label names the metric
+            metric = f"{queries[0].get('label', '')} (Metrics Insights)".strip()
         condition = (
             f"{_OPERATORS.get(str(i.get('comparisonOperator')), '?')} {i.get('threshold', '?')}"
         )

@@ -147,7 +147,8 @@ def test_monitoring_is_its_own_line_and_dev_keeps_it_cheap(stack: str) -> None:
     section = cost_section(_ctx(stack, built(stack)))
     lines = section.data["lines"]
     monitoring_components = {"alerts (AlertTopics)", "telemetry (ClusterTelemetry)",
-                             "health (EntryHealth)", "monitoring (MonitoringStack)"}  # fmt: skip
+                             "health (EntryHealth)", "monitoring (MonitoringStack)",
+                             "health-alerts (AlertTopics)"}  # fmt: skip
     expected = sum(
         line["monthly"] or 0.0
         for line in lines

@@ -12,7 +12,7 @@ EDGE_PROVIDER = "pulumi:providers:aws::aws-edge-us-east-1"
 
 
 def _health_alarms(monitor):  # type: ignore[no-untyped-def]
-    return [a for a in of_type(monitor, ALARM) if a.inputs["namespace"] == "AWS/Route53"]
+    return [a for a in of_type(monitor, ALARM) if a.inputs.get("namespace") == "AWS/Route53"]
 
 
 def test_prod_alarms_every_entry_point_in_us_east_1() -> None:
@@ -28,12 +28,16 @@ def test_prod_alarms_every_entry_point_in_us_east_1() -> None:
         for arn in alarm.inputs["alarmActions"] + alarm.inputs["okActions"]:
             assert arn.startswith("arn:aws:sns:us-east-1:"), arn  # a same-region topic
             assert ":acme-prod-health-alerts-p1-" in arn  # the default severity
-    # The primary region's topics (every other alarm's) stay where they were.
-    others = [a for a in of_type(monitor, ALARM) if a.inputs["namespace"] != "AWS/Route53"]
+    # Every alarm notifies a topic of its own region: us-east-1 ones (health, CDN) the edge
+    # topics, every other one the primary (or DR) region's.
+    others = [a for a in of_type(monitor, ALARM) if EDGE_PROVIDER not in (a.provider or "")]
     assert others and all(
         ":eu-west-1:" in arn or ":eu-central-1:" in arn
         for a in others for arn in a.inputs["alarmActions"]
     )  # fmt: skip
+    at_edge = [a for a in of_type(monitor, ALARM) if EDGE_PROVIDER in (a.provider or "")]
+    assert all(arn.startswith("arn:aws:sns:us-east-1:")
+               for a in at_edge for arn in a.inputs["alarmActions"])  # fmt: skip
 
 
 def test_the_dr_failover_check_of_the_api_is_reused_not_duplicated() -> None:

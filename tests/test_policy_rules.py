@@ -61,6 +61,9 @@ CRB = "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding"
 LOGS = "aws:cloudwatch/logGroup:LogGroup"
 NAT = "aws:ec2/natGateway:NatGateway"
 ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
+CERTIFICATE = "aws:acm/certificate:Certificate"
+CERT_VALIDATION = "aws:acm/certificateValidation:CertificateValidation"
+WEB_ACL = "aws:wafv2/webAcl:WebAcl"
 
 
 ROLE = "aws:iam/role:Role"
@@ -1065,8 +1068,80 @@ BASE_CASES: dict[str, Case] = {
             [R(ALARM, "cpu", {"okActions": ["arn:sns:p2"]})],
             [R(ALARM, "cpu", {"alarmActions": ["arn:aws:sns:eu-west-1:1:p2"], "okActions": []})],
             [R(ALARM, "cpu", {"alarmActions": ["a"], "okActions": ["a"], "actionsEnabled": False})],
+            # A Metrics Insights alarm (the Gateway's) is held to the same: no actions, no alarm.
+            [
+                R(
+                    ALARM,
+                    "lb-5xx",
+                    {
+                        "metricQueries": [
+                            {
+                                "id": "q1",
+                                "expression": "SELECT SUM(x) "
+                                'FROM SCHEMA("AWS/ApplicationELB", '
+                                "LoadBalancer)",
+                                "returnData": True,
+                            }
+                        ]
+                    },
+                )
+            ],
         ],
         unknown=[R(ALARM, "cpu", {"alarmActions": UNKNOWN, "okActions": ["arn:sns:p2"]})],
+    ),
+    "obs-alarms-for-edge": Case(
+        ok=[
+            R(CF, "cdn", {}),
+            R(
+                ALARM,
+                "cdn-5xx",
+                {"alarmActions": ["arn:sns"], "dimensions": {"DistributionId": UNKNOWN}},
+                links={"dimensions": ["cdn"]},
+            ),
+            R(WEB_ACL, "waf", {"scope": "CLOUDFRONT"}),
+            R(
+                ALARM,
+                "waf-blocked",
+                {"alarmActions": ["arn:sns"], "dimensions": {"WebACL": UNKNOWN}},
+                links={"dimensions": ["waf"]},
+            ),
+            # The certificate's alarm names the ARN its validation returns.
+            R(CERTIFICATE, "cert", {"domainName": "a.example"}),
+            R(
+                CERT_VALIDATION,
+                "cert-validation",
+                {"certificateArn": UNKNOWN},
+                links={"certificateArn": ["cert"]},
+            ),
+            R(
+                ALARM,
+                "expiry",
+                {"alarmActions": ["arn:sns"], "dimensions": {"CertificateArn": UNKNOWN}},
+                links={"dimensions": ["cert-validation"]},
+            ),
+        ],
+        bad=[
+            [R(CF, "cdn", {})],
+            [
+                R(WEB_ACL, "waf", {"scope": "CLOUDFRONT"}),
+                R(
+                    ALARM,
+                    "waf-blocked",
+                    {"dimensions": {"WebACL": UNKNOWN}},  # no actions
+                    links={"dimensions": ["waf"]},
+                ),
+            ],
+            [
+                R(CERTIFICATE, "cert", {"domainName": "a.example"}),
+                R(
+                    CERT_VALIDATION,
+                    "cert-validation",
+                    {"certificateArn": UNKNOWN},
+                    links={"certificateArn": ["cert"]},
+                ),
+            ],
+        ],
+        config={"enabled": True},
     ),
     "obs-alarms-for-stateful": Case(
         ok=[

@@ -34,9 +34,12 @@ from pulumi_aws import cloudfront, cloudwatch, route53
 
 from components._base import child_opts, merged_tags, require, type_token
 from components.aws import s3_policies
+from components.aws.certificate_alarms import certificate_alarms
 from components.aws.certificates import dns_validated_certificate
 from components.aws.patterns import ROUTE53_ZONE_ID
+from components.cdn.aws_alarms import distribution_alarms, firewall_alarms
 from components.cdn.aws_waf import WebFirewall, WebFirewallArgs
+from components.monitoring.aws import AlarmWiring, emit_alarms
 
 # Managed policies, attached by their fixed IDs so the program needs no lookup (works offline).
 CACHING_OPTIMIZED_POLICY_ID = "658327ea-f89d-4fab-a63d-7e88639e58f6"
@@ -125,6 +128,9 @@ class CdnArgs:
     """ARN of that replica (for its grant statements)."""
     log_prefix: str = "cloudfront"
     """Suffix path of the access logs, after the `AWSLogs/<account>/CloudFront/` AWS prepends."""
+    alarms: AlarmWiring | None = None
+    """us-east-1 alert topics (CloudFront's, WAF's and this certificate's metrics are there):
+    5xx rate, blocked-request spike, days to certificate expiry. None: no alarms."""
     tags: Mapping[str, str] = field(default_factory=dict)
     protect_stateful: bool = True
     """Protect the WAF log group and key."""
@@ -148,6 +154,7 @@ class Cdn(pulumi.ComponentResource):
     (the same statement serves the replica's key)."""
     failover_bucket_statements: pulumi.Output[list[dict[str, Any]]]
     """Bucket-policy grant for the failover replica (empty without one)."""
+    alarms: dict[str, cloudwatch.MetricAlarm]
 
     def __init__(
         self, name: str, args: CdnArgs, opts: pulumi.ResourceOptions | None = None
@@ -157,6 +164,7 @@ class Cdn(pulumi.ComponentResource):
         self._name, self._args = name, args
 
         self.web_acl_arn = None
+        firewall: WebFirewall | None = None
         if args.waf is not None:
             firewall = WebFirewall(
                 f"{name}-waf",
@@ -248,6 +256,8 @@ class Cdn(pulumi.ComponentResource):
         )
         self._access_logs()
         self._alias_records(aliases)
+        self.alarms = edge_alarms(self, name, self.distribution, firewall, self.certificate_arn,
+                                  args.alarms, args.tags)  # fmt: skip
 
         self.register_outputs(
             {
@@ -322,6 +332,27 @@ class Cdn(pulumi.ComponentResource):
                     ],
                     opts=child_opts(self),
                 )
+
+
+def edge_alarms(  # noqa: PLR0917  (each argument is a different kind of thing)
+    parent: pulumi.ComponentResource,
+    name: str,
+    distribution: cloudfront.Distribution,
+    firewall: WebFirewall | None,
+    certificate_arn: pulumi.Input[str] | None,
+    wiring: AlarmWiring | None,
+    tags: Mapping[str, str],
+) -> dict[str, cloudwatch.MetricAlarm]:
+    """The alarms of a distribution, its web ACL and its certificate (the CDN's and the API
+    edge's), on the us-east-1 topics of `wiring`."""
+    specs = distribution_alarms(distribution.id)
+    if firewall is not None:
+        specs += firewall_alarms(firewall.web_acl.name)
+    alarms = emit_alarms(parent, name, "cdn", specs, wiring, tags)
+    if certificate_arn is not None:
+        alarms |= emit_alarms(parent, name, "certificate", certificate_alarms(certificate_arn),
+                              wiring, tags)  # fmt: skip
+    return alarms
 
 
 def access_logs(

@@ -30,6 +30,7 @@ from components.cdn.aws import (
     CustomDomainArgs,
     MinimumTls,
     access_logs,
+    edge_alarms,
     viewer_certificate,
 )
 from components.cdn.aws_waf import (
@@ -40,6 +41,7 @@ from components.cdn.aws_waf import (
     WebFirewallArgs,
 )
 from components.cdn.aws_waf import _validate as validate_waf
+from components.monitoring.aws import AlarmWiring
 
 CACHING_DISABLED_POLICY_ID = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
 """Managed cache policy `CachingDisabled`."""
@@ -75,6 +77,8 @@ class ApiEdgeArgs:
     publish: bool = True
     """Create A/AAAA alias records of the hostname in its zone; False when the caller publishes
     it (failover records)."""
+    alarms: AlarmWiring | None = None
+    """us-east-1 alert topics: 5xx rate, blocked-request spike, days to certificate expiry."""
     tags: Mapping[str, str] = field(default_factory=dict)
     protect_stateful: bool = True
     """Protect the WAF log group and key."""
@@ -108,7 +112,7 @@ class ApiEdge(pulumi.ComponentResource):
             f"{name}-waf", args.firewall, opts=pulumi.ResourceOptions(parent=self)
         )
         self.web_acl_arn = firewall.web_acl_arn
-        viewer, aliases, _ = viewer_certificate(
+        viewer, aliases, certificate_arn = viewer_certificate(
             self, name, args.domain, args.minimum_tls_version, args.tags
         )
         self.distribution = cloudfront.Distribution(
@@ -165,6 +169,8 @@ class ApiEdge(pulumi.ComponentResource):
                               "evaluate_target_health": False}],
                     opts=child_opts(self),
                 )  # fmt: skip
+        edge_alarms(self, name, self.distribution, firewall, certificate_arn, args.alarms,
+                    args.tags)  # fmt: skip
         self.register_outputs(
             {
                 "distributionId": self.distribution_id,

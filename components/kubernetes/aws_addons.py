@@ -26,6 +26,7 @@ from pulumi_kubernetes import helm
 
 from components._base import child_opts, require, type_token
 from components.aws.patterns import ROUTE53_ZONE_ID
+from components.kubernetes.aws_gateway_alarms import CLUSTER_TAG
 from components.kubernetes.aws_irsa import OidcIdentity, service_account_role
 from components.kubernetes.gateway_api import gateway_api_crds
 from components.kubernetes.platform.charts import (
@@ -199,6 +200,8 @@ class PlatformAddons(pulumi.ComponentResource):
                 "replicaCount": args.replicas,
                 "serviceAccount": self._service_account(account, role_arn),
                 "enableServiceMutatorWebhook": False,
+                # On every ELB resource it makes: the Gateway's alarms select them by this tag.
+                "defaultTags": {CLUSTER_TAG: args.cluster_name},
                 # Gateway API: an ALB per Gateway of the `gateway.k8s.aws/alb` class.
                 "controllerConfig": {"featureGates": {"ALBGatewayAPI": True}},
             },

@@ -10,20 +10,26 @@ ALB terminates TLS with ACM certificates, one per public host, DNS-validated in 
 when one is given: an ALB cannot use a certificate held in a Kubernetes Secret, so cert-manager
 does not issue these (it keeps issuing in-cluster certificates through the same Gateway).
 A WAF web ACL (the DR issue's) attaches to the ALB through the configuration (`web_acl_arn`).
+With `alarms`: target 5xx and unhealthy hosts of the controller's ALB (Metrics Insights queries on
+the controller's tag, aws_gateway_alarms.py) and days to expiry of each certificate.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import pulumi
+from pulumi_aws import cloudwatch
 from pulumi_kubernetes import apiextensions
 
 from components._base import child_opts, parse_cidr, require, type_token
+from components.aws.certificate_alarms import certificate_alarms
 from components.aws.certificates import dns_validated_certificate
 from components.aws.patterns import ROUTE53_ZONE_ID
+from components.kubernetes.aws_gateway_alarms import load_balancer_alarms
 from components.kubernetes.gateway_api import (
     GATEWAY_API,
     PUBLIC_GATEWAY,
@@ -32,9 +38,12 @@ from components.kubernetes.gateway_api import (
 )
 from components.kubernetes.platform.baseline import k8s_labels
 from components.kubernetes.platform.workload import PeerArgs
+from components.monitoring.aws import AlarmWiring, emit_alarms
 
 ALB_CONTROLLER = "gateway.k8s.aws/alb"
 LBC_API = "gateway.k8s.aws/v1beta1"
+_CLUSTER_NAME = re.compile(r"^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$")
+"""EKS cluster names (also safe inside the alarms' quoted query)."""
 TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06"
 """TLS 1.3 and 1.2 with forward-secret ciphers only."""
 
@@ -57,6 +66,11 @@ class PublicGatewayArgs:
     source_cidrs: Sequence[str] = ()
     """The ALB's subnets: it sends to the pods' IPs from its addresses there, so workloads behind
     the Gateway admit these (and nothing else from outside the cluster)."""
+    cluster_name: str = ""
+    """The EKS cluster whose load balancer controller makes the ALB (its alarms select it by the
+    controller's cluster tag); required with `alarms`."""
+    alarms: AlarmWiring | None = None
+    """The cluster region's alert topics; None: no alarms."""
     tags: Mapping[str, str] = field(default_factory=dict)
 
 
@@ -69,6 +83,7 @@ class PublicGateway(pulumi.ComponentResource):
     """Where the Gateway's traffic reaches a workload from (the ALB's subnets)."""
     source_peers: list[PeerArgs]
     """Pods the Gateway's traffic reaches a workload from: none (the ALB is outside the cluster)."""
+    alarms: dict[str, cloudwatch.MetricAlarm]
 
     def __init__(
         self, name: str, args: PublicGatewayArgs, opts: pulumi.ResourceOptions | None = None
@@ -125,6 +140,15 @@ class PublicGateway(pulumi.ComponentResource):
             labels=labels,
             gateway=self.gateway,
         )
+        # Each routed host is one Workload's Service: at least one target group each.
+        specs = load_balancer_alarms(args.cluster_name, target_groups=len(args.hosts))
+        self.alarms = emit_alarms(self, name, "gateway", specs, args.alarms, args.tags)
+        certificates = [
+            spec
+            for host, arn in self.certificate_arns.items()
+            for spec in certificate_alarms(arn, instance=host.replace(".", "-"))
+        ]
+        self.alarms |= emit_alarms(self, name, "certificate", certificates, args.alarms, args.tags)
         self.register_outputs(
             {"gateway": f"{args.namespace}/{PUBLIC_GATEWAY}", "hosts": self.hosts}
         )
@@ -144,6 +168,12 @@ class PublicGateway(pulumi.ComponentResource):
 
 
 def _validate(args: PublicGatewayArgs) -> None:
+    require(
+        args.alarms is None or bool(_CLUSTER_NAME.match(args.cluster_name)),
+        "cluster_name",
+        f"'{args.cluster_name}' is not an EKS cluster name; required with alarms (they select "
+        "the ALB by the controller's cluster tag)",
+    )
     for cidr in args.source_cidrs:
         net = parse_cidr("source_cidrs", cidr)
         require(not net.is_global, "source_cidrs", f"'{cidr}' is not a VPC's subnet")

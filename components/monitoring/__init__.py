@@ -97,6 +97,12 @@ class AlarmSpec:
     instance: str = ""
     """Tells apart alarms of one key on several members (a replica, a cache node); the override
     key stays `<capability>.<key>`."""
+    query: str = ""
+    """A CloudWatch Metrics Insights query that selects the series instead of `dimensions`: for a
+    resource whose dimension values the program cannot know (a load balancer a controller makes).
+    `namespace`/`metric` then only describe it; `statistic` is the query's function."""
+    series: int = 1
+    """How many metrics the query analyses (a query alarm is billed per metric): the estimate."""
 
     @property
     def name(self) -> str:

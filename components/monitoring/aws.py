@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import pulumi
 from pulumi_aws import cloudwatch, iam, kms, sns
@@ -33,6 +34,9 @@ _PUBLISHERS = (
     "costalerts.amazonaws.com",
     "backup.amazonaws.com",
 )
+
+QUERY_SERIES_TAG = "metrics-analyzed"
+"""On a Metrics Insights alarm: how many metrics its query is expected to analyse (the price)."""
 
 _COMPARISON = {
     ">": "GreaterThanThreshold",
@@ -216,21 +220,45 @@ def emit_alarms(  # noqa: PLR0917  (each argument is a different kind of thing)
         alarms[spec.name] = cloudwatch.MetricAlarm(
             alarm_name,
             alarm_description=f"[{spec.severity}] {spec.description}",
-            namespace=spec.namespace,
-            metric_name=spec.metric,
-            statistic=spec.statistic,
+            **_selection(spec),
             comparison_operator=_COMPARISON[spec.comparison],
             threshold=spec.threshold,
-            period=spec.period_seconds,
             evaluation_periods=spec.evaluation_periods,
-            dimensions=dict(spec.dimensions),
             treat_missing_data=spec.missing_data,
             alarm_actions=[topic],
             ok_actions=[topic],
-            tags=merged_tags(tags, alarm_name, severity=spec.severity),
+            tags=merged_tags(tags, alarm_name, severity=spec.severity, **_series_tag(spec)),
             opts=child_opts(parent),
         )
     return alarms
+
+
+def _series_tag(spec: AlarmSpec) -> dict[str, str]:
+    return {QUERY_SERIES_TAG: str(spec.series)} if spec.query else {}
+
+
+def _selection(spec: AlarmSpec) -> dict[str, Any]:
+    """What the alarm watches: one metric by its dimensions, or the series a Metrics Insights
+    query selects (the query carries the period; the label names the metric in reports)."""
+    if not spec.query:
+        return {
+            "namespace": spec.namespace,
+            "metric_name": spec.metric,
+            "statistic": spec.statistic,
+            "dimensions": dict(spec.dimensions),
+            "period": spec.period_seconds,
+        }
+    return {
+        "metric_queries": [
+            {
+                "id": "q1",
+                "expression": spec.query,
+                "period": spec.period_seconds,
+                "label": f"{spec.namespace} {spec.metric}",
+                "return_data": True,
+            }
+        ]
+    }
 
 
 def _slug(value: str) -> str:

@@ -2,8 +2,8 @@
 points, each with an alarm on its severity's alert topic.
 
 Route 53 publishes `HealthCheckStatus` (namespace AWS/Route53) in us-east-1 only, and an alarm can
-only notify a topic of its own region: so this component runs under the us-east-1 provider, with an
-`AlertTopics` of the same routing there (its own key and topics, subscribed to the same channels).
+only notify a topic of its own region: so this component runs under the us-east-1 provider and its
+alarms notify the stack's us-east-1 `AlertTopics` (the monitoring layer's, shared with the CDN).
 A health check another component already made (the DR failover records' check of the API host) is
 passed by id and only alarmed, never duplicated. `https_health_check` is the one definition of a
 health check both use.
@@ -19,8 +19,8 @@ import pulumi
 from pulumi_aws import cloudwatch, route53
 
 from components._base import child_opts, merged_tags, require, type_token
-from components.monitoring import AlarmPolicy, AlarmSpec, AlertRouting, Severity
-from components.monitoring.aws import AlertTopics, AlertTopicsArgs, emit_alarms
+from components.monitoring import AlarmSpec, Severity
+from components.monitoring.aws import AlarmWiring, emit_alarms
 
 METRIC_REGION = "us-east-1"
 """The only region with Route 53's health-check metrics."""
@@ -68,33 +68,23 @@ class HealthTarget:
 class EntryHealthArgs:
     targets: Mapping[str, HealthTarget]
     """By hostname (a map: adding or dropping one never renames another)."""
-    routing: AlertRouting
-    """The stack's alert routing: the us-east-1 topics get the same channels."""
-    policy: AlarmPolicy = field(default_factory=AlarmPolicy)
+    alarms: AlarmWiring
+    """us-east-1 alert topics and the stack's alarm policy."""
     severity: Severity = "P1"
     failure_threshold: int = 3
     request_interval_seconds: int = 30
     tags: Mapping[str, str] = field(default_factory=dict)
-    protect_stateful: bool = True
 
 
 class EntryHealth(pulumi.ComponentResource):
     health_check_ids: dict[str, pulumi.Output[str]]
     alarms: dict[str, cloudwatch.MetricAlarm]
-    topics: AlertTopics
 
     def __init__(
         self, name: str, args: EntryHealthArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
         super().__init__(type_token("monitoring", "EntryHealth", cloud="aws"), name, None, opts)
         _validate(args)
-        self.topics = AlertTopics(
-            f"{name}-alerts",
-            AlertTopicsArgs(
-                routing=args.routing, tags=args.tags, protect_stateful=args.protect_stateful
-            ),
-            opts=pulumi.ResourceOptions(parent=self),
-        )
         self.health_check_ids = {}
         specs: list[AlarmSpec] = []
         for host, target in sorted(args.targets.items()):
@@ -127,9 +117,7 @@ class EntryHealth(pulumi.ComponentResource):
                     instance=host.replace(".", "-"),
                 )
             )
-        self.alarms = emit_alarms(
-            self, name, "health", specs, self.topics.wiring(args.policy), args.tags
-        )
+        self.alarms = emit_alarms(self, name, "health", specs, args.alarms, args.tags)
         self.register_outputs({"healthCheckIds": self.health_check_ids})
 
 

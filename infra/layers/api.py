@@ -3,7 +3,7 @@ API service), under the us-east-1 provider like the assets CDN."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import pulumi
@@ -11,6 +11,7 @@ import pulumi
 from components.cdn.aws import CustomDomainArgs
 from components.cdn.aws_api import ApiEdge, ApiEdgeArgs
 from components.cdn.aws_waf import WebFirewallArgs
+from components.monitoring.aws import AlarmWiring
 from infra.config import AwsStackConfig
 from infra.layers.storage import StorageHandles
 from infra.providers import Providers
@@ -41,11 +42,13 @@ def layer(
     providers: Providers,
     storage: StorageHandles,
     *,
+    alarms: AlarmWiring | None = None,
     opts: pulumi.ResourceOptions | None = None,
 ) -> ApiHandles | None:
+    """`alarms`: the us-east-1 alert topics the edge's alarms notify."""
     if not cfg.api.enabled:
         return None
-    args = api_args(cfg, storage.log_bucket.arn)
+    args = replace(api_args(cfg, storage.log_bucket.arn), alarms=alarms)
     return ApiHandles(ApiEdge(f"{cfg.prefix}-api", args, opts=providers.at_edge(opts)))
 
 

@@ -10,6 +10,7 @@ from typing import Any
 
 import pulumi
 
+from components.monitoring.aws import AlarmWiring
 from components.monitoring.aws_health import EntryHealth, EntryHealthArgs, HealthTarget
 from infra.config import AwsStackConfig
 from infra.providers import Providers
@@ -29,10 +30,12 @@ def layer(
     cfg: AwsStackConfig,
     providers: Providers,
     existing: Mapping[str, pulumi.Input[str]] | None = None,
+    alarms: AlarmWiring | None = None,
     opts: pulumi.ResourceOptions | None = None,
 ) -> HealthHandles:
-    """`existing`: health checks other layers made, by hostname (the DR failover records')."""
-    args = health_args(cfg, existing or {})
+    """`existing`: health checks other layers made, by hostname (the DR failover records');
+    `alarms`: the us-east-1 topics (the monitoring layer's `edge_alarms`)."""
+    args = health_args(cfg, existing or {}, alarms)
     if args is None:
         return HealthHandles(None)
     return HealthHandles(EntryHealth(f"{cfg.prefix}-health", args, opts=providers.at_edge(opts)))
@@ -49,23 +52,28 @@ def entry_points(cfg: AwsStackConfig) -> dict[str, str]:
     return found
 
 
+def health_wanted(cfg: AwsStackConfig) -> bool:
+    """Health checks are on, there is someone to tell, and an entry point to check."""
+    return cfg.health_checks.enabled and cfg.alerting.configured and bool(entry_points(cfg))
+
+
 def health_args(
-    cfg: AwsStackConfig, existing: Mapping[str, pulumi.Input[str]]
+    cfg: AwsStackConfig,
+    existing: Mapping[str, pulumi.Input[str]],
+    alarms: AlarmWiring | None,
 ) -> EntryHealthArgs | None:
     h = cfg.health_checks
     points = entry_points(cfg)
-    if not (h.enabled and cfg.alerting.configured and points):
+    if not health_wanted(cfg) or alarms is None:
         return None
     return EntryHealthArgs(
         targets={
             host: HealthTarget(fqdn=host, path=path, health_check_id=existing.get(host))
             for host, path in points.items()
         },
-        routing=cfg.alerting.routing(),
-        policy=cfg.alerting.alarm_policy(),
+        alarms=alarms,
         severity=h.severity,
         failure_threshold=h.failure_threshold,
         request_interval_seconds=h.request_interval_seconds,
         tags=cfg.base_tags,
-        protect_stateful=cfg.protect_stateful_resources,
     )

@@ -105,7 +105,11 @@ def layer(
         provider=k8s,
         baseline=platform,
         addons=platform_addons,
-        gateway=PublicGateway(f"{cfg.prefix}-gateway", gateway_args(cfg), opts=after_controllers),
+        gateway=PublicGateway(
+            f"{cfg.prefix}-gateway",
+            replace(gateway_args(cfg), cluster_name=eks.static_name, alarms=alarms),
+            opts=after_controllers,
+        ),
         on_platform=after_baseline,
     )
 

@@ -11,6 +11,7 @@ import pulumi
 from components.cdn.aws import Cdn, CdnArgs, CustomDomainArgs, SecurityHeadersArgs
 from components.cdn.aws_waf import WebFirewallArgs
 from components.dr import CRITICAL_TAG
+from components.monitoring.aws import AlarmWiring
 from components.storage.aws import AccessLogArgs, Bucket, BucketArgs, LogTargetArgs
 from components.storage.spec import LifecycleArgs, Transition
 from infra.config import AwsStackConfig
@@ -52,10 +53,14 @@ class StorageHandles:
 
 
 def layer(
-    cfg: AwsStackConfig, providers: Providers, opts: pulumi.ResourceOptions | None = None
+    cfg: AwsStackConfig,
+    providers: Providers,
+    opts: pulumi.ResourceOptions | None = None,
+    *,
+    alarms: AlarmWiring | None = None,
 ) -> StorageHandles:
     """Log bucket, data buckets, and the CDN over the assets bucket (CloudFront's companions in
-    us-east-1).
+    us-east-1). `alarms`: the us-east-1 alert topics the CDN's alarms notify.
 
     The assets bucket's policy and key policy need the distribution's ARN, and the distribution
     needs the bucket: deferred outputs close that loop so the grant still lands in the bucket's
@@ -105,7 +110,9 @@ def layer(
                     opts=in_dr,
                 )  # fmt: skip
         if cfg.cdn.enabled:
-            cdn = _cdn(cfg, buckets["assets"], logs, edge_opts, replicas.get("assets"))
+            cdn = _cdn(
+                cfg, buckets["assets"], logs, edge_opts, replicas.get("assets"), alarms=alarms
+            )
     finally:
         # Always resolve: the engine waits for every output, so an unresolved one (CDN off, or an
         # error above) would make the program wait forever.
@@ -180,8 +187,10 @@ def _cdn(
     logs: Bucket,
     edge_opts: pulumi.ResourceOptions,
     replica: Bucket | None,
+    *,
+    alarms: AlarmWiring | None,
 ) -> Cdn:
-    args = cdn_args(cfg, assets.arn, assets.regional_domain_name, logs.arn)
+    args = replace(cdn_args(cfg, assets.arn, assets.regional_domain_name, logs.arn), alarms=alarms)
     if replica is not None:  # origin failover to the DR region's replica
         args = replace(args, failover_origin_domain_name=replica.regional_domain_name,
                        failover_bucket_arn=replica.arn)  # fmt: skip

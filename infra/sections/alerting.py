@@ -117,8 +117,11 @@ class Alerting(Section):
 
 
 def _alarm_keys() -> dict[str, tuple[str, ...]]:
-    from components.backup import aws_alarms as backup  # noqa: PLC0415  (import cycle)
+    from components.aws import certificate_alarms as certificate  # noqa: PLC0415  (import cycle)
+    from components.backup import aws_alarms as backup  # noqa: PLC0415
+    from components.cdn import aws_alarms as cdn  # noqa: PLC0415
     from components.kubernetes import aws_alarms as cluster  # noqa: PLC0415
+    from components.kubernetes import aws_gateway_alarms as gateway  # noqa: PLC0415
     from components.monitoring import aws_health as health  # noqa: PLC0415
     from components.network import aws_alarms as network  # noqa: PLC0415
     from components.postgres import aws_alarms as postgres  # noqa: PLC0415
@@ -128,7 +131,8 @@ def _alarm_keys() -> dict[str, tuple[str, ...]]:
     return {
         "postgres": postgres.KEYS, "redis": redis.KEYS, "cluster": cluster.KEYS,
         "backup": backup.KEYS, "network": network.KEYS, "storage": storage.KEYS,
-        "health": health.KEYS,
+        "health": health.KEYS, "cdn": cdn.KEYS, "gateway": gateway.KEYS,
+        "certificate": certificate.KEYS,
     }  # fmt: skip
 
 

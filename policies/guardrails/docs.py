@@ -76,7 +76,8 @@ OUTRO = """
 - `dr-cross-region`, `dr-backup-copies` and `dr-objectives-met` are mandatory in prod and
   disabled elsewhere; the implied RPO/RTO per tier is derived in
   `policies/guardrails/dr_posture.py` (figures per mechanism in docs/dr.md);
-  `obs-alarms-for-stateful` is advisory everywhere.
+  `obs-alarms-for-stateful` and `obs-alarms-for-edge` are mandatory in staging and prod and
+  advisory in dev and test (whose alerting keeps only the urgent alarms).
 - Replacements of protected resources and of the Kubernetes provider are invisible to policies;
   check them from `pulumi preview --json` in CI.
 - Kubernetes pod security reads every object that carries a pod template: Pod, PodTemplate,

@@ -1,4 +1,5 @@
-"""Operations rules gated by config: disaster-recovery copies and alarms on stateful resources."""
+"""Operations rules gated by config: disaster-recovery copies, and alarms on stateful resources
+and on the public edge."""
 
 from __future__ import annotations
 
@@ -40,6 +41,9 @@ ALARMED = (
 )
 ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
 CMS_ALARM = "alicloud:cms/alarm:Alarm"
+CERTIFICATE = "aws:acm/certificate:Certificate"
+CERTIFICATE_VALIDATION = "aws:acm/certificateValidation:CertificateValidation"
+EDGE = ("aws:cloudfront/distribution:Distribution", "aws:wafv2/webAcl:WebAcl", CERTIFICATE)
 
 
 def _dr_cross_region(subjects: Sequence[Subject], params: Mapping[str, Any]) -> Iterator[Finding]:
@@ -128,6 +132,24 @@ def _alarms(subjects: Sequence[Subject], params: Mapping[str, Any]) -> Iterator[
             yield Finding(f"'{s.name}' has no metric alarm with alarmActions", s.urn)
 
 
+def _edge_alarms(subjects: Sequence[Subject], params: Mapping[str, Any]) -> Iterator[Finding]:
+    """Every distribution, web ACL and ACM certificate is watched by an alarm that notifies. A
+    certificate's alarm names the ARN its validation returns (issued), so that counts too."""
+    if not params["enabled"]:
+        return
+    alarms = [a for a in subjects if a.type == ALARM and get(a.props, "alarmActions")]
+    validations = [v for v in subjects if v.type == CERTIFICATE_VALIDATION]
+    for s in subjects:
+        if s.type not in EDGE:
+            continue
+        watched = [s]
+        if s.type == CERTIFICATE:
+            watched += [v for v in validations if linked(v, "certificateArn", s)]
+        if not any(linked(a, "dimensions", w) or w.urn in a.dependencies
+                   for a in alarms for w in watched):  # fmt: skip
+            yield Finding(f"'{s.name}' has no metric alarm with alarmActions", s.urn)
+
+
 def _alarm_actions(alarm: Subject, params: Mapping[str, Any]) -> Iterator[str]:
     if alarm.type == CMS_ALARM:
         if need(alarm.props, "enabled", True) is False:
@@ -198,6 +220,17 @@ RULES = [
         remediation="Create CloudWatch alarms (CPU, storage, replication lag) wired to the on-call SNS topic (Alibaba: CloudMonitor alarm rules notifying a contact group).",
         types=ALARMED,
         stack_check=_alarms,
+        params={"enabled": True},
+        anchors="CKV_AWS_319",
+    ),
+    Rule(
+        id="obs-alarms-for-edge",
+        group="availability",
+        severity="medium",
+        description="When enabled: every CloudFront distribution (5xx rate), WAF web ACL (blocked-request spike) and ACM certificate (days to expiry) has a metric alarm with alarmActions.",
+        remediation="Give the Cdn / ApiEdge / PublicGateway component the alert wiring (groundwork:alerting; for CloudFront, WAF and their certificates the us-east-1 topics), or re-enable the alarm under alerting.alarms.",
+        types=(*EDGE, CERTIFICATE_VALIDATION, ALARM),
+        stack_check=_edge_alarms,
         params={"enabled": True},
         anchors="CKV_AWS_319",
     ),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from ..core import Subject, get, is_unknown, truthy
+from ..core import Subject, as_list, get, is_unknown, truthy
 from ..joins import linked
 from ._catalogue import Priced, Pricer, Unpriced
 
@@ -233,7 +233,17 @@ def _waf(p: Pricer, s: Subject) -> Priced:
     )
 
 
+QUERY_SERIES_TAG = "metrics-analyzed"
+"""The tag components/monitoring/aws.py puts on a Metrics Insights alarm: metrics it analyses."""
+
+
 def _alarm(p: Pricer, s: Subject) -> Priced:
+    # An alarm on a Metrics Insights query is billed per metric the query analyses; the
+    # component states its estimate in a tag (components/monitoring/aws.py).
+    if any("SELECT" in str(get(q, "expression") or "").upper()
+           for q in as_list(get(s.props, "metricQueries") or [], "metricQueries")):  # fmt: skip
+        series = int(str((get(s.props, "tags") or {}).get(QUERY_SERIES_TAG, "1")))
+        return Priced(series * p.price("cloudwatchAlarm"), f"1 query alarm, {series} metric(s)")
     return Priced(p.price("cloudwatchAlarm"), "1 alarm")
 
 
