@@ -26,8 +26,10 @@ def test_every_stack_exports_its_alertmanager_config_and_rules() -> None:
     assert {r["alert"] for r in prod.rules["web-rules"]["groups"][0]["rules"]} >= {
         "WorkloadCpuSaturated", "WorkloadPodRestarting",
     }  # fmt: skip
-    prod_cn = export(built("prod-cn").recorded)  # no topics: the config is in the chart values
-    assert list(prod_cn.alertmanager) == ["acme-prod-monitoring-kube-prometheus-stack"]
+    prod_cn = export(built("prod-cn").recorded)  # the generated SMTP password: a Secret of its own
+    assert list(prod_cn.alertmanager) == ["acme-prod-monitoring-alertmanager-config"]
+    (cn_config,) = prod_cn.alertmanager.values()
+    assert cn_config["global"]["smtp_smarthost"] == "smtpdm.aliyun.com:465"
 
 
 def _validator(directory: Path, name: str, refuses: str) -> None:
