@@ -14,6 +14,7 @@ from components.monitoring.alicloud import AlarmWiring, AlertContacts, AlertCont
 from components.monitoring.alicloud_mail import AlertMailSender, AlertMailSenderArgs
 from infra.config import AlicloudStackConfig
 from infra.providers import Providers, alicloud_provider
+from infra.sections.alerting import DirectMail
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,7 @@ def mail_sender(
     )
     return AlertMailSender(
         f"{cfg.prefix}-alert-mail",
-        AlertMailSenderArgs(sender=mail.sender, region=mail.region, port=mail.port),
+        mail_sender_args(mail),
         opts=pulumi.ResourceOptions.merge(
             opts or pulumi.ResourceOptions(),
             pulumi.ResourceOptions(providers=[provider, providers.random]),
@@ -71,3 +72,7 @@ def mail_sender(
 
 def contacts_args(cfg: AlicloudStackConfig) -> AlertContactsArgs:
     return AlertContactsArgs(routing=cfg.alerting.routing())
+
+
+def mail_sender_args(mail: DirectMail) -> AlertMailSenderArgs:
+    return AlertMailSenderArgs(sender=mail.sender, region=mail.region, port=mail.port)
