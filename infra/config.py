@@ -678,7 +678,7 @@ class AlicloudStackConfig(StackBase):
     """Platform baseline and add-ons on the cluster."""
     alerting: AlicloudAlerting = Field(default_factory=AlicloudAlerting)
     """Alert severities P0-P3 and their channels: CloudMonitor notifies them of the components'
-    alarms, the in-cluster Alertmanager of the cluster's (email through `smtp`);
+    alarms, the in-cluster Alertmanager of the cluster's (email through `directMail`);
     docs/monitoring.md."""
 
     def problems(self) -> Iterator[Problem]:

@@ -130,8 +130,8 @@ class DirectMail(Section):
     """DirectMail's region (its SMTP endpoint): cn-hangzhou (mainland China), ap-southeast-1,
     us-east-1, eu-central-1."""
     port: int = IMPLICIT_TLS_PORT
-    """465 (TLS from the first byte), or 25 or 80 with STARTTLS (required: Alertmanager refuses to
-    send the password in clear)."""
+    """465 (TLS from the first byte), or 25 or 80 with STARTTLS (required: Alertmanager never sends
+    the SMTP password in clear)."""
 
     @field_validator("sender")
     @classmethod
@@ -158,7 +158,7 @@ class AlicloudAlerting(Alerting):
 
     direct_mail: DirectMail | None = None
     """The DirectMail sender the in-cluster Alertmanager mails the severities' `emails` from
-    (docs/monitoring.md); without it, it reaches only webhooks (Slack, HTTPS) and PagerDuty."""
+    (docs/monitoring.md); without it, it reaches only `slack` and `https` webhooks."""
 
 
 def in_cluster_problems(alerting: AlicloudAlerting) -> list[tuple[str, str]]:
