@@ -76,7 +76,14 @@ def test_the_examples_cover_every_receiver_kind_and_metrics_source() -> None:
     from planner.monitoring_validate import examples
 
     found = examples()
-    (config,) = found.alertmanager.values()
-    kinds = {k for r in config["receivers"] for k in r if k.endswith("_configs")}
-    assert kinds == {"pagerduty_configs", "slack_configs", "webhook_configs", "sns_configs"}
+    kinds = {
+        k
+        for config in found.alertmanager.values()
+        for r in config["receivers"]
+        for k in r
+        if k.endswith("_configs")
+    }
+    assert kinds == {
+        "pagerduty_configs", "slack_configs", "webhook_configs", "sns_configs", "email_configs",
+    }  # fmt: skip
     assert set(found.rules) == {"source-app", "source-none"}
