@@ -6,6 +6,9 @@ config refuses a severity whose in-cluster alerts would reach nobody."""
 from __future__ import annotations
 
 import copy
+import json
+import shutil
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,8 +20,9 @@ from infra import ConfigError, parse_config
 from infra.build import build
 from infra.config import AlicloudStackConfig
 from infra.layers import metrics
+from planner.cli import EXIT_OK, main
 from planner.recorder import RecordingMonitor
-from tests.conftest import built, raw_stack_config, run_mocked
+from tests.conftest import PROJECT_DIR, built, raw_stack_config, run_mocked
 from tests.test_metrics_stack import alertmanager_config_of
 
 CONTACT = "alicloud:cms/alarmContact:AlarmContact"
@@ -239,3 +243,29 @@ def test_directmail_is_alibaba_only() -> None:
 def test_the_component_refuses_what_directmail_would(args: AlertMailSenderArgs, field: str) -> None:
     with pytest.raises(ValueError, match=field):
         validate_mail_sender(args)
+
+
+@pytest.mark.slow
+def test_the_offline_plan_never_shows_the_smtp_password(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project = tmp_path / "project"
+    shutil.copytree(
+        PROJECT_DIR, project,
+        ignore=shutil.ignore_patterns(".venv*", ".git", "out", "__pycache__", "tests", "docs"),
+    )  # fmt: skip
+    shutil.copy(PROJECT_DIR / "Pulumi.prod-cn.yaml", project / "Pulumi.case.yaml")
+    code = main(["case", "--project-dir", str(project), "--quiet"])
+    printed = capsys.readouterr()
+    assert code == EXIT_OK, printed.out + printed.err
+    report = json.loads((project / "out" / "plan-case.json").read_text())
+    (sender,) = [r for r in report["resources"] if r["type"] == MAIL]
+    assert sender["secretInputs"] == ["password"] and sender["inputs"]["password"] == "[secret]"
+    (secret,) = [
+        r for r in report["resources"]
+        if r["type"] == "kubernetes:core/v1:Secret" and r["name"].endswith("alertmanager-config")
+    ]  # fmt: skip
+    assert secret["inputs"]["stringData"] == "[secret]"
+    everything = printed.out + printed.err + json.dumps(report)
+    everything += (project / "out" / "plan-case.md").read_text()
+    assert "smtp_auth_password" not in everything  # the configuration never leaves its Secret
