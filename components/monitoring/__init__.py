@@ -170,20 +170,19 @@ def alertmanager_reach(
     routing: AlertRouting, severity: Severity, *, email: bool, sms: bool
 ) -> list[str]:
     """Who the in-cluster Alertmanager tells about alerts of `severity`: the channels it can
-    deliver. `email`/`sms`: whether the cloud gives it a way to send them (a notification topic,
+    deliver (`email:<address>`, `sms:<number>`, `<kind>:<webhook>`, `pagerduty`). `email`/`sms`: whether the cloud gives it a way to send them (a notification topic,
     an SMTP relay); DingTalk/WeCom chatbots never count (CHAT_ADAPTER_KINDS)."""
     channels = routing.severities.get(severity)
     if channels is None:
         return []
-    reach = ["pagerduty"] if channels.pages else []
-    reach += [f"email {e}" for e in channels.emails if email]
-    reach += [f"sms {n}" for n in channels.sms if sms]
+    reach = [f"email:{e}" for e in channels.emails if email]
+    reach += [f"sms:{n}" for n in channels.sms if sms]
     reach += [
-        f"webhook {n}"
+        f"{routing.webhooks[n].kind}:{n}"
         for n in channels.webhooks
         if n in routing.webhooks and routing.webhooks[n].kind not in CHAT_ADAPTER_KINDS
     ]
-    return reach
+    return reach + (["pagerduty"] if channels.pages else [])
 
 
 def alertmanager_config(
