@@ -4,7 +4,7 @@ Alertmanager mails alerts from (Alibaba Cloud has no notification topic it could
 Creates a `directmail.MailAddress` (a `trigger` sender: notifications, not bulk mail) with a
 generated SMTP password, and hands the Alertmanager an `SmtpRelay` to DirectMail's SMTP endpoint of
 the region, TLS required. The password never passes through config or a person: it is a
-`random.RandomPassword`, a secret in state; a new password is a new `keepers` value away. The
+`random.RandomPassword`, a secret in state (rotate it by replacing that resource). The
 sender's domain must already be verified in DirectMail (its DNS records are outside the stack).
 
 Needs an Alibaba Cloud provider in the DirectMail region and a `random` provider from the caller.
