@@ -183,7 +183,7 @@ def compose_alicloud(cfg: AlicloudStackConfig) -> AlicloudPlatform:
     observed = metrics.layer(
         cfg,
         k8s,
-        lambda: metrics.plain_alertmanager(cfg),
+        lambda: metrics.alicloud_alertmanager(cfg, alerts.mail),
         min_volume_gib=ESSD_MIN_VOLUME_GIB,
         random_provider=providers.random,
     )

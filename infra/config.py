@@ -54,7 +54,12 @@ from infra.regions import (
     zone_suffix,
 )
 from infra.secret_config import mark_secret_inputs, offline_placeholders, overlaps, secret_texts
-from infra.sections.alerting import Alerting, alerting_problems
+from infra.sections.alerting import (
+    Alerting,
+    AlicloudAlerting,
+    alerting_problems,
+    in_cluster_problems,
+)
 from infra.sections.api import Api, AwsApi
 from infra.sections.apps import (
     AppDefaults,
@@ -312,6 +317,10 @@ class StackBase(Section):
                 "(policy stateful-resources-protected)",
             )
 
+    def _service_regions(self) -> dict[str, str]:
+        """Regions of services that live outside the stack's region, by stack-file key."""
+        return {}
+
     def _residency_problems(self) -> Iterator[Problem]:
         """A stack under a data-residency rule keeps every region it puts data in inside it."""
         if self.data_residency is None:
@@ -319,7 +328,7 @@ class StackBase(Section):
         allowed = RESIDENCY_REGIONS[self.data_residency][self.CLOUD]
         where = RESIDENCY_NAMES[self.data_residency]
         listed = ", ".join(sorted(allowed)) or f"none on {CLOUD_NAMES[self.CLOUD]}"
-        regions = {"region": self.region}
+        regions = {"region": self.region, **self._service_regions()}
         if self.dr.enabled and self.dr.region:
             regions["dr.region"] = self.dr.region
         for key, region in regions.items():
@@ -667,9 +676,16 @@ class AlicloudStackConfig(StackBase):
     """The ACK cluster (docs/kubernetes.md)."""
     platform: AlicloudPlatform = Field(default_factory=AlicloudPlatform)
     """Platform baseline and add-ons on the cluster."""
+    alerting: AlicloudAlerting = Field(default_factory=AlicloudAlerting)
+    """Alert severities P0-P3 and their channels: CloudMonitor notifies them of the components'
+    alarms, the in-cluster Alertmanager of the cluster's (email through `directMail`);
+    docs/monitoring.md."""
 
     def problems(self) -> Iterator[Problem]:
         yield from super().problems()
+        if self.cluster.enabled and self.metrics.enabled:  # an Alertmanager runs
+            for key, message in in_cluster_problems(self.alerting):
+                yield Problem(key, message)
         for key, message in retention_problems(self.logs, self._log_groups(), self.limits,
                                                self.CLOUD):  # fmt: skip
             yield Problem(key, message)
@@ -680,6 +696,10 @@ class AlicloudStackConfig(StackBase):
                     f"SLS keeps logs forever from {SLS_FOREVER_DAYS} days; at most "
                     f"{SLS_FOREVER_DAYS - 1} on Alibaba Cloud",
                 )
+
+    def _service_regions(self) -> dict[str, str]:
+        mail = self.alerting.direct_mail
+        return {"alerting.directMail.region": mail.region} if mail is not None else {}
 
     def _log_groups(self) -> dict[str, int]:
         """The retention of each SLS logstore the stack builds, by its stack-file key."""

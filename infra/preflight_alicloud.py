@@ -16,6 +16,7 @@ from components.kubernetes.alicloud_logs import _validate as validate_container_
 from components.kubernetes.platform.baseline import _validate as validate_baseline
 from components.monitoring.alicloud import _validate as validate_contacts
 from components.monitoring.alicloud_logs import _validate_logs as validate_log_project
+from components.monitoring.alicloud_mail import validate_mail_sender
 from components.network.alicloud import _validate as validate_vpc
 from components.postgres.alicloud import _validate as validate_postgres
 from components.postgres.alicloud_polardb import _validate as validate_polardb
@@ -161,5 +162,10 @@ def _dr_checks(cfg: AlicloudStackConfig) -> list[Check]:
 def _monitoring_checks(cfg: AlicloudStackConfig) -> list[Check]:
     if not cfg.alerting.configured:
         return []
-    return [Check("AlertContacts", validate_contacts, (monitoring.contacts_args(cfg),),
-                  "alerting", {"routing": "alerting"})]  # fmt: skip
+    found = [Check("AlertContacts", validate_contacts, (monitoring.contacts_args(cfg),),
+                   "alerting", {"routing": "alerting"})]  # fmt: skip
+    if cfg.alerting.direct_mail is not None:
+        found.append(Check("AlertMailSender", validate_mail_sender,
+                           (monitoring.mail_sender_args(cfg.alerting.direct_mail),),
+                           "alerting.directMail"))  # fmt: skip
+    return found

@@ -80,16 +80,17 @@ def _aws_provider(name: str, region: str, account_id: str | None) -> aws.Provide
 def build_alicloud_providers(cfg: AlicloudStackConfig) -> Providers:
     """The Alibaba Cloud providers: the primary region (also the CDN's: Alibaba's CDN API is
     global) and the DR region when enabled."""
-    primary = _alicloud_provider(f"alicloud-{cfg.region}", cfg.region, cfg.account_id)
+    primary = alicloud_provider(f"alicloud-{cfg.region}", cfg.region, cfg.account_id)
     dr = (
-        _alicloud_provider(f"alicloud-dr-{cfg.dr.region}", cfg.dr.region, cfg.account_id)
+        alicloud_provider(f"alicloud-dr-{cfg.dr.region}", cfg.dr.region, cfg.account_id)
         if cfg.dr.enabled and cfg.dr.region
         else None
     )
     return Providers(primary=primary, dr=dr, edge=primary, random=random.Provider("random"))
 
 
-def _alicloud_provider(name: str, region: str, account_id: str | None) -> alicloud.Provider:
+def alicloud_provider(name: str, region: str, account_id: str | None) -> alicloud.Provider:
+    """An Alibaba Cloud provider of `region` (also for a service with its own region: DirectMail)."""
     # Named after the region, as on AWS. Unlike AWS's allowed_account_ids, the Alibaba provider has
     # no account allowlist: `account_id` is the id its APIs use where they need one.
     return alicloud.Provider(name, region=region, account_id=account_id)

@@ -20,7 +20,7 @@ from inspect import isawaitable
 from typing import Annotated, Any, Literal
 
 import pulumi
-from pydantic import BaseModel
+from pydantic import BaseModel, SecretStr
 from pydantic.fields import FieldInfo
 
 from planner.stackfile import SECRET_PLACEHOLDER
@@ -49,7 +49,7 @@ def offline_placeholders(
         annotation, info, rest = _field(model, path)
         if annotation is None:  # not a key of the model: validation names it
             continue
-        if annotation is not str:
+        if annotation not in (str, SecretStr):  # SecretStr: a text kept out of reprs
             problems[path] = (
                 "only text can be a secure value in the offline plan (it plans with a stand-in "
                 f"of the same shape; a secret {'section' if rest is None else 'choice or number'} "
@@ -255,6 +255,8 @@ def _child(value: Any, part: str | int) -> Any:
 def _texts(value: Any) -> Iterable[str]:
     if isinstance(value, str):
         yield value
+    elif isinstance(value, SecretStr):
+        yield value.get_secret_value()
     elif isinstance(value, BaseModel):
         for name in type(value).model_fields:
             yield from _texts(getattr(value, name))

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from components.monitoring import SEVERITIES
+from components.monitoring import SEVERITIES, Severity, alertmanager_reach
 from planner.recorder import RecordedResource
 from planner.report import PlanContext, Section
 
@@ -74,8 +74,24 @@ def routing_rows(config: Any) -> list[dict[str, Any]]:
                   for w in channels.webhooks]  # fmt: skip
         if channels.pages:
             names.append("pagerduty")
-        rows.append({"severity": severity, "pages": channels.pages, "channels": names})
+        rows.append({"severity": severity, "pages": channels.pages, "channels": names,
+                     "inCluster": _in_cluster(config, severity)})  # fmt: skip
     return rows
+
+
+def _in_cluster(config: Any, severity: Severity) -> list[str]:
+    """Whom the in-cluster Alertmanager tells: AWS publishes email/SMS to the topics; Alibaba Cloud
+    mails through DirectMail when set and sends no SMS."""
+    alibaba = getattr(config, "cloud", "aws") == "alicloud"
+    email = getattr(config.alerting, "direct_mail", None) is not None if alibaba else True
+    return alertmanager_reach(config.alerting.routing(), severity, email=email, sms=not alibaba)
+
+
+def _in_cluster_note(row: dict[str, Any]) -> str:
+    """Where the in-cluster alerts reach fewer channels than the cloud's alarms, say which."""
+    if sorted(row["channels"]) == sorted(row["inCluster"]):
+        return ""
+    return f"  (in-cluster: {', '.join(row['inCluster']) or 'nobody'})"
 
 
 def alarm_section(ctx: PlanContext) -> Section:
@@ -90,7 +106,7 @@ def alarm_section(ctx: PlanContext) -> Section:
     routes = routing_rows(ctx.config)
     text = ["  Routing (groundwork:alerting):" if routes else "  Routing: no alerting section"]
     text += [f"    {r['severity']}  pages: {'yes' if r['pages'] else 'no '}  "
-             f"{', '.join(r['channels'])}" for r in routes]  # fmt: skip
+             f"{', '.join(r['channels'])}" + _in_cluster_note(r) for r in routes]  # fmt: skip
     text.append(f"  Alarms by component ({len(alarms)}):")
     for component, rows in by_component.items():
         text.append(f"    {component}: {len(rows)}")

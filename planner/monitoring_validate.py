@@ -98,6 +98,7 @@ def examples() -> Exported:
     from components.monitoring import (  # noqa: PLC0415
         AlertRouting,
         SeverityChannels,
+        SmtpRelay,
         Webhook,
         alertmanager_config,
     )
@@ -119,8 +120,13 @@ def examples() -> Exported:
     topics = {
         s: f"arn:aws:sns:eu-west-1:123456789012:alerts-{s.lower()}" for s in routing.severities
     }
+    relay = SmtpRelay("smtpdm.aliyun.com", 465, "alerts@example.com", "alerts@example.com", "pw")
     found = Exported(
-        alertmanager={"every-receiver-kind": alertmanager_config(routing, topics, "eu-west-1")}
+        alertmanager={
+            "every-receiver-kind": alertmanager_config(routing, topics, "eu-west-1"),
+            # No topics (Alibaba Cloud): email through an SMTP relay.
+            "email-through-smtp": alertmanager_config(routing, smtp=relay),
+        }
     )
     sources: tuple[MetricsSource, ...] = ("app", "none")
     for source in sources:

@@ -10,7 +10,7 @@ import pytest
 
 from planner.alarm_report import routing_rows
 from planner.cli import EXIT_OK, main
-from tests.conftest import PROJECT_DIR, raw_stack_config, stack_config
+from tests.conftest import PROJECT_DIR, any_stack_config, raw_stack_config, stack_config
 
 
 @pytest.fixture(scope="module")
@@ -64,6 +64,7 @@ def test_paging_and_webhooks_show_without_their_secrets() -> None:
         "severity": "P0",
         "pages": True,
         "channels": ["slack:oncall", "pagerduty"],
+        "inCluster": ["slack:oncall", "pagerduty"],
     }
     assert "hooks.slack.com" not in json.dumps(rows) and "pd-integration-key" not in json.dumps(
         rows
@@ -72,3 +73,22 @@ def test_paging_and_webhooks_show_without_their_secrets() -> None:
 
 def test_a_stack_without_alerting_says_so() -> None:
     assert routing_rows(stack_config("test")) == []
+
+
+def test_the_routing_table_says_whom_the_in_cluster_alerts_miss() -> None:
+    """On Alibaba Cloud the Alertmanager mails (DirectMail) but sends no SMS; on AWS the topics
+    carry both; a DingTalk chatbot is reached by neither cloud's Alertmanager."""
+    cn = {r["severity"]: r for r in routing_rows(any_stack_config("prod-cn"))}
+    assert cn["P0"]["channels"] == ["email:oncall@acme.example", "sms:+8613800000000"]
+    assert cn["P0"]["inCluster"] == ["email:oncall@acme.example"]
+    aws = {r["severity"]: r for r in routing_rows(stack_config("prod"))}
+    assert aws["P0"]["inCluster"] == aws["P0"]["channels"]
+    raw = raw_stack_config("prod")
+    alerting = {
+        **raw["alerting"],
+        "severities": {**raw["alerting"]["severities"], "P3": {"webhooks": ["ding"]}},
+        "webhooks": {"ding": {"kind": "dingtalk",
+                              "url": "https://oapi.dingtalk.com/robot/send?access_token=t"}},
+    }  # fmt: skip
+    p3 = routing_rows(stack_config("prod", alerting=alerting))[-1]
+    assert (p3["channels"], p3["inCluster"]) == (["dingtalk:ding"], [])

@@ -267,14 +267,6 @@ def test_one_channel_change_changes_the_sns_subscription_and_the_alertmanager_re
     ]
 
 
-def test_alibaba_alertmanager_routes_without_topics() -> None:
-    monitor = built("prod-cn")
-    config, secret_paths = alertmanager_config_of(monitor)
-    assert "values.alertmanager.config" in secret_paths  # in the chart values, as a secret
-    assert "sns_configs" not in json.dumps(config)
-    assert {rc["name"] for rc in config["receivers"]} == {"null", "P0", "P1", "P2", "P3"}
-
-
 # -- Grafana -------------------------------------------------------------------------------------
 
 

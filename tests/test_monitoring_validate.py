@@ -26,8 +26,10 @@ def test_every_stack_exports_its_alertmanager_config_and_rules() -> None:
     assert {r["alert"] for r in prod.rules["web-rules"]["groups"][0]["rules"]} >= {
         "WorkloadCpuSaturated", "WorkloadPodRestarting",
     }  # fmt: skip
-    prod_cn = export(built("prod-cn").recorded)  # no topics: the config is in the chart values
-    assert list(prod_cn.alertmanager) == ["acme-prod-monitoring-kube-prometheus-stack"]
+    prod_cn = export(built("prod-cn").recorded)  # the generated SMTP password: a Secret of its own
+    assert list(prod_cn.alertmanager) == ["acme-prod-monitoring-alertmanager-config"]
+    (cn_config,) = prod_cn.alertmanager.values()
+    assert cn_config["global"]["smtp_smarthost"] == "smtpdm.aliyun.com:465"
 
 
 def _validator(directory: Path, name: str, refuses: str) -> None:
@@ -74,7 +76,14 @@ def test_the_examples_cover_every_receiver_kind_and_metrics_source() -> None:
     from planner.monitoring_validate import examples
 
     found = examples()
-    (config,) = found.alertmanager.values()
-    kinds = {k for r in config["receivers"] for k in r if k.endswith("_configs")}
-    assert kinds == {"pagerduty_configs", "slack_configs", "webhook_configs", "sns_configs"}
+    kinds = {
+        k
+        for config in found.alertmanager.values()
+        for r in config["receivers"]
+        for k in r
+        if k.endswith("_configs")
+    }
+    assert kinds == {
+        "pagerduty_configs", "slack_configs", "webhook_configs", "sns_configs", "email_configs",
+    }  # fmt: skip
     assert set(found.rules) == {"source-app", "source-none"}

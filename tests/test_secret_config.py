@@ -146,3 +146,16 @@ def test_inputs_containing_a_secret_text_become_secret() -> None:
     assert by_name["inline"].secret_paths == ["tags"]
     assert by_name["deferred"].secret_paths == ["tags"]
     assert by_name["deferred"].inputs["tags"] == {"name": "arn:s3cr3t-value"}
+
+
+def test_a_secret_text_field_kept_out_of_reprs_can_be_secure_offline() -> None:
+    """Webhook URLs and keys are `SecretStr` fields: a `secure:` value there plans with a stand-in
+    that is then a secret text (before, only plain `str` fields could be secure offline)."""
+    values = {**stack_file("dev-cn").config}
+    alerting = json.loads(values["groundwork:alerting"])
+    alerting["webhooks"] = {"ops": {"kind": "https", "url": SECRET_PLACEHOLDER}}
+    alerting["severities"]["P0"]["webhooks"] = ["ops"]
+    values["groundwork:alerting"] = json.dumps(alerting)
+    config, secrets = config_from_values(values)
+    stand_in = config.alerting.webhooks["ops"].url.get_secret_value()
+    assert stand_in != SECRET_PLACEHOLDER and stand_in in secrets

@@ -147,19 +147,63 @@ def apply_policy(
 
 
 _SLACK = "slack"
+CHAT_ADAPTER_KINDS: tuple[WebhookKind, ...] = ("dingtalk", "wecom")
+"""Chatbots that only accept their own message format: Alertmanager has no receiver for them and
+its generic webhook payload is not that format (they need an adapter Alertmanager does not ship)."""
+IMPLICIT_TLS_PORT = 465
+"""SMTP over TLS from the first byte (Alertmanager dials TLS on this port); on any other port the
+relay must offer STARTTLS (`require_tls`)."""
+
+
+@dataclass(frozen=True)
+class SmtpRelay:
+    """The mail relay Alertmanager sends email alerts through (where no notification topic does)."""
+
+    host: str
+    port: int
+    sender: str
+    """The From address (DirectMail: a sender address of a verified domain)."""
+    username: str
+    password: Any
+    """A secret (a `pulumi.Output` marked secret, or a plain string in pure tests)."""
+
+    @property
+    def smarthost(self) -> str:
+        return f"{self.host}:{self.port}"
+
+
+def alertmanager_reach(
+    routing: AlertRouting, severity: Severity, *, email: bool, sms: bool
+) -> list[str]:
+    """Who the in-cluster Alertmanager tells about alerts of `severity`: the channels it can
+    deliver (`email:<address>`, `sms:<number>`, `<kind>:<webhook>`, `pagerduty`). `email`/`sms`: whether the cloud gives it a way to send them (a notification topic,
+    an SMTP relay); DingTalk/WeCom chatbots never count (CHAT_ADAPTER_KINDS)."""
+    channels = routing.severities.get(severity)
+    if channels is None:
+        return []
+    reach = [f"email:{e}" for e in channels.emails if email]
+    reach += [f"sms:{n}" for n in channels.sms if sms]
+    reach += [
+        f"{routing.webhooks[n].kind}:{n}"
+        for n in channels.webhooks
+        if n in routing.webhooks and routing.webhooks[n].kind not in CHAT_ADAPTER_KINDS
+    ]
+    return reach + (["pagerduty"] if channels.pages else [])
 
 
 def alertmanager_config(
     routing: AlertRouting,
     topic_arns: Mapping[Severity, Any] | None = None,
     region: str | None = None,
+    smtp: SmtpRelay | None = None,
 ) -> dict[str, Any]:
     """The Alertmanager configuration for `routing` (secrets resolved: pass it to a Secret).
 
     One receiver per severity: PagerDuty when it pages, its webhooks (Slack natively; DingTalk,
     WeCom and plain HTTPS as generic webhooks), and, for email and SMS (Alertmanager has no SMS),
-    the severity's notification topic. A firing P0 inhibits the P2/P3 alerts of the same
-    namespace and alertname group it causes; a P1 inhibits the P3s.
+    the severity's notification topic; without a topic, its emails through the SMTP relay (TLS
+    required). A firing P0 inhibits the P2/P3 alerts of the same namespace and alertname group it
+    causes; a P1 inhibits the P3s.
     """
     receivers: list[dict[str, Any]] = [{"name": "null"}]
     routes: list[dict[str, Any]] = []
@@ -197,6 +241,14 @@ def alertmanager_config(
                     "subject": f"[{severity}] {{{{ .CommonLabels.alertname }}}}",
                 }
             ]
+        elif channels.emails and smtp is not None:
+            receiver["email_configs"] = [
+                {
+                    "to": ", ".join(channels.emails),
+                    "send_resolved": True,
+                    "headers": {"Subject": f"[{severity}] {{{{ .CommonLabels.alertname }}}}"},
+                }
+            ]
         receivers.append(receiver)
         routes.append(
             {
@@ -212,6 +264,7 @@ def alertmanager_config(
     # anywhere (the null receiver) rather than to an undefined receiver.
     least = next((s for s in reversed(SEVERITIES) if s in routing.severities), "null")
     return {
+        **({"global": _smtp_global(smtp)} if smtp is not None else {}),
         "route": {
             "receiver": least,
             "group_by": list(routing.group_by),
@@ -233,6 +286,17 @@ def alertmanager_config(
             },
         ],
         "receivers": receivers,
+    }
+
+
+def _smtp_global(smtp: SmtpRelay) -> dict[str, Any]:
+    return {
+        "smtp_smarthost": smtp.smarthost,
+        "smtp_from": smtp.sender,
+        "smtp_auth_username": smtp.username,
+        "smtp_auth_password": smtp.password,
+        # Never in clear: port 465 is TLS from the start, any other port must offer STARTTLS.
+        "smtp_require_tls": True,
     }
 
 

@@ -2,7 +2,9 @@
 cluster the Kubernetes layer built, its Alertmanager routed by `groundwork:alerting`.
 
 On AWS the Alertmanager also publishes to the severity's notification topic (email and SMS):
-`aws_alertmanager` gives it the topics' ARNs and an IRSA role that may publish to them only.
+`aws_alertmanager` gives it the topics' ARNs and an IRSA role that may publish to them only. On
+Alibaba Cloud (no topics) `alicloud_alertmanager` mails from the DirectMail sender; config
+refuses a severity it would tell nobody of (infra/sections/alerting.py `in_cluster_problems`).
 The apps layer takes `after` so each Workload's monitors wait for the CRDs."""
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from components.kubernetes.platform.monitoring import (
     MonitoringStackArgs,
 )
 from components.monitoring import alertmanager_config
+from components.monitoring.alicloud_mail import AlertMailSender
 from components.monitoring.aws import AlertTopics
 from infra.config import StackBase
 
@@ -45,8 +48,11 @@ class AlertmanagerWiring:
 
     config: pulumi.Input[Mapping[str, Any]]
     service_account_annotations: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
-    references_resources: bool = False
-    """The config holds other resources' outputs (topic ARNs): it gets a Secret of its own."""
+    own_secret: bool = False
+    """The config gets a Secret of its own, so the chart values stay readable (priced, checked by
+    policy): when it holds other resources' outputs (topic ARNs, the generated SMTP password)."""
+    notify_ports: tuple[int, ...] = (443,)
+    """TCP ports Alertmanager sends notifications to (HTTPS; an SMTP relay's port)."""
 
 
 @dataclass(frozen=True)
@@ -72,6 +78,19 @@ def plain_alertmanager(cfg: StackBase) -> AlertmanagerWiring:
     return AlertmanagerWiring(config=alertmanager_config(cfg.alerting.routing()))
 
 
+def alicloud_alertmanager(cfg: StackBase, mail: AlertMailSender | None) -> AlertmanagerWiring:
+    """Webhooks and PagerDuty as everywhere; the severities' emails from the DirectMail sender."""
+    if mail is None or not cfg.alerting.configured:
+        return plain_alertmanager(cfg)
+    smtp = mail.relay
+    return AlertmanagerWiring(
+        # The generated password is an Output inside the plain config (resolved by the engine).
+        config=alertmanager_config(cfg.alerting.routing(), smtp=smtp),
+        own_secret=True,
+        notify_ports=tuple(sorted({443, smtp.port})),
+    )
+
+
 def aws_alertmanager(
     cfg: StackBase, topics: AlertTopics | None, oidc: OidcIdentity
 ) -> AlertmanagerWiring:
@@ -85,7 +104,7 @@ def aws_alertmanager(
         # The ARNs are Outputs inside the plain config: the engine resolves nested Outputs.
         config=alertmanager_config(cfg.alerting.routing(), topics.topic_arns, cfg.region),
         service_account_annotations={"eks.amazonaws.com/role-arn": role.arn},
-        references_resources=True,
+        own_secret=True,
     )
 
 
@@ -112,8 +131,9 @@ def stack_args(
         prometheus=m.prometheus_args(),
         alertmanager=m.alertmanager_args(),
         alertmanager_config=alertmanager.config,
-        alertmanager_config_secret=alertmanager.references_resources,
+        alertmanager_config_secret=alertmanager.own_secret,
         alertmanager_service_account_annotations=alertmanager.service_account_annotations,
+        alertmanager_notify_ports=alertmanager.notify_ports,
         protect_stateful=cfg.protect_stateful_resources,
     )
 

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 
 from components.monitoring import (
+    IMPLICIT_TLS_PORT,
     SEVERITIES,
     AlarmOverride,
     AlarmPolicy,
@@ -20,8 +21,10 @@ from components.monitoring import (
     SeverityChannels,
     Webhook,
     WebhookKind,
+    alertmanager_reach,
     routing_problems,
 )
+from components.monitoring.alicloud_mail import DIRECTMAIL_PORTS, SENDER, DirectMailRegion
 from infra.sections.base import Section
 
 Email = Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
@@ -114,6 +117,77 @@ class Alerting(Section):
             },
             severities=tuple(self.alarm_severities),
         )
+
+
+class DirectMail(Section):
+    """The sender address the in-cluster Alertmanager mails alerts from, through Alibaba Cloud
+    DirectMail's SMTP relay. The stack creates the address with a generated SMTP password (never in
+    config); its domain must already be verified in DirectMail (DNS records, docs/monitoring.md)."""
+
+    sender: Email = Field(examples=["alerts@mail.example.com"])
+    """The sender address, on a domain verified in DirectMail in `region`."""
+    region: DirectMailRegion = "cn-hangzhou"
+    """DirectMail's region (its SMTP endpoint): cn-hangzhou (mainland China), ap-southeast-1,
+    us-east-1, eu-central-1."""
+    port: int = IMPLICIT_TLS_PORT
+    """465 (TLS from the first byte), or 25 or 80 with STARTTLS (required: Alertmanager never sends
+    the SMTP password in clear)."""
+
+    @field_validator("sender")
+    @classmethod
+    def _directmail_address(cls, sender: str) -> str:
+        if not SENDER.match(sender):
+            raise ValueError(
+                "DirectMail sender addresses are local@domain of lower-case letters, digits, "
+                "'_' and '-'"
+            )
+        return sender
+
+    @field_validator("port")
+    @classmethod
+    def _tls_port(cls, port: int) -> int:
+        if port not in DIRECTMAIL_PORTS:
+            allowed = ", ".join(str(p) for p in DIRECTMAIL_PORTS)
+            raise ValueError(f"{port} is not a DirectMail SMTP port; allowed: {allowed}")
+        return port
+
+
+class AlicloudAlerting(Alerting):
+    """Alibaba Cloud: CloudMonitor notifies each severity's contacts of the components' alarms;
+    the in-cluster Alertmanager has no notification topic and sends email through DirectMail."""
+
+    direct_mail: DirectMail | None = None
+    """The DirectMail sender the in-cluster Alertmanager mails the severities' `emails` from
+    (docs/monitoring.md); without it, it reaches only `slack` and `https` webhooks."""
+
+
+def in_cluster_problems(alerting: AlicloudAlerting) -> list[tuple[str, str]]:
+    """(stack-file key, message) for each severity whose in-cluster alerts would reach nobody on
+    Alibaba Cloud (no topic: email only through `directMail`, SMS never)."""
+    if not alerting.configured:
+        return []
+    routing, email = alerting.routing(), alerting.direct_mail is not None
+    problems = []
+    for severity, channels in alerting.severities.items():
+        nothing = not (channels.emails or channels.sms or channels.webhooks or channels.pages)
+        if nothing or alertmanager_reach(routing, severity, email=email, sms=False):
+            continue  # no channel at all: alerting_problems says so
+        kinds = sorted({routing.webhooks[n].kind for n in channels.webhooks
+                        if n in routing.webhooks})  # fmt: skip
+        why = [
+            *(["its emails need alerting.directMail"] if channels.emails and not email else []),
+            *(["Alertmanager sends no SMS"] if channels.sms else []),
+            *([f"{'/'.join(kinds)} chatbots have no Alertmanager receiver"] if kinds else []),
+        ]
+        problems.append(
+            (
+                f"alerting.severities.{severity}",
+                f"the in-cluster Alertmanager would tell nobody of {severity} alerts on Alibaba "
+                f"Cloud ({'; '.join(why)}); allowed: emails with alerting.directMail.sender set "
+                "(a DirectMail sender address), or a slack or https webhook",
+            )
+        )
+    return problems
 
 
 def _alarm_keys() -> dict[str, tuple[str, ...]]:

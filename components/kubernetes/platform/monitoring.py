@@ -24,7 +24,8 @@ Creates, in the monitoring namespace (the baseline creates it, with its PSA labe
 - NetworkPolicies: default deny for the namespace, then exactly what the stack needs: DNS, the
   API server, the kubelets and scrapes of pods in other namespaces (Prometheus), the namespace's
   own pods among themselves, the API server calling the operator's admission webhook, and
-  HTTPS out from Alertmanager (webhooks, PagerDuty, the notification topics).
+  HTTPS out from Alertmanager (webhooks, PagerDuty, the notification topics), plus the SMTP
+  relay's port when it sends email itself.
 
 Needs a Kubernetes provider and a `random` provider from the caller.
 """
@@ -132,6 +133,9 @@ class MonitoringStackArgs:
     """Annotations of Alertmanager's service account (a cloud identity allowed to publish to the
     notification topics, e.g. an IRSA role); the service account is this component's, not the
     chart's, for the same reason."""
+    alertmanager_notify_ports: tuple[int, ...] = (443,)
+    """TCP ports Alertmanager may reach outside the cluster: HTTPS, and an SMTP relay's port when
+    email goes through one."""
     protect_stateful: bool = True
     """Protect the release: removing it deletes the metrics and silences with its volumes."""
 
@@ -405,14 +409,17 @@ def network_policy_specs(args: MonitoringStackArgs) -> dict[str, dict[str, Any]]
             ],
         },
         # Notifications: chat webhooks, PagerDuty and the cloud's notification topics are
-        # HTTPS endpoints outside the cluster whose addresses are not known in advance.
+        # HTTPS endpoints outside the cluster whose addresses are not known in advance (as is an
+        # SMTP relay's).
         "allow-alertmanager-notify": {
             "podSelector": {"matchLabels": dict(ALERTMANAGER_POD_LABELS)},
             "policyTypes": ["Egress"],
             "egress": [
                 {
                     "to": [{"ipBlock": {"cidr": "0.0.0.0/0"}}],
-                    "ports": [{"protocol": "TCP", "port": 443}],
+                    "ports": [
+                        {"protocol": "TCP", "port": port} for port in args.alertmanager_notify_ports
+                    ],
                 }
             ],
         },

@@ -1,0 +1,106 @@
+"""`groundwork:alicloud/monitoring:AlertMailSender`: the DirectMail sender address the in-cluster
+Alertmanager mails alerts from (Alibaba Cloud has no notification topic it could publish to).
+
+Creates a `directmail.MailAddress` (a `trigger` sender: notifications, not bulk mail) with a
+generated SMTP password, and hands the Alertmanager an `SmtpRelay` to DirectMail's SMTP endpoint of
+the region, TLS required. The password never passes through config or a person: it is a
+`random.RandomPassword`, a secret in state (rotate it by replacing that resource). The
+sender's domain must already be verified in DirectMail (its DNS records are outside the stack).
+
+Needs an Alibaba Cloud provider in the DirectMail region and a `random` provider from the caller.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal, get_args
+
+import pulumi
+import pulumi_random as random
+from pulumi_alicloud import directmail
+
+from components._base import child_opts, require, type_token
+from components.monitoring import IMPLICIT_TLS_PORT, SmtpRelay
+
+DirectMailRegion = Literal["cn-hangzhou", "ap-southeast-1", "us-east-1", "eu-central-1"]
+SMTP_ENDPOINTS: dict[str, str] = {
+    "cn-hangzhou": "smtpdm.aliyun.com",
+    "ap-southeast-1": "smtpdm-ap-southeast-1.aliyuncs.com",
+    "us-east-1": "smtpdm-us-east-1.aliyuncs.com",
+    "eu-central-1": "smtpdm-eu-central-1.aliyuncs.com",
+}
+"""DirectMail's SMTP endpoint of each region (Direct Mail "SMTP service endpoints", checked
+2026-11-29); mainland China sends from cn-hangzhou."""
+DIRECTMAIL_PORTS = (IMPLICIT_TLS_PORT, 25, 80)
+"""465: TLS from the first byte; 25 and 80: STARTTLS (which Alertmanager requires)."""
+SENDER = re.compile(r"^[a-z0-9_-]+@[a-z0-9_-]+(\.[a-z0-9_-]+)+$")
+"""DirectMail's rule for a sender address (terraform-provider-alicloud's validation)."""
+PASSWORD_LENGTH = 20
+"""DirectMail's limit: 10-20 characters with digits, upper- and lower-case letters."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class AlertMailSenderArgs:
+    sender: str
+    """The sender address, on a domain verified in DirectMail in `region`."""
+    region: str = "cn-hangzhou"
+    port: int = IMPLICIT_TLS_PORT
+    protect: bool = False
+    """Protect the address (another system may send from it too)."""
+
+
+class AlertMailSender(pulumi.ComponentResource):
+    address: directmail.MailAddress
+    relay: SmtpRelay
+    """The SMTP settings Alertmanager sends with; the password is a secret Output."""
+
+    def __init__(
+        self, name: str, args: AlertMailSenderArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        super().__init__(
+            type_token("monitoring", "AlertMailSender", cloud="alicloud"), name, None, opts
+        )
+        validate_mail_sender(args)
+        password = random.RandomPassword(
+            f"{name}-smtp-password",
+            length=PASSWORD_LENGTH,
+            special=False,  # DirectMail allows letters and digits
+            min_upper=2,
+            min_lower=2,
+            min_numeric=2,
+            opts=child_opts(self),
+        )
+        secret = pulumi.Output.secret(password.result)
+        self.address = directmail.MailAddress(
+            name,
+            account_name=args.sender,
+            sendtype="trigger",
+            password=secret,
+            opts=child_opts(self, protect=args.protect),
+        )
+        self.relay = SmtpRelay(
+            host=SMTP_ENDPOINTS[args.region],
+            port=args.port,
+            sender=args.sender,
+            username=args.sender,  # DirectMail: the login is the sender address itself
+            # Read through the address, so Alertmanager waits for the password to be set on it.
+            password=pulumi.Output.all(self.address.id, secret).apply(lambda both: both[1]),
+        )
+        self.register_outputs({"sender": args.sender, "smtpHost": self.relay.host})
+
+
+def validate_mail_sender(args: AlertMailSenderArgs) -> None:
+    """What DirectMail would refuse, refused before anything is registered."""
+    allowed = get_args(DirectMailRegion)
+    require(args.region in allowed, "region", f"one of {', '.join(allowed)}")
+    require(
+        args.port in DIRECTMAIL_PORTS,
+        "port",
+        f"one of {', '.join(str(p) for p in DIRECTMAIL_PORTS)} (465: TLS; 25, 80: STARTTLS)",
+    )
+    require(
+        SENDER.match(args.sender) is not None,
+        "sender",
+        "local@domain of lower-case letters, digits, '_' and '-' (DirectMail's rule)",
+    )
