@@ -7,7 +7,7 @@ kube-prometheus-stack's `alertmanager.config` value) and every PrometheusRule's 
 temporary directory (they can hold webhook URLs and keys: never written under the project), then
 runs `amtool check-config` and `promtool check rules` on them (built from the Go module proxy by
 tools/monitoring-validators/build); also on what the stacks do not exercise (`examples`: every
-receiver kind, the rules of every metrics source), built by the same functions. Negative controls: a deliberately broken rule file and a
+receiver kind, the rules of every metrics source and convention), built by the same functions. Negative controls: a deliberately broken rule file and a
 configuration routing to an undefined receiver must make the validators fail, else the check
 itself is broken. Exit 0 when every file passes and both controls fail; 1 otherwise; 2 when the
 validators are missing or a stack cannot be planned.
@@ -88,10 +88,11 @@ def export(recorded: Iterable[Any]) -> Exported:
 
 
 def examples() -> Exported:
-    """What the stacks' files do not exercise (their stack files hold no secrets, their service
-    exports no request metrics): every receiver kind, and the rules of every metrics source."""
+    """What the stacks' files do not exercise (they hold no secrets; their services read the
+    Gateway's request metrics or none): every receiver kind, and the rules of every metrics
+    source and convention."""
+    from components.kubernetes.platform.gateway_metrics import GatewayProxies  # noqa: PLC0415
     from components.kubernetes.platform.workload_monitoring import (  # noqa: PLC0415
-        MetricsSource,
         WorkloadMetricsArgs,
         alert_rules,
     )
@@ -122,12 +123,16 @@ def examples() -> Exported:
     found = Exported(
         alertmanager={"every-receiver-kind": alertmanager_config(routing, topics, "eu-west-1")}
     )
-    sources: tuple[MetricsSource, ...] = ("app", "none")
-    for source in sources:
-        rules = alert_rules("example", "apps", WorkloadMetricsArgs(source=source))
-        found.rules[f"source-{source}"] = {
-            "groups": [{"name": f"apps.example.{source}", "rules": rules}]
-        }
+    proxies = GatewayProxies(namespace="gateway", pod_labels={"app": "envoy"})
+    sources = {
+        "app": WorkloadMetricsArgs(source="app"),
+        "app-opentelemetry": WorkloadMetricsArgs(source="app", convention="opentelemetry"),
+        "gateway": WorkloadMetricsArgs(source="gateway", gateway=proxies),
+        "none": WorkloadMetricsArgs(source="none"),
+    }
+    for key, args in sources.items():
+        rules = alert_rules("example", "apps", args)
+        found.rules[f"source-{key}"] = {"groups": [{"name": f"apps.example.{key}", "rules": rules}]}
     return found
 
 

@@ -31,6 +31,7 @@ from components.kubernetes.gateway_api import (
     public_listeners,
 )
 from components.kubernetes.platform.baseline import k8s_labels
+from components.kubernetes.platform.gateway_metrics import GatewayProxies
 from components.kubernetes.platform.workload import PeerArgs
 
 ALB_CONTROLLER = "gateway.k8s.aws/alb"
@@ -69,6 +70,8 @@ class PublicGateway(pulumi.ComponentResource):
     """Where the Gateway's traffic reaches a workload from (the ALB's subnets)."""
     source_peers: list[PeerArgs]
     """Pods the Gateway's traffic reaches a workload from: none (the ALB is outside the cluster)."""
+    proxies: GatewayProxies | None = None
+    """No proxies with Prometheus metrics: the ALB's metrics are CloudWatch's."""
 
     def __init__(
         self, name: str, args: PublicGatewayArgs, opts: pulumi.ResourceOptions | None = None

@@ -15,6 +15,7 @@ import pulumi
 
 from components.kubernetes.aws_irsa import OidcIdentity
 from components.kubernetes.platform.charts import ChartArgs
+from components.kubernetes.platform.gateway_metrics import GatewayProxies
 from components.kubernetes.platform.monitoring import (
     ALERTMANAGER_SERVICE_ACCOUNT,
     MonitoringStack,
@@ -30,11 +31,18 @@ class _Baseline(Protocol):
     def storage_class_name(self) -> str: ...
 
 
+class _Gateway(Protocol):
+    @property
+    def proxies(self) -> GatewayProxies | None: ...
+
+
 class KubernetesLike(Protocol):
     """What the layer takes from any cloud's Kubernetes handles."""
 
     @property
     def baseline(self) -> _Baseline: ...
+    @property
+    def gateway(self) -> _Gateway: ...
     @property
     def on_platform(self) -> pulumi.ResourceOptions: ...
 
@@ -94,6 +102,7 @@ def stack_args(
     storage_class: str,
     min_volume_gib: int,
     alertmanager: AlertmanagerWiring,
+    gateway_proxies: GatewayProxies | None = None,
 ) -> MonitoringStackArgs:
     m, chart = cfg.metrics, cfg.metrics.chart
     return MonitoringStackArgs(
@@ -114,6 +123,7 @@ def stack_args(
         alertmanager_config=alertmanager.config,
         alertmanager_config_secret=alertmanager.references_resources,
         alertmanager_service_account_annotations=alertmanager.service_account_annotations,
+        gateway_proxies=gateway_proxies,
         protect_stateful=cfg.protect_stateful_resources,
     )
 
@@ -132,7 +142,13 @@ def layer(
     on_platform = pulumi.ResourceOptions.merge(
         kubernetes.on_platform, pulumi.ResourceOptions(providers=[random_provider])
     )
-    args = stack_args(cfg, kubernetes.baseline.storage_class_name, min_volume_gib, alertmanager())
+    args = stack_args(
+        cfg,
+        kubernetes.baseline.storage_class_name,
+        min_volume_gib,
+        alertmanager(),
+        kubernetes.gateway.proxies,
+    )
     return MetricsHandles(
         stack=MonitoringStack(
             f"{cfg.prefix}-monitoring",
