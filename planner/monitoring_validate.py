@@ -57,6 +57,10 @@ class Exported:
 
     alertmanager: dict[str, Mapping[str, Any]] = field(default_factory=dict)
     rules: dict[str, Mapping[str, Any]] = field(default_factory=dict)
+    tests: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    """`promtool test rules` groups, by the name of the rules they test (planner/rule_tests.py)."""
+    controls: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    """Test groups promtool must fail, by the name of the rules they test."""
 
 
 def _inputs(r: Any) -> Mapping[str, Any]:
@@ -102,6 +106,7 @@ def examples() -> Exported:
         Webhook,
         alertmanager_config,
     )
+    from planner.rule_tests import mismatched_control, rule_tests  # noqa: PLC0415
 
     routing = AlertRouting(
         severities={
@@ -133,12 +138,24 @@ def examples() -> Exported:
     for key, args in sources.items():
         rules = alert_rules("example", "apps", args)
         found.rules[f"source-{key}"] = {"groups": [{"name": f"apps.example.{key}", "rules": rules}]}
+        if tests := rule_tests("example", "apps", args):
+            found.tests[f"source-{key}"] = tests
+    found.controls["source-gateway"] = mismatched_control("example", "apps", sources["gateway"])
     return found
 
 
 def _write(path: Path, data: Mapping[str, Any]) -> Path:
     path.write_text(yaml.safe_dump(dict(data), sort_keys=False))
     return path
+
+
+def _test_rules(
+    promtool: str, path: Path, rules: Path, tests: list[dict[str, Any]]
+) -> tuple[bool, str]:
+    from planner.rule_tests import test_file  # noqa: PLC0415
+
+    _write(path, test_file(rules.name, tests))
+    return _run([promtool, "test", "rules", str(path)])
 
 
 def _run(cmd: Sequence[str]) -> tuple[bool, str]:
@@ -180,6 +197,21 @@ def check(bin_dir: Path, stacks: Mapping[str, Exported], work: Path) -> Tally:
                 f"promtool check rules {stack}/{name}",
                 *_run([promtool, "check", "rules", str(path)]),
             )
+            if tests := found.tests.get(name):
+                tally.record(
+                    f"promtool test rules {stack}/{name} ({len(tests)} cases)",
+                    *_test_rules(promtool, work / f"{stack}-{name}-test.yaml", path, tests),
+                )
+            if control := found.controls.get(name):
+                failed, output = _test_rules(
+                    promtool, work / f"{stack}-{name}-control.yaml", path, control
+                )
+                tally.record(
+                    f"promtool test rules refuses {stack}/{name} alerting on another "
+                    "service's series",
+                    not failed,
+                    output,
+                )
     print("== negative controls (each must be refused)")
     refused, output = _run(
         [promtool, "check", "rules", str(_write(work / "broken-rules.yaml", BROKEN_RULES))]

@@ -123,6 +123,8 @@ class RequestSeries:
     """Histogram of request durations (`<name>_bucket`)."""
     seconds_per_unit: float = 1.0
     """The histogram's unit, in seconds (Envoy counts milliseconds)."""
+    where: str = ""
+    """Where the requests are measured (the alerts' description tells the on-call)."""
 
 
 def request_series(name: str, namespace: str, m: WorkloadMetricsArgs) -> RequestSeries | None:
@@ -137,6 +139,7 @@ def request_series(name: str, namespace: str, m: WorkloadMetricsArgs) -> Request
             server_errors="5",
             duration=envoy.DURATION_MS,
             seconds_per_unit=0.001,
+            where=f"measured at the public Gateway (Envoy cluster {cluster})",
         )
     if m.source == "app":
         counter, status, duration = CONVENTIONS[m.convention]
@@ -146,6 +149,7 @@ def request_series(name: str, namespace: str, m: WorkloadMetricsArgs) -> Request
             status_label=m.status_label or status,
             server_errors="5..",
             duration=m.duration_metric or duration,
+            where=f"measured by the service (its metrics, job {name})",
         )
     return None
 
@@ -174,13 +178,15 @@ def alert_rules(name: str, namespace: str, m: WorkloadMetricsArgs) -> list[dict[
     cpu = used_over_limit(f"rate(container_cpu_usage_seconds_total{{{container}}}[{w}])", "cpu")
     memory = used_over_limit(f"container_memory_working_set_bytes{{{container}}}", "memory")
 
-    def rule(alert: str, expr: str, severity: Severity, summary: str) -> dict[str, Any]:
+    def rule(
+        alert: str, expr: str, severity: Severity, summary: str, description: str
+    ) -> dict[str, Any]:
         return {
             "alert": alert,
             "expr": expr,
             "for": f"{a.for_minutes}m",
             "labels": {"severity": severity, "workload": name},
-            "annotations": {"summary": f"{name}: {summary}", "description": "{{ $value }}"},
+            "annotations": {"summary": f"{name}: {summary}", "description": description},
         }
 
     requests_rules = []
@@ -198,12 +204,14 @@ def alert_rules(name: str, namespace: str, m: WorkloadMetricsArgs) -> list[dict[
                 f"{errors} / {requests} * 100 > {a.error_rate_percent:g}",
                 a.error_rate_severity,
                 f"more than {a.error_rate_percent:g}% of requests fail with 5xx",
+                f"{{{{ $value | humanize }}}}% of requests answered 5xx over {w}, {series.where}",
             ),
             rule(
                 "WorkloadHighLatencyP95",
                 f"{latency} > {a.p95_latency_seconds:g}",
                 a.p95_latency_severity,
                 f"p95 latency above {a.p95_latency_seconds:g}s",
+                f"p95 {{{{ $value | humanizeDuration }}}} over {w}, {series.where}",
             ),
         ]
     return [
@@ -213,12 +221,14 @@ def alert_rules(name: str, namespace: str, m: WorkloadMetricsArgs) -> list[dict[
             f"{cpu} > {a.saturation_percent:g}",
             a.saturation_severity,
             f"a pod uses more than {a.saturation_percent:g}% of its CPU limit",
+            "{{ $labels.pod }} uses {{ $value | humanize }}% of its CPU limit",
         ),
         rule(
             "WorkloadMemorySaturated",
             f"{memory} > {a.saturation_percent:g}",
             a.saturation_severity,
             f"a pod uses more than {a.saturation_percent:g}% of its memory limit",
+            "{{ $labels.pod }} uses {{ $value | humanize }}% of its memory limit",
         ),
         rule(
             "WorkloadPodRestarting",
@@ -226,6 +236,7 @@ def alert_rules(name: str, namespace: str, m: WorkloadMetricsArgs) -> list[dict[
             f"{{{container}}}[1h])) > {a.restarts_per_hour}",
             a.restarts_severity,
             f"a pod restarted more than {a.restarts_per_hour} times in an hour",
+            "{{ $labels.pod }} restarted {{ $value | humanize }} times in the last hour",
         ),
     ]
 
