@@ -129,8 +129,8 @@ class RequestSeries:
 
 def request_series(name: str, namespace: str, m: WorkloadMetricsArgs) -> RequestSeries | None:
     """The request series of the source (None: `source: none`)."""
-    if m.source == "gateway":
-        assert m.gateway is not None  # validate_metrics requires it
+    # (A gateway source without proxies is refused by validate_metrics.)
+    if m.source == "gateway" and m.gateway is not None:
         cluster = envoy.route_cluster(namespace, name)  # the HTTPRoute is named as the Workload
         return RequestSeries(
             selector=f'namespace="{m.gateway.namespace}", {envoy.CLUSTER_LABEL}="{cluster}"',
