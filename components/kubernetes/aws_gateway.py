@@ -65,13 +65,13 @@ class PublicGateway(pulumi.ComponentResource):
     name: str
     namespace: str
     hosts: list[str]
+    proxies: GatewayProxies | None = None
+    """No proxies with Prometheus metrics: the ALB's metrics are CloudWatch's."""
     certificate_arns: dict[str, pulumi.Output[str]]
     source_cidrs: list[str]
     """Where the Gateway's traffic reaches a workload from (the ALB's subnets)."""
     source_peers: list[PeerArgs]
     """Pods the Gateway's traffic reaches a workload from: none (the ALB is outside the cluster)."""
-    proxies: GatewayProxies | None = None
-    """No proxies with Prometheus metrics: the ALB's metrics are CloudWatch's."""
 
     def __init__(
         self, name: str, args: PublicGatewayArgs, opts: pulumi.ResourceOptions | None = None
