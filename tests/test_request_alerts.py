@@ -261,6 +261,7 @@ def test_the_gateway_source_is_refused_on_aws() -> None:
          "requestAlertsOptOut"),
         ({"source": "gateway"}, {"host": None}, "source"),
         ({"source": "none", "requestAlertsOptOut": "short"}, {}, "requestAlertsOptOut"),
+        ({"enabled": False}, {}, "enabled"),
     ],
 )  # fmt: skip
 def test_what_would_mean_nothing_is_refused_too(
@@ -268,6 +269,17 @@ def test_what_would_mean_nothing_is_refused_too(
 ) -> None:
     problems = refusal("dev-cn", metrics, **service)
     assert any(p.startswith(f"groundwork:apps.web.metrics.{key}:") for p in problems), problems
+
+
+@pytest.mark.parametrize("metrics", [{"enabled": False}, {"source": "none"}])
+def test_a_public_service_may_go_without_request_alerts_with_the_reason_written(
+    metrics: dict[str, Any],
+) -> None:
+    raw = raw_stack_config("dev-cn")
+    reason = {"requestAlertsOptOut": "static page, the CDN's 5xx alarm watches it"}
+    web = {**raw["apps"]["web"], "metrics": {**metrics, **reason}}
+    parsed = parse_config({**raw, "apps": {"web": web}}).apps["web"].metrics
+    assert parsed.request_alerts_opt_out == reason["requestAlertsOptOut"]
 
 
 def test_the_plan_exits_2_on_a_public_service_without_request_alerts(

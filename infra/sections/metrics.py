@@ -126,7 +126,8 @@ class AppAlerts(Section):
 
 class AppMetrics(Section):
     enabled: bool = True
-    """Alert on the service and give it a dashboard (when `metrics.enabled`)."""
+    """Alert on the service and give it a dashboard (when `metrics.enabled`). Off for a service
+    with a `host` only with `requestAlertsOptOut`."""
     source: MetricsSource = _wm("source")
     """Where the error-rate and p95-latency alerts read requests from: `app`, the service's own
     metrics port (a ServiceMonitor, Prometheus admitted to that port only); `gateway`, the public
@@ -155,9 +156,9 @@ class AppMetrics(Section):
     request_alerts_opt_out: str | None = Field(
         _wm("request_alerts_opt_out"), min_length=10, max_length=300
     )
-    """Why a service with a `host` has no error-rate and p95 alerts (`source: none`): the one
-    way to leave a public service without them, written down in the stack file. Refused
-    anywhere else."""
+    """Why a service with a `host` has no error-rate and p95 alerts (`source: none`, or
+    `enabled: false`): the one way to leave a public service without them, written down in the
+    stack file. Refused anywhere else."""
     alerts: AppAlerts = Field(default_factory=AppAlerts)
     """Thresholds and severities of the service's alerts."""
 
@@ -167,6 +168,12 @@ class AppMetrics(Section):
         """(key under `metrics.`, message) of what the Workload would refuse. `routed`: the
         service has a host; `gateway_metrics`: this cloud's Gateway exports request metrics."""
         if not self.enabled:
+            if routed and self.request_alerts_opt_out is None:
+                yield (
+                    "enabled",
+                    "false leaves a public service (host set) without any alert: give the "
+                    "reason in metrics.requestAlertsOptOut",
+                )
             return
         if self.source == "app" and self.port not in ports:
             yield (
