@@ -118,12 +118,12 @@ def stack_args(
         min_volume_gib=min_volume_gib,
         zones=len(cfg.zone_names),
         cluster_network_cidr=str(cfg.network.cidr),
+        gateway_proxies=gateway_proxies,
         prometheus=m.prometheus_args(),
         alertmanager=m.alertmanager_args(),
         alertmanager_config=alertmanager.config,
         alertmanager_config_secret=alertmanager.references_resources,
         alertmanager_service_account_annotations=alertmanager.service_account_annotations,
-        gateway_proxies=gateway_proxies,
         protect_stateful=cfg.protect_stateful_resources,
     )
 

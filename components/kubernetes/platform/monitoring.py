@@ -123,6 +123,9 @@ class MonitoringStackArgs:
     """Availability zones the nodes span (hard anti-affinity needs a zone per replica)."""
     cluster_network_cidr: str
     """The VPC's CIDR: nodes (kubelets) and the API server's endpoints live in it."""
+    gateway_proxies: GatewayProxies | None = None
+    """The public Gateway's proxies, when they export request metrics (Envoy Gateway): scraped by
+    a PodMonitor in their namespace. None: the Gateway has none (the ALB)."""
     prometheus: PrometheusArgs = field(default_factory=PrometheusArgs)
     alertmanager: AlertmanagerArgs = field(default_factory=AlertmanagerArgs)
     alertmanager_config: pulumi.Input[Mapping[str, Any]]
@@ -138,9 +141,6 @@ class MonitoringStackArgs:
     """Annotations of Alertmanager's service account (a cloud identity allowed to publish to the
     notification topics, e.g. an IRSA role); the service account is this component's, not the
     chart's, for the same reason."""
-    gateway_proxies: GatewayProxies | None = None
-    """The public Gateway's proxies, when they export request metrics (Envoy Gateway): scraped by
-    a PodMonitor in their namespace. None: the Gateway has none (the ALB)."""
     protect_stateful: bool = True
     """Protect the release: removing it deletes the metrics and silences with its volumes."""
 
