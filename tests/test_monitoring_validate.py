@@ -98,6 +98,9 @@ def test_the_rule_unit_tests_run_and_their_control_must_be_refused(tmp_path: Pat
     assert tally.failed == [control]
     # One refusing the control (and the broken rule): every rule test and the control pass.
     _validator(bins, "promtool", "name: control\\|sum(rate(http_requests_total\\[5m\\])$")
-    tally = check(bins, {"components": examples()}, tmp_path)
+    found = examples()
+    tally = check(bins, {"components": found}, tmp_path)
     assert tally.failed == []
-    assert tally.passed == 1 + 4 + 3 + 1 + 2  # config, 4 rule files, 3 tests, control, 2 controls
+    assert len(found.tests) == 3 and len(found.controls) == 1  # app x2 conventions, gateway
+    # Every config and rule file, the 3 rule tests, their control, the 2 negative controls.
+    assert tally.passed == len(found.alertmanager) + len(found.rules) + 3 + 1 + 2
