@@ -132,6 +132,9 @@ class StackBase(Section):
     ALERTING_BUILT: ClassVar[bool] = True
     """Whether this cloud builds `alerting` (topics and alarms); where a mandatory rule asks for
     alarms, the section is then required."""
+    GATEWAY_REQUEST_METRICS: ClassVar[bool] = False
+    """Whether this cloud's public Gateway exports Prometheus request metrics per route (a
+    service's `metrics.source: gateway`): Envoy Gateway's proxies do, the ALB does not."""
     """Whether the stack file declares the budget (`budget.monthlyLimit`): a cloud budget resource
     carries it to the cost-stack-budget policy. Without one the policy config holds the limit."""
 
@@ -278,6 +281,8 @@ class StackBase(Section):
             data_enabled={"postgres": self.postgres.enabled, "redis": self.redis.enabled},
             cluster_enabled=self.cluster.enabled,
             dns_domain=self._dns_domain(),
+            metrics_enabled=self.metrics.enabled,
+            gateway_metrics=self.GATEWAY_REQUEST_METRICS,
         ):
             yield Problem(key, message)
         if self.cdn.enabled and not self.storage.assets.enabled:
@@ -655,6 +660,7 @@ class AlicloudStackConfig(StackBase):
     CLOUD: ClassVar[Cloud] = "alicloud"
     BUDGET_IN_CONFIG: ClassVar[bool] = False
     ALERTING_BUILT: ClassVar[bool] = True  # CloudMonitor (infra/layers/alicloud/monitoring.py)
+    GATEWAY_REQUEST_METRICS: ClassVar[bool] = True  # Envoy Gateway (alicloud_gateway.py)
 
     cloud: Literal["alicloud"]
     """Target cloud."""

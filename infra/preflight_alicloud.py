@@ -11,7 +11,7 @@ from components.kubernetes.alicloud_ack import ESSD_MIN_VOLUME_GIB, csi_storage_
 from components.kubernetes.alicloud_ack import _validate as validate_ack
 from components.kubernetes.alicloud_addons import _validate as validate_addons
 from components.kubernetes.alicloud_gateway import _validate as validate_gateway
-from components.kubernetes.alicloud_gateway import source_peers
+from components.kubernetes.alicloud_gateway import proxies, source_peers
 from components.kubernetes.alicloud_logs import _validate as validate_container_logs
 from components.kubernetes.platform.baseline import _validate as validate_baseline
 from components.monitoring.alicloud import _validate as validate_contacts
@@ -90,7 +90,9 @@ def checks(cfg: AlicloudStackConfig) -> list[Check]:
 
 def _gateway_sources(cfg: AlicloudStackConfig) -> GatewaySources:
     namespace = cfg.platform.ingress_namespace
-    return GatewaySources(namespace, source_peers=source_peers(namespace))
+    return GatewaySources(
+        namespace, source_peers=source_peers(namespace), proxies=proxies(namespace)
+    )
 
 
 def _data_checks(cfg: AlicloudStackConfig) -> list[Check]:

@@ -7,7 +7,7 @@ kube-prometheus-stack's `alertmanager.config` value) and every PrometheusRule's 
 temporary directory (they can hold webhook URLs and keys: never written under the project), then
 runs `amtool check-config` and `promtool check rules` on them (built from the Go module proxy by
 tools/monitoring-validators/build); also on what the stacks do not exercise (`examples`: every
-receiver kind, the rules of every metrics source), built by the same functions. Negative controls: a deliberately broken rule file and a
+receiver kind, the rules of every metrics source and convention), built by the same functions. Negative controls: a deliberately broken rule file and a
 configuration routing to an undefined receiver must make the validators fail, else the check
 itself is broken. Exit 0 when every file passes and both controls fail; 1 otherwise; 2 when the
 validators are missing or a stack cannot be planned.
@@ -57,6 +57,10 @@ class Exported:
 
     alertmanager: dict[str, Mapping[str, Any]] = field(default_factory=dict)
     rules: dict[str, Mapping[str, Any]] = field(default_factory=dict)
+    tests: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    """`promtool test rules` groups, by the name of the rules they test (planner/rule_tests.py)."""
+    controls: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    """Test groups promtool must fail, by the name of the rules they test."""
 
 
 def _inputs(r: Any) -> Mapping[str, Any]:
@@ -88,10 +92,11 @@ def export(recorded: Iterable[Any]) -> Exported:
 
 
 def examples() -> Exported:
-    """What the stacks' files do not exercise (their stack files hold no secrets, their service
-    exports no request metrics): every receiver kind, and the rules of every metrics source."""
+    """What the stacks' files do not exercise (they hold no secrets; their services read the
+    Gateway's request metrics or none): every receiver kind, and the rules of every metrics
+    source and convention."""
+    from components.kubernetes.platform.gateway_metrics import GatewayProxies  # noqa: PLC0415
     from components.kubernetes.platform.workload_monitoring import (  # noqa: PLC0415
-        MetricsSource,
         WorkloadMetricsArgs,
         alert_rules,
     )
@@ -102,6 +107,7 @@ def examples() -> Exported:
         Webhook,
         alertmanager_config,
     )
+    from planner.rule_tests import mismatched_control, rule_tests  # noqa: PLC0415
 
     routing = AlertRouting(
         severities={
@@ -128,18 +134,34 @@ def examples() -> Exported:
             "email-through-smtp": alertmanager_config(routing, smtp=relay),
         }
     )
-    sources: tuple[MetricsSource, ...] = ("app", "none")
-    for source in sources:
-        rules = alert_rules("example", "apps", WorkloadMetricsArgs(source=source))
-        found.rules[f"source-{source}"] = {
-            "groups": [{"name": f"apps.example.{source}", "rules": rules}]
-        }
+    proxies = GatewayProxies(namespace="gateway", pod_labels={"app": "envoy"})
+    sources = {
+        "app": WorkloadMetricsArgs(source="app"),
+        "app-opentelemetry": WorkloadMetricsArgs(source="app", convention="opentelemetry"),
+        "gateway": WorkloadMetricsArgs(source="gateway", gateway=proxies),
+        "none": WorkloadMetricsArgs(source="none"),
+    }
+    for key, args in sources.items():
+        rules = alert_rules("example", "apps", args)
+        found.rules[f"source-{key}"] = {"groups": [{"name": f"apps.example.{key}", "rules": rules}]}
+        if tests := rule_tests("example", "apps", args):
+            found.tests[f"source-{key}"] = tests
+    found.controls["source-gateway"] = mismatched_control("example", "apps", sources["gateway"])
     return found
 
 
 def _write(path: Path, data: Mapping[str, Any]) -> Path:
     path.write_text(yaml.safe_dump(dict(data), sort_keys=False))
     return path
+
+
+def _test_rules(
+    promtool: str, path: Path, rules: Path, tests: list[dict[str, Any]]
+) -> tuple[bool, str]:
+    from planner.rule_tests import test_file  # noqa: PLC0415
+
+    _write(path, test_file(rules.name, tests))
+    return _run([promtool, "test", "rules", str(path)])
 
 
 def _run(cmd: Sequence[str]) -> tuple[bool, str]:
@@ -181,6 +203,21 @@ def check(bin_dir: Path, stacks: Mapping[str, Exported], work: Path) -> Tally:
                 f"promtool check rules {stack}/{name}",
                 *_run([promtool, "check", "rules", str(path)]),
             )
+            if tests := found.tests.get(name):
+                tally.record(
+                    f"promtool test rules {stack}/{name} ({len(tests)} cases)",
+                    *_test_rules(promtool, work / f"{stack}-{name}-test.yaml", path, tests),
+                )
+            if control := found.controls.get(name):
+                failed, output = _test_rules(
+                    promtool, work / f"{stack}-{name}-control.yaml", path, control
+                )
+                tally.record(
+                    f"promtool test rules refuses {stack}/{name} alerting on another "
+                    "service's series",
+                    not failed,
+                    output,
+                )
     print("== negative controls (each must be refused)")
     refused, output = _run(
         [promtool, "check", "rules", str(_write(work / "broken-rules.yaml", BROKEN_RULES))]

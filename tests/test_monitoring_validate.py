@@ -21,8 +21,8 @@ def test_every_stack_exports_its_alertmanager_config_and_rules() -> None:
     (config,) = prod.alertmanager.values()
     assert {r["name"] for r in config["receivers"]} == {"null", "P0", "P1", "P2", "P3"}
     assert list(prod.rules) == ["web-rules"]
-    # web exports no request metrics (`source: none`): saturation and restarts only; the
-    # request-metric rules are validated through `examples()` (source app).
+    # web exports no request metrics and the ALB none either (`source: none`, opted out):
+    # saturation and restarts only; the request rules are validated through `examples()`.
     assert {r["alert"] for r in prod.rules["web-rules"]["groups"][0]["rules"]} >= {
         "WorkloadCpuSaturated", "WorkloadPodRestarting",
     }  # fmt: skip
@@ -86,4 +86,30 @@ def test_the_examples_cover_every_receiver_kind_and_metrics_source() -> None:
     assert kinds == {
         "pagerduty_configs", "slack_configs", "webhook_configs", "sns_configs", "email_configs",
     }  # fmt: skip
-    assert set(found.rules) == {"source-app", "source-none"}
+    assert set(found.rules) == {
+        "source-app", "source-app-opentelemetry", "source-gateway", "source-none",
+    }  # fmt: skip
+
+
+def test_the_rule_unit_tests_run_and_their_control_must_be_refused(tmp_path: Path) -> None:
+    from planner.monitoring_validate import examples
+
+    bins = tmp_path / "bin"
+    bins.mkdir()
+    _validator(bins, "amtool", "receiver: nowhere")
+    # A promtool passing every rule test: the control (alerts expected from another service's
+    # series) passes too, so the verdict fails on it.
+    _validator(bins, "promtool", "sum(rate(http_requests_total\\[5m\\])$")
+    tally = check(bins, {"components": examples()}, tmp_path)
+    control = (
+        "promtool test rules refuses components/source-gateway alerting on another service's series"
+    )
+    assert tally.failed == [control]
+    # One refusing the control (and the broken rule): every rule test and the control pass.
+    _validator(bins, "promtool", "name: control\\|sum(rate(http_requests_total\\[5m\\])$")
+    found = examples()
+    tally = check(bins, {"components": found}, tmp_path)
+    assert tally.failed == []
+    assert len(found.tests) == 3 and len(found.controls) == 1  # app x2 conventions, gateway
+    # Every config and rule file, the 3 rule tests, their control, the 2 negative controls.
+    assert tally.passed == len(found.alertmanager) + len(found.rules) + 3 + 1 + 2

@@ -28,6 +28,7 @@ from components.kubernetes.gateway_api import (
     public_listeners,
 )
 from components.kubernetes.platform.baseline import k8s_labels
+from components.kubernetes.platform.gateway_metrics import GatewayProxies
 from components.kubernetes.platform.workload import PeerArgs
 
 ENVOY_CONTROLLER = "gateway.envoyproxy.io/gatewayclass-controller"
@@ -67,6 +68,8 @@ class PublicGateway(pulumi.ComponentResource):
     """Where the Gateway's traffic reaches a workload from: no CIDR (Envoy runs in the cluster)."""
     source_peers: list[PeerArgs]
     """Pods the Gateway's traffic reaches a workload from: this Gateway's Envoy proxies."""
+    proxies: GatewayProxies
+    """Envoy's stats port serves request metrics per route (the Workloads' `source: gateway`)."""
 
     def __init__(
         self, name: str, args: PublicGatewayArgs, opts: pulumi.ResourceOptions | None = None
@@ -78,6 +81,7 @@ class PublicGateway(pulumi.ComponentResource):
         self.name, self.namespace, self.hosts = PUBLIC_GATEWAY, args.namespace, list(args.hosts)
         self.source_cidrs = []
         self.source_peers = source_peers(args.namespace)
+        self.proxies = proxies(args.namespace)
         labels = k8s_labels(PUBLIC_GATEWAY, args.part_of)
         proxy = apiextensions.CustomResource(
             f"{name}-proxy",
@@ -155,6 +159,11 @@ def proxy_labels(namespace: str) -> dict[str, str]:
         "gateway.envoyproxy.io/owning-gateway-name": PUBLIC_GATEWAY,
         "gateway.envoyproxy.io/owning-gateway-namespace": namespace,
     }
+
+
+def proxies(namespace: str) -> GatewayProxies:
+    """The public Gateway's Envoy proxies, as the monitoring stack scrapes them."""
+    return GatewayProxies(namespace=namespace, pod_labels=proxy_labels(namespace))
 
 
 def source_peers(namespace: str) -> list[PeerArgs]:

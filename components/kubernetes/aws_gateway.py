@@ -37,6 +37,7 @@ from components.kubernetes.gateway_api import (
     public_listeners,
 )
 from components.kubernetes.platform.baseline import k8s_labels
+from components.kubernetes.platform.gateway_metrics import GatewayProxies
 from components.kubernetes.platform.workload import PeerArgs
 from components.monitoring.aws import AlarmWiring, emit_alarms
 
@@ -78,6 +79,8 @@ class PublicGateway(pulumi.ComponentResource):
     name: str
     namespace: str
     hosts: list[str]
+    proxies: GatewayProxies | None = None
+    """No proxies with Prometheus metrics: the ALB's metrics are CloudWatch's."""
     certificate_arns: dict[str, pulumi.Output[str]]
     source_cidrs: list[str]
     """Where the Gateway's traffic reaches a workload from (the ALB's subnets)."""

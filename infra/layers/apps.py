@@ -15,6 +15,7 @@ from typing import Any, Protocol
 
 import pulumi
 
+from components.kubernetes.platform.gateway_metrics import GatewayProxies
 from components.kubernetes.platform.workload import (
     CanaryArgs,
     DataEgressArgs,
@@ -44,8 +45,9 @@ class NetworkLike(Protocol):
 
 
 class GatewayLike(Protocol):
-    """What the apps layer takes from any cloud's public Gateway: where its routes attach and
-    where its traffic reaches the pods from (the ALB's subnets on EKS, Envoy's pods on ACK)."""
+    """What the apps layer takes from any cloud's public Gateway: where its routes attach, where
+    its traffic reaches the pods from (the ALB's subnets on EKS, Envoy's pods on ACK) and its
+    proxies with request metrics (Envoy on ACK; none on EKS)."""
 
     @property
     def namespace(self) -> str: ...
@@ -53,6 +55,8 @@ class GatewayLike(Protocol):
     def source_cidrs(self) -> Sequence[str]: ...
     @property
     def source_peers(self) -> Sequence[PeerArgs]: ...
+    @property
+    def proxies(self) -> GatewayProxies | None: ...
 
 
 @dataclass(frozen=True)
@@ -62,6 +66,7 @@ class GatewaySources:
     namespace: str
     source_cidrs: Sequence[str] = ()
     source_peers: Sequence[PeerArgs] = ()
+    proxies: GatewayProxies | None = None
 
 
 class KubernetesLike(Protocol):
@@ -201,7 +206,9 @@ def workload_args(
         allowed_peers=list(gateway.source_peers) if app.host else [],
         data_egress=[egress[service] for service in app.uses],
         metrics=replace(
-            metrics_args_of(app.metrics, cfg.platform.monitoring_namespace), after=monitoring
+            metrics_args_of(app.metrics, cfg.platform.monitoring_namespace),
+            after=monitoring,
+            gateway=gateway.proxies,
         )
         if monitoring is not None and app.metrics.enabled
         else None,

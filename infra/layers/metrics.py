@@ -17,6 +17,7 @@ import pulumi
 
 from components.kubernetes.aws_irsa import OidcIdentity
 from components.kubernetes.platform.charts import ChartArgs
+from components.kubernetes.platform.gateway_metrics import GatewayProxies
 from components.kubernetes.platform.monitoring import (
     ALERTMANAGER_SERVICE_ACCOUNT,
     MonitoringStack,
@@ -33,11 +34,18 @@ class _Baseline(Protocol):
     def storage_class_name(self) -> str: ...
 
 
+class _Gateway(Protocol):
+    @property
+    def proxies(self) -> GatewayProxies | None: ...
+
+
 class KubernetesLike(Protocol):
     """What the layer takes from any cloud's Kubernetes handles."""
 
     @property
     def baseline(self) -> _Baseline: ...
+    @property
+    def gateway(self) -> _Gateway: ...
     @property
     def on_platform(self) -> pulumi.ResourceOptions: ...
 
@@ -113,6 +121,7 @@ def stack_args(
     storage_class: str,
     min_volume_gib: int,
     alertmanager: AlertmanagerWiring,
+    gateway_proxies: GatewayProxies | None = None,
 ) -> MonitoringStackArgs:
     m, chart = cfg.metrics, cfg.metrics.chart
     return MonitoringStackArgs(
@@ -128,6 +137,7 @@ def stack_args(
         min_volume_gib=min_volume_gib,
         zones=len(cfg.zone_names),
         cluster_network_cidr=str(cfg.network.cidr),
+        gateway_proxies=gateway_proxies,
         prometheus=m.prometheus_args(),
         alertmanager=m.alertmanager_args(),
         alertmanager_config=alertmanager.config,
@@ -152,7 +162,13 @@ def layer(
     on_platform = pulumi.ResourceOptions.merge(
         kubernetes.on_platform, pulumi.ResourceOptions(providers=[random_provider])
     )
-    args = stack_args(cfg, kubernetes.baseline.storage_class_name, min_volume_gib, alertmanager())
+    args = stack_args(
+        cfg,
+        kubernetes.baseline.storage_class_name,
+        min_volume_gib,
+        alertmanager(),
+        kubernetes.gateway.proxies,
+    )
     return MetricsHandles(
         stack=MonitoringStack(
             f"{cfg.prefix}-monitoring",

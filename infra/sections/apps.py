@@ -240,13 +240,6 @@ class AppService(AppDefaults):
             yield Problem(
                 "rollout", "canary splits the HTTPRoute's traffic; the service needs a host"
             )
-        m = self.metrics
-        if m.enabled and m.source == "app" and m.port not in self.ports:
-            yield Problem(
-                "metrics.port",
-                f"'{m.port}' is not one of ports {sorted(self.ports)}; name the port serving "
-                "the metrics, or set metrics.source 'none' (an image that exports none)",
-            )
 
 
 def with_app_defaults(raw: Mapping[str, Any]) -> dict[str, Any]:
@@ -281,9 +274,13 @@ def app_problems(
     data_enabled: Mapping[str, bool],
     cluster_enabled: bool,
     dns_domain: str | None,
+    metrics_enabled: bool = True,
+    gateway_metrics: bool = False,
 ) -> Iterator[tuple[str, str]]:
     """Checks of `apps` against the rest of the stack: (stack-file key, message), every one. (Each
-    service's own cross-field checks, `AppService.problems`, run with every other section's.)"""
+    service's own cross-field checks, `AppService.problems`, run with every other section's.)
+    `metrics_enabled`: the stack's monitoring stack is on (each service's monitors are checked);
+    `gateway_metrics`: this cloud's public Gateway exports request metrics per route."""
     if apps and not cluster_enabled:
         yield "apps", f"{sorted(apps)} need a cluster; set cluster.enabled or remove them"
     known = set(namespaces)
@@ -300,6 +297,11 @@ def app_problems(
         for service in app.uses:
             if not data_enabled.get(service, False):
                 yield f"{key}.uses", f"'{service}' is not enabled ({service}.enabled is false)"
+        if metrics_enabled:
+            for sub, message in app.metrics.problems_of(
+                app.ports, routed=app.host is not None, gateway_metrics=gateway_metrics
+            ):
+                yield f"{key}.metrics.{sub}", message
         if app.host is None:
             continue
         if dns_domain and not app.host.endswith("." + dns_domain):

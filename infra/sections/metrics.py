@@ -8,6 +8,7 @@ notification topics. Defaults are production's (HA, 15 days on 50 GiB); the dev 
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from pydantic import Field
@@ -16,6 +17,7 @@ from components.kubernetes.platform.monitoring import AlertmanagerArgs, Promethe
 from components.kubernetes.platform.workload_monitoring import (
     LABEL_NAME,
     METRIC_NAME,
+    Convention,
     MetricsSource,
     Severity,
     WorkloadAlertsArgs,
@@ -124,31 +126,85 @@ class AppAlerts(Section):
 
 class AppMetrics(Section):
     enabled: bool = True
-    """Alert on the service and give it a dashboard (when `metrics.enabled`)."""
+    """Alert on the service and give it a dashboard (when `metrics.enabled`). Off for a service
+    with a `host` only with `requestAlertsOptOut`."""
     source: MetricsSource = _wm("source")
-    """Request metrics from the service's own metrics port (`app`: a ServiceMonitor, and
-    Prometheus admitted to that port), or none (`none`: a worker or an image that exports none;
-    only the saturation and restart alerts). ingress-nginx's per-service metrics went with it."""
+    """Where the error-rate and p95-latency alerts read requests from: `app`, the service's own
+    metrics port (a ServiceMonitor, Prometheus admitted to that port only); `gateway`, the public
+    Gateway's proxies for the service's route (Alibaba stacks: Envoy Gateway; the EKS Gateway's
+    ALB has no Prometheus metrics, so AWS stacks refuse it); or `none` (a worker: only the
+    saturation and restart alerts). A service with a `host` may not have `none` without
+    `requestAlertsOptOut`."""
+    convention: Convention = _wm("convention")
+    """Metric names of `source: app`: `prometheus` (`http_requests_total` with `code`,
+    `http_request_duration_seconds`) or `opentelemetry` (the HTTP server semantic conventions:
+    `http_server_request_duration_seconds` with `http_response_status_code`, its `_count` as the
+    request counter). Each name can be overridden below."""
     port: str = Field(_wm("port"), pattern=r"^[a-z0-9-]{1,15}$")
     """Named port (of `ports`) serving the metrics; Prometheus is admitted to it only."""
     path: str = Field(_wm("path"), pattern=r"^/")
     """HTTP path of the metrics."""
     interval_seconds: int = Field(_wm("interval_seconds"), ge=5, le=300)
     """Scrape interval."""
-    requests_metric: str = Field(_wm("requests_metric"), pattern=METRIC_NAME.pattern)
-    """Request counter the error-rate alert reads (with the status in `statusLabel`)."""
-    status_label: str = Field(_wm("status_label"), pattern=LABEL_NAME.pattern)
-    """Label of `requestsMetric` holding the HTTP status code."""
-    duration_metric: str = Field(_wm("duration_metric"), pattern=METRIC_NAME.pattern)
-    """Request-duration histogram (seconds) the latency alert reads."""
+    requests_metric: str | None = Field(_wm("requests_metric"), pattern=METRIC_NAME.pattern)
+    """Request counter the error-rate alert reads (with the status in `statusLabel`); unset:
+    the convention's."""
+    status_label: str | None = Field(_wm("status_label"), pattern=LABEL_NAME.pattern)
+    """Label of `requestsMetric` holding the HTTP status code; unset: the convention's."""
+    duration_metric: str | None = Field(_wm("duration_metric"), pattern=METRIC_NAME.pattern)
+    """Request-duration histogram (seconds) the latency alert reads; unset: the convention's."""
+    request_alerts_opt_out: str | None = Field(
+        _wm("request_alerts_opt_out"), min_length=10, max_length=300
+    )
+    """Why a service with a `host` has no error-rate and p95 alerts (`source: none`, or
+    `enabled: false`): the one way to leave a public service without them, written down in the
+    stack file. Refused anywhere else."""
     alerts: AppAlerts = Field(default_factory=AppAlerts)
     """Thresholds and severities of the service's alerts."""
+
+    def problems_of(
+        self, ports: Iterable[str], *, routed: bool, gateway_metrics: bool
+    ) -> Iterator[tuple[str, str]]:
+        """(key under `metrics.`, message) of what the Workload would refuse. `routed`: the
+        service has a host; `gateway_metrics`: this cloud's Gateway exports request metrics."""
+        if not self.enabled:
+            if routed and self.request_alerts_opt_out is None:
+                yield (
+                    "enabled",
+                    "false leaves a public service (host set) without any alert: give the "
+                    "reason in metrics.requestAlertsOptOut",
+                )
+            return
+        if self.source == "app" and self.port not in ports:
+            yield (
+                "port",
+                f"'{self.port}' is not one of ports {sorted(ports)}; name the port serving the "
+                "metrics, or set metrics.source 'gateway' or 'none'",
+            )
+        if self.source == "gateway" and not gateway_metrics:
+            yield (
+                "source",
+                "'gateway': this cloud's Gateway (the ALB) exports no Prometheus metrics; use "
+                "'app' (the service's own metrics, e.g. convention 'opentelemetry')",
+            )
+        elif self.source == "gateway" and not routed:
+            yield "source", "'gateway' measures the service's route; the service has no host"
+        if routed and self.source == "none" and self.request_alerts_opt_out is None:
+            yield (
+                "source",
+                "'none' leaves a public service (host set) without error-rate and p95 alerts: "
+                f"use {'gateway or ' if gateway_metrics else ''}app, or give the reason in "
+                "metrics.requestAlertsOptOut",
+            )
+        if self.request_alerts_opt_out is not None and not (routed and self.source == "none"):
+            yield "requestAlertsOptOut", "only for a service with a host and source 'none'"
 
 
 def metrics_args_of(app_metrics: AppMetrics, monitoring_namespace: str) -> WorkloadMetricsArgs:
     m = app_metrics
     return WorkloadMetricsArgs(
         source=m.source,
+        convention=m.convention,
         port=m.port,
         path=m.path,
         interval_seconds=m.interval_seconds,
@@ -156,5 +212,6 @@ def metrics_args_of(app_metrics: AppMetrics, monitoring_namespace: str) -> Workl
         requests_metric=m.requests_metric,
         status_label=m.status_label,
         duration_metric=m.duration_metric,
+        request_alerts_opt_out=m.request_alerts_opt_out,
         alerts=m.alerts.args(),
     )

@@ -6,6 +6,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from components.kubernetes.platform import gateway_metrics as envoy
+from components.kubernetes.platform.gateway_metrics import GatewayProxies
+
 DASHBOARD_LABEL = "grafana_dashboard"
 """ConfigMaps with this label (value "1") are loaded by Grafana's sidecar, in any namespace."""
 
@@ -41,8 +44,22 @@ def dashboard(
     }
 
 
-def platform_dashboard() -> dict[str, Any]:
-    """The cluster at a glance: nodes, pods not ready, restarts, ingress traffic and errors."""
+def platform_dashboard(gateway: GatewayProxies | None = None) -> dict[str, Any]:
+    """The cluster at a glance: nodes, pods not ready, restarts, alerts and, where the public
+    Gateway's proxies export metrics (`gateway`), its traffic and 5xx share by route."""
+    traffic: list[tuple[str, list[tuple[str, str]], str]] = []
+    if gateway is not None:
+        route, status = envoy.CLUSTER_LABEL, envoy.STATUS_CLASS
+        sel = f'namespace="{gateway.namespace}"'
+        total = f"sum by ({route}) (rate({envoy.REQUESTS}{{{sel}}}[5m]))"
+        errors = f'sum by ({route}) (rate({envoy.REQUESTS}{{{sel}, {status}="5"}}[5m]))'
+        by_class = f"sum by ({route}, {status}) (rate({envoy.REQUESTS}{{{sel}}}[5m]))"
+        traffic = [
+            ("Gateway responses by route and class",
+             [(by_class, f"{{{{{route}}}}} {{{{{status}}}}}xx")], "reqps"),
+            ("Gateway 5xx ratio by route", [(f"{errors} / {total}", f"{{{{{route}}}}}")],
+             "percentunit"),
+        ]  # fmt: skip
     return dashboard(
         "groundwork-platform",
         "Platform overview",
@@ -51,8 +68,7 @@ def platform_dashboard() -> dict[str, Any]:
             ("Pods not ready by namespace", [("sum by (namespace) (kube_pod_status_ready{condition=\"false\"})", "{{namespace}}")], "short"),
             ("Container restarts (1h) by namespace", [("sum by (namespace) (increase(kube_pod_container_status_restarts_total[1h]))", "{{namespace}}")], "short"),
             ("CPU used / requested by namespace", [("sum by (namespace) (rate(container_cpu_usage_seconds_total{container!=\"\"}[5m])) / sum by (namespace) (kube_pod_container_resource_requests{resource=\"cpu\"})", "{{namespace}}")], "percentunit"),
-            ("Ingress requests by status", [("sum by (status) (rate(nginx_ingress_controller_requests[5m]))", "{{status}}")], "reqps"),
-            ("Ingress 5xx ratio", [("sum(rate(nginx_ingress_controller_requests{status=~\"5..\"}[5m])) / sum(rate(nginx_ingress_controller_requests[5m]))", "5xx")], "percentunit"),
+            *traffic,
             ("Firing alerts by severity", [("sum by (severity) (ALERTS{alertstate=\"firing\"})", "{{severity}}")], "short"),
             ("Prometheus TSDB size", [("sum by (pod) (prometheus_tsdb_storage_blocks_bytes)", "{{pod}}")], "bytes"),
         ],

@@ -21,6 +21,9 @@ Creates, in the monitoring namespace (the baseline creates it, with its PSA labe
 - Grafana with a generated admin password (a `random.RandomPassword` in a Secret the chart
   references) and its dashboard sidecar; a platform dashboard as a ConfigMap with the sidecar's
   label (Workloads add one each).
+- Where the public Gateway's proxies export request metrics (Envoy Gateway on ACK:
+  gateway_metrics.py), a PodMonitor `gateway-proxies` in the Gateway's namespace scraping their
+  stats port, keeping only the series the Workloads' request alerts read.
 - NetworkPolicies: default deny for the namespace, then exactly what the stack needs: DNS, the
   API server, the kubelets and scrapes of pods in other namespaces (Prometheus), the namespace's
   own pods among themselves, the API server calling the operator's admission webhook, and
@@ -40,15 +43,18 @@ from typing import Any
 import pulumi
 import pulumi_random as random
 import yaml
-from pulumi_kubernetes import core, helm, networking
+from pulumi_kubernetes import apiextensions, core, helm, networking
 
 from components._base import child_opts, parse_cidr, require, type_token
 from components.kubernetes.platform.baseline import k8s_labels
 from components.kubernetes.platform.charts import ChartArgs, merge_values, validate_charts
 from components.kubernetes.platform.dashboards import DASHBOARD_LABEL, platform_dashboard
+from components.kubernetes.platform.gateway_metrics import GatewayProxies, pod_monitor_spec
 
 RELEASE = "kps"
 """Release name: short, so the chart's object names stay short (`kps-operator`, ...)."""
+GATEWAY_POD_MONITOR = "gateway-proxies"
+"""PodMonitor of the public Gateway's proxies (in the Gateway's namespace)."""
 HIDDEN_CONTROL_PLANE = ("kubeEtcd", "kubeScheduler", "kubeControllerManager", "kubeProxy")
 """Scrape targets a managed control plane does not expose to the cluster (values keys)."""
 HIDDEN_CONTROL_PLANE_RULES = (
@@ -118,6 +124,9 @@ class MonitoringStackArgs:
     """Availability zones the nodes span (hard anti-affinity needs a zone per replica)."""
     cluster_network_cidr: str
     """The VPC's CIDR: nodes (kubelets) and the API server's endpoints live in it."""
+    gateway_proxies: GatewayProxies | None = None
+    """The public Gateway's proxies, when they export request metrics (Envoy Gateway): scraped by
+    a PodMonitor in their namespace. None: the Gateway has none (the ALB)."""
     prometheus: PrometheusArgs = field(default_factory=PrometheusArgs)
     alertmanager: AlertmanagerArgs = field(default_factory=AlertmanagerArgs)
     alertmanager_config: pulumi.Input[Mapping[str, Any]]
@@ -171,7 +180,9 @@ class MonitoringStack(pulumi.ComponentResource):
             opts=child_opts(self, protect=args.protect_stateful, depends_on=before),
         )
         after = [self.release]
-        self._dashboard("platform", platform_dashboard(), after)
+        self._dashboard("platform", platform_dashboard(args.gateway_proxies), after)
+        if args.gateway_proxies is not None:
+            self._gateway_monitor(args.gateway_proxies, after)
         self.register_outputs(
             {"namespace": args.namespace, "release": RELEASE, "chartVersion": args.chart.version}
         )
@@ -234,6 +245,18 @@ class MonitoringStack(pulumi.ComponentResource):
             f"{self._name}-dashboard-{key}",
             metadata=self._meta(f"dashboard-{key}", labels={DASHBOARD_LABEL: "1"}),
             data={f"{key}.json": json.dumps(dashboard, sort_keys=True)},
+            opts=child_opts(self, depends_on=after),
+        )
+
+    def _gateway_monitor(self, proxies: GatewayProxies, after: list[Any]) -> None:
+        """Prometheus reaches the proxies through `allow-prometheus-scrapes` (pods of any
+        namespace); the Gateway's namespace has no default deny (its proxies take public traffic)."""
+        apiextensions.CustomResource(
+            f"{self._name}-gateway-proxies",
+            api_version="monitoring.coreos.com/v1",
+            kind="PodMonitor",
+            metadata={**self._meta(GATEWAY_POD_MONITOR), "namespace": proxies.namespace},
+            spec=pod_monitor_spec(proxies),
             opts=child_opts(self, depends_on=after),
         )
 

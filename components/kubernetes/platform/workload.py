@@ -706,7 +706,7 @@ def validate_workload(name: str, args: WorkloadArgs) -> None:
         args.pdb_max_unavailable >= 1, "pdb_max_unavailable", "at least 1 (drains must proceed)"
     )
     if args.metrics is not None:
-        validate_metrics(args.metrics, args.ports)
+        validate_metrics(args.metrics, args.ports, routed=args.route is not None)
     if args.route is not None:
         require(bool(args.route.host), "route.host", "must not be empty")
         require(HTTP_PORT in args.ports, "route", f"routes to the '{HTTP_PORT}' port; declare it")

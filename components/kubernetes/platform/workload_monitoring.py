@@ -1,19 +1,25 @@
 """What a Workload adds for the in-cluster monitoring stack (`WorkloadArgs.metrics`):
 
-- a ServiceMonitor for its metrics port and path;
 - a PrometheusRule with four alerts, thresholds and severities from the spec: error rate (share
-  of 5xx responses), p95 latency (from the request-duration histogram), saturation (CPU and
+  of 5xx responses), p95 latency (from a request-duration histogram), saturation (CPU and
   memory used against the container's limits) and pod restarts;
-- a NetworkPolicy admitting exactly the Prometheus pods of the monitoring namespace to the
-  metrics port (the namespace's default deny holds everything else);
+- for `source: app`, a ServiceMonitor for its metrics port and path, and a NetworkPolicy admitting
+  exactly the Prometheus pods of the monitoring namespace to that port (the namespace's default
+  deny holds everything else);
 - a Grafana dashboard (a ConfigMap with the sidecar's label in the monitoring namespace).
 
-Request metrics come from the service itself (`source: app`, the default; Prometheus client
-conventions: `http_requests_total` with a `code` label, the `http_request_duration_seconds`
-histogram, each renameable in the spec), or nowhere (`source: none`: a worker, or an image that
-exports none: no request alerts). The per-service metrics of ingress-nginx are gone with it (HTTP
-reaches services through the Gateway API: the ALB's are CloudWatch's, Envoy Gateway's are not
-wired here yet). Saturation and restarts come from cAdvisor and kube-state-metrics, whatever the source.
+Where the request metrics (error rate, p95) come from, `source`:
+- `app`: the service's own metrics port, in one of two conventions (`convention`), each metric
+  renameable: `prometheus` (client-library names: the `http_requests_total` counter with a `code`
+  label, the `http_request_duration_seconds` histogram) or `opentelemetry` (the HTTP server
+  semantic conventions as Prometheus exports them: the `http_server_request_duration_seconds`
+  histogram with `http_response_status_code`; its `_count` counts the requests);
+- `gateway`: the public Gateway's proxies, per route (gateway_metrics.py: Envoy Gateway on ACK;
+  the EKS Gateway's ALB has no Prometheus metrics);
+- `none`: no request alerts (a worker). A routed (public) service may not silently have none:
+  it needs `request_alerts_opt_out`, the reason, written down.
+
+Saturation and restarts come from cAdvisor and kube-state-metrics, whatever the source.
 """
 
 from __future__ import annotations
@@ -28,10 +34,23 @@ import pulumi
 from pulumi_kubernetes import apiextensions, core, networking
 
 from components._base import child_opts, require
+from components.kubernetes.platform import gateway_metrics as envoy
 from components.kubernetes.platform.dashboards import DASHBOARD_LABEL, dashboard
+from components.kubernetes.platform.gateway_metrics import GatewayProxies
 
 Severity = Literal["P0", "P1", "P2", "P3"]
-MetricsSource = Literal["app", "none"]
+MetricsSource = Literal["app", "gateway", "none"]
+SOURCES: tuple[MetricsSource, ...] = ("app", "gateway", "none")
+Convention = Literal["prometheus", "opentelemetry"]
+CONVENTIONS: Mapping[Convention, tuple[str, str, str]] = {
+    "prometheus": ("http_requests_total", "code", "http_request_duration_seconds"),
+    "opentelemetry": (
+        "http_server_request_duration_seconds_count",
+        "http_response_status_code",
+        "http_server_request_duration_seconds",
+    ),
+}
+"""(requests counter, its status-code label, duration histogram in seconds) of each convention."""
 METRIC_NAME = re.compile(r"^[a-zA-Z_:][a-zA-Z0-9_:]*$")
 LABEL_NAME = re.compile(r"^[a-zA-Z_][a-zA-Z0-9_]*$")
 RULE_WINDOW = "5m"
@@ -61,8 +80,10 @@ class WorkloadAlertsArgs:
 @dataclass(frozen=True, kw_only=True)
 class WorkloadMetricsArgs:
     source: MetricsSource = "app"
-    """Where the request metrics come from: the service's own metrics port (`app`), or nowhere
-    (`none`)."""
+    """Where the request metrics come from: the service's own metrics port (`app`), the public
+    Gateway's proxies (`gateway`), or nowhere (`none`)."""
+    convention: Convention = "prometheus"
+    """Metric names of `source: app` (each overridable below)."""
     port: str = "http"
     """Named port (of `WorkloadArgs.ports`) serving the metrics."""
     path: str = "/metrics"
@@ -72,36 +93,81 @@ class WorkloadMetricsArgs:
     prometheus_pod_labels: Mapping[str, str] = field(
         default_factory=lambda: {"app.kubernetes.io/name": "prometheus"}
     )
-    requests_metric: str = "http_requests_total"
-    """Counter of requests, with the response status in `status_label`."""
-    status_label: str = "code"
-    duration_metric: str = "http_request_duration_seconds"
-    """Histogram of request durations, in seconds (`<name>_bucket`)."""
+    requests_metric: str | None = None
+    """Counter of requests, with the response status in `status_label`; None: the convention's."""
+    status_label: str | None = None
+    """None: the convention's."""
+    duration_metric: str | None = None
+    """Histogram of request durations, in seconds (`<name>_bucket`); None: the convention's."""
+    gateway: GatewayProxies | None = None
+    """The public Gateway's proxies, when they export request metrics (`source: gateway`)."""
+    request_alerts_opt_out: str | None = None
+    """Why a routed service has no request alerts (`source: none`): required then, refused
+    otherwise, so a public service never loses them unnoticed."""
     alerts: WorkloadAlertsArgs = field(default_factory=WorkloadAlertsArgs)
     after: Sequence[pulumi.Resource] = ()
     """What installs the monitoring CRDs (the stack's release): created after it."""
 
 
-def request_metrics(name: str, namespace: str, m: WorkloadMetricsArgs) -> tuple[str, str, str, str]:
-    """(selector, requests counter, its status label, duration histogram) of the source."""
-    sel = f'namespace="{namespace}", job="{name}"'
-    return sel, m.requests_metric, m.status_label, m.duration_metric
+@dataclass(frozen=True)
+class RequestSeries:
+    """The series a Workload's request alerts and panels read."""
+
+    selector: str
+    requests: str
+    """Counter of responses, by status in `status_label`."""
+    status_label: str
+    server_errors: str
+    """Regex of `status_label` values that are server errors."""
+    duration: str
+    """Histogram of request durations (`<name>_bucket`)."""
+    seconds_per_unit: float = 1.0
+    """The histogram's unit, in seconds (Envoy counts milliseconds)."""
+    where: str = ""
+    """Where the requests are measured (the alerts' description tells the on-call)."""
+
+
+def request_series(name: str, namespace: str, m: WorkloadMetricsArgs) -> RequestSeries | None:
+    """The request series of the source (None: `source: none`)."""
+    # (A gateway source without proxies is refused by validate_metrics.)
+    if m.source == "gateway" and m.gateway is not None:
+        cluster = envoy.route_cluster(namespace, name)  # the HTTPRoute is named as the Workload
+        return RequestSeries(
+            selector=f'namespace="{m.gateway.namespace}", {envoy.CLUSTER_LABEL}="{cluster}"',
+            requests=envoy.REQUESTS,
+            status_label=envoy.STATUS_CLASS,
+            server_errors="5",
+            duration=envoy.DURATION_MS,
+            seconds_per_unit=0.001,
+            where=f"measured at the public Gateway (Envoy cluster {cluster})",
+        )
+    if m.source == "app":
+        counter, status, duration = CONVENTIONS[m.convention]
+        return RequestSeries(
+            selector=f'namespace="{namespace}", job="{name}"',
+            requests=m.requests_metric or counter,
+            status_label=m.status_label or status,
+            server_errors="5..",
+            duration=m.duration_metric or duration,
+            where=f"measured by the service (its metrics, job {name})",
+        )
+    return None
+
+
+def _latency(s: RequestSeries, quantile: float, window: str) -> str:
+    """The quantile of the request duration, in seconds."""
+    expr = f"histogram_quantile({quantile:g}, sum by (le) (rate({s.duration}_bucket{{{s.selector}}}[{window}])))"
+    return expr if s.seconds_per_unit == 1 else f"{expr} * {s.seconds_per_unit:g}"
 
 
 def alert_rules(name: str, namespace: str, m: WorkloadMetricsArgs) -> list[dict[str, Any]]:
     """The Workload's alerting rules (PrometheusRule `spec.groups[0].rules`)."""
     a, w = m.alerts, RULE_WINDOW
-    sel, counter, status, duration = request_metrics(name, namespace, m)
+    series = request_series(name, namespace, m)
     container = f'namespace="{namespace}", container="{name}"'
     # The namespace label of the alert is the workload's (whatever the source's own is), so
     # inhibition by namespace groups it with the workload's other alerts.
     ns = f'label_replace(__expr__, "namespace", "{namespace}", "", "")'
-    requests = ns.replace("__expr__", f"sum(rate({counter}{{{sel}}}[{w}]))")
-    errors = ns.replace("__expr__", f'sum(rate({counter}{{{sel}, {status}=~"5.."}}[{w}]))')
-    latency = ns.replace(
-        "__expr__",
-        f"histogram_quantile(0.95, sum by (le) (rate({duration}_bucket{{{sel}}}[{w}])))",
-    )
 
     def used_over_limit(usage: str, resource: str) -> str:
         return (
@@ -112,42 +178,57 @@ def alert_rules(name: str, namespace: str, m: WorkloadMetricsArgs) -> list[dict[
     cpu = used_over_limit(f"rate(container_cpu_usage_seconds_total{{{container}}}[{w}])", "cpu")
     memory = used_over_limit(f"container_memory_working_set_bytes{{{container}}}", "memory")
 
-    def rule(alert: str, expr: str, severity: Severity, summary: str) -> dict[str, Any]:
+    def rule(
+        alert: str, expr: str, severity: Severity, summary: str, description: str
+    ) -> dict[str, Any]:
         return {
             "alert": alert,
             "expr": expr,
             "for": f"{a.for_minutes}m",
             "labels": {"severity": severity, "workload": name},
-            "annotations": {"summary": f"{name}: {summary}", "description": "{{ $value }}"},
+            "annotations": {"summary": f"{name}: {summary}", "description": description},
         }
 
-    requests_rules = [
-        rule(
-            "WorkloadHighErrorRate",
-            f"{errors} / {requests} * 100 > {a.error_rate_percent:g}",
-            a.error_rate_severity,
-            f"more than {a.error_rate_percent:g}% of requests fail with 5xx",
-        ),
-        rule(
-            "WorkloadHighLatencyP95",
-            f"{latency} > {a.p95_latency_seconds:g}",
-            a.p95_latency_severity,
-            f"p95 latency above {a.p95_latency_seconds:g}s",
-        ),
-    ]
+    requests_rules = []
+    if series is not None:
+        sel, counter, status = series.selector, series.requests, series.status_label
+        requests = ns.replace("__expr__", f"sum(rate({counter}{{{sel}}}[{w}]))")
+        errors = ns.replace(
+            "__expr__",
+            f'sum(rate({counter}{{{sel}, {status}=~"{series.server_errors}"}}[{w}]))',
+        )
+        latency = ns.replace("__expr__", _latency(series, 0.95, w))
+        requests_rules = [
+            rule(
+                "WorkloadHighErrorRate",
+                f"{errors} / {requests} * 100 > {a.error_rate_percent:g}",
+                a.error_rate_severity,
+                f"more than {a.error_rate_percent:g}% of requests fail with 5xx",
+                f"{{{{ $value | humanize }}}}% of requests answered 5xx over {w}, {series.where}",
+            ),
+            rule(
+                "WorkloadHighLatencyP95",
+                f"{latency} > {a.p95_latency_seconds:g}",
+                a.p95_latency_severity,
+                f"p95 latency above {a.p95_latency_seconds:g}s",
+                f"p95 {{{{ $value | humanizeDuration }}}} over {w}, {series.where}",
+            ),
+        ]
     return [
-        *(requests_rules if m.source != "none" else []),
+        *requests_rules,
         rule(
             "WorkloadCpuSaturated",
             f"{cpu} > {a.saturation_percent:g}",
             a.saturation_severity,
             f"a pod uses more than {a.saturation_percent:g}% of its CPU limit",
+            "{{ $labels.pod }} uses {{ $value | humanize }}% of its CPU limit",
         ),
         rule(
             "WorkloadMemorySaturated",
             f"{memory} > {a.saturation_percent:g}",
             a.saturation_severity,
             f"a pod uses more than {a.saturation_percent:g}% of its memory limit",
+            "{{ $labels.pod }} uses {{ $value | humanize }}% of its memory limit",
         ),
         rule(
             "WorkloadPodRestarting",
@@ -155,20 +236,37 @@ def alert_rules(name: str, namespace: str, m: WorkloadMetricsArgs) -> list[dict[
             f"{{{container}}}[1h])) > {a.restarts_per_hour}",
             a.restarts_severity,
             f"a pod restarted more than {a.restarts_per_hour} times in an hour",
+            "{{ $labels.pod }} restarted {{ $value | humanize }} times in the last hour",
         ),
     ]
 
 
 def workload_dashboard(name: str, namespace: str, m: WorkloadMetricsArgs) -> dict[str, Any]:
     w = RULE_WINDOW
-    sel, counter, status, duration = request_metrics(name, namespace, m)
+    s = request_series(name, namespace, m)
     container = f'namespace="{namespace}", container="{name}"'
+    requests = (
+        []
+        if s is None
+        else [
+            (
+                "Requests by status",
+                [
+                    (
+                        f"sum by ({s.status_label}) (rate({s.requests}{{{s.selector}}}[{w}]))",
+                        f"{{{{{s.status_label}}}}}",
+                    )
+                ],
+                "reqps",
+            ),
+            ("Latency", [(_latency(s, q, w), f"p{int(q * 100)}") for q in (0.5, 0.95, 0.99)], "s"),
+        ]
+    )
     return dashboard(
         f"workload-{namespace}-{name}"[:40],
         f"Workload {namespace}/{name}",
         [
-            ("Requests by status", [(f"sum by ({status}) (rate({counter}{{{sel}}}[{w}]))", f"{{{{{status}}}}}")], "reqps"),
-            ("Latency", [(f"histogram_quantile({q}, sum by (le) (rate({duration}_bucket{{{sel}}}[{w}])))", f"p{int(q * 100)}") for q in (0.5, 0.95, 0.99)], "s"),
+            *requests,
             ("CPU by pod", [(f"sum by (pod) (rate(container_cpu_usage_seconds_total{{{container}}}[{w}]))", "{{pod}}")], "short"),
             ("Memory by pod", [(f"sum by (pod) (container_memory_working_set_bytes{{{container}}})", "{{pod}}")], "bytes"),
             ("Restarts (1h) by pod", [(f"sum by (pod) (increase(kube_pod_container_status_restarts_total{{{container}}}[1h]))", "{{pod}}")], "short"),
@@ -266,13 +364,41 @@ def _scrape(  # noqa: PLR0917
     )
 
 
-def validate_metrics(m: WorkloadMetricsArgs, ports: Mapping[str, int]) -> None:
-    require(m.source in ("app", "none"), "metrics.source", f"'{m.source}': app or none")
+def validate_metrics(m: WorkloadMetricsArgs, ports: Mapping[str, int], *, routed: bool) -> None:
+    """`routed`: the Workload has a public route (its request alerts are not optional)."""
+    require(m.source in SOURCES, "metrics.source", f"'{m.source}': one of {', '.join(SOURCES)}")
+    require(
+        m.convention in CONVENTIONS,
+        "metrics.convention",
+        f"'{m.convention}': {', '.join(CONVENTIONS)}",
+    )
     require(
         m.source != "app" or m.port in ports,
         "metrics.port",
         f"'{m.port}' is not one of the workload's ports {sorted(ports)}",
     )
+    if m.source == "gateway":
+        require(routed, "metrics.source", "'gateway' measures the service's route: it has none")
+        require(
+            m.gateway is not None,
+            "metrics.source",
+            "'gateway': this cluster's Gateway exports no request metrics (the ALB's are "
+            "CloudWatch's); use 'app'",
+        )
+    if routed and m.source == "none":
+        require(
+            bool(m.request_alerts_opt_out),
+            "metrics.source",
+            "'none' leaves a routed service without error-rate and p95 alerts: use 'app' (or "
+            "'gateway' where the Gateway has metrics), or give the reason in "
+            "request_alerts_opt_out",
+        )
+    else:
+        require(
+            m.request_alerts_opt_out is None,
+            "metrics.request_alerts_opt_out",
+            "only for a routed service with source 'none'",
+        )
     require(m.path.startswith("/"), "metrics.path", "must start with /")
     require(5 <= m.interval_seconds <= 300, "metrics.interval_seconds", "5-300")
     for key, metric in (
@@ -280,9 +406,15 @@ def validate_metrics(m: WorkloadMetricsArgs, ports: Mapping[str, int]) -> None:
         ("duration_metric", m.duration_metric),
     ):
         require(
-            bool(METRIC_NAME.match(metric)), f"metrics.{key}", f"'{metric}' is not a metric name"
+            metric is None or bool(METRIC_NAME.match(metric)),
+            f"metrics.{key}",
+            f"'{metric}' is not a metric name",
         )
-    require(bool(LABEL_NAME.match(m.status_label)), "metrics.status_label", "not a label name")
+    require(
+        m.status_label is None or bool(LABEL_NAME.match(m.status_label)),
+        "metrics.status_label",
+        "not a label name",
+    )
     a = m.alerts
     require(0 < a.error_rate_percent <= 100, "metrics.alerts.error_rate_percent", "0-100")
     require(a.p95_latency_seconds > 0, "metrics.alerts.p95_latency_seconds", "above 0")
