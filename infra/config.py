@@ -67,7 +67,7 @@ from infra.sections.apps import (
 from infra.sections.backup import AwsBackup, Backup
 from infra.sections.base import CrossFieldError, Problem, Section, all_problems
 from infra.sections.budget import AwsBudget, Budget
-from infra.sections.cdn import AwsCdn, Cdn
+from infra.sections.cdn import AlicloudCdn, AwsCdn, Cdn
 from infra.sections.dr import AlicloudDisasterRecovery, AwsDisasterRecovery, DisasterRecovery
 from infra.sections.health import HealthChecks
 from infra.sections.kubernetes import (
@@ -668,9 +668,19 @@ class AlicloudStackConfig(StackBase):
     """The ACK cluster (docs/kubernetes.md)."""
     platform: AlicloudPlatform = Field(default_factory=AlicloudPlatform)
     """Platform baseline and add-ons on the cluster."""
+    cdn: AlicloudCdn = Field(default_factory=AlicloudCdn)
+    """The CDN (HTTPS, TLS 1.2+, HSTS, private OSS origin) and its WAF 3.0 in front of the
+    assets bucket (docs/alicloud-data-storage.md)."""
 
     def problems(self) -> Iterator[Problem]:
         yield from super().problems()
+        cdn = self.cdn
+        if cdn.enabled and cdn.waf.enabled and cdn.domain and cdn.domain.certificate_id is None:
+            yield Problem(
+                "cdn.domain.certificateId",
+                "required with cdn.waf.enabled: WAF 3.0 terminates HTTPS with an SSL Certificates "
+                "Service certificate (the CDN's free certificate is not one)",
+            )
         for key, message in retention_problems(self.logs, self._log_groups(), self.limits,
                                                self.CLOUD):  # fmt: skip
             yield Problem(key, message)

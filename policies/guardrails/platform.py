@@ -202,7 +202,7 @@ RULES = [
         id="region-allowlist",
         group="security",
         severity="high",
-        description="Providers deploy only to the allowed regions (primary, DR, us-east-1 for CloudFront WAF/ACM; cn-shanghai and its DR region cn-beijing for the Alibaba Cloud stacks).",
+        description="Providers deploy only to the allowed regions (primary, DR, us-east-1 for CloudFront WAF/ACM; cn-shanghai and its DR region cn-beijing for the Alibaba Cloud stacks, cn-hangzhou for their WAF 3.0).",
         remediation="Use a region from allowedRegions in the policy config, or extend the list in a reviewed PR.",
         types=("pulumi:providers:aws", "pulumi:providers:alicloud"),
         resource_check=_region_allowlist,
@@ -213,6 +213,7 @@ RULES = [
                 "us-east-1",
                 "cn-shanghai",
                 "cn-beijing",
+                "cn-hangzhou",
             ]
         },
         anchors="FIN require-region",
