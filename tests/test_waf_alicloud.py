@@ -186,3 +186,12 @@ def test_waf_is_priced_per_instance_domain_and_billed_feature() -> None:
     assert "acl" not in lines and "base-rule" not in lines  # billed once: template or rule
     assert lines["dlp-rule"].status == "unpriced"  # never silently zero
     assert {x.currency for x in lines.values() if x.status == "priced"} == {"CNY"}
+
+
+def test_the_api_edge_is_refused_on_alibaba_not_silently_left_out() -> None:
+    raw = copy.deepcopy(raw_stack_config("prod-cn"))
+    raw["api"] = {"enabled": True, "host": "api.cn.acme.example", "origin": "web.cn.acme.example"}
+    with pytest.raises(ConfigError) as caught:
+        parse_config(raw)
+    assert any(p.startswith("groundwork:api.enabled: not built on Alibaba Cloud")
+               for p in caught.value.problems), caught.value.problems  # fmt: skip

@@ -58,6 +58,8 @@ class StorageHandles:
 
 def not_built(cfg: AlicloudStackConfig) -> Iterator[tuple[str, str]]:
     """(stack-file key, message) for each storage or CDN setting this layer cannot build."""
+    if cfg.api.enabled:  # the API edge (CDN + WAF in front of the gateway) is AWS's only
+        yield "api.enabled", NOT_BUILT
     c = cfg.cdn
     if c.enabled and c.waf.enabled:
         for key in ("blocked_countries", "allowed_countries", "log_retention_days"):
