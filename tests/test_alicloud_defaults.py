@@ -49,8 +49,8 @@ def recorded() -> tuple[RecordedResource, ...]:
         PostgresHa("acme-db", PostgresHaArgs(vpc_id="vpc-1", readers=1, **common), opts)
         RedisHa("acme-cache", RedisHaArgs(**common), opts)
         PolarDbPostgres("acme-polar", PolarDbArgs(
-            vpc_id="vpc-1", vswitch_ids=VSWITCHES, zones=ZONES, client_cidrs=CLIENTS, tags=TAGS),
-            opts)  # fmt: skip
+            vpc_id="vpc-1", vswitch_ids=VSWITCHES, zones=ZONES, client_cidrs=CLIENTS, tags=TAGS,
+            alarms=common["alarms"]), opts)  # fmt: skip
         logs = Bucket("acme-logs", BucketArgs(bucket_name="acme-prod-logs", access_logs=None,
                                               tags=TAGS), opts)  # fmt: skip
         assets = Bucket(
