@@ -72,7 +72,7 @@ from infra.sections.apps import (
 from infra.sections.backup import AwsBackup, Backup
 from infra.sections.base import CrossFieldError, Problem, Section, all_problems
 from infra.sections.budget import AwsBudget, Budget
-from infra.sections.cdn import AwsCdn, Cdn
+from infra.sections.cdn import AlicloudCdn, AwsCdn, Cdn
 from infra.sections.dr import AlicloudDisasterRecovery, AwsDisasterRecovery, DisasterRecovery
 from infra.sections.health import HealthChecks
 from infra.sections.kubernetes import (
@@ -289,7 +289,8 @@ class StackBase(Section):
             yield Problem("cdn.enabled", "the CDN serves the assets bucket; enable storage.assets")
         enforced = self.limits.enforced("obs-alarms-for-stateful") is not None
         required = self.ALERTING_BUILT and enforced
-        for key, message in alerting_problems(self.alerting, required=required):
+        for key, message in alerting_problems(self.alerting, required=required,
+                                              cloud=self.CLOUD):  # fmt: skip
             yield Problem(key, message)
 
     def _guardrail_problems(self) -> Iterator[Problem]:
@@ -686,12 +687,22 @@ class AlicloudStackConfig(StackBase):
     """Alert severities P0-P3 and their channels: CloudMonitor notifies them of the components'
     alarms, the in-cluster Alertmanager of the cluster's (email through `directMail`);
     docs/monitoring.md."""
+    cdn: AlicloudCdn = Field(default_factory=AlicloudCdn)
+    """The CDN (HTTPS, TLS 1.2+, HSTS, private OSS origin) and its WAF 3.0 in front of the
+    assets bucket (docs/alicloud-data-storage.md)."""
 
     def problems(self) -> Iterator[Problem]:
         yield from super().problems()
         if self.cluster.enabled and self.metrics.enabled:  # an Alertmanager runs
             for key, message in in_cluster_problems(self.alerting):
                 yield Problem(key, message)
+        cdn = self.cdn
+        if cdn.enabled and cdn.waf.enabled and cdn.domain and cdn.domain.certificate_id is None:
+            yield Problem(
+                "cdn.domain.certificateId",
+                "required with cdn.waf.enabled: WAF 3.0 terminates HTTPS with an SSL Certificates "
+                "Service certificate (the CDN's free certificate is not one)",
+            )
         for key, message in retention_problems(self.logs, self._log_groups(), self.limits,
                                                self.CLOUD):  # fmt: skip
             yield Problem(key, message)

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 from components.cdn.alicloud import _validate as validate_cdn
+from components.cdn.alicloud_waf import _validate as validate_waf
 from components.kubernetes.alicloud_ack import ESSD_MIN_VOLUME_GIB, csi_storage_class
 from components.kubernetes.alicloud_ack import _validate as validate_ack
 from components.kubernetes.alicloud_addons import _validate as validate_addons
@@ -151,6 +152,10 @@ def _storage_checks(cfg: AlicloudStackConfig) -> list[Check]:
     if cfg.cdn.enabled and cfg.cdn.domain is not None:
         found.append(Check("Cdn", validate_cdn, (storage.cdn_args(cfg, STAND_IN),), "cdn",
                            {"domain_name": "cdn.domain.name"}))  # fmt: skip
+        if cfg.cdn.waf.enabled and cfg.cdn.domain.certificate_id is not None:
+            found.append(Check("WebFirewall", validate_waf, (storage.waf_args(cfg, STAND_IN),),
+                               "cdn.waf", {"certificate_id": "cdn.domain.certificateId",
+                                           "domain_name": "cdn.domain.name"}))  # fmt: skip
     return found
 
 

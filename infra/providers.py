@@ -12,7 +12,9 @@ import pulumi_alicloud as alicloud
 import pulumi_aws as aws
 import pulumi_random as random
 
+from components.cdn.alicloud_waf import WafRegion
 from infra.config import AlicloudStackConfig, AwsStackConfig
+from infra.regions import RESIDENCY_REGIONS
 
 EDGE_REGION = "us-east-1"
 """Where AWS requires CloudFront's companions: ACM certificates, CLOUDFRONT-scoped WAF (and its
@@ -29,7 +31,8 @@ class Providers:
     """Provider of `pulumi_random` (generated tokens); explicit like every other provider."""
     edge: pulumi.ProviderResource
     """Provider of us-east-1 for CloudFront-scoped resources; the primary one when the primary
-    region is us-east-1 (and on Alibaba Cloud, whose CDN is configured from any region)."""
+    region is us-east-1. On Alibaba Cloud (whose CDN is configured from any region): WAF 3.0's
+    region, when the CDN has a firewall."""
 
     def in_primary(self, opts: pulumi.ResourceOptions | None = None) -> pulumi.ResourceOptions:
         """`opts` with the primary region's provider (and `random`, for generated secrets)."""
@@ -79,14 +82,27 @@ def _aws_provider(name: str, region: str, account_id: str | None) -> aws.Provide
 
 def build_alicloud_providers(cfg: AlicloudStackConfig) -> Providers:
     """The Alibaba Cloud providers: the primary region (also the CDN's: Alibaba's CDN API is
-    global) and the DR region when enabled."""
+    global), the DR region when enabled, and WAF 3.0's region when the CDN has a firewall (its
+    API answers only in cn-hangzhou for the mainland and ap-southeast-1 elsewhere)."""
     primary = alicloud_provider(f"alicloud-{cfg.region}", cfg.region, cfg.account_id)
     dr = (
         alicloud_provider(f"alicloud-dr-{cfg.dr.region}", cfg.dr.region, cfg.account_id)
         if cfg.dr.enabled and cfg.dr.region
         else None
     )
-    return Providers(primary=primary, dr=dr, edge=primary, random=random.Provider("random"))
+    waf = waf_region(cfg.region)
+    edge = (
+        alicloud_provider(f"alicloud-edge-{waf}", waf, cfg.account_id)
+        if cfg.cdn.enabled and cfg.cdn.waf.enabled and waf != cfg.region
+        else primary
+    )
+    return Providers(primary=primary, dr=dr, edge=edge, random=random.Provider("random"))
+
+
+def waf_region(region: str) -> WafRegion:
+    """The WAF 3.0 region serving a stack's region: cn-hangzhou for the Chinese mainland."""
+    mainland = RESIDENCY_REGIONS["mainland-china"]["alicloud"]
+    return "cn-hangzhou" if region in mainland else "ap-southeast-1"
 
 
 def alicloud_provider(name: str, region: str, account_id: str | None) -> alicloud.Provider:

@@ -71,6 +71,16 @@ def alicloud_computed(
         return {"cname": f"{inputs.get('domainName', name)}.w.kunlunsl.com", "status": "online"}
     if typ == "alicloud:log/project:Project":
         return {"projectName": rid, "name": rid}
+    if typ == "alicloud:wafv3/instance:Instance":
+        return {"instanceId": f"waf_v3prepaid_public_cn-{_hex(name, 11)}", "status": "1"}
+    if typ == "alicloud:wafv3/domain:Domain":
+        domain = inputs.get("domain", name)
+        return {"domainId": f"{domain}-waf",
+                "cname": f"{_hex(name, 20)}.yundunwaf5.com", "status": 1}  # fmt: skip
+    if typ == "alicloud:wafv3/defenseTemplate:DefenseTemplate":
+        return {"defenseTemplateId": int(_hex(name, 6), 16)}
+    if typ == "alicloud:wafv3/defenseRule:DefenseRule":
+        return {"ruleId": int(_hex(name, 6), 16)}
     if typ == "alicloud:log/store:Store":
         return {"logstoreName": inputs.get("logstoreName", rid)}
     return {}

@@ -635,3 +635,91 @@ CASES.update(
         ),
     }
 )
+
+WAF_DOMAIN = "alicloud:wafv3/domain:Domain"
+WAF_TEMPLATE = "alicloud:wafv3/defenseTemplate:DefenseTemplate"
+WAF_RULE = "alicloud:wafv3/defenseRule:DefenseRule"
+PROTECTED = "static.example.cn-waf"
+RATE_LIMIT = {"ruleAction": "block", "ccStatus": 1,
+              "rateLimit": {"target": "remote_addr", "interval": 300, "threshold": 2000, "ttl": 300}}  # fmt: skip
+
+
+def waf_domain(**listen: object) -> R:
+    return R(WAF_DOMAIN, "waf", {
+        "domain": "static.example.cn", "accessType": "share", "instanceId": "waf-1",
+        "listen": {"httpsPorts": [443], "focusHttps": True, "tlsVersion": "tlsv1.2", **listen},
+        "redirect": {"backends": ["static.example.cn.w.kunlunsl.com"], "focusHttpBackend": False}})  # fmt: skip
+
+
+def waf_template(scene: str, tid: int, **props: object) -> R:
+    return R(WAF_TEMPLATE, f"waf-{scene}", {"defenseScene": scene, "status": 1, "instanceId": "waf-1",
+                                            "resources": [PROTECTED], "defenseTemplateId": tid,
+                                            **props})  # fmt: skip
+
+
+def waf_rule(scene: str, tid: int, config: dict[str, object], **props: object) -> R:
+    return R(WAF_RULE, f"waf-{scene}-rule", {"defenseScene": scene, "defenseType": "template",
+                                             "templateId": tid, "ruleStatus": 1, "config": config,
+                                             **props})  # fmt: skip
+
+
+SECURE_WAF = [
+    waf_domain(),
+    waf_template("waf_base", 1),
+    waf_rule("waf_base", 1, {"ruleAction": "block", "autoUpdate": True}),
+    waf_template("custom_acl", 2),
+    waf_rule("custom_acl", 2, RATE_LIMIT),
+]
+
+
+def replaced(resources: list[R], *new: R) -> list[R]:
+    """`resources` with the ones named like `new` swapped for them."""
+    names = {r.name for r in new}
+    return [*(r for r in resources if r.name not in names), *new]
+
+
+CASES.update(
+    {
+        "alicloud-cdn-waf": Case(
+            ok=[*SECURE_CDN, *SECURE_WAF],
+            bad=[
+                SECURE_CDN,  # a CDN domain without a WAF
+                [
+                    *SECURE_CDN,
+                    *SECURE_WAF,  # a second CDN domain a user adds beside it
+                    R(CDN, "cdn-2", {"domainName": "img.example.cn", "sources": []}),
+                ],
+                replaced([*SECURE_CDN, *SECURE_WAF], waf_template("waf_base", 1, status=0)),
+                [*SECURE_CDN, *without(SECURE_WAF, "waf-waf_base")],
+                replaced(
+                    [*SECURE_CDN, *SECURE_WAF], waf_rule("custom_acl", 2, RATE_LIMIT, ruleStatus=0)
+                ),
+                replaced(
+                    [*SECURE_CDN, *SECURE_WAF],
+                    waf_rule("custom_acl", 2, {**RATE_LIMIT, "ccStatus": 0}),
+                ),
+                replaced(
+                    [*SECURE_CDN, *SECURE_WAF],
+                    waf_rule("custom_acl", 2, {**RATE_LIMIT, "ruleAction": "monitor"}),
+                ),
+                replaced(
+                    [*SECURE_CDN, *SECURE_WAF], waf_rule("custom_acl", 3, RATE_LIMIT)
+                ),  # another template's
+                replaced(
+                    [*SECURE_CDN, *SECURE_WAF],
+                    waf_template("waf_base", 1, resources=["other.example.cn-waf"]),
+                    waf_template("custom_acl", 2, resources=["other.example.cn-waf"]),
+                ),
+            ],
+            unknown=replaced(
+                [*SECURE_CDN, *SECURE_WAF], waf_template("waf_base", 1, status=UNKNOWN)
+            ),
+        ),
+    }
+)
+CASES["alicloud-cdn-https"].bad += [
+    [*SECURE_CDN, waf_domain(tlsVersion="tlsv1")],
+    [*SECURE_CDN, waf_domain(httpPorts=[80])],
+    [*SECURE_CDN, waf_domain(focusHttps=False)],
+    [*SECURE_CDN, waf_domain(httpsPorts=[])],
+]

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from components.cdn.alicloud import Cdn, CdnArgs
+from components.cdn.alicloud_waf import WebFirewall, WebFirewallArgs
 from components.monitoring import AlarmPolicy, AlertRouting, SeverityChannels
 from components.monitoring.alicloud import AlertContacts, AlertContactsArgs
 from components.postgres.alicloud import PostgresHa, PostgresHaArgs
@@ -48,8 +49,8 @@ def recorded() -> tuple[RecordedResource, ...]:
         PostgresHa("acme-db", PostgresHaArgs(vpc_id="vpc-1", readers=1, **common), opts)
         RedisHa("acme-cache", RedisHaArgs(**common), opts)
         PolarDbPostgres("acme-polar", PolarDbArgs(
-            vpc_id="vpc-1", vswitch_ids=VSWITCHES, zones=ZONES, client_cidrs=CLIENTS, tags=TAGS),
-            opts)  # fmt: skip
+            vpc_id="vpc-1", vswitch_ids=VSWITCHES, zones=ZONES, client_cidrs=CLIENTS, tags=TAGS,
+            alarms=common["alarms"]), opts)  # fmt: skip
         logs = Bucket("acme-logs", BucketArgs(bucket_name="acme-prod-logs", access_logs=None,
                                               tags=TAGS), opts)  # fmt: skip
         assets = Bucket(
@@ -58,13 +59,17 @@ def recorded() -> tuple[RecordedResource, ...]:
                        access_logs=AccessLogArgs(target_bucket=logs.bucket_name, prefix="oss/")),
             opts,
         )  # fmt: skip
-        Cdn(
+        cdn = Cdn(
             "acme-cdn",
             CdnArgs(domain_name="static.example.cn", tags=TAGS,
                     origin_domain=pulumi.Output.concat(assets.bucket_name, ".",
                                                        assets.extranet_endpoint)),
             opts,
         )  # fmt: skip
+        waf = alicloud.Provider("alicloud-edge-cn-hangzhou", region="cn-hangzhou")
+        WebFirewall("acme-waf", WebFirewallArgs(domain_name="static.example.cn", tags=TAGS,
+                                                certificate_id="12345", cdn_cname=cdn.cname),
+                    pulumi.ResourceOptions(provider=waf))  # fmt: skip
 
     return tuple(run_mocked(program, stack="prod").recorded)
 
@@ -112,6 +117,7 @@ POLAR = "alicloud:polardb/cluster:Cluster"
 POLAR_BACKUP = "alicloud:polardb/backupPolicy:BackupPolicy"
 CONFIG = "alicloud:cdn/domainConfig:DomainConfig"
 OSS = "alicloud:oss/"
+WAF = "alicloud:wafv3/"
 
 DEFAULTS = [
     # (default, type, which resource, the value a user could write instead, rule that catches it)
@@ -147,6 +153,11 @@ DEFAULTS = [
     ("cdn-tls12", CONFIG, {"functionName": "https_tls_version"}, {"functionArgs": [{"argName": "tls10", "argValue": "on"}]}, "alicloud-cdn-https"),
     ("cdn-hsts", CONFIG, {"functionName": "HSTS"}, {"functionArgs": [{"argName": "enabled", "argValue": "off"}]}, "alicloud-cdn-https"),
     ("alarm-contact-group", "alicloud:cms/alarm:Alarm", {"name": "acme-db-free-storage"}, {"contactGroups": []}, "obs-alarm-actions"),
+    ("waf-in-front-of-cdn", WAF + "domain:Domain", {}, {"domain": "other.example.cn"}, "alicloud-cdn-waf"),
+    ("waf-managed-rules", WAF + "defenseTemplate:DefenseTemplate", {"defenseScene": "waf_base"}, {"status": 0}, "alicloud-cdn-waf"),
+    ("waf-rate-limit", WAF + "defenseRule:DefenseRule", {"defenseScene": "custom_acl"}, {"ruleStatus": 0}, "alicloud-cdn-waf"),
+    ("waf-tls12", WAF + "domain:Domain", {}, {"listen": {"httpsPorts": [443], "tlsVersion": "tlsv1", "focusHttps": True}}, "alicloud-cdn-https"),
+    ("waf-https-redirect", WAF + "domain:Domain", {}, {"listen": {"httpsPorts": [443], "httpPorts": [80], "tlsVersion": "tlsv1.2"}}, "alicloud-cdn-https"),
     ("cdn-private-origin", CONFIG, {"functionName": "l2_oss_key"}, {"functionArgs": [{"argName": "private_oss_auth", "argValue": "off"}]}, "alicloud-cdn-oss-origin-private"),
 ]  # fmt: skip
 

@@ -86,3 +86,70 @@ def test_the_config_refuses_what_polardb_would(postgres: dict[str, Any], problem
     with pytest.raises(ConfigError) as refused:
         parse_config(_with(**postgres))
     assert any(p.startswith(problem) for p in refused.value.problems), refused.value.problems
+
+
+CMS_ALARM = "alicloud:cms/alarm:Alarm"
+
+
+def test_polardb_alarms_watch_the_cluster_and_notify_the_severities_groups(
+    polar: tuple[RecordingMonitor, PlanContext],
+) -> None:
+    import json
+
+    monitor, _ = polar
+    cluster = one(monitor, POLAR)
+    alarms = {
+        a.name: a for a in of_type(monitor, CMS_ALARM) if a.inputs["project"] == "acs_polardb"
+    }
+    assert {n.removeprefix("acme-prod-postgres-") for n in alarms} == {
+        "cpu",
+        "memory",
+        "connections",
+    }
+    groups = {g.inputs["alarmContactGroupName"]: g for g in
+              of_type(monitor, "alicloud:cms/alarmContactGroup:AlarmContactGroup")}  # fmt: skip
+    for alarm in alarms.values():
+        assert json.loads(alarm.inputs["metricDimensions"]) == [{"clusterId": cluster.id}]
+        (group,) = alarm.inputs["contactGroups"]
+        assert group in groups and group.endswith("-p2")  # their default severity: P2
+        assert cluster.urn in alarm.dependencies
+    metrics = {a.inputs["metric"] for a in alarms.values()}
+    assert metrics == {"pg_cpu_total", "pg_mem_usage", "pg_conn_usage"}
+    assert not [
+        a for a in of_type(monitor, CMS_ALARM) if a.inputs["project"] == "acs_rds_dashboard"
+    ]
+
+
+def test_the_alerting_config_tunes_polardb_alarms_like_rds() -> None:
+    raw = _with(polardb={})
+    raw["alerting"] = {
+        **raw["alerting"],
+        "alarms": {
+            "postgres.memory": {"threshold": 75, "severity": "P1"},
+            "postgres.connections": {"enabled": False},
+        },
+    }
+    cfg = parse_config(raw)
+    monitor = run_mocked(lambda: build(cfg), stack="prod-cn")
+    alarms = {a.name.removeprefix("acme-prod-postgres-"): a.inputs
+              for a in of_type(monitor, CMS_ALARM) if a.inputs["project"] == "acs_polardb"}  # fmt: skip
+    assert set(alarms) == {"cpu", "memory"}
+    assert alarms["memory"]["escalationsCritical"]["threshold"] == "75"
+
+
+@pytest.mark.parametrize(("stack", "key", "accepted"), [
+    ("prod-cn", "postgres.memory", True),  # Alibaba's RDS and PolarDB emit it
+    ("prod-cn", "postgres.freeable-memory", False),  # AWS's metric, not emitted on Alibaba
+    ("prod-cn", "cluster.cpu", False),  # no ACK alarm rules on Alibaba
+    ("prod", "postgres.memory", False),  # AWS emits freeable-memory instead
+])  # fmt: skip
+def test_alarm_keys_are_those_the_stacks_cloud_emits(stack: str, key: str, accepted: bool) -> None:
+    raw = copy.deepcopy(raw_stack_config(stack))
+    raw["alerting"] = {**raw["alerting"], "alarms": {key: {"threshold": 70}}}
+    if accepted:
+        parse_config(raw)
+        return
+    with pytest.raises(ConfigError) as caught:
+        parse_config(raw)
+    assert any(p.startswith(f"groundwork:alerting.alarms.{key}: no such alarm")
+               for p in caught.value.problems), caught.value.problems  # fmt: skip

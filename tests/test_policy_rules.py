@@ -1159,10 +1159,27 @@ BASE_CASES: dict[str, Case] = {
                 {"contactGroups": ["acme-p2"], "metricDimensions": UNKNOWN},
                 links={"metricDimensions": ["kv"]},
             ),
+            R("alicloud:polardb/cluster:Cluster", "polar", {}),
+            R(
+                CMS_ALARM,
+                "polar-cpu",
+                {"contactGroups": ["acme-p2"], "metricDimensions": UNKNOWN},
+                links={"metricDimensions": ["polar"]},
+            ),
         ],
         bad=[
             [R(CLUSTER, "db", AURORA)],
             [R(ALI_RDS, "pg", {})],
+            [R("alicloud:polardb/cluster:Cluster", "polar", {})],  # a PolarDB option without alarms
+            [
+                R("alicloud:polardb/cluster:Cluster", "polar", {}),
+                R(
+                    CMS_ALARM,
+                    "polar-cpu",
+                    {"contactGroups": []},
+                    links={"metricDimensions": ["polar"]},
+                ),
+            ],
             [
                 R(KV, "kv", {}),
                 R(CMS_ALARM, "kv-cpu", {"contactGroups": []}, links={"metricDimensions": ["kv"]}),

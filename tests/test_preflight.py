@@ -54,7 +54,8 @@ Key = tuple[str, str]
 
 
 def _module_key(module: str) -> str:
-    return module.removeprefix("components.").replace(".", "/") + ".py"
+    path = module.removeprefix("components.").replace(".", "/")
+    return f"{path}/__init__.py" if (COMPONENTS / path).is_dir() else f"{path}.py"  # a package
 
 
 def _imports(tree: ast.Module) -> dict[str, Key]:
@@ -194,7 +195,7 @@ def test_every_component_of_a_full_alicloud_stack_is_checked() -> None:
         "RedisHa", "Bucket logs", "Bucket assets", "Bucket uploads", "Bucket backups", "Cdn",
         "AlertContacts", "Vpc dr", "Bucket dr-logs", "ReplicationRole", "Bucket assets replica",
         "Bucket uploads replica", "Bucket backups replica", "LogProject app-logs", "ContainerLogs",
-        "MonitoringStack", "PublicGateway", "AlertMailSender",
+        "MonitoringStack", "PublicGateway", "AlertMailSender", "WebFirewall",
     }  # fmt: skip
 
 

@@ -29,7 +29,8 @@ def _price(key: str) -> float:
 
 def test_every_alicloud_price_has_a_source_a_date_and_its_regions_currency() -> None:
     cat = catalogue("alicloud")
-    assert cat["currencies"] == {"cn-shanghai": "CNY", "cn-beijing": "CNY"}  # prod-cn's DR region
+    # prod-cn's DR region, and WAF 3.0's mainland region
+    assert cat["currencies"] == {"cn-shanghai": "CNY", "cn-beijing": "CNY", "cn-hangzhou": "CNY"}
     for key, item in cat["items"].items():
         assert set(item["prices"]) <= set(cat["currencies"]), key
         assert item["source"].startswith("https://www.aliyun.com/price/"), key

@@ -136,8 +136,14 @@ def _validate(args: CdnArgs) -> None:
         "hsts_max_age_seconds",
         f"at least {MIN_HSTS_SECONDS} (180 days)",
     )
+    if args.certificate_id is not None:
+        validate_certificate_id(args.certificate_id)
+
+
+def validate_certificate_id(certificate_id: str) -> None:
+    """An SSL Certificates Service certificate id: digits (the CDN and WAF 3.0 both take it)."""
     require(
-        args.certificate_id is None or re.match(r"^\d+$", args.certificate_id) is not None,
+        re.match(r"^\d+$", certificate_id) is not None,
         "certificate_id",
-        f"'{args.certificate_id}' is not an SSL Certificates Service id (digits)",
+        f"'{certificate_id}' is not an SSL Certificates Service id (digits)",
     )

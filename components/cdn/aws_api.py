@@ -25,6 +25,7 @@ import pulumi
 from pulumi_aws import cloudfront, route53
 
 from components._base import child_opts, merged_tags, require, type_token
+from components.cdn import MAX_RATE_LIMIT, MIN_RATE_LIMIT, RateWindow
 from components.cdn.aws import (
     MINIMUM_TLS_VERSIONS,
     CustomDomainArgs,
@@ -33,13 +34,7 @@ from components.cdn.aws import (
     edge_alarms,
     viewer_certificate,
 )
-from components.cdn.aws_waf import (
-    MAX_RATE_LIMIT,
-    MIN_RATE_LIMIT,
-    RateWindow,
-    WebFirewall,
-    WebFirewallArgs,
-)
+from components.cdn.aws_waf import WebFirewall, WebFirewallArgs
 from components.cdn.aws_waf import _validate as validate_waf
 from components.monitoring.aws import AlarmWiring
 

@@ -17,7 +17,7 @@ import ipaddress
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal, get_args
+from typing import Any
 
 import pulumi
 from pulumi_aws import cloudwatch, kms, wafv2
@@ -32,6 +32,10 @@ from components._base import (
 )
 from components.aws.identity import aws_context
 from components.aws.policy_docs import kms_key_policy, logs_service_statement
+from components.cdn import (
+    RateWindow,
+    validate_rate_limit,
+)
 
 BASELINE_MANAGED_RULE_GROUPS: tuple[str, ...] = (
     "AWSManagedRulesAmazonIpReputationList",
@@ -41,9 +45,6 @@ BASELINE_MANAGED_RULE_GROUPS: tuple[str, ...] = (
 )
 """AWS managed rule groups every web ACL gets (cheapest first: reputation drops known-bad IPs
 before the heavier inspection groups run)."""
-MIN_RATE_LIMIT = 10
-MAX_RATE_LIMIT = 2_000_000_000
-RateWindow = Literal[60, 120, 300, 600]
 COUNTRY = re.compile(r"^[A-Z]{2}$")
 
 
@@ -219,16 +220,7 @@ def _visibility(metric: str) -> dict[str, Any]:
 
 
 def _validate(args: WebFirewallArgs) -> None:
-    require(
-        MIN_RATE_LIMIT <= args.rate_limit <= MAX_RATE_LIMIT,
-        "rate_limit",
-        f"must be between {MIN_RATE_LIMIT} and {MAX_RATE_LIMIT}, got {args.rate_limit}",
-    )
-    require(
-        args.rate_limit_window_seconds in get_args(RateWindow),
-        "rate_limit_window_seconds",
-        f"must be one of {get_args(RateWindow)}",
-    )
+    validate_rate_limit(args.rate_limit, args.rate_limit_window_seconds)
     dupes = set(args.additional_managed_rule_groups) & set(BASELINE_MANAGED_RULE_GROUPS)
     require(
         not dupes, "additional_managed_rule_groups", f"already in the baseline: {sorted(dupes)}"

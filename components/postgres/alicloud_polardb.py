@@ -12,7 +12,9 @@ with:
   `backup_retention_days`, backups kept after the cluster's deletion; optionally level-2 and log
   backups copied to another region (`cross_region_backup`, disaster recovery);
 - the deletion lock (with Pulumi `protect`) when the data is to be kept;
-- the privileged account with a generated password kept secret, and the application database.
+- the privileged account with a generated password kept secret, and the application database;
+- CloudMonitor alarm rules (CPU, memory, connections: `alicloud_alarms.polardb_alarms`) to the
+  severities' contact groups, from the same alerting config as RDS.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from components.alicloud.data_tier import (
     validate_window,
     whitelist,
 )
+from components.monitoring.alicloud import AlarmWiring, emit_alarms
 from components.postgres.alicloud import (
     ALL_DAYS,
     PASSWORD_SPECIALS,
@@ -40,6 +43,7 @@ from components.postgres.alicloud import (
     RESERVED_USERNAMES,
     CrossRegionBackupArgs,
 )
+from components.postgres.alicloud_alarms import polardb_alarms
 
 NODE_CLASS = re.compile(r"^polar\.pg\.[a-z0-9]+(\.[a-z0-9]+)+$")
 ENGINE_VERSIONS = ("14", "15", "16")
@@ -79,6 +83,8 @@ class PolarDbArgs:
     tags: Mapping[str, str] = field(default_factory=dict)
     protect_stateful: bool = True
     """Pulumi `protect` plus the cluster's deletion lock and the key's deletion protection."""
+    alarms: AlarmWiring | None = None
+    """CloudMonitor alarm rules to the severities' contact groups (None: no alarms)."""
 
 
 class PolarDbPostgres(pulumi.ComponentResource):
@@ -180,6 +186,9 @@ class PolarDbPostgres(pulumi.ComponentResource):
             character_set_name="UTF8",
             db_description="Application database",
             opts=child_opts(self, protect=protect, depends_on=[account]),
+        )
+        self.alarms = emit_alarms(
+            self, name, "postgres", polardb_alarms(self.cluster.id), args.alarms
         )
         self.register_outputs(
             {

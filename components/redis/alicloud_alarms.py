@@ -8,6 +8,8 @@ from typing import Any
 from components.monitoring import AlarmSpec
 
 NAMESPACE = "acs_kvstore"
+KEYS = ("cpu", "memory", "connections")
+"""The alarm keys `groundwork:alerting.alarms` may tune on Alibaba Cloud."""
 
 
 def redis_alarms(instance_id: Any) -> list[AlarmSpec]:

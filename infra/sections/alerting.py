@@ -11,6 +11,7 @@ from typing import Annotated
 
 from pydantic import Field, SecretStr, field_validator
 
+from components._base import Cloud
 from components.monitoring import (
     IMPLICIT_TLS_PORT,
     SEVERITIES,
@@ -190,7 +191,13 @@ def in_cluster_problems(alerting: AlicloudAlerting) -> list[tuple[str, str]]:
     return problems
 
 
-def _alarm_keys() -> dict[str, tuple[str, ...]]:
+def _alarm_keys(cloud: Cloud) -> dict[str, tuple[str, ...]]:
+    """The alarms each cloud's components emit, by capability: what `alarms` may tune there."""
+    if cloud == "alicloud":
+        from components.postgres import alicloud_alarms as ali_postgres  # noqa: PLC0415
+        from components.redis import alicloud_alarms as ali_redis  # noqa: PLC0415
+
+        return {"postgres": ali_postgres.KEYS, "redis": ali_redis.KEYS}
     from components.aws import certificate_alarms as certificate  # noqa: PLC0415  (import cycle)
     from components.backup import aws_alarms as backup  # noqa: PLC0415
     from components.cdn import aws_alarms as cdn  # noqa: PLC0415
@@ -210,7 +217,9 @@ def _alarm_keys() -> dict[str, tuple[str, ...]]:
     }  # fmt: skip
 
 
-def alerting_problems(alerting: Alerting, *, required: bool) -> list[tuple[str, str]]:
+def alerting_problems(
+    alerting: Alerting, *, required: bool, cloud: Cloud = "aws"
+) -> list[tuple[str, str]]:
     """(stack-file key, message) for every problem of the section; what AlertTopics would
     reject, rejected here first. `required`: the environment's policy makes alarms mandatory."""
     problems: list[tuple[str, str]] = []
@@ -224,7 +233,7 @@ def alerting_problems(alerting: Alerting, *, required: bool) -> list[tuple[str, 
             )  # fmt: skip
         return problems
     problems += [(f"alerting.{f}", m) for f, m in routing_problems(alerting.routing())]
-    known = _alarm_keys()
+    known = _alarm_keys(cloud)
     for key in alerting.alarms:
         capability, _, alarm = key.partition(".")
         if alarm not in known.get(capability, ()):

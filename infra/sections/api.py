@@ -15,8 +15,8 @@ from typing import Any
 
 from pydantic import Field, field_validator
 
+from components.cdn import RateWindow
 from components.cdn.aws_api import ApiEdgeArgs
-from components.cdn.aws_waf import RateWindow
 from components.dr.aws_failover import Endpoint
 from infra.sections.base import Section, component_default
 

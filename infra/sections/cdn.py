@@ -1,8 +1,9 @@
 """`groundwork:cdn`: the CDN in front of the assets bucket, its TLS, headers and edge firewall.
 
-`Cdn` is the intent (a domain, security headers, a firewall with a rate limit and geo rules);
-`AwsCdn` adds what only CloudFront / WAFv2 / Route 53 have (components/cdn/aws.py, aws_waf.py):
-price classes, TLS security-policy names, the default certificate, the rate-limit window.
+`Cdn` is the intent (a domain, security headers, a firewall with a per-client rate limit and geo
+rules); `AwsCdn` adds what only CloudFront / WAFv2 / Route 53 have (components/cdn/aws.py,
+aws_waf.py): price classes, TLS security-policy names, the default certificate. `AlicloudCdn`
+adds the SSL Certificates Service certificate its WAF 3.0 needs (components/cdn/alicloud_waf.py).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any
 from pydantic import Field, field_validator, model_validator
 
 from components.aws.patterns import ROUTE53_ZONE_ID
+from components.cdn import MAX_RATE_LIMIT, MIN_RATE_LIMIT, RateWindow
 from components.cdn.aws import (
     CdnArgs,
     MinimumTls,
@@ -21,13 +23,7 @@ from components.cdn.aws import (
     SecurityHeadersArgs,
     ViewerProtocol,
 )
-from components.cdn.aws_waf import (
-    COUNTRY,
-    MAX_RATE_LIMIT,
-    MIN_RATE_LIMIT,
-    RateWindow,
-    WebFirewallArgs,
-)
+from components.cdn.aws_waf import COUNTRY, WebFirewallArgs
 from infra.sections.base import LogRetentionDays, Section, component_default
 
 _HOSTNAME = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
@@ -82,6 +78,9 @@ class Waf(Section):
     """Attach a web application firewall (managed rule groups and a rate limit)."""
     rate_limit: int = Field(_waf("rate_limit"), ge=MIN_RATE_LIMIT, le=MAX_RATE_LIMIT)
     """Requests per client IP per rate-limit window before the IP is blocked."""
+    rate_limit_window_seconds: RateWindow = _waf("rate_limit_window_seconds")
+    """Counting window of the rate limit (WAFv2's evaluation window; WAF 3.0's statistical
+    interval, and how long it blocks the client)."""
     blocked_ip_cidrs: list[str] = Field(default_factory=list)
     """IPv4/IPv6 ranges always blocked."""
     blocked_countries: list[str] = Field(default_factory=list)
@@ -116,11 +115,6 @@ class Waf(Section):
         return self
 
 
-class AwsWaf(Waf):
-    rate_limit_window_seconds: RateWindow = _waf("rate_limit_window_seconds")
-    """Evaluation window of the rate limit."""
-
-
 class Cdn(Section):
     enabled: bool = True
     """Serve the assets bucket through the CDN (needs `storage.assets.enabled`)."""
@@ -151,5 +145,16 @@ class AwsCdn(Cdn):
     """Allow running without `domain` on the *.cloudfront.net certificate (TLSv1 minimum, fixed by
     AWS). Only where the policy `cdn-https-only` is not mandatory (it is in every shipped
     environment)."""
-    waf: AwsWaf = Field(default_factory=AwsWaf)
+    waf: Waf = Field(default_factory=Waf)
     """WAFv2 web ACL."""
+
+
+class AlicloudDomain(Domain):
+    certificate_id: str | None = Field(None, pattern=r"^\d+$")
+    """SSL Certificates Service certificate (its numeric id) of the domain, used by the CDN and
+    by WAF 3.0 (required with `waf.enabled`); without it the CDN issues a free certificate."""
+
+
+class AlicloudCdn(Cdn):
+    domain: AlicloudDomain | None = None
+    """Accelerated domain (required: Alibaba's CDN has no default domain)."""

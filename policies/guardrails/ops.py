@@ -37,6 +37,7 @@ ALARMED = (
     "aws:elasticache/replicationGroup:ReplicationGroup",
     "aws:eks/cluster:Cluster",
     ALI_RDS,
+    POLARDB,
     ALI_KV,
 )
 ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"

@@ -205,7 +205,7 @@ RULES = [
         id="region-allowlist",
         group="security",
         severity="high",
-        description="Providers deploy only to the allowed regions (primary, DR, us-east-1 for CloudFront WAF/ACM; cn-shanghai, its DR region cn-beijing and cn-hangzhou for DirectMail alert mail on the Alibaba Cloud stacks).",
+        description="Providers deploy only to the allowed regions (primary, DR, us-east-1 for CloudFront WAF/ACM; cn-shanghai and its DR region cn-beijing for the Alibaba Cloud stacks, cn-hangzhou for their WAF 3.0 and DirectMail alert mail).",
         remediation="Use a region from allowedRegions in the policy config, or extend the list in a reviewed PR.",
         types=("pulumi:providers:aws", "pulumi:providers:alicloud"),
         resource_check=_region_allowlist,
@@ -216,7 +216,7 @@ RULES = [
                 "us-east-1",
                 "cn-shanghai",
                 "cn-beijing",
-                "cn-hangzhou",  # DirectMail's mainland region (alerting.directMail)
+                "cn-hangzhou",  # WAF 3.0 and DirectMail (alerting.directMail) in the mainland
             ]
         },
         anchors="FIN require-region",

@@ -105,7 +105,8 @@ def layer(
     postgres: PostgresHa | PolarDbPostgres | None = None
     cache = None
     if cfg.postgres.enabled and cfg.postgres.polardb is not None:
-        postgres = PolarDbPostgres(f"{cfg.prefix}-postgres", polardb_args(cfg, switches),
+        postgres = PolarDbPostgres(f"{cfg.prefix}-postgres",
+                                   replace(polardb_args(cfg, switches), alarms=alarms),
                                    opts=in_primary)  # fmt: skip
     elif cfg.postgres.enabled:
         args = replace(postgres_args(cfg, switches), alarms=alarms)

@@ -1,5 +1,6 @@
 """Storage layer (Alibaba Cloud): the log bucket, the product's private OSS buckets by role, and
-the CDN in front of the assets bucket (private-bucket back-to-origin: the bucket stays private).
+the CDN in front of the assets bucket (private-bucket back-to-origin: the bucket stays private)
+and, with `cdn.waf.enabled`, WAF 3.0 in front of the CDN (components/cdn/alicloud_waf.py).
 With `dr.enabled`, the critical buckets (`dr.criticalBuckets`) replicate into replicas in the DR
 region that carry the same protections (their own KMS keys, a DR log bucket), through a RAM role
 OSS assumes for exactly those buckets and keys."""
@@ -13,6 +14,7 @@ from typing import Any
 import pulumi
 
 from components.cdn.alicloud import Cdn, CdnArgs
+from components.cdn.alicloud_waf import WebFirewall, WebFirewallArgs
 from components.dr import CRITICAL_TAG
 from components.storage.alicloud import AccessLogArgs, Bucket, BucketArgs
 from components.storage.alicloud_replication import ReplicationRole, ReplicationRoleArgs
@@ -20,7 +22,7 @@ from components.storage.spec import BUCKET_PURPOSES, LifecycleArgs, ReplicationA
 from infra.config import AlicloudStackConfig
 from infra.layers.alicloud import NOT_BUILT
 from infra.layers.alicloud.dr import dr_tags
-from infra.providers import Providers
+from infra.providers import Providers, waf_region
 from infra.sections.storage import DataBucket
 
 
@@ -30,6 +32,8 @@ class StorageHandles:
     buckets: dict[str, Bucket] | None = None
     """The product's buckets by role (`assets`, `uploads`, `backups`), never by position."""
     cdn: Cdn | None = None
+    waf: WebFirewall | None = None
+    """WAF 3.0 in front of the CDN: the domain's DNS record points at its CNAME."""
     replicas: dict[str, Bucket] = field(default_factory=dict)
     """Replicas of the critical buckets in the DR region, by the role of their source."""
     dr_log_bucket: Bucket | None = None
@@ -47,14 +51,20 @@ class StorageHandles:
         if (cdn := self.cdn) is not None:
             out |= {"cdnDomainName": cdn.domain_name, "cdnCname": cdn.cname,
                     "cdnTlsPolicyEnforced": cdn.tls_policy_enforced}  # fmt: skip
+        if self.waf is not None:
+            out["wafCname"] = self.waf.cname
         return out
 
 
 def not_built(cfg: AlicloudStackConfig) -> Iterator[tuple[str, str]]:
     """(stack-file key, message) for each storage or CDN setting this layer cannot build."""
+    if cfg.api.enabled:  # the API edge (CDN + WAF in front of the gateway) is AWS's only
+        yield "api.enabled", NOT_BUILT
     c = cfg.cdn
     if c.enabled and c.waf.enabled:
-        yield "cdn.waf.enabled", NOT_BUILT
+        for key in ("blocked_countries", "allowed_countries", "log_retention_days"):
+            if key in c.waf.model_fields_set:
+                yield f"cdn.waf.{_camel(key)}", NOT_BUILT.replace("set it to false", "remove it")
     if c.enabled and c.domain is None:
         yield "cdn.domain", "required on Alibaba Cloud: its CDN has no default domain to serve"
     if c.enabled and c.domain is not None and c.domain.aliases:
@@ -126,12 +136,15 @@ def layer(
     if critical:
         keyed = [*(buckets[r] for r in critical), *replicas.values()]
         resolve_key_arns(pulumi.Output.all(*[b.kms_key_arn for b in keyed if b.kms_key_arn]))
-    cdn = None
+    cdn = waf = None
     if cfg.cdn.enabled:
         assets = buckets["assets"]
         origin = pulumi.Output.concat(assets.bucket_name, ".", assets.extranet_endpoint)
         cdn = Cdn(f"{cfg.prefix}-cdn", cdn_args(cfg, origin), opts=in_primary)
-    return StorageHandles(log_bucket=logs, buckets=buckets, cdn=cdn, replicas=replicas,
+        if cfg.cdn.waf.enabled:
+            waf = WebFirewall(f"{cfg.prefix}-waf", waf_args(cfg, cdn.cname),
+                              opts=providers.at_edge(opts))  # fmt: skip
+    return StorageHandles(log_bucket=logs, buckets=buckets, cdn=cdn, waf=waf, replicas=replicas,
                           dr_log_bucket=dr_logs, replication_role=role)  # fmt: skip
 
 
@@ -235,5 +248,20 @@ def cdn_args(cfg: AlicloudStackConfig, origin_domain: pulumi.Input[str]) -> CdnA
     return CdnArgs(
         domain_name=domain.name if domain else "",
         origin_domain=origin_domain,
+        certificate_id=domain.certificate_id if domain else None,
+        tags=cfg.base_tags,
+    )
+
+
+def waf_args(cfg: AlicloudStackConfig, cdn_cname: pulumi.Input[str]) -> WebFirewallArgs:
+    domain, waf = cfg.cdn.domain, cfg.cdn.waf
+    return WebFirewallArgs(
+        domain_name=domain.name if domain else "",
+        cdn_cname=cdn_cname,
+        certificate_id=(domain.certificate_id if domain else None) or "",
+        waf_region=waf_region(cfg.region),
+        rate_limit=waf.rate_limit,
+        rate_limit_window_seconds=waf.rate_limit_window_seconds,
+        blocked_ip_cidrs=tuple(waf.blocked_ip_cidrs),
         tags=cfg.base_tags,
     )

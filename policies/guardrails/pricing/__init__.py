@@ -41,6 +41,8 @@ PRICERS = {**AWS_PRICERS, **ALICLOUD_PRICERS, **KUBERNETES_PRICERS}
 DR_PROVIDER_PREFIXES = ("aws-dr-", "alicloud-dr-")
 """Names of the providers `infra/providers.py` builds for a disaster-recovery region: what runs
 under them is the DR add-on, estimated apart from the budgeted primary total."""
+NOT_PRIMARY = (*DR_PROVIDER_PREFIXES, "alicloud-edge-")
+"""Providers whose region is not where a stack's Kubernetes objects bill (DR; WAF 3.0's)."""
 
 
 def scope_of(subject: Subject) -> Scope:
@@ -99,7 +101,7 @@ def _primary_region(subjects: Sequence[Subject], cloud: str, default: str) -> st
     if cloud != "alicloud":
         return default
     for s in subjects:
-        if s.type == "pulumi:providers:alicloud" and not s.name.startswith(DR_PROVIDER_PREFIXES):
+        if s.type == "pulumi:providers:alicloud" and not s.name.startswith(NOT_PRIMARY):
             region = s.props.get("region")
             if isinstance(region, str):
                 return region

@@ -9,6 +9,7 @@ from typing import Any
 from ..core import Subject, get, is_unknown
 from ._catalogue import Priced, Pricer, Unpriced
 from .alicloud_data import ALICLOUD_DATA_PRICERS
+from .alicloud_edge import ALICLOUD_EDGE_PRICERS
 
 AlicloudPricer = Callable[[Pricer, Subject], Priced | None]
 
@@ -81,6 +82,7 @@ def volume(p: Pricer, gib: float, copies: float, what: str) -> Priced:
 
 ALICLOUD_PRICERS: dict[str, AlicloudPricer] = {
     **ALICLOUD_DATA_PRICERS,
+    **ALICLOUD_EDGE_PRICERS,
     "alicloud:vpc/natGateway:NatGateway": _nat,
     "alicloud:ecs/eipAddress:EipAddress": _eip,
     "alicloud:kms/key:Key": _kms,
