@@ -58,7 +58,7 @@ def mail_sender(
     provider = (
         providers.primary
         if mail.region == cfg.region
-        else alicloud_provider(f"alicloud-{mail.region}", mail.region, cfg.account_id)
+        else alicloud_provider(f"alicloud-mail-{mail.region}", mail.region, cfg.account_id)
     )
     return AlertMailSender(
         f"{cfg.prefix}-alert-mail",

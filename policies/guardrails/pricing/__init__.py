@@ -41,8 +41,9 @@ PRICERS = {**AWS_PRICERS, **ALICLOUD_PRICERS, **KUBERNETES_PRICERS}
 DR_PROVIDER_PREFIXES = ("aws-dr-", "alicloud-dr-")
 """Names of the providers `infra/providers.py` builds for a disaster-recovery region: what runs
 under them is the DR add-on, estimated apart from the budgeted primary total."""
-NOT_PRIMARY = (*DR_PROVIDER_PREFIXES, "alicloud-edge-")
-"""Providers whose region is not where a stack's Kubernetes objects bill (DR; WAF 3.0's)."""
+NOT_PRIMARY = (*DR_PROVIDER_PREFIXES, "alicloud-edge-", "alicloud-mail-")
+"""Providers whose region is not where a stack's Kubernetes objects bill (DR; WAF 3.0's;
+DirectMail's, infra/layers/alicloud/monitoring.py)."""
 
 
 def scope_of(subject: Subject) -> Scope:
