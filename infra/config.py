@@ -279,7 +279,7 @@ class StackBase(Section):
             yield Problem("cdn.enabled", "the CDN serves the assets bucket; enable storage.assets")
         enforced = self.limits.enforced("obs-alarms-for-stateful") is not None
         required = self.ALERTING_BUILT and enforced
-        for key, message in alerting_problems(self.alerting, required=required):
+        for key, message in alerting_problems(self.alerting, required=required, cloud=self.CLOUD):
             yield Problem(key, message)
 
     def _guardrail_problems(self) -> Iterator[Problem]:

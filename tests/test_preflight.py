@@ -266,6 +266,29 @@ def test_a_platform_namespace_as_workload_namespace_is_refused_with_the_componen
 
 
 @pytest.mark.parametrize(
+    ("stack", "platform", "line"),
+    [
+        # Two add-ons in one namespace: the baseline would create it twice (duplicate URN, exit 3).
+        ("prod", {"ingressNamespace": "monitoring"},
+         "groundwork:platform.ingressNamespace: duplicate names in ['monitoring', 'cert-manager', "
+         "'monitoring']"),
+        ("prod-cn", {"monitoringNamespace": "cert-manager"},
+         "groundwork:platform.ingressNamespace: duplicate names in ['gateway', 'cert-manager', "
+         "'cert-manager']"),
+        # Kubernetes' own namespaces already exist: creating them fails at deploy time.
+        ("prod", {"ingressNamespace": "kube-system"},
+         "groundwork:platform.ingressNamespace: ['kube-system'] exist in every cluster"),
+        ("dev-cn", {"monitoringNamespace": "kube-public"},
+         "groundwork:platform.ingressNamespace: ['kube-public'] exist in every cluster"),
+    ],
+)  # fmt: skip
+def test_platform_namespaces_are_distinct_and_not_kubernetes_own(
+    stack: str, platform: dict[str, Any], line: str
+) -> None:
+    assert line in _refusal(_with(stack, platform=platform))[0]
+
+
+@pytest.mark.parametrize(
     ("stack", "sections", "line"),
     [
         ("dev", {"postgres": {"masterUsername": "admin"}}, "groundwork:postgres.masterUsername: 'admin' is reserved"),

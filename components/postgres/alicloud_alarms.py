@@ -29,3 +29,8 @@ def postgres_alarms(instance_id: Any) -> list[AlarmSpec]:
         alarm("connections", "PostgreSQL connections above threshold (% of the maximum)",
               "ConnectionUsage", instance_id, threshold=80, severity="P2"),
     ]  # fmt: skip
+
+
+KEYS = tuple(spec.key for spec in postgres_alarms("instance-id"))
+"""Every alarm's key; each is a CloudMonitor usage percentage (config holds overrides to 0-100)."""
+PERCENT_KEYS = KEYS

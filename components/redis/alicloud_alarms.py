@@ -25,3 +25,8 @@ def redis_alarms(instance_id: Any) -> list[AlarmSpec]:
         alarm("connections", "Redis connections above threshold (% of the maximum)",
               "ConnectionUsage", threshold=80, severity="P2"),
     ]  # fmt: skip
+
+
+KEYS = tuple(spec.key for spec in redis_alarms("instance-id"))
+"""Every alarm's key; each is a CloudMonitor usage percentage (config holds overrides to 0-100)."""
+PERCENT_KEYS = KEYS

@@ -7,6 +7,7 @@ the in-cluster Alertmanager. Webhook URLs and the PagerDuty key are secrets: set
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Annotated
 
 from pydantic import Field, SecretStr
@@ -22,9 +23,8 @@ from components.monitoring import (
     WebhookKind,
     routing_problems,
 )
-from infra.sections.base import Section
+from infra.sections.base import Email, Problem, Section, listed_twice
 
-Email = Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
 Phone = Annotated[str, Field(pattern=r"^\+[1-9]\d{6,14}$")]
 ChannelName = Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]{0,30}$")]
 AlarmKey = Annotated[str, Field(pattern=r"^[a-z]+\.[a-z0-9-]+$")]
@@ -48,10 +48,16 @@ class SeverityChannelsConfig(Section):
     pages: bool = False
     """Page the on-call through PagerDuty (needs `alerting.pagerdutyKey`)."""
 
+    def problems(self) -> Iterator[Problem]:
+        # A channel listed twice would subscribe (and notify) it twice.
+        for key in ("emails", "sms", "webhooks"):
+            yield from listed_twice(key, getattr(self, key))
+
 
 class AlarmOverrideConfig(Section):
-    threshold: float | None = None
-    """Replaces the component's default threshold."""
+    threshold: float | None = Field(None, ge=0)
+    """Replaces the component's default threshold (in the alarm's unit: a percentage, bytes,
+    a count; never negative)."""
     severity: Severity | None = None
     """Replaces the component's default severity."""
     enabled: bool = True
@@ -76,6 +82,9 @@ class Alerting(Section):
     alarms: dict[AlarmKey, AlarmOverrideConfig] = Field(default_factory=dict)
     """Per-alarm overrides keyed `<capability>.<alarm>` (`postgres.cpu`); see docs/monitoring.md
     for every alarm, its default threshold and severity."""
+
+    def problems(self) -> Iterator[Problem]:
+        yield from listed_twice("alarmSeverities", self.alarm_severities)
 
     @property
     def configured(self) -> bool:
@@ -116,8 +125,19 @@ class Alerting(Section):
         )
 
 
-def _alarm_keys() -> dict[str, tuple[str, ...]]:
-    from components.backup import aws_alarms as backup  # noqa: PLC0415  (import cycle)
+def _alarm_keys(cloud: str) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
+    """Each capability's alarm keys on this cloud, and those whose threshold is a percentage:
+    an override of an alarm the cloud does not emit would silently do nothing."""
+    # (imported here: the components import this package's types; an import cycle otherwise)
+    if cloud == "alicloud":
+        from components.postgres import alicloud_alarms as ali_postgres  # noqa: PLC0415
+        from components.redis import alicloud_alarms as ali_redis  # noqa: PLC0415
+
+        return {
+            "postgres": (ali_postgres.KEYS, ali_postgres.PERCENT_KEYS),
+            "redis": (ali_redis.KEYS, ali_redis.PERCENT_KEYS),
+        }
+    from components.backup import aws_alarms as backup  # noqa: PLC0415
     from components.kubernetes import aws_alarms as cluster  # noqa: PLC0415
     from components.monitoring import aws_health as health  # noqa: PLC0415
     from components.network import aws_alarms as network  # noqa: PLC0415
@@ -126,13 +146,15 @@ def _alarm_keys() -> dict[str, tuple[str, ...]]:
     from components.storage import aws_alarms as storage  # noqa: PLC0415
 
     return {
-        "postgres": postgres.KEYS, "redis": redis.KEYS, "cluster": cluster.KEYS,
-        "backup": backup.KEYS, "network": network.KEYS, "storage": storage.KEYS,
-        "health": health.KEYS,
+        "postgres": (postgres.KEYS, postgres.PERCENT_KEYS), "redis": (redis.KEYS, redis.PERCENT_KEYS),
+        "cluster": (cluster.KEYS, ()), "backup": (backup.KEYS, ()), "network": (network.KEYS, ()),
+        "storage": (storage.KEYS, ()), "health": (health.KEYS, ()),
     }  # fmt: skip
 
 
-def alerting_problems(alerting: Alerting, *, required: bool) -> list[tuple[str, str]]:
+def alerting_problems(
+    alerting: Alerting, *, required: bool, cloud: str = "aws"
+) -> list[tuple[str, str]]:
     """(stack-file key, message) for every problem of the section; what AlertTopics would
     reject, rejected here first. `required`: the environment's policy makes alarms mandatory."""
     problems: list[tuple[str, str]] = []
@@ -146,10 +168,15 @@ def alerting_problems(alerting: Alerting, *, required: bool) -> list[tuple[str, 
             )  # fmt: skip
         return problems
     problems += [(f"alerting.{f}", m) for f, m in routing_problems(alerting.routing())]
-    known = _alarm_keys()
-    for key in alerting.alarms:
+    known = _alarm_keys(cloud)
+    for key, override in alerting.alarms.items():
         capability, _, alarm = key.partition(".")
-        if alarm not in known.get(capability, ()):
-            allowed = ", ".join(f"{c}.{k}" for c, keys in known.items() for k in keys)
-            problems.append((f"alerting.alarms.{key}", f"no such alarm; allowed: {allowed}"))
+        keys, percent = known.get(capability, ((), ()))
+        if alarm not in keys:
+            allowed = ", ".join(f"{c}.{k}" for c, (ks, _) in known.items() for k in ks)
+            problems.append((f"alerting.alarms.{key}",
+                             f"no such alarm on cloud {cloud}; allowed: {allowed}"))  # fmt: skip
+        elif alarm in percent and override.threshold is not None and override.threshold > 100:  # noqa: PLR2004
+            problems.append((f"alerting.alarms.{key}.threshold",
+                             f"a percentage: at most 100, got {override.threshold:g}"))  # fmt: skip
     return problems
