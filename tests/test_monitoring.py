@@ -170,7 +170,7 @@ def test_alarm_overrides_are_checked_against_the_stacks_own_cloud() -> None:
         "groundwork:alerting.alarms.postgres.cpu.threshold: a percentage: at most 100, got 500",
     ]
     tuned = parse_config(prod_cn_alarms({"postgres.memory": {"threshold": 70}}))
-    assert tuned.alerting.alarms["postgres.memory"].threshold == 70  # noqa: PLR2004
+    assert tuned.alerting.alarms["postgres.memory"].threshold == 70
 
 
 def test_plain_text_webhook_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:

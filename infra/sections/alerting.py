@@ -176,7 +176,7 @@ def alerting_problems(
             allowed = ", ".join(f"{c}.{k}" for c, (ks, _) in known.items() for k in ks)
             problems.append((f"alerting.alarms.{key}",
                              f"no such alarm on cloud {cloud}; allowed: {allowed}"))  # fmt: skip
-        elif alarm in percent and override.threshold is not None and override.threshold > 100:  # noqa: PLR2004
+        elif alarm in percent and override.threshold is not None and override.threshold > 100:
             problems.append((f"alerting.alarms.{key}.threshold",
                              f"a percentage: at most 100, got {override.threshold:g}"))  # fmt: skip
     return problems

@@ -170,7 +170,7 @@ class AppService(AppDefaults):
             if not PORT_NAME.match(name):
                 raise ValueError(f"'{name}': a port name is 1-15 lowercase letters, digits or -")
             if not 1024 <= number <= 65535:
-                kind = "privileged" if number < 1024 else "not a port"  # noqa: PLR2004
+                kind = "privileged" if number < 1024 else "not a port"
                 raise ValueError(f"{name}: {number} is {kind}; use 1024-65535")
         if len(set(ports.values())) != len(ports):
             raise ValueError(f"the same port twice in {sorted(ports.values())}")
