@@ -79,6 +79,7 @@ from infra.sections.kubernetes import (
     Platform,
 )
 from infra.sections.logs import (
+    AwsLogs,
     Logs,
     retention_problems,
     with_class_retention,
@@ -490,6 +491,9 @@ class AwsStackConfig(StackBase):
     """ECR repositories, one per service of `apps` (docs/delivery.md)."""
     budget: AwsBudget = Field(default_factory=AwsBudget)
     """The stack's monthly budget (an AWS Budget) and cost anomaly alerts (docs/cost.md)."""
+    logs: AwsLogs = Field(default_factory=AwsLogs)
+    """Log retention by class, container log shipping to CloudWatch Logs and an optional
+    OpenSearch domain (docs/monitoring.md)."""
     tracing: Tracing = Field(default_factory=Tracing)
     """The OpenTelemetry Collector the services send traces to; X-Ray or an OTLP endpoint."""
     health_checks: HealthChecks = Field(default_factory=HealthChecks)

@@ -89,3 +89,19 @@ def test_the_config_refuses_what_sls_or_the_prod_floor_would(
     with pytest.raises(ConfigError) as refused:
         alicloud_stack_config("prod-cn", logs={"retention": retention})
     assert any(p.startswith(problem) for p in refused.value.problems), refused.value.problems
+
+
+@pytest.mark.parametrize("logs", [
+    {"shipping": {"enabled": False}},
+    {"search": {"enabled": True, "masterRoleArn": "arn:aws:iam::123456789012:role/search-admin"}},
+])  # fmt: skip
+def test_aws_only_log_keys_are_refused_not_ignored(logs: dict[str, Any]) -> None:
+    # ACK ships the container logs itself and no search domain is built here: planning clean
+    # with these keys set would tell the user they took effect.
+    with pytest.raises(ConfigError) as refused:
+        alicloud_stack_config("prod-cn", logs=logs)
+    (key,) = logs
+    assert refused.value.problems == [
+        f"groundwork:logs.{key}: only for cloud: aws (this stack has cloud: alicloud); "
+        "see docs/config-reference.md"
+    ]
