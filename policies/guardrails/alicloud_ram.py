@@ -63,6 +63,18 @@ def _no_admin(subject: Subject, params: Mapping[str, Any]) -> Iterator[str]:
             yield f"{s.get('_where', f'Statement[{i}]')} allows {admin} on every resource"
 
 
+def _wildcard_resource(subject: Subject, params: Mapping[str, Any]) -> Iterator[str]:
+    prop, document = _document(subject.props, "policyDocument", "document")
+    reads = tuple(params["readOnlyPrefixes"])
+    for i, s in enumerate(_statements(document, prop)):
+        if (s.get("Effect") != "Allow" or s.get("Condition")
+                or not any(EVERYTHING.match(r) for r in _listed(s.get("Resource")))):  # fmt: skip
+            continue
+        writes = [a for a in _listed(s.get("Action")) if not a.partition(":")[2].startswith(reads)]
+        if writes:
+            yield f"Statement[{i}] allows {sorted(writes)} on every resource without a condition"
+
+
 def _role_trust(subject: Subject, params: Mapping[str, Any]) -> Iterator[str]:
     p = subject.props
     prop, document = _document(p, "assumeRolePolicyDocument", "document")
@@ -104,6 +116,17 @@ RULES = [
             "forbiddenSystemPolicies": ["AdministratorAccess", "AliyunRAMFullAccess"],
         },
         anchors="IG ram-policy-no-statements-with-admin-access-check, ram-user-no-product-admin-access",
+    ),
+    Rule(
+        id="alicloud-ram-no-wildcard-resource",
+        group="security",
+        severity="high",
+        description="RAM policies allow actions other than metadata reads (Describe/List/Get/Query) on every resource ('*') only under a condition.",
+        remediation="Name the resources (acs:oss:*:*:my-bucket/*, acs:ecs:cn-shanghai:*:instance/i-...), or add a Condition scoping the statement.",
+        types=POLICIES,
+        resource_check=_wildcard_resource,
+        params={"readOnlyPrefixes": ["Describe", "List", "Get", "Query"]},
+        anchors="IG ram-policy-no-has-specified-resource (intent of CKV_AWS_290/355)",
     ),
     Rule(
         id="alicloud-ram-role-trust",
