@@ -374,7 +374,16 @@ CASES: dict[str, Case] = {
     ),
     "alicloud-ram-no-user-access-keys": Case(
         ok=[R("alicloud:ram/accessKey:AccessKey", "old", {"userName": "ci", "status": "Inactive"})],
-        bad=[[R("alicloud:ram/accessKey:AccessKey", "k", {"userName": "ci"})]],
+        bad=[
+            [R("alicloud:ram/accessKey:AccessKey", "k", {"userName": "ci"})],
+            [
+                R(
+                    "alicloud:ram/loginProfile:LoginProfile",
+                    "console",
+                    {"userName": "ci", "mfaBindRequired": True},
+                )
+            ],
+        ],
         unknown=[R("alicloud:ram/accessKey:AccessKey", "k", {"userName": "ci", "status": UNKNOWN})],
     ),
 }

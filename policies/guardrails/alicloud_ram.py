@@ -18,6 +18,7 @@ ATTACHMENTS = (
 )
 ROLE = "alicloud:ram/role:Role"
 ACCESS_KEY = "alicloud:ram/accessKey:AccessKey"
+LOGIN_PROFILE = "alicloud:ram/loginProfile:LoginProfile"
 ANY_ACCOUNT = re.compile(r"^\*$|^acs:ram::\*:")
 EVERYTHING = re.compile(r"^(\*|acs:\*:\*:\*:\*)$")
 """A resource that names every resource of every service."""
@@ -97,7 +98,9 @@ def _role_trust(subject: Subject, params: Mapping[str, Any]) -> Iterator[str]:
 
 
 def _no_access_keys(subject: Subject, params: Mapping[str, Any]) -> Iterator[str]:
-    if str(need(subject.props, "status") or "Active") != "Inactive":
+    if subject.type == LOGIN_PROFILE:
+        yield f"gives RAM user {get(subject.props, 'userName')!r} a console password"
+    elif str(need(subject.props, "status") or "Active") != "Inactive":
         user = get(subject.props, "userName")
         yield f"creates a long-lived access key for RAM user {user!r}"
 
@@ -142,9 +145,9 @@ RULES = [
         id="alicloud-ram-no-user-access-keys",
         group="security",
         severity="high",
-        description="No long-lived RAM user access keys; workloads use roles (RRSA, instance RAM roles).",
-        remediation="Use ACK RRSA or an ECS instance RAM role; exempt a reviewed key by name in the policy config.",
-        types=(ACCESS_KEY,),
+        description="No long-lived RAM user credentials (access keys, console passwords); workloads use roles (RRSA, instance RAM roles).",
+        remediation="Use ACK RRSA or an ECS instance RAM role, and SSO (CloudSSO) for people; exempt a reviewed key by name in the policy config.",
+        types=(ACCESS_KEY, LOGIN_PROFILE),
         resource_check=_no_access_keys,
         anchors="IG ram-user-activated-ak-quantity-check, ack-cluster-rrsa-enabled",
     ),
