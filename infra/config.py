@@ -703,6 +703,13 @@ class AlicloudStackConfig(StackBase):
 
     def _guardrail_problems(self) -> Iterator[Problem]:
         yield from super()._guardrail_problems()
+        if (self.postgres.enabled and self.postgres.polardb is not None
+                and self.limits.enforced("obs-alarms-for-stateful")):  # fmt: skip
+            yield Problem(
+                "postgres.polardb",
+                f"PolarDB emits no CloudMonitor alarms yet, and {self.environment} needs one on "
+                "every database (policy obs-alarms-for-stateful); remove it for ApsaraDB RDS",
+            )
         if self.limits.enforced("k8s-on-demand-nodes"):
             for name, group in self.cluster.node_groups.items():
                 if group.spot:

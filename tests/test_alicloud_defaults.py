@@ -84,7 +84,12 @@ tests hold those: tests/test_dr_alicloud.py)."""
 
 def test_the_defaults_pass_every_prod_rule() -> None:
     found = [(v.rule.id, v.resource, v.message) for v in violations(recorded())]
-    assert [f for f in found if f[0] not in NOT_THIS_TESTS_BUSINESS] == []
+    # Except the one gap the config holds back: PolarDB emits no CloudMonitor alarms yet, so
+    # prod refuses `postgres.polardb` (tests/test_polardb_alicloud.py).
+    unwatched = [r for rule, r, _ in found if rule == "obs-alarms-for-stateful"]
+    assert unwatched == [f"acme-polar-cluster ({POLAR})"], unwatched
+    skip = NOT_THIS_TESTS_BUSINESS | {"obs-alarms-for-stateful"}
+    assert [f for f in found if f[0] not in skip] == []
 
 
 def _drop(typ: str, match: dict[str, Any], changes: dict[str, Any]) -> tuple[RecordedResource, ...]:

@@ -1,6 +1,7 @@
 """PolarDB for PostgreSQL, the Postgres option on Alibaba Cloud (`postgres.polardb`): what the
-stack builds instead of ApsaraDB RDS, that prod-cn with it passes every mandatory rule, is priced
-and keeps its DR posture, and what the config refuses first, by key."""
+stack builds instead of ApsaraDB RDS, that prod-cn with it is priced and keeps its DR posture but
+has no alarm on the database (so prod refuses it until it emits CloudMonitor alarms), and what the
+config refuses first, by key."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import pytest
 
 from infra import build
 from infra.config import ConfigError, parse_config
+from infra.sections.postgres import PolarDb
 from planner.cost_report import cost_section
 from planner.dr_report import dr_section
 from planner.policy_report import policy_section
@@ -36,7 +38,11 @@ def _with(**postgres: Any) -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def polar() -> tuple[RecordingMonitor, PlanContext]:
-    cfg = alicloud_stack_config("prod-cn", postgres=_with(polardb={})["postgres"])
+    # Past the config (which refuses PolarDB in prod, see below) to see what the plan would hold.
+    base = alicloud_stack_config("prod-cn")
+    cfg = base.model_copy(
+        update={"postgres": base.postgres.model_copy(update={"polardb": PolarDb()})}
+    )
     monitor = run_mocked(lambda: build(cfg), stack="prod-cn")
     return monitor, PlanContext("groundwork", "prod-cn", PROJECT_DIR, monitor, cfg)
 
@@ -60,11 +66,13 @@ def test_polardb_replaces_rds_with_the_same_defaults(polar: tuple[RecordingMonit
     assert "accountPassword" in account.secret_paths
 
 
-def test_prod_cn_on_polardb_passes_is_priced_and_keeps_its_dr_posture(
+def test_prod_cn_on_polardb_is_priced_and_keeps_its_dr_posture_but_has_no_alarm(
     polar: tuple[RecordingMonitor, PlanContext],
 ) -> None:
     _, ctx = polar
-    assert policy_section(ctx).blocking == []
+    (blocking,) = policy_section(ctx).blocking
+    assert blocking.startswith("policy obs-alarms-for-stateful (mandatory) on acme-prod-postgres")
+    assert "has no metric alarm" in blocking
     cost = cost_section(ctx).data
     assert not cost["unpriced"]
     (cluster,) = [line for line in cost["lines"] if line["type"] == POLAR]
@@ -86,3 +94,15 @@ def test_the_config_refuses_what_polardb_would(postgres: dict[str, Any], problem
     with pytest.raises(ConfigError) as refused:
         parse_config(_with(**postgres))
     assert any(p.startswith(problem) for p in refused.value.problems), refused.value.problems
+
+
+def test_prod_refuses_polardb_until_it_emits_alarms_and_dev_takes_it() -> None:
+    with pytest.raises(ConfigError) as refused:
+        parse_config(_with(polardb={}))
+    assert refused.value.problems == [
+        "groundwork:postgres.polardb: PolarDB emits no CloudMonitor alarms yet, and prod needs one "
+        "on every database (policy obs-alarms-for-stateful); remove it for ApsaraDB RDS"
+    ]
+    dev = raw_stack_config("dev-cn")
+    postgres = {**dev.get("postgres", {}), "polardb": {}, "readers": 1}
+    assert alicloud_stack_config("dev-cn", postgres=postgres).postgres.polardb is not None

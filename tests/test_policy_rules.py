@@ -1088,6 +1088,7 @@ BASE_CASES: dict[str, Case] = {
         bad=[
             [R(CLUSTER, "db", AURORA)],
             [R(ALI_RDS, "pg", {})],
+            [R("alicloud:polardb/cluster:Cluster", "polar", {})],
             [
                 R(KV, "kv", {}),
                 R(CMS_ALARM, "kv-cpu", {"contactGroups": []}, links={"metricDimensions": ["kv"]}),

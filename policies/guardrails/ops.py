@@ -36,6 +36,7 @@ ALARMED = (
     "aws:elasticache/replicationGroup:ReplicationGroup",
     "aws:eks/cluster:Cluster",
     ALI_RDS,
+    POLARDB,
     ALI_KV,
 )
 ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
