@@ -35,6 +35,7 @@ from pydantic import (
 )
 
 from components._base import LOG_CLASSES, SLS_FOREVER_DAYS, Cloud
+from components.monitoring import AlarmSpec, Severity
 from components.network.cidr_plan import CidrPlanError, SubnetPlan, default_slot, plan_subnets
 from components.redis.aws_global import global_datastore_problems
 from infra.cloud_names import prefix_problems
@@ -54,7 +55,7 @@ from infra.regions import (
     zone_suffix,
 )
 from infra.secret_config import mark_secret_inputs, offline_placeholders, overlaps, secret_texts
-from infra.sections.alerting import Alerting, alerting_problems
+from infra.sections.alerting import Alerting, alerting_problems, unwatched
 from infra.sections.api import Api, AwsApi
 from infra.sections.apps import (
     AppDefaults,
@@ -283,8 +284,15 @@ class StackBase(Section):
         for key, message in alerting_problems(self.alerting, required=required, cloud=self.CLOUD):
             yield Problem(key, message)
 
+    def _stateful_alarms(self) -> dict[str, dict[str, Severity]]:
+        """Each stateful capability this stack builds (database, cache, cluster): its alarms'
+        keys and default severities, as its component emits them."""
+        return {}
+
     def _guardrail_problems(self) -> Iterator[Problem]:
         """What a mandatory rule of this environment would block, refused with its key."""
+        if self.alerting.configured and self.limits.enforced("obs-alarms-for-stateful"):
+            yield from unwatched(self.alerting, self._stateful_alarms())
         for minimum in MINIMUMS:
             rule = self.limits.enforced(minimum.rule)
             value = minimum.value(self)
@@ -547,6 +555,27 @@ class AwsStackConfig(StackBase):
                     "*.cloudfront.net certificate AWS fixes the minimum TLS version at TLSv1)",
                 )
 
+    def _stateful_alarms(self) -> dict[str, dict[str, Severity]]:
+        # (imported here: the components import the config's section types)
+        from components.kubernetes.aws_alarms import cluster_alarms  # noqa: PLC0415
+        from components.postgres.aws_alarms import postgres_alarms  # noqa: PLC0415
+        from components.redis import aws_alarms as redis  # noqa: PLC0415
+
+        found: dict[str, list[AlarmSpec]] = {}
+        if self.postgres.enabled:
+            found["postgres"] = postgres_alarms(aurora=self.postgres.engine == "aurora-postgresql",
+                                                identifier="-", readers=self.postgres.readers)  # fmt: skip
+        if self.redis.enabled:
+            cache = self.redis.serverless
+            found["redis"] = (
+                redis.redis_alarms({"001": "-"}, replicas=1) if cache is None
+                else redis.serverless_alarms("-", max_data_storage_gb=cache.max_data_storage_gb,
+                                             max_ecpu_per_second=cache.max_ecpu_per_second)
+            )  # fmt: skip
+        if self.cluster.enabled:
+            found["cluster"] = cluster_alarms("-")
+        return {c: {a.key: a.severity for a in specs} for c, specs in found.items()}
+
     def _log_groups(self) -> dict[str, int]:
         """The retention of each log group the stack builds, by its stack-file key."""
         c, redis = self, self.redis
@@ -684,6 +713,17 @@ class AlicloudStackConfig(StackBase):
                     f"SLS keeps logs forever from {SLS_FOREVER_DAYS} days; at most "
                     f"{SLS_FOREVER_DAYS - 1} on Alibaba Cloud",
                 )
+
+    def _stateful_alarms(self) -> dict[str, dict[str, Severity]]:
+        from components.postgres.alicloud_alarms import postgres_alarms  # noqa: PLC0415
+        from components.redis.alicloud_alarms import redis_alarms  # noqa: PLC0415
+
+        found: dict[str, list[AlarmSpec]] = {}
+        if self.postgres.enabled and self.postgres.polardb is None:  # PolarDB: none yet
+            found["postgres"] = postgres_alarms("-")
+        if self.redis.enabled:
+            found["redis"] = redis_alarms("-")
+        return {c: {a.key: a.severity for a in specs} for c, specs in found.items()}
 
     def _log_groups(self) -> dict[str, int]:
         """The retention of each SLS logstore the stack builds, by its stack-file key."""

@@ -173,6 +173,35 @@ def test_alarm_overrides_are_checked_against_the_stacks_own_cloud() -> None:
     assert tuned.alerting.alarms["postgres.memory"].threshold == 70
 
 
+def test_prod_cannot_drop_every_alarm_of_a_stateful_capability() -> None:
+    # Planned, then blocked by obs-alarms-for-stateful (exit 1): the config refuses it first.
+    raw = raw_stack_config("prod-cn")
+    with pytest.raises(ConfigError) as err:
+        parse_config({**raw, "alerting": {**raw["alerting"], "alarmSeverities": ["P0"]}})
+    assert err.value.problems == [
+        "groundwork:alerting.alarmSeverities: redis keeps no alarm (its alarms: cpu P2, memory P1, "
+        "connections P2); every database, cache and cluster needs one here (policy "
+        "obs-alarms-for-stateful): add their severity or override one alarm's severity "
+        "(alerting.alarms.redis.<alarm>.severity)"
+    ]
+    kept = {"redis.memory": {"severity": "P0"}}
+    assert parse_config({**raw, "alerting": {**raw["alerting"], "alarmSeverities": ["P0"],
+                                             "alarms": kept}}).alerting.alarm_severities == ["P0"]  # fmt: skip
+    off = {
+        f"postgres.{key}": {"enabled": False}
+        for key in ("cpu", "memory", "free-storage", "connections")
+    }
+    with pytest.raises(ConfigError, match=r"postgres keeps no alarm"):
+        parse_config({**raw, "alerting": {**raw["alerting"], "alarms": off}})
+    aws = raw_stack_config("prod")
+    with pytest.raises(ConfigError) as err:
+        parse_config({**aws, "alerting": {**aws["alerting"], "alarmSeverities": ["P0"]}})
+    assert [p.split(" keeps")[0] for p in err.value.problems] == [
+        "groundwork:alerting.alarmSeverities: redis",
+        "groundwork:alerting.alarmSeverities: cluster",
+    ]
+
+
 def test_plain_text_webhook_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
     config = {f"groundwork:{k}": json.dumps(v) if not isinstance(v, str) else v
               for k, v in prod_with(alerting=alerting()).items()}  # fmt: skip

@@ -180,3 +180,23 @@ def alerting_problems(
             problems.append((f"alerting.alarms.{key}.threshold",
                              f"a percentage: at most 100, got {override.threshold:g}"))  # fmt: skip
     return problems
+
+
+def unwatched(alerting: Alerting, defaults: dict[str, dict[str, Severity]]) -> Iterator[Problem]:
+    """A capability whose alarms the overrides and `alarmSeverities` all drop. `defaults`: each
+    stateful capability the stack builds, its alarms' keys and default severities."""
+    for capability, alarms in defaults.items():
+        kept = []
+        for key, severity in alarms.items():
+            override = alerting.alarms.get(f"{capability}.{key}")
+            if override is None or override.enabled:
+                chosen = (override.severity if override else None) or severity
+                kept += [key] if chosen in alerting.alarm_severities else []
+        if alarms and not kept:
+            yield Problem(
+                "alerting.alarmSeverities",
+                f"{capability} keeps no alarm (its alarms: "
+                f"{', '.join(f'{k} {v}' for k, v in alarms.items())}); every database, cache and "
+                "cluster needs one here (policy obs-alarms-for-stateful): add their severity or "
+                f"override one alarm's severity (alerting.alarms.{capability}.<alarm>.severity)",
+            )
