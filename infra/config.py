@@ -594,6 +594,9 @@ class AwsStackConfig(StackBase):
     def _guardrail_problems(self) -> Iterator[Problem]:
         yield from super()._guardrail_problems()
         env, limits = self.environment, self.limits
+        if self.cdn.enabled and not self.cdn.waf.enabled and limits.enforced("cdn-waf-and-logging"):
+            yield Problem("cdn.waf.enabled", f"{env} keeps a web firewall in front of the CDN "
+                          "(policy cdn-waf-and-logging)")  # fmt: skip
         if limits.enforced("k8s-on-demand-nodes"):
             for name, group in self.cluster.node_groups.items():
                 if group.capacity_type == "SPOT":

@@ -389,6 +389,21 @@ def test_prod_refuses_spot_nodes() -> None:
     ), err.value.problems
 
 
+def test_prod_refuses_a_cdn_without_its_web_firewall() -> None:
+    # Planned, then blocked by cdn-waf-and-logging (exit 1): the config refuses it first.
+    raw = raw_stack_config("prod")
+    with pytest.raises(ConfigError) as err:
+        parse_config({**raw, "cdn": {**raw["cdn"], "waf": {"enabled": False}}})
+    assert err.value.problems == [
+        "groundwork:cdn.waf.enabled: prod keeps a web firewall in front of the CDN "
+        "(policy cdn-waf-and-logging)"
+    ]
+    dev = raw_stack_config("dev")
+    assert not parse_config(
+        {**dev, "cdn": {**dev.get("cdn", {}), "waf": {"enabled": False}}}
+    ).cdn.waf.enabled
+
+
 def test_kubernetes_sizing_per_environment() -> None:
     dev, prod = stack_config("dev"), stack_config("prod")
     assert dev.cluster.version == prod.cluster.version == "1.35"
