@@ -679,13 +679,15 @@ CASES.update(
             bad=[[R(NAS, "plain", {"protocolType": "NFS"})], [R(NAS, "zero", {"encryptType": 0})]],
             unknown=[R(NAS, "n", {"encryptType": UNKNOWN})],
         ),
-        "alicloud-registry-private": Case(
+        "registry-private": Case(
             ok=[
                 R(CR_REPO, "r", {"repoType": "PRIVATE"}),
                 R(CR_EE_REPO, "ee", {"repoType": "PRIVATE"}),
                 R(CR_NAMESPACE, "ns", {"defaultVisibility": "PRIVATE"}),
+                R("aws:ecr/repository:Repository", "ecr", {"imageTagMutability": "IMMUTABLE"}),
             ],
             bad=[
+                [R("aws:ecrpublic/repository:Repository", "pub", {"repositoryName": "pub"})],
                 [R(CR_REPO, "r", {"repoType": "PUBLIC"})],
                 [R(CR_EE_REPO, "ee", {"repoType": "PUBLIC"})],
                 [R(CR_NAMESPACE, "ns", {"autoCreate": True, "defaultVisibility": "PUBLIC"})],

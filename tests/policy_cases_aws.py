@@ -361,6 +361,8 @@ AWS_CASES: dict[str, Case] = {
                                                     "permissions": {"type": "Share", "accountIds": OTHER}}),
         ],
         bad=[
+            one("aws:rds/snapshotCopy:SnapshotCopy", {"targetDbSnapshotIdentifier": "t", "sharedAccounts": ["all"]}),
+            one("aws:rds/clusterSnapshotCopy:ClusterSnapshotCopy", {"targetDbClusterSnapshotIdentifier": "t", "sharedAccounts": ["all"]}),
             one("aws:rds/snapshot:Snapshot", {"dbInstanceIdentifier": "db", "dbSnapshotIdentifier": "s", "sharedAccounts": ["all"]}),
             one("aws:rds/clusterSnapshot:ClusterSnapshot", {"dbClusterIdentifier": "c", "dbClusterSnapshotIdentifier": "s",
                                                             "sharedAccounts": [OTHER, "all"]}),

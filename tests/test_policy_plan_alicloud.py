@@ -67,9 +67,9 @@ EXAMPLES: dict[str, tuple[str, str, Build]] = {
     # Services beside the platform's own (probed in session 11: each passed prod-cn before).
     "nas-unencrypted": ("alicloud-nas-encrypted", "user-nas", lambda o: alicloud.nas.FileSystem(
         "user-nas", protocol_type="NFS", storage_type="Performance", file_system_type="standard", opts=o)),
-    "public-registry-repo": ("alicloud-registry-private", "user-repo", lambda o: alicloud.cr.Repo(
+    "public-registry-repo": ("registry-private", "user-repo", lambda o: alicloud.cr.Repo(
         "user-repo", namespace="acme", name="user-repo", summary="x", repo_type="PUBLIC", opts=o)),
-    "public-enterprise-repo": ("alicloud-registry-private", "user-ee-repo", lambda o: alicloud.cs.RegistryEnterpriseRepo(
+    "public-enterprise-repo": ("registry-private", "user-ee-repo", lambda o: alicloud.cs.RegistryEnterpriseRepo(
         "user-ee-repo", instance_id="cri-1", namespace="acme", name="user-ee-repo", summary="x", repo_type="PUBLIC",
         opts=o)),
     "anonymous-function-trigger": ("alicloud-fc-not-public", "user-trigger", lambda o: alicloud.fc.Trigger(

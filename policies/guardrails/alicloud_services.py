@@ -1,7 +1,6 @@
 """Alibaba Cloud services a team adds beside the platform's own: NAS file systems unencrypted,
-container registry repositories or namespaces made public, Function Compute HTTP triggers anyone
-can call. Same intent as the AWS rules data-services-encrypted-at-rest, resource-policy-not-public
-(ECR) and lambda-not-public."""
+Function Compute HTTP triggers anyone can call. Same intent as the AWS rules
+data-services-encrypted-at-rest and lambda-not-public."""
 
 from __future__ import annotations
 
@@ -32,15 +31,6 @@ def _nas_encrypted(subject: Subject, params: Mapping[str, Any]) -> Iterator[str]
         yield f"encryptType={encrypt if encrypt is not None else 0}: files are not encrypted at rest"
 
 
-def _registry_private(subject: Subject, params: Mapping[str, Any]) -> Iterator[str]:
-    p = subject.props
-    if subject.type in REPOSITORIES:
-        if str(need(p, "repoType") or "").upper() == "PUBLIC":
-            yield "repoType=PUBLIC lets anyone pull the images"
-    elif str(need(p, "defaultVisibility") or "").upper() == "PUBLIC":
-        yield "defaultVisibility=PUBLIC makes every repository created in the namespace public"
-
-
 def _fc_not_public(subject: Subject, params: Mapping[str, Any]) -> Iterator[str]:
     kind, prop = (
         ("triggerType", "triggerConfig") if subject.type == FC_V3_TRIGGER else ("type", "config")
@@ -65,16 +55,6 @@ RULES = [
         types=(NAS,),
         resource_check=_nas_encrypted,
         anchors="IG nas-filesystem-encrypt-type-check, KICS alicloud nas_file_system_not_encrypted",
-    ),
-    Rule(
-        id="alicloud-registry-private",
-        group="security",
-        severity="high",
-        description="Container Registry repositories (personal and Enterprise editions) are private, and no namespace makes new repositories public by default.",
-        remediation="Set repoType=PRIVATE and defaultVisibility=PRIVATE; pull from the VPC with the instance's credentials.",
-        types=(*REPOSITORIES, *NAMESPACES),
-        resource_check=_registry_private,
-        anchors="IG cr-repository-type-private, cr-namespace-setting-check",
     ),
     Rule(
         id="alicloud-fc-not-public",

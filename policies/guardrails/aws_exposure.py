@@ -21,7 +21,12 @@ LAYER_PERMISSION = "aws:lambda/layerVersionPermission:LayerVersionPermission"
 LISTENERS = ("aws:lb/listener:Listener", "aws:alb/listener:Listener")
 CLASSIC_ELB = "aws:elb/loadBalancer:LoadBalancer"
 API_DOMAIN = "aws:apigateway/domainName:DomainName"
-RDS_SNAPSHOTS = ("aws:rds/snapshot:Snapshot", "aws:rds/clusterSnapshot:ClusterSnapshot")
+RDS_SNAPSHOTS = (
+    "aws:rds/snapshot:Snapshot",
+    "aws:rds/clusterSnapshot:ClusterSnapshot",
+    "aws:rds/snapshotCopy:SnapshotCopy",
+    "aws:rds/clusterSnapshotCopy:ClusterSnapshotCopy",
+)
 AMI_PERMISSION = "aws:ec2/amiLaunchPermission:AmiLaunchPermission"
 IMAGE_BLOCK = "aws:ec2/imageBlockPublicAccess:ImageBlockPublicAccess"
 SNAPSHOT_BLOCK = "aws:ebs/snapshotBlockPublicAccess:SnapshotBlockPublicAccess"
