@@ -327,6 +327,12 @@ def app_guardrail_problems(
                     f"{env} needs at least {rule['minReplicas']} pods per service, got "
                     f"{app.replicas.min} (policy k8s-replicas-and-pdb)",
                 )
+            if app.canary is not None and app.canary.replicas < rule["minReplicas"]:
+                yield (
+                    f"apps.{name}.canary.replicas",
+                    f"{env} needs at least {rule['minReplicas']} pods per Deployment, the "
+                    f"canary's too, got {app.canary.replicas} (policy k8s-replicas-and-pdb)",
+                )
     if (rule := limits.enforced("k8s-image-pinned")) and rule["requireDigest"]:
         for name, app in apps.items():
             if app.digest is None:
