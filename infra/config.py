@@ -35,6 +35,7 @@ from pydantic import (
 )
 
 from components._base import LOG_CLASSES, SLS_FOREVER_DAYS, Cloud
+from components.monitoring import AlarmSpec, Severity
 from components.network.cidr_plan import CidrPlanError, SubnetPlan, default_slot, plan_subnets
 from components.redis.aws_global import global_datastore_problems
 from infra.cloud_names import prefix_problems
@@ -59,6 +60,7 @@ from infra.sections.alerting import (
     AlicloudAlerting,
     alerting_problems,
     in_cluster_problems,
+    unwatched,
 )
 from infra.sections.api import Api, AwsApi
 from infra.sections.apps import (
@@ -84,6 +86,7 @@ from infra.sections.kubernetes import (
     Platform,
 )
 from infra.sections.logs import (
+    AwsLogs,
     Logs,
     retention_problems,
     with_class_retention,
@@ -289,12 +292,18 @@ class StackBase(Section):
             yield Problem("cdn.enabled", "the CDN serves the assets bucket; enable storage.assets")
         enforced = self.limits.enforced("obs-alarms-for-stateful") is not None
         required = self.ALERTING_BUILT and enforced
-        for key, message in alerting_problems(self.alerting, required=required,
-                                              cloud=self.CLOUD):  # fmt: skip
+        for key, message in alerting_problems(self.alerting, required=required, cloud=self.CLOUD):
             yield Problem(key, message)
+
+    def _stateful_alarms(self) -> dict[str, dict[str, Severity]]:
+        """Each stateful capability this stack builds (database, cache, cluster): its alarms'
+        keys and default severities, as its component emits them."""
+        return {}
 
     def _guardrail_problems(self) -> Iterator[Problem]:
         """What a mandatory rule of this environment would block, refused with its key."""
+        if self.alerting.configured and self.limits.enforced("obs-alarms-for-stateful"):
+            yield from unwatched(self.alerting, self._stateful_alarms())
         for minimum in MINIMUMS:
             rule = self.limits.enforced(minimum.rule)
             value = minimum.value(self)
@@ -505,6 +514,9 @@ class AwsStackConfig(StackBase):
     """ECR repositories, one per service of `apps` (docs/delivery.md)."""
     budget: AwsBudget = Field(default_factory=AwsBudget)
     """The stack's monthly budget (an AWS Budget) and cost anomaly alerts (docs/cost.md)."""
+    logs: AwsLogs = Field(default_factory=AwsLogs)
+    """Log retention by class, container log shipping to CloudWatch Logs and an optional
+    OpenSearch domain (docs/monitoring.md)."""
     tracing: Tracing = Field(default_factory=Tracing)
     """The OpenTelemetry Collector the services send traces to; X-Ray or an OTLP endpoint."""
     health_checks: HealthChecks = Field(default_factory=HealthChecks)
@@ -558,6 +570,27 @@ class AwsStackConfig(StackBase):
                     "*.cloudfront.net certificate AWS fixes the minimum TLS version at TLSv1)",
                 )
 
+    def _stateful_alarms(self) -> dict[str, dict[str, Severity]]:
+        # (imported here: the components import the config's section types)
+        from components.kubernetes.aws_alarms import cluster_alarms  # noqa: PLC0415
+        from components.postgres.aws_alarms import postgres_alarms  # noqa: PLC0415
+        from components.redis import aws_alarms as redis  # noqa: PLC0415
+
+        found: dict[str, list[AlarmSpec]] = {}
+        if self.postgres.enabled:
+            found["postgres"] = postgres_alarms(aurora=self.postgres.engine == "aurora-postgresql",
+                                                identifier="-", readers=self.postgres.readers)  # fmt: skip
+        if self.redis.enabled:
+            cache = self.redis.serverless
+            found["redis"] = (
+                redis.redis_alarms({"001": "-"}, replicas=1) if cache is None
+                else redis.serverless_alarms("-", max_data_storage_gb=cache.max_data_storage_gb,
+                                             max_ecpu_per_second=cache.max_ecpu_per_second)
+            )  # fmt: skip
+        if self.cluster.enabled:
+            found["cluster"] = cluster_alarms("-")
+        return {c: {a.key: a.severity for a in specs} for c, specs in found.items()}
+
     def _log_groups(self) -> dict[str, int]:
         """The retention of each log group the stack builds, by its stack-file key."""
         c, redis = self, self.redis
@@ -576,6 +609,9 @@ class AwsStackConfig(StackBase):
     def _guardrail_problems(self) -> Iterator[Problem]:
         yield from super()._guardrail_problems()
         env, limits = self.environment, self.limits
+        if self.cdn.enabled and not self.cdn.waf.enabled and limits.enforced("cdn-waf-and-logging"):
+            yield Problem("cdn.waf.enabled", f"{env} keeps a web firewall in front of the CDN "
+                          "(policy cdn-waf-and-logging)")  # fmt: skip
         if limits.enforced("k8s-on-demand-nodes"):
             for name, group in self.cluster.node_groups.items():
                 if group.capacity_type == "SPOT":
@@ -717,6 +753,21 @@ class AlicloudStackConfig(StackBase):
     def _service_regions(self) -> dict[str, str]:
         mail = self.alerting.direct_mail
         return {"alerting.directMail.region": mail.region} if mail is not None else {}
+
+    def _stateful_alarms(self) -> dict[str, dict[str, Severity]]:
+        from components.postgres.alicloud_alarms import (  # noqa: PLC0415
+            polardb_alarms,
+            postgres_alarms,
+        )
+        from components.redis.alicloud_alarms import redis_alarms  # noqa: PLC0415
+
+        found: dict[str, list[AlarmSpec]] = {}
+        if self.postgres.enabled:
+            polardb = self.postgres.polardb is not None
+            found["postgres"] = polardb_alarms("-") if polardb else postgres_alarms("-")
+        if self.redis.enabled:
+            found["redis"] = redis_alarms("-")
+        return {c: {a.key: a.severity for a in specs} for c, specs in found.items()}
 
     def _log_groups(self) -> dict[str, int]:
         """The retention of each SLS logstore the stack builds, by its stack-file key."""

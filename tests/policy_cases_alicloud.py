@@ -374,7 +374,16 @@ CASES: dict[str, Case] = {
     ),
     "alicloud-ram-no-user-access-keys": Case(
         ok=[R("alicloud:ram/accessKey:AccessKey", "old", {"userName": "ci", "status": "Inactive"})],
-        bad=[[R("alicloud:ram/accessKey:AccessKey", "k", {"userName": "ci"})]],
+        bad=[
+            [R("alicloud:ram/accessKey:AccessKey", "k", {"userName": "ci"})],
+            [
+                R(
+                    "alicloud:ram/loginProfile:LoginProfile",
+                    "console",
+                    {"userName": "ci", "mfaBindRequired": True},
+                )
+            ],
+        ],
         unknown=[R("alicloud:ram/accessKey:AccessKey", "k", {"userName": "ci", "status": UNKNOWN})],
     ),
 }
@@ -678,6 +687,30 @@ def replaced(resources: list[R], *new: R) -> list[R]:
     return [*(r for r in resources if r.name not in names), *new]
 
 
+# Services a team adds beside the platform's own (NAS, Container Registry, Function Compute,
+# Elasticsearch, AnalyticDB, auto scaling, network ACLs) and RAM statements on every resource.
+NAS = "alicloud:nas/fileSystem:FileSystem"
+CR_REPO = "alicloud:cr/repo:Repo"
+CR_EE_REPO = "alicloud:cs/registryEnterpriseRepo:RegistryEnterpriseRepo"
+CR_NAMESPACE = "alicloud:cr/namespace:Namespace"
+FC_TRIGGER = "alicloud:fc/trigger:Trigger"
+FC_V3_TRIGGER = "alicloud:fc/v3Trigger:V3Trigger"
+SEARCH = "alicloud:elasticsearch/instance:Instance"
+GPDB = "alicloud:gpdb/instance:Instance"
+SCALING = "alicloud:ess/scalingConfiguration:ScalingConfiguration"
+ALI_NACL = "alicloud:vpc/networkAcl:NetworkAcl"
+
+
+def ram_policy(action: object, resource: object, **statement: object) -> R:
+    return R(RAM_POLICY, "p", {"policyName": "p", "policyDocument": doc(
+        {"Effect": "Allow", "Action": action, "Resource": resource, **statement})})  # fmt: skip
+
+
+def acl_entry(policy: str, protocol: str = "all", port: str = "-1/-1",
+              source: str = "0.0.0.0/0") -> dict[str, str]:  # fmt: skip
+    return {"policy": policy, "protocol": protocol, "port": port, "sourceCidrIp": source}
+
+
 CASES.update(
     {
         "alicloud-cdn-waf": Case(
@@ -723,3 +756,123 @@ CASES["alicloud-cdn-https"].bad += [
     [*SECURE_CDN, waf_domain(focusHttps=False)],
     [*SECURE_CDN, waf_domain(httpsPorts=[])],
 ]
+CASES.update(
+    {
+        "alicloud-nas-encrypted": Case(
+            ok=[
+                R(NAS, "kms", {"encryptType": 2, "kmsKeyId": "key-1"}),
+                R(NAS, "nas", {"encryptType": 1}),
+            ],
+            bad=[[R(NAS, "plain", {"protocolType": "NFS"})], [R(NAS, "zero", {"encryptType": 0})]],
+            unknown=[R(NAS, "n", {"encryptType": UNKNOWN})],
+        ),
+        "registry-private": Case(
+            ok=[
+                R(CR_REPO, "r", {"repoType": "PRIVATE"}),
+                R(CR_EE_REPO, "ee", {"repoType": "PRIVATE"}),
+                R(CR_NAMESPACE, "ns", {"defaultVisibility": "PRIVATE"}),
+                R("aws:ecr/repository:Repository", "ecr", {"imageTagMutability": "IMMUTABLE"}),
+            ],
+            bad=[
+                [R("aws:ecrpublic/repository:Repository", "pub", {"repositoryName": "pub"})],
+                [R(CR_REPO, "r", {"repoType": "PUBLIC"})],
+                [R(CR_EE_REPO, "ee", {"repoType": "PUBLIC"})],
+                [R(CR_NAMESPACE, "ns", {"autoCreate": True, "defaultVisibility": "PUBLIC"})],
+                [
+                    R(
+                        "alicloud:cs/registryEnterpriseNamespace:RegistryEnterpriseNamespace",
+                        "eens",
+                        {"defaultVisibility": "PUBLIC"},
+                    )
+                ],
+            ],
+            unknown=[R(CR_REPO, "r", {"repoType": UNKNOWN})],
+        ),
+        "alicloud-fc-not-public": Case(
+            ok=[
+                R(
+                    FC_TRIGGER,
+                    "signed",
+                    {"type": "http", "config": json.dumps({"authType": "function"})},
+                ),
+                R(
+                    FC_TRIGGER,
+                    "oss",
+                    {"type": "oss", "config": json.dumps({"events": ["oss:ObjectCreated:*"]})},
+                ),
+                R(
+                    FC_V3_TRIGGER,
+                    "jwt",
+                    {"triggerType": "http", "triggerConfig": json.dumps({"authType": "jwt"})},
+                ),
+            ],
+            bad=[
+                [
+                    R(
+                        FC_TRIGGER,
+                        "anon",
+                        {"type": "http", "config": json.dumps({"authType": "anonymous"})},
+                    )
+                ],
+                [
+                    R(
+                        FC_TRIGGER,
+                        "default",
+                        {"type": "http", "config": json.dumps({"methods": ["GET"]})},
+                    )
+                ],
+                [
+                    R(
+                        FC_V3_TRIGGER,
+                        "anon",
+                        {
+                            "triggerType": "http",
+                            "triggerConfig": json.dumps({"authType": "anonymous"}),
+                        },
+                    )
+                ],
+            ],
+            unknown=[R(FC_TRIGGER, "t", {"type": "http", "config": UNKNOWN})],
+        ),
+        "alicloud-ram-no-wildcard-resource": Case(
+            ok=[
+                ram_policy(["ecs:DescribeInstances", "oss:ListBuckets"], "*"),
+                ram_policy("oss:PutObject", "acs:oss:*:*:acme-assets/*"),
+                ram_policy(
+                    "ecs:StopInstance",
+                    "*",
+                    Condition={"StringEquals": {"acs:ResourceTag/team": "a"}},
+                ),
+            ],
+            bad=[
+                [ram_policy("ecs:*", "*")],
+                [ram_policy(["oss:GetObject", "oss:PutObject"], ["acs:*:*:*:*"])],
+            ],
+            unknown=[R(RAM_POLICY, "p", {"policyName": "p", "policyDocument": UNKNOWN})],
+        ),
+    }
+)
+
+CASES["alicloud-db-no-public-endpoint"].ok.extend([
+    R(SEARCH, "search", {"enablePublic": False, "enableKibanaPublicNetwork": False}),
+    R(SEARCH, "kibana", {"enableKibanaPublicNetwork": True, "kibanaWhitelists": ["203.0.113.0/24"]}),
+    R(GPDB, "adb", {"ipWhitelists": [{"securityIpList": "10.0.0.0/8"}]}),
+])  # fmt: skip
+CASES["alicloud-db-no-public-endpoint"].bad.extend([
+    [R(SEARCH, "search", {"enablePublic": True, "enableKibanaPublicNetwork": False})],
+    [R(SEARCH, "kibana", {"enablePublic": False})],  # Kibana on the internet, open to anyone
+    [R(GPDB, "adb", {"ipWhitelists": [{"securityIpList": "10.0.0.0/8,0.0.0.0/0"}]})],
+    [R(GPDB, "adb", {"securityIpLists": ["0.0.0.0/0"]})],
+])  # fmt: skip
+CASES["alicloud-ecs-no-public-ip"].ok.append(R(SCALING, "asg", {"internetMaxBandwidthOut": 0}))
+CASES["alicloud-ecs-no-public-ip"].bad.append([R(SCALING, "asg", {"internetMaxBandwidthOut": 10})])
+CASES["alicloud-disk-encrypted"].ok.append(
+    R(
+        SCALING,
+        "asg",
+        {"systemDiskEncrypted": True, "dataDisks": [{"size": 100, "encrypted": True}]},
+    )
+)
+CASES["alicloud-disk-encrypted"].bad.append(
+    [R(SCALING, "asg", {"systemDiskEncrypted": True, "dataDisks": [{"size": 100}]})]
+)

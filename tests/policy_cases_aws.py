@@ -83,6 +83,13 @@ SEARCH_OK = {
 IMDS_OK = {"httpTokens": "required", "httpPutResponseHopLimit": 1, "httpEndpoint": "enabled"}
 
 
+ALI_NACL = "alicloud:vpc/networkAcl:NetworkAcl"
+
+
+def ali_acl(policy: str, protocol: str = "all", port: str = "-1/-1") -> dict[str, str]:
+    return {"policy": policy, "protocol": protocol, "port": port, "sourceCidrIp": "0.0.0.0/0"}
+
+
 def nacl_entry(
     rule_no: int, action: str, protocol: str = "-1", port: int = 0, **kw: Any
 ) -> dict[str, Any]:
@@ -354,6 +361,8 @@ AWS_CASES: dict[str, Case] = {
                                                     "permissions": {"type": "Share", "accountIds": OTHER}}),
         ],
         bad=[
+            one("aws:rds/snapshotCopy:SnapshotCopy", {"targetDbSnapshotIdentifier": "t", "sharedAccounts": ["all"]}),
+            one("aws:rds/clusterSnapshotCopy:ClusterSnapshotCopy", {"targetDbClusterSnapshotIdentifier": "t", "sharedAccounts": ["all"]}),
             one("aws:rds/snapshot:Snapshot", {"dbInstanceIdentifier": "db", "dbSnapshotIdentifier": "s", "sharedAccounts": ["all"]}),
             one("aws:rds/clusterSnapshot:ClusterSnapshot", {"dbClusterIdentifier": "c", "dbClusterSnapshotIdentifier": "s",
                                                             "sharedAccounts": [OTHER, "all"]}),
@@ -395,6 +404,10 @@ AWS_CASES: dict[str, Case] = {
             R(NACL_RULE, "egress", {**nacl_rule(22), "egress": True}),
             R(NACL_RULE, "vpn-ssh", nacl_rule(22, "10.8.0.0/16")),
             R("aws:ec2/defaultNetworkAcl:DefaultNetworkAcl", "default", {"defaultNetworkAclId": "acl-0"}),
+            # Alibaba Cloud: entries apply in list order, a drop before the accept holds
+            R(ALI_NACL, "ali", {"vpcId": "v", "ingressAclEntries": [
+                ali_acl("drop", "tcp", "20/22"), ali_acl("drop", "tcp", "3389/3389"), ali_acl("accept")]}),
+            R(ALI_NACL, "ali-web", {"vpcId": "v", "ingressAclEntries": [ali_acl("accept", "tcp", "443/443")]}),
         ],
         bad=[
             one(NACL, {"vpcId": "v", "ingress": [nacl_entry(100, "allow")]}),
@@ -403,6 +416,9 @@ AWS_CASES: dict[str, Case] = {
             one("aws:ec2/defaultNetworkAcl:DefaultNetworkAcl", {"defaultNetworkAclId": "acl-0", "ingress": [nacl_entry(100, "allow")]}),
             one(NACL, {"vpcId": "v", "ingress": [{**nacl_entry(100, "allow", "tcp"), "fromPort": 0, "toPort": 65535}]}),
             one(NACL, {"vpcId": "v", "ingress": [nacl_entry(200, "deny", "tcp", 22), nacl_entry(100, "allow", "tcp", 22)]}),
+            one(ALI_NACL, {"vpcId": "v", "ingressAclEntries": [ali_acl("accept")]}),
+            one(ALI_NACL, {"vpcId": "v", "ingressAclEntries": [ali_acl("accept", "tcp", "22/22"), ali_acl("drop", "tcp", "22/22")]}),
+            one(ALI_NACL, {"vpcId": "v", "ingressAclEntries": [ali_acl("accept", "tcp", "1/65535")]}),
         ],
         unknown=one(NACL_RULE, nacl_rule(22, UNKNOWN)),
     ),

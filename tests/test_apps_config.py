@@ -39,6 +39,7 @@ BAD_APPS: list[tuple[str, dict[str, Any], str, str]] = [
     ("digest-required", dev(api={**API, "requireDigest": True}), "apps.api.digest", "required when requireDigest"),
     ("bad-digest", dev(api={**API, "digest": "sha256:xyz"}), "apps.api.digest", "pattern"),
     ("privileged-port", dev(api={**API, "ports": {"http": 80}}), "apps.api.ports", "privileged"),
+    ("port-out-of-range", dev(api={**API, "ports": {"http": 70000}}), "apps.api.ports", "70000 is not a port; use 1024-65535"),
     ("port-name", dev(api={**API, "ports": {"Web_Port": 8080}}), "apps.api.ports", "port name"),
     ("port-twice", dev(api={**API, "ports": {"http": 8080, "admin": 8080}}), "apps.api.ports", "twice"),
     ("secret-in-config", dev(api={**API, "config": {"DB_PASSWORD": "x"}}), "apps.api.config", "looks like a secret"),

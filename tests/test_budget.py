@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from tests.conftest import built, of_type, one
+import pytest
+
+from infra import ConfigError, parse_config
+from tests.conftest import built, of_type, one, raw_stack_config
 
 
 def test_prod_budget_comes_from_the_stack_file_scoped_to_the_stack() -> None:
@@ -69,3 +72,21 @@ def test_no_anomaly_monitor_when_the_threshold_is_null() -> None:
     monitor = run_mocked(lambda: build(cfg), stack="dev")
     assert of_type(monitor, "aws:costexplorer/anomalyMonitor:AnomalyMonitor") == []
     assert of_type(monitor, "aws:budgets/budget:Budget")
+
+
+@pytest.mark.parametrize(
+    ("emails", "problem"),
+    [
+        (["finance"], "groundwork:budget.alertEmails.0: String should match pattern"),
+        (["a@acme.example", "a@acme.example"],
+         "groundwork:budget.alertEmails: listed twice: a@acme.example"),
+    ],
+)  # fmt: skip
+def test_bad_budget_alert_emails_are_refused_naming_the_key(
+    emails: list[str], problem: str
+) -> None:
+    # AWS Budgets refuses an address that is not one only at deploy time.
+    raw = raw_stack_config("prod")
+    with pytest.raises(ConfigError) as err:
+        parse_config({**raw, "budget": {**raw["budget"], "alertEmails": emails}})
+    assert any(p.startswith(problem) for p in err.value.problems), err.value.problems

@@ -16,7 +16,9 @@ from components.kubernetes.platform.workload import CanaryArgs, RouteArgs
 from infra import parse_config
 from infra.build import build
 from planner.cli import EXIT_OK, main
+from planner.policy_report import policy_section
 from planner.recorder import RecordedResource, RecordingMonitor
+from planner.report import PlanContext
 from tests.conftest import PROJECT_DIR, one, raw_stack_config, run_mocked
 from tests.test_apps_config import problems
 from tests.test_workload import args
@@ -78,7 +80,12 @@ def test_the_stable_objects_are_the_same_with_or_without_a_canary() -> None:
     changed = {urn for urn in before if before[urn] != after.get(urn)}
     assert {urn.rsplit("::", 1)[-1] for urn in changed} == {"web-route"}
     added = {urn.rsplit("::", 1)[-1] for urn in after.keys() - before.keys()}
-    assert added == {"web-canary-deployment", "web-canary-service", "web-canary-netpol"}
+    assert added == {
+        "web-canary-deployment",
+        "web-canary-service",
+        "web-canary-netpol",
+        "web-canary-pdb",
+    }
 
 
 # (id, args of the component, field its error names)
@@ -154,11 +161,11 @@ def test_toggling_the_canary_or_its_weight_changes_only_the_route_and_the_canary
     rolling = _by_urn(_stack())
     ten = _by_urn(_stack(rollout="canary", canary=CANARY))
     thirty = _by_urn(_stack(rollout="canary", canary={**CANARY, "weight": 30}))
-    # Turning the canary on adds its three objects, keeps every URN (the stable Deployment's
+    # Turning the canary on adds its four objects, keeps every URN (the stable Deployment's
     # among them) and changes the inputs of the route only.
     assert rolling.keys() <= ten.keys()
     assert _names(ten.keys() - rolling.keys()) == {
-        "web-canary-deployment", "web-canary-service", "web-canary-netpol"}  # fmt: skip
+        "web-canary-deployment", "web-canary-service", "web-canary-netpol", "web-canary-pdb"}  # fmt: skip
     changed = {urn for urn in rolling if rolling[urn] != ten[urn]}
     assert _names(changed) == {"web-route"}
     # A new weight: the same URNs, and only the route's inputs differ.
@@ -194,6 +201,29 @@ def test_a_canary_plan_shows_both_deployments_and_the_weights(tmp_path: Path) ->
     (route,) = [r for r in report["resources"] if r["type"] == ROUTE and r["name"] == "web-route"]
     refs = route["inputs"]["spec"]["rules"][0]["backendRefs"]
     assert [(b["name"], b["weight"]) for b in refs] == [("web", 75), ("web-canary", 25)]
+
+
+def prod_web(**canary: Any) -> dict[str, Any]:
+    raw = raw_stack_config("prod")
+    web = {**raw["apps"]["web"], "rollout": "canary",
+           "canary": {**CANARY, "digest": CANARY_DIGEST, **canary}}  # fmt: skip
+    return {**raw, "apps": {"web": web}}
+
+
+def test_a_canary_passes_prod_with_its_own_disruption_budget() -> None:
+    # Before: every prod canary planned, then k8s-replicas-and-pdb blocked it (exit 1): one
+    # replica by default, and no PodDisruptionBudget selecting the canary's pods.
+    assert problems(prod_web()) == [
+        "groundwork:apps.web.canary.replicas: prod needs at least 2 pods per Deployment, the "
+        "canary's too, got 1 (policy k8s-replicas-and-pdb)"
+    ]
+    cfg = parse_config(prod_web(replicas=2))
+    monitor = run_mocked(lambda: build(cfg), stack="prod")
+    pdb = one(monitor, "kubernetes:policy/v1:PodDisruptionBudget", "web-canary-pdb").inputs
+    canary = one(monitor, DEPLOYMENT, "web-canary-deployment").inputs
+    assert pdb["spec"]["selector"]["matchLabels"] == canary["spec"]["selector"]["matchLabels"]
+    ctx = PlanContext("groundwork", "prod", PROJECT_DIR, monitor, cfg)
+    assert policy_section(ctx).blocking == []
 
 
 def test_on_eks_a_pod_is_ready_only_once_its_load_balancer_target_is_healthy() -> None:

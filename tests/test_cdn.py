@@ -359,6 +359,9 @@ BAD_ARGS: list[tuple[str, dict[str, Any], str]] = [
     ("rate-window", {"waf": WebFirewallArgs(rate_limit_window_seconds=30)}, "rate_limit_window_seconds"),  # type: ignore[arg-type]
     ("bad-cidr", {"waf": WebFirewallArgs(blocked_ip_cidrs=["10.0.0.1/8"])}, "blocked_ip_cidrs"),
     ("bad-country", {"waf": WebFirewallArgs(blocked_countries=["Germany"])}, "blocked_countries"),
+    ("unassigned-country", {"waf": WebFirewallArgs(blocked_countries=["XX"])}, "blocked_countries"),
+    ("country-twice", {"waf": WebFirewallArgs(allowed_countries=["DE", "DE"])}, "allowed_countries"),
+    ("cidr-twice", {"waf": WebFirewallArgs(blocked_ip_cidrs=["203.0.113.0/24"] * 2)}, "blocked_ip_cidrs"),
     ("both-geo-lists", {"waf": WebFirewallArgs(blocked_countries=["KP"], allowed_countries=["DE"])},
      "allowed_countries"),
     ("duplicate-group", {"waf": WebFirewallArgs(additional_managed_rule_groups=["AWSManagedRulesSQLiRuleSet"])},

@@ -168,6 +168,9 @@ BAD_INPUTS: list[tuple[str, dict[str, Any], str, str]] = [
     ("waf-window", {"cdn": {"waf": {"rateLimitWindowSeconds": 30}}}, "groundwork:cdn.waf.rateLimitWindowSeconds", "60"),
     ("waf-cidr", {"cdn": {"waf": {"blockedIpCidrs": ["10.0.0.1/8"]}}}, "groundwork:cdn.waf.blockedIpCidrs", "not a CIDR"),
     ("waf-country", {"cdn": {"waf": {"blockedCountries": ["Germany"]}}}, "groundwork:cdn.waf.blockedCountries", "ISO 3166"),
+    ("waf-country-unassigned", {"cdn": {"waf": {"blockedCountries": ["XX"]}}}, "groundwork:cdn.waf.blockedCountries", "not ISO 3166 alpha-2 country codes (like DE, US): ['XX']"),
+    ("waf-country-twice", {"cdn": {"waf": {"blockedCountries": ["KP", "KP"]}}}, "groundwork:cdn.waf.blockedCountries", "listed twice: KP"),
+    ("waf-cidr-twice", {"cdn": {"waf": {"blockedIpCidrs": ["203.0.113.0/24", "203.0.113.0/24"]}}}, "groundwork:cdn.waf.blockedIpCidrs", "listed twice: 203.0.113.0/24"),
     ("waf-geo-both", {"cdn": {"waf": {"blockedCountries": ["KP"], "allowedCountries": ["DE"]}}}, "groundwork:cdn.waf", "either"),
     ("waf-retention", {"cdn": {"waf": {"logRetentionDays": 10}}}, "groundwork:cdn.waf.logRetentionDays", "14"),
     ("storage-ia-early", {"storage": {"backups": {"lifecycle": {"transitions": [{"days": 10, "storageClass": "STANDARD_IA"}]}}}},
@@ -384,6 +387,21 @@ def test_prod_refuses_spot_nodes() -> None:
         p.startswith("groundwork:cluster.nodeGroups.general.capacityType: prod runs ON_DEMAND")
         for p in err.value.problems
     ), err.value.problems
+
+
+def test_prod_refuses_a_cdn_without_its_web_firewall() -> None:
+    # Planned, then blocked by cdn-waf-and-logging (exit 1): the config refuses it first.
+    raw = raw_stack_config("prod")
+    with pytest.raises(ConfigError) as err:
+        parse_config({**raw, "cdn": {**raw["cdn"], "waf": {"enabled": False}}})
+    assert err.value.problems == [
+        "groundwork:cdn.waf.enabled: prod keeps a web firewall in front of the CDN "
+        "(policy cdn-waf-and-logging)"
+    ]
+    dev = raw_stack_config("dev")
+    assert not parse_config(
+        {**dev, "cdn": {**dev.get("cdn", {}), "waf": {"enabled": False}}}
+    ).cdn.waf.enabled
 
 
 def test_kubernetes_sizing_per_environment() -> None:

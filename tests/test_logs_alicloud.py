@@ -106,3 +106,19 @@ def test_ack_audit_logstore_retention_is_still_not_settable_through_the_sdk() ->
     cluster = one(built("prod-cn"), "alicloud:cs/managedKubernetes:ManagedKubernetes").inputs
     days = alicloud_stack_config("prod-cn").logs.retention.audit
     assert cluster["controlPlaneLogTtl"] == str(days) and cluster["auditLogConfig"]["enabled"]
+
+
+@pytest.mark.parametrize("logs", [
+    {"shipping": {"enabled": False}},
+    {"search": {"enabled": True, "masterRoleArn": "arn:aws:iam::123456789012:role/search-admin"}},
+])  # fmt: skip
+def test_aws_only_log_keys_are_refused_not_ignored(logs: dict[str, Any]) -> None:
+    # ACK ships the container logs itself and no search domain is built here: planning clean
+    # with these keys set would tell the user they took effect.
+    with pytest.raises(ConfigError) as refused:
+        alicloud_stack_config("prod-cn", logs=logs)
+    (key,) = logs
+    assert refused.value.problems == [
+        f"groundwork:logs.{key}: only for cloud: aws (this stack has cloud: alicloud); "
+        "see docs/config-reference.md"
+    ]

@@ -135,12 +135,71 @@ def test_prod_without_alerting_is_refused_naming_the_key() -> None:
         (alerting(severities={"P0": {"emails": ["a@b.example"]}}),
          "groundwork:alerting.severities.P1: required"),
         (alerting(webhooks={}), "groundwork:alerting.severities.P0.webhooks: 'ops' is not"),
+        (alerting(alarms={"postgres.memory": {"threshold": 70}}),  # Alibaba Cloud's key
+         "groundwork:alerting.alarms.postgres.memory: no such alarm on cloud aws"),
+        (alerting(alarms={"postgres.connections": {"threshold": -1}}),
+         "groundwork:alerting.alarms.postgres.connections.threshold: Input should be greater"),
+        (alerting(alarms={"redis.engine-cpu": {"threshold": 150}}),
+         "groundwork:alerting.alarms.redis.engine-cpu.threshold: a percentage: at most 100"),
+        (alerting(alarmSeverities=["P0", "P1", "P0"]),
+         "groundwork:alerting.alarmSeverities: listed twice: P0"),
+        (alerting(severities={**alerting()["severities"], "P3": {"emails": ["a@b.example"] * 2}}),
+         "groundwork:alerting.severities.P3.emails: listed twice: a@b.example"),
     ],
 )  # fmt: skip
 def test_bad_alerting_is_refused_naming_the_key(section: dict[str, Any], problem: str) -> None:
     with pytest.raises(ConfigError) as err:
         parse_config(prod_with(alerting=section))
     assert any(p.startswith(problem) for p in err.value.problems), err.value.problems
+
+
+def prod_cn_alarms(alarms: dict[str, Any]) -> dict[str, Any]:
+    raw = raw_stack_config("prod-cn")
+    return {**raw, "alerting": {**raw["alerting"], "alarms": alarms}}
+
+
+def test_alarm_overrides_are_checked_against_the_stacks_own_cloud() -> None:
+    # An AWS-only alarm on Alibaba Cloud would silently do nothing; Alibaba's own keys are valid.
+    with pytest.raises(ConfigError) as err:
+        parse_config(prod_cn_alarms({"backup.failed-jobs": {"threshold": 1},
+                                     "postgres.cpu": {"threshold": 500}}))  # fmt: skip
+    assert err.value.problems[:2] == [
+        "groundwork:alerting.alarms.backup.failed-jobs: no such alarm on cloud alicloud; allowed: "
+        "postgres.cpu, postgres.memory, postgres.free-storage, postgres.connections, redis.cpu, "
+        "redis.memory, redis.connections",
+        "groundwork:alerting.alarms.postgres.cpu.threshold: a percentage: at most 100, got 500",
+    ]
+    tuned = parse_config(prod_cn_alarms({"postgres.memory": {"threshold": 70}}))
+    assert tuned.alerting.alarms["postgres.memory"].threshold == 70
+
+
+def test_prod_cannot_drop_every_alarm_of_a_stateful_capability() -> None:
+    # Planned, then blocked by obs-alarms-for-stateful (exit 1): the config refuses it first.
+    raw = raw_stack_config("prod-cn")
+    with pytest.raises(ConfigError) as err:
+        parse_config({**raw, "alerting": {**raw["alerting"], "alarmSeverities": ["P0"]}})
+    assert err.value.problems == [
+        "groundwork:alerting.alarmSeverities: redis keeps no alarm (its alarms: cpu P2, memory P1, "
+        "connections P2); every database, cache and cluster needs one here (policy "
+        "obs-alarms-for-stateful): add their severity or override one alarm's severity "
+        "(alerting.alarms.redis.<alarm>.severity)"
+    ]
+    kept = {"redis.memory": {"severity": "P0"}}
+    assert parse_config({**raw, "alerting": {**raw["alerting"], "alarmSeverities": ["P0"],
+                                             "alarms": kept}}).alerting.alarm_severities == ["P0"]  # fmt: skip
+    off = {
+        f"postgres.{key}": {"enabled": False}
+        for key in ("cpu", "memory", "free-storage", "connections")
+    }
+    with pytest.raises(ConfigError, match=r"postgres keeps no alarm"):
+        parse_config({**raw, "alerting": {**raw["alerting"], "alarms": off}})
+    aws = raw_stack_config("prod")
+    with pytest.raises(ConfigError) as err:
+        parse_config({**aws, "alerting": {**aws["alerting"], "alarmSeverities": ["P0"]}})
+    assert [p.split(" keeps")[0] for p in err.value.problems] == [
+        "groundwork:alerting.alarmSeverities: redis",
+        "groundwork:alerting.alarmSeverities: cluster",
+    ]
 
 
 def test_plain_text_webhook_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,6 +1,7 @@
 """PolarDB for PostgreSQL, the Postgres option on Alibaba Cloud (`postgres.polardb`): what the
-stack builds instead of ApsaraDB RDS, that prod-cn with it passes every mandatory rule, is priced
-and keeps its DR posture, and what the config refuses first, by key."""
+stack builds instead of ApsaraDB RDS, that prod-cn with it is priced and keeps its DR posture but
+has no alarm on the database (so prod refuses it until it emits CloudMonitor alarms), and what the
+config refuses first, by key."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import pytest
 
 from infra import build
 from infra.config import ConfigError, parse_config
+from infra.sections.postgres import PolarDb
 from planner.cost_report import cost_section
 from planner.dr_report import dr_section
 from planner.policy_report import policy_section
@@ -36,7 +38,11 @@ def _with(**postgres: Any) -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def polar() -> tuple[RecordingMonitor, PlanContext]:
-    cfg = alicloud_stack_config("prod-cn", postgres=_with(polardb={})["postgres"])
+    # Past the config (which refuses PolarDB in prod, see below) to see what the plan would hold.
+    base = alicloud_stack_config("prod-cn")
+    cfg = base.model_copy(
+        update={"postgres": base.postgres.model_copy(update={"polardb": PolarDb()})}
+    )
     monitor = run_mocked(lambda: build(cfg), stack="prod-cn")
     return monitor, PlanContext("groundwork", "prod-cn", PROJECT_DIR, monitor, cfg)
 
@@ -60,11 +66,13 @@ def test_polardb_replaces_rds_with_the_same_defaults(polar: tuple[RecordingMonit
     assert "accountPassword" in account.secret_paths
 
 
-def test_prod_cn_on_polardb_passes_is_priced_and_keeps_its_dr_posture(
+def test_prod_cn_on_polardb_is_priced_and_keeps_its_dr_posture_but_has_no_alarm(
     polar: tuple[RecordingMonitor, PlanContext],
 ) -> None:
     _, ctx = polar
-    assert policy_section(ctx).blocking == []
+    (blocking,) = policy_section(ctx).blocking
+    assert blocking.startswith("policy obs-alarms-for-stateful (mandatory) on acme-prod-postgres")
+    assert "has no metric alarm" in blocking
     cost = cost_section(ctx).data
     assert not cost["unpriced"]
     (cluster,) = [line for line in cost["lines"] if line["type"] == POLAR]

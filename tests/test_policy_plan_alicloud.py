@@ -64,6 +64,35 @@ EXAMPLES: dict[str, tuple[str, str, Build]] = {
     "tls10-listener": ("alicloud-lb-tls-policy", "user-https", lambda o: alicloud.slb.Listener(
         "user-https", load_balancer_id="lb-user", frontend_port=443, backend_port=8443, protocol="https",
         tls_cipher_policy="tls_cipher_policy_1_0", server_certificate_id="cert-1", opts=o)),
+    # Services beside the platform's own (probed in session 11: each passed prod-cn before).
+    "nas-unencrypted": ("alicloud-nas-encrypted", "user-nas", lambda o: alicloud.nas.FileSystem(
+        "user-nas", protocol_type="NFS", storage_type="Performance", file_system_type="standard", opts=o)),
+    "public-registry-repo": ("registry-private", "user-repo", lambda o: alicloud.cr.Repo(
+        "user-repo", namespace="acme", name="user-repo", summary="x", repo_type="PUBLIC", opts=o)),
+    "public-enterprise-repo": ("registry-private", "user-ee-repo", lambda o: alicloud.cs.RegistryEnterpriseRepo(
+        "user-ee-repo", instance_id="cri-1", namespace="acme", name="user-ee-repo", summary="x", repo_type="PUBLIC",
+        opts=o)),
+    "anonymous-function-trigger": ("alicloud-fc-not-public", "user-trigger", lambda o: alicloud.fc.Trigger(
+        "user-trigger", service="svc", function="fn", type="http",
+        config=json.dumps({"authType": "anonymous", "methods": ["GET"]}), opts=o)),
+    "ram-write-everything": ("alicloud-ram-no-wildcard-resource", "user-ecs-all", lambda o: alicloud.ram.Policy(
+        "user-ecs-all", policy_name="user-ecs-all", policy_document=json.dumps({"Version": "1", "Statement": [
+            {"Effect": "Allow", "Action": "ecs:*", "Resource": "*"}]}), opts=o)),
+    "public-search": ("alicloud-db-no-public-endpoint", "user-search", lambda o: alicloud.elasticsearch.Instance(
+        "user-search", instance_charge_type="PostPaid", data_node_amount=2, data_node_spec="elasticsearch.sn2ne.large",
+        data_node_disk_size=20, data_node_disk_type="cloud_ssd", vswitch_id="vsw-user-e", version="7.10_with_X-Pack",
+        enable_public=True, enable_kibana_public_network=False, opts=o)),
+    "analyticdb-open-whitelist": ("alicloud-db-no-public-endpoint", "user-adb", lambda o: alicloud.gpdb.Instance(
+        "user-adb", engine="gpdb", engine_version="6.0", db_instance_category="HighAvailability",
+        db_instance_mode="StorageElastic", instance_spec="2C16G", seg_node_num=4, storage_size=50,
+        vswitch_id="vsw-user-e", zone_id="cn-shanghai-e", payment_type="PayAsYouGo",
+        ip_whitelists=[alicloud.gpdb.InstanceIpWhitelistArgs(security_ip_list="0.0.0.0/0")], opts=o)),
+    "scaling-group-public-ip": ("alicloud-ecs-no-public-ip", "user-scaling", lambda o: alicloud.ess.ScalingConfiguration(
+        "user-scaling", scaling_group_id="asg-1", image_id="ubuntu", instance_type="ecs.g7.large",
+        internet_max_bandwidth_out=10, system_disk_encrypted=True, security_group_id="sg-user", opts=o)),
+    "acl-open-to-the-world": ("net-nacl-no-public-ingress", "user-acl", lambda o: alicloud.vpc.NetworkAcl(
+        "user-acl", vpc_id="vpc-user", ingress_acl_entries=[alicloud.vpc.NetworkAclIngressAclEntryArgs(
+            protocol="all", port="-1/-1", source_cidr_ip="0.0.0.0/0", policy="accept")], opts=o)),
 }  # fmt: skip
 
 

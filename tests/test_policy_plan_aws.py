@@ -119,6 +119,12 @@ EXAMPLES: dict[str, tuple[str, str, Build]] = {
         "user-route", api_id="api-1", route_key="POST /orders", opts=o)),
     "lambda-permission-star": ("lambda-not-public", "user-invoke", lambda o: aws.lambda_.Permission(
         "user-invoke", function="handler", action="lambda:InvokeFunction", principal="*", opts=o)),
+    # Probed in session 11: these passed prod before.
+    "ecr-public-repository": ("registry-private", "user-public-images", lambda o: aws.ecrpublic.Repository(
+        "user-public-images", repository_name="user-public-images", opts=o)),
+    "public-snapshot-copy": ("snapshots-and-images-not-public", "user-snapshot-copy", lambda o: aws.rds.SnapshotCopy(
+        "user-snapshot-copy", source_db_snapshot_identifier="s", target_db_snapshot_identifier="t",
+        shared_accounts=["all"], opts=o)),
 }  # fmt: skip
 
 CLASSES = {

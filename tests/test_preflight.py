@@ -145,9 +145,10 @@ def _alicloud_everything_on() -> AlicloudStackConfig:
 
 
 def _alicloud_polardb() -> AlicloudStackConfig:
-    """The same with the PolarDB option instead of ApsaraDB RDS."""
-    raw = copy.deepcopy(raw_stack_config("prod-cn"))
-    raw["postgres"] = {**raw.get("postgres", {}), "polardb": {}}
+    """The dev stack with the PolarDB option instead of ApsaraDB RDS (prod refuses it: it emits
+    no alarms yet)."""
+    raw = copy.deepcopy(raw_stack_config("dev-cn"))
+    raw["postgres"] = {**raw.get("postgres", {}), "polardb": {}, "readers": 1}
     cfg = parse_config(raw)
     assert isinstance(cfg, AlicloudStackConfig)
     return cfg
@@ -264,6 +265,29 @@ def test_a_platform_namespace_as_workload_namespace_is_refused_with_the_componen
 
     assert problem == f"groundwork:platform.namespaces: {_component_message(build)}"
     assert "are platform namespaces" in problem
+
+
+@pytest.mark.parametrize(
+    ("stack", "platform", "line"),
+    [
+        # Two add-ons in one namespace: the baseline would create it twice (duplicate URN, exit 3).
+        ("prod", {"ingressNamespace": "monitoring"},
+         "groundwork:platform.ingressNamespace: duplicate names in ['monitoring', 'cert-manager', "
+         "'monitoring']"),
+        ("prod-cn", {"monitoringNamespace": "cert-manager"},
+         "groundwork:platform.ingressNamespace: duplicate names in ['gateway', 'cert-manager', "
+         "'cert-manager']"),
+        # Kubernetes' own namespaces already exist: creating them fails at deploy time.
+        ("prod", {"ingressNamespace": "kube-system"},
+         "groundwork:platform.ingressNamespace: ['kube-system'] exist in every cluster"),
+        ("dev-cn", {"monitoringNamespace": "kube-public"},
+         "groundwork:platform.ingressNamespace: ['kube-public'] exist in every cluster"),
+    ],
+)  # fmt: skip
+def test_platform_namespaces_are_distinct_and_not_kubernetes_own(
+    stack: str, platform: dict[str, Any], line: str
+) -> None:
+    assert line in _refusal(_with(stack, platform=platform))[0]
 
 
 @pytest.mark.parametrize(

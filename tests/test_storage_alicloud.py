@@ -13,8 +13,9 @@ import pytest
 from components.cdn.alicloud import Cdn, CdnArgs
 from components.storage.alicloud import AccessLogArgs, Bucket, BucketArgs
 from components.storage.spec import LifecycleArgs, ReplicationArgs, Transition
+from infra.config import ConfigError
 from planner.recorder import RecordingMonitor
-from tests.conftest import of_type, one, run_mocked
+from tests.conftest import alicloud_stack_config, of_type, one, run_mocked
 
 LOGS = AccessLogArgs(target_bucket="acme-logs", prefix="oss/assets/")
 OSS = "alicloud:oss/bucket:Bucket"
@@ -222,3 +223,14 @@ def test_cdn_sends_hsts(cdn: RecordingMonitor) -> None:
 def test_bad_cdn_args_are_refused_naming_the_field(overrides: dict[str, Any], message: str) -> None:
     with pytest.raises(ValueError, match=message):
         build_cdn(**overrides)
+
+
+def test_cdn_aliases_not_built_are_refused_with_the_right_advice() -> None:
+    # A list cannot be "set to false": the line says to remove it.
+    raw_cdn = {"domain": {"name": "static.cn.acme.example", "aliases": ["img.cn.acme.example"]},
+               "waf": {"enabled": False}}  # fmt: skip
+    with pytest.raises(ConfigError) as refused:
+        alicloud_stack_config("prod-cn", cdn=raw_cdn)
+    assert refused.value.problems == [
+        "groundwork:cdn.domain.aliases: not built on Alibaba Cloud yet (issue #16); remove it"
+    ]

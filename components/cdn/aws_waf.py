@@ -19,6 +19,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import iso3166
 import pulumi
 from pulumi_aws import cloudwatch, kms, wafv2
 
@@ -45,7 +46,11 @@ BASELINE_MANAGED_RULE_GROUPS: tuple[str, ...] = (
 )
 """AWS managed rule groups every web ACL gets (cheapest first: reputation drops known-bad IPs
 before the heavier inspection groups run)."""
-COUNTRY = re.compile(r"^[A-Z]{2}$")
+
+
+def is_country(code: str) -> bool:
+    """An ISO 3166-1 alpha-2 code of a country (`DE`), as WAF's geo match takes it."""
+    return code in iso3166.countries_by_alpha2
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -230,10 +235,13 @@ def _validate(args: WebFirewallArgs) -> None:
             ipaddress.ip_network(cidr, strict=True)
         except ValueError as exc:
             require(False, "blocked_ip_cidrs", f"'{cidr}' is not a CIDR ({exc})")
+    cidrs = list(args.blocked_ip_cidrs)
+    require(len(set(cidrs)) == len(cidrs), "blocked_ip_cidrs", f"a CIDR listed twice in {cidrs}")
     for fld, codes in (("blocked_countries", args.blocked_countries),
                        ("allowed_countries", args.allowed_countries)):  # fmt: skip
-        bad = [c for c in codes if not COUNTRY.match(c)]
+        bad = [c for c in codes if not is_country(c)]
         require(not bad, fld, f"not ISO 3166 alpha-2 codes: {bad}")
+        require(len(set(codes)) == len(codes), fld, f"a country listed twice in {list(codes)}")
     require(
         not (args.blocked_countries and args.allowed_countries),
         "allowed_countries",

@@ -53,3 +53,7 @@ def polardb_alarms(cluster_id: Any) -> list[AlarmSpec]:
         alarm("connections", "PolarDB connections above threshold (% of the maximum)",
               "pg_conn_usage", threshold=80, severity="P2"),
     ]  # fmt: skip
+
+
+PERCENT_KEYS = KEYS
+"""Each is a CloudMonitor usage percentage: config holds overrides to 0-100."""

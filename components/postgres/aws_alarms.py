@@ -10,6 +10,8 @@ from components.monitoring import AlarmSpec
 
 KEYS = ("cpu", "freeable-memory", "free-storage", "connections", "replica-lag", "deadlocks",
         "global-lag", "global-rpo-lag", "dr-replica-lag")  # fmt: skip
+PERCENT_KEYS = ("cpu",)
+"""Keys whose threshold is a percentage (config holds an override to 0-100)."""
 GIB = 1024**3
 
 

@@ -27,3 +27,7 @@ def redis_alarms(instance_id: Any) -> list[AlarmSpec]:
         alarm("connections", "Redis connections above threshold (% of the maximum)",
               "ConnectionUsage", threshold=80, severity="P2"),
     ]  # fmt: skip
+
+
+PERCENT_KEYS = KEYS
+"""Each is a CloudMonitor usage percentage: config holds overrides to 0-100."""

@@ -14,6 +14,8 @@ NODE_KEYS = ("cpu", "engine-cpu", "memory", "evictions", "replication-lag", "con
 SERVERLESS_KEYS = ("data-storage", "ecpu", "throttled", "evictions", "connections")
 GLOBAL_KEYS = ("global-lag",)
 KEYS = tuple(dict.fromkeys(NODE_KEYS + SERVERLESS_KEYS + GLOBAL_KEYS))
+PERCENT_KEYS = ("cpu", "engine-cpu", "memory")
+"""Keys whose threshold is a percentage (config holds an override to 0-100)."""
 GB = 10**9
 """ElastiCache Serverless limits count decimal gigabytes; alarming against 10^9 errs early."""
 

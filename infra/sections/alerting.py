@@ -7,6 +7,7 @@ the in-cluster Alertmanager. Webhook URLs and the PagerDuty key are secrets: set
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Annotated
 
 from pydantic import Field, SecretStr, field_validator
@@ -26,9 +27,8 @@ from components.monitoring import (
     routing_problems,
 )
 from components.monitoring.alicloud_mail import DIRECTMAIL_PORTS, SENDER, DirectMailRegion
-from infra.sections.base import Section
+from infra.sections.base import Email, Problem, Section, listed_twice
 
-Email = Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
 Phone = Annotated[str, Field(pattern=r"^\+[1-9]\d{6,14}$")]
 ChannelName = Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]{0,30}$")]
 AlarmKey = Annotated[str, Field(pattern=r"^[a-z]+\.[a-z0-9-]+$")]
@@ -52,10 +52,16 @@ class SeverityChannelsConfig(Section):
     pages: bool = False
     """Page the on-call through PagerDuty (needs `alerting.pagerdutyKey`)."""
 
+    def problems(self) -> Iterator[Problem]:
+        # A channel listed twice would subscribe (and notify) it twice.
+        for key in ("emails", "sms", "webhooks"):
+            yield from listed_twice(key, getattr(self, key))
+
 
 class AlarmOverrideConfig(Section):
-    threshold: float | None = None
-    """Replaces the component's default threshold."""
+    threshold: float | None = Field(None, ge=0)
+    """Replaces the component's default threshold (in the alarm's unit: a percentage, bytes,
+    a count; never negative)."""
     severity: Severity | None = None
     """Replaces the component's default severity."""
     enabled: bool = True
@@ -80,6 +86,9 @@ class Alerting(Section):
     alarms: dict[AlarmKey, AlarmOverrideConfig] = Field(default_factory=dict)
     """Per-alarm overrides keyed `<capability>.<alarm>` (`postgres.cpu`); see docs/monitoring.md
     for every alarm, its default threshold and severity."""
+
+    def problems(self) -> Iterator[Problem]:
+        yield from listed_twice("alarmSeverities", self.alarm_severities)
 
     @property
     def configured(self) -> bool:
@@ -191,14 +200,19 @@ def in_cluster_problems(alerting: AlicloudAlerting) -> list[tuple[str, str]]:
     return problems
 
 
-def _alarm_keys(cloud: Cloud) -> dict[str, tuple[str, ...]]:
-    """The alarms each cloud's components emit, by capability: what `alarms` may tune there."""
+def _alarm_keys(cloud: Cloud) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
+    """Each capability's alarm keys on this cloud, and those whose threshold is a percentage:
+    an override of an alarm the cloud does not emit would silently do nothing."""
+    # (imported here: the components import this package's types; an import cycle otherwise)
     if cloud == "alicloud":
         from components.postgres import alicloud_alarms as ali_postgres  # noqa: PLC0415
         from components.redis import alicloud_alarms as ali_redis  # noqa: PLC0415
 
-        return {"postgres": ali_postgres.KEYS, "redis": ali_redis.KEYS}
-    from components.aws import certificate_alarms as certificate  # noqa: PLC0415  (import cycle)
+        return {
+            "postgres": (ali_postgres.KEYS, ali_postgres.PERCENT_KEYS),
+            "redis": (ali_redis.KEYS, ali_redis.PERCENT_KEYS),
+        }
+    from components.aws import certificate_alarms as certificate  # noqa: PLC0415
     from components.backup import aws_alarms as backup  # noqa: PLC0415
     from components.cdn import aws_alarms as cdn  # noqa: PLC0415
     from components.kubernetes import aws_alarms as cluster  # noqa: PLC0415
@@ -210,10 +224,10 @@ def _alarm_keys(cloud: Cloud) -> dict[str, tuple[str, ...]]:
     from components.storage import aws_alarms as storage  # noqa: PLC0415
 
     return {
-        "postgres": postgres.KEYS, "redis": redis.KEYS, "cluster": cluster.KEYS,
-        "backup": backup.KEYS, "network": network.KEYS, "storage": storage.KEYS,
-        "health": health.KEYS, "cdn": cdn.KEYS, "gateway": gateway.KEYS,
-        "certificate": certificate.KEYS,
+        "postgres": (postgres.KEYS, postgres.PERCENT_KEYS), "redis": (redis.KEYS, redis.PERCENT_KEYS),
+        "cluster": (cluster.KEYS, ()), "backup": (backup.KEYS, ()), "network": (network.KEYS, ()),
+        "storage": (storage.KEYS, ()), "health": (health.KEYS, ()),
+        "cdn": (cdn.KEYS, ()), "gateway": (gateway.KEYS, ()), "certificate": (certificate.KEYS, ()),
     }  # fmt: skip
 
 
@@ -234,9 +248,34 @@ def alerting_problems(
         return problems
     problems += [(f"alerting.{f}", m) for f, m in routing_problems(alerting.routing())]
     known = _alarm_keys(cloud)
-    for key in alerting.alarms:
+    for key, override in alerting.alarms.items():
         capability, _, alarm = key.partition(".")
-        if alarm not in known.get(capability, ()):
-            allowed = ", ".join(f"{c}.{k}" for c, keys in known.items() for k in keys)
-            problems.append((f"alerting.alarms.{key}", f"no such alarm; allowed: {allowed}"))
+        keys, percent = known.get(capability, ((), ()))
+        if alarm not in keys:
+            allowed = ", ".join(f"{c}.{k}" for c, (ks, _) in known.items() for k in ks)
+            problems.append((f"alerting.alarms.{key}",
+                             f"no such alarm on cloud {cloud}; allowed: {allowed}"))  # fmt: skip
+        elif alarm in percent and override.threshold is not None and override.threshold > 100:
+            problems.append((f"alerting.alarms.{key}.threshold",
+                             f"a percentage: at most 100, got {override.threshold:g}"))  # fmt: skip
     return problems
+
+
+def unwatched(alerting: Alerting, defaults: dict[str, dict[str, Severity]]) -> Iterator[Problem]:
+    """A capability whose alarms the overrides and `alarmSeverities` all drop. `defaults`: each
+    stateful capability the stack builds, its alarms' keys and default severities."""
+    for capability, alarms in defaults.items():
+        kept = []
+        for key, severity in alarms.items():
+            override = alerting.alarms.get(f"{capability}.{key}")
+            if override is None or override.enabled:
+                chosen = (override.severity if override else None) or severity
+                kept += [key] if chosen in alerting.alarm_severities else []
+        if alarms and not kept:
+            yield Problem(
+                "alerting.alarmSeverities",
+                f"{capability} keeps no alarm (its alarms: "
+                f"{', '.join(f'{k} {v}' for k, v in alarms.items())}); every database, cache and "
+                "cluster needs one here (policy obs-alarms-for-stateful): add their severity or "
+                f"override one alarm's severity (alerting.alarms.{capability}.<alarm>.severity)",
+            )

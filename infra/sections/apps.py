@@ -170,7 +170,8 @@ class AppService(AppDefaults):
             if not PORT_NAME.match(name):
                 raise ValueError(f"'{name}': a port name is 1-15 lowercase letters, digits or -")
             if not 1024 <= number <= 65535:
-                raise ValueError(f"{name}: {number} is privileged; use 1024-65535")
+                kind = "privileged" if number < 1024 else "not a port"
+                raise ValueError(f"{name}: {number} is {kind}; use 1024-65535")
         if len(set(ports.values())) != len(ports):
             raise ValueError(f"the same port twice in {sorted(ports.values())}")
         return ports
@@ -327,6 +328,12 @@ def app_guardrail_problems(
                     f"apps.{name}.replicas.min",
                     f"{env} needs at least {rule['minReplicas']} pods per service, got "
                     f"{app.replicas.min} (policy k8s-replicas-and-pdb)",
+                )
+            if app.canary is not None and app.canary.replicas < rule["minReplicas"]:
+                yield (
+                    f"apps.{name}.canary.replicas",
+                    f"{env} needs at least {rule['minReplicas']} pods per Deployment, the "
+                    f"canary's too, got {app.canary.replicas} (policy k8s-replicas-and-pdb)",
                 )
     if (rule := limits.enforced("k8s-image-pinned")) and rule["requireDigest"]:
         for name, app in apps.items():

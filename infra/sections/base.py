@@ -4,22 +4,28 @@ one helper that lets a config default come from the component it feeds."""
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator, Mapping
-from typing import Any
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
 from components._base import LogRetentionDays
 
 __all__ = [
     "CrossFieldError",
+    "Email",
     "LogRetentionDays",
     "Problem",
     "Section",
     "all_problems",
     "component_default",
+    "listed_twice",
 ]
+
+
+Email = Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
+"""An email address as the clouds' notification services take it."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -94,3 +100,10 @@ def component_default(args: type, name: str) -> Any:
     else:
         raise TypeError(f"{args.__name__}.{name} has no default")
     return list(value) if isinstance(value, tuple) else value
+
+
+def listed_twice(key: str, values: Sequence[str]) -> Iterator[Problem]:
+    """A problem naming the values a list holds more than once (a channel notified twice)."""
+    twice = sorted({v for v in values if values.count(v) > 1})
+    if twice:
+        yield Problem(key, f"listed twice: {', '.join(twice)}")

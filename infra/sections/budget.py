@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from pydantic import Field
 
-from infra.sections.base import Section
+from infra.sections.base import Email, Problem, Section, listed_twice
 
 
 class Budget(Section):
@@ -15,8 +17,11 @@ class Budget(Section):
     """Alert when the month's forecast passes this share of the limit."""
     actual_alert_percent: float = Field(100.0, gt=0, le=1000)
     """Alert when the month's actual spend passes this share of the limit."""
-    alert_emails: list[str] = Field(default_factory=list)
+    alert_emails: list[Email] = Field(default_factory=list)
     """Addresses the budget alerts go to (besides the alert topic, once monitoring exists)."""
+
+    def problems(self) -> Iterator[Problem]:
+        yield from listed_twice("alertEmails", self.alert_emails)
 
 
 class AwsBudget(Budget):

@@ -23,8 +23,8 @@ from components.cdn.aws import (
     SecurityHeadersArgs,
     ViewerProtocol,
 )
-from components.cdn.aws_waf import COUNTRY, WebFirewallArgs
-from infra.sections.base import LogRetentionDays, Section, component_default
+from components.cdn.aws_waf import WebFirewallArgs, is_country
+from infra.sections.base import LogRetentionDays, Section, component_default, listed_twice
 
 _HOSTNAME = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 
@@ -73,6 +73,12 @@ class AwsDomain(Domain):
         return value
 
 
+def _once(values: list[str]) -> list[str]:
+    for problem in listed_twice("", values):
+        raise ValueError(problem.message)
+    return values
+
+
 class Waf(Section):
     enabled: bool = True
     """Attach a web application firewall (managed rule groups and a rate limit)."""
@@ -98,15 +104,15 @@ class Waf(Section):
                 ipaddress.ip_network(value, strict=True)
             except ValueError as exc:
                 raise ValueError(f"'{value}' is not a CIDR block ({exc})") from None
-        return values
+        return _once(values)
 
     @field_validator("blocked_countries", "allowed_countries")
     @classmethod
     def _countries(cls, values: list[str]) -> list[str]:
-        bad = [v for v in values if not COUNTRY.match(v)]
+        bad = [v for v in values if not is_country(v)]
         if bad:
             raise ValueError(f"not ISO 3166 alpha-2 country codes (like DE, US): {bad}")
-        return values
+        return _once(values)
 
     @model_validator(mode="after")
     def _one_geo_mode(self) -> Waf:

@@ -110,13 +110,19 @@ class LogSearch(Section):
 
 
 class Logs(Section):
+    retention: LogRetention = Field(default_factory=LogRetention)
+    """Days per retention class; values CloudWatch Logs accepts (1, 3, 5, 7, 14, 30, 60, 90, 120,
+    150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653)."""
+
+
+class AwsLogs(Logs):
+    """On Alibaba Cloud, ACK's own log collection ships the container logs to SLS; there is no
+    shipping chart or search domain to set (a key set there would do nothing, so it is refused)."""
+
     shipping: LogShipping = Field(default_factory=LogShipping)
     """Container logs to CloudWatch Logs."""
     search: LogSearch = Field(default_factory=LogSearch)
     """An OpenSearch domain for searching the logs (off by default: a prod option)."""
-    retention: LogRetention = Field(default_factory=LogRetention)
-    """Days per retention class; values CloudWatch Logs accepts (1, 3, 5, 7, 14, 30, 60, 90, 120,
-    150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653)."""
 
 
 def with_class_retention(

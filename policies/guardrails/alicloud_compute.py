@@ -17,6 +17,8 @@ TEMPLATES = (
     "alicloud:ecs/ecsLaunchTemplate:EcsLaunchTemplate",
 )
 NODE_POOL = "alicloud:cs/nodePool:NodePool"
+SCALING = "alicloud:ess/scalingConfiguration:ScalingConfiguration"
+"""What an auto scaling group launches its ECS instances with."""
 ACK = "alicloud:cs/managedKubernetes:ManagedKubernetes"
 SLB = (
     "alicloud:slb/loadBalancer:LoadBalancer",
@@ -143,9 +145,9 @@ RULES = [
         id="alicloud-ecs-no-public-ip",
         group="security",
         severity="high",
-        description="ECS instances, launch templates and ACK node pools get no public IP (internetMaxBandwidthOut=0).",
+        description="ECS instances, launch templates, auto scaling configurations and ACK node pools get no public IP (internetMaxBandwidthOut=0).",
         remediation="Set internetMaxBandwidthOut to 0; reach instances through a bastion or Session Manager, egress through NAT.",
-        types=(ECS, *TEMPLATES, NODE_POOL),
+        types=(ECS, *TEMPLATES, NODE_POOL, SCALING),
         resource_check=_no_public_ip,
         anchors="IG ecs-instance-no-public-ip, ecs-running-instance-no-public-ip",
     ),
@@ -163,9 +165,9 @@ RULES = [
         id="alicloud-disk-encrypted",
         group="security",
         severity="high",
-        description="ECS disks are encrypted: disks, instance system/data disks, launch templates, ACK node pools.",
+        description="ECS disks are encrypted: disks, instance system/data disks, launch templates, auto scaling configurations, ACK node pools.",
         remediation="Set encrypted=true / systemDiskEncrypted=true (with a kmsKeyId) on every disk.",
-        types=(*DISKS, ECS, *TEMPLATES, NODE_POOL),
+        types=(*DISKS, ECS, *TEMPLATES, NODE_POOL, SCALING),
         resource_check=_disk_encrypted,
         anchors="CKV_ALI_7, IG ecs-disk-encrypted, ecs-launch-template-version-data-disk-encrypted",
     ),

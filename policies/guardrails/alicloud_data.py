@@ -17,6 +17,8 @@ POLARDB_ENDPOINTS = (
     "alicloud:polardb/primaryEndpoint:PrimaryEndpoint",
 )
 MONGODB = "alicloud:mongodb/instance:Instance"
+SEARCH = "alicloud:elasticsearch/instance:Instance"
+GPDB = "alicloud:gpdb/instance:Instance"
 PUBLIC_CONNECTIONS = {
     "alicloud:rds/connection:Connection": "an internet connection string for the RDS instance",
     "alicloud:rds/dbInstanceEndpointAddress:DbInstanceEndpointAddress": "a public address on an RDS endpoint",
@@ -47,18 +49,45 @@ def _no_public_endpoint(subject: Subject, params: Mapping[str, Any]) -> Iterator
     elif subject.type in POLARDB_ENDPOINTS:
         if str(need(p, "netType") or "").lower() == "public":
             yield "netType=Public gives the PolarDB endpoint an internet address"
-    elif subject.type == POLARDB:
-        for i, group in enumerate(as_list(get(p, "dbClusterIpArrays"), "dbClusterIpArrays")):
-            where = f"dbClusterIpArrays[{i}].securityIps"
-            anywhere = _any_address(as_list(get(group, "securityIps"), where), where)
+    elif subject.type == SEARCH:
+        yield from _search_public(p)
+    else:  # PolarDB, MongoDB, AnalyticDB for PostgreSQL: their whitelists
+        for where, value in _whitelists(subject):
+            anywhere = _any_address([value], where)
             if anywhere:
                 yield f"{where} allows {anywhere}"
-    elif subject.type == MONGODB:
-        anywhere = _any_address(
-            as_list(need(p, "securityIpLists"), "securityIpLists"), "securityIpLists"
-        )
-        if anywhere:
-            yield f"securityIpLists allows {anywhere}"
+
+
+def _whitelists(subject: Subject) -> list[tuple[str, Any]]:
+    """(where, value) of each whitelist entry of a database that keeps them inline."""
+    p = subject.props
+    if subject.type == POLARDB:
+        return [
+            (f"dbClusterIpArrays[{i}].securityIps", ip)
+            for i, group in enumerate(as_list(get(p, "dbClusterIpArrays"), "dbClusterIpArrays"))
+            for ip in as_list(get(group, "securityIps"), f"dbClusterIpArrays[{i}].securityIps")
+        ]
+    if subject.type == MONGODB:
+        return [
+            ("securityIpLists", v) for v in as_list(need(p, "securityIpLists"), "securityIpLists")
+        ]
+    found = [("securityIpLists", v) for v in as_list(get(p, "securityIpLists"), "securityIpLists")]
+    for i, group in enumerate(as_list(get(p, "ipWhitelists"), "ipWhitelists")):
+        found.append((f"ipWhitelists[{i}].securityIpList", get(group, "securityIpList")))
+    return found
+
+
+def _search_public(p: Any) -> Iterator[str]:
+    if truthy(need(p, "enablePublic")):
+        yield "enablePublic=true gives the search instance an internet address"
+    # The provider puts Kibana on the internet unless told otherwise.
+    if truthy(need(p, "enableKibanaPublicNetwork", True)):
+        where = "kibanaWhitelists"
+        allowed = as_list(need(p, where), where)
+        anywhere = _any_address(allowed, where)
+        if anywhere or not allowed:
+            yield (f"Kibana is on the internet (enableKibanaPublicNetwork) open to "
+                   f"{anywhere or 'any address (no kibanaWhitelists)'}")  # fmt: skip
 
 
 def _polardb_ssl(subjects: Sequence[Subject], params: Mapping[str, Any]) -> Iterator[Finding]:
@@ -161,7 +190,7 @@ RULES = [
         id="alicloud-db-no-public-endpoint",
         group="security",
         severity="critical",
-        description="No Alibaba Cloud database gets an internet address (RDS/Redis/MongoDB connections, PolarDB endpoints) or a whitelist open to any address.",
+        description="No Alibaba Cloud database or search service gets an internet address (RDS/Redis/MongoDB connections, PolarDB endpoints, Elasticsearch) or a whitelist open to any address (PolarDB, MongoDB, AnalyticDB for PostgreSQL, Kibana).",
         remediation="Delete the public connection or endpoint; reach databases from the VPC; list only VPC CIDRs in whitelists.",
         types=(
             *PUBLIC_CONNECTIONS,
@@ -169,9 +198,11 @@ RULES = [
             *POLARDB_ENDPOINTS,
             POLARDB,
             MONGODB,
+            SEARCH,
+            GPDB,
         ),
         resource_check=_no_public_endpoint,
-        anchors="IG rds-public-connection-and-any-ip-access-check, redis-instance-no-public-ip, polardb-public-access-check, mongodb-public-access-check",
+        anchors="IG rds-public-connection-and-any-ip-access-check, redis-instance-no-public-ip, polardb-public-access-check, mongodb-public-access-check (Elasticsearch, AnalyticDB: intent of search-domain-private)",
     ),
     Rule(
         id="alicloud-polardb-ssl",

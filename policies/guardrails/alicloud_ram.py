@@ -18,6 +18,7 @@ ATTACHMENTS = (
 )
 ROLE = "alicloud:ram/role:Role"
 ACCESS_KEY = "alicloud:ram/accessKey:AccessKey"
+LOGIN_PROFILE = "alicloud:ram/loginProfile:LoginProfile"
 ANY_ACCOUNT = re.compile(r"^\*$|^acs:ram::\*:")
 EVERYTHING = re.compile(r"^(\*|acs:\*:\*:\*:\*)$")
 """A resource that names every resource of every service."""
@@ -63,6 +64,18 @@ def _no_admin(subject: Subject, params: Mapping[str, Any]) -> Iterator[str]:
             yield f"{s.get('_where', f'Statement[{i}]')} allows {admin} on every resource"
 
 
+def _wildcard_resource(subject: Subject, params: Mapping[str, Any]) -> Iterator[str]:
+    prop, document = _document(subject.props, "policyDocument", "document")
+    reads = tuple(params["readOnlyPrefixes"])
+    for i, s in enumerate(_statements(document, prop)):
+        if (s.get("Effect") != "Allow" or s.get("Condition")
+                or not any(EVERYTHING.match(r) for r in _listed(s.get("Resource")))):  # fmt: skip
+            continue
+        writes = [a for a in _listed(s.get("Action")) if not a.partition(":")[2].startswith(reads)]
+        if writes:
+            yield f"Statement[{i}] allows {sorted(writes)} on every resource without a condition"
+
+
 def _role_trust(subject: Subject, params: Mapping[str, Any]) -> Iterator[str]:
     p = subject.props
     prop, document = _document(p, "assumeRolePolicyDocument", "document")
@@ -85,7 +98,9 @@ def _role_trust(subject: Subject, params: Mapping[str, Any]) -> Iterator[str]:
 
 
 def _no_access_keys(subject: Subject, params: Mapping[str, Any]) -> Iterator[str]:
-    if str(need(subject.props, "status") or "Active") != "Inactive":
+    if subject.type == LOGIN_PROFILE:
+        yield f"gives RAM user {get(subject.props, 'userName')!r} a console password"
+    elif str(need(subject.props, "status") or "Active") != "Inactive":
         user = get(subject.props, "userName")
         yield f"creates a long-lived access key for RAM user {user!r}"
 
@@ -106,6 +121,17 @@ RULES = [
         anchors="IG ram-policy-no-statements-with-admin-access-check, ram-user-no-product-admin-access",
     ),
     Rule(
+        id="alicloud-ram-no-wildcard-resource",
+        group="security",
+        severity="high",
+        description="RAM policies allow actions other than metadata reads (Describe/List/Get/Query) on every resource ('*') only under a condition.",
+        remediation="Name the resources (acs:oss:*:*:my-bucket/*, acs:ecs:cn-shanghai:*:instance/i-...), or add a Condition scoping the statement.",
+        types=POLICIES,
+        resource_check=_wildcard_resource,
+        params={"readOnlyPrefixes": ["Describe", "List", "Get", "Query"]},
+        anchors="IG ram-policy-no-has-specified-resource (intent of CKV_AWS_290/355)",
+    ),
+    Rule(
         id="alicloud-ram-role-trust",
         group="security",
         severity="critical",
@@ -119,9 +145,9 @@ RULES = [
         id="alicloud-ram-no-user-access-keys",
         group="security",
         severity="high",
-        description="No long-lived RAM user access keys; workloads use roles (RRSA, instance RAM roles).",
-        remediation="Use ACK RRSA or an ECS instance RAM role; exempt a reviewed key by name in the policy config.",
-        types=(ACCESS_KEY,),
+        description="No long-lived RAM user credentials (access keys, console passwords); workloads use roles (RRSA, instance RAM roles).",
+        remediation="Use ACK RRSA or an ECS instance RAM role, and SSO (CloudSSO) for people; exempt a reviewed key by name in the policy config.",
+        types=(ACCESS_KEY, LOGIN_PROFILE),
         resource_check=_no_access_keys,
         anchors="IG ram-user-activated-ak-quantity-check, ack-cluster-rrsa-enabled",
     ),

@@ -21,7 +21,12 @@ LAYER_PERMISSION = "aws:lambda/layerVersionPermission:LayerVersionPermission"
 LISTENERS = ("aws:lb/listener:Listener", "aws:alb/listener:Listener")
 CLASSIC_ELB = "aws:elb/loadBalancer:LoadBalancer"
 API_DOMAIN = "aws:apigateway/domainName:DomainName"
-RDS_SNAPSHOTS = ("aws:rds/snapshot:Snapshot", "aws:rds/clusterSnapshot:ClusterSnapshot")
+RDS_SNAPSHOTS = (
+    "aws:rds/snapshot:Snapshot",
+    "aws:rds/clusterSnapshot:ClusterSnapshot",
+    "aws:rds/snapshotCopy:SnapshotCopy",
+    "aws:rds/clusterSnapshotCopy:ClusterSnapshotCopy",
+)
 AMI_PERMISSION = "aws:ec2/amiLaunchPermission:AmiLaunchPermission"
 IMAGE_BLOCK = "aws:ec2/imageBlockPublicAccess:ImageBlockPublicAccess"
 SNAPSHOT_BLOCK = "aws:ebs/snapshotBlockPublicAccess:SnapshotBlockPublicAccess"
@@ -31,6 +36,7 @@ SERVERLESS_SEARCH = "aws:opensearch/serverlessSecurityPolicy:ServerlessSecurityP
 NACL = "aws:ec2/networkAcl:NetworkAcl"
 DEFAULT_NACL = "aws:ec2/defaultNetworkAcl:DefaultNetworkAcl"
 NACL_RULE = "aws:ec2/networkAclRule:NetworkAclRule"
+ALI_NACL = "alicloud:vpc/networkAcl:NetworkAcl"
 PUBLICLY_ACCESSIBLE = (
     "aws:redshift/cluster:Cluster",
     "aws:redshiftserverless/workgroup:Workgroup",
@@ -172,8 +178,28 @@ def _nacl_entry(rule: Mapping[str, Any], where: str, keys: Mapping[str, str]) ->
     )
 
 
+def _alicloud_nacl_entry(entry: Mapping[str, Any], index: int) -> _Entry:
+    """Alibaba Cloud ACL entries apply in list order; ports are `low/high` (`-1/-1`: all)."""
+    where = f"ingressAclEntries[{index}]"
+    protocol = str(known(get(entry, "protocol"), f"{where}.protocol")).lower()
+    low, _, high = str(known(get(entry, "port"), f"{where}.port") or "-1/-1").partition("/")
+    ports = (0, 65535) if low == "-1" else (int(low), int(high or low))
+    ports_apply = protocol in ("tcp", "udp")
+    return _Entry(
+        where=where,
+        number=index,
+        allow=str(known(get(entry, "policy"), f"{where}.policy")).lower() == "accept",
+        world=is_world(str(known(get(entry, "sourceCidrIp"), f"{where}.sourceCidrIp"))),
+        everything=protocol == "all" or (ports_apply and ports == (0, 65535)),
+        ports=ports if ports_apply else None,
+    )
+
+
 def _nacl_entries(subject: Subject) -> list[_Entry]:
     p = subject.props
+    if subject.type == ALI_NACL:
+        entries = as_list(need(p, "ingressAclEntries"), "ingressAclEntries")
+        return [_alicloud_nacl_entry(e, i) for i, e in enumerate(entries)]
     if subject.type == NACL_RULE:
         if truthy(need(p, "egress")):
             return []
@@ -295,9 +321,9 @@ RULES = [
         id="net-nacl-no-public-ingress",
         group="security",
         severity="high",
-        description="Network ACLs do not admit internet traffic to admin ports or to every port.",
-        remediation="Allow only the service ports (443, ephemeral ranges that skip the admin ports) from 0.0.0.0/0; deny the admin ports first.",
-        types=(NACL, DEFAULT_NACL, NACL_RULE),
+        description="Network ACLs (AWS, Alibaba Cloud) do not admit internet traffic to admin ports or to every port.",
+        remediation="Allow only the service ports (443, ephemeral ranges that skip the admin ports) from 0.0.0.0/0; deny the admin ports first (Alibaba Cloud: a drop entry listed before the accept).",
+        types=(NACL, DEFAULT_NACL, NACL_RULE, ALI_NACL),
         resource_check=_nacl_public,
         params={"ports": [20, 21, 22, 3389]},
         anchors="CIS AWS 5.1, CKV_AWS_229-232/352",

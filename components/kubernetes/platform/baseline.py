@@ -255,11 +255,21 @@ class PlatformBaseline(pulumi.ComponentResource):
         )
 
 
+BUILTIN_NAMESPACES = ("default", "kube-system", "kube-public", "kube-node-lease")
+"""Kubernetes creates these itself; a Namespace resource of the same name fails to create."""
+
+
 def _validate(args: PlatformBaselineArgs) -> None:
     require(bool(args.part_of), "part_of", "must not be empty")
     require(bool(args.namespaces), "namespaces", "at least one workload namespace is required")
     names = [n.name for n in args.namespaces]
     require(len(set(names)) == len(names), "namespaces", f"duplicate names in {names}")
+    platform = list(args.platform_namespaces)
+    require(len(set(platform)) == len(platform), "platform_namespaces",
+            f"duplicate names in {platform}: each platform add-on has its own namespace")  # fmt: skip
+    builtin = sorted((set(names) | set(platform)) & set(BUILTIN_NAMESPACES))
+    require(not builtin, "platform_namespaces",
+            f"{builtin} exist in every cluster: the baseline creates (and owns) its namespaces")  # fmt: skip
     overlap = sorted(set(names) & set(args.platform_namespaces))
     require(not overlap, "namespaces", f"{overlap} are platform namespaces")
     for ns in args.namespaces:

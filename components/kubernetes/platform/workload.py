@@ -318,6 +318,16 @@ class Workload(pulumi.ComponentResource):
         )
         self.canary_service = self._service(track)
         self._network_policy(track)
+        # Its own budget: the stable one's selector does not match the canary's pods.
+        policy.v1.PodDisruptionBudget(
+            f"{name}-pdb",
+            metadata=self._meta(name, labels=labels),
+            spec={
+                "maxUnavailable": args.pdb_max_unavailable,
+                "selector": {"matchLabels": selector},
+            },
+            opts=child_opts(self, depends_on=[self.canary_deployment]),
+        )
 
     def _meta(
         self,

@@ -68,7 +68,7 @@ def not_built(cfg: AlicloudStackConfig) -> Iterator[tuple[str, str]]:
     if c.enabled and c.domain is None:
         yield "cdn.domain", "required on Alibaba Cloud: its CDN has no default domain to serve"
     if c.enabled and c.domain is not None and c.domain.aliases:
-        yield "cdn.domain.aliases", NOT_BUILT
+        yield "cdn.domain.aliases", NOT_BUILT.replace("set it to false", "remove it")
     for key in ("content_security_policy", "default_root_object"):
         if key in c.model_fields_set:
             yield f"cdn.{_camel(key)}", NOT_BUILT.replace("set it to false", "remove it")
