@@ -95,7 +95,7 @@ def test_the_smtp_password_is_generated_secret_and_the_senders() -> None:
     assert password.inputs["length"] == 20 and password.inputs["special"] is False
     assert any(password.urn in urns for urns in sender.property_dependencies.values())
     # DirectMail's mainland region, not the stack's.
-    assert str(sender.provider).endswith("::pulumi:providers:alicloud::alicloud-cn-hangzhou")
+    assert str(sender.provider).endswith("::pulumi:providers:alicloud::alicloud-mail-cn-hangzhou")
     (secret,) = [
         r for r in monitor.by_type("kubernetes:core/v1:Secret")
         if r.inputs["metadata"]["name"] == "alertmanager-config"

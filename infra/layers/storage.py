@@ -55,9 +55,8 @@ class StorageHandles:
 def layer(
     cfg: AwsStackConfig,
     providers: Providers,
-    opts: pulumi.ResourceOptions | None = None,
-    *,
     alarms: AlarmWiring | None = None,
+    opts: pulumi.ResourceOptions | None = None,
 ) -> StorageHandles:
     """Log bucket, data buckets, and the CDN over the assets bucket (CloudFront's companions in
     us-east-1). `alarms`: the us-east-1 alert topics the CDN's alarms notify.
