@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 
 from components.monitoring import (
     IMPLICIT_TLS_PORT,
@@ -35,10 +35,23 @@ AlarmKey = Annotated[str, Field(pattern=r"^[a-z]+\.[a-z0-9-]+$")]
 
 class WebhookChannel(Section):
     kind: WebhookKind
-    """`slack`, `dingtalk`, `wecom` (Alertmanager only: chat webhooks cannot confirm an SNS
-    subscription) or `https` (an endpoint that confirms SNS subscriptions: both)."""
+    """`slack` (incoming webhook), `dingtalk` or `wecom` (group robot): on AWS the alert relay
+    function posts the severity topic's notifications (alarms and the in-cluster Alertmanager's)
+    to them in their own format; or `https` (an endpoint that confirms SNS subscriptions)."""
     url: SecretStr
     """The webhook URL; a Pulumi secret."""
+    secret: SecretStr | None = None
+    """`dingtalk` only: the robot's signing secret (its "sign" security setting); a Pulumi
+    secret."""
+
+    @model_validator(mode="after")
+    def _secret_signs_dingtalk(self) -> WebhookChannel:
+        if self.secret is not None and self.kind != "dingtalk":
+            raise ValueError(
+                f"secret: only a dingtalk robot signs its messages, not {self.kind}; "
+                "allowed: remove it, or kind: dingtalk"
+            )
+        return self
 
 
 class SeverityChannelsConfig(Section):
@@ -100,7 +113,11 @@ class Alerting(Section):
                 for s, c in self.severities.items()
             },
             webhooks={
-                n: Webhook(kind=w.kind, url=w.url.get_secret_value())
+                n: Webhook(
+                    kind=w.kind,
+                    url=w.url.get_secret_value(),
+                    secret=w.secret.get_secret_value() if w.secret else None,
+                )
                 for n, w in self.webhooks.items()
             },
             pagerduty_key=self.pagerduty_key.get_secret_value() if self.pagerduty_key else None,
@@ -194,6 +211,7 @@ def _alarm_keys() -> dict[str, tuple[str, ...]]:
     from components.backup import aws_alarms as backup  # noqa: PLC0415  (import cycle)
     from components.kubernetes import aws_alarms as cluster  # noqa: PLC0415
     from components.monitoring import aws_health as health  # noqa: PLC0415
+    from components.monitoring import aws_relay as relay  # noqa: PLC0415
     from components.network import aws_alarms as network  # noqa: PLC0415
     from components.postgres import aws_alarms as postgres  # noqa: PLC0415
     from components.redis import aws_alarms as redis  # noqa: PLC0415
@@ -202,7 +220,7 @@ def _alarm_keys() -> dict[str, tuple[str, ...]]:
     return {
         "postgres": postgres.KEYS, "redis": redis.KEYS, "cluster": cluster.KEYS,
         "backup": backup.KEYS, "network": network.KEYS, "storage": storage.KEYS,
-        "health": health.KEYS,
+        "health": health.KEYS, "relay": relay.KEYS,
     }  # fmt: skip
 
 
