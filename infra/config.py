@@ -59,6 +59,7 @@ from infra.sections.alerting import (
     AlicloudAlerting,
     alerting_problems,
     in_cluster_problems,
+    signing_problems,
 )
 from infra.sections.api import Api, AwsApi
 from infra.sections.apps import (
@@ -686,6 +687,8 @@ class AlicloudStackConfig(StackBase):
         if self.cluster.enabled and self.metrics.enabled:  # an Alertmanager runs
             for key, message in in_cluster_problems(self.alerting):
                 yield Problem(key, message)
+        for key, message in signing_problems(self.alerting):
+            yield Problem(key, message)
         for key, message in retention_problems(self.logs, self._log_groups(), self.limits,
                                                self.CLOUD):  # fmt: skip
             yield Problem(key, message)

@@ -207,6 +207,17 @@ def in_cluster_problems(alerting: AlicloudAlerting) -> list[tuple[str, str]]:
     return problems
 
 
+def signing_problems(alerting: AlicloudAlerting) -> list[tuple[str, str]]:
+    """Alibaba Cloud: no relay signs DingTalk messages (CloudMonitor posts to the robot itself,
+    unsigned), so a signing secret would only make the robot refuse them."""
+    return [
+        (f"alerting.webhooks.{name}.secret",
+         "no DingTalk signing on Alibaba Cloud (CloudMonitor posts to the robot unsigned); allowed: "
+         "remove it and use the robot's keyword or IP security setting instead")
+        for name, hook in alerting.webhooks.items() if hook.secret is not None
+    ]  # fmt: skip
+
+
 def _alarm_keys() -> dict[str, tuple[str, ...]]:
     from components.backup import aws_alarms as backup  # noqa: PLC0415  (import cycle)
     from components.kubernetes import aws_alarms as cluster  # noqa: PLC0415
