@@ -311,7 +311,7 @@ def test_the_failure_alarm_is_overridable_by_key() -> None:
 
 
 def test_alibaba_refuses_a_dingtalk_signing_secret_it_could_not_use() -> None:
-    from tests.test_alerts_alicloud_mail import refused  # noqa: PLC0415
+    from tests.test_alerts_alicloud_mail import refused
 
     section = raw_stack_config("prod-cn")["alerting"]
     section = {

@@ -22,7 +22,13 @@ from pulumi_aws import cloudwatch, iam, lambda_, secretsmanager, sns, sqs
 
 from components._base import child_opts, log_class_tag, merged_tags, require, type_token
 from components.aws.policy_docs import assume_role_policy, policy_document
-from components.monitoring import AlarmSpec, AlertRouting, Severity, relayed_webhooks
+from components.monitoring import (
+    AlarmSpec,
+    AlertRouting,
+    Severity,
+    relayed_webhooks,
+    routing_problems,
+)
 from components.monitoring import relay as relay_code
 from components.monitoring.aws import AlarmWiring, emit_alarms
 from components.monitoring.relay import handler as relay_handler
@@ -95,10 +101,8 @@ class AlertRelay(pulumi.ComponentResource):
         self, name: str, args: AlertRelayArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
         super().__init__(type_token("monitoring", "AlertRelay", cloud="aws"), name, None, opts)
+        _validate(args.routing)
         targets = relay_targets(args.routing)
-        require(bool(targets), "routing", "no severity has a slack, dingtalk or wecom webhook")
-        for severity in targets:
-            require(severity in args.topic_arns, "topic_arns", f"no topic for {severity}")
         tags = args.tags
         function_name = f"{name}"[:64]
         secret = secretsmanager.Secret(
@@ -197,6 +201,17 @@ class AlertRelay(pulumi.ComponentResource):
         self.failure_queue_arn = queue.arn
         emit_alarms(self, name, "relay", failure_alarm(queue.name), args.alarms, tags)
         self.register_outputs({"functionArn": self.function.arn, "secretArn": secret.arn})
+
+
+def _validate(routing: AlertRouting) -> None:
+    """What the relay needs of the routing (config's preflight runs this first)."""
+    for field_name, message in routing_problems(routing):
+        require(False, f"routing.{field_name}", message)
+    require(
+        bool(relayed_webhooks(routing)),
+        "routing",
+        "no severity has a slack, dingtalk or wecom webhook: the stack needs no relay",
+    )
 
 
 def _targets_document(v: Sequence[Any]) -> str:
