@@ -182,7 +182,9 @@ def test_the_role_reads_its_secret_uses_its_key_and_writes_its_queue_and_logs_on
         "WriteOwnLogs": (["logs:CreateLogStream", "logs:PutLogEvents"],
                          f"{one('aws:cloudwatch/logGroup:LogGroup').outputs['arn']}:*"),
     }  # fmt: skip
-    assert of(monitor, "aws:iam/rolePolicyAttachment:RolePolicyAttachment") == []
+    (attached,) = of(monitor, "aws:iam/rolePolicyAttachment:RolePolicyAttachment")
+    assert attached.inputs["policyArn"] == "arn:aws:iam::aws:policy/AWSXRayDaemonWriteAccess"
+    assert one(FUNCTION).inputs["tracingConfig"] == {"mode": "Active"}
     trust = json.loads(one("aws:iam/role:Role").inputs["assumeRolePolicy"])
     assert trust["Statement"][0]["Principal"] == {"Service": "lambda.amazonaws.com"}
 
@@ -195,9 +197,7 @@ def test_concurrency_is_small_retries_are_bounded_and_failures_are_queued_encryp
     invoke = one("aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig")
     assert invoke.inputs["maximumRetryAttempts"] == 2
     assert invoke.inputs["maximumEventAgeInSeconds"] == 3600
-    assert invoke.inputs["destinationConfig"] == {
-        "onFailure": {"destination": queue.outputs["arn"]}
-    }
+    assert function.inputs["deadLetterConfig"] == {"targetArn": queue.outputs["arn"]}
     (key,) = [r for r in monitor.by_type("aws:kms/key:Key") if r.name == "acme-prod-alerts-key"]
     assert queue.inputs["kmsMasterKeyId"] == key.outputs["arn"]
     (alarm,) = of(monitor, "aws:cloudwatch/metricAlarm:MetricAlarm")

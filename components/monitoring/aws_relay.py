@@ -5,8 +5,9 @@ Slack, DingTalk and WeCom in their own formats (relay/format.py).
 Chat webhooks cannot confirm an SNS subscription, so without the relay no alarm reaches them. The
 webhook URLs stay secrets: a Secrets Manager secret encrypted with the alert topics' key holds
 them (the function's environment only names the secret). The role may read that one secret, use
-that key, write its own log group and its failure queue: nothing else. SNS invokes the function
-asynchronously: two retries, then the event goes to an encrypted queue whose depth is an alarm.
+that key, write its own log group and its failure queue (and X-Ray traces): nothing else. SNS
+invokes the function asynchronously: two retries, then the event goes to an encrypted dead-letter
+queue whose depth is an alarm.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import pulumi
 from pulumi_aws import cloudwatch, iam, lambda_, secretsmanager, sns, sqs
 
 from components._base import child_opts, log_class_tag, merged_tags, require, type_token
+from components.aws.identity import aws_context
 from components.aws.policy_docs import assume_role_policy, policy_document
 from components.monitoring import (
     AlarmSpec,
@@ -153,6 +155,14 @@ class AlertRelay(pulumi.ComponentResource):
             policy=_role_policy(secret.arn, args.key_arn, queue.arn, log_group.arn),
             opts=child_opts(self),
         )
+        tracing = iam.RolePolicyAttachment(  # X-Ray's write calls take no resource: AWS's policy
+            f"{name}-tracing",
+            role=role.name,
+            policy_arn=pulumi.Output.format(
+                "arn:{0}:iam::aws:policy/AWSXRayDaemonWriteAccess", aws_context(self).partition
+            ),
+            opts=child_opts(self),
+        )
         self.function = lambda_.Function(
             name,
             name=function_name,
@@ -169,16 +179,18 @@ class AlertRelay(pulumi.ComponentResource):
             # Names the secret only; the URLs never are in the environment.
             environment={"variables": {relay_handler.SECRET_ENV: secret.arn}},
             kms_key_arn=args.key_arn,
+            # Async invocations (SNS) that still fail after the retries, or are too old.
+            dead_letter_config={"target_arn": queue.arn},
+            tracing_config={"mode": "Active"},
             logging_config={"log_format": "JSON", "log_group": log_group.name},
             tags=merged_tags(tags, name),
-            opts=child_opts(self, depends_on=[role_policy, log_group, version]),
+            opts=child_opts(self, depends_on=[role_policy, tracing, log_group, version]),
         )
         lambda_.FunctionEventInvokeConfig(
             f"{name}-async",
             function_name=self.function.name,
             maximum_retry_attempts=RETRIES,
             maximum_event_age_in_seconds=MAX_EVENT_AGE_SECONDS,
-            destination_config={"on_failure": {"destination": queue.arn}},
             opts=child_opts(self),
         )
         for severity, topic in topics.items():
