@@ -298,8 +298,9 @@ def test_a_signing_secret_is_dingtalk_only(kind: str) -> None:
     }
     with pytest.raises(ConfigError) as error:
         parse_config({**raw_stack_config("prod"), "alerting": section})
-    assert "alerting.webhooks.ops" in str(error.value)
-    assert "only a dingtalk robot signs its messages" in str(error.value)
+    (problem,) = error.value.problems
+    assert problem.startswith(f"groundwork:alerting.webhooks.ops.kind: {kind} takes no signing")
+    assert "allowed: remove alerting.webhooks.ops.secret, or kind: dingtalk" in problem
 
 
 def test_the_failure_alarm_is_overridable_by_key() -> None:
@@ -320,5 +321,6 @@ def test_alibaba_refuses_a_dingtalk_signing_secret_it_could_not_use() -> None:
         "severities": {**section["severities"], "P2": {**section["severities"]["P2"], "webhooks": ["cn"]}},
     }  # fmt: skip
     (problem,) = refused("prod-cn", section)
-    assert problem.startswith("groundwork:alerting.webhooks.cn.secret: no DingTalk signing")
+    assert problem.startswith("groundwork:alerting.webhooks.cn.kind: no DingTalk signing")
+    assert "remove alerting.webhooks.cn.secret" in problem
     assert DINGTALK_SIGN not in problem

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic import Field, SecretStr, field_validator
 
 from components.monitoring import (
     IMPLICIT_TLS_PORT,
@@ -43,15 +43,6 @@ class WebhookChannel(Section):
     secret: SecretStr | None = None
     """`dingtalk` only: the robot's signing secret (its "sign" security setting); a Pulumi
     secret."""
-
-    @model_validator(mode="after")
-    def _secret_signs_dingtalk(self) -> WebhookChannel:
-        if self.secret is not None and self.kind != "dingtalk":
-            raise ValueError(
-                f"secret: only a dingtalk robot signs its messages, not {self.kind}; "
-                "allowed: remove it, or kind: dingtalk"
-            )
-        return self
 
 
 class SeverityChannelsConfig(Section):
@@ -211,9 +202,10 @@ def signing_problems(alerting: AlicloudAlerting) -> list[tuple[str, str]]:
     """Alibaba Cloud: no relay signs DingTalk messages (CloudMonitor posts to the robot itself,
     unsigned), so a signing secret would only make the robot refuse them."""
     return [
-        (f"alerting.webhooks.{name}.secret",
+        (f"alerting.webhooks.{name}.kind",  # keyed on kind: see alerting_problems
          "no DingTalk signing on Alibaba Cloud (CloudMonitor posts to the robot unsigned); allowed: "
-         "remove it and use the robot's keyword or IP security setting instead")
+         f"remove alerting.webhooks.{name}.secret and use the robot's keyword or IP security "
+         "setting instead")
         for name, hook in alerting.webhooks.items() if hook.secret is not None
     ]  # fmt: skip
 
@@ -249,6 +241,15 @@ def alerting_problems(alerting: Alerting, *, required: bool) -> list[tuple[str, 
             )  # fmt: skip
         return problems
     problems += [(f"alerting.{f}", m) for f, m in routing_problems(alerting.routing())]
+    problems += [
+        # Keyed on `kind`: the secret's value is fine, its presence is not (and the offline plan
+        # must not read this as "no stand-in fits the secure value").
+        (f"alerting.webhooks.{name}.kind",
+         f"{hook.kind} takes no signing `secret` (only a dingtalk robot signs its messages); "
+         "allowed: remove alerting.webhooks." + name + ".secret, or kind: dingtalk")
+        for name, hook in alerting.webhooks.items()
+        if hook.secret is not None and hook.kind != "dingtalk"
+    ]  # fmt: skip
     known = _alarm_keys()
     for key in alerting.alarms:
         capability, _, alarm = key.partition(".")
