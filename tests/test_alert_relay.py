@@ -73,12 +73,19 @@ def one(typ: str) -> RecordedResource:
     return found
 
 
-def topic_arn(monitor: RecordingMonitor, severity: str) -> str:
-    (topic,) = [
-        r for r in monitor.by_type("aws:sns/topic:Topic")
-        if r.name == f"acme-prod-alerts-{severity.lower()}"
+TOPIC_SETS = ("acme-prod-alerts", "acme-prod-dr-alerts", "acme-prod-health-alerts")
+"""Prod's alert topics: the primary region's, the DR region's, us-east-1's (health checks)."""
+
+
+def topic(monitor: RecordingMonitor, severity: str, prefix: str = "acme-prod-alerts") -> RecordedResource:  # fmt: skip
+    (found,) = [
+        r for r in monitor.by_type("aws:sns/topic:Topic") if r.name == f"{prefix}-{severity.lower()}"
     ]  # fmt: skip
-    return str(topic.outputs["arn"])
+    return found
+
+
+def topic_arn(monitor: RecordingMonitor, severity: str, prefix: str = "acme-prod-alerts") -> str:
+    return str(topic(monitor, severity, prefix).outputs["arn"])
 
 
 # -- exists iff a severity has a chat channel ------------------------------------------------------
@@ -106,10 +113,19 @@ def test_the_relay_subscribes_exactly_the_topics_with_chat_channels() -> None:
     assert relay.name == "acme-prod-alert-relay"
     function = one(FUNCTION)
     subs = {s.inputs["topic"]: s for s in of(monitor, SUBSCRIPTION)}
-    assert set(subs) == {topic_arn(monitor, "P0"), topic_arn(monitor, "P2")}
+    # Every set of topics: alarms of the DR region and of the us-east-1 health checks too.
+    assert set(subs) == {
+        topic_arn(monitor, sev, prefix) for sev in ("P0", "P2") for prefix in TOPIC_SETS
+    }
     assert {(s.inputs["protocol"], s.inputs["endpoint"]) for s in subs.values()} == {
         ("lambda", function.outputs["arn"])
     }
+    for sev in ("P0", "P2"):
+        for prefix in TOPIC_SETS:  # each subscription is made in its topic's region
+            assert (
+                subs[topic_arn(monitor, sev, prefix)].provider
+                == topic(monitor, sev, prefix).provider
+            )
     permissions = of(monitor, "aws:lambda/permission:Permission")
     assert {(p.inputs["principal"], p.inputs["sourceArn"]) for p in permissions} == {
         ("sns.amazonaws.com", arn) for arn in subs
@@ -141,17 +157,17 @@ def test_the_targets_live_in_a_kms_encrypted_secret_keyed_by_topic() -> None:
     (key,) = [r for r in monitor.by_type("aws:kms/key:Key") if r.name == "acme-prod-alerts-key"]
     assert secret.inputs["kmsKeyId"] == key.outputs["arn"]
     assert version.secret_paths == ["secretString"]
+    p0 = {"severity": "P0", "targets": [
+        {"name": "ops", "kind": "slack", "url": SLACK},
+        {"name": "cn", "kind": "dingtalk", "url": DINGTALK, "secret": DINGTALK_SIGN},
+    ]}  # fmt: skip
+    p2 = {"severity": "P2", "targets": [{"name": "wx", "kind": "wecom", "url": WECOM}]}
     assert json.loads(version.inputs["secretString"]) == {
         "topics": {
-            topic_arn(monitor, "P0"): {"severity": "P0", "targets": [
-                {"name": "ops", "kind": "slack", "url": SLACK},
-                {"name": "cn", "kind": "dingtalk", "url": DINGTALK, "secret": DINGTALK_SIGN},
-            ]},
-            topic_arn(monitor, "P2"): {"severity": "P2", "targets": [
-                {"name": "wx", "kind": "wecom", "url": WECOM},
-            ]},
+            **{topic_arn(monitor, "P0", prefix): p0 for prefix in TOPIC_SETS},
+            **{topic_arn(monitor, "P2", prefix): p2 for prefix in TOPIC_SETS},
         }
-    }  # fmt: skip
+    }
     function = one(FUNCTION)
     assert function.inputs["environment"] == {
         "variables": {"RELAY_SECRET_ARN": secret.outputs["arn"]}

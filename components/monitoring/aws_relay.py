@@ -1,5 +1,5 @@
 """The alert relay (AWS): one Lambda function subscribed to every severity topic that has chat
-channels, posting each notification (CloudWatch alarms, the in-cluster Alertmanager's, budgets) to
+channels (in the primary region, the DR region and us-east-1 alike), posting each notification (CloudWatch alarms, the in-cluster Alertmanager's, budgets) to
 Slack, DingTalk and WeCom in their own formats (relay/format.py).
 
 Chat webhooks cannot confirm an SNS subscription, so without the relay no alarm reaches them. The
@@ -49,9 +49,22 @@ KEYS = ("delivery-failed",)
 
 
 @dataclass(frozen=True)
+class TopicSet:
+    """One set of severity topics the relay subscribes to (the primary region's, the DR region's,
+    the us-east-1 health checks'): SNS delivers to a function in another region."""
+
+    label: str
+    """Part of the subscriptions' names ("" for the primary set)."""
+    topic_arns: Mapping[Severity, pulumi.Input[str]]
+    provider: pulumi.ProviderResource | None = None
+    """The topics' region (a subscription is made there); None: the relay's own."""
+
+
+@dataclass(frozen=True)
 class AlertRelayArgs:
     routing: AlertRouting
-    topic_arns: Mapping[Severity, pulumi.Input[str]]
+    topic_sets: Sequence[TopicSet]
+    """The first is the primary region's: its P1 topic gets the failure alarm."""
     key_arn: pulumi.Input[str]
     """The alert topics' customer-managed key: encrypts the secret, the queue and the log group."""
     log_retention_days: int
@@ -115,9 +128,15 @@ class AlertRelay(pulumi.ComponentResource):
             tags=merged_tags(tags, f"{name}-targets"),
             opts=child_opts(self, protect=args.protect_stateful),
         )
-        topics = {s: args.topic_arns[s] for s in targets}
+        topics = [
+            (f"{t.label}-{s.lower()}" if t.label else s.lower(), s, t.topic_arns[s], t.provider)
+            for t in args.topic_sets
+            for s in targets
+        ]
         document: pulumi.Output[str] = pulumi.Output.secret(
-            pulumi.Output.all(topics, targets).apply(_targets_document)
+            pulumi.Output.all([(arn, s) for _, s, arn, _ in topics], targets).apply(
+                _targets_document
+            )
         )
         version = secretsmanager.SecretVersion(
             f"{name}-targets-version",
@@ -193,8 +212,8 @@ class AlertRelay(pulumi.ComponentResource):
             maximum_event_age_in_seconds=MAX_EVENT_AGE_SECONDS,
             opts=child_opts(self),
         )
-        for severity, topic in topics.items():
-            base = f"{name}-{severity.lower()}"
+        for suffix, _, topic, provider in topics:
+            base = f"{name}-{suffix}"
             permission = lambda_.Permission(
                 f"{base}-invoke",
                 action="lambda:InvokeFunction",
@@ -208,7 +227,10 @@ class AlertRelay(pulumi.ComponentResource):
                 topic=topic,
                 protocol="lambda",
                 endpoint=self.function.arn,
-                opts=child_opts(self, depends_on=[permission]),
+                opts=pulumi.ResourceOptions.merge(
+                    child_opts(self, depends_on=[permission]),
+                    pulumi.ResourceOptions(provider=provider),
+                ),
             )
         self.failure_queue_arn = queue.arn
         emit_alarms(self, name, "relay", failure_alarm(queue.name), args.alarms, tags)
@@ -230,7 +252,7 @@ def _targets_document(v: Sequence[Any]) -> str:
     """The secret's JSON (relay/handler.py): each topic ARN -> its severity and targets."""
     topics, targets = v
     return json.dumps(
-        {"topics": {topics[s]: {"severity": s, "targets": targets[s]} for s in topics}},
+        {"topics": {arn: {"severity": s, "targets": targets[s]} for arn, s in topics}},
         sort_keys=True,
     )
 

@@ -1,5 +1,4 @@
-"""Monitoring layer: the alert topics every component's alarms notify, from `alerting`, and the
-alert relay that posts them to chat webhooks when a severity has any.
+"""Monitoring layer: the alert topics every component's alarms notify, from `alerting`.
 
 Runs first, so each later layer can hand its components the wiring and each component emits its
 own alarms (components/<capability>/aws_alarms.py)."""
@@ -11,9 +10,7 @@ from typing import Any
 
 import pulumi
 
-from components.monitoring import relayed_webhooks
 from components.monitoring.aws import AlarmWiring, AlertTopics, AlertTopicsArgs
-from components.monitoring.aws_relay import AlertRelay, AlertRelayArgs
 from infra.config import AwsStackConfig
 from infra.providers import Providers
 
@@ -24,8 +21,6 @@ class MonitoringHandles:
     """One encrypted topic per severity; None when the stack has no alerting section."""
     alarms: AlarmWiring | None
     """What the later layers hand their components (None: no component emits alarms)."""
-    relay: AlertRelay | None = None
-    """Posts the topics' notifications to Slack/DingTalk/WeCom; None when no severity has one."""
 
     @property
     def exports(self) -> dict[str, Any]:
@@ -46,21 +41,4 @@ def layer(
         ),
         opts=providers.in_primary(opts),
     )
-    alarms = topics.wiring(cfg.alerting.alarm_policy())
-    routing = cfg.alerting.routing()
-    relay = None
-    if relayed_webhooks(routing):
-        relay = AlertRelay(
-            f"{cfg.prefix}-alert-relay",
-            AlertRelayArgs(
-                routing=routing,
-                topic_arns=topics.topic_arns,
-                key_arn=topics.key_arn,
-                log_retention_days=cfg.logs.retention.application,
-                alarms=alarms,
-                tags=cfg.base_tags,
-                protect_stateful=cfg.protect_stateful_resources,
-            ),
-            opts=providers.in_primary(opts),
-        )
-    return MonitoringHandles(topics=topics, alarms=alarms, relay=relay)
+    return MonitoringHandles(topics=topics, alarms=topics.wiring(cfg.alerting.alarm_policy()))
