@@ -10,6 +10,7 @@ and returns typed handles to its components plus its exports.
              ├─> storage (buckets, CDN at the edge) ─────────┴─> dr (secondary, replicas,
              └─> api (CloudFront + WAF before the ingress) ─────────> failover records)
                                                                              └─> health (us-east-1)
+    monitoring, dr_region, health ─> relay (chat webhooks of every set of alert topics)
 
 The in-cluster monitoring stack (`metrics`) runs on the cluster, its Alertmanager routed by
 `alerting` (and on AWS publishing to the alert topics); the apps' monitors wait for its CRDs.
@@ -40,6 +41,7 @@ from infra.layers import (
     monitoring,
     network,
     registry,
+    relay,
     storage,
     telemetry,
 )
@@ -77,6 +79,8 @@ class AwsPlatform:
     registry: registry.RegistryHandles
     health: health.HealthHandles
     """Health checks of the public entry points, alarmed in us-east-1."""
+    relay: relay.RelayHandles
+    """Posts every set of alert topics to the chat webhooks (no relay without one)."""
 
     def exports(self, cfg: AwsStackConfig) -> dict[str, Any]:
         """The stack outputs: each layer's exports (never a credential)."""
@@ -166,10 +170,11 @@ def compose_aws(cfg: AwsStackConfig) -> AwsPlatform:
     )  # fmt: skip
     checked = recovery.failover.health_check_ids if recovery and recovery.failover else None
     entries = health.layer(cfg, providers, checked, alarms=alerts.edge_alarms)
+    chat = relay.layer(cfg, providers, alerts, dr_base)
     return AwsPlatform(
         providers=providers, network=net, kubernetes=k8s, monitoring=alerts, metrics=observed,
         storage=edge, data=data_tier, apps=services, telemetry=signals, cost=budget,
-        registry=images, api=api_edge, dr=recovery, health=entries,
+        registry=images, api=api_edge, dr=recovery, health=entries, relay=chat,
     )  # fmt: skip
 
 

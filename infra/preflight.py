@@ -33,9 +33,11 @@ from components.kubernetes.aws_irsa import OidcIdentity
 from components.kubernetes.platform.baseline import _validate as validate_baseline
 from components.kubernetes.platform.monitoring import validate_monitoring
 from components.kubernetes.platform.workload import validate_workload
+from components.monitoring import relayed_webhooks
 from components.monitoring.aws import AlarmWiring, AlertTopicsArgs
 from components.monitoring.aws import _validate as validate_alert_topics
 from components.monitoring.aws_health import _validate as validate_health
+from components.monitoring.aws_relay import _validate as validate_relay
 from components.monitoring.aws_search import _validate as validate_search
 from components.monitoring.aws_telemetry import _validate as validate_telemetry
 from components.network.aws import _validate as validate_vpc
@@ -138,6 +140,8 @@ def checks(cfg: AwsStackConfig) -> list[Check]:
     if cfg.alerting.configured:
         topics = AlertTopicsArgs(routing=cfg.alerting.routing())
         found.append(Check("AlertTopics", validate_alert_topics, (topics,), "alerting"))
+        if relayed_webhooks(topics.routing):  # the monitoring layer's condition for the relay
+            found.append(Check("AlertRelay", validate_relay, (topics.routing,), "alerting"))
     if (entries := health.health_args(cfg, {}, AlarmWiring(topics={}))) is not None:
         found.append(Check("EntryHealth", validate_health, (entries,), "healthChecks",
                            {"targets": "apps"}))  # fmt: skip

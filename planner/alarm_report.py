@@ -80,11 +80,14 @@ def routing_rows(config: Any) -> list[dict[str, Any]]:
 
 
 def _in_cluster(config: Any, severity: Severity) -> list[str]:
-    """Whom the in-cluster Alertmanager tells: AWS publishes email/SMS to the topics; Alibaba Cloud
-    mails through DirectMail when set and sends no SMS."""
+    """Whom the in-cluster Alertmanager tells: AWS publishes email/SMS and chat (through the alert
+    relay) to the topics; Alibaba Cloud mails through DirectMail when set, sends no SMS and
+    reaches no DingTalk/WeCom robot."""
     alibaba = getattr(config, "cloud", "aws") == "alicloud"
     email = getattr(config.alerting, "direct_mail", None) is not None if alibaba else True
-    return alertmanager_reach(config.alerting.routing(), severity, email=email, sms=not alibaba)
+    return alertmanager_reach(
+        config.alerting.routing(), severity, email=email, sms=not alibaba, chat=not alibaba
+    )
 
 
 def _in_cluster_note(row: dict[str, Any]) -> str:

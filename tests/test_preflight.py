@@ -39,6 +39,8 @@ NOT_FROM_CONFIG = {
     "private-<zone>), not config",
     ("redis/rotation_handler.py", "rotate"): "the rotation Lambda's own code: it checks what "
     "Secrets Manager asks at run time, not config",
+    ("monitoring/relay/handler.py", "relay"): "the alert relay Lambda's own code: a failed post "
+    "at run time (raised so Lambda retries), not config",
     ("redis/rotation_handler.py", "check_secret"): "the rotation Lambda's own code: it checks the "
     "stored secret's shape at run time, not config",
 }
@@ -123,6 +125,10 @@ def _everything_on() -> list[AwsStackConfig]:
     raw["postgres"] = {"readerAutoscaling": {"enabled": True}}
     raw["logs"] = {"search": {"enabled": True,
                               "masterRoleArn": "arn:aws:iam::123456789012:role/platform-admin"}}  # fmt: skip
+    # A chat webhook: the alert relay.
+    alerting = raw["alerting"]
+    raw["alerting"] = {**alerting, "webhooks": {"chat": {"kind": "wecom", "url": "https://x.example/k"}},
+                       "severities": {**alerting["severities"], "P3": {"webhooks": ["chat"]}}}  # fmt: skip
     rds = {"engine": "postgres", "readers": 1, "serverless": None, "instanceClass": "db.m7g.large"}
     configs = [
         parse_config(raw),
@@ -224,7 +230,7 @@ def test_every_component_of_a_full_stack_is_checked() -> None:
         "RecoveryObjectives", "Bucket dr logs", "BackupVault dr", "Bucket assets replica",
         "Bucket uploads replica", "Bucket backups replica", "Replication", "GlobalSecondary",
         "ApiEdge", "FailoverRecords", "Registry", "ClusterTelemetry", "EntryHealth", "LogSearch",
-        "MonitoringStack", "PublicGateway",
+        "MonitoringStack", "PublicGateway", "AlertRelay",
     }  # fmt: skip
     assert serverless == nodes - {"RedisHa"} | {"RedisServerless"}
     assert rds == nodes - {"GlobalSecondary"} | {"CrossRegionReplica"}

@@ -27,6 +27,8 @@ class Webhook:
     kind: WebhookKind
     url: Any
     """The URL, a secret (a `pulumi.Output` marked secret, or a plain string in pure tests)."""
+    secret: Any = None
+    """DingTalk only: the robot's signing secret ("sign" security setting), a secret too."""
 
 
 @dataclass(frozen=True)
@@ -147,6 +149,9 @@ def apply_policy(
 
 
 _SLACK = "slack"
+RELAYED_KINDS: tuple[WebhookKind, ...] = ("slack", "dingtalk", "wecom")
+"""Chat webhooks that cannot confirm an SNS subscription: where the cloud has notification topics
+(AWS), the alert relay function posts the topic's notifications to them in their own format."""
 CHAT_ADAPTER_KINDS: tuple[WebhookKind, ...] = ("dingtalk", "wecom")
 """Chatbots that only accept their own message format: Alertmanager has no receiver for them and
 its generic webhook payload is not that format (they need an adapter Alertmanager does not ship)."""
@@ -172,12 +177,26 @@ class SmtpRelay:
         return f"{self.host}:{self.port}"
 
 
+def relayed_webhooks(routing: AlertRouting) -> dict[Severity, list[str]]:
+    """Each severity's chat webhooks (RELAYED_KINDS) by name; severities without any left out."""
+    chats = {
+        severity: [
+            n for n in channels.webhooks
+            if n in routing.webhooks and routing.webhooks[n].kind in RELAYED_KINDS
+        ]
+        for severity, channels in routing.severities.items()
+    }  # fmt: skip
+    return {s: names for s, names in chats.items() if names}
+
+
 def alertmanager_reach(
-    routing: AlertRouting, severity: Severity, *, email: bool, sms: bool
+    routing: AlertRouting, severity: Severity, *, email: bool, sms: bool, chat: bool = False
 ) -> list[str]:
     """Who the in-cluster Alertmanager tells about alerts of `severity`: the channels it can
-    deliver (`email:<address>`, `sms:<number>`, `<kind>:<webhook>`, `pagerduty`). `email`/`sms`: whether the cloud gives it a way to send them (a notification topic,
-    an SMTP relay); DingTalk/WeCom chatbots never count (CHAT_ADAPTER_KINDS)."""
+    deliver (`email:<address>`, `sms:<number>`, `<kind>:<webhook>`, `pagerduty`). `email`/`sms`:
+    whether the cloud gives it a way to send them (a notification topic, an SMTP relay); `chat`:
+    whether DingTalk/WeCom chatbots are reached through the cloud's alert relay (without it they
+    never count: CHAT_ADAPTER_KINDS)."""
     channels = routing.severities.get(severity)
     if channels is None:
         return []
@@ -186,7 +205,7 @@ def alertmanager_reach(
     reach += [
         f"{routing.webhooks[n].kind}:{n}"
         for n in channels.webhooks
-        if n in routing.webhooks and routing.webhooks[n].kind not in CHAT_ADAPTER_KINDS
+        if n in routing.webhooks and (chat or routing.webhooks[n].kind not in CHAT_ADAPTER_KINDS)
     ]
     return reach + (["pagerduty"] if channels.pages else [])
 
@@ -199,11 +218,13 @@ def alertmanager_config(
 ) -> dict[str, Any]:
     """The Alertmanager configuration for `routing` (secrets resolved: pass it to a Secret).
 
-    One receiver per severity: PagerDuty when it pages, its webhooks (Slack natively; DingTalk,
-    WeCom and plain HTTPS as generic webhooks), and, for email and SMS (Alertmanager has no SMS),
-    the severity's notification topic; without a topic, its emails through the SMTP relay (TLS
-    required). A firing P0 inhibits the P2/P3 alerts of the same namespace and alertname group it
-    causes; a P1 inhibits the P3s.
+    One receiver per severity: PagerDuty when it pages; with notification topics (AWS), the
+    severity's topic for its email, SMS and chat channels (the alert relay function posts to Slack,
+    DingTalk and WeCom in their own formats, as it does for the cloud's alarms), HTTPS webhooks
+    directly; without topics, Slack natively, HTTPS and DingTalk/WeCom as generic webhooks (those
+    chatbots reject that payload: config refuses a severity that only has them) and its emails
+    through the SMTP relay (TLS required). A firing P0 inhibits the P2/P3 alerts of the same
+    namespace and alertname group it causes; a P1 inhibits the P3s.
     """
     receivers: list[dict[str, Any]] = [{"name": "null"}]
     routes: list[dict[str, Any]] = []
@@ -216,12 +237,12 @@ def alertmanager_config(
             receiver["pagerduty_configs"] = [
                 {"routing_key": routing.pagerduty_key, "severity": _pd_severity(severity)}
             ]
-        slack = [
-            routing.webhooks[n] for n in channels.webhooks if routing.webhooks[n].kind == _SLACK
-        ]
-        other = [
-            routing.webhooks[n] for n in channels.webhooks if routing.webhooks[n].kind != _SLACK
-        ]
+        topic = topic_arns.get(severity) if topic_arns else None
+        hooks = [routing.webhooks[n] for n in channels.webhooks]
+        # Through the topic, the relay posts to the chats: posting here too would say it twice.
+        direct = [w for w in hooks if topic is None or w.kind not in RELAYED_KINDS]
+        slack = [w for w in direct if w.kind == _SLACK]
+        other = [w for w in direct if w.kind != _SLACK]
         if slack:
             receiver["slack_configs"] = [
                 {
@@ -233,12 +254,19 @@ def alertmanager_config(
             ]
         if other:
             receiver["webhook_configs"] = [{"url": w.url, "send_resolved": True} for w in other]
-        if (channels.emails or channels.sms) and topic_arns and severity in topic_arns:
+        if topic is not None and (channels.emails or channels.sms or len(direct) < len(hooks)):
             receiver["sns_configs"] = [
                 {
-                    "topic_arn": topic_arns[severity],
+                    "topic_arn": topic,
                     "sigv4": {"region": region} if region else {},
                     "subject": f"[{severity}] {{{{ .CommonLabels.alertname }}}}",
+                    "send_resolved": True,
+                    # The relay tells Alertmanager's text from an alarm's JSON by these.
+                    "attributes": {
+                        "source": "alertmanager",
+                        "severity": severity,
+                        "status": "{{ .Status }}",
+                    },
                 }
             ]
         elif channels.emails and smtp is not None:

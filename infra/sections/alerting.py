@@ -36,10 +36,14 @@ AlarmKey = Annotated[str, Field(pattern=r"^[a-z]+\.[a-z0-9-]+$")]
 
 class WebhookChannel(Section):
     kind: WebhookKind
-    """`slack`, `dingtalk`, `wecom` (Alertmanager only: chat webhooks cannot confirm an SNS
-    subscription) or `https` (an endpoint that confirms SNS subscriptions: both)."""
+    """`slack` (incoming webhook), `dingtalk` or `wecom` (group robot): on AWS the alert relay
+    function posts the severity topic's notifications (alarms and the in-cluster Alertmanager's)
+    to them in their own format; or `https` (an endpoint that confirms SNS subscriptions)."""
     url: SecretStr
     """The webhook URL; a Pulumi secret."""
+    secret: SecretStr | None = None
+    """`dingtalk` only: the robot's signing secret (its "sign" security setting); a Pulumi
+    secret."""
 
 
 class SeverityChannelsConfig(Section):
@@ -110,7 +114,11 @@ class Alerting(Section):
                 for s, c in self.severities.items()
             },
             webhooks={
-                n: Webhook(kind=w.kind, url=w.url.get_secret_value())
+                n: Webhook(
+                    kind=w.kind,
+                    url=w.url.get_secret_value(),
+                    secret=w.secret.get_secret_value() if w.secret else None,
+                )
                 for n, w in self.webhooks.items()
             },
             pagerduty_key=self.pagerduty_key.get_secret_value() if self.pagerduty_key else None,
@@ -200,6 +208,18 @@ def in_cluster_problems(alerting: AlicloudAlerting) -> list[tuple[str, str]]:
     return problems
 
 
+def signing_problems(alerting: AlicloudAlerting) -> list[tuple[str, str]]:
+    """Alibaba Cloud: no relay signs DingTalk messages (CloudMonitor posts to the robot itself,
+    unsigned), so a signing secret would only make the robot refuse them."""
+    return [
+        (f"alerting.webhooks.{name}.kind",  # keyed on kind: see alerting_problems
+         "no DingTalk signing on Alibaba Cloud (CloudMonitor posts to the robot unsigned); allowed: "
+         f"remove alerting.webhooks.{name}.secret and use the robot's keyword or IP security "
+         "setting instead")
+        for name, hook in alerting.webhooks.items() if hook.secret is not None
+    ]  # fmt: skip
+
+
 def _alarm_keys(cloud: Cloud) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
     """Each capability's alarm keys on this cloud, and those whose threshold is a percentage:
     an override of an alarm the cloud does not emit would silently do nothing."""
@@ -218,6 +238,7 @@ def _alarm_keys(cloud: Cloud) -> dict[str, tuple[tuple[str, ...], tuple[str, ...
     from components.kubernetes import aws_alarms as cluster  # noqa: PLC0415
     from components.kubernetes import aws_gateway_alarms as gateway  # noqa: PLC0415
     from components.monitoring import aws_health as health  # noqa: PLC0415
+    from components.monitoring import aws_relay as relay  # noqa: PLC0415
     from components.network import aws_alarms as network  # noqa: PLC0415
     from components.postgres import aws_alarms as postgres  # noqa: PLC0415
     from components.redis import aws_alarms as redis  # noqa: PLC0415
@@ -228,6 +249,7 @@ def _alarm_keys(cloud: Cloud) -> dict[str, tuple[tuple[str, ...], tuple[str, ...
         "cluster": (cluster.KEYS, ()), "backup": (backup.KEYS, ()), "network": (network.KEYS, ()),
         "storage": (storage.KEYS, ()), "health": (health.KEYS, ()),
         "cdn": (cdn.KEYS, ()), "gateway": (gateway.KEYS, ()), "certificate": (certificate.KEYS, ()),
+        "relay": (relay.KEYS, ()),
     }  # fmt: skip
 
 
@@ -247,6 +269,15 @@ def alerting_problems(
             )  # fmt: skip
         return problems
     problems += [(f"alerting.{f}", m) for f, m in routing_problems(alerting.routing())]
+    problems += [
+        # Keyed on `kind`: the secret's value is fine, its presence is not (and the offline plan
+        # must not read this as "no stand-in fits the secure value").
+        (f"alerting.webhooks.{name}.kind",
+         f"{hook.kind} takes no signing `secret` (only a dingtalk robot signs its messages); "
+         "allowed: remove alerting.webhooks." + name + ".secret, or kind: dingtalk")
+        for name, hook in alerting.webhooks.items()
+        if hook.secret is not None and hook.kind != "dingtalk"
+    ]  # fmt: skip
     known = _alarm_keys(cloud)
     for key, override in alerting.alarms.items():
         capability, _, alarm = key.partition(".")
