@@ -82,6 +82,8 @@ class AckClusterArgs:
     tags: Mapping[str, str] = field(default_factory=dict)
     protect_stateful: bool = True
     """Deletion protection on the cluster and its key; Pulumi `protect` on the key and logs."""
+    kms_instance_id: pulumi.Input[str] | None = None
+    """KMS instance the cluster's key lives in (components/alicloud/key_store.py)."""
 
 
 ESSD_MIN_VOLUME_GIB = 20
@@ -128,6 +130,7 @@ class AckCluster(pulumi.ComponentResource):
             f"{name}-key",
             description=f"Envelope-encrypts Secrets and node disks of {args.cluster_name}",
             key_usage="ENCRYPT/DECRYPT",
+            dkms_instance_id=args.kms_instance_id,
             automatic_rotation="Enabled",
             rotation_interval="31536000s",
             pending_window_in_days=30,
