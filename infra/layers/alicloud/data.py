@@ -111,17 +111,15 @@ def layer(
     if cfg.postgres.enabled and cfg.postgres.polardb is not None:
         postgres = PolarDbPostgres(f"{cfg.prefix}-postgres",
                                    replace(polardb_args(cfg, switches), alarms=alarms,
-                                           kms_instance_id=keys.primary_instance_id),
+                                           **keys.key_args),
                                    opts=in_primary)  # fmt: skip
     elif cfg.postgres.enabled:
-        args = replace(
-            postgres_args(cfg, switches), alarms=alarms, kms_instance_id=keys.primary_instance_id
-        )
+        args = replace(postgres_args(cfg, switches), alarms=alarms, **keys.key_args)
         postgres = PostgresHa(f"{cfg.prefix}-postgres", args, opts=in_primary)
     if cfg.redis.enabled:
         cache = RedisHa(f"{cfg.prefix}-cache",
                         replace(redis_args(cfg, switches), alarms=alarms,
-                                kms_instance_id=keys.primary_instance_id),
+                                **keys.key_args),
                         opts=in_primary)  # fmt: skip
     return DataHandles(postgres=postgres, cache=cache)
 

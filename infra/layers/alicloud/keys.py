@@ -1,9 +1,10 @@
-"""Keys layer (Alibaba Cloud): the KMS instance every customer master key of the stack lives in,
-one per region that holds keys (the primary; the DR region when it holds replicas' keys).
-KMS instances are regional: a key in cn-beijing cannot live in a cn-shanghai instance.
+"""Keys layer (Alibaba Cloud): where every customer master key of the stack lives (`kms.keys`):
+a KMS instance per region that holds keys (the primary; the DR region when it holds the
+replicas' keys; KMS instances are regional), or the primary region's default key shared by
+every purpose (docs/alicloud-kms.md).
 
     network ─┐
-    dr (DR VPC) ─┴─> keys ─> kubernetes, storage, data (each key names its region's instance)
+    dr (DR VPC) ─┴─> keys ─> kubernetes, storage, data (each gets `key_args`)
 """
 
 from __future__ import annotations
@@ -29,22 +30,32 @@ KEY_TIER = "data"
 class KeyHandles:
     primary: KeyStore
     dr: KeyStore | None = None
-    """The DR region's instance (None without a DR VPC)."""
+    """The DR region's instance (None without replicas there)."""
 
     @property
-    def primary_instance_id(self) -> pulumi.Output[str]:
-        return self.primary.instance_id
+    def key_args(self) -> dict[str, Any]:
+        """What a component of the primary region is given (`dataclasses.replace` keywords):
+        the instance its own key lives in, or the shared default key."""
+        return _args_of(self.primary)
 
     @property
-    def dr_instance_id(self) -> pulumi.Output[str] | None:
-        return self.dr.instance_id if self.dr else None
+    def dr_key_args(self) -> dict[str, Any]:
+        assert self.dr is not None, "no key store in the DR region"
+        return _args_of(self.dr)
 
     @property
     def exports(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"kmsInstanceId": self.primary.instance_id}
-        if self.dr is not None:
-            out["drKmsInstanceId"] = self.dr.instance_id
+        out: dict[str, Any] = {}
+        for key, store in (("kmsInstanceId", self.primary), ("drKmsInstanceId", self.dr)):
+            if store is not None and store.instance_id is not None:
+                out[key] = store.instance_id
         return out
+
+
+def _args_of(store: KeyStore) -> dict[str, Any]:
+    if store.shared_key_id is not None:
+        return {"kms_key_id": store.shared_key_id}
+    return {"kms_instance_id": store.instance_id}
 
 
 def layer(
@@ -65,6 +76,7 @@ def layer(
 
 def key_store_args(cfg: AlicloudStackConfig, vpc: Vpc, tags: dict[str, str]) -> KeyStoreArgs:
     return KeyStoreArgs(
+        placement=cfg.kms.keys,
         vpc_id=vpc.vpc_id,
         switch_ids=vpc.switch_ids(KEY_TIER),
         tags=tags,

@@ -85,7 +85,7 @@ def layer(
     ack = AckCluster(
         f"{cfg.prefix}-ack",
         replace(cluster_args(cfg, vpc.vpc_id, vpc.switch_ids("private")),
-                app_log_project=app_logs.project_name, kms_instance_id=keys.primary_instance_id),
+                app_log_project=app_logs.project_name, **keys.key_args),
         opts=providers.in_primary(opts),
     )  # fmt: skip
     k8s = ack_kubernetes_provider(f"k8s-{cfg.prefix}-ack", ack)

@@ -109,23 +109,22 @@ def layer(
     wanted = {role: getattr(st, role) for role in BUCKET_PURPOSES if getattr(st, role).enabled}
     if not builds_buckets(cfg):
         return StorageHandles()
-    in_key_store = keys.primary_instance_id
+    own_key = keys.key_args
     logs = Bucket(f"{cfg.prefix}-logs",
-                  replace(log_bucket_args(cfg), kms_instance_id=in_key_store), opts=in_primary)  # fmt: skip
+                  replace(log_bucket_args(cfg), **own_key), opts=in_primary)  # fmt: skip
     critical = critical_roles(cfg)
     replicas: dict[str, Bucket] = {}
     dr_logs = role = None
     replication: dict[str, ReplicationArgs] = {}
     if critical:
         in_dr = providers.in_dr(opts)
-        in_dr_store = keys.dr_instance_id
+        dr_key = keys.dr_key_args
         dr_logs = Bucket(f"{cfg.prefix}-dr-logs",
-                         replace(dr_log_bucket_args(cfg), kms_instance_id=in_dr_store),
+                         replace(dr_log_bucket_args(cfg), **dr_key),
                          opts=in_dr)  # fmt: skip
         replicas = {
             r: Bucket(f"{cfg.prefix}-{r}-replica",
-                      replace(replica_args(cfg, r, dr_logs.bucket_name),
-                              kms_instance_id=in_dr_store),
+                      replace(replica_args(cfg, r, dr_logs.bucket_name), **dr_key),
                       opts=in_dr)
             for r in critical
         }  # fmt: skip
@@ -142,7 +141,7 @@ def layer(
     buckets = {
         r: Bucket(f"{cfg.prefix}-{r}",
                   replace(bucket_args(cfg, s, logs.bucket_name, r),
-                          replication=replication.get(r), kms_instance_id=in_key_store),
+                          replication=replication.get(r), **own_key),
                   opts=in_primary)
         for r, s in wanted.items()
     }  # fmt: skip

@@ -30,10 +30,10 @@ def _eip(p: Pricer, s: Subject) -> Priced:
 
 
 def _kms(p: Pricer, s: Subject) -> Priced:
-    # Outside an instance it is the KMS 1.0 per-key model, closed to accounts created since
-    # 2022-03-31: no figure rather than a figure for what a new account cannot buy.
+    # Outside an instance a new account (since 2022-03-31) has only the region's default key,
+    # which is free; a second one cannot be created (rule alicloud-kms-one-default-key).
     if not get(s.props, "dkmsInstanceId"):
-        raise Unpriced("a key outside a KMS instance (KMS 1.0): not priced for new accounts")
+        return Priced(p.price("kmsDefaultKey"), "the region's default key (free, one per region)")
     return Priced(p.price("kmsKey"), "1 key version in a KMS instance (API calls are usage)")
 
 
