@@ -9,6 +9,7 @@ every purpose (docs/alicloud-kms.md).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -65,20 +66,29 @@ def layer(
     dr: DrHandles | None,
     opts: pulumi.ResourceOptions | None = None,
 ) -> KeyHandles:
-    primary = KeyStore(f"{cfg.prefix}-keys", key_store_args(cfg, network.vpc, cfg.base_tags),
+    primary = KeyStore(f"{cfg.prefix}-keys", store_args_in(cfg, network.vpc, cfg.base_tags),
                        opts=providers.in_primary(opts))  # fmt: skip
     in_dr = None
     if dr is not None and critical_roles(cfg):  # the replicas' keys are the DR region's only keys
-        in_dr = KeyStore(f"{cfg.prefix}-dr-keys", key_store_args(cfg, dr.vpc, dr_tags(cfg)),
+        in_dr = KeyStore(f"{cfg.prefix}-dr-keys", store_args_in(cfg, dr.vpc, dr_tags(cfg)),
                          opts=providers.in_dr(opts))  # fmt: skip
     return KeyHandles(primary=primary, dr=in_dr)
 
 
-def key_store_args(cfg: AlicloudStackConfig, vpc: Vpc, tags: dict[str, str]) -> KeyStoreArgs:
+def store_args_in(cfg: AlicloudStackConfig, vpc: Vpc, tags: dict[str, str]) -> KeyStoreArgs:
+    return key_store_args(cfg, vpc.vpc_id, vpc.switch_ids(KEY_TIER), tags)
+
+
+def key_store_args(
+    cfg: AlicloudStackConfig,
+    vpc_id: pulumi.Input[str],
+    switch_ids: Mapping[str, pulumi.Input[str]],
+    tags: dict[str, str],
+) -> KeyStoreArgs:
     return KeyStoreArgs(
         placement=cfg.kms.keys,
-        vpc_id=vpc.vpc_id,
-        switch_ids=vpc.switch_ids(KEY_TIER),
+        vpc_id=vpc_id,
+        switch_ids=switch_ids,
         tags=tags,
         protect_stateful=cfg.protect_stateful_resources,
     )
