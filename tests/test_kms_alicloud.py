@@ -83,7 +83,7 @@ def test_dev_cn_shares_the_regions_default_key_between_every_purpose() -> None:
            for b in of_type(m, "alicloud:oss/bucketServerSideEncryption:BucketServerSideEncryption")},
     }  # fmt: skip
     assert len(users) >= 8
-    assert {name: key.id for name in users} == users
+    assert dict.fromkeys(users, key.id) == users
 
 
 def _problems(stack: str, **changes: Any) -> list[str]:
