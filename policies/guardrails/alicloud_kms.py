@@ -22,7 +22,7 @@ def _in_instance(subject: Subject, params: Mapping[str, Any]) -> Iterator[str]:
     if not _placed(subject):
         yield (
             "no dkmsInstanceId: the key is the region's default key, shared by every purpose "
-            "(no separate key per data store, no key policy)"
+            "(disabling or losing it stops every service that uses it)"
         )
 
 
@@ -45,10 +45,13 @@ def _one_default_key(subjects: Sequence[Subject], params: Mapping[str, Any]) -> 
 
 RULES = [
     Rule(
+        # Availability, not security (security rules are mandatory everywhere): data stays
+        # encrypted either way; what the shared default key costs is its blast radius (disabling
+        # or losing it stops every service at once) and per-purpose control, which dev may trade.
         id="alicloud-kms-key-in-instance",
-        group="security",
+        group="availability",
         severity="medium",
-        description="Every Alibaba Cloud KMS key lives in a KMS instance (one key per purpose), not the region's shared default key.",
+        description="Every Alibaba Cloud KMS key lives in a KMS instance (one key per purpose), not the region's default key shared by every service (one key whose loss or disabling stops them all).",
         remediation="Create a kms.Instance and set dkmsInstanceId on the key (groundwork:kms.keys: instance).",
         types=(KMS_KEY,),
         resource_check=_in_instance,
