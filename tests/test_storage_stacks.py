@@ -202,8 +202,13 @@ def test_edge_resources_use_the_us_east_1_provider(stack: str) -> None:
     monitor = built(stack)
     edge = one(monitor, "pulumi:providers:aws", f"aws-edge-{EDGE_REGION}")
     assert edge.inputs["region"] == "us-east-1"
-    edge_resources = [r for r in monitor.recorded if r.type in EDGE_TYPES]
+    # The public Gateway's certificates are its ALB's: in the cluster's region, not the edge's.
+    gateway = [r for r in monitor.recorded if "kubernetes:PublicGateway$" in r.urn]
+    edge_resources = [r for r in monitor.recorded if r.type in EDGE_TYPES and r not in gateway]
     assert len(edge_resources) >= 5
+    gateway_certificates = [r for r in gateway if r.type == "aws:acm/certificate:Certificate"]
+    assert gateway_certificates
+    assert {r.provider.rsplit("::", 1)[-1] for r in gateway_certificates} == {"aws-eu-west-1"}
     for r in edge_resources:
         assert r.provider == edge.urn, r.name
         if "arn" in r.outputs and r.type.startswith(("aws:wafv2", "aws:acm", "aws:cloudwatch")):

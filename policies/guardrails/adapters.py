@@ -46,7 +46,7 @@ def _provider_region(provider: PolicyProviderResource | None) -> str | None:
     return region if isinstance(region, str) else None
 
 
-def subject_of_args(args: ResourceValidationArgs) -> Subject:
+def subject_of_args(args: ResourceValidationArgs, *, offline: bool = False) -> Subject:
     return Subject(
         type=args.resource_type,
         name=args.name,
@@ -55,11 +55,11 @@ def subject_of_args(args: ResourceValidationArgs) -> Subject:
         protect=bool(args.opts.protect) if args.opts is not None else False,
         provider=args.provider.urn if args.provider is not None else None,
         region=_provider_region(args.provider),
-        objects_registered=True,
+        objects_registered=not offline,
     )
 
 
-def subject_of_resource(resource: PolicyResource) -> Subject:
+def subject_of_resource(resource: PolicyResource, *, offline: bool = False) -> Subject:
     return Subject(
         type=resource.resource_type,
         name=resource.name,
@@ -69,7 +69,7 @@ def subject_of_resource(resource: PolicyResource) -> Subject:
         parent=resource.parent.urn if resource.parent is not None else None,
         provider=resource.provider.urn if resource.provider is not None else None,
         region=_provider_region(resource.provider),
-        objects_registered=True,
+        objects_registered=not offline,
         dependencies=tuple(d.urn for d in resource.dependencies),
         property_dependencies={
             k: tuple(d.urn for d in v) for k, v in resource.property_dependencies.items()
@@ -111,12 +111,12 @@ def config_schema(rule: Rule) -> PolicyConfigSchema:
     return PolicyConfigSchema(properties=properties)
 
 
-def _resource_validate(rule: Rule) -> Any:
+def _resource_validate(rule: Rule, offline: bool) -> Any:
     def validate(args: ResourceValidationArgs, report: ReportViolation) -> None:
         if not rule.applies_to(args.resource_type):
             return
         params = resolved_params(rule, args.get_config())
-        findings = evaluate_resource(rule, subject_of_args(args), params)
+        findings = evaluate_resource(rule, subject_of_args(args, offline=offline), params)
         for finding in findings:
             if not finding.unverifiable:
                 report(message(rule, finding), None)
@@ -150,10 +150,10 @@ def _defer_unconfigured(findings: list[Finding], subjects: list[Subject]) -> lis
     ]
 
 
-def _stack_validate(rule: Rule) -> Any:
+def _stack_validate(rule: Rule, offline: bool) -> Any:
     def validate(args: StackValidationArgs, report: ReportViolation) -> None:
         params = resolved_params(rule, args.get_config())
-        subjects = [subject_of_resource(r) for r in args.resources]
+        subjects = [subject_of_resource(r, offline=offline) for r in args.resources]
         findings = _defer_unconfigured(evaluate_stack(rule, subjects, params), subjects)
         for finding in findings:
             if not finding.unverifiable:
@@ -174,7 +174,9 @@ def _defer_unknowns(findings: list[Finding]) -> None:
         raise UnknownValueError(UNKNOWN_STRING_VALUE, paths)
 
 
-def build_policy(rule: Rule) -> Policy:
+def build_policy(rule: Rule, *, offline: bool = False) -> Policy:
+    """The rule as a pulumi_policy policy. `offline`: run by the offline plan, without the
+    providers (a remote component's objects are not registered as resources there)."""
     common: Mapping[str, Any] = {
         "enforcement_level": LEVELS[rule.default_level],
         "config_schema": config_schema(rule),
@@ -184,12 +186,18 @@ def build_policy(rule: Rule) -> Policy:
     }
     if rule.kind == "stack":
         return StackValidationPolicy(
-            name=rule.id, description=rule.description, validate=_stack_validate(rule), **common
+            name=rule.id,
+            description=rule.description,
+            validate=_stack_validate(rule, offline),
+            **common,
         )
     return ResourceValidationPolicy(
-        name=rule.id, description=rule.description, validate=_resource_validate(rule), **common
+        name=rule.id,
+        description=rule.description,
+        validate=_resource_validate(rule, offline),
+        **common,
     )
 
 
-def build_policies() -> list[Policy]:
-    return [build_policy(rule) for rule in RULES]
+def build_policies(*, offline: bool = False) -> list[Policy]:
+    return [build_policy(rule, offline=offline) for rule in RULES]
