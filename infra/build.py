@@ -47,6 +47,7 @@ from infra.layers import (
 )
 from infra.layers.alicloud import data as ali_data
 from infra.layers.alicloud import dr as ali_dr
+from infra.layers.alicloud import keys as ali_keys
 from infra.layers.alicloud import kubernetes as ali_kubernetes
 from infra.layers.alicloud import monitoring as ali_monitoring
 from infra.layers.alicloud import network as ali_network
@@ -111,11 +112,13 @@ class AlicloudPlatform:
     """None without a cluster."""
     dr: ali_dr.DrHandles | None
     """None without `dr.enabled`."""
+    keys: ali_keys.KeyHandles
+    """The KMS instance(s) every customer master key of the stack lives in."""
 
     def exports(self, cfg: AlicloudStackConfig) -> dict[str, Any]:
         """The stack outputs: each layer's exports (never a credential)."""
         layers = (self.kubernetes, self.data, self.apps, self.network, self.storage,
-                  self.monitoring, self.metrics, self.dr)  # fmt: skip
+                  self.monitoring, self.metrics, self.dr, self.keys)  # fmt: skip
         out: dict[str, Any] = {"environment": cfg.environment, "region": cfg.region}
         for handles in layers:
             if handles is not None:
@@ -184,7 +187,9 @@ def compose_alicloud(cfg: AlicloudStackConfig) -> AlicloudPlatform:
     providers = build_alicloud_providers(cfg)
     alerts = ali_monitoring.layer(cfg, providers)
     net = ali_network.layer(cfg, providers)
-    k8s = ali_kubernetes.layer(cfg, providers, net)
+    recovery = ali_dr.layer(cfg, providers)
+    keys = ali_keys.layer(cfg, providers, net, recovery)
+    k8s = ali_kubernetes.layer(cfg, providers, net, keys)
     observed = metrics.layer(
         cfg,
         k8s,
@@ -192,13 +197,12 @@ def compose_alicloud(cfg: AlicloudStackConfig) -> AlicloudPlatform:
         min_volume_gib=ESSD_MIN_VOLUME_GIB,
         random_provider=providers.random,
     )
-    edge = ali_storage.layer(cfg, providers)
-    data_tier = ali_data.layer(cfg, providers, net, k8s, alarms=alerts.alarms)
+    edge = ali_storage.layer(cfg, providers, keys)
+    data_tier = ali_data.layer(cfg, providers, net, k8s, keys, alarms=alerts.alarms)
     services = (
         apps.layer(cfg, net, k8s, data_tier, monitoring=observed.after) if k8s is not None else None
     )
-    recovery = ali_dr.layer(cfg, providers)
     return AlicloudPlatform(
         providers=providers, network=net, kubernetes=k8s, monitoring=alerts, metrics=observed,
-        storage=edge, data=data_tier, apps=services, dr=recovery,
+        storage=edge, data=data_tier, apps=services, dr=recovery, keys=keys,
     )  # fmt: skip

@@ -78,6 +78,7 @@ from infra.sections.budget import AwsBudget, Budget
 from infra.sections.cdn import AlicloudCdn, AwsCdn, Cdn
 from infra.sections.dr import AlicloudDisasterRecovery, AwsDisasterRecovery, DisasterRecovery
 from infra.sections.health import HealthChecks
+from infra.sections.kms import AlicloudKms
 from infra.sections.kubernetes import (
     AlicloudCluster,
     AlicloudPlatform,
@@ -727,6 +728,9 @@ class AlicloudStackConfig(StackBase):
     cdn: AlicloudCdn = Field(default_factory=AlicloudCdn)
     """The CDN (HTTPS, TLS 1.2+, HSTS, private OSS origin) and its WAF 3.0 in front of the
     assets bucket (docs/alicloud-data-storage.md)."""
+    kms: AlicloudKms = Field(default_factory=AlicloudKms)
+    """Where the customer master keys live: a KMS instance, or the region's default key
+    (docs/alicloud-kms.md)."""
 
     def problems(self) -> Iterator[Problem]:
         yield from super().problems()
@@ -752,6 +756,25 @@ class AlicloudStackConfig(StackBase):
                     f"SLS keeps logs forever from {SLS_FOREVER_DAYS} days; at most "
                     f"{SLS_FOREVER_DAYS - 1} on Alibaba Cloud",
                 )
+
+    def _kms_problems(self) -> Iterator[Problem]:
+        if self.kms.keys != "default":
+            return
+        if self.limits.enforced("alicloud-kms-key-in-instance"):
+            yield Problem(
+                "kms.keys",
+                f"{self.environment} keeps every key in a KMS instance (policy "
+                "alicloud-kms-key-in-instance); 'default' is allowed where that rule is advisory",
+            )
+        if self.dr.enabled and any(
+            getattr(self.storage, r).enabled for r in self.dr.critical_buckets
+        ):
+            yield Problem(
+                "kms.keys",
+                "'default' cannot encrypt the DR replicas: the replicas' region would need its "
+                "own default key and the replication role a key per region; use 'instance' "
+                "(or disable dr)",
+            )
 
     def _service_regions(self) -> dict[str, str]:
         mail = self.alerting.direct_mail
@@ -790,6 +813,7 @@ class AlicloudStackConfig(StackBase):
 
     def _guardrail_problems(self) -> Iterator[Problem]:
         yield from super()._guardrail_problems()
+        yield from self._kms_problems()
         if self.limits.enforced("k8s-on-demand-nodes"):
             for name, group in self.cluster.node_groups.items():
                 if group.spot:

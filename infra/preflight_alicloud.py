@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import replace
 
+from components.alicloud.key_store import validate as validate_key_store
 from components.cdn.alicloud import _validate as validate_cdn
 from components.cdn.alicloud_waf import _validate as validate_waf
 from components.kubernetes.alicloud_ack import ESSD_MIN_VOLUME_GIB, csi_storage_class
@@ -26,7 +27,7 @@ from components.storage.alicloud import _validate as validate_bucket
 from components.storage.alicloud_replication import _validate as validate_replication_role
 from components.storage.spec import BUCKET_PURPOSES
 from infra.config import AlicloudStackConfig
-from infra.layers.alicloud import data, dr, kubernetes, monitoring, network, storage
+from infra.layers.alicloud import data, dr, keys, kubernetes, monitoring, network, storage
 from infra.layers.apps import GatewaySources
 from infra.preflight import STAND_IN, Check, monitoring_checks, run_checks, workload_checks
 
@@ -63,6 +64,9 @@ def checks(cfg: AlicloudStackConfig) -> list[Check]:
     found = [
         Check("Vpc", validate_vpc, (cfg.prefix, network.vpc_args(cfg)), "network",
               {"name": "name"}),
+        Check("KeyStore", validate_key_store,
+              (keys.key_store_args(cfg, STAND_IN, dict.fromkeys(cfg.zone_names, STAND_IN), {}),),
+              "kms", {"switch_ids": "network.zones", "vpc_id": "network"}),
     ]  # fmt: skip
     if cfg.cluster.enabled:
         switches = dict.fromkeys(cfg.zone_names, STAND_IN)

@@ -26,6 +26,7 @@ _ID_PREFIXES = {
     "alicloud:rds/readOnlyInstance:ReadOnlyInstance": "pgr-",
     "alicloud:kvstore/instance:Instance": "r-",
     "alicloud:polardb/cluster:Cluster": "pc-",
+    "alicloud:kms/instance:Instance": "kst-",
 }
 
 

@@ -16,6 +16,9 @@ RAM_POLICY = "alicloud:ram/policy:Policy"
 RAM_ROLE = "alicloud:ram/role:Role"
 
 
+KMS_KEY = "alicloud:kms/key:Key"
+
+
 def oss(name: str = "assets", **props: object) -> R:
     return R(OSS, name, {"bucket": f"acme-{name}", "acl": "private", **props})
 
@@ -438,6 +441,18 @@ CASES.update(
             ok=[R("alicloud:kvstore/instance:Instance", "kv", {"tdeStatus": "Enabled"})],
             bad=[[R("alicloud:kvstore/instance:Instance", "kv", {})]],
             unknown=[R("alicloud:kvstore/instance:Instance", "kv", {"tdeStatus": UNKNOWN})],
+        ),
+        "alicloud-kms-key-in-instance": Case(
+            # An instance the stack creates has no id at preview: set-but-unknown is in one.
+            ok=[
+                R(KMS_KEY, "db", {"dkmsInstanceId": "kst-shh1"}),
+                R(KMS_KEY, "oss", {"dkmsInstanceId": UNKNOWN}),
+            ],
+            bad=[[R(KMS_KEY, "db", {})], [R(KMS_KEY, "db", {"dkmsInstanceId": ""})]],
+        ),
+        "alicloud-kms-one-default-key": Case(
+            ok=[R(KMS_KEY, "shared", {}), R(KMS_KEY, "db", {"dkmsInstanceId": UNKNOWN})],
+            bad=[[R(KMS_KEY, "shared", {}), R(KMS_KEY, "db", {})]],
         ),
     }
 )

@@ -61,6 +61,12 @@ EXAMPLES: dict[str, tuple[str, str, Build]] = {
         "user-vpc", cidr_block="172.16.0.0/16", opts=o)),
     "key-without-rotation": ("kms-key-rotation", "user-key", lambda o: alicloud.kms.Key(
         "user-key", automatic_rotation="Disabled", opts=o)),
+    # A key without dkms_instance_id is the region's default key (KMS 3.0): prod keeps each in
+    # an instance, and no account has a second default key in a region.
+    "key-outside-an-instance": ("alicloud-kms-key-in-instance", "user-key-2", lambda o: alicloud.kms.Key(
+        "user-key-2", automatic_rotation="Enabled", rotation_interval="31536000s", opts=o)),
+    "a-second-default-key": ("alicloud-kms-one-default-key", "user-key-3", lambda o: alicloud.kms.Key(
+        "user-key-3", automatic_rotation="Enabled", rotation_interval="31536000s", opts=o)),
     "tls10-listener": ("alicloud-lb-tls-policy", "user-https", lambda o: alicloud.slb.Listener(
         "user-https", load_balancer_id="lb-user", frontend_port=443, backend_port=8443, protocol="https",
         tls_cipher_policy="tls_cipher_policy_1_0", server_certificate_id="cert-1", opts=o)),

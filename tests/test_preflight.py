@@ -192,7 +192,7 @@ def test_every_component_refusal_is_run_by_the_config_first() -> None:
         "NOT_FROM_CONFIG lists a checked function"
     )
     # One per kind of component (data_tier, windows: helpers), on each cloud.
-    assert len(validators) == 43
+    assert len(validators) == 44
 
 
 def test_every_component_of_a_full_alicloud_stack_is_checked() -> None:
@@ -202,7 +202,7 @@ def test_every_component_of_a_full_alicloud_stack_is_checked() -> None:
         "RedisHa", "Bucket logs", "Bucket assets", "Bucket uploads", "Bucket backups", "Cdn",
         "AlertContacts", "Vpc dr", "Bucket dr-logs", "ReplicationRole", "Bucket assets replica",
         "Bucket uploads replica", "Bucket backups replica", "LogProject app-logs", "ContainerLogs",
-        "MonitoringStack", "PublicGateway", "AlertMailSender", "WebFirewall",
+        "MonitoringStack", "PublicGateway", "AlertMailSender", "WebFirewall", "KeyStore",
     }  # fmt: skip
 
 

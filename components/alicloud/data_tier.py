@@ -69,12 +69,16 @@ def data_key(
     description: str,
     tags: Mapping[str, str],
     protect: bool,
+    instance_id: pulumi.Input[str] | None = None,
 ) -> kms.Key:
     """A customer-managed symmetric KMS key with yearly automatic rotation; deletion protection
-    and Pulumi `protect` follow `protect` (a lost key is lost data)."""
+    and Pulumi `protect` follow `protect` (a lost key is lost data). `instance_id` is the KMS
+    instance it lives in (components/alicloud/key_store.py); without one Alibaba creates the
+    region's default key, which a new account must not rely on for a stack's CMKs."""
     return kms.Key(
         f"{name}-key",
         description=description,
+        dkms_instance_id=instance_id,
         key_spec="Aliyun_AES_256",
         key_usage="ENCRYPT/DECRYPT",
         protection_level="SOFTWARE",

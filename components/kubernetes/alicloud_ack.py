@@ -82,6 +82,11 @@ class AckClusterArgs:
     tags: Mapping[str, str] = field(default_factory=dict)
     protect_stateful: bool = True
     """Deletion protection on the cluster and its key; Pulumi `protect` on the key and logs."""
+    kms_instance_id: pulumi.Input[str] | None = None
+    """KMS instance the cluster's key lives in (components/alicloud/key_store.py)."""
+    kms_key_id: pulumi.Input[str] | None = None
+    """A key shared with the rest of the stack (the region's default key); None creates the
+    cluster's own key (in `kms_instance_id`)."""
 
 
 ESSD_MIN_VOLUME_GIB = 20
@@ -124,18 +129,23 @@ class AckCluster(pulumi.ComponentResource):
         _validate(args)
         self._name, self._args = name, args
         protect = args.protect_stateful
-        self.key = kms.Key(
-            f"{name}-key",
-            description=f"Envelope-encrypts Secrets and node disks of {args.cluster_name}",
-            key_usage="ENCRYPT/DECRYPT",
-            automatic_rotation="Enabled",
-            rotation_interval="31536000s",
-            pending_window_in_days=30,
-            deletion_protection="Enabled" if protect else "Disabled",
-            tags=dict(args.tags),
-            opts=child_opts(self, protect=protect),
-        )
-        self.kms_key_id = self.key.id
+        self.key: kms.Key | None = None
+        if args.kms_key_id is None:
+            self.key = kms.Key(
+                f"{name}-key",
+                description=f"Envelope-encrypts Secrets and node disks of {args.cluster_name}",
+                key_usage="ENCRYPT/DECRYPT",
+                dkms_instance_id=args.kms_instance_id,
+                automatic_rotation="Enabled",
+                rotation_interval="31536000s",
+                pending_window_in_days=30,
+                deletion_protection="Enabled" if protect else "Disabled",
+                tags=dict(args.tags),
+                opts=child_opts(self, protect=protect),
+            )
+            self.kms_key_id = self.key.id
+        else:
+            self.kms_key_id = pulumi.Output.from_input(args.kms_key_id)
         project = log.Project(
             f"{name}-logs",
             project_name=f"{args.cluster_name}-ack-logs",
@@ -158,7 +168,7 @@ class AckCluster(pulumi.ComponentResource):
             service_cidr=args.service_cidr,
             proxy_mode="ipvs",
             security_group_id=self.security_group.id,
-            encryption_provider_key=self.key.id,
+            encryption_provider_key=self.kms_key_id,
             enable_rrsa=True,
             deletion_protection=protect,
             audit_log_config=cs.ManagedKubernetesAuditLogConfigArgs(
@@ -283,7 +293,7 @@ class AckCluster(pulumi.ComponentResource):
             system_disk_performance_level="PL0",
             system_disk_size=pool.disk_size_gib,
             system_disk_encrypted=True,
-            system_disk_kms_key=self.key.id,
+            system_disk_kms_key=self.kms_key_id,
             instance_metadata_options=cs.NodePoolInstanceMetadataOptionsArgs(
                 http_tokens="required"
             ),

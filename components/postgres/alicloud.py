@@ -100,6 +100,8 @@ class PostgresHaArgs:
     port: int = 5432
     kms_key_id: pulumi.Input[str] | None = None
     """Customer-managed key for the disks; None creates one (rotation on) for this database."""
+    kms_instance_id: pulumi.Input[str] | None = None
+    """KMS instance the created key lives in (components/alicloud/key_store.py)."""
     encryption_role_arn: pulumi.Input[str] | None = None
     """RAM role RDS uses to reach the key (the account's AliyunRDSInstanceEncryptionDefaultRole)."""
     backup_retention_days: int = 14
@@ -150,7 +152,8 @@ class PostgresHa(pulumi.ComponentResource):
 
         if args.kms_key_id is None:
             self.key = data_key(self, name, description=f"Encrypts the PostgreSQL database {name}",
-                                tags=args.tags, protect=protect)  # fmt: skip
+                                tags=args.tags, protect=protect,
+                                instance_id=args.kms_instance_id)  # fmt: skip
             self.kms_key_id = self.key.id
         else:
             self.key = None

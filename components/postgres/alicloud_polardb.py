@@ -72,6 +72,8 @@ class PolarDbArgs:
     master_username: str = "app_admin"
     kms_key_id: pulumi.Input[str] | None = None
     """Customer-managed key for TDE; None creates one (rotation on) for this database."""
+    kms_instance_id: pulumi.Input[str] | None = None
+    """KMS instance the created key lives in (components/alicloud/key_store.py)."""
     encryption_role_arn: pulumi.Input[str] | None = None
     """RAM role PolarDB uses to reach the key."""
     backup_retention_days: int = 14
@@ -112,7 +114,8 @@ class PolarDbPostgres(pulumi.ComponentResource):
         self.port, self.master_username = PORT, args.master_username
         if args.kms_key_id is None:
             key = data_key(self, name, description=f"Encrypts the PolarDB cluster {name}",
-                           tags=args.tags, protect=protect)  # fmt: skip
+                           tags=args.tags, protect=protect,
+                           instance_id=args.kms_instance_id)  # fmt: skip
             self.kms_key_id = key.id
         else:
             self.kms_key_id = pulumi.Output.from_input(args.kms_key_id)

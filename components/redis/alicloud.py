@@ -57,6 +57,8 @@ class RedisHaArgs:
     port: int = 6379
     kms_key_id: pulumi.Input[str] | None = None
     """Customer-managed key for TDE; None creates one (rotation on) for this cache."""
+    kms_instance_id: pulumi.Input[str] | None = None
+    """KMS instance the created key lives in (components/alicloud/key_store.py)."""
     encryption_role_arn: pulumi.Input[str] | None = None
     """RAM role KVStore uses to reach a customer key (`acs:ram::<account>:role/<name>`)."""
     backup_window: str = "19:00Z-20:00Z"
@@ -96,7 +98,8 @@ class RedisHa(pulumi.ComponentResource):
 
         if args.kms_key_id is None:
             self.key = data_key(self, name, description=f"Encrypts the Redis cache {name}",
-                                tags=args.tags, protect=protect)  # fmt: skip
+                                tags=args.tags, protect=protect,
+                                instance_id=args.kms_instance_id)  # fmt: skip
             self.kms_key_id = self.key.id
         else:
             self.key = None

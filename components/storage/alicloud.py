@@ -63,6 +63,8 @@ class BucketArgs:
     """`KMS` (customer-managed key) or `AES256` (OSS-managed keys)."""
     kms_key_id: pulumi.Input[str] | None = None
     """A key shared with other buckets; None creates one for this bucket (with `KMS`)."""
+    kms_instance_id: pulumi.Input[str] | None = None
+    """KMS instance the created key lives in (components/alicloud/key_store.py)."""
     versioning: bool = True
     """Keep every version of every object (undo for overwrites and deletes)."""
     lifecycle: LifecycleArgs = field(default_factory=LifecycleArgs)
@@ -133,7 +135,8 @@ class Bucket(pulumi.ComponentResource):
         if args.encryption == "KMS":
             if args.kms_key_id is None:
                 key = data_key(self, name, description=f"Encrypts objects of bucket {name}",
-                               tags=args.tags, protect=protect)  # fmt: skip
+                               tags=args.tags, protect=protect,
+                               instance_id=args.kms_instance_id)  # fmt: skip
                 self.kms_key_id, self.kms_key_arn = key.id, key.arn
             else:
                 self.kms_key_id = pulumi.Output.from_input(args.kms_key_id)

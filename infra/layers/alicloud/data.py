@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import pulumi
 
@@ -27,6 +27,9 @@ from infra.layers.alicloud.kubernetes import KubernetesHandles
 from infra.layers.alicloud.network import NetworkHandles
 from infra.providers import Providers
 from infra.sections.base import component_default
+
+if TYPE_CHECKING:
+    from infra.layers.alicloud.keys import KeyHandles
 
 
 @dataclass(frozen=True)
@@ -97,6 +100,7 @@ def layer(
     providers: Providers,
     network: NetworkHandles,
     kubernetes: KubernetesHandles | None,
+    keys: KeyHandles,
     *,
     alarms: AlarmWiring | None = None,
     opts: pulumi.ResourceOptions | None = None,
@@ -106,13 +110,16 @@ def layer(
     cache = None
     if cfg.postgres.enabled and cfg.postgres.polardb is not None:
         postgres = PolarDbPostgres(f"{cfg.prefix}-postgres",
-                                   replace(polardb_args(cfg, switches), alarms=alarms),
+                                   replace(polardb_args(cfg, switches), alarms=alarms,
+                                           **keys.key_args),
                                    opts=in_primary)  # fmt: skip
     elif cfg.postgres.enabled:
-        args = replace(postgres_args(cfg, switches), alarms=alarms)
+        args = replace(postgres_args(cfg, switches), alarms=alarms, **keys.key_args)
         postgres = PostgresHa(f"{cfg.prefix}-postgres", args, opts=in_primary)
     if cfg.redis.enabled:
-        cache = RedisHa(f"{cfg.prefix}-cache", replace(redis_args(cfg, switches), alarms=alarms),
+        cache = RedisHa(f"{cfg.prefix}-cache",
+                        replace(redis_args(cfg, switches), alarms=alarms,
+                                **keys.key_args),
                         opts=in_primary)  # fmt: skip
     return DataHandles(postgres=postgres, cache=cache)
 

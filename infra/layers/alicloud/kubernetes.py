@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pulumi
 import pulumi_kubernetes
@@ -29,6 +29,9 @@ from infra.kubernetes import ack_kubernetes_provider
 from infra.layers.alicloud.network import NetworkHandles
 from infra.layers.platform import shared_baseline_args
 from infra.providers import Providers
+
+if TYPE_CHECKING:
+    from infra.layers.alicloud.keys import KeyHandles
 
 
 @dataclass(frozen=True)
@@ -70,6 +73,7 @@ def layer(
     cfg: AlicloudStackConfig,
     providers: Providers,
     network: NetworkHandles,
+    keys: KeyHandles,
     opts: pulumi.ResourceOptions | None = None,
 ) -> KubernetesHandles | None:
     """The cluster and the platform on it; None when `cluster.enabled` is false."""
@@ -81,7 +85,7 @@ def layer(
     ack = AckCluster(
         f"{cfg.prefix}-ack",
         replace(cluster_args(cfg, vpc.vpc_id, vpc.switch_ids("private")),
-                app_log_project=app_logs.project_name),
+                app_log_project=app_logs.project_name, **keys.key_args),
         opts=providers.in_primary(opts),
     )  # fmt: skip
     k8s = ack_kubernetes_provider(f"k8s-{cfg.prefix}-ack", ack)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pulumi
 
@@ -24,6 +24,9 @@ from infra.layers.alicloud import NOT_BUILT
 from infra.layers.alicloud.dr import dr_tags
 from infra.providers import Providers, waf_region
 from infra.sections.storage import DataBucket
+
+if TYPE_CHECKING:  # keys.py imports this layer (critical_roles)
+    from infra.layers.alicloud.keys import KeyHandles
 
 
 @dataclass(frozen=True)
@@ -97,22 +100,31 @@ def critical_roles(cfg: AlicloudStackConfig) -> list[str]:
 
 
 def layer(
-    cfg: AlicloudStackConfig, providers: Providers, opts: pulumi.ResourceOptions | None = None
+    cfg: AlicloudStackConfig,
+    providers: Providers,
+    keys: KeyHandles,
+    opts: pulumi.ResourceOptions | None = None,
 ) -> StorageHandles:
     in_primary, st = providers.in_primary(opts), cfg.storage
     wanted = {role: getattr(st, role) for role in BUCKET_PURPOSES if getattr(st, role).enabled}
     if not builds_buckets(cfg):
         return StorageHandles()
-    logs = Bucket(f"{cfg.prefix}-logs", log_bucket_args(cfg), opts=in_primary)
+    own_key = keys.key_args
+    logs = Bucket(f"{cfg.prefix}-logs",
+                  replace(log_bucket_args(cfg), **own_key), opts=in_primary)  # fmt: skip
     critical = critical_roles(cfg)
     replicas: dict[str, Bucket] = {}
     dr_logs = role = None
     replication: dict[str, ReplicationArgs] = {}
     if critical:
         in_dr = providers.in_dr(opts)
-        dr_logs = Bucket(f"{cfg.prefix}-dr-logs", dr_log_bucket_args(cfg), opts=in_dr)
+        dr_key = keys.dr_key_args
+        dr_logs = Bucket(f"{cfg.prefix}-dr-logs",
+                         replace(dr_log_bucket_args(cfg), **dr_key),
+                         opts=in_dr)  # fmt: skip
         replicas = {
-            r: Bucket(f"{cfg.prefix}-{r}-replica", replica_args(cfg, r, dr_logs.bucket_name),
+            r: Bucket(f"{cfg.prefix}-{r}-replica",
+                      replace(replica_args(cfg, r, dr_logs.bucket_name), **dr_key),
                       opts=in_dr)
             for r in critical
         }  # fmt: skip
@@ -129,7 +141,7 @@ def layer(
     buckets = {
         r: Bucket(f"{cfg.prefix}-{r}",
                   replace(bucket_args(cfg, s, logs.bucket_name, r),
-                          replication=replication.get(r)),
+                          replication=replication.get(r), **own_key),
                   opts=in_primary)
         for r, s in wanted.items()
     }  # fmt: skip

@@ -30,7 +30,18 @@ def _eip(p: Pricer, s: Subject) -> Priced:
 
 
 def _kms(p: Pricer, s: Subject) -> Priced:
-    return Priced(p.price("kmsKey"), "1 customer master key")
+    # Outside an instance a new account (since 2022-03-31) has only the region's default key,
+    # which is free; a second one cannot be created (rule alicloud-kms-one-default-key).
+    if not get(s.props, "dkmsInstanceId"):
+        return Priced(p.price("kmsDefaultKey"), "the region's default key (free, one per region)")
+    return Priced(p.price("kmsKey"), "1 key version in a KMS instance (API calls are usage)")
+
+
+def _kms_instance(p: Pricer, s: Subject) -> Priced:
+    if str(get(s.props, "productVersion")) != "3" or get(s.props, "paymentType") != "PayAsYouGo":
+        raise Unpriced("only the pay-as-you-go KMS 3.0 software instance is in the catalogue")
+    return Priced(p.price("kmsInstanceSoftware"),
+                  "1 pay-as-you-go software KMS instance x 730 h (QPS fee is usage)")  # fmt: skip
 
 
 def _ack(p: Pricer, s: Subject) -> Priced:
@@ -86,6 +97,7 @@ ALICLOUD_PRICERS: dict[str, AlicloudPricer] = {
     "alicloud:vpc/natGateway:NatGateway": _nat,
     "alicloud:ecs/eipAddress:EipAddress": _eip,
     "alicloud:kms/key:Key": _kms,
+    "alicloud:kms/instance:Instance": _kms_instance,
     "alicloud:cs/managedKubernetes:ManagedKubernetes": _ack,
     "alicloud:cs/nodePool:NodePool": _node_pool,
 }
