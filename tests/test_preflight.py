@@ -192,7 +192,7 @@ def test_every_component_refusal_is_run_by_the_config_first() -> None:
         "NOT_FROM_CONFIG lists a checked function"
     )
     # One per kind of component (data_tier, windows: helpers), on each cloud.
-    assert len(validators) == 44
+    assert len(validators) == 45
 
 
 def test_every_component_of_a_full_alicloud_stack_is_checked() -> None:
