@@ -38,7 +38,6 @@ def _with(**postgres: Any) -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def polar() -> tuple[RecordingMonitor, PlanContext]:
-    # Past the config (which refuses PolarDB in prod, see below) to see what the plan would hold.
     base = alicloud_stack_config("prod-cn")
     cfg = base.model_copy(
         update={"postgres": base.postgres.model_copy(update={"polardb": PolarDb()})}
@@ -66,13 +65,11 @@ def test_polardb_replaces_rds_with_the_same_defaults(polar: tuple[RecordingMonit
     assert "accountPassword" in account.secret_paths
 
 
-def test_prod_cn_on_polardb_is_priced_and_keeps_its_dr_posture_but_has_no_alarm(
+def test_prod_cn_on_polardb_passes_is_priced_and_keeps_its_dr_posture(
     polar: tuple[RecordingMonitor, PlanContext],
 ) -> None:
     _, ctx = polar
-    (blocking,) = policy_section(ctx).blocking
-    assert blocking.startswith("policy obs-alarms-for-stateful (mandatory) on acme-prod-postgres")
-    assert "has no metric alarm" in blocking
+    assert policy_section(ctx).blocking == []
     cost = cost_section(ctx).data
     assert not cost["unpriced"]
     (cluster,) = [line for line in cost["lines"] if line["type"] == POLAR]
