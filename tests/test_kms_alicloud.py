@@ -156,3 +156,19 @@ def test_the_estimate_prices_the_instances_and_the_keys_in_them() -> None:
     shared = lines["acme-dev-keys-key"]
     assert (shared.status, shared.monthly) == ("priced", 0.0)  # the default key is free
     assert not any("UNPRICED" in t for t in text), text
+
+
+@pytest.mark.parametrize("order", [("a", "b", "c"), ("c", "a", "b")])
+def test_every_default_key_of_a_region_is_named_whatever_the_registration_order(
+    order: tuple[str, ...],
+) -> None:
+    """Registration order is not stable between runs: the verdict must not depend on it."""
+    from policies.guardrails.alicloud_kms import RULES as KMS_RULES
+    from policies.guardrails.core import Subject, evaluate_stack
+
+    rule = next(r for r in KMS_RULES if r.id == "alicloud-kms-one-default-key")
+    keys = [Subject(KEY, n, f"urn:{n}", {}, region="cn-shanghai") for n in order]
+    placed = Subject(KEY, "placed", "urn:placed", {"dkmsInstanceId": "kst-1"}, region="cn-shanghai")
+    findings = evaluate_stack(rule, [*keys, placed], {})
+    assert sorted(f.urn or "" for f in findings) == ["urn:a", "urn:b", "urn:c"]
+    assert "'b', 'c'" in next(f.message for f in findings if f.urn == "urn:a")

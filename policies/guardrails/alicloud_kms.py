@@ -31,15 +31,20 @@ def _one_default_key(subjects: Sequence[Subject], params: Mapping[str, Any]) -> 
     for s in subjects:
         if s.type == KMS_KEY and not _placed(s):
             outside[s.region or "?"].append(s)
+    # Every key of the group is named, not "all but the first": registration order is not
+    # stable across runs, and which key would be the account's one default key is a choice the
+    # team makes, not one the pack can.
     for region, keys in sorted(outside.items()):
         if len(keys) < 2:
             continue
-        for extra in keys[1:]:
+        names = sorted(k.name for k in keys)
+        for key in sorted(keys, key=lambda k: k.name):
+            others = ", ".join(f"'{n}'" for n in names if n != key.name)
             yield Finding(
-                f"key '{extra.name}' is a second key outside a KMS instance in {region} "
-                f"(with '{keys[0].name}'): an account has one default key per region; put "
-                "the keys in a KMS instance (dkmsInstanceId) or share the one default key",
-                extra.urn,
+                f"key '{key.name}' is one of {len(keys)} keys outside a KMS instance in {region} "
+                f"(with {others}): an account has one default key per region; put the keys "
+                "in a KMS instance (dkmsInstanceId) or share the one default key",
+                key.urn,
             )
 
 
