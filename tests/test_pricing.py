@@ -178,6 +178,35 @@ def test_instances_behind_launch_templates_and_groups_are_priced() -> None:
     assert lines["asg"].monthly == round(2 * (per_node + 20 * _monthly("ebsGp3")), 2)
 
 
+def test_ec2_and_rds_instances_a_team_adds_are_priced_by_class_or_reported() -> None:
+    vm = s("aws:ec2/instance:Instance", "vm", instanceType="m7i.large",
+           rootBlockDevice={"volumeSize": 30, "volumeType": "gp3"},
+           ebsBlockDevices=[{"volumeSize": 100, "volumeType": "gp3"}, {"volumeSize": 50}])  # fmt: skip
+    db = s("aws:rds/instance:Instance", "db", instanceClass="db.m7g.large", allocatedStorage=100,
+           storageType="gp3")  # fmt: skip
+    odd = [
+        s("aws:ec2/instance:Instance", "new-type", instanceType="m8g.large"),
+        s("aws:ec2/instance:Instance", "io2-root", instanceType="m7i.large",
+          rootBlockDevice={"volumeType": "io2", "volumeSize": 30}),
+        s("aws:ec2/instance:Instance", "st1-extra", instanceType="m7i.large",
+          ebsBlockDevices=[{"volumeSize": 500, "volumeType": "st1"}]),
+        s("aws:rds/instance:Instance", "other-class", instanceClass="db.x2g.large"),
+        s("aws:rds/instance:Instance", "io1-db", instanceClass="db.m7g.large", storageType="io1"),
+    ]  # fmt: skip
+    lines = {line.name: line for line in estimate([vm, db, *odd]).lines}
+    # The inline EBS volumes count: 30 GB root + 150 GB more.
+    assert lines["vm"].monthly == round(_hourly("ec2:m7i.large") + 180 * _monthly("ebsGp3"), 2)
+    assert lines["db"].monthly == round(
+        _hourly("rds:db.m7g.large") + 100 * _monthly("rdsGp3Storage"), 2
+    )
+    for line in odd:
+        found = lines[line.name]
+        assert found.status == "unpriced" and found.monthly is None, line.name
+    assert "ec2:m8g.large" in lines["new-type"].detail
+    assert "'io2'" in lines["io2-root"].detail and "'st1'" in lines["st1-extra"].detail
+    assert "rds:db.x2g.large" in lines["other-class"].detail and "'io1'" in lines["io1-db"].detail
+
+
 def test_commitments_discount_only_steady_instance_hours() -> None:
     cat = catalogue()
     on_demand = s("aws:eks/nodeGroup:NodeGroup", "od", instanceTypes=["m7g.large"],

@@ -92,19 +92,33 @@ def _autoscaling_group(p: Pricer, s: Subject) -> Priced:
     return _nodes(p, get(lt.props, "instanceType"), count, spot, _disk_gb(p, lt, None))
 
 
+def _gp3_only(volume_type: object, what: str) -> None:
+    if volume_type not in (None, "gp3"):
+        raise Unpriced(f"{what} volume type {volume_type!r} not in the catalogue (gp3 only)")
+
+
 def _instance(p: Pricer, s: Subject) -> Priced:
+    """An EC2 instance: its type's hours and root volume (as a node), plus the EBS volumes it
+    declares inline and a public IPv4 when it asks for one."""
     lt = _launch_template(p, s, "launchTemplate.id") or _launch_template(p, s, "launchTemplate")
     itype = get(s.props, "instanceType") or (get(lt.props, "instanceType") if lt else None)
+    _gp3_only(get(s.props, "rootBlockDevice.volumeType"), "root")
     disk = get(s.props, "rootBlockDevice.volumeSize")
     priced = _nodes(p, itype, 1, False, _disk_gb(p, lt, disk if disk is not None else 8))
+    monthly, detail = priced.monthly, priced.detail
+    extra = get(s.props, "ebsBlockDevices") or []
+    if is_unknown(extra) or not isinstance(extra, list):
+        raise Unpriced("ebsBlockDevices unknown")
+    if extra:
+        for volume in extra:
+            _gp3_only(get(volume, "volumeType"), "EBS block device")
+        gb = sum(p.number(get(volume, "volumeSize"), 0) for volume in extra)
+        monthly += p.price("ebsGp3") * gb
+        detail += f" + {len(extra)} EBS volume(s), {gb:g} GB gp3"
     if truthy(get(s.props, "associatePublicIpAddress")):
-        return Priced(
-            priced.monthly + p.price("publicIpv4"),
-            priced.detail + " + 1 public IPv4",
-            priced.commitment,
-            priced.eligible,
-        )
-    return priced
+        monthly += p.price("publicIpv4")
+        detail += " + 1 public IPv4"
+    return Priced(monthly, detail, priced.commitment, priced.eligible)
 
 
 def _volume(p: Pricer, s: Subject) -> Priced:
@@ -150,6 +164,7 @@ def _aurora_cluster(p: Pricer, s: Subject) -> Priced:
 
 
 def _rds_instance(p: Pricer, s: Subject) -> Priced:
+    _gp3_only(get(s.props, "storageType"), "RDS storage")
     klass = get(s.props, "instanceClass")
     copies = 2 if get(s.props, "multiAz") is True else 1
     gb = p.number(get(s.props, "allocatedStorage"), 20)
