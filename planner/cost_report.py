@@ -46,6 +46,15 @@ MONITORING = "monitoring"
 """Its own line: what alerting, logs, traces and health checks add (components/monitoring/)."""
 
 
+DR_ROW = "DR add-on (not in TOTAL)"
+WITH_DR_ROW = "TOTAL with DR add-on"
+BUDGET_SCOPE = (
+    "the budget covers TOTAL, the primary region and its edge; the DR add-on is estimated "
+    "apart and capped at maxDrShare of TOTAL (cost-stack-budget)"
+)
+"""How every stack, on either cloud, compares its estimate with its budget."""
+
+
 def _signed(value: float) -> str:
     return f"{value:+,.2f}"
 
@@ -69,6 +78,7 @@ def cost_section(ctx: PlanContext) -> Section:
             "committedTotal": est.committed_total,
             "drTotal": est.dr_total,
             "budget": budget,
+            "budgetCovers": "primary",
             "byComponent": on_demand,
             "committedByComponent": committed,
             "drByComponent": est.by_component(scope="dr"),
@@ -101,7 +111,7 @@ def cost_section(ctx: PlanContext) -> Section:
 
 def _text(view: _View) -> list[str]:
     est, on_demand, committed, budget, base, change = view
-    width = max([len(k) for k in on_demand] + [len("DR add-on (not in TOTAL)")])
+    width = max([len(k) for k in on_demand] + [len(DR_ROW)])
     money = est.currency
     head = f"    {f'{money}/month'.ljust(width)}  {'on-demand':>10}  {'1-yr commit':>11}"
     text = [
@@ -124,10 +134,10 @@ def _text(view: _View) -> list[str]:
     )
     if est.scoped("dr"):
         share = est.dr_total / est.total if est.total else 0.0
-        text.append(
-            f"    {'DR add-on (not in TOTAL)'.ljust(width)}  {est.dr_total:>10,.2f}"
-            f"  ({share:.0%} of TOTAL)"
-        )
+        text.append(f"    {DR_ROW.ljust(width)}  {est.dr_total:>10,.2f}  ({share:.0%} of TOTAL)")
+        with_dr = est.total + est.dr_total
+        text.append(f"    {WITH_DR_ROW.ljust(width)}  {with_dr:>10,.2f}")
+        text.append(f"  Budget: {BUDGET_SCOPE}.")
     text.append(
         "  1-yr commit: "
         + "; ".join(v["kind"] for v in catalogue(est.cloud)["commitments"].values())
@@ -167,6 +177,8 @@ def _markdown(view: _View) -> list[str]:
     md.append(f"| of which monitoring | {est.of_capability(MONITORING):,.2f} | |")
     if est.scoped("dr"):
         md.append(f"| DR add-on (not in Total) | {est.dr_total:,.2f} | |")
+        md.append(f"| Total with DR add-on | {est.total + est.dr_total:,.2f} | |")
+        md += ["", f"Budget: {BUDGET_SCOPE}."]
     unpriced = est.by_status("unpriced")
     if unpriced:
         md += ["", "**Unpriced** (not in the total): " + ", ".join(

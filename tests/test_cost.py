@@ -15,7 +15,15 @@ from planner.cost_report import cost_section, deltas
 from planner.policy_report import policy_section
 from planner.recorder import RecordingMonitor
 from planner.report import PlanContext
-from tests.conftest import PROJECT_DIR, built, of_type, primary_region, run_mocked, stack_config
+from tests.conftest import (
+    PROJECT_DIR,
+    alicloud_stack_config,
+    built,
+    of_type,
+    primary_region,
+    run_mocked,
+    stack_config,
+)
 
 PLAN_BUDGETS = {"dev": 150.0, "prod": 1050.0}
 """The plans' targets (on demand, DR add-on and usage excluded)."""
@@ -105,6 +113,48 @@ def test_the_dr_add_on_is_estimated_apart_and_capped_in_prod() -> None:
     [finding] = list(rule.stack_check(subjects, params))
     assert "disaster-recovery add-on costs $1.00/month" in finding.message
     assert list(rule.stack_check(subjects, {**params, "maxDrShare": 0.5})) == []
+
+
+def test_on_alibaba_too_the_budget_holds_the_primary_total_and_the_dr_add_on_is_capped() -> None:
+    from policies.guardrails import Subject
+    from policies.guardrails.cost import RULES
+    from policies.guardrails.pricing import estimate
+
+    def nat(name: str, provider: str, region: str) -> Subject:
+        return Subject("alicloud:vpc/natGateway:NatGateway", name, f"urn:x::{name}",
+                       {"natType": "Enhanced"}, provider=provider, region=region)  # fmt: skip
+
+    providers = "urn:pulumi:prod-cn::groundwork::pulumi:providers:alicloud::"
+    subjects = [
+        Subject("pulumi:providers:alicloud", "alicloud-cn-shanghai", f"{providers}alicloud-cn-shanghai",
+                {"region": "cn-shanghai"}),
+        nat("primary", f"{providers}alicloud-cn-shanghai", "cn-shanghai"),
+        nat("standby", f"{providers}alicloud-dr-cn-beijing", "cn-shanghai"),
+    ]  # fmt: skip
+    est = estimate(subjects)
+    assert est.currency == "CNY" and est.total == est.dr_total > 0
+    rule = next(r for r in RULES if r.id == "cost-stack-budget")
+    assert rule.stack_check is not None
+    # A budget above the primary total but below primary + DR: the budget is not exceeded.
+    limit = est.total * 1.5
+    params = {"maxMonthlyCost": 1.0, "maxMonthlyCostByCurrency": {"CNY": limit},
+              "maxDrShare": 1.0, "defaultRegion": "cn-shanghai"}  # fmt: skip
+    assert list(rule.stack_check(subjects, params)) == []
+    [finding] = list(rule.stack_check(subjects, {**params, "maxDrShare": 0.3}))
+    assert "disaster-recovery add-on costs CNY" in finding.message
+
+
+@pytest.mark.parametrize("stack", ["prod", "prod-cn"])
+def test_the_cost_output_says_what_the_budget_covers_on_both_clouds(stack: str) -> None:
+    from planner.cost_report import BUDGET_SCOPE
+
+    cfg = alicloud_stack_config(stack) if stack.endswith("-cn") else stack_config(stack)
+    section = cost_section(PlanContext("groundwork", stack, PROJECT_DIR, built(stack), cfg))
+    data, text = section.data, "\n".join(section.text)
+    assert data["budgetCovers"] == "primary" and data["drTotal"] > 0
+    assert BUDGET_SCOPE in text and BUDGET_SCOPE in "\n".join(section.markdown)
+    with_dr = next(row for row in section.text if "TOTAL with DR add-on" in row)
+    assert f"{data['total'] + data['drTotal']:,.2f}" in with_dr
 
 
 def test_deltas_per_component_count_added_and_removed_components() -> None:
