@@ -76,7 +76,7 @@ READS: dict[str, str] = {
     "aws:ec2/flowLog:FlowLog": "vpcId",
     "aws:kms/key:Key": "enableKeyRotation customerMasterKeySpec",
     "aws:ec2/launchTemplate:LaunchTemplate": "blockDeviceMappings ebs encrypted volumeType volumeSize deviceName instanceType",
-    "aws:ec2/instance:Instance": "rootBlockDevice ebsBlockDevices encrypted instanceType",
+    "aws:ec2/instance:Instance": "rootBlockDevice ebsBlockDevices encrypted instanceType volumeType volumeSize",
     "aws:ebs/volume:Volume": "encrypted type size",
     "aws:rds/cluster:Cluster": "publiclyAccessible storageEncrypted globalClusterIdentifier kmsKeyId deletionProtection "
     "skipFinalSnapshot backupRetentionPeriod engine dbClusterParameterGroupName enabledCloudwatchLogsExports "
@@ -142,14 +142,18 @@ READS: dict[str, str] = {
     "alicloud:polardb/endpointAddress:EndpointAddress": "netType",
     "alicloud:rds/dbProxyPublic:DbProxyPublic": "dbProxyConnectionStringNetType",
     "alicloud:mongodb/instance:Instance": "securityIpLists",
-    "alicloud:ecs/disk:Disk": "encrypted",
-    "alicloud:ecs/ecsDisk:EcsDisk": "encrypted",
-    "alicloud:ecs/instance:Instance": "systemDiskEncrypted dataDisks encrypted deletionProtection",
+    "alicloud:ecs/disk:Disk": "encrypted paymentType size category performanceLevel",
+    "alicloud:ecs/ecsDisk:EcsDisk": "encrypted paymentType size category performanceLevel",
+    "alicloud:ecs/instance:Instance": "systemDiskEncrypted dataDisks encrypted deletionProtection instanceType "
+    "instanceChargeType spotStrategy systemDiskSize systemDiskCategory systemDiskPerformanceLevel category size "
+    "performanceLevel internetMaxBandwidthOut internetChargeType",
     "alicloud:ecs/launchTemplate:LaunchTemplate": "systemDisk dataDisks encrypted",
     "alicloud:ecs/ecsLaunchTemplate:EcsLaunchTemplate": "systemDisk dataDisks encrypted",
     "alicloud:slb/listener:Listener": "protocol tlsCipherPolicy listenerForward",
-    "alicloud:slb/loadBalancer:LoadBalancer": "deleteProtection",
-    "alicloud:slb/applicationLoadBalancer:ApplicationLoadBalancer": "deleteProtection",
+    "alicloud:slb/loadBalancer:LoadBalancer": "deleteProtection paymentType loadBalancerSpec specification "
+    "addressType instanceChargeType",
+    "alicloud:slb/applicationLoadBalancer:ApplicationLoadBalancer": "deleteProtection paymentType loadBalancerSpec "
+    "specification addressType instanceChargeType",
     "alicloud:alb/listener:Listener": "listenerProtocol securityPolicyId",
     "alicloud:alb/loadBalancer:LoadBalancer": "deletionProtectionEnabled",
     "alicloud:alb/securityPolicy:SecurityPolicy": "tlsVersions",

@@ -8,13 +8,13 @@ from typing import Any
 
 from ..core import Subject, get, is_unknown
 from ._catalogue import Priced, Pricer, Unpriced
+from .alicloud_compute import ALICLOUD_COMPUTE_PRICERS, SPOT_STRATEGIES, clb, disk_price, node_hours
 from .alicloud_data import ALICLOUD_DATA_PRICERS
 from .alicloud_edge import ALICLOUD_EDGE_PRICERS
 
 AlicloudPricer = Callable[[Pricer, Subject], Priced | None]
 
-SPOT_STRATEGIES = ("SpotWithPriceLimit", "SpotAsPriceGo")
-LB_SPEC = "service.beta.kubernetes.io/alibaba-cloud-loadbalancer-spec"
+LB_PREFIX = "service.beta.kubernetes.io/alibaba-cloud-loadbalancer-"
 
 
 def _nat(p: Pricer, s: Subject) -> Priced:
@@ -50,28 +50,20 @@ def _ack(p: Pricer, s: Subject) -> Priced:
     return Priced(p.price("ackProCluster"), "ACK Pro management fee x 730 h")
 
 
-def disk_price(p: Pricer, category: object, performance: object) -> float:
-    """Price per GB-month of an ESSD disk of a category and performance level."""
-    if category != "cloud_essd":
-        raise Unpriced(f"disk category {category!r} not in the catalogue")
-    return p.price(f"essd{str(performance or 'PL1').capitalize()}")
-
-
 def _node_pool(p: Pricer, s: Subject) -> Priced:
     props = s.props
     types = get(props, "instanceTypes") or []
     if not types or is_unknown(types):
         raise Unpriced("instanceTypes unknown")
     itype = types[0]
-    node = p.price(f"ecs:{itype}")
     count = p.number(get(props, "desiredSize"), p.number(get(props, "scalingConfig.minSize"), 1))
     spot = get(props, "spotStrategy") in SPOT_STRATEGIES
     disk_gb = p.number(get(props, "systemDiskSize"), p.cat["nodeDiskDefaultGb"])
     disk = disk_price(p, get(props, "systemDiskCategory"), get(props, "systemDiskPerformanceLevel"))
-    factor = 1 - p.cat["spotDiscount"] if spot else 1.0
+    node = node_hours(p, itype, spot)
     kind = "spot" if spot else "pay-as-you-go"
     return Priced(
-        count * (node * factor + disk * disk_gb),
+        count * (node + disk * disk_gb),
         f"{count:g} x {itype} {kind} + {disk_gb:g} GB ESSD each",
         commitment=None if spot else "ecs",
         eligible=0.0 if spot else count * node,
@@ -79,11 +71,14 @@ def _node_pool(p: Pricer, s: Subject) -> Priced:
 
 
 def service_load_balancer(p: Pricer, annotations: Mapping[str, Any]) -> Priced:
-    """The CLB the cloud controller manager creates for a `LoadBalancer` Service on ACK."""
-    spec = annotations.get(LB_SPEC, "slb.s1.small")
-    if spec != "slb.s1.small":
-        raise Unpriced(f"CLB specification {spec!r} not in the catalogue")
-    return Priced(p.price("clbSmall"), "1 CLB slb.s1.small x 730 h (traffic is usage)")
+    """The CLB the cloud controller manager creates for a `LoadBalancer` Service on ACK (without
+    annotations: internet-facing, pay-by-specification slb.s1.small)."""
+    return clb(
+        p,
+        public=annotations.get(f"{LB_PREFIX}address-type", "internet") != "intranet",
+        charge=annotations.get(f"{LB_PREFIX}instance-charge-type", "PayBySpec"),
+        spec=annotations.get(f"{LB_PREFIX}spec", "slb.s1.small"),
+    )
 
 
 def volume(p: Pricer, gib: float, copies: float, what: str) -> Priced:
@@ -92,6 +87,7 @@ def volume(p: Pricer, gib: float, copies: float, what: str) -> Priced:
 
 
 ALICLOUD_PRICERS: dict[str, AlicloudPricer] = {
+    **ALICLOUD_COMPUTE_PRICERS,
     **ALICLOUD_DATA_PRICERS,
     **ALICLOUD_EDGE_PRICERS,
     "alicloud:vpc/natGateway:NatGateway": _nat,
