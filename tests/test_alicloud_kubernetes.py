@@ -167,6 +167,9 @@ def test_the_shared_platform_runs_on_ack_with_the_clouds_storage_and_load_balanc
     prefix = "service.beta.kubernetes.io/alibaba-cloud-loadbalancer-"
     assert annotations[f"{prefix}address-type"] == "internet"
     assert annotations[f"{prefix}delete-protection"] == "on"
+    # Pay-by-usage, the only pay-as-you-go CLB sold since 2025-06-01: no spec to choose.
+    assert annotations[f"{prefix}instance-charge-type"] == "PayByCLCU"
+    assert f"{prefix}spec" not in annotations
     assert service["type"] == "LoadBalancer" and service["externalTrafficPolicy"] == "Local"
     assert "aws" not in json.dumps(proxy)
     (deployment,) = of_type(monitor, "kubernetes:apps/v1:Deployment")

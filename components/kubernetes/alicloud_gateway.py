@@ -3,12 +3,12 @@ the Gateway API and Envoy Gateway (the open-source project ACK's own Gateway API
 on), behind a CLB the cloud controller manager provisions for Envoy's `LoadBalancer` Service.
 
 Creates an `EnvoyProxy` (the Envoy Deployment's replicas and disruption budget; its Service's CLB:
-internet-facing or intranet, pay-by-specification, deletion and modification protection on, the
-stack's tags), the GatewayClass that points at it, a cert-manager `Certificate` for the public
-hosts (HTTP-01 through the Gateway's own HTTP listener), and the Gateway `public` with the same
-listeners as on every cloud (`gateway_api.public_listeners`): HTTP for the redirect and the
-challenges, HTTPS terminating TLS with that certificate for routes of the workload namespaces.
-Envoy runs in the Gateway's namespace (the controller's), so workloads admit its pods by label.
+internet-facing or intranet, pay-by-usage (PayByCLCU: pay-by-specification is no longer sold for
+new CLBs), deletion and modification protection on, the stack's tags), the GatewayClass that
+points at it, a cert-manager `Certificate` for the public hosts (HTTP-01 through the Gateway's own
+HTTP listener), and the Gateway `public` with the same listeners as on every cloud
+(`gateway_api.public_listeners`): HTTP for the redirect and the challenges, HTTPS terminating TLS
+with that certificate for routes of the workload namespaces. Envoy runs in the Gateway's namespace (the controller's), so workloads admit its pods by label.
 """
 
 from __future__ import annotations
@@ -52,8 +52,6 @@ class PublicGatewayArgs:
     """cert-manager ClusterIssuer of the certificate."""
     internet_facing: bool = True
     """CLB address type: internet or intranet (reachable in the VPC only)."""
-    load_balancer_spec: str = "slb.s1.small"
-    """CLB specification (pay-by-specification)."""
     replicas: int = 2
     """Envoy proxies (2+: one can be drained or lost)."""
     tags: Mapping[str, str] = field(default_factory=dict)
@@ -177,8 +175,9 @@ def envoy_proxy_spec(args: PublicGatewayArgs) -> dict[str, Any]:
     tags = ",".join(f"{k}={v}" for k, v in sorted(args.tags.items()))
     annotations = {
         f"{LB_ANNOTATION}address-type": "internet" if args.internet_facing else "intranet",
-        f"{LB_ANNOTATION}spec": args.load_balancer_spec,
-        f"{LB_ANNOTATION}instance-charge-type": "PayBySpec",
+        # Pay-by-usage: no spec to pick, capacity scales with LCUs (billed as usage). New CLBs
+        # cannot be pay-by-specification since 2025-06-01 (the CCM's default when unset).
+        f"{LB_ANNOTATION}instance-charge-type": "PayByCLCU",
         f"{LB_ANNOTATION}delete-protection": "on",
         f"{LB_ANNOTATION}modification-protection": "ConsoleProtection",
         f"{LB_ANNOTATION}additional-resource-tags": tags,
@@ -212,5 +211,4 @@ def _validate(args: PublicGatewayArgs) -> None:
     require(bool(args.route_namespaces), "route_namespaces", "at least one workload namespace")
     require(len(set(args.hosts)) == len(args.hosts), "hosts", "a host listed twice")
     require(args.replicas >= 1, "replicas", "at least 1")
-    require(args.load_balancer_spec.startswith("slb."), "load_balancer_spec", "a CLB spec (slb.*)")
     require(bool(args.cluster_issuer), "cluster_issuer", "must not be empty")
