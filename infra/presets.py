@@ -185,10 +185,12 @@ CLOUD_PRESETS: dict[str, dict[str, dict[str, Any]]] = {
     "alicloud": {
         "dev": {
             # Spot g-family nodes, two types for spot diversification; ACK nodes need a 40 GiB disk.
+            # The older g6 first: the same 2 vCPU / 8 GiB for less per vCPU (the catalogue's
+            # figures), which a cost-optimized spot pool launches first; g7 when g6 runs out.
             "cluster": {
                 "nodeGroups": {
                     "general": {
-                        "instanceTypes": ["ecs.g7.large", "ecs.g6.large"],
+                        "instanceTypes": ["ecs.g6.large", "ecs.g7.large"],
                         "spot": True,
                         "diskSizeGib": 40,
                     }
@@ -204,8 +206,10 @@ CLOUD_PRESETS: dict[str, dict[str, dict[str, Any]]] = {
             },
             "redis": {"nodeType": "redis.basic.small.default", "slowLogRetentionDays": 14},
             "cdn": {"waf": {"logRetentionDays": 14}},
-            # The smallest ESSD disk ACK provisions is 20 GiB.
+            # The smallest ESSD PL1 disk is 20 GiB. Dev's volumes (Prometheus' 2 days of metrics)
+            # are ESSD PL0: up to 10,000 IOPS (PL1: 50,000) at half the price per GB.
             "metrics": {"prometheus": {"volumeGib": 20}},
+            "platform": {"volumePerformanceLevel": "PL0"},
         },
         "test": {"cdn": {"waf": {"logRetentionDays": 30}}},
         "staging": {

@@ -176,6 +176,24 @@ def test_the_shared_platform_runs_on_ack_with_the_clouds_storage_and_load_balanc
     assert "@sha256:" in deployment.inputs["spec"]["template"]["spec"]["containers"][0]["image"]
 
 
+@pytest.mark.parametrize(("stack", "level"), [("dev-cn", "PL0"), ("prod-cn", "PL1")])
+def test_the_volumes_essd_level_comes_from_the_preset(stack: str, level: str) -> None:
+    # Dev's volumes (Prometheus) are ESSD PL0, half PL1's price; prod keeps PL1's IOPS.
+    (storage_class,) = of_type(built(stack), "kubernetes:storage.k8s.io/v1:StorageClass")
+    assert storage_class.inputs["parameters"]["performanceLevel"] == level
+    assert storage_class.inputs["parameters"]["encrypted"] == "true"
+
+
+def test_a_volume_level_the_price_list_does_not_hold_is_refused_naming_the_key() -> None:
+    raw = copy.deepcopy(raw_stack_config("dev-cn"))
+    raw["platform"] = {**raw["platform"], "volumePerformanceLevel": "PL2"}
+    with pytest.raises(ConfigError) as caught:
+        parse_config(raw)
+    (problem,) = caught.value.problems
+    assert problem.startswith("groundwork:platform.volumePerformanceLevel:")
+    assert "'PL0'" in problem and "'PL1'" in problem
+
+
 GATEWAY_API = "kubernetes:gateway.networking.k8s.io/v1"
 
 

@@ -118,6 +118,23 @@ def test_the_gateways_clb_is_priced_from_its_service_annotations() -> None:
     assert _line(svc).monthly == pytest.approx(sum(_price(k) for k in fees), abs=0.01)
 
 
+@pytest.mark.parametrize(("level", "price"), [(None, "essdPl1"), ("PL0", "essdPl0")])
+def test_a_claims_volume_is_priced_at_the_level_of_the_stacks_csi_storage_class(
+    level: str | None, price: str
+) -> None:
+    claim = s("kubernetes:core/v1:PersistentVolumeClaim", "data",
+              spec={"resources": {"requests": {"storage": "20Gi"}}})  # fmt: skip
+    classes = [] if level is None else [
+        s("kubernetes:storage.k8s.io/v1:StorageClass", "essd",
+          provisioner="diskplugin.csi.alibabacloud.com",
+          parameters={"type": "cloud_essd", "performanceLevel": level})]  # fmt: skip
+    (line,) = [x for x in estimate([ALI_PROVIDER, *classes, claim], "cn-shanghai").lines
+               if x.name == "data"]  # fmt: skip
+    # Without a class of the stack's own: ACK's default class, PL1.
+    assert line.monthly == pytest.approx(20 * _price(price), abs=0.01)
+    assert f"ESSD {level or 'PL1'}" in line.detail
+
+
 @pytest.mark.parametrize(
     ("type_", "what"),
     [("alicloud:alb/loadBalancer:LoadBalancer", "ALB"),

@@ -15,7 +15,7 @@ from typing import Annotated, Any
 from pydantic import Field, field_validator
 
 from components.aws.patterns import IAM_ROLE_ARN, ROUTE53_ZONE_ID
-from components.kubernetes.alicloud_ack import ACK_VERSIONS, AckClusterArgs
+from components.kubernetes.alicloud_ack import ACK_VERSIONS, AckClusterArgs, EssdLevel
 from components.kubernetes.alicloud_ack import MIN_DISK_GIB as ACK_MIN_DISK_GIB
 from components.kubernetes.alicloud_ack import NodePoolArgs as AckNodePoolArgs
 from components.kubernetes.alicloud_gateway import PublicGatewayArgs as AlicloudGatewayArgs
@@ -410,5 +410,9 @@ class AlicloudPlatform(Platform):
         component_default(AlicloudGatewayArgs, "class_name"), pattern=_DNS_LABEL
     )
     """GatewayClass of the public Gateway (Envoy Gateway behind a CLB)."""
+    volume_performance_level: EssdLevel = "PL1"
+    """ESSD performance level of the platform's StorageClass, so of every volume a claim gets
+    (the Prometheus and Alertmanager volumes): `PL1` (up to 50,000 IOPS) or `PL0` (up to 10,000
+    IOPS at half the price per GB)."""
     charts: AlicloudCharts = Field(default_factory=AlicloudCharts)
     """Pinned Helm charts of the add-ons ACK does not manage itself."""

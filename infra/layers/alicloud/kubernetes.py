@@ -181,7 +181,9 @@ def cluster_args(
 
 
 def baseline_args(cfg: AlicloudStackConfig) -> PlatformBaselineArgs:
-    return shared_baseline_args(cfg, csi_storage_class())
+    return shared_baseline_args(
+        cfg, csi_storage_class(performance_level=cfg.platform.volume_performance_level)
+    )
 
 
 def addons_args(cfg: AlicloudStackConfig) -> PlatformAddonsArgs:

@@ -81,9 +81,20 @@ def service_load_balancer(p: Pricer, annotations: Mapping[str, Any]) -> Priced:
     )
 
 
+CSI_PROVISIONER = "diskplugin.csi.alibabacloud.com"
+
+
 def volume(p: Pricer, gib: float, copies: float, what: str) -> Priced:
-    """Cloud disks behind claims (the ACK default class: ESSD PL1)."""
-    return Priced(copies * gib * p.price("essdPl1"), f"{copies:g} x {gib:g} GB ESSD PL1 ({what})")
+    """Cloud disks behind claims, at the ESSD level of the stack's CSI StorageClass (ACK's own
+    default class without one: PL1; with several, the dearest level)."""
+    levels = [
+        str(get(sc.props, "parameters.performanceLevel") or "PL1")
+        for sc in p.of_type("kubernetes:storage.k8s.io/v1:StorageClass")
+        if get(sc.props, "provisioner") == CSI_PROVISIONER
+    ]
+    level = max(levels, default="PL1")  # PL0 < PL1 < PL2 < PL3
+    price = disk_price(p, "cloud_essd", level)
+    return Priced(copies * gib * price, f"{copies:g} x {gib:g} GB ESSD {level} ({what})")
 
 
 ALICLOUD_PRICERS: dict[str, AlicloudPricer] = {
