@@ -189,6 +189,14 @@ def relayed_webhooks(routing: AlertRouting) -> dict[Severity, list[str]]:
     return {s: names for s, names in chats.items() if names}
 
 
+def chat_target(routing: AlertRouting, name: str) -> dict[str, Any]:
+    """What a relay function posts to for webhook `name` (relay/deliver.py): its name, kind,
+    URL and, for a signing DingTalk robot, its secret (secrets as given: Outputs or text)."""
+    hook = routing.webhooks[name]
+    return {"name": name, "kind": hook.kind, "url": hook.url,
+            **({"secret": hook.secret} if hook.secret else {})}  # fmt: skip
+
+
 def alertmanager_reach(
     routing: AlertRouting, severity: Severity, *, email: bool, sms: bool, chat: bool = False
 ) -> list[str]:

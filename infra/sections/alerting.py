@@ -208,29 +208,19 @@ def in_cluster_problems(alerting: AlicloudAlerting) -> list[tuple[str, str]]:
     return problems
 
 
-def signing_problems(alerting: AlicloudAlerting) -> list[tuple[str, str]]:
-    """Alibaba Cloud: no relay signs DingTalk messages (CloudMonitor posts to the robot itself,
-    unsigned), so a signing secret would only make the robot refuse them."""
-    return [
-        (f"alerting.webhooks.{name}.kind",  # keyed on kind: see alerting_problems
-         "no DingTalk signing on Alibaba Cloud (CloudMonitor posts to the robot unsigned); allowed: "
-         f"remove alerting.webhooks.{name}.secret and use the robot's keyword or IP security "
-         "setting instead")
-        for name, hook in alerting.webhooks.items() if hook.secret is not None
-    ]  # fmt: skip
-
-
 def _alarm_keys(cloud: Cloud) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
     """Each capability's alarm keys on this cloud, and those whose threshold is a percentage:
     an override of an alarm the cloud does not emit would silently do nothing."""
     # (imported here: the components import this package's types; an import cycle otherwise)
     if cloud == "alicloud":
+        from components.monitoring import alicloud_relay as ali_relay  # noqa: PLC0415
         from components.postgres import alicloud_alarms as ali_postgres  # noqa: PLC0415
         from components.redis import alicloud_alarms as ali_redis  # noqa: PLC0415
 
         return {
             "postgres": (ali_postgres.KEYS, ali_postgres.PERCENT_KEYS),
             "redis": (ali_redis.KEYS, ali_redis.PERCENT_KEYS),
+            "relay": (ali_relay.KEYS, ()),
         }
     from components.aws import certificate_alarms as certificate  # noqa: PLC0415
     from components.backup import aws_alarms as backup  # noqa: PLC0415
