@@ -193,15 +193,15 @@ def compose_alicloud(cfg: AlicloudStackConfig) -> AlicloudPlatform:
     recovery = ali_dr.layer(cfg, providers)
     keys = ali_keys.layer(cfg, providers, net, recovery)
     k8s = ali_kubernetes.layer(cfg, providers, net, keys)
+    chat = ali_relay.layer(cfg, providers, alerts, keys, network=net, kubernetes=k8s)
     observed = metrics.layer(
         cfg,
         k8s,
-        lambda: metrics.alicloud_alertmanager(cfg, alerts.mail),
+        lambda: metrics.alicloud_alertmanager(cfg, alerts.mail, chat.relay),
         min_volume_gib=ESSD_MIN_VOLUME_GIB,
         random_provider=providers.random,
     )
     edge = ali_storage.layer(cfg, providers, keys)
-    chat = ali_relay.layer(cfg, providers, alerts, keys, kubernetes=k8s)
     data_tier = ali_data.layer(
         cfg, providers, net, k8s, keys, alarms=chat.wiring(alerts.alarms, cfg)
     )

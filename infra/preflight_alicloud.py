@@ -182,7 +182,8 @@ def _monitoring_checks(cfg: AlicloudStackConfig) -> list[Check]:
                            "alerting.directMail"))  # fmt: skip
     if kubernetes.relay_needed(cfg):  # the relay layer's condition
         key = {"kms_key_id" if cfg.kms.keys == "default" else "kms_instance_id": STAND_IN}
-        args = relay.relay_args(cfg, STAND_IN, key, None)
+        vpc = STAND_IN if kubernetes.relay_serves_cluster(cfg) else None
+        args = relay.relay_args(cfg, STAND_IN, key, None, cluster_vpc_id=vpc)
         found.append(Check("AlertRelay", validate_relay, (args,), "alerting",
                            {"routing": "alerting", "kms_key_id": "kms.keys"}))  # fmt: skip
     return found

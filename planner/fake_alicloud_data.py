@@ -95,6 +95,12 @@ _RELAY_COMPUTED: dict[str, Any] = {
         f"{inputs.get('functionName', name)}",
         "functionId": _uuid(name),
     },
+    "alicloud:fc/v3Trigger:V3Trigger": lambda name, inputs, region: {
+        "httpTrigger": {
+            "urlInternet": f"https://{inputs.get('functionName', name)}-{_hex(name, 10)}.{region}.fcapp.run",
+            "urlIntranet": f"https://{inputs.get('functionName', name)}-{_hex(name, 10)}.{region}-vpc.fcapp.run",
+        }
+    },
     "alicloud:kms/ciphertext:Ciphertext": lambda name, inputs, region: {
         "ciphertextBlob": f"{_hex(name, 32)}=="
     },

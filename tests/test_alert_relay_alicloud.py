@@ -20,17 +20,29 @@ from typing import Any
 
 import pytest
 
-from components.monitoring.alicloud_relay import CODE_DIR, CODE_FILES, HANDLER, RUNTIME
+from components.monitoring.alicloud_relay import (
+    CODE_DIR,
+    CODE_FILES,
+    HANDLER,
+    HTTP_TRIGGER_CONFIG,
+    RUNTIME,
+)
 from components.monitoring.relay.alicloud_handler import (
     REGION_ENV,
     TARGETS_ENV,
     alarm_severity,
     decrypt_request,
+    is_http_request,
     relay,
     rpc_signature,
+    serve_alertmanager,
 )
 from components.monitoring.relay.deliver import RelayError
-from components.monitoring.relay.format import parse_cloudmonitor, payload
+from components.monitoring.relay.format import (
+    parse_alertmanager_webhook,
+    parse_cloudmonitor,
+    payload,
+)
 from infra import ConfigError, parse_config
 from infra.build import build
 from planner.cli import EXIT_CONFIG, EXIT_OK, main
@@ -41,6 +53,7 @@ from policies.guardrails.adapters import subject_of_resource
 from policies.guardrails.engine import analyze
 from policies.guardrails.pricing import estimate
 from tests.conftest import PROJECT_DIR, built, raw_stack_config, run_mocked
+from tests.test_metrics_stack import alertmanager_config_of
 
 WECOM = "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=wecom-secret-key"
 SLACK = "https://hooks.slack.com/services/T0/B0/slack-secret-path"
@@ -241,10 +254,16 @@ def targets_by_alarm(monitor: RecordingMonitor) -> dict[str, list[str]]:
 @pytest.mark.parametrize("stack", ["dev-cn", "prod-cn"])
 def test_no_chat_only_the_relay_reaches_no_relay(stack: str) -> None:
     assert [r.name for r in built(stack).recorded if "alert-relay" in r.name] == []
-    # An unsigned DingTalk robot stays CloudMonitor's own contact.
+    # An unsigned DingTalk robot stays CloudMonitor's own contact: no alarm invokes the relay,
+    # which exists for the in-cluster Alertmanager only (it has no DingTalk receiver).
     monitor = plan(stack, P0=("cn",))
-    assert relay_of(monitor, FUNCTION) == []
     assert any(r.name.endswith("-dingtalk-cn") for r in monitor.by_type(CONTACT))
+    assert not any(targets_by_alarm(monitor).values())
+    assert relay_of(monitor, "alicloud:fc/v3Trigger:V3Trigger")
+    # Without an Alertmanager, nothing needs the relay.
+    alerting = chat_alerting(stack, P0=["cn"])
+    cfg = parse_config({**raw_stack_config(stack), "alerting": alerting, "metrics": {"enabled": False}})  # fmt: skip
+    assert relay_of(run_mocked(lambda: build(cfg), stack=stack), FUNCTION) == []
 
 
 @pytest.mark.parametrize("stack", ["dev-cn", "prod-cn"])
@@ -263,8 +282,9 @@ def test_the_alarms_of_a_severity_with_wecom_invoke_the_relay_by_arn(stack: str)
         for target in alarm.inputs.get("targets") or []:
             assert json.loads(target["jsonParams"]) == {"severity": ALARMED[stack]}
             assert (target["targetId"], target["level"]) == ("relay", "Critical")
-    # No public way in: nothing triggers the function but CloudMonitor's rules.
-    assert [r for r in monitor.recorded if r.type.startswith("alicloud:fc/") and "rigger" in r.type] == []  # fmt: skip
+    # No public way in: the only trigger is the in-cluster Alertmanager's, VPC-only.
+    (trigger,) = relay_of(monitor, "alicloud:fc/v3Trigger:V3Trigger")
+    assert json.loads(trigger.inputs["triggerConfig"])["disableURLInternet"] is True
 
 
 def test_moving_a_channel_moves_what_reaches_it() -> None:
@@ -399,6 +419,7 @@ CHATS_YAML = """    webhooks:
 def run_case(tmp_path: Path, capsys: pytest.CaptureFixture[str], p1: str, p2: str) -> tuple[int, str, Path]:  # fmt: skip
     """prod-cn with the chats above, P1 and P2 given `p1`/`p2` (flow YAML), planned offline."""
     project = tmp_path / "project"
+    project.parent.mkdir(parents=True, exist_ok=True)
     shutil.copytree(
         PROJECT_DIR, project,
         ignore=shutil.ignore_patterns(".venv*", ".git", "out", "__pycache__", "tests", "docs"),
@@ -430,15 +451,20 @@ def test_the_stack_file_plans_the_relay_with_every_secret_masked(
     assert "https" not in json.dumps(function["inputs"]["environmentVariables"])
 
 
-def test_a_severity_whose_cluster_alerts_only_a_chat_would_get_is_still_refused(
+def test_a_severity_with_only_wecom_plans_and_one_with_only_sms_is_refused(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """The relay serves CloudMonitor's alarms; the in-cluster Alertmanager has no way to WeCom
-    yet, so a severity with only WeCom would hear nothing of the cluster: exit 2, by key."""
-    code, out, _ = run_case(tmp_path, capsys, "{emails: [oncall@acme.example], webhooks: [wx]}",
-                            "{webhooks: [wx]}")  # fmt: skip
+    """The relay serves the in-cluster Alertmanager's DingTalk/WeCom alerts, so a severity with
+    only WeCom is no longer refused; SMS still has no way from the cluster: exit 2, by key."""
+    code, out, _ = run_case(tmp_path / "wecom", capsys,
+                            "{emails: [oncall@acme.example], webhooks: [wx]}", "{webhooks: [wx]}")  # fmt: skip
+    assert code == EXIT_OK, out
+    code, out, _ = run_case(tmp_path / "sms", capsys,
+                            "{emails: [oncall@acme.example], webhooks: [wx]}",
+                            '{sms: ["+8613800000001"]}')  # fmt: skip
     assert code == EXIT_CONFIG, out
     assert "groundwork:alerting.severities.P2: the in-cluster Alertmanager would tell nobody" in out
+    assert "Alertmanager sends no SMS" in out
     assert "groundwork:alerting.severities.P1" not in out
 
 
@@ -459,3 +485,129 @@ def test_the_relays_failure_alarm_is_tuned_by_key_and_a_wrong_key_refused() -> N
         "groundwork:alerting.alarms.relay.queue-depth: no such alarm on cloud alicloud"
     )
     assert "relay.delivery-failed" in problem
+
+
+# -- the in-cluster Alertmanager: DingTalk and WeCom through the relay's VPC endpoint ----------------
+
+AM_MESSAGE = {
+    "version": "4",
+    "receiver": "P1",
+    "status": "firing",
+    "commonLabels": {"alertname": "WorkloadPodRestarting", "severity": "P1"},
+    "alerts": [
+        {
+            "status": "firing",
+            "labels": {"alertname": "WorkloadPodRestarting", "namespace": "apps", "pod": "web-7d9"},
+            "annotations": {"summary": "web-7d9 restarted 5 times in an hour"},
+        }
+    ],
+}
+AM_HEADLINE = "[P1] FIRING: WorkloadPodRestarting"
+AM_LINE = "FIRING: web-7d9 restarted 5 times in an hour (namespace=apps pod=web-7d9)"
+CLUSTER_ROUTES = {
+    "severities": {},
+    "cluster": {
+        "P1": [
+            {"name": "wx", "kind": "wecom", "url": WECOM},
+            {"name": "cn", "kind": "dingtalk", "url": DINGTALK},
+        ]
+    },
+    "token": "t0ken",
+}
+
+
+def http_event(body: dict[str, Any] | str, token: str | None = "t0ken", *, b64: bool = False) -> dict[str, Any]:  # fmt: skip
+    text = body if isinstance(body, str) else json.dumps(body)
+    return {
+        "version": "v1",
+        "rawPath": "/",
+        "headers": {"Authorization": f"Bearer {token}"} if token else {},
+        "body": base64.b64encode(text.encode()).decode() if b64 else text,
+        "isBase64Encoded": b64,
+        "requestContext": {"http": {"method": "POST"}},
+    }
+
+
+def test_an_alertmanager_message_becomes_each_chats_exact_payload() -> None:
+    note = parse_alertmanager_webhook(AM_MESSAGE, "P1")
+    assert (note.source, note.headline, note.lines) == ("alertmanager", AM_HEADLINE, (AM_LINE,))
+    assert payload("wecom", note) == {
+        "msgtype": "markdown",
+        "markdown": {"content": f'**<font color="warning">{AM_HEADLINE}</font>**\n{AM_LINE}'},
+    }
+    assert payload("dingtalk", note)["markdown"] == {
+        "title": AM_HEADLINE, "text": f"### {AM_HEADLINE}\n\n{AM_LINE}"}  # fmt: skip
+    assert payload("slack", note) == {"text": f"*{AM_HEADLINE}*\n{AM_LINE}"}
+    resolved = parse_alertmanager_webhook({**AM_MESSAGE, "status": "resolved"}, "P1")
+    assert resolved.headline == "[P1] RESOLVED: WorkloadPodRestarting"
+
+
+@pytest.mark.parametrize("b64", [False, True])
+def test_the_endpoint_posts_the_receivers_chats(b64: bool) -> None:
+    chats = Chats()
+    answer = serve_alertmanager(http_event(AM_MESSAGE, b64=b64), CLUSTER_ROUTES, chats, now_ms=1)
+    assert answer["statusCode"] == 200, answer
+    note = parse_alertmanager_webhook(AM_MESSAGE, "P1")
+    assert chats.sent == [(WECOM, payload("wecom", note)), (DINGTALK, payload("dingtalk", note))]
+    assert is_http_request(http_event(AM_MESSAGE)) and not is_http_request(CALLBACK)
+
+
+@pytest.mark.parametrize(
+    ("event", "status"),
+    [
+        (http_event(AM_MESSAGE, token=None), 401),
+        (http_event(AM_MESSAGE, token="guess"), 401),
+        (http_event({**AM_MESSAGE, "receiver": "P3"}), 400),
+        (http_event("not json"), 400),
+    ],
+    ids=["no-token", "wrong-token", "receiver-without-chats", "not-json"],
+)
+def test_the_endpoint_refuses_what_it_must_not_post(event: dict[str, Any], status: int) -> None:
+    chats = Chats()
+    assert serve_alertmanager(event, CLUSTER_ROUTES, chats, now_ms=1)["statusCode"] == status
+    assert chats.sent == []
+
+
+def test_a_failed_chat_is_a_502_naming_it_so_alertmanager_retries() -> None:
+    chats = Chats({DINGTALK: (200, '{"errcode":310000,"errmsg":"keywords not in content"}')})
+    answer = serve_alertmanager(http_event(AM_MESSAGE), CLUSTER_ROUTES, chats, now_ms=1)
+    assert (answer["statusCode"], answer["body"]) == (502, "cn (dingtalk): errcode 310000: keywords not in content")  # fmt: skip
+
+
+def in_cluster() -> RecordingMonitor:
+    """prod-cn: P1 with WeCom and an unsigned DingTalk robot."""
+    return plan("prod-cn", P1=("wx", "cn"))
+
+
+def test_the_alertmanager_posts_dingtalk_and_wecom_alerts_to_the_relay_with_its_token() -> None:
+    monitor = in_cluster()
+    config, secret_paths = alertmanager_config_of(monitor)
+    assert secret_paths == ["stringData"]  # the token and the SMTP password only in the Secret
+    (trigger,) = relay_of(monitor, "alicloud:fc/v3Trigger:V3Trigger")
+    (token,) = relay_of(monitor, "random:index/randomPassword:RandomPassword")
+    receiver = next(r for r in config["receivers"] if r["name"] == "P1")
+    assert receiver["webhook_configs"] == [{
+        "url": trigger.outputs["httpTrigger"]["urlIntranet"],
+        "send_resolved": True,
+        "http_config": {"authorization": {"type": "Bearer", "credentials": token.outputs["result"]}},
+    }]  # fmt: skip
+    assert not any(s in json.dumps(config) for s in (WECOM, DINGTALK))
+    # The relay knows the same token and the P1 robots, encrypted.
+    document = json.loads(the(monitor, "alicloud:kms/ciphertext:Ciphertext").inputs["plaintext"])
+    assert document["token"] == token.outputs["result"]
+    assert document["cluster"] == {"P1": [{"name": "wx", "kind": "wecom", "url": WECOM},
+                                          {"name": "cn", "kind": "dingtalk", "url": DINGTALK}]}  # fmt: skip
+    assert document["severities"] == {"P1": [{"name": "wx", "kind": "wecom", "url": WECOM}]}
+
+
+def test_the_endpoint_is_reachable_from_the_stacks_vpc_only() -> None:
+    monitor = in_cluster()
+    (trigger,) = relay_of(monitor, "alicloud:fc/v3Trigger:V3Trigger")
+    assert json.loads(trigger.inputs["triggerConfig"]) == HTTP_TRIGGER_CONFIG
+    assert HTTP_TRIGGER_CONFIG["disableURLInternet"] is True and HTTP_TRIGGER_CONFIG["methods"] == ["POST"]  # fmt: skip
+    (binding,) = relay_of(monitor, "alicloud:fc/v3VpcBinding:V3VpcBinding")
+    (vpc,) = [
+        v for v in monitor.by_type("alicloud:vpc/network:Network") if v.name == "acme-prod-vpc"
+    ]
+    assert binding.inputs["vpcId"] == vpc.outputs["id"]
+    assert binding.inputs["functionName"] == trigger.inputs["functionName"] == the(monitor, FUNCTION).inputs["functionName"]  # fmt: skip

@@ -28,11 +28,13 @@ from pathlib import Path
 from typing import Any
 
 import pulumi
+import pulumi_random as random
 from pulumi_alicloud import fc, kms, ram
 
 from components._base import child_opts, require, type_token
 from components.alicloud.data_tier import data_key
 from components.monitoring import (
+    CHAT_ADAPTER_KINDS,
     AlarmSpec,
     AlertRouting,
     Severity,
@@ -72,14 +74,28 @@ def relayed_chats(routing: AlertRouting) -> dict[Severity, list[str]]:
     return {s: names for s, names in chats.items() if names}
 
 
-def targets_document(routing: AlertRouting) -> dict[str, Any]:
-    """What the function decrypts (relay/alicloud_handler.py): each severity's chat targets."""
-    return {
-        "severities": {
-            severity: [chat_target(routing, n) for n in names]
-            for severity, names in relayed_chats(routing).items()
-        }
-    }
+def cluster_chats(routing: AlertRouting) -> dict[Severity, list[str]]:
+    """Per severity, the webhooks the in-cluster Alertmanager reaches only through the relay:
+    DingTalk and WeCom robots (it has no receiver for their format; Slack it posts to itself)."""
+    chats = {
+        severity: [n for n in channels.webhooks
+                   if n in routing.webhooks and routing.webhooks[n].kind in CHAT_ADAPTER_KINDS]
+        for severity, channels in routing.severities.items()
+    }  # fmt: skip
+    return {s: names for s, names in chats.items() if names}
+
+
+def targets_document(routing: AlertRouting, token: Any = None) -> dict[str, Any]:
+    """What the function decrypts (relay/alicloud_handler.py): each severity's chat targets for
+    CloudMonitor's alarms and, with the in-cluster endpoint (`token`), for Alertmanager's."""
+
+    def targets(chats: Mapping[Severity, list[str]]) -> dict[str, Any]:
+        return {s: [chat_target(routing, n) for n in names] for s, names in chats.items()}
+
+    document: dict[str, Any] = {"severities": targets(relayed_chats(routing))}
+    if token is not None:
+        document |= {"cluster": targets(cluster_chats(routing)), "token": token}
+    return document
 
 
 def code_package() -> str:
@@ -127,6 +143,9 @@ class AlertRelayArgs:
     """Narrows the role's resource ARNs to the account (None: `*`, still one key and logstore)."""
     alarms: AlarmWiring | None = None
     """Where the function-error alarm goes (None: no alarm). Never through the relay itself."""
+    cluster_vpc_id: pulumi.Input[str] | None = None
+    """The VPC of the cluster whose Alertmanager posts to the relay: an HTTP trigger only that
+    VPC reaches, behind a bearer token (None: CloudMonitor's alarms only)."""
     tags: Mapping[str, str] = field(default_factory=dict)
     protect_stateful: bool = True
 
@@ -135,6 +154,10 @@ class AlertRelay(pulumi.ComponentResource):
     """The relay function, its encrypted targets, its role and retry policy, and its alarm."""
 
     function_arn: pulumi.Output[str]
+    cluster_url: pulumi.Output[str] | None = None
+    """The HTTP trigger's VPC endpoint the Alertmanager posts to (None without `cluster_vpc_id`)."""
+    cluster_token: pulumi.Output[str] | None = None
+    """The bearer token it sends (a generated secret)."""
 
     def __init__(
         self, name: str, args: AlertRelayArgs, opts: pulumi.ResourceOptions | None = None
@@ -148,8 +171,12 @@ class AlertRelay(pulumi.ComponentResource):
                           protect=args.protect_stateful,
                           description=f"{name}: encrypts the chat targets").id
         )  # fmt: skip
+        token = None
+        if args.cluster_vpc_id is not None:
+            token = random.RandomPassword(f"{name}-token", length=40, special=False,
+                                          opts=child_opts(self)).result  # fmt: skip
         rendered: pulumi.Output[str] = pulumi.Output.from_input(
-            targets_document(args.routing)
+            targets_document(args.routing, token)
         ).apply(lambda d: json.dumps(d, sort_keys=True))
         document: pulumi.Output[str] = pulumi.Output.secret(rendered)
         ciphertext = kms.Ciphertext(
@@ -219,11 +246,43 @@ class AlertRelay(pulumi.ComponentResource):
             opts=child_opts(self),
         )
         self.function_arn = function.function_arn
+        if args.cluster_vpc_id is not None and token is not None:
+            self._cluster_endpoint(name, function, args.cluster_vpc_id, token)
         if args.alarms is not None:  # the failure alarm goes to contacts, never to the relay
             wiring = AlarmWiring(contact_groups=args.alarms.contact_groups,
                                  webhooks=args.alarms.webhooks, policy=args.alarms.policy)  # fmt: skip
             emit_alarms(self, name, "relay", failure_alarm(function_name, args.region), wiring)
         self.register_outputs({"functionArn": self.function_arn})
+
+    def _cluster_endpoint(
+        self,
+        name: str,
+        function: fc.V3Function,
+        vpc_id: pulumi.Input[str],
+        token: pulumi.Output[str],
+    ) -> None:
+        """An HTTP trigger for the in-cluster Alertmanager: no public URL (`disableURLInternet`:
+        the internet gets 403), invocable from the cluster's VPC only (a VPC binding), and the
+        function answers 401 without the bearer token."""
+        binding = fc.V3VpcBinding(f"{name}-vpc", function_name=function.function_name,
+                                  vpc_id=vpc_id, opts=child_opts(self))  # fmt: skip
+        trigger = fc.V3Trigger(
+            f"{name}-http",
+            function_name=function.function_name,
+            trigger_name="alertmanager",
+            trigger_type="http",
+            qualifier="LATEST",
+            trigger_config=json.dumps(HTTP_TRIGGER_CONFIG, sort_keys=True),
+            description="The in-cluster Alertmanager's webhooks (VPC only, bearer token)",
+            opts=child_opts(self, depends_on=[binding]),
+        )
+        self.cluster_url = trigger.http_trigger.apply(lambda h: h.url_intranet if h else None)
+        self.cluster_token = pulumi.Output.secret(token)
+
+
+HTTP_TRIGGER_CONFIG = {"authType": "anonymous", "methods": ["POST"], "disableURLInternet": True}
+"""No Function Compute signature (Alertmanager cannot sign), but no public URL either: the
+caller must be in the bound VPC and present the bearer token the function checks."""
 
 
 def trust_policy() -> str:
@@ -247,9 +306,11 @@ def validate(args: AlertRelayArgs) -> None:
     for field_name, message in routing_problems(args.routing):
         require(False, f"routing.{field_name}", message)
     require(
-        bool(relayed_chats(args.routing)),
+        bool(relayed_chats(args.routing))
+        or (args.cluster_vpc_id is not None and bool(cluster_chats(args.routing))),
         "routing",
-        "no severity has a slack, wecom or signed dingtalk webhook: the stack needs no relay",
+        "no severity has a slack, wecom or signed dingtalk webhook (nor, with a cluster, a "
+        "dingtalk or wecom one): the stack needs no relay",
     )
     require(
         (args.kms_key_id is None) != (args.kms_instance_id is None),

@@ -2,11 +2,14 @@
 posts, deliver.py how).
 
 CloudMonitor invokes the function directly (an alarm rule's target is its ARN) with the rule's
-callback JSON. The targets (webhook URLs, DingTalk signing secrets) are never in clear in the
+callback JSON. The in-cluster Alertmanager posts its webhook JSON to the function's HTTP trigger,
+reachable from the stack's VPC only, with a bearer token; its `receiver` is the severity. The
+targets (webhook URLs, DingTalk signing secrets) and the token are never in clear in the
 function's configuration: its environment holds them as a KMS ciphertext (the stack encrypted
 them with its key), which the function decrypts with its role's temporary credentials:
 
-    {"severities": {"P1": [{"name": "wx", "kind": "wecom", "url": "https://..."}]}}
+    {"severities": {"P1": [{"name": "wx", "kind": "wecom", "url": "https://..."}]},
+     "cluster": {"P1": [...the chats Alertmanager cannot post to...]}, "token": "..."}
 
 A failed post raises after every target was tried, so Function Compute retries the asynchronous
 invocation; a chat may see a message twice, never zero times silently.
@@ -28,7 +31,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from .deliver import Post, RelayError, http_post, post_note
-from .format import is_cloudmonitor_alarm, parse_cloudmonitor
+from .format import is_cloudmonitor_alarm, parse_alertmanager_webhook, parse_cloudmonitor
 
 TARGETS_ENV = "RELAY_TARGETS_CIPHERTEXT"
 REGION_ENV = "RELAY_KMS_REGION"
@@ -39,16 +42,58 @@ _SEVERITY_SUFFIX = re.compile(r"-(P[0-3])$")
 _cache: dict[str, tuple[float, Mapping[str, Any]]] = {}
 
 
-def handler(event: bytes, context: Any) -> str:
+def handler(event: bytes, context: Any) -> str | dict[str, Any]:
     creds = context.credentials
     routes = _routes(
         os.environ[TARGETS_ENV],
         os.environ.get(REGION_ENV) or context.region,
         (creds.access_key_id, creds.access_key_secret, creds.security_token),
     )
-    alarm = json.loads(event)
-    delivered = relay(alarm, routes, http_post, now_ms=int(time.time() * 1000))
+    message = json.loads(event)
+    now_ms = int(time.time() * 1000)
+    if is_http_request(message):
+        return serve_alertmanager(message, routes, http_post, now_ms=now_ms)
+    delivered = relay(message, routes, http_post, now_ms=now_ms)
     return json.dumps({"delivered": len(delivered)})
+
+
+def is_http_request(event: Mapping[str, Any]) -> bool:
+    """An HTTP trigger's event (FC 3.0: `requestContext`, `headers`, `body`), not an alarm."""
+    return "requestContext" in event and "headers" in event
+
+
+def serve_alertmanager(
+    request: Mapping[str, Any], routes: Mapping[str, Any], post: Post, *, now_ms: int
+) -> dict[str, Any]:
+    """Answer one Alertmanager webhook request: 401 without the bearer token, 400 for what is not
+    a message of a severity with chats, 502 naming the chats that failed (Alertmanager retries),
+    200 when every chat took it."""
+    headers = {str(k).lower(): str(v) for k, v in (request.get("headers") or {}).items()}
+    expected = f"Bearer {routes.get('token', '')}"
+    if not routes.get("token") or not hmac.compare_digest(
+        headers.get("authorization", ""), expected
+    ):
+        return _answer(401, "a bearer token is required")
+    body = request.get("body") or ""
+    if request.get("isBase64Encoded"):
+        body = base64.b64decode(body).decode()
+    try:
+        message = json.loads(body)
+    except ValueError:
+        return _answer(400, "not JSON")
+    severity = str(message.get("receiver", "")) if isinstance(message, Mapping) else ""
+    targets = routes.get("cluster", {}).get(severity)
+    if not targets:
+        return _answer(400, f"receiver {severity!r} has no chat of this relay")
+    note = parse_alertmanager_webhook(message, severity)
+    delivered, failed = post_note(note, targets, post, now_ms=now_ms)
+    if failed:
+        return _answer(502, "; ".join(failed))
+    return _answer(200, f"delivered to {', '.join(delivered)}")
+
+
+def _answer(status: int, text: str) -> dict[str, Any]:
+    return {"statusCode": status, "headers": {"Content-Type": "text/plain"}, "body": text}
 
 
 def relay(

@@ -6,7 +6,9 @@ plain text, marked by the `source=alertmanager` message attribute). Anything els
 AWS Backup, Cost Anomaly Detection) is relayed as its subject and text (`parse`).
 
 Alibaba Cloud: CloudMonitor invokes the relay function with an alarm rule's callback JSON
-(`parse_cloudmonitor`). Every parser gives the same `Notification`; `payload` formats it per chat.
+(`parse_cloudmonitor`); the in-cluster Alertmanager posts its webhook JSON to the function's
+VPC-only HTTP trigger (`parse_alertmanager_webhook`). Every parser gives the same `Notification`;
+`payload` formats it per chat.
 """
 
 from __future__ import annotations
@@ -134,6 +136,27 @@ def parse_cloudmonitor(alarm: Mapping[str, Any], severity: str) -> Notification:
         tuple(line for line in lines if line),
         "cloudmonitor",
     )
+
+
+def parse_alertmanager_webhook(message: Mapping[str, Any], severity: str) -> Notification:
+    """The notification in an Alertmanager webhook message (version 4: `status`, `alerts`,
+    `commonLabels`, `commonAnnotations`): one line per alert, its summary and where it fired."""
+    common = message.get("commonLabels") or {}
+    alerts = [a for a in message.get("alerts") or [] if isinstance(a, Mapping)]
+    first = (alerts[0].get("labels") or {}) if alerts else {}
+    title = str(common.get("alertname") or first.get("alertname") or "(no alert)")
+    lines = []
+    for alert in alerts:
+        labels, notes = alert.get("labels") or {}, alert.get("annotations") or {}
+        what = notes.get("summary") or notes.get("description") or labels.get("alertname", "")
+        where = " ".join(
+            f"{k}={labels[k]}" for k in ("namespace", "pod", "service") if labels.get(k)
+        )
+        lines.append(
+            f"{str(alert.get('status', '')).upper()}: {what}" + (f" ({where})" if where else "")
+        )
+    status: Status = "resolved" if message.get("status") == "resolved" else "firing"
+    return Notification(severity, status, title, tuple(lines), "alertmanager")
 
 
 def is_cloudmonitor_alarm(event: Mapping[str, Any]) -> bool:

@@ -24,7 +24,7 @@ from components.kubernetes.alicloud_logs import ContainerLogs, ContainerLogsArgs
 from components.kubernetes.platform.baseline import PlatformBaseline, PlatformBaselineArgs
 from components.kubernetes.platform.charts import ChartArgs
 from components.monitoring.alicloud_logs import LogProject, LogProjectArgs
-from components.monitoring.alicloud_relay import relayed_chats
+from components.monitoring.alicloud_relay import cluster_chats, relayed_chats
 from infra.config import AlicloudStackConfig
 from infra.kubernetes import ack_kubernetes_provider
 from infra.layers.alicloud.network import NetworkHandles
@@ -128,8 +128,19 @@ RELAY_LOGSTORE = "alert-relay"
 
 
 def relay_needed(cfg: AlicloudStackConfig) -> bool:
-    """A severity has a chat only the alert relay reaches (Slack, WeCom, signed DingTalk)."""
-    return cfg.alerting.configured and bool(relayed_chats(cfg.alerting.routing()))
+    """A severity has a chat only the alert relay reaches: for CloudMonitor (Slack, WeCom,
+    signed DingTalk), or for the in-cluster Alertmanager (DingTalk, WeCom)."""
+    if not cfg.alerting.configured:
+        return False
+    routing = cfg.alerting.routing()
+    return bool(relayed_chats(routing)) or (
+        relay_serves_cluster(cfg) and bool(cluster_chats(routing))
+    )
+
+
+def relay_serves_cluster(cfg: AlicloudStackConfig) -> bool:
+    """An in-cluster Alertmanager runs (a cluster with `metrics.enabled`)."""
+    return cfg.cluster.enabled and cfg.metrics.enabled
 
 
 def app_log_args(cfg: AlicloudStackConfig) -> LogProjectArgs:

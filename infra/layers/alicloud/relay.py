@@ -2,9 +2,11 @@
 chats only it reaches (Slack, WeCom, signed DingTalk robots), when a severity has one
 (components/monitoring/alicloud_relay.py).
 
-    monitoring, keys, kubernetes (its application log project) ─> relay ─> data (alarm wiring)
+    network, monitoring, keys, kubernetes (its application log project)
+        ─> relay ─> metrics (the Alertmanager's chat endpoint), data (alarm wiring)
 
-Runs before the data layer: the components' alarm rules name the function as their target."""
+Runs before the metrics and data layers: the Alertmanager posts to the function's VPC endpoint,
+the components' alarm rules name the function as their target."""
 
 from __future__ import annotations
 
@@ -24,8 +26,10 @@ from infra.layers.alicloud.kubernetes import (
     KubernetesHandles,
     app_log_args,
     relay_needed,
+    relay_serves_cluster,
 )
 from infra.layers.alicloud.monitoring import MonitoringHandles
+from infra.layers.alicloud.network import NetworkHandles
 from infra.providers import Providers
 
 
@@ -48,6 +52,7 @@ def layer(
     monitoring: MonitoringHandles,
     keys: KeyHandles,
     *,
+    network: NetworkHandles,
     kubernetes: KubernetesHandles | None,
     opts: pulumi.ResourceOptions | None = None,
 ) -> RelayHandles:
@@ -63,7 +68,13 @@ def layer(
     )
     relay = AlertRelay(
         f"{cfg.prefix}-alert-relay",
-        relay_args(cfg, logs.project_name, keys.key_args, monitoring.alarms),
+        relay_args(
+            cfg,
+            logs.project_name,
+            keys.key_args,
+            monitoring.alarms,
+            cluster_vpc_id=network.vpc.vpc_id if relay_serves_cluster(cfg) else None,
+        ),
         opts=providers.in_primary(opts),
     )
     return RelayHandles(relay)
@@ -74,6 +85,8 @@ def relay_args(
     project: pulumi.Input[str],
     key_args: Mapping[str, Any],
     alarms: AlarmWiring | None,
+    *,
+    cluster_vpc_id: pulumi.Input[str] | None = None,
 ) -> AlertRelayArgs:
     """`key_args`: the keys layer's (the KMS instance the relay's key lives in, or the shared
     default key)."""
@@ -84,6 +97,7 @@ def relay_args(
         logstore=RELAY_LOGSTORE,
         account_id=cfg.account_id,
         alarms=alarms,
+        cluster_vpc_id=cluster_vpc_id,
         tags=cfg.base_tags,
         protect_stateful=cfg.protect_stateful_resources,
         **key_args,
