@@ -45,6 +45,7 @@ from components.monitoring.relay.format import (
 )
 from infra import ConfigError, parse_config
 from infra.build import build
+from planner.alarm_report import routing_rows
 from planner.cli import EXIT_CONFIG, EXIT_OK, main
 from planner.policy_report import policy_resources
 from planner.recorder import RecordedResource, RecordingMonitor
@@ -611,3 +612,13 @@ def test_the_endpoint_is_reachable_from_the_stacks_vpc_only() -> None:
     ]
     assert binding.inputs["vpcId"] == vpc.outputs["id"]
     assert binding.inputs["functionName"] == trigger.inputs["functionName"] == the(monitor, FUNCTION).inputs["functionName"]  # fmt: skip
+
+
+def test_the_report_says_the_cluster_reaches_the_robots_but_not_the_phones() -> None:
+    alerting = chat_alerting("prod-cn", P0=["wx"], P1=["cn"])
+    cfg = parse_config({**raw_stack_config("prod-cn"), "alerting": alerting})
+    rows = {r["severity"]: r for r in routing_rows(cfg)}
+    assert rows["P1"]["inCluster"] == rows["P1"]["channels"] == ["email:oncall@acme.example", "dingtalk:cn"]  # fmt: skip
+    # P0's SMS number is texted by CloudMonitor only: the report says whom the cluster misses.
+    assert "sms:+8613800000000" in rows["P0"]["channels"]
+    assert rows["P0"]["inCluster"] == ["email:oncall@acme.example", "wecom:wx"]
