@@ -51,6 +51,7 @@ from infra.layers.alicloud import keys as ali_keys
 from infra.layers.alicloud import kubernetes as ali_kubernetes
 from infra.layers.alicloud import monitoring as ali_monitoring
 from infra.layers.alicloud import network as ali_network
+from infra.layers.alicloud import relay as ali_relay
 from infra.layers.alicloud import storage as ali_storage
 from infra.providers import Providers, build_alicloud_providers, build_providers
 
@@ -114,6 +115,8 @@ class AlicloudPlatform:
     """None without `dr.enabled`."""
     keys: ali_keys.KeyHandles
     """The KMS instance(s) every customer master key of the stack lives in."""
+    relay: ali_relay.RelayHandles
+    """Posts CloudMonitor's alarms to the chats it cannot reach itself (no relay without one)."""
 
     def exports(self, cfg: AlicloudStackConfig) -> dict[str, Any]:
         """The stack outputs: each layer's exports (never a credential)."""
@@ -190,19 +193,22 @@ def compose_alicloud(cfg: AlicloudStackConfig) -> AlicloudPlatform:
     recovery = ali_dr.layer(cfg, providers)
     keys = ali_keys.layer(cfg, providers, net, recovery)
     k8s = ali_kubernetes.layer(cfg, providers, net, keys)
+    chat = ali_relay.layer(cfg, providers, alerts, keys, network=net, kubernetes=k8s)
     observed = metrics.layer(
         cfg,
         k8s,
-        lambda: metrics.alicloud_alertmanager(cfg, alerts.mail),
+        lambda: metrics.alicloud_alertmanager(cfg, alerts.mail, chat.relay),
         min_volume_gib=ESSD_MIN_VOLUME_GIB,
         random_provider=providers.random,
     )
     edge = ali_storage.layer(cfg, providers, keys)
-    data_tier = ali_data.layer(cfg, providers, net, k8s, keys, alarms=alerts.alarms)
+    data_tier = ali_data.layer(
+        cfg, providers, net, k8s, keys, alarms=chat.wiring(alerts.alarms, cfg)
+    )
     services = (
         apps.layer(cfg, net, k8s, data_tier, monitoring=observed.after) if k8s is not None else None
     )
     return AlicloudPlatform(
         providers=providers, network=net, kubernetes=k8s, monitoring=alerts, metrics=observed,
-        storage=edge, data=data_tier, apps=services, dr=recovery, keys=keys,
+        storage=edge, data=data_tier, apps=services, dr=recovery, keys=keys, relay=chat,
     )  # fmt: skip

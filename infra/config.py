@@ -60,7 +60,6 @@ from infra.sections.alerting import (
     AlicloudAlerting,
     alerting_problems,
     in_cluster_problems,
-    signing_problems,
     unwatched,
 )
 from infra.sections.api import Api, AwsApi
@@ -744,8 +743,6 @@ class AlicloudStackConfig(StackBase):
                 "required with cdn.waf.enabled: WAF 3.0 terminates HTTPS with an SSL Certificates "
                 "Service certificate (the CDN's free certificate is not one)",
             )
-        for key, message in signing_problems(self.alerting):
-            yield Problem(key, message)
         for key, message in retention_problems(self.logs, self._log_groups(), self.limits,
                                                self.CLOUD):  # fmt: skip
             yield Problem(key, message)

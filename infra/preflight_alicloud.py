@@ -19,6 +19,7 @@ from components.kubernetes.platform.baseline import _validate as validate_baseli
 from components.monitoring.alicloud import _validate as validate_contacts
 from components.monitoring.alicloud_logs import _validate_logs as validate_log_project
 from components.monitoring.alicloud_mail import validate_mail_sender
+from components.monitoring.alicloud_relay import validate as validate_relay
 from components.network.alicloud import _validate as validate_vpc
 from components.postgres.alicloud import _validate as validate_postgres
 from components.postgres.alicloud_polardb import _validate as validate_polardb
@@ -27,7 +28,7 @@ from components.storage.alicloud import _validate as validate_bucket
 from components.storage.alicloud_replication import _validate as validate_replication_role
 from components.storage.spec import BUCKET_PURPOSES
 from infra.config import AlicloudStackConfig
-from infra.layers.alicloud import data, dr, keys, kubernetes, monitoring, network, storage
+from infra.layers.alicloud import data, dr, keys, kubernetes, monitoring, network, relay, storage
 from infra.layers.apps import GatewaySources
 from infra.preflight import STAND_IN, Check, monitoring_checks, run_checks, workload_checks
 
@@ -179,4 +180,10 @@ def _monitoring_checks(cfg: AlicloudStackConfig) -> list[Check]:
         found.append(Check("AlertMailSender", validate_mail_sender,
                            (monitoring.mail_sender_args(cfg.alerting.direct_mail),),
                            "alerting.directMail"))  # fmt: skip
+    if kubernetes.relay_needed(cfg):  # the relay layer's condition
+        key = {"kms_key_id" if cfg.kms.keys == "default" else "kms_instance_id": STAND_IN}
+        vpc = STAND_IN if kubernetes.relay_serves_cluster(cfg) else None
+        args = relay.relay_args(cfg, STAND_IN, key, None, cluster_vpc_id=vpc)
+        found.append(Check("AlertRelay", validate_relay, (args,), "alerting",
+                           {"routing": "alerting", "kms_key_id": "kms.keys"}))  # fmt: skip
     return found

@@ -82,11 +82,11 @@ def routing_rows(config: Any) -> list[dict[str, Any]]:
 def _in_cluster(config: Any, severity: Severity) -> list[str]:
     """Whom the in-cluster Alertmanager tells: AWS publishes email/SMS and chat (through the alert
     relay) to the topics; Alibaba Cloud mails through DirectMail when set, sends no SMS and
-    reaches no DingTalk/WeCom robot."""
+    reaches DingTalk/WeCom robots through its alert relay function."""
     alibaba = getattr(config, "cloud", "aws") == "alicloud"
     email = getattr(config.alerting, "direct_mail", None) is not None if alibaba else True
     return alertmanager_reach(
-        config.alerting.routing(), severity, email=email, sms=not alibaba, chat=not alibaba
+        config.alerting.routing(), severity, email=email, sms=not alibaba, chat=True
     )
 
 

@@ -84,4 +84,27 @@ def alicloud_computed(
         return {"ruleId": int(_hex(name, 6), 16)}
     if typ == "alicloud:log/store:Store":
         return {"logstoreName": inputs.get("logstoreName", rid)}
-    return {}
+    relay = _RELAY_COMPUTED.get(typ)
+    return relay(name, inputs, region) if relay else {}
+
+
+_RELAY_COMPUTED: dict[str, Any] = {
+    # The alert relay's function, its encrypted targets (base64 of KMS's envelope) and role.
+    "alicloud:fc/v3Function:V3Function": lambda name, inputs, region: {
+        "functionArn": f"acs:fc:{region}:{ALICLOUD_ACCOUNT_ID}:functions/"
+        f"{inputs.get('functionName', name)}",
+        "functionId": _uuid(name),
+    },
+    "alicloud:fc/v3Trigger:V3Trigger": lambda name, inputs, region: {
+        "httpTrigger": {
+            "urlInternet": f"https://{inputs.get('functionName', name)}-{_hex(name, 10)}.{region}.fcapp.run",
+            "urlIntranet": f"https://{inputs.get('functionName', name)}-{_hex(name, 10)}.{region}-vpc.fcapp.run",
+        }
+    },
+    "alicloud:kms/ciphertext:Ciphertext": lambda name, inputs, region: {
+        "ciphertextBlob": f"{_hex(name, 32)}=="
+    },
+    "alicloud:ram/role:Role": lambda name, inputs, region: {
+        "arn": f"acs:ram::{ALICLOUD_ACCOUNT_ID}:role/{str(inputs.get('roleName', name)).lower()}"
+    },
+}

@@ -102,6 +102,7 @@ def examples() -> Exported:
     )
     from components.monitoring import (  # noqa: PLC0415
         AlertRouting,
+        ChatRelay,
         SeverityChannels,
         SmtpRelay,
         Webhook,
@@ -132,6 +133,12 @@ def examples() -> Exported:
             "every-receiver-kind": alertmanager_config(routing, topics, "eu-west-1"),
             # No topics (Alibaba Cloud): email through an SMTP relay.
             "email-through-smtp": alertmanager_config(routing, smtp=relay),
+            # Alibaba Cloud: DingTalk/WeCom to the alert relay's endpoint with a bearer token.
+            "chat-through-relay": alertmanager_config(
+                routing,
+                smtp=relay,
+                chat_relay=ChatRelay("https://relay.cn-shanghai-vpc.fcapp.run", "t0ken"),
+            ),
         }
     )
     proxies = GatewayProxies(namespace="gateway", pod_labels={"app": "envoy"})

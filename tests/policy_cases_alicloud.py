@@ -820,6 +820,20 @@ CASES.update(
                     "jwt",
                     {"triggerType": "http", "triggerConfig": json.dumps({"authType": "jwt"})},
                 ),
+                R(  # the alert relay's: no public URL, a VPC binding, a bearer token
+                    FC_V3_TRIGGER,
+                    "vpc-only",
+                    {
+                        "triggerType": "http",
+                        "triggerConfig": json.dumps(
+                            {
+                                "authType": "anonymous",
+                                "methods": ["POST"],
+                                "disableURLInternet": True,
+                            }
+                        ),
+                    },
+                ),
             ],
             bad=[
                 [
@@ -843,6 +857,42 @@ CASES.update(
                         {
                             "triggerType": "http",
                             "triggerConfig": json.dumps({"authType": "anonymous"}),
+                        },
+                    )
+                ],
+                [  # the public URL left on: still reachable from the internet
+                    R(
+                        FC_V3_TRIGGER,
+                        "public-url",
+                        {
+                            "triggerType": "http",
+                            "triggerConfig": json.dumps(
+                                {"authType": "anonymous", "disableURLInternet": False}
+                            ),
+                        },
+                    )
+                ],
+                [  # a 2.0 trigger has no such switch
+                    R(
+                        FC_TRIGGER,
+                        "v2-flag",
+                        {
+                            "type": "http",
+                            "config": json.dumps(
+                                {"authType": "anonymous", "disableURLInternet": True}
+                            ),
+                        },
+                    )
+                ],
+                [  # "true" as text is not the boolean the API takes
+                    R(
+                        FC_V3_TRIGGER,
+                        "text-flag",
+                        {
+                            "triggerType": "http",
+                            "triggerConfig": json.dumps(
+                                {"authType": "anonymous", "disableURLInternet": "true"}
+                            ),
                         },
                     )
                 ],

@@ -325,18 +325,3 @@ def test_the_failure_alarm_is_overridable_by_key() -> None:
     monitor = run_mocked(lambda: build(cfg), stack="prod")
     (alarm,) = of(monitor, "aws:cloudwatch/metricAlarm:MetricAlarm")
     assert alarm.inputs["alarmActions"] == [topic_arn(monitor, "P0")]
-
-
-def test_alibaba_refuses_a_dingtalk_signing_secret_it_could_not_use() -> None:
-    from tests.test_alerts_alicloud_mail import refused
-
-    section = raw_stack_config("prod-cn")["alerting"]
-    section = {
-        **section,
-        "webhooks": {"cn": {"kind": "dingtalk", "url": DINGTALK, "secret": DINGTALK_SIGN}},
-        "severities": {**section["severities"], "P2": {**section["severities"]["P2"], "webhooks": ["cn"]}},
-    }  # fmt: skip
-    (problem,) = refused("prod-cn", section)
-    assert problem.startswith("groundwork:alerting.webhooks.cn.kind: no DingTalk signing")
-    assert "remove alerting.webhooks.cn.secret" in problem
-    assert DINGTALK_SIGN not in problem

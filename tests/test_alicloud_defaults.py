@@ -12,8 +12,9 @@ import pytest
 
 from components.cdn.alicloud import Cdn, CdnArgs
 from components.cdn.alicloud_waf import WebFirewall, WebFirewallArgs
-from components.monitoring import AlarmPolicy, AlertRouting, SeverityChannels
+from components.monitoring import AlarmPolicy, AlertRouting, SeverityChannels, Webhook
 from components.monitoring.alicloud import AlertContacts, AlertContactsArgs
+from components.monitoring.alicloud_relay import AlertRelay, AlertRelayArgs
 from components.postgres.alicloud import PostgresHa, PostgresHaArgs
 from components.postgres.alicloud_polardb import PolarDbArgs, PolarDbPostgres
 from components.redis.alicloud import RedisHa, RedisHaArgs
@@ -66,6 +67,14 @@ def recorded() -> tuple[RecordedResource, ...]:
                                                        assets.extranet_endpoint)),
             opts,
         )  # fmt: skip
+        chats = AlertRouting(
+            severities={**routing.severities, "P1": SeverityChannels(webhooks=["wx"])},
+            webhooks={"wx": Webhook("wecom", "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k")},
+        )  # fmt: skip
+        AlertRelay("acme-relay", AlertRelayArgs(
+            routing=chats, region="cn-shanghai", log_project="acme-app-logs",
+            logstore="alert-relay", kms_instance_id="kst-1", alarms=common["alarms"], tags=TAGS,
+        ), opts)  # fmt: skip
         waf = alicloud.Provider("alicloud-edge-cn-hangzhou", region="cn-hangzhou")
         WebFirewall("acme-waf", WebFirewallArgs(domain_name="static.example.cn", tags=TAGS,
                                                 certificate_id="12345", cdn_cname=cdn.cname),
@@ -155,6 +164,10 @@ DEFAULTS = [
     ("cdn-tls12", CONFIG, {"functionName": "https_tls_version"}, {"functionArgs": [{"argName": "tls10", "argValue": "on"}]}, "alicloud-cdn-https"),
     ("cdn-hsts", CONFIG, {"functionName": "HSTS"}, {"functionArgs": [{"argName": "enabled", "argValue": "off"}]}, "alicloud-cdn-https"),
     ("alarm-contact-group", "alicloud:cms/alarm:Alarm", {"name": "acme-db-free-storage"}, {"contactGroups": []}, "obs-alarm-actions"),
+    ("relay-role-trust", "alicloud:ram/role:Role", {"name": "acme-relay-role"}, {"assumeRolePolicyDocument": '{"Version": "1", "Statement": [{"Action": "sts:AssumeRole", "Effect": "Allow", "Principal": {"RAM": ["*"]}}]}'}, "alicloud-ram-role-trust"),
+    ("relay-one-key", "alicloud:ram/policy:Policy", {"name": "acme-relay-policy"}, {"policyDocument": '{"Version": "1", "Statement": [{"Effect": "Allow", "Action": ["kms:Decrypt"], "Resource": ["*"]}]}'}, "alicloud-ram-no-wildcard-resource"),
+    ("relay-failure-alarm", "alicloud:cms/alarm:Alarm", {"name": "acme-relay-delivery-failed"}, {"contactGroups": []}, "obs-alarm-actions"),
+    ("relay-key-in-instance", "alicloud:kms/key:Key", {"name": "acme-relay-key"}, {"dkmsInstanceId": None}, "alicloud-kms-key-in-instance"),
     ("waf-in-front-of-cdn", WAF + "domain:Domain", {}, {"domain": "other.example.cn"}, "alicloud-cdn-waf"),
     ("waf-managed-rules", WAF + "defenseTemplate:DefenseTemplate", {"defenseScene": "waf_base"}, {"status": 0}, "alicloud-cdn-waf"),
     ("waf-rate-limit", WAF + "defenseRule:DefenseRule", {"defenseScene": "custom_acl"}, {"ruleStatus": 0}, "alicloud-cdn-waf"),

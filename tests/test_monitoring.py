@@ -166,7 +166,7 @@ def test_alarm_overrides_are_checked_against_the_stacks_own_cloud() -> None:
     assert err.value.problems[:2] == [
         "groundwork:alerting.alarms.backup.failed-jobs: no such alarm on cloud alicloud; allowed: "
         "postgres.cpu, postgres.memory, postgres.free-storage, postgres.connections, redis.cpu, "
-        "redis.memory, redis.connections",
+        "redis.memory, redis.connections, relay.delivery-failed",
         "groundwork:alerting.alarms.postgres.cpu.threshold: a percentage: at most 100, got 500",
     ]
     tuned = parse_config(prod_cn_alarms({"postgres.memory": {"threshold": 70}}))

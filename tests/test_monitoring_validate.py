@@ -89,6 +89,9 @@ def test_the_examples_cover_every_receiver_kind_and_metrics_source() -> None:
     assert set(found.rules) == {
         "source-app", "source-app-opentelemetry", "source-gateway", "source-none",
     }  # fmt: skip
+    # The relay's bearer token is an http_config amtool checks too.
+    relayed = next(r for r in found.alertmanager["chat-through-relay"]["receivers"] if r["name"] == "P1")  # fmt: skip
+    assert relayed["webhook_configs"][0]["http_config"]["authorization"]["type"] == "Bearer"
 
 
 def test_the_rule_unit_tests_run_and_their_control_must_be_refused(tmp_path: Path) -> None:

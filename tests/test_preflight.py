@@ -41,6 +41,8 @@ NOT_FROM_CONFIG = {
     "Secrets Manager asks at run time, not config",
     ("monitoring/relay/handler.py", "relay"): "the alert relay Lambda's own code: a failed post "
     "at run time (raised so Lambda retries), not config",
+    ("monitoring/relay/alicloud_handler.py", "relay"): "the alert relay function's own code "
+    "(Function Compute): a failed post at run time (raised so it retries), not config",
     ("redis/rotation_handler.py", "check_secret"): "the rotation Lambda's own code: it checks the "
     "stored secret's shape at run time, not config",
 }
@@ -144,8 +146,13 @@ def _everything_on() -> list[AwsStackConfig]:
 
 
 def _alicloud_everything_on() -> AlicloudStackConfig:
-    """The Alibaba Cloud prod stack with everything built there so far."""
-    cfg = parse_config(copy.deepcopy(raw_stack_config("prod-cn")))
+    """The Alibaba Cloud prod stack with everything built there so far (and a WeCom robot on
+    P1, which the alert relay serves)."""
+    raw = copy.deepcopy(raw_stack_config("prod-cn"))
+    alerting = raw["alerting"]
+    alerting["webhooks"] = {"wx": {"kind": "wecom", "url": "https://qyapi.weixin.qq.com/x?key=k"}}
+    alerting["severities"]["P1"]["webhooks"] = ["wx"]
+    cfg = parse_config(raw)
     assert isinstance(cfg, AlicloudStackConfig)
     return cfg
 
@@ -192,7 +199,7 @@ def test_every_component_refusal_is_run_by_the_config_first() -> None:
         "NOT_FROM_CONFIG lists a checked function"
     )
     # One per kind of component (data_tier, windows: helpers), on each cloud.
-    assert len(validators) == 45
+    assert len(validators) == 46
 
 
 def test_every_component_of_a_full_alicloud_stack_is_checked() -> None:
@@ -203,6 +210,7 @@ def test_every_component_of_a_full_alicloud_stack_is_checked() -> None:
         "AlertContacts", "Vpc dr", "Bucket dr-logs", "ReplicationRole", "Bucket assets replica",
         "Bucket uploads replica", "Bucket backups replica", "LogProject app-logs", "ContainerLogs",
         "MonitoringStack", "PublicGateway", "AlertMailSender", "WebFirewall", "KeyStore",
+        "AlertRelay",
     }  # fmt: skip
 
 

@@ -177,6 +177,16 @@ class SmtpRelay:
         return f"{self.host}:{self.port}"
 
 
+@dataclass(frozen=True)
+class ChatRelay:
+    """Where the Alertmanager posts the alerts of DingTalk and WeCom robots when no notification
+    topic carries them (Alibaba Cloud's relay function): its endpoint and bearer token."""
+
+    url: Any
+    token: Any
+    """A secret (a `pulumi.Output` marked secret, or a plain string in pure tests)."""
+
+
 def relayed_webhooks(routing: AlertRouting) -> dict[Severity, list[str]]:
     """Each severity's chat webhooks (RELAYED_KINDS) by name; severities without any left out."""
     chats = {
@@ -187,6 +197,14 @@ def relayed_webhooks(routing: AlertRouting) -> dict[Severity, list[str]]:
         for severity, channels in routing.severities.items()
     }  # fmt: skip
     return {s: names for s, names in chats.items() if names}
+
+
+def chat_target(routing: AlertRouting, name: str) -> dict[str, Any]:
+    """What a relay function posts to for webhook `name` (relay/deliver.py): its name, kind,
+    URL and, for a signing DingTalk robot, its secret (secrets as given: Outputs or text)."""
+    hook = routing.webhooks[name]
+    return {"name": name, "kind": hook.kind, "url": hook.url,
+            **({"secret": hook.secret} if hook.secret else {})}  # fmt: skip
 
 
 def alertmanager_reach(
@@ -215,15 +233,17 @@ def alertmanager_config(
     topic_arns: Mapping[Severity, Any] | None = None,
     region: str | None = None,
     smtp: SmtpRelay | None = None,
+    chat_relay: ChatRelay | None = None,
 ) -> dict[str, Any]:
     """The Alertmanager configuration for `routing` (secrets resolved: pass it to a Secret).
 
     One receiver per severity: PagerDuty when it pages; with notification topics (AWS), the
     severity's topic for its email, SMS and chat channels (the alert relay function posts to Slack,
     DingTalk and WeCom in their own formats, as it does for the cloud's alarms), HTTPS webhooks
-    directly; without topics, Slack natively, HTTPS and DingTalk/WeCom as generic webhooks (those
-    chatbots reject that payload: config refuses a severity that only has them) and its emails
-    through the SMTP relay (TLS required). A firing P0 inhibits the P2/P3 alerts of the same
+    directly; without topics, Slack natively, HTTPS as a generic webhook, DingTalk/WeCom to the
+    `chat_relay` (which posts in their format; without one they would get the generic payload they
+    reject: config refuses a severity that only has them) and its emails through the SMTP relay
+    (TLS required). A firing P0 inhibits the P2/P3 alerts of the same
     namespace and alertname group it causes; a P1 inhibits the P3s.
     """
     receivers: list[dict[str, Any]] = [{"name": "null"}]
@@ -241,6 +261,8 @@ def alertmanager_config(
         hooks = [routing.webhooks[n] for n in channels.webhooks]
         # Through the topic, the relay posts to the chats: posting here too would say it twice.
         direct = [w for w in hooks if topic is None or w.kind not in RELAYED_KINDS]
+        relayed = [w for w in direct if chat_relay and w.kind in CHAT_ADAPTER_KINDS]
+        direct = [w for w in direct if w not in relayed]
         slack = [w for w in direct if w.kind == _SLACK]
         other = [w for w in direct if w.kind != _SLACK]
         if slack:
@@ -252,9 +274,19 @@ def alertmanager_config(
                 }
                 for w in slack
             ]
-        if other:
-            receiver["webhook_configs"] = [{"url": w.url, "send_resolved": True} for w in other]
-        if topic is not None and (channels.emails or channels.sms or len(direct) < len(hooks)):
+        webhooks = [{"url": w.url, "send_resolved": True} for w in other]
+        if relayed and chat_relay is not None:  # one post; the relay knows the severity's robots
+            webhooks.append({
+                "url": chat_relay.url,
+                "send_resolved": True,
+                "http_config": {"authorization": {"type": "Bearer",
+                                                  "credentials": chat_relay.token}},
+            })  # fmt: skip
+        if webhooks:
+            receiver["webhook_configs"] = webhooks
+        if topic is not None and (
+            channels.emails or channels.sms or len(direct) + len(relayed) < len(hooks)
+        ):
             receiver["sns_configs"] = [
                 {
                     "topic_arn": topic,

@@ -5,8 +5,9 @@ logstores by retention class are in alicloud_logs.py.
 Channels from the same `groundwork:alerting` routing as AWS: email and SMS recipients and DingTalk
 chatbots become CloudMonitor contacts (a contact's DingTalk URL is kept secret); an `https` webhook
 is called by each alarm rule of its severity (CloudMonitor calls one URL per rule). Slack and WeCom
-chatbots need their own message format, which CloudMonitor cannot send: the in-cluster Alertmanager
-(`alertmanager_config`) serves them, as it serves chat webhooks on AWS.
+chatbots need their own message format and a signing DingTalk robot a signature, which CloudMonitor
+cannot give: the rules of those severities also invoke the alert relay function
+(alicloud_relay.py, `AlarmWiring.relay_arn`), which posts to them.
 """
 
 from __future__ import annotations
@@ -14,8 +15,8 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pulumi
@@ -34,6 +35,8 @@ from components.monitoring import (
 
 LEVEL = {"P0": "critical", "P1": "critical", "P2": "warn", "P3": "info"}
 """CloudMonitor's escalation level of each severity (it has three)."""
+TARGET_LEVEL = {"critical": "Critical", "warn": "Warn", "info": "Info"}
+"""An alarm target's level (the escalation it is invoked for)."""
 CONTACT_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{1,39}$")
 
 
@@ -58,6 +61,13 @@ class AlarmWiring:
     contact_groups: Mapping[Severity, pulumi.Input[str]]
     webhooks: Mapping[Severity, pulumi.Input[str]] = field(default_factory=dict)
     policy: AlarmPolicy = field(default_factory=AlarmPolicy)
+    relay_arn: pulumi.Input[str] | None = None
+    """The alert relay function (alicloud_relay.py) the rules of `relayed` severities invoke."""
+    relayed: frozenset[Severity] = frozenset()
+    """Severities with chats only the relay reaches (Slack, WeCom, signed DingTalk)."""
+
+    def with_relay(self, arn: pulumi.Input[str], severities: Iterable[Severity]) -> AlarmWiring:
+        return replace(self, relay_arn=arn, relayed=frozenset(severities))
 
 
 @dataclass(frozen=True)
@@ -89,8 +99,9 @@ class AlertContacts(pulumi.ComponentResource):
                 continue
             keys = [f"email-{_slug(e)}" for e in channels.emails]
             keys += [f"sms-{_slug(n)}" for n in channels.sms]
+            # A robot that signs is posted to by the relay (alicloud_relay.py), not CloudMonitor.
             keys += [f"dingtalk-{h}" for h in channels.webhooks
-                     if routing.webhooks[h].kind == "dingtalk"]  # fmt: skip
+                     if routing.webhooks[h].kind == "dingtalk" and not routing.webhooks[h].secret]  # fmt: skip
             for key in keys:
                 if key not in self.contacts:  # a recipient of several severities: one contact
                     self.contacts[key] = self._contact(name, key, routing, args.language)
@@ -187,11 +198,20 @@ def emit_alarms(
             period=spec.period_seconds,
             contact_groups=[wiring.contact_groups[spec.severity]],
             webhook=wiring.webhooks.get(spec.severity),
+            targets=_relay_target(wiring, spec.severity),
             enabled=True,
             opts=child_opts(parent),
             **{f"escalations_{level}": escalation},
         )
     return alarms
+
+
+def _relay_target(wiring: AlarmWiring, severity: Severity) -> list[dict[str, Any]] | None:
+    """CloudMonitor invokes the relay function for the severity's chats (no endpoint involved)."""
+    if wiring.relay_arn is None or severity not in wiring.relayed:
+        return None
+    return [{"arn": wiring.relay_arn, "target_id": "relay", "level": TARGET_LEVEL[LEVEL[severity]],
+             "json_params": json.dumps({"severity": severity})}]  # fmt: skip
 
 
 def _slug(value: str) -> str:

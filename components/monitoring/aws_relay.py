@@ -28,6 +28,7 @@ from components.monitoring import (
     AlarmSpec,
     AlertRouting,
     Severity,
+    chat_target,
     relayed_webhooks,
     routing_problems,
 )
@@ -36,7 +37,7 @@ from components.monitoring.aws import AlarmWiring, emit_alarms
 from components.monitoring.relay import handler as relay_handler
 
 CODE_DIR = Path(relay_code.__file__).parent
-CODE_FILES = ("__init__.py", "format.py", "handler.py")
+CODE_FILES = ("__init__.py", "deliver.py", "format.py", "handler.py")
 RUNTIME = "python3.13"
 HANDLER = "relay.handler.lambda_handler"
 RESERVED_CONCURRENCY = 2
@@ -79,15 +80,7 @@ class AlertRelayArgs:
 def relay_targets(routing: AlertRouting) -> dict[Severity, list[dict[str, object]]]:
     """Per severity, the chat targets the function posts to (secrets as given: Outputs or text)."""
     return {
-        severity: [
-            {
-                "name": n,
-                "kind": routing.webhooks[n].kind,
-                "url": routing.webhooks[n].url,
-                **({"secret": routing.webhooks[n].secret} if routing.webhooks[n].secret else {}),
-            }
-            for n in names
-        ]
+        severity: [chat_target(routing, n) for n in names]
         for severity, names in relayed_webhooks(routing).items()
     }
 

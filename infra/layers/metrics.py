@@ -3,8 +3,9 @@ cluster the Kubernetes layer built, its Alertmanager routed by `groundwork:alert
 
 On AWS the Alertmanager also publishes to the severity's notification topic (email and SMS):
 `aws_alertmanager` gives it the topics' ARNs and an IRSA role that may publish to them only. On
-Alibaba Cloud (no topics) `alicloud_alertmanager` mails from the DirectMail sender; config
-refuses a severity it would tell nobody of (infra/sections/alerting.py `in_cluster_problems`).
+Alibaba Cloud (no topics) `alicloud_alertmanager` mails from the DirectMail sender and posts
+DingTalk/WeCom alerts to the alert relay function; config refuses a severity it would tell
+nobody of (infra/sections/alerting.py `in_cluster_problems`).
 The apps layer takes `after` so each Workload's monitors wait for the CRDs."""
 
 from __future__ import annotations
@@ -23,8 +24,9 @@ from components.kubernetes.platform.monitoring import (
     MonitoringStack,
     MonitoringStackArgs,
 )
-from components.monitoring import alertmanager_config
+from components.monitoring import ChatRelay, alertmanager_config
 from components.monitoring.alicloud_mail import AlertMailSender
+from components.monitoring.alicloud_relay import AlertRelay
 from components.monitoring.aws import AlertTopics
 from infra.config import StackBase
 
@@ -86,16 +88,25 @@ def plain_alertmanager(cfg: StackBase) -> AlertmanagerWiring:
     return AlertmanagerWiring(config=alertmanager_config(cfg.alerting.routing()))
 
 
-def alicloud_alertmanager(cfg: StackBase, mail: AlertMailSender | None) -> AlertmanagerWiring:
-    """Webhooks and PagerDuty as everywhere; the severities' emails from the DirectMail sender."""
-    if mail is None or not cfg.alerting.configured:
+def alicloud_alertmanager(
+    cfg: StackBase, mail: AlertMailSender | None, relay: AlertRelay | None = None
+) -> AlertmanagerWiring:
+    """Webhooks and PagerDuty as everywhere; the severities' emails from the DirectMail sender;
+    DingTalk and WeCom through the alert relay's VPC endpoint (with its bearer token)."""
+    chat = (
+        ChatRelay(relay.cluster_url, relay.cluster_token)
+        if relay is not None and relay.cluster_url is not None
+        else None
+    )
+    if (mail is None and chat is None) or not cfg.alerting.configured:
         return plain_alertmanager(cfg)
-    smtp = mail.relay
+    smtp = mail.relay if mail is not None else None
     return AlertmanagerWiring(
-        # The generated password is an Output inside the plain config (resolved by the engine).
-        config=alertmanager_config(cfg.alerting.routing(), smtp=smtp),
+        # The generated password and token are Outputs inside the plain config (the engine
+        # resolves them).
+        config=alertmanager_config(cfg.alerting.routing(), smtp=smtp, chat_relay=chat),
         own_secret=True,
-        notify_ports=tuple(sorted({443, smtp.port})),
+        notify_ports=tuple(sorted({443, *([smtp.port] if smtp else [])})),
     )
 
 

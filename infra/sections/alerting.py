@@ -38,7 +38,10 @@ class WebhookChannel(Section):
     kind: WebhookKind
     """`slack` (incoming webhook), `dingtalk` or `wecom` (group robot): on AWS the alert relay
     function posts the severity topic's notifications (alarms and the in-cluster Alertmanager's)
-    to them in their own format; or `https` (an endpoint that confirms SNS subscriptions)."""
+    to them in their own format; on Alibaba Cloud CloudMonitor posts to an unsigned DingTalk robot
+    itself and the alert relay function (Function Compute) to the others, and the in-cluster
+    Alertmanager's DingTalk/WeCom alerts go through it too; or `https` (an endpoint that confirms
+    SNS subscriptions on AWS; CloudMonitor's alarm callback on Alibaba Cloud)."""
     url: SecretStr
     """The webhook URL; a Pulumi secret."""
     secret: SecretStr | None = None
@@ -171,53 +174,42 @@ class DirectMail(Section):
 
 
 class AlicloudAlerting(Alerting):
-    """Alibaba Cloud: CloudMonitor notifies each severity's contacts of the components' alarms;
-    the in-cluster Alertmanager has no notification topic and sends email through DirectMail."""
+    """Alibaba Cloud: CloudMonitor notifies each severity's contacts of the components' alarms
+    (and invokes the alert relay for the chats it cannot post to); the in-cluster Alertmanager has
+    no notification topic, sends email through DirectMail and DingTalk/WeCom through the relay."""
 
     direct_mail: DirectMail | None = None
     """The DirectMail sender the in-cluster Alertmanager mails the severities' `emails` from
-    (docs/monitoring.md); without it, it reaches only `slack` and `https` webhooks."""
+    (docs/monitoring.md); without it, it reaches only webhooks (DingTalk and WeCom through the
+    alert relay)."""
 
 
 def in_cluster_problems(alerting: AlicloudAlerting) -> list[tuple[str, str]]:
     """(stack-file key, message) for each severity whose in-cluster alerts would reach nobody on
-    Alibaba Cloud (no topic: email only through `directMail`, SMS never)."""
+    Alibaba Cloud (no topic: email only through `directMail`, SMS never; DingTalk and WeCom
+    through the alert relay, components/monitoring/alicloud_relay.py)."""
     if not alerting.configured:
         return []
     routing, email = alerting.routing(), alerting.direct_mail is not None
     problems = []
     for severity, channels in alerting.severities.items():
         nothing = not (channels.emails or channels.sms or channels.webhooks or channels.pages)
-        if nothing or alertmanager_reach(routing, severity, email=email, sms=False):
+        # DingTalk and WeCom: through the alert relay, which the stack builds for them.
+        if nothing or alertmanager_reach(routing, severity, email=email, sms=False, chat=True):
             continue  # no channel at all: alerting_problems says so
-        kinds = sorted({routing.webhooks[n].kind for n in channels.webhooks
-                        if n in routing.webhooks})  # fmt: skip
         why = [
             *(["its emails need alerting.directMail"] if channels.emails and not email else []),
             *(["Alertmanager sends no SMS"] if channels.sms else []),
-            *([f"{'/'.join(kinds)} chatbots have no Alertmanager receiver"] if kinds else []),
         ]
         problems.append(
             (
                 f"alerting.severities.{severity}",
                 f"the in-cluster Alertmanager would tell nobody of {severity} alerts on Alibaba "
                 f"Cloud ({'; '.join(why)}); allowed: emails with alerting.directMail.sender set "
-                "(a DirectMail sender address), or a slack or https webhook",
+                "(a DirectMail sender address), or a slack, dingtalk, wecom or https webhook",
             )
         )
     return problems
-
-
-def signing_problems(alerting: AlicloudAlerting) -> list[tuple[str, str]]:
-    """Alibaba Cloud: no relay signs DingTalk messages (CloudMonitor posts to the robot itself,
-    unsigned), so a signing secret would only make the robot refuse them."""
-    return [
-        (f"alerting.webhooks.{name}.kind",  # keyed on kind: see alerting_problems
-         "no DingTalk signing on Alibaba Cloud (CloudMonitor posts to the robot unsigned); allowed: "
-         f"remove alerting.webhooks.{name}.secret and use the robot's keyword or IP security "
-         "setting instead")
-        for name, hook in alerting.webhooks.items() if hook.secret is not None
-    ]  # fmt: skip
 
 
 def _alarm_keys(cloud: Cloud) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
@@ -225,12 +217,14 @@ def _alarm_keys(cloud: Cloud) -> dict[str, tuple[tuple[str, ...], tuple[str, ...
     an override of an alarm the cloud does not emit would silently do nothing."""
     # (imported here: the components import this package's types; an import cycle otherwise)
     if cloud == "alicloud":
+        from components.monitoring import alicloud_relay as ali_relay  # noqa: PLC0415
         from components.postgres import alicloud_alarms as ali_postgres  # noqa: PLC0415
         from components.redis import alicloud_alarms as ali_redis  # noqa: PLC0415
 
         return {
             "postgres": (ali_postgres.KEYS, ali_postgres.PERCENT_KEYS),
             "redis": (ali_redis.KEYS, ali_redis.PERCENT_KEYS),
+            "relay": (ali_relay.KEYS, ()),
         }
     from components.aws import certificate_alarms as certificate  # noqa: PLC0415
     from components.backup import aws_alarms as backup  # noqa: PLC0415

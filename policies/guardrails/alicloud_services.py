@@ -1,5 +1,5 @@
 """Alibaba Cloud services a team adds beside the platform's own: NAS file systems unencrypted,
-Function Compute HTTP triggers anyone can call. Same intent as the AWS rules
+Function Compute HTTP triggers anyone on the internet can call. Same intent as the AWS rules
 data-services-encrypted-at-rest and lambda-not-public."""
 
 from __future__ import annotations
@@ -41,7 +41,11 @@ def _fc_not_public(subject: Subject, params: Mapping[str, Any]) -> Iterator[str]
     config = json.loads(raw) if isinstance(raw, str) and raw else (raw or {})
     # Without an authType Function Compute serves the trigger anonymously.
     auth = str(config.get("authType") or "anonymous") if isinstance(config, Mapping) else "?"
-    if auth.lower() == "anonymous":
+    # An FC 3.0 trigger without its public URL (the internet gets 403) is reachable from a VPC
+    # only: the function then authenticates its callers itself (the alert relay: a bearer token).
+    private = subject.type == FC_V3_TRIGGER and isinstance(config, Mapping) and (
+        config.get("disableURLInternet") is True)  # fmt: skip
+    if auth.lower() == "anonymous" and not private:
         yield f"an HTTP trigger with {prop}.authType={auth}: anyone on the internet can invoke the function"
 
 
@@ -60,8 +64,8 @@ RULES = [
         id="alicloud-fc-not-public",
         group="security",
         severity="critical",
-        description="Function Compute HTTP triggers require authentication (authType function or jwt), never anonymous.",
-        remediation="Set authType to function (signed requests) or jwt in the trigger's config, or front the function with an authenticated API Gateway.",
+        description="Function Compute HTTP triggers require authentication (authType function or jwt); an anonymous one only without its public URL (FC 3.0 disableURLInternet: true, reachable from a VPC only).",
+        remediation="Set authType to function (signed requests) or jwt in the trigger's config, or set disableURLInternet to true and authenticate callers in the function, or front the function with an authenticated API Gateway.",
         types=(FC_TRIGGER, FC_V3_TRIGGER),
         resource_check=_fc_not_public,
         anchors="IG fc-function-http-trigger-auth-check (intent of CKV_AWS_258)",

@@ -1,9 +1,14 @@
-"""Pure formatting of SNS notifications for chat webhooks (no I/O; unit-tested).
+"""Pure formatting of alert notifications for chat webhooks (no I/O; unit-tested), on both clouds.
 
-Two sources publish to a severity's topic and reach chat through the relay: CloudWatch alarms (the
-message is the alarm's state-change JSON) and the in-cluster Alertmanager (`sns_configs`: plain
-text, marked by the `source=alertmanager` message attribute). Anything else (AWS Budgets, AWS
-Backup, Cost Anomaly Detection) is relayed as its subject and text.
+AWS: two sources publish to a severity's topic and reach chat through the relay: CloudWatch alarms
+(the message is the alarm's state-change JSON) and the in-cluster Alertmanager (`sns_configs`:
+plain text, marked by the `source=alertmanager` message attribute). Anything else (AWS Budgets,
+AWS Backup, Cost Anomaly Detection) is relayed as its subject and text (`parse`).
+
+Alibaba Cloud: CloudMonitor invokes the relay function with an alarm rule's callback JSON
+(`parse_cloudmonitor`); the in-cluster Alertmanager posts its webhook JSON to the function's
+VPC-only HTTP trigger (`parse_alertmanager_webhook`). Every parser gives the same `Notification`;
+`payload` formats it per chat.
 """
 
 from __future__ import annotations
@@ -56,7 +61,7 @@ class Notification:
     status: Status
     title: str
     lines: tuple[str, ...]
-    source: Literal["cloudwatch", "alertmanager", "other"]
+    source: Literal["cloudwatch", "cloudmonitor", "alertmanager", "other"]
 
     @property
     def headline(self) -> str:
@@ -98,6 +103,94 @@ def parse(record: Mapping[str, Any], severity: str) -> Notification:
         )
     lines = _text_lines(message)
     return Notification(severity, "notice", subject or _first(lines), lines, "other")
+
+
+_CLOUDMONITOR_STATES: Mapping[str, Status] = {
+    "ALERT": "firing",
+    "OK": "resolved",
+    "INSUFFICIENT_DATA": "insufficient-data",
+}
+
+
+def parse_cloudmonitor(alarm: Mapping[str, Any], severity: str) -> Notification:
+    """The notification in a CloudMonitor alarm rule's callback (`alertName`, `alertState` ALERT /
+    OK / INSUFFICIENT_DATA, `metricProject`, `metricName`, `curValue`, `dimensions`,
+    `expression`, `timestamp` in ms): what it invokes the relay function with."""
+    metric = "/".join(str(alarm[k]) for k in ("metricProject", "metricName") if alarm.get(k))
+    value = alarm.get("curValue")
+    when = alarm.get("timestamp")
+    lines = (
+        f"{metric} = {value}" if metric and value not in (None, "") else metric,
+        _cloudmonitor_expression(alarm.get("expression")),
+        _cloudmonitor_dimensions(alarm.get("dimensions")),
+        " · ".join(
+            str(v)
+            for v in (alarm.get("regionName") or alarm.get("regionId"), alarm.get("userId"), when)
+            if v
+        ),
+    )
+    return Notification(
+        severity,
+        _CLOUDMONITOR_STATES.get(str(alarm.get("alertState", "")).upper(), "notice"),
+        str(alarm.get("alertName") or alarm.get("ruleName") or "(unnamed alarm)"),
+        tuple(line for line in lines if line),
+        "cloudmonitor",
+    )
+
+
+def parse_alertmanager_webhook(message: Mapping[str, Any], severity: str) -> Notification:
+    """The notification in an Alertmanager webhook message (version 4: `status`, `alerts`,
+    `commonLabels`, `commonAnnotations`): one line per alert, its summary and where it fired."""
+    common = message.get("commonLabels") or {}
+    alerts = [a for a in message.get("alerts") or [] if isinstance(a, Mapping)]
+    first = (alerts[0].get("labels") or {}) if alerts else {}
+    title = str(common.get("alertname") or first.get("alertname") or "(no alert)")
+    lines = []
+    for alert in alerts:
+        labels, notes = alert.get("labels") or {}, alert.get("annotations") or {}
+        what = notes.get("summary") or notes.get("description") or labels.get("alertname", "")
+        where = " ".join(
+            f"{k}={labels[k]}" for k in ("namespace", "pod", "service") if labels.get(k)
+        )
+        lines.append(
+            f"{str(alert.get('status', '')).upper()}: {what}" + (f" ({where})" if where else "")
+        )
+    status: Status = "resolved" if message.get("status") == "resolved" else "firing"
+    return Notification(severity, status, title, tuple(lines), "alertmanager")
+
+
+def is_cloudmonitor_alarm(event: Mapping[str, Any]) -> bool:
+    return "alertName" in event and "alertState" in event
+
+
+def _cloudmonitor_expression(raw: Any) -> str:
+    """`[{"expression":"$Average>80","level":3,"times":3}]` (a JSON string) -> `$Average>80 (3 times)`."""
+    items = _json_list(raw)
+    return "; ".join(
+        f"{i.get('expression')}" + (f" ({i['times']} times)" if i.get("times") else "")
+        for i in items
+        if isinstance(i, Mapping) and i.get("expression")
+    )
+
+
+def _cloudmonitor_dimensions(raw: Any) -> str:
+    items = _json_list(raw)
+    return ", ".join(
+        f"{k}={v}"
+        for i in items
+        if isinstance(i, Mapping)
+        for k, v in sorted(i.items())
+        if k != "userId"
+    )
+
+
+def _json_list(raw: Any) -> list[Any]:
+    if isinstance(raw, str):
+        try:
+            raw = json.loads(raw)
+        except ValueError:
+            return []
+    return raw if isinstance(raw, list) else [raw] if isinstance(raw, Mapping) else []
 
 
 def payload(kind: ChatKind, note: Notification) -> dict[str, Any]:

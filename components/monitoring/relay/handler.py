@@ -18,30 +18,24 @@ import importlib
 import json
 import os
 import time
-import urllib.error
-import urllib.request
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
-from .format import CHAT_KINDS, ChatKind, delivery_error, dingtalk_signed_url, parse, payload
+from .deliver import Post, RelayError, http_post, post_note
+from .format import parse
 
 SECRET_ENV = "RELAY_SECRET_ARN"  # noqa: S105  (the variable's name, not a secret)
 CACHE_SECONDS = 300
 """A changed webhook URL reaches a warm function within five minutes."""
-TIMEOUT_SECONDS = 10
 
-Post = Callable[[str, bytes], tuple[int, str]]
 _cache: dict[str, tuple[float, Mapping[str, Any]]] = {}
-
-
-class RelayError(Exception):
-    """Some posts failed (Lambda retries the event)."""
+__all__ = ["RelayError", "lambda_handler", "relay"]
 
 
 def lambda_handler(event: Mapping[str, Any], context: object) -> dict[str, int]:
     boto3 = importlib.import_module("boto3")  # in the Lambda runtime, not in the project
     routes = _routes(boto3.client("secretsmanager"), os.environ[SECRET_ENV])
-    return {"delivered": len(relay(event, routes, _post, now_ms=int(time.time() * 1000)))}
+    return {"delivered": len(relay(event, routes, http_post, now_ms=int(time.time() * 1000)))}
 
 
 def relay(
@@ -56,20 +50,9 @@ def relay(
             failed.append(f"{record['Sns']['TopicArn']}: not a topic of this relay")
             continue
         note = parse(record, str(topic["severity"]))
-        for target in topic["targets"]:
-            kind: ChatKind = target["kind"]
-            if kind not in CHAT_KINDS:
-                failed.append(f"{target['name']}: unknown kind {kind}")
-                continue
-            url = str(target["url"])
-            if kind == "dingtalk" and target.get("secret"):
-                url = dingtalk_signed_url(url, str(target["secret"]), now_ms)
-            status, body = post(url, json.dumps(payload(kind, note)).encode())
-            error = delivery_error(kind, status, body)
-            if error is None:
-                delivered.append(str(target["name"]))
-            else:
-                failed.append(f"{target['name']} ({kind}): {error}")
+        done, errors = post_note(note, topic["targets"], post, now_ms=now_ms)
+        delivered += done
+        failed += errors
     if failed:
         raise RelayError("; ".join(failed))
     return delivered
@@ -82,16 +65,3 @@ def _routes(secrets: Any, arn: str) -> Mapping[str, Any]:
     value: Mapping[str, Any] = json.loads(secrets.get_secret_value(SecretId=arn)["SecretString"])
     _cache[arn] = (time.monotonic(), value)
     return value
-
-
-def _post(url: str, body: bytes) -> tuple[int, str]:
-    request = urllib.request.Request(  # noqa: S310  (https URLs from the stack's secret only)
-        url, data=body, headers={"Content-Type": "application/json"}, method="POST"
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310
-            return int(response.status), response.read().decode(errors="replace")
-    except urllib.error.HTTPError as error:
-        return int(error.code), error.read().decode(errors="replace")
-    except urllib.error.URLError as error:
-        return 0, str(error.reason)

@@ -24,6 +24,7 @@ from components.kubernetes.alicloud_logs import ContainerLogs, ContainerLogsArgs
 from components.kubernetes.platform.baseline import PlatformBaseline, PlatformBaselineArgs
 from components.kubernetes.platform.charts import ChartArgs
 from components.monitoring.alicloud_logs import LogProject, LogProjectArgs
+from components.monitoring.alicloud_relay import cluster_chats, relayed_chats
 from infra.config import AlicloudStackConfig
 from infra.kubernetes import ack_kubernetes_provider
 from infra.layers.alicloud.network import NetworkHandles
@@ -122,6 +123,24 @@ def layer(
 
 APP_LOGSTORE = "containers"
 """The application log project's logstore of the services' container output."""
+RELAY_LOGSTORE = "alert-relay"
+"""Its logstore of the alert relay function's logs (infra/layers/alicloud/relay.py)."""
+
+
+def relay_needed(cfg: AlicloudStackConfig) -> bool:
+    """A severity has a chat only the alert relay reaches: for CloudMonitor (Slack, WeCom,
+    signed DingTalk), or for the in-cluster Alertmanager (DingTalk, WeCom)."""
+    if not cfg.alerting.configured:
+        return False
+    routing = cfg.alerting.routing()
+    return bool(relayed_chats(routing)) or (
+        relay_serves_cluster(cfg) and bool(cluster_chats(routing))
+    )
+
+
+def relay_serves_cluster(cfg: AlicloudStackConfig) -> bool:
+    """An in-cluster Alertmanager runs (a cluster with `metrics.enabled`)."""
+    return cfg.cluster.enabled and cfg.metrics.enabled
 
 
 def app_log_args(cfg: AlicloudStackConfig) -> LogProjectArgs:
@@ -129,7 +148,7 @@ def app_log_args(cfg: AlicloudStackConfig) -> LogProjectArgs:
         project_name=f"{cfg.prefix}-app-logs",
         log_class="application",
         retention_days=cfg.logs.retention.application,
-        stores=[APP_LOGSTORE],
+        stores=[APP_LOGSTORE, *([RELAY_LOGSTORE] if relay_needed(cfg) else [])],
         tags=cfg.base_tags,
         protect_stateful=cfg.protect_stateful_resources,
     )
