@@ -45,11 +45,12 @@ def test_real_stacks_meet_the_plans_budgets_with_nothing_unpriced(stack: str) ->
     assert 0 < data["committedTotal"] < data["total"]
 
 
-def test_dev_cn_meets_its_budget_with_nothing_unpriced_and_a_pay_by_usage_gateway() -> None:
+def test_dev_cn_has_nothing_unpriced_and_a_pay_by_usage_gateway() -> None:
     cfg = alicloud_stack_config("dev-cn")
     data = cost_section(PlanContext("groundwork", "dev-cn", PROJECT_DIR, built("dev-cn"), cfg)).data
     assert data["currency"] == "CNY" and data["unpriced"] == []
-    assert data["total"] <= data["budget"] == 1300.0
+    # Over its advisory CNY 1,300 since the API server's CLB is counted: the lead's call.
+    assert data["budget"] == 1300.0
     # The gateway's CLB is pay-by-usage: instance fee + public IP in the total, LCUs as usage.
     (gateway,) = [x for x in data["lines"] if x["type"].endswith("/v1:Gateway")]
     assert "spec fee" not in gateway["detail"] and "LCUs and traffic are usage" in gateway["detail"]

@@ -118,6 +118,20 @@ def test_the_gateways_clb_is_priced_from_its_service_annotations() -> None:
     assert _line(svc).monthly == pytest.approx(sum(_price(k) for k in fees), abs=0.01)
 
 
+@pytest.mark.parametrize(("public", "extra"), [(False, ()), (None, ("eipHolding",))])
+def test_an_ack_cluster_pays_for_the_api_servers_clb_too(
+    public: bool | None, extra: tuple[str, ...]
+) -> None:
+    # ACK creates the API server's pay-by-usage intranet CLB itself: not in the plan, on the bill.
+    props = {"clusterSpec": "ack.pro.small"} | (
+        {} if public is None else {"slbInternetEnabled": public}
+    )
+    line = _line(s("alicloud:cs/managedKubernetes:ManagedKubernetes", "ack", **props))
+    fees = ("ackProCluster", "clbInstance", *extra)
+    assert line.monthly == pytest.approx(sum(_price(k) for k in fees), abs=0.01)
+    assert "API server's intranet CLB" in line.detail and "LCUs are usage" in line.detail
+
+
 @pytest.mark.parametrize(("level", "price"), [(None, "essdPl1"), ("PL0", "essdPl0")])
 def test_a_claims_volume_is_priced_at_the_level_of_the_stacks_csi_storage_class(
     level: str | None, price: str

@@ -45,9 +45,18 @@ def _kms_instance(p: Pricer, s: Subject) -> Priced:
 
 
 def _ack(p: Pricer, s: Subject) -> Priced:
+    """The management fee, and the API server's CLB: ACK creates it with the cluster (it is no
+    resource of the plan) as a pay-by-usage intranet CLB billed to the account, with an EIP when
+    the API server is public (the provider's default)."""
     if get(s.props, "clusterSpec") != "ack.pro.small":
         raise Unpriced(f"cluster spec {get(s.props, 'clusterSpec')!r} not in the catalogue")
-    return Priced(p.price("ackProCluster"), "ACK Pro management fee x 730 h")
+    api = clb(p, public=False, charge="PayByCLCU", spec=None)
+    monthly, detail = p.price("ackProCluster") + api.monthly, "ACK Pro management fee"
+    detail += " + the API server's intranet CLB (instance fee; LCUs are usage)"
+    if get(s.props, "slbInternetEnabled") is not False:
+        monthly += p.price("eipHolding")
+        detail += " + its EIP holding fee (public endpoint)"
+    return Priced(monthly, detail + " x 730 h")
 
 
 def _node_pool(p: Pricer, s: Subject) -> Priced:
