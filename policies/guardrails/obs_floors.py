@@ -126,7 +126,8 @@ def _encrypted_class(name: Any, classes: Sequence[Subject]) -> str | None:
     return None
 
 
-def _claims(values: Mapping[str, Any]) -> Iterator[tuple[str, Any]]:
+def claims(values: Mapping[str, Any]) -> Iterator[tuple[str, Any]]:
+    """(values path, storageClassName or None) of each volume claim template of the release."""
     for where in ("prometheus.prometheusSpec.storageSpec.volumeClaimTemplate.spec",
                   "alertmanager.alertmanagerSpec.storage.volumeClaimTemplate.spec"):  # fmt: skip
         spec = get(values, where)
@@ -161,7 +162,7 @@ def _metrics_stack(subjects: Sequence[Subject], params: Mapping[str, Any]) -> It
         for where, problem in metrics_stack_problems(values, params):
             yield Finding(f"{KPS} release '{release.name}': values.{where} {problem}", release.urn)
         if params["requireEncryptedVolumes"]:
-            for where, name in _claims(values):
+            for where, name in claims(values):
                 found = _encrypted_class(name, classes)
                 if found:
                     yield Finding(f"{KPS} release '{release.name}': values.{where}: {found}",
