@@ -618,6 +618,13 @@ class AwsStackConfig(StackBase):
                           "(policy cdn-waf-and-logging)")  # fmt: skip
         if self.cluster.enabled:
             yield from self._telemetry_floor_problems()
+        if not self.health_checks.enabled and limits.enforced("obs-entry-health-checks"):
+            from infra.layers.health import entry_points  # noqa: PLC0415 (layers import config)
+
+            if entry_points(self):
+                yield Problem("healthChecks.enabled", f"false: {env} checks its public entry "
+                              f"points {sorted(entry_points(self))} (policy obs-entry-health-checks); "
+                              "allowed: true")  # fmt: skip
         if limits.enforced("k8s-on-demand-nodes"):
             for name, group in self.cluster.node_groups.items():
                 if group.capacity_type == "SPOT":

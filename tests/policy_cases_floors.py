@@ -205,6 +205,39 @@ def helm(chart: str, name: str | None = None) -> R:
     return R(RELEASE, name or chart, {"chart": chart, "version": "1.0.0", "values": {}})
 
 
+GATEWAY = "kubernetes:gateway.networking.k8s.io/v1:Gateway"
+ROUTE = "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute"
+LB_CONFIG = "kubernetes:gateway.k8s.aws/v1beta1:LoadBalancerConfiguration"
+HEALTH_CHECK = "aws:route53/healthCheck:HealthCheck"
+ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
+
+
+def public_gateway(scheme: Any = "internet-facing") -> list[R]:
+    ns = {"namespace": "gateway"}
+    return [
+        R(LB_CONFIG, "lb", {"metadata": {"name": "public", **ns}, "spec": {"scheme": scheme}}),
+        R(GATEWAY, "gw", {"metadata": {"name": "public", **ns}, "spec": {"infrastructure": {
+            "parametersRef": {"kind": "LoadBalancerConfiguration", "name": "public"}}}}),
+    ]  # fmt: skip
+
+
+def route(host: Any = "web.acme.example", backends: bool = True) -> R:
+    rule = {"backendRefs": [{"name": "web", "port": 80}]} if backends else {"filters": []}
+    return R(ROUTE, f"route-{host}", {
+        "metadata": {"name": "web", "namespace": "apps"},
+        "spec": {"hostnames": [host], "rules": [rule],
+                 "parentRefs": [{"name": "public", "namespace": "gateway"}]}})  # fmt: skip
+
+
+def health(host: str = "web.acme.example", alarmed: bool = True) -> list[R]:
+    found = [R(HEALTH_CHECK, f"hc-{host}", {"fqdn": host, "type": "HTTPS"})]
+    if alarmed:
+        found.append(R(ALARM, f"alarm-{host}", {"alarmActions": ["arn:aws:sns:us-east-1:1:p1"],
+                       "dimensions": {"HealthCheckId": UNKNOWN}},
+                       links={"dimensions": [f"hc-{host}"]}))  # fmt: skip
+    return found
+
+
 def lifecycle(*rules: dict[str, Any]) -> list[R]:
     return [
         R(BUCKET, "uploads", {"bucket": "acme-uploads"}),
@@ -307,6 +340,33 @@ CASES: dict[str, Case] = {
             [R(ACK, "ack", {"addons": [{"name": "logtail-ds", "disabled": True}]})],
         ],
         unknown=[R(ACK, "ack", {"addons": UNKNOWN})],
+    ),
+    "obs-entry-health-checks": Case(
+        ok=[
+            *public_gateway(),
+            route(),
+            *health(),
+            route("old.acme.example", backends=False),
+            # an internal load balancer's routes are out of Route 53's reach
+            R(
+                ROUTE,
+                "internal",
+                {
+                    "metadata": {"namespace": "apps"},
+                    "spec": {
+                        "hostnames": ["intra.acme.example"],
+                        "rules": [{"backendRefs": [{"name": "x"}]}],
+                        "parentRefs": [{"name": "private", "namespace": "gateway"}],
+                    },
+                },
+            ),
+        ],
+        bad=[
+            [*public_gateway(), route()],  # healthChecks off
+            [*public_gateway(), route(), *health("other.acme.example")],
+            [*public_gateway(), route(), *health(alarmed=False)],
+        ],
+        unknown=[*public_gateway(), route(UNKNOWN)],
     ),
     "obs-tracing-collector": Case(
         ok=[cluster(), helm("opentelemetry-collector"), R(ACK, "ack", {})],

@@ -25,6 +25,7 @@ KPS_CHART = {
     "repository": "https://prometheus-community.github.io/helm-charts",
 }
 HELM = "kubernetes:helm.sh/v3:Release"
+HEALTH_CHECK = "aws:route53/healthCheck:HealthCheck"
 ACK = "alicloud:cs/managedKubernetes:ManagedKubernetes"
 ONE_PROMETHEUS = {"prometheus": {"prometheusSpec": {"replicas": 1}}}
 
@@ -67,6 +68,8 @@ REFUSED: list[tuple[str, dict[str, Any], str, str]] = [
      "encrypted StorageClass"),
     ("prod", {"logs.shipping.enabled": False}, "logs.shipping.enabled", "obs-log-shipping"),
     ("prod", {"tracing.enabled": False}, "tracing.enabled", "obs-tracing-collector"),
+    ("prod", {"healthChecks.enabled": False}, "healthChecks.enabled", "web.acme.example"),
+    ("staging", {"healthChecks.enabled": False}, "healthChecks.enabled", "obs-entry-health-checks"),
     ("prod-cn", {"metrics.enabled": False}, "metrics.enabled", "obs-metrics-stack-ha"),
     ("prod-cn", {"metrics.alertmanager.replicas": 1}, "metrics.alertmanager.replicas", "at least 3"),
 ]  # fmt: skip
@@ -132,6 +135,8 @@ def _without(stack: str, *charts: str, addon: str | None = None) -> PlanContext:
     for recorded in built(stack).recorded:
         if recorded.type == HELM and recorded.inputs.get("chart") in charts:
             continue
+        if "health" in charts and recorded.type == HEALTH_CHECK:  # healthChecks switched off
+            continue
         r = copy.copy(recorded)
         if addon and r.type == ACK:
             r.inputs, r.outputs = (
@@ -154,6 +159,7 @@ def _alicloud(stack: str) -> PlanContext:
         ("prod", ("kube-prometheus-stack",), None, "obs-metrics-stack-ha"),
         ("prod", ("aws-for-fluent-bit",), None, "obs-log-shipping"),
         ("prod", ("opentelemetry-collector",), None, "obs-tracing-collector"),
+        ("prod", ("health",), None, "obs-entry-health-checks"),
         ("prod-cn", ("kube-prometheus-stack",), None, "obs-metrics-stack-ha"),
         ("prod-cn", (), "logtail-ds", "obs-log-shipping"),
     ],

@@ -15,10 +15,16 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from .core import Finding, Rule, Subject, as_list, get, is_dr_replica, known, need
+from .joins import linked
 from .k8s_helm import chart_name
 from .k8s_objects import HELM
 from .prod_floors import STORAGE_CLASSES
 
+GATEWAY = "kubernetes:gateway.networking.k8s.io/v1:Gateway"
+ROUTE = "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute"
+LB_CONFIG = "kubernetes:gateway.k8s.aws/v1beta1:LoadBalancerConfiguration"
+HEALTH_CHECK = "aws:route53/healthCheck:HealthCheck"
+ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
 EKS = "aws:eks/cluster:Cluster"
 ACK = "alicloud:cs/managedKubernetes:ManagedKubernetes"
 CLUSTERS = (EKS, ACK)
@@ -195,6 +201,53 @@ def _tracing(subjects: Sequence[Subject], params: Mapping[str, Any]) -> Iterator
                       f"{params['collectorCharts']})", cluster.urn)  # fmt: skip
 
 
+def _namespace(subject: Subject) -> Any:
+    return get(subject.props, "metadata.namespace") or "default"
+
+
+def _public_gateways(subjects: Sequence[Subject]) -> set[tuple[Any, Any]]:
+    """(namespace, name) of Gateways whose load balancer (AWS Load Balancer Controller's
+    LoadBalancerConfiguration) is internet-facing."""
+    facing = {(_namespace(c), get(c.props, "metadata.name")) for c in subjects
+              if c.type == LB_CONFIG and need(c.props, "spec.scheme") == "internet-facing"}  # fmt: skip
+    found = set()
+    for g in subjects:
+        ref = get(g.props, "spec.infrastructure.parametersRef") if g.type == GATEWAY else None
+        if not isinstance(ref, Mapping) or ref.get("kind") != "LoadBalancerConfiguration":
+            continue
+        if (_namespace(g), ref.get("name")) in facing:
+            found.add((_namespace(g), get(g.props, "metadata.name")))
+    return found
+
+
+def _public_hosts(subjects: Sequence[Subject]) -> Iterator[tuple[str, Subject]]:
+    """Hostnames of routes that serve backends through an internet-facing Gateway."""
+    public = _public_gateways(subjects)
+    for route in (s for s in subjects if s.type == ROUTE):
+        rules = as_list(need(route.props, "spec.rules"), "spec.rules")
+        if not any(get(r, "backendRefs") for r in rules):
+            continue  # a redirect serves nothing to check
+        parents = as_list(need(route.props, "spec.parentRefs"), "spec.parentRefs")
+        if any(
+            (get(p, "namespace") or _namespace(route), get(p, "name")) in public for p in parents
+        ):
+            for host in as_list(need(route.props, "spec.hostnames"), "spec.hostnames"):
+                yield str(known(host, "spec.hostnames")), route
+
+
+def _entry_health(subjects: Sequence[Subject], params: Mapping[str, Any]) -> Iterator[Finding]:
+    checks = [s for s in subjects if s.type == HEALTH_CHECK]
+    alarms = [a for a in subjects if a.type == ALARM and get(a.props, "alarmActions")]
+    for host, route in _public_hosts(subjects):
+        mine = [c for c in checks if get(c.props, "fqdn") == host]
+        if not mine:
+            yield Finding(f"public host {host} (route '{route.name}') has no Route 53 health "
+                          "check", route.urn)  # fmt: skip
+        elif not any(linked(a, "dimensions", c) for a in alarms for c in mine):
+            yield Finding(f"the health check of public host {host} has no alarm with "
+                          "alarmActions: nobody hears when it fails", mine[0].urn)  # fmt: skip
+
+
 RULES = [
     Rule(
         id="obs-metrics-stack-ha",
@@ -241,5 +294,15 @@ RULES = [
         stack_check=_tracing,
         params={"clusterTypes": [EKS], "collectorCharts": ["opentelemetry-collector"]},
         anchors="OpenTelemetry Collector deployment",
+    ),
+    Rule(
+        id="obs-entry-health-checks",
+        group="availability",
+        severity="medium",
+        description="Every host an internet-facing Gateway (AWS Load Balancer Controller) serves to backends has a Route 53 health check of that host, watched by an alarm with alarmActions.",
+        remediation="Keep healthChecks.enabled (and alerting); a host of your own needs a health check and its alarm.",
+        types=(GATEWAY, ROUTE, LB_CONFIG, HEALTH_CHECK, ALARM),
+        stack_check=_entry_health,
+        anchors="Route 53 health checks, Well-Architected REL06",
     ),
 ]
