@@ -76,7 +76,9 @@ class AlertmanagerConfig(Section):
 
 class Metrics(Section):
     enabled: bool = True
-    """Install the stack (needs `cluster.enabled`); off: no Prometheus, no workload monitors."""
+    """Install the stack (needs `cluster.enabled`); off: no Prometheus, no workload monitors.
+    Staging and prod keep it on, with their floors of replicas, retention and volumes (policy
+    obs-metrics-stack-ha, also over `chart.values`)."""
     chart: HelmChart = KUBE_PROMETHEUS_STACK
     """kube-prometheus-stack, pinned (its repository is in the chart-source policy's allowlist)."""
     prometheus: PrometheusConfig = Field(default_factory=PrometheusConfig)
