@@ -181,6 +181,21 @@ def kps_values(
     return {**values, **changes}
 
 
+PROM_CR = "kubernetes:monitoring.coreos.com/v1:Prometheus"
+AM_CR = "kubernetes:monitoring.coreos.com/v1:Alertmanager"
+
+
+def server(type_: str = PROM_CR, **spec: Any) -> R:
+    """A Prometheus / Alertmanager object declared directly (no chart)."""
+    full = {
+        "replicas": 2 if type_ == PROM_CR else 3,
+        "retention": "30d",
+        "storage": claim(),
+        **spec,
+    }
+    return R(type_, f"own-{type_.rsplit(':', 1)[-1].lower()}", {"spec": full})
+
+
 def kps(
     values: Any, name: str = "kps", chart: str = "kube-prometheus-stack", type_: str = RELEASE
 ) -> R:
@@ -272,6 +287,8 @@ CASES: dict[str, Case] = {
                 name="kps-2",
                 type_=CHART,
             ),
+            server(),
+            server(AM_CR, retention=None),
         ],
         bad=[
             [cluster()],  # metrics switched off: no stack at all
@@ -325,6 +342,11 @@ CASES: dict[str, Case] = {
             [kps(kps_values()), storage_class(encrypted=None)],  # plaintext volumes
             [kps(kps_values()), storage_class("other")],  # a class the stack does not define
             [kps(kps_values(), chart="oci://registry.example/charts/kube-prometheus-stack")],
+            [cluster(), server(replicas=1), storage_class()],  # counts as a stack, 1 replica
+            [server(retention=None), storage_class()],  # the operator's 24h
+            [server(AM_CR, storage=None), storage_class()],
+            [server(AM_CR, replicas=None), storage_class()],  # the operator's 1
+            [server(), storage_class(encrypted="false")],
         ],
         unknown=[kps(kps_values(prometheus_replicas=UNKNOWN)), storage_class()],
     ),

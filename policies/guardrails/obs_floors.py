@@ -29,6 +29,10 @@ EKS = "aws:eks/cluster:Cluster"
 ACK = "alicloud:cs/managedKubernetes:ManagedKubernetes"
 CLUSTERS = (EKS, ACK)
 KPS = "kube-prometheus-stack"
+PROMETHEUS = "kubernetes:monitoring.coreos.com/v1:Prometheus"
+ALERTMANAGER = "kubernetes:monitoring.coreos.com/v1:Alertmanager"
+OPERATOR_DEFAULT_RETENTION = "24h"
+"""The Prometheus operator's retention for a Prometheus object that sets none."""
 DEFAULT_CLASS = "storageclass.kubernetes.io/is-default-class"
 CHART_DEFAULT_RETENTION = "10d"
 """kube-prometheus-stack's `prometheusSpec.retention` when the values leave it out."""
@@ -156,13 +160,42 @@ def _clusters(subjects: Sequence[Subject], types: Sequence[str]) -> list[Subject
     return [s for s in subjects if s.type in types and not is_dr_replica(s)]
 
 
+def _custom_resource(server: Subject, params: Mapping[str, Any]) -> Iterator[tuple[str, Any]]:
+    """(problem, storageClassName of its claim) of a Prometheus or Alertmanager object the stack
+    declares itself (the operator's defaults where a field is left out)."""
+    prometheus = server.type == PROMETHEUS
+    minimum = params["minPrometheusReplicas" if prometheus else "minAlertmanagerReplicas"]
+    replicas = need(server.props, "spec.replicas") or 1
+    if int(replicas) < minimum:
+        yield f"spec.replicas {replicas}; the floor is {minimum}", None
+    if prometheus:
+        text = str(need(server.props, "spec.retention") or OPERATOR_DEFAULT_RETENTION)
+        if retention_days(text) < params["minRetentionDays"]:
+            yield f"spec.retention {text}; the floor is {params['minRetentionDays']} days", None
+    template = need(server.props, "spec.storage.volumeClaimTemplate")
+    wanted = params["requirePersistentVolumes" if prometheus else "requireAlertmanagerVolume"]
+    if wanted and not template:
+        yield "spec.storage.volumeClaimTemplate not set: the data lives in an emptyDir", None
+    if isinstance(template, Mapping):
+        yield "", known(get(template, "spec.storageClassName"), "spec.storageClassName")
+
+
 def _metrics_stack(subjects: Sequence[Subject], params: Mapping[str, Any]) -> Iterator[Finding]:
     releases = _releases(subjects, [KPS])
-    if params["requireStack"] and not releases:
+    classes = [s for s in subjects if s.type in STORAGE_CLASSES and not s.type.endswith("Patch")]
+    servers = [s for s in subjects if s.type in (PROMETHEUS, ALERTMANAGER)]
+    for server in servers:
+        for problem, claim_class in _custom_resource(server, params):
+            if problem:
+                yield Finding(f"{server.name}: {problem}", server.urn)
+            elif params["requireEncryptedVolumes"]:
+                found = _encrypted_class(claim_class, classes)
+                if found:
+                    yield Finding(f"{server.name}: spec.storage: {found}", server.urn)
+    if params["requireStack"] and not releases and not any(s.type == PROMETHEUS for s in servers):
         for cluster in _clusters(subjects, CLUSTERS):
             yield Finding(f"cluster '{cluster.name}' has no in-cluster metrics stack "
                           f"(a {KPS} release)", cluster.urn)  # fmt: skip
-    classes = [s for s in subjects if s.type in STORAGE_CLASSES and not s.type.endswith("Patch")]
     for release in releases:
         values = need(release.props, "values") or {}
         for where, problem in metrics_stack_problems(values, params):
@@ -253,9 +286,9 @@ RULES = [
         id="obs-metrics-stack-ha",
         group="availability",
         severity="high",
-        description="Every cluster has an in-cluster metrics stack, and every kube-prometheus-stack release (ours or added) keeps the floors: at least minPrometheusReplicas Prometheus and minAlertmanagerReplicas Alertmanagers, PodDisruptionBudgets and hard anti-affinity (requirePdb, requireAntiAffinity), minRetentionDays of retention, persistent volumes (requirePersistentVolumes, requireAlertmanagerVolume) on a StorageClass of the stack with parameters.encrypted true.",
+        description="Every cluster has an in-cluster metrics stack, and every kube-prometheus-stack release (ours or added) keeps the floors (Prometheus and Alertmanager objects declared directly: replicas, retention, volumes and their class): at least minPrometheusReplicas Prometheus and minAlertmanagerReplicas Alertmanagers, PodDisruptionBudgets and hard anti-affinity (requirePdb, requireAntiAffinity), minRetentionDays of retention, persistent volumes (requirePersistentVolumes, requireAlertmanagerVolume) on a StorageClass of the stack with parameters.encrypted true.",
         remediation="Keep metrics.enabled and the metrics.prometheus / metrics.alertmanager floors of the environment; do not override them in metrics.chart.values (or in a release of your own).",
-        types=(*CLUSTERS, *HELM, *STORAGE_CLASSES),
+        types=(*CLUSTERS, *HELM, *STORAGE_CLASSES, PROMETHEUS, ALERTMANAGER),
         stack_check=_metrics_stack,
         params={
             "requireStack": True,
