@@ -221,7 +221,7 @@ def helm(chart: str, name: str | None = None) -> R:
 
 
 GATEWAY = "kubernetes:gateway.networking.k8s.io/v1:Gateway"
-ROUTE = "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute"
+HTTP_ROUTE = "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute"
 LB_CONFIG = "kubernetes:gateway.k8s.aws/v1beta1:LoadBalancerConfiguration"
 HEALTH_CHECK = "aws:route53/healthCheck:HealthCheck"
 ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
@@ -238,7 +238,7 @@ def public_gateway(scheme: Any = "internet-facing") -> list[R]:
 
 def route(host: Any = "web.acme.example", backends: bool = True) -> R:
     rule = {"backendRefs": [{"name": "web", "port": 80}]} if backends else {"filters": []}
-    return R(ROUTE, f"route-{host}", {
+    return R(HTTP_ROUTE, f"route-{host}", {
         "metadata": {"name": "web", "namespace": "apps"},
         "spec": {"hostnames": [host], "rules": [rule],
                  "parentRefs": [{"name": "public", "namespace": "gateway"}]}})  # fmt: skip
@@ -371,7 +371,7 @@ CASES: dict[str, Case] = {
             route("old.acme.example", backends=False),
             # an internal load balancer's routes are out of Route 53's reach
             R(
-                ROUTE,
+                HTTP_ROUTE,
                 "internal",
                 {
                     "metadata": {"namespace": "apps"},
