@@ -92,7 +92,7 @@ from infra.sections.logs import (
     retention_problems,
     with_class_retention,
 )
-from infra.sections.metrics import Metrics
+from infra.sections.metrics import Metrics, metrics_floor_problems
 from infra.sections.network import AlicloudNetwork, AwsNetwork, Network
 from infra.sections.postgres import AlicloudPostgres, AwsPostgres, Postgres
 from infra.sections.redis import AlicloudRedis, AwsRedis, Redis
@@ -102,6 +102,7 @@ from infra.sections.tags import Tags
 from infra.sections.tracing import Tracing
 from planner.config_keys import namespace_problems
 from planner.stackfile import dotted_path
+from policies.guardrails.obs_floors import EKS as EKS_TYPE
 
 PROJECT = "groundwork"
 """Project name in Pulumi.yaml, and the namespace of every config key we own."""
@@ -326,6 +327,7 @@ class StackBase(Section):
             )
         for key, message in app_guardrail_problems(self.apps, self.limits):
             yield Problem(key, message)
+        yield from metrics_floor_problems(self.metrics, self.limits, self.cluster.enabled)
         if self.storage.force_destroy and self.limits.enforced("stateful-resources-protected"):
             yield Problem(
                 "storage.forceDestroy",
@@ -613,6 +615,15 @@ class AwsStackConfig(StackBase):
         if self.cdn.enabled and not self.cdn.waf.enabled and limits.enforced("cdn-waf-and-logging"):
             yield Problem("cdn.waf.enabled", f"{env} keeps a web firewall in front of the CDN "
                           "(policy cdn-waf-and-logging)")  # fmt: skip
+        if self.cluster.enabled:
+            yield from self._telemetry_floor_problems()
+        if not self.health_checks.enabled and limits.enforced("obs-entry-health-checks"):
+            from infra.layers.health import entry_points  # noqa: PLC0415 (layers import config)
+
+            if entry_points(self):
+                yield Problem("healthChecks.enabled", f"false: {env} checks its public entry "
+                              f"points {sorted(entry_points(self))} (policy obs-entry-health-checks); "
+                              "allowed: true")  # fmt: skip
         if limits.enforced("k8s-on-demand-nodes"):
             for name, group in self.cluster.node_groups.items():
                 if group.capacity_type == "SPOT":
@@ -620,6 +631,25 @@ class AwsStackConfig(StackBase):
                         f"cluster.nodeGroups.{name}.capacityType",
                         f"{env} runs ON_DEMAND nodes, not SPOT (policy k8s-on-demand-nodes)",
                     )
+
+    def _telemetry_floor_problems(self) -> Iterator[Problem]:
+        """The cluster's log shipper and trace collector, where obs-log-shipping and
+        obs-tracing-collector are mandatory (the rules look for a release of these charts)."""
+        env = self.environment
+        floors = (
+            ("obs-log-shipping", "shippingCharts", "logs.shipping", self.logs.shipping, "ships container logs"),
+            ("obs-tracing-collector", "collectorCharts", "tracing", self.tracing, "runs a trace collector"),
+        )  # fmt: skip
+        for rule_id, charts, key, section, what in floors:
+            rule = self.limits.enforced(rule_id)
+            if rule is None or EKS_TYPE not in rule.get("clusterTypes", [EKS_TYPE]):
+                continue
+            if not section.enabled:
+                yield Problem(f"{key}.enabled", f"false: {env} {what} (policy {rule_id}); "
+                              "allowed: true")  # fmt: skip
+            elif section.chart.chart not in rule[charts]:
+                yield Problem(f"{key}.chart.chart", f"'{section.chart.chart}' is not one the "
+                              f"policy {rule_id} knows; allowed: {', '.join(rule[charts])}")  # fmt: skip
 
     def _dns_domain(self) -> str | None:
         zone = self.platform.route53_zone

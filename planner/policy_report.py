@@ -84,7 +84,9 @@ def policy_section(ctx: PlanContext) -> Section:
         return Section(key="policy", title="Policy pack", data={"config": None, "violations": []},
                        text=[f"  {reason}"], markdown=[reason], blocking=[reason])  # fmt: skip
     inputs, outputs = policy_resources(ctx.resources)
-    violations = analyze(inputs, outputs, load_pack_config(path))
+    found = analyze(inputs, outputs, load_pack_config(path))
+    violations = [v for v in found if v.read_by_engine is None]
+    engine_only = read_by_engine([v for v in found if v.read_by_engine is not None])
     mandatory = [v for v in violations if v.level == "mandatory"]
     advisory = [v for v in violations if v.level == "advisory"]
     text = [f"  config: {path.relative_to(path.parents[2])}  "
@@ -106,6 +108,13 @@ def policy_section(ctx: PlanContext) -> Section:
                 )
     if not violations:
         text.append("  no violations")
+    if engine_only:
+        text.append("  checked by the engine (the offline plan cannot read these manifests):")
+        markdown += ["", "Checked by the engine (the offline plan cannot read these manifests):"]
+    for item in engine_only:
+        line = _engine_line(item)
+        text.append(f"    {item['resource']}: {line}")
+        markdown.append(f"- `{item['resource']}`: {line}")
     return Section(
         key="policy",
         title="Policy pack",
@@ -122,6 +131,7 @@ def policy_section(ctx: PlanContext) -> Section:
                 }
                 for v in violations
             ],
+            "readByEngine": engine_only,
         },
         text=text,
         markdown=markdown,
@@ -129,6 +139,31 @@ def policy_section(ctx: PlanContext) -> Section:
             f"policy {v.rule.id} (mandatory) on {v.resource}: {_first_line(v.message)}"
             for v in mandatory
         ],
+    )
+
+
+def read_by_engine(deferred: list[Violation]) -> list[dict[str, Any]]:
+    """One entry per component whose manifest only the engine's provider reads: its source and
+    every rule that will check its objects there (as resources of their own)."""
+    by_urn: dict[str | None, list[Violation]] = defaultdict(list)
+    for v in deferred:
+        by_urn[v.urn].append(v)
+    return [
+        {
+            "urn": urn,
+            "resource": group[0].resource,
+            "source": group[0].read_by_engine,
+            "rules": sorted({v.rule.id for v in group}),
+        }
+        for urn, group in sorted(by_urn.items(), key=lambda item: str(item[0]))
+    ]
+
+
+def _engine_line(item: dict[str, Any]) -> str:
+    rules = item["rules"]
+    return (
+        f"manifest {item['source']} is read by the engine only; there its objects are resources "
+        f"of their own, checked by {len(rules)} rule(s): {', '.join(rules)}"
     )
 
 

@@ -148,6 +148,111 @@ def issuer(server: Any) -> R:
     return R(ISSUER, "issuer", {"metadata": {"name": "le"}, "spec": {"acme": {"server": server}}})
 
 
+EKS = "aws:eks/cluster:Cluster"
+ACK = "alicloud:cs/managedKubernetes:ManagedKubernetes"
+RELEASE = "kubernetes:helm.sh/v3:Release"
+CHART = "kubernetes:helm.sh/v4:Chart"
+
+
+def claim(storage_class: Any = "gp3") -> dict[str, Any]:
+    spec: dict[str, Any] = {"resources": {"requests": {"storage": "50Gi"}}}
+    if storage_class is not None:
+        spec["storageClassName"] = storage_class
+    return {"volumeClaimTemplate": {"spec": spec}}
+
+
+def kps_values(
+    prometheus_replicas: int | str = 2, alertmanager_replicas: int | str = 3, **changes: Any
+) -> dict[str, Any]:
+    """Values of an HA kube-prometheus-stack as the platform sets them; `changes` replace whole
+    top-level sections."""
+    values: dict[str, Any] = {
+        "prometheus": {
+            "podDisruptionBudget": {"enabled": True},
+            "prometheusSpec": {"replicas": prometheus_replicas, "podAntiAffinity": "hard",
+                               "retention": "15d", "storageSpec": claim()},
+        },
+        "alertmanager": {
+            "podDisruptionBudget": {"enabled": True},
+            "alertmanagerSpec": {"replicas": alertmanager_replicas, "podAntiAffinity": "hard",
+                                 "storage": claim()},
+        },
+    }  # fmt: skip
+    return {**values, **changes}
+
+
+PROM_CR = "kubernetes:monitoring.coreos.com/v1:Prometheus"
+AM_CR = "kubernetes:monitoring.coreos.com/v1:Alertmanager"
+
+
+def server(type_: str = PROM_CR, **spec: Any) -> R:
+    """A Prometheus / Alertmanager object declared directly (no chart)."""
+    full = {
+        "replicas": 2 if type_ == PROM_CR else 3,
+        "retention": "30d",
+        "storage": claim(),
+        **spec,
+    }
+    return R(type_, f"own-{type_.rsplit(':', 1)[-1].lower()}", {"spec": full})
+
+
+def kps(
+    values: Any, name: str = "kps", chart: str = "kube-prometheus-stack", type_: str = RELEASE
+) -> R:
+    return R(type_, name, {"chart": chart, "version": "88.5.3", "values": values})
+
+
+def storage_class(name: str = "gp3", encrypted: str | None = "true", default: bool = True) -> R:
+    props: dict[str, Any] = {
+        "metadata": {"name": name, "annotations": {
+            "storageclass.kubernetes.io/is-default-class": str(default).lower()}},
+        "provisioner": "ebs.csi.aws.com",
+        "parameters": {"type": "gp3", **({"encrypted": encrypted} if encrypted else {})},
+    }  # fmt: skip
+    return R(SC, f"sc-{name}", props)
+
+
+def cluster(type_: str = EKS, **props: Any) -> R:
+    return R(type_, "cluster", {"tags": TAGS, **props})
+
+
+def helm(chart: str, name: str | None = None) -> R:
+    return R(RELEASE, name or chart, {"chart": chart, "version": "1.0.0", "values": {}})
+
+
+GATEWAY = "kubernetes:gateway.networking.k8s.io/v1:Gateway"
+HTTP_ROUTE = "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute"
+LB_CONFIG = "kubernetes:gateway.k8s.aws/v1beta1:LoadBalancerConfiguration"
+HEALTH_CHECK = "aws:route53/healthCheck:HealthCheck"
+ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
+
+
+def public_gateway(scheme: Any = "internet-facing") -> list[R]:
+    ns = {"namespace": "gateway"}
+    return [
+        R(LB_CONFIG, "lb", {"metadata": {"name": "public", **ns}, "spec": {"scheme": scheme}}),
+        R(GATEWAY, "gw", {"metadata": {"name": "public", **ns}, "spec": {"infrastructure": {
+            "parametersRef": {"kind": "LoadBalancerConfiguration", "name": "public"}}}}),
+    ]  # fmt: skip
+
+
+def route(host: Any = "web.acme.example", backends: bool = True) -> R:
+    rule = {"backendRefs": [{"name": "web", "port": 80}]} if backends else {"filters": []}
+    return R(HTTP_ROUTE, f"route-{host}", {
+        "metadata": {"name": "web", "namespace": "apps"},
+        "spec": {"hostnames": [host], "rules": [rule],
+                 "parentRefs": [{"name": "public", "namespace": "gateway"}]}})  # fmt: skip
+
+
+def health(host: str = "web.acme.example", alarmed: bool = True) -> list[R]:
+    found = [R(HEALTH_CHECK, f"hc-{host}", {"fqdn": host, "type": "HTTPS"})]
+    if alarmed:
+        found.append(R(ALARM, f"alarm-{host}", {"alarmActions": ["arn:aws:sns:us-east-1:1:p1"],
+                       "dimensions": {"HealthCheckId": UNKNOWN}},
+                       links={"dimensions": [f"hc-{host}"]}))  # fmt: skip
+    return found
+
+
 def lifecycle(*rules: dict[str, Any]) -> list[R]:
     return [
         R(BUCKET, "uploads", {"bucket": "acme-uploads"}),
@@ -161,6 +266,136 @@ def lifecycle(*rules: dict[str, Any]) -> list[R]:
 
 
 CASES: dict[str, Case] = {
+    "obs-metrics-stack-ha": Case(
+        ok=[
+            cluster(),
+            kps(kps_values()),
+            storage_class(),
+            # a second stack on ACK, its claims on the encrypted default class
+            kps(
+                kps_values(
+                    prometheus={
+                        "podDisruptionBudget": {"enabled": True},
+                        "prometheusSpec": {
+                            "replicas": 3,
+                            "podAntiAffinity": "hard",
+                            "retention": "3w",
+                            "storageSpec": claim(None),
+                        },
+                    }
+                ),
+                name="kps-2",
+                type_=CHART,
+            ),
+            server(),
+            server(AM_CR, retention=None),
+        ],
+        bad=[
+            [cluster()],  # metrics switched off: no stack at all
+            [
+                cluster(),
+                kps(kps_values(prometheus_replicas=1)),
+                storage_class(),
+            ],  # a user's own 1-replica release
+            [kps(kps_values(alertmanager_replicas=1)), storage_class()],
+            [kps(kps_values(prometheus={"enabled": False})), storage_class()],
+            [
+                kps(
+                    kps_values(
+                        prometheus={
+                            "prometheusSpec": {
+                                "replicas": 2,
+                                "podAntiAffinity": "hard",
+                                "storageSpec": claim(),
+                            },
+                            "podDisruptionBudget": {"enabled": True},
+                        }
+                    )
+                ),
+                storage_class(),
+            ],  # the chart's 10 days of retention
+            [
+                kps(
+                    kps_values(
+                        alertmanager={
+                            "alertmanagerSpec": {"replicas": 3, "podAntiAffinity": "hard"},
+                            "podDisruptionBudget": {"enabled": True},
+                        }
+                    )
+                ),
+                storage_class(),
+            ],  # no volume: silences lost on restart
+            [
+                kps(
+                    kps_values(
+                        prometheus={
+                            "prometheusSpec": {
+                                "replicas": 2,
+                                "retention": "30d",
+                                "storageSpec": claim(),
+                            }
+                        }
+                    )
+                ),
+                storage_class(),
+            ],  # no PDB, soft anti-affinity
+            [kps(kps_values()), storage_class(encrypted=None)],  # plaintext volumes
+            [kps(kps_values()), storage_class("other")],  # a class the stack does not define
+            [kps(kps_values(), chart="oci://registry.example/charts/kube-prometheus-stack")],
+            [cluster(), server(replicas=1), storage_class()],  # counts as a stack, 1 replica
+            [server(retention=None), storage_class()],  # the operator's 24h
+            [server(AM_CR, storage=None), storage_class()],
+            [server(AM_CR, replicas=None), storage_class()],  # the operator's 1
+            [server(), storage_class(encrypted="false")],
+        ],
+        unknown=[kps(kps_values(prometheus_replicas=UNKNOWN)), storage_class()],
+    ),
+    "obs-log-shipping": Case(
+        ok=[
+            cluster(),
+            helm("aws-for-fluent-bit"),
+            R(ACK, "ack", {"addons": [{"name": "csi-plugin"}, {"name": "logtail-ds"}]}),
+        ],
+        bad=[
+            [cluster()],  # logs.shipping off
+            [R(ACK, "ack", {"addons": [{"name": "csi-plugin"}]})],  # no log project
+            [R(ACK, "ack", {"addons": [{"name": "logtail-ds", "disabled": True}]})],
+        ],
+        unknown=[R(ACK, "ack", {"addons": UNKNOWN})],
+    ),
+    "obs-entry-health-checks": Case(
+        ok=[
+            *public_gateway(),
+            route(),
+            *health(),
+            route("old.acme.example", backends=False),
+            # an internal load balancer's routes are out of Route 53's reach
+            R(
+                HTTP_ROUTE,
+                "internal",
+                {
+                    "metadata": {"namespace": "apps"},
+                    "spec": {
+                        "hostnames": ["intra.acme.example"],
+                        "rules": [{"backendRefs": [{"name": "x"}]}],
+                        "parentRefs": [{"name": "private", "namespace": "gateway"}],
+                    },
+                },
+            ),
+        ],
+        bad=[
+            [*public_gateway(), route()],  # healthChecks off
+            [*public_gateway(), route(), *health("other.acme.example")],
+            [*public_gateway(), route(), *health(alarmed=False)],
+        ],
+        unknown=[*public_gateway(), route(UNKNOWN)],
+    ),
+    "obs-tracing-collector": Case(
+        ok=[cluster(), helm("opentelemetry-collector"), R(ACK, "ack", {})],
+        bad=[[cluster()], [cluster(), helm("jaeger")]],
+        config={"clusterTypes": [EKS], "collectorCharts": ["opentelemetry-collector"]},
+        unknown=[cluster(), R(RELEASE, "otel", {"chart": UNKNOWN})],
+    ),
     "backup-retention-and-vault-lock": Case(
         ok=[plan(), vault(), lock()],
         bad=[

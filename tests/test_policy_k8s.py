@@ -117,6 +117,7 @@ def test_a_manifest_file_only_the_provider_can_read_is_deferred_offline_and_left
     # Offline (no provider): the rule says it could not check the file instead of passing it.
     (finding,) = evaluate_resource(rule, offline, resolved_params(rule, None))
     assert finding.unverifiable == ("file",)
+    assert finding.read_by_engine is not None and path in finding.read_by_engine
     # In the engine the provider registers the file's objects as resources, where every rule
     # sees them: the component itself is not deferred on every preview for ever.
     assert run("k8s-no-privileged", [R(CONFIG_FILE, "f", {"file": path})]) == []

@@ -308,6 +308,38 @@ def test_first_preview_of_an_unverifiable_security_group_is_deferred_to_the_upda
     assert not any("acme-prod-db-in" in b for b in section.blocking)
 
 
+def test_a_manifest_only_the_engine_reads_is_one_line_naming_the_rules_that_check_it_there() -> (
+    None
+):
+    section = policy_section(context("prod"))
+    crds = [v for v in section.data["violations"] if v["urn"].endswith("-gateway-api-crds")]
+    assert crds == []  # not a violation, nor a "can't run" per rule
+    (item,) = section.data["readByEngine"]
+    assert item["urn"].endswith("::acme-prod-addons-gateway-api-crds")
+    assert item["source"].startswith("https://") and item["source"].endswith(".yaml")
+    # Every rule that reads manifest objects is named: they check the CRDs' objects in the engine.
+    assert {"k8s-no-privileged", "k8s-rbac-no-wildcards", "k8s-storageclass-retain"} <= set(
+        item["rules"]
+    )
+    lines = [line for line in section.text if "gateway-api-crds" in line]
+    assert len(lines) == 1
+    assert "read by the engine only" in lines[0] and "k8s-no-privileged" in lines[0]
+    assert "can't be known" not in lines[0]
+
+
+def test_a_real_unknown_inside_a_manifest_is_still_a_can_t_run_finding() -> None:
+    # An object of a ConfigGroup that is unknown at preview is not the engine's to read: it stays
+    # an advisory "can't run" of each rule (and runs again at the update).
+    group = synthetic("prod", "kubernetes:yaml/v2:ConfigGroup", "acme-prod-extra",
+                      {"objs": ["04da6b54-80e4-46f7-96ec-b56ff0331ba9"]})  # fmt: skip
+    section = policy_section(context("prod", [group]))
+    deferred = [
+        v for v in section.data["violations"] if (v["urn"] or "").endswith("::acme-prod-extra")
+    ]
+    assert deferred and all(v["message"].startswith("can't run policy") for v in deferred)
+    assert not any(i["urn"].endswith("::acme-prod-extra") for i in section.data["readByEngine"])
+
+
 def _plan_of(stack: str, **overrides: Any) -> PlanContext:
     """A real stack built from its stack file with top-level config keys replaced."""
     from infra import build

@@ -16,7 +16,8 @@ class HealthChecks(Section):
     enabled: bool = True
     """An HTTPS health check of each public entry point (the API host at its health-check path,
     each service's `host` at its readiness path), each with an alarm on its severity's topic.
-    Needs `alerting`; a check the DR failover records already make is reused."""
+    Needs `alerting`; a check the DR failover records already make is reused. Staging and prod
+    keep it on (policy obs-entry-health-checks)."""
     severity: Severity = component_default(EntryHealthArgs, "severity")
     """Severity of an entry point failing its checks."""
     failure_threshold: int = Field(

@@ -62,7 +62,8 @@ FLUENT_BIT = HelmChart(
 class LogShipping(Section):
     enabled: bool = True
     """Ship every container's log with Fluent Bit (a DaemonSet) into a KMS-encrypted log group of
-    class `application` (`/aws/eks/<cluster>/containers`); needs `cluster.enabled`."""
+    class `application` (`/aws/eks/<cluster>/containers`); needs `cluster.enabled`. Staging and
+    prod keep it on (policy obs-log-shipping)."""
     chart: HelmChart = FLUENT_BIT
     """The pinned Fluent Bit chart (values merged over ours)."""
 

@@ -8,12 +8,18 @@ notification topics. Defaults are production's (HA, 15 days on 50 GiB); the dev 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from pydantic import Field
 
-from components.kubernetes.platform.monitoring import AlertmanagerArgs, PrometheusArgs
+from components.kubernetes.platform.charts import ChartArgs, merge_values
+from components.kubernetes.platform.monitoring import (
+    AlertmanagerArgs,
+    MonitoringStackArgs,
+    PrometheusArgs,
+    stack_values,
+)
 from components.kubernetes.platform.workload_monitoring import (
     LABEL_NAME,
     METRIC_NAME,
@@ -23,8 +29,11 @@ from components.kubernetes.platform.workload_monitoring import (
     WorkloadAlertsArgs,
     WorkloadMetricsArgs,
 )
-from infra.sections.base import Section, component_default
+from infra.policy_limits import PolicyLimits
+from infra.sections.base import Problem, Section, component_default
 from infra.sections.kubernetes import HelmChart
+from policies.guardrails.obs_floors import claims as _claims
+from policies.guardrails.obs_floors import metrics_stack_problems
 
 _QUANTITY = r"^[0-9]+(\.[0-9]+)?(m|k|M|G|T|Ki|Mi|Gi|Ti)?$"
 KUBE_PROMETHEUS_STACK = HelmChart(
@@ -67,7 +76,9 @@ class AlertmanagerConfig(Section):
 
 class Metrics(Section):
     enabled: bool = True
-    """Install the stack (needs `cluster.enabled`); off: no Prometheus, no workload monitors."""
+    """Install the stack (needs `cluster.enabled`); off: no Prometheus, no workload monitors.
+    Staging and prod keep it on, with their floors of replicas, retention and volumes (policy
+    obs-metrics-stack-ha, also over `chart.values`)."""
     chart: HelmChart = KUBE_PROMETHEUS_STACK
     """kube-prometheus-stack, pinned (its repository is in the chart-source policy's allowlist)."""
     prometheus: PrometheusConfig = Field(default_factory=PrometheusConfig)
@@ -214,4 +225,100 @@ def metrics_args_of(app_metrics: AppMetrics, monitoring_namespace: str) -> Workl
         duration_metric=m.duration_metric,
         request_alerts_opt_out=m.request_alerts_opt_out,
         alerts=m.alerts.args(),
+    )
+
+
+FLOOR_RULE = "obs-metrics-stack-ha"
+_PLATFORM_CLASS = "<the platform's encrypted StorageClass>"
+_KEY_OF_VALUE = {
+    "prometheus.enabled": "metrics.enabled",
+    "prometheus.prometheusSpec": "metrics.prometheus.replicas",
+    "prometheus.podDisruptionBudget": "metrics.prometheus.replicas",
+    "prometheus.prometheusSpec.retention": "metrics.prometheus.retentionDays",
+    "alertmanager.enabled": "metrics.enabled",
+    "alertmanager.alertmanagerSpec": "metrics.alertmanager.replicas",
+    "alertmanager.podDisruptionBudget": "metrics.alertmanager.replicas",
+    "alertmanager.alertmanagerSpec.storage": "metrics.alertmanager.volumeGib",
+    "prometheus.prometheusSpec.storageSpec": "metrics.prometheus.volumeGib",
+}
+"""The stack-file key that sets each part of the release's values (the longest prefix wins);
+PDBs and anti-affinity follow the replicas."""
+
+
+def _key_of(path: str, overrides: Mapping[str, Any]) -> str:
+    """`metrics.chart.values.<path>` when the stack file's chart values set it, else the key whose
+    value made it."""
+    node: Any = overrides
+    for i, part in enumerate(path.split(".")):
+        if not isinstance(node, Mapping) or part not in node:
+            break
+        node = node[part]
+        if not isinstance(node, Mapping) or i == path.count("."):
+            return f"metrics.chart.values.{'.'.join(path.split('.')[: i + 1])}"
+    best = max((p for p in _KEY_OF_VALUE if path == p or path.startswith(p + ".")), key=len)
+    return _KEY_OF_VALUE[best]
+
+
+def metrics_floor_problems(
+    metrics: Metrics, limits: PolicyLimits, cluster_enabled: bool
+) -> Iterator[Problem]:
+    """What `obs-metrics-stack-ha` would block in this environment, refused with its key: the
+    release's values are built as the component builds them, the stack file's chart values merged
+    over them, and judged by the rule's own function."""
+    rule = limits.enforced(FLOOR_RULE)
+    if rule is None or not cluster_enabled:
+        return
+    env = limits.environment
+    if not metrics.enabled:
+        if rule["requireStack"]:
+            yield Problem("metrics.enabled", f"false: {env} keeps the in-cluster metrics stack "
+                          f"(policy {FLOOR_RULE}); allowed: true")  # fmt: skip
+        return
+    values = merge_values(stack_values(_config_args(metrics)), metrics.chart.values)
+    allowed = {
+        "metrics.enabled": "true",
+        "metrics.prometheus.replicas": f"at least {rule['minPrometheusReplicas']}",
+        "metrics.alertmanager.replicas": f"at least {rule['minAlertmanagerReplicas']}",
+        "metrics.prometheus.retentionDays": f"at least {rule['minRetentionDays']}",
+        "metrics.prometheus.volumeGib": "at least 1 (a persistent volume)",
+        "metrics.alertmanager.volumeGib": "at least 1 (a persistent volume)",
+    }
+    seen: set[str] = set()
+    try:
+        found = list(metrics_stack_problems(values, rule))
+    except ValueError as exc:  # a retention that is no Prometheus duration
+        found = [("prometheus.prometheusSpec.retention", str(exc))]
+    for path, problem in found:
+        key = _key_of(path, metrics.chart.values)
+        if key in seen:  # one line per key: PDB and anti-affinity follow the replicas
+            continue
+        seen.add(key)
+        if key in allowed:
+            yield Problem(key, f"{env} allows {allowed[key]} (policy {FLOOR_RULE}: chart value "
+                          f"{path} {problem})")  # fmt: skip
+        else:
+            yield Problem(key, f"{problem}: {env} refuses this chart value (policy {FLOOR_RULE})")
+    if rule["requireEncryptedVolumes"]:
+        for where, name in _claims(values):
+            if name != _PLATFORM_CLASS:
+                yield Problem(
+                    f"metrics.chart.values.{where}.storageClassName",
+                    f"'{name}': {env} keeps metrics on the platform's encrypted StorageClass "
+                    f"(policy {FLOOR_RULE}); remove the override",
+                )
+
+
+def _config_args(metrics: Metrics) -> MonitoringStackArgs:
+    """The component's args as far as its values depend on config (the rest is placeholder)."""
+    chart = metrics.chart
+    return MonitoringStackArgs(
+        part_of="config",
+        chart=ChartArgs(chart=chart.chart, version=chart.version, repository=chart.repository),
+        storage_class=_PLATFORM_CLASS,
+        zones=3,
+        cluster_network_cidr="10.0.0.0/16",
+        prometheus=metrics.prometheus_args(),
+        alertmanager=metrics.alertmanager_args(),
+        alertmanager_config={},
+        alertmanager_config_secret=True,  # no Pulumi Output in the values
     )

@@ -21,7 +21,8 @@ OTEL_COLLECTOR = HelmChart(
 class Tracing(Section):
     enabled: bool = True
     """Run the collector (needs `cluster.enabled`) and give every service of `apps` its endpoint
-    (`OTEL_EXPORTER_OTLP_ENDPOINT`) and a network path to it (OTLP/gRPC, port 4317)."""
+    (`OTEL_EXPORTER_OTLP_ENDPOINT`) and a network path to it (OTLP/gRPC, port 4317). Staging and
+    prod keep it on (policy obs-tracing-collector)."""
     sampling_ratio: float = Field(component_default(TracingArgs, "sampling_ratio"), gt=0, le=1)
     """Share of traces kept (probabilistic sampling at the collector): 0 < ratio <= 1."""
     exporter: TraceExporter = component_default(TracingArgs, "exporter")

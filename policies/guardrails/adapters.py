@@ -163,6 +163,17 @@ def _stack_validate(rule: Rule, offline: bool) -> Any:
     return validate
 
 
+class ReadByEngineError(UnknownValueError):
+    """The offline plan's deferral of objects only the engine's provider reads: an
+    `UnknownValueError` to the engine (never raised there: the provider registers the objects),
+    which the offline plan reports once per component (`sources`) instead of once per rule."""
+
+    def __init__(self, props: list[str], sources: list[str]) -> None:
+        super().__init__(UNKNOWN_STRING_VALUE, props)
+        self.sources = sources
+        self.message = f"{', '.join(sources)}: read by the engine's provider only"
+
+
 def _defer_unknowns(findings: list[Finding]) -> None:
     """Hand values unknown at preview to the engine's own mechanism: an `UnknownValueError` makes
     it print "can't run policy ... during preview" (advisory), and the policy runs again during
@@ -170,8 +181,12 @@ def _defer_unknowns(findings: list[Finding]) -> None:
     mandatory violations instead would block the first preview of every stack whose resources
     reference each other; the offline plan (full fake values) checks them in CI before merge."""
     paths = list(dict.fromkeys(p for f in findings for p in f.unverifiable))
-    if paths:
-        raise UnknownValueError(UNKNOWN_STRING_VALUE, paths)
+    if not paths:
+        return
+    sources = [f.read_by_engine for f in findings if f.read_by_engine]
+    if all(f.read_by_engine for f in findings if f.unverifiable):
+        raise ReadByEngineError(paths, list(dict.fromkeys(sources)))
+    raise UnknownValueError(UNKNOWN_STRING_VALUE, paths)
 
 
 def build_policy(rule: Rule, *, offline: bool = False) -> Policy:

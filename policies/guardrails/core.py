@@ -56,6 +56,18 @@ class CannotVerify(Exception):  # noqa: N818 (reads as a verdict, like StopItera
         self.path = path
 
 
+class ReadByEngine(CannotVerify):
+    """Objects only the engine's provider reads (a manifest URL, a file not on this machine, a
+    kustomization). The offline plan runs without providers and cannot check them; in the engine
+    the provider registers each object as a resource of its own and every rule checks it there
+    (`Subject.objects_registered`). Not an unknown value: the offline plan says so once per
+    component instead of once per rule."""
+
+    def __init__(self, path: str, source: str) -> None:
+        super().__init__(path)
+        self.source = source
+
+
 def plain(value: Any) -> Any:
     """Plain dicts/lists from pulumi_policy's unknown-checking proxies (sentinels kept as-is)."""
     if isinstance(value, Mapping):
@@ -164,6 +176,9 @@ class Finding:
     """Property paths unknown until apply. Such a finding is handed to the engine as its own
     "can't run policy during preview" diagnostic: the same rule runs again during the update,
     with known values, before the resource is created."""
+    read_by_engine: str | None = None
+    """What only the engine's provider reads (`ReadByEngine.source`): set on the offline plan's
+    finding about a manifest it cannot fetch."""
 
 
 ResourceCheck = Callable[[Subject, Mapping[str, Any]], Iterable["str | Finding"]]
@@ -226,6 +241,8 @@ def evaluate_resource(rule: Rule, subject: Subject, params: Mapping[str, Any]) -
             f if isinstance(f, Finding) else Finding(f, subject.urn)
             for f in rule.resource_check(subject, params)
         ]
+    except ReadByEngine as exc:
+        return [read_by_engine(exc, subject.urn)]
     except CannotVerify as exc:
         return [Finding(cannot_verify(exc.path), subject.urn, (exc.path,))]
     except UnknownValueError as exc:
@@ -242,6 +259,8 @@ def evaluate_stack(
     kept = [s for s in subjects if not excluded(s.name, params)]
     try:
         return list(rule.stack_check(kept, params))
+    except ReadByEngine as exc:
+        return [read_by_engine(exc, None)]
     except CannotVerify as exc:
         return [Finding(cannot_verify(exc.path), None, (exc.path,))]
     except UnknownValueError as exc:
@@ -258,6 +277,15 @@ violation of the rule instead of crashing the analyzer and with it the whole pre
 
 def shape_error(exc: Exception) -> str:
     return f"cannot evaluate: unexpected property value ({type(exc).__name__}: {exc})"
+
+
+def read_by_engine(exc: ReadByEngine, urn: str | None) -> Finding:
+    return Finding(
+        f"'{exc.path}' ({exc.source}) is read by the engine's provider only",
+        urn,
+        (exc.path,),
+        read_by_engine=exc.source,
+    )
 
 
 def cannot_verify(path: str) -> str:

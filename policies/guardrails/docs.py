@@ -86,8 +86,9 @@ OUTRO = """
   cannot make an object safe by omission, but setting `privileged: true` is a violation).
 - Manifests: for `kubernetes:yaml/v2` ConfigGroup/ConfigFile the rules read the objects from the
   component's inputs (`objs`, `yaml`, and `files`/`file` read relative to the working directory);
-  a URL, a kustomization or a file the offline plan cannot read is reported there as "can't run
-  policy" (deferred, never a pass). Remote components (yaml/v2, kustomize/v2, `helm.sh/v4` Chart)
+  a URL, a kustomization or a file the offline plan cannot read is listed there once per
+  component under "checked by the engine", naming the rules that check its objects in the engine
+  (never a pass; a real unknown value inside a manifest stays a "can't run policy" of each rule). Remote components (yaml/v2, kustomize/v2, `helm.sh/v4` Chart)
   register their objects as resources during a real preview, and the rules check those like any
   other; so in the engine such a file is left to its objects instead of being deferred on every
   preview, and `no-default-provider` judges the objects (the engine records no provider on the

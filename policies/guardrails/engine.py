@@ -21,7 +21,7 @@ from pulumi_policy import (
 )
 from pulumi_policy.proxy import UnknownValueError
 
-from .adapters import build_policies
+from .adapters import ReadByEngineError, build_policies
 from .config import effective_level, policy_config
 from .core import Level, Rule
 from .registry import BY_ID
@@ -34,6 +34,9 @@ class Violation:
     message: str
     urn: str | None
     """The resource the violation is about; None for stack-wide findings (the budget)."""
+    read_by_engine: str | None = None
+    """Not a violation: what the rule could not read offline because only the engine's provider
+    reads it (a manifest URL); the engine checks those objects as resources of their own."""
 
     @property
     def resource(self) -> str:
@@ -72,6 +75,11 @@ def analyze(
 def _run(policy: Any, args: Any, collector: _Collector) -> None:
     try:
         policy.validate(args, collector)
+    except ReadByEngineError as exc:
+        source = ", ".join(exc.sources)
+        collector.found.append(
+            Violation(collector.rule, "advisory", exc.message, collector.urn, source)
+        )
     except UnknownValueError as exc:  # as the engine: an advisory "can't run" diagnostic
         message = f"can't run policy '{collector.rule.id}' during preview: {exc.message}"
         collector.found.append(Violation(collector.rule, "advisory", message, collector.urn))

@@ -69,7 +69,7 @@ def _risky_value(where: str, key: str, value: Any, allowed_add: set[str]) -> str
     return None
 
 
-def _chart_name(subject: Subject) -> str:
+def chart_name(subject: Subject) -> str:
     return str(get(subject.props, "chart") or "").rstrip("/").rsplit("/", 1)[-1]
 
 
@@ -83,10 +83,10 @@ def _values_pod_security(subject: Subject, params: Mapping[str, Any]) -> Iterato
         found = _risky_value(where, key, value, allowed)
         if found:
             yield found
-    for path, why in KNOWN_CHART_VALUES.get(_chart_name(subject), {}).items():
+    for path, why in KNOWN_CHART_VALUES.get(chart_name(subject), {}).items():
         if truthy(known(get(values, path), f"values.{path}")):
             yield f"values.{path}: {why}"
-    for path, why in KNOWN_CHART_DEFAULTS_ON.get(_chart_name(subject), {}).items():
+    for path, why in KNOWN_CHART_DEFAULTS_ON.get(chart_name(subject), {}).items():
         if known(get(values, path), f"values.{path}") is not False:
             yield f"values.{path}: {why}"
 

@@ -16,7 +16,17 @@ from typing import Any
 
 import yaml
 
-from .core import CannotVerify, Finding, ResourceCheck, Subject, as_list, get, is_unknown, need
+from .core import (
+    CannotVerify,
+    Finding,
+    ReadByEngine,
+    ResourceCheck,
+    Subject,
+    as_list,
+    get,
+    is_unknown,
+    need,
+)
 
 _WORKLOAD_VERSIONS: dict[str, tuple[str, ...]] = {
     "Pod": ("core/v1",),
@@ -134,23 +144,19 @@ def _documents(text: str, where: str) -> list[Any]:
         raise ValueError(f"{where} is not valid YAML ({exc})") from None
 
 
-class _RenderedByProvider(CannotVerify):
-    """Only the provider can read these objects (a URL, a kustomization, a file elsewhere)."""
-
-
 def _read(path: str, where: str) -> list[Any]:
     """Documents of a manifest file, read relative to the working directory (the project directory
     in the offline plan). A URL or a path this process cannot read is unverifiable here: the engine
     registers the file's objects as resources, and the rules check them there."""
     if "://" in path:
-        raise _RenderedByProvider(where)
+        raise ReadByEngine(where, path)
     # glob.glob, not Path.glob: the pattern may be absolute
     matches = sorted(glob.glob(path)) if glob.has_magic(path) else [path]  # noqa: PTH207
     docs: list[Any] = []
     for match in matches:
         file = Path(match)
         if not file.is_file():
-            raise _RenderedByProvider(where)
+            raise ReadByEngine(where, f"{match}, not on this machine")
         docs += _documents(file.read_text(encoding="utf-8"), where)
     return docs
 
@@ -161,7 +167,7 @@ def manifest_objects(subject: Subject) -> list[Subject]:
     provider registers them as resources and every rule checks them there."""
     try:
         return _manifest_objects(subject)
-    except _RenderedByProvider:
+    except ReadByEngine:
         if subject.objects_registered:
             return []
         raise
@@ -171,7 +177,7 @@ def _manifest_objects(subject: Subject) -> list[Subject]:
     p = subject.props
     docs: list[Any] = []
     if subject.type == KUSTOMIZE:
-        raise _RenderedByProvider("directory")  # rendering needs kustomize
+        raise ReadByEngine("directory", "a kustomization")  # rendering needs kustomize
     if subject.type == CONFIG_FILE:
         docs += _read(str(need(p, "file")), "file")
     else:

@@ -24,6 +24,7 @@ from . import (
     k8s_workloads,
     kubernetes,
     network,
+    obs_floors,
     ops,
     platform,
     prod_floors,
@@ -55,6 +56,7 @@ RULES: list[Rule] = [
     *alicloud_services.RULES,
     *images.RULES,
     *prod_floors.RULES,
+    *obs_floors.RULES,
     *ops.RULES,
     *cost.RULES,
 ]

@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from ..core import Subject, get, is_unknown
+from ..k8s_helm import chart_name
 from . import alicloud
 from ._catalogue import Priced, Pricer, Unpriced, catalogue
 from .aws import load_balancer
@@ -141,14 +142,9 @@ def _stateful_set(p: Pricer, s: Subject) -> Priced | None:
     return _gp3(p, gib, replicas, "volumeClaimTemplates x replicas")
 
 
-def _chart_name(s: Subject) -> str:
-    chart = str(get(s.props, "chart") or "")
-    return chart.rsplit("/", 1)[-1]
-
-
 def _release(p: Pricer, s: Subject) -> Priced | None:
     """Known charts' values that provision volumes or load balancers (`helmCharts`)."""
-    spec = catalogue()["helmCharts"].get(_chart_name(s))  # chart values: the same on any cloud
+    spec = catalogue()["helmCharts"].get(chart_name(s))  # chart values: the same on any cloud
     if spec is None:
         return None
     values = get(s.props, "values") or {}
