@@ -27,6 +27,10 @@ CUSTOM_RESOURCES = {  # CRDs the platform installs or prices: no SDK module, api
     "kubernetes:gateway.networking.k8s.io/v1:Gateway",
     "kubernetes:gateway.networking.k8s.io/v1:GatewayClass",
     "kubernetes:gateway.networking.k8s.io/v1:GatewayPatch",
+    "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute",
+    "kubernetes:gateway.k8s.aws/v1beta1:LoadBalancerConfiguration",
+    "kubernetes:monitoring.coreos.com/v1:Prometheus",
+    "kubernetes:monitoring.coreos.com/v1:Alertmanager",
 }
 
 
