@@ -21,6 +21,7 @@ CONFIG_GROUP = "kubernetes:yaml/v2:ConfigGroup"
 RELEASE = "kubernetes:helm.sh/v3:Release"
 CHART = "kubernetes:helm.sh/v4:Chart"
 GATEWAY = "kubernetes:gateway.networking.k8s.io/v1:Gateway"
+APPARMOR = "container.apparmor.security.beta.kubernetes.io/"
 
 SECURE_CTX = {
     "allowPrivilegeEscalation": False,
@@ -226,6 +227,60 @@ CASES: dict[str, Case] = {
         ],
         unknown=[deploy(hostPID=UNKNOWN_BOOL)],
     ),
+    "k8s-pod-security-baseline": Case(
+        ok=[
+            deploy(
+                container(ctx={"seLinuxOptions": {"type": "container_t"}, "procMount": "Default"}),
+                securityContext={"sysctls": [{"name": "net.ipv4.tcp_syncookies", "value": "1"}]},
+            ),
+        ],
+        bad=[
+            [deploy(container(ctx={"windowsOptions": {"hostProcess": True}}))],
+            [deploy(container(ctx={"procMount": "Unmasked"}))],
+            [deploy(container(ctx={"seLinuxOptions": {"type": "spc_t"}}))],
+            [deploy(securityContext={"seLinuxOptions": {"user": "system_u"}})],
+            [deploy(container(ctx={"appArmorProfile": {"type": "Unconfined"}}))],
+            [deploy(securityContext={"sysctls": [{"name": "kernel.msgmax", "value": "1"}]})],
+            [
+                R(
+                    DEPLOY,
+                    "annotated",
+                    {
+                        "metadata": {"name": "web", "namespace": "apps"},
+                        "spec": {
+                            "template": {
+                                "metadata": {
+                                    "annotations": {f"{APPARMOR}web": "unconfined"},
+                                },
+                                "spec": {"containers": [container()]},
+                            }
+                        },
+                    },
+                )
+            ],
+            [rc(container(ctx={"procMount": "Unmasked"}))],
+            [
+                deployment_patch(
+                    {"name": "web", "securityContext": {"windowsOptions": {"hostProcess": True}}}
+                )
+            ],
+            [
+                config_group(
+                    manifest(
+                        "DaemonSet",
+                        "apps/v1",
+                        {
+                            "containers": [container()],
+                            "securityContext": {
+                                "sysctls": [{"name": "vm.swappiness", "value": "1"}]
+                            },
+                        },
+                    )
+                )
+            ],
+        ],
+        unknown=[deploy(container(ctx={"procMount": UNKNOWN}))],
+    ),
     "k8s-no-privilege-escalation": Case(
         ok=[deploy(), deployment_patch(container(image="a:2", ctx={}))],
         bad=[
@@ -364,6 +419,10 @@ CASES: dict[str, Case] = {
         ok=[
             role(CROLE, {"apiGroups": [""], "resources": ["pods"], "verbs": ["get", "list"]}),
             role(ROLE, {"apiGroups": [""], "resources": ["secrets"], "verbs": ["get"]}),
+            role(
+                CROLE,
+                {"apiGroups": [""], "resources": ["persistentvolumes"], "verbs": ["get", "list"]},
+            ),
         ],
         bad=[
             [
@@ -384,6 +443,42 @@ CASES: dict[str, Case] = {
             ],
             [role(CROLE, {"apiGroups": [""], "resources": ["secrets"], "verbs": ["list"]})],
             [role(CROLE, {"apiGroups": [""], "resources": ["nodes/proxy"], "verbs": ["get"]})],
+            [
+                role(
+                    ROLE,
+                    {
+                        "apiGroups": [""],
+                        "resources": ["serviceaccounts/token"],
+                        "verbs": ["create"],
+                    },
+                )
+            ],
+            [
+                role(
+                    CROLE,
+                    {
+                        "apiGroups": ["certificates.k8s.io"],
+                        "resources": ["certificatesigningrequests/approval"],
+                        "verbs": ["update"],
+                    },
+                    {
+                        "apiGroups": ["certificates.k8s.io"],
+                        "resources": ["signers"],
+                        "verbs": ["approve"],
+                    },
+                )
+            ],
+            [
+                role(
+                    CROLE,
+                    {
+                        "apiGroups": ["admissionregistration.k8s.io"],
+                        "resources": ["mutatingwebhookconfigurations"],
+                        "verbs": ["patch"],
+                    },
+                )
+            ],
+            [role(CROLE, {"apiGroups": [""], "resources": ["persistentvolumes"], "verbs": ["*"]})],
         ],
         unknown=[role(CROLE, {"apiGroups": [""], "resources": UNKNOWN, "verbs": ["get"]})],
     ),

@@ -85,6 +85,30 @@ CLASSES: list[tuple[str, str, dict[str, Any], str]] = [
         },
         "k8s-helm-chart-source",
     ),
+    # Probed in session 13: the other Pod Security Standards baseline escapes passed prod before.
+    (
+        "kubernetes:apps/v1:StatefulSet",
+        "node-debugger",
+        {
+            "metadata": {"name": "node-debugger", "namespace": "apps"},
+            **with_pod_spec(
+                "StatefulSet",
+                {
+                    "containers": [
+                        {
+                            "name": "debug",
+                            "image": "ghcr.io/acme/debug:1.0",
+                            "securityContext": {
+                                "procMount": "Unmasked",
+                                "windowsOptions": {"hostProcess": True},
+                            },
+                        }
+                    ]
+                },
+            ),
+        },
+        "k8s-pod-security-baseline",
+    ),
     # RBAC, Secrets, Services
     (
         "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding",
@@ -102,6 +126,17 @@ CLASSES: list[tuple[str, str, dict[str, Any], str]] = [
         {
             "metadata": {"name": "impersonator"},
             "rules": [{"apiGroups": [""], "resources": ["users"], "verbs": ["impersonate"]}],
+        },
+        "k8s-rbac-no-escalation",
+    ),
+    (
+        "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole",
+        "token-minter",
+        {
+            "metadata": {"name": "token-minter"},
+            "rules": [
+                {"apiGroups": [""], "resources": ["serviceaccounts/token"], "verbs": ["create"]}
+            ],
         },
         "k8s-rbac-no-escalation",
     ),
