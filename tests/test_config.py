@@ -135,6 +135,8 @@ BAD_INPUTS: list[tuple[str, dict[str, Any], str, str]] = [
     ("redis-strategy", {"redis": {"authTokenUpdateStrategy": "DELETE"}}, "groundwork:redis.authTokenUpdateStrategy", "'ROTATE' or 'SET'"),
     ("backup-retention", {"backup": {"retentionDays": 40}}, "groundwork:backup.retentionDays", "at most 35 with continuousBackup"),
     ("backup-schedule", {"backup": {"schedule": "daily"}}, "groundwork:backup.schedule", "pattern"),
+    ("backup-schedule-year", {"backup": {"schedule": "cron(0 3 * * ? 1999)"}}, "groundwork:backup.schedule", "then never again"),
+    ("restore-drill-year", {"backup": {"restoreTesting": {"enabled": True, "schedule": "cron(0 5 ? * SUN 2027)"}}}, "groundwork:backup.restoreTesting.schedule", "then never again"),
     ("backup-lock-range", {"backup": {"retentionDays": 5, "vaultLock": {"enabled": True}}}, "groundwork:backup.vaultLock", "must lie within"),
     ("backup-lock-compliance", {"backup": {"vaultLock": {"changeableForDays": 1}}}, "groundwork:backup.vaultLock.changeableForDays", "greater than or equal to 3"),
     ("backup-copy-arn", {"backup": {"copyToVaultArns": ["arn:aws:s3:::b"]}}, "groundwork:backup.copyToVaultArns.0", "pattern"),
