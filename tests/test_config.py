@@ -135,6 +135,10 @@ BAD_INPUTS: list[tuple[str, dict[str, Any], str, str]] = [
     ("redis-strategy", {"redis": {"authTokenUpdateStrategy": "DELETE"}}, "groundwork:redis.authTokenUpdateStrategy", "'ROTATE' or 'SET'"),
     ("backup-retention", {"backup": {"retentionDays": 40}}, "groundwork:backup.retentionDays", "at most 35 with continuousBackup"),
     ("backup-schedule", {"backup": {"schedule": "daily"}}, "groundwork:backup.schedule", "pattern"),
+    # a YAML boolean where a number is expected is refused, never read as 1
+    ("bool-for-count", {"redis": {"replicas": True}}, "groundwork:redis.replicas", "not the boolean true"),
+    ("bool-for-money", {"budget": {"monthlyLimit": True}}, "groundwork:budget.monthlyLimit", "not the boolean true"),
+    ("bool-for-listed-days", {"network": _net(flowLogs={"retentionDays": True})}, "groundwork:network.flowLogs.retentionDays", "not the boolean true"),
     ("backup-schedule-year", {"backup": {"schedule": "cron(0 3 * * ? 1999)"}}, "groundwork:backup.schedule", "then never again"),
     ("restore-drill-year", {"backup": {"restoreTesting": {"enabled": True, "schedule": "cron(0 5 ? * SUN 2027)"}}}, "groundwork:backup.restoreTesting.schedule", "then never again"),
     ("backup-lock-range", {"backup": {"retentionDays": 5, "vaultLock": {"enabled": True}}}, "groundwork:backup.vaultLock", "must lie within"),
