@@ -188,9 +188,34 @@ INTERNAL = {"service.beta.kubernetes.io/aws-load-balancer-scheme": "internal"}
 
 CASES: dict[str, Case] = {
     "k8s-no-privileged": Case(
-        ok=[deploy(), rc(container()), deployment_patch(container(image="a:2", ctx={}))],
+        ok=[
+            deploy(),
+            rc(container()),
+            deployment_patch(container(image="a:2", ctx={})),
+            R(DEPLOY + "List", "list", {"items": [deploy().props]}),
+        ],
         bad=[
             [deploy(container(ctx={"privileged": True}))],
+            [
+                R(
+                    DEPLOY + "List",
+                    "list",
+                    {"items": [deploy(container(ctx={"privileged": True})).props]},
+                )
+            ],
+            [
+                R(
+                    "kubernetes:batch/v1:CronJobList",
+                    "list",
+                    {
+                        "items": [
+                            with_pod_spec(
+                                "CronJob", {"containers": [container(ctx={"privileged": True})]}
+                            )
+                        ]
+                    },
+                )
+            ],
             [
                 R(
                     POD,
@@ -659,6 +684,13 @@ CASES: dict[str, Case] = {
             [R(SECRET, "db", {"stringData": {"password": "hunter2"}})],
             [R(SECRET, "db", {"data": {"password": "aHVudGVyMg=="}})],
             [R("kubernetes:core/v1:SecretPatch", "p", {"stringData": {"token": "abc"}})],
+            [
+                R(
+                    "kubernetes:core/v1:SecretList",
+                    "l",
+                    {"items": [{"metadata": {"name": "s"}, "stringData": {"k": "v"}}]},
+                )
+            ],
             [
                 config_group(
                     {

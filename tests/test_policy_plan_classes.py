@@ -109,6 +109,19 @@ CLASSES: list[tuple[str, str, dict[str, Any], str]] = [
         },
         "k8s-pod-security-baseline",
     ),
+    (
+        "kubernetes:apps/v1:DeploymentList",
+        "legacy-list",
+        {
+            "items": [
+                {
+                    "metadata": {"name": "legacy", "namespace": "apps"},
+                    **with_pod_spec("Deployment", {"containers": PRIVILEGED}),
+                }
+            ]
+        },
+        "k8s-no-privileged",
+    ),
     # RBAC, Secrets, Services
     (
         "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding",
