@@ -123,6 +123,7 @@ BAD_INPUTS: list[tuple[str, dict[str, Any], str, str]] = [
     ("node-group-mixed-arch", {"cluster": {"adminRoleArns": ["arn:aws:iam::123456789012:role/a"], "nodeGroups": {"general": {"instanceTypes": ["m7g.large", "m7i.large"], "capacityType": "SPOT"}}}}, "groundwork:cluster.nodeGroups.general.instanceTypes", "mixes architectures"),
     ("budget-negative", {"budget": {"monthlyLimit": -5}}, "groundwork:budget.monthlyLimit", "greater than 0"),
     ("pg-password-key", {"postgres": {"masterPassword": "hunter2"}}, "groundwork:postgres.masterPassword", "unknown key"),
+    ("pg-template-database", {"postgres": {"databaseName": "template1"}}, "groundwork:postgres.databaseName", "exists in every PostgreSQL cluster"),
     ("redis-engine", {"redis": {"engine": "memcached"}}, "groundwork:redis.engine", "'valkey' or 'redis'"),
     ("redis-node-type", {"redis": {"nodeType": "db.t4g.small"}}, "groundwork:redis.nodeType", "pattern"),
     ("redis-replicas", {"redis": {"replicas": 6}}, "groundwork:redis.replicas", "less than or equal to 5"),
