@@ -722,6 +722,13 @@ CASES: dict[str, Case] = {
             [release({"containerSecurityContext": {"capabilities": {"add": ["NET_ADMIN"]}}})],
             [release({"extraVolumes": [{"name": "host", "hostPath": {"path": "/var/run"}}]})],
             [release({"controller": {"image": {"chroot": True}}})],
+            [release({"controller": {"containerSecurityContext": {"procMount": "Unmasked"}}})],
+            [
+                release(
+                    {"podSecurityContext": {"sysctls": [{"name": "kernel.msgmax", "value": "1"}]}}
+                )
+            ],
+            [release({"securityContext": {"windowsOptions": {"hostProcess": True}}})],
             [
                 R(
                     RELEASE,

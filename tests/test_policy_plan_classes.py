@@ -76,6 +76,21 @@ CLASSES: list[tuple[str, str, dict[str, Any], str]] = [
     ),
     (
         "kubernetes:helm.sh/v3:Release",
+        "tuned-controller",
+        {
+            "chart": "ingress-nginx",
+            "version": "4.14.1",
+            "repositoryOpts": {"repo": "https://kubernetes.github.io/ingress-nginx"},
+            "values": {
+                "controller": {
+                    "podSecurityContext": {"sysctls": [{"name": "kernel.msgmax", "value": "1"}]}
+                }
+            },
+        },
+        "k8s-helm-values-pod-security",
+    ),
+    (
+        "kubernetes:helm.sh/v3:Release",
         "random-chart",
         {
             "chart": "nginx",

@@ -134,7 +134,7 @@ SELINUX_TYPES = frozenset({"", "container_t", "container_init_t", "container_kvm
 APPARMOR_ANNOTATION = "container.apparmor.security.beta.kubernetes.io/"
 
 
-def _context_escapes(ctx: Any, where: str) -> Iterator[str]:
+def context_escapes(ctx: Any, where: str) -> Iterator[str]:
     """Baseline escapes a pod or container securityContext can set."""
     if truthy(known(get(ctx, "windowsOptions.hostProcess"), f"{where}.windowsOptions.hostProcess")):
         yield f"{where} runs as a Windows hostProcess (full access to the node)"
@@ -154,14 +154,14 @@ def _context_escapes(ctx: Any, where: str) -> Iterator[str]:
 
 def _pod_security_baseline(subject: Subject, params: Mapping[str, Any]) -> Iterator[str]:
     path, spec = pod_spec(subject)
-    yield from _context_escapes(get(spec, "securityContext"), f"{path}.securityContext")
+    yield from context_escapes(get(spec, "securityContext"), f"{path}.securityContext")
     sysctls = as_list(get(spec, "securityContext.sysctls"), f"{path}.securityContext.sysctls")
     for i, sysctl in enumerate(sysctls):
         name = known(get(sysctl, "name"), f"{path}.securityContext.sysctls[{i}].name")
         if name not in SAFE_SYSCTLS:
             yield f"sets sysctl {name}, not one of the safe ones"
     for where, c in containers(subject):
-        yield from _context_escapes(get(c, "securityContext"), f"{where}.securityContext")
+        yield from context_escapes(get(c, "securityContext"), f"{where}.securityContext")
     # The AppArmor annotation (Kubernetes < 1.30) sits on the metadata beside the pod spec.
     meta = f"{path.removesuffix('spec')}metadata.annotations"
     annotations = known(get(subject.props, meta), meta)
