@@ -25,6 +25,7 @@ TOPIC_POLICY = "aws:sns/topicPolicy:TopicPolicy"
 KMS = "aws:kms/key:Key"
 BUCKET_POLICY = "aws:s3/bucketPolicy:BucketPolicy"
 RPA = "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
+SSO_ATTACH = "aws:ssoadmin/managedPolicyAttachment:ManagedPolicyAttachment"
 OPENSEARCH = "aws:opensearch/domain:Domain"
 ELASTICSEARCH = "aws:elasticsearch/domain:Domain"
 LISTENER = "aws:lb/listener:Listener"
@@ -39,6 +40,8 @@ DAX = "aws:dax/cluster:Cluster"
 ECR = "aws:ecr/repository:Repository"
 EC_CLUSTER = "aws:elasticache/cluster:Cluster"
 EC_SERVERLESS = "aws:elasticache/serverlessCache:ServerlessCache"
+EC_USER = "aws:elasticache/user:User"
+SPOT_FLEET = "aws:ec2/spotFleetRequest:SpotFleetRequest"
 MEMORYDB = "aws:memorydb/cluster:Cluster"
 DOCDB = "aws:docdb/cluster:Cluster"
 NEPTUNE = "aws:neptune/cluster:Cluster"
@@ -218,6 +221,7 @@ AWS_CASES: dict[str, Case] = {
             R(RPA, "own", {"role": "r", "policyArn": UNKNOWN}),  # a policy of the stack: checked itself
             R(ROLE, "ro", {"assumeRolePolicy": SERVICE_TRUST, "managedPolicyArns": ["arn:aws:iam::aws:policy/ReadOnlyAccess"]}),
             R("aws:iam/rolePolicyAttachmentsExclusive:RolePolicyAttachmentsExclusive", "none", {"roleName": "r", "policyArns": []}),
+            R(SSO_ATTACH, "readers", {"instanceArn": "i", "permissionSetArn": "ps", "managedPolicyArn": "arn:aws:iam::aws:policy/ReadOnlyAccess"}),
         ],
         bad=[
             one(RPA, {"role": "r", "policyArn": "arn:aws:iam::aws:policy/AdministratorAccess"}),
@@ -227,6 +231,7 @@ AWS_CASES: dict[str, Case] = {
             one("aws:iam/rolePolicyAttachmentsExclusive:RolePolicyAttachmentsExclusive",
                 {"roleName": "r", "policyArns": ["arn:aws:iam::aws:policy/AdministratorAccess-Amplify"]}),
             one("aws:iam/policyAttachment:PolicyAttachment", {"roles": ["r"], "policyArn": "arn:aws:iam::aws:policy/AdministratorAccess"}),
+            one(SSO_ATTACH, {"instanceArn": "i", "permissionSetArn": "ps", "managedPolicyArn": "arn:aws:iam::aws:policy/AdministratorAccess"}),
         ],
         unknown=one(ROLE, {"assumeRolePolicy": SERVICE_TRUST, "managedPolicyArns": UNKNOWN}),
     ),
@@ -270,6 +275,7 @@ AWS_CASES: dict[str, Case] = {
             R("aws:cloudwatch/logResourcePolicy:LogResourcePolicy", "logs", {"policyName": "p", "policyDocument": doc(
                 grant({"Service": "delivery.logs.amazonaws.com"}, "logs:PutLogEvents"))}),
             R(QUEUE, "no-policy", {}),
+            R("aws:dynamodb/resourcePolicy:ResourcePolicy", "table-policy", {"resourceArn": "t", "policy": doc(grant({"AWS": ROLE_ARN}, "dynamodb:GetItem"))}),
         ],
         bad=[
             one(QUEUE_POLICY, {"queueUrl": "u", "policy": doc(grant("*"))}),
@@ -281,6 +287,12 @@ AWS_CASES: dict[str, Case] = {
             one("aws:secretsmanager/secretPolicy:SecretPolicy", {"secretArn": "s", "policy": doc(
                 grant("*", "secretsmanager:GetSecretValue", Condition={"IpAddress": {"aws:SourceIp": "0.0.0.0/0"}}))}),
             one("aws:glacier/vault:Vault", {"accessPolicy": doc(grant("*", "glacier:InitiateJob"))}),
+            # Probed in session 13: resource policies of more services passed prod before.
+            one("aws:codeartifact/repositoryPermissionsPolicy:RepositoryPermissionsPolicy",
+                {"domain": "d", "repository": "r", "policyDocument": doc(grant("*", "codeartifact:ReadFromRepository"))}),
+            one("aws:dynamodb/resourcePolicy:ResourcePolicy", {"resourceArn": "t", "policy": doc(grant({"AWS": "*"}, "dynamodb:GetItem"))}),
+            one("aws:glue/resourcePolicy:ResourcePolicy", {"policy": doc(grant("*", "glue:GetTable"))}),
+            one("aws:s3tables/tableBucketPolicy:TableBucketPolicy", {"tableBucketArn": "b", "resourcePolicy": doc(grant("*", "s3tables:GetTableData"))}),
             one("aws:efs/fileSystemPolicy:FileSystemPolicy", {"fileSystemId": "fs", "policy": doc(
                 grant({"AWS": "*"}, "elasticfilesystem:ClientMount",
                       Condition={"StringNotEquals": {"aws:PrincipalOrgID": "o-abc"}}))}),
@@ -336,6 +348,8 @@ AWS_CASES: dict[str, Case] = {
             R("aws:elb/loadBalancer:LoadBalancer", "classic", {"listeners": [{"lbProtocol": "https", "lbPort": 443,
                                                                                 "instanceProtocol": "http", "instancePort": 80}]}),
             R("aws:apigateway/domainName:DomainName", "api", {"domainName": "api.example.com", "securityPolicy": "TLS_1_2"}),
+            R("aws:apigatewayv2/domainName:DomainName", "api-v2", {"domainName": "api.example.com",
+              "domainNameConfiguration": {"certificateArn": "c", "endpointType": "REGIONAL", "securityPolicy": "TLS_1_2"}}),
         ],
         bad=[
             one(LISTENER, {"protocol": "HTTP", "port": 80, "defaultActions": [{"type": "forward", "targetGroupArn": "tg"}]}),
@@ -348,6 +362,8 @@ AWS_CASES: dict[str, Case] = {
                                                                      "instanceProtocol": "http", "instancePort": 80}]}),
             one("aws:apigateway/domainName:DomainName", {"domainName": "api.example.com", "securityPolicy": "TLS_1_0"}),
             one("aws:apigateway/domainName:DomainName", {"domainName": "api.example.com"}),
+            one("aws:apigatewayv2/domainName:DomainName", {"domainName": "api.example.com",
+                "domainNameConfiguration": {"certificateArn": "c", "endpointType": "REGIONAL", "securityPolicy": "TLS_1_0"}}),
         ],
         unknown=one(LISTENER, {"protocol": "HTTPS", "sslPolicy": UNKNOWN, "defaultActions": [{"type": "forward"}]}),
     ),
@@ -358,7 +374,7 @@ AWS_CASES: dict[str, Case] = {
             R("aws:ec2/imageBlockPublicAccess:ImageBlockPublicAccess", "ibpa", {"state": "block-new-sharing"}),
             R("aws:ebs/snapshotBlockPublicAccess:SnapshotBlockPublicAccess", "sbpa", {"state": "block-all-sharing"}),
             R("aws:ssm/document:Document", "doc", {"content": "{}", "documentType": "Command",
-                                                    "permissions": {"type": "Share", "accountIds": OTHER}}),
+                                                    "permissions": {"type": "Share", "account_ids": OTHER}}),
         ],
         bad=[
             one("aws:rds/snapshotCopy:SnapshotCopy", {"targetDbSnapshotIdentifier": "t", "sharedAccounts": ["all"]}),
@@ -371,6 +387,9 @@ AWS_CASES: dict[str, Case] = {
             one("aws:ebs/snapshotBlockPublicAccess:SnapshotBlockPublicAccess", {"state": "unblocked"}),
             one("aws:ssm/document:Document", {"content": "{}", "documentType": "Command",
                                               "permissions": {"type": "Share", "accountIds": "All"}}),
+            # a map input: the SDK sends the provider's own key spelling
+            one("aws:ssm/document:Document", {"content": "{}", "documentType": "Command",
+                                              "permissions": {"type": "Share", "account_ids": "All"}}),
         ],
         unknown=one("aws:rds/snapshot:Snapshot", {"dbInstanceIdentifier": "db", "dbSnapshotIdentifier": "s", "sharedAccounts": UNKNOWN}),
     ),
@@ -475,6 +494,8 @@ AWS_CASES: dict[str, Case] = {
               {"instanceProfileName": "p", "instanceMetadataOptions": {"httpTokens": "required", "httpPutResponseHopLimit": 1}}),
             R("aws:sagemaker/notebookInstance:NotebookInstance", "nb",
               {"instanceMetadataServiceConfiguration": {"minimumInstanceMetadataServiceVersion": "2"}}),
+            R(SPOT_FLEET, "fleet", {"iamFleetRole": "r", "targetCapacity": 1,
+                                    "launchTemplateConfigs": [{"launchTemplateSpecification": {"id": "lt-1", "version": "1"}}]}),
         ],
         bad=[
             one(INSTANCE, {"instanceType": "t3.micro"}),
@@ -485,6 +506,7 @@ AWS_CASES: dict[str, Case] = {
             one("aws:ec2/instanceMetadataDefaults:InstanceMetadataDefaults", {"httpTokens": "optional"}),
             one("aws:imagebuilder/infrastructureConfiguration:InfrastructureConfiguration", {"instanceProfileName": "p"}),
             one("aws:sagemaker/notebookInstance:NotebookInstance", {"instanceType": "ml.t3.medium"}),
+            one(SPOT_FLEET, {"iamFleetRole": "r", "targetCapacity": 1, "launchSpecifications": [{"ami": "ami-1", "instanceType": "t3.micro"}]}),
         ],
         unknown=one(INSTANCE, {"metadataOptions": UNKNOWN}),
     ),
@@ -507,6 +529,8 @@ AWS_CASES: dict[str, Case] = {
             one("aws:ec2/eip:Eip", {"domain": "vpc", "instance": "i-1"}),
             one("aws:ec2/eipAssociation:EipAssociation", {"allocationId": "a", "instanceId": "i-1"}),
             one("aws:ecs/service:Service", {"networkConfiguration": {"subnets": ["s"], "assignPublicIp": True}}),
+            one(SPOT_FLEET, {"iamFleetRole": "r", "targetCapacity": 1,
+                             "launchSpecifications": [{"ami": "ami-1", "instanceType": "t3.micro", "associatePublicIpAddress": True}]}),
         ],
         unknown=one(INSTANCE, {"associatePublicIpAddress": UNKNOWN_BOOL}),
     ),
@@ -594,6 +618,8 @@ AWS_CASES: dict[str, Case] = {
             R("aws:ssm/parameter:Parameter", "plain", {"type": "String", "value": "v"}),
             R("aws:ssm/parameter:Parameter", "secure", {"type": "SecureString", "keyId": KEY_ARN}),
             R("aws:cloudtrail/trail:Trail", "trail", {"s3BucketName": "b", "kmsKeyId": KEY_ARN}),
+            R("aws:fsx/ontapFileSystem:OntapFileSystem", "ontap", {"deploymentType": "MULTI_AZ_1", "kmsKeyId": KEY_ARN}),
+            R("aws:fsx/lustreFileSystem:LustreFileSystem", "scratch", {"deploymentType": "SCRATCH_2"}),
         ],
         bad=[
             one(DYNAMODB, {"name": "t"}),
@@ -608,6 +634,8 @@ AWS_CASES: dict[str, Case] = {
             one("aws:ssm/parameter:Parameter", {"type": "SecureString"}),
             one("aws:kinesis/stream:Stream", {"kmsKeyId": "alias/aws/kinesis"}),
             one("aws:cloudtrail/trail:Trail", {"s3BucketName": "b"}),
+            one("aws:fsx/windowsFileSystem:WindowsFileSystem", {"storageCapacity": 32, "throughputCapacity": 32}),
+            one("aws:fsx/lustreFileSystem:LustreFileSystem", {"deploymentType": "PERSISTENT_2"}),
         ],
         unknown=one(DYNAMODB, {"serverSideEncryption": UNKNOWN}),
     ),
@@ -617,6 +645,10 @@ AWS_CASES: dict[str, Case] = {
             R(EC_CLUSTER, "member-of-stack-group", {"replicationGroupId": UNKNOWN}),
             R(EC_SERVERLESS, "sless", {"engine": "valkey", "userGroupId": "ug-1"}),
             R(MEMORYDB, "mem", {"aclName": "app-acl", "nodeType": "db.r7g.large"}),
+            R(EC_USER, "off", {"userId": "d", "userName": "default", "engine": "valkey", "accessString": "off ~* -@all",
+                               "noPasswordRequired": True}),
+            R(EC_USER, "app", {"userId": "a", "userName": "app", "engine": "valkey", "accessString": "on ~app:* +@read",
+                               "authenticationMode": {"type": "password", "passwords": [UNKNOWN]}}),
         ],
         bad=[
             one(EC_CLUSTER, {"engine": "redis", "nodeType": "cache.t4g.small", "numCacheNodes": 1}),
@@ -625,6 +657,10 @@ AWS_CASES: dict[str, Case] = {
             one(EC_SERVERLESS, {"engine": "memcached"}),
             one(MEMORYDB, {"aclName": "app-acl", "tlsEnabled": False}),
             one(MEMORYDB, {"aclName": "open-access"}),
+            one(EC_USER, {"userId": "u", "userName": "default", "engine": "valkey", "accessString": "on ~* +@all",
+                          "noPasswordRequired": True}),
+            one(EC_USER, {"userId": "u", "userName": "app", "engine": "valkey", "accessString": "on ~* +@all",
+                          "authenticationMode": {"type": "no-password-required"}}),
         ],
         unknown=one(EC_CLUSTER, {"engine": UNKNOWN}),
     ),

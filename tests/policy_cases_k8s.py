@@ -21,6 +21,7 @@ CONFIG_GROUP = "kubernetes:yaml/v2:ConfigGroup"
 RELEASE = "kubernetes:helm.sh/v3:Release"
 CHART = "kubernetes:helm.sh/v4:Chart"
 GATEWAY = "kubernetes:gateway.networking.k8s.io/v1:Gateway"
+APPARMOR = "container.apparmor.security.beta.kubernetes.io/"
 
 SECURE_CTX = {
     "allowPrivilegeEscalation": False,
@@ -187,9 +188,34 @@ INTERNAL = {"service.beta.kubernetes.io/aws-load-balancer-scheme": "internal"}
 
 CASES: dict[str, Case] = {
     "k8s-no-privileged": Case(
-        ok=[deploy(), rc(container()), deployment_patch(container(image="a:2", ctx={}))],
+        ok=[
+            deploy(),
+            rc(container()),
+            deployment_patch(container(image="a:2", ctx={})),
+            R(DEPLOY + "List", "list", {"items": [deploy().props]}),
+        ],
         bad=[
             [deploy(container(ctx={"privileged": True}))],
+            [
+                R(
+                    DEPLOY + "List",
+                    "list",
+                    {"items": [deploy(container(ctx={"privileged": True})).props]},
+                )
+            ],
+            [
+                R(
+                    "kubernetes:batch/v1:CronJobList",
+                    "list",
+                    {
+                        "items": [
+                            with_pod_spec(
+                                "CronJob", {"containers": [container(ctx={"privileged": True})]}
+                            )
+                        ]
+                    },
+                )
+            ],
             [
                 R(
                     POD,
@@ -225,6 +251,60 @@ CASES: dict[str, Case] = {
             ],
         ],
         unknown=[deploy(hostPID=UNKNOWN_BOOL)],
+    ),
+    "k8s-pod-security-baseline": Case(
+        ok=[
+            deploy(
+                container(ctx={"seLinuxOptions": {"type": "container_t"}, "procMount": "Default"}),
+                securityContext={"sysctls": [{"name": "net.ipv4.tcp_syncookies", "value": "1"}]},
+            ),
+        ],
+        bad=[
+            [deploy(container(ctx={"windowsOptions": {"hostProcess": True}}))],
+            [deploy(container(ctx={"procMount": "Unmasked"}))],
+            [deploy(container(ctx={"seLinuxOptions": {"type": "spc_t"}}))],
+            [deploy(securityContext={"seLinuxOptions": {"user": "system_u"}})],
+            [deploy(container(ctx={"appArmorProfile": {"type": "Unconfined"}}))],
+            [deploy(securityContext={"sysctls": [{"name": "kernel.msgmax", "value": "1"}]})],
+            [
+                R(
+                    DEPLOY,
+                    "annotated",
+                    {
+                        "metadata": {"name": "web", "namespace": "apps"},
+                        "spec": {
+                            "template": {
+                                "metadata": {
+                                    "annotations": {f"{APPARMOR}web": "unconfined"},
+                                },
+                                "spec": {"containers": [container()]},
+                            }
+                        },
+                    },
+                )
+            ],
+            [rc(container(ctx={"procMount": "Unmasked"}))],
+            [
+                deployment_patch(
+                    {"name": "web", "securityContext": {"windowsOptions": {"hostProcess": True}}}
+                )
+            ],
+            [
+                config_group(
+                    manifest(
+                        "DaemonSet",
+                        "apps/v1",
+                        {
+                            "containers": [container()],
+                            "securityContext": {
+                                "sysctls": [{"name": "vm.swappiness", "value": "1"}]
+                            },
+                        },
+                    )
+                )
+            ],
+        ],
+        unknown=[deploy(container(ctx={"procMount": UNKNOWN}))],
     ),
     "k8s-no-privilege-escalation": Case(
         ok=[deploy(), deployment_patch(container(image="a:2", ctx={}))],
@@ -364,6 +444,10 @@ CASES: dict[str, Case] = {
         ok=[
             role(CROLE, {"apiGroups": [""], "resources": ["pods"], "verbs": ["get", "list"]}),
             role(ROLE, {"apiGroups": [""], "resources": ["secrets"], "verbs": ["get"]}),
+            role(
+                CROLE,
+                {"apiGroups": [""], "resources": ["persistentvolumes"], "verbs": ["get", "list"]},
+            ),
         ],
         bad=[
             [
@@ -384,6 +468,42 @@ CASES: dict[str, Case] = {
             ],
             [role(CROLE, {"apiGroups": [""], "resources": ["secrets"], "verbs": ["list"]})],
             [role(CROLE, {"apiGroups": [""], "resources": ["nodes/proxy"], "verbs": ["get"]})],
+            [
+                role(
+                    ROLE,
+                    {
+                        "apiGroups": [""],
+                        "resources": ["serviceaccounts/token"],
+                        "verbs": ["create"],
+                    },
+                )
+            ],
+            [
+                role(
+                    CROLE,
+                    {
+                        "apiGroups": ["certificates.k8s.io"],
+                        "resources": ["certificatesigningrequests/approval"],
+                        "verbs": ["update"],
+                    },
+                    {
+                        "apiGroups": ["certificates.k8s.io"],
+                        "resources": ["signers"],
+                        "verbs": ["approve"],
+                    },
+                )
+            ],
+            [
+                role(
+                    CROLE,
+                    {
+                        "apiGroups": ["admissionregistration.k8s.io"],
+                        "resources": ["mutatingwebhookconfigurations"],
+                        "verbs": ["patch"],
+                    },
+                )
+            ],
+            [role(CROLE, {"apiGroups": [""], "resources": ["persistentvolumes"], "verbs": ["*"]})],
         ],
         unknown=[role(CROLE, {"apiGroups": [""], "resources": UNKNOWN, "verbs": ["get"]})],
     ),
@@ -565,6 +685,13 @@ CASES: dict[str, Case] = {
             [R(SECRET, "db", {"data": {"password": "aHVudGVyMg=="}})],
             [R("kubernetes:core/v1:SecretPatch", "p", {"stringData": {"token": "abc"}})],
             [
+                R(
+                    "kubernetes:core/v1:SecretList",
+                    "l",
+                    {"items": [{"metadata": {"name": "s"}, "stringData": {"k": "v"}}]},
+                )
+            ],
+            [
                 config_group(
                     {
                         "apiVersion": "v1",
@@ -595,6 +722,13 @@ CASES: dict[str, Case] = {
             [release({"containerSecurityContext": {"capabilities": {"add": ["NET_ADMIN"]}}})],
             [release({"extraVolumes": [{"name": "host", "hostPath": {"path": "/var/run"}}]})],
             [release({"controller": {"image": {"chroot": True}}})],
+            [release({"controller": {"containerSecurityContext": {"procMount": "Unmasked"}}})],
+            [
+                release(
+                    {"podSecurityContext": {"sysctls": [{"name": "kernel.msgmax", "value": "1"}]}}
+                )
+            ],
+            [release({"securityContext": {"windowsOptions": {"hostProcess": True}}})],
             [
                 R(
                     RELEASE,

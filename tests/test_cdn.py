@@ -354,6 +354,8 @@ BAD_ARGS: list[tuple[str, dict[str, Any], str]] = [
      "security_headers.hsts_max_age_seconds"),
     ("csp-empty", {"security_headers": SecurityHeadersArgs(content_security_policy=" ")},
      "security_headers.content_security_policy"),
+    ("csp-not-ascii", {"security_headers": SecurityHeadersArgs(content_security_policy="img-src https://café.example")},
+     "security_headers.content_security_policy"),
     ("log-prefix", {"log_prefix": "a/b"}, "log_prefix"),
     ("rate-too-low", {"waf": WebFirewallArgs(rate_limit=5)}, "rate_limit"),
     ("rate-window", {"waf": WebFirewallArgs(rate_limit_window_seconds=30)}, "rate_limit_window_seconds"),  # type: ignore[arg-type]

@@ -214,6 +214,13 @@ ISSUE_EXAMPLES: list[tuple[str, str, Any, str]] = [
     ("engine-version", "prod", lambda r: r.update(postgres={"engineVersion": "11.22"}), "groundwork:postgres.engineVersion: aurora-postgresql 11 is not offered"),
     ("csp-length", "prod", lambda r: r["cdn"].update(contentSecurityPolicy="default-src 'self' " + "https://cdn.example " * 100), "groundwork:cdn.contentSecurityPolicy: 2019 characters"),
     ("cron", "prod", lambda r: r.update(backup={"schedule": "cron(0 3 * *)"}), "groundwork:backup.schedule: 'cron(0 3 * *)' has 4 fields"),
+    # more of the same classes, found by the session-13 probe (docs: /work/notes/s13-probe.md)
+    ("cron-year", "prod", lambda r: r.update(backup={"schedule": "cron(0 3 * * ? 1999)"}), "groundwork:backup.schedule: 'cron(0 3 * * ? 1999)' runs only in year(s) 1999"),
+    ("csp-not-ascii", "prod", lambda r: r["cdn"].update(contentSecurityPolicy="img-src https://café.example"), "groundwork:cdn.contentSecurityPolicy: a header value is one line of printable ASCII"),
+    ("image-upper-case", "prod", lambda r: r["apps"]["web"].update(image="docker.io/NginxInc/nginx"), "groundwork:apps.web.image: the repository only: a lower-case path"),
+    ("template-database", "prod", lambda r: r.update(postgres={"databaseName": "template1"}), "groundwork:postgres.databaseName: 'template1' exists in every PostgreSQL cluster"),
+    ("boolean-number", "prod", lambda r: r["budget"].update(monthlyLimit=True), "groundwork:budget.monthlyLimit: a number is expected, not the boolean true"),
+    ("dr-target-no-option-meets", "prod", lambda r: r["dr"].update(targets={"database": {"rpoSeconds": 0, "rtoSeconds": 60}}), "groundwork:dr.targets.database.rpoSeconds: 0 s cannot be met by any DR option"),
 ]  # fmt: skip
 
 

@@ -432,3 +432,42 @@ def test_config_refuses_a_standby_that_could_not_run(overrides: dict[str, Any], 
     with pytest.raises(ConfigError) as refused:
         stack_config("prod", **overrides)
     assert any(p.startswith(f"{key}:") for p in refused.value.problems), refused.value.problems
+
+
+# -- targets no DR option can meet ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("stack", "targets", "key", "fragment"),
+    [
+        ("prod", {"database": {"rpoSeconds": 0, "rtoSeconds": 60}}, "database.rpoSeconds", "the best is 1 s (aurora-global-warm)"),
+        ("prod", {"compute": {"rpoSeconds": 0, "rtoSeconds": 60}}, "compute.rtoSeconds", "the best is 15 min (compute-warm-standby)"),
+        ("prod-cn", {"database": {"rpoSeconds": 3600, "rtoSeconds": 600}}, "database.rtoSeconds", "the best is 2 h"),
+        ("prod-cn", {"cache": {"rpoSeconds": 60, "rtoSeconds": 3600}}, "cache.rpoSeconds", "no option bounds it"),
+    ],
+)  # fmt: skip
+def test_config_refuses_targets_no_dr_option_of_the_cloud_meets(
+    stack: str, targets: dict[str, Any], key: str, fragment: str
+) -> None:
+    dr = {**raw_stack_config(stack)["dr"], "targets": targets}
+    load = alicloud_stack_config if stack.endswith("-cn") else stack_config
+    with pytest.raises(ConfigError) as refused:
+        load(stack, dr=dr)
+    assert any(p.startswith(f"groundwork:dr.targets.{key}:") and fragment in p
+               for p in refused.value.problems), refused.value.problems  # fmt: skip
+
+
+def test_a_target_one_dr_option_meets_is_left_to_the_plan() -> None:
+    # headless misses a 1-minute RTO, warm meets it: a setting could, so the plan judges it
+    cfg = stack_config("prod", dr=_dr(targets={"database": {"rpoSeconds": 1, "rtoSeconds": 60}}))
+    assert cfg.dr.targets.database is not None
+    assert cfg.dr.targets.database.rto_seconds == 60
+
+
+def test_every_dr_option_a_cloud_builds_is_a_mechanism_with_figures() -> None:
+    from infra.sections.dr import AlicloudDisasterRecovery, AwsDisasterRecovery
+    from policies.guardrails.dr_posture import MECHANISMS
+
+    for section in (AwsDisasterRecovery, AlicloudDisasterRecovery):
+        assert set(section.BUILT) == {"database", "objects", "cache", "compute"}
+        assert all(key in MECHANISMS for keys in section.BUILT.values() for key in keys)

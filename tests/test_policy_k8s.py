@@ -26,6 +26,7 @@ def test_pod_rules_cover_every_kind_and_their_patches() -> None:
             "k8s-no-privileged",
             "k8s-no-host-namespaces",
             "k8s-no-privilege-escalation",
+            "k8s-pod-security-baseline",
             "k8s-run-as-non-root",
             "k8s-drop-capabilities",
             "k8s-image-pinned",

@@ -125,6 +125,34 @@ EXAMPLES: dict[str, tuple[str, str, Build]] = {
     "public-snapshot-copy": ("snapshots-and-images-not-public", "user-snapshot-copy", lambda o: aws.rds.SnapshotCopy(
         "user-snapshot-copy", source_db_snapshot_identifier="s", target_db_snapshot_identifier="t",
         shared_accounts=["all"], opts=o)),
+    # Probed in session 13: these passed prod before.
+    "sso-admin-permission-set": ("iam-no-admin-managed-policy", "user-sso-admin", lambda o: aws.ssoadmin.ManagedPolicyAttachment(
+        "user-sso-admin", instance_arn="arn:aws:sso:::instance/ssoins-1", permission_set_arn="arn:aws:sso:::permissionSet/ssoins-1/ps-1",
+        managed_policy_arn="arn:aws:iam::aws:policy/AdministratorAccess", opts=o)),
+    "public-object-acl": ("bucket-no-public-access", "user-object", lambda o: aws.s3.BucketObjectv2(
+        "user-object", bucket="acme-shared", key="report.csv", content="x", acl="public-read", opts=o)),
+    "bucket-website": ("bucket-no-public-access", "user-website", lambda o: aws.s3.BucketWebsiteConfiguration(
+        "user-website", bucket="acme-shared", index_document={"suffix": "index.html"}, opts=o)),
+    "ssm-document-public": ("snapshots-and-images-not-public", "user-document", lambda o: aws.ssm.Document(
+        "user-document", document_type="Command", content="{}", permissions={"type": "Share", "account_ids": "All"}, opts=o)),
+    "api-v2-domain-tls10": ("lb-tls-listeners", "user-api-domain", lambda o: aws.apigatewayv2.DomainName(
+        "user-api-domain", domain_name="api.acme.example", domain_name_configuration={
+            "certificate_arn": "arn:aws:acm:eu-west-1:123456789012:certificate/x", "endpoint_type": "REGIONAL",
+            "security_policy": "TLS_1_0"}, opts=o)),
+    "codeartifact-public": ("resource-policy-not-public", "user-packages", lambda o: aws.codeartifact.RepositoryPermissionsPolicy(
+        "user-packages", domain="acme", repository="pypi", policy_document=_doc({"Effect": "Allow", "Principal": "*",
+                                                                                  "Action": "codeartifact:ReadFromRepository", "Resource": "*"}), opts=o)),
+    "ssh-open-in-halves": ("net-sg-no-public-admin-ports", "user-ssh-halves", lambda o: aws.ec2.SecurityGroupRule(
+        "user-ssh-halves", type="ingress", security_group_id="sg-1", protocol="tcp", from_port=22, to_port=22,
+        cidr_blocks=["0.0.0.0/1", "128.0.0.0/1"], opts=o)),
+    "cache-user-no-password": ("cache-encrypted-and-authenticated", "user-cache-user", lambda o: aws.elasticache.User(
+        "user-cache-user", user_id="reader", user_name="reader", engine="valkey", access_string="on ~* +@all",
+        no_password_required=True, opts=o)),
+    "fsx-aws-managed-key": ("data-services-cmk", "user-fsx", lambda o: aws.fsx.WindowsFileSystem(
+        "user-fsx", subnet_ids=["subnet-1"], throughput_capacity=32, storage_capacity=32, opts=o)),
+    "spot-fleet-public-imdsv1": ("ec2-imdsv2-required", "user-fleet", lambda o: aws.ec2.SpotFleetRequest(
+        "user-fleet", iam_fleet_role="arn:aws:iam::123456789012:role/fleet", target_capacity=1,
+        launch_specifications=[{"ami": "ami-12345678", "instance_type": "t3.micro", "associate_public_ip_address": True}], opts=o)),
 }  # fmt: skip
 
 CLASSES = {

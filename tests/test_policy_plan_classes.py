@@ -76,6 +76,21 @@ CLASSES: list[tuple[str, str, dict[str, Any], str]] = [
     ),
     (
         "kubernetes:helm.sh/v3:Release",
+        "tuned-controller",
+        {
+            "chart": "ingress-nginx",
+            "version": "4.14.1",
+            "repositoryOpts": {"repo": "https://kubernetes.github.io/ingress-nginx"},
+            "values": {
+                "controller": {
+                    "podSecurityContext": {"sysctls": [{"name": "kernel.msgmax", "value": "1"}]}
+                }
+            },
+        },
+        "k8s-helm-values-pod-security",
+    ),
+    (
+        "kubernetes:helm.sh/v3:Release",
         "random-chart",
         {
             "chart": "nginx",
@@ -84,6 +99,43 @@ CLASSES: list[tuple[str, str, dict[str, Any], str]] = [
             "values": {},
         },
         "k8s-helm-chart-source",
+    ),
+    # Probed in session 13: the other Pod Security Standards baseline escapes passed prod before.
+    (
+        "kubernetes:apps/v1:StatefulSet",
+        "node-debugger",
+        {
+            "metadata": {"name": "node-debugger", "namespace": "apps"},
+            **with_pod_spec(
+                "StatefulSet",
+                {
+                    "containers": [
+                        {
+                            "name": "debug",
+                            "image": "ghcr.io/acme/debug:1.0",
+                            "securityContext": {
+                                "procMount": "Unmasked",
+                                "windowsOptions": {"hostProcess": True},
+                            },
+                        }
+                    ]
+                },
+            ),
+        },
+        "k8s-pod-security-baseline",
+    ),
+    (
+        "kubernetes:apps/v1:DeploymentList",
+        "legacy-list",
+        {
+            "items": [
+                {
+                    "metadata": {"name": "legacy", "namespace": "apps"},
+                    **with_pod_spec("Deployment", {"containers": PRIVILEGED}),
+                }
+            ]
+        },
+        "k8s-no-privileged",
     ),
     # RBAC, Secrets, Services
     (
@@ -102,6 +154,17 @@ CLASSES: list[tuple[str, str, dict[str, Any], str]] = [
         {
             "metadata": {"name": "impersonator"},
             "rules": [{"apiGroups": [""], "resources": ["users"], "verbs": ["impersonate"]}],
+        },
+        "k8s-rbac-no-escalation",
+    ),
+    (
+        "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole",
+        "token-minter",
+        {
+            "metadata": {"name": "token-minter"},
+            "rules": [
+                {"apiGroups": [""], "resources": ["serviceaccounts/token"], "verbs": ["create"]}
+            ],
         },
         "k8s-rbac-no-escalation",
     ),

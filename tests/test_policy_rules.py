@@ -297,6 +297,21 @@ BASE_CASES: dict[str, Case] = {
         ok=[sg(ingress(443)), sg(ingress(22, "10.0.0.0/8"), name="ssh-internal")],
         bad=[
             [sg(ingress(22))],
+            # the internet in halves, or a public /8: still the internet
+            [
+                R(
+                    SG_RULE,
+                    "halves",
+                    {"type": "ingress", **ingress(22), "cidrBlocks": ["0.0.0.0/1", "128.0.0.0/1"]},
+                )
+            ],
+            [
+                R(
+                    SG_IN,
+                    "v6-unicast",
+                    {"ipProtocol": "tcp", "fromPort": 22, "toPort": 22, "cidrIpv6": "2000::/3"},
+                )
+            ],
             [R(SG_RULE, "r", {"type": "ingress", **ingress(5432)})],
             [
                 R(
@@ -681,11 +696,49 @@ BASE_CASES: dict[str, Case] = {
             side(PAB, "pab", FULL_PAB),
             bucket(),
             side(POLICY, "pol", {"policy": TLS_POLICY}),
+            R(
+                "aws:s3/bucketObjectv2:BucketObjectv2",
+                "index",
+                {"bucket": "b", "key": "index.html", "acl": "private"},
+            ),
         ],
         bad=[
             [side(PAB, "pab", {**FULL_PAB, "restrictPublicBuckets": False})],
             [R("aws:s3/bucketAcl:BucketAcl", "acl", {"acl": "public-read"})],
             [side(POLICY, "pol", {"policy": ANON_POLICY})],
+            [
+                R(
+                    "aws:s3/bucketObjectv2:BucketObjectv2",
+                    "index",
+                    {"bucket": "b", "key": "k", "acl": "public-read"},
+                )
+            ],
+            [
+                R(
+                    "aws:s3/objectCopy:ObjectCopy",
+                    "copy",
+                    {
+                        "bucket": "b",
+                        "key": "k",
+                        "source": "s/k",
+                        "grants": [
+                            {
+                                "type": "Group",
+                                "uri": "http://acs.amazonaws.com/groups/global/AllUsers",
+                                "permissions": ["READ"],
+                            }
+                        ],
+                    },
+                )
+            ],
+            [
+                R(
+                    "aws:s3/bucketWebsiteConfiguration:BucketWebsiteConfiguration",
+                    "site",
+                    {"bucket": "b", "indexDocument": {"suffix": "index.html"}},
+                )
+            ],
+            [R(BUCKET, "site", {"tags": TAGS, "website": {"indexDocument": "index.html"}})],
         ],
         unknown=[side(PAB, "pab", {**FULL_PAB, "blockPublicPolicy": UNKNOWN_BOOL})],
     ),

@@ -165,6 +165,7 @@ def test_a_given_key_is_used_instead_of_a_new_one() -> None:
         ({"backup_window": "02:30Z-03:30Z"}, r"^backup_window: "),
         ({"maintenance_window": "18:00Z-19:00Z"}, r"^maintenance_window: must differ"),
         ({"master_username": "postgres"}, r"^master_username: 'postgres'"),
+        ({"database_name": "template0"}, r"^database_name: 'template0' exists in every PostgreSQL"),
         ({"readers": 6}, r"^readers: must be 0\.\.5"),
         ({"cross_region_backup": CrossRegionBackupArgs(region="cn-beijing", retention_days=3)},
          r"^cross_region_backup.retention_days"),

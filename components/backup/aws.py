@@ -343,6 +343,15 @@ def _validate_lock(lock: VaultLockArgs, retention_days: int | None = None) -> No
     )
 
 
+def _bounded_by_year(schedule: str) -> str | None:
+    """A backup or restore drill recurs for as long as the stack lives: a schedule that names a
+    year stops firing after it, and the plan keeps looking protected."""
+    year = schedule.strip().removesuffix(")").split()[-1]
+    if year != "*":
+        return f"'{schedule}' runs only in year(s) {year}, then never again; use * as the year"
+    return None
+
+
 def _validate(args: BackupPlanArgs) -> None:
     limit = MAX_CONTINUOUS_DAYS if args.continuous_backup else MAX_RETENTION_DAYS
     require(
@@ -350,7 +359,7 @@ def _validate(args: BackupPlanArgs) -> None:
         "retention_days",
         f"must be 1..{limit}" + (" with continuous backup" if args.continuous_backup else ""),
     )
-    problem = cron_problem(args.schedule)
+    problem = cron_problem(args.schedule) or _bounded_by_year(args.schedule)
     require(problem is None, "schedule", problem or "")
     require(args.start_window_minutes >= 60, "start_window_minutes", "must be at least 60")
     require(
@@ -367,7 +376,7 @@ def _validate(args: BackupPlanArgs) -> None:
         _validate_lock(args.vault_lock, args.retention_days)
     if args.restore_testing is not None:
         rt = args.restore_testing
-        problem = cron_problem(rt.schedule)
+        problem = cron_problem(rt.schedule) or _bounded_by_year(rt.schedule)
         require(problem is None, "restore_testing.schedule", problem or "")
         require(
             1 <= rt.selection_window_days <= 365,

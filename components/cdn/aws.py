@@ -463,9 +463,10 @@ def _validate(args: CdnArgs) -> None:
         "headers policy (TooLongCSPInResponseHeadersPolicy)",
     )
     require(
-        csp.isprintable(),
+        csp.isascii() and csp.isprintable(),
         "security_headers.content_security_policy",
-        "a header value is one line of printable characters",
+        "a header value is one line of printable ASCII characters (the CSP grammar is ASCII: "
+        "write international host names in punycode, xn--...)",
     )
     require(bool(re.match(r"^[\w-]+$", args.log_prefix)), "log_prefix", "letters, digits, - and _")
     require(

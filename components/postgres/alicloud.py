@@ -36,6 +36,7 @@ from components.alicloud.data_tier import (
     whitelist,
 )
 from components.monitoring.alicloud import AlarmWiring, emit_alarms
+from components.postgres import database_name_problem
 from components.postgres.alicloud_alarms import postgres_alarms
 
 Category = Literal["HighAvailability", "Basic"]
@@ -318,7 +319,8 @@ def _validate(args: PostgresHaArgs) -> None:
         "storage_type",
         f"one of {', '.join(get_args(StorageType))}",
     )
-    require(PG_NAME.match(args.database_name) is not None, "database_name", "invalid name")
+    problem = database_name_problem(args.database_name, PG_NAME)
+    require(problem is None, "database_name", problem or "")
     require(
         PG_NAME.match(args.master_username) is not None
         and args.master_username not in RESERVED_USERNAMES,

@@ -35,6 +35,7 @@ from components.alicloud.data_tier import (
     whitelist,
 )
 from components.monitoring.alicloud import AlarmWiring, emit_alarms
+from components.postgres import database_name_problem
 from components.postgres.alicloud import (
     ALL_DAYS,
     PASSWORD_SPECIALS,
@@ -224,7 +225,8 @@ def _validate(args: PolarDbArgs) -> None:
             "at least two distinct zones: the hot standby storage sits in the second")  # fmt: skip
     missing = [z for z in zones if z not in args.vswitch_ids]
     require(not missing, "vswitch_ids", f"no data vSwitch for zone(s) {missing}")
-    require(PG_NAME.match(args.database_name) is not None, "database_name", "invalid name")
+    problem = database_name_problem(args.database_name, PG_NAME)
+    require(problem is None, "database_name", problem or "")
     require(
         PG_NAME.match(args.master_username) is not None
         and args.master_username not in RESERVED_USERNAMES,

@@ -49,6 +49,7 @@ from components.aws.windows import (
     windows_overlap,
 )
 from components.monitoring.aws import AlarmWiring, emit_alarms
+from components.postgres import database_name_problem
 from components.postgres.aws_alarms import postgres_alarms
 
 PostgresEngine = Literal["aurora-postgresql", "postgres"]
@@ -638,7 +639,8 @@ def _validate(args: PostgresHaArgs) -> None:
         "identifier",
         "2-50 lowercase letters, digits or single hyphens, starting with a letter",
     )
-    require(PG_NAME.match(args.database_name) is not None, "database_name", "invalid name")
+    problem = database_name_problem(args.database_name, PG_NAME)
+    require(problem is None, "database_name", problem or "")
     require(
         PG_NAME.match(args.master_username) is not None
         and args.master_username not in RESERVED_USERNAMES,

@@ -158,7 +158,9 @@ class AppService(AppDefaults):
     @classmethod
     def _repository(cls, image: str | None) -> str | None:
         if image is not None and not is_repository(image):
-            raise ValueError("the repository only; tag and digest have their own keys")
+            raise ValueError(
+                "the repository only: a lower-case path, no tag or digest (they have their own keys)"
+            )
         return image
 
     _not_latest = field_validator("tag")(_pinned_tag)

@@ -4,10 +4,12 @@ one helper that lets a config default come from the component it feeds."""
 from __future__ import annotations
 
 import dataclasses
+import types
+import typing
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 from pydantic.alias_generators import to_camel
 
 from components._base import LogRetentionDays
@@ -59,11 +61,34 @@ class Section(BaseModel):
         # generated reference (not here: that costs every run a fifth of a refused plan's time).
     )
 
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_boolean_numbers(cls, value: Any, info: ValidationInfo) -> Any:
+        """Pydantic's lax mode reads `true` as 1 for a number field: `replicas: true` would build
+        one replica. A boolean is accepted only where the field takes booleans."""
+        if isinstance(value, bool) and info.field_name is not None:
+            accepts = _scalar_types(cls.model_fields[info.field_name].annotation)
+            if accepts & {int, float} and bool not in accepts:
+                raise ValueError(f"a number is expected, not the boolean {str(value).lower()}")
+        return value
+
     def problems(self) -> Iterator[Problem]:
         """Cross-field checks of this section, keys relative to it. Yield every problem (never stop
         at the first); subclasses extend with `yield from super().problems()`. They run once the
         whole stack file has passed field validation (see `all_problems`)."""
         yield from ()
+
+
+def _scalar_types(annotation: Any) -> set[Any]:
+    """The plain types a field annotation admits (unions and Annotated unwrapped)."""
+    args = typing.get_args(annotation)
+    if typing.get_origin(annotation) is Annotated:
+        return _scalar_types(args[0])
+    if typing.get_origin(annotation) is typing.Literal:
+        return {type(a) for a in args}
+    if args and typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        return set().union(*(_scalar_types(a) for a in args))
+    return {annotation}
 
 
 def all_problems(section: Section, prefix: str = "") -> Iterator[Problem]:

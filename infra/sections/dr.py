@@ -11,7 +11,7 @@ Replication Time Control, Vault Lock of the DR vault), `AlicloudDisasterRecovery
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from pydantic import Field
 
@@ -31,6 +31,7 @@ from components.storage.spec import ReplicationArgs as OssReplicationArgs
 from infra.sections.backup import VaultLock
 from infra.sections.base import Problem, Section, component_default
 from infra.sections.network import AlicloudNatStrategy, AlicloudNetwork, AwsNetwork, Network
+from policies.guardrails.dr_posture import MECHANISMS, format_seconds
 
 BucketRole = Literal["assets", "uploads", "backups"]
 BUCKET_ROLES: tuple[BucketRole, ...] = ("assets", "uploads", "backups")
@@ -112,10 +113,35 @@ class DisasterRecovery(Section):
     """Recovery objectives per tier for the loss of the primary region; a plan whose resources
     imply worse fails `dr-objectives-met` where it is mandatory (prod)."""
 
+    BUILT: ClassVar[dict[str, tuple[str, ...]]] = {}
+    """Tier -> the dr_posture mechanisms this cloud's DR options can build for it."""
+
     def problems(self) -> Iterator[Problem]:
         yield from super().problems()
         if len(set(self.critical_buckets)) != len(self.critical_buckets):
             yield Problem("criticalBuckets", f"listed twice: {self.critical_buckets}")
+        if self.enabled:
+            yield from self._unmeetable_targets()
+
+    def _unmeetable_targets(self) -> Iterator[Problem]:
+        """A target below what every DR option of this cloud implies: no setting could meet it,
+        so it is a config error (exit 2), not a plan for dr-objectives-met to block."""
+        for tier, objective in self.targets.objectives().items():
+            built = [MECHANISMS[key] for key in self.BUILT.get(tier, ())]
+            for figure, wanted in (("rpo", objective.rpo_seconds), ("rto", objective.rto_seconds)):
+                bounded = [m for m in built if getattr(m, f"{figure}_seconds") is not None]
+                best = min(bounded, key=lambda m: getattr(m, f"{figure}_seconds"), default=None)
+                best_seconds = getattr(best, f"{figure}_seconds") if best else None
+                if best_seconds is None or wanted < best_seconds:
+                    reach = (
+                        f"the best is {format_seconds(best_seconds)} ({best.key})"
+                        if best
+                        else "no option bounds it"
+                    )
+                    yield Problem(
+                        f"targets.{tier}.{figure}Seconds",
+                        f"{wanted} s cannot be met by any DR option built on this cloud: {reach}",
+                    )
 
 
 class AwsDrNetwork(AwsNetwork):
@@ -124,6 +150,13 @@ class AwsDrNetwork(AwsNetwork):
 
 
 class AwsDisasterRecovery(DisasterRecovery):
+    BUILT: ClassVar[dict[str, tuple[str, ...]]] = {
+        "database": ("aurora-global-warm", "aurora-global-headless", "rds-cross-region-replica",
+                     "backup-copies"),
+        "objects": ("s3-replication-rtc", "s3-replication"),
+        "cache": ("elasticache-global-datastore", "cache-rebuild"),
+        "compute": ("compute-warm-standby", "compute-cold-path"),
+    }  # fmt: skip
     network: AwsDrNetwork = Field(default_factory=AwsDrNetwork)
     """The DR region's VPC, planned like the primary's (same subnet planner)."""
     replication_time_control: bool = component_default(ReplicationArgs, "replication_time_control")
@@ -138,6 +171,13 @@ class AlicloudDrNetwork(AlicloudNetwork):
 
 
 class AlicloudDisasterRecovery(DisasterRecovery):
+    BUILT: ClassVar[dict[str, tuple[str, ...]]] = {
+        "database": ("rds-cross-region-log-backup", "polardb-cross-region-log-backup",
+                     "rds-cross-region-backup"),
+        "objects": ("oss-replication-rtc", "oss-replication"),
+        "cache": ("cache-rebuild",),
+        "compute": ("compute-cold-path",),
+    }  # fmt: skip
     network: AlicloudDrNetwork = Field(default_factory=AlicloudDrNetwork)
     """The DR region's VPC and vSwitches, planned like the primary's (same subnet planner): where
     the cold path restores the database and brings up the cluster."""

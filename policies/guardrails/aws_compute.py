@@ -18,6 +18,10 @@ DEFAULT_SUBNET = "aws:ec2/defaultSubnet:DefaultSubnet"
 EIP = "aws:ec2/eip:Eip"
 EIP_ASSOCIATION = "aws:ec2/eipAssociation:EipAssociation"
 ECS_SERVICE = "aws:ecs/service:Service"
+SPOT_FLEET = "aws:ec2/spotFleetRequest:SpotFleetRequest"
+"""Its inline launchSpecifications take no metadata options (only launchTemplateConfigs do)."""
+LISTED_LAUNCH_SETTINGS = {LAUNCH_TEMPLATE: "networkInterfaces", SPOT_FLEET: "launchSpecifications"}
+"""Type -> list whose entries may each ask for a public IP."""
 
 METADATA_OPTIONS = {
     INSTANCE: "metadataOptions",
@@ -35,6 +39,11 @@ def _imdsv2(subject: Subject, params: Mapping[str, Any]) -> Iterator[str]:
         path = "instanceMetadataServiceConfiguration.minimumInstanceMetadataServiceVersion"
         if str(need(p, path) or "1") != "2":
             yield "minimumInstanceMetadataServiceVersion is not 2 (IMDSv1 answers)"
+        return
+    if subject.type == SPOT_FLEET:
+        specs = as_list(need(p, "launchSpecifications"), "launchSpecifications")
+        for i, _ in enumerate(specs):
+            yield f"launchSpecifications[{i}] cannot require IMDSv2 tokens; use launchTemplateConfigs with a launch template that does"
         return
     if subject.type == METADATA_DEFAULTS:
         options: Any = p
@@ -63,10 +72,11 @@ def _no_public_ip(subject: Subject, params: Mapping[str, Any]) -> Iterator[str]:
     if subject.type in (INSTANCE, SPOT, LAUNCH_CONFIG):
         if truthy(need(p, "associatePublicIpAddress")):
             yield "associatePublicIpAddress=true"
-    elif subject.type == LAUNCH_TEMPLATE:
-        for i, nic in enumerate(as_list(get(p, "networkInterfaces"), "networkInterfaces")):
-            path = f"networkInterfaces[{i}].associatePublicIpAddress"
-            if truthy(known(get(nic, "associatePublicIpAddress"), path)):
+    elif subject.type in LISTED_LAUNCH_SETTINGS:
+        prop = LISTED_LAUNCH_SETTINGS[subject.type]
+        for i, item in enumerate(as_list(need(p, prop), prop)):
+            path = f"{prop}[{i}].associatePublicIpAddress"
+            if truthy(known(get(item, "associatePublicIpAddress"), path)):
                 yield f"{path}=true"
     elif subject.type == DEFAULT_SUBNET:
         if need(p, "mapPublicIpOnLaunch") not in (False, "false"):
@@ -86,9 +96,9 @@ RULES = [
         id="ec2-imdsv2-required",
         group="security",
         severity="high",
-        description="Instances, launch templates/configurations, Image Builder and notebooks require IMDSv2 tokens with a hop limit of maxHopLimit.",
+        description="Instances, spot requests and fleets, launch templates/configurations, Image Builder and notebooks require IMDSv2 tokens with a hop limit of maxHopLimit.",
         remediation="Set metadataOptions {httpTokens: required, httpPutResponseHopLimit: 1} (or httpEndpoint: disabled).",
-        types=(*METADATA_OPTIONS, METADATA_DEFAULTS, NOTEBOOK),
+        types=(*METADATA_OPTIONS, METADATA_DEFAULTS, NOTEBOOK, SPOT_FLEET),
         resource_check=_imdsv2,
         params={"maxHopLimit": 1},
         anchors="CKV_AWS_79/341/371, Security Hub EC2.8",
@@ -102,6 +112,7 @@ RULES = [
         types=(
             INSTANCE,
             SPOT,
+            SPOT_FLEET,
             LAUNCH_CONFIG,
             LAUNCH_TEMPLATE,
             DEFAULT_SUBNET,

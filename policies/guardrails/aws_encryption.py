@@ -32,6 +32,15 @@ ECR = "aws:ecr/repository:Repository"
 MEMORYDB = "aws:memorydb/cluster:Cluster"
 EC_CLUSTER = "aws:elasticache/cluster:Cluster"
 EC_SERVERLESS = "aws:elasticache/serverlessCache:ServerlessCache"
+CACHE_USERS = ("aws:elasticache/user:User", "aws:memorydb/user:User")
+FSX: dict[str, str] = {
+    "aws:fsx/ontapFileSystem:OntapFileSystem": "kmsKeyId",
+    "aws:fsx/openZfsFileSystem:OpenZfsFileSystem": "kmsKeyId",
+    "aws:fsx/windowsFileSystem:WindowsFileSystem": "kmsKeyId",
+}
+"""FSx file systems are always encrypted, with an AWS-managed key unless kmsKeyId is set (Lustre:
+below, scratch file systems take no key)."""
+FSX_LUSTRE = "aws:fsx/lustreFileSystem:LustreFileSystem"
 MQ = "aws:mq/broker:Broker"
 SSM_PARAMETER = "aws:ssm/parameter:Parameter"
 CLOUDTRAIL = "aws:cloudtrail/trail:Trail"
@@ -197,6 +206,13 @@ def _ssm_key(p: Mapping[str, Any]) -> Any:
     return need(p, "keyId") if need(p, "type") == "SecureString" else "n/a"
 
 
+def _lustre_key(p: Mapping[str, Any]) -> Any:
+    deployment = need(p, "deploymentType") or "SCRATCH_1"
+    if str(deployment).startswith("SCRATCH"):
+        return "scratch"  # scratch file systems take no key: temporary data by design
+    return need(p, "kmsKeyId")
+
+
 CMK_KEYS: dict[str, Callable[[Mapping[str, Any]], Any]] = {
     DYNAMODB: _dynamodb_key,
     SECRET: _key("kmsKeyId"),
@@ -218,6 +234,8 @@ CMK_KEYS: dict[str, Callable[[Mapping[str, Any]], Any]] = {
     MQ: _mq_key,
     SSM_PARAMETER: _ssm_key,
     CLOUDTRAIL: _key("kmsKeyId"),
+    **{fsx: _key(prop) for fsx, prop in FSX.items()},
+    FSX_LUSTRE: _lustre_key,
 }
 """Type -> how to find the KMS key it is encrypted with (None: an AWS-owned/managed key)."""
 
@@ -247,6 +265,13 @@ def _cache(subject: Subject, params: Mapping[str, Any]) -> Iterator[str]:
             yield "serverless memcached has no authentication; use valkey or redis with a user group"
         elif not get(p, "userGroupId"):  # unknown: a user group the stack creates
             yield "no userGroupId: the default user connects without a password"
+    elif subject.type in CACHE_USERS:
+        access = str(need(p, "accessString") or "")
+        if "off" in access.split():
+            return  # a switched-off user (the `default` user a group must contain) admits no one
+        mode = need(p, "authenticationMode.type")
+        if truthy(need(p, "noPasswordRequired")) or mode == "no-password-required":
+            yield f"user '{get(p, 'userName')}' connects without a password (access '{access}')"
     else:
         if _off(need(p, "tlsEnabled")):
             yield "tlsEnabled=false: clients connect in plaintext"
@@ -311,7 +336,7 @@ RULES = [
         id="data-services-cmk",
         group="availability",
         severity="medium",
-        description="Data services (DynamoDB, Secrets Manager, log groups, backup vaults, queues, topics, EFS, ECR, search, streams, MSK, DocumentDB, Neptune, Redshift, MemoryDB, serverless caches, MQ, SecureString parameters, CloudTrail) use a customer-managed KMS key.",
+        description="Data services (DynamoDB, Secrets Manager, log groups, backup vaults, queues, topics, EFS, ECR, search, streams, MSK, DocumentDB, Neptune, Redshift, MemoryDB, serverless caches, MQ, SecureString parameters, CloudTrail, FSx) use a customer-managed KMS key.",
         remediation="Pass the kmsKeyId/kmsKeyArn of a key created by the stack (rotation on).",
         types=tuple(CMK_KEYS),
         resource_check=_cmk,
@@ -321,9 +346,9 @@ RULES = [
         id="cache-encrypted-and-authenticated",
         group="security",
         severity="high",
-        description="Caches outside replication groups encrypt and authenticate: no node-based ElastiCache clusters, serverless caches with a user group, MemoryDB with TLS and an ACL.",
-        remediation="Use the RedisHa component (ReplicationGroup with AUTH and TLS), a serverless cache with userGroupId, or MemoryDB with tlsEnabled and a real ACL.",
-        types=(EC_CLUSTER, EC_SERVERLESS, MEMORYDB),
+        description="Caches outside replication groups encrypt and authenticate: no node-based ElastiCache clusters, serverless caches with a user group, MemoryDB with TLS and an ACL; no cache user that is switched on without a password.",
+        remediation="Use the RedisHa component (ReplicationGroup with AUTH and TLS), a serverless cache with userGroupId, or MemoryDB with tlsEnabled and a real ACL; give every user a password or IAM authentication (or switch it off).",
+        types=(EC_CLUSTER, EC_SERVERLESS, MEMORYDB, *CACHE_USERS),
         resource_check=_cache,
         anchors="CKV_AWS_29/30/31/202",
     ),

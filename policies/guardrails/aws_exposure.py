@@ -21,6 +21,7 @@ LAYER_PERMISSION = "aws:lambda/layerVersionPermission:LayerVersionPermission"
 LISTENERS = ("aws:lb/listener:Listener", "aws:alb/listener:Listener")
 CLASSIC_ELB = "aws:elb/loadBalancer:LoadBalancer"
 API_DOMAIN = "aws:apigateway/domainName:DomainName"
+API_V2_DOMAIN = "aws:apigatewayv2/domainName:DomainName"
 RDS_SNAPSHOTS = (
     "aws:rds/snapshot:Snapshot",
     "aws:rds/clusterSnapshot:ClusterSnapshot",
@@ -103,10 +104,23 @@ def _listeners_tls(subject: Subject, params: Mapping[str, Any]) -> Iterator[str]
             protocol = known(get(listener, "lbProtocol"), f"listeners[{i}].lbProtocol")
             if str(protocol).lower() == "http":
                 yield f"listeners[{i}] accepts plaintext HTTP (classic load balancers cannot redirect)"
-    elif subject.type == API_DOMAIN:
+    else:
+        yield from _api_domain_tls(subject)
+
+
+def _api_domain_tls(subject: Subject) -> Iterator[str]:
+    """API Gateway custom domains: REST domains must name a TLS 1.2+ policy (the default is
+    TLS 1.0); HTTP/WebSocket domains default to TLS 1.2 and must not lower it."""
+    p = subject.props
+    if subject.type == API_DOMAIN:
         policy = need(p, "securityPolicy")
         if policy is None or re.fullmatch(r"TLS_1_[01]", str(policy)):
             yield f"securityPolicy={policy}; set TLS_1_2 (or a TLS 1.3 enhanced policy) explicitly"
+        return
+    where = "domainNameConfiguration.securityPolicy"
+    policy = known(get(need(p, "domainNameConfiguration"), "securityPolicy"), where)
+    if policy is not None and re.fullmatch(r"TLS_1_[01]", str(policy)):
+        yield f"{where}={policy}; use TLS_1_2"
 
 
 def _not_shared_publicly(subject: Subject, params: Mapping[str, Any]) -> Iterator[str]:
@@ -126,7 +140,9 @@ def _not_shared_publicly(subject: Subject, params: Mapping[str, Any]) -> Iterato
             yield f"state={need(p, 'state')}: EBS snapshots may be shared publicly"
     elif subject.type == SSM_DOCUMENT:
         perms = need(p, "permissions") or {}
-        accounts = str(known(get(perms, "accountIds"), "permissions.accountIds") or "")
+        # A plain map in the SDK: its keys keep the provider's spelling (account_ids).
+        ids = get(perms, "account_ids", get(perms, "accountIds"))
+        accounts = str(known(ids, "permissions.account_ids") or "")
         if get(perms, "type") == "Share" and "all" in accounts.lower().split(","):
             yield "permissions share the document with all accounts"
 
@@ -292,7 +308,7 @@ RULES = [
         severity="high",
         description="Load balancer listeners serve HTTPS/TLS with a TLS 1.2+ policy (HTTP only to redirect); API custom domains use TLS 1.2+.",
         remediation="Redirect HTTP to HTTPS; set sslPolicy ELBSecurityPolicy-TLS13-1-2-2021-06 (API Gateway: securityPolicy TLS_1_2).",
-        types=(*LISTENERS, CLASSIC_ELB, API_DOMAIN),
+        types=(*LISTENERS, CLASSIC_ELB, API_DOMAIN, API_V2_DOMAIN),
         resource_check=_listeners_tls,
         params={"allowedSslPolicyPattern": "^ELBSecurityPolicy-(TLS13-1-[23]|TLS-1-2|FS-1-2)"},
         anchors="CKV_AWS_2/103/206/376, CKV2_AWS_20",

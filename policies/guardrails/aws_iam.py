@@ -36,6 +36,8 @@ ATTACHMENTS: dict[str, str] = {
     "aws:iam/rolePolicyAttachmentsExclusive:RolePolicyAttachmentsExclusive": "policyArns",
     "aws:iam/userPolicyAttachmentsExclusive:UserPolicyAttachmentsExclusive": "policyArns",
     "aws:iam/groupPolicyAttachmentsExclusive:GroupPolicyAttachmentsExclusive": "policyArns",
+    # IAM Identity Center: every user assigned the permission set gets the policy in the account.
+    "aws:ssoadmin/managedPolicyAttachment:ManagedPolicyAttachment": "managedPolicyArn",
 }
 """Type -> property naming the managed policies it attaches (one ARN or a list)."""
 
@@ -147,7 +149,7 @@ def _admin_managed_policy(subject: Subject, params: Mapping[str, Any]) -> Iterat
     value = get(subject.props, prop)
     # An unknown ARN is a policy the stack creates (iam-no-admin-policy checks its document);
     # an unknown list could hold anything.
-    arns = [value] if prop == "policyArn" else as_list(value, prop)
+    arns = [value] if not prop.endswith("s") else as_list(value, prop)
     for arn in arns:
         if is_unknown(arn) or not isinstance(arn, str):
             continue
@@ -243,7 +245,7 @@ RULES = [
         id="iam-no-admin-managed-policy",
         group="security",
         severity="critical",
-        description="No role, user or group gets AdministratorAccess, PowerUserAccess or a *FullAccess managed policy.",
+        description="No role, user, group or Identity Center permission set gets AdministratorAccess, PowerUserAccess or a *FullAccess managed policy.",
         remediation="Attach least-privilege policies scoped to the resources the principal uses.",
         types=tuple(ATTACHMENTS),
         resource_check=_admin_managed_policy,

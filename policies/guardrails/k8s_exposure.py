@@ -12,6 +12,8 @@ from .k8s_objects import CONFIG_GROUP, MANIFESTS, each_object, manifest_objects,
 
 SERVICES = tokens("Service", ("core/v1",))
 SECRETS = tokens("Secret", ("core/v1",))
+CONTAINERS = (CONFIG_GROUP, "kubernetes:core/v1:SecretList")
+"""Objects whose Secrets are written inside them (a ConfigGroup's manifests, a SecretList's items)."""
 INGRESSES = tokens("Ingress", ("networking.k8s.io/v1", "extensions/v1beta1"))
 GATEWAYS = tokens("Gateway", ("gateway.networking.k8s.io/v1",))
 INTERNAL_LB_ANNOTATIONS = {
@@ -107,7 +109,7 @@ def _plaintext_secrets(subjects: Sequence[Subject], params: Mapping[str, Any]) -
                         f"Secret '{s.name}': {prop} keys {sorted(values)} are literals in the program",
                         s.urn,
                     )
-        elif s.type == CONFIG_GROUP and _literal(s, "objs") and _literal(s, "yaml"):
+        elif s.type in CONTAINERS and all(_literal(s, p) for p in ("objs", "yaml", "items")):
             for obj in manifest_objects(s):
                 if obj.type in SECRETS and (get(obj.props, "data") or get(obj.props, "stringData")):
                     yield Finding(f"'{obj.name}' carries its values in the manifest", s.urn)
@@ -164,7 +166,7 @@ RULES = [
         severity="high",
         description="Kubernetes Secrets get their values from other resources (generated or read from a secret store), never literals in the program.",
         remediation="Build stringData from a random.RandomPassword or a secret-store Output; or sync it with External Secrets.",
-        types=(*SECRETS, CONFIG_GROUP),
+        types=(*SECRETS, *CONTAINERS),
         stack_check=_plaintext_secrets,
         anchors="CIS 5.4.2 (external secret storage)",
     ),

@@ -11,6 +11,7 @@ from typing import Any
 
 from .core import CannotVerify, Rule, Subject, as_list, get, is_unknown, known, need, truthy
 from .k8s_objects import HELM
+from .k8s_workloads import SAFE_SYSCTLS, context_escapes
 
 HOST_NAMESPACES = ("hostNetwork", "hostPID", "hostIPC")
 SECURITY_CONTEXTS = ("securityContext", "podSecurityContext", "containerSecurityContext")
@@ -66,6 +67,13 @@ def _risky_value(where: str, key: str, value: Any, allowed_add: set[str]) -> str
         return f"{where} mounts a host path"
     if key in SECURITY_CONTEXTS and is_unknown(value):
         raise CannotVerify(where)
+    if key in SECURITY_CONTEXTS and isinstance(value, Mapping):
+        return next(context_escapes(value, where), None)
+    if key == "sysctls":
+        names = [known(get(s, "name"), where) for s in as_list(known(value, where), where)]
+        unsafe = sorted(str(n) for n in names if n not in SAFE_SYSCTLS)
+        if unsafe:
+            return f"{where} sets unsafe sysctls {unsafe}"
     return None
 
 
@@ -119,7 +127,7 @@ RULES = [
         id="k8s-helm-values-pod-security",
         group="security",
         severity="critical",
-        description="Helm values turn on no privileged, hostNetwork/PID/IPC, root, hostPath or extra-capability settings (any chart; known risky values of the platform's charts).",
+        description="Helm values turn on no privileged, hostNetwork/PID/IPC, root, hostPath, extra-capability or other Pod Security baseline settings (hostProcess, procMount, SELinux, AppArmor, unsafe sysctls) (any chart; known risky values of the platform's charts).",
         remediation="Remove the value; if an add-on truly needs it, exempt that release by name in the policy config after review.",
         types=HELM,
         resource_check=_values_pod_security,

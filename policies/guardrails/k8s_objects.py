@@ -25,6 +25,7 @@ from .core import (
     as_list,
     get,
     is_unknown,
+    known,
     need,
 )
 
@@ -67,11 +68,25 @@ WORKLOADS: tuple[str, ...] = tuple(
 CONFIG_GROUP = "kubernetes:yaml/v2:ConfigGroup"
 CONFIG_FILE = "kubernetes:yaml/v2:ConfigFile"
 KUSTOMIZE = "kubernetes:kustomize/v2:Directory"
-MANIFESTS = (CONFIG_GROUP, CONFIG_FILE, KUSTOMIZE)
+LISTS: tuple[str, ...] = tuple(
+    f"{token}List"
+    for token in (
+        *(t for t in WORKLOADS if not t.endswith("Patch")),
+        *tokens("Role", RBAC_VERSIONS, patches=False),
+        *tokens("ClusterRole", RBAC_VERSIONS, patches=False),
+        *tokens("RoleBinding", RBAC_VERSIONS, patches=False),
+        *tokens("ClusterRoleBinding", RBAC_VERSIONS, patches=False),
+        "kubernetes:core/v1:Service",
+        "kubernetes:core/v1:Secret",
+    )
+)
+"""`...List` resources the SDK offers (DeploymentList, SecretList, ...): their `items` are objects
+of the listed kind, judged like the objects of a manifest."""
+MANIFESTS = (CONFIG_GROUP, CONFIG_FILE, KUSTOMIZE, *LISTS)
 HELM_RELEASE = "kubernetes:helm.sh/v3:Release"
 HELM_CHART = "kubernetes:helm.sh/v4:Chart"
 HELM = (HELM_RELEASE, HELM_CHART)
-REMOTE_COMPONENTS = (*MANIFESTS, HELM_CHART)
+REMOTE_COMPONENTS = (CONFIG_GROUP, CONFIG_FILE, KUSTOMIZE, HELM_CHART)
 """Components the provider constructs: the engine records no provider on them, only on their objects."""
 
 
@@ -88,6 +103,7 @@ def is_patch(subject: Subject) -> bool:
 
 
 _WORKLOAD_SET = frozenset(WORKLOADS)
+_LIST_SET = frozenset(LISTS)
 CUSTOM_TEMPLATE_PATHS = (
     "spec.template.spec",
     "spec.jobTemplate.spec.template.spec",
@@ -178,6 +194,13 @@ def _manifest_objects(subject: Subject) -> list[Subject]:
     docs: list[Any] = []
     if subject.type == KUSTOMIZE:
         raise ReadByEngine("directory", "a kustomization")  # rendering needs kustomize
+    if subject.type in _LIST_SET:
+        item_type = subject.type.removesuffix("List")
+        return [
+            _object(subject, item_type, item, i)
+            for i, item in enumerate(as_list(get(p, "items"), "items"))
+            if isinstance(known(item, f"items[{i}]"), Mapping)
+        ]
     if subject.type == CONFIG_FILE:
         docs += _read(str(need(p, "file")), "file")
     else:
@@ -199,18 +222,21 @@ def _manifest_objects(subject: Subject) -> list[Subject]:
         if str(doc.get("kind", "")).endswith("List"):  # v1/List: its items are the objects
             docs.extend(item for item in doc.get("items") or [] if isinstance(item, Mapping))
             continue
-        name = get(doc, "metadata.name") or i
-        found.append(
-            Subject(
-                type=_token(doc),
-                name=f"{subject.name}/{doc.get('kind')}/{name}",
-                urn=subject.urn,
-                props=doc,
-                protect=subject.protect,
-                provider=subject.provider,
-            )
-        )
+        found.append(_object(subject, _token(doc), doc, i))
     return found
+
+
+def _object(container: Subject, type_: str, doc: Mapping[str, Any], index: int) -> Subject:
+    """An object declared inside a manifest or a List, as a subject of its own type."""
+    name = get(doc, "metadata.name") or index
+    return Subject(
+        type=type_,
+        name=f"{container.name}/{kind(type_)}/{name}",
+        urn=container.urn,
+        props=doc,
+        protect=container.protect,
+        provider=container.provider,
+    )
 
 
 def each_object(

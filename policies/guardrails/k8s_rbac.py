@@ -16,6 +16,7 @@ PUBLIC_SUBJECTS = frozenset({"system:anonymous", "system:unauthenticated", "syst
 """Everyone who can reach the API server; system:authenticated includes any cloud identity that
 can get a token for the cluster."""
 READ = frozenset({"get", "list", "watch", "*"})
+WRITE = frozenset({"create", "update", "patch", "*"})
 
 
 def _name(subject: Subject) -> str:
@@ -69,9 +70,12 @@ def _no_escalation(subject: Subject, params: Mapping[str, Any]) -> Iterator[str]
         risky = sorted(set(verbs) & set(params["escalationVerbs"]))
         if risky:
             yield f"{where} grants {risky} (a subject can grant itself more than it holds)"
+        writes = set(verbs) & WRITE
         for resource in resources:
             if resource in params["forbiddenResources"]:
                 yield f"{where} grants {verbs} on {resource}"
+            elif resource in params["forbiddenWrites"] and writes:
+                yield f"{where} grants {sorted(writes)} on {resource} ({params['forbiddenWrites'][resource]})"
             elif (
                 cluster_wide
                 and resource in params["clusterWideReadForbidden"]
@@ -109,16 +113,23 @@ RULES = [
         id="k8s-rbac-no-escalation",
         group="security",
         severity="high",
-        description="Roles do not grant escalate/bind/impersonate, nodes/proxy, or cluster-wide read of Secrets.",
-        remediation="Drop those verbs and resources; read Secrets through a namespaced Role bound where needed.",
+        description="Roles do not grant escalate/bind/impersonate/approve, nodes/proxy, cluster-wide read of Secrets, or writes of service-account tokens, CSR approvals, admission webhooks or PersistentVolumes.",
+        remediation="Drop those verbs and resources; read Secrets through a namespaced Role bound where needed; leave token minting, CSR approval, webhooks and PersistentVolumes to the control plane and the platform.",
         types=(*ROLES, *MANIFESTS),
         resource_check=each_object(_no_escalation, ROLES),
         params={
-            "escalationVerbs": ["escalate", "bind", "impersonate"],
+            "escalationVerbs": ["escalate", "bind", "impersonate", "approve"],
             "forbiddenResources": ["nodes/proxy"],
+            "forbiddenWrites": {
+                "serviceaccounts/token": "mints tokens of any service account in reach",
+                "certificatesigningrequests/approval": "approves client certificates, e.g. for system:masters",
+                "mutatingwebhookconfigurations": "rewrites every object the API server admits",
+                "validatingwebhookconfigurations": "sees and can veto every object the API server admits",
+                "persistentvolumes": "a PersistentVolume can point at any path of a node",
+            },
             "clusterWideReadForbidden": ["secrets"],
             "allowedRoles": [],
         },
-        anchors="CKV_K8S_155/156/157, KSV-0041/0043/0047, CIS 5.1.2/5.1.8",
+        anchors="CKV_K8S_155/156/157, KSV-0041/0043/0047, CIS 5.1.2/5.1.8/5.1.9/5.1.11/5.1.12/5.1.13",
     ),
 ]

@@ -123,6 +123,54 @@ def _readonly_seccomp(subject: Subject, params: Mapping[str, Any]) -> Iterator[s
             yield f"{where} has no RuntimeDefault seccomp profile"
 
 
+SAFE_SYSCTLS = frozenset({
+    "kernel.shm_rmid_forced", "net.ipv4.ip_local_port_range", "net.ipv4.ip_unprivileged_port_start",
+    "net.ipv4.tcp_syncookies", "net.ipv4.ping_group_range", "net.ipv4.ip_local_reserved_ports",
+    "net.ipv4.tcp_keepalive_time", "net.ipv4.tcp_fin_timeout", "net.ipv4.tcp_keepalive_intvl",
+    "net.ipv4.tcp_keepalive_probes",
+})  # fmt: skip
+"""The sysctls the Pod Security Standards (baseline) call safe: namespaced, no effect on the node."""
+SELINUX_TYPES = frozenset({"", "container_t", "container_init_t", "container_kvm_t"})
+APPARMOR_ANNOTATION = "container.apparmor.security.beta.kubernetes.io/"
+
+
+def context_escapes(ctx: Any, where: str) -> Iterator[str]:
+    """Baseline escapes a pod or container securityContext can set."""
+    if truthy(known(get(ctx, "windowsOptions.hostProcess"), f"{where}.windowsOptions.hostProcess")):
+        yield f"{where} runs as a Windows hostProcess (full access to the node)"
+    proc_mount = known(get(ctx, "procMount"), f"{where}.procMount")
+    if proc_mount not in (None, "Default"):
+        yield f"{where} sets procMount={proc_mount} (the node's /proc unmasked)"
+    selinux = known(get(ctx, "seLinuxOptions"), f"{where}.seLinuxOptions") or {}
+    selinux_type = known(get(selinux, "type"), f"{where}.seLinuxOptions.type") or ""
+    if selinux_type not in SELINUX_TYPES:
+        yield f"{where} sets SELinux type {selinux_type}"
+    for key in ("user", "role"):
+        if known(get(selinux, key), f"{where}.seLinuxOptions.{key}"):
+            yield f"{where} sets a custom SELinux {key}"
+    if known(get(ctx, "appArmorProfile.type"), f"{where}.appArmorProfile.type") == "Unconfined":
+        yield f"{where} runs without AppArmor (appArmorProfile Unconfined)"
+
+
+def _pod_security_baseline(subject: Subject, params: Mapping[str, Any]) -> Iterator[str]:
+    path, spec = pod_spec(subject)
+    yield from context_escapes(get(spec, "securityContext"), f"{path}.securityContext")
+    sysctls = as_list(get(spec, "securityContext.sysctls"), f"{path}.securityContext.sysctls")
+    for i, sysctl in enumerate(sysctls):
+        name = known(get(sysctl, "name"), f"{path}.securityContext.sysctls[{i}].name")
+        if name not in SAFE_SYSCTLS:
+            yield f"sets sysctl {name}, not one of the safe ones"
+    for where, c in containers(subject):
+        yield from context_escapes(get(c, "securityContext"), f"{where}.securityContext")
+    # The AppArmor annotation (Kubernetes < 1.30) sits on the metadata beside the pod spec.
+    meta = f"{path.removesuffix('spec')}metadata.annotations"
+    annotations = known(get(subject.props, meta), meta)
+    if isinstance(annotations, Mapping):
+        for key, value in annotations.items():
+            if str(key).startswith(APPARMOR_ANNOTATION) and known(value, meta) == "unconfined":
+                yield f"annotation {key}=unconfined runs a container without AppArmor"
+
+
 def _image_pinned(subject: Subject, params: Mapping[str, Any]) -> Iterator[str]:
     patch = is_patch(subject)
     for where, c in containers(subject):
@@ -180,6 +228,15 @@ RULES = [
         description="Pods do not share host network/PID/IPC, mount hostPath or bind host ports.",
         remediation="Remove hostNetwork/hostPID/hostIPC, hostPath volumes and hostPort.",
         anchors="CKV_K8S_17/19/27, KYV disallow-host-path",
+    ),
+    _rule(
+        "k8s-pod-security-baseline",
+        _pod_security_baseline,
+        group="security",
+        severity="high",
+        description="Pods use none of the other Pod Security Standards baseline escapes: Windows hostProcess, an unmasked /proc, a custom SELinux type/user/role, AppArmor Unconfined, unsafe sysctls.",
+        remediation="Remove windowsOptions.hostProcess, procMount, seLinuxOptions user/role (type only container_t/container_init_t/container_kvm_t), Unconfined AppArmor profiles and sysctls outside the safe set.",
+        anchors="Pod Security Standards baseline, KSV-0103/0104/0025/0002/0026, KYV disallow-proc-mount/disallow-selinux/restrict-sysctls",
     ),
     _rule(
         "k8s-no-privilege-escalation",

@@ -84,11 +84,18 @@ def _ali_ports(port_range: str) -> tuple[int, int]:
     return int(low), int(high or low)
 
 
+WORLD_PREFIX = {4: 8, 6: 16}
+"""A public range this wide (0.0.0.0/1 + 128.0.0.0/1, 2000::/3) is the internet for every
+purpose of a rule: splitting 0.0.0.0/0 in halves must not get past it."""
+
+
 def is_world(cidr: str) -> bool:
+    """The whole internet, or a public range at least as wide as WORLD_PREFIX."""
     try:
-        return ipaddress.ip_network(cidr, strict=False).prefixlen == 0
+        net = ipaddress.ip_network(cidr, strict=False)
     except ValueError:
         return False
+    return net.prefixlen == 0 or (net.prefixlen <= WORLD_PREFIX[net.version] and not net.is_private)
 
 
 def _public_admin_ports(subject: Subject, params: Mapping[str, Any]) -> Iterator[str]:

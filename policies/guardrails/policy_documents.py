@@ -9,7 +9,6 @@ Resource element is an ARN of something the stack creates, so it never counts as
 from __future__ import annotations
 
 import fnmatch
-import ipaddress
 import json
 import re
 from collections.abc import Iterator, Mapping
@@ -17,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .core import CannotVerify, is_unknown, known
+from .network import is_world
 
 RESTRICTING_KEYS = frozenset(
     {
@@ -194,15 +194,8 @@ def _narrows(operator: str, key: str, values: list[Any]) -> bool:
     if not values or all(str(v).strip("*?") == "" for v in values):
         return False
     if key.endswith("sourceip"):
-        return not any(_is_world(str(v)) for v in values)
+        return not any(is_world(str(v)) for v in values)
     return True
-
-
-def _is_world(cidr: str) -> bool:
-    try:
-        return ipaddress.ip_network(cidr, strict=False).prefixlen == 0
-    except ValueError:
-        return False
 
 
 def restricted(statement: Statement, keys: frozenset[str] = RESTRICTING_KEYS) -> bool:
@@ -290,6 +283,24 @@ RESOURCE_POLICIES: dict[str, str] = {
     "aws:glacier/vault:Vault": "accessPolicy",
     "aws:cloudwatch/logResourcePolicy:LogResourcePolicy": "policyDocument",
     "aws:cloudwatch/eventBusPolicy:EventBusPolicy": "policy",
+    "aws:cloudwatch/logDestinationPolicy:LogDestinationPolicy": "accessPolicy",
+    "aws:s3control/bucketPolicy:BucketPolicy": "policy",
+    "aws:s3tables/tableBucketPolicy:TableBucketPolicy": "resourcePolicy",
+    "aws:s3tables/tablePolicy:TablePolicy": "resourcePolicy",
+    "aws:dynamodb/resourcePolicy:ResourcePolicy": "policy",
+    "aws:kinesis/resourcePolicy:ResourcePolicy": "policy",
+    "aws:msk/clusterPolicy:ClusterPolicy": "policy",
+    "aws:glue/resourcePolicy:ResourcePolicy": "policy",
+    "aws:redshift/resourcePolicy:ResourcePolicy": "policy",
+    "aws:redshiftserverless/resourcePolicy:ResourcePolicy": "policy",
+    "aws:codeartifact/repositoryPermissionsPolicy:RepositoryPermissionsPolicy": "policyDocument",
+    "aws:codeartifact/domainPermissions:DomainPermissions": "policyDocument",
+    "aws:codebuild/resourcePolicy:ResourcePolicy": "policy",
+    "aws:schemas/registryPolicy:RegistryPolicy": "policy",
+    "aws:acmpca/policy:Policy": "policy",
+    "aws:networkfirewall/resourcePolicy:ResourcePolicy": "policy",
+    "aws:mediastore/containerPolicy:ContainerPolicy": "policy",
+    "aws:sagemaker/modelPackageGroupPolicy:ModelPackageGroupPolicy": "resourcePolicy",
 }
 """Type -> property of the resource policy it carries (who may use the resource)."""
 

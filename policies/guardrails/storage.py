@@ -44,6 +44,16 @@ def _statements(policy: Any) -> list[Mapping[str, Any]]:
     return statements if isinstance(statements, list) else [statements]
 
 
+OBJECTS = (
+    "aws:s3/bucketObject:BucketObject",
+    "aws:s3/bucketObjectv2:BucketObjectv2",
+    "aws:s3/objectCopy:ObjectCopy",
+)
+WEBSITES = (
+    "aws:s3/bucketWebsiteConfiguration:BucketWebsiteConfiguration",
+    "aws:s3/bucketWebsiteConfigurationV2:BucketWebsiteConfigurationV2",
+)
+"""A website endpoint serves plain HTTP and only to anonymous readers: it exists to be public."""
 PUBLIC_GROUPS = ("/global/AllUsers", "/global/AuthenticatedUsers")
 ACCOUNT_PAB = "aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock"
 ACCESS_POINT = "aws:s3/accessPoint:AccessPoint"
@@ -57,32 +67,43 @@ def _public_grants(grants: Any, path: str, uri_key: str) -> Iterator[str]:
             yield f"{path}[{i}] grants access to {uri.rsplit('/', 1)[-1]}"
 
 
-def _no_public_access(subject: Subject, params: Mapping[str, Any]) -> Iterator[str]:
+def _access_block_off(subject: Subject) -> Iterator[str]:
     p = subject.props
-    if subject.type in (*PAB, ACCOUNT_PAB):
-        off = [flag for flag in PAB_FLAGS if not truthy(need(p, flag))]
-        if off:
-            yield f"public access block leaves {', '.join(off)} off"
-    elif subject.type == ACCESS_POINT:
+    if subject.type == ACCESS_POINT:
         block = need(p, "publicAccessBlockConfiguration") or {}
         where = "publicAccessBlockConfiguration"
         off = [f for f in PAB_FLAGS if known(get(block, f), f"{where}.{f}") in (False, "false")]
         if off:
             yield f"access point public access block turns {', '.join(off)} off"
+        return
+    off = [flag for flag in PAB_FLAGS if not truthy(need(p, flag))]
+    if off:
+        yield f"public access block leaves {', '.join(off)} off"
+
+
+def _public_acl(p: Mapping[str, Any], what: str, grants: str, uri_key: str) -> Iterator[str]:
+    acl = need(p, "acl")
+    if acl in PUBLIC_ACLS:
+        yield f"acl={acl} makes {what} public"
+    yield from _public_grants(get(p, grants), grants, uri_key)
+
+
+def _no_public_access(subject: Subject, params: Mapping[str, Any]) -> Iterator[str]:
+    p = subject.props
+    if subject.type in (*PAB, ACCOUNT_PAB, ACCESS_POINT):
+        yield from _access_block_off(subject)
+    elif subject.type in WEBSITES:
+        yield "a website endpoint serves the bucket over plain HTTP to anonymous readers"
     elif subject.type in ACL:
-        acl = need(p, "acl")
-        if acl in PUBLIC_ACLS:
-            yield f"acl={acl} makes objects public"
-        grants = get(p, "accessControlPolicy.grants")
-        yield from _public_grants(grants, "accessControlPolicy.grants", "grantee.uri")
+        yield from _public_acl(p, "objects", "accessControlPolicy.grants", "grantee.uri")
+    elif subject.type in OBJECTS:
+        yield from _public_acl(p, "the object", "grants", "uri")
     elif subject.type in BUCKETS:
-        acl = need(p, "acl")
-        if acl in PUBLIC_ACLS:
-            yield f"acl={acl} makes the bucket public"
-        yield from _public_grants(get(p, "grants"), "grants", "uri")
-        for finding in public_grants(statements(need(p, "policy"), "policy")):
-            yield f"bucket policy: {finding}"
-    elif subject.type in POLICY:
+        yield from _public_acl(p, "the bucket", "grants", "uri")
+        for key in ("website", "websites"):
+            if as_list(need(p, key), key):
+                yield f"{key} turns on the public website endpoint (plain HTTP)"
+    if subject.type in (*BUCKETS, *POLICY):
         for finding in public_grants(statements(need(p, "policy"), "policy")):
             yield f"bucket policy: {finding}"
 
@@ -261,9 +282,9 @@ RULES = [
         id="bucket-no-public-access",
         group="security",
         severity="critical",
-        description="Public access blocks (bucket, account, access point) keep all four flags on; no public ACLs or grants; no bucket policy open to '*' or NotPrincipal without a narrowing condition (S3; OSS: oss-no-public-access).",
-        remediation="Set blockPublicAcls, blockPublicPolicy, ignorePublicAcls, restrictPublicBuckets to true; serve through CloudFront with OAC.",
-        types=(*PAB, ACCOUNT_PAB, ACCESS_POINT, *ACL, *BUCKETS, *POLICY),
+        description="Public access blocks (bucket, account, access point) keep all four flags on; no public ACLs or grants (buckets and objects); no website endpoint; no bucket policy open to '*' or NotPrincipal without a narrowing condition (S3; OSS: oss-no-public-access).",
+        remediation="Set blockPublicAcls, blockPublicPolicy, ignorePublicAcls, restrictPublicBuckets to true; drop object ACLs and website configurations; serve through CloudFront with OAC.",
+        types=(*PAB, ACCOUNT_PAB, ACCESS_POINT, *ACL, *OBJECTS, *WEBSITES, *BUCKETS, *POLICY),
         resource_check=_no_public_access,
         anchors="CKV_AWS_20/53-56/57/70/392, CKV2_AWS_43",
     ),

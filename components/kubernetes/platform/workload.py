@@ -40,6 +40,13 @@ from components.kubernetes.platform.workload_monitoring import (
 
 DIGEST = re.compile(r"^sha256:[0-9a-f]{64}$")
 TAG = re.compile(r"^[\w][\w.-]{0,127}$")
+_PATH_COMPONENT = r"[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*"
+_HOST_LABEL = r"[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?"
+REPOSITORY = re.compile(
+    rf"^(?:{_HOST_LABEL}(?:\.{_HOST_LABEL})*(?::[0-9]+)?/)?{_PATH_COMPONENT}(?:/{_PATH_COMPONENT})*$"
+)
+"""An image reference's name (the distribution grammar): an optional registry host, then
+lower-case path components; no tag, no digest. The kubelet refuses anything else (InvalidImageName)."""
 DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")
 """A Kubernetes DNS label (RFC 1123): namespace, service and workload names."""
 PORT_NAME = re.compile(r"^(?=.*[a-z])[a-z0-9]([a-z0-9-]{0,13}[a-z0-9])?$")  # IANA_SVC_NAME
@@ -629,7 +636,7 @@ def image_reference(args: WorkloadArgs) -> pulumi.Input[str]:
 
 def is_repository(image: str) -> bool:
     """An image repository without tag or digest (a registry host may carry a port)."""
-    return bool(image) and ":" not in image.rsplit("/", 1)[-1] and "@" not in image
+    return len(image) <= 255 and REPOSITORY.match(image) is not None
 
 
 def _volume_name(path: str) -> str:
@@ -644,7 +651,7 @@ def validate_workload(name: str, args: WorkloadArgs) -> None:
     require(
         not isinstance(args.image, str) or is_repository(args.image),
         "image",
-        "give the repository only; the tag and digest have their own fields",
+        "give the repository only (lower-case path, no tag or digest: they have their own fields)",
     )
     require(bool(TAG.match(args.tag)), "tag", f"'{args.tag}' is not a valid tag")
     require(args.tag != "latest", "tag", "'latest' is not a pin; use a version tag")
