@@ -185,3 +185,21 @@ def test_dev_without_its_telemetry_is_advisory() -> None:
     assert section.blocking == []
     advisory = {v["rule"] for v in section.data["violations"] if v["level"] == "advisory"}
     assert {"obs-metrics-stack-ha", "obs-log-shipping", "obs-tracing-collector"} <= advisory
+
+
+@pytest.mark.parametrize("rule_id", ["obs-metrics-stack-ha", "obs-log-shipping", "obs-tracing-collector"])
+def test_a_release_whose_properties_are_not_known_yet_defers_instead_of_failing(rule_id: str) -> None:
+    """The engine's preview of a cluster still to be created hands stack rules releases without
+    properties (its Kubernetes provider is not configured yet): that is "can't verify", never
+    "the cluster has no release" (which would block every first preview of prod)."""
+    from policies.guardrails import RULES
+    from policies.guardrails.core import Subject, evaluate_stack, resolved_params
+
+    rule = next(r for r in RULES if r.id == rule_id)
+    cluster = Subject("aws:eks/cluster:Cluster", "eks", "urn:eks", {"name": "eks"})
+    release = Subject("kubernetes:helm.sh/v3:Release", "kps", "urn:kps", {})
+    findings = evaluate_stack(rule, [cluster, release], resolved_params(rule, None))
+    assert findings and all(f.unverifiable == ("chart",) for f in findings), findings
+    # Without the release at all, the same cluster is a violation (the rule still holds).
+    missing = evaluate_stack(rule, [cluster], resolved_params(rule, None))
+    assert missing and all(not f.unverifiable for f in missing), missing

@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
-from .core import Finding, Rule, Subject, as_list, get, is_dr_replica, known, need
+from .core import CannotVerify, Finding, Rule, Subject, as_list, get, is_dr_replica, known, need
 from .joins import linked
 from .k8s_helm import chart_name
 from .k8s_objects import HELM
@@ -150,7 +150,10 @@ def _releases(subjects: Sequence[Subject], charts: Sequence[str]) -> list[Subjec
     found = []
     for s in subjects:
         if s.type in HELM:
-            need(s.props, "chart")
+            # Every release names its chart: none means its properties are not known yet (the
+            # engine's preview of a cluster still to be created hands stack rules no outputs).
+            if need(s.props, "chart") is None:
+                raise CannotVerify("chart")
             if chart_name(s) in charts:
                 found.append(s)
     return found
@@ -163,6 +166,8 @@ def _clusters(subjects: Sequence[Subject], types: Sequence[str]) -> list[Subject
 def _custom_resource(server: Subject, params: Mapping[str, Any]) -> Iterator[tuple[str, Any]]:
     """(problem, storageClassName of its claim) of a Prometheus or Alertmanager object the stack
     declares itself (the operator's defaults where a field is left out)."""
+    if need(server.props, "spec") is None:  # not known yet (see _releases); a server has a spec
+        raise CannotVerify("spec")
     prometheus = server.type == PROMETHEUS
     minimum = params["minPrometheusReplicas" if prometheus else "minAlertmanagerReplicas"]
     replicas = need(server.props, "spec.replicas") or 1
