@@ -187,8 +187,12 @@ def test_dev_without_its_telemetry_is_advisory() -> None:
     assert {"obs-metrics-stack-ha", "obs-log-shipping", "obs-tracing-collector"} <= advisory
 
 
-@pytest.mark.parametrize("rule_id", ["obs-metrics-stack-ha", "obs-log-shipping", "obs-tracing-collector"])
-def test_a_release_whose_properties_are_not_known_yet_defers_instead_of_failing(rule_id: str) -> None:
+@pytest.mark.parametrize(
+    "rule_id", ["obs-metrics-stack-ha", "obs-log-shipping", "obs-tracing-collector"]
+)
+def test_a_release_whose_properties_are_not_known_yet_defers_instead_of_failing(
+    rule_id: str,
+) -> None:
     """The engine's preview of a cluster still to be created hands stack rules releases without
     properties (its Kubernetes provider is not configured yet): that is "can't verify", never
     "the cluster has no release" (which would block every first preview of prod)."""
