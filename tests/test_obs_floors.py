@@ -207,3 +207,13 @@ def test_a_release_whose_properties_are_not_known_yet_defers_instead_of_failing(
     # Without the release at all, the same cluster is a violation (the rule still holds).
     missing = evaluate_stack(rule, [cluster], resolved_params(rule, None))
     assert missing and all(not f.unverifiable for f in missing), missing
+
+
+def test_routes_whose_properties_are_not_known_yet_defer_the_health_check_rule() -> None:
+    from policies.guardrails import RULES
+    from policies.guardrails.core import Subject, evaluate_stack, resolved_params
+
+    rule = next(r for r in RULES if r.id == "obs-entry-health-checks")
+    route = Subject("kubernetes:gateway.networking.k8s.io/v1:HTTPRoute", "web", "urn:web", {})
+    findings = evaluate_stack(rule, [route], resolved_params(rule, None))
+    assert findings and all(f.unverifiable == ("spec",) for f in findings), findings

@@ -246,6 +246,9 @@ def _namespace(subject: Subject) -> Any:
 def _public_gateways(subjects: Sequence[Subject]) -> set[tuple[Any, Any]]:
     """(namespace, name) of Gateways whose load balancer (AWS Load Balancer Controller's
     LoadBalancerConfiguration) is internet-facing."""
+    for s in subjects:  # each has a spec: none means not known yet (see _releases)
+        if s.type in (LB_CONFIG, GATEWAY, ROUTE) and need(s.props, "spec") is None:
+            raise CannotVerify("spec")
     facing = {(_namespace(c), get(c.props, "metadata.name")) for c in subjects
               if c.type == LB_CONFIG and need(c.props, "spec.scheme") == "internet-facing"}  # fmt: skip
     found = set()
