@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from ipaddress import IPv4Network, IPv6Network, ip_network
-from typing import Literal, get_args
+from typing import TYPE_CHECKING, Literal, get_args
 
-import pulumi
+if TYPE_CHECKING:  # the SDK is imported where options are built: config validation needs none of it
+    import pulumi
 
 TOKEN_PACKAGE = "groundwork"  # noqa: S105 (type token, not a secret)
 """Package part of every component type token."""
@@ -63,6 +64,8 @@ def child_opts(
     """Options for a child: always parented, so it inherits the caller's providers (and `protect`,
     when the caller set it on the component). `protect=True` adds protection for stateful children;
     None/False leaves inheritance alone: a component never un-protects what its caller protected."""
+    import pulumi  # noqa: PLC0415
+
     return pulumi.ResourceOptions(
         parent=parent,
         protect=True if protect else None,

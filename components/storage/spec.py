@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal, get_args
+from typing import TYPE_CHECKING, Literal, get_args
 
-import pulumi
+if TYPE_CHECKING:
+    import pulumi
 
 BucketPurpose = Literal["assets", "uploads", "backups"]
 """The product's buckets: static assets (served by the CDN), user uploads, backups and exports.
