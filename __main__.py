@@ -5,7 +5,11 @@ Kept at the repository root (not `main: infra/`) so sibling packages import (pul
 
 import pulumi
 
-from infra import build, load_config
+from infra import load_config
 
-for key, value in build(load_config()).items():
+config = load_config()
+# Imported only now: a refused config loads no component module and no cloud SDK.
+from infra.build import build  # noqa: E402
+
+for key, value in build(config).items():
     pulumi.export(key, value)

@@ -203,7 +203,13 @@ def config_from_values(
 
 
 def load_config() -> BootstrapConfig:
-    """The running stack's validated config (raises ConfigError)."""
+    """The running stack's validated config; invalid config raises a `pulumi.RunError` caused by
+    the ConfigError (as `infra.config.load_config`: no traceback from the language host)."""
+    import pulumi  # noqa: PLC0415
     from pulumi.runtime import config as runtime_config  # noqa: PLC0415  (internal module)
 
-    return config_from_values({**runtime_config.get_config_env(), **runtime_config.CONFIG.get()})[0]
+    values = {**runtime_config.get_config_env(), **runtime_config.CONFIG.get()}
+    try:
+        return config_from_values(values)[0]
+    except ConfigError as exc:
+        raise pulumi.RunError(str(exc)) from exc

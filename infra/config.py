@@ -21,7 +21,6 @@ from functools import cache
 from types import UnionType
 from typing import Annotated, Any, ClassVar, Literal, Self, Union, cast, get_args, get_origin
 
-import pulumi
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -54,7 +53,7 @@ from infra.regions import (
     zone_name,
     zone_suffix,
 )
-from infra.secret_config import mark_secret_inputs, offline_placeholders, overlaps, secret_texts
+from infra.secret_config import offline_placeholders, overlaps, secret_texts
 from infra.sections.alerting import (
     Alerting,
     AlicloudAlerting,
@@ -111,9 +110,9 @@ Environment = Literal["dev", "test", "staging", "prod"]
 """Lifecycle stages in promotion order (test runs beside dev); each has a preset and a policy config."""
 
 
-class ConfigError(pulumi.RunError):
-    """The stack config is invalid. A RunError, so the Pulumi language host prints the message
-    without a Python traceback."""
+class ConfigError(ValueError):
+    """The stack config is invalid: `problems` has one line per problem. Not a `pulumi.RunError`
+    (validating config imports no SDK): `load_config` raises one for the language host."""
 
     def __init__(self, problems: list[str]) -> None:
         super().__init__("invalid stack config:\n" + "\n".join(f"  {p}" for p in problems))
@@ -1010,6 +1009,7 @@ def config_from_values(
 ) -> tuple[StackConfig, frozenset[str]]:
     """Validate the stack's config as the engine hands it over (every namespace, values as text);
     return it with the texts of its secret values (see infra/secret_config.py)."""
+    secret_keys = frozenset(secret_keys)
     problems = [f"{k}: {why}" for k, why in namespace_problems(values, PROJECT).items()]
     raw = project_values(values, PROJECT)
     raw, placeholder_paths, secret_problems = offline_placeholders(
@@ -1034,6 +1034,11 @@ def config_from_values(
         if key.startswith(prefix)
         and not any(p[0] == key.removeprefix(prefix) for p in placeholder_paths)
     ]
+    if config.alerting.has_secrets() and not any(p[0] == "alerting" for p in secret_paths):
+        raise ConfigError(
+            [f"{prefix}alerting: holds webhook URLs or a PagerDuty key in plain text; set them as "
+             f"secrets (pulumi config set --secret --path '{prefix}alerting.pagerdutyKey' ...)"]
+        )  # fmt: skip
     return config, secret_texts(config, secret_paths)
 
 
@@ -1052,21 +1057,22 @@ def _error_key(problem: str) -> str:
 
 
 def load_config() -> StackConfig:
-    """The running stack's validated config (raises ConfigError). Resource inputs that carry a
-    secret config value are registered as secrets from here on."""
+    """The running stack's validated config. Invalid config raises a `pulumi.RunError` (the
+    language host prints it without a traceback) caused by the ConfigError. Resource inputs that
+    carry a secret config value are registered as secrets from here on."""
+    import pulumi  # noqa: PLC0415  (the program's side: validating config needs no SDK)
     from pulumi.runtime import config as runtime_config  # noqa: PLC0415  (internal module)
+
+    from infra.secret_inputs import mark_secret_inputs  # noqa: PLC0415
 
     # What `pulumi.Config` reads (in-memory config over PULUMI_CONFIG), but every key, so that
     # misspelt keys and namespaces are errors instead of silently ignored.
     values = {**runtime_config.get_config_env(), **runtime_config.CONFIG.get()}
     secret_keys = [k for k in values if runtime_config.is_config_secret(k)]
     secret_keys += runtime_config.get_config_secret_keys_env()
-    config, secrets = config_from_values(values, secret_keys)
-    key = f"{PROJECT}:alerting"
-    if config.alerting.has_secrets() and key not in secret_keys:
-        raise ConfigError(
-            [f"{key}: holds webhook URLs or a PagerDuty key in plain text; set them as secrets "
-             f"(pulumi config set --secret --path '{key}.pagerdutyKey' ...)"]
-        )  # fmt: skip
+    try:
+        config, secrets = config_from_values(values, secret_keys)
+    except ConfigError as exc:
+        raise pulumi.RunError(str(exc)) from exc
     mark_secret_inputs(secrets)
     return config

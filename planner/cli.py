@@ -71,28 +71,45 @@ def run_program(
     return run(project_dir, stack_file, preview=preview)
 
 
-def _plan(
-    args: argparse.Namespace, project_dir: Path, stack_file: StackFile, started: float
-) -> int:
-    # Imported only now: a stack file refused above costs no SDK import (about a second).
+def _validated_config(project_dir: Path, stack_file: StackFile) -> tuple[Any, list[str]]:
+    """The stack's validated config and no problems, or None and the problems: checked before the
+    program runs, as the program's first step checks it, so that a refused config costs neither
+    the Pulumi SDK nor the cloud SDKs (config validation imports none of them)."""
+    sys.path.insert(0, str(project_dir))  # the project's packages, as the program imports them
+    try:
+        loader = importlib.import_module(CONFIG_LOADERS[stack_file.project])
+    finally:
+        sys.path.remove(str(project_dir))
+    try:
+        config, _ = loader.config_from_values(stack_file.config, stack_file.secret_keys)
+    except loader.ConfigError as exc:
+        return None, list(exc.problems)
+    return config, []
+
+
+def _run(
+    args: argparse.Namespace, project_dir: Path, stack_file: StackFile
+) -> RecordingMonitor | int:
+    """The program's recorded run, or the exit code of its failure (its errors printed)."""
+    # Imported only now: a stack file or config refused before costs no SDK import.
     import pulumi  # noqa: PLC0415
 
-    from planner.analyzers import ANALYZERS  # noqa: PLC0415
     from planner.recorder import EngineRuleError  # noqa: PLC0415
-    from planner.report import PlanContext, build_report, markdown_summary, text_summary  # noqa: PLC0415
 
     try:
-        monitor = run_program(project_dir, stack_file, preview=args.preview)
+        return run_program(project_dir, stack_file, preview=args.preview)
     except EngineRuleError as exc:
         for problem in exc.problems:
             print(f"error: the real engine would reject this program: {problem}", file=sys.stderr)
         return EXIT_PROGRAM
     except pulumi.RunError as exc:  # a deliberate, clean failure of the program: no traceback
-        problems = getattr(exc, "problems", None)  # infra.config.ConfigError lists them
-        if problems is None:
+        # Caused by the config's ConfigError, it lists the problems (config checked before passed,
+        # so only a check that needs the running program lands here).
+        listed = getattr(exc.__cause__, "problems", None)
+        if listed is None:
             print(f"error: {exc}", file=sys.stderr)
             return EXIT_PROGRAM
-        for problem in problems:
+        for problem in listed:
             print(f"error: {stack_file.path.name}: {problem}", file=sys.stderr)
         return EXIT_CONFIG
     except Exception:  # noqa: BLE001 (a bug in the program: show everything)
@@ -101,6 +118,23 @@ def _plan(
             f"error: the program failed for stack '{args.stack}' (traceback above)", file=sys.stderr
         )
         return EXIT_PROGRAM
+
+
+def _plan(
+    args: argparse.Namespace, project_dir: Path, stack_file: StackFile, started: float
+) -> int:
+    config, problems = _validated_config(project_dir, stack_file)
+    for problem in problems:
+        print(f"error: {stack_file.path.name}: {problem}", file=sys.stderr)
+    if problems:
+        return EXIT_CONFIG
+
+    from planner.analyzers import ANALYZERS  # noqa: PLC0415
+    from planner.report import PlanContext, build_report, markdown_summary, text_summary  # noqa: PLC0415
+
+    monitor = _run(args, project_dir, stack_file)
+    if isinstance(monitor, int):
+        return monitor
 
     from infra.cloud_names import name_problems  # noqa: PLC0415 (the program put infra on sys.path)
 
@@ -112,9 +146,6 @@ def _plan(
     if names:
         return EXIT_CONFIG
 
-    # Imported after the run: the program put its project's packages on sys.path.
-    loader = importlib.import_module(CONFIG_LOADERS[stack_file.project])
-    config, _ = loader.config_from_values(stack_file.config, stack_file.secret_keys)
     baseline = _baseline(args.compare_with)
     ctx = PlanContext(stack_file.project, args.stack, project_dir, monitor, config, baseline)
     sections = [analyze(ctx) for analyze in ANALYZERS]

@@ -19,7 +19,8 @@ from typing import Any
 
 import pytest
 
-from infra import build, parse_config
+from infra import parse_config
+from infra.build import build
 from infra.config import AlicloudStackConfig, AwsStackConfig, StackConfig
 from planner.recorder import RecordedResource, RecordingMonitor
 from planner.runner import run_under_mocks

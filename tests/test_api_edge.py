@@ -9,7 +9,7 @@ import pytest
 
 from components.cdn.aws import CustomDomainArgs
 from components.cdn.aws_api import ApiEdge, ApiEdgeArgs, rate_limit_for
-from infra import build
+from infra.build import build
 from infra.config import ConfigError
 from tests.conftest import built, one, raw_stack_config, run_mocked, stack_config
 

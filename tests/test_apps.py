@@ -18,7 +18,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from benchmarks.scratch import scratch_project, stack_file
-from infra import StackConfig, build, parse_config
+from infra import StackConfig, parse_config
+from infra.build import build
 from planner.cli import EXIT_OK, main
 from planner.recorder import RecordingMonitor
 from tests.conftest import of_type, one, raw_stack_config, run_mocked

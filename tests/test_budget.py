@@ -20,7 +20,7 @@ def test_prod_budget_comes_from_the_stack_file_scoped_to_the_stack() -> None:
 
 
 def test_no_budget_resource_without_a_limit() -> None:
-    from infra import build
+    from infra.build import build
     from tests.conftest import run_mocked, stack_config
 
     cfg = stack_config("dev", budget={"monthlyLimit": None})
@@ -64,7 +64,7 @@ def test_cost_anomaly_service_may_publish_to_the_alert_topics() -> None:
 
 
 def test_no_anomaly_monitor_when_the_threshold_is_null() -> None:
-    from infra import build
+    from infra.build import build
     from tests.conftest import raw_stack_config, run_mocked, stack_config
 
     cfg = stack_config("dev", budget={**raw_stack_config("dev")["budget"],

@@ -13,7 +13,8 @@ import yaml
 
 from components.aws.schedules import cron_problem
 from components.aws.versions import EKS_VERSIONS, cache_version_problem, postgres_version_problem
-from infra import ConfigError, build, parse_config
+from infra import ConfigError, parse_config
+from infra.build import build
 from infra.cloud_names import RULES, S3_BUCKET, name_problems, physical_names, prefix_problems
 from infra.regions import AWS_ZONES, is_zone_of
 from planner.cli import EXIT_CONFIG, main

@@ -276,10 +276,19 @@ def test_storage_and_cdn_presets() -> None:
     assert dev.storage.backups.lifecycle.transitions == []
 
 
-def test_config_error_is_a_run_error_so_pulumi_prints_no_traceback() -> None:
+def test_the_program_gets_a_run_error_so_pulumi_prints_no_traceback(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     import pulumi
 
-    assert issubclass(ConfigError, pulumi.RunError)
+    from infra.config import load_config
+
+    monkeypatch.setenv("PULUMI_CONFIG", json.dumps({"groundwork:environment": "qa"}))
+    monkeypatch.setenv("PULUMI_CONFIG_SECRET_KEYS", "[]")
+    with pytest.raises(pulumi.RunError, match="groundwork:environment") as err:
+        load_config()
+    assert isinstance(err.value.__cause__, ConfigError)
+    assert "groundwork:environment" in err.value.__cause__.problems[0]
 
 
 def test_checked_in_json_schema_matches_the_model() -> None:

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from infra import build
+from infra.build import build
 from planner.cli import EXIT_OK, main
 from planner.cost_report import cost_section, deltas
 from planner.policy_report import policy_section

@@ -116,7 +116,7 @@ def test_clients_are_the_cluster_nodes_only(stack: str) -> None:
 
 
 def test_without_a_cluster_the_application_subnets_are_the_clients() -> None:
-    from infra import build
+    from infra.build import build
     from tests.conftest import run_mocked
 
     cfg = stack_config("dev", cluster={"enabled": False}, apps={})

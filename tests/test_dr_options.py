@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from components.redis.aws_global import global_datastore_problems
-from infra import build
+from infra.build import build
 from infra.config import ConfigError
 from planner.cost_report import cost_section
 from planner.dr_report import dr_section

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from infra import build
+from infra.build import build
 from tests.conftest import built, of_type, raw_stack_config, run_mocked, stack_config
 
 ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"

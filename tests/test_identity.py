@@ -15,7 +15,8 @@ from typing import Any
 import pytest
 
 import components.postgres.aws as postgres_aws
-from infra import build, parse_config
+from infra import parse_config
+from infra.build import build
 from planner import replacement
 from planner.recorder import RecordingMonitor
 from tests.conftest import PROJECT_DIR, STACKS, raw_stack_config, run_mocked

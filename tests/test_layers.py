@@ -15,8 +15,7 @@ from components.network.aws import Vpc
 from components.postgres.aws import PostgresHa
 from components.redis.aws import RedisHa
 from components.storage.aws import Bucket
-from infra import build
-from infra.build import AwsPlatform, compose_aws
+from infra.build import AwsPlatform, build, compose_aws
 from infra.layers import apps, cost, data, kubernetes, network, storage
 from tests.conftest import run_mocked, stack_config
 

@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from infra import ConfigError, build, parse_config
+from infra import ConfigError, parse_config
+from infra.build import build
 from planner.cost_report import cost_section
 from planner.policy_report import policy_section
 from planner.recorder import RecordingMonitor

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from infra import build
+from infra.build import build
 from infra.config import ConfigError
 from planner.policy_report import policy_section
 from planner.recorder import RecordingMonitor

@@ -207,11 +207,11 @@ def test_plain_text_webhook_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
               for k, v in prod_with(alerting=alerting()).items()}  # fmt: skip
     monkeypatch.setenv("PULUMI_CONFIG", json.dumps(config))
     monkeypatch.setenv("PULUMI_CONFIG_SECRET_KEYS", "[]")
-    with pytest.raises(ConfigError, match="groundwork:alerting: holds webhook URLs"):
+    with pytest.raises(pulumi.RunError, match="groundwork:alerting: holds webhook URLs"):
         load_config()
     monkeypatch.setenv("PULUMI_CONFIG_SECRET_KEYS", json.dumps(["groundwork:alerting"]))
     # Marking secret inputs needs a running stack; this test is about the refusal only.
-    monkeypatch.setattr("infra.config.mark_secret_inputs", lambda secrets: None)
+    monkeypatch.setattr("infra.secret_inputs.mark_secret_inputs", lambda secrets: None)
     assert load_config().alerting.pagerduty_key is not None
 
 

@@ -44,7 +44,7 @@ def test_a_name_that_makes_an_iam_role_too_long_is_refused_by_config() -> None:
 
 
 def test_the_longest_accepted_name_passes_the_exact_check() -> None:
-    from infra import build
+    from infra.build import build
 
     raw = raw_stack_config("prod")
     accepted = None

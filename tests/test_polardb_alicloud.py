@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from infra import build
+from infra.build import build
 from infra.config import ConfigError, parse_config
 from infra.sections.postgres import PolarDb
 from planner.cost_report import cost_section

@@ -342,7 +342,7 @@ def test_a_real_unknown_inside_a_manifest_is_still_a_can_t_run_finding() -> None
 
 def _plan_of(stack: str, **overrides: Any) -> PlanContext:
     """A real stack built from its stack file with top-level config keys replaced."""
-    from infra import build
+    from infra.build import build
     from tests.conftest import run_mocked
 
     cfg = stack_config(stack, **overrides)

@@ -17,6 +17,7 @@ import pulumi_aws as aws
 import pytest
 
 import infra
+import infra.build
 from planner.cli import EXIT_BLOCKED, main
 from planner.policy_report import policy_section
 from tests.conftest import PROJECT_DIR, run_mocked
@@ -194,7 +195,7 @@ def test_a_user_added_resource_is_blocked_in_prod(example: str) -> None:
 @cache
 def _cli_plan_of_prod_with_class_examples() -> tuple[int, str]:
     """`./tasks plan prod` on the real stack file, the program extended by the user's resources."""
-    real_build = infra.build
+    real_build = infra.build.build
     builds = [EXAMPLES[example][2] for example in CLASSES.values()]
 
     def build_with_user_resources(cfg: infra.StackConfig) -> Any:
@@ -204,7 +205,7 @@ def _cli_plan_of_prod_with_class_examples() -> tuple[int, str]:
 
     out = io.StringIO()
     with pytest.MonkeyPatch.context() as patch, tempfile.TemporaryDirectory() as tmp:
-        patch.setattr(infra, "build", build_with_user_resources)  # what __main__.py imports
+        patch.setattr(infra.build, "build", build_with_user_resources)  # what __main__.py imports
         with contextlib.redirect_stdout(out):
             code = main(["prod", "--project-dir", str(PROJECT_DIR), "--quiet",
                          "--json", f"{tmp}/p.json", "--markdown", f"{tmp}/p.md"])  # fmt: skip

@@ -399,7 +399,7 @@ SCENARIOS: dict[str, dict[str, Any]] = {
 @cache
 def _blocking(scenario: str) -> tuple[str, ...]:
     """Blocking reasons of the prod stack built from its stack file with a scenario's overrides."""
-    from infra import build
+    from infra.build import build
 
     cfg = stack_config("prod", **SCENARIOS[scenario])
     monitor = run_mocked(lambda: build(cfg), stack="prod")

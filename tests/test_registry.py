@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 
-from infra import build, parse_config
+from infra import parse_config
+from infra.build import build
 from infra.config import ConfigError
 from planner.recorder import RecordingMonitor
 from policies.guardrails.iam import allows

@@ -11,7 +11,7 @@ from typing import Any
 import pulumi
 import pytest
 
-from infra import build
+from infra.build import build
 from planner.recorder import RecordingMonitor
 from planner.runner import run_program
 from tests.conftest import PROJECT_DIR, raw_stack_config, run_mocked, stack_config, stack_file

@@ -12,7 +12,7 @@ import pytest
 
 from infra import ConfigError
 from infra.config import config_from_values
-from infra.secret_config import mark_secret_inputs
+from infra.secret_inputs import mark_secret_inputs
 from planner.cli import EXIT_OK, main
 from planner.stackfile import SECRET_PLACEHOLDER
 from tests.conftest import PROJECT_DIR, run_mocked, stack_file

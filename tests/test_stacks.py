@@ -12,7 +12,7 @@ import os
 
 import pytest
 
-from infra import build
+from infra.build import build
 from planner.recorder import RecordingMonitor
 from tests.conftest import (
     PROJECT_DIR,
@@ -207,7 +207,7 @@ def test_kubernetes_objects_use_the_kubernetes_provider(stack: str) -> None:
 
 def test_kubernetes_provider_is_identical_across_runs() -> None:
     # A changed kubeconfig replaces the provider and with it every object (pulumi-kubernetes#1148).
-    from infra import build
+    from infra.build import build
     from tests.conftest import run_mocked
 
     cfg = stack_config("prod")

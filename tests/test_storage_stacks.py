@@ -161,7 +161,8 @@ def test_dev_distribution_is_cheap_and_still_enforces_modern_tls() -> None:
 def test_default_certificate_is_possible_where_policy_allows_but_says_tls_is_not_enforced(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from infra import build, config
+    from infra import config
+    from infra.build import build
     from infra.policy_limits import PolicyLimits, policy_limits
     from tests.conftest import run_mocked, stack_config
 
@@ -220,7 +221,7 @@ def test_edge_resources_use_the_us_east_1_provider(stack: str) -> None:
 
 
 def test_edge_provider_is_the_primary_when_the_stack_lives_in_us_east_1() -> None:
-    from infra import build
+    from infra.build import build
     from tests.conftest import run_mocked
 
     cfg = stack_config("dev", region="us-east-1")
@@ -229,7 +230,7 @@ def test_edge_provider_is_the_primary_when_the_stack_lives_in_us_east_1() -> Non
 
 
 def test_cdn_can_be_turned_off() -> None:
-    from infra import build
+    from infra.build import build
     from tests.conftest import run_mocked
 
     cfg = stack_config("dev", cdn={"enabled": False})

@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from infra import ConfigError, build, parse_config
+from infra import ConfigError, parse_config
+from infra.build import build
 from tests.conftest import built, of_type, one, raw_stack_config, run_mocked, stack_config
 
 RELEASE = "kubernetes:helm.sh/v3:Release"

@@ -8,33 +8,38 @@ names and never import pulumi_policy; `adapters.py` turns them into CrossGuard p
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from pulumi_policy.proxy import (
-    UNKNOWN_ARCHIVE_VALUE,
-    UNKNOWN_ARRAY_VALUE,
-    UNKNOWN_ASSET_VALUE,
-    UNKNOWN_BOOLEAN_VALUE,
-    UNKNOWN_NUMBER_VALUE,
-    UNKNOWN_OBJECT_VALUE,
-    UNKNOWN_STRING_VALUE,
-    UnknownValueError,
-)
-
 UNKNOWN_SENTINELS = frozenset(
     {
-        UNKNOWN_BOOLEAN_VALUE,
-        UNKNOWN_NUMBER_VALUE,
-        UNKNOWN_STRING_VALUE,
-        UNKNOWN_ARRAY_VALUE,
-        UNKNOWN_ASSET_VALUE,
-        UNKNOWN_ARCHIVE_VALUE,
-        UNKNOWN_OBJECT_VALUE,
+        "1c4a061d-8072-4f0a-a4cb-0ff528b18fe7",  # boolean
+        "3eeb2bf0-c639-47a8-9e75-3b44932eb421",  # number
+        "04da6b54-80e4-46f7-96ec-b56ff0331ba9",  # string
+        "6a19a0b0-7e62-4c92-b797-7f8e31da9cc2",  # array
+        "030794c1-ac77-496b-92df-f27374a8bd58",  # asset
+        "e48ece36-62e2-4504-bad9-02848725956a",  # archive
+        "dd056dcd-154b-4c76-9bd3-c8f88648b5ff",  # object
     }
 )
-"""How pulumi-policy (and the offline plan's recorder) represent a value not known at preview."""
+"""How pulumi-policy (and the offline plan's recorder) represent a value not known at preview: the
+engine's wire values, as `pulumi_policy.proxy.UNKNOWN_*_VALUE` (a test keeps them equal). Written
+out, not imported: importing `pulumi_policy` imports the whole Pulumi SDK, and the stack config
+reads its thresholds from these rules without it."""
+
+
+class _NeverRaisedError(Exception):
+    """Stands in for UnknownValueError while pulumi_policy is not loaded (nothing can raise it)."""
+
+
+def unknown_value_error() -> type[Exception]:
+    """pulumi_policy's UnknownValueError, raised by its unknown-checking proxies; only they raise
+    it, so while pulumi_policy is not loaded a class nothing raises stands in (see above)."""
+    proxy = sys.modules.get("pulumi_policy.proxy")
+    return proxy.UnknownValueError if proxy is not None else _NeverRaisedError
+
 
 Group = Literal["security", "availability", "cost"]
 Severity = Literal["low", "medium", "high", "critical"]
@@ -81,7 +86,7 @@ def plain(value: Any) -> Any:
 def _target(value: Any) -> Any:
     try:
         return value["__target"]  # the proxies expose their wrapped object under this key
-    except (KeyError, TypeError, IndexError, UnknownValueError):
+    except (KeyError, TypeError, IndexError, unknown_value_error()):
         return value
 
 
@@ -245,8 +250,8 @@ def evaluate_resource(rule: Rule, subject: Subject, params: Mapping[str, Any]) -
         return [read_by_engine(exc, subject.urn)]
     except CannotVerify as exc:
         return [Finding(cannot_verify(exc.path), subject.urn, (exc.path,))]
-    except UnknownValueError as exc:
-        path = ".".join(exc.props)
+    except unknown_value_error() as exc:
+        path = ".".join(exc.props)  # type: ignore[attr-defined]
         return [Finding(cannot_verify(path), subject.urn, (path,))]
     except SHAPE_ERRORS as exc:
         return [Finding(shape_error(exc), subject.urn)]
@@ -263,8 +268,8 @@ def evaluate_stack(
         return [read_by_engine(exc, None)]
     except CannotVerify as exc:
         return [Finding(cannot_verify(exc.path), None, (exc.path,))]
-    except UnknownValueError as exc:
-        path = ".".join(exc.props)
+    except unknown_value_error() as exc:
+        path = ".".join(exc.props)  # type: ignore[attr-defined]
         return [Finding(cannot_verify(path), None, (path,))]
     except SHAPE_ERRORS as exc:
         return [Finding(shape_error(exc))]
