@@ -36,7 +36,7 @@ from pydantic import (
 from components._base import LOG_CLASSES, SLS_FOREVER_DAYS, Cloud
 from components.monitoring import AlarmSpec, Severity
 from components.network.cidr_plan import CidrPlanError, SubnetPlan, default_slot, plan_subnets
-from components.redis.aws_global import global_datastore_problems
+from components.redis.aws_global_spec import global_datastore_problems
 from infra.cloud_names import prefix_problems
 from infra.config_source import project_values
 from infra.name_budget import CAPABILITY_SECTIONS, budget_problems

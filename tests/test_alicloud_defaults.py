@@ -15,9 +15,12 @@ from components.cdn.alicloud_waf import WebFirewall, WebFirewallArgs
 from components.monitoring import AlarmPolicy, AlertRouting, SeverityChannels, Webhook
 from components.monitoring.alicloud import AlertContacts, AlertContactsArgs
 from components.monitoring.alicloud_relay import AlertRelay, AlertRelayArgs
-from components.postgres.alicloud import PostgresHa, PostgresHaArgs
-from components.postgres.alicloud_polardb import PolarDbArgs, PolarDbPostgres
-from components.redis.alicloud import RedisHa, RedisHaArgs
+from components.postgres.alicloud import PostgresHa
+from components.postgres.alicloud_polardb import PolarDbPostgres
+from components.postgres.alicloud_polardb_spec import PolarDbArgs
+from components.postgres.alicloud_spec import PostgresHaArgs
+from components.redis.alicloud import RedisHa
+from components.redis.alicloud_spec import RedisHaArgs
 from components.storage.alicloud import AccessLogArgs, Bucket, BucketArgs
 from planner.policy_report import policy_resources
 from planner.recorder import RecordedResource

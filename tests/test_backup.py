@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 
-from components.backup.aws import BackupPlan, BackupPlanArgs, VaultLockArgs
+from components.backup.aws import BackupPlan
+from components.backup.aws_spec import BackupPlanArgs, VaultLockArgs
 from planner.recorder import RecordingMonitor
 from tests.conftest import one, run_mocked
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from components.redis.aws_global import global_datastore_problems
+from components.redis.aws_global_spec import global_datastore_problems
 from infra.build import build
 from infra.config import ConfigError
 from planner.cost_report import cost_section

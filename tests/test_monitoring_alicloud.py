@@ -19,8 +19,10 @@ from components.monitoring import (
 )
 from components.monitoring.alicloud import AlertContacts, AlertContactsArgs
 from components.monitoring.alicloud_logs import LogProject, LogProjectArgs
-from components.postgres.alicloud import PostgresHa, PostgresHaArgs
-from components.redis.alicloud import RedisHa, RedisHaArgs
+from components.postgres.alicloud import PostgresHa
+from components.postgres.alicloud_spec import PostgresHaArgs
+from components.redis.alicloud import RedisHa
+from components.redis.alicloud_spec import RedisHaArgs
 from planner.recorder import RecordingMonitor
 from tests.conftest import of_type, one, run_mocked
 

@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from components.postgres.aws import PostgresHa, PostgresHaArgs, ReaderAutoscalingArgs
+from components.postgres.aws import PostgresHa
+from components.postgres.aws_spec import PostgresHaArgs, ReaderAutoscalingArgs
 from planner.recorder import RecordingMonitor
 from tests.conftest import of_type, one, run_mocked
 
@@ -346,7 +347,7 @@ def test_invalid_args_fail_naming_the_field(overrides: dict[str, Any], field: st
 
 
 def test_serverless_v2_keeps_the_writer_reader_shape_within_the_acu_range() -> None:
-    from components.postgres.aws import ServerlessArgs
+    from components.postgres.aws_spec import ServerlessArgs
 
     monitor = build_pg(readers=1, serverless=ServerlessArgs(min_acu=1, max_acu=16))
     cluster = one(monitor, "aws:rds/cluster:Cluster").inputs
@@ -357,7 +358,7 @@ def test_serverless_v2_keeps_the_writer_reader_shape_within_the_acu_range() -> N
 
 
 def test_serverless_v2_is_rejected_where_aws_would_refuse_it() -> None:
-    from components.postgres.aws import ServerlessArgs
+    from components.postgres.aws_spec import ServerlessArgs
 
     with pytest.raises(ValueError, match=r"serverless: .*needs Aurora PostgreSQL .*got 16\.2"):
         build_pg(engine_version="16.2", serverless=ServerlessArgs(min_acu=0, max_acu=4))

@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from components.postgres.alicloud import CrossRegionBackupArgs, PostgresHa, PostgresHaArgs
+from components.postgres.alicloud import PostgresHa
+from components.postgres.alicloud_spec import CrossRegionBackupArgs, PostgresHaArgs
 from planner.recorder import RecordingMonitor
 from tests.conftest import of_type, one, run_mocked
 

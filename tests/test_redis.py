@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from components.redis.aws import AUTH_TOKEN_SPECIALS, RedisHa, RedisHaArgs
+from components.redis.aws import AUTH_TOKEN_SPECIALS, RedisHa
+from components.redis.aws_spec import RedisHaArgs
 from planner.recorder import RecordingMonitor
 from planner.report import MASK, masked
 from tests.conftest import of_type, one, run_mocked

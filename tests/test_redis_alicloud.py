@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from components.redis.alicloud import RedisHa, RedisHaArgs
+from components.redis.alicloud import RedisHa
+from components.redis.alicloud_spec import RedisHaArgs
 from planner.recorder import RecordingMonitor
 from tests.conftest import of_type, one, run_mocked
 

@@ -22,9 +22,8 @@ retention period, so PITR to any second inside it is inherent; AWS Backup can ta
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Literal, get_args
+from collections.abc import Mapping
+from typing import get_args
 
 import pulumi
 import pulumi_random as random
@@ -48,165 +47,31 @@ from components.aws.windows import (
     weekly_window,
     windows_overlap,
 )
-from components.monitoring.aws import AlarmWiring, emit_alarms
+from components.monitoring.aws import emit_alarms
 from components.postgres import database_name_problem
 from components.postgres.aws_alarms import postgres_alarms
+from components.postgres.aws_spec import (
+    INSTANCE_CLASS,
+    MAX_BACKUP_RETENTION_DAYS,
+    MAX_READERS,
+    PG_NAME,
+    RESERVED_USERNAMES,
+    Credential,
+    MonitoringInterval,
+    PostgresEngine,
+    PostgresHaArgs,
+    ReaderAutoscalingArgs,
+    performance_insights_days_ok,
+    serverless_problems,
+)
 
-PostgresEngine = Literal["aurora-postgresql", "postgres"]
-Credential = Literal["managed", "generated"]
 PASSWORD_SPECIALS = "!#$%&*()-_=+[]{}<>:?"  # noqa: S105 (an alphabet)
 """Special characters RDS accepts in a master password (no `/`, `"`, `@` or space)."""
-MAX_READERS = 15
-MonitoringInterval = Literal[0, 1, 5, 10, 15, 30, 60]
-MAX_BACKUP_RETENTION_DAYS = 35
-RESERVED_USERNAMES = ("postgres", "rdsadmin", "admin")
-INSTANCE_CLASS = re.compile(r"^db\.[a-z0-9-]+\.[a-z0-9]+$")
-PG_NAME = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
 QUERY_LOGGING: Mapping[str, str] = {"log_min_duration_statement": "1000", "log_statement": "ddl"}
 """Default query logging (to the PostgreSQL log group): every schema change, and any statement
 slower than 1 s (in ms): an audit trail and a slow-query log without logging row data. Both are
 dynamic; `parameters` overrides either."""
 _IDENTIFIER = re.compile(r"^[a-z](?!.*--)[a-z0-9-]{0,48}[a-z0-9]$")
-
-
-def performance_insights_days_ok(days: int) -> bool:
-    """Performance Insights keeps 7 days (free) or a multiple of 31 up to 731."""
-    return days == 7 or (days % 31 == 0 and 31 <= days <= 731)
-
-
-@dataclass(frozen=True, kw_only=True)
-class ReaderAutoscalingArgs:
-    max_readers: int = 5
-    """Most readers Application Auto Scaling may run (the configured `readers` is the minimum)."""
-    target_cpu_percent: float = 70.0
-    """Average reader CPU the policy keeps the cluster at."""
-    scale_in_cooldown_seconds: int = 300
-    scale_out_cooldown_seconds: int = 300
-
-
-@dataclass(frozen=True, kw_only=True)
-class ServerlessArgs:
-    """Aurora Serverless v2 capacity of every instance, in ACUs (1 ACU ~ 2 GiB of memory)."""
-
-    min_acu: float = 0.5
-    """Floor the instances never scale below (0: pause when idle, where the version allows)."""
-    max_acu: float = 8.0
-    """Ceiling of each instance."""
-    seconds_until_auto_pause: int | None = None
-    """With `min_acu` 0: idle seconds before pausing (300..86400; AWS default 300)."""
-
-
-SCALE_TO_ZERO_SINCE = {13: (13, 15), 14: (14, 12), 15: (15, 7), 16: (16, 3)}
-"""First Aurora PostgreSQL minor per major that can pause at 0 ACU (every later major can)."""
-
-
-def serverless_problems(engine: str, engine_version: str, s: ServerlessArgs) -> list[str]:
-    """What is wrong with a Serverless v2 capacity range (empty: nothing); config checks use it
-    too, so a stack file is rejected before the component would be."""
-    problems = []
-    if engine != "aurora-postgresql":
-        problems.append("Serverless v2 needs the aurora-postgresql engine")
-    if not (0 <= s.min_acu <= 256 and 1 <= s.max_acu <= 256 and s.min_acu <= s.max_acu):
-        problems.append(
-            f"ACU range {s.min_acu:g}..{s.max_acu:g}: need 0 <= min <= max, 1 <= max <= 256"
-        )
-    if (s.min_acu * 2) % 1 or (s.max_acu * 2) % 1:
-        problems.append("ACUs come in steps of 0.5")
-    parts = tuple(int(x) for x in engine_version.split(".")[:2] if x.isdigit())
-    since = SCALE_TO_ZERO_SINCE.get(parts[0]) if parts else None
-    if s.min_acu == 0 and parts and (parts[0] < 13 or (since is not None and parts < since)):
-        problems.append(
-            f"min_acu 0 (pause when idle) needs Aurora PostgreSQL 13.15, 14.12, 15.7, 16.3 "
-            f"or later in its major; got {engine_version}"
-        )
-    pause = s.seconds_until_auto_pause
-    if pause is not None and (s.min_acu != 0 or not 300 <= pause <= 86400):
-        problems.append("seconds_until_auto_pause needs min_acu 0 and a value of 300..86400")
-    return problems
-
-
-@dataclass(frozen=True, kw_only=True)
-class PostgresHaArgs:
-    vpc_id: pulumi.Input[str]
-    """VPC of the data subnets (for the security group)."""
-    subnet_group_name: pulumi.Input[str]
-    """DB subnet group over the isolated data subnets (`Vpc.db_subnet_group_name`)."""
-    zones: Sequence[str]
-    """Zones to spread the instances over: writer in the first in sorted order, readers
-    round-robin (`spread_over_zones`; the order given does not matter)."""
-    client_security_groups: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
-    """Security groups allowed to connect (e.g. the Kubernetes nodes)."""
-    client_cidrs: Mapping[str, str] = field(default_factory=dict)
-    """Private CIDRs allowed to connect. 0.0.0.0/0 and public ranges are rejected."""
-    engine: PostgresEngine = "aurora-postgresql"
-    """`aurora-postgresql` (cluster with readers) or `postgres` (RDS Multi-AZ DB instance)."""
-    engine_version: str = "16.6"
-    """Engine version; its major part selects the parameter-group family."""
-    instance_class: str = "db.r7g.large"
-    """Instance class of the writer and the readers (ignored with `serverless`)."""
-    serverless: ServerlessArgs | None = None
-    """Aurora Serverless v2: every instance is `db.serverless` within this ACU range (the writer
-    and readers still sit in distinct zones and fail over as provisioned ones do)."""
-    readers: int = 2
-    """Reader instances (Aurora replicas, or read replicas for `postgres`), 0..15."""
-    multi_az: bool = True
-    """`postgres` engine only: synchronous standby in another zone. (Aurora is multi-AZ through
-    its readers and its storage, which is always replicated across three zones.)"""
-    allocated_storage_gib: int = 100
-    """`postgres` engine only: initial gp3 storage."""
-    max_allocated_storage_gib: int = 1000
-    """`postgres` engine only: storage autoscaling ceiling."""
-    identifier: str | None = None
-    """Cluster / instance identifier; defaults to the component name. Fixed (not auto-named)
-    because the log group name derives from it."""
-    database_name: str = "app"
-    """Database created with the cluster."""
-    master_username: str = "app_admin"
-    """Master user; its password is generated and kept in Secrets Manager."""
-    port: int = 5432
-    kms_key_arn: pulumi.Input[str] | None = None
-    """Customer-managed key to use; None creates one (with rotation) for this database. A given
-    key's policy must also let CloudWatch Logs use it (the log group is encrypted with it)."""
-    parameters: Mapping[str, str] = field(default_factory=dict)
-    """Extra (cluster) parameters, applied at the next reboot. `rds.force_ssl` is always 1."""
-    iam_auth: bool = True
-    """IAM database authentication (short-lived tokens instead of passwords for apps)."""
-    backup_retention_days: int = 14
-    """Automated backups / point-in-time-recovery window, 1..35 days."""
-    backup_window: str = "02:00-03:00"
-    """Daily backup window, hh24:mi-hh24:mi UTC; must not overlap the maintenance window."""
-    maintenance_window: str = "sun:04:00-sun:05:00"
-    """Weekly maintenance window, ddd:hh24:mi-ddd:hh24:mi UTC."""
-    performance_insights_retention_days: int = 7
-    """7 (free tier) or a multiple of 31 up to 731."""
-    monitoring_interval_seconds: MonitoringInterval = 60
-    """Enhanced monitoring interval (0 disables it)."""
-    log_retention_days: int = 365
-    """Retention of the exported PostgreSQL log group."""
-    ca_cert_identifier: str = "rds-ca-rsa2048-g1"
-    """Server certificate authority the instances present to TLS clients."""
-    autoscaling: ReaderAutoscalingArgs | None = None
-    """Aurora reader autoscaling; None keeps exactly `readers` readers."""
-    backup_tags: Mapping[str, str] = field(default_factory=dict)
-    """Tags that put the database into an AWS Backup selection (see aws_backup.py)."""
-    credential: Credential = "managed"
-    """`managed`: RDS generates and rotates the master password in Secrets Manager. `generated`:
-    this component generates it (pulumi_random) into a Secrets Manager secret of its own, which
-    can be replicated to other regions; needed by Aurora Global Database and cross-region
-    replicas, which cannot use a managed password. The password reaches the database and the
-    secret through write-only inputs, so neither keeps it in state (only the generator does,
-    encrypted as a Pulumi secret)."""
-    secret_replica_kms_keys: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
-    """With `generated`: region -> KMS key ARN of each replica of the secret (the DR region)."""
-    global_member: bool = False
-    """Aurora only: the cluster is (or becomes) the primary of a global database, which sets its
-    `global_cluster_identifier` from outside (ignored here, so joining never replaces it)."""
-    tags: Mapping[str, str] = field(default_factory=dict)
-    protect_stateful: bool = True
-    """Pulumi `protect`, deletion protection and a final snapshot on delete; also keeps
-    automated backups after deletion."""
-    alarms: AlarmWiring | None = None
-    """Alert topics and policy: emit the alarms of aws_alarms.py on them. None: no alarms."""
 
 
 class PostgresHa(pulumi.ComponentResource):

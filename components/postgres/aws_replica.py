@@ -33,8 +33,9 @@ from components._base import (
 from components.aws.data_tier import client_security_group, validate_clients
 from components.aws.versions import postgres_version_problem
 from components.monitoring.aws import AlarmWiring, emit_alarms
-from components.postgres.aws import INSTANCE_CLASS, MonitoringInterval, cluster_parameters
+from components.postgres.aws import cluster_parameters
 from components.postgres.aws_alarms import cross_region_replica_alarms
+from components.postgres.aws_spec import INSTANCE_CLASS, MonitoringInterval
 
 
 @dataclass(frozen=True, kw_only=True)

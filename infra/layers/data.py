@@ -8,18 +8,17 @@ from typing import Any
 
 import pulumi
 
-from components.backup.aws import BackupPlan, BackupPlanArgs, RestoreTestingArgs
+from components.backup.aws import BackupPlan
+from components.backup.aws_spec import BackupPlanArgs, RestoreTestingArgs
 from components.monitoring.aws import AlarmWiring
 from components.network.aws import Vpc
 from components.network.cidr_plan import SubnetPlan
-from components.postgres.aws import (
-    PostgresHa,
-    PostgresHaArgs,
-    ReaderAutoscalingArgs,
-    ServerlessArgs,
-)
-from components.redis.aws import RedisHa, RedisHaArgs
-from components.redis.aws_serverless import RedisServerless, RedisServerlessArgs
+from components.postgres.aws import PostgresHa
+from components.postgres.aws_spec import PostgresHaArgs, ReaderAutoscalingArgs, ServerlessArgs
+from components.redis.aws import RedisHa
+from components.redis.aws_serverless import RedisServerless
+from components.redis.aws_serverless_spec import RedisServerlessArgs
+from components.redis.aws_spec import RedisHaArgs
 from infra.config import AwsStackConfig
 from infra.layers.dr_region import DrRegionHandles
 from infra.layers.kubernetes import KubernetesHandles

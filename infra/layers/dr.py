@@ -19,11 +19,13 @@ from components.dr.aws_failover import Endpoint, FailoverRecords, FailoverRecord
 from components.dr.objectives import RecoveryObjectives
 from components.kubernetes.aws_eks import EksCluster, EksClusterArgs, NodeGroupArgs
 from components.network.cidr_plan import SubnetPlan
-from components.postgres.aws import ServerlessArgs
-from components.postgres.aws_global import GlobalSecondary, GlobalSecondaryArgs
+from components.postgres.aws_global import GlobalSecondary
+from components.postgres.aws_global_spec import GlobalSecondaryArgs
 from components.postgres.aws_replica import CrossRegionReplica, CrossRegionReplicaArgs
+from components.postgres.aws_spec import ServerlessArgs
 from components.redis.aws import RedisHa
-from components.redis.aws_global import GlobalDatastore, GlobalDatastoreArgs
+from components.redis.aws_global import GlobalDatastore
+from components.redis.aws_global_spec import GlobalDatastoreArgs
 from components.storage.aws import Bucket
 from components.storage.aws_replication import (
     ReplicatedBucket,

@@ -10,7 +10,8 @@ from typing import Any
 
 import pulumi
 
-from components.backup.aws import BackupVault, BackupVaultArgs
+from components.backup.aws import BackupVault
+from components.backup.aws_spec import BackupVaultArgs
 from components.dr.aws import RegionKey, RegionKeyArgs
 from components.monitoring.aws import AlarmWiring, AlertTopics, AlertTopicsArgs
 from components.network.aws import Vpc, VpcArgs

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from components.backup.aws import VaultLockArgs
+from components.backup.aws_spec import VaultLockArgs
 from infra.sections.backup import VaultLock
 
 

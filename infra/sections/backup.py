@@ -11,7 +11,7 @@ from typing import Annotated, Any
 
 from pydantic import Field
 
-from components.backup.aws import (
+from components.backup.aws_spec import (
     MAX_CONTINUOUS_DAYS,
     MAX_RETENTION_DAYS,
     MIN_COMPLIANCE_DAYS,

@@ -14,20 +14,20 @@ from pydantic import Field, field_validator
 from pydantic.alias_generators import to_snake
 
 from components._base import ENGINE_VERSION
-from components.alicloud.data_tier import WINDOW
+from components.alicloud.data_tier_spec import WINDOW
 from components.aws.windows import staggered_windows, windows_overlap
-from components.postgres.alicloud import ENGINE_VERSIONS as ALI_ENGINE_VERSIONS
-from components.postgres.alicloud import INSTANCE_CLASS as ALI_CLASS
-from components.postgres.alicloud import MAX_BACKUP_RETENTION_DAYS as ALI_MAX_BACKUP_DAYS
-from components.postgres.alicloud import MAX_READERS as ALI_MAX_READERS
-from components.postgres.alicloud import MIN_BACKUP_RETENTION_DAYS as ALI_MIN_BACKUP_DAYS
-from components.postgres.alicloud import READER_CLASS as ALI_READER_CLASS
-from components.postgres.alicloud import PostgresHaArgs as AliPostgresHaArgs
-from components.postgres.alicloud import SqlLogDays
-from components.postgres.alicloud_polardb import ENGINE_VERSIONS as POLARDB_VERSIONS
-from components.postgres.alicloud_polardb import NODE_CLASS as POLARDB_CLASS
-from components.postgres.alicloud_polardb import PolarDbArgs
-from components.postgres.aws import (
+from components.postgres.alicloud_polardb_spec import ENGINE_VERSIONS as POLARDB_VERSIONS
+from components.postgres.alicloud_polardb_spec import NODE_CLASS as POLARDB_CLASS
+from components.postgres.alicloud_polardb_spec import PolarDbArgs
+from components.postgres.alicloud_spec import ENGINE_VERSIONS as ALI_ENGINE_VERSIONS
+from components.postgres.alicloud_spec import INSTANCE_CLASS as ALI_CLASS
+from components.postgres.alicloud_spec import MAX_BACKUP_RETENTION_DAYS as ALI_MAX_BACKUP_DAYS
+from components.postgres.alicloud_spec import MAX_READERS as ALI_MAX_READERS
+from components.postgres.alicloud_spec import MIN_BACKUP_RETENTION_DAYS as ALI_MIN_BACKUP_DAYS
+from components.postgres.alicloud_spec import READER_CLASS as ALI_READER_CLASS
+from components.postgres.alicloud_spec import PostgresHaArgs as AliPostgresHaArgs
+from components.postgres.alicloud_spec import SqlLogDays
+from components.postgres.aws_spec import (
     INSTANCE_CLASS,
     MAX_BACKUP_RETENTION_DAYS,
     MAX_READERS,

@@ -14,13 +14,19 @@ from pydantic import Field, field_validator
 from pydantic.alias_generators import to_camel, to_snake
 
 from components._base import ENGINE_VERSION
-from components.alicloud.data_tier import WINDOW
+from components.alicloud.data_tier_spec import WINDOW
 from components.aws.windows import windows_overlap
-from components.redis.alicloud import BACKUP_RETENTION_DAYS as ALI_BACKUP_DAYS
-from components.redis.alicloud import ENGINE_VERSIONS as ALI_ENGINE_VERSIONS
-from components.redis.alicloud import INSTANCE_CLASS as ALI_CLASS
-from components.redis.alicloud import RedisHaArgs as AliRedisHaArgs
-from components.redis.aws import (
+from components.redis.alicloud_spec import BACKUP_RETENTION_DAYS as ALI_BACKUP_DAYS
+from components.redis.alicloud_spec import ENGINE_VERSIONS as ALI_ENGINE_VERSIONS
+from components.redis.alicloud_spec import INSTANCE_CLASS as ALI_CLASS
+from components.redis.alicloud_spec import RedisHaArgs as AliRedisHaArgs
+from components.redis.aws_serverless_spec import (
+    ECPU_PER_SECOND_RANGE,
+    MAX_DATA_STORAGE_GB,
+    RedisServerlessArgs,
+    serverless_problems,
+)
+from components.redis.aws_spec import (
     MAX_REPLICAS,
     MAX_SHARDS,
     MAX_SNAPSHOT_RETENTION_DAYS,
@@ -29,12 +35,6 @@ from components.redis.aws import (
     AuthTokenUpdateStrategy,
     CacheEngine,
     RedisHaArgs,
-)
-from components.redis.aws_serverless import (
-    ECPU_PER_SECOND_RANGE,
-    MAX_DATA_STORAGE_GB,
-    RedisServerlessArgs,
-    serverless_problems,
 )
 from infra.presets import ALTERNATIVES
 from infra.sections._windows import check_daily, check_weekly

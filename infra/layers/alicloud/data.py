@@ -13,14 +13,12 @@ import pulumi
 from components.monitoring.alicloud import AlarmWiring
 from components.network.alicloud import Vpc
 from components.network.cidr_plan import SubnetPlan
-from components.postgres.alicloud import (
-    CrossRegionBackupArgs,
-    PostgresHa,
-    PostgresHaArgs,
-    SqlLogDays,
-)
-from components.postgres.alicloud_polardb import PolarDbArgs, PolarDbPostgres
-from components.redis.alicloud import RedisHa, RedisHaArgs
+from components.postgres.alicloud import PostgresHa
+from components.postgres.alicloud_polardb import PolarDbPostgres
+from components.postgres.alicloud_polardb_spec import PolarDbArgs
+from components.postgres.alicloud_spec import CrossRegionBackupArgs, PostgresHaArgs, SqlLogDays
+from components.redis.alicloud import RedisHa
+from components.redis.alicloud_spec import RedisHaArgs
 from infra.config import AlicloudStackConfig
 from infra.layers.alicloud import NOT_BUILT
 from infra.layers.alicloud.kubernetes import KubernetesHandles

@@ -1,0 +1,57 @@
+"""PolarDB for PostgreSQL args, versions, classes, limits; SDK-free: config validates them."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from components.postgres.alicloud_spec import CrossRegionBackupArgs
+
+if TYPE_CHECKING:
+    import pulumi
+
+    from components.monitoring.alicloud import AlarmWiring
+
+NODE_CLASS = re.compile(r"^polar\.pg\.[a-z0-9]+(\.[a-z0-9]+)+$")
+ENGINE_VERSIONS = ("14", "15", "16")
+MIN_NODES, MAX_NODES = 2, 16
+LEVEL1_DAYS = (3, 14)
+"""Level-1 (snapshot) backups are kept 3..14 days; log backups up to 7300."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class PolarDbArgs:
+    vpc_id: pulumi.Input[str]
+    vswitch_ids: Mapping[str, pulumi.Input[str]]
+    """Data-tier vSwitch per zone; the cluster uses the first zone's."""
+    zones: Sequence[str]
+    """Zones to use (order does not matter): the cluster in the first sorted, its hot standby
+    storage in the second."""
+    client_cidrs: Mapping[str, str]
+    """The whitelist: named private ranges of the VPC (0.0.0.0/0 and public ranges are refused)."""
+    engine_version: str = "16"
+    node_class: str = "polar.pg.g4.medium.c"
+    """Class of every compute node, `polar.pg.*`."""
+    nodes: int = 2
+    """Compute nodes: the primary and read-only nodes (2..16)."""
+    database_name: str = "app"
+    master_username: str = "app_admin"
+    kms_key_id: pulumi.Input[str] | None = None
+    """Customer-managed key for TDE; None creates one (rotation on) for this database."""
+    kms_instance_id: pulumi.Input[str] | None = None
+    """KMS instance the created key lives in (components/alicloud/key_store.py)."""
+    encryption_role_arn: pulumi.Input[str] | None = None
+    """RAM role PolarDB uses to reach the key."""
+    backup_retention_days: int = 14
+    """Log backups (point-in-time recovery) are kept this long; level-1 backups up to 14 days."""
+    backup_window: str = "18:00Z-19:00Z"
+    maintenance_window: str = "20:00Z-21:00Z"
+    cross_region_backup: CrossRegionBackupArgs | None = None
+    """Copies of the level-2 and log backups in another region."""
+    tags: Mapping[str, str] = field(default_factory=dict)
+    protect_stateful: bool = True
+    """Pulumi `protect` plus the cluster's deletion lock and the key's deletion protection."""
+    alarms: AlarmWiring | None = None
+    """CloudMonitor alarm rules to the severities' contact groups (None: no alarms)."""
