@@ -17,7 +17,8 @@ from components.account.aws_ci import CiAccess, CiAccessArgs, DeployTarget, Gith
 from components.account.aws_state import StateBackend, StateBackendArgs
 from components.account.permissions import StateLocation
 from components.account.trust import GITHUB_CLAIM_KEYS
-from components.storage.aws import AccessLogArgs, Bucket, BucketArgs, LogTargetArgs
+from components.storage.aws import Bucket
+from components.storage.aws_spec import AccessLogArgs, BucketArgs, LogTargetArgs
 from components.storage.spec import LifecycleArgs
 
 

@@ -50,8 +50,8 @@ from components.redis.aws_serverless import READER_PORT, SERVERLESS_FIELDS
 from components.redis.aws_serverless import _validate as validate_redis_serverless
 from components.registry.aws import validate_registry
 from components.storage.aws import _validate as validate_bucket
-from components.storage.aws_replication import ReplicatedBucket
 from components.storage.aws_replication import _validate as validate_replication
+from components.storage.aws_replication_spec import ReplicatedBucket
 from infra.config import AwsStackConfig, StackBase
 from infra.layers import (
     api,

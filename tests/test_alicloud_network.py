@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 
-from components.network.alicloud import FlowLogArgs, Vpc, VpcArgs
+from components.network.alicloud import Vpc
+from components.network.alicloud_spec import FlowLogArgs, VpcArgs
 from components.network.cidr_plan import plan_subnets
 from planner.recorder import RecordingMonitor
 from tests.conftest import of_type, one, run_mocked

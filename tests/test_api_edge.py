@@ -7,8 +7,9 @@ from typing import Any
 
 import pytest
 
-from components.cdn.aws import CustomDomainArgs
-from components.cdn.aws_api import ApiEdge, ApiEdgeArgs, rate_limit_for
+from components.cdn.aws_api import ApiEdge
+from components.cdn.aws_api_spec import ApiEdgeArgs, rate_limit_for
+from components.cdn.aws_spec import CustomDomainArgs
 from infra.build import build
 from infra.config import ConfigError
 from tests.conftest import built, one, raw_stack_config, run_mocked, stack_config

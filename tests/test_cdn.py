@@ -11,16 +11,11 @@ from typing import Any
 import pulumi
 import pytest
 
-from components.cdn.aws import (
-    CACHING_OPTIMIZED_POLICY_ID,
-    CORS_S3_ORIGIN_REQUEST_POLICY_ID,
-    Cdn,
-    CdnArgs,
-    CustomDomainArgs,
-    SecurityHeadersArgs,
-)
-from components.cdn.aws_waf import BASELINE_MANAGED_RULE_GROUPS, WebFirewallArgs
-from components.storage.aws import AccessLogArgs, Bucket, BucketArgs
+from components.cdn.aws import CACHING_OPTIMIZED_POLICY_ID, CORS_S3_ORIGIN_REQUEST_POLICY_ID, Cdn
+from components.cdn.aws_spec import CdnArgs, CustomDomainArgs, SecurityHeadersArgs
+from components.cdn.aws_waf_spec import BASELINE_MANAGED_RULE_GROUPS, WebFirewallArgs
+from components.storage.aws import Bucket
+from components.storage.aws_spec import AccessLogArgs, BucketArgs
 from planner.fake_cloud import CLOUDFRONT_HOSTED_ZONE_ID
 from planner.recorder import RecordingMonitor
 from tests.conftest import of_type, one, run_mocked

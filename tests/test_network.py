@@ -6,7 +6,8 @@ from typing import Any
 
 import pytest
 
-from components.network.aws import FlowLogArgs, Vpc, VpcArgs
+from components.network.aws import Vpc
+from components.network.aws_spec import FlowLogArgs, VpcArgs
 from planner.recorder import RecordingMonitor
 from tests.conftest import of_type, one, run_mocked
 

@@ -10,7 +10,8 @@ from typing import Any
 import pulumi
 import pytest
 
-from components.storage.aws import AccessLogArgs, Bucket, BucketArgs, LogTargetArgs, ObjectLockArgs
+from components.storage.aws import Bucket
+from components.storage.aws_spec import AccessLogArgs, BucketArgs, LogTargetArgs, ObjectLockArgs
 from components.storage.spec import LifecycleArgs, Transition
 from planner.recorder import RecordingMonitor
 from tests.conftest import of_type, one, run_mocked

@@ -38,7 +38,8 @@ from pulumi_aws import (
 
 from components._base import child_opts, merged_tags, require, type_token
 from components.aws import s3_policies
-from components.storage.aws import AccessLogArgs, Bucket, BucketArgs, ObjectLockArgs
+from components.storage.aws import Bucket
+from components.storage.aws_spec import AccessLogArgs, BucketArgs, ObjectLockArgs
 from components.storage.spec import LifecycleArgs
 
 STANDARDS = {

@@ -17,7 +17,8 @@ import pulumi
 from pulumi_aws import kms
 
 from components._base import child_opts, merged_tags, require, type_token
-from components.storage.aws import AccessLogArgs, Bucket, BucketArgs
+from components.storage.aws import Bucket
+from components.storage.aws_spec import AccessLogArgs, BucketArgs
 from components.storage.spec import LifecycleArgs
 
 

@@ -18,25 +18,17 @@ The caller passes the edge (us-east-1) provider, as for `Cdn`.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
 
 import pulumi
 from pulumi_aws import cloudfront, route53
 
 from components._base import child_opts, merged_tags, require, type_token
-from components.cdn import MAX_RATE_LIMIT, MIN_RATE_LIMIT, RateWindow
-from components.cdn.aws import (
-    MINIMUM_TLS_VERSIONS,
-    CustomDomainArgs,
-    MinimumTls,
-    access_logs,
-    edge_alarms,
-    viewer_certificate,
-)
-from components.cdn.aws_waf import WebFirewall, WebFirewallArgs
+from components.cdn import MAX_RATE_LIMIT, MIN_RATE_LIMIT
+from components.cdn.aws import access_logs, edge_alarms, viewer_certificate
+from components.cdn.aws_api_spec import ApiEdgeArgs, rate_limit_for
+from components.cdn.aws_spec import MINIMUM_TLS_VERSIONS
+from components.cdn.aws_waf import WebFirewall
 from components.cdn.aws_waf import _validate as validate_waf
-from components.monitoring.aws import AlarmWiring
 
 CACHING_DISABLED_POLICY_ID = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
 """Managed cache policy `CachingDisabled`."""
@@ -46,47 +38,6 @@ SECURITY_HEADERS_POLICY_ID = "67f7725c-6f97-4210-82d7-5512b31e9d03"
 """Managed response headers policy `SecurityHeadersPolicy` (HSTS, nosniff, frame options, ...)."""
 ORIGIN_ID = "api-origin"
 _HOSTNAME = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
-
-
-def rate_limit_for(per_second: int, window_seconds: int) -> int:
-    """WAF's rate-based limit (requests per evaluation window) for a per-second client limit."""
-    return per_second * window_seconds
-
-
-@dataclass(frozen=True, kw_only=True)
-class ApiEdgeArgs:
-    domain: CustomDomainArgs
-    """The public API hostname (certificate; its zone validates it)."""
-    log_bucket_arn: pulumi.Input[str]
-    """Bucket receiving the access logs (standard logging v2)."""
-    origin_host: str
-    """Hostname of the ingress serving the API (its certificate must cover it)."""
-    rate_limit_per_second: int = 100
-    """Requests per second one client (IP) may make on average over the window."""
-    rate_limit_window_seconds: RateWindow = 300
-    """WAF's evaluation window of the rate limit."""
-    minimum_tls_version: MinimumTls = "TLSv1.2_2021"
-    waf: WebFirewallArgs = field(default_factory=WebFirewallArgs)
-    """The firewall; its `rate_limit` and window are set from the two fields above."""
-    price_class: str = "PriceClass_100"
-    publish: bool = True
-    """Create A/AAAA alias records of the hostname in its zone; False when the caller publishes
-    it (failover records)."""
-    alarms: AlarmWiring | None = None
-    """us-east-1 alert topics: 5xx rate, blocked-request spike, days to certificate expiry."""
-    tags: Mapping[str, str] = field(default_factory=dict)
-    protect_stateful: bool = True
-    """Protect the WAF log group and key."""
-
-    @property
-    def firewall(self) -> WebFirewallArgs:
-        return replace(
-            self.waf,
-            rate_limit=rate_limit_for(self.rate_limit_per_second, self.rate_limit_window_seconds),
-            rate_limit_window_seconds=self.rate_limit_window_seconds,
-            tags={**self.tags, **self.waf.tags},
-            protect_stateful=self.protect_stateful,
-        )
 
 
 class ApiEdge(pulumi.ComponentResource):

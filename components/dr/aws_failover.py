@@ -13,42 +13,17 @@ monitoring capability's `EntryHealth` alarms them in us-east-1 rather than check
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass, field
 
 import pulumi
 from pulumi_aws import route53
 
 from components._base import child_opts, require, type_token
 from components.aws.patterns import ROUTE53_ZONE_ID
+from components.dr.aws_failover_spec import FailoverRecordsArgs
 from components.monitoring.aws_health import https_health_check
 
 _PATH = re.compile(r"^/[A-Za-z0-9._~/-]*$")
 _HOSTNAME = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
-
-
-@dataclass(frozen=True, kw_only=True)
-class Endpoint:
-    checked_fqdn: pulumi.Input[str]
-    """What the health check requests over HTTPS (the primary entry, e.g. the distribution)."""
-    path: str = "/healthz"
-    """Path of the health check; a 2xx/3xx answer is healthy."""
-    primary: pulumi.Input[str] | None = None
-    """Target of the PRIMARY record (None: a health check only, no records)."""
-    secondary: str | None = None
-    """The DR region's entry, target of the SECONDARY record."""
-
-
-@dataclass(frozen=True, kw_only=True)
-class FailoverRecordsArgs:
-    zone_id: str
-    """Route 53 hosted zone of the hostnames."""
-    endpoints: Mapping[str, Endpoint]
-    """By hostname."""
-    failure_threshold: int = 3
-    request_interval_seconds: int = 30
-    ttl_seconds: int = 60
-    tags: Mapping[str, str] = field(default_factory=dict)
 
 
 class FailoverRecords(pulumi.ComponentResource):

@@ -12,18 +12,21 @@ Needs an Alibaba Cloud provider in the DirectMail region and a `random` provider
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
-from typing import Literal, get_args
+from typing import get_args
 
 import pulumi
 import pulumi_random as random
 from pulumi_alicloud import directmail
 
 from components._base import child_opts, require, type_token
-from components.monitoring import IMPLICIT_TLS_PORT, SmtpRelay
+from components.monitoring import SmtpRelay
+from components.monitoring.alicloud_mail_spec import (
+    DIRECTMAIL_PORTS,
+    SENDER,
+    AlertMailSenderArgs,
+    DirectMailRegion,
+)
 
-DirectMailRegion = Literal["cn-hangzhou", "ap-southeast-1", "us-east-1", "eu-central-1"]
 SMTP_ENDPOINTS: dict[str, str] = {
     "cn-hangzhou": "smtpdm.aliyun.com",
     "ap-southeast-1": "smtpdm-ap-southeast-1.aliyuncs.com",
@@ -32,22 +35,8 @@ SMTP_ENDPOINTS: dict[str, str] = {
 }
 """DirectMail's SMTP endpoint of each region (Direct Mail "SMTP service endpoints", checked
 2026-11-29); mainland China sends from cn-hangzhou."""
-DIRECTMAIL_PORTS = (IMPLICIT_TLS_PORT, 25, 80)
-"""465: TLS from the first byte; 25 and 80: STARTTLS (which Alertmanager requires)."""
-SENDER = re.compile(r"^[a-z0-9_-]+@[a-z0-9_-]+(\.[a-z0-9_-]+)+$")
-"""DirectMail's rule for a sender address (terraform-provider-alicloud's validation)."""
 PASSWORD_LENGTH = 20
 """DirectMail's limit: 10-20 characters with digits, upper- and lower-case letters."""
-
-
-@dataclass(frozen=True, kw_only=True)
-class AlertMailSenderArgs:
-    sender: str
-    """The sender address, on a domain verified in DirectMail in `region`."""
-    region: str = "cn-hangzhou"
-    port: int = IMPLICIT_TLS_PORT
-    protect: bool = False
-    """Protect the address (another system may send from it too)."""
 
 
 class AlertMailSender(pulumi.ComponentResource):

@@ -52,7 +52,6 @@ HANDLER = "relay.alicloud_handler.handler"
 RETRIES = 2
 MAX_EVENT_AGE_SECONDS = 3600
 """An alert older than an hour is dropped (and counted as an error) rather than posted late."""
-KEYS = ("delivery-failed",)
 RELAYED_KINDS = ("slack", "wecom")
 """Chats CloudMonitor cannot post to (a DingTalk robot it can, unless the robot signs)."""
 _ZIP_TIME = (2024, 1, 1, 0, 0, 0)

@@ -13,19 +13,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 
 import pulumi
 from pulumi_aws import cloudwatch, route53
 
 from components._base import child_opts, merged_tags, require, type_token
-from components.monitoring import AlarmSpec, Severity
-from components.monitoring.aws import AlarmWiring, emit_alarms
+from components.monitoring import AlarmSpec
+from components.monitoring.aws import emit_alarms
+from components.monitoring.aws_health_spec import EntryHealthArgs
 
 METRIC_REGION = "us-east-1"
 """The only region with Route 53's health-check metrics."""
-KEYS = ("status",)
-"""Alarm keys (overridable as `health.status`)."""
 _PATH = re.compile(r"^/[A-Za-z0-9._~/-]*$")
 
 
@@ -53,27 +51,6 @@ def https_health_check(
         tags=merged_tags(tags, name),
         opts=child_opts(parent),
     )
-
-
-@dataclass(frozen=True, kw_only=True)
-class HealthTarget:
-    fqdn: pulumi.Input[str]
-    """What is checked over HTTPS."""
-    path: str = "/healthz"
-    health_check_id: pulumi.Input[str] | None = None
-    """An existing health check of this entry: alarmed, not created again."""
-
-
-@dataclass(frozen=True, kw_only=True)
-class EntryHealthArgs:
-    targets: Mapping[str, HealthTarget]
-    """By hostname (a map: adding or dropping one never renames another)."""
-    alarms: AlarmWiring
-    """us-east-1 alert topics and the stack's alarm policy."""
-    severity: Severity = "P1"
-    failure_threshold: int = 3
-    request_interval_seconds: int = 30
-    tags: Mapping[str, str] = field(default_factory=dict)
 
 
 class EntryHealth(pulumi.ComponentResource):

@@ -46,7 +46,6 @@ RETRIES = 2
 MAX_EVENT_AGE_SECONDS = 3600
 """An alert older than an hour goes to the failure queue rather than to the chat."""
 FAILURE_RETENTION_SECONDS = 14 * 24 * 3600
-KEYS = ("delivery-failed",)
 
 
 @dataclass(frozen=True)

@@ -12,8 +12,6 @@ access), zone awareness over `zones` zones, its audit and error logs in a log gr
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass, field
 
 import pulumi
 from pulumi_aws import cloudwatch, ec2, kms, opensearch
@@ -29,38 +27,11 @@ from components._base import (
 )
 from components.aws.identity import aws_context
 from components.aws.policy_docs import kms_key_policy, logs_service_statement, policy_document
+from components.monitoring.aws_search_spec import LogSearchArgs
 
 TLS_POLICY = "Policy-Min-TLS-1-2-PFS-2023-10"
 LOG_TYPES = ("AUDIT_LOGS", "ES_APPLICATION_LOGS")
 """Who did what (fine-grained access control's audit log) and the engine's errors."""
-
-
-@dataclass(frozen=True, kw_only=True)
-class LogSearchArgs:
-    domain_name: str
-    """3-28 lowercase letters, digits, '-' (starts with a letter)."""
-    vpc_id: pulumi.Input[str]
-    subnet_ids: Mapping[str, pulumi.Input[str]]
-    """Data subnets by zone; the domain takes the first `zones` of them in sorted zone order."""
-    client_cidrs: Mapping[str, str]
-    """Who may reach HTTPS, by name (the private subnets: nodes and pods)."""
-    master_role_arn: pulumi.Input[str]
-    """IAM role that administers the domain (fine-grained access control's master user)."""
-    engine_version: str = "OpenSearch_2.19"
-    instance_type: str = "m7g.large.search"
-    instance_count: int = 3
-    zones: int = 3
-    """Zone awareness: 2 or 3 zones (1 turns it off)."""
-    volume_gib: int = 50
-    """gp3 storage per data node."""
-    dedicated_masters: int = 0
-    """Dedicated cluster-manager nodes: 0 (the data nodes elect one) or 3 (what AWS advises for
-    large domains, and Checkov's CKV_AWS_318 asks for; each costs a node)."""
-    dedicated_master_type: str = "m7g.large.search"
-    log_retention_days: int = 365
-    """Days the domain's own audit and error logs are kept (the `audit` class)."""
-    tags: Mapping[str, str] = field(default_factory=dict)
-    protect_stateful: bool = True
 
 
 class LogSearch(pulumi.ComponentResource):

@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 import pulumi
@@ -24,6 +22,7 @@ from pulumi_aws import ecr, iam, kms
 from components._base import child_opts, merged_tags, require, type_token
 from components.aws.identity import AwsContext, aws_context
 from components.aws.policy_docs import kms_key_policy, policy_document
+from components.registry.aws_spec import RegistryArgs
 
 REPOSITORY_NAME_PART = "^[a-z0-9]+(?:[._-][a-z0-9]+)*$"
 """One path segment of an ECR repository name."""
@@ -33,26 +32,6 @@ PULL_ACTIONS = (
     "ecr:BatchCheckLayerAvailability",
 )
 """What pulling an image takes, per repository (plus ecr:GetAuthorizationToken, account-wide)."""
-
-
-@dataclass(frozen=True, kw_only=True)
-class RegistryArgs:
-    prefix: str
-    """Namespace of the repositories (`acme-prod`): `<prefix>/<application>`."""
-    applications: Sequence[str]
-    """One repository each."""
-    customer_managed_key: bool = True
-    """Encrypt with a key of the stack (rotation on, key policy ours); False: ECR's AWS-managed
-    KMS key (`aws/ecr`), still KMS at rest but at no monthly cost."""
-    untagged_expiry_days: int = 7
-    """Untagged images (overwritten build layers, failed pushes) expire this many days after push."""
-    replica_region: str | None = None
-    """Replicate every image to this region (the DR region); None: no replication."""
-    replica_provider: pulumi.ProviderResource | None = None
-    """The AWS provider of `replica_region`."""
-    tags: Mapping[str, str] = field(default_factory=dict)
-    protect_stateful: bool = True
-    """Pulumi `protect` on the repositories and keys (a deleted repository loses its images)."""
 
 
 def lifecycle_policy(untagged_expiry_days: int) -> str:

@@ -17,8 +17,7 @@ separate resource, and this component always creates them:
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Any, Literal, get_args
+from typing import Any
 
 import pulumi
 from pulumi_aws import kms, s3
@@ -26,78 +25,8 @@ from pulumi_aws import kms, s3
 from components._base import child_opts, merged_tags, require, type_token
 from components.aws import s3_policies
 from components.aws.identity import aws_context
-from components.storage.spec import LifecycleArgs, lifecycle_problems
-
-Encryption = Literal["aws:kms", "AES256"]
-StorageClass = Literal[
-    "STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING", "GLACIER_IR", "GLACIER", "DEEP_ARCHIVE"
-]
-STORAGE_CLASSES: tuple[str, ...] = get_args(StorageClass)
-MIN_DAYS_BEFORE_IA = 30
-"""S3 refuses transitions to STANDARD_IA / ONEZONE_IA before an object is 30 days old."""
-
-PolicyStatements = pulumi.Input[Sequence[pulumi.Input[Mapping[str, Any]]]]
-
-
-@dataclass(frozen=True, kw_only=True)
-class AccessLogArgs:
-    target_bucket: pulumi.Input[str]
-    """Name of the log bucket (SSE-S3; see `LogTargetArgs`)."""
-    prefix: str
-    """Key prefix of this bucket's logs in the log bucket, ending in `/`."""
-
-
-@dataclass(frozen=True, kw_only=True)
-class LogTargetArgs:
-    """Makes the bucket a log destination: the bucket policy admits the log delivery services."""
-
-    server_access_log_prefix: str = "s3/"
-    """Prefix under which S3 server access logs of this account's buckets may be written."""
-    vended_log_source_regions: Sequence[str] = ()
-    """Regions of CloudWatch vended-log delivery sources allowed to write (CloudFront standard
-    logging v2 delivers from us-east-1). Empty admits none."""
-
-
-@dataclass(frozen=True, kw_only=True)
-class ObjectLockArgs:
-    """S3 Object Lock: every new object version is write-once for `days` (audit logs)."""
-
-    mode: Literal["GOVERNANCE", "COMPLIANCE"] = "GOVERNANCE"
-    """GOVERNANCE: principals with s3:BypassGovernanceRetention may still delete; COMPLIANCE:
-    nobody can, not even the root user, until the retention ends."""
-    days: int = 365
-    """Default retention of each object version."""
-
-
-@dataclass(frozen=True, kw_only=True)
-class BucketArgs:
-    access_logs: AccessLogArgs | None
-    """Server access logging target. Required on purpose: only the log bucket itself passes None."""
-    encryption: Encryption = "aws:kms"
-    """`aws:kms` (SSE-KMS, customer-managed key) or `AES256` (SSE-S3; only for log targets, which
-    S3 server access logging cannot write to when they use SSE-KMS)."""
-    kms_key_arn: pulumi.Input[str] | None = None
-    """A customer-managed key shared with other buckets; None creates a key for this bucket."""
-    key_policy_statements: PolicyStatements = ()
-    """Statements added to the policy of the key this component creates (e.g. CloudFront decrypt)."""
-    versioning: bool = True
-    """Keep every version of every object (undo for overwrites and deletes)."""
-    lifecycle: LifecycleArgs = field(default_factory=LifecycleArgs)
-    """Lifecycle rules."""
-    policy_statements: PolicyStatements = ()
-    """Statements merged into the one bucket policy after the TLS-only deny. May be an Output
-    (e.g. a `pulumi.deferred_output()` resolved with the CDN's grant once it exists)."""
-    log_target: LogTargetArgs | None = None
-    """Make this the log bucket for server access logs and vended logs."""
-    force_destroy: bool = False
-    """Let `pulumi destroy` delete a non-empty bucket. Only for throw-away environments."""
-    bucket_name: str | None = None
-    """A fixed bucket name (e.g. a state bucket other tools address by name); None auto-names."""
-    object_lock: ObjectLockArgs | None = None
-    """Enable S3 Object Lock with this default retention (needs versioning; set at creation)."""
-    tags: Mapping[str, str] = field(default_factory=dict)
-    protect_stateful: bool = True
-    """Protect the bucket and its key from deletion."""
+from components.storage.aws_spec import MIN_DAYS_BEFORE_IA, STORAGE_CLASSES, BucketArgs
+from components.storage.spec import lifecycle_problems
 
 
 class Bucket(pulumi.ComponentResource):

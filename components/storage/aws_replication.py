@@ -24,35 +24,10 @@ from components._base import child_opts, merged_tags, require, type_token
 from components.aws.policy_docs import assume_role_policy
 from components.monitoring.aws import AlarmWiring, emit_alarms
 from components.storage.aws_alarms import replication_alarms
+from components.storage.aws_replication_spec import ReplicationArgs
 
 RULE_ID = "dr"
 """The id of every replication rule (a dimension of its metrics)."""
-
-
-@dataclass(frozen=True, kw_only=True)
-class ReplicatedBucket:
-    source_bucket: pulumi.Input[str]
-    """Name of the source bucket (versioned)."""
-    source_arn: pulumi.Input[str]
-    source_kms_key_arn: pulumi.Input[str] | None
-    """Key encrypting the source objects (None: SSE-S3)."""
-    destination_arn: pulumi.Input[str]
-    """ARN of the replica bucket (versioned, in the other region)."""
-    destination_kms_key_arn: pulumi.Input[str]
-    """The replica's key, in the destination region."""
-    depends_on: tuple[pulumi.Resource, ...] = ()
-    """What must exist first (the buckets' versioning: S3 refuses replication without it)."""
-
-
-@dataclass(frozen=True, kw_only=True)
-class ReplicationArgs:
-    buckets: Mapping[str, ReplicatedBucket]
-    """Source -> replica pairs, keyed by a stable name (the bucket's role)."""
-    replication_time_control: bool = True
-    """Replication Time Control: a 15-minute replication SLA with metrics (billed per GB)."""
-    storage_class: str = "STANDARD"
-    """Storage class of the replicas."""
-    tags: Mapping[str, str] = field(default_factory=dict)
 
 
 class Replication(pulumi.ComponentResource):

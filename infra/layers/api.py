@@ -8,9 +8,10 @@ from typing import Any
 
 import pulumi
 
-from components.cdn.aws import CustomDomainArgs
-from components.cdn.aws_api import ApiEdge, ApiEdgeArgs
-from components.cdn.aws_waf import WebFirewallArgs
+from components.cdn.aws_api import ApiEdge
+from components.cdn.aws_api_spec import ApiEdgeArgs
+from components.cdn.aws_spec import CustomDomainArgs
+from components.cdn.aws_waf_spec import WebFirewallArgs
 from components.monitoring.aws import AlarmWiring
 from infra.config import AwsStackConfig
 from infra.layers.storage import StorageHandles

@@ -15,7 +15,8 @@ from typing import Any
 
 import pulumi
 
-from components.dr.aws_failover import Endpoint, FailoverRecords, FailoverRecordsArgs
+from components.dr.aws_failover import FailoverRecords
+from components.dr.aws_failover_spec import Endpoint, FailoverRecordsArgs
 from components.dr.objectives import RecoveryObjectives
 from components.kubernetes.aws_eks import EksCluster, EksClusterArgs, NodeGroupArgs
 from components.network.cidr_plan import SubnetPlan
@@ -27,13 +28,8 @@ from components.redis.aws import RedisHa
 from components.redis.aws_global import GlobalDatastore
 from components.redis.aws_global_spec import GlobalDatastoreArgs
 from components.storage.aws import Bucket
-from components.storage.aws_replication import (
-    ReplicatedBucket,
-    Replication,
-    ReplicationAlarms,
-    ReplicationAlarmsArgs,
-    ReplicationArgs,
-)
+from components.storage.aws_replication import Replication, ReplicationAlarms, ReplicationAlarmsArgs
+from components.storage.aws_replication_spec import ReplicatedBucket, ReplicationArgs
 from infra.config import AwsStackConfig
 from infra.layers.api import ApiHandles, failover_dns
 from infra.layers.data import DataHandles, global_database

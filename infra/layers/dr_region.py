@@ -14,7 +14,8 @@ from components.backup.aws import BackupVault
 from components.backup.aws_spec import BackupVaultArgs
 from components.dr.aws import RegionKey, RegionKeyArgs
 from components.monitoring.aws import AlarmWiring, AlertTopics, AlertTopicsArgs
-from components.network.aws import Vpc, VpcArgs
+from components.network.aws import Vpc
+from components.network.aws_spec import VpcArgs
 from infra.config import AwsStackConfig
 from infra.layers.lock import lock_args
 from infra.layers.network import cluster_name, vpc_args_of

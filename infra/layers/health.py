@@ -11,7 +11,8 @@ from typing import Any
 import pulumi
 
 from components.monitoring.aws import AlarmWiring
-from components.monitoring.aws_health import EntryHealth, EntryHealthArgs, HealthTarget
+from components.monitoring.aws_health import EntryHealth
+from components.monitoring.aws_health_spec import EntryHealthArgs, HealthTarget
 from infra.config import AwsStackConfig
 from infra.providers import Providers
 

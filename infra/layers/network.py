@@ -8,7 +8,8 @@ from typing import Any
 import pulumi
 
 from components.monitoring.aws import AlarmWiring
-from components.network.aws import FlowLogArgs, Vpc, VpcArgs
+from components.network.aws import Vpc
+from components.network.aws_spec import FlowLogArgs, VpcArgs
 from infra.config import AwsStackConfig
 from infra.providers import Providers
 from infra.sections.network import AwsNetwork

@@ -8,7 +8,8 @@ from typing import Any
 
 import pulumi
 
-from components.registry.aws import Registry, RegistryArgs
+from components.registry.aws import Registry
+from components.registry.aws_spec import RegistryArgs
 from infra.config import AwsStackConfig
 from infra.providers import Providers
 

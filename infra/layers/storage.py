@@ -8,11 +8,13 @@ from typing import Any
 
 import pulumi
 
-from components.cdn.aws import Cdn, CdnArgs, CustomDomainArgs, SecurityHeadersArgs
-from components.cdn.aws_waf import WebFirewallArgs
+from components.cdn.aws import Cdn
+from components.cdn.aws_spec import CdnArgs, CustomDomainArgs, SecurityHeadersArgs
+from components.cdn.aws_waf_spec import WebFirewallArgs
 from components.dr import CRITICAL_TAG
 from components.monitoring.aws import AlarmWiring
-from components.storage.aws import AccessLogArgs, Bucket, BucketArgs, LogTargetArgs
+from components.storage.aws import Bucket
+from components.storage.aws_spec import AccessLogArgs, BucketArgs, LogTargetArgs
 from components.storage.spec import LifecycleArgs, Transition
 from infra.config import AwsStackConfig
 from infra.layers.data import backup_selection_tags

@@ -12,7 +12,8 @@ import pulumi
 from components.kubernetes.aws_irsa import OidcIdentity
 from components.kubernetes.platform.charts import ChartArgs
 from components.kubernetes.platform.workload import PeerArgs
-from components.monitoring.aws_search import LogSearch, LogSearchArgs
+from components.monitoring.aws_search import LogSearch
+from components.monitoring.aws_search_spec import LogSearchArgs
 from components.monitoring.aws_telemetry import (
     ClusterTelemetry,
     ClusterTelemetryArgs,

@@ -26,7 +26,7 @@ from components.monitoring import (
     alertmanager_reach,
     routing_problems,
 )
-from components.monitoring.alicloud_mail import DIRECTMAIL_PORTS, SENDER, DirectMailRegion
+from components.monitoring.alicloud_mail_spec import DIRECTMAIL_PORTS, SENDER, DirectMailRegion
 from infra.sections.base import Email, Problem, Section, listed_twice
 
 Phone = Annotated[str, Field(pattern=r"^\+[1-9]\d{6,14}$")]
@@ -217,7 +217,7 @@ def _alarm_keys(cloud: Cloud) -> dict[str, tuple[tuple[str, ...], tuple[str, ...
     an override of an alarm the cloud does not emit would silently do nothing."""
     # (imported here: the components import this package's types; an import cycle otherwise)
     if cloud == "alicloud":
-        from components.monitoring import alicloud_relay as ali_relay  # noqa: PLC0415
+        from components.monitoring import alicloud_relay_spec as ali_relay  # noqa: PLC0415
         from components.postgres import alicloud_alarms as ali_postgres  # noqa: PLC0415
         from components.redis import alicloud_alarms as ali_redis  # noqa: PLC0415
 
@@ -231,8 +231,8 @@ def _alarm_keys(cloud: Cloud) -> dict[str, tuple[tuple[str, ...], tuple[str, ...
     from components.cdn import aws_alarms as cdn  # noqa: PLC0415
     from components.kubernetes import aws_alarms as cluster  # noqa: PLC0415
     from components.kubernetes import aws_gateway_alarms as gateway  # noqa: PLC0415
-    from components.monitoring import aws_health as health  # noqa: PLC0415
-    from components.monitoring import aws_relay as relay  # noqa: PLC0415
+    from components.monitoring import aws_health_spec as health  # noqa: PLC0415
+    from components.monitoring import aws_relay_spec as relay  # noqa: PLC0415
     from components.network import aws_alarms as network  # noqa: PLC0415
     from components.postgres import aws_alarms as postgres  # noqa: PLC0415
     from components.redis import aws_alarms as redis  # noqa: PLC0415

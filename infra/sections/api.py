@@ -16,8 +16,8 @@ from typing import Any
 from pydantic import Field, field_validator
 
 from components.cdn import RateWindow
-from components.cdn.aws_api import ApiEdgeArgs
-from components.dr.aws_failover import Endpoint
+from components.cdn.aws_api_spec import ApiEdgeArgs
+from components.dr.aws_failover_spec import Endpoint
 from infra.sections.base import Section, component_default
 
 _HOSTNAME = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")

@@ -16,14 +16,14 @@ from pydantic import Field, field_validator, model_validator
 
 from components.aws.patterns import ROUTE53_ZONE_ID
 from components.cdn import MAX_RATE_LIMIT, MIN_RATE_LIMIT, RateWindow
-from components.cdn.aws import (
+from components.cdn.aws_spec import (
     CdnArgs,
     MinimumTls,
     PriceClass,
     SecurityHeadersArgs,
     ViewerProtocol,
 )
-from components.cdn.aws_waf import WebFirewallArgs, is_country
+from components.cdn.aws_waf_spec import WebFirewallArgs, is_country
 from infra.sections.base import LogRetentionDays, Section, component_default, listed_twice
 
 _HOSTNAME = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")

@@ -24,9 +24,9 @@ from components.dr import (
     Objective,
     PostgresDrMode,
 )
-from components.network.aws import NatStrategy
-from components.postgres.aws_global import GlobalSecondaryArgs
-from components.storage.aws_replication import ReplicationArgs
+from components.network.aws_spec import NatStrategy
+from components.postgres.aws_global_spec import GlobalSecondaryArgs
+from components.storage.aws_replication_spec import ReplicationArgs
 from components.storage.spec import ReplicationArgs as OssReplicationArgs
 from infra.sections.backup import VaultLock
 from infra.sections.base import Problem, Section, component_default

@@ -8,7 +8,7 @@ from typing import Literal
 from pydantic import Field
 
 from components.monitoring import Severity
-from components.monitoring.aws_health import EntryHealthArgs
+from components.monitoring.aws_health_spec import EntryHealthArgs
 from infra.sections.base import Section, component_default
 
 

@@ -16,7 +16,7 @@ from typing import Any, Literal
 from pydantic import Field
 
 from components._base import LOG_CLASSES, LOG_RETENTION_DAYS, LogClass
-from components.monitoring.aws_search import LogSearchArgs
+from components.monitoring.aws_search_spec import LogSearchArgs
 from infra.policy_limits import PolicyLimits
 from infra.sections.base import LogRetentionDays, Problem, Section, component_default
 from infra.sections.kubernetes import HelmChart

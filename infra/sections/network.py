@@ -10,11 +10,11 @@ from ipaddress import IPv4Network
 
 from pydantic import Field, field_validator
 
-from components.network.alicloud import FlowLogArgs as AlicloudFlowLogArgs
-from components.network.alicloud import FlowTrafficType as AlicloudFlowTrafficType
-from components.network.alicloud import NatStrategy as AlicloudNatStrategy
-from components.network.alicloud import VpcArgs as AlicloudVpcArgs
-from components.network.aws import (
+from components.network.alicloud_spec import FlowLogArgs as AlicloudFlowLogArgs
+from components.network.alicloud_spec import FlowTrafficType as AlicloudFlowTrafficType
+from components.network.alicloud_spec import NatStrategy as AlicloudNatStrategy
+from components.network.alicloud_spec import VpcArgs as AlicloudVpcArgs
+from components.network.aws_spec import (
     FlowLogArgs,
     FlowTrafficType,
     InterfaceEndpoint,

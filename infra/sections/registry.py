@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from components.registry.aws import RegistryArgs
+from components.registry.aws_spec import RegistryArgs
 from infra.sections.base import Section, component_default
 
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from pydantic import Field, field_validator, model_validator
 
-from components.storage.aws import MIN_DAYS_BEFORE_IA, BucketArgs, StorageClass
+from components.storage.aws_spec import MIN_DAYS_BEFORE_IA, BucketArgs, StorageClass
 from components.storage.spec import LifecycleArgs
 from infra.sections.base import Section, component_default
 

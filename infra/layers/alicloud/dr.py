@@ -15,7 +15,8 @@ from typing import Any
 import pulumi
 
 from components.dr.objectives import RecoveryObjectives
-from components.network.alicloud import Vpc, VpcArgs
+from components.network.alicloud import Vpc
+from components.network.alicloud_spec import VpcArgs
 from infra.config import AlicloudStackConfig
 from infra.layers.alicloud.network import vpc_args_of
 from infra.providers import Providers

@@ -7,7 +7,8 @@ from typing import Any
 
 import pulumi
 
-from components.network.alicloud import FlowLogArgs, Vpc, VpcArgs
+from components.network.alicloud import Vpc
+from components.network.alicloud_spec import FlowLogArgs, VpcArgs
 from infra.config import AlicloudStackConfig
 from infra.providers import Providers
 from infra.sections.network import AlicloudNetwork

@@ -1,0 +1,25 @@
+"""What a stack may ask of the DirectMail sender (alicloud_mail.py), apart: checked SDK-free."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from components.monitoring import IMPLICIT_TLS_PORT
+
+DirectMailRegion = Literal["cn-hangzhou", "ap-southeast-1", "us-east-1", "eu-central-1"]
+DIRECTMAIL_PORTS = (IMPLICIT_TLS_PORT, 25, 80)
+"""465: TLS from the first byte; 25 and 80: STARTTLS (which Alertmanager requires)."""
+SENDER = re.compile(r"^[a-z0-9_-]+@[a-z0-9_-]+(\.[a-z0-9_-]+)+$")
+"""DirectMail's rule for a sender address (terraform-provider-alicloud's validation)."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class AlertMailSenderArgs:
+    sender: str
+    """The sender address, on a domain verified in DirectMail in `region`."""
+    region: str = "cn-hangzhou"
+    port: int = IMPLICIT_TLS_PORT
+    protect: bool = False
+    """Protect the address (another system may send from it too)."""
