@@ -22,7 +22,7 @@ import pulumi
 from pulumi_alicloud import cs, ecs, kms, log
 
 from components._base import child_opts, log_class_tag, require, type_token
-from components.kubernetes.platform.baseline import StorageClassArgs
+from components.kubernetes.platform.baseline_spec import StorageClassArgs
 
 CLUSTER_SPEC = "ack.pro.small"
 """ACK Pro: SLA-backed managed control plane (the basic edition has none)."""

@@ -29,14 +29,12 @@ from components.aws.patterns import ROUTE53_ZONE_ID
 from components.kubernetes.aws_gateway_alarms import CLUSTER_TAG
 from components.kubernetes.aws_irsa import OidcIdentity, service_account_role
 from components.kubernetes.gateway_api import gateway_api_crds
-from components.kubernetes.platform.charts import (
+from components.kubernetes.platform.charts import chart_source, cluster_issuer, validate_charts
+from components.kubernetes.platform.charts_spec import (
     ACME_SERVERS,
     AcmeServer,
     ChartArgs,
-    chart_source,
-    cluster_issuer,
     merge_values,
-    validate_charts,
 )
 
 __all__ = ["ACME_SERVERS", "AcmeServer", "ChartArgs", "PlatformAddons", "PlatformAddonsArgs"]

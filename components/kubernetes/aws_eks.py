@@ -32,7 +32,7 @@ from components.aws.versions import eks_version_problem
 from components.kubernetes.architecture import EKS_AMI_TYPES, group_architecture
 from components.kubernetes.aws_alarms import cluster_alarms
 from components.kubernetes.aws_irsa import OidcIdentity, service_account_role
-from components.kubernetes.platform.baseline import StorageClassArgs
+from components.kubernetes.platform.baseline_spec import StorageClassArgs
 from components.monitoring.aws import AlarmWiring, emit_alarms
 
 ControlPlaneLog = Literal["api", "audit", "authenticator", "controllerManager", "scheduler"]

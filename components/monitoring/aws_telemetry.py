@@ -39,8 +39,9 @@ from components.aws.identity import aws_context
 from components.aws.policy_docs import kms_key_policy, logs_service_statement
 from components.kubernetes.aws_irsa import OidcIdentity, service_account_role
 from components.kubernetes.platform.baseline import k8s_labels
-from components.kubernetes.platform.charts import ChartArgs, merge_values, validate_charts
-from components.kubernetes.platform.workload import PeerArgs
+from components.kubernetes.platform.charts import validate_charts
+from components.kubernetes.platform.charts_spec import ChartArgs, merge_values
+from components.kubernetes.platform.workload_spec import PeerArgs
 
 TraceExporter = Literal["xray", "otlp"]
 OTLP_GRPC_PORT = 4317

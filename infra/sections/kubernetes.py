@@ -32,8 +32,8 @@ from components.kubernetes.aws_eks import (
     NodeGroupArgs,
     SupportType,
 )
-from components.kubernetes.platform.baseline import PlatformBaselineArgs, ReclaimPolicy
-from components.kubernetes.platform.workload import DNS_LABEL
+from components.kubernetes.platform.baseline_spec import PlatformBaselineArgs, ReclaimPolicy
+from components.kubernetes.platform.workload_spec import DNS_LABEL
 from infra.sections.base import LogRetentionDays, Problem, Section, component_default
 
 _DNS_LABEL = DNS_LABEL.pattern
