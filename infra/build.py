@@ -25,8 +25,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from components.kubernetes.alicloud_ack import ESSD_MIN_VOLUME_GIB
-from components.kubernetes.aws_eks import EBS_MIN_VOLUME_GIB
+from components.kubernetes.alicloud_ack_spec import ESSD_MIN_VOLUME_GIB
+from components.kubernetes.aws_eks_spec import EBS_MIN_VOLUME_GIB
 from infra.config import AlicloudStackConfig, AwsStackConfig, StackConfig
 from infra.layers import (
     api,

@@ -26,8 +26,9 @@ from components.cdn.aws_waf import _validate as validate_waf
 from components.dr.aws_failover import _validate as validate_failover
 from components.dr.objectives import validate_targets
 from components.kubernetes.aws_addons import _validate as validate_addons
-from components.kubernetes.aws_eks import EBS_MIN_VOLUME_GIB, ebs_storage_class
 from components.kubernetes.aws_eks import _validate as validate_eks
+from components.kubernetes.aws_eks import ebs_storage_class
+from components.kubernetes.aws_eks_spec import EBS_MIN_VOLUME_GIB
 from components.kubernetes.aws_gateway import _validate as validate_gateway
 from components.kubernetes.aws_irsa import OidcIdentity
 from components.kubernetes.platform.baseline import _validate as validate_baseline

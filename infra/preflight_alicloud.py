@@ -9,8 +9,9 @@ from dataclasses import replace
 from components.alicloud.key_store import validate as validate_key_store
 from components.cdn.alicloud import _validate as validate_cdn
 from components.cdn.alicloud_waf import _validate as validate_waf
-from components.kubernetes.alicloud_ack import ESSD_MIN_VOLUME_GIB, csi_storage_class
 from components.kubernetes.alicloud_ack import _validate as validate_ack
+from components.kubernetes.alicloud_ack import csi_storage_class
+from components.kubernetes.alicloud_ack_spec import ESSD_MIN_VOLUME_GIB
 from components.kubernetes.alicloud_addons import _validate as validate_addons
 from components.kubernetes.alicloud_gateway import _validate as validate_gateway
 from components.kubernetes.alicloud_gateway import proxies, source_peers

@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 
-from components.kubernetes.alicloud_ack import AckCluster, AckClusterArgs, NodePoolArgs
+from components.kubernetes.alicloud_ack import AckCluster
+from components.kubernetes.alicloud_ack_spec import AckClusterArgs, NodePoolArgs
 from infra import ConfigError, parse_config
 from planner.recorder import RecordingMonitor
 from tests.conftest import (

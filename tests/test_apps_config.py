@@ -6,7 +6,8 @@ from typing import Any
 
 import pytest
 
-from components.kubernetes.platform.workload import WorkloadArgs, validate_workload
+from components.kubernetes.platform.workload import validate_workload
+from components.kubernetes.platform.workload_spec import WorkloadArgs
 from infra import parse_config
 from infra.config import ConfigError
 from infra.layers.apps import GatewaySources, data_egress, workload_args

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from components.kubernetes.platform.workload import CanaryArgs, RouteArgs
+from components.kubernetes.platform.workload_spec import CanaryArgs, RouteArgs
 from infra import parse_config
 from infra.build import build
 from planner.cli import EXIT_OK, main

@@ -8,7 +8,8 @@ from typing import Any
 import pulumi
 import pytest
 
-from components.kubernetes.aws_eks import EksCluster, EksClusterArgs, NodeGroupArgs
+from components.kubernetes.aws_eks import EksCluster
+from components.kubernetes.aws_eks_spec import EksClusterArgs, NodeGroupArgs
 from components.kubernetes.aws_irsa import irsa_trust_policy
 from infra.kubernetes import kubeconfig
 from planner.recorder import RecordingMonitor

@@ -11,16 +11,15 @@ from typing import Any
 import pytest
 import yaml
 
-from components.kubernetes.platform.monitoring import (
+from components.kubernetes.platform.monitoring import PROMETHEUS_POD_LABELS, network_policy_specs
+from components.kubernetes.platform.monitoring_spec import (
     HIDDEN_CONTROL_PLANE,
     HIDDEN_CONTROL_PLANE_RULES,
-    PROMETHEUS_POD_LABELS,
-    network_policy_specs,
 )
-from components.kubernetes.platform.workload_monitoring import (
+from components.kubernetes.platform.workload_monitoring import alert_rules
+from components.kubernetes.platform.workload_monitoring_spec import (
     WorkloadAlertsArgs,
     WorkloadMetricsArgs,
-    alert_rules,
 )
 from components.monitoring import alertmanager_config
 from infra import ConfigError, parse_config

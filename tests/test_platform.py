@@ -14,11 +14,8 @@ from components.kubernetes.aws_addons import (
 )
 from components.kubernetes.aws_eks import ebs_storage_class
 from components.kubernetes.gateway_api import GATEWAY_API_CRDS, GATEWAY_API_VERSION
-from components.kubernetes.platform.baseline import (
-    PlatformBaseline,
-    PlatformBaselineArgs,
-    WorkloadNamespaceArgs,
-)
+from components.kubernetes.platform.baseline import PlatformBaseline
+from components.kubernetes.platform.baseline_spec import PlatformBaselineArgs, WorkloadNamespaceArgs
 from planner.recorder import RecordedResource, RecordingMonitor
 from tests.conftest import ALL_STACKS, built, of_type, one, run_mocked, stack_config
 
@@ -291,8 +288,9 @@ def test_example_service_runs_hardened(stack: str, field: str, secure: Any) -> N
 
 
 def addon_args(**overrides: Any) -> Any:
-    from components.kubernetes.aws_addons import ChartArgs, PlatformAddonsArgs
+    from components.kubernetes.aws_addons_spec import PlatformAddonsArgs
     from components.kubernetes.aws_irsa import OidcIdentity
+    from components.kubernetes.platform.charts_spec import ChartArgs
 
     charts = {
         key: ChartArgs(chart=key.replace("_", "-"), version="1.0.0", repository="https://charts.example")
@@ -355,9 +353,9 @@ def test_addons_component_alone() -> None:
     ("overrides", "field"),
     [
         ({"charts": {}}, "charts.aws_load_balancer_controller"),
-        ({"route53_zone": __import__("components.kubernetes.aws_addons", fromlist=["x"]).Route53ZoneArgs(
+        ({"route53_zone": __import__("components.kubernetes.aws_addons_spec", fromlist=["x"]).Route53ZoneArgs(
             zone_id="Z1", domain="acme.example")}, "charts.external_dns"),
-        ({"route53_zone": __import__("components.kubernetes.aws_addons", fromlist=["x"]).Route53ZoneArgs(
+        ({"route53_zone": __import__("components.kubernetes.aws_addons_spec", fromlist=["x"]).Route53ZoneArgs(
             zone_id="zone-1", domain="acme.example")}, "route53_zone.zone_id"),
         ({"acme_server": "letsencrypt"}, "acme_server"),
         ({"replicas": 0}, "replicas"),
@@ -369,7 +367,7 @@ def test_addons_reject_bad_args(overrides: dict[str, Any], field: str) -> None:
 
 
 def test_addons_reject_an_unpinned_chart() -> None:
-    from components.kubernetes.aws_addons import ChartArgs
+    from components.kubernetes.platform.charts_spec import ChartArgs
 
     args = addon_args()
     charts = {**args.charts, "cert_manager": ChartArgs(chart="cert-manager", version="1.19",

@@ -19,12 +19,13 @@ import pytest
 from components.kubernetes.alicloud_gateway import proxy_labels
 from components.kubernetes.gateway_api import http_route_spec
 from components.kubernetes.platform.gateway_metrics import KEPT_METRICS, GatewayProxies
-from components.kubernetes.platform.workload import WorkloadArgs, validate_workload
-from components.kubernetes.platform.workload_monitoring import (
+from components.kubernetes.platform.workload import validate_workload
+from components.kubernetes.platform.workload_monitoring import alert_rules
+from components.kubernetes.platform.workload_monitoring_spec import (
     WorkloadAlertsArgs,
     WorkloadMetricsArgs,
-    alert_rules,
 )
+from components.kubernetes.platform.workload_spec import WorkloadArgs
 from infra import ConfigError, parse_config
 from planner.cli import EXIT_CONFIG, main
 from planner.monitoring_validate import examples
@@ -298,7 +299,7 @@ def test_the_plan_exits_2_on_a_public_service_without_request_alerts(
 
 
 def test_the_workload_refuses_what_config_refuses() -> None:
-    from components.kubernetes.platform.workload import RouteArgs
+    from components.kubernetes.platform.workload_spec import RouteArgs
 
     route = RouteArgs(host="web.example.com", gateway_namespace="gateway")
 

@@ -8,14 +8,13 @@ from typing import Any
 import pulumi
 import pytest
 
-from components.kubernetes.platform.workload import (
-    CONFIG_HASH_ANNOTATION,
+from components.kubernetes.platform.workload import CONFIG_HASH_ANNOTATION, Workload
+from components.kubernetes.platform.workload_spec import (
     DataEgressArgs,
     PeerArgs,
     ResourcesArgs,
     RouteArgs,
     SecurityArgs,
-    Workload,
     WorkloadArgs,
 )
 from planner.recorder import RecordingMonitor

@@ -24,14 +24,12 @@ from pulumi_kubernetes import helm
 
 from components._base import child_opts, require, type_token
 from components.kubernetes.gateway_api import gateway_api_crds
-from components.kubernetes.platform.charts import (
+from components.kubernetes.platform.charts import chart_source, cluster_issuer, validate_charts
+from components.kubernetes.platform.charts_spec import (
     ACME_SERVERS,
     AcmeServer,
     ChartArgs,
-    chart_source,
-    cluster_issuer,
     merge_values,
-    validate_charts,
 )
 
 REQUIRED_CHARTS = ("envoy_gateway_crds", "envoy_gateway", "cert_manager")

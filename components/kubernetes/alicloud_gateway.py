@@ -13,14 +13,13 @@ with that certificate for routes of the workload namespaces. Envoy runs in the G
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 import pulumi
 from pulumi_kubernetes import apiextensions
 
 from components._base import child_opts, require, type_token
+from components.kubernetes.alicloud_gateway_spec import PublicGatewayArgs
 from components.kubernetes.gateway_api import (
     GATEWAY_API,
     PUBLIC_GATEWAY,
@@ -29,33 +28,13 @@ from components.kubernetes.gateway_api import (
 )
 from components.kubernetes.platform.baseline import k8s_labels
 from components.kubernetes.platform.gateway_metrics import GatewayProxies
-from components.kubernetes.platform.workload import PeerArgs
+from components.kubernetes.platform.workload_spec import PeerArgs
 
 ENVOY_CONTROLLER = "gateway.envoyproxy.io/gatewayclass-controller"
 ENVOY_API = "gateway.envoyproxy.io/v1alpha1"
 LB_ANNOTATION = "service.beta.kubernetes.io/alibaba-cloud-loadbalancer-"
 TLS_SECRET = f"{PUBLIC_GATEWAY}-tls"
 """Secret cert-manager writes the public hosts' certificate to (the HTTPS listener's)."""
-
-
-@dataclass(frozen=True, kw_only=True)
-class PublicGatewayArgs:
-    part_of: str
-    namespace: str
-    """Namespace of the Gateway, the Envoy Gateway controller and its proxies."""
-    class_name: str = "envoy-gateway"
-    route_namespaces: Sequence[str]
-    """Workload namespaces whose HTTPRoutes may attach to the HTTPS listener."""
-    hosts: Sequence[str]
-    """Public host names (one certificate covers them all)."""
-    cluster_issuer: str
-    """cert-manager ClusterIssuer of the certificate."""
-    internet_facing: bool = True
-    """CLB address type: internet or intranet (reachable in the VPC only)."""
-    replicas: int = 2
-    """Envoy proxies (2+: one can be drained or lost)."""
-    tags: Mapping[str, str] = field(default_factory=dict)
-    """Tags for the CLB (applied by the cloud controller manager)."""
 
 
 class PublicGateway(pulumi.ComponentResource):

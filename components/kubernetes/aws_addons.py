@@ -18,7 +18,6 @@ Every IAM policy is JSON built here, in Python. Chart values: ours, then the cal
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 import pulumi
@@ -26,20 +25,13 @@ from pulumi_kubernetes import helm
 
 from components._base import child_opts, require, type_token
 from components.aws.patterns import ROUTE53_ZONE_ID
+from components.kubernetes.aws_addons_spec import PlatformAddonsArgs, Route53ZoneArgs
 from components.kubernetes.aws_gateway_alarms import CLUSTER_TAG
-from components.kubernetes.aws_irsa import OidcIdentity, service_account_role
+from components.kubernetes.aws_irsa import service_account_role
 from components.kubernetes.gateway_api import gateway_api_crds
-from components.kubernetes.platform.charts import (
-    ACME_SERVERS,
-    AcmeServer,
-    ChartArgs,
-    chart_source,
-    cluster_issuer,
-    merge_values,
-    validate_charts,
-)
+from components.kubernetes.platform.charts import chart_source, cluster_issuer, validate_charts
+from components.kubernetes.platform.charts_spec import ACME_SERVERS, merge_values
 
-__all__ = ["ACME_SERVERS", "AcmeServer", "ChartArgs", "PlatformAddons", "PlatformAddonsArgs"]
 REQUIRED_CHARTS = (
     "aws_load_balancer_controller",
     "cert_manager",
@@ -52,44 +44,6 @@ IRSA_SHORT_NAMES = {"aws_load_balancer_controller": "lb-controller"}
 stack's prefix plus this plus the provider's 8 characters, and IAM stops at 64 (with the
 add-on's full name only a 15-character prefix fitted, so `groundwork-staging` did not).
 Roles created under the full name keep it (an alias, so no replacement)."""
-
-
-@dataclass(frozen=True, kw_only=True)
-class Route53ZoneArgs:
-    zone_id: str
-    domain: str
-
-
-@dataclass(frozen=True, kw_only=True)
-class PlatformAddonsArgs:
-    part_of: str
-    """Product name (label `app.kubernetes.io/part-of`)."""
-    cluster_name: str
-    """EKS cluster name (IAM conditions, autoscaler discovery, external-dns owner id)."""
-    oidc: OidcIdentity
-    """The cluster's OIDC provider, for the add-ons' IRSA roles."""
-    region: str
-    """AWS region (controllers cannot read it from IMDS: hop limit 1)."""
-    vpc_id: pulumi.Input[str]
-    """VPC of the cluster (for the load balancer controller)."""
-    charts: Mapping[str, ChartArgs]
-    """Pinned charts by add-on: aws_load_balancer_controller, cert_manager,
-    metrics_server, cluster_autoscaler, and external_dns when a zone is given."""
-    ingress_namespace: str = "gateway"
-    """Namespace of the public Gateway (north-south traffic enters there)."""
-    ingress_class: str = "alb"
-    """GatewayClass of the public Gateway (the load balancer controller's ALB)."""
-    internet_facing: bool = True
-    """ALB scheme: internet-facing (public subnets) or internal."""
-    acme_email: str
-    """Let's Encrypt account e-mail."""
-    acme_server: AcmeServer = "production"
-    route53_zone: Route53ZoneArgs | None = None
-    """Zone for external-dns; None: external-dns is not installed."""
-    replicas: int = 2
-    """Replicas of each controller (2+: one can be drained or lost)."""
-    tags: Mapping[str, str] = field(default_factory=dict)
-    """Tags for the IAM roles."""
 
 
 class PlatformAddons(pulumi.ComponentResource):

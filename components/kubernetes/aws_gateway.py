@@ -38,7 +38,7 @@ from components.kubernetes.gateway_api import (
 )
 from components.kubernetes.platform.baseline import k8s_labels
 from components.kubernetes.platform.gateway_metrics import GatewayProxies
-from components.kubernetes.platform.workload import PeerArgs
+from components.kubernetes.platform.workload_spec import PeerArgs
 from components.monitoring.aws import AlarmWiring, emit_alarms
 
 ALB_CONTROLLER = "gateway.k8s.aws/alb"

@@ -18,9 +18,8 @@ Needs the primary AWS provider and the cluster's Kubernetes provider (`providers
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Any, Literal
+from collections.abc import Mapping
+from typing import Any
 from urllib.parse import urlparse
 
 import pulumi
@@ -37,12 +36,17 @@ from components._base import (
 )
 from components.aws.identity import aws_context
 from components.aws.policy_docs import kms_key_policy, logs_service_statement
-from components.kubernetes.aws_irsa import OidcIdentity, service_account_role
+from components.kubernetes.aws_irsa import service_account_role
 from components.kubernetes.platform.baseline import k8s_labels
-from components.kubernetes.platform.charts import ChartArgs, merge_values, validate_charts
-from components.kubernetes.platform.workload import PeerArgs
+from components.kubernetes.platform.charts import validate_charts
+from components.kubernetes.platform.charts_spec import ChartArgs, merge_values
+from components.kubernetes.platform.workload_spec import PeerArgs
+from components.monitoring.aws_telemetry_spec import (
+    ClusterTelemetryArgs,
+    LogShippingArgs,
+    TracingArgs,
+)
 
-TraceExporter = Literal["xray", "otlp"]
 OTLP_GRPC_PORT = 4317
 COLLECTOR = "opentelemetry-collector"
 """Release name of the collector: Helm names its Service and labels its pods after it."""
@@ -57,60 +61,6 @@ XRAY_WRITE_ACTIONS = (
     "xray:GetSamplingStatisticSummaries",
 )
 """What the X-Ray exporter calls; X-Ray has no resource-level permissions for them."""
-
-
-@dataclass(frozen=True, kw_only=True)
-class LogShippingArgs:
-    chart: ChartArgs
-    """The pinned `aws-for-fluent-bit` chart."""
-    retention_days: int = 30
-    """Days the container logs are kept (the stack's `application` class)."""
-
-
-@dataclass(frozen=True, kw_only=True)
-class SearchTarget:
-    """An OpenSearch domain Fluent Bit ships the container logs to as well (`LogSearch`)."""
-
-    endpoint: pulumi.Input[str]
-    arn: pulumi.Input[str]
-    index: str = "containers"
-
-
-@dataclass(frozen=True, kw_only=True)
-class TracingArgs:
-    chart: ChartArgs
-    """The pinned `opentelemetry-collector` chart."""
-    sampling_ratio: float = 0.1
-    """Share of traces kept (0 < ratio <= 1)."""
-    exporter: TraceExporter = "xray"
-    endpoint: str | None = None
-    """`otlp`: the OTLP/gRPC endpoint traces go to (`https://jaeger.example:4317`)."""
-    replicas: int = 2
-
-
-@dataclass(frozen=True, kw_only=True)
-class ClusterTelemetryArgs:
-    part_of: str
-    """Product name (label `app.kubernetes.io/part-of`)."""
-    cluster_name: str
-    oidc: OidcIdentity
-    region: str
-    logs: LogShippingArgs | None = None
-    """None: container logs are not shipped."""
-    tracing: TracingArgs | None = None
-    """None: no collector."""
-    monitoring_namespace: str = "monitoring"
-    """Where the collector runs (a platform namespace)."""
-    workload_namespaces: Sequence[str] = ()
-    """Namespaces whose pods may send OTLP to the collector."""
-    search: SearchTarget | None = None
-    """Ship the container logs to this search domain too (needs `logs`)."""
-    kms_key_arn: pulumi.Input[str] | None = None
-    """Key of the container log group (one that lets CloudWatch Logs use it, such as the alert
-    topics' key); None: a key of its own."""
-    tags: Mapping[str, str] = field(default_factory=dict)
-    protect_stateful: bool = True
-    """Protect the log group and its key."""
 
 
 class ClusterTelemetry(pulumi.ComponentResource):

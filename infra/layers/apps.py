@@ -16,14 +16,14 @@ from typing import Any, Protocol
 import pulumi
 
 from components.kubernetes.platform.gateway_metrics import GatewayProxies
-from components.kubernetes.platform.workload import (
+from components.kubernetes.platform.workload import Workload
+from components.kubernetes.platform.workload_spec import (
     CanaryArgs,
     DataEgressArgs,
     PeerArgs,
     ResourcesArgs,
     RouteArgs,
     SecurityArgs,
-    Workload,
     WorkloadArgs,
 )
 from components.network.cidr_plan import SubnetPlan

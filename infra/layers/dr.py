@@ -18,7 +18,8 @@ import pulumi
 from components.dr.aws_failover import FailoverRecords
 from components.dr.aws_failover_spec import Endpoint, FailoverRecordsArgs
 from components.dr.objectives import RecoveryObjectives
-from components.kubernetes.aws_eks import EksCluster, EksClusterArgs, NodeGroupArgs
+from components.kubernetes.aws_eks import EksCluster
+from components.kubernetes.aws_eks_spec import EksClusterArgs, NodeGroupArgs
 from components.network.cidr_plan import SubnetPlan
 from components.postgres.aws_global import GlobalSecondary
 from components.postgres.aws_global_spec import GlobalSecondaryArgs

@@ -10,24 +10,15 @@ from typing import Any
 import pulumi
 import pulumi_kubernetes
 
-from components.kubernetes.aws_addons import (
-    ChartArgs,
-    PlatformAddons,
-    PlatformAddonsArgs,
-    Route53ZoneArgs,
-)
-from components.kubernetes.aws_eks import (
-    EksCluster,
-    EksClusterArgs,
-    NodeGroupArgs,
-    ebs_storage_class,
-)
+from components.kubernetes.aws_addons import PlatformAddons
+from components.kubernetes.aws_addons_spec import PlatformAddonsArgs, Route53ZoneArgs
+from components.kubernetes.aws_eks import EksCluster, ebs_storage_class
+from components.kubernetes.aws_eks_spec import EksClusterArgs, NodeGroupArgs
 from components.kubernetes.aws_gateway import PublicGateway, PublicGatewayArgs
 from components.kubernetes.aws_irsa import OidcIdentity
-from components.kubernetes.platform.baseline import (
-    PlatformBaseline,
-    PlatformBaselineArgs,
-)
+from components.kubernetes.platform.baseline import PlatformBaseline
+from components.kubernetes.platform.baseline_spec import PlatformBaselineArgs
+from components.kubernetes.platform.charts_spec import ChartArgs
 from components.monitoring.aws import AlarmWiring
 from components.network.aws import Vpc
 from infra.config import AwsStackConfig

@@ -17,11 +17,11 @@ from typing import Any, Protocol
 import pulumi
 
 from components.kubernetes.aws_irsa import OidcIdentity
-from components.kubernetes.platform.charts import ChartArgs
+from components.kubernetes.platform.charts_spec import ChartArgs
 from components.kubernetes.platform.gateway_metrics import GatewayProxies
-from components.kubernetes.platform.monitoring import (
+from components.kubernetes.platform.monitoring import MonitoringStack
+from components.kubernetes.platform.monitoring_spec import (
     ALERTMANAGER_SERVICE_ACCOUNT,
-    MonitoringStack,
     MonitoringStackArgs,
 )
 from components.monitoring import ChatRelay, alertmanager_config

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from components.kubernetes.platform.baseline import (
+from components.kubernetes.platform.baseline_spec import (
     PlatformBaselineArgs,
     QuotaArgs,
     StorageClassArgs,

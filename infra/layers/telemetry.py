@@ -10,12 +10,12 @@ from typing import Any
 import pulumi
 
 from components.kubernetes.aws_irsa import OidcIdentity
-from components.kubernetes.platform.charts import ChartArgs
-from components.kubernetes.platform.workload import PeerArgs
+from components.kubernetes.platform.charts_spec import ChartArgs
+from components.kubernetes.platform.workload_spec import PeerArgs
 from components.monitoring.aws_search import LogSearch
 from components.monitoring.aws_search_spec import LogSearchArgs
-from components.monitoring.aws_telemetry import (
-    ClusterTelemetry,
+from components.monitoring.aws_telemetry import ClusterTelemetry
+from components.monitoring.aws_telemetry_spec import (
     ClusterTelemetryArgs,
     LogShippingArgs,
     SearchTarget,

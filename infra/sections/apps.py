@@ -16,7 +16,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, StringConstraints, ValidationError, field_validator
 
 from components.kubernetes.architecture import Architecture
-from components.kubernetes.platform.workload import (
+from components.kubernetes.platform.workload_spec import (
     CANARY_SUFFIX,
     CONFIG_KEY,
     DIGEST,

@@ -15,13 +15,13 @@ from typing import Annotated, Any
 from pydantic import Field, field_validator
 
 from components.aws.patterns import IAM_ROLE_ARN, ROUTE53_ZONE_ID
-from components.kubernetes.alicloud_ack import ACK_VERSIONS, AckClusterArgs, EssdLevel
-from components.kubernetes.alicloud_ack import MIN_DISK_GIB as ACK_MIN_DISK_GIB
-from components.kubernetes.alicloud_ack import NodePoolArgs as AckNodePoolArgs
-from components.kubernetes.alicloud_gateway import PublicGatewayArgs as AlicloudGatewayArgs
+from components.kubernetes.alicloud_ack_spec import ACK_VERSIONS, AckClusterArgs, EssdLevel
+from components.kubernetes.alicloud_ack_spec import MIN_DISK_GIB as ACK_MIN_DISK_GIB
+from components.kubernetes.alicloud_ack_spec import NodePoolArgs as AckNodePoolArgs
+from components.kubernetes.alicloud_gateway_spec import PublicGatewayArgs as AlicloudGatewayArgs
 from components.kubernetes.architecture import Architecture, group_architecture
-from components.kubernetes.aws_addons import AcmeServer, PlatformAddonsArgs
-from components.kubernetes.aws_eks import (
+from components.kubernetes.aws_addons_spec import PlatformAddonsArgs
+from components.kubernetes.aws_eks_spec import (
     EC2_INSTANCE_TYPE,
     MANDATORY_LOGS,
     MIN_DISK_GIB,
@@ -32,8 +32,9 @@ from components.kubernetes.aws_eks import (
     NodeGroupArgs,
     SupportType,
 )
-from components.kubernetes.platform.baseline import PlatformBaselineArgs, ReclaimPolicy
-from components.kubernetes.platform.workload import DNS_LABEL
+from components.kubernetes.platform.baseline_spec import PlatformBaselineArgs, ReclaimPolicy
+from components.kubernetes.platform.charts_spec import AcmeServer
+from components.kubernetes.platform.workload_spec import DNS_LABEL
 from infra.sections.base import LogRetentionDays, Problem, Section, component_default
 
 _DNS_LABEL = DNS_LABEL.pattern

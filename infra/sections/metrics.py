@@ -13,14 +13,14 @@ from typing import Any
 
 from pydantic import Field
 
-from components.kubernetes.platform.charts import ChartArgs, merge_values
-from components.kubernetes.platform.monitoring import (
+from components.kubernetes.platform.charts_spec import ChartArgs, merge_values
+from components.kubernetes.platform.monitoring_spec import (
     AlertmanagerArgs,
     MonitoringStackArgs,
     PrometheusArgs,
     stack_values,
 )
-from components.kubernetes.platform.workload_monitoring import (
+from components.kubernetes.platform.workload_monitoring_spec import (
     LABEL_NAME,
     METRIC_NAME,
     Convention,

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from pydantic import Field
 
-from components.monitoring.aws_telemetry import TraceExporter, TracingArgs
+from components.monitoring.aws_telemetry_spec import TraceExporter, TracingArgs
 from infra.sections.base import Problem, Section, component_default
 from infra.sections.kubernetes import HelmChart
 

@@ -5,8 +5,6 @@ checks."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Any, Literal
 
 import pulumi
 from pulumi_kubernetes import apiextensions, helm
@@ -14,34 +12,7 @@ from pulumi_kubernetes import apiextensions, helm
 from components._base import child_opts, require
 from components.kubernetes.gateway_api import HTTP_LISTENER, PUBLIC_GATEWAY
 from components.kubernetes.platform.baseline import k8s_labels
-
-AcmeServer = Literal["staging", "production"]
-ACME_SERVERS: dict[AcmeServer, str] = {
-    "staging": "https://acme-staging-v02.api.letsencrypt.org/directory",
-    "production": "https://acme-v02.api.letsencrypt.org/directory",
-}
-
-
-@dataclass(frozen=True, kw_only=True)
-class ChartArgs:
-    chart: str
-    """Chart name."""
-    version: str
-    """Exact chart version."""
-    repository: str
-    """HTTPS chart repository, or an OCI registry path (`oci://docker.io/envoyproxy`)."""
-    values: Mapping[str, Any] = field(default_factory=dict)
-    """Values merged over ours."""
-
-
-def merge_values(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
-    merged = dict(base)
-    for key, value in override.items():
-        if isinstance(value, Mapping) and isinstance(merged.get(key), Mapping):
-            merged[key] = merge_values(merged[key], value)
-        else:
-            merged[key] = value
-    return merged
+from components.kubernetes.platform.charts_spec import ACME_SERVERS, AcmeServer, ChartArgs
 
 
 def chart_source(chart: ChartArgs) -> tuple[str, helm.v3.RepositoryOptsArgs | None]:

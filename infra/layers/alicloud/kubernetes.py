@@ -12,17 +12,15 @@ from typing import TYPE_CHECKING, Any
 import pulumi
 import pulumi_kubernetes
 
-from components.kubernetes.alicloud_ack import (
-    AckCluster,
-    AckClusterArgs,
-    NodePoolArgs,
-    csi_storage_class,
-)
+from components.kubernetes.alicloud_ack import AckCluster, csi_storage_class
+from components.kubernetes.alicloud_ack_spec import AckClusterArgs, NodePoolArgs
 from components.kubernetes.alicloud_addons import PlatformAddons, PlatformAddonsArgs
-from components.kubernetes.alicloud_gateway import PublicGateway, PublicGatewayArgs
+from components.kubernetes.alicloud_gateway import PublicGateway
+from components.kubernetes.alicloud_gateway_spec import PublicGatewayArgs
 from components.kubernetes.alicloud_logs import ContainerLogs, ContainerLogsArgs
-from components.kubernetes.platform.baseline import PlatformBaseline, PlatformBaselineArgs
-from components.kubernetes.platform.charts import ChartArgs
+from components.kubernetes.platform.baseline import PlatformBaseline
+from components.kubernetes.platform.baseline_spec import PlatformBaselineArgs
+from components.kubernetes.platform.charts_spec import ChartArgs
 from components.monitoring.alicloud_logs import LogProject, LogProjectArgs
 from components.monitoring.alicloud_relay import cluster_chats, relayed_chats
 from infra.config import AlicloudStackConfig
