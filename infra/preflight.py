@@ -17,14 +17,14 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic.alias_generators import to_camel
 
-from components.backup.aws import _validate as validate_backup
-from components.backup.aws import _validate_lock as validate_lock
+from components.backup.aws_spec import validate as validate_backup
+from components.backup.aws_spec import validate_lock
 from components.budget.aws import _validate as validate_budget
 from components.cdn.aws import _validate as validate_cdn
 from components.cdn.aws_api import _validate as validate_api_edge
 from components.cdn.aws_waf import _validate as validate_waf
 from components.dr.aws_failover import _validate as validate_failover
-from components.dr.objectives import validate_targets
+from components.dr.objectives_spec import validate_targets
 from components.kubernetes.aws_addons import _validate as validate_addons
 from components.kubernetes.aws_eks import _validate as validate_eks
 from components.kubernetes.aws_eks import ebs_storage_class
@@ -42,13 +42,13 @@ from components.monitoring.aws_relay import _validate as validate_relay
 from components.monitoring.aws_search import _validate as validate_search
 from components.monitoring.aws_telemetry import _validate as validate_telemetry
 from components.network.aws import _validate as validate_vpc
-from components.postgres.aws import _validate as validate_postgres
-from components.postgres.aws_global import _validate as validate_global_secondary
-from components.postgres.aws_replica import _validate as validate_cross_region_replica
-from components.redis.aws import _validate as validate_redis
-from components.redis.aws_global import _validate as validate_global_datastore
-from components.redis.aws_serverless import READER_PORT, SERVERLESS_FIELDS
-from components.redis.aws_serverless import _validate as validate_redis_serverless
+from components.postgres.aws_global_spec import validate as validate_global_secondary
+from components.postgres.aws_replica_spec import validate as validate_cross_region_replica
+from components.postgres.aws_spec import validate as validate_postgres
+from components.redis.aws_global_spec import validate as validate_global_datastore
+from components.redis.aws_serverless_spec import READER_PORT, SERVERLESS_FIELDS
+from components.redis.aws_serverless_spec import validate as validate_redis_serverless
+from components.redis.aws_spec import validate as validate_redis
 from components.registry.aws import validate_registry
 from components.storage.aws import _validate as validate_bucket
 from components.storage.aws_replication import _validate as validate_replication

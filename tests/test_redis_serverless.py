@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from components.redis.aws import AUTH_TOKEN_SPECIALS
-from components.redis.aws_serverless import APP_ACCESS, PORT, READER_PORT, RedisServerless
-from components.redis.aws_serverless_spec import RedisServerlessArgs
+from components.redis.aws_serverless import APP_ACCESS, RedisServerless
+from components.redis.aws_serverless_spec import PORT, READER_PORT, RedisServerlessArgs
 from planner.recorder import RecordingMonitor
 from planner.report import MASK, masked
 from tests.conftest import of_type, one, run_mocked

@@ -16,26 +16,22 @@ Cross-region copies: `copy_to_vault_arns` adds a copy action per destination vau
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 
 import pulumi
 from pulumi_aws import backup, iam, kms
 
-from components._base import child_opts, merged_tags, require, type_token
+from components._base import child_opts, merged_tags, type_token
 from components.aws.identity import aws_context
 from components.aws.policy_docs import assume_role_policy, kms_key_policy
-from components.aws.schedules import cron_problem
 from components.backup.aws_alarms import backup_alarms
 from components.backup.aws_spec import (
-    MAX_CONTINUOUS_DAYS,
-    MAX_RETENTION_DAYS,
-    MIN_COMPLIANCE_DAYS,
-    VAULT_ARN,
     BackupPlanArgs,
     BackupVaultArgs,
     RestoreTestingArgs,
     VaultLockArgs,
+    validate,
+    validate_lock,
 )
 from components.monitoring.aws import emit_alarms
 
@@ -58,7 +54,7 @@ class BackupVault(pulumi.ComponentResource):
     ) -> None:
         super().__init__(type_token("backup", "BackupVault", cloud="aws"), name, None, opts)
         if args.vault_lock is not None:
-            _validate_lock(args.vault_lock)
+            validate_lock(args.vault_lock)
         vault = _vault(self, name, None, args.vault_lock, force_destroy=args.force_destroy,
                        tags=args.tags, protect=args.protect_stateful)  # fmt: skip
         self.vault_name, self.vault_arn = vault.name, vault.arn
@@ -120,7 +116,7 @@ class BackupPlan(pulumi.ComponentResource):
         self, name: str, args: BackupPlanArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
         super().__init__(type_token("backup", "BackupPlan", cloud="aws"), name, None, opts)
-        _validate(args)
+        validate(args)
         self._name, self._args = name, args
         protect = args.protect_stateful
         ctx = aws_context(self)
@@ -258,84 +254,3 @@ class BackupPlan(pulumi.ComponentResource):
 def restore_test_name(component_name: str) -> str:
     """Restore-testing plan names take letters, digits and underscores only."""
     return component_name.replace("-", "_")[:50]
-
-
-def _validate_lock(lock: VaultLockArgs, retention_days: int | None = None) -> None:
-    low, high = lock.min_retention_days, lock.max_retention_days
-    inside = retention_days is None or low <= retention_days <= high
-    require(
-        1 <= low <= high and inside,
-        "vault_lock",
-        f"retention_days ({retention_days}) must lie within the lock's {low}..{high} days"
-        if retention_days is not None
-        else f"min_retention_days ({low}) must be 1..max_retention_days ({high})",
-    )
-    require(
-        lock.changeable_for_days is None or lock.changeable_for_days >= MIN_COMPLIANCE_DAYS,
-        "vault_lock.changeable_for_days",
-        f"must be at least {MIN_COMPLIANCE_DAYS} (or None for governance mode)",
-    )
-
-
-def _bounded_by_year(schedule: str) -> str | None:
-    """A backup or restore drill recurs for as long as the stack lives: a schedule that names a
-    year stops firing after it, and the plan keeps looking protected."""
-    year = schedule.strip().removesuffix(")").split()[-1]
-    if year != "*":
-        return f"'{schedule}' runs only in year(s) {year}, then never again; use * as the year"
-    return None
-
-
-def _validate(args: BackupPlanArgs) -> None:
-    limit = MAX_CONTINUOUS_DAYS if args.continuous_backup else MAX_RETENTION_DAYS
-    require(
-        1 <= args.retention_days <= limit,
-        "retention_days",
-        f"must be 1..{limit}" + (" with continuous backup" if args.continuous_backup else ""),
-    )
-    problem = cron_problem(args.schedule) or _bounded_by_year(args.schedule)
-    require(problem is None, "schedule", problem or "")
-    require(args.start_window_minutes >= 60, "start_window_minutes", "must be at least 60")
-    require(
-        args.completion_window_minutes >= args.start_window_minutes + 60,
-        "completion_window_minutes",
-        "must be at least 60 minutes longer than the start window",
-    )
-    require(
-        re.fullmatch(r"[A-Za-z0-9_.:/=+\-@]{1,128}", args.selection_tag_key) is not None,
-        "selection_tag_key",
-        "invalid tag key",
-    )
-    if args.vault_lock is not None:
-        _validate_lock(args.vault_lock, args.retention_days)
-    if args.restore_testing is not None:
-        rt = args.restore_testing
-        problem = cron_problem(rt.schedule) or _bounded_by_year(rt.schedule)
-        require(problem is None, "restore_testing.schedule", problem or "")
-        require(
-            1 <= rt.selection_window_days <= 365,
-            "restore_testing.selection_window_days",
-            "must be 1..365",
-        )
-        require(
-            1 <= rt.validation_window_hours <= 168,
-            "restore_testing.validation_window_hours",
-            "must be 1..168",
-        )
-    require(
-        not isinstance(args.copy_to_vault_arns, str),
-        "copy_to_vault_arns",
-        "must be a list of vault ARNs, not a string",
-    )
-    for arn in args.copy_to_vault_arns:
-        if isinstance(arn, str):
-            require(
-                VAULT_ARN.match(arn) is not None,
-                "copy_to_vault_arns",
-                f"'{arn}' is not a backup vault ARN",
-            )
-    require(
-        args.copy_retention_days is None or args.copy_retention_days >= 1,
-        "copy_retention_days",
-        "must be positive",
-    )

@@ -1,4 +1,4 @@
-"""AWS Backup plan, vault and lock args and limits; SDK-free: config validates against them."""
+"""AWS Backup plan, vault and lock args, limits, checks; SDK-free: config validates against them."""
 
 from __future__ import annotations
 
@@ -6,6 +6,9 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
+
+from components._base import require
+from components.aws.schedules import cron_problem
 
 if TYPE_CHECKING:
     import pulumi
@@ -87,3 +90,84 @@ class BackupVaultArgs:
     force_destroy: bool = False
     tags: Mapping[str, str] = field(default_factory=dict)
     protect_stateful: bool = True
+
+
+def validate_lock(lock: VaultLockArgs, retention_days: int | None = None) -> None:
+    low, high = lock.min_retention_days, lock.max_retention_days
+    inside = retention_days is None or low <= retention_days <= high
+    require(
+        1 <= low <= high and inside,
+        "vault_lock",
+        f"retention_days ({retention_days}) must lie within the lock's {low}..{high} days"
+        if retention_days is not None
+        else f"min_retention_days ({low}) must be 1..max_retention_days ({high})",
+    )
+    require(
+        lock.changeable_for_days is None or lock.changeable_for_days >= MIN_COMPLIANCE_DAYS,
+        "vault_lock.changeable_for_days",
+        f"must be at least {MIN_COMPLIANCE_DAYS} (or None for governance mode)",
+    )
+
+
+def _bounded_by_year(schedule: str) -> str | None:
+    """A backup or restore drill recurs for as long as the stack lives: a schedule that names a
+    year stops firing after it, and the plan keeps looking protected."""
+    year = schedule.strip().removesuffix(")").split()[-1]
+    if year != "*":
+        return f"'{schedule}' runs only in year(s) {year}, then never again; use * as the year"
+    return None
+
+
+def validate(args: BackupPlanArgs) -> None:
+    limit = MAX_CONTINUOUS_DAYS if args.continuous_backup else MAX_RETENTION_DAYS
+    require(
+        1 <= args.retention_days <= limit,
+        "retention_days",
+        f"must be 1..{limit}" + (" with continuous backup" if args.continuous_backup else ""),
+    )
+    problem = cron_problem(args.schedule) or _bounded_by_year(args.schedule)
+    require(problem is None, "schedule", problem or "")
+    require(args.start_window_minutes >= 60, "start_window_minutes", "must be at least 60")
+    require(
+        args.completion_window_minutes >= args.start_window_minutes + 60,
+        "completion_window_minutes",
+        "must be at least 60 minutes longer than the start window",
+    )
+    require(
+        re.fullmatch(r"[A-Za-z0-9_.:/=+\-@]{1,128}", args.selection_tag_key) is not None,
+        "selection_tag_key",
+        "invalid tag key",
+    )
+    if args.vault_lock is not None:
+        validate_lock(args.vault_lock, args.retention_days)
+    if args.restore_testing is not None:
+        rt = args.restore_testing
+        problem = cron_problem(rt.schedule) or _bounded_by_year(rt.schedule)
+        require(problem is None, "restore_testing.schedule", problem or "")
+        require(
+            1 <= rt.selection_window_days <= 365,
+            "restore_testing.selection_window_days",
+            "must be 1..365",
+        )
+        require(
+            1 <= rt.validation_window_hours <= 168,
+            "restore_testing.validation_window_hours",
+            "must be 1..168",
+        )
+    require(
+        not isinstance(args.copy_to_vault_arns, str),
+        "copy_to_vault_arns",
+        "must be a list of vault ARNs, not a string",
+    )
+    for arn in args.copy_to_vault_arns:
+        if isinstance(arn, str):
+            require(
+                VAULT_ARN.match(arn) is not None,
+                "copy_to_vault_arns",
+                f"'{arn}' is not a backup vault ARN",
+            )
+    require(
+        args.copy_retention_days is None or args.copy_retention_days >= 1,
+        "copy_retention_days",
+        "must be positive",
+    )

@@ -8,8 +8,9 @@ from collections.abc import Mapping
 
 import pulumi
 
-from components._base import require, type_token
-from components.dr import TIERS, Objective
+from components._base import type_token
+from components.dr import Objective
+from components.dr.objectives_spec import validate_targets
 
 
 class RecoveryObjectives(pulumi.ComponentResource):
@@ -28,13 +29,3 @@ class RecoveryObjectives(pulumi.ComponentResource):
         }
         super().__init__(type_token("dr", "RecoveryObjectives"), name, props, opts)
         self.register_outputs(props)
-
-
-def validate_targets(targets: Mapping[str, Objective]) -> None:
-    for tier, objective in targets.items():
-        require(tier in TIERS, "targets", f"'{tier}' is not one of {', '.join(TIERS)}")
-        require(
-            objective.rpo_seconds >= 0 and objective.rto_seconds > 0,
-            f"targets.{tier}",
-            "RPO must be >= 0 and RTO > 0 seconds",
-        )

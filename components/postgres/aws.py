@@ -21,9 +21,7 @@ retention period, so PITR to any second inside it is inherent; AWS Backup can ta
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
-from typing import get_args
 
 import pulumi
 import pulumi_random as random
@@ -33,36 +31,22 @@ from components._base import (
     child_opts,
     log_class_tag,
     merged_tags,
-    require,
     spread_over_zones,
     type_token,
 )
-from components.aws.data_tier import client_security_group, data_key, validate_clients
+from components.aws.data_tier import client_security_group, data_key
 from components.aws.identity import aws_context
 from components.aws.policy_docs import assume_role_policy
-from components.aws.versions import postgres_version_problem
 from components.aws.windows import (
-    daily_window,
     staggered_windows,
-    weekly_window,
-    windows_overlap,
 )
 from components.monitoring.aws import emit_alarms
-from components.postgres import database_name_problem
 from components.postgres.aws_alarms import postgres_alarms
 from components.postgres.aws_spec import (
-    INSTANCE_CLASS,
-    MAX_BACKUP_RETENTION_DAYS,
     MAX_READERS,
-    PG_NAME,
-    RESERVED_USERNAMES,
-    Credential,
-    MonitoringInterval,
-    PostgresEngine,
     PostgresHaArgs,
     ReaderAutoscalingArgs,
-    performance_insights_days_ok,
-    serverless_problems,
+    validate,
 )
 
 PASSWORD_SPECIALS = "!#$%&*()-_=+[]{}<>:?"  # noqa: S105 (an alphabet)
@@ -71,7 +55,6 @@ QUERY_LOGGING: Mapping[str, str] = {"log_min_duration_statement": "1000", "log_s
 """Default query logging (to the PostgreSQL log group): every schema change, and any statement
 slower than 1 s (in ms): an audit trail and a slow-query log without logging row data. Both are
 dynamic; `parameters` overrides either."""
-_IDENTIFIER = re.compile(r"^[a-z](?!.*--)[a-z0-9-]{0,48}[a-z0-9]$")
 
 
 class PostgresHa(pulumi.ComponentResource):
@@ -99,7 +82,7 @@ class PostgresHa(pulumi.ComponentResource):
         self, name: str, args: PostgresHaArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
         super().__init__(type_token("postgres", "PostgresHa", cloud="aws"), name, None, opts)
-        _validate(args)
+        validate(args)
         self._name, self._args = name, args
         self.identifier = args.identifier or name
         self.port = args.port
@@ -482,107 +465,3 @@ def cluster_parameters(extra: Mapping[str, str]) -> list[rds.ClusterParameterGro
         for k, v in sorted(extra.items())
     ]
     return params
-
-
-def _validate(args: PostgresHaArgs) -> None:
-    require(
-        args.engine in get_args(PostgresEngine),
-        "engine",
-        f"'{args.engine}' is not one of aurora-postgresql, postgres",
-    )
-    version_problem = postgres_version_problem(args.engine, args.engine_version)
-    require(version_problem is None, "engine_version", version_problem or "")
-    require(
-        INSTANCE_CLASS.match(args.instance_class) is not None,
-        "instance_class",
-        f"'{args.instance_class}' is not an RDS instance class such as db.r7g.large",
-    )
-    require(0 <= args.readers <= MAX_READERS, "readers", f"must be 0..{MAX_READERS}")
-    require(len(args.zones) > 0, "zones", "at least one zone is required")
-    require(
-        args.identifier is None or _IDENTIFIER.match(args.identifier) is not None,
-        "identifier",
-        "2-50 lowercase letters, digits or single hyphens, starting with a letter",
-    )
-    problem = database_name_problem(args.database_name, PG_NAME)
-    require(problem is None, "database_name", problem or "")
-    require(
-        PG_NAME.match(args.master_username) is not None
-        and args.master_username not in RESERVED_USERNAMES,
-        "master_username",
-        f"'{args.master_username}' is invalid or reserved",
-    )
-    require(
-        1 <= args.backup_retention_days <= MAX_BACKUP_RETENTION_DAYS,
-        "backup_retention_days",
-        f"must be 1..{MAX_BACKUP_RETENTION_DAYS}",
-    )
-    try:
-        daily_window(args.backup_window)
-    except ValueError as exc:
-        raise ValueError(f"backup_window: {exc}") from None
-    try:
-        weekly_window(args.maintenance_window)
-    except ValueError as exc:
-        raise ValueError(f"maintenance_window: {exc}") from None
-    for window in staggered_windows(args.maintenance_window, 1 + args.readers):
-        require(
-            not windows_overlap(args.backup_window, window),
-            "backup_window",
-            f"'{args.backup_window}' overlaps the maintenance window '{window}'"
-            + ("" if window == args.maintenance_window else " (staggered for an instance)"),
-        )
-    require(
-        performance_insights_days_ok(args.performance_insights_retention_days),
-        "performance_insights_retention_days",
-        "must be 7 or a multiple of 31 up to 731",
-    )
-    require(
-        args.monitoring_interval_seconds in get_args(MonitoringInterval),
-        "monitoring_interval_seconds",
-        f"must be one of {get_args(MonitoringInterval)}",
-    )
-    require(args.log_retention_days > 0, "log_retention_days", "must be positive")
-    require(
-        args.parameters.get("rds.force_ssl", "1") == "1",
-        "parameters",
-        "rds.force_ssl cannot be turned off",
-    )
-    if args.serverless is not None:
-        problems = serverless_problems(args.engine, args.engine_version, args.serverless)
-        require(not problems, "serverless", "; ".join(problems))
-    if args.autoscaling is not None:
-        require(
-            args.engine == "aurora-postgresql",
-            "autoscaling",
-            "reader autoscaling needs the aurora-postgresql engine",
-        )
-        require(
-            args.readers < args.autoscaling.max_readers <= MAX_READERS,
-            "autoscaling.max_readers",
-            f"must be above readers ({args.readers}) and at most {MAX_READERS}",
-        )
-    require(
-        args.credential in get_args(Credential),
-        "credential",
-        f"'{args.credential}' is not one of managed, generated",
-    )
-    require(
-        not args.secret_replica_kms_keys or args.credential == "generated",
-        "secret_replica_kms_keys",
-        "only a generated credential has a secret of its own to replicate",
-    )
-    require(
-        not args.global_member
-        or (args.engine == "aurora-postgresql" and args.credential == "generated"),
-        "global_member",
-        "an Aurora Global Database needs the aurora-postgresql engine and a generated "
-        "credential (managed master passwords do not work with global clusters)",
-    )
-    require(
-        args.engine == "aurora-postgresql" or args.readers == 0 or args.credential == "generated",
-        "credential",
-        "RDS read replicas need a generated credential: AWS refuses a read replica of an "
-        "instance whose master password RDS manages",
-    )
-    validate_clients(args.client_security_groups, args.client_cidrs)

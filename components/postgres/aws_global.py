@@ -16,20 +16,16 @@ from the primary's region: it takes `primary_provider`.
 
 from __future__ import annotations
 
-from typing import get_args
-
 import pulumi
 from pulumi_aws import rds
 
-from components._base import child_opts, merged_tags, require, spread_over_zones, type_token
-from components.aws.data_tier import client_security_group, data_key, validate_clients
+from components._base import child_opts, merged_tags, spread_over_zones, type_token
+from components.aws.data_tier import client_security_group, data_key
 from components.aws.identity import aws_context
-from components.dr import PostgresDrMode
 from components.monitoring.aws import emit_alarms
 from components.postgres.aws import cluster_parameters
 from components.postgres.aws_alarms import global_secondary_alarms
-from components.postgres.aws_global_spec import GlobalSecondaryArgs
-from components.postgres.aws_spec import INSTANCE_CLASS, serverless_problems
+from components.postgres.aws_global_spec import GlobalSecondaryArgs, validate
 
 
 class GlobalSecondary(pulumi.ComponentResource):
@@ -52,7 +48,7 @@ class GlobalSecondary(pulumi.ComponentResource):
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__(type_token("postgres", "GlobalSecondary", cloud="aws"), name, None, opts)
-        _validate(args)
+        validate(args)
         protect = args.protect_stateful
         tags = args.tags
         self.global_cluster = rds.GlobalCluster(
@@ -156,21 +152,3 @@ class GlobalSecondary(pulumi.ComponentResource):
                 "kmsKeyArn": self.kms_key_arn,
             }
         )
-
-
-def _validate(args: GlobalSecondaryArgs) -> None:
-    require(
-        args.mode in get_args(PostgresDrMode) and args.mode != "none",
-        "mode",
-        f"'{args.mode}' is not one of headless, warm",
-    )
-    require(len(args.zones) > 0, "zones", "at least one zone is required")
-    require(
-        INSTANCE_CLASS.match(args.instance_class) is not None,
-        "instance_class",
-        f"'{args.instance_class}' is not an RDS instance class such as db.r7g.large",
-    )
-    if args.serverless is not None:
-        problems = serverless_problems("aurora-postgresql", args.engine_version, args.serverless)
-        require(not problems, "serverless", "; ".join(problems))
-    validate_clients({}, args.client_cidrs)

@@ -1,13 +1,15 @@
-"""Aurora Global Database secondary args; SDK-free: config validates against them."""
+"""Aurora Global Database secondary args and check; SDK-free: config validates against them."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, get_args
 
+from components._base import require
+from components.aws.data_tier_spec import validate_clients
 from components.dr import PostgresDrMode
-from components.postgres.aws_spec import ServerlessArgs
+from components.postgres.aws_spec import INSTANCE_CLASS, ServerlessArgs, serverless_problems
 
 if TYPE_CHECKING:
     import pulumi
@@ -48,3 +50,21 @@ class GlobalSecondaryArgs:
     alarms: AlarmWiring | None = None
     """Alert topics of the DR region (an alarm notifies topics of its own region): replication
     lag and RPO lag of the secondary. None: no alarms."""
+
+
+def validate(args: GlobalSecondaryArgs) -> None:
+    require(
+        args.mode in get_args(PostgresDrMode) and args.mode != "none",
+        "mode",
+        f"'{args.mode}' is not one of headless, warm",
+    )
+    require(len(args.zones) > 0, "zones", "at least one zone is required")
+    require(
+        INSTANCE_CLASS.match(args.instance_class) is not None,
+        "instance_class",
+        f"'{args.instance_class}' is not an RDS instance class such as db.r7g.large",
+    )
+    if args.serverless is not None:
+        problems = serverless_problems("aurora-postgresql", args.engine_version, args.serverless)
+        require(not problems, "serverless", "; ".join(problems))
+    validate_clients({}, args.client_cidrs)

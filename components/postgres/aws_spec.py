@@ -1,11 +1,17 @@
-"""Aurora / RDS PostgreSQL args, versions, classes, limits; SDK-free: config validates them."""
+"""Aurora / RDS PostgreSQL args, versions, classes, limits, check; SDK-free: config runs them."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, get_args
+
+from components._base import require
+from components.aws.data_tier_spec import validate_clients
+from components.aws.versions import postgres_version_problem
+from components.aws.windows import daily_window, staggered_windows, weekly_window, windows_overlap
+from components.postgres import database_name_problem
 
 if TYPE_CHECKING:
     import pulumi
@@ -20,6 +26,7 @@ MAX_BACKUP_RETENTION_DAYS = 35
 RESERVED_USERNAMES = ("postgres", "rdsadmin", "admin")
 INSTANCE_CLASS = re.compile(r"^db\.[a-z0-9-]+\.[a-z0-9]+$")
 PG_NAME = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
+_IDENTIFIER = re.compile(r"^[a-z](?!.*--)[a-z0-9-]{0,48}[a-z0-9]$")
 
 
 def performance_insights_days_ok(days: int) -> bool:
@@ -160,3 +167,107 @@ class PostgresHaArgs:
     automated backups after deletion."""
     alarms: AlarmWiring | None = None
     """Alert topics and policy: emit the alarms of aws_alarms.py on them. None: no alarms."""
+
+
+def validate(args: PostgresHaArgs) -> None:
+    require(
+        args.engine in get_args(PostgresEngine),
+        "engine",
+        f"'{args.engine}' is not one of aurora-postgresql, postgres",
+    )
+    version_problem = postgres_version_problem(args.engine, args.engine_version)
+    require(version_problem is None, "engine_version", version_problem or "")
+    require(
+        INSTANCE_CLASS.match(args.instance_class) is not None,
+        "instance_class",
+        f"'{args.instance_class}' is not an RDS instance class such as db.r7g.large",
+    )
+    require(0 <= args.readers <= MAX_READERS, "readers", f"must be 0..{MAX_READERS}")
+    require(len(args.zones) > 0, "zones", "at least one zone is required")
+    require(
+        args.identifier is None or _IDENTIFIER.match(args.identifier) is not None,
+        "identifier",
+        "2-50 lowercase letters, digits or single hyphens, starting with a letter",
+    )
+    problem = database_name_problem(args.database_name, PG_NAME)
+    require(problem is None, "database_name", problem or "")
+    require(
+        PG_NAME.match(args.master_username) is not None
+        and args.master_username not in RESERVED_USERNAMES,
+        "master_username",
+        f"'{args.master_username}' is invalid or reserved",
+    )
+    require(
+        1 <= args.backup_retention_days <= MAX_BACKUP_RETENTION_DAYS,
+        "backup_retention_days",
+        f"must be 1..{MAX_BACKUP_RETENTION_DAYS}",
+    )
+    try:
+        daily_window(args.backup_window)
+    except ValueError as exc:
+        raise ValueError(f"backup_window: {exc}") from None
+    try:
+        weekly_window(args.maintenance_window)
+    except ValueError as exc:
+        raise ValueError(f"maintenance_window: {exc}") from None
+    for window in staggered_windows(args.maintenance_window, 1 + args.readers):
+        require(
+            not windows_overlap(args.backup_window, window),
+            "backup_window",
+            f"'{args.backup_window}' overlaps the maintenance window '{window}'"
+            + ("" if window == args.maintenance_window else " (staggered for an instance)"),
+        )
+    require(
+        performance_insights_days_ok(args.performance_insights_retention_days),
+        "performance_insights_retention_days",
+        "must be 7 or a multiple of 31 up to 731",
+    )
+    require(
+        args.monitoring_interval_seconds in get_args(MonitoringInterval),
+        "monitoring_interval_seconds",
+        f"must be one of {get_args(MonitoringInterval)}",
+    )
+    require(args.log_retention_days > 0, "log_retention_days", "must be positive")
+    require(
+        args.parameters.get("rds.force_ssl", "1") == "1",
+        "parameters",
+        "rds.force_ssl cannot be turned off",
+    )
+    if args.serverless is not None:
+        problems = serverless_problems(args.engine, args.engine_version, args.serverless)
+        require(not problems, "serverless", "; ".join(problems))
+    if args.autoscaling is not None:
+        require(
+            args.engine == "aurora-postgresql",
+            "autoscaling",
+            "reader autoscaling needs the aurora-postgresql engine",
+        )
+        require(
+            args.readers < args.autoscaling.max_readers <= MAX_READERS,
+            "autoscaling.max_readers",
+            f"must be above readers ({args.readers}) and at most {MAX_READERS}",
+        )
+    require(
+        args.credential in get_args(Credential),
+        "credential",
+        f"'{args.credential}' is not one of managed, generated",
+    )
+    require(
+        not args.secret_replica_kms_keys or args.credential == "generated",
+        "secret_replica_kms_keys",
+        "only a generated credential has a secret of its own to replicate",
+    )
+    require(
+        not args.global_member
+        or (args.engine == "aurora-postgresql" and args.credential == "generated"),
+        "global_member",
+        "an Aurora Global Database needs the aurora-postgresql engine and a generated "
+        "credential (managed master passwords do not work with global clusters)",
+    )
+    require(
+        args.engine == "aurora-postgresql" or args.readers == 0 or args.credential == "generated",
+        "credential",
+        "RDS read replicas need a generated credential: AWS refuses a read replica of an "
+        "instance whose master password RDS manages",
+    )
+    validate_clients(args.client_security_groups, args.client_cidrs)

@@ -17,9 +17,6 @@ snapshot. AWS Backup does not cover ElastiCache; its own snapshots are the backu
 
 from __future__ import annotations
 
-import re
-from typing import get_args
-
 import pulumi
 from pulumi_aws import cloudwatch, elasticache
 
@@ -27,7 +24,6 @@ from components._base import (
     child_opts,
     log_class_tag,
     merged_tags,
-    require,
     spread_over_zones,
     type_token,
 )
@@ -36,28 +32,18 @@ from components.aws.data_tier import (
     client_security_group,
     connection_secret,
     data_key,
-    validate_clients,
 )
 from components.aws.identity import aws_context
-from components.aws.versions import cache_version_problem
-from components.aws.windows import daily_window, weekly_window, windows_overlap
 from components.monitoring.aws import emit_alarms
 from components.redis.aws_alarms import node_ids, redis_alarms
 from components.redis.aws_rotation import rotate_auth_secret
 from components.redis.aws_spec import (
-    MAX_REPLICAS,
-    MAX_SHARDS,
-    MAX_SNAPSHOT_RETENTION_DAYS,
-    MIN_WINDOW_MINUTES,
-    NODE_TYPE,
-    AuthTokenUpdateStrategy,
-    CacheEngine,
     RedisHaArgs,
+    validate,
 )
 
 AUTH_TOKEN_SPECIALS = "!&#$^<>-"  # noqa: S105 (character set, not a secret)
 """Printable specials ElastiCache accepts in an AUTH token (no `@`, `"`, `/`, spaces)."""
-_IDENTIFIER = re.compile(r"^[a-z](?!.*--)[a-z0-9-]{0,38}[a-z0-9]$")
 
 
 class RedisHa(pulumi.ComponentResource):
@@ -80,7 +66,7 @@ class RedisHa(pulumi.ComponentResource):
         self, name: str, args: RedisHaArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
         super().__init__(type_token("redis", "RedisHa", cloud="aws"), name, None, opts)
-        _validate(args)
+        validate(args)
         self._name, self._args = name, args
         self.identifier = args.identifier or name
         self.port = args.port
@@ -228,63 +214,3 @@ class RedisHa(pulumi.ComponentResource):
             tags=self._tags(f"{name}-params"),
             opts=child_opts(self),
         )
-
-
-def _validate(args: RedisHaArgs) -> None:
-    require(
-        args.engine in get_args(CacheEngine), "engine", f"'{args.engine}' is not valkey or redis"
-    )
-    version_problem = cache_version_problem(args.engine, args.engine_version)
-    require(version_problem is None, "engine_version", version_problem or "")
-    require(
-        NODE_TYPE.match(args.node_type) is not None,
-        "node_type",
-        f"'{args.node_type}' is not a node type such as cache.r7g.large",
-    )
-    require(0 <= args.replicas <= MAX_REPLICAS, "replicas", f"must be 0..{MAX_REPLICAS}")
-    require(len(args.zones) > 0, "zones", "at least one zone is required")
-    require(
-        args.identifier is None or _IDENTIFIER.match(args.identifier) is not None,
-        "identifier",
-        "2-40 lowercase letters, digits or single hyphens, starting with a letter",
-    )
-    require(
-        args.cluster_mode or args.shards == 1, "shards", "more than one shard needs cluster_mode"
-    )
-    require(1 <= args.shards <= MAX_SHARDS, "shards", f"must be 1..{MAX_SHARDS}")
-    require(
-        not args.multi_az or args.replicas >= 1,
-        "multi_az",
-        "needs at least one replica (a single node cannot fail over)",
-    )
-    require(
-        args.auth_token_update_strategy in get_args(AuthTokenUpdateStrategy),
-        "auth_token_update_strategy",
-        "must be ROTATE or SET",
-    )
-    require(16 <= args.auth_token_length <= 128, "auth_token_length", "must be 16..128")
-    require(
-        args.auth_token_rotation_days is None or 1 <= args.auth_token_rotation_days <= 365,
-        "auth_token_rotation_days",
-        "must be 1..365 (or None for no rotation)",
-    )
-    require(
-        1 <= args.snapshot_retention_days <= MAX_SNAPSHOT_RETENTION_DAYS,
-        "snapshot_retention_days",
-        f"must be 1..{MAX_SNAPSHOT_RETENTION_DAYS}",
-    )
-    try:
-        daily_window(args.snapshot_window, min_minutes=MIN_WINDOW_MINUTES)
-    except ValueError as exc:
-        raise ValueError(f"snapshot_window: {exc}") from None
-    try:
-        weekly_window(args.maintenance_window, min_minutes=MIN_WINDOW_MINUTES)
-    except ValueError as exc:
-        raise ValueError(f"maintenance_window: {exc}") from None
-    require(
-        not windows_overlap(args.snapshot_window, args.maintenance_window),
-        "snapshot_window",
-        f"'{args.snapshot_window}' overlaps the maintenance window '{args.maintenance_window}'",
-    )
-    require(args.slow_log_retention_days > 0, "slow_log_retention_days", "must be positive")
-    validate_clients(args.client_security_groups, args.client_cidrs)

@@ -24,17 +24,16 @@ from collections.abc import Sequence
 import pulumi
 from pulumi_aws import cloudwatch, elasticache
 
-from components._base import child_opts, log_class_tag, merged_tags, require, type_token
+from components._base import child_opts, log_class_tag, merged_tags, type_token
 from components.aws.data_tier import (
     cache_password,
     client_security_group,
     connection_secret,
-    validate_clients,
 )
 from components.monitoring.aws import emit_alarms
 from components.redis.aws import AUTH_TOKEN_SPECIALS
 from components.redis.aws_alarms import global_datastore_alarms
-from components.redis.aws_global_spec import GlobalDatastoreArgs, global_datastore_problems
+from components.redis.aws_global_spec import GlobalDatastoreArgs, validate
 
 
 class GlobalDatastore(pulumi.ComponentResource):
@@ -60,7 +59,7 @@ class GlobalDatastore(pulumi.ComponentResource):
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__(type_token("redis", "GlobalDatastore", cloud="aws"), name, None, opts)
-        _validate(args)
+        validate(args)
         protect, tags = args.protect_stateful, args.tags
         self.datastore = elasticache.GlobalReplicationGroup(
             f"{name}-global",
@@ -157,21 +156,6 @@ class GlobalDatastore(pulumi.ComponentResource):
                 "secondaryAuthSecretArn": self.secondary_auth_secret_arn,
             }
         )
-
-
-def _validate(args: GlobalDatastoreArgs) -> None:
-    for field_name, message in global_datastore_problems(
-        engine=args.engine, engine_version=args.engine_version, node_type=args.node_type,
-        primary_region=args.primary_region, region=args.region,
-    ):  # fmt: skip
-        require(False, field_name, message)
-    require(0 <= args.replicas <= 5, "replicas", "must be 0..5")
-    require(
-        not args.multi_az or args.replicas >= 1,
-        "multi_az",
-        "needs at least one replica (a single node cannot fail over)",
-    )
-    validate_clients({}, args.client_cidrs)
 
 
 def secondary_node_suffixes(*, cluster_mode: bool, shards: int) -> Sequence[str]:

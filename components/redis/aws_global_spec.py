@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from components._base import require
+from components.aws.data_tier_spec import validate_clients
 from components.redis.aws_spec import CacheEngine
 
 if TYPE_CHECKING:
@@ -96,3 +98,18 @@ class GlobalDatastoreArgs:
     final snapshot of the secondary on delete."""
     alarms: AlarmWiring | None = None
     """Alert topics of the DR region: replication lag of the secondary. None: no alarms."""
+
+
+def validate(args: GlobalDatastoreArgs) -> None:
+    for field_name, message in global_datastore_problems(
+        engine=args.engine, engine_version=args.engine_version, node_type=args.node_type,
+        primary_region=args.primary_region, region=args.region,
+    ):  # fmt: skip
+        require(False, field_name, message)
+    require(0 <= args.replicas <= 5, "replicas", "must be 0..5")
+    require(
+        not args.multi_az or args.replicas >= 1,
+        "multi_az",
+        "needs at least one replica (a single node cannot fail over)",
+    )
+    validate_clients({}, args.client_cidrs)

@@ -14,34 +14,22 @@ cache evicts or throttles instead of growing, and the alarms say so before it ha
 
 from __future__ import annotations
 
-import re
-from typing import get_args
-
 import pulumi
 from pulumi_aws import elasticache
 
-from components._base import child_opts, merged_tags, require, type_token
+from components._base import child_opts, merged_tags, type_token
 from components.aws.data_tier import (
     cache_password,
     client_security_group,
     connection_secret,
     data_key,
-    validate_clients,
 )
 from components.aws.identity import aws_context
 from components.monitoring.aws import emit_alarms
 from components.redis.aws import AUTH_TOKEN_SPECIALS
 from components.redis.aws_alarms import serverless_alarms
-from components.redis.aws_serverless_spec import RedisServerlessArgs, serverless_problems
-from components.redis.aws_spec import CacheEngine
+from components.redis.aws_serverless_spec import PORT, READER_PORT, RedisServerlessArgs, validate
 
-PORT, READER_PORT = 6379, 6380
-"""Serverless endpoints: read/write on 6379, the reader endpoint on 6380."""
-_NAME = re.compile(r"^[a-z](?!.*--)[a-z0-9-]{0,38}[a-z0-9]$")
-SERVERLESS_FIELDS = (
-    "max_data_storage_gb", "min_data_storage_gb", "max_ecpu_per_second", "min_ecpu_per_second",
-)  # fmt: skip
-"""The capacity fields only a serverless cache has."""
 APP_ACCESS = "on ~* &* +@all -@dangerous"
 """The application user's ACL: every key and channel, no administrative commands."""
 
@@ -64,7 +52,7 @@ class RedisServerless(pulumi.ComponentResource):
         self, name: str, args: RedisServerlessArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
         super().__init__(type_token("redis", "RedisServerless", cloud="aws"), name, None, opts)
-        _validate(args)
+        validate(args)
         self._args = args
         self.identifier = args.name or name
         self.port, self.reader_port = PORT, READER_PORT
@@ -195,21 +183,3 @@ class RedisServerless(pulumi.ComponentResource):
                 )
             ],
         )
-
-
-def _validate(args: RedisServerlessArgs) -> None:
-    require(
-        args.engine in get_args(CacheEngine), "engine", f"'{args.engine}' is not valkey or redis"
-    )
-    if problems := serverless_problems(args):
-        raise ValueError("; ".join(problems))  # each problem names its field
-    require(
-        2 <= len(args.subnet_ids) <= 3, "subnet_ids", "ElastiCache Serverless takes 2 or 3 subnets"
-    )
-    require(
-        args.name is None or _NAME.match(args.name) is not None,
-        "name",
-        "2-40 lowercase letters, digits or single hyphens, starting with a letter",
-    )
-    require(16 <= args.password_length <= 128, "password_length", "must be 16..128")
-    validate_clients(args.client_security_groups, args.client_cidrs)

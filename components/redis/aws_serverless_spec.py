@@ -1,12 +1,14 @@
-"""ElastiCache Serverless args, versions, usage limits; SDK-free: config validates against them."""
+"""ElastiCache Serverless args, versions, ports, usage limits, check; SDK-free: config runs them."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, get_args
 
+from components._base import require
+from components.aws.data_tier_spec import validate_clients
 from components.redis.aws_spec import MAX_SNAPSHOT_RETENTION_DAYS, CacheEngine
 
 if TYPE_CHECKING:
@@ -19,6 +21,13 @@ ECPU_PER_SECOND_RANGE = (1000, 15_000_000)
 MAJOR_VERSIONS: Mapping[str, tuple[str, ...]] = {"valkey": ("7", "8"), "redis": ("7",)}
 """Major engine versions ElastiCache Serverless offers per engine."""
 _SNAPSHOT_TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+PORT, READER_PORT = 6379, 6380
+"""Serverless endpoints: read/write on 6379, the reader endpoint on 6380."""
+_NAME = re.compile(r"^[a-z](?!.*--)[a-z0-9-]{0,38}[a-z0-9]$")
+SERVERLESS_FIELDS = (
+    "max_data_storage_gb", "min_data_storage_gb", "max_ecpu_per_second", "min_ecpu_per_second",
+)  # fmt: skip
+"""The capacity fields only a serverless cache has."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -84,3 +93,21 @@ def serverless_problems(args: RedisServerlessArgs) -> list[str]:
     if not _SNAPSHOT_TIME.match(args.daily_snapshot_time):
         problems.append(f"daily_snapshot_time: '{args.daily_snapshot_time}' is not hh:mm (UTC)")
     return problems
+
+
+def validate(args: RedisServerlessArgs) -> None:
+    require(
+        args.engine in get_args(CacheEngine), "engine", f"'{args.engine}' is not valkey or redis"
+    )
+    if problems := serverless_problems(args):
+        raise ValueError("; ".join(problems))  # each problem names its field
+    require(
+        2 <= len(args.subnet_ids) <= 3, "subnet_ids", "ElastiCache Serverless takes 2 or 3 subnets"
+    )
+    require(
+        args.name is None or _NAME.match(args.name) is not None,
+        "name",
+        "2-40 lowercase letters, digits or single hyphens, starting with a letter",
+    )
+    require(16 <= args.password_length <= 128, "password_length", "must be 16..128")
+    validate_clients(args.client_security_groups, args.client_cidrs)

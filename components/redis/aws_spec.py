@@ -1,11 +1,16 @@
-"""ElastiCache replication group args, node types, limits; SDK-free: config validates them."""
+"""ElastiCache replication group args, node types, limits, check; SDK-free: config runs them."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, get_args
+
+from components._base import require
+from components.aws.data_tier_spec import validate_clients
+from components.aws.versions import cache_version_problem
+from components.aws.windows import daily_window, weekly_window, windows_overlap
 
 if TYPE_CHECKING:
     import pulumi
@@ -20,6 +25,7 @@ MAX_SNAPSHOT_RETENTION_DAYS = 35
 MIN_WINDOW_MINUTES = 60
 """ElastiCache's shortest snapshot and maintenance window."""
 NODE_TYPE = re.compile(r"^cache\.[a-z0-9-]+\.[a-z0-9]+$")
+_IDENTIFIER = re.compile(r"^[a-z](?!.*--)[a-z0-9-]{0,38}[a-z0-9]$")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -78,3 +84,63 @@ class RedisHaArgs:
     delete, and a 30-day recovery window on the secret."""
     alarms: AlarmWiring | None = None
     """Alert topics and policy: emit this component's alarms (aws_alarms.py) on them."""
+
+
+def validate(args: RedisHaArgs) -> None:
+    require(
+        args.engine in get_args(CacheEngine), "engine", f"'{args.engine}' is not valkey or redis"
+    )
+    version_problem = cache_version_problem(args.engine, args.engine_version)
+    require(version_problem is None, "engine_version", version_problem or "")
+    require(
+        NODE_TYPE.match(args.node_type) is not None,
+        "node_type",
+        f"'{args.node_type}' is not a node type such as cache.r7g.large",
+    )
+    require(0 <= args.replicas <= MAX_REPLICAS, "replicas", f"must be 0..{MAX_REPLICAS}")
+    require(len(args.zones) > 0, "zones", "at least one zone is required")
+    require(
+        args.identifier is None or _IDENTIFIER.match(args.identifier) is not None,
+        "identifier",
+        "2-40 lowercase letters, digits or single hyphens, starting with a letter",
+    )
+    require(
+        args.cluster_mode or args.shards == 1, "shards", "more than one shard needs cluster_mode"
+    )
+    require(1 <= args.shards <= MAX_SHARDS, "shards", f"must be 1..{MAX_SHARDS}")
+    require(
+        not args.multi_az or args.replicas >= 1,
+        "multi_az",
+        "needs at least one replica (a single node cannot fail over)",
+    )
+    require(
+        args.auth_token_update_strategy in get_args(AuthTokenUpdateStrategy),
+        "auth_token_update_strategy",
+        "must be ROTATE or SET",
+    )
+    require(16 <= args.auth_token_length <= 128, "auth_token_length", "must be 16..128")
+    require(
+        args.auth_token_rotation_days is None or 1 <= args.auth_token_rotation_days <= 365,
+        "auth_token_rotation_days",
+        "must be 1..365 (or None for no rotation)",
+    )
+    require(
+        1 <= args.snapshot_retention_days <= MAX_SNAPSHOT_RETENTION_DAYS,
+        "snapshot_retention_days",
+        f"must be 1..{MAX_SNAPSHOT_RETENTION_DAYS}",
+    )
+    try:
+        daily_window(args.snapshot_window, min_minutes=MIN_WINDOW_MINUTES)
+    except ValueError as exc:
+        raise ValueError(f"snapshot_window: {exc}") from None
+    try:
+        weekly_window(args.maintenance_window, min_minutes=MIN_WINDOW_MINUTES)
+    except ValueError as exc:
+        raise ValueError(f"maintenance_window: {exc}") from None
+    require(
+        not windows_overlap(args.snapshot_window, args.maintenance_window),
+        "snapshot_window",
+        f"'{args.snapshot_window}' overlaps the maintenance window '{args.maintenance_window}'",
+    )
+    require(args.slow_log_retention_days > 0, "slow_log_retention_days", "must be positive")
+    validate_clients(args.client_security_groups, args.client_cidrs)
