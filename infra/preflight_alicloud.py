@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import replace
 
-from components.alicloud.key_store import validate as validate_key_store
+from components.alicloud.key_store_spec import validate as validate_key_store
 from components.cdn.alicloud import _validate as validate_cdn
 from components.cdn.alicloud_waf import _validate as validate_waf
 from components.kubernetes.alicloud_ack import _validate as validate_ack
@@ -22,9 +22,9 @@ from components.monitoring.alicloud_logs import _validate_logs as validate_log_p
 from components.monitoring.alicloud_mail import validate_mail_sender
 from components.monitoring.alicloud_relay import validate as validate_relay
 from components.network.alicloud import _validate as validate_vpc
-from components.postgres.alicloud import _validate as validate_postgres
-from components.postgres.alicloud_polardb import _validate as validate_polardb
-from components.redis.alicloud import _validate as validate_redis
+from components.postgres.alicloud_polardb_spec import validate as validate_polardb
+from components.postgres.alicloud_spec import validate as validate_postgres
+from components.redis.alicloud_spec import validate as validate_redis
 from components.storage.alicloud import _validate as validate_bucket
 from components.storage.alicloud_replication import _validate as validate_replication_role
 from components.storage.spec import BUCKET_PURPOSES

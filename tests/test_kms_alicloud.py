@@ -10,7 +10,8 @@ from typing import Any
 
 import pytest
 
-from components.alicloud.key_store import KeyStore, KeyStoreArgs
+from components.alicloud.key_store import KeyStore
+from components.alicloud.key_store_spec import KeyStoreArgs
 from infra import ConfigError, parse_config
 from planner.recorder import RecordedResource
 from tests.conftest import (

@@ -15,46 +15,16 @@ one it has a single default CMK per region, free of charge (a `kms.Key` without
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Literal
-
 import pulumi
 from pulumi_alicloud import kms
 
-from components._base import child_opts, merged_tags, require, type_token
+from components._base import child_opts, merged_tags, type_token
 from components.alicloud.data_tier import data_key
+from components.alicloud.key_store_spec import INSTANCE_ZONES, KeyStoreArgs, validate
 
 SOFTWARE_KEY_MANAGEMENT = "3"
 """`product_version` of a KMS 3.0 software key management instance (CreateInstance
 `ProductVersion`: 3 software, 1 hardware)."""
-INSTANCE_ZONES = 2
-"""A KMS instance is deployed across two zones (single-zone only where a region has one)."""
-
-Placement = Literal["instance", "default"]
-
-
-@dataclass(frozen=True)
-class KeyStoreArgs:
-    placement: Placement = "instance"
-    vpc_id: pulumi.Input[str] | None = None
-    """The VPC the instance serves (`instance` only)."""
-    switch_ids: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
-    """vSwitch id by zone id; the instance uses the first two zones in sorted order."""
-    tags: Mapping[str, str] = field(default_factory=dict)
-    protect_stateful: bool = True
-    """Deletion protection and Pulumi `protect` on the instance or the default key."""
-
-
-def validate(args: KeyStoreArgs) -> None:
-    if args.placement != "instance":
-        return
-    require(args.vpc_id is not None, "vpc_id", "a KMS instance is deployed in a VPC")
-    require(
-        len(args.switch_ids) >= INSTANCE_ZONES,
-        "switch_ids",
-        f"a KMS instance spans {INSTANCE_ZONES} zones; got {sorted(args.switch_ids)}",
-    )
 
 
 class KeyStore(pulumi.ComponentResource):

@@ -19,31 +19,16 @@ in the VPC's data vSwitches, with:
 
 from __future__ import annotations
 
-from typing import get_args
-
 import pulumi
 from pulumi_alicloud import rds
 
-from components._base import child_opts, merged_tags, require, spread_over_zones, type_token
+from components._base import child_opts, merged_tags, spread_over_zones, type_token
 from components.alicloud.data_tier import data_key, generated_password, whitelist
-from components.alicloud.data_tier_spec import validate_whitelist, validate_window
 from components.monitoring.alicloud import emit_alarms
-from components.postgres import database_name_problem
 from components.postgres.alicloud_alarms import postgres_alarms
 from components.postgres.alicloud_spec import (
-    ENGINE_VERSIONS,
-    INSTANCE_CLASS,
-    MAX_BACKUP_RETENTION_DAYS,
-    MAX_READERS,
-    MIN_BACKUP_RETENTION_DAYS,
-    PG_NAME,
-    READER_CLASS,
-    REGION,
-    RESERVED_USERNAMES,
-    Category,
     PostgresHaArgs,
-    SqlLogDays,
-    StorageType,
+    validate,
 )
 
 PASSWORD_SPECIALS = "!@#$%^&*()_+-="  # noqa: S105 (character set, not a secret)
@@ -74,7 +59,7 @@ class PostgresHa(pulumi.ComponentResource):
         self, name: str, args: PostgresHaArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
         super().__init__(type_token("postgres", "PostgresHa", cloud="alicloud"), name, None, opts)
-        _validate(args)
+        validate(args)
         protect = args.protect_stateful
         ha = args.category == "HighAvailability"
         ordered = sorted(args.zones)
@@ -207,83 +192,4 @@ class PostgresHa(pulumi.ComponentResource):
                 "kmsKeyId": self.kms_key_id,
                 "instanceZones": self.instance_zones,
             }
-        )
-
-
-def _validate(args: PostgresHaArgs) -> None:
-    require(
-        args.category in get_args(Category), "category", f"'{args.category}' is not one of "
-        f"{', '.join(get_args(Category))}",
-    )  # fmt: skip
-    require(
-        args.engine_version in ENGINE_VERSIONS,
-        "engine_version",
-        f"'{args.engine_version}' is not one of {', '.join(ENGINE_VERSIONS)}",
-    )
-    require(
-        INSTANCE_CLASS.match(args.instance_class) is not None,
-        "instance_class",
-        f"'{args.instance_class}' is not an RDS PostgreSQL class such as pg.n2.medium.2c",
-    )
-    require(
-        READER_CLASS.match(args.reader_class) is not None,
-        "reader_class",
-        f"'{args.reader_class}' is not a read-only class such as pgro.n2.medium.1c",
-    )
-    zones = sorted(set(args.zones))
-    require(len(zones) == len(args.zones) > 0, "zones", "distinct zones, at least one")
-    ha = args.category == "HighAvailability"
-    require(
-        not ha or len(zones) >= 2,
-        "zones",
-        "HighAvailability puts the standby in another zone: at least two zones",
-    )
-    missing = [z for z in zones if z not in args.vswitch_ids]
-    require(not missing, "vswitch_ids", f"no data vSwitch for zone(s) {missing}")
-    require(0 <= args.readers <= MAX_READERS, "readers", f"must be 0..{MAX_READERS}")
-    require(5 <= args.storage_gib <= 32000 and args.storage_gib % 5 == 0, "storage_gib",
-            "5..32000 GiB in steps of 5")  # fmt: skip
-    require(
-        args.max_storage_gib >= args.storage_gib, "max_storage_gib", "must be at least storage_gib"
-    )
-    require(
-        args.storage_type in get_args(StorageType),
-        "storage_type",
-        f"one of {', '.join(get_args(StorageType))}",
-    )
-    problem = database_name_problem(args.database_name, PG_NAME)
-    require(problem is None, "database_name", problem or "")
-    require(
-        PG_NAME.match(args.master_username) is not None
-        and args.master_username not in RESERVED_USERNAMES,
-        "master_username",
-        f"'{args.master_username}' is invalid or reserved ({', '.join(RESERVED_USERNAMES)})",
-    )
-    require(1024 <= args.port <= 65535, "port", "1024..65535")
-    validate_whitelist("client_cidrs", args.client_cidrs)
-    require(
-        MIN_BACKUP_RETENTION_DAYS <= args.backup_retention_days <= MAX_BACKUP_RETENTION_DAYS,
-        "backup_retention_days",
-        f"must be {MIN_BACKUP_RETENTION_DAYS}..{MAX_BACKUP_RETENTION_DAYS} (what RDS keeps)",
-    )
-    validate_window("backup_window", args.backup_window)
-    validate_window("maintenance_window", args.maintenance_window)
-    require(
-        args.backup_window != args.maintenance_window,
-        "maintenance_window",
-        "must differ from the backup window",
-    )
-    require(
-        args.sql_log_retention_days in get_args(SqlLogDays),
-        "sql_log_retention_days",
-        f"one of {get_args(SqlLogDays)}",
-    )
-    cross = args.cross_region_backup
-    if cross is not None:
-        require(REGION.match(cross.region) is not None, "cross_region_backup.region",
-                f"'{cross.region}' is not an Alibaba Cloud region such as cn-beijing")  # fmt: skip
-        require(
-            7 <= cross.retention_days <= 1825,
-            "cross_region_backup.retention_days",
-            "must be 7..1825",
         )

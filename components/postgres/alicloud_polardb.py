@@ -22,22 +22,16 @@ from __future__ import annotations
 import pulumi
 from pulumi_alicloud import polardb
 
-from components._base import child_opts, merged_tags, require, type_token
+from components._base import child_opts, merged_tags, type_token
 from components.alicloud.data_tier import data_key, generated_password, whitelist
-from components.alicloud.data_tier_spec import validate_whitelist, validate_window
 from components.monitoring.alicloud import emit_alarms
-from components.postgres import database_name_problem
 from components.postgres.alicloud import ALL_DAYS, PASSWORD_SPECIALS
 from components.postgres.alicloud_alarms import polardb_alarms
 from components.postgres.alicloud_polardb_spec import (
-    ENGINE_VERSIONS,
     LEVEL1_DAYS,
-    MAX_NODES,
-    MIN_NODES,
-    NODE_CLASS,
     PolarDbArgs,
+    validate,
 )
-from components.postgres.alicloud_spec import PG_NAME, REGION, RESERVED_USERNAMES
 
 PORT = 5432
 
@@ -61,7 +55,7 @@ class PolarDbPostgres(pulumi.ComponentResource):
         super().__init__(
             type_token("postgres", "PolarDbPostgres", cloud="alicloud"), name, None, opts
         )
-        _validate(args)
+        validate(args)
         protect = args.protect_stateful
         primary_zone, standby_zone = sorted(args.zones)[:2]
         self.port, self.master_username = PORT, args.master_username
@@ -156,45 +150,3 @@ class PolarDbPostgres(pulumi.ComponentResource):
                 "kmsKeyId": self.kms_key_id,
             }
         )
-
-
-def _validate(args: PolarDbArgs) -> None:
-    require(
-        args.engine_version in ENGINE_VERSIONS,
-        "engine_version",
-        f"'{args.engine_version}' is not a PolarDB for PostgreSQL version: "
-        f"{', '.join(ENGINE_VERSIONS)}",
-    )
-    require(
-        NODE_CLASS.match(args.node_class) is not None,
-        "node_class",
-        f"'{args.node_class}' is not a PolarDB for PostgreSQL class such as polar.pg.g4.medium.c",
-    )
-    require(MIN_NODES <= args.nodes <= MAX_NODES, "nodes",
-            f"{MIN_NODES}..{MAX_NODES}: a primary and at least one node to fail over to")  # fmt: skip
-    zones = sorted(set(args.zones))
-    require(len(zones) == len(args.zones) >= 2, "zones",
-            "at least two distinct zones: the hot standby storage sits in the second")  # fmt: skip
-    missing = [z for z in zones if z not in args.vswitch_ids]
-    require(not missing, "vswitch_ids", f"no data vSwitch for zone(s) {missing}")
-    problem = database_name_problem(args.database_name, PG_NAME)
-    require(problem is None, "database_name", problem or "")
-    require(
-        PG_NAME.match(args.master_username) is not None
-        and args.master_username not in RESERVED_USERNAMES,
-        "master_username",
-        f"'{args.master_username}' is invalid or reserved ({', '.join(RESERVED_USERNAMES)})",
-    )
-    validate_whitelist("client_cidrs", args.client_cidrs)
-    require(7 <= args.backup_retention_days <= 7300, "backup_retention_days",
-            "must be 7..7300 (what PolarDB keeps log backups)")  # fmt: skip
-    validate_window("backup_window", args.backup_window)
-    validate_window("maintenance_window", args.maintenance_window)
-    require(args.backup_window != args.maintenance_window, "maintenance_window",
-            "must differ from the backup window")  # fmt: skip
-    cross = args.cross_region_backup
-    if cross is not None:
-        require(REGION.match(cross.region) is not None, "cross_region_backup.region",
-                f"'{cross.region}' is not an Alibaba Cloud region such as cn-beijing")  # fmt: skip
-        require(30 <= cross.retention_days <= 7300, "cross_region_backup.retention_days",
-                "must be 30..7300 (PolarDB's level-2 backups)")  # fmt: skip

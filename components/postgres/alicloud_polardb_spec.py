@@ -1,4 +1,4 @@
-"""PolarDB for PostgreSQL args, versions, classes, limits; SDK-free: config validates them."""
+"""PolarDB for PostgreSQL args, versions, classes, limits, check; SDK-free: config validates it."""
 
 from __future__ import annotations
 
@@ -7,7 +7,15 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from components.postgres.alicloud_spec import CrossRegionBackupArgs
+from components._base import require
+from components.alicloud.data_tier_spec import validate_whitelist, validate_window
+from components.postgres import database_name_problem
+from components.postgres.alicloud_spec import (
+    PG_NAME,
+    REGION,
+    RESERVED_USERNAMES,
+    CrossRegionBackupArgs,
+)
 
 if TYPE_CHECKING:
     import pulumi
@@ -55,3 +63,45 @@ class PolarDbArgs:
     """Pulumi `protect` plus the cluster's deletion lock and the key's deletion protection."""
     alarms: AlarmWiring | None = None
     """CloudMonitor alarm rules to the severities' contact groups (None: no alarms)."""
+
+
+def validate(args: PolarDbArgs) -> None:
+    require(
+        args.engine_version in ENGINE_VERSIONS,
+        "engine_version",
+        f"'{args.engine_version}' is not a PolarDB for PostgreSQL version: "
+        f"{', '.join(ENGINE_VERSIONS)}",
+    )
+    require(
+        NODE_CLASS.match(args.node_class) is not None,
+        "node_class",
+        f"'{args.node_class}' is not a PolarDB for PostgreSQL class such as polar.pg.g4.medium.c",
+    )
+    require(MIN_NODES <= args.nodes <= MAX_NODES, "nodes",
+            f"{MIN_NODES}..{MAX_NODES}: a primary and at least one node to fail over to")  # fmt: skip
+    zones = sorted(set(args.zones))
+    require(len(zones) == len(args.zones) >= 2, "zones",
+            "at least two distinct zones: the hot standby storage sits in the second")  # fmt: skip
+    missing = [z for z in zones if z not in args.vswitch_ids]
+    require(not missing, "vswitch_ids", f"no data vSwitch for zone(s) {missing}")
+    problem = database_name_problem(args.database_name, PG_NAME)
+    require(problem is None, "database_name", problem or "")
+    require(
+        PG_NAME.match(args.master_username) is not None
+        and args.master_username not in RESERVED_USERNAMES,
+        "master_username",
+        f"'{args.master_username}' is invalid or reserved ({', '.join(RESERVED_USERNAMES)})",
+    )
+    validate_whitelist("client_cidrs", args.client_cidrs)
+    require(7 <= args.backup_retention_days <= 7300, "backup_retention_days",
+            "must be 7..7300 (what PolarDB keeps log backups)")  # fmt: skip
+    validate_window("backup_window", args.backup_window)
+    validate_window("maintenance_window", args.maintenance_window)
+    require(args.backup_window != args.maintenance_window, "maintenance_window",
+            "must differ from the backup window")  # fmt: skip
+    cross = args.cross_region_backup
+    if cross is not None:
+        require(REGION.match(cross.region) is not None, "cross_region_backup.region",
+                f"'{cross.region}' is not an Alibaba Cloud region such as cn-beijing")  # fmt: skip
+        require(30 <= cross.retention_days <= 7300, "cross_region_backup.retention_days",
+                "must be 30..7300 (PolarDB's level-2 backups)")  # fmt: skip

@@ -14,17 +14,14 @@ fails over, in the VPC's data vSwitch, with:
 
 from __future__ import annotations
 
-import re
-
 import pulumi
 from pulumi_alicloud import kvstore
 
-from components._base import child_opts, merged_tags, require, type_token
+from components._base import child_opts, merged_tags, type_token
 from components.alicloud.data_tier import data_key, generated_password, whitelist
-from components.alicloud.data_tier_spec import validate_whitelist, validate_window
 from components.monitoring.alicloud import emit_alarms
 from components.redis.alicloud_alarms import redis_alarms
-from components.redis.alicloud_spec import ENGINE_VERSIONS, INSTANCE_CLASS, RedisHaArgs
+from components.redis.alicloud_spec import RedisHaArgs, validate
 
 PASSWORD_SPECIALS = "!@#$%^&*()_+-="  # noqa: S105 (character set, not a secret)
 """Specials KVStore accepts in a password."""
@@ -48,7 +45,7 @@ class RedisHa(pulumi.ComponentResource):
         self, name: str, args: RedisHaArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
         super().__init__(type_token("redis", "RedisHa", cloud="alicloud"), name, None, opts)
-        _validate(args)
+        validate(args)
         protect = args.protect_stateful
         ordered = sorted(args.zones)
         self.zones = ordered[:2] if args.multi_az else ordered[:1]
@@ -109,39 +106,3 @@ class RedisHa(pulumi.ComponentResource):
 
 def _plus_one_hour(start: str) -> str:
     return f"{(int(start[:2]) + 1) % 24:02d}:00Z"
-
-
-def _validate(args: RedisHaArgs) -> None:
-    require(
-        args.engine_version in ENGINE_VERSIONS,
-        "engine_version",
-        f"'{args.engine_version}' is not one of {', '.join(ENGINE_VERSIONS)}",
-    )
-    require(
-        INSTANCE_CLASS.match(args.instance_class) is not None,
-        "instance_class",
-        f"'{args.instance_class}' is not a Redis/Tair class such as redis.master.small.default",
-    )
-    zones = sorted(set(args.zones))
-    require(len(zones) == len(args.zones) > 0, "zones", "distinct zones, at least one")
-    require(
-        not args.multi_az or len(zones) >= 2,
-        "zones",
-        "multi_az puts the replica in another zone: at least two zones",
-    )
-    used = zones[:2] if args.multi_az else zones[:1]
-    missing = [z for z in used if z not in args.vswitch_ids]
-    require(not missing, "vswitch_ids", f"no data vSwitch for zone(s) {missing}")
-    require(1024 <= args.port <= 65535, "port", "1024..65535")
-    validate_whitelist("client_cidrs", args.client_cidrs)
-    validate_window("backup_window", args.backup_window)
-    require(
-        re.match(r"^([01]\d|2[0-3]):00Z$", args.maintenance_start) is not None,
-        "maintenance_start",
-        f"'{args.maintenance_start}' is not a whole hour such as 20:00Z",
-    )
-    require(
-        args.backup_window[:6] != args.maintenance_start,
-        "maintenance_start",
-        "must not start with the backup window",
-    )

@@ -1,4 +1,4 @@
-"""ApsaraDB for Redis / Tair args, versions, classes; SDK-free: config validates against them."""
+"""ApsaraDB for Redis / Tair args, versions, classes, check; SDK-free: config validates them."""
 
 from __future__ import annotations
 
@@ -6,6 +6,9 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
+
+from components._base import require
+from components.alicloud.data_tier_spec import validate_whitelist, validate_window
 
 if TYPE_CHECKING:
     import pulumi
@@ -48,3 +51,39 @@ class RedisHaArgs:
     tags: Mapping[str, str] = field(default_factory=dict)
     protect_stateful: bool = True
     """Pulumi `protect` plus the cloud's release protection."""
+
+
+def validate(args: RedisHaArgs) -> None:
+    require(
+        args.engine_version in ENGINE_VERSIONS,
+        "engine_version",
+        f"'{args.engine_version}' is not one of {', '.join(ENGINE_VERSIONS)}",
+    )
+    require(
+        INSTANCE_CLASS.match(args.instance_class) is not None,
+        "instance_class",
+        f"'{args.instance_class}' is not a Redis/Tair class such as redis.master.small.default",
+    )
+    zones = sorted(set(args.zones))
+    require(len(zones) == len(args.zones) > 0, "zones", "distinct zones, at least one")
+    require(
+        not args.multi_az or len(zones) >= 2,
+        "zones",
+        "multi_az puts the replica in another zone: at least two zones",
+    )
+    used = zones[:2] if args.multi_az else zones[:1]
+    missing = [z for z in used if z not in args.vswitch_ids]
+    require(not missing, "vswitch_ids", f"no data vSwitch for zone(s) {missing}")
+    require(1024 <= args.port <= 65535, "port", "1024..65535")
+    validate_whitelist("client_cidrs", args.client_cidrs)
+    validate_window("backup_window", args.backup_window)
+    require(
+        re.match(r"^([01]\d|2[0-3]):00Z$", args.maintenance_start) is not None,
+        "maintenance_start",
+        f"'{args.maintenance_start}' is not a whole hour such as 20:00Z",
+    )
+    require(
+        args.backup_window[:6] != args.maintenance_start,
+        "maintenance_start",
+        "must not start with the backup window",
+    )
