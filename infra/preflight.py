@@ -58,9 +58,9 @@ from infra.layers import (
     api,
     apps,
     cost,
-    data,
-    dr,
-    dr_region,
+    data_args,
+    dr_args,
+    dr_region_args,
     health,
     kubernetes,
     metrics,
@@ -132,7 +132,7 @@ def checks(cfg: AwsStackConfig) -> list[Check]:
                             "waf": "cdn.waf"}))  # fmt: skip
         if api.failover_dns(cfg):
             found.append(Check("FailoverRecords", validate_failover,
-                               (dr.failover_args(cfg, STAND_IN),), "dr.failover",
+                               (dr_args.failover_args(cfg, STAND_IN),), "dr.failover",
                                {"endpoints": "dr.failover.apiStandbyHost"}))  # fmt: skip
     budget = cost.budget_args(cfg)
     if budget is not None:
@@ -156,31 +156,31 @@ def checks(cfg: AwsStackConfig) -> list[Check]:
 
 def _data_checks(cfg: AwsStackConfig) -> list[Check]:
     found = []
-    subnets = data.DataSubnets(
+    subnets = data_args.DataSubnets(
         STAND_IN, STAND_IN, STAND_IN, cfg.zone_names, [STAND_IN for _ in cfg.zone_names]
     )
-    clients = data.clients_for(cfg.subnet_plan(), STAND_IN if cfg.cluster.enabled else None)
+    clients = data_args.clients_for(cfg.subnet_plan(), STAND_IN if cfg.cluster.enabled else None)
     if cfg.backup.enabled:
         found.append(
-            Check("BackupPlan", validate_backup, (data.backup_args(cfg, STAND_IN),), "backup")
+            Check("BackupPlan", validate_backup, (data_args.backup_args(cfg, STAND_IN),), "backup")
         )
     if cfg.postgres.enabled:
-        pg = data.postgres_args(cfg, subnets, clients, {})
+        pg = data_args.postgres_args(cfg, subnets, clients, {})
         found.append(Check("PostgresHa", validate_postgres, (pg,), "postgres",
                            {"autoscaling": "postgres.readerAutoscaling"}))  # fmt: skip
-    if cfg.redis.enabled and (serverless := data.redis_serverless_args(cfg, subnets, clients)):
+    if cfg.redis.enabled and (serverless := data_args.redis_serverless_args(cfg, subnets, clients)):
         found.append(Check("RedisServerless", validate_redis_serverless, (serverless,), "redis",
                            {"daily_snapshot_time": "redis.snapshotWindow",
                             "major_engine_version": "redis.engineVersion",
                             **{f: f"redis.serverless.{to_camel(f)}" for f in SERVERLESS_FIELDS}}))  # fmt: skip
     elif cfg.redis.enabled:
-        cache = data.redis_args(cfg, subnets, clients)
+        cache = data_args.redis_args(cfg, subnets, clients)
         found.append(Check("RedisHa", validate_redis, (cache,), "redis"))
     return found
 
 
 def _dr_checks(cfg: AwsStackConfig) -> list[Check]:
-    vpc = dr_region.dr_vpc_args(cfg)
+    vpc = dr_region_args.dr_vpc_args(cfg)
     found = [
         Check("Vpc dr", validate_vpc, (vpc,), "dr.network"),
         Check("RecoveryObjectives", validate_targets, (cfg.dr.targets.objectives(),),
@@ -189,7 +189,7 @@ def _dr_checks(cfg: AwsStackConfig) -> list[Check]:
               {"lifecycle.expiration_days": "storage.logs.retentionDays"}),
     ]  # fmt: skip
     if cfg.dr.backup_copies:
-        lock = dr_region.dr_vault_args(cfg).vault_lock
+        lock = dr_region_args.dr_vault_args(cfg).vault_lock
         if lock is not None:
             found.append(Check("BackupVault dr", validate_lock, (lock,), "dr.vaultLock"))
     roles = [r for r in cfg.dr.critical_buckets if getattr(cfg.storage, r).enabled]
@@ -200,28 +200,30 @@ def _dr_checks(cfg: AwsStackConfig) -> list[Check]:
         pair = ReplicatedBucket(source_bucket=STAND_IN, source_arn=STAND_IN,
                                 source_kms_key_arn=STAND_IN, destination_arn=STAND_IN,
                                 destination_kms_key_arn=STAND_IN)  # fmt: skip
-        args = dr.replication_args(cfg, dict.fromkeys(roles, pair))
+        args = dr_args.replication_args(cfg, dict.fromkeys(roles, pair))
         found.append(Check("Replication", validate_replication, (args,), "dr",
                            {"buckets": "dr.criticalBuckets"}))  # fmt: skip
     region = cfg.dr.region or ""
     zones = cfg.zone_names_of(region, cfg.dr.network)
     plan = cfg.subnet_plan(region, cfg.dr.network)
-    if data.global_database(cfg) and cfg.postgres.enabled:
+    if data_args.global_database(cfg) and cfg.postgres.enabled:
         if cfg.postgres.engine == "aurora-postgresql":
-            secondary = dr.global_secondary_args_of(cfg, zones=zones, plan=plan, ids=STAND_IN)
+            secondary = dr_args.global_secondary_args_of(cfg, zones=zones, plan=plan, ids=STAND_IN)
             found.append(Check("GlobalSecondary", validate_global_secondary, (secondary,),
                                "dr", {"mode": "dr.postgres", "serverless": "postgres.serverless",
                                       "instance_class": "postgres.instanceClass"}))  # fmt: skip
         else:
-            replica = dr.cross_region_replica_args_of(cfg, zones=zones, plan=plan, ids=STAND_IN)
+            replica = dr_args.cross_region_replica_args_of(
+                cfg, zones=zones, plan=plan, ids=STAND_IN
+            )
             found.append(Check("CrossRegionReplica", validate_cross_region_replica, (replica,),
                                "postgres", {"zones": "dr.network.zones"}))  # fmt: skip
     if cfg.dr.cache == "replicated" and cfg.redis.enabled and cfg.redis.serverless is None:
-        datastore = dr.global_datastore_args_of(cfg, plan=plan, ids=STAND_IN)
+        datastore = dr_args.global_datastore_args_of(cfg, plan=plan, ids=STAND_IN)
         found.append(Check("GlobalDatastore", validate_global_datastore, (datastore,), "redis",
                            {"primary_region": "region", "region": "dr.region"}))  # fmt: skip
     if cfg.dr.compute == "warm" and cfg.cluster.enabled:
-        standby = dr.standby_args_of(cfg, STAND_IN, dict.fromkeys(zones, STAND_IN))
+        standby = dr_args.standby_args_of(cfg, STAND_IN, dict.fromkeys(zones, STAND_IN))
         found.append(Check("EksCluster dr", validate_eks, (standby,), "cluster",
                            {"public_access_cidrs": "cluster.endpoint.publicCidrs",
                             "endpoint_public_access": "cluster.endpoint.public",

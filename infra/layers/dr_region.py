@@ -11,14 +11,11 @@ from typing import Any
 import pulumi
 
 from components.backup.aws import BackupVault
-from components.backup.aws_spec import BackupVaultArgs
 from components.dr.aws import RegionKey, RegionKeyArgs
 from components.monitoring.aws import AlarmWiring, AlertTopics, AlertTopicsArgs
 from components.network.aws import Vpc
-from components.network.aws_spec import VpcArgs
 from infra.config import AwsStackConfig
-from infra.layers.lock import lock_args
-from infra.layers.network import cluster_name, vpc_args_of
+from infra.layers.dr_region_args import dr_tags, dr_vault_args, dr_vpc_args
 from infra.providers import Providers
 
 
@@ -78,29 +75,3 @@ def layer(
         region=dr.region, vpc=vpc, key=key, vault=vault, alerts=alerts,
         alarms=alerts.wiring(cfg.alerting.alarm_policy()) if alerts is not None else None,
     )  # fmt: skip
-
-
-def dr_tags(cfg: AwsStackConfig) -> dict[str, str]:
-    """Tags of everything in the DR region: its role for role-aware rules."""
-    return {**cfg.base_tags, "dr-role": "replica"}
-
-
-def dr_cluster_name(cfg: AwsStackConfig) -> str:
-    """The warm standby cluster's name (known before it exists: the DR VPC tags its subnets)."""
-    return f"{cluster_name(cfg)}-dr"
-
-
-def dr_vpc_args(cfg: AwsStackConfig) -> VpcArgs:
-    clusters = [dr_cluster_name(cfg)] if cfg.dr.compute == "warm" else []
-    return vpc_args_of(
-        cfg, cfg.dr.region or "", cfg.dr.network, cluster_names=clusters, tags=dr_tags(cfg)
-    )
-
-
-def dr_vault_args(cfg: AwsStackConfig) -> BackupVaultArgs:
-    return BackupVaultArgs(
-        vault_lock=lock_args(cfg.dr.vault_lock),
-        force_destroy=not cfg.protect_stateful_resources,
-        tags=dr_tags(cfg),
-        protect_stateful=cfg.protect_stateful_resources,
-    )

@@ -17,8 +17,8 @@ from components.storage.aws import Bucket
 from components.storage.aws_spec import AccessLogArgs, BucketArgs, LogTargetArgs
 from components.storage.spec import LifecycleArgs, Transition
 from infra.config import AwsStackConfig
-from infra.layers.data import backup_selection_tags
-from infra.layers.dr_region import dr_tags
+from infra.layers.data_args import backup_selection_tags
+from infra.layers.dr_region_args import dr_tags
 from infra.providers import EDGE_REGION, Providers
 from infra.sections.storage import AwsDataBucket
 
