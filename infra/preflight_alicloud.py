@@ -29,7 +29,16 @@ from components.storage.alicloud import _validate as validate_bucket
 from components.storage.alicloud_replication import _validate as validate_replication_role
 from components.storage.spec import BUCKET_PURPOSES
 from infra.config import AlicloudStackConfig
-from infra.layers.alicloud import data, dr, keys, kubernetes, monitoring, network, relay, storage
+from infra.layers.alicloud import (
+    data_args,
+    dr_args,
+    keys_args,
+    kubernetes,
+    monitoring,
+    network,
+    relay,
+    storage,
+)
 from infra.layers.apps import GatewaySources
 from infra.preflight import STAND_IN, Check, monitoring_checks, run_checks, workload_checks
 
@@ -48,7 +57,7 @@ def component_problems(cfg: AlicloudStackConfig) -> Iterator[tuple[str, str]]:
 
 
 def not_built(cfg: AlicloudStackConfig) -> Iterator[tuple[str, str]]:
-    yield from data.not_built(cfg)
+    yield from data_args.not_built(cfg)
     yield from storage.not_built(cfg)
     if cfg.alerting.pagerduty_key:
         yield (
@@ -67,7 +76,7 @@ def checks(cfg: AlicloudStackConfig) -> list[Check]:
         Check("Vpc", validate_vpc, (cfg.prefix, network.vpc_args(cfg)), "network",
               {"name": "name"}),
         Check("KeyStore", validate_key_store,
-              (keys.key_store_args(cfg, STAND_IN, dict.fromkeys(cfg.zone_names, STAND_IN), {}),),
+              (keys_args.key_store_args(cfg, STAND_IN, dict.fromkeys(cfg.zone_names, STAND_IN), {}),),
               "kms", {"switch_ids": "network.zones", "vpc_id": "network"}),
     ]  # fmt: skip
     if cfg.cluster.enabled:
@@ -89,7 +98,7 @@ def checks(cfg: AlicloudStackConfig) -> list[Check]:
                   (kubernetes.container_log_args(cfg, STAND_IN),), "platform",
                   {"namespaces": "platform.namespaces"}),
             *monitoring_checks(cfg, csi_storage_class().name, ESSD_MIN_VOLUME_GIB),
-            *workload_checks(cfg, data.ports(cfg), _gateway_sources(cfg)),
+            *workload_checks(cfg, data_args.ports(cfg), _gateway_sources(cfg)),
         ]  # fmt: skip
     return (found + _data_checks(cfg) + _storage_checks(cfg) + _monitoring_checks(cfg)
             + _dr_checks(cfg))  # fmt: skip
@@ -104,24 +113,24 @@ def _gateway_sources(cfg: AlicloudStackConfig) -> GatewaySources:
 
 def _data_checks(cfg: AlicloudStackConfig) -> list[Check]:
     found = []
-    switches = data.DataSwitches(
+    switches = data_args.DataSwitches(
         vpc_id=STAND_IN,
         switch_ids=dict.fromkeys(cfg.zone_names, STAND_IN),
         zones=cfg.zone_names,
-        clients=data.clients_for(cfg.subnet_plan()),
+        clients=data_args.clients_for(cfg.subnet_plan()),
     )
     zones = {"zones": "network.zones", "vswitch_ids": "network.zones"}
     if cfg.postgres.enabled and cfg.postgres.polardb is not None:
-        found.append(Check("PolarDbPostgres", validate_polardb, (data.polardb_args(cfg, switches),),
+        found.append(Check("PolarDbPostgres", validate_polardb, (data_args.polardb_args(cfg, switches),),
                            "postgres", {**zones, "node_class": "postgres.polardb.nodeClass",
                                         "nodes": "postgres.readers",
                                         "cross_region_backup": "dr"}))  # fmt: skip
     elif cfg.postgres.enabled:
-        found.append(Check("PostgresHa", validate_postgres, (data.postgres_args(cfg, switches),),
+        found.append(Check("PostgresHa", validate_postgres, (data_args.postgres_args(cfg, switches),),
                            "postgres", {**zones, "category": "postgres.multiAz",
                                         "sql_log_retention_days": "postgres.logRetentionDays"}))  # fmt: skip
     if cfg.redis.enabled:
-        found.append(Check("RedisHa", validate_redis, (data.redis_args(cfg, switches),), "redis",
+        found.append(Check("RedisHa", validate_redis, (data_args.redis_args(cfg, switches),), "redis",
                            {**zones, "instance_class": "redis.nodeType"}))  # fmt: skip
     return found
 
@@ -168,7 +177,7 @@ def _storage_checks(cfg: AlicloudStackConfig) -> list[Check]:
 def _dr_checks(cfg: AlicloudStackConfig) -> list[Check]:
     if not cfg.dr.enabled or cfg.dr.region is None:
         return []
-    return [Check("Vpc dr", validate_vpc, (cfg.prefix, dr.dr_vpc_args(cfg)), "dr.network",
+    return [Check("Vpc dr", validate_vpc, (cfg.prefix, dr_args.dr_vpc_args(cfg)), "dr.network",
                   {"name": "name"})]  # fmt: skip
 
 

@@ -16,13 +16,9 @@ import pulumi
 
 from components.dr.objectives import RecoveryObjectives
 from components.network.alicloud import Vpc
-from components.network.alicloud_spec import VpcArgs
 from infra.config import AlicloudStackConfig
-from infra.layers.alicloud.network import vpc_args_of
+from infra.layers.alicloud.dr_args import dr_vpc_args
 from infra.providers import Providers
-
-DR_ROLE = {"dr-role": "replica"}
-"""Tags of everything in the DR region: its role, for role-aware rules (as on AWS)."""
 
 
 @dataclass(frozen=True)
@@ -40,10 +36,6 @@ class DrHandles:
         }
 
 
-def dr_tags(cfg: AlicloudStackConfig) -> dict[str, str]:
-    return {**cfg.base_tags, **DR_ROLE}
-
-
 def layer(
     cfg: AlicloudStackConfig, providers: Providers, opts: pulumi.ResourceOptions | None = None
 ) -> DrHandles | None:
@@ -53,7 +45,3 @@ def layer(
     vpc = Vpc(f"{cfg.prefix}-dr", dr_vpc_args(cfg), opts=providers.in_dr(opts))
     objectives = RecoveryObjectives(f"{cfg.prefix}-dr", dr.targets.objectives(), opts=opts)
     return DrHandles(region=dr.region, vpc=vpc, objectives=objectives)
-
-
-def dr_vpc_args(cfg: AlicloudStackConfig) -> VpcArgs:
-    return vpc_args_of(cfg, cfg.dr.region or "", cfg.dr.network, dr_tags(cfg))

@@ -9,16 +9,18 @@ every purpose (docs/alicloud-kms.md).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import pulumi
 
-from components.alicloud.key_store import KeyStore, KeyStoreArgs
+from components.alicloud.key_store import KeyStore
+from components.alicloud.key_store_spec import KeyStoreArgs
 from components.network.alicloud import Vpc
 from infra.config import AlicloudStackConfig
-from infra.layers.alicloud.dr import DrHandles, dr_tags
+from infra.layers.alicloud.dr import DrHandles
+from infra.layers.alicloud.dr_args import dr_tags
+from infra.layers.alicloud.keys_args import key_store_args
 from infra.layers.alicloud.network import NetworkHandles
 from infra.layers.alicloud.storage import critical_roles
 from infra.providers import Providers
@@ -77,18 +79,3 @@ def layer(
 
 def store_args_in(cfg: AlicloudStackConfig, vpc: Vpc, tags: dict[str, str]) -> KeyStoreArgs:
     return key_store_args(cfg, vpc.vpc_id, vpc.switch_ids(KEY_TIER), tags)
-
-
-def key_store_args(
-    cfg: AlicloudStackConfig,
-    vpc_id: pulumi.Input[str],
-    switch_ids: Mapping[str, pulumi.Input[str]],
-    tags: dict[str, str],
-) -> KeyStoreArgs:
-    return KeyStoreArgs(
-        placement=cfg.kms.keys,
-        vpc_id=vpc_id,
-        switch_ids=switch_ids,
-        tags=tags,
-        protect_stateful=cfg.protect_stateful_resources,
-    )

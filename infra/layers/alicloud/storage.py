@@ -21,7 +21,7 @@ from components.storage.alicloud_replication import ReplicationRole, Replication
 from components.storage.spec import BUCKET_PURPOSES, LifecycleArgs, ReplicationArgs
 from infra.config import AlicloudStackConfig
 from infra.layers.alicloud import NOT_BUILT
-from infra.layers.alicloud.dr import dr_tags
+from infra.layers.alicloud.dr_args import dr_tags
 from infra.providers import Providers, waf_region
 from infra.sections.storage import DataBucket
 
