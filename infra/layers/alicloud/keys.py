@@ -22,7 +22,7 @@ from infra.layers.alicloud.dr import DrHandles
 from infra.layers.alicloud.dr_args import dr_tags
 from infra.layers.alicloud.keys_args import key_store_args
 from infra.layers.alicloud.network import NetworkHandles
-from infra.layers.alicloud.storage import critical_roles
+from infra.layers.alicloud.storage_args import critical_roles
 from infra.providers import Providers
 
 KEY_TIER = "data"
