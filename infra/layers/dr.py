@@ -35,7 +35,7 @@ from infra.config import AwsStackConfig
 from infra.layers.api import ApiHandles, failover_dns
 from infra.layers.data import DataHandles, global_database
 from infra.layers.dr_region import DrRegionHandles, dr_cluster_name, dr_tags
-from infra.layers.kubernetes import cluster_args
+from infra.layers.kubernetes_args import cluster_args
 from infra.layers.storage import StorageHandles
 from infra.providers import Providers
 
