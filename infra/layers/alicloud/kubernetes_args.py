@@ -7,14 +7,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from components.monitoring.alicloud_logs_spec import LogProjectArgs
-
 from components.kubernetes.alicloud_ack_spec import AckClusterArgs, NodePoolArgs, csi_storage_class
 from components.kubernetes.alicloud_addons_spec import PlatformAddonsArgs
 from components.kubernetes.alicloud_gateway_spec import PublicGatewayArgs
 from components.kubernetes.alicloud_logs_spec import ContainerLogsArgs
 from components.kubernetes.platform.baseline_spec import PlatformBaselineArgs
 from components.kubernetes.platform.charts_spec import ChartArgs
+from components.monitoring.alicloud_logs_spec import LogProjectArgs
 from components.monitoring.alicloud_relay_spec import cluster_chats, relayed_chats
 from infra.config import AlicloudStackConfig
 from infra.layers.platform import shared_baseline_args
@@ -25,8 +24,6 @@ if TYPE_CHECKING:
 
 APP_LOGSTORE = "containers"
 """The application log project's logstore of the services' container output."""
-
-
 RELAY_LOGSTORE = "alert-relay"
 """Its logstore of the alert relay function's logs (infra/layers/alicloud/relay.py)."""
 
