@@ -1,6 +1,6 @@
-"""What the add-ons of every cloud share: pinned chart args (an HTTPS repository or an OCI
-registry), the Let's Encrypt ClusterIssuer solving HTTP-01 through the public Gateway, and their
-checks."""
+"""What the add-ons of every cloud share: the source of a pinned chart (an HTTPS repository or an
+OCI registry) and the Let's Encrypt ClusterIssuer solving HTTP-01 through the public Gateway (the
+chart args and their check: charts_spec.py)."""
 
 from __future__ import annotations
 
