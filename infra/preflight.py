@@ -25,22 +25,21 @@ from components.cdn.aws_api import _validate as validate_api_edge
 from components.cdn.aws_waf import _validate as validate_waf
 from components.dr.aws_failover import _validate as validate_failover
 from components.dr.objectives_spec import validate_targets
-from components.kubernetes.aws_addons import _validate as validate_addons
-from components.kubernetes.aws_eks import _validate as validate_eks
-from components.kubernetes.aws_eks import ebs_storage_class
-from components.kubernetes.aws_eks_spec import EBS_MIN_VOLUME_GIB
-from components.kubernetes.aws_gateway import _validate as validate_gateway
-from components.kubernetes.aws_irsa import OidcIdentity
-from components.kubernetes.platform.baseline import _validate as validate_baseline
-from components.kubernetes.platform.monitoring import validate_monitoring
-from components.kubernetes.platform.workload import validate_workload
+from components.kubernetes.aws_addons_spec import validate as validate_addons
+from components.kubernetes.aws_eks_spec import EBS_MIN_VOLUME_GIB, ebs_storage_class
+from components.kubernetes.aws_eks_spec import validate as validate_eks
+from components.kubernetes.aws_gateway_spec import validate as validate_gateway
+from components.kubernetes.aws_irsa_spec import OidcIdentity
+from components.kubernetes.platform.baseline_spec import validate as validate_baseline
+from components.kubernetes.platform.monitoring_spec import validate_monitoring
+from components.kubernetes.platform.workload_spec import validate_workload
 from components.monitoring import relayed_webhooks
 from components.monitoring.aws import AlarmWiring, AlertTopicsArgs
 from components.monitoring.aws import _validate as validate_alert_topics
 from components.monitoring.aws_health import _validate as validate_health
 from components.monitoring.aws_relay import _validate as validate_relay
 from components.monitoring.aws_search import _validate as validate_search
-from components.monitoring.aws_telemetry import _validate as validate_telemetry
+from components.monitoring.aws_telemetry_spec import validate as validate_telemetry
 from components.network.aws import _validate as validate_vpc
 from components.postgres.aws_global_spec import validate as validate_global_secondary
 from components.postgres.aws_replica_spec import validate as validate_cross_region_replica
@@ -56,18 +55,18 @@ from components.storage.aws_replication_spec import ReplicatedBucket
 from infra.config import AwsStackConfig, StackBase
 from infra.layers import (
     api,
-    apps,
+    apps_args,
     cost,
     data_args,
     dr_args,
     dr_region_args,
     health,
-    kubernetes,
-    metrics,
+    kubernetes_args,
+    metrics_args,
     network,
     registry,
     storage,
-    telemetry,
+    telemetry_args,
 )
 
 STAND_IN = "stand-in"
@@ -238,17 +237,17 @@ def _kubernetes_checks(cfg: AwsStackConfig) -> list[Check]:
     ports = {k: (v, v) for k, v in DATA_PORTS.items() if getattr(cfg, k).enabled}
     if cfg.redis.enabled and not cfg.redis.node_based:
         ports["redis"] = (DATA_PORTS["redis"], READER_PORT)
-    eks = kubernetes.cluster_args(cfg, STAND_IN, subnets)
-    addons = kubernetes.addons_args(cfg, STAND_IN, kubernetes.cluster_name(cfg), oidc)
+    eks = kubernetes_args.cluster_args(cfg, STAND_IN, subnets)
+    addons = kubernetes_args.addons_args(cfg, STAND_IN, kubernetes_args.cluster_name(cfg), oidc)
     found = [
         Check("EksCluster", validate_eks, (eks,), "cluster",
               {"public_access_cidrs": "cluster.endpoint.publicCidrs",
                "endpoint_public_access": "cluster.endpoint.public",
                "private_subnets": "network.zones"}),
-        Check("PlatformBaseline", validate_baseline, (kubernetes.baseline_args(cfg),), "platform",
+        Check("PlatformBaseline", validate_baseline, (kubernetes_args.baseline_args(cfg),), "platform",
               {"platform_namespaces": "platform.ingressNamespace"}),
         Check("PlatformAddons", validate_addons, (addons,), "platform"),
-        Check("PublicGateway", validate_gateway, (kubernetes.gateway_args(cfg),), "platform",
+        Check("PublicGateway", validate_gateway, (kubernetes_args.gateway_args(cfg),), "platform",
               {"route_namespaces": "platform.namespaces", "hosts": "apps",
                "route53_zone_id": "platform.route53Zone.zoneId"}),
         Check("Registry", validate_registry, (registry.registry_args(cfg, None),), "registry",
@@ -256,15 +255,15 @@ def _kubernetes_checks(cfg: AwsStackConfig) -> list[Check]:
         *([Check("LogSearch", validate_search, (search,), "logs.search",
                  {"domain_name": "name", "subnet_ids": "network.zones",
                   "log_retention_days": "logs.retention.audit"})]
-          if (search := telemetry.log_search_args(cfg)) else []),
+          if (search := telemetry_args.log_search_args(cfg)) else []),
         Check("ClusterTelemetry", validate_telemetry,
-              (telemetry.telemetry_args(cfg, kubernetes.cluster_name(cfg), oidc),), "tracing",
+              (telemetry_args.telemetry_args(cfg, kubernetes_args.cluster_name(cfg), oidc),), "tracing",
               {"cluster_name": "name", "logs.retention_days": "logs.retention.application",
                "logs": "logs.shipping.chart", "tracing": "tracing",
                "workload_namespaces": "platform.namespaces"}),
     ]  # fmt: skip
-    gateway = apps.GatewaySources(
-        cfg.platform.ingress_namespace, source_cidrs=kubernetes.load_balancer_cidrs(cfg)
+    gateway = apps_args.GatewaySources(
+        cfg.platform.ingress_namespace, source_cidrs=kubernetes_args.load_balancer_cidrs(cfg)
     )
     return (
         found
@@ -277,8 +276,8 @@ def monitoring_checks(cfg: StackBase, storage_class: str, min_volume_gib: int) -
     """The in-cluster monitoring stack, on either cloud (its StorageClass and smallest volume)."""
     if not cfg.metrics.enabled:
         return []
-    args = metrics.stack_args(
-        cfg, storage_class, min_volume_gib, metrics.AlertmanagerWiring(config={})
+    args = metrics_args.stack_args(
+        cfg, storage_class, min_volume_gib, metrics_args.AlertmanagerWiring(config={})
     )
     return [
         Check("MonitoringStack", validate_monitoring, (args,), "metrics",
@@ -287,14 +286,14 @@ def monitoring_checks(cfg: StackBase, storage_class: str, min_volume_gib: int) -
 
 
 def workload_checks(
-    cfg: StackBase, ports: Mapping[str, tuple[int, int]], gateway: apps.GatewayLike
+    cfg: StackBase, ports: Mapping[str, tuple[int, int]], gateway: apps_args.GatewayLike
 ) -> list[Check]:
     """The Workload of each service, on either cloud (`ports`: the data services built;
     `gateway`: where the public Gateway's traffic comes from)."""
-    egress = apps.data_egress(cfg.subnet_plan(), ports)
+    egress = apps_args.data_egress(cfg.subnet_plan(), ports)
     found = []
     for name, app in cfg.apps.items():
-        args = apps.workload_args(
+        args = apps_args.workload_args(
             cfg, app, egress, gateway, image=STAND_IN,
             monitoring=() if cfg.metrics.enabled else None,
         )  # fmt: skip

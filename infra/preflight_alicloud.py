@@ -9,14 +9,13 @@ from dataclasses import replace
 from components.alicloud.key_store_spec import validate as validate_key_store
 from components.cdn.alicloud import _validate as validate_cdn
 from components.cdn.alicloud_waf import _validate as validate_waf
-from components.kubernetes.alicloud_ack import _validate as validate_ack
-from components.kubernetes.alicloud_ack import csi_storage_class
-from components.kubernetes.alicloud_ack_spec import ESSD_MIN_VOLUME_GIB
-from components.kubernetes.alicloud_addons import _validate as validate_addons
-from components.kubernetes.alicloud_gateway import _validate as validate_gateway
-from components.kubernetes.alicloud_gateway import proxies, source_peers
-from components.kubernetes.alicloud_logs import _validate as validate_container_logs
-from components.kubernetes.platform.baseline import _validate as validate_baseline
+from components.kubernetes.alicloud_ack_spec import ESSD_MIN_VOLUME_GIB, csi_storage_class
+from components.kubernetes.alicloud_ack_spec import validate as validate_ack
+from components.kubernetes.alicloud_addons_spec import validate as validate_addons
+from components.kubernetes.alicloud_gateway_spec import proxies, source_peers
+from components.kubernetes.alicloud_gateway_spec import validate as validate_gateway
+from components.kubernetes.alicloud_logs_spec import validate as validate_container_logs
+from components.kubernetes.platform.baseline_spec import validate as validate_baseline
 from components.monitoring.alicloud import _validate as validate_contacts
 from components.monitoring.alicloud_logs import _validate_logs as validate_log_project
 from components.monitoring.alicloud_mail import validate_mail_sender
@@ -33,13 +32,13 @@ from infra.layers.alicloud import (
     data_args,
     dr_args,
     keys_args,
-    kubernetes,
+    kubernetes_args,
     monitoring,
     network,
     relay,
     storage,
 )
-from infra.layers.apps import GatewaySources
+from infra.layers.apps_args import GatewaySources
 from infra.preflight import STAND_IN, Check, monitoring_checks, run_checks, workload_checks
 
 BUDGET_NOT_BUILT = (
@@ -81,21 +80,21 @@ def checks(cfg: AlicloudStackConfig) -> list[Check]:
     ]  # fmt: skip
     if cfg.cluster.enabled:
         switches = dict.fromkeys(cfg.zone_names, STAND_IN)
-        ack = kubernetes.cluster_args(cfg, STAND_IN, switches)
+        ack = kubernetes_args.cluster_args(cfg, STAND_IN, switches)
         found += [
             Check("AckCluster", validate_ack, (ack,), "cluster",
                   {"node_pools": "cluster.nodeGroups", "private_switches": "network.zones",
                    "endpoint_public": "cluster.endpoint.public", "cluster_name": "name"}),
-            Check("PlatformBaseline", validate_baseline, (kubernetes.baseline_args(cfg),),
+            Check("PlatformBaseline", validate_baseline, (kubernetes_args.baseline_args(cfg),),
                   "platform", {"platform_namespaces": "platform.ingressNamespace"}),
-            Check("PlatformAddons", validate_addons, (kubernetes.addons_args(cfg),), "platform"),
-            Check("PublicGateway", validate_gateway, (kubernetes.gateway_args(cfg, STAND_IN),),
+            Check("PlatformAddons", validate_addons, (kubernetes_args.addons_args(cfg),), "platform"),
+            Check("PublicGateway", validate_gateway, (kubernetes_args.gateway_args(cfg, STAND_IN),),
                   "platform", {"route_namespaces": "platform.namespaces", "hosts": "apps"}),
-            Check("LogProject app-logs", validate_log_project, (kubernetes.app_log_args(cfg),),
+            Check("LogProject app-logs", validate_log_project, (kubernetes_args.app_log_args(cfg),),
                   "logs", {"retention_days": "logs.retention.application",
                            "project_name": "name"}),
             Check("ContainerLogs", validate_container_logs,
-                  (kubernetes.container_log_args(cfg, STAND_IN),), "platform",
+                  (kubernetes_args.container_log_args(cfg, STAND_IN),), "platform",
                   {"namespaces": "platform.namespaces"}),
             *monitoring_checks(cfg, csi_storage_class().name, ESSD_MIN_VOLUME_GIB),
             *workload_checks(cfg, data_args.ports(cfg), _gateway_sources(cfg)),
@@ -190,9 +189,9 @@ def _monitoring_checks(cfg: AlicloudStackConfig) -> list[Check]:
         found.append(Check("AlertMailSender", validate_mail_sender,
                            (monitoring.mail_sender_args(cfg.alerting.direct_mail),),
                            "alerting.directMail"))  # fmt: skip
-    if kubernetes.relay_needed(cfg):  # the relay layer's condition
+    if kubernetes_args.relay_needed(cfg):  # the relay layer's condition
         key = {"kms_key_id" if cfg.kms.keys == "default" else "kms_instance_id": STAND_IN}
-        vpc = STAND_IN if kubernetes.relay_serves_cluster(cfg) else None
+        vpc = STAND_IN if kubernetes_args.relay_serves_cluster(cfg) else None
         args = relay.relay_args(cfg, STAND_IN, key, None, cluster_vpc_id=vpc)
         found.append(Check("AlertRelay", validate_relay, (args,), "alerting",
                            {"routing": "alerting", "kms_key_id": "kms.keys"}))  # fmt: skip

@@ -72,7 +72,7 @@ def export(recorded: Iterable[Any]) -> Exported:
     from components.kubernetes.platform.monitoring import (  # noqa: PLC0415 (imports the SDK)
         ALERTMANAGER_CONFIG_KEY as CONFIG_KEY,
     )
-    from components.kubernetes.platform.monitoring import (  # noqa: PLC0415
+    from components.kubernetes.platform.monitoring_spec import (  # noqa: PLC0415
         ALERTMANAGER_CONFIG_SECRET as CONFIG_SECRET,
     )
 
@@ -96,9 +96,9 @@ def examples() -> Exported:
     Gateway's request metrics or none): every receiver kind, and the rules of every metrics
     source and convention."""
     from components.kubernetes.platform.gateway_metrics import GatewayProxies  # noqa: PLC0415
-    from components.kubernetes.platform.workload_monitoring import (  # noqa: PLC0415
+    from components.kubernetes.platform.workload_monitoring import alert_rules  # noqa: PLC0415
+    from components.kubernetes.platform.workload_monitoring_spec import (  # noqa: PLC0415
         WorkloadMetricsArgs,
-        alert_rules,
     )
     from components.monitoring import (  # noqa: PLC0415
         AlertRouting,

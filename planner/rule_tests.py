@@ -24,9 +24,9 @@ from typing import Any
 from components.kubernetes.platform.workload_monitoring import (
     RULE_WINDOW,
     RequestSeries,
-    WorkloadMetricsArgs,
     request_series,
 )
+from components.kubernetes.platform.workload_monitoring_spec import WorkloadMetricsArgs
 
 STEPS = 30
 """Minutes of input series (1m apart); alerts are evaluated at `EVAL`."""

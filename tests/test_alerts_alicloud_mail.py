@@ -20,7 +20,7 @@ from components.monitoring.alicloud_mail_spec import AlertMailSenderArgs
 from infra import ConfigError, parse_config
 from infra.build import build
 from infra.config import AlicloudStackConfig
-from infra.layers import metrics
+from infra.layers import metrics_args
 from planner.cli import EXIT_OK, main
 from planner.recorder import RecordingMonitor
 from tests.conftest import PROJECT_DIR, built, raw_stack_config, run_mocked
@@ -109,8 +109,8 @@ def test_the_smtp_password_is_generated_secret_and_the_senders() -> None:
 
 def test_alertmanager_may_reach_the_relays_port_and_https_only() -> None:
     cfg = parse_config(raw_stack_config("prod-cn"))
-    wiring = metrics.AlertmanagerWiring(config={}, notify_ports=(443, 465))
-    specs = network_policy_specs(metrics.stack_args(cfg, "alicloud-disk-essd", 20, wiring))
+    wiring = metrics_args.AlertmanagerWiring(config={}, notify_ports=(443, 465))
+    specs = network_policy_specs(metrics_args.stack_args(cfg, "alicloud-disk-essd", 20, wiring))
     ports = specs["allow-alertmanager-notify"]["egress"][0]["ports"]
     assert ports == [{"protocol": "TCP", "port": 443}, {"protocol": "TCP", "port": 465}]
     (recorded,) = [

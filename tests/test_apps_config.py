@@ -6,11 +6,10 @@ from typing import Any
 
 import pytest
 
-from components.kubernetes.platform.workload import validate_workload
-from components.kubernetes.platform.workload_spec import WorkloadArgs
+from components.kubernetes.platform.workload_spec import WorkloadArgs, validate_workload
 from infra import parse_config
 from infra.config import ConfigError
-from infra.layers.apps import GatewaySources, data_egress, workload_args
+from infra.layers.apps_args import GatewaySources, data_egress, workload_args
 from tests.conftest import raw_stack_config
 
 DIGEST = "sha256:" + "ab" * 32

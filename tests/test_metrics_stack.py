@@ -24,7 +24,7 @@ from components.kubernetes.platform.workload_monitoring_spec import (
 from components.monitoring import alertmanager_config
 from infra import ConfigError, parse_config
 from infra.build import build
-from infra.layers.metrics import stack_args
+from infra.layers.metrics_args import stack_args
 from planner.recorder import RecordedResource, RecordingMonitor
 from policies.guardrails.core import Subject
 from policies.guardrails.k8s_helm import RULES as HELM_RULES
@@ -385,7 +385,7 @@ def test_a_worker_without_ports_gets_saturation_and_restart_alerts_only() -> Non
 
 def test_monitoring_namespace_is_default_deny_with_only_the_paths_the_stack_needs() -> None:
     specs = network_policy_specs(stack_args(parse_config(raw_stack_config("prod")), "gp3", 1,
-                                            __import__("infra.layers.metrics", fromlist=["x"])
+                                            __import__("infra.layers.metrics_args", fromlist=["x"])
                                             .AlertmanagerWiring(config={})))  # fmt: skip
     assert specs["default-deny"] == {"podSelector": {}, "policyTypes": ["Ingress", "Egress"]}
     assert set(specs) == {

@@ -12,7 +12,7 @@ from components.kubernetes.aws_addons import (
     external_dns_statements,
     load_balancer_controller_statements,
 )
-from components.kubernetes.aws_eks import ebs_storage_class
+from components.kubernetes.aws_eks_spec import ebs_storage_class
 from components.kubernetes.gateway_api import GATEWAY_API_CRDS, GATEWAY_API_VERSION
 from components.kubernetes.platform.baseline import PlatformBaseline
 from components.kubernetes.platform.baseline_spec import PlatformBaselineArgs, WorkloadNamespaceArgs
@@ -289,7 +289,7 @@ def test_example_service_runs_hardened(stack: str, field: str, secure: Any) -> N
 
 def addon_args(**overrides: Any) -> Any:
     from components.kubernetes.aws_addons_spec import PlatformAddonsArgs
-    from components.kubernetes.aws_irsa import OidcIdentity
+    from components.kubernetes.aws_irsa_spec import OidcIdentity
     from components.kubernetes.platform.charts_spec import ChartArgs
 
     charts = {

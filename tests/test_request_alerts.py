@@ -16,16 +16,15 @@ from typing import Any
 
 import pytest
 
-from components.kubernetes.alicloud_gateway import proxy_labels
+from components.kubernetes.alicloud_gateway_spec import proxy_labels
 from components.kubernetes.gateway_api import http_route_spec
 from components.kubernetes.platform.gateway_metrics import KEPT_METRICS, GatewayProxies
-from components.kubernetes.platform.workload import validate_workload
 from components.kubernetes.platform.workload_monitoring import alert_rules
 from components.kubernetes.platform.workload_monitoring_spec import (
     WorkloadAlertsArgs,
     WorkloadMetricsArgs,
 )
-from components.kubernetes.platform.workload_spec import WorkloadArgs
+from components.kubernetes.platform.workload_spec import WorkloadArgs, validate_workload
 from infra import ConfigError, parse_config
 from planner.cli import EXIT_CONFIG, main
 from planner.monitoring_validate import examples

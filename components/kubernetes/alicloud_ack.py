@@ -14,20 +14,17 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from ipaddress import IPv4Network
 
 import pulumi
 from pulumi_alicloud import cs, ecs, kms, log
 
-from components._base import child_opts, log_class_tag, require, type_token
+from components._base import child_opts, log_class_tag, type_token
 from components.kubernetes.alicloud_ack_spec import (
     ACK_VERSIONS,
-    MIN_DISK_GIB,
     AckClusterArgs,
-    EssdLevel,
     NodePoolArgs,
+    validate,
 )
-from components.kubernetes.platform.baseline_spec import StorageClassArgs
 
 CLUSTER_SPEC = "ack.pro.small"
 """ACK Pro: SLA-backed managed control plane (the basic edition has none)."""
@@ -36,28 +33,6 @@ CREDENTIAL_MINUTES = 15
 CONTROL_PLANE_LOGS = ("apiserver", "kcm", "scheduler", "ccm")
 HEALTH_CHECK_CIDR = "100.64.0.0/10"
 """Where Alibaba Cloud load balancers' health checks come from."""
-SLS_NAME_MAX = 63
-
-
-def csi_storage_class(
-    kms_key_id: pulumi.Input[str] | None = None, performance_level: EssdLevel = "PL1"
-) -> StorageClassArgs:
-    """The platform's default StorageClass on ACK: encrypted ESSD disks of a performance level
-    through the managed CSI plugin, with a customer key when given, else the account's default
-    disk key."""
-    parameters: dict[str, pulumi.Input[str]] = {
-        "type": "cloud_essd",
-        "performanceLevel": performance_level,
-        "encrypted": "true",
-        "csi.storage.k8s.io/fstype": "ext4",
-    }
-    if kms_key_id is not None:
-        parameters["kmsKeyId"] = kms_key_id
-    return StorageClassArgs(
-        name="alicloud-disk-essd-encrypted",
-        provisioner="diskplugin.csi.alibabacloud.com",
-        parameters=parameters,
-    )
 
 
 class AckCluster(pulumi.ComponentResource):
@@ -75,7 +50,7 @@ class AckCluster(pulumi.ComponentResource):
         self, name: str, args: AckClusterArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
         super().__init__(type_token("kubernetes", "AckCluster", cloud="alicloud"), name, None, opts)
-        _validate(args)
+        validate(args)
         self._name, self._args = name, args
         protect = args.protect_stateful
         self.key: kms.Key | None = None
@@ -267,44 +242,3 @@ def _field(value: object, attr: str) -> str:
     if isinstance(value, Sequence) and not isinstance(value, str):
         value = value[0] if value else None
     return str(getattr(value, attr, None) or "")
-
-
-def _validate(args: AckClusterArgs) -> None:
-    require(
-        args.version in ACK_VERSIONS,
-        "version",
-        f"ACK offers new clusters {', '.join(ACK_VERSIONS)} (table of 2026-11-29)",
-    )
-    require(len(args.private_switches) >= 2, "private_switches", "at least two zones")
-    require(bool(args.node_pools), "node_pools", "at least one node pool")
-    service = IPv4Network(args.service_cidr, strict=False)
-    require(
-        not service.overlaps(IPv4Network(args.vpc_cidr)),
-        "service_cidr",
-        f"{args.service_cidr} overlaps the VPC {args.vpc_cidr}",
-    )
-    require(
-        1 <= args.log_retention_days <= 3650, "log_retention_days", "SLS keeps logs 1 to 3650 days"
-    )
-    require(
-        len(f"{args.cluster_name}-ack-logs") <= SLS_NAME_MAX,
-        "cluster_name",
-        f"the SLS project '{args.cluster_name}-ack-logs' is longer than {SLS_NAME_MAX} characters",
-    )
-    for name, pool in args.node_pools.items():
-        require(bool(pool.instance_types), f"node_pools.{name}.instance_types", "at least one")
-        require(
-            not pool.spot or len(pool.instance_types) >= 2,
-            f"node_pools.{name}.instance_types",
-            "spot needs at least two types (one reclaimed pool must not empty the group)",
-        )
-        require(
-            0 <= pool.min_size <= pool.max_size,
-            f"node_pools.{name}",
-            f"need 0 <= min_size <= max_size, got {pool.min_size}, {pool.max_size}",
-        )
-        require(
-            pool.disk_size_gib >= MIN_DISK_GIB,
-            f"node_pools.{name}.disk_size_gib",
-            f"at least {MIN_DISK_GIB} GiB",
-        )

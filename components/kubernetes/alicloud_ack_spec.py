@@ -1,10 +1,14 @@
-"""ACK cluster args, versions and disk limits: config validates against them without the SDKs."""
+"""ACK cluster args, versions, limits, StorageClass and check: config and preflight need no SDK."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from ipaddress import IPv4Network
 from typing import TYPE_CHECKING, Literal
+
+from components._base import require
+from components.kubernetes.platform.baseline_spec import StorageClassArgs
 
 if TYPE_CHECKING:
     import pulumi
@@ -73,3 +77,68 @@ ESSD_MIN_VOLUME_GIB = 20
 EssdLevel = Literal["PL0", "PL1"]
 """ESSD performance levels the platform's volumes may use (the two the price list holds): PL0
 (up to 10,000 IOPS, half PL1's price per GB in the catalogue) or PL1 (up to 50,000 IOPS)."""
+
+
+SLS_NAME_MAX = 63
+
+
+def csi_storage_class(
+    kms_key_id: pulumi.Input[str] | None = None, performance_level: EssdLevel = "PL1"
+) -> StorageClassArgs:
+    """The platform's default StorageClass on ACK: encrypted ESSD disks of a performance level
+    through the managed CSI plugin, with a customer key when given, else the account's default
+    disk key."""
+    parameters: dict[str, pulumi.Input[str]] = {
+        "type": "cloud_essd",
+        "performanceLevel": performance_level,
+        "encrypted": "true",
+        "csi.storage.k8s.io/fstype": "ext4",
+    }
+    if kms_key_id is not None:
+        parameters["kmsKeyId"] = kms_key_id
+    return StorageClassArgs(
+        name="alicloud-disk-essd-encrypted",
+        provisioner="diskplugin.csi.alibabacloud.com",
+        parameters=parameters,
+    )
+
+
+def validate(args: AckClusterArgs) -> None:
+    require(
+        args.version in ACK_VERSIONS,
+        "version",
+        f"ACK offers new clusters {', '.join(ACK_VERSIONS)} (table of 2026-11-29)",
+    )
+    require(len(args.private_switches) >= 2, "private_switches", "at least two zones")
+    require(bool(args.node_pools), "node_pools", "at least one node pool")
+    service = IPv4Network(args.service_cidr, strict=False)
+    require(
+        not service.overlaps(IPv4Network(args.vpc_cidr)),
+        "service_cidr",
+        f"{args.service_cidr} overlaps the VPC {args.vpc_cidr}",
+    )
+    require(
+        1 <= args.log_retention_days <= 3650, "log_retention_days", "SLS keeps logs 1 to 3650 days"
+    )
+    require(
+        len(f"{args.cluster_name}-ack-logs") <= SLS_NAME_MAX,
+        "cluster_name",
+        f"the SLS project '{args.cluster_name}-ack-logs' is longer than {SLS_NAME_MAX} characters",
+    )
+    for name, pool in args.node_pools.items():
+        require(bool(pool.instance_types), f"node_pools.{name}.instance_types", "at least one")
+        require(
+            not pool.spot or len(pool.instance_types) >= 2,
+            f"node_pools.{name}.instance_types",
+            "spot needs at least two types (one reclaimed pool must not empty the group)",
+        )
+        require(
+            0 <= pool.min_size <= pool.max_size,
+            f"node_pools.{name}",
+            f"need 0 <= min_size <= max_size, got {pool.min_size}, {pool.max_size}",
+        )
+        require(
+            pool.disk_size_gib >= MIN_DISK_GIB,
+            f"node_pools.{name}.disk_size_gib",
+            f"at least {MIN_DISK_GIB} GiB",
+        )

@@ -16,37 +16,18 @@ identity of its own here.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import pulumi
 from pulumi_kubernetes import helm
 
-from components._base import child_opts, require, type_token
+from components._base import child_opts, type_token
+from components.kubernetes.alicloud_addons_spec import PlatformAddonsArgs, validate
 from components.kubernetes.gateway_api import gateway_api_crds
-from components.kubernetes.platform.charts import chart_source, cluster_issuer, validate_charts
+from components.kubernetes.platform.charts import chart_source, cluster_issuer
 from components.kubernetes.platform.charts_spec import (
-    ACME_SERVERS,
-    AcmeServer,
-    ChartArgs,
     merge_values,
 )
-
-REQUIRED_CHARTS = ("envoy_gateway_crds", "envoy_gateway", "cert_manager")
-
-
-@dataclass(frozen=True, kw_only=True)
-class PlatformAddonsArgs:
-    part_of: str
-    """Product name (label `app.kubernetes.io/part-of`)."""
-    charts: Mapping[str, ChartArgs]
-    """Pinned charts by add-on: envoy_gateway_crds, envoy_gateway, cert_manager."""
-    ingress_namespace: str = "gateway"
-    """Namespace of the public Gateway and of Envoy Gateway (its controller and proxies)."""
-    acme_email: str
-    acme_server: AcmeServer = "production"
-    replicas: int = 2
-    """Replicas of each controller (2+: one can be drained or lost)."""
 
 
 class PlatformAddons(pulumi.ComponentResource):
@@ -60,7 +41,7 @@ class PlatformAddons(pulumi.ComponentResource):
         super().__init__(
             type_token("kubernetes", "PlatformAddons", cloud="alicloud"), name, None, opts
         )
-        _validate(args)
+        validate(args)
         self._name, self._args = name, args
         self.releases = {}
         self.gateway_api_crds = gateway_api_crds(self, f"{name}-gateway-api-crds")
@@ -133,10 +114,3 @@ class PlatformAddons(pulumi.ComponentResource):
             depends_on=[crds, self.gateway_api_crds],
             skip_crds=True,
         )
-
-
-def _validate(args: PlatformAddonsArgs) -> None:
-    validate_charts(args.charts, REQUIRED_CHARTS)
-    require(args.acme_server in ACME_SERVERS, "acme_server", "staging or production")
-    require("@" in args.acme_email, "acme_email", "must be an e-mail address")
-    require(args.replicas >= 1, "replicas", "at least 1")

@@ -18,14 +18,20 @@ from typing import Any
 import pulumi
 from pulumi_kubernetes import apiextensions
 
-from components._base import child_opts, require, type_token
-from components.kubernetes.alicloud_gateway_spec import PublicGatewayArgs
+from components._base import child_opts, type_token
+from components.kubernetes.alicloud_gateway_spec import (
+    PublicGatewayArgs,
+    proxies,
+    proxy_labels,
+    source_peers,
+    validate,
+)
 from components.kubernetes.gateway_api import (
     GATEWAY_API,
-    PUBLIC_GATEWAY,
     https_redirect,
     public_listeners,
 )
+from components.kubernetes.gateway_api_spec import PUBLIC_GATEWAY
 from components.kubernetes.platform.baseline import k8s_labels
 from components.kubernetes.platform.gateway_metrics import GatewayProxies
 from components.kubernetes.platform.workload_spec import PeerArgs
@@ -54,7 +60,7 @@ class PublicGateway(pulumi.ComponentResource):
         super().__init__(
             type_token("kubernetes", "PublicGateway", cloud="alicloud"), name, None, opts
         )
-        _validate(args)
+        validate(args)
         self.name, self.namespace, self.hosts = PUBLIC_GATEWAY, args.namespace, list(args.hosts)
         self.source_cidrs = []
         self.source_peers = source_peers(args.namespace)
@@ -129,25 +135,6 @@ class PublicGateway(pulumi.ComponentResource):
         )
 
 
-def proxy_labels(namespace: str) -> dict[str, str]:
-    """Labels Envoy Gateway puts on the proxy pods of the public Gateway in `namespace`."""
-    return {
-        "app.kubernetes.io/managed-by": "envoy-gateway",
-        "gateway.envoyproxy.io/owning-gateway-name": PUBLIC_GATEWAY,
-        "gateway.envoyproxy.io/owning-gateway-namespace": namespace,
-    }
-
-
-def proxies(namespace: str) -> GatewayProxies:
-    """The public Gateway's Envoy proxies, as the monitoring stack scrapes them."""
-    return GatewayProxies(namespace=namespace, pod_labels=proxy_labels(namespace))
-
-
-def source_peers(namespace: str) -> list[PeerArgs]:
-    """The pods the Gateway's traffic reaches workloads from: its Envoy proxies."""
-    return [PeerArgs(namespace=namespace, pod_labels=proxy_labels(namespace))]
-
-
 def envoy_proxy_spec(args: PublicGatewayArgs) -> dict[str, Any]:
     """The Envoy Deployment (replicas spread over zones, a disruption budget) and its Service: a
     CLB with its client addresses preserved (`Local`), protected against deletion and changes."""
@@ -184,10 +171,3 @@ def envoy_proxy_spec(args: PublicGatewayArgs) -> dict[str, Any]:
             },
         }
     }
-
-
-def _validate(args: PublicGatewayArgs) -> None:
-    require(bool(args.route_namespaces), "route_namespaces", "at least one workload namespace")
-    require(len(set(args.hosts)) == len(args.hosts), "hosts", "a host listed twice")
-    require(args.replicas >= 1, "replicas", "at least 1")
-    require(bool(args.cluster_issuer), "cluster_issuer", "must not be empty")

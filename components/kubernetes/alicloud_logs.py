@@ -6,26 +6,15 @@ stderr of the workload namespaces) collected by ACK's log agent (logtail-ds, ins
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
 
 import pulumi
 from pulumi_kubernetes import apiextensions
 
-from components._base import child_opts, require, type_token
+from components._base import child_opts, type_token
+from components.kubernetes.alicloud_logs_spec import ContainerLogsArgs, validate
 
 CONFIG_NAMESPACE = "kube-system"
 """Where the agent reads its AliyunLogConfig resources."""
-
-
-@dataclass(frozen=True, kw_only=True)
-class ContainerLogsArgs:
-    project: pulumi.Input[str]
-    """The SLS project (the application log project)."""
-    logstore: str
-    """Its logstore receiving the container output (created with the class's retention)."""
-    namespaces: Sequence[str]
-    """Namespaces whose containers are collected (the services' namespaces)."""
 
 
 class ContainerLogs(pulumi.ComponentResource):
@@ -35,7 +24,7 @@ class ContainerLogs(pulumi.ComponentResource):
         super().__init__(
             type_token("kubernetes", "ContainerLogs", cloud="alicloud"), name, None, opts
         )
-        _validate(args)
+        validate(args)
         pattern = "^(" + "|".join(re.escape(n) for n in sorted(args.namespaces)) + ")$"
         apiextensions.CustomResource(
             f"{name}-config",
@@ -67,7 +56,3 @@ class ContainerLogs(pulumi.ComponentResource):
             opts=child_opts(self),
         )
         self.register_outputs({})
-
-
-def _validate(args: ContainerLogsArgs) -> None:
-    require(bool(args.namespaces), "namespaces", "at least one namespace to collect")

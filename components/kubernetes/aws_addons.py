@@ -23,21 +23,13 @@ from typing import Any
 import pulumi
 from pulumi_kubernetes import helm
 
-from components._base import child_opts, require, type_token
-from components.aws.patterns import ROUTE53_ZONE_ID
-from components.kubernetes.aws_addons_spec import PlatformAddonsArgs, Route53ZoneArgs
+from components._base import child_opts, type_token
+from components.kubernetes.aws_addons_spec import PlatformAddonsArgs, Route53ZoneArgs, validate
 from components.kubernetes.aws_gateway_alarms import CLUSTER_TAG
 from components.kubernetes.aws_irsa import service_account_role
 from components.kubernetes.gateway_api import gateway_api_crds
-from components.kubernetes.platform.charts import chart_source, cluster_issuer, validate_charts
-from components.kubernetes.platform.charts_spec import ACME_SERVERS, merge_values
-
-REQUIRED_CHARTS = (
-    "aws_load_balancer_controller",
-    "cert_manager",
-    "metrics_server",
-    "cluster_autoscaler",
-)
+from components.kubernetes.platform.charts import chart_source, cluster_issuer
+from components.kubernetes.platform.charts_spec import merge_values
 
 IRSA_SHORT_NAMES = {"aws_load_balancer_controller": "lb-controller"}
 """Add-ons whose IRSA role goes by a shorter name than the add-on's: the role name is the
@@ -57,7 +49,7 @@ class PlatformAddons(pulumi.ComponentResource):
         self, name: str, args: PlatformAddonsArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
         super().__init__(type_token("kubernetes", "PlatformAddons", cloud="aws"), name, None, opts)
-        _validate(args)
+        validate(args)
         self._name, self._args = name, args
         self.releases = {}
         lbc = self._load_balancer_controller()
@@ -390,18 +382,3 @@ def external_dns_statements(zone_id: str) -> list[dict[str, Any]]:
             "Resource": "*",
         },
     ]  # fmt: skip
-
-
-def _validate(args: PlatformAddonsArgs) -> None:
-    zone = args.route53_zone
-    require(
-        zone is None or ROUTE53_ZONE_ID.match(zone.zone_id) is not None,
-        "route53_zone.zone_id",
-        "not a Route 53 hosted zone id",
-    )
-    required = list(REQUIRED_CHARTS) + (["external_dns"] if args.route53_zone else [])
-    validate_charts(args.charts, required)
-    require(args.acme_server in ACME_SERVERS, "acme_server", "staging or production")
-    require("@" in args.acme_email, "acme_email", "must be an e-mail address")
-    require(args.replicas >= 1, "replicas", "at least 1")
-    require(bool(args.cluster_name), "cluster_name", "must not be empty")

@@ -1,4 +1,4 @@
-"""EKS add-on args (charts, ACME, Route 53 zone): config validates against them without the SDKs."""
+"""EKS add-on args (charts, ACME, Route 53 zone) and check: config and preflight need no SDK."""
 
 from __future__ import annotations
 
@@ -6,12 +6,19 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from components.kubernetes.platform.charts_spec import AcmeServer, ChartArgs
+from components._base import require
+from components.aws.patterns import ROUTE53_ZONE_ID
+from components.kubernetes.platform.charts_spec import (
+    ACME_SERVERS,
+    AcmeServer,
+    ChartArgs,
+    validate_charts,
+)
 
 if TYPE_CHECKING:
     import pulumi
 
-    from components.kubernetes.aws_irsa import OidcIdentity
+    from components.kubernetes.aws_irsa_spec import OidcIdentity
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -50,3 +57,26 @@ class PlatformAddonsArgs:
     """Replicas of each controller (2+: one can be drained or lost)."""
     tags: Mapping[str, str] = field(default_factory=dict)
     """Tags for the IAM roles."""
+
+
+REQUIRED_CHARTS = (
+    "aws_load_balancer_controller",
+    "cert_manager",
+    "metrics_server",
+    "cluster_autoscaler",
+)
+
+
+def validate(args: PlatformAddonsArgs) -> None:
+    zone = args.route53_zone
+    require(
+        zone is None or ROUTE53_ZONE_ID.match(zone.zone_id) is not None,
+        "route53_zone.zone_id",
+        "not a Route 53 hosted zone id",
+    )
+    required = list(REQUIRED_CHARTS) + (["external_dns"] if args.route53_zone else [])
+    validate_charts(args.charts, required)
+    require(args.acme_server in ACME_SERVERS, "acme_server", "staging or production")
+    require("@" in args.acme_email, "acme_email", "must be an e-mail address")
+    require(args.replicas >= 1, "replicas", "at least 1")
+    require(bool(args.cluster_name), "cluster_name", "must not be empty")

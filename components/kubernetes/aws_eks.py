@@ -17,30 +17,24 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from ipaddress import IPv4Network
-from typing import Any, get_args
+from typing import Any
 
 import pulumi
 from pulumi_aws import cloudwatch, ec2, eks, iam, kms, vpc
 
-from components._base import child_opts, log_class_tag, merged_tags, require, type_token
+from components._base import child_opts, log_class_tag, merged_tags, type_token
 from components.aws.identity import aws_context
 from components.aws.policy_docs import kms_key_policy, logs_service_statement
-from components.aws.versions import eks_version_problem
 from components.kubernetes.architecture import EKS_AMI_TYPES, group_architecture
 from components.kubernetes.aws_alarms import cluster_alarms
 from components.kubernetes.aws_eks_spec import (
-    EC2_INSTANCE_TYPE,
-    MANDATORY_LOGS,
-    MIN_DISK_GIB,
-    MIN_PUBLIC_PREFIX,
-    CapacityType,
     EksClusterArgs,
     NodeGroupArgs,
-    SupportType,
+    role_key,
+    validate,
 )
-from components.kubernetes.aws_irsa import OidcIdentity, service_account_role
-from components.kubernetes.platform.baseline_spec import StorageClassArgs
+from components.kubernetes.aws_irsa import service_account_role
+from components.kubernetes.aws_irsa_spec import OidcIdentity
 from components.monitoring.aws import emit_alarms
 
 ADMIN_POLICY = "AmazonEKSClusterAdminPolicy"
@@ -50,25 +44,6 @@ def _by_zone(subnets: Mapping[str, pulumi.Input[str]]) -> list[pulumi.Input[str]
     """Subnet ids in zone-name order, whatever order the zones were listed in: a node group's
     subnetIds force its replacement when they change, and a reordered list is a change."""
     return [subnets[zone] for zone in sorted(subnets)]
-
-
-def role_key(role_arn: str) -> str:
-    """A role's identity within the stack: its path and name (`role/ops/admin` -> `ops-admin`)."""
-    return role_arn.split(":role/", 1)[-1].replace("/", "-")
-
-
-def ebs_storage_class(kms_key_arn: pulumi.Input[str] | None = None) -> StorageClassArgs:
-    """The platform's default StorageClass on EKS: encrypted gp3 EBS volumes (through the
-    aws-ebs-csi-driver add-on), with a customer-managed key when given, else the account's
-    default EBS key."""
-    parameters: dict[str, pulumi.Input[str]] = {
-        "type": "gp3",
-        "encrypted": "true",
-        "csi.storage.k8s.io/fstype": "ext4",
-    }
-    if kms_key_arn is not None:
-        parameters["kmsKeyId"] = kms_key_arn
-    return StorageClassArgs(name="gp3", provisioner="ebs.csi.aws.com", parameters=parameters)
 
 
 class EksCluster(pulumi.ComponentResource):
@@ -97,7 +72,7 @@ class EksCluster(pulumi.ComponentResource):
         self, name: str, args: EksClusterArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
         super().__init__(type_token("kubernetes", "EksCluster", cloud="aws"), name, None, opts)
-        _validate(args)
+        validate(args)
         self._name, self._args = name, args
         self.static_name = args.cluster_name
         self._ctx = aws_context(self)
@@ -579,68 +554,6 @@ class EksCluster(pulumi.ComponentResource):
             ],
             tags=self._tags(lt_name),
             opts=child_opts(self),
-        )
-
-
-def _validate(args: EksClusterArgs) -> None:
-    require(bool(args.cluster_name), "cluster_name", "must not be empty")
-    require(args.support_type in get_args(SupportType), "support_type", "STANDARD or EXTENDED")
-    version_problem = eks_version_problem(args.version, args.support_type)
-    require(version_problem is None, "version", version_problem or "")
-    require(len(args.private_subnets) >= 2, "private_subnets", "EKS needs two or more zones")
-    missing = [t for t in MANDATORY_LOGS if t not in args.log_types]
-    require(not missing, "log_types", f"must include {list(MANDATORY_LOGS)}; missing {missing}")
-    require(args.log_retention_days > 0, "log_retention_days", "must be positive")
-    if args.endpoint_public_access:
-        require(
-            bool(args.public_access_cidrs),
-            "public_access_cidrs",
-            "required when endpoint_public_access is true",
-        )
-    for cidr in args.public_access_cidrs:
-        try:
-            net = IPv4Network(cidr, strict=True)
-        except ValueError as exc:
-            raise ValueError(f"public_access_cidrs: '{cidr}' is not a CIDR ({exc})") from None
-        require(
-            net.prefixlen >= MIN_PUBLIC_PREFIX,
-            "public_access_cidrs",
-            f"'{cidr}' is wider than /{MIN_PUBLIC_PREFIX}: a few such blocks open the API to everyone",
-        )
-    keys = [role_key(arn) for arn in args.admin_role_arns]
-    require(
-        len(set(keys)) == len(keys), "admin_role_arns", f"two roles share a path and name: {keys}"
-    )
-    require(bool(args.node_groups), "node_groups", "at least one node group is required")
-    for group_name, group in args.node_groups.items():
-        field_name = f"node_groups.{group_name}"
-        require(
-            0 <= group.min_size <= group.desired_size <= group.max_size and group.max_size > 0,
-            field_name,
-            "need 0 <= min_size <= desired_size <= max_size, max_size > 0",
-        )
-        require(
-            group.capacity_type in get_args(CapacityType),
-            f"{field_name}.capacity_type",
-            "ON_DEMAND or SPOT",
-        )
-        require(bool(group.instance_types), f"{field_name}.instance_types", "must not be empty")
-        bad = [t for t in group.instance_types if not EC2_INSTANCE_TYPE.match(t)]
-        require(not bad, f"{field_name}.instance_types", f"not EC2 instance types: {bad}")
-        try:
-            group_architecture(tuple(group.instance_types))
-        except ValueError as exc:
-            require(False, f"{field_name}.instance_types", str(exc))
-        if group.capacity_type == "SPOT":
-            require(
-                len(group.instance_types) >= 2,
-                f"{field_name}.instance_types",
-                "SPOT needs at least two instance types",
-            )
-        require(
-            group.disk_size_gib >= MIN_DISK_GIB,
-            f"{field_name}.disk_size_gib",
-            f"at least {MIN_DISK_GIB} GiB",
         )
 
 

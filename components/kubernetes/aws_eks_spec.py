@@ -1,16 +1,22 @@
-"""EKS cluster args, log types, limits: config validates against them without the SDKs."""
+"""EKS cluster args, limits, StorageClass and check: config and preflight need them without SDKs."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal
+from ipaddress import IPv4Network
+from typing import TYPE_CHECKING, Literal, get_args
+
+from components._base import require
+from components.aws.versions import eks_version_problem
+from components.kubernetes.architecture import group_architecture
+from components.kubernetes.platform.baseline_spec import StorageClassArgs
 
 if TYPE_CHECKING:
     import pulumi
 
-    from components.monitoring.aws import AlarmWiring
+    from components.monitoring.aws_spec import AlarmWiring
 
 ControlPlaneLog = Literal["api", "audit", "authenticator", "controllerManager", "scheduler"]
 MANDATORY_LOGS: tuple[ControlPlaneLog, ...] = ("api", "audit", "authenticator")
@@ -90,3 +96,84 @@ class EksClusterArgs:
     """ECR repositories of this account the nodes may pull from (the registry's); in other
     accounts only registries that grant it themselves (EKS add-on images)."""
     """Alert topics and policy: emit this component's alarms (aws_alarms.py) on them."""
+
+
+def role_key(role_arn: str) -> str:
+    """A role's identity within the stack: its path and name (`role/ops/admin` -> `ops-admin`)."""
+    return role_arn.split(":role/", 1)[-1].replace("/", "-")
+
+
+def ebs_storage_class(kms_key_arn: pulumi.Input[str] | None = None) -> StorageClassArgs:
+    """The platform's default StorageClass on EKS: encrypted gp3 EBS volumes (through the
+    aws-ebs-csi-driver add-on), with a customer-managed key when given, else the account's
+    default EBS key."""
+    parameters: dict[str, pulumi.Input[str]] = {
+        "type": "gp3",
+        "encrypted": "true",
+        "csi.storage.k8s.io/fstype": "ext4",
+    }
+    if kms_key_arn is not None:
+        parameters["kmsKeyId"] = kms_key_arn
+    return StorageClassArgs(name="gp3", provisioner="ebs.csi.aws.com", parameters=parameters)
+
+
+def validate(args: EksClusterArgs) -> None:
+    require(bool(args.cluster_name), "cluster_name", "must not be empty")
+    require(args.support_type in get_args(SupportType), "support_type", "STANDARD or EXTENDED")
+    version_problem = eks_version_problem(args.version, args.support_type)
+    require(version_problem is None, "version", version_problem or "")
+    require(len(args.private_subnets) >= 2, "private_subnets", "EKS needs two or more zones")
+    missing = [t for t in MANDATORY_LOGS if t not in args.log_types]
+    require(not missing, "log_types", f"must include {list(MANDATORY_LOGS)}; missing {missing}")
+    require(args.log_retention_days > 0, "log_retention_days", "must be positive")
+    if args.endpoint_public_access:
+        require(
+            bool(args.public_access_cidrs),
+            "public_access_cidrs",
+            "required when endpoint_public_access is true",
+        )
+    for cidr in args.public_access_cidrs:
+        try:
+            net = IPv4Network(cidr, strict=True)
+        except ValueError as exc:
+            raise ValueError(f"public_access_cidrs: '{cidr}' is not a CIDR ({exc})") from None
+        require(
+            net.prefixlen >= MIN_PUBLIC_PREFIX,
+            "public_access_cidrs",
+            f"'{cidr}' is wider than /{MIN_PUBLIC_PREFIX}: a few such blocks open the API to everyone",
+        )
+    keys = [role_key(arn) for arn in args.admin_role_arns]
+    require(
+        len(set(keys)) == len(keys), "admin_role_arns", f"two roles share a path and name: {keys}"
+    )
+    require(bool(args.node_groups), "node_groups", "at least one node group is required")
+    for group_name, group in args.node_groups.items():
+        field_name = f"node_groups.{group_name}"
+        require(
+            0 <= group.min_size <= group.desired_size <= group.max_size and group.max_size > 0,
+            field_name,
+            "need 0 <= min_size <= desired_size <= max_size, max_size > 0",
+        )
+        require(
+            group.capacity_type in get_args(CapacityType),
+            f"{field_name}.capacity_type",
+            "ON_DEMAND or SPOT",
+        )
+        require(bool(group.instance_types), f"{field_name}.instance_types", "must not be empty")
+        bad = [t for t in group.instance_types if not EC2_INSTANCE_TYPE.match(t)]
+        require(not bad, f"{field_name}.instance_types", f"not EC2 instance types: {bad}")
+        try:
+            group_architecture(tuple(group.instance_types))
+        except ValueError as exc:
+            require(False, f"{field_name}.instance_types", str(exc))
+        if group.capacity_type == "SPOT":
+            require(
+                len(group.instance_types) >= 2,
+                f"{field_name}.instance_types",
+                "SPOT needs at least two instance types",
+            )
+        require(
+            group.disk_size_gib >= MIN_DISK_GIB,
+            f"{field_name}.disk_size_gib",
+            f"at least {MIN_DISK_GIB} GiB",
+        )

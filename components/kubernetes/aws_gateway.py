@@ -16,63 +16,32 @@ the controller's tag, aws_gateway_alarms.py) and days to expiry of each certific
 
 from __future__ import annotations
 
-import re
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 import pulumi
 from pulumi_aws import cloudwatch
 from pulumi_kubernetes import apiextensions
 
-from components._base import child_opts, parse_cidr, require, type_token
+from components._base import child_opts, type_token
 from components.aws.certificate_alarms import certificate_alarms
 from components.aws.certificates import dns_validated_certificate
-from components.aws.patterns import ROUTE53_ZONE_ID
 from components.kubernetes.aws_gateway_alarms import load_balancer_alarms
+from components.kubernetes.aws_gateway_spec import PublicGatewayArgs, validate
 from components.kubernetes.gateway_api import (
     GATEWAY_API,
-    PUBLIC_GATEWAY,
     https_redirect,
     public_listeners,
 )
+from components.kubernetes.gateway_api_spec import PUBLIC_GATEWAY
 from components.kubernetes.platform.baseline import k8s_labels
 from components.kubernetes.platform.gateway_metrics import GatewayProxies
 from components.kubernetes.platform.workload_spec import PeerArgs
-from components.monitoring.aws import AlarmWiring, emit_alarms
+from components.monitoring.aws import emit_alarms
 
 ALB_CONTROLLER = "gateway.k8s.aws/alb"
 LBC_API = "gateway.k8s.aws/v1beta1"
-_CLUSTER_NAME = re.compile(r"^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$")
-"""EKS cluster names (also safe inside the alarms' quoted query)."""
 TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06"
 """TLS 1.3 and 1.2 with forward-secret ciphers only."""
-
-
-@dataclass(frozen=True, kw_only=True)
-class PublicGatewayArgs:
-    part_of: str
-    namespace: str
-    """Namespace of the Gateway (a platform namespace)."""
-    class_name: str = "alb"
-    route_namespaces: Sequence[str]
-    """Workload namespaces whose HTTPRoutes may attach to the HTTPS listener."""
-    hosts: Sequence[str]
-    """Public host names (one ACM certificate each)."""
-    route53_zone_id: str | None = None
-    """Zone for the certificates' DNS validation records; None: add them by hand."""
-    internet_facing: bool = True
-    web_acl_arn: pulumi.Input[str] | None = None
-    """A regional WAFv2 web ACL for the ALB."""
-    source_cidrs: Sequence[str] = ()
-    """The ALB's subnets: it sends to the pods' IPs from its addresses there, so workloads behind
-    the Gateway admit these (and nothing else from outside the cluster)."""
-    cluster_name: str = ""
-    """The EKS cluster whose load balancer controller makes the ALB (its alarms select it by the
-    controller's cluster tag); required with `alarms`."""
-    alarms: AlarmWiring | None = None
-    """The cluster region's alert topics; None: no alarms."""
-    tags: Mapping[str, str] = field(default_factory=dict)
 
 
 class PublicGateway(pulumi.ComponentResource):
@@ -92,7 +61,7 @@ class PublicGateway(pulumi.ComponentResource):
         self, name: str, args: PublicGatewayArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
         super().__init__(type_token("kubernetes", "PublicGateway", cloud="aws"), name, None, opts)
-        _validate(args)
+        validate(args)
         self.name, self.namespace, self.hosts = PUBLIC_GATEWAY, args.namespace, list(args.hosts)
         self.source_cidrs, self.source_peers = list(args.source_cidrs), []
         labels = k8s_labels(PUBLIC_GATEWAY, args.part_of)
@@ -168,22 +137,3 @@ class PublicGateway(pulumi.ComponentResource):
         if args.web_acl_arn is not None:
             spec["wafV2"] = {"webACL": args.web_acl_arn}
         return spec
-
-
-def _validate(args: PublicGatewayArgs) -> None:
-    require(
-        args.alarms is None or bool(_CLUSTER_NAME.match(args.cluster_name)),
-        "cluster_name",
-        f"'{args.cluster_name}' is not an EKS cluster name; required with alarms (they select "
-        "the ALB by the controller's cluster tag)",
-    )
-    for cidr in args.source_cidrs:
-        net = parse_cidr("source_cidrs", cidr)
-        require(not net.is_global, "source_cidrs", f"'{cidr}' is not a VPC's subnet")
-    require(bool(args.route_namespaces), "route_namespaces", "at least one workload namespace")
-    require(len(set(args.hosts)) == len(args.hosts), "hosts", "a host listed twice")
-    require(
-        args.route53_zone_id is None or ROUTE53_ZONE_ID.match(args.route53_zone_id) is not None,
-        "route53_zone_id",
-        "not a Route 53 hosted zone id",
-    )

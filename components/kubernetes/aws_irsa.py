@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import pulumi
@@ -16,16 +15,7 @@ from pulumi_aws import iam
 
 from components._base import child_opts, merged_tags
 from components.aws.policy_docs import policy_document
-
-
-@dataclass(frozen=True)
-class OidcIdentity:
-    """The cluster's OIDC provider, as needed by service-account roles."""
-
-    provider_arn: pulumi.Input[str]
-    """ARN of the IAM OIDC provider."""
-    issuer_host: pulumi.Input[str]
-    """Issuer URL without `https://` (`oidc.eks.<region>.amazonaws.com/id/<id>`)."""
+from components.kubernetes.aws_irsa_spec import OidcIdentity
 
 
 def irsa_trust_policy(provider_arn: str, issuer_host: str, namespace: str, account: str) -> str:

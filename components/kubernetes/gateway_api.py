@@ -1,5 +1,6 @@
-"""The Gateway API as the platform uses it, on every cloud: the pinned CRD release, the name of the
-platform's public Gateway and its listeners, and the `HTTPRoute` a Workload publishes.
+"""The Gateway API as the platform uses it, on every cloud: the pinned CRD release, the listeners
+of the platform's public Gateway (its name: gateway_api_spec.py), and the `HTTPRoute` a Workload
+publishes.
 
 `GATEWAY_API_VERSION` is the one pin: the CRDs the cluster gets (the release's standard-channel
 install manifest) and the schemas the routes are validated against (`./tasks gateway-schemas`,
@@ -14,6 +15,7 @@ import pulumi
 from pulumi_kubernetes import apiextensions, yaml
 
 from components._base import child_opts
+from components.kubernetes.gateway_api_spec import PUBLIC_GATEWAY
 
 GATEWAY_API_VERSION = "v1.4.1"
 GATEWAY_API_CRDS = (
@@ -21,8 +23,6 @@ GATEWAY_API_CRDS = (
     f"{GATEWAY_API_VERSION}/standard-install.yaml"
 )
 GATEWAY_API = "gateway.networking.k8s.io/v1"
-PUBLIC_GATEWAY = "public"
-"""The platform's internet-facing Gateway (in the ingress namespace)."""
 HTTPS_LISTENER = "https"
 HTTP_LISTENER = "http"
 """Port 80: only redirects to HTTPS (and cert-manager's HTTP-01 challenges)."""

@@ -14,7 +14,8 @@ from pulumi_aws import cloudwatch, iam, kms, sns
 from components._base import child_opts, merged_tags, require, type_token
 from components.aws.identity import aws_context
 from components.aws.policy_docs import kms_key_policy, logs_service_statement, policy_document
-from components.kubernetes.aws_irsa import OidcIdentity, service_account_role
+from components.kubernetes.aws_irsa import service_account_role
+from components.kubernetes.aws_irsa_spec import OidcIdentity
 from components.monitoring import (
     AlarmPolicy,
     AlarmSpec,

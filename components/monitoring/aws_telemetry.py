@@ -27,24 +27,22 @@ from pulumi_aws import cloudwatch, kms
 from pulumi_kubernetes import helm, networking
 
 from components._base import (
-    LOG_RETENTION_DAYS,
     child_opts,
     log_class_tag,
     merged_tags,
-    require,
     type_token,
 )
 from components.aws.identity import aws_context
 from components.aws.policy_docs import kms_key_policy, logs_service_statement
 from components.kubernetes.aws_irsa import service_account_role
 from components.kubernetes.platform.baseline import k8s_labels
-from components.kubernetes.platform.charts import validate_charts
 from components.kubernetes.platform.charts_spec import ChartArgs, merge_values
 from components.kubernetes.platform.workload_spec import PeerArgs
 from components.monitoring.aws_telemetry_spec import (
     ClusterTelemetryArgs,
     LogShippingArgs,
     TracingArgs,
+    validate,
 )
 
 OTLP_GRPC_PORT = 4317
@@ -75,7 +73,7 @@ class ClusterTelemetry(pulumi.ComponentResource):
         super().__init__(
             type_token("monitoring", "ClusterTelemetry", cloud="aws"), name, None, opts
         )
-        _validate(args)
+        validate(args)
         self._name, self._args = name, args
         self.log_group_name = self._ship_logs(args.logs) if args.logs else None
         self.otlp_endpoint = self._collect_traces(args.tracing) if args.tracing else None
@@ -406,31 +404,3 @@ def xray_statements() -> list[dict[str, Any]]:
             "Resource": "*",
         }
     ]
-
-
-def _validate(args: ClusterTelemetryArgs) -> None:
-    require(bool(args.cluster_name), "cluster_name", "must not be empty")
-    require(args.search is None or args.logs is not None, "search", "needs logs (Fluent Bit)")
-    if args.logs is not None:
-        require(
-            args.logs.retention_days in LOG_RETENTION_DAYS,
-            "logs.retention_days",
-            f"{args.logs.retention_days} is not a CloudWatch Logs retention period",
-        )
-        validate_charts({"fluent_bit": args.logs.chart}, ["fluent_bit"])
-    tracing = args.tracing
-    if tracing is not None:
-        validate_charts({"collector": tracing.chart}, ["collector"])
-        require(0 < tracing.sampling_ratio <= 1, "tracing.sampling_ratio", "must be in (0, 1]")
-        require(tracing.replicas >= 1, "tracing.replicas", "at least 1")
-        require(
-            (tracing.exporter == "otlp") == (tracing.endpoint is not None),
-            "tracing.endpoint",
-            "required for the otlp exporter, and only for it",
-        )
-        require(
-            tracing.endpoint is None or tracing.endpoint.startswith("https://"),
-            "tracing.endpoint",
-            "must be an https:// URL (traces leave the cluster encrypted)",
-        )
-        require(bool(args.workload_namespaces), "workload_namespaces", "at least one")

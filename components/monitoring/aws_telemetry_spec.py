@@ -1,4 +1,4 @@
-"""Cluster telemetry args (logs, traces): config validates against them without the SDKs."""
+"""Cluster telemetry args (logs, traces) and check: config and preflight need them without SDKs."""
 
 from __future__ import annotations
 
@@ -6,12 +6,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
-from components.kubernetes.platform.charts_spec import ChartArgs
+from components._base import LOG_RETENTION_DAYS, require
+from components.kubernetes.platform.charts_spec import ChartArgs, validate_charts
 
 if TYPE_CHECKING:
     import pulumi
 
-    from components.kubernetes.aws_irsa import OidcIdentity
+    from components.kubernetes.aws_irsa_spec import OidcIdentity
 
 TraceExporter = Literal["xray", "otlp"]
 
@@ -68,3 +69,31 @@ class ClusterTelemetryArgs:
     tags: Mapping[str, str] = field(default_factory=dict)
     protect_stateful: bool = True
     """Protect the log group and its key."""
+
+
+def validate(args: ClusterTelemetryArgs) -> None:
+    require(bool(args.cluster_name), "cluster_name", "must not be empty")
+    require(args.search is None or args.logs is not None, "search", "needs logs (Fluent Bit)")
+    if args.logs is not None:
+        require(
+            args.logs.retention_days in LOG_RETENTION_DAYS,
+            "logs.retention_days",
+            f"{args.logs.retention_days} is not a CloudWatch Logs retention period",
+        )
+        validate_charts({"fluent_bit": args.logs.chart}, ["fluent_bit"])
+    tracing = args.tracing
+    if tracing is not None:
+        validate_charts({"collector": tracing.chart}, ["collector"])
+        require(0 < tracing.sampling_ratio <= 1, "tracing.sampling_ratio", "must be in (0, 1]")
+        require(tracing.replicas >= 1, "tracing.replicas", "at least 1")
+        require(
+            (tracing.exporter == "otlp") == (tracing.endpoint is not None),
+            "tracing.endpoint",
+            "required for the otlp exporter, and only for it",
+        )
+        require(
+            tracing.endpoint is None or tracing.endpoint.startswith("https://"),
+            "tracing.endpoint",
+            "must be an https:// URL (traces leave the cluster encrypted)",
+        )
+        require(bool(args.workload_namespaces), "workload_namespaces", "at least one")

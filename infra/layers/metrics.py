@@ -10,25 +10,24 @@ The apps layer takes `after` so each Workload's monitors wait for the CRDs."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 import pulumi
 
-from components.kubernetes.aws_irsa import OidcIdentity
-from components.kubernetes.platform.charts_spec import ChartArgs
+from components.kubernetes.aws_irsa_spec import OidcIdentity
 from components.kubernetes.platform.gateway_metrics import GatewayProxies
 from components.kubernetes.platform.monitoring import MonitoringStack
 from components.kubernetes.platform.monitoring_spec import (
     ALERTMANAGER_SERVICE_ACCOUNT,
-    MonitoringStackArgs,
 )
 from components.monitoring import ChatRelay, alertmanager_config
 from components.monitoring.alicloud_mail import AlertMailSender
 from components.monitoring.alicloud_relay import AlertRelay
 from components.monitoring.aws import AlertTopics
 from infra.config import StackBase
+from infra.layers.metrics_args import AlertmanagerWiring, stack_args
 
 
 class _Baseline(Protocol):
@@ -50,19 +49,6 @@ class KubernetesLike(Protocol):
     def gateway(self) -> _Gateway: ...
     @property
     def on_platform(self) -> pulumi.ResourceOptions: ...
-
-
-@dataclass(frozen=True)
-class AlertmanagerWiring:
-    """What the cloud adds to the Alertmanager: its configuration and service-account identity."""
-
-    config: pulumi.Input[Mapping[str, Any]]
-    service_account_annotations: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
-    own_secret: bool = False
-    """The config gets a Secret of its own, so the chart values stay readable (priced, checked by
-    policy): when it holds other resources' outputs (topic ARNs, the generated SMTP password)."""
-    notify_ports: tuple[int, ...] = (443,)
-    """TCP ports Alertmanager sends notifications to (HTTPS; an SMTP relay's port)."""
 
 
 @dataclass(frozen=True)
@@ -124,38 +110,6 @@ def aws_alertmanager(
         config=alertmanager_config(cfg.alerting.routing(), topics.topic_arns, cfg.region),
         service_account_annotations={"eks.amazonaws.com/role-arn": role.arn},
         own_secret=True,
-    )
-
-
-def stack_args(
-    cfg: StackBase,
-    storage_class: str,
-    min_volume_gib: int,
-    alertmanager: AlertmanagerWiring,
-    gateway_proxies: GatewayProxies | None = None,
-) -> MonitoringStackArgs:
-    m, chart = cfg.metrics, cfg.metrics.chart
-    return MonitoringStackArgs(
-        part_of=cfg.name,
-        chart=ChartArgs(
-            chart=chart.chart,
-            version=chart.version,
-            repository=chart.repository,
-            values=chart.values,
-        ),
-        namespace=cfg.platform.monitoring_namespace,
-        storage_class=storage_class,
-        min_volume_gib=min_volume_gib,
-        zones=len(cfg.zone_names),
-        cluster_network_cidr=str(cfg.network.cidr),
-        gateway_proxies=gateway_proxies,
-        prometheus=m.prometheus_args(),
-        alertmanager=m.alertmanager_args(),
-        alertmanager_config=alertmanager.config,
-        alertmanager_config_secret=alertmanager.own_secret,
-        alertmanager_service_account_annotations=alertmanager.service_account_annotations,
-        alertmanager_notify_ports=alertmanager.notify_ports,
-        protect_stateful=cfg.protect_stateful_resources,
     )
 
 

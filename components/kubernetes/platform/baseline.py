@@ -21,14 +21,13 @@ from typing import Any
 import pulumi
 from pulumi_kubernetes import core, networking, storage
 
-from components._base import child_opts, require, type_token
+from components._base import child_opts, type_token
 from components.kubernetes.platform.baseline_spec import (
     PlatformBaselineArgs,
     PodSecurityLevel,
     WorkloadNamespaceArgs,
+    validate,
 )
-
-_DNS_LABEL_MAX = 63
 
 
 def k8s_labels(name: str, part_of: str, **extra: str) -> dict[str, str]:
@@ -58,7 +57,7 @@ class PlatformBaseline(pulumi.ComponentResource):
         self, name: str, args: PlatformBaselineArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
         super().__init__(type_token("kubernetes", "PlatformBaseline"), name, None, opts)
-        _validate(args)
+        validate(args)
         self._name, self._args = name, args
         self.namespaces: dict[str, core.v1.Namespace] = {}
         for ns in args.platform_namespaces:
@@ -187,34 +186,3 @@ class PlatformBaseline(pulumi.ComponentResource):
             allow_volume_expansion=True,
             opts=child_opts(self),
         )
-
-
-BUILTIN_NAMESPACES = ("default", "kube-system", "kube-public", "kube-node-lease")
-"""Kubernetes creates these itself; a Namespace resource of the same name fails to create."""
-
-
-def _validate(args: PlatformBaselineArgs) -> None:
-    require(bool(args.part_of), "part_of", "must not be empty")
-    require(bool(args.namespaces), "namespaces", "at least one workload namespace is required")
-    names = [n.name for n in args.namespaces]
-    require(len(set(names)) == len(names), "namespaces", f"duplicate names in {names}")
-    platform = list(args.platform_namespaces)
-    require(len(set(platform)) == len(platform), "platform_namespaces",
-            f"duplicate names in {platform}: each platform add-on has its own namespace")  # fmt: skip
-    builtin = sorted((set(names) | set(platform)) & set(BUILTIN_NAMESPACES))
-    require(not builtin, "platform_namespaces",
-            f"{builtin} exist in every cluster: the baseline creates (and owns) its namespaces")  # fmt: skip
-    overlap = sorted(set(names) & set(args.platform_namespaces))
-    require(not overlap, "namespaces", f"{overlap} are platform namespaces")
-    for ns in args.namespaces:
-        require(
-            ns.pod_security == "restricted",
-            f"namespaces.{ns.name}.pod_security",
-            f"workload namespaces enforce 'restricted', got '{ns.pod_security}'",
-        )
-        require(0 < len(ns.name) <= _DNS_LABEL_MAX, f"namespaces.{ns.name}.name", "1-63 characters")
-    require(
-        args.ingress_namespace in args.platform_namespaces,
-        "ingress_namespace",
-        "must be one of platform_namespaces",
-    )

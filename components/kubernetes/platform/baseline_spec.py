@@ -1,10 +1,12 @@
-"""The platform baseline's args and levels: config validates against them without the SDKs."""
+"""The platform baseline's args, levels and check: config and preflight need them without SDKs."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
+
+from components._base import require
 
 if TYPE_CHECKING:
     import pulumi
@@ -71,7 +73,7 @@ class PlatformBaselineArgs:
     """Namespaces for add-ons, created here so they carry PSA labels."""
     storage_class: StorageClassArgs
     """The default StorageClass: its CSI driver and parameters are the cloud's (for AWS,
-    `components.kubernetes.aws_eks.ebs_storage_class`)."""
+    `components.kubernetes.aws_eks_spec.ebs_storage_class`)."""
     storage_reclaim_policy: ReclaimPolicy = "Retain"
     """Reclaim policy of the default StorageClass."""
     workload_namespace_labels: Mapping[str, str] = field(default_factory=dict)
@@ -79,3 +81,35 @@ class PlatformBaselineArgs:
     pod readiness gate: a pod is Ready only once its load balancer target is healthy)."""
     protect_stateful: bool = True
     """Protect the namespaces: deleting one deletes every object and volume claim inside it."""
+
+
+_DNS_LABEL_MAX = 63
+BUILTIN_NAMESPACES = ("default", "kube-system", "kube-public", "kube-node-lease")
+"""Kubernetes creates these itself; a Namespace resource of the same name fails to create."""
+
+
+def validate(args: PlatformBaselineArgs) -> None:
+    require(bool(args.part_of), "part_of", "must not be empty")
+    require(bool(args.namespaces), "namespaces", "at least one workload namespace is required")
+    names = [n.name for n in args.namespaces]
+    require(len(set(names)) == len(names), "namespaces", f"duplicate names in {names}")
+    platform = list(args.platform_namespaces)
+    require(len(set(platform)) == len(platform), "platform_namespaces",
+            f"duplicate names in {platform}: each platform add-on has its own namespace")  # fmt: skip
+    builtin = sorted((set(names) | set(platform)) & set(BUILTIN_NAMESPACES))
+    require(not builtin, "platform_namespaces",
+            f"{builtin} exist in every cluster: the baseline creates (and owns) its namespaces")  # fmt: skip
+    overlap = sorted(set(names) & set(args.platform_namespaces))
+    require(not overlap, "namespaces", f"{overlap} are platform namespaces")
+    for ns in args.namespaces:
+        require(
+            ns.pod_security == "restricted",
+            f"namespaces.{ns.name}.pod_security",
+            f"workload namespaces enforce 'restricted', got '{ns.pod_security}'",
+        )
+        require(0 < len(ns.name) <= _DNS_LABEL_MAX, f"namespaces.{ns.name}.name", "1-63 characters")
+    require(
+        args.ingress_namespace in args.platform_namespaces,
+        "ingress_namespace",
+        "must be one of platform_namespaces",
+    )

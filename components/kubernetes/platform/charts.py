@@ -1,16 +1,17 @@
-"""What the add-ons of every cloud share: pinned chart args (an HTTPS repository or an OCI
-registry), the Let's Encrypt ClusterIssuer solving HTTP-01 through the public Gateway, and their
-checks."""
+"""What the add-ons of every cloud share: the source of a pinned chart (an HTTPS repository or an
+OCI registry) and the Let's Encrypt ClusterIssuer solving HTTP-01 through the public Gateway (the
+chart args and their check: charts_spec.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
 import pulumi
 from pulumi_kubernetes import apiextensions, helm
 
-from components._base import child_opts, require
-from components.kubernetes.gateway_api import HTTP_LISTENER, PUBLIC_GATEWAY
+from components._base import child_opts
+from components.kubernetes.gateway_api import HTTP_LISTENER
+from components.kubernetes.gateway_api_spec import PUBLIC_GATEWAY
 from components.kubernetes.platform.baseline import k8s_labels
 from components.kubernetes.platform.charts_spec import ACME_SERVERS, AcmeServer, ChartArgs
 
@@ -66,21 +67,3 @@ def cluster_issuer(
         opts=child_opts(parent, depends_on=list(depends_on)),
     )
     return issuer
-
-
-def validate_charts(charts: Mapping[str, ChartArgs], required: Sequence[str]) -> None:
-    """Every required chart is given; each is pinned to an exact version from an HTTPS repo."""
-    for key in required:
-        require(key in charts, f"charts.{key}", "a pinned chart is required")
-    for key, chart in charts.items():
-        require(
-            chart.repository.startswith(("https://", "oci://")),
-            f"charts.{key}.repository",
-            "must be an HTTPS repository or an oci:// registry",
-        )
-        parts = chart.version.removeprefix("v").split(".")
-        require(
-            len(parts) == 3 and all(p.isdigit() for p in parts),
-            f"charts.{key}.version",
-            f"'{chart.version}' is not an exact version (x.y.z)",
-        )

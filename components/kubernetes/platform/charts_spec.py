@@ -1,10 +1,12 @@
-"""Pinned chart args, Let's Encrypt servers, value merging: config uses them without the SDKs."""
+"""Pinned chart args and their check, ACME servers, value merging: config uses them without SDKs."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
+
+from components._base import require
 
 AcmeServer = Literal["staging", "production"]
 ACME_SERVERS: dict[AcmeServer, str] = {
@@ -33,3 +35,21 @@ def merge_values(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[s
         else:
             merged[key] = value
     return merged
+
+
+def validate_charts(charts: Mapping[str, ChartArgs], required: Sequence[str]) -> None:
+    """Every required chart is given; each is pinned to an exact version from an HTTPS repo."""
+    for key in required:
+        require(key in charts, f"charts.{key}", "a pinned chart is required")
+    for key, chart in charts.items():
+        require(
+            chart.repository.startswith(("https://", "oci://")),
+            f"charts.{key}.repository",
+            "must be an HTTPS repository or an oci:// registry",
+        )
+        parts = chart.version.removeprefix("v").split(".")
+        require(
+            len(parts) == 3 and all(p.isdigit() for p in parts),
+            f"charts.{key}.version",
+            f"'{chart.version}' is not an exact version (x.y.z)",
+        )

@@ -44,9 +44,8 @@ import pulumi_random as random
 import yaml
 from pulumi_kubernetes import apiextensions, core, helm, networking
 
-from components._base import child_opts, parse_cidr, require, type_token
+from components._base import child_opts, type_token
 from components.kubernetes.platform.baseline import k8s_labels
-from components.kubernetes.platform.charts import validate_charts
 from components.kubernetes.platform.charts_spec import merge_values
 from components.kubernetes.platform.dashboards import DASHBOARD_LABEL, platform_dashboard
 from components.kubernetes.platform.gateway_metrics import GatewayProxies, pod_monitor_spec
@@ -57,6 +56,7 @@ from components.kubernetes.platform.monitoring_spec import (
     MonitoringStackArgs,
     grafana_admin_secret_name,
     stack_values,
+    validate_monitoring,
 )
 
 GATEWAY_POD_MONITOR = "gateway-proxies"
@@ -269,34 +269,3 @@ def network_policy_specs(args: MonitoringStackArgs) -> dict[str, dict[str, Any]]
             ],
         },
     }
-
-
-def validate_monitoring(args: MonitoringStackArgs) -> None:
-    """Reject args that would leave the stack unschedulable, unpinned or without data."""
-    validate_charts({"kube_prometheus_stack": args.chart}, ["kube_prometheus_stack"])
-    require(bool(args.storage_class), "storage_class", "must not be empty")
-    parse_cidr("cluster_network_cidr", args.cluster_network_cidr)
-    for key, replicas in (
-        ("prometheus.replicas", args.prometheus.replicas),
-        ("alertmanager.replicas", args.alertmanager.replicas),
-    ):
-        require(replicas >= 1, key, "at least 1")
-        require(
-            replicas == 1 or replicas <= args.zones,
-            key,
-            f"{replicas} replicas need as many zones (hard anti-affinity across zones); the "
-            f"cluster spans {args.zones}",
-        )
-    require(args.prometheus.retention_days >= 1, "prometheus.retention_days", "at least 1")
-    require(
-        args.prometheus.volume_gib >= args.min_volume_gib,
-        "prometheus.volume_gib",
-        f"at least {args.min_volume_gib} (the smallest volume of StorageClass "
-        f"'{args.storage_class}')",
-    )
-    require(
-        args.alertmanager.volume_gib == 0 or args.alertmanager.volume_gib >= args.min_volume_gib,
-        "alertmanager.volume_gib",
-        f"0 (no volume) or at least {args.min_volume_gib} (the smallest volume of StorageClass "
-        f"'{args.storage_class}')",
-    )

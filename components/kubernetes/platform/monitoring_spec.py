@@ -1,4 +1,4 @@
-"""The metrics stack's args and chart values: config checks its floors on them without the SDKs."""
+"""The metrics stack's args, chart values and check: config and preflight need them without SDKs."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from components.kubernetes.platform.charts_spec import ChartArgs
+from components._base import parse_cidr, require
+from components.kubernetes.platform.charts_spec import ChartArgs, validate_charts
 from components.kubernetes.platform.dashboards import DASHBOARD_LABEL
 from components.kubernetes.platform.gateway_metrics import GatewayProxies
 
@@ -208,3 +209,34 @@ def stack_values(args: MonitoringStackArgs, admin: core.v1.Secret | None = None)
         },
     }
     return values
+
+
+def validate_monitoring(args: MonitoringStackArgs) -> None:
+    """Reject args that would leave the stack unschedulable, unpinned or without data."""
+    validate_charts({"kube_prometheus_stack": args.chart}, ["kube_prometheus_stack"])
+    require(bool(args.storage_class), "storage_class", "must not be empty")
+    parse_cidr("cluster_network_cidr", args.cluster_network_cidr)
+    for key, replicas in (
+        ("prometheus.replicas", args.prometheus.replicas),
+        ("alertmanager.replicas", args.alertmanager.replicas),
+    ):
+        require(replicas >= 1, key, "at least 1")
+        require(
+            replicas == 1 or replicas <= args.zones,
+            key,
+            f"{replicas} replicas need as many zones (hard anti-affinity across zones); the "
+            f"cluster spans {args.zones}",
+        )
+    require(args.prometheus.retention_days >= 1, "prometheus.retention_days", "at least 1")
+    require(
+        args.prometheus.volume_gib >= args.min_volume_gib,
+        "prometheus.volume_gib",
+        f"at least {args.min_volume_gib} (the smallest volume of StorageClass "
+        f"'{args.storage_class}')",
+    )
+    require(
+        args.alertmanager.volume_gib == 0 or args.alertmanager.volume_gib >= args.min_volume_gib,
+        "alertmanager.volume_gib",
+        f"0 (no volume) or at least {args.min_volume_gib} (the smallest volume of StorageClass "
+        f"'{args.storage_class}')",
+    )

@@ -28,31 +28,19 @@ from typing import Any
 import pulumi
 from pulumi_kubernetes import apiextensions, apps, autoscaling, core, networking, policy
 
-from components._base import child_opts, parse_cidr, require, type_token
-from components.kubernetes.architecture import ARCHITECTURES
+from components._base import child_opts, type_token
 from components.kubernetes.gateway_api import GATEWAY_API, http_route_spec
 from components.kubernetes.platform.baseline import k8s_labels
-from components.kubernetes.platform.workload_monitoring import observe, validate_metrics
+from components.kubernetes.platform.workload_monitoring import observe
 from components.kubernetes.platform.workload_spec import (
-    ALLOWED_ADDED_CAPABILITIES,
     CANARY_SUFFIX,
-    CONFIG_KEY,
-    DIGEST,
-    DNS_LABEL,
     HTTP_PORT,
-    MAX_DATA_PORTS,
-    MIN_DATA_PREFIX,
-    PORT_NAME,
-    ROLLOUTS,
-    SECRET_LIKE,
-    TAG,
     CanaryArgs,
-    DataEgressArgs,
     PeerArgs,
     RouteArgs,
     SecurityArgs,
     WorkloadArgs,
-    is_repository,
+    validate_workload,
 )
 
 CONFIG_HASH_ANNOTATION = "groundwork.dev/config-hash"
@@ -473,140 +461,3 @@ def image_reference(args: WorkloadArgs) -> pulumi.Input[str]:
 def _volume_name(path: str) -> str:
     slug = re.sub(r"[^a-z0-9]+", "-", path.lower()).strip("-") or "root"
     return f"writable-{slug}"[:63].rstrip("-")
-
-
-def validate_workload(name: str, args: WorkloadArgs) -> None:
-    """Reject args that would weaken the workload, naming the field."""
-    require(bool(DNS_LABEL.match(name)), "name", f"'{name}' is not a DNS label")
-    require(bool(DNS_LABEL.match(args.namespace)), "namespace", "not a DNS label")
-    require(
-        not isinstance(args.image, str) or is_repository(args.image),
-        "image",
-        "give the repository only (lower-case path, no tag or digest: they have their own fields)",
-    )
-    require(bool(TAG.match(args.tag)), "tag", f"'{args.tag}' is not a valid tag")
-    require(args.tag != "latest", "tag", "'latest' is not a pin; use a version tag")
-    require(
-        bool(args.architectures) and set(args.architectures) <= set(ARCHITECTURES),
-        "architectures",
-        f"must list some of {', '.join(ARCHITECTURES)}",
-    )
-    if args.digest is not None:
-        require(bool(DIGEST.match(args.digest)), "digest", "must be sha256:<64 hex digits>")
-    require(
-        not args.require_digest or args.digest is not None,
-        "digest",
-        "required because require_digest is true",
-    )
-    for port_name, number in args.ports.items():
-        require(
-            bool(PORT_NAME.match(port_name)),
-            f"ports.{port_name}",
-            "a port name is 1-15 lowercase letters, digits or '-', with a letter",
-        )
-        require(
-            1024 <= number <= 65535, f"ports.{port_name}", "use an unprivileged port (1024-65535)"
-        )
-    numbers = list(args.ports.values())
-    require(len(set(numbers)) == len(numbers), "ports", f"the same port twice in {numbers}")
-    for data in args.data_egress:
-        _validate_data_egress(data)
-    data_names = [d.name for d in args.data_egress]
-    require(len(set(data_names)) == len(data_names), "data_egress", f"duplicates in {data_names}")
-    require(1 <= args.min_replicas <= args.max_replicas, "min_replicas", "1 <= min <= max")
-    require(1 <= args.target_cpu_utilization <= 100, "target_cpu_utilization", "1-100")
-    res = args.resources
-    for field_name in ("requests_cpu", "requests_memory", "limits_cpu", "limits_memory"):
-        require(bool(getattr(res, field_name)), f"resources.{field_name}", "must be set")
-    sec = args.security
-    require(sec.run_as_non_root is True, "security.run_as_non_root", "must be true")
-    require(sec.run_as_user is None or sec.run_as_user > 0, "security.run_as_user", "UID 0 is root")
-    require(
-        sec.read_only_root_filesystem is True,
-        "security.read_only_root_filesystem",
-        "must be true; declare writable_paths instead",
-    )
-    require(
-        sec.allow_privilege_escalation is False,
-        "security.allow_privilege_escalation",
-        "must be false",
-    )
-    require("ALL" in sec.drop_capabilities, "security.drop_capabilities", "must drop ALL")
-    extra = sorted(set(sec.add_capabilities) - ALLOWED_ADDED_CAPABILITIES)
-    require(
-        not extra, "security.add_capabilities", f"{extra} are not allowed (only NET_BIND_SERVICE)"
-    )
-    require(
-        sec.seccomp_profile in ("RuntimeDefault", "Localhost"),
-        "security.seccomp_profile",
-        "must be RuntimeDefault or Localhost (never Unconfined)",
-    )
-    for key in args.config:
-        require(bool(CONFIG_KEY.match(key)), "config", f"'{key}' is not a valid ConfigMap key")
-        require(
-            not SECRET_LIKE.search(key),
-            "config",
-            f"'{key}' looks like a secret; put it in a Secret and list it in secret_env_from",
-        )
-    for path in args.writable_paths:
-        require(path.startswith("/") and path != "/", "writable_paths", f"'{path}' is not a path")
-    require(
-        args.pdb_max_unavailable >= 1, "pdb_max_unavailable", "at least 1 (drains must proceed)"
-    )
-    if args.metrics is not None:
-        validate_metrics(args.metrics, args.ports, routed=args.route is not None)
-    if args.route is not None:
-        require(bool(args.route.host), "route.host", "must not be empty")
-        require(HTTP_PORT in args.ports, "route", f"routes to the '{HTTP_PORT}' port; declare it")
-    for cidr in args.load_balancer_cidrs:
-        net = parse_cidr("load_balancer_cidrs", cidr)
-        require(not net.is_global, "load_balancer_cidrs", f"'{cidr}' is not a VPC's subnet")
-    _validate_rollout(name, args)
-
-
-def _validate_rollout(name: str, args: WorkloadArgs) -> None:
-    require(args.rollout in ROLLOUTS, "rollout", f"'{args.rollout}': rolling or canary")
-    canary = args.canary
-    if args.rollout == "rolling":
-        require(canary is None, "canary", "set only with rollout canary (remove it to promote)")
-        return
-    require(canary is not None, "canary", "required with rollout canary (its tag and weight)")
-    assert canary is not None  # for the type checker; require raised otherwise
-    require(args.route is not None, "rollout", "a canary splits the route's traffic: needs route")
-    require(
-        bool(DNS_LABEL.match(name + CANARY_SUFFIX)),
-        "rollout",
-        f"'{name}{CANARY_SUFFIX}' is not a DNS label (name too long for a canary)",
-    )
-    require(bool(TAG.match(canary.tag)), "canary.tag", f"'{canary.tag}' is not a valid tag")
-    require(canary.tag != "latest", "canary.tag", "'latest' is not a pin; use a version tag")
-    if canary.digest is not None:
-        require(bool(DIGEST.match(canary.digest)), "canary.digest", "must be sha256:<64 hex>")
-    require(
-        not args.require_digest or canary.digest is not None,
-        "canary.digest",
-        "required because require_digest is true",
-    )
-    require(0 <= canary.weight <= 100, "canary.weight", f"{canary.weight}: a percent, 0-100")
-    require(1 <= canary.replicas <= 100, "canary.replicas", f"{canary.replicas}: 1-100")
-
-
-def _validate_data_egress(data: DataEgressArgs) -> None:
-    """A data egress opens one port on private CIDRs: never the internet, never a wide range."""
-    field_name = f"data_egress.{data.name}"
-    require(bool(DNS_LABEL.match(data.name)), field_name, "name must be a DNS label")
-    require(1 <= data.port <= 65535, f"{field_name}.port", "1-65535")
-    require(
-        data.end_port is None or data.port < data.end_port <= data.port + MAX_DATA_PORTS - 1,
-        f"{field_name}.end_port",
-        f"above port, at most {MAX_DATA_PORTS} ports in all",
-    )
-    require(bool(data.cidrs), f"{field_name}.cidrs", "at least one CIDR")
-    require(not isinstance(data.cidrs, str), f"{field_name}.cidrs", "a list of CIDRs, not a string")
-    for cidr in data.cidrs:
-        net = parse_cidr(f"{field_name}.cidrs", cidr)
-        require(
-            net.is_private and net.prefixlen >= MIN_DATA_PREFIX,
-            f"{field_name}.cidrs",
-            f"'{cidr}' is not a private subnet (/{MIN_DATA_PREFIX} or narrower)",
-        )

@@ -1,4 +1,4 @@
-"""A Workload's metrics and alert args and their names: config checks them without the SDKs."""
+"""A Workload's metrics and alert args, names and check: config and preflight need no SDK."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
+from components._base import require
 from components.kubernetes.platform.gateway_metrics import GatewayProxies
 
 if TYPE_CHECKING:
@@ -79,3 +80,62 @@ class WorkloadMetricsArgs:
     alerts: WorkloadAlertsArgs = field(default_factory=WorkloadAlertsArgs)
     after: Sequence[pulumi.Resource] = ()
     """What installs the monitoring CRDs (the stack's release): created after it."""
+
+
+def validate_metrics(m: WorkloadMetricsArgs, ports: Mapping[str, int], *, routed: bool) -> None:
+    """`routed`: the Workload has a public route (its request alerts are not optional)."""
+    require(m.source in SOURCES, "metrics.source", f"'{m.source}': one of {', '.join(SOURCES)}")
+    require(
+        m.convention in CONVENTIONS,
+        "metrics.convention",
+        f"'{m.convention}': {', '.join(CONVENTIONS)}",
+    )
+    require(
+        m.source != "app" or m.port in ports,
+        "metrics.port",
+        f"'{m.port}' is not one of the workload's ports {sorted(ports)}",
+    )
+    if m.source == "gateway":
+        require(routed, "metrics.source", "'gateway' measures the service's route: it has none")
+        require(
+            m.gateway is not None,
+            "metrics.source",
+            "'gateway': this cluster's Gateway exports no request metrics (the ALB's are "
+            "CloudWatch's); use 'app'",
+        )
+    if routed and m.source == "none":
+        require(
+            bool(m.request_alerts_opt_out),
+            "metrics.source",
+            "'none' leaves a routed service without error-rate and p95 alerts: use 'app' (or "
+            "'gateway' where the Gateway has metrics), or give the reason in "
+            "request_alerts_opt_out",
+        )
+    else:
+        require(
+            m.request_alerts_opt_out is None,
+            "metrics.request_alerts_opt_out",
+            "only for a routed service with source 'none'",
+        )
+    require(m.path.startswith("/"), "metrics.path", "must start with /")
+    require(5 <= m.interval_seconds <= 300, "metrics.interval_seconds", "5-300")
+    for key, metric in (
+        ("requests_metric", m.requests_metric),
+        ("duration_metric", m.duration_metric),
+    ):
+        require(
+            metric is None or bool(METRIC_NAME.match(metric)),
+            f"metrics.{key}",
+            f"'{metric}' is not a metric name",
+        )
+    require(
+        m.status_label is None or bool(LABEL_NAME.match(m.status_label)),
+        "metrics.status_label",
+        "not a label name",
+    )
+    a = m.alerts
+    require(0 < a.error_rate_percent <= 100, "metrics.alerts.error_rate_percent", "0-100")
+    require(a.p95_latency_seconds > 0, "metrics.alerts.p95_latency_seconds", "above 0")
+    require(0 < a.saturation_percent <= 100, "metrics.alerts.saturation_percent", "0-100")
+    require(a.restarts_per_hour >= 1, "metrics.alerts.restarts_per_hour", "at least 1")
+    require(1 <= a.for_minutes <= 60, "metrics.alerts.for_minutes", "1-60")

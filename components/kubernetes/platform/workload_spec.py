@@ -1,4 +1,4 @@
-"""A Workload's args, names and limits: config validates against them without the SDKs."""
+"""A Workload's args, names, limits and check: config and preflight need them without the SDKs."""
 
 from __future__ import annotations
 
@@ -7,8 +7,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
-from components.kubernetes.architecture import Architecture
-from components.kubernetes.platform.workload_monitoring_spec import WorkloadMetricsArgs
+from components._base import parse_cidr, require
+from components.kubernetes.architecture import ARCHITECTURES, Architecture
+from components.kubernetes.platform.workload_monitoring_spec import (
+    WorkloadMetricsArgs,
+    validate_metrics,
+)
 
 if TYPE_CHECKING:
     import pulumi
@@ -199,3 +203,140 @@ class WorkloadArgs:
 def is_repository(image: str) -> bool:
     """An image repository without tag or digest (a registry host may carry a port)."""
     return len(image) <= 255 and REPOSITORY.match(image) is not None
+
+
+def validate_workload(name: str, args: WorkloadArgs) -> None:
+    """Reject args that would weaken the workload, naming the field."""
+    require(bool(DNS_LABEL.match(name)), "name", f"'{name}' is not a DNS label")
+    require(bool(DNS_LABEL.match(args.namespace)), "namespace", "not a DNS label")
+    require(
+        not isinstance(args.image, str) or is_repository(args.image),
+        "image",
+        "give the repository only (lower-case path, no tag or digest: they have their own fields)",
+    )
+    require(bool(TAG.match(args.tag)), "tag", f"'{args.tag}' is not a valid tag")
+    require(args.tag != "latest", "tag", "'latest' is not a pin; use a version tag")
+    require(
+        bool(args.architectures) and set(args.architectures) <= set(ARCHITECTURES),
+        "architectures",
+        f"must list some of {', '.join(ARCHITECTURES)}",
+    )
+    if args.digest is not None:
+        require(bool(DIGEST.match(args.digest)), "digest", "must be sha256:<64 hex digits>")
+    require(
+        not args.require_digest or args.digest is not None,
+        "digest",
+        "required because require_digest is true",
+    )
+    for port_name, number in args.ports.items():
+        require(
+            bool(PORT_NAME.match(port_name)),
+            f"ports.{port_name}",
+            "a port name is 1-15 lowercase letters, digits or '-', with a letter",
+        )
+        require(
+            1024 <= number <= 65535, f"ports.{port_name}", "use an unprivileged port (1024-65535)"
+        )
+    numbers = list(args.ports.values())
+    require(len(set(numbers)) == len(numbers), "ports", f"the same port twice in {numbers}")
+    for data in args.data_egress:
+        _validate_data_egress(data)
+    data_names = [d.name for d in args.data_egress]
+    require(len(set(data_names)) == len(data_names), "data_egress", f"duplicates in {data_names}")
+    require(1 <= args.min_replicas <= args.max_replicas, "min_replicas", "1 <= min <= max")
+    require(1 <= args.target_cpu_utilization <= 100, "target_cpu_utilization", "1-100")
+    res = args.resources
+    for field_name in ("requests_cpu", "requests_memory", "limits_cpu", "limits_memory"):
+        require(bool(getattr(res, field_name)), f"resources.{field_name}", "must be set")
+    sec = args.security
+    require(sec.run_as_non_root is True, "security.run_as_non_root", "must be true")
+    require(sec.run_as_user is None or sec.run_as_user > 0, "security.run_as_user", "UID 0 is root")
+    require(
+        sec.read_only_root_filesystem is True,
+        "security.read_only_root_filesystem",
+        "must be true; declare writable_paths instead",
+    )
+    require(
+        sec.allow_privilege_escalation is False,
+        "security.allow_privilege_escalation",
+        "must be false",
+    )
+    require("ALL" in sec.drop_capabilities, "security.drop_capabilities", "must drop ALL")
+    extra = sorted(set(sec.add_capabilities) - ALLOWED_ADDED_CAPABILITIES)
+    require(
+        not extra, "security.add_capabilities", f"{extra} are not allowed (only NET_BIND_SERVICE)"
+    )
+    require(
+        sec.seccomp_profile in ("RuntimeDefault", "Localhost"),
+        "security.seccomp_profile",
+        "must be RuntimeDefault or Localhost (never Unconfined)",
+    )
+    for key in args.config:
+        require(bool(CONFIG_KEY.match(key)), "config", f"'{key}' is not a valid ConfigMap key")
+        require(
+            not SECRET_LIKE.search(key),
+            "config",
+            f"'{key}' looks like a secret; put it in a Secret and list it in secret_env_from",
+        )
+    for path in args.writable_paths:
+        require(path.startswith("/") and path != "/", "writable_paths", f"'{path}' is not a path")
+    require(
+        args.pdb_max_unavailable >= 1, "pdb_max_unavailable", "at least 1 (drains must proceed)"
+    )
+    if args.metrics is not None:
+        validate_metrics(args.metrics, args.ports, routed=args.route is not None)
+    if args.route is not None:
+        require(bool(args.route.host), "route.host", "must not be empty")
+        require(HTTP_PORT in args.ports, "route", f"routes to the '{HTTP_PORT}' port; declare it")
+    for cidr in args.load_balancer_cidrs:
+        net = parse_cidr("load_balancer_cidrs", cidr)
+        require(not net.is_global, "load_balancer_cidrs", f"'{cidr}' is not a VPC's subnet")
+    _validate_rollout(name, args)
+
+
+def _validate_rollout(name: str, args: WorkloadArgs) -> None:
+    require(args.rollout in ROLLOUTS, "rollout", f"'{args.rollout}': rolling or canary")
+    canary = args.canary
+    if args.rollout == "rolling":
+        require(canary is None, "canary", "set only with rollout canary (remove it to promote)")
+        return
+    require(canary is not None, "canary", "required with rollout canary (its tag and weight)")
+    assert canary is not None  # for the type checker; require raised otherwise
+    require(args.route is not None, "rollout", "a canary splits the route's traffic: needs route")
+    require(
+        bool(DNS_LABEL.match(name + CANARY_SUFFIX)),
+        "rollout",
+        f"'{name}{CANARY_SUFFIX}' is not a DNS label (name too long for a canary)",
+    )
+    require(bool(TAG.match(canary.tag)), "canary.tag", f"'{canary.tag}' is not a valid tag")
+    require(canary.tag != "latest", "canary.tag", "'latest' is not a pin; use a version tag")
+    if canary.digest is not None:
+        require(bool(DIGEST.match(canary.digest)), "canary.digest", "must be sha256:<64 hex>")
+    require(
+        not args.require_digest or canary.digest is not None,
+        "canary.digest",
+        "required because require_digest is true",
+    )
+    require(0 <= canary.weight <= 100, "canary.weight", f"{canary.weight}: a percent, 0-100")
+    require(1 <= canary.replicas <= 100, "canary.replicas", f"{canary.replicas}: 1-100")
+
+
+def _validate_data_egress(data: DataEgressArgs) -> None:
+    """A data egress opens one port on private CIDRs: never the internet, never a wide range."""
+    field_name = f"data_egress.{data.name}"
+    require(bool(DNS_LABEL.match(data.name)), field_name, "name must be a DNS label")
+    require(1 <= data.port <= 65535, f"{field_name}.port", "1-65535")
+    require(
+        data.end_port is None or data.port < data.end_port <= data.port + MAX_DATA_PORTS - 1,
+        f"{field_name}.end_port",
+        f"above port, at most {MAX_DATA_PORTS} ports in all",
+    )
+    require(bool(data.cidrs), f"{field_name}.cidrs", "at least one CIDR")
+    require(not isinstance(data.cidrs, str), f"{field_name}.cidrs", "a list of CIDRs, not a string")
+    for cidr in data.cidrs:
+        net = parse_cidr(f"{field_name}.cidrs", cidr)
+        require(
+            net.is_private and net.prefixlen >= MIN_DATA_PREFIX,
+            f"{field_name}.cidrs",
+            f"'{cidr}' is not a private subnet (/{MIN_DATA_PREFIX} or narrower)",
+        )

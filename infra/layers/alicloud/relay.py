@@ -21,9 +21,9 @@ from components.monitoring.alicloud_logs import LogProject
 from components.monitoring.alicloud_relay import AlertRelay, AlertRelayArgs, relayed_chats
 from infra.config import AlicloudStackConfig
 from infra.layers.alicloud.keys import KeyHandles
-from infra.layers.alicloud.kubernetes import (
+from infra.layers.alicloud.kubernetes import KubernetesHandles
+from infra.layers.alicloud.kubernetes_args import (
     RELAY_LOGSTORE,
-    KubernetesHandles,
     app_log_args,
     relay_needed,
     relay_serves_cluster,
