@@ -19,11 +19,11 @@ from pydantic.alias_generators import to_camel
 
 from components.backup.aws import _validate as validate_backup
 from components.backup.aws import _validate_lock as validate_lock
-from components.budget.aws import _validate as validate_budget
-from components.cdn.aws import _validate as validate_cdn
-from components.cdn.aws_api import _validate as validate_api_edge
-from components.cdn.aws_waf import _validate as validate_waf
-from components.dr.aws_failover import _validate as validate_failover
+from components.budget.aws_spec import validate as validate_budget
+from components.cdn.aws_api_spec import validate as validate_api_edge
+from components.cdn.aws_spec import validate as validate_cdn
+from components.cdn.aws_waf_spec import validate as validate_waf
+from components.dr.aws_failover_spec import validate as validate_failover
 from components.dr.objectives import validate_targets
 from components.kubernetes.aws_addons import _validate as validate_addons
 from components.kubernetes.aws_eks import _validate as validate_eks
@@ -35,13 +35,13 @@ from components.kubernetes.platform.baseline import _validate as validate_baseli
 from components.kubernetes.platform.monitoring import validate_monitoring
 from components.kubernetes.platform.workload import validate_workload
 from components.monitoring import relayed_webhooks
-from components.monitoring.aws import AlarmWiring, AlertTopicsArgs
-from components.monitoring.aws import _validate as validate_alert_topics
-from components.monitoring.aws_health import _validate as validate_health
-from components.monitoring.aws_relay import _validate as validate_relay
-from components.monitoring.aws_search import _validate as validate_search
+from components.monitoring.aws_health_spec import validate as validate_health
+from components.monitoring.aws_relay_spec import validate as validate_relay
+from components.monitoring.aws_search_spec import validate as validate_search
+from components.monitoring.aws_spec import AlarmWiring, AlertTopicsArgs
+from components.monitoring.aws_spec import validate as validate_alert_topics
 from components.monitoring.aws_telemetry import _validate as validate_telemetry
-from components.network.aws import _validate as validate_vpc
+from components.network.aws_spec import validate as validate_vpc
 from components.postgres.aws import _validate as validate_postgres
 from components.postgres.aws_global import _validate as validate_global_secondary
 from components.postgres.aws_replica import _validate as validate_cross_region_replica
@@ -49,10 +49,10 @@ from components.redis.aws import _validate as validate_redis
 from components.redis.aws_global import _validate as validate_global_datastore
 from components.redis.aws_serverless import READER_PORT, SERVERLESS_FIELDS
 from components.redis.aws_serverless import _validate as validate_redis_serverless
-from components.registry.aws import validate_registry
-from components.storage.aws import _validate as validate_bucket
-from components.storage.aws_replication import _validate as validate_replication
+from components.registry.aws_spec import validate_registry
 from components.storage.aws_replication_spec import ReplicatedBucket
+from components.storage.aws_replication_spec import validate as validate_replication
+from components.storage.aws_spec import validate as validate_bucket
 from infra.config import AwsStackConfig, StackBase
 from infra.layers import (
     api,

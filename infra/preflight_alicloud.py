@@ -7,8 +7,8 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 from components.alicloud.key_store import validate as validate_key_store
-from components.cdn.alicloud import _validate as validate_cdn
-from components.cdn.alicloud_waf import _validate as validate_waf
+from components.cdn.alicloud_spec import validate as validate_cdn
+from components.cdn.alicloud_waf_spec import validate as validate_waf
 from components.kubernetes.alicloud_ack import _validate as validate_ack
 from components.kubernetes.alicloud_ack import csi_storage_class
 from components.kubernetes.alicloud_ack_spec import ESSD_MIN_VOLUME_GIB
@@ -17,16 +17,16 @@ from components.kubernetes.alicloud_gateway import _validate as validate_gateway
 from components.kubernetes.alicloud_gateway import proxies, source_peers
 from components.kubernetes.alicloud_logs import _validate as validate_container_logs
 from components.kubernetes.platform.baseline import _validate as validate_baseline
-from components.monitoring.alicloud import _validate as validate_contacts
-from components.monitoring.alicloud_logs import _validate_logs as validate_log_project
-from components.monitoring.alicloud_mail import validate_mail_sender
-from components.monitoring.alicloud_relay import validate as validate_relay
-from components.network.alicloud import _validate as validate_vpc
+from components.monitoring.alicloud_logs_spec import validate_logs as validate_log_project
+from components.monitoring.alicloud_mail_spec import validate_mail_sender
+from components.monitoring.alicloud_relay_spec import validate as validate_relay
+from components.monitoring.alicloud_spec import validate as validate_contacts
+from components.network.alicloud_spec import validate as validate_vpc
 from components.postgres.alicloud import _validate as validate_postgres
 from components.postgres.alicloud_polardb import _validate as validate_polardb
 from components.redis.alicloud import _validate as validate_redis
-from components.storage.alicloud import _validate as validate_bucket
-from components.storage.alicloud_replication import _validate as validate_replication_role
+from components.storage.alicloud_replication_spec import validate as validate_replication_role
+from components.storage.alicloud_spec import validate as validate_bucket
 from components.storage.spec import BUCKET_PURPOSES
 from infra.config import AlicloudStackConfig
 from infra.layers.alicloud import data, dr, keys, kubernetes, monitoring, network, relay, storage

@@ -12,7 +12,7 @@ import pulumi_alicloud as alicloud
 import pulumi_aws as aws
 import pulumi_random as random
 
-from components.cdn.alicloud_waf import WafRegion
+from components.cdn.alicloud_waf_spec import WafRegion
 from infra.config import AlicloudStackConfig, AwsStackConfig
 from infra.regions import RESIDENCY_REGIONS
 

@@ -10,7 +10,8 @@ from typing import Any
 
 import pytest
 
-from components.cdn.alicloud_waf import WebFirewall, WebFirewallArgs
+from components.cdn.alicloud_waf import WebFirewall
+from components.cdn.alicloud_waf_spec import WebFirewallArgs
 from infra import ConfigError, parse_config
 from infra.providers import waf_region
 from planner.recorder import RecordingMonitor

@@ -12,7 +12,7 @@ from components.cdn.aws_api import ApiEdge
 from components.cdn.aws_api_spec import ApiEdgeArgs
 from components.cdn.aws_spec import CustomDomainArgs
 from components.cdn.aws_waf_spec import WebFirewallArgs
-from components.monitoring.aws import AlarmWiring
+from components.monitoring.aws_spec import AlarmWiring
 from infra.config import AwsStackConfig
 from infra.layers.storage import StorageHandles
 from infra.providers import Providers

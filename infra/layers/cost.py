@@ -7,7 +7,8 @@ from typing import Any
 
 import pulumi
 
-from components.budget.aws import MonthlyBudget, MonthlyBudgetArgs
+from components.budget.aws import MonthlyBudget
+from components.budget.aws_spec import MonthlyBudgetArgs
 from components.monitoring import Severity
 from infra.config import AwsStackConfig
 from infra.layers.monitoring import MonitoringHandles

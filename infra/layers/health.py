@@ -10,9 +10,9 @@ from typing import Any
 
 import pulumi
 
-from components.monitoring.aws import AlarmWiring
 from components.monitoring.aws_health import EntryHealth
 from components.monitoring.aws_health_spec import EntryHealthArgs, HealthTarget
+from components.monitoring.aws_spec import AlarmWiring
 from infra.config import AwsStackConfig
 from infra.providers import Providers
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import pulumi
 
-from components.monitoring.aws import AlarmWiring
+from components.monitoring.aws_spec import AlarmWiring
 from components.network.aws import Vpc
 from components.network.aws_spec import FlowLogArgs, VpcArgs
 from infra.config import AwsStackConfig

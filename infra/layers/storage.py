@@ -12,7 +12,7 @@ from components.cdn.aws import Cdn
 from components.cdn.aws_spec import CdnArgs, CustomDomainArgs, SecurityHeadersArgs
 from components.cdn.aws_waf_spec import WebFirewallArgs
 from components.dr import CRITICAL_TAG
-from components.monitoring.aws import AlarmWiring
+from components.monitoring.aws_spec import AlarmWiring
 from components.storage.aws import Bucket
 from components.storage.aws_spec import AccessLogArgs, BucketArgs, LogTargetArgs
 from components.storage.spec import LifecycleArgs, Transition

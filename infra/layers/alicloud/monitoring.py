@@ -10,9 +10,10 @@ from typing import Any
 
 import pulumi
 
-from components.monitoring.alicloud import AlarmWiring, AlertContacts, AlertContactsArgs
+from components.monitoring.alicloud import AlarmWiring, AlertContacts
 from components.monitoring.alicloud_mail import AlertMailSender
 from components.monitoring.alicloud_mail_spec import AlertMailSenderArgs
+from components.monitoring.alicloud_spec import AlertContactsArgs
 from infra.config import AlicloudStackConfig
 from infra.providers import Providers, alicloud_provider
 from infra.sections.alerting import DirectMail

@@ -18,7 +18,8 @@ import pulumi
 
 from components.monitoring.alicloud import AlarmWiring
 from components.monitoring.alicloud_logs import LogProject
-from components.monitoring.alicloud_relay import AlertRelay, AlertRelayArgs, relayed_chats
+from components.monitoring.alicloud_relay import AlertRelay
+from components.monitoring.alicloud_relay_spec import AlertRelayArgs, relayed_chats
 from infra.config import AlicloudStackConfig
 from infra.layers.alicloud.keys import KeyHandles
 from infra.layers.alicloud.kubernetes import (

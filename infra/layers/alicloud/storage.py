@@ -13,11 +13,15 @@ from typing import TYPE_CHECKING, Any
 
 import pulumi
 
-from components.cdn.alicloud import Cdn, CdnArgs
-from components.cdn.alicloud_waf import WebFirewall, WebFirewallArgs
+from components.cdn.alicloud import Cdn
+from components.cdn.alicloud_spec import CdnArgs
+from components.cdn.alicloud_waf import WebFirewall
+from components.cdn.alicloud_waf_spec import WebFirewallArgs
 from components.dr import CRITICAL_TAG
-from components.storage.alicloud import AccessLogArgs, Bucket, BucketArgs
-from components.storage.alicloud_replication import ReplicationRole, ReplicationRoleArgs
+from components.storage.alicloud import Bucket
+from components.storage.alicloud_replication import ReplicationRole
+from components.storage.alicloud_replication_spec import ReplicationRoleArgs
+from components.storage.alicloud_spec import AccessLogArgs, BucketArgs
 from components.storage.spec import BUCKET_PURPOSES, LifecycleArgs, ReplicationArgs
 from infra.config import AlicloudStackConfig
 from infra.layers.alicloud import NOT_BUILT
