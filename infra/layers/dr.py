@@ -32,7 +32,8 @@ from components.storage.aws import Bucket
 from components.storage.aws_replication import Replication, ReplicationAlarms, ReplicationAlarmsArgs
 from components.storage.aws_replication_spec import ReplicatedBucket, ReplicationArgs
 from infra.config import AwsStackConfig
-from infra.layers.api import ApiHandles, failover_dns
+from infra.layers.api import ApiHandles
+from infra.layers.api_args import failover_dns
 from infra.layers.data import DataHandles, global_database
 from infra.layers.dr_region import DrRegionHandles, dr_cluster_name, dr_tags
 from infra.layers.kubernetes import cluster_args

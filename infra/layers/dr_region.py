@@ -18,7 +18,7 @@ from components.network.aws import Vpc
 from components.network.aws_spec import VpcArgs
 from infra.config import AwsStackConfig
 from infra.layers.lock import lock_args
-from infra.layers.network import cluster_name, vpc_args_of
+from infra.layers.network_args import cluster_name, vpc_args_of
 from infra.providers import Providers
 
 

@@ -23,7 +23,8 @@ from components.monitoring.aws import AlarmWiring
 from components.network.aws import Vpc
 from infra.config import AwsStackConfig
 from infra.kubernetes import kubernetes_provider
-from infra.layers.network import NetworkHandles, cluster_name
+from infra.layers.network import NetworkHandles
+from infra.layers.network_args import cluster_name
 from infra.layers.platform import shared_baseline_args
 from infra.providers import Providers
 

@@ -18,8 +18,9 @@ from components.monitoring import AlarmSpec, apply_policy
 from components.monitoring.aws import AlertTopics
 from components.monitoring.aws_spec import AlarmWiring, AlertTopicsArgs
 from infra.config import AwsStackConfig
-from infra.layers.health import health_wanted
-from infra.providers import EDGE_REGION, Providers
+from infra.layers.health_args import health_wanted
+from infra.providers import Providers
+from infra.regions import EDGE_REGION
 
 
 @dataclass(frozen=True)

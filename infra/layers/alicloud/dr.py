@@ -18,7 +18,7 @@ from components.dr.objectives import RecoveryObjectives
 from components.network.alicloud import Vpc
 from components.network.alicloud_spec import VpcArgs
 from infra.config import AlicloudStackConfig
-from infra.layers.alicloud.network import vpc_args_of
+from infra.layers.alicloud.network_args import vpc_args_of
 from infra.providers import Providers
 
 DR_ROLE = {"dr-role": "replica"}

@@ -20,7 +20,7 @@ from components.network.alicloud import Vpc
 from infra.config import AlicloudStackConfig
 from infra.layers.alicloud.dr import DrHandles, dr_tags
 from infra.layers.alicloud.network import NetworkHandles
-from infra.layers.alicloud.storage import critical_roles
+from infra.layers.alicloud.storage_args import critical_roles
 from infra.providers import Providers
 
 KEY_TIER = "data"
