@@ -617,7 +617,7 @@ class AwsStackConfig(StackBase):
         if self.cluster.enabled:
             yield from self._telemetry_floor_problems()
         if not self.health_checks.enabled and limits.enforced("obs-entry-health-checks"):
-            from infra.layers.health import entry_points  # noqa: PLC0415 (layers import config)
+            from infra.layers.health_args import entry_points  # noqa: PLC0415 (layers import config)
 
             if entry_points(self):
                 yield Problem("healthChecks.enabled", f"false: {env} checks its public entry "

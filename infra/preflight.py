@@ -19,11 +19,11 @@ from pydantic.alias_generators import to_camel
 
 from components.backup.aws_spec import validate as validate_backup
 from components.backup.aws_spec import validate_lock
-from components.budget.aws import _validate as validate_budget
-from components.cdn.aws import _validate as validate_cdn
-from components.cdn.aws_api import _validate as validate_api_edge
-from components.cdn.aws_waf import _validate as validate_waf
-from components.dr.aws_failover import _validate as validate_failover
+from components.budget.aws_spec import validate as validate_budget
+from components.cdn.aws_api_spec import validate as validate_api_edge
+from components.cdn.aws_spec import validate as validate_cdn
+from components.cdn.aws_waf_spec import validate as validate_waf
+from components.dr.aws_failover_spec import validate as validate_failover
 from components.dr.objectives_spec import validate_targets
 from components.kubernetes.aws_addons_spec import validate as validate_addons
 from components.kubernetes.aws_eks_spec import EBS_MIN_VOLUME_GIB, ebs_storage_class
@@ -34,13 +34,13 @@ from components.kubernetes.platform.baseline_spec import validate as validate_ba
 from components.kubernetes.platform.monitoring_spec import validate_monitoring
 from components.kubernetes.platform.workload_spec import validate_workload
 from components.monitoring import relayed_webhooks
-from components.monitoring.aws import AlarmWiring, AlertTopicsArgs
-from components.monitoring.aws import _validate as validate_alert_topics
-from components.monitoring.aws_health import _validate as validate_health
-from components.monitoring.aws_relay import _validate as validate_relay
-from components.monitoring.aws_search import _validate as validate_search
+from components.monitoring.aws_health_spec import validate as validate_health
+from components.monitoring.aws_relay_spec import validate as validate_relay
+from components.monitoring.aws_search_spec import validate as validate_search
+from components.monitoring.aws_spec import AlarmWiring, AlertTopicsArgs
+from components.monitoring.aws_spec import validate as validate_alert_topics
 from components.monitoring.aws_telemetry_spec import validate as validate_telemetry
-from components.network.aws import _validate as validate_vpc
+from components.network.aws_spec import validate as validate_vpc
 from components.postgres.aws_global_spec import validate as validate_global_secondary
 from components.postgres.aws_replica_spec import validate as validate_cross_region_replica
 from components.postgres.aws_spec import validate as validate_postgres
@@ -48,24 +48,24 @@ from components.redis.aws_global_spec import validate as validate_global_datasto
 from components.redis.aws_serverless_spec import READER_PORT, SERVERLESS_FIELDS
 from components.redis.aws_serverless_spec import validate as validate_redis_serverless
 from components.redis.aws_spec import validate as validate_redis
-from components.registry.aws import validate_registry
-from components.storage.aws import _validate as validate_bucket
-from components.storage.aws_replication import _validate as validate_replication
+from components.registry.aws_spec import validate_registry
 from components.storage.aws_replication_spec import ReplicatedBucket
+from components.storage.aws_replication_spec import validate as validate_replication
+from components.storage.aws_spec import validate as validate_bucket
 from infra.config import AwsStackConfig, StackBase
 from infra.layers import (
-    api,
+    api_args,
     apps_args,
-    cost,
+    cost_args,
     data_args,
     dr_args,
     dr_region_args,
-    health,
+    health_args,
     kubernetes_args,
     metrics_args,
-    network,
-    registry,
-    storage,
+    network_args,
+    registry_args,
+    storage_args,
     telemetry_args,
 )
 
@@ -107,18 +107,18 @@ def run_checks(cfg: BaseModel, found: list[Check]) -> Iterator[tuple[str, str]]:
 def checks(cfg: AwsStackConfig) -> list[Check]:
     """Every component the stack would build, each with its validator bound to its args."""
     found = [
-        Check("Vpc", validate_vpc, (network.vpc_args(cfg),), "network",
+        Check("Vpc", validate_vpc, (network_args.vpc_args(cfg),), "network",
               {"cluster_names": "name"}),
-        Check("Bucket logs", validate_bucket, (storage.log_bucket_args(cfg),),
+        Check("Bucket logs", validate_bucket, (storage_args.log_bucket_args(cfg),),
               "storage.logs", {"lifecycle.expiration_days": "storage.logs.retentionDays"}),
     ]  # fmt: skip
     for role, settings in (("assets", cfg.storage.assets), ("uploads", cfg.storage.uploads),
                            ("backups", cfg.storage.backups)):  # fmt: skip
         if settings.enabled:
-            args = storage.bucket_args(cfg, settings, STAND_IN, role, grants=(), key_grants=())
+            args = storage_args.bucket_args(cfg, settings, STAND_IN, role, grants=(), key_grants=())
             found.append(Check(f"Bucket {role}", validate_bucket, (args,), f"storage.{role}"))
     if cfg.cdn.enabled:
-        cdn = storage.cdn_args(cfg, STAND_IN, STAND_IN, STAND_IN)
+        cdn = storage_args.cdn_args(cfg, STAND_IN, STAND_IN, STAND_IN)
         found.append(
             Check("Cdn", validate_cdn, (cdn,), "cdn",
                   {"security_headers.content_security_policy": "cdn.contentSecurityPolicy"})
@@ -126,14 +126,14 @@ def checks(cfg: AwsStackConfig) -> list[Check]:
         if cdn.waf is not None:
             found.append(Check("WebFirewall", validate_waf, (cdn.waf,), "cdn.waf"))
     if cfg.api.enabled:
-        found.append(Check("ApiEdge", validate_api_edge, (api.api_args(cfg, STAND_IN),), "api",
+        found.append(Check("ApiEdge", validate_api_edge, (api_args.api_args(cfg, STAND_IN),), "api",
                            {"origin_host": "api.origin", "domain": "api.host",
                             "waf": "cdn.waf"}))  # fmt: skip
-        if api.failover_dns(cfg):
+        if api_args.failover_dns(cfg):
             found.append(Check("FailoverRecords", validate_failover,
                                (dr_args.failover_args(cfg, STAND_IN),), "dr.failover",
                                {"endpoints": "dr.failover.apiStandbyHost"}))  # fmt: skip
-    budget = cost.budget_args(cfg)
+    budget = cost_args.budget_args(cfg)
     if budget is not None:
         found.append(Check("MonthlyBudget", validate_budget, (budget,), "budget",
                            {"monthly_limit_usd": "budget.monthlyLimit"}))  # fmt: skip
@@ -142,7 +142,7 @@ def checks(cfg: AwsStackConfig) -> list[Check]:
         found.append(Check("AlertTopics", validate_alert_topics, (topics,), "alerting"))
         if relayed_webhooks(topics.routing):  # the monitoring layer's condition for the relay
             found.append(Check("AlertRelay", validate_relay, (topics.routing,), "alerting"))
-    if (entries := health.health_args(cfg, {}, AlarmWiring(topics={}))) is not None:
+    if (entries := health_args.health_args(cfg, {}, AlarmWiring(topics={}))) is not None:
         found.append(Check("EntryHealth", validate_health, (entries,), "healthChecks",
                            {"targets": "apps"}))  # fmt: skip
     found += _data_checks(cfg)
@@ -184,7 +184,7 @@ def _dr_checks(cfg: AwsStackConfig) -> list[Check]:
         Check("Vpc dr", validate_vpc, (vpc,), "dr.network"),
         Check("RecoveryObjectives", validate_targets, (cfg.dr.targets.objectives(),),
               "dr.targets"),
-        Check("Bucket dr logs", validate_bucket, (storage.dr_log_bucket_args(cfg),), "storage.logs",
+        Check("Bucket dr logs", validate_bucket, (storage_args.dr_log_bucket_args(cfg),), "storage.logs",
               {"lifecycle.expiration_days": "storage.logs.retentionDays"}),
     ]  # fmt: skip
     if cfg.dr.backup_copies:
@@ -194,7 +194,7 @@ def _dr_checks(cfg: AwsStackConfig) -> list[Check]:
     roles = [r for r in cfg.dr.critical_buckets if getattr(cfg.storage, r).enabled]
     for role in roles:
         found.append(Check(f"Bucket {role} replica", validate_bucket,
-                           (storage.replica_args(cfg, role, STAND_IN),), f"storage.{role}"))  # fmt: skip
+                           (storage_args.replica_args(cfg, role, STAND_IN),), f"storage.{role}"))  # fmt: skip
     if roles:
         pair = ReplicatedBucket(source_bucket=STAND_IN, source_arn=STAND_IN,
                                 source_kms_key_arn=STAND_IN, destination_arn=STAND_IN,
@@ -250,7 +250,7 @@ def _kubernetes_checks(cfg: AwsStackConfig) -> list[Check]:
         Check("PublicGateway", validate_gateway, (kubernetes_args.gateway_args(cfg),), "platform",
               {"route_namespaces": "platform.namespaces", "hosts": "apps",
                "route53_zone_id": "platform.route53Zone.zoneId"}),
-        Check("Registry", validate_registry, (registry.registry_args(cfg, None),), "registry",
+        Check("Registry", validate_registry, (registry_args.registry_args(cfg, None),), "registry",
               {"applications": "apps", "untagged_expiry_days": "registry.untaggedImageExpiryDays"}),
         *([Check("LogSearch", validate_search, (search,), "logs.search",
                  {"domain_name": "name", "subnet_ids": "network.zones",

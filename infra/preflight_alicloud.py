@@ -7,8 +7,8 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 from components.alicloud.key_store_spec import validate as validate_key_store
-from components.cdn.alicloud import _validate as validate_cdn
-from components.cdn.alicloud_waf import _validate as validate_waf
+from components.cdn.alicloud_spec import validate as validate_cdn
+from components.cdn.alicloud_waf_spec import validate as validate_waf
 from components.kubernetes.alicloud_ack_spec import ESSD_MIN_VOLUME_GIB, csi_storage_class
 from components.kubernetes.alicloud_ack_spec import validate as validate_ack
 from components.kubernetes.alicloud_addons_spec import validate as validate_addons
@@ -16,16 +16,16 @@ from components.kubernetes.alicloud_gateway_spec import proxies, source_peers
 from components.kubernetes.alicloud_gateway_spec import validate as validate_gateway
 from components.kubernetes.alicloud_logs_spec import validate as validate_container_logs
 from components.kubernetes.platform.baseline_spec import validate as validate_baseline
-from components.monitoring.alicloud import _validate as validate_contacts
-from components.monitoring.alicloud_logs import _validate_logs as validate_log_project
-from components.monitoring.alicloud_mail import validate_mail_sender
-from components.monitoring.alicloud_relay import validate as validate_relay
-from components.network.alicloud import _validate as validate_vpc
+from components.monitoring.alicloud_logs_spec import validate_logs as validate_log_project
+from components.monitoring.alicloud_mail_spec import validate_mail_sender
+from components.monitoring.alicloud_relay_spec import validate as validate_relay
+from components.monitoring.alicloud_spec import validate as validate_contacts
+from components.network.alicloud_spec import validate as validate_vpc
 from components.postgres.alicloud_polardb_spec import validate as validate_polardb
 from components.postgres.alicloud_spec import validate as validate_postgres
 from components.redis.alicloud_spec import validate as validate_redis
-from components.storage.alicloud import _validate as validate_bucket
-from components.storage.alicloud_replication import _validate as validate_replication_role
+from components.storage.alicloud_replication_spec import validate as validate_replication_role
+from components.storage.alicloud_spec import validate as validate_bucket
 from components.storage.spec import BUCKET_PURPOSES
 from infra.config import AlicloudStackConfig
 from infra.layers.alicloud import (
@@ -33,10 +33,10 @@ from infra.layers.alicloud import (
     dr_args,
     keys_args,
     kubernetes_args,
-    monitoring,
-    network,
-    relay,
-    storage,
+    monitoring_args,
+    network_args,
+    relay_args,
+    storage_args,
 )
 from infra.layers.apps_args import GatewaySources
 from infra.preflight import STAND_IN, Check, monitoring_checks, run_checks, workload_checks
@@ -57,7 +57,7 @@ def component_problems(cfg: AlicloudStackConfig) -> Iterator[tuple[str, str]]:
 
 def not_built(cfg: AlicloudStackConfig) -> Iterator[tuple[str, str]]:
     yield from data_args.not_built(cfg)
-    yield from storage.not_built(cfg)
+    yield from storage_args.not_built(cfg)
     if cfg.alerting.pagerduty_key:
         yield (
             "alerting.pagerdutyKey",
@@ -72,7 +72,7 @@ def not_built(cfg: AlicloudStackConfig) -> Iterator[tuple[str, str]]:
 def checks(cfg: AlicloudStackConfig) -> list[Check]:
     """Every Alibaba Cloud component the stack would build, with its validator and args."""
     found = [
-        Check("Vpc", validate_vpc, (cfg.prefix, network.vpc_args(cfg)), "network",
+        Check("Vpc", validate_vpc, (cfg.prefix, network_args.vpc_args(cfg)), "network",
               {"name": "name"}),
         Check("KeyStore", validate_key_store,
               (keys_args.key_store_args(cfg, STAND_IN, dict.fromkeys(cfg.zone_names, STAND_IN), {}),),
@@ -136,38 +136,38 @@ def _data_checks(cfg: AlicloudStackConfig) -> list[Check]:
 
 def _storage_checks(cfg: AlicloudStackConfig) -> list[Check]:
     found: list[Check] = []
-    if not storage.builds_buckets(cfg):
+    if not storage_args.builds_buckets(cfg):
         return found
-    found.append(Check("Bucket logs", validate_bucket, (storage.log_bucket_args(cfg),),
+    found.append(Check("Bucket logs", validate_bucket, (storage_args.log_bucket_args(cfg),),
                        "storage.logs", {"bucket_name": "name"}))  # fmt: skip
-    critical = storage.critical_roles(cfg)
+    critical = storage_args.critical_roles(cfg)
     replicated = {"replication.replication_time_control": "dr.replicationTimeControl",
                   "replication.destination_region": "dr.region"}  # fmt: skip
     for role in BUCKET_PURPOSES:
         settings = getattr(cfg.storage, role)
         if settings.enabled:
-            args = storage.bucket_args(cfg, settings, STAND_IN, role)
+            args = storage_args.bucket_args(cfg, settings, STAND_IN, role)
             if role in critical:
-                args = replace(args, replication=storage.replication_args(
+                args = replace(args, replication=storage_args.replication_args(
                     cfg, STAND_IN, STAND_IN, STAND_IN))  # fmt: skip
             found.append(Check(f"Bucket {role}", validate_bucket, (args,), f"storage.{role}",
                                {"bucket_name": "name", **replicated}))  # fmt: skip
     if critical:
         found += [
-            Check("Bucket dr-logs", validate_bucket, (storage.dr_log_bucket_args(cfg),),
+            Check("Bucket dr-logs", validate_bucket, (storage_args.dr_log_bucket_args(cfg),),
                   "storage.logs", {"bucket_name": "name"}),
             Check("ReplicationRole", validate_replication_role,
-                  (storage.replication_role_args(cfg, [STAND_IN]),), "dr",
+                  (storage_args.replication_role_args(cfg, [STAND_IN]),), "dr",
                   {"role_name": "name"}),
             *(Check(f"Bucket {role} replica", validate_bucket,
-                    (storage.replica_args(cfg, role, STAND_IN),), f"storage.{role}",
+                    (storage_args.replica_args(cfg, role, STAND_IN),), f"storage.{role}",
                     {"bucket_name": "name"}) for role in critical),
         ]  # fmt: skip
     if cfg.cdn.enabled and cfg.cdn.domain is not None:
-        found.append(Check("Cdn", validate_cdn, (storage.cdn_args(cfg, STAND_IN),), "cdn",
+        found.append(Check("Cdn", validate_cdn, (storage_args.cdn_args(cfg, STAND_IN),), "cdn",
                            {"domain_name": "cdn.domain.name"}))  # fmt: skip
         if cfg.cdn.waf.enabled and cfg.cdn.domain.certificate_id is not None:
-            found.append(Check("WebFirewall", validate_waf, (storage.waf_args(cfg, STAND_IN),),
+            found.append(Check("WebFirewall", validate_waf, (storage_args.waf_args(cfg, STAND_IN),),
                                "cdn.waf", {"certificate_id": "cdn.domain.certificateId",
                                            "domain_name": "cdn.domain.name"}))  # fmt: skip
     return found
@@ -183,16 +183,16 @@ def _dr_checks(cfg: AlicloudStackConfig) -> list[Check]:
 def _monitoring_checks(cfg: AlicloudStackConfig) -> list[Check]:
     if not cfg.alerting.configured:
         return []
-    found = [Check("AlertContacts", validate_contacts, (monitoring.contacts_args(cfg),),
+    found = [Check("AlertContacts", validate_contacts, (monitoring_args.contacts_args(cfg),),
                    "alerting", {"routing": "alerting"})]  # fmt: skip
     if cfg.alerting.direct_mail is not None:
         found.append(Check("AlertMailSender", validate_mail_sender,
-                           (monitoring.mail_sender_args(cfg.alerting.direct_mail),),
+                           (monitoring_args.mail_sender_args(cfg.alerting.direct_mail),),
                            "alerting.directMail"))  # fmt: skip
     if kubernetes_args.relay_needed(cfg):  # the relay layer's condition
         key = {"kms_key_id" if cfg.kms.keys == "default" else "kms_instance_id": STAND_IN}
         vpc = STAND_IN if kubernetes_args.relay_serves_cluster(cfg) else None
-        args = relay.relay_args(cfg, STAND_IN, key, None, cluster_vpc_id=vpc)
+        args = relay_args.relay_args(cfg, STAND_IN, key, None, cluster_vpc_id=vpc)
         found.append(Check("AlertRelay", validate_relay, (args,), "alerting",
                            {"routing": "alerting", "kms_key_id": "kms.keys"}))  # fmt: skip
     return found

@@ -12,13 +12,8 @@ import pulumi_alicloud as alicloud
 import pulumi_aws as aws
 import pulumi_random as random
 
-from components.cdn.alicloud_waf import WafRegion
 from infra.config import AlicloudStackConfig, AwsStackConfig
-from infra.regions import RESIDENCY_REGIONS
-
-EDGE_REGION = "us-east-1"
-"""Where AWS requires CloudFront's companions: ACM certificates, CLOUDFRONT-scoped WAF (and its
-log group), CloudFront log delivery."""
+from infra.regions import EDGE_REGION, waf_region
 
 
 @dataclass(frozen=True)
@@ -97,12 +92,6 @@ def build_alicloud_providers(cfg: AlicloudStackConfig) -> Providers:
         else primary
     )
     return Providers(primary=primary, dr=dr, edge=edge, random=random.Provider("random"))
-
-
-def waf_region(region: str) -> WafRegion:
-    """The WAF 3.0 region serving a stack's region: cn-hangzhou for the Chinese mainland."""
-    mainland = RESIDENCY_REGIONS["mainland-china"]["alicloud"]
-    return "cn-hangzhou" if region in mainland else "ap-southeast-1"
 
 
 def alicloud_provider(name: str, region: str, account_id: str | None) -> alicloud.Provider:

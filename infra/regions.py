@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from components._base import Cloud
+from components.cdn.alicloud_waf_spec import WafRegion
 
 CLOUD_NAMES: dict[Cloud, str] = {"aws": "AWS", "alicloud": "Alibaba Cloud"}
 
@@ -82,3 +83,14 @@ def is_zone_of(cloud: Cloud, region: str, zone: str) -> bool:
 def zone_suffix(region: str, zone: str) -> str:
     """The letter part of a full zone name (`eu-west-1c` -> `c`, `cn-hangzhou-k` -> `k`)."""
     return zone[len(region) :].lstrip("-")
+
+
+EDGE_REGION = "us-east-1"
+"""Where AWS requires CloudFront's companions: ACM certificates, CLOUDFRONT-scoped WAF (and its
+log group), CloudFront log delivery."""
+
+
+def waf_region(region: str) -> WafRegion:
+    """The WAF 3.0 region serving a stack's region: cn-hangzhou for the Chinese mainland."""
+    mainland = RESIDENCY_REGIONS["mainland-china"]["alicloud"]
+    return "cn-hangzhou" if region in mainland else "ap-southeast-1"

@@ -15,8 +15,7 @@ import pytest
 
 from components.kubernetes.platform.monitoring import network_policy_specs
 from components.monitoring import SEVERITIES, alertmanager_config
-from components.monitoring.alicloud_mail import validate_mail_sender
-from components.monitoring.alicloud_mail_spec import AlertMailSenderArgs
+from components.monitoring.alicloud_mail_spec import AlertMailSenderArgs, validate_mail_sender
 from infra import ConfigError, parse_config
 from infra.build import build
 from infra.config import AlicloudStackConfig

@@ -10,18 +10,23 @@ from typing import Any
 
 import pytest
 
-from components.cdn.alicloud import Cdn, CdnArgs
-from components.cdn.alicloud_waf import WebFirewall, WebFirewallArgs
+from components.cdn.alicloud import Cdn
+from components.cdn.alicloud_spec import CdnArgs
+from components.cdn.alicloud_waf import WebFirewall
+from components.cdn.alicloud_waf_spec import WebFirewallArgs
 from components.monitoring import AlarmPolicy, AlertRouting, SeverityChannels, Webhook
-from components.monitoring.alicloud import AlertContacts, AlertContactsArgs
-from components.monitoring.alicloud_relay import AlertRelay, AlertRelayArgs
+from components.monitoring.alicloud import AlertContacts
+from components.monitoring.alicloud_relay import AlertRelay
+from components.monitoring.alicloud_relay_spec import AlertRelayArgs
+from components.monitoring.alicloud_spec import AlertContactsArgs
 from components.postgres.alicloud import PostgresHa
 from components.postgres.alicloud_polardb import PolarDbPostgres
 from components.postgres.alicloud_polardb_spec import PolarDbArgs
 from components.postgres.alicloud_spec import PostgresHaArgs
 from components.redis.alicloud import RedisHa
 from components.redis.alicloud_spec import RedisHaArgs
-from components.storage.alicloud import AccessLogArgs, Bucket, BucketArgs
+from components.storage.alicloud import Bucket
+from components.storage.alicloud_spec import AccessLogArgs, BucketArgs
 from planner.policy_report import policy_resources
 from planner.recorder import RecordedResource
 from policies.guardrails import config_path, load_pack_config

@@ -11,7 +11,8 @@ import pulumi_aws as aws
 import pytest
 
 from components.monitoring import alertmanager_config
-from components.monitoring.aws import PAGERDUTY_CLOUDWATCH_URL, AlertTopics, AlertTopicsArgs
+from components.monitoring.aws import PAGERDUTY_CLOUDWATCH_URL, AlertTopics
+from components.monitoring.aws_spec import AlertTopicsArgs
 from infra import ConfigError, parse_config
 from infra.build import build
 from infra.config import load_config

@@ -17,8 +17,10 @@ from components.monitoring import (
     SeverityChannels,
     Webhook,
 )
-from components.monitoring.alicloud import AlertContacts, AlertContactsArgs
-from components.monitoring.alicloud_logs import LogProject, LogProjectArgs
+from components.monitoring.alicloud import AlertContacts
+from components.monitoring.alicloud_logs import LogProject
+from components.monitoring.alicloud_logs_spec import LogProjectArgs
+from components.monitoring.alicloud_spec import AlertContactsArgs
 from components.postgres.alicloud import PostgresHa
 from components.postgres.alicloud_spec import PostgresHaArgs
 from components.redis.alicloud import RedisHa

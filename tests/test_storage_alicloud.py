@@ -10,8 +10,10 @@ from typing import Any
 
 import pytest
 
-from components.cdn.alicloud import Cdn, CdnArgs
-from components.storage.alicloud import AccessLogArgs, Bucket, BucketArgs
+from components.cdn.alicloud import Cdn
+from components.cdn.alicloud_spec import CdnArgs
+from components.storage.alicloud import Bucket
+from components.storage.alicloud_spec import AccessLogArgs, BucketArgs
 from components.storage.spec import LifecycleArgs, ReplicationArgs, Transition
 from infra.config import ConfigError
 from planner.recorder import RecordingMonitor

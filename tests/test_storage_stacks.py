@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from infra.providers import EDGE_REGION
+from infra.regions import EDGE_REGION
 from planner.recorder import RecordedResource, RecordingMonitor
 from tests.conftest import built, in_dr_region, of_type, one, stack_config
 

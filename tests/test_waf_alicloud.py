@@ -10,9 +10,10 @@ from typing import Any
 
 import pytest
 
-from components.cdn.alicloud_waf import WebFirewall, WebFirewallArgs
+from components.cdn.alicloud_waf import WebFirewall
+from components.cdn.alicloud_waf_spec import WebFirewallArgs
 from infra import ConfigError, parse_config
-from infra.providers import waf_region
+from infra.regions import waf_region
 from planner.recorder import RecordingMonitor
 from tests.conftest import alicloud_stack_config, built, of_type, one, raw_stack_config, run_mocked
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pulumi
+if TYPE_CHECKING:  # the SDK is imported where outputs are built: config validation needs none of it
+    import pulumi
 
-from components.aws.identity import AwsContext
+    from components.aws.identity import AwsContext
 
 
 def assume_role_policy(service: str, condition: dict[str, Any] | None = None) -> str:
@@ -36,6 +37,7 @@ def kms_key_policy(
     `service_statements` may use the placeholders `{account}`, `{partition}` and `{region}` in
     their string values; they are filled once the context resolves.
     """
+    import pulumi  # noqa: PLC0415
 
     def render(args: list[str]) -> str:
         account, partition, region = args

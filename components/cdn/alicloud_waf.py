@@ -20,41 +20,16 @@ passes a provider in that region (infra/providers.py `edge`).
 
 from __future__ import annotations
 
-import ipaddress
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Any, Literal, get_args
+from typing import Any
 
 import pulumi
 from pulumi_alicloud import wafv3
 
-from components._base import child_opts, merged_tags, require, type_token
-from components.cdn import RateWindow, validate_rate_limit
-from components.cdn.alicloud import validate_certificate_id
+from components._base import child_opts, merged_tags, type_token
+from components.cdn.alicloud_waf_spec import WebFirewallArgs, validate
 
-WafRegion = Literal["cn-hangzhou", "ap-southeast-1"]
-"""Where WAF 3.0 instances live: the Chinese mainland, or everywhere else."""
 BLOCK_SECONDS_MIN = 60
 """WAF 3.0 blocks a rate-limited client for 60..86400 s."""
-
-
-@dataclass(frozen=True, kw_only=True)
-class WebFirewallArgs:
-    domain_name: str
-    """The CDN's accelerated domain; its DNS CNAME must point at the `cname` output."""
-    cdn_cname: pulumi.Input[str]
-    """The CDN domain's CNAME: where WAF forwards allowed requests."""
-    certificate_id: str
-    """SSL Certificates Service certificate of the domain (digits): WAF terminates HTTPS."""
-    waf_region: WafRegion = "cn-hangzhou"
-    """Region of the WAF instance; also the suffix WAF expects on certificate ids."""
-    rate_limit: int = 2000
-    """Requests one client IP may make per `rate_limit_window_seconds` before it is blocked."""
-    rate_limit_window_seconds: RateWindow = 300
-    """Counting window of the rate limit; a client over the limit is blocked for one window."""
-    blocked_ip_cidrs: Sequence[str] = ()
-    """IPv4 CIDRs always blocked (the domain listens on IPv4 only: no IPv6 client reaches it)."""
-    tags: Mapping[str, str] = field(default_factory=dict)
 
 
 class WebFirewall(pulumi.ComponentResource):
@@ -68,7 +43,7 @@ class WebFirewall(pulumi.ComponentResource):
         self, name: str, args: WebFirewallArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
         super().__init__(type_token("cdn", "WebFirewall", cloud="alicloud"), name, None, opts)
-        _validate(args)
+        validate(args)
         self.instance = wafv3.Instance(f"{name}-instance", opts=child_opts(self))
         self.instance_id = self.instance.id
         self.domain = wafv3.Domain(
@@ -153,20 +128,3 @@ class WebFirewall(pulumi.ComponentResource):
                 config=config,
                 opts=child_opts(self),
             )
-
-
-def _validate(args: WebFirewallArgs) -> None:
-    validate_certificate_id(args.certificate_id)
-    require(args.waf_region in get_args(WafRegion), "waf_region", f"one of {get_args(WafRegion)}")
-    validate_rate_limit(args.rate_limit, args.rate_limit_window_seconds)
-    for cidr in args.blocked_ip_cidrs:
-        try:
-            net = ipaddress.ip_network(cidr, strict=True)
-        except ValueError as exc:
-            require(False, "blocked_ip_cidrs", f"'{cidr}' is not a CIDR ({exc})")
-            continue
-        require(
-            net.version == 4,
-            "blocked_ip_cidrs",
-            f"'{cidr}': IPv4 only (the WAF domain has no IPv6 listener)",
-        )

@@ -24,31 +24,26 @@ set explicitly, and reports `tls_policy_enforced`.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import replace
-from typing import Any, get_args
+from typing import Any
 
 import pulumi
 from pulumi_aws import cloudfront, cloudwatch, route53
 
-from components._base import child_opts, merged_tags, require, type_token
+from components._base import child_opts, merged_tags, type_token
 from components.aws import s3_policies
 from components.aws.certificate_alarms import certificate_alarms
 from components.aws.certificates import dns_validated_certificate
-from components.aws.patterns import ROUTE53_ZONE_ID
 from components.cdn.aws_alarms import distribution_alarms, firewall_alarms
 from components.cdn.aws_spec import (
-    HSTS_MIN_PRELOAD_SECONDS,
-    MAX_CSP_LENGTH,
-    MINIMUM_TLS_VERSIONS,
     CdnArgs,
     CustomDomainArgs,
-    PriceClass,
-    ViewerProtocol,
+    validate,
 )
 from components.cdn.aws_waf import WebFirewall
-from components.monitoring.aws import AlarmWiring, emit_alarms
+from components.monitoring.aws import emit_alarms
+from components.monitoring.aws_spec import AlarmWiring
 
 # Managed policies, attached by their fixed IDs so the program needs no lookup (works offline).
 CACHING_OPTIMIZED_POLICY_ID = "658327ea-f89d-4fab-a63d-7e88639e58f6"
@@ -58,7 +53,6 @@ CORS_S3_ORIGIN_REQUEST_POLICY_ID = "88a5eaf4-2fd4-4709-b370-b4c650ea3fcf"
 """Managed origin request policy `CORS-S3Origin`: forwards the CORS request headers to S3.
 docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/using-managed-origin-request-policies.html"""
 
-_HOSTNAME = re.compile(r"^(?=.{1,253}$)(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 ORIGIN_ID = "s3-origin"
 REPLICA_ORIGIN_ID = "s3-replica"
 ORIGIN_GROUP_ID = "s3-with-failover"
@@ -91,7 +85,7 @@ class Cdn(pulumi.ComponentResource):
         self, name: str, args: CdnArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
         super().__init__(type_token("cdn", "Cdn", cloud="aws"), name, None, opts)
-        _validate(args)
+        validate(args)
         self._name, self._args = name, args
 
         self.web_acl_arn = None
@@ -345,63 +339,3 @@ def viewer_certificate(
         "minimum_protocol_version": minimum_tls_version,
     }
     return viewer, names, arn
-
-
-def _validate(args: CdnArgs) -> None:
-    require(
-        args.viewer_protocol_policy in get_args(ViewerProtocol),
-        "viewer_protocol_policy",
-        f"'{args.viewer_protocol_policy}' would serve plain HTTP; use redirect-to-https or https-only",
-    )
-    require(
-        args.minimum_tls_version in MINIMUM_TLS_VERSIONS,
-        "minimum_tls_version",
-        f"'{args.minimum_tls_version}' is below TLSv1.2_2021; allowed: "
-        + ", ".join(MINIMUM_TLS_VERSIONS),
-    )
-    require(
-        args.price_class in get_args(PriceClass),
-        "price_class",
-        f"'{args.price_class}' is not a CloudFront price class",
-    )
-    require(
-        args.domain is not None or args.allow_default_certificate,
-        "domain",
-        "required unless allow_default_certificate is set: with the default *.cloudfront.net "
-        "certificate AWS fixes the minimum TLS version at TLSv1",
-    )
-    if args.domain is not None:
-        for host in (args.domain.name, *args.domain.aliases):
-            require(bool(_HOSTNAME.match(host)), "domain", f"'{host}' is not a lowercase hostname")
-        zone = args.domain.hosted_zone_id
-        require(
-            zone is None or ROUTE53_ZONE_ID.match(zone) is not None,
-            "domain.hosted_zone_id",
-            f"'{zone}' is not a Route 53 hosted zone id",
-        )
-    sec = args.security_headers
-    require(
-        sec.hsts_max_age_seconds >= HSTS_MIN_PRELOAD_SECONDS,
-        "security_headers.hsts_max_age_seconds",
-        f"HSTS preload needs at least {HSTS_MIN_PRELOAD_SECONDS} seconds (one year)",
-    )
-    csp = sec.content_security_policy
-    require(bool(csp.strip()), "security_headers.content_security_policy", "must not be empty")
-    require(
-        len(csp) <= MAX_CSP_LENGTH,
-        "security_headers.content_security_policy",
-        f"{len(csp)} characters; CloudFront allows at most {MAX_CSP_LENGTH} in a response "
-        "headers policy (TooLongCSPInResponseHeadersPolicy)",
-    )
-    require(
-        csp.isascii() and csp.isprintable(),
-        "security_headers.content_security_policy",
-        "a header value is one line of printable ASCII characters (the CSP grammar is ASCII: "
-        "write international host names in punycode, xn--...)",
-    )
-    require(bool(re.match(r"^[\w-]+$", args.log_prefix)), "log_prefix", "letters, digits, - and _")
-    require(
-        (args.failover_origin_domain_name is None) == (args.failover_bucket_arn is None),
-        "failover_origin_domain_name",
-        "origin failover needs both the replica's domain name and its ARN",
-    )

@@ -17,18 +17,13 @@ The caller passes the edge (us-east-1) provider, as for `Cdn`.
 
 from __future__ import annotations
 
-import re
-
 import pulumi
 from pulumi_aws import cloudfront, route53
 
-from components._base import child_opts, merged_tags, require, type_token
-from components.cdn import MAX_RATE_LIMIT, MIN_RATE_LIMIT
+from components._base import child_opts, merged_tags, type_token
 from components.cdn.aws import access_logs, edge_alarms, viewer_certificate
-from components.cdn.aws_api_spec import ApiEdgeArgs, rate_limit_for
-from components.cdn.aws_spec import MINIMUM_TLS_VERSIONS
+from components.cdn.aws_api_spec import ApiEdgeArgs, validate
 from components.cdn.aws_waf import WebFirewall
-from components.cdn.aws_waf import _validate as validate_waf
 
 CACHING_DISABLED_POLICY_ID = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
 """Managed cache policy `CachingDisabled`."""
@@ -37,7 +32,6 @@ ALL_VIEWER_EXCEPT_HOST_POLICY_ID = "b689b0a8-53d0-40ab-baf2-68738e2966ac"
 SECURITY_HEADERS_POLICY_ID = "67f7725c-6f97-4210-82d7-5512b31e9d03"
 """Managed response headers policy `SecurityHeadersPolicy` (HSTS, nosniff, frame options, ...)."""
 ORIGIN_ID = "api-origin"
-_HOSTNAME = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 
 
 class ApiEdge(pulumi.ComponentResource):
@@ -52,7 +46,7 @@ class ApiEdge(pulumi.ComponentResource):
         self, name: str, args: ApiEdgeArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
         super().__init__(type_token("cdn", "ApiEdge", cloud="aws"), name, None, opts)
-        _validate(args)
+        validate(args)
         self.host = args.domain.name
         firewall = WebFirewall(
             f"{name}-waf", args.firewall, opts=pulumi.ResourceOptions(parent=self)
@@ -124,26 +118,3 @@ class ApiEdge(pulumi.ComponentResource):
                 "webAclArn": self.web_acl_arn,
             }
         )
-
-
-def _validate(args: ApiEdgeArgs) -> None:
-    for host in (args.domain.name, args.origin_host):
-        require(bool(_HOSTNAME.match(host)), "domain", f"'{host}' is not a lowercase hostname")
-    require(
-        args.origin_host != args.domain.name,
-        "origin_host",
-        "must differ from the API hostname (which points at this distribution)",
-    )
-    require(
-        args.minimum_tls_version in MINIMUM_TLS_VERSIONS,
-        "minimum_tls_version",
-        f"'{args.minimum_tls_version}' is below TLSv1.2_2021",
-    )
-    limit = rate_limit_for(args.rate_limit_per_second, args.rate_limit_window_seconds)
-    require(
-        args.rate_limit_per_second >= 1 and MIN_RATE_LIMIT <= limit <= MAX_RATE_LIMIT,
-        "rate_limit_per_second",
-        f"{args.rate_limit_per_second}/s over {args.rate_limit_window_seconds} s is {limit} "
-        f"requests per window; WAF accepts {MIN_RATE_LIMIT}..{MAX_RATE_LIMIT}",
-    )
-    validate_waf(args.firewall)

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from components.cdn import RateWindow
-from components.cdn.aws_spec import CustomDomainArgs, MinimumTls
+from components._base import require
+from components.cdn import MAX_RATE_LIMIT, MIN_RATE_LIMIT, RateWindow
+from components.cdn.aws_spec import MINIMUM_TLS_VERSIONS, CustomDomainArgs, MinimumTls
 from components.cdn.aws_waf_spec import WebFirewallArgs
+from components.cdn.aws_waf_spec import validate as validate_waf
 
 if TYPE_CHECKING:
     import pulumi
 
-    from components.monitoring.aws import AlarmWiring
+    from components.monitoring.aws_spec import AlarmWiring
 
 
 def rate_limit_for(per_second: int, window_seconds: int) -> int:
@@ -55,3 +58,29 @@ class ApiEdgeArgs:
             tags={**self.tags, **self.waf.tags},
             protect_stateful=self.protect_stateful,
         )
+
+
+_HOSTNAME = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
+
+
+def validate(args: ApiEdgeArgs) -> None:
+    for host in (args.domain.name, args.origin_host):
+        require(bool(_HOSTNAME.match(host)), "domain", f"'{host}' is not a lowercase hostname")
+    require(
+        args.origin_host != args.domain.name,
+        "origin_host",
+        "must differ from the API hostname (which points at this distribution)",
+    )
+    require(
+        args.minimum_tls_version in MINIMUM_TLS_VERSIONS,
+        "minimum_tls_version",
+        f"'{args.minimum_tls_version}' is below TLSv1.2_2021",
+    )
+    limit = rate_limit_for(args.rate_limit_per_second, args.rate_limit_window_seconds)
+    require(
+        args.rate_limit_per_second >= 1 and MIN_RATE_LIMIT <= limit <= MAX_RATE_LIMIT,
+        "rate_limit_per_second",
+        f"{args.rate_limit_per_second}/s over {args.rate_limit_window_seconds} s is {limit} "
+        f"requests per window; WAF accepts {MIN_RATE_LIMIT}..{MAX_RATE_LIMIT}",
+    )
+    validate_waf(args.firewall)

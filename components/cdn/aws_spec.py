@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, get_args
 
+from components._base import require
+from components.aws.patterns import ROUTE53_ZONE_ID
 from components.cdn.aws_waf_spec import WebFirewallArgs
 
 if TYPE_CHECKING:
     import pulumi
 
-    from components.monitoring.aws import AlarmWiring
+    from components.monitoring.aws_spec import AlarmWiring
 
 MinimumTls = Literal["TLSv1.2_2021", "TLSv1.2_2025", "TLSv1.3_2025"]
 MINIMUM_TLS_VERSIONS: tuple[str, ...] = ("TLSv1.2_2021", "TLSv1.2_2025", "TLSv1.3_2025")
@@ -91,3 +94,66 @@ class CdnArgs:
     tags: Mapping[str, str] = field(default_factory=dict)
     protect_stateful: bool = True
     """Protect the WAF log group and key."""
+
+
+_HOSTNAME = re.compile(r"^(?=.{1,253}$)(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
+
+
+def validate(args: CdnArgs) -> None:
+    require(
+        args.viewer_protocol_policy in get_args(ViewerProtocol),
+        "viewer_protocol_policy",
+        f"'{args.viewer_protocol_policy}' would serve plain HTTP; use redirect-to-https or https-only",
+    )
+    require(
+        args.minimum_tls_version in MINIMUM_TLS_VERSIONS,
+        "minimum_tls_version",
+        f"'{args.minimum_tls_version}' is below TLSv1.2_2021; allowed: "
+        + ", ".join(MINIMUM_TLS_VERSIONS),
+    )
+    require(
+        args.price_class in get_args(PriceClass),
+        "price_class",
+        f"'{args.price_class}' is not a CloudFront price class",
+    )
+    require(
+        args.domain is not None or args.allow_default_certificate,
+        "domain",
+        "required unless allow_default_certificate is set: with the default *.cloudfront.net "
+        "certificate AWS fixes the minimum TLS version at TLSv1",
+    )
+    if args.domain is not None:
+        for host in (args.domain.name, *args.domain.aliases):
+            require(bool(_HOSTNAME.match(host)), "domain", f"'{host}' is not a lowercase hostname")
+        zone = args.domain.hosted_zone_id
+        require(
+            zone is None or ROUTE53_ZONE_ID.match(zone) is not None,
+            "domain.hosted_zone_id",
+            f"'{zone}' is not a Route 53 hosted zone id",
+        )
+    sec = args.security_headers
+    require(
+        sec.hsts_max_age_seconds >= HSTS_MIN_PRELOAD_SECONDS,
+        "security_headers.hsts_max_age_seconds",
+        f"HSTS preload needs at least {HSTS_MIN_PRELOAD_SECONDS} seconds (one year)",
+    )
+    csp = sec.content_security_policy
+    require(bool(csp.strip()), "security_headers.content_security_policy", "must not be empty")
+    require(
+        len(csp) <= MAX_CSP_LENGTH,
+        "security_headers.content_security_policy",
+        f"{len(csp)} characters; CloudFront allows at most {MAX_CSP_LENGTH} in a response "
+        "headers policy (TooLongCSPInResponseHeadersPolicy)",
+    )
+    require(
+        csp.isascii() and csp.isprintable(),
+        "security_headers.content_security_policy",
+        "a header value is one line of printable ASCII characters (the CSP grammar is ASCII: "
+        "write international host names in punycode, xn--...)",
+    )
+    require(bool(re.match(r"^[\w-]+$", args.log_prefix)), "log_prefix", "letters, digits, - and _")
+    require(
+        (args.failover_origin_domain_name is None) == (args.failover_bucket_arn is None),
+        "failover_origin_domain_name",
+        "origin failover needs both the replica's domain name and its ARN",
+    )

@@ -21,17 +21,18 @@ import pulumi
 from pulumi_aws import cloudwatch, kms, wafv2
 
 from components._base import (
-    LOG_RETENTION_DAYS,
     child_opts,
     log_class_tag,
     merged_tags,
-    require,
     type_token,
 )
 from components.aws.identity import aws_context
 from components.aws.policy_docs import kms_key_policy, logs_service_statement
-from components.cdn import validate_rate_limit
-from components.cdn.aws_waf_spec import BASELINE_MANAGED_RULE_GROUPS, WebFirewallArgs, is_country
+from components.cdn.aws_waf_spec import (
+    BASELINE_MANAGED_RULE_GROUPS,
+    WebFirewallArgs,
+    validate,
+)
 
 
 class WebFirewall(pulumi.ComponentResource):
@@ -44,7 +45,7 @@ class WebFirewall(pulumi.ComponentResource):
         self, name: str, args: WebFirewallArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
         super().__init__(type_token("cdn", "WebFirewall", cloud="aws"), name, None, opts)
-        _validate(args)
+        validate(args)
         self._name, self._args = name, args
         rules: list[dict[str, Any]] = []
         rules += self._ip_rules()
@@ -182,33 +183,3 @@ def _visibility(metric: str) -> dict[str, Any]:
         "metric_name": re.sub(r"[^\w-]", "-", metric)[:255],
         "sampled_requests_enabled": True,
     }
-
-
-def _validate(args: WebFirewallArgs) -> None:
-    validate_rate_limit(args.rate_limit, args.rate_limit_window_seconds)
-    dupes = set(args.additional_managed_rule_groups) & set(BASELINE_MANAGED_RULE_GROUPS)
-    require(
-        not dupes, "additional_managed_rule_groups", f"already in the baseline: {sorted(dupes)}"
-    )
-    for cidr in args.blocked_ip_cidrs:
-        try:
-            ipaddress.ip_network(cidr, strict=True)
-        except ValueError as exc:
-            require(False, "blocked_ip_cidrs", f"'{cidr}' is not a CIDR ({exc})")
-    cidrs = list(args.blocked_ip_cidrs)
-    require(len(set(cidrs)) == len(cidrs), "blocked_ip_cidrs", f"a CIDR listed twice in {cidrs}")
-    for fld, codes in (("blocked_countries", args.blocked_countries),
-                       ("allowed_countries", args.allowed_countries)):  # fmt: skip
-        bad = [c for c in codes if not is_country(c)]
-        require(not bad, fld, f"not ISO 3166 alpha-2 codes: {bad}")
-        require(len(set(codes)) == len(codes), fld, f"a country listed twice in {list(codes)}")
-    require(
-        not (args.blocked_countries and args.allowed_countries),
-        "allowed_countries",
-        "set either blocked_countries or allowed_countries, not both",
-    )
-    require(
-        args.log_retention_days in LOG_RETENTION_DAYS,
-        "log_retention_days",
-        f"{args.log_retention_days} is not a CloudWatch Logs retention period",
-    )

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import iso3166
 
-from components.cdn import RateWindow
+from components._base import LOG_RETENTION_DAYS, require
+from components.cdn import RateWindow, validate_rate_limit
 
 BASELINE_MANAGED_RULE_GROUPS: tuple[str, ...] = (
     "AWSManagedRulesAmazonIpReputationList",
@@ -43,3 +45,33 @@ class WebFirewallArgs:
     tags: Mapping[str, str] = field(default_factory=dict)
     protect_stateful: bool = True
     """Protect the log group and its key."""
+
+
+def validate(args: WebFirewallArgs) -> None:
+    validate_rate_limit(args.rate_limit, args.rate_limit_window_seconds)
+    dupes = set(args.additional_managed_rule_groups) & set(BASELINE_MANAGED_RULE_GROUPS)
+    require(
+        not dupes, "additional_managed_rule_groups", f"already in the baseline: {sorted(dupes)}"
+    )
+    for cidr in args.blocked_ip_cidrs:
+        try:
+            ipaddress.ip_network(cidr, strict=True)
+        except ValueError as exc:
+            require(False, "blocked_ip_cidrs", f"'{cidr}' is not a CIDR ({exc})")
+    cidrs = list(args.blocked_ip_cidrs)
+    require(len(set(cidrs)) == len(cidrs), "blocked_ip_cidrs", f"a CIDR listed twice in {cidrs}")
+    for fld, codes in (("blocked_countries", args.blocked_countries),
+                       ("allowed_countries", args.allowed_countries)):  # fmt: skip
+        bad = [c for c in codes if not is_country(c)]
+        require(not bad, fld, f"not ISO 3166 alpha-2 codes: {bad}")
+        require(len(set(codes)) == len(codes), fld, f"a country listed twice in {list(codes)}")
+    require(
+        not (args.blocked_countries and args.allowed_countries),
+        "allowed_countries",
+        "set either blocked_countries or allowed_countries, not both",
+    )
+    require(
+        args.log_retention_days in LOG_RETENTION_DAYS,
+        "log_retention_days",
+        f"{args.log_retention_days} is not a CloudWatch Logs retention period",
+    )

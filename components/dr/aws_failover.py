@@ -12,18 +12,12 @@ monitoring capability's `EntryHealth` alarms them in us-east-1 rather than check
 
 from __future__ import annotations
 
-import re
-
 import pulumi
 from pulumi_aws import route53
 
-from components._base import child_opts, require, type_token
-from components.aws.patterns import ROUTE53_ZONE_ID
-from components.dr.aws_failover_spec import FailoverRecordsArgs
+from components._base import child_opts, type_token
+from components.dr.aws_failover_spec import FailoverRecordsArgs, validate
 from components.monitoring.aws_health import https_health_check
-
-_PATH = re.compile(r"^/[A-Za-z0-9._~/-]*$")
-_HOSTNAME = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 
 
 class FailoverRecords(pulumi.ComponentResource):
@@ -34,7 +28,7 @@ class FailoverRecords(pulumi.ComponentResource):
         self, name: str, args: FailoverRecordsArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
         super().__init__(type_token("dr", "FailoverRecords", cloud="aws"), name, None, opts)
-        _validate(args)
+        validate(args)
         self.health_check_ids = {}
         for host, ep in sorted(args.endpoints.items()):
             check = https_health_check(
@@ -64,25 +58,3 @@ class FailoverRecords(pulumi.ComponentResource):
                     opts=child_opts(self),
                 )
         self.register_outputs({"healthCheckIds": self.health_check_ids})
-
-
-def _validate(args: FailoverRecordsArgs) -> None:
-    require(ROUTE53_ZONE_ID.match(args.zone_id) is not None, "zone_id", "not a Route 53 zone id")
-    require(bool(args.endpoints), "endpoints", "at least one hostname")
-    for host, ep in args.endpoints.items():
-        require(bool(_HOSTNAME.match(host)), "endpoints", f"'{host}' is not a lowercase hostname")
-        require(bool(_PATH.match(ep.path)), "endpoints", f"'{ep.path}' is not a URL path")
-        require(
-            (ep.primary is None) == (ep.secondary is None),
-            "endpoints",
-            f"'{host}': a failover pair needs both a primary and a secondary target",
-        )
-        require(
-            ep.secondary is None or bool(_HOSTNAME.match(ep.secondary)),
-            "endpoints",
-            f"'{host}': secondary '{ep.secondary}' is not a hostname",
-        )
-        require(ep.secondary != host, "endpoints", f"'{host}' cannot fail over to itself")
-    require(1 <= args.failure_threshold <= 10, "failure_threshold", "must be 1..10")
-    require(args.request_interval_seconds in (10, 30), "request_interval_seconds", "10 or 30")
-    require(args.ttl_seconds >= 1, "ttl_seconds", "must be positive")

@@ -22,7 +22,7 @@ from typing import Any
 import pulumi
 from pulumi_alicloud import cms
 
-from components._base import child_opts, require, type_token
+from components._base import child_opts, type_token
 from components.monitoring import (
     SEVERITIES,
     AlarmPolicy,
@@ -30,27 +30,14 @@ from components.monitoring import (
     AlertRouting,
     Severity,
     apply_policy,
-    routing_problems,
 )
+from components.monitoring.alicloud_spec import AlertContactsArgs, validate
 
 LEVEL = {"P0": "critical", "P1": "critical", "P2": "warn", "P3": "info"}
 """CloudMonitor's escalation level of each severity (it has three)."""
 TARGET_LEVEL = {"critical": "Critical", "warn": "Warn", "info": "Info"}
 """An alarm target's level (the escalation it is invoked for)."""
 CONTACT_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{1,39}$")
-
-
-def alicloud_routing_problems(routing: AlertRouting) -> list[tuple[str, str]]:
-    """The routing's problems on Alibaba Cloud: the shared ones, plus at most one `https` webhook
-    per severity (a CloudMonitor alarm rule calls one URL)."""
-    problems = routing_problems(routing)
-    for severity, channels in routing.severities.items():
-        https = [n for n in channels.webhooks if n in routing.webhooks
-                 and routing.webhooks[n].kind == "https"]  # fmt: skip
-        if len(https) > 1:
-            problems.append((f"severities.{severity}.webhooks",
-                             f"at most one https webhook on Alibaba Cloud, got {https}"))  # fmt: skip
-    return problems
 
 
 @dataclass(frozen=True)
@@ -70,13 +57,6 @@ class AlarmWiring:
         return replace(self, relay_arn=arn, relayed=frozenset(severities))
 
 
-@dataclass(frozen=True)
-class AlertContactsArgs:
-    routing: AlertRouting
-    language: str = "en"
-    """Language of the notifications: `en` or `zh-cn`."""
-
-
 class AlertContacts(pulumi.ComponentResource):
     """One CloudMonitor contact per recipient and one contact group per severity."""
 
@@ -89,7 +69,7 @@ class AlertContacts(pulumi.ComponentResource):
         super().__init__(
             type_token("monitoring", "AlertContacts", cloud="alicloud"), name, None, opts
         )
-        _validate(args)
+        validate(args)
         routing = args.routing
         self.contacts: dict[str, cms.AlarmContact] = {}
         members: dict[Severity, list[str]] = {}
@@ -159,12 +139,6 @@ def _recipient(routing: AlertRouting, kind: str, slug: str) -> str:
     """The email or number a contact key was made from (keys come from these same values)."""
     values = (str(v) for c in routing.severities.values() for v in getattr(c, kind))
     return next(v for v in values if _slug(v) == slug)
-
-
-def _validate(args: AlertContactsArgs) -> None:
-    for field_name, message in alicloud_routing_problems(args.routing):
-        require(False, f"routing.{field_name}", message)
-    require(args.language in ("en", "zh-cn"), "language", "one of en, zh-cn")
 
 
 def emit_alarms(

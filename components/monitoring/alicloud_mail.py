@@ -12,19 +12,15 @@ Needs an Alibaba Cloud provider in the DirectMail region and a `random` provider
 
 from __future__ import annotations
 
-from typing import get_args
-
 import pulumi
 import pulumi_random as random
 from pulumi_alicloud import directmail
 
-from components._base import child_opts, require, type_token
+from components._base import child_opts, type_token
 from components.monitoring import SmtpRelay
 from components.monitoring.alicloud_mail_spec import (
-    DIRECTMAIL_PORTS,
-    SENDER,
     AlertMailSenderArgs,
-    DirectMailRegion,
+    validate_mail_sender,
 )
 
 SMTP_ENDPOINTS: dict[str, str] = {
@@ -77,19 +73,3 @@ class AlertMailSender(pulumi.ComponentResource):
             password=pulumi.Output.all(self.address.id, secret).apply(lambda both: both[1]),
         )
         self.register_outputs({"sender": args.sender, "smtpHost": self.relay.host})
-
-
-def validate_mail_sender(args: AlertMailSenderArgs) -> None:
-    """What DirectMail would refuse, refused before anything is registered."""
-    allowed = get_args(DirectMailRegion)
-    require(args.region in allowed, "region", f"one of {', '.join(allowed)}")
-    require(
-        args.port in DIRECTMAIL_PORTS,
-        "port",
-        f"one of {', '.join(str(p) for p in DIRECTMAIL_PORTS)} (465: TLS; 25, 80: STARTTLS)",
-    )
-    require(
-        SENDER.match(args.sender) is not None,
-        "sender",
-        "local@domain of lower-case letters, digits, '_' and '-' (DirectMail's rule)",
-    )

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, get_args
 
+from components._base import require
 from components.monitoring import IMPLICIT_TLS_PORT
 
 DirectMailRegion = Literal["cn-hangzhou", "ap-southeast-1", "us-east-1", "eu-central-1"]
@@ -23,3 +24,19 @@ class AlertMailSenderArgs:
     port: int = IMPLICIT_TLS_PORT
     protect: bool = False
     """Protect the address (another system may send from it too)."""
+
+
+def validate_mail_sender(args: AlertMailSenderArgs) -> None:
+    """What DirectMail would refuse, refused before anything is registered."""
+    allowed = get_args(DirectMailRegion)
+    require(args.region in allowed, "region", f"one of {', '.join(allowed)}")
+    require(
+        args.port in DIRECTMAIL_PORTS,
+        "port",
+        f"one of {', '.join(str(p) for p in DIRECTMAIL_PORTS)} (465: TLS; 25, 80: STARTTLS)",
+    )
+    require(
+        SENDER.match(args.sender) is not None,
+        "sender",
+        "local@domain of lower-case letters, digits, '_' and '-' (DirectMail's rule)",
+    )

@@ -23,7 +23,6 @@ import io
 import json
 import zipfile
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -31,18 +30,22 @@ import pulumi
 import pulumi_random as random
 from pulumi_alicloud import fc, kms, ram
 
-from components._base import child_opts, require, type_token
+from components._base import child_opts, type_token
 from components.alicloud.data_tier import data_key
 from components.monitoring import (
-    CHAT_ADAPTER_KINDS,
     AlarmSpec,
     AlertRouting,
     Severity,
     chat_target,
-    routing_problems,
 )
 from components.monitoring import relay as relay_code
 from components.monitoring.alicloud import AlarmWiring, emit_alarms
+from components.monitoring.alicloud_relay_spec import (
+    AlertRelayArgs,
+    cluster_chats,
+    relayed_chats,
+    validate,
+)
 from components.monitoring.relay import alicloud_handler
 
 CODE_DIR = Path(relay_code.__file__).parent
@@ -52,36 +55,8 @@ HANDLER = "relay.alicloud_handler.handler"
 RETRIES = 2
 MAX_EVENT_AGE_SECONDS = 3600
 """An alert older than an hour is dropped (and counted as an error) rather than posted late."""
-RELAYED_KINDS = ("slack", "wecom")
-"""Chats CloudMonitor cannot post to (a DingTalk robot it can, unless the robot signs)."""
 _ZIP_TIME = (2024, 1, 1, 0, 0, 0)
 """Fixed timestamps: the same code gives the same package, so a plan shows no change."""
-
-
-def relayed_chats(routing: AlertRouting) -> dict[Severity, list[str]]:
-    """Per severity, the webhooks CloudMonitor reaches only through the relay: Slack, WeCom and
-    DingTalk robots with a signing secret. Severities without any left out."""
-    chats = {
-        severity: [
-            n for n in channels.webhooks
-            if n in routing.webhooks and (
-                routing.webhooks[n].kind in RELAYED_KINDS
-                or (routing.webhooks[n].kind == "dingtalk" and routing.webhooks[n].secret))
-        ]
-        for severity, channels in routing.severities.items()
-    }  # fmt: skip
-    return {s: names for s, names in chats.items() if names}
-
-
-def cluster_chats(routing: AlertRouting) -> dict[Severity, list[str]]:
-    """Per severity, the webhooks the in-cluster Alertmanager reaches only through the relay:
-    DingTalk and WeCom robots (it has no receiver for their format; Slack it posts to itself)."""
-    chats = {
-        severity: [n for n in channels.webhooks
-                   if n in routing.webhooks and routing.webhooks[n].kind in CHAT_ADAPTER_KINDS]
-        for severity, channels in routing.severities.items()
-    }  # fmt: skip
-    return {s: names for s, names in chats.items() if names}
 
 
 def targets_document(routing: AlertRouting, token: Any = None) -> dict[str, Any]:
@@ -125,28 +100,6 @@ def failure_alarm(function_name: str, region: str) -> list[AlarmSpec]:
             description="Alert relay: chat notifications failed (after Function Compute's retries)",
         )
     ]
-
-
-@dataclass(frozen=True)
-class AlertRelayArgs:
-    routing: AlertRouting
-    region: str
-    log_project: pulumi.Input[str]
-    """The stack's SLS project the function logs to (class `application`)."""
-    logstore: pulumi.Input[str]
-    kms_key_id: pulumi.Input[str] | None = None
-    """The shared default key (`kms.keys: default`), or None with `kms_instance_id`."""
-    kms_instance_id: pulumi.Input[str] | None = None
-    """The KMS instance the relay's own key is created in (`kms.keys: instance`)."""
-    account_id: str | None = None
-    """Narrows the role's resource ARNs to the account (None: `*`, still one key and logstore)."""
-    alarms: AlarmWiring | None = None
-    """Where the function-error alarm goes (None: no alarm). Never through the relay itself."""
-    cluster_vpc_id: pulumi.Input[str] | None = None
-    """The VPC of the cluster whose Alertmanager posts to the relay: an HTTP trigger only that
-    VPC reaches, behind a bearer token (None: CloudMonitor's alarms only)."""
-    tags: Mapping[str, str] = field(default_factory=dict)
-    protect_stateful: bool = True
 
 
 class AlertRelay(pulumi.ComponentResource):
@@ -298,21 +251,3 @@ def role_policy(region: str, account: str, key_id: str, project: str, logstore: 
          "Resource": [f"acs:log:{region}:{account}:project/{project}/logstore/{logstore}"]},
     ]  # fmt: skip
     return json.dumps({"Version": "1", "Statement": statements}, sort_keys=True)
-
-
-def validate(args: AlertRelayArgs) -> None:
-    """What the relay needs (config's preflight runs this first)."""
-    for field_name, message in routing_problems(args.routing):
-        require(False, f"routing.{field_name}", message)
-    require(
-        bool(relayed_chats(args.routing))
-        or (args.cluster_vpc_id is not None and bool(cluster_chats(args.routing))),
-        "routing",
-        "no severity has a slack, wecom or signed dingtalk webhook (nor, with a cluster, a "
-        "dingtalk or wecom one): the stack needs no relay",
-    )
-    require(
-        (args.kms_key_id is None) != (args.kms_instance_id is None),
-        "kms_key_id",
-        "exactly one of kms_key_id (the shared default key) or kms_instance_id",
-    )

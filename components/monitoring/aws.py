@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 import pulumi
 from pulumi_aws import cloudwatch, iam, kms, sns
 
-from components._base import child_opts, merged_tags, require, type_token
+from components._base import child_opts, merged_tags, type_token
 from components.aws.identity import aws_context
 from components.aws.policy_docs import kms_key_policy, logs_service_statement, policy_document
 from components.kubernetes.aws_irsa import service_account_role
@@ -19,11 +18,10 @@ from components.kubernetes.aws_irsa_spec import OidcIdentity
 from components.monitoring import (
     AlarmPolicy,
     AlarmSpec,
-    AlertRouting,
     Severity,
     apply_policy,
-    routing_problems,
 )
+from components.monitoring.aws_spec import AlarmWiring, AlertTopicsArgs, validate
 
 PAGERDUTY_CLOUDWATCH_URL = "https://events.pagerduty.com/integration/{key}/enqueue"
 """PagerDuty's CloudWatch integration endpoint: it confirms SNS subscriptions by itself."""
@@ -47,23 +45,6 @@ _COMPARISON = {
 }
 
 
-@dataclass(frozen=True)
-class AlarmWiring:
-    """What a component needs to emit its alarms: the topic of each severity and the stack's
-    alarm policy (overrides and which severities are wanted)."""
-
-    topics: Mapping[Severity, pulumi.Input[str]]
-    policy: AlarmPolicy = field(default_factory=AlarmPolicy)
-
-
-@dataclass(frozen=True)
-class AlertTopicsArgs:
-    routing: AlertRouting
-    tags: Mapping[str, str] = field(default_factory=dict)
-    protect_stateful: bool = True
-    """Pulumi `protect` on the key: deleting it would make queued notifications unreadable."""
-
-
 class AlertTopics(pulumi.ComponentResource):
     """A customer-managed KMS key and one SNS topic per severity, subscribed to its channels.
 
@@ -78,7 +59,7 @@ class AlertTopics(pulumi.ComponentResource):
         self, name: str, args: AlertTopicsArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
         super().__init__(type_token("monitoring", "AlertTopics", cloud="aws"), name, None, opts)
-        _validate(args)
+        validate(args)
         ctx = aws_context(self)
         self._name = name
         publishers = [{"Service": list(_PUBLISHERS)}]
@@ -194,12 +175,6 @@ class AlertTopics(pulumi.ComponentResource):
             statements=statements,
             tags=tags,
         )
-
-
-def _validate(args: AlertTopicsArgs) -> None:
-    """The routing's first problem, named by its field (the config reports all of them first)."""
-    for field_name, message in routing_problems(args.routing):
-        require(False, field_name, message)
 
 
 def emit_alarms(  # noqa: PLR0917  (each argument is a different kind of thing)

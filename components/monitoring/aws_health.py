@@ -11,20 +11,18 @@ health check both use.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 
 import pulumi
 from pulumi_aws import cloudwatch, route53
 
-from components._base import child_opts, merged_tags, require, type_token
+from components._base import child_opts, merged_tags, type_token
 from components.monitoring import AlarmSpec
 from components.monitoring.aws import emit_alarms
-from components.monitoring.aws_health_spec import EntryHealthArgs
+from components.monitoring.aws_health_spec import EntryHealthArgs, validate
 
 METRIC_REGION = "us-east-1"
 """The only region with Route 53's health-check metrics."""
-_PATH = re.compile(r"^/[A-Za-z0-9._~/-]*$")
 
 
 def https_health_check(
@@ -61,7 +59,7 @@ class EntryHealth(pulumi.ComponentResource):
         self, name: str, args: EntryHealthArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
         super().__init__(type_token("monitoring", "EntryHealth", cloud="aws"), name, None, opts)
-        _validate(args)
+        validate(args)
         self.health_check_ids = {}
         specs: list[AlarmSpec] = []
         for host, target in sorted(args.targets.items()):
@@ -96,15 +94,3 @@ class EntryHealth(pulumi.ComponentResource):
             )
         self.alarms = emit_alarms(self, name, "health", specs, args.alarms, args.tags)
         self.register_outputs({"healthCheckIds": self.health_check_ids})
-
-
-def _validate(args: EntryHealthArgs) -> None:
-    require(bool(args.targets), "targets", "at least one entry point")
-    for host, target in args.targets.items():
-        require(
-            bool(_PATH.match(target.path)),
-            f"targets.{host}.path",
-            f"'{target.path}' is not a URL path",
-        )
-    require(1 <= args.failure_threshold <= 10, "failure_threshold", "must be 1..10")
-    require(args.request_interval_seconds in (10, 30), "request_interval_seconds", "10 or 30")

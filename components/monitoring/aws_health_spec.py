@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from components._base import require
 from components.monitoring import Severity
 
 if TYPE_CHECKING:
     import pulumi
 
-    from components.monitoring.aws import AlarmWiring
+    from components.monitoring.aws_spec import AlarmWiring
 
 KEYS = ("status",)
 """Alarm keys (overridable as `health.status`)."""
@@ -36,3 +38,18 @@ class EntryHealthArgs:
     failure_threshold: int = 3
     request_interval_seconds: int = 30
     tags: Mapping[str, str] = field(default_factory=dict)
+
+
+_PATH = re.compile(r"^/[A-Za-z0-9._~/-]*$")
+
+
+def validate(args: EntryHealthArgs) -> None:
+    require(bool(args.targets), "targets", "at least one entry point")
+    for host, target in args.targets.items():
+        require(
+            bool(_PATH.match(target.path)),
+            f"targets.{host}.path",
+            f"'{target.path}' is not a URL path",
+        )
+    require(1 <= args.failure_threshold <= 10, "failure_threshold", "must be 1..10")
+    require(args.request_interval_seconds in (10, 30), "request_interval_seconds", "10 or 30")

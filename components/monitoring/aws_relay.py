@@ -21,7 +21,7 @@ from typing import Any
 import pulumi
 from pulumi_aws import cloudwatch, iam, lambda_, secretsmanager, sns, sqs
 
-from components._base import child_opts, log_class_tag, merged_tags, require, type_token
+from components._base import child_opts, log_class_tag, merged_tags, type_token
 from components.aws.identity import aws_context
 from components.aws.policy_docs import assume_role_policy, policy_document
 from components.monitoring import (
@@ -30,10 +30,11 @@ from components.monitoring import (
     Severity,
     chat_target,
     relayed_webhooks,
-    routing_problems,
 )
 from components.monitoring import relay as relay_code
-from components.monitoring.aws import AlarmWiring, emit_alarms
+from components.monitoring.aws import emit_alarms
+from components.monitoring.aws_relay_spec import validate
+from components.monitoring.aws_spec import AlarmWiring
 from components.monitoring.relay import handler as relay_handler
 
 CODE_DIR = Path(relay_code.__file__).parent
@@ -108,7 +109,7 @@ class AlertRelay(pulumi.ComponentResource):
         self, name: str, args: AlertRelayArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
         super().__init__(type_token("monitoring", "AlertRelay", cloud="aws"), name, None, opts)
-        _validate(args.routing)
+        validate(args.routing)
         targets = relay_targets(args.routing)
         tags = args.tags
         function_name = f"{name}"[:64]
@@ -227,17 +228,6 @@ class AlertRelay(pulumi.ComponentResource):
         self.failure_queue_arn = queue.arn
         emit_alarms(self, name, "relay", failure_alarm(queue.name), args.alarms, tags)
         self.register_outputs({"functionArn": self.function.arn, "secretArn": secret.arn})
-
-
-def _validate(routing: AlertRouting) -> None:
-    """What the relay needs of the routing (config's preflight runs this first)."""
-    for field_name, message in routing_problems(routing):
-        require(False, f"routing.{field_name}", message)
-    require(
-        bool(relayed_webhooks(routing)),
-        "routing",
-        "no severity has a slack, dingtalk or wecom webhook: the stack needs no relay",
-    )
 
 
 def _targets_document(v: Sequence[Any]) -> str:

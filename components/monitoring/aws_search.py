@@ -11,23 +11,18 @@ access), zone awareness over `zones` zones, its audit and error logs in a log gr
 
 from __future__ import annotations
 
-import re
-
 import pulumi
 from pulumi_aws import cloudwatch, ec2, kms, opensearch
 
 from components._base import (
-    LOG_RETENTION_DAYS,
     child_opts,
     log_class_tag,
     merged_tags,
-    parse_cidr,
-    require,
     type_token,
 )
 from components.aws.identity import aws_context
 from components.aws.policy_docs import kms_key_policy, logs_service_statement, policy_document
-from components.monitoring.aws_search_spec import LogSearchArgs
+from components.monitoring.aws_search_spec import LogSearchArgs, validate
 
 TLS_POLICY = "Policy-Min-TLS-1-2-PFS-2023-10"
 LOG_TYPES = ("AUDIT_LOGS", "ES_APPLICATION_LOGS")
@@ -42,7 +37,7 @@ class LogSearch(pulumi.ComponentResource):
         self, name: str, args: LogSearchArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
         super().__init__(type_token("monitoring", "LogSearch", cloud="aws"), name, None, opts)
-        _validate(args)
+        validate(args)
         protect = args.protect_stateful
         ctx = aws_context(self)
         key = kms.Key(
@@ -169,30 +164,3 @@ class LogSearch(pulumi.ComponentResource):
         self.endpoint = domain.endpoint
         self.arn = domain.arn
         self.register_outputs({"endpoint": self.endpoint, "arn": self.arn})
-
-
-def _validate(args: LogSearchArgs) -> None:
-    require(
-        re.fullmatch(r"[a-z][a-z0-9-]{2,27}", args.domain_name) is not None,
-        "domain_name",
-        f"'{args.domain_name}' is not a domain name (3-28 lowercase letters, digits, '-')",
-    )
-    require(args.zones in (1, 2, 3), "zones", "1, 2 or 3")
-    require(
-        len(args.subnet_ids) >= args.zones, "subnet_ids", f"needs a subnet in {args.zones} zones"
-    )
-    require(
-        args.instance_count >= args.zones and args.instance_count % args.zones == 0,
-        "instance_count",
-        f"a multiple of zones ({args.zones}): zone awareness spreads nodes evenly",
-    )
-    require(
-        args.instance_type.endswith(".search"), "instance_type", "an OpenSearch type (*.search)"
-    )
-    require(args.dedicated_masters in (0, 3), "dedicated_masters", "0 or 3")
-    require(10 <= args.volume_gib <= 16384, "volume_gib", "10..16384")
-    require(args.log_retention_days in LOG_RETENTION_DAYS, "log_retention_days",
-            "a CloudWatch Logs retention period")  # fmt: skip
-    require(bool(args.client_cidrs), "client_cidrs", "at least one")
-    for client, cidr in args.client_cidrs.items():
-        parse_cidr(f"client_cidrs.{client}", cidr)

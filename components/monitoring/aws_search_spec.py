@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
+
+from components._base import LOG_RETENTION_DAYS, parse_cidr, require
 
 if TYPE_CHECKING:
     import pulumi
@@ -36,3 +39,30 @@ class LogSearchArgs:
     """Days the domain's own audit and error logs are kept (the `audit` class)."""
     tags: Mapping[str, str] = field(default_factory=dict)
     protect_stateful: bool = True
+
+
+def validate(args: LogSearchArgs) -> None:
+    require(
+        re.fullmatch(r"[a-z][a-z0-9-]{2,27}", args.domain_name) is not None,
+        "domain_name",
+        f"'{args.domain_name}' is not a domain name (3-28 lowercase letters, digits, '-')",
+    )
+    require(args.zones in (1, 2, 3), "zones", "1, 2 or 3")
+    require(
+        len(args.subnet_ids) >= args.zones, "subnet_ids", f"needs a subnet in {args.zones} zones"
+    )
+    require(
+        args.instance_count >= args.zones and args.instance_count % args.zones == 0,
+        "instance_count",
+        f"a multiple of zones ({args.zones}): zone awareness spreads nodes evenly",
+    )
+    require(
+        args.instance_type.endswith(".search"), "instance_type", "an OpenSearch type (*.search)"
+    )
+    require(args.dedicated_masters in (0, 3), "dedicated_masters", "0 or 3")
+    require(10 <= args.volume_gib <= 16384, "volume_gib", "10..16384")
+    require(args.log_retention_days in LOG_RETENTION_DAYS, "log_retention_days",
+            "a CloudWatch Logs retention period")  # fmt: skip
+    require(bool(args.client_cidrs), "client_cidrs", "at least one")
+    for client, cidr in args.client_cidrs.items():
+        parse_cidr(f"client_cidrs.{client}", cidr)

@@ -16,12 +16,9 @@ from collections.abc import Sequence
 import pulumi
 from pulumi_alicloud import ecs, log, vpc
 
-from components._base import child_opts, log_class_tag, require, type_token
-from components.network.alicloud_spec import NAT_STRATEGIES, VpcArgs
-from components.network.cidr_plan import MAX_ZONE_SLOTS, SubnetPlan, plan_subnets
-
-SLS_NAME_MAX = 63
-"""SLS project names: 3-63 lowercase letters, digits and hyphens, unique in the region."""
+from components._base import child_opts, log_class_tag, type_token
+from components.network.alicloud_spec import VpcArgs, validate
+from components.network.cidr_plan import SubnetPlan, plan_subnets
 
 
 class Vpc(pulumi.ComponentResource):
@@ -43,7 +40,7 @@ class Vpc(pulumi.ComponentResource):
         self, name: str, args: VpcArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
         super().__init__(type_token("network", "Vpc", cloud="alicloud"), name, None, opts)
-        _validate(name, args)
+        validate(name, args)
         self._name = name
         self._args = args
         self.plan = plan_subnets(
@@ -233,32 +230,3 @@ class Vpc(pulumi.ComponentResource):
             opts=child_opts(self),
         )
         return project.project_name
-
-
-def _validate(name: str, args: VpcArgs) -> None:
-    require(len(args.zones) > 0, "zones", "at least one zone is required")
-    require(len(set(args.zones)) == len(args.zones), "zones", f"duplicates in {list(args.zones)}")
-    require(
-        set(args.zones) == set(args.zone_slots),
-        "zone_slots",
-        f"must give a slot for exactly the zones {list(args.zones)}",
-    )
-    require(
-        len(args.zones) <= MAX_ZONE_SLOTS, "zones", f"at most {MAX_ZONE_SLOTS} zones are supported"
-    )
-    require(
-        args.nat in NAT_STRATEGIES, "nat", f"'{args.nat}' is not one of {', '.join(NAT_STRATEGIES)}"
-    )
-    require(1 <= args.eip_bandwidth_mbps <= 500, "eip_bandwidth_mbps", "must be 1 to 500 Mbps")
-    if args.flow_logs is not None:
-        require(
-            1 <= args.flow_logs.retention_days <= 3650,
-            "flow_logs.retention_days",
-            "SLS keeps logs 1 to 3650 days",
-        )
-        project = f"{name}-flow-logs"
-        require(
-            len(project) <= SLS_NAME_MAX,
-            "name",
-            f"the SLS project name '{project}' is longer than {SLS_NAME_MAX} characters",
-        )

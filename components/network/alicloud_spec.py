@@ -6,6 +6,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
+from components._base import require
+from components.network.cidr_plan import MAX_ZONE_SLOTS
+
 NatStrategy = Literal["none", "single", "per_az"]
 NAT_STRATEGIES: tuple[NatStrategy, ...] = ("none", "single", "per_az")
 FlowTrafficType = Literal["All", "Allow", "Drop"]
@@ -41,3 +44,36 @@ class VpcArgs:
     protect_stateful: bool = True
     """Protect the flow-log project and the egress EIPs (third parties allowlist them) and turn
     on their deletion protection."""
+
+
+SLS_NAME_MAX = 63
+"""SLS project names: 3-63 lowercase letters, digits and hyphens, unique in the region."""
+
+
+def validate(name: str, args: VpcArgs) -> None:
+    require(len(args.zones) > 0, "zones", "at least one zone is required")
+    require(len(set(args.zones)) == len(args.zones), "zones", f"duplicates in {list(args.zones)}")
+    require(
+        set(args.zones) == set(args.zone_slots),
+        "zone_slots",
+        f"must give a slot for exactly the zones {list(args.zones)}",
+    )
+    require(
+        len(args.zones) <= MAX_ZONE_SLOTS, "zones", f"at most {MAX_ZONE_SLOTS} zones are supported"
+    )
+    require(
+        args.nat in NAT_STRATEGIES, "nat", f"'{args.nat}' is not one of {', '.join(NAT_STRATEGIES)}"
+    )
+    require(1 <= args.eip_bandwidth_mbps <= 500, "eip_bandwidth_mbps", "must be 1 to 500 Mbps")
+    if args.flow_logs is not None:
+        require(
+            1 <= args.flow_logs.retention_days <= 3650,
+            "flow_logs.retention_days",
+            "SLS keeps logs 1 to 3650 days",
+        )
+        project = f"{name}-flow-logs"
+        require(
+            len(project) <= SLS_NAME_MAX,
+            "name",
+            f"the SLS project name '{project}' is longer than {SLS_NAME_MAX} characters",
+        )

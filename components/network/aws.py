@@ -14,7 +14,7 @@ from collections.abc import Mapping
 import pulumi
 from pulumi_aws import cloudwatch, ec2, elasticache, iam, kms, rds, vpc
 
-from components._base import child_opts, log_class_tag, merged_tags, require, type_token
+from components._base import child_opts, log_class_tag, merged_tags, type_token
 from components.aws.identity import aws_context
 from components.aws.policy_docs import (
     assume_role_policy,
@@ -25,8 +25,8 @@ from components.aws.policy_docs import (
 from components.monitoring.aws import emit_alarms
 from components.network.aws_alarms import nat_alarms
 from components.network.aws_nat_instance import nat_instance
-from components.network.aws_spec import NAT_STRATEGIES, VpcArgs
-from components.network.cidr_plan import MAX_ZONE_SLOTS, SubnetPlan, plan_subnets
+from components.network.aws_spec import VpcArgs, validate
+from components.network.cidr_plan import SubnetPlan, plan_subnets
 
 
 class Vpc(pulumi.ComponentResource):
@@ -49,7 +49,7 @@ class Vpc(pulumi.ComponentResource):
         self, name: str, args: VpcArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
         super().__init__(type_token("network", "Vpc", cloud="aws"), name, None, opts)
-        _validate(args)
+        validate(args)
         self._name = name
         self._args = args
         self.plan = plan_subnets(
@@ -388,28 +388,3 @@ class Vpc(pulumi.ComponentResource):
         )
         self.db_subnet_group_name = db.name
         self.cache_subnet_group_name = cache.name
-
-
-def _validate(args: VpcArgs) -> None:
-    require(len(args.zones) > 0, "zones", "at least one availability zone is required")
-    require(len(set(args.zones)) == len(args.zones), "zones", f"duplicates in {list(args.zones)}")
-    require(
-        set(args.zones) == set(args.zone_slots),
-        "zone_slots",
-        f"must give a slot for exactly the zones {list(args.zones)}",
-    )
-    require(
-        len(args.zones) <= MAX_ZONE_SLOTS, "zones", f"at most {MAX_ZONE_SLOTS} zones are supported"
-    )
-    require(
-        args.nat in NAT_STRATEGIES,
-        "nat",
-        f"'{args.nat}' is not one of {', '.join(NAT_STRATEGIES)}",
-    )
-    require(
-        args.nat_instance_type.split(".")[0].endswith("g"),
-        "nat_instance_type",
-        f"'{args.nat_instance_type}' is not a Graviton (arm64) type such as t4g.nano",
-    )
-    if args.flow_logs is not None:
-        require(args.flow_logs.retention_days > 0, "flow_logs.retention_days", "must be positive")

@@ -6,8 +6,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
+from components._base import require
+from components.network.cidr_plan import MAX_ZONE_SLOTS
+
 if TYPE_CHECKING:
-    from components.monitoring.aws import AlarmWiring
+    from components.monitoring.aws_spec import AlarmWiring
 
 NatStrategy = Literal["none", "single", "per_az", "regional", "instance"]
 NAT_STRATEGIES: tuple[NatStrategy, ...] = ("none", "single", "per_az", "regional", "instance")
@@ -55,3 +58,28 @@ class VpcArgs:
     """Protect the flow-log key and log group from deletion."""
     alarms: AlarmWiring | None = None
     """Alert topics and policy: emit this component's alarms (aws_alarms.py) on them."""
+
+
+def validate(args: VpcArgs) -> None:
+    require(len(args.zones) > 0, "zones", "at least one availability zone is required")
+    require(len(set(args.zones)) == len(args.zones), "zones", f"duplicates in {list(args.zones)}")
+    require(
+        set(args.zones) == set(args.zone_slots),
+        "zone_slots",
+        f"must give a slot for exactly the zones {list(args.zones)}",
+    )
+    require(
+        len(args.zones) <= MAX_ZONE_SLOTS, "zones", f"at most {MAX_ZONE_SLOTS} zones are supported"
+    )
+    require(
+        args.nat in NAT_STRATEGIES,
+        "nat",
+        f"'{args.nat}' is not one of {', '.join(NAT_STRATEGIES)}",
+    )
+    require(
+        args.nat_instance_type.split(".")[0].endswith("g"),
+        "nat_instance_type",
+        f"'{args.nat_instance_type}' is not a Graviton (arm64) type such as t4g.nano",
+    )
+    if args.flow_logs is not None:
+        require(args.flow_logs.retention_days > 0, "flow_logs.retention_days", "must be positive")

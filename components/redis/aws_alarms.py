@@ -4,11 +4,14 @@ them by `redis.<key>`)."""
 
 from __future__ import annotations
 
-from typing import Any
-
-import pulumi
+from typing import TYPE_CHECKING, Any
 
 from components.monitoring import AlarmSpec
+
+if (
+    TYPE_CHECKING
+):  # the SDK is imported where node ids are built: config validation needs none of it
+    import pulumi
 
 NODE_KEYS = ("cpu", "engine-cpu", "memory", "evictions", "replication-lag", "connections")
 SERVERLESS_KEYS = ("data-storage", "ecpu", "throttled", "evictions", "connections")
@@ -23,6 +26,8 @@ GB = 10**9
 def node_ids(group_id: pulumi.Output[str], *, shards: int, nodes_per_shard: int, cluster_mode: bool
              ) -> dict[str, pulumi.Output[str]]:  # fmt: skip
     """The member node ids ElastiCache derives from the group id, by a stable suffix."""
+    import pulumi  # noqa: PLC0415
+
     if not cluster_mode:
         suffixes = [f"{n:03d}" for n in range(1, nodes_per_shard + 1)]
     else:

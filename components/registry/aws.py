@@ -13,19 +13,16 @@ KMS-encrypted with a key of that region and under the same lifecycle.
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
 import pulumi
 from pulumi_aws import ecr, iam, kms
 
-from components._base import child_opts, merged_tags, require, type_token
+from components._base import child_opts, merged_tags, type_token
 from components.aws.identity import AwsContext, aws_context
 from components.aws.policy_docs import kms_key_policy, policy_document
-from components.registry.aws_spec import RegistryArgs
+from components.registry.aws_spec import RegistryArgs, validate_registry
 
-REPOSITORY_NAME_PART = "^[a-z0-9]+(?:[._-][a-z0-9]+)*$"
-"""One path segment of an ECR repository name."""
 PULL_ACTIONS = (
     "ecr:BatchGetImage",
     "ecr:GetDownloadUrlForLayer",
@@ -185,16 +182,3 @@ class Registry(pulumi.ComponentResource):
             }]},
             opts=child_opts(self),
         )  # fmt: skip
-
-
-def validate_registry(args: RegistryArgs) -> None:
-    for part in (args.prefix, *args.applications):
-        require(bool(re.match(REPOSITORY_NAME_PART, part)), "applications",
-                f"'{part}' is not a repository name segment (lowercase letters and digits, joined by single . _ or -)")  # fmt: skip
-    require(len(set(args.applications)) == len(args.applications), "applications", "duplicates")
-    require(1 <= args.untagged_expiry_days <= 3650, "untagged_expiry_days", "1-3650 days")
-    require(
-        (args.replica_region is None) == (args.replica_provider is None),
-        "replica_provider",
-        "give the replica region and its provider together",
-    )

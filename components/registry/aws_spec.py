@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
+
+from components._base import require
 
 if TYPE_CHECKING:
     import pulumi
@@ -28,3 +31,20 @@ class RegistryArgs:
     tags: Mapping[str, str] = field(default_factory=dict)
     protect_stateful: bool = True
     """Pulumi `protect` on the repositories and keys (a deleted repository loses its images)."""
+
+
+REPOSITORY_NAME_PART = "^[a-z0-9]+(?:[._-][a-z0-9]+)*$"
+"""One path segment of an ECR repository name."""
+
+
+def validate_registry(args: RegistryArgs) -> None:
+    for part in (args.prefix, *args.applications):
+        require(bool(re.match(REPOSITORY_NAME_PART, part)), "applications",
+                f"'{part}' is not a repository name segment (lowercase letters and digits, joined by single . _ or -)")  # fmt: skip
+    require(len(set(args.applications)) == len(args.applications), "applications", "duplicates")
+    require(1 <= args.untagged_expiry_days <= 3650, "untagged_expiry_days", "1-3650 days")
+    require(
+        (args.replica_region is None) == (args.replica_provider is None),
+        "replica_provider",
+        "give the replica region and its provider together",
+    )

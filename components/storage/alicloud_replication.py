@@ -9,30 +9,17 @@ the replicas' keys to write)."""
 from __future__ import annotations
 
 import json
-import re
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 
 import pulumi
 from pulumi_alicloud import ram
 
-from components._base import child_opts, require, type_token
+from components._base import child_opts, type_token
+from components.storage.alicloud_replication_spec import ReplicationRoleArgs, validate
 
-ROLE_NAME = re.compile(r"^[A-Za-z0-9.-]{1,64}$")
 REPLICATION_ACTIONS = ("oss:ReplicateList", "oss:ReplicateGet", "oss:ReplicatePut",
                        "oss:ReplicateDelete")  # fmt: skip
 KEY_ACTIONS = ("kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:DescribeKey")
-
-
-@dataclass(frozen=True, kw_only=True)
-class ReplicationRoleArgs:
-    role_name: str
-    """The RAM role's name (RAM names are account-wide: include the stack's prefix)."""
-    buckets: Sequence[str]
-    """Names of every source and replica bucket the role may replicate between."""
-    kms_key_arns: pulumi.Input[Sequence[str]]
-    """ARNs of the keys of those buckets (may be resolved later: the buckets create them)."""
-    tags: Mapping[str, str] = field(default_factory=dict)
 
 
 def trust_policy() -> str:
@@ -60,7 +47,7 @@ class ReplicationRole(pulumi.ComponentResource):
         super().__init__(
             type_token("storage", "ReplicationRole", cloud="alicloud"), name, None, opts
         )
-        _validate(args)
+        validate(args)
         role = ram.Role(
             f"{name}-role",
             role_name=args.role_name,
@@ -87,12 +74,3 @@ class ReplicationRole(pulumi.ComponentResource):
         )
         self.role_name = role.role_name
         self.register_outputs({"roleName": self.role_name})
-
-
-def _validate(args: ReplicationRoleArgs) -> None:
-    require(
-        ROLE_NAME.match(args.role_name) is not None and len(args.role_name) <= 64 - len("-policy"),
-        "role_name",
-        f"'{args.role_name}' is not a RAM role name (letters, digits, '.', '-'; at most 57)",
-    )
-    require(bool(args.buckets), "buckets", "at least one bucket to replicate")

@@ -16,17 +16,15 @@ separate resource, and this component always creates them:
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pulumi
 from pulumi_aws import kms, s3
 
-from components._base import child_opts, merged_tags, require, type_token
+from components._base import child_opts, merged_tags, type_token
 from components.aws import s3_policies
 from components.aws.identity import aws_context
-from components.storage.aws_spec import MIN_DAYS_BEFORE_IA, STORAGE_CLASSES, BucketArgs
-from components.storage.spec import lifecycle_problems
+from components.storage.aws_spec import BucketArgs, validate
 
 
 class Bucket(pulumi.ComponentResource):
@@ -42,7 +40,7 @@ class Bucket(pulumi.ComponentResource):
         self, name: str, args: BucketArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
         super().__init__(type_token("storage", "Bucket", cloud="aws"), name, None, opts)
-        _validate(args)
+        validate(args)
         self._name, self._args = name, args
         protect = args.protect_stateful
 
@@ -197,35 +195,3 @@ class Bucket(pulumi.ComponentResource):
         s3.BucketLifecycleConfiguration(
             f"{name}-lifecycle", bucket=self.bucket.id, rules=[rule], opts=child_opts(self)
         )
-
-
-def _validate(args: BucketArgs) -> None:
-    require(
-        args.encryption in ("aws:kms", "AES256"),
-        "encryption",
-        f"'{args.encryption}' is not one of aws:kms, AES256",
-    )
-    require(
-        args.kms_key_arn is None or args.encryption == "aws:kms",
-        "kms_key_arn",
-        "a key is only used with encryption aws:kms",
-    )
-    require(
-        args.log_target is None or args.encryption == "AES256",
-        "encryption",
-        "a log target must use AES256 (SSE-S3): S3 server access logging cannot deliver to an "
-        "SSE-KMS bucket",
-    )
-    if args.access_logs is not None:
-        require(args.access_logs.prefix.endswith("/"), "access_logs.prefix", "must end with '/'")
-    if args.object_lock is not None:
-        require(args.versioning, "object_lock", "needs versioning")
-        require(args.object_lock.days > 0, "object_lock.days", "must be positive")
-        require(not args.force_destroy, "object_lock", "a locked bucket cannot be force-destroyed")
-    if isinstance(args.policy_statements, Sequence):  # Outputs are checked when they resolve
-        plain = [s for s in args.policy_statements if isinstance(s, Mapping)]
-        problem = s3_policies.public_grant_problem(plain)
-        require(problem is None, "policy_statements", problem or "")
-    min_days = dict.fromkeys(("STANDARD_IA", "ONEZONE_IA"), MIN_DAYS_BEFORE_IA)
-    for key, message in lifecycle_problems(args.lifecycle, STORAGE_CLASSES, min_days):
-        require(False, key, message)

@@ -20,11 +20,12 @@ from typing import Any
 import pulumi
 from pulumi_aws import iam, s3
 
-from components._base import child_opts, merged_tags, require, type_token
+from components._base import child_opts, merged_tags, type_token
 from components.aws.policy_docs import assume_role_policy
-from components.monitoring.aws import AlarmWiring, emit_alarms
+from components.monitoring.aws import emit_alarms
+from components.monitoring.aws_spec import AlarmWiring
 from components.storage.aws_alarms import replication_alarms
-from components.storage.aws_replication_spec import ReplicationArgs
+from components.storage.aws_replication_spec import ReplicationArgs, validate
 
 RULE_ID = "dr"
 """The id of every replication rule (a dimension of its metrics)."""
@@ -37,7 +38,7 @@ class Replication(pulumi.ComponentResource):
         self, name: str, args: ReplicationArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
         super().__init__(type_token("storage", "Replication", cloud="aws"), name, None, opts)
-        _validate(args)
+        validate(args)
         role = iam.Role(
             f"{name}-role",
             assume_role_policy=assume_role_policy("s3.amazonaws.com"),
@@ -117,16 +118,6 @@ def _policy(pairs: list[list[str | None]]) -> str:
         if source_key:
             statements.append({"Effect": "Allow", "Action": "kms:Decrypt", "Resource": source_key})
     return json.dumps({"Version": "2012-10-17", "Statement": statements})
-
-
-def _validate(args: ReplicationArgs) -> None:
-    require(bool(args.buckets), "buckets", "at least one bucket to replicate")
-    require(
-        args.storage_class in ("STANDARD", "STANDARD_IA", "INTELLIGENT_TIERING", "GLACIER_IR"),
-        "storage_class",
-        f"'{args.storage_class}' is not one of STANDARD, STANDARD_IA, INTELLIGENT_TIERING, "
-        "GLACIER_IR",
-    )
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -6,6 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from components._base import require
+
 if TYPE_CHECKING:
     import pulumi
 
@@ -34,3 +36,13 @@ class ReplicationArgs:
     storage_class: str = "STANDARD"
     """Storage class of the replicas."""
     tags: Mapping[str, str] = field(default_factory=dict)
+
+
+def validate(args: ReplicationArgs) -> None:
+    require(bool(args.buckets), "buckets", "at least one bucket to replicate")
+    require(
+        args.storage_class in ("STANDARD", "STANDARD_IA", "INTELLIGENT_TIERING", "GLACIER_IR"),
+        "storage_class",
+        f"'{args.storage_class}' is not one of STANDARD, STANDARD_IA, INTELLIGENT_TIERING, "
+        "GLACIER_IR",
+    )

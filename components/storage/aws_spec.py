@@ -6,7 +6,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, get_args
 
-from components.storage.spec import LifecycleArgs
+from components._base import require
+from components.aws import s3_policies
+from components.storage.spec import LifecycleArgs, lifecycle_problems
 
 if TYPE_CHECKING:
     import pulumi
@@ -81,3 +83,35 @@ class BucketArgs:
     tags: Mapping[str, str] = field(default_factory=dict)
     protect_stateful: bool = True
     """Protect the bucket and its key from deletion."""
+
+
+def validate(args: BucketArgs) -> None:
+    require(
+        args.encryption in ("aws:kms", "AES256"),
+        "encryption",
+        f"'{args.encryption}' is not one of aws:kms, AES256",
+    )
+    require(
+        args.kms_key_arn is None or args.encryption == "aws:kms",
+        "kms_key_arn",
+        "a key is only used with encryption aws:kms",
+    )
+    require(
+        args.log_target is None or args.encryption == "AES256",
+        "encryption",
+        "a log target must use AES256 (SSE-S3): S3 server access logging cannot deliver to an "
+        "SSE-KMS bucket",
+    )
+    if args.access_logs is not None:
+        require(args.access_logs.prefix.endswith("/"), "access_logs.prefix", "must end with '/'")
+    if args.object_lock is not None:
+        require(args.versioning, "object_lock", "needs versioning")
+        require(args.object_lock.days > 0, "object_lock.days", "must be positive")
+        require(not args.force_destroy, "object_lock", "a locked bucket cannot be force-destroyed")
+    if isinstance(args.policy_statements, Sequence):  # Outputs are checked when they resolve
+        plain = [s for s in args.policy_statements if isinstance(s, Mapping)]
+        problem = s3_policies.public_grant_problem(plain)
+        require(problem is None, "policy_statements", problem or "")
+    min_days = dict.fromkeys(("STANDARD_IA", "ONEZONE_IA"), MIN_DAYS_BEFORE_IA)
+    for key, message in lifecycle_problems(args.lifecycle, STORAGE_CLASSES, min_days):
+        require(False, key, message)

@@ -15,10 +15,12 @@ import pulumi
 from components.aws.certificate_alarms import certificate_alarms
 from components.cdn.aws_alarms import distribution_alarms, firewall_alarms
 from components.monitoring import AlarmSpec, apply_policy
-from components.monitoring.aws import AlarmWiring, AlertTopics, AlertTopicsArgs
+from components.monitoring.aws import AlertTopics
+from components.monitoring.aws_spec import AlarmWiring, AlertTopicsArgs
 from infra.config import AwsStackConfig
-from infra.layers.health import health_wanted
-from infra.providers import EDGE_REGION, Providers
+from infra.layers.health_args import health_wanted
+from infra.providers import Providers
+from infra.regions import EDGE_REGION
 
 
 @dataclass(frozen=True)

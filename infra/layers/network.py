@@ -7,12 +7,11 @@ from typing import Any
 
 import pulumi
 
-from components.monitoring.aws import AlarmWiring
+from components.monitoring.aws_spec import AlarmWiring
 from components.network.aws import Vpc
-from components.network.aws_spec import FlowLogArgs, VpcArgs
 from infra.config import AwsStackConfig
+from infra.layers.network_args import vpc_args
 from infra.providers import Providers
-from infra.sections.network import AwsNetwork
 
 
 @dataclass(frozen=True)
@@ -33,11 +32,6 @@ class NetworkHandles:
         }
 
 
-def cluster_name(cfg: AwsStackConfig) -> str:
-    """Known before the cluster exists, so the VPC can tag its subnets with it."""
-    return cfg.prefix
-
-
 def layer(
     cfg: AwsStackConfig,
     providers: Providers,
@@ -50,44 +44,3 @@ def layer(
 def _vpc(cfg: AwsStackConfig, opts: pulumi.ResourceOptions, alarms: AlarmWiring | None) -> Vpc:
     args = replace(vpc_args(cfg), alarms=alarms)
     return Vpc(f"{cfg.name}-{cfg.environment}", args, opts=opts)
-
-
-def vpc_args(cfg: AwsStackConfig) -> VpcArgs:
-    return vpc_args_of(
-        cfg, cfg.region, cfg.network,
-        cluster_names=[cluster_name(cfg)] if cfg.cluster.enabled else [], tags=cfg.base_tags,
-    )  # fmt: skip
-
-
-def vpc_args_of(
-    cfg: AwsStackConfig,
-    region: str,
-    net: AwsNetwork,
-    *,
-    cluster_names: list[str],
-    tags: dict[str, str],
-) -> VpcArgs:
-    """The VPC of `net` in `region` (the primary's, or the DR region's), one subnet planner."""
-    return VpcArgs(
-        cidr=str(net.cidr),
-        zones=cfg.zone_names_of(region, net),
-        zone_slots=cfg.zone_slots_of(region, net),
-        private_subnet_prefix=net.private_subnet_prefix,
-        public_subnet_prefix=net.public_subnet_prefix,
-        data_subnet_prefix=net.data_subnet_prefix,
-        nat=net.nat,
-        nat_instance_type=net.nat_instance_type,
-        flow_logs=(
-            FlowLogArgs(
-                retention_days=net.flow_logs.retention_days,
-                traffic_type=net.flow_logs.traffic_type,
-            )
-            if net.flow_logs.enabled
-            else None
-        ),
-        s3_gateway_endpoint=net.s3_gateway_endpoint,
-        interface_endpoints=net.interface_endpoints,
-        cluster_names=cluster_names,
-        tags=tags,
-        protect_stateful=cfg.protect_stateful_resources,
-    )

@@ -9,8 +9,8 @@ from typing import Any
 import pulumi
 
 from components.registry.aws import Registry
-from components.registry.aws_spec import RegistryArgs
 from infra.config import AwsStackConfig
+from infra.layers.registry_args import registry_args
 from infra.providers import Providers
 
 
@@ -32,21 +32,6 @@ class RegistryHandles:
     @property
     def exports(self) -> dict[str, Any]:
         return {"imageRepositories": self.registry.repository_urls} if self.registry else {}
-
-
-def registry_args(cfg: AwsStackConfig, dr: pulumi.ProviderResource | None) -> RegistryArgs:
-    """`dr`: the DR region's provider (None: no DR region, so no replication)."""
-    replicate = cfg.registry.replicate_to_dr and dr is not None
-    return RegistryArgs(
-        prefix=cfg.prefix,
-        applications=sorted(cfg.apps),
-        customer_managed_key=cfg.registry.customer_managed_key,
-        untagged_expiry_days=cfg.registry.untagged_image_expiry_days,
-        replica_region=cfg.dr.region if replicate else None,
-        replica_provider=dr if replicate else None,
-        tags=cfg.base_tags,
-        protect_stateful=cfg.protect_stateful_resources,
-    )
 
 
 def layer(

@@ -10,12 +10,11 @@ from typing import Any
 
 import pulumi
 
-from components.monitoring.alicloud import AlarmWiring, AlertContacts, AlertContactsArgs
+from components.monitoring.alicloud import AlarmWiring, AlertContacts
 from components.monitoring.alicloud_mail import AlertMailSender
-from components.monitoring.alicloud_mail_spec import AlertMailSenderArgs
 from infra.config import AlicloudStackConfig
+from infra.layers.alicloud.monitoring_args import contacts_args, mail_sender_args
 from infra.providers import Providers, alicloud_provider
-from infra.sections.alerting import DirectMail
 
 
 @dataclass(frozen=True)
@@ -69,11 +68,3 @@ def mail_sender(
             pulumi.ResourceOptions(providers=[provider, providers.random]),
         ),
     )
-
-
-def contacts_args(cfg: AlicloudStackConfig) -> AlertContactsArgs:
-    return AlertContactsArgs(routing=cfg.alerting.routing())
-
-
-def mail_sender_args(mail: DirectMail) -> AlertMailSenderArgs:
-    return AlertMailSenderArgs(sender=mail.sender, region=mail.region, port=mail.port)

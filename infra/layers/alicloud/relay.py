@@ -10,26 +10,25 @@ the components' alarm rules name the function as their target."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
 import pulumi
 
 from components.monitoring.alicloud import AlarmWiring
 from components.monitoring.alicloud_logs import LogProject
-from components.monitoring.alicloud_relay import AlertRelay, AlertRelayArgs, relayed_chats
+from components.monitoring.alicloud_relay import AlertRelay
+from components.monitoring.alicloud_relay_spec import relayed_chats
 from infra.config import AlicloudStackConfig
 from infra.layers.alicloud.keys import KeyHandles
 from infra.layers.alicloud.kubernetes import KubernetesHandles
 from infra.layers.alicloud.kubernetes_args import (
-    RELAY_LOGSTORE,
     app_log_args,
     relay_needed,
     relay_serves_cluster,
 )
 from infra.layers.alicloud.monitoring import MonitoringHandles
 from infra.layers.alicloud.network import NetworkHandles
+from infra.layers.alicloud.relay_args import relay_args
 from infra.providers import Providers
 
 
@@ -78,27 +77,3 @@ def layer(
         opts=providers.in_primary(opts),
     )
     return RelayHandles(relay)
-
-
-def relay_args(
-    cfg: AlicloudStackConfig,
-    project: pulumi.Input[str],
-    key_args: Mapping[str, Any],
-    alarms: AlarmWiring | None,
-    *,
-    cluster_vpc_id: pulumi.Input[str] | None = None,
-) -> AlertRelayArgs:
-    """`key_args`: the keys layer's (the KMS instance the relay's key lives in, or the shared
-    default key)."""
-    return AlertRelayArgs(
-        routing=cfg.alerting.routing(),
-        region=cfg.region,
-        log_project=project,
-        logstore=RELAY_LOGSTORE,
-        account_id=cfg.account_id,
-        alarms=alarms,
-        cluster_vpc_id=cluster_vpc_id,
-        tags=cfg.base_tags,
-        protect_stateful=cfg.protect_stateful_resources,
-        **key_args,
-    )
