@@ -13,7 +13,7 @@ from components.aws.schedules import cron_problem
 if TYPE_CHECKING:
     import pulumi
 
-    from components.monitoring.aws import AlarmWiring
+    from components.monitoring.aws_spec import AlarmWiring
 
 MAX_CONTINUOUS_DAYS = 35
 MAX_RETENTION_DAYS = 36500

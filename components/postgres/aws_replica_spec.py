@@ -15,7 +15,7 @@ from components.postgres.aws_spec import INSTANCE_CLASS, MonitoringInterval
 if TYPE_CHECKING:
     import pulumi
 
-    from components.monitoring.aws import AlarmWiring
+    from components.monitoring.aws_spec import AlarmWiring
 
 
 @dataclass(frozen=True, kw_only=True)

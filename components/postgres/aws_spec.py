@@ -16,7 +16,7 @@ from components.postgres import database_name_problem
 if TYPE_CHECKING:
     import pulumi
 
-    from components.monitoring.aws import AlarmWiring
+    from components.monitoring.aws_spec import AlarmWiring
 
 PostgresEngine = Literal["aurora-postgresql", "postgres"]
 Credential = Literal["managed", "generated"]

@@ -14,7 +14,7 @@ from components.redis.aws_spec import CacheEngine
 if TYPE_CHECKING:
     import pulumi
 
-    from components.monitoring.aws import AlarmWiring
+    from components.monitoring.aws_spec import AlarmWiring
 
 NODE_TYPE = re.compile(r"^cache\.(m5|m6g|m7g|r5|r6g|r6gd|r7g|c7gn)\.(large|\d*xlarge)$")
 """Node types of a global datastore: M5, M6g, M7g, R5, R6g, R6gd, R7g, C7gn, large and above

@@ -14,7 +14,7 @@ from components.redis.aws_spec import MAX_SNAPSHOT_RETENTION_DAYS, CacheEngine
 if TYPE_CHECKING:
     import pulumi
 
-    from components.monitoring.aws import AlarmWiring
+    from components.monitoring.aws_spec import AlarmWiring
 
 MAX_DATA_STORAGE_GB = 5000
 ECPU_PER_SECOND_RANGE = (1000, 15_000_000)

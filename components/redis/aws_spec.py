@@ -15,7 +15,7 @@ from components.aws.windows import daily_window, weekly_window, windows_overlap
 if TYPE_CHECKING:
     import pulumi
 
-    from components.monitoring.aws import AlarmWiring
+    from components.monitoring.aws_spec import AlarmWiring
 
 CacheEngine = Literal["valkey", "redis"]
 AuthTokenUpdateStrategy = Literal["ROTATE", "SET"]

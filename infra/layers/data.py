@@ -8,7 +8,7 @@ from typing import Any
 import pulumi
 
 from components.backup.aws import BackupPlan
-from components.monitoring.aws import AlarmWiring
+from components.monitoring.aws_spec import AlarmWiring
 from components.postgres.aws import PostgresHa
 from components.redis.aws import RedisHa
 from components.redis.aws_serverless import RedisServerless

@@ -14,7 +14,7 @@ from components.kubernetes.aws_addons import PlatformAddons
 from components.kubernetes.aws_eks import EksCluster
 from components.kubernetes.aws_gateway import PublicGateway
 from components.kubernetes.platform.baseline import PlatformBaseline
-from components.monitoring.aws import AlarmWiring
+from components.monitoring.aws_spec import AlarmWiring
 from components.network.aws import Vpc
 from infra.config import AwsStackConfig
 from infra.kubernetes import kubernetes_provider
