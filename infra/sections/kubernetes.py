@@ -253,7 +253,7 @@ class AlicloudCluster(Cluster):
         if version not in ACK_VERSIONS:
             raise ValueError(
                 f"ACK offers new clusters {', '.join(ACK_VERSIONS)} (table in "
-                "components/kubernetes/alicloud_ack.py)"
+                "components/kubernetes/alicloud_ack_spec.py)"
             )
         return version
 

@@ -1,7 +1,7 @@
 """`groundwork:storage`: the product's buckets, their lifecycle and the log bucket.
 
 The intent (which buckets, how long versions and logs live) is shared; moving objects to colder
-storage classes is per cloud (`AwsStorage`: S3 classes from components/storage/aws.py).
+storage classes is per cloud (`AwsStorage`: S3 classes from components/storage/aws_spec.py).
 """
 
 from __future__ import annotations
